@@ -1,0 +1,134 @@
+"""`python -m bot`: runs the bot, and the organizer's set-up tools as subcommands."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from pathlib import Path
+
+from pydantic import ValidationError
+from sqlmodel import Session
+from telegram.helpers import create_deep_linked_url
+
+from bot.settings import Settings
+from locales import moment, t
+from store.db import make_engine, session_scope, upgrade
+from store.errors import EventConfigError, ImportFailed, NoEvent, Problem
+from store.event import load_config, setup_event
+from store.exchange import export_instance
+from store.importer import import_participants
+from store.participants import everyone
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    commands = root.add_subparsers(dest="command")
+    run = commands.add_parser("run", help="run the bot (the default)")
+    run.add_argument("--webhook", metavar="URL", help="receive updates by webhook at URL")
+    run.add_argument("--port", type=int, default=8443, help="webhook listening port")
+    commands.add_parser("migrate", help="bring the database schema up to date")
+    event = commands.add_parser("setup-event", help="create or update the event from a TOML file")
+    event.add_argument("file", type=Path)
+    people = commands.add_parser("import", help="import participants from .xlsx or .csv")
+    people.add_argument("file", type=Path)
+    invites = commands.add_parser("invites", help="write every participant's invite link to CSV")
+    invites.add_argument("file", type=Path)
+    invites.add_argument("--bot-username", required=True, help="the bot's @username")
+    instance = commands.add_parser("export-instance", help="write a matchbot-instance/1 file")
+    instance.add_argument("file", type=Path)
+    return root
+
+
+def load_settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as error:
+        for problem in error.errors():
+            name = str(problem["loc"][0]).upper()
+            print(t("en", "cli.bad_setting", name=name, why=problem["msg"]), file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def problem_text(language: str, problem: Problem) -> str:
+    why = t(language, f"import.{problem.reason}", value=problem.value, limit=problem.limit)
+    if problem.row == 0:
+        return t(language, "import.file_problem", value=problem.value, why=why)
+    return t(language, "import.problem", row=problem.row, column=problem.column, why=why)
+
+
+def write_invites(session: Session, path: Path, username: str, language: str) -> int:
+    people = everyone(session)
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        handle.write(t(language, "cli.invites_header") + "\r\n")
+        writer = csv.writer(handle)
+        for p in people:
+            link = create_deep_linked_url(username.lstrip("@"), p.invite_token)
+            writer.writerow([p.code, p.role.value, p.company, p.contact_name, p.email, link])
+    return len(people)
+
+
+def organizer_tool(args: argparse.Namespace, settings: Settings) -> int:
+    language = settings.default_language
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    try:
+        with session_scope(engine) as session:
+            if args.command == "setup-event":
+                config = load_config(args.file)
+                event = setup_event(session, config)
+                days = len({s.day for s in config.slots})
+                deadline = moment(event.deadline, language, event.timezone)
+                print(
+                    t(
+                        language,
+                        "cli.event_ready",
+                        name=event.name,
+                        slots=len(config.slots),
+                        days=days,
+                        deadline=deadline,
+                    )
+                )
+            elif args.command == "import":
+                result = import_participants(session, args.file)
+                print(t(language, "cli.imported", created=result.created, updated=result.updated))
+            elif args.command == "invites":
+                count = write_invites(session, args.file, args.bot_username, language)
+                print(t(language, "cli.invites_written", count=count, path=args.file))
+            elif args.command == "export-instance":
+                data = export_instance(session)
+                args.file.write_text(json.dumps(data, ensure_ascii=False, indent=1), "utf-8")
+                print(t(language, "cli.instance_written", path=args.file))
+    except ImportFailed as error:
+        for problem in error.problems:
+            print(problem_text(language, problem), file=sys.stderr)
+        print(t(language, "cli.import_refused", count=len(error.problems)), file=sys.stderr)
+        return 2
+    except EventConfigError as error:
+        why = t(language, f"event.{error.values['reason']}", value=error.values["value"])
+        print(
+            t(language, "cli.event_refused", field=error.values["field"], why=why), file=sys.stderr
+        )
+        return 2
+    except NoEvent:
+        print(t(language, "cli.no_event"), file=sys.stderr)
+        return 2
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    settings = load_settings()
+    if args.command == "migrate":
+        upgrade(make_engine(settings.database_url))
+        return 0
+    if args.command not in (None, "run"):
+        return organizer_tool(args, settings)
+    if not settings.telegram_bot_token:
+        print(t(settings.default_language, "cli.no_token"), file=sys.stderr)
+        return 2
+    from bot.runner import run
+
+    run(settings, webhook=getattr(args, "webhook", None), port=getattr(args, "port", 8443))
+    return 0

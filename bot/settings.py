@@ -1,0 +1,52 @@
+"""Settings from the environment and `.env` (see `.env.example`)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    telegram_bot_token: str = ""
+    database_url: str = "sqlite:///matchbot.db"
+    admin_ids: Annotated[frozenset[int], NoDecode] = Field(default=frozenset())
+    timezone: str = "Asia/Seoul"
+    telegram_api_base_url: str | None = None
+    default_language: str = "ko"
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        # "123, 456" in the environment; a list when built in code.
+        if isinstance(value, str):
+            return frozenset(int(part) for part in value.replace(",", " ").split())
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}") from None
+        return value
+
+    @field_validator("default_language")
+    @classmethod
+    def _supported_language(cls, value: str) -> str:
+        if value not in ("ko", "en"):
+            raise ValueError("must be ko or en")
+        return value
+
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _token_shape(cls, value: str) -> str:
+        value = value.strip()
+        if value and (":" not in value or not value.split(":", 1)[0].isdigit()):
+            raise ValueError("a bot token looks like 123456789:AA... (from @BotFather)")
+        return value

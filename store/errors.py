@@ -1,0 +1,96 @@
+"""Typed refusals of the store's operations.
+
+Each error carries a `key` naming the sentence the bot shows (its catalog entry is
+`error.<key>` in `locales/`) and the values that sentence needs, so no text lives here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class StoreError(Exception):
+    key = "generic"
+
+    def __init__(self, **values: object) -> None:
+        super().__init__(self.key, values)
+        self.values = values
+
+
+class NoEvent(StoreError):
+    key = "no_event"
+
+
+class InviteUsed(StoreError):
+    """The invite is bound to another account, or this account to another participant."""
+
+    key = "invite_used"
+
+
+class ApplicationsClosed(StoreError):
+    key = "applications_closed"
+
+
+class NotFound(StoreError):
+    key = "not_found"
+
+
+class SameSide(StoreError):
+    key = "same_side"
+
+
+class SelfRequest(StoreError):
+    key = "self_request"
+
+
+class DuplicateRequest(StoreError):
+    key = "duplicate_request"
+
+
+class RejectedBefore(StoreError):
+    key = "rejected_before"
+
+
+class NotYours(StoreError):
+    key = "not_yours"
+
+
+class RequestChanged(StoreError):
+    """The request is no longer in the state the button was made for."""
+
+    key = "request_changed"
+
+
+class CannotMove(StoreError):
+    key = "cannot_move"
+
+
+class InvalidValue(StoreError):
+    """A field value a participant typed does not fit; `field` and `reason` say why."""
+
+    key = "invalid_value"
+
+
+class EventConfigError(StoreError):
+    key = "event_config"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One bad cell of an imported file: row 0 means the file as a whole. `reason` names the
+    catalog entry `import.<reason>`; `value` and `limit` fill it in (`limit` is also the row
+    where a duplicate id was first seen)."""
+
+    row: int
+    column: str
+    reason: str
+    value: str = ""
+    limit: int = 0
+
+
+class ImportFailed(StoreError):
+    key = "import_failed"
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(count=len(problems))
+        self.problems = problems

@@ -1,0 +1,158 @@
+"""The fair itself: its settings, its slot grid and the deadline that closes applications."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlmodel import Session, func, select
+
+from store.errors import ApplicationsClosed, EventConfigError, NoEvent
+from store.models import Event, Meeting, Phase, Slot, Unavailability
+
+
+@dataclass(frozen=True)
+class SlotSpec:
+    code: str
+    day: date
+    start: time
+    end: time
+
+
+@dataclass(frozen=True)
+class EventConfig:
+    """An organizer's event file (TOML), checked; see `examples/event.toml`."""
+
+    name: str
+    timezone: str
+    deadline: datetime
+    daily_cap: int
+    reminder_minutes: int
+    slots: tuple[SlotSpec, ...]
+
+
+def _time(value: object, field: str) -> time:
+    try:
+        return time.fromisoformat(str(value))
+    except ValueError:
+        raise EventConfigError(field=field, reason="not_a_time", value=str(value)) from None
+
+
+def generate_slots(
+    days: list[date], start: time, end: time, minutes: int, breaks: list[tuple[time, time]]
+) -> tuple[SlotSpec, ...]:
+    """Cuts each day from `start` to `end` into `minutes`-long slots, skipping any that overlap
+    a break (e.g. lunch 12:00-13:00)."""
+    slots = []
+    step = timedelta(minutes=minutes)
+    for number, day in enumerate(sorted(days), start=1):
+        cursor = datetime.combine(day, start)
+        while cursor + step <= datetime.combine(day, end):
+            slot_start, slot_end = cursor.time(), (cursor + step).time()
+            if not any(slot_start < b_end and b_start < slot_end for b_start, b_end in breaks):
+                code = f"D{number}-{slot_start:%H%M}"
+                slots.append(SlotSpec(code, day, slot_start, slot_end))
+            cursor += step
+    return tuple(slots)
+
+
+def parse_config(raw: dict) -> EventConfig:
+    def need(key: str) -> object:
+        if key not in raw:
+            raise EventConfigError(field=key, reason="missing", value="")
+        return raw[key]
+
+    name = str(need("name")).strip()
+    if not name:
+        raise EventConfigError(field="name", reason="missing", value="")
+    tz_name = str(raw.get("timezone", "Asia/Seoul"))
+    try:
+        tz = ZoneInfo(tz_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise EventConfigError(field="timezone", reason="unknown_zone", value=tz_name) from None
+    try:
+        deadline = datetime.fromisoformat(str(need("deadline")))
+        days = [date.fromisoformat(str(d)) for d in need("days")]  # type: ignore[union-attr]
+    except (ValueError, TypeError) as error:
+        raise EventConfigError(
+            field="deadline/days", reason="not_a_date", value=str(error)
+        ) from None
+    if deadline.tzinfo is None:
+        deadline = deadline.replace(tzinfo=tz)
+    if not days or len(set(days)) != len(days):
+        raise EventConfigError(field="days", reason="no_days", value="")
+    start, end = _time(need("start"), "start"), _time(need("end"), "end")
+    minutes = need("slot_minutes")
+    if not isinstance(minutes, int) or not 5 <= minutes <= 240:
+        raise EventConfigError(field="slot_minutes", reason="bad_slot_minutes", value=str(minutes))
+    breaks = []
+    for pair in raw.get("breaks", []):
+        if not isinstance(pair, list) or len(pair) != 2:
+            raise EventConfigError(field="breaks", reason="bad_break", value=str(pair))
+        breaks.append((_time(pair[0], "breaks"), _time(pair[1], "breaks")))
+    daily_cap = raw.get("daily_cap", 8)
+    reminder = raw.get("reminder_minutes", 10)
+    for field, value in (("daily_cap", daily_cap), ("reminder_minutes", reminder)):
+        if not isinstance(value, int) or value < 1:
+            raise EventConfigError(field=field, reason="not_positive", value=str(value))
+    slots = generate_slots(days, start, end, minutes, breaks)
+    if not slots:
+        raise EventConfigError(field="start/end", reason="no_slots", value="")
+    return EventConfig(name, tz_name, deadline, daily_cap, reminder, slots)
+
+
+def load_config(path: Path) -> EventConfig:
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise EventConfigError(field=path.name, reason="toml_syntax", value=str(error)) from None
+    return parse_config(raw)
+
+
+def get_event(session: Session) -> Event:
+    event = session.exec(select(Event)).first()
+    if event is None:
+        raise NoEvent()
+    return event
+
+
+def setup_event(session: Session, config: EventConfig) -> Event:
+    """Creates the event or updates it; the slot grid may change only while nothing uses it."""
+    event = session.exec(select(Event)).first() or Event(
+        name=config.name, timezone=config.timezone, deadline=config.deadline
+    )
+    event.name, event.timezone, event.deadline = config.name, config.timezone, config.deadline
+    event.daily_cap, event.reminder_minutes = config.daily_cap, config.reminder_minutes
+    session.add(event)
+
+    current = session.exec(select(Slot).order_by(Slot.ordinal)).all()
+    wanted = [(s.code, s.day, s.start, s.end) for s in config.slots]
+    if [(s.code, s.day, s.start, s.end) for s in current] != wanted:
+        in_use = session.exec(select(func.count()).select_from(Unavailability)).one()
+        in_use += session.exec(select(func.count()).select_from(Meeting)).one()
+        if in_use:
+            raise EventConfigError(field="slots", reason="grid_in_use", value="")
+        for slot in current:
+            session.delete(slot)
+        session.flush()
+        session.add_all(
+            Slot(code=s.code, day=s.day, start=s.start, end=s.end, ordinal=i)
+            for i, s in enumerate(config.slots)
+        )
+    session.flush()
+    return event
+
+
+def ensure_open(session: Session, now: datetime) -> Event:
+    """Refuses once applications are closed: by the deadline passing or by the phase moving on."""
+    event = get_event(session)
+    if event.phase != Phase.open or now >= event.deadline:
+        raise ApplicationsClosed(deadline=event.deadline)
+    return event
+
+
+def slots(session: Session) -> list[Slot]:
+    return list(session.exec(select(Slot).order_by(Slot.ordinal)).all())

@@ -1,0 +1,121 @@
+"""The event as a `matchbot-instance/1` file for the engine, and its schedule stored back."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from store.errors import NotFound
+from store.event import get_event, slots
+from store.models import (
+    Meeting,
+    MeetingRequest,
+    Participant,
+    Role,
+    Tier,
+    Unavailability,
+    UnscheduledPair,
+)
+
+
+def export_instance(session: Session) -> dict[str, Any]:
+    event = get_event(session)
+    slot_rows = slots(session)
+    slot_code = {s.id: s.code for s in slot_rows}
+    people = session.exec(
+        select(Participant).where(Participant.active == True)  # noqa: E712
+    ).all()
+    code = {p.id: p.code for p in people}
+    off: dict[int, list[str]] = {}
+    for row in session.exec(select(Unavailability)).all():
+        off.setdefault(row.participant_id, []).append(slot_code[row.slot_id])
+
+    def participant(p: Participant) -> dict[str, Any]:
+        entry: dict[str, Any] = {
+            "id": p.code,
+            "role": p.role.value,
+            "company": p.company,
+            "country": p.country,
+            "industry": p.industry,
+        }
+        if p.role == Role.buyer:
+            entry["booth"] = p.booth
+        if p.daily_cap is not None:
+            entry["daily_cap"] = p.daily_cap
+        if p.id in off:
+            entry["unavailable"] = sorted(off[p.id])
+        return entry
+
+    requests = session.exec(select(MeetingRequest).order_by(col(MeetingRequest.id))).all()
+    fixed = session.exec(select(Meeting).where(Meeting.tier == Tier.fixed)).all()
+    return {
+        "format": "matchbot-instance/1",
+        "daily_cap": event.daily_cap,
+        "slots": [
+            {
+                "id": s.code,
+                "day": s.day.isoformat(),
+                "start": f"{s.start:%H:%M}",
+                "end": f"{s.end:%H:%M}",
+            }
+            for s in slot_rows
+        ],
+        "participants": [participant(p) for p in people],
+        "requests": [
+            {
+                "from": code[r.from_id],
+                "to": code[r.to_id],
+                "at": r.sent_at.astimezone(UTC).isoformat(),
+                "rank": r.rank,
+                "status": r.status.value,
+            }
+            for r in requests
+            if r.from_id in code and r.to_id in code
+        ],
+        "fixed": [
+            {"buyer": code[m.buyer_id], "seller": code[m.seller_id], "slot": slot_code[m.slot_id]}
+            for m in fixed
+        ],
+    }
+
+
+def store_schedule(session: Session, schedule: Mapping[str, Any]) -> int:
+    """Replaces the automatic meetings and the unscheduled list with a schedule's; meetings
+    set by hand (`fixed`) stay as they are. Returns how many meetings were stored."""
+    ids = {p.code: p.id for p in session.exec(select(Participant)).all()}
+    slot_ids = {s.code: s.id for s in slots(session)}
+
+    def lookup(table: Mapping[str, int | None], key: str) -> int:
+        found = table.get(key)
+        if found is None:
+            raise NotFound(what=key)
+        return found
+
+    session.execute(sa.delete(Meeting).where(col(Meeting.tier) != Tier.fixed))
+    session.execute(sa.delete(UnscheduledPair))
+    automatic = [m for m in schedule["meetings"] if m["tier"] != Tier.fixed]
+    session.add_all(
+        Meeting(
+            buyer_id=lookup(ids, m["buyer"]),
+            seller_id=lookup(ids, m["seller"]),
+            slot_id=lookup(slot_ids, m["slot"]),
+            booth=m.get("booth"),
+            tier=Tier(m["tier"]),
+        )
+        for m in automatic
+    )
+    session.add_all(
+        UnscheduledPair(
+            buyer_id=lookup(ids, u["buyer"]),
+            seller_id=lookup(ids, u["seller"]),
+            tier=Tier(u["tier"]),
+            reason=u["reason"],
+        )
+        for u in schedule["unscheduled"]
+    )
+    session.flush()
+    return len(automatic)

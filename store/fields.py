@@ -1,0 +1,53 @@
+"""What a participant's profile fields may hold; shared by the importer and profile edits."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from store.errors import InvalidValue
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+WEBSITE = re.compile(r"^(https?://)?[^\s/]+\.[^\s]+$", re.IGNORECASE)
+PHONE = re.compile(r"^\+?[0-9][0-9 ()\-.]{5,30}$")
+
+
+@dataclass(frozen=True)
+class FieldRule:
+    max_length: int
+    required: bool = False
+    pattern: re.Pattern[str] | None = None
+
+
+PROFILE_FIELDS: dict[str, FieldRule] = {
+    "company": FieldRule(200, required=True),
+    "country": FieldRule(64, required=True),
+    "industry": FieldRule(100, required=True),
+    "products": FieldRule(1000),
+    "website": FieldRule(300, pattern=WEBSITE),
+    "description": FieldRule(2000),
+    "contact_name": FieldRule(100),
+    "contact_title": FieldRule(100),
+    "email": FieldRule(254, pattern=EMAIL),
+    "phone": FieldRule(40, pattern=PHONE),
+}
+
+ACCOUNT_FIELDS = ("contact_name", "contact_title", "email", "phone")
+COMPANY_FIELDS = ("company", "country", "industry", "products", "website", "description")
+
+
+def clean(field: str, value: str) -> str:
+    """Returns the value as stored (trimmed), or raises InvalidValue saying why not."""
+    rule = PROFILE_FIELDS.get(field)
+    if rule is None:
+        raise InvalidValue(field=field, reason="unknown_field")
+    value = value.strip()
+    if not value:
+        if rule.required:
+            raise InvalidValue(field=field, reason="required")
+        return ""
+    if len(value) > rule.max_length:
+        raise InvalidValue(field=field, reason="too_long", limit=rule.max_length)
+    if rule.pattern is not None and not rule.pattern.match(value):
+        raise InvalidValue(field=field, reason="malformed")
+    return value

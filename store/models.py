@@ -1,0 +1,202 @@
+"""The event's tables.
+
+One database holds one fair: a single `Event` row, its slot grid, its participants and
+everything they do. Times are stored in UTC and come back timezone-aware (`UTCDateTime`),
+so the same code behaves alike on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """Aware datetimes in, aware UTC datetimes out; stored as naive UTC everywhere."""
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Phase(StrEnum):
+    open = "open"
+    closed = "closed"
+    matched = "matched"
+    announced = "announced"
+
+
+class Role(StrEnum):
+    buyer = "buyer"
+    seller = "seller"
+
+    @property
+    def other(self) -> Role:
+        return Role.seller if self is Role.buyer else Role.buyer
+
+
+class RequestStatus(StrEnum):
+    pending = "pending"
+    accepted = "accepted"
+    rejected = "rejected"
+    cancelled = "cancelled"
+
+
+LIVE_STATUSES = (RequestStatus.pending, RequestStatus.accepted)
+
+
+class Tier(StrEnum):
+    """How a meeting came to be; `fixed` is a meeting an admin set by hand."""
+
+    fixed = "fixed"
+    mutual = "mutual"
+    buyer = "buyer"
+    seller = "seller"
+
+
+class DeliveryStatus(StrEnum):
+    pending = "pending"
+    sent = "sent"
+    failed = "failed"
+    blocked = "blocked"
+
+
+def _enum(enum: type[StrEnum]) -> sa.Enum:
+    # Stored as plain strings, not a native PostgreSQL enum, so migrations can add values.
+    return sa.Enum(enum, native_enum=False, length=16, validate_strings=True)
+
+
+class Event(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    timezone: str = Field(max_length=64)
+    deadline: datetime = Field(sa_type=UTCDateTime)
+    daily_cap: int = 8
+    phase: Phase = Field(default=Phase.open, sa_type=_enum(Phase))
+    reminder_minutes: int = 10
+
+
+class Slot(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=16, unique=True)
+    day: date
+    start: time
+    end: time
+    ordinal: int = Field(unique=True)
+
+
+class Participant(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=32, unique=True)
+    role: Role = Field(sa_type=_enum(Role), index=True)
+    company: str = Field(max_length=200)
+    country: str = Field(max_length=64)
+    industry: str = Field(max_length=100, index=True)
+    products: str = Field(default="", max_length=1000)
+    website: str = Field(default="", max_length=300)
+    description: str = Field(default="", max_length=2000)
+    contact_name: str = Field(default="", max_length=100)
+    contact_title: str = Field(default="", max_length=100)
+    email: str = Field(default="", max_length=254)
+    phone: str = Field(default="", max_length=40)
+    telegram_id: int | None = Field(default=None, unique=True, sa_type=sa.BigInteger)
+    language: str | None = Field(default=None, max_length=8)
+    booth: str | None = Field(default=None, max_length=32)
+    daily_cap: int | None = None
+    invite_token: str = Field(max_length=64, unique=True)
+    active: bool = True
+    blocked_bot_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Unavailability(SQLModel, table=True):
+    """A slot the participant switched off; a missing row means available."""
+
+    participant_id: int = Field(foreign_key="participant.id", primary_key=True, ondelete="CASCADE")
+    slot_id: int = Field(foreign_key="slot.id", primary_key=True, ondelete="CASCADE")
+
+
+class MeetingRequest(SQLModel, table=True):
+    __table_args__ = (
+        # At most one live request from a requester to a target, even under concurrent sends.
+        sa.Index(
+            "uq_live_request",
+            "from_id",
+            "to_id",
+            unique=True,
+            sqlite_where=sa.text("status IN ('pending', 'accepted')"),
+            postgresql_where=sa.text("status IN ('pending', 'accepted')"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    from_id: int = Field(foreign_key="participant.id", index=True)
+    to_id: int = Field(foreign_key="participant.id", index=True)
+    sent_at: datetime = Field(sa_type=UTCDateTime)
+    status: RequestStatus = Field(default=RequestStatus.pending, sa_type=_enum(RequestStatus))
+    rank: int
+    note: str = Field(default="", max_length=300)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class Meeting(SQLModel, table=True):
+    __table_args__ = (
+        sa.UniqueConstraint("buyer_id", "slot_id"),
+        sa.UniqueConstraint("seller_id", "slot_id"),
+        sa.UniqueConstraint("buyer_id", "seller_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    buyer_id: int = Field(foreign_key="participant.id", index=True)
+    seller_id: int = Field(foreign_key="participant.id", index=True)
+    slot_id: int = Field(foreign_key="slot.id")
+    booth: str | None = Field(default=None, max_length=32)
+    tier: Tier = Field(sa_type=_enum(Tier))
+    created_by: int | None = Field(default=None, sa_type=sa.BigInteger)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class UnscheduledPair(SQLModel, table=True):
+    """A candidate pair the last matching run could not place, with the engine's reason code."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    buyer_id: int = Field(foreign_key="participant.id", index=True)
+    seller_id: int = Field(foreign_key="participant.id", index=True)
+    tier: Tier = Field(sa_type=_enum(Tier))
+    reason: str = Field(max_length=32)
+
+
+class AnnouncementDelivery(SQLModel, table=True):
+    __table_args__ = (sa.UniqueConstraint("participant_id", "round"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    participant_id: int = Field(foreign_key="participant.id", index=True)
+    round: int
+    digest: str = Field(max_length=64)
+    status: DeliveryStatus = Field(default=DeliveryStatus.pending, sa_type=_enum(DeliveryStatus))
+    claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    error: str = Field(default="", max_length=300)
+
+
+class AuditLog(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    admin_id: int = Field(sa_type=sa.BigInteger)
+    action: str = Field(max_length=64)
+    detail: str = Field(default="", max_length=2000)

@@ -1,0 +1,76 @@
+"""Participants: joining by invite, profile edits, language."""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+from sqlmodel import Session, select
+
+from store.errors import InvalidValue, InviteUsed, NotFound
+from store.fields import clean
+from store.models import Participant
+
+TOKEN = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+LANGUAGES = ("ko", "en")
+
+
+def new_invite_token() -> str:
+    """16 URL-safe characters: fits Telegram's 64-character deep-link payload with room."""
+    return secrets.token_urlsafe(12)
+
+
+def everyone(session: Session) -> list[Participant]:
+    return list(session.exec(select(Participant).order_by(Participant.code)).all())
+
+
+def by_telegram_id(session: Session, telegram_id: int) -> Participant | None:
+    return session.exec(
+        select(Participant).where(
+            Participant.telegram_id == telegram_id,
+            Participant.active == True,  # noqa: E712
+        )
+    ).first()
+
+
+def join(session: Session, token: str, telegram_id: int, language: str | None) -> Participant:
+    """Binds a Telegram account to the participant an invite token was made for.
+
+    The same account opening its own link again is welcome; a link already bound to another
+    account, or an account already bound elsewhere, is refused."""
+    if not TOKEN.match(token):
+        raise InvalidValue(field="invite", reason="malformed")
+    participant = session.exec(select(Participant).where(Participant.invite_token == token)).first()
+    if participant is None or not participant.active:
+        raise NotFound(what="invite")
+    if participant.telegram_id == telegram_id:
+        return participant
+    current = by_telegram_id(session, telegram_id)
+    if participant.telegram_id is not None or current is not None:
+        raise InviteUsed()
+    participant.telegram_id = telegram_id
+    if participant.language is None and language in LANGUAGES:
+        participant.language = language
+    session.add(participant)
+    session.flush()
+    return participant
+
+
+def update_field(session: Session, participant_id: int, field: str, value: str) -> Participant:
+    participant = session.get(Participant, participant_id)
+    if participant is None:
+        raise NotFound(what="participant")
+    setattr(participant, field, clean(field, value))
+    session.add(participant)
+    session.flush()
+    return participant
+
+
+def set_language(session: Session, participant_id: int, language: str) -> None:
+    if language not in LANGUAGES:
+        raise InvalidValue(field="language", reason="malformed")
+    participant = session.get(Participant, participant_id)
+    if participant is None:
+        raise NotFound(what="participant")
+    participant.language = language
+    session.add(participant)

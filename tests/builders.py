@@ -1,0 +1,60 @@
+"""Real store objects for tests: an event with a slot grid, and participants."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlmodel import Session
+
+from store.event import parse_config, setup_event
+from store.models import Event, Participant, Role
+from store.participants import new_invite_token
+
+NOW = datetime(2024, 6, 1, 9, 0, tzinfo=UTC)
+DEADLINE = NOW + timedelta(days=9)
+
+
+# Two days, 09:00-12:00 in 30-minute slots with a 10:30-11:00 break: 10 slots.
+EVENT_FILE = {
+    "name": "Boom Up Korea 2024",
+    "timezone": "Asia/Seoul",
+    "deadline": DEADLINE.isoformat(),
+    "days": ["2024-06-20", "2024-06-21"],
+    "start": "09:00",
+    "end": "12:00",
+    "slot_minutes": 30,
+    "breaks": [["10:30", "11:00"]],
+}
+
+
+def event(session: Session, *, deadline: datetime = DEADLINE, daily_cap: int = 8) -> Event:
+    config = parse_config(EVENT_FILE | {"deadline": deadline.isoformat(), "daily_cap": daily_cap})
+    return setup_event(session, config)
+
+
+def participant(
+    session: Session,
+    code: str,
+    role: Role | None = None,
+    *,
+    company: str | None = None,
+    industry: str = "cosmetics",
+    country: str | None = None,
+    telegram_id: int | None = None,
+    **fields: object,
+) -> Participant:
+    role = role or (Role.buyer if code.startswith("B") else Role.seller)
+    person = Participant(
+        code=code,
+        role=role,
+        company=company or f"Company {code}",
+        country=country or ("US" if role == Role.buyer else "KR"),
+        industry=industry,
+        booth=f"T-{code}" if role == Role.buyer else None,
+        invite_token=new_invite_token(),
+        telegram_id=telegram_id,
+        **fields,
+    )
+    session.add(person)
+    session.flush()
+    return person

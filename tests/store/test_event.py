@@ -1,0 +1,80 @@
+from datetime import date, time
+
+import pytest
+
+import builders
+from builders import NOW
+from store.availability import toggle_slot
+from store.db import session_scope
+from store.errors import EventConfigError, NoEvent
+from store.event import generate_slots, get_event, parse_config, setup_event, slots
+
+BASE = {
+    "name": "Boom Up Korea",
+    "deadline": "2024-06-10 18:00",
+    "days": ["2024-06-20"],
+    "start": "09:00",
+    "end": "17:00",
+    "slot_minutes": 30,
+    "breaks": [["12:00", "13:00"]],
+}
+
+
+def test_slots_skip_the_lunch_break():
+    grid = generate_slots([date(2024, 6, 20)], time(9), time(17), 30, [(time(12), time(13))])
+    assert len(grid) == 14
+    assert grid[0].code == "D1-0900" and grid[-1].code == "D1-1630"
+    assert "D1-1200" not in {s.code for s in grid} and "D1-1300" in {s.code for s in grid}
+
+
+def test_days_are_numbered_in_date_order_whatever_the_file_order():
+    grid = generate_slots([date(2024, 6, 21), date(2024, 6, 20)], time(9), time(10), 60, [])
+    assert [(s.code, s.day) for s in grid] == [
+        ("D1-0900", date(2024, 6, 20)),
+        ("D2-0900", date(2024, 6, 21)),
+    ]
+
+
+def test_a_naive_deadline_is_read_in_the_event_time_zone():
+    config = parse_config(BASE)
+    assert config.timezone == "Asia/Seoul"
+    assert config.deadline.isoformat() == "2024-06-10T18:00:00+09:00"
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "reason"),
+    [
+        ({"name": " "}, "name", "missing"),
+        ({"timezone": "Mars/Base"}, "timezone", "unknown_zone"),
+        ({"start": "9h"}, "start", "not_a_time"),
+        ({"slot_minutes": 1}, "slot_minutes", "bad_slot_minutes"),
+        ({"days": []}, "days", "no_days"),
+        ({"breaks": [["12:00"]]}, "breaks", "bad_break"),
+        ({"daily_cap": 0}, "daily_cap", "not_positive"),
+        ({"start": "17:00", "end": "09:00"}, "start/end", "no_slots"),
+        ({"deadline": "soon"}, "deadline/days", "not_a_date"),
+    ],
+)
+def test_bad_event_files_name_the_field(change, field, reason):
+    with pytest.raises(EventConfigError) as error:
+        parse_config(BASE | change)
+    assert (error.value.values["field"], error.value.values["reason"]) == (field, reason)
+
+
+def test_setup_updates_the_event_and_keeps_the_grid_once_it_is_used(engine):
+    with session_scope(engine) as session, pytest.raises(NoEvent):
+        get_event(session)
+    with session_scope(engine) as session:
+        builders.event(session)
+        person = builders.participant(session, "B1")
+        toggle_slot(session, person.id, slots(session)[0].id, NOW)
+    with session_scope(engine) as session:
+        setup_event(
+            session, parse_config(builders.EVENT_FILE | {"name": "Renamed", "daily_cap": 5})
+        )
+    with pytest.raises(EventConfigError) as error, session_scope(engine) as session:
+        setup_event(session, parse_config(BASE | {"name": "Regridded"}))
+    assert error.value.values["reason"] == "grid_in_use"
+    with session_scope(engine) as session:
+        assert len(slots(session)) == 10
+        assert (get_event(session).name, get_event(session).daily_cap) == ("Renamed", 5)

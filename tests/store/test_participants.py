@@ -1,0 +1,74 @@
+import pytest
+
+import builders
+from store.db import session_scope
+from store.errors import InvalidValue, InviteUsed, NotFound
+from store.models import Participant
+from store.participants import by_telegram_id, join, set_language, update_field
+
+
+@pytest.fixture
+def invited(engine):
+    with session_scope(engine) as session:
+        builders.event(session)
+        first = builders.participant(session, "B1")
+        second = builders.participant(session, "S1")
+        return first.invite_token, second.invite_token
+
+
+def test_an_invite_binds_the_account_once(engine, invited):
+    token, other = invited
+    with session_scope(engine) as session:
+        joined = join(session, token, 111, "en-US")
+        assert joined.code == "B1"
+        assert join(session, token, 111, "ko").code == "B1"
+    with session_scope(engine) as session:
+        assert by_telegram_id(session, 111).code == "B1"
+    with session_scope(engine) as session, pytest.raises(InviteUsed):
+        join(session, token, 222, "ko")
+    with session_scope(engine) as session, pytest.raises(InviteUsed):
+        join(session, other, 111, "ko")
+
+
+@pytest.mark.parametrize(("token", "error"), [("nope", InvalidValue), ("x" * 20, NotFound)])
+def test_malformed_and_unknown_invites_are_refused(engine, invited, token, error):
+    with session_scope(engine) as session, pytest.raises(error):
+        join(session, token, 111, "ko")
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "reason"),
+    [
+        ("email", "not-an-email", "malformed"),
+        ("company", "  ", "required"),
+        ("products", "가" * 1001, "too_long"),
+        ("website", "no spaces allowed.com x", "malformed"),
+        ("phone", "call me", "malformed"),
+        ("telegram_id", "5", "unknown_field"),
+    ],
+)
+def test_invalid_profile_values_change_nothing(engine, invited, field, value, reason):
+    with session_scope(engine) as session:
+        person = join(session, invited[0], 5, None)
+    with session_scope(engine) as session, pytest.raises(InvalidValue) as error:
+        update_field(session, person.id, field, value)
+    assert error.value.values["reason"] == reason
+    with session_scope(engine) as session:
+        assert session.get(Participant, person.id).model_dump() == person.model_dump()
+
+
+def test_valid_profile_values_are_stored_trimmed(engine, invited):
+    with session_scope(engine) as session:
+        person = join(session, invited[0], 5, None)
+        update_field(session, person.id, "email", " kim@example.kr ")
+        update_field(session, person.id, "company", "한빛 코스메틱 🌸")
+        set_language(session, person.id, "en")
+    with session_scope(engine) as session:
+        stored = session.get(Participant, person.id)
+        assert (stored.email, stored.company, stored.language) == (
+            "kim@example.kr",
+            "한빛 코스메틱 🌸",
+            "en",
+        )
+        with pytest.raises(InvalidValue):
+            set_language(session, person.id, "fr")
