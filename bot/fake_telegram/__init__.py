@@ -1,0 +1,39 @@
+"""A fake Telegram Bot API server for end-to-end tests and demos of the bot.
+
+The bot runs unmodified over real HTTP against it (PTB's ``base_url``/``base_file_url``);
+simulated users queue updates and read what the bot sent, edited and answered.
+"""
+
+from bot.fake_telegram.errors import ApiError
+from bot.fake_telegram.models import (
+    ApiCall,
+    Button,
+    CallbackAnswer,
+    ChatMessage,
+    Revision,
+    StoredFile,
+    TranscriptEvent,
+)
+from bot.fake_telegram.running import running_bot
+from bot.fake_telegram.server import DEFAULT_TOKEN, FakeTelegram
+from bot.fake_telegram.state import BotState
+from bot.fake_telegram.transcript import format_event, printer
+from bot.fake_telegram.users import FakeUser
+
+__all__ = [
+    "DEFAULT_TOKEN",
+    "ApiCall",
+    "ApiError",
+    "BotState",
+    "Button",
+    "CallbackAnswer",
+    "ChatMessage",
+    "FakeTelegram",
+    "FakeUser",
+    "Revision",
+    "StoredFile",
+    "TranscriptEvent",
+    "format_event",
+    "printer",
+    "running_bot",
+]
