@@ -13,7 +13,7 @@ from sqlmodel import Session
 from telegram.helpers import create_deep_linked_url
 
 from bot.settings import Settings
-from locales import moment, t
+from locales import DEFAULT, moment, t
 from store.db import make_engine, session_scope, upgrade
 from store.errors import EventConfigError, ImportFailed, NoEvent, Problem
 from store.event import load_config, setup_event
@@ -47,7 +47,9 @@ def load_settings() -> Settings:
     except ValidationError as error:
         for problem in error.errors():
             name = str(problem["loc"][0]).upper()
-            print(t("en", "cli.bad_setting", name=name, why=problem["msg"]), file=sys.stderr)
+            cause = str(problem.get("ctx", {}).get("error", ""))
+            why = t(DEFAULT, cause) if cause.startswith("setting.") else problem["msg"]
+            print(t(DEFAULT, "cli.bad_setting", name=name, why=why), file=sys.stderr)
         raise SystemExit(2) from None
 
 

@@ -1,4 +1,7 @@
-"""Settings from the environment and `.env` (see `.env.example`)."""
+"""Settings from the environment and `.env` (see `.env.example`).
+
+Validators raise ValueError with a catalog key (`setting.*`); the command line turns it into
+a sentence naming the variable."""
 
 from __future__ import annotations
 
@@ -24,7 +27,10 @@ class Settings(BaseSettings):
     def _split_ids(cls, value: object) -> object:
         # "123, 456" in the environment; a list when built in code.
         if isinstance(value, str):
-            return frozenset(int(part) for part in value.replace(",", " ").split())
+            parts = value.replace(",", " ").split()
+            if not all(part.isdigit() for part in parts):
+                raise ValueError("setting.admin_ids")
+            return frozenset(int(part) for part in parts)
         return value
 
     @field_validator("timezone")
@@ -33,14 +39,14 @@ class Settings(BaseSettings):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r}") from None
+            raise ValueError("setting.unknown_zone") from None
         return value
 
     @field_validator("default_language")
     @classmethod
     def _supported_language(cls, value: str) -> str:
         if value not in ("ko", "en"):
-            raise ValueError("must be ko or en")
+            raise ValueError("setting.language")
         return value
 
     @field_validator("telegram_bot_token")
@@ -48,5 +54,5 @@ class Settings(BaseSettings):
     def _token_shape(cls, value: str) -> str:
         value = value.strip()
         if value and (":" not in value or not value.split(":", 1)[0].isdigit()):
-            raise ValueError("a bot token looks like 123456789:AA... (from @BotFather)")
+            raise ValueError("setting.token_shape")
         return value

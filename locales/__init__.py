@@ -1,8 +1,9 @@
 """Every sentence the bot and the organizer tools show, in Korean and English.
 
-The catalogs are gettext `.po` files beside this module (`ko.po`, `en.po`), read with Babel.
-Message ids are stable keys (`error.applications_closed`); the translations use `{name}`
-placeholders filled with `str.format`. Dates and times are formatted per locale by Babel in
+The catalogs are gettext `.po` files, one folder per language (`ko/`, `en/`) and one file per
+part of the product (`organizer.po`, `menu.po`, ...), read with Babel and merged. Message ids
+are stable keys (`error.applications_closed`); the translations use `{name}` placeholders
+filled with `str.format`. Dates and times are formatted per locale by Babel in
 the event's time zone.
 """
 
@@ -21,11 +22,18 @@ DEFAULT = "ko"
 HERE = Path(__file__).parent
 
 
-@cache
-def catalog(language: str) -> dict[str, str]:
-    with (HERE / f"{language}.po").open("rb") as handle:
+def read_catalog(path: Path, language: str) -> dict[str, str]:
+    with path.open("rb") as handle:
         po: Catalog = read_po(handle, locale=language)
     return {message.id: message.string for message in po if message.id}
+
+
+@cache
+def catalog(language: str) -> dict[str, str]:
+    merged: dict[str, str] = {}
+    for path in sorted((HERE / language).glob("*.po")):
+        merged.update(read_catalog(path, language))
+    return merged
 
 
 def pick(language: str | None, fallback: str = DEFAULT) -> str:

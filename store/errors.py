@@ -27,6 +27,12 @@ class InviteUsed(StoreError):
     key = "invite_used"
 
 
+class AlreadyApplied(StoreError):
+    """This account already takes part, or already waits for an answer to an application."""
+
+    key = "already_applied"
+
+
 class ApplicationsClosed(StoreError):
     key = "applications_closed"
 

@@ -92,7 +92,7 @@ def store_schedule(session: Session, schedule: Mapping[str, Any]) -> int:
     def lookup(table: Mapping[str, int | None], key: str) -> int:
         found = table.get(key)
         if found is None:
-            raise NotFound(what=key)
+            raise NotFound(what="schedule_entry", code=key)
         return found
 
     session.execute(sa.delete(Meeting).where(col(Meeting.tier) != Tier.fixed))

@@ -70,6 +70,12 @@ class Tier(StrEnum):
     seller = "seller"
 
 
+class ApplicationStatus(StrEnum):
+    pending = "pending"
+    approved = "approved"
+    rejected = "rejected"
+
+
 class DeliveryStatus(StrEnum):
     pending = "pending"
     sent = "sent"
@@ -200,3 +206,24 @@ class AuditLog(SQLModel, table=True):
     admin_id: int = Field(sa_type=sa.BigInteger)
     action: str = Field(max_length=64)
     detail: str = Field(default="", max_length=2000)
+
+
+class JoinApplication(SQLModel, table=True):
+    """A company asking to take part without an invite; an admin approves or rejects it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    telegram_id: int = Field(sa_type=sa.BigInteger, index=True)
+    language: str = Field(max_length=8)
+    role: Role = Field(sa_type=_enum(Role))
+    company: str = Field(max_length=200)
+    country: str = Field(max_length=64)
+    industry: str = Field(max_length=100)
+    products: str = Field(default="", max_length=1000)
+    contact_name: str = Field(default="", max_length=100)
+    email: str = Field(default="", max_length=254)
+    status: ApplicationStatus = Field(
+        default=ApplicationStatus.pending, sa_type=_enum(ApplicationStatus)
+    )
+    submitted_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    decided_by: int | None = Field(default=None, sa_type=sa.BigInteger)
+    participant_id: int | None = Field(default=None, foreign_key="participant.id")

@@ -1,0 +1,68 @@
+"""The Application: built in one place, every feature's handlers registered in order."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
+from telegram.error import TelegramError
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+
+from bot.processing import PerUserProcessor
+from bot.settings import Settings
+from handlers import apply, fallback, language, menu, profile
+from handlers.services import Services
+from locales import LANGUAGES, t
+
+# Order matters: conversations first (they claim typed answers), the catch-all last.
+FEATURES = (profile, apply, menu, language, fallback)
+
+PARTICIPANT_COMMANDS = ("start", "menu", "language", "cancel")
+ADMIN_COMMANDS: tuple[str, ...] = ()
+
+
+def commands(language: str, names: tuple[str, ...]) -> list[BotCommand]:
+    return [BotCommand(name, t(language, f"command.{name}")) for name in names]
+
+
+async def set_command_menus(application: Application) -> None:
+    """Participants' commands for everyone, per language; admins also see theirs."""
+    found: Services = application.bot_data["services"]
+    bot = application.bot
+    await bot.set_my_commands(
+        commands(found.default_language, PARTICIPANT_COMMANDS), scope=BotCommandScopeDefault()
+    )
+    for code in LANGUAGES:
+        await bot.set_my_commands(
+            commands(code, PARTICIPANT_COMMANDS),
+            scope=BotCommandScopeDefault(),
+            language_code=code,
+        )
+    for admin in found.admin_ids:
+        try:
+            await bot.set_my_commands(
+                commands(found.default_language, PARTICIPANT_COMMANDS + ADMIN_COMMANDS),
+                scope=BotCommandScopeChat(admin),
+            )
+        except TelegramError:
+            continue  # an admin who has not opened the bot yet gets the menu next start
+
+
+def build(settings: Settings, services: Services) -> Application:
+    builder = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token)
+        .defaults(Defaults(tzinfo=ZoneInfo(settings.timezone)))
+        .concurrent_updates(PerUserProcessor())
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .post_init(set_command_menus)
+    )
+    if settings.telegram_api_base_url:
+        base = settings.telegram_api_base_url.rstrip("/")
+        builder = builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")
+    application = builder.build()
+    application.bot_data["services"] = services
+    for feature in FEATURES:
+        application.add_handlers(feature.handlers())
+    application.add_error_handler(fallback.on_error)
+    return application

@@ -1,0 +1,194 @@
+"""Applying without an invite link: role, company details, contact; admins approve or reject."""
+
+from __future__ import annotations
+
+import re
+
+from telegram import Update
+from telegram.error import TelegramError
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from handlers.services import services, who
+from handlers.ui import button, error_text, escape, keyboard, parse, refuse, show
+from locales import t
+from store.applications import QUESTIONS, check_answer, decide, submit
+from store.errors import StoreError
+from store.models import ApplicationStatus, Role
+
+ROLE, ANSWER = range(2)
+ROLE_CHOICE = re.compile(r"apply:(buyer|seller)")
+DECISION = re.compile(r"appdec:(y|n):(\d{1,10})")
+
+
+async def begin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    person = await who(update, context)
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    if person.participant is not None:
+        await refuse(update, t(person.language, "error.already_applied"))
+        return ConversationHandler.END
+    context.user_data["application"] = {}
+    await show(
+        update,
+        t(person.language, "apply.role"),
+        keyboard(
+            [
+                button(person.language, "role.buyer", "apply:buyer"),
+                button(person.language, "role.seller", "apply:seller"),
+            ]
+        ),
+    )
+    return ROLE
+
+
+async def _ask_next(update: Update, language: str, answers: dict[str, str]) -> int:
+    field = next(f for f in QUESTIONS if f not in answers)
+    step = QUESTIONS.index(field) + 1
+    await update.effective_chat.send_message(
+        t(language, f"apply.ask.{field}", step=step, steps=len(QUESTIONS))
+    )
+    return ANSWER
+
+
+async def role(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    person = await who(update, context)
+    match = parse(ROLE_CHOICE, update.callback_query.data)
+    answers = context.user_data.get("application")
+    if match is None or answers is None:
+        await refuse(update, t(person.language, "error.bad_button"))
+        return ROLE
+    await update.callback_query.answer()
+    answers["role"] = match.group(1)
+    await show(
+        update,
+        t(person.language, "apply.role_chosen", role=t(person.language, f"role.{match.group(1)}")),
+    )
+    return await _ask_next(update, person.language, answers)
+
+
+async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    person = await who(update, context)
+    answers = context.user_data.get("application")
+    if answers is None or "role" not in answers:
+        return ConversationHandler.END
+    field = next(f for f in QUESTIONS if f not in answers)
+    try:
+        answers[field] = check_answer(field, update.message.text)
+    except StoreError as error:
+        await refuse(update, error_text(person.language, error))
+        return ANSWER
+    if any(f not in answers for f in QUESTIONS):
+        return await _ask_next(update, person.language, answers)
+    return await _finish(update, context, answers)
+
+
+async def _finish(update: Update, context: ContextTypes.DEFAULT_TYPE, answers: dict) -> int:
+    person = await who(update, context)
+    found = services(context)
+    context.user_data.pop("application", None)
+    try:
+        application = await found.run(
+            submit, person.telegram_id, person.language, Role(answers["role"]), answers
+        )
+    except StoreError as error:
+        await refuse(update, error_text(person.language, error))
+        return ConversationHandler.END
+    await update.effective_chat.send_message(t(person.language, "apply.sent"))
+    for admin in found.admin_ids:
+        summary = t(
+            found.default_language,
+            "apply.admin_summary",
+            role=t(found.default_language, f"role.{application.role.value}"),
+            **{field: escape(getattr(application, field)) for field in QUESTIONS},
+        )
+        buttons = [
+            button(found.default_language, "apply.approve", f"appdec:y:{application.id}"),
+            button(found.default_language, "apply.reject", f"appdec:n:{application.id}"),
+        ]
+        try:
+            await context.bot.send_message(
+                admin, summary, parse_mode="HTML", reply_markup=keyboard(buttons)
+            )
+        except TelegramError:
+            continue  # an admin who never opened the bot can't be reached; others still are
+    return ConversationHandler.END
+
+
+async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    person = await who(update, context)
+    await refuse(update, t(person.language, "profile.text_only"))
+    return ANSWER
+
+
+async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    person = await who(update, context)
+    context.user_data.pop("application", None)
+    await update.effective_chat.send_message(t(person.language, "apply.cancelled"))
+    return ConversationHandler.END
+
+
+async def decision(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """An admin's Approve / Reject on an application message."""
+    person = await who(update, context)
+    found = services(context)
+    match = parse(DECISION, update.callback_query.data)
+    if not person.is_admin:
+        await refuse(update, t(person.language, "error.admins_only"))
+        return
+    if match is None:
+        await refuse(update, t(person.language, "error.bad_button"))
+        return
+    try:
+        application = await found.run(
+            decide, int(match.group(2)), person.telegram_id, match.group(1) == "y"
+        )
+    except StoreError as error:
+        await refuse(update, error_text(person.language, error))
+        return
+    await update.callback_query.answer()
+    approved = application.status == ApplicationStatus.approved
+    outcome = "approved" if approved else "rejected"
+    await show(
+        update, t(person.language, f"apply.admin_{outcome}", company=escape(application.company))
+    )
+    applicant_language = application.language
+    markup = keyboard([button(applicant_language, "menu.open", "menu")]) if approved else None
+    try:
+        await context.bot.send_message(
+            application.telegram_id,
+            t(applicant_language, f"apply.{outcome}", company=escape(application.company)),
+            parse_mode="HTML",
+            reply_markup=markup,
+        )
+    except TelegramError:
+        await refuse(update, t(person.language, "apply.applicant_unreachable"))
+
+
+def handlers() -> list[BaseHandler]:
+    return [
+        ConversationHandler(
+            entry_points=[
+                CommandHandler("apply", begin),
+                CallbackQueryHandler(begin, pattern=r"^apply$"),
+            ],
+            states={
+                ROLE: [CallbackQueryHandler(role, pattern=r"^apply:")],
+                ANSWER: [
+                    MessageHandler(filters.TEXT & ~filters.COMMAND, answer),
+                    MessageHandler(~filters.TEXT & ~filters.COMMAND, not_text),
+                ],
+            },
+            fallbacks=[CommandHandler("cancel", cancel)],
+            allow_reentry=True,
+            name="apply",
+        ),
+        CallbackQueryHandler(decision, pattern=r"^appdec:"),
+    ]

@@ -1,0 +1,52 @@
+"""/language: Korean or English, at any time."""
+
+from __future__ import annotations
+
+import re
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
+
+from handlers.menu import main_menu
+from handlers.services import services, who
+from handlers.ui import button, keyboard, parse, refuse, show
+from locales import LANGUAGES, t
+from store.participants import set_language
+
+CHOICE = re.compile(r"lang:(ko|en)")
+
+
+async def choose(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    person = await who(update, context)
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    buttons = [button(code, f"language.{code}", f"lang:{code}") for code in LANGUAGES]
+    await show(
+        update,
+        t(person.language, "language.choose"),
+        keyboard(buttons, [button(person.language, "common.back", "menu")]),
+    )
+
+
+async def switch(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    match = parse(CHOICE, query.data)
+    if match is None:
+        person = await who(update, context)
+        await refuse(update, t(person.language, "error.bad_button"))
+        return
+    language = match.group(1)
+    context.user_data["language"] = language
+    person = await who(update, context)
+    if person.participant is not None:
+        await services(context).run(set_language, person.participant.id, language)
+    await query.answer(t(language, "language.set"))
+    await main_menu(update, context, await who(update, context))
+
+
+def handlers() -> list[BaseHandler]:
+    return [
+        CommandHandler("language", choose),
+        CallbackQueryHandler(choose, pattern=r"^lang$"),
+        CallbackQueryHandler(switch, pattern=r"^lang:"),
+    ]

@@ -1,0 +1,94 @@
+"""/start, invite links and the main menu (the manual's 마이페이지)."""
+
+from __future__ import annotations
+
+import re
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
+
+from handlers.services import Who, services, who
+from handlers.ui import button, error_text, escape, keyboard, refuse, show
+from locales import moment, t
+from store.errors import NoEvent, StoreError
+from store.event import get_event
+from store.models import Event
+from store.participants import join
+
+MENU = "menu"
+ITEMS = (
+    ("menu.account", "acct"),
+    ("menu.company", "comp"),
+    ("menu.availability", "avail"),
+    ("menu.find", "find"),
+    ("menu.requests", "reqs"),
+    ("menu.schedule", "sched"),
+    ("menu.language", "lang"),
+)
+
+
+async def _event(context: ContextTypes.DEFAULT_TYPE) -> Event | None:
+    try:
+        return await services(context).run(get_event)
+    except NoEvent:
+        return None
+
+
+async def main_menu(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
+    event = await _event(context)
+    if event is None:
+        await show(update, t(person.language, "start.no_event"))
+        return
+    if person.participant is None:
+        await show(
+            update,
+            t(person.language, "start.stranger", event=escape(event.name)),
+            keyboard([button(person.language, "apply.button", "apply")]),
+        )
+        return
+    text = t(
+        person.language,
+        "menu.title",
+        company=escape(person.participant.company),
+        event=escape(event.name),
+        deadline=moment(event.deadline, person.language, event.timezone),
+    )
+    buttons = [button(person.language, key, data) for key, data in ITEMS]
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    await show(update, text, keyboard(*rows))
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/start` alone opens the menu; `/start TOKEN` (from an invite link) joins first."""
+    if context.args:
+        found = services(context)
+        user = update.effective_user
+        person = await who(update, context)
+        try:
+            await found.run(join, context.args[0], user.id, person.language)
+        except StoreError as error:
+            await refuse(update, error_text(person.language, error))
+            return
+        person = await who(update, context)
+        await update.effective_chat.send_message(
+            t(person.language, "start.joined", company=escape(person.participant.company)),
+            parse_mode="HTML",
+        )
+    await main_menu(update, context, await who(update, context))
+
+
+async def menu_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await update.callback_query.answer()
+    await main_menu(update, context, await who(update, context))
+
+
+async def menu_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await main_menu(update, context, await who(update, context))
+
+
+def handlers() -> list[BaseHandler]:
+    return [
+        CommandHandler("start", start),
+        CommandHandler("menu", menu_command),
+        CallbackQueryHandler(menu_button, pattern=re.compile(f"^{MENU}$")),
+    ]

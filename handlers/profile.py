@@ -1,0 +1,139 @@
+"""Account info (회원정보관리) and participation info (참가 정보): view and edit each field."""
+
+from __future__ import annotations
+
+import re
+
+from telegram import Update
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from handlers.services import Who, member, services
+from handlers.ui import button, error_text, escape, keyboard, parse, refuse, show
+from locales import t
+from store.errors import StoreError
+from store.fields import ACCOUNT_FIELDS, COMPANY_FIELDS
+from store.participants import update_field
+
+SECTIONS = {"acct": ACCOUNT_FIELDS, "comp": COMPANY_FIELDS}
+SECTION = re.compile(r"(acct|comp)")
+EDIT = re.compile(r"pe:([a-z_]{1,20})")
+TYPING = 1
+
+
+def _section_of(field: str) -> str:
+    return "acct" if field in ACCOUNT_FIELDS else "comp"
+
+
+async def _render(update: Update, person: Who, section: str) -> None:
+    language, participant = person.language, person.participant
+    lines = [t(language, f"profile.{section}.title")]
+    for field in SECTIONS[section]:
+        value = getattr(participant, field) or t(language, "profile.empty")
+        lines.append(
+            t(language, "profile.line", label=t(language, f"field.{field}"), value=escape(value))
+        )
+    edits = [
+        button(language, "profile.edit", f"pe:{field}", label=t(language, f"field.{field}"))
+        for field in SECTIONS[section]
+    ]
+    rows = [edits[i : i + 2] for i in range(0, len(edits), 2)]
+    await show(update, "\n".join(lines), keyboard(*rows, [button(language, "common.back", "menu")]))
+
+
+async def open_section(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    match = parse(SECTION, query.data)
+    person = await member(update, context)
+    if person is None or match is None:
+        return
+    await query.answer()
+    await _render(update, person, match.group(1))
+
+
+async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    query = update.callback_query
+    person = await member(update, context)
+    if person is None:
+        return ConversationHandler.END
+    match = parse(EDIT, query.data)
+    if match is None or match.group(1) not in ACCOUNT_FIELDS + COMPANY_FIELDS:
+        await refuse(update, t(person.language, "error.bad_button"))
+        return ConversationHandler.END
+    field = match.group(1)
+    context.user_data["editing"] = field
+    await query.answer()
+    current = getattr(person.participant, field) or t(person.language, "profile.empty")
+    await update.effective_chat.send_message(
+        t(
+            person.language,
+            "profile.ask",
+            label=t(person.language, f"field.{field}"),
+            value=escape(current),
+        ),
+        parse_mode="HTML",
+    )
+    return TYPING
+
+
+async def save(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    person = await member(update, context)
+    field = context.user_data.get("editing")
+    if person is None or field is None:
+        return ConversationHandler.END
+    try:
+        await services(context).run(update_field, person.participant.id, field, update.message.text)
+    except StoreError as error:
+        await refuse(
+            update,
+            error_text(person.language, error) + "\n" + t(person.language, "profile.try_again"),
+        )
+        return TYPING
+    context.user_data.pop("editing", None)
+    await update.effective_chat.send_message(
+        t(person.language, "profile.saved", label=t(person.language, f"field.{field}"))
+    )
+    person = await member(update, context)
+    await _render(update, person, _section_of(field))
+    return ConversationHandler.END
+
+
+async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    person = await member(update, context)
+    if person is not None:
+        await refuse(update, t(person.language, "profile.text_only"))
+    return TYPING
+
+
+async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    field = context.user_data.pop("editing", None)
+    person = await member(update, context)
+    if person is not None:
+        await update.effective_chat.send_message(t(person.language, "profile.cancelled"))
+        await _render(update, person, _section_of(field or ""))
+    return ConversationHandler.END
+
+
+def handlers() -> list[BaseHandler]:
+    return [
+        ConversationHandler(
+            entry_points=[CallbackQueryHandler(ask, pattern=r"^pe:")],
+            states={
+                TYPING: [
+                    MessageHandler(filters.TEXT & ~filters.COMMAND, save),
+                    MessageHandler(~filters.TEXT & ~filters.COMMAND, not_text),
+                ]
+            },
+            fallbacks=[CommandHandler("cancel", cancel)],
+            allow_reentry=True,
+            name="profile_edit",
+        ),
+        CallbackQueryHandler(open_section, pattern=r"^(acct|comp)"),
+    ]

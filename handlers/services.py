@@ -1,0 +1,86 @@
+"""What every handler needs: the database, the admins, the clock, and the user's language.
+
+The bot assembles one `Services` at start-up and keeps it in `bot_data`; handlers reach it
+through `services(context)`. Store operations are synchronous SQLModel code, so they run in a
+worker thread, each in its own session (one unit of work per update), never on the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from sqlmodel import Session
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from handlers.ui import refuse
+from locales import pick, t
+from store.db import session_scope
+from store.models import Participant
+from store.participants import by_telegram_id
+
+T = TypeVar("T")
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Services:
+    engine: sa.Engine
+    admin_ids: frozenset[int]
+    default_language: str = "ko"
+    clock: Callable[[], datetime] = field(default=utc_now)
+
+    async def run(self, operation: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Runs `operation(session, *args, **kwargs)` in its own transaction, off the loop."""
+
+        def work() -> T:
+            with session_scope(self.engine) as session:
+                return operation(session, *args, **kwargs)
+
+        return await asyncio.to_thread(work)
+
+
+def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
+    return context.application.bot_data["services"]
+
+
+@dataclass(frozen=True)
+class Who:
+    """The person behind an update: their participant record, if any, and their language."""
+
+    telegram_id: int
+    language: str
+    participant: Participant | None
+    is_admin: bool
+
+
+def _lookup(session: Session, telegram_id: int) -> Participant | None:
+    return by_telegram_id(session, telegram_id)
+
+
+async def who(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Who:
+    user = update.effective_user
+    assert user is not None  # handlers are registered for user updates only
+    found = services(context)
+    participant = await found.run(_lookup, user.id)
+    chosen = participant.language if participant else context.user_data.get("language")
+    fallback = pick(user.language_code, found.default_language)
+    language = pick(chosen, fallback) if chosen else fallback
+    return Who(user.id, language, participant, user.id in found.admin_ids)
+
+
+async def member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Who | None:
+    """The participant behind the update, or None after telling a stranger to join first."""
+    person = await who(update, context)
+    if person.participant is None:
+        await refuse(update, t(person.language, "error.not_registered"))
+        return None
+    return person

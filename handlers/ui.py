@@ -1,0 +1,72 @@
+"""Small pieces every menu uses: buttons from catalog keys, in-place menus, refusals."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+
+from locales import t
+from store.errors import InvalidValue, NotFound, StoreError
+
+Row = Sequence[InlineKeyboardButton]
+
+
+def button(language: str, key: str, data: str, **values: object) -> InlineKeyboardButton:
+    return InlineKeyboardButton(t(language, key, **values), callback_data=data)
+
+
+def keyboard(*rows: Row) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([list(row) for row in rows if row])
+
+
+def escape(value: object) -> str:
+    """Participants' own words go into HTML messages escaped."""
+    return html.escape(str(value), quote=False)
+
+
+async def show(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    """Edits the pressed menu in place, or sends a new message for a typed command."""
+    query = update.callback_query
+    if query is not None and query.message is not None and not query.message.photo:
+        try:
+            await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+        except BadRequest as error:
+            if "not modified" not in str(error):  # pressing the same menu twice is fine
+                raise
+        return
+    assert update.effective_chat is not None
+    await update.effective_chat.send_message(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+
+
+def error_text(language: str, error: StoreError) -> str:
+    """The catalog sentence for a store refusal, its values rendered for people."""
+    if isinstance(error, InvalidValue):
+        field = t(language, f"field.{error.values['field']}")
+        reason = t(language, f"invalid.{error.values['reason']}", limit=error.values.get("limit"))
+        return t(language, "error.invalid_value", field=field, reason=reason)
+    if isinstance(error, NotFound):
+        return t(language, f"error.not_found.{error.values['what']}")
+    values = {k: v for k, v in error.values.items() if isinstance(v, str | int)}
+    if "status" in error.values:
+        values["status"] = t(language, f"status.{error.values['status']}")
+    return t(language, f"error.{error.key}", **values)
+
+
+async def refuse(update: Update, text: str) -> None:
+    """Says no: as an alert on a pressed button, as a message otherwise."""
+    query = update.callback_query
+    if query is not None:
+        await query.answer(text[:200], show_alert=True)
+        return
+    assert update.effective_chat is not None
+    await update.effective_chat.send_message(escape(text), parse_mode=ParseMode.HTML)
+
+
+def parse(pattern: re.Pattern[str], data: str | None) -> re.Match[str] | None:
+    """Matches callback data strictly: forged or stale data yields None, never an exception."""
+    return pattern.fullmatch(data or "")

@@ -1,0 +1,108 @@
+"""Both languages say everything, and user-facing text lives only in the catalogs."""
+
+import ast
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from locales import HERE, LANGUAGES, catalog, read_catalog
+
+ROOT = Path(__file__).parents[2]
+# Code whose strings may reach users; the fake Telegram server is test tooling, not product.
+USER_FACING = [
+    p
+    for package in ("handlers", "bot")
+    for p in (ROOT / package).rglob("*.py")
+    if "fake_telegram" not in p.parts
+]
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+SENTENCE = re.compile(r"[A-Za-z]+[ ,]+[A-Za-z]+[ ,]+[A-Za-z]+")
+LOG_METHODS = {"debug", "info", "warning", "error", "exception", "critical"}
+
+
+def placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_both_languages_have_the_same_non_empty_keys():
+    korean, english = catalog("ko"), catalog("en")
+    assert set(korean) == set(english)
+    assert [key for key in korean if not korean[key].strip()] == []
+    assert [key for key in english if not english[key].strip()] == []
+
+
+def test_translations_use_the_same_placeholders():
+    korean, english = catalog("ko"), catalog("en")
+    assert [k for k in korean if placeholders(korean[k]) != placeholders(english[k])] == []
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_key_is_defined_in_two_files(language):
+    seen: dict[str, str] = {}
+    clashes = []
+    for path in sorted((HERE / language).glob("*.po")):
+        for key in read_catalog(path, language):
+            if key in seen:
+                clashes.append((key, seen[key], path.name))
+            seen[key] = path.name
+    assert clashes == []
+
+
+def literal_keys(tree: ast.AST) -> set[str]:
+    """Keys passed as plain literals to t(...) or button(...)."""
+    keys = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) in {"t", "button"}:
+            keys.update(
+                argument.value
+                for argument in node.args[:2]
+                if isinstance(argument, ast.Constant)
+                and isinstance(argument.value, str)
+                and "." in argument.value
+            )
+    return keys
+
+
+def test_every_literal_key_in_the_code_exists():
+    known = set(catalog("en"))
+    missing = {}
+    for path in USER_FACING:
+        for key in literal_keys(ast.parse(path.read_text(encoding="utf-8"))) - known:
+            missing[key] = path.name
+    assert missing == {}
+
+
+def user_text_literals(tree: ast.AST) -> list[str]:
+    skipped: set[int] = set()
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        first = body[0] if isinstance(body, list) and body else None
+        if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):  # docstring
+            skipped.add(id(first.value))
+        if isinstance(node, ast.Call):
+            method = getattr(node.func, "attr", None)
+            operator_text = method in LOG_METHODS or method == "add_argument"
+            if operator_text or getattr(node.func, "id", None) == "add_parser":
+                skipped.update(id(n) for n in ast.walk(node))
+            for keyword in node.keywords:
+                if keyword.arg in {"help", "description"}:
+                    skipped.update(id(n) for n in ast.walk(keyword.value))
+    return [
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in skipped
+        and (HANGUL.search(node.value) or SENTENCE.search(node.value))
+    ]
+
+
+def test_no_user_facing_text_in_code():
+    found = {}
+    for path in USER_FACING:
+        texts = user_text_literals(ast.parse(path.read_text(encoding="utf-8")))
+        if texts:
+            found[str(path.relative_to(ROOT))] = texts
+    assert found == {}
