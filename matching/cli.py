@@ -1,0 +1,125 @@
+"""The command line: `python -m matching solve | check | generate | bench`.
+
+Exit status: 0 when all is well; 1 when `check` finds the schedule breaks the rules; 2 when an
+input is invalid (one line per problem on standard error, and no output file is written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from matching.bench import SIZES, bench
+from matching.check import check
+from matching.errors import InputError
+from matching.generate import MAX_SLOTS_PER_DAY, generate
+from matching.instance_file import dump_instance, load_instance
+from matching.modes import MODES, solve
+from matching.schedule_file import dump_schedule, load_schedule
+
+INVALID_INPUT = 2
+BROKEN_SCHEDULE = 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except InputError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        return INVALID_INPUT
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m matching", description="Schedule the 1:1 meetings of an export fair."
+    )
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    solve_cmd = commands.add_parser("solve", help="write the schedule of an instance file")
+    solve_cmd.add_argument("instance", type=Path)
+    solve_cmd.add_argument("-o", "--output", type=Path, help="schedule file (default: stdout)")
+    solve_cmd.add_argument("--mode", choices=sorted(MODES), default="greedy")
+    solve_cmd.set_defaults(run=_solve)
+
+    check_cmd = commands.add_parser("check", help="audit a schedule file against its instance")
+    check_cmd.add_argument("instance", type=Path)
+    check_cmd.add_argument("schedule", type=Path)
+    check_cmd.set_defaults(run=_check)
+
+    generate_cmd = commands.add_parser("generate", help="write a synthetic instance file")
+    generate_cmd.add_argument("--buyers", type=_positive, required=True)
+    generate_cmd.add_argument("--sellers", type=_positive, required=True)
+    generate_cmd.add_argument("--days", type=_positive, default=2)
+    generate_cmd.add_argument(
+        "--slots-per-day", type=_positive, default=14, help=f"at most {MAX_SLOTS_PER_DAY}"
+    )
+    generate_cmd.add_argument("--seed", type=int, default=0)
+    generate_cmd.add_argument(
+        "--requests", type=int, help="how many requests (default: 7 per participant)"
+    )
+    generate_cmd.add_argument("-o", "--output", type=Path, help="instance file (default: stdout)")
+    generate_cmd.set_defaults(run=_generate)
+
+    bench_cmd = commands.add_parser("bench", help="time solve on generated events")
+    bench_cmd.add_argument("--sizes", nargs="+", choices=list(SIZES), default=list(SIZES))
+    bench_cmd.add_argument("--repeat", type=_positive, default=3, help="runs per size, best kept")
+    bench_cmd.set_defaults(run=_bench)
+    return parser
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
+def _solve(args: argparse.Namespace) -> int:
+    schedule = solve(load_instance(args.instance), args.mode)
+    _write(dump_schedule(schedule), args.output)
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    instance = load_instance(args.instance)
+    schedule = load_schedule(args.schedule)
+    stats = schedule.stats()
+    for kind, counts in stats.items():
+        tiers = ", ".join(f"{tier} {count}" for tier, count in counts.items())
+        print(f"{kind}: {tiers} (total {sum(counts.values())})")
+    problems = check(instance, schedule)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problems")
+        return BROKEN_SCHEDULE
+    print("ok")
+    return 0
+
+
+def _generate(args: argparse.Namespace) -> int:
+    try:
+        instance = generate(
+            args.buyers, args.sellers, args.days, args.slots_per_day, args.seed, args.requests
+        )
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return INVALID_INPUT
+    _write(dump_instance(instance), args.output)
+    return 0
+
+
+def _bench(args: argparse.Namespace) -> int:
+    bench(args.sizes, args.repeat)
+    return 0

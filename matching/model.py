@@ -1,0 +1,147 @@
+"""The data of the matching engine: an event (`Instance`) and its result (`Schedule`).
+
+These mirror the instance and schedule files of `shared/spec/matching.md`. Build an `Instance`
+with `matching.instance_file.parse_instance`, which validates it; the engine assumes a valid
+instance (known ids, one role per side, chronological slots) and does not re-check it.
+
+The dataclasses are values: nothing here mutates them. They are not frozen only because a
+frozen dataclass takes about four times longer to create, which adds up over a large event's
+requests and meetings.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+DEFAULT_DAILY_CAP = 8
+
+
+class Role(StrEnum):
+    BUYER = "buyer"
+    SELLER = "seller"
+
+
+class Status(StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    CANCELLED = "cancelled"
+
+    @property
+    def live(self) -> bool:
+        """Whether the request still counts for matching (rule 1)."""
+        return self in (Status.PENDING, Status.ACCEPTED)
+
+
+class Tier(StrEnum):
+    """Why a pair meets; candidates are taken in this order after the fixed meetings."""
+
+    FIXED = "fixed"
+    MUTUAL = "mutual"
+    BUYER = "buyer"
+    SELLER = "seller"
+
+
+CANDIDATE_TIERS = (Tier.MUTUAL, Tier.BUYER, Tier.SELLER)
+
+
+class Reason(StrEnum):
+    """Why a candidate pair got no meeting (rule 7)."""
+
+    NO_COMMON_AVAILABILITY = "no_common_availability"
+    BOTH_FULL = "both_full"
+    BUYER_FULL = "buyer_full"
+    SELLER_FULL = "seller_full"
+    NO_COMMON_FREE_SLOT = "no_common_free_slot"
+
+
+@dataclass(slots=True)
+class Slot:
+    id: str
+    day: str
+    start: str
+    end: str
+
+
+@dataclass(slots=True)
+class Participant:
+    id: str
+    role: Role
+    company: str | None = None
+    country: str | None = None
+    industry: str | None = None
+    booth: str | None = None
+    daily_cap: int | None = None
+    """Overrides the event's `daily_cap` when set."""
+    unavailable: frozenset[str] = frozenset()
+
+
+@dataclass(slots=True)
+class Request:
+    requester: str
+    """The file's `from`."""
+    target: str
+    """The file's `to`."""
+    at: datetime
+    """Always timezone-aware."""
+    rank: int
+    status: Status
+
+
+@dataclass(slots=True)
+class Fixed:
+    buyer: str
+    seller: str
+    slot: str
+
+
+@dataclass(slots=True)
+class Instance:
+    slots: tuple[Slot, ...]
+    participants: tuple[Participant, ...]
+    requests: tuple[Request, ...] = ()
+    fixed: tuple[Fixed, ...] = ()
+    daily_cap: int = DEFAULT_DAILY_CAP
+
+    def cap_of(self, participant: Participant) -> int:
+        if participant.daily_cap is None:
+            return self.daily_cap
+        return participant.daily_cap
+
+
+@dataclass(slots=True)
+class Meeting:
+    buyer: str
+    seller: str
+    slot: str
+    booth: str | None
+    tier: Tier
+
+
+@dataclass(slots=True)
+class Unscheduled:
+    buyer: str
+    seller: str
+    tier: Tier
+    reason: Reason
+
+
+@dataclass(slots=True)
+class Schedule:
+    mode: str
+    meetings: tuple[Meeting, ...]
+    """Sorted by slot order, then buyer id."""
+    unscheduled: tuple[Unscheduled, ...]
+    """In the order the candidates were taken."""
+
+    def stats(self) -> dict[str, dict[str, int]]:
+        """The per-tier counts of the schedule file's `stats`."""
+        scheduled = Counter(m.tier for m in self.meetings)
+        unscheduled = Counter(u.tier for u in self.unscheduled)
+        return {
+            "scheduled": {tier.value: scheduled[tier] for tier in Tier},
+            "unscheduled": {tier.value: unscheduled[tier] for tier in CANDIDATE_TIERS},
+        }
