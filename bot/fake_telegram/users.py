@@ -12,7 +12,7 @@ from typing import Any
 from PIL import Image
 
 from bot.fake_telegram.html_markup import utf16_len
-from bot.fake_telegram.models import CallbackAnswer, ChatMessage, TranscriptEvent
+from bot.fake_telegram.models import CallbackAnswer, ChatMessage, EventKind, TranscriptEvent
 from bot.fake_telegram.state import BotState
 
 COMMAND = re.compile(r"(?<!\S)/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?")
@@ -231,7 +231,7 @@ class FakeUser:
         self._activity_before_action = len(self.bot.bot_activity.get(self.id, []))
         self._chat()
 
-    def _send(self, kind: Any, summary: str, **content: Any) -> ChatMessage:
+    def _send(self, kind: EventKind, summary: str, **content: Any) -> ChatMessage:
         self._begin_action()
         message = self.bot.add_message(self._chat(), from_bot=False, **content)
         self._last_update_id = self.bot.queue_update("message", message.to_api())
@@ -252,7 +252,7 @@ class FakeUser:
         )
         self._emit("message", f"[{new} the bot]", None)
 
-    def _emit(self, kind: Any, text: str, message_id: int | None) -> None:
+    def _emit(self, kind: EventKind, text: str, message_id: int | None) -> None:
         self.bot.emit(TranscriptEvent("user", kind, self.id, self.first_name, text, message_id))
 
     async def _wait_quiet(self, update_id: int, timeout: float) -> None:
