@@ -61,6 +61,8 @@ class FakeTelegram:
     # Lifecycle
 
     async def start(self) -> None:
+        for bot in self._bots.values():
+            bot.closing = False
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._api)
         app.router.add_get("/file/bot{token}/{path:.+}", self._download)
