@@ -102,7 +102,7 @@ def _check(args: argparse.Namespace) -> int:
     for problem in problems:
         print(problem)
     if problems:
-        print(f"{len(problems)} problems")
+        print(f"{len(problems)} problem" + ("s" if len(problems) > 1 else ""))
         return BROKEN_SCHEDULE
     print("ok")
     return 0
