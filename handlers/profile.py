@@ -50,9 +50,12 @@ async def _render(update: Update, person: Who, section: str) -> None:
 
 async def open_section(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
-    match = parse(SECTION, query.data)
     person = await member(update, context)
-    if person is None or match is None:
+    if person is None:
+        return
+    match = parse(SECTION, query.data)
+    if match is None:
+        await refuse(update, t(person.language, "error.bad_button"))
         return
     await query.answer()
     await _render(update, person, match.group(1))

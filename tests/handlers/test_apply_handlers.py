@@ -1,0 +1,110 @@
+import pytest
+from conftest import ADMIN
+from sqlmodel import select
+
+import builders
+from store.db import session_scope
+from store.models import JoinApplication, Participant, Role
+
+ANSWERS = ["Saigon Imports 🇻🇳", "Vietnam", "food", "instant noodles, 김치", "Nguyen An"]
+
+
+@pytest.fixture
+def event(bot, engine):
+    with session_scope(engine) as session:
+        builders.event(session)
+
+
+async def apply(user, role_label="Overseas buyer", answers=ANSWERS, email="an@saigon.vn"):
+    [welcome] = await user.ask("/start")
+    await user.press_data(welcome, "apply")
+    [form] = await user.wait_reply()
+    await user.press(form, role_label)
+    await user.wait_reply()
+    for answer in answers:
+        await user.ask(answer)
+    return await user.ask(email)
+
+
+async def test_an_application_reaches_the_admin_and_approval_lets_the_company_in(
+    event, fake, engine
+):
+    an = fake.user(3001, "An", language_code="en")
+    admin = fake.user(ADMIN, "Organizer", language_code="ko")
+    await admin.ask("/start")  # the admin's chat exists
+    [sent] = await apply(an)
+    assert "application was sent" in sent.text
+    [request] = await admin.wait_for(lambda m: "새 참가 신청" in m.text)
+    assert "Saigon Imports 🇻🇳" in request.text and "an@saigon.vn" in request.text
+    reject = dict(request.keyboard[0])["❌ 거절"]
+    await admin.press(request, "✅ 승인")
+    [decided] = await admin.wait_reply()
+    assert "승인함" in decided.text
+    [welcome] = await an.wait_for(lambda m: "approved" in m.text)
+    await an.press(welcome, "📂 Open my page")
+    [menu] = await an.wait_reply()
+    assert "Saigon Imports 🇻🇳" in menu.text and "My page" in menu.text
+    with session_scope(engine) as session:
+        joined = session.exec(select(Participant).where(Participant.telegram_id == 3001)).one()
+        assert (joined.role, joined.industry, joined.email) == (Role.buyer, "food", "an@saigon.vn")
+    await admin.press_data(request, reject)  # a second decision changes nothing
+    await admin.wait_reply()
+    assert admin.callback_answers[-1].show_alert
+
+
+async def test_rejection_is_told_to_the_applicant(event, fake, engine):
+    an = fake.user(3001, "An", language_code="ko")
+    admin = fake.user(ADMIN, "Organizer", language_code="ko")
+    await admin.ask("/start")
+    await apply(an, role_label="국내기업")
+    [request] = await admin.wait_for(lambda m: "새 참가 신청" in m.text)
+    await admin.press(request, "❌ 거절")
+    await admin.wait_reply()
+    [told] = await an.wait_for(lambda m: "승인되지 않았습니다" in m.text)
+    assert "Saigon" in told.text
+    with session_scope(engine) as session:
+        assert session.exec(select(Participant)).all() == []
+
+
+async def test_each_answer_is_validated_and_cancel_stops_the_form(event, fake, engine):
+    an = fake.user(3001, "An", language_code="en")
+    [welcome] = await an.ask("/start")
+    await an.press(welcome, "📝 Apply to take part")
+    [form] = await an.wait_reply()
+    await an.press(form, "Korean company")
+    await an.wait_reply()
+    [refusal] = await an.ask("x" * 5000)
+    assert "longer than 200 characters" in refusal.text
+    await an.send_sticker()
+    [refusal] = await an.wait_reply()
+    assert "text message" in refusal.text
+    [question] = await an.ask("Hanbit")
+    assert "Country" in question.text
+    [cancelled] = await an.ask("/cancel")
+    assert "cancelled" in cancelled.text
+    [stray] = await an.ask("Korea")
+    assert "buttons" in stray.text
+    with session_scope(engine) as session:
+        assert session.exec(select(JoinApplication)).all() == []
+
+
+async def test_a_bad_email_is_asked_again(event, fake, engine):
+    an = fake.user(3001, "An", language_code="en")
+    [refusal] = await apply(an, email="an at saigon")
+    assert "E-mail" in refusal.text and "Nothing was saved" in refusal.text
+    [sent] = await an.ask("an@saigon.vn")
+    assert "application was sent" in sent.text
+
+
+async def test_only_admins_decide(event, fake, engine):
+    an = fake.user(3001, "An", language_code="en")
+    await apply(an)
+    with session_scope(engine) as session:
+        application = session.exec(select(JoinApplication)).one()
+    [welcome] = await fake.user(3002, "Eve").ask("/start")
+    eve = fake.user(3002, "Eve")
+    await eve.press_data(welcome, f"appdec:y:{application.id}")
+    await eve.wait_reply()
+    assert "Only the organizers" in eve.callback_answers[-1].text
+    with session_scope(engine) as session:
+        assert session.exec(select(Participant)).all() == []

@@ -1,0 +1,101 @@
+import pytest
+from sqlmodel import select
+
+import builders
+from store.db import session_scope
+from store.models import Participant
+
+
+@pytest.fixture
+def kim(bot, fake, engine):
+    with session_scope(engine) as session:
+        builders.event(session)
+        builders.participant(session, "S1", company="한빛화장품", telegram_id=1001, language="en")
+    return fake.user(1001, "Kim", language_code="en")
+
+
+def stored(engine) -> Participant:
+    with session_scope(engine) as session:
+        return session.exec(select(Participant).where(Participant.code == "S1")).one()
+
+
+async def open_section(kim, label):
+    [menu] = await kim.ask("/menu")
+    await kim.press(menu, label)
+    [section] = await kim.wait_reply()
+    assert section.message_id == menu.message_id  # edited in place, not re-sent
+    return section
+
+
+async def test_account_info_shows_and_edits_the_email(kim, engine):
+    section = await open_section(kim, "👤 Account info")
+    assert "E-mail: —" in section.text
+    await kim.press(section, "✏️ E-mail")
+    [prompt] = await kim.wait_reply()
+    assert "new E-mail" in prompt.text
+    saved, view = await kim.ask("kim@hanbit.kr")
+    assert "E-mail saved" in saved.text
+    assert "E-mail: kim@hanbit.kr" in view.text
+    assert stored(engine).email == "kim@hanbit.kr"
+
+
+@pytest.mark.parametrize(
+    ("label", "answer", "why"),
+    [
+        ("✏️ E-mail", "not an email", "doesn't look right"),
+        ("✏️ Phone", "☎️ call me", "doesn't look right"),
+    ],
+)
+async def test_invalid_answers_are_explained_and_nothing_is_stored(kim, engine, label, answer, why):
+    section = await open_section(kim, "👤 Account info")
+    await kim.press(section, label)
+    await kim.wait_reply()
+    [refusal] = await kim.ask(answer)
+    assert why in refusal.text and "Nothing was saved" in refusal.text
+    before = stored(engine)
+    cancelled, view = await kim.ask("/cancel")
+    assert "Nothing was changed" in cancelled.text and "Account info" in view.text
+    assert stored(engine) == before
+    assert (before.email, before.phone) == ("", "")
+
+
+async def test_an_overlong_description_is_refused(kim, engine):
+    section = await open_section(kim, "🏢 Participation info")
+    await kim.press(section, "✏️ Company description")
+    await kim.wait_reply()
+    [refusal] = await kim.ask("가" * 5000)
+    assert "longer than 2000 characters" in refusal.text
+    assert stored(engine).description == ""
+
+
+async def test_company_name_in_hangul_and_emoji_is_saved(kim, engine):
+    section = await open_section(kim, "🏢 Participation info")
+    await kim.press(section, "✏️ Company name")
+    await kim.wait_reply()
+    _, view = await kim.ask("한빛 코스메틱 🌸 <b>&")
+    assert "한빛 코스메틱 🌸 <b>&" in view.text
+    assert stored(engine).company == "한빛 코스메틱 🌸 <b>&"
+
+
+async def test_stickers_and_photos_where_text_is_expected(kim, engine):
+    section = await open_section(kim, "🏢 Participation info")
+    await kim.press(section, "✏️ Products")
+    await kim.wait_reply()
+    await kim.send_sticker()
+    [refusal] = await kim.wait_reply()
+    assert "text message" in refusal.text
+    await kim.send_photo()
+    [refusal] = await kim.wait_reply()
+    assert "text message" in refusal.text
+    _, view = await kim.ask("마스크팩, sheet masks")
+    assert "마스크팩, sheet masks" in view.text
+
+
+async def test_forged_edit_buttons_change_nothing(kim, engine):
+    section = await open_section(kim, "👤 Account info")
+    for data in ("pe:telegram_id", "pe:", "pe:" + "x" * 40, "acct:zzz"):
+        await kim.press_data(section, data)
+        await kim.wait_reply()
+    assert all(answer.show_alert for answer in kim.callback_answers[-4:])
+    assert "not valid" in kim.callback_answers[-1].text
+    assert stored(engine).telegram_id == 1001
