@@ -38,6 +38,8 @@ def parser() -> argparse.ArgumentParser:
     invites.add_argument("--bot-username", required=True, help="the bot's @username")
     instance = commands.add_parser("export-instance", help="write a matchbot-instance/1 file")
     instance.add_argument("file", type=Path)
+    demo = commands.add_parser("demo", help="play a scripted fair against a fake Telegram")
+    demo.add_argument("--language", choices=("ko", "en"), default="en")
     return root
 
 
@@ -122,6 +124,11 @@ def organizer_tool(args: argparse.Namespace, settings: Settings) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     settings = load_settings()
+    if args.command == "demo":
+        from bot.demo import main as demo
+
+        demo(args.language)
+        return 0
     if args.command == "migrate":
         upgrade(make_engine(settings.database_url))
         return 0
