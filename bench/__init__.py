@@ -1,0 +1,1 @@
+"""Benchmarks: each prints its figures (`python -m bench.<name>`); none is a test."""
