@@ -29,7 +29,7 @@ from matching.model import (
 )
 
 REQUESTS_PER_PARTICIPANT = 7
-"""The default request count, per buyer and seller: close to what the fairs of the manual see."""
+"""The default request count, per buyer and seller (at most buyers × sellers in all)."""
 
 FIRST_DAY = date(2023, 6, 20)
 SLOT_MINUTES = 30
@@ -73,6 +73,7 @@ BUYER_KINDS = ("Trading", "Imports", "Distribution", "Retail", "Group", "Partner
 SELLER_NAMES = ("Hanbit", "Mirae", "Saebyeok", "Daehan", "Pureun", "한빛", "서울", "부산", "새벽")
 SELLER_KINDS = ("Co.", "Corp.", "Industries", "상사", "코리아")
 
+POPULARITY_EXPONENT = 1.0
 SAME_INDUSTRY = 0.7
 FROM_BUYER = 0.4
 HALF_DAY_OFF = 0.2
@@ -99,7 +100,7 @@ def generate(
     if not 1 <= slots_per_day <= MAX_SLOTS_PER_DAY:
         raise ValueError(f"slots per day must be between 1 and {MAX_SLOTS_PER_DAY}")
     if requests is None:
-        requests = REQUESTS_PER_PARTICIPANT * (buyers + sellers)
+        requests = min(REQUESTS_PER_PARTICIPANT * (buyers + sellers), buyers * sellers)
     if not 0 <= requests <= buyers * sellers:
         # up to half the possible (requester, target) pairs keeps the random draws cheap
         raise ValueError(f"requests must be between 0 and buyers × sellers ({buyers * sellers})")
@@ -231,7 +232,7 @@ class _Pool:
         rng.shuffle(ranking)
         popularity = [0.0] * len(members)
         for place, i in enumerate(ranking):
-            popularity[i] = 1 / (place + 1) ** 1.1
+            popularity[i] = 1 / (place + 1) ** POPULARITY_EXPONENT
         self.everyone = (members, list(accumulate(popularity)))
         # activity in asking is far less skewed than popularity
         self.activity = list(accumulate(1 / (place + 1) ** 0.3 for place in ranking))

@@ -1,0 +1,47 @@
+"""The command line as organizers and benchmarks use it, in a child process where it matters."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from matching_cases import DATA, load_json
+
+from matching.cli import main
+
+
+def test_solve_writes_to_standard_output_without_o(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["solve", str(DATA / "tiny.instance.json"), "--mode", "greedy"]) == 0
+    assert json.loads(capsys.readouterr().out) == load_json("tiny.greedy.json")
+
+
+def test_solve_refuses_an_unknown_mode(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["solve", str(DATA / "tiny.instance.json"), "--mode", "magic"])
+    assert exited.value.code == 2
+    assert "invalid choice: 'magic'" in capsys.readouterr().err
+
+
+def test_python_dash_m_matching_runs_and_reports_invalid_input(tmp_path: Path) -> None:
+    instance = tmp_path / "instance.json"
+    doc = load_json("tiny.instance.json")
+    doc["requests"][3]["to"] = "S09999"
+    instance.write_text(json.dumps(doc), encoding="utf-8")
+    output = tmp_path / "schedule.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "matching", "solve", str(instance), "-o", str(output)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (done.returncode, done.stderr) == (2, 'requests[3]: unknown participant "S09999"\n')
+    assert not output.exists()
+
+
+def test_bench_prints_a_row_per_size(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["bench", "--sizes", "S", "--repeat", "1"]) == 0
+    header, row = capsys.readouterr().out.splitlines()
+    assert header.split()[:5] == ["size", "buyers", "sellers", "slots", "requests"]
+    assert row.split()[:5] == ["S", "100", "300", "28", "3,000"]
+    assert row.endswith("ok")
