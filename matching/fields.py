@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, TypeVar
+
+_T = TypeVar("_T")
 
 
 def show(value: object) -> str:
@@ -34,3 +36,9 @@ def entries(
         else:
             problems.append(f"{key}[{i}]: expected an object, got {show(entry)}")
     return named
+
+
+def lookup(choices: dict[str, _T], value: object) -> _T | None:
+    """The choice named by `value`; None for anything else, lists and objects included."""
+    # a decoded list or object is unhashable, so only strings may be looked up
+    return choices.get(value) if isinstance(value, str) else None

@@ -18,7 +18,7 @@ from typing import Any
 
 from matching import json_text
 from matching.errors import InstanceError
-from matching.fields import entries, is_count, show
+from matching.fields import entries, is_count, lookup, show
 from matching.model import (
     DEFAULT_DAILY_CAP,
     Fixed,
@@ -130,7 +130,7 @@ class _Parser:
         participants = []
         for name, entry in entries:
             participant_id = self.text(name, entry, "id")
-            role = _ROLES.get(entry.get("role"))
+            role = lookup(_ROLES, entry.get("role"))
             if role is None:
                 self.problems.append(
                     f'{name}: role must be "buyer" or "seller", got {show(entry.get("role"))}'
@@ -194,7 +194,7 @@ class _Parser:
             rank = entry.get("rank")
             if type(rank) is not int or rank < 1:
                 self.problems.append(f"{name}: rank must be a positive integer, got {show(rank)}")
-            status = _STATUSES.get(entry.get("status"))
+            status = lookup(_STATUSES, entry.get("status"))
             if status is None:
                 self.problems.append(
                     f"{name}: status must be one of {', '.join(_STATUSES)}, "

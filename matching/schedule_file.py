@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 from matching import json_text
 from matching.errors import ScheduleError
-from matching.fields import entries, show
+from matching.fields import entries, lookup, show
 from matching.model import CANDIDATE_TIERS, Meeting, Reason, Schedule, Tier, Unscheduled
 
 FORMAT = "matchbot-schedule/1"
@@ -110,7 +110,7 @@ def _choice(
     name: str, entry: dict[str, Any], key: str, choices: dict[str, _T], problems: list[str]
 ) -> _T | None:
     value = entry.get(key)
-    choice = choices.get(value) if isinstance(value, str) else None
+    choice = lookup(choices, value)
     if choice is None:
         problems.append(f"{name}: {key} must be one of {', '.join(choices)}, got {show(value)}")
     return choice

@@ -9,6 +9,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from hypothesis import strategies as st
+
 from matching import Instance, Schedule, parse_instance, solve
 
 DATA = Path(__file__).parent / "data"
@@ -75,3 +77,23 @@ class Event:
 
     def solve(self) -> Schedule:
         return solve(self.instance())
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-2, 3) | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner),
+    max_leaves=6,
+)
+
+
+def damaged(doc: Any, data: st.DataObject) -> Any:
+    """`doc` with any JSON value put at a random place in it, for the readers' fuzz tests."""
+    node = doc
+    while True:
+        keys = list(node) if isinstance(node, dict) else list(range(len(node)))
+        key = data.draw(st.sampled_from(keys))
+        if isinstance(node[key], dict | list) and node[key] and data.draw(st.booleans()):
+            node = node[key]
+            continue
+        node[key] = data.draw(JSON_VALUES)
+        return doc

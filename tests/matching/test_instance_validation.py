@@ -7,7 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from matching_cases import DATA, Event
+from hypothesis import given
+from hypothesis import strategies as st
+from matching_cases import DATA, Event, damaged
 
 from matching import InstanceError, instance_to_dict, load_instance, parse_instance
 from matching.cli import main
@@ -226,3 +228,11 @@ def test_the_cli_exits_2_lists_problems_and_writes_nothing(
         'requests[1]: at has no UTC offset (naive time): "2023-06-01 09:00"',
     ]
     assert not output.exists()
+
+
+@given(st.data())
+def test_any_damaged_document_is_refused_with_problems_never_a_crash(data: st.DataObject) -> None:
+    try:
+        parse_instance(damaged(valid(), data))
+    except InstanceError as error:
+        assert error.problems

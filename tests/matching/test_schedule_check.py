@@ -6,7 +6,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from matching_cases import DATA, Event, load_json
+from hypothesis import given
+from hypothesis import strategies as st
+from matching_cases import DATA, Event, damaged, load_json
 
 from matching import (
     Instance,
@@ -255,6 +257,18 @@ def test_a_malformed_schedule_entry_is_named(
     with pytest.raises(ScheduleError) as raised:
         parse_schedule(doc)
     assert raised.value.problems[0].startswith(problem)
+
+
+@given(st.data())
+def test_a_damaged_schedule_is_refused_or_checked_never_a_crash(data: st.DataObject) -> None:
+    instance = scenario().instance()
+    doc = json.loads(json.dumps(schedule_to_dict(scenario().solve())))
+    try:
+        schedule = parse_schedule(damaged(doc, data))
+    except ScheduleError as error:
+        assert error.problems
+    else:
+        assert isinstance(check(instance, schedule), list)
 
 
 def test_cli_check_prints_counts_and_passes_the_example(
