@@ -10,12 +10,12 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaul
 
 from bot.processing import PerUserProcessor
 from bot.settings import Settings
-from handlers import apply, fallback, language, menu, profile
+from handlers import apply, availability, fallback, language, menu, profile
 from handlers.services import Services
 from locales import LANGUAGES, t
 
 # Order matters: conversations first (they claim typed answers), the catch-all last.
-FEATURES = (profile, apply, menu, language, fallback)
+FEATURES = (profile, apply, menu, language, availability, fallback)
 
 PARTICIPANT_COMMANDS = ("start", "menu", "language", "cancel")
 ADMIN_COMMANDS: tuple[str, ...] = ()

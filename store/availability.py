@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -51,3 +52,34 @@ def set_day(
     if not available:
         session.add_all(Unavailability(participant_id=participant_id, slot_id=s) for s in day_slots)
     session.flush()
+
+
+@dataclass(frozen=True)
+class DayGrid:
+    """One day of the slot grid as one participant sees it."""
+
+    day: date
+    slots: list[Slot]
+    unavailable: frozenset[int]
+
+    def available(self, slot: Slot) -> bool:
+        return slot.id not in self.unavailable
+
+
+def day_grids(session: Session, participant_id: int, day: date | None = None) -> list[DayGrid]:
+    """The participant's grid per event day in slot order (only `day` when given); two queries
+    whatever the grid's size, since every press on the grid re-renders it."""
+    query = select(Slot).order_by(col(Slot.ordinal))
+    if day is not None:
+        query = query.where(Slot.day == day)
+    grid = session.exec(query).all()
+    off = session.exec(
+        select(Unavailability.slot_id).where(
+            Unavailability.participant_id == participant_id,
+            col(Unavailability.slot_id).in_([s.id for s in grid]),
+        )
+    ).all()
+    days: dict[date, list[Slot]] = {}
+    for slot in grid:
+        days.setdefault(slot.day, []).append(slot)
+    return [DayGrid(d, s, frozenset(off)) for d, s in days.items()]

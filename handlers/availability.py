@@ -1,0 +1,173 @@
+"""Available times (the manual's 상담가능시간 설정): one message per event day, its slots as
+toggle buttons. Every slot starts available; a press flips one slot, "all on"/"all off" a
+whole day, and the day's message is edited in place. Once applications close the grid stays
+visible but read-only.
+
+Callback data: `avail` opens the grid; `avail:t:YYYYMMDD:SLOT_ID` toggles a slot of that
+day; `avail:on:YYYYMMDD` / `avail:off:YYYYMMDD` switch the day.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlmodel import Session
+from telegram import InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
+
+from handlers.services import member, services
+from handlers.ui import button, error_text, keyboard, parse, refuse, show
+from locales import clock, day_label, t
+from store.availability import DayGrid, day_grids, set_day, toggle_slot
+from store.errors import ApplicationsClosed, NotFound, StoreError
+from store.event import ensure_open
+
+OPEN = "avail"
+TOGGLE = re.compile(r"avail:t:(?P<day>\d{8}):(?P<slot>\d{1,10})")
+SWITCH_DAY = re.compile(r"avail:(?P<switch>on|off):(?P<day>\d{8})")
+PER_ROW = 4
+
+
+@dataclass(frozen=True)
+class Grids:
+    days: list[DayGrid]
+    closed: ApplicationsClosed | None
+
+
+def _closed(session: Session, now: datetime) -> ApplicationsClosed | None:
+    try:
+        ensure_open(session, now)
+    except ApplicationsClosed as closed:
+        return closed
+    return None
+
+
+def _load(session: Session, participant_id: int, day: date | None, now: datetime) -> Grids:
+    return Grids(day_grids(session, participant_id, day), _closed(session, now))
+
+
+def _day(session: Session, participant_id: int, day: date) -> DayGrid:
+    found = day_grids(session, participant_id, day)
+    if not found:
+        raise NotFound(what="day")
+    return found[0]
+
+
+def _toggle(
+    session: Session, participant_id: int, day: date, slot_id: int, now: datetime
+) -> DayGrid:
+    """Flips one slot of the day the pressed message shows; a slot of another day is forged."""
+    grid = _day(session, participant_id, day)
+    if slot_id not in {slot.id for slot in grid.slots}:
+        raise NotFound(what="slot")
+    toggle_slot(session, participant_id, slot_id, now)
+    return DayGrid(grid.day, grid.slots, grid.unavailable ^ {slot_id})
+
+
+def _switch_day(
+    session: Session, participant_id: int, day: date, available: bool, now: datetime
+) -> DayGrid:
+    grid = _day(session, participant_id, day)
+    set_day(session, participant_id, day, available, now)
+    off = frozenset() if available else frozenset(slot.id for slot in grid.slots)
+    return DayGrid(grid.day, grid.slots, off)
+
+
+def _date(digits: str) -> date | None:
+    try:
+        return datetime.strptime(digits, "%Y%m%d").date()
+    except ValueError:
+        return None
+
+
+def render_day(
+    language: str, grid: DayGrid, closed: ApplicationsClosed | None
+) -> tuple[str, InlineKeyboardMarkup]:
+    stamp = f"{grid.day:%Y%m%d}"
+    available = sum(grid.available(slot) for slot in grid.slots)
+    lines = [
+        t(language, "availability.day_title", day=day_label(grid.day, language)),
+        t(
+            language,
+            "availability.counts",
+            available=available,
+            unavailable=len(grid.slots) - available,
+        ),
+        t(language, "availability.closed" if closed else "availability.hint"),
+    ]
+    slot_buttons = [
+        button(
+            language,
+            "availability.slot_on" if grid.available(slot) else "availability.slot_off",
+            f"avail:t:{stamp}:{slot.id}",
+            time=clock(slot.start),
+        )
+        for slot in grid.slots
+    ]
+    rows = [slot_buttons[i : i + PER_ROW] for i in range(0, len(slot_buttons), PER_ROW)]
+    if closed is None:
+        rows.append(
+            [
+                button(language, "availability.all_on", f"avail:on:{stamp}"),
+                button(language, "availability.all_off", f"avail:off:{stamp}"),
+            ]
+        )
+    rows.append([button(language, "common.back", "menu")])
+    return "\n".join(lines), keyboard(*rows)
+
+
+async def open_grid(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    person = await member(update, context)
+    if person is None:
+        return
+    await update.callback_query.answer()
+    found = services(context)
+    grids = await found.run(_load, person.participant.id, None, found.clock())
+    language = person.language
+    intro = "availability.intro_closed" if grids.closed else "availability.intro"
+    await show(update, t(language, intro))
+    for grid in grids.days:
+        text, markup = render_day(language, grid, grids.closed)
+        await update.effective_chat.send_message(
+            text, parse_mode=ParseMode.HTML, reply_markup=markup
+        )
+
+
+async def press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A slot or a whole day pressed: change it, or say why not and show the grid as it is."""
+    query = update.callback_query
+    person = await member(update, context)
+    if person is None:
+        return
+    match = parse(TOGGLE, query.data) or parse(SWITCH_DAY, query.data)
+    day = _date(match["day"]) if match else None
+    if match is None or day is None:
+        await refuse(update, t(person.language, "error.bad_button"))
+        return
+    found = services(context)
+    pid, now = person.participant.id, found.clock()
+    try:
+        if "slot" in match.groupdict():
+            grid = await found.run(_toggle, pid, day, int(match["slot"]), now)
+        else:
+            grid = await found.run(_switch_day, pid, day, match["switch"] == "on", now)
+    except ApplicationsClosed as closed:
+        await refuse(update, error_text(person.language, closed))
+        [grid] = (await found.run(_load, pid, day, now)).days
+        await show(update, *render_day(person.language, grid, closed))
+        return
+    except StoreError as error:
+        await refuse(update, error_text(person.language, error))
+        return
+    await query.answer()
+    await show(update, *render_day(person.language, grid, None))
+
+
+def handlers() -> list[BaseHandler]:
+    return [
+        CallbackQueryHandler(open_grid, pattern=re.compile(f"^{OPEN}$")),
+        CallbackQueryHandler(press, pattern=re.compile(f"^{OPEN}:")),
+    ]
