@@ -1,7 +1,8 @@
 """The command line: `python -m matching solve | check | generate | bench`.
 
 Exit status: 0 when all is well; 1 when `check` finds the schedule breaks the rules; 2 when an
-input is invalid (one line per problem on standard error, and no output file is written).
+input is invalid or the output cannot be written (one line per problem on standard error; no
+output file is written).
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)
+        return INVALID_INPUT
+    except OSError as error:  # an output file that cannot be written
+        print(error, file=sys.stderr)
         return INVALID_INPUT
 
 

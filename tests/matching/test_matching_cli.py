@@ -23,6 +23,14 @@ def test_solve_refuses_an_unknown_mode(capsys: pytest.CaptureFixture[str]) -> No
     assert "invalid choice: 'magic'" in capsys.readouterr().err
 
 
+def test_an_output_that_cannot_be_written_is_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    output = tmp_path / "missing" / "schedule.json"
+    assert main(["solve", str(DATA / "tiny.instance.json"), "-o", str(output)]) == 2
+    assert "No such file or directory" in capsys.readouterr().err
+
+
 def test_python_dash_m_matching_runs_and_reports_invalid_input(tmp_path: Path) -> None:
     instance = tmp_path / "instance.json"
     doc = load_json("tiny.instance.json")
