@@ -10,6 +10,7 @@ from store.event import parse_config, setup_event
 from store.models import Event, Participant, Role
 from store.participants import new_invite_token
 
+ADMIN = 9000  # the organizer's Telegram id in ADMIN_IDS of the test bot
 NOW = datetime(2024, 6, 1, 9, 0, tzinfo=UTC)
 DEADLINE = NOW + timedelta(days=9)
 

@@ -1,18 +1,30 @@
-"""Databases for the tests: a fresh migrated SQLite file per test, or, with TEST_DATABASE_URL
-set (postgresql+psycopg://...), that PostgreSQL database migrated once and emptied per test."""
+"""Shared fixtures.
+
+Databases: a fresh migrated SQLite file per test, or, with TEST_DATABASE_URL set
+(postgresql+psycopg://...), that PostgreSQL database migrated once and emptied per test.
+The bot: the real Application polling over HTTP against the fake Telegram server."""
 
 from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from sqlmodel import SQLModel
+from telegram.ext import Application
 
+from bot.app import build
+from bot.fake_telegram import DEFAULT_TOKEN, FakeTelegram, running_bot
+from bot.settings import Settings
+from builders import ADMIN, NOW
+from handlers.services import Services
 from store.db import make_engine, upgrade
+
+__all__ = ["ADMIN"]
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 
@@ -53,3 +65,37 @@ def engine(database_url: str) -> Iterator[sa.Engine]:
     engine = make_engine(database_url)
     yield engine
     engine.dispose()
+
+
+class Clock:
+    """The bot's notion of now; tests move it, e.g. past the deadline."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(NOW)
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeTelegram]:
+    async with FakeTelegram() as server:
+        yield server
+
+
+@pytest.fixture
+async def bot(fake: FakeTelegram, engine, clock: Clock) -> AsyncIterator[Application]:
+    settings = Settings(
+        _env_file=None,
+        telegram_bot_token=DEFAULT_TOKEN,
+        telegram_api_base_url=f"http://127.0.0.1:{fake.port}",
+        admin_ids=[ADMIN],
+    )
+    services = Services(engine, settings.admin_ids, settings.default_language, clock)
+    async with running_bot(build(settings, services), fake) as application:
+        yield application

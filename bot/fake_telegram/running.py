@@ -47,6 +47,9 @@ async def running_bot(
     bot.application = application
     try:
         async with application:
+            # The same lifecycle hooks run_polling() calls, in the same places.
+            if application.post_init:
+                await application.post_init(application)
             await application.start()
             assert application.updater is not None, "the application needs an updater to poll"
             await application.updater.start_polling(poll_interval=0, timeout=poll_timeout)
@@ -55,6 +58,10 @@ async def running_bot(
             finally:
                 await application.updater.stop()
                 await application.stop()
+                if application.post_stop:
+                    await application.post_stop(application)
+        if application.post_shutdown:
+            await application.post_shutdown(application)
     finally:
         bot.application = None
         application.remove_handler(probe, group=PROBE_GROUP)

@@ -1,0 +1,73 @@
+"""The assembled application: command menus, error reports, per-user ordering."""
+
+import asyncio
+import json
+
+from conftest import ADMIN
+
+import builders
+from bot.processing import PerUserProcessor
+from store.db import session_scope
+
+
+def scope_commands(fake, scope, language=""):
+    return [c["command"] for c in fake.bot().commands.get((json.dumps(scope), language), [])]
+
+
+async def test_command_menus_per_language_and_admins_see_theirs(bot, fake):
+    participant = ["start", "menu", "language", "cancel"]
+    assert scope_commands(fake, {"type": "default"}, "ko") == participant
+    assert scope_commands(fake, {"type": "default"}, "en") == participant
+    english = fake.bot().commands[(json.dumps({"type": "default"}), "en")]
+    assert english[1]["description"] == "My page"
+
+
+async def test_a_failing_handler_tells_the_user_and_reports_to_admins(bot, fake, engine):
+    with session_scope(engine) as session:
+        builders.event(session)
+        builders.participant(session, "S1", telegram_id=1001, language="en")
+    admin = fake.user(ADMIN, "Organizer", language_code="ko")
+    await admin.ask("/start")
+    kim = fake.user(1001, "Kim")
+    fake.fail_next(1001, code=400, description="Bad Request: something broke", method="sendMessage")
+    replies = await kim.ask("/menu")
+    assert "something went wrong" in replies[-1].text
+    [report] = await admin.wait_for(lambda m: "업데이트 처리 실패" in m.text)
+    assert "BadRequest" in report.text
+
+
+async def test_an_invite_used_by_someone_else_is_refused(bot, fake, engine):
+    with session_scope(engine) as session:
+        builders.event(session)
+        token = builders.participant(session, "S1", telegram_id=1001).invite_token
+    [refusal] = await fake.user(1002, "Mallory").ask(f"/start {token}")
+    assert "already linked to another Telegram account" in refusal.text
+
+
+async def test_one_users_updates_run_in_order_while_others_run_alongside():
+    processor = PerUserProcessor(8)
+    events: list[str] = []
+
+    class User:
+        def __init__(self, user_id):
+            self.id = user_id
+
+    def update(user_id):
+        from telegram import Update
+
+        value = Update(update_id=user_id)
+        value._effective_user = User(user_id)  # what PTB computes from a message's sender
+        return value
+
+    async def work(name, delay):
+        events.append(f"{name} start")
+        await asyncio.sleep(delay)
+        events.append(f"{name} end")
+
+    await asyncio.gather(
+        processor.do_process_update(update(1), work("a1", 0.05)),
+        processor.do_process_update(update(1), work("a2", 0)),
+        processor.do_process_update(update(2), work("b1", 0)),
+    )
+    assert events.index("a1 end") < events.index("a2 start")
+    assert events.index("b1 end") < events.index("a1 end")
