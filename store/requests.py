@@ -92,71 +92,54 @@ def _renumber(session: Session, from_id: int) -> None:
     session.flush()
 
 
+@dataclass(frozen=True)
+class Move:
+    """Who may move a request (`from_id` or `to_id`), from which states, to which."""
+
+    actor: str
+    allowed: tuple[RequestStatus, ...]
+    to: RequestStatus
+
+
+ACCEPT = Move("to_id", (RequestStatus.pending,), RequestStatus.accepted)
+REJECT = Move("to_id", (RequestStatus.pending,), RequestStatus.rejected)
+CANCEL = Move("from_id", LIVE_STATUSES, RequestStatus.cancelled)
+
+
 def _transition(
-    session: Session,
-    request_id: int,
-    actor_id: int,
-    now: datetime,
-    *,
-    actor: str,
-    allowed: tuple[RequestStatus, ...],
-    to: RequestStatus,
+    session: Session, request_id: int, actor_id: int, now: datetime, move: Move
 ) -> MeetingRequest:
     ensure_open(session, now)
     request = session.get(MeetingRequest, request_id)
     if request is None:
         raise NotFound(what="request")
-    if getattr(request, actor) != actor_id:
+    if getattr(request, move.actor) != actor_id:
         raise NotYours()
     result = session.execute(
         update(MeetingRequest)
-        .where(col(MeetingRequest.id) == request_id, col(MeetingRequest.status).in_(allowed))
-        .values(status=to, updated_at=now)
+        .where(col(MeetingRequest.id) == request_id, col(MeetingRequest.status).in_(move.allowed))
+        .values(status=move.to, updated_at=now)
     )
     session.refresh(request)
     if result.rowcount != 1:
         raise RequestChanged(status=request.status)
-    if to not in LIVE_STATUSES:
+    if move.to not in LIVE_STATUSES:
         _renumber(session, request.from_id)
     return request
 
 
 def accept_request(session: Session, request_id: int, me: int, now: datetime) -> MeetingRequest:
     """Accepts a pending request `me` received; the pair becomes mutual."""
-    return _transition(
-        session,
-        request_id,
-        me,
-        now,
-        actor="to_id",
-        allowed=(RequestStatus.pending,),
-        to=RequestStatus.accepted,
-    )
+    return _transition(session, request_id, me, now, ACCEPT)
 
 
 def reject_request(session: Session, request_id: int, me: int, now: datetime) -> MeetingRequest:
-    return _transition(
-        session,
-        request_id,
-        me,
-        now,
-        actor="to_id",
-        allowed=(RequestStatus.pending,),
-        to=RequestStatus.rejected,
-    )
+    return _transition(session, request_id, me, now, REJECT)
 
 
 def cancel_request(session: Session, request_id: int, me: int, now: datetime) -> MeetingRequest:
     """Withdraws one of `me`'s own requests, pending or already accepted."""
-    return _transition(
-        session,
-        request_id,
-        me,
-        now,
-        actor="from_id",
-        allowed=LIVE_STATUSES,
-        to=RequestStatus.cancelled,
-    )
+    return _transition(session, request_id, me, now, CANCEL)
 
 
 @dataclass(frozen=True)
