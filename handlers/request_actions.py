@@ -1,0 +1,234 @@
+"""Acting on one meeting request by its id, and telling the other side.
+
+Shared by 📋 My requests (handlers/requests.py), by the notification a target receives
+when someone requests them (its Accept / Reject buttons are handled here, callback data
+`reqs:n:ACTION:REQUEST_ID`), and by any other menu that shows a request, such as the
+company card of 🔎 Find companies. To act from your own menu:
+
+- Put the action and the request id in your own callback data, e.g. `find:acc:123:45`;
+  `ACTION` (a regex fragment with the named groups `action` and `request`) parses that part,
+  `action_button(language, action, data, number=...)` labels the button. Actions:
+  `acc` accept, `rej` reject (both by the target), `can` cancel (by the requester, pending or
+  accepted), `up` / `dn` move one of my pending requests up or down in my priorities.
+- In your handler: `request = await act(update, context, person, action, request_id)`. It runs
+  the store operation (which enforces every rule), answers the button press (a short toast
+  on success, an alert with the catalog sentence on refusal: closed, not yours, changed
+  meanwhile, ...), and tells the requester when their request was accepted or rejected.
+  It returns the request as it is now with both sides (`Involved`), or None when refused;
+  then re-render your view.
+- After `store.requests.send_request(...)` succeeded, call
+  `await notify_new_request(context, request)`: the target receives the request in their
+  language, with the sender's company, country, industry, note and Accept / Reject buttons.
+
+A recipient who never opened the bot, blocked it or deleted the chat does not hold up the
+action: the failed delivery is logged and the action stands.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
+
+from handlers.services import Who, member, services
+from handlers.ui import button, error_text, escape, keyboard, parse, refuse, show
+from locales import moment, pick, t
+from store.errors import NotFound, StoreError
+from store.event import get_event
+from store.models import MeetingRequest, Participant, RequestStatus
+from store.requests import accept_request, cancel_request, move_request, reject_request
+
+log = logging.getLogger(__name__)
+
+ACTION = r"(?P<action>acc|rej|can|up|dn):(?P<request>\d{1,10})"
+NOTICE = re.compile(f"reqs:n:{ACTION}")
+NOTICE_PREFIX = "reqs:n:"
+
+Operation = Callable[[Session, int, int, datetime], MeetingRequest]
+OPERATIONS: dict[str, Operation] = {
+    "acc": accept_request,
+    "rej": reject_request,
+    "can": cancel_request,
+    "up": lambda session, request, me, now: move_request(session, request, me, -1, now),
+    "dn": lambda session, request, me, now: move_request(session, request, me, 1, now),
+}
+# The requester hears when the target answered; what the requester does is theirs to know.
+ANSWERS = {
+    RequestStatus.accepted: "requests.told.accepted",
+    RequestStatus.rejected: "requests.told.rejected",
+}
+
+
+@dataclass(frozen=True)
+class Involved:
+    """A request with both sides and the event's time zone, enough to describe it to either."""
+
+    request: MeetingRequest
+    requester: Participant
+    target: Participant
+    timezone: str
+
+
+def _involved(session: Session, request: MeetingRequest) -> Involved:
+    requester = session.get(Participant, request.from_id)
+    target = session.get(Participant, request.to_id)
+    assert requester is not None and target is not None  # foreign keys
+    return Involved(request, requester, target, get_event(session).timezone)
+
+
+def _perform(session: Session, action: str, request_id: int, me: int, now: datetime) -> Involved:
+    return _involved(session, OPERATIONS[action](session, request_id, me, now))
+
+
+def _lookup(session: Session, request_id: int) -> Involved:
+    request = session.get(MeetingRequest, request_id)
+    if request is None:
+        raise NotFound(what="request")
+    return _involved(session, request)
+
+
+def language_of(context: ContextTypes.DEFAULT_TYPE, participant: Participant) -> str:
+    return pick(participant.language, services(context).default_language)
+
+
+def describe(
+    language: str, counterpart: Participant, request: MeetingRequest, timezone: str
+) -> list[str]:
+    """The lines that present a request from the viewer's side: the other company, the note,
+    when it was sent."""
+    lines = [
+        t(
+            language,
+            "requests.company",
+            company=escape(counterpart.company),
+            country=escape(counterpart.country),
+            industry=escape(counterpart.industry),
+        )
+    ]
+    if request.note:
+        lines.append(t(language, "requests.note", note=escape(request.note)))
+    lines.append(t(language, "requests.sent", time=moment(request.sent_at, language, timezone)))
+    return lines
+
+
+def action_button(language: str, action: str, data: str, **values: object) -> InlineKeyboardButton:
+    """A button for `action` (see the module docstring); `number` names the list entry."""
+    key = "requests.button" if "number" in values else "requests.notice.button"
+    return button(language, f"{key}.{action}", data, **values)
+
+
+async def _deliver(
+    context: ContextTypes.DEFAULT_TYPE,
+    to: Participant,
+    text: str,
+    markup: InlineKeyboardMarkup | None = None,
+) -> None:
+    if to.telegram_id is None:
+        log.info("participant %s has not opened the bot; not notified", to.code)
+        return
+    try:
+        await context.bot.send_message(
+            to.telegram_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
+        )
+    except TelegramError as error:  # blocked the bot, chat gone, flood: the action stands
+        log.warning("could not notify participant %s: %s", to.code, error)
+
+
+def _notice(language: str, involved: Involved) -> str:
+    lines = [t(language, "requests.notice.title")]
+    lines += describe(language, involved.requester, involved.request, involved.timezone)
+    status = involved.request.status
+    if status != RequestStatus.pending:
+        lines.append(t(language, f"requests.notice.now.{status}"))
+    return "\n".join(lines)
+
+
+def _notice_markup(language: str, involved: Involved) -> InlineKeyboardMarkup:
+    rows = []
+    request_id = involved.request.id
+    if involved.request.status == RequestStatus.pending:
+        rows.append(
+            [
+                action_button(language, "acc", f"{NOTICE_PREFIX}acc:{request_id}"),
+                action_button(language, "rej", f"{NOTICE_PREFIX}rej:{request_id}"),
+            ]
+        )
+    rows.append([button(language, "requests.open", "reqs")])
+    return keyboard(*rows)
+
+
+async def notify_new_request(context: ContextTypes.DEFAULT_TYPE, request: MeetingRequest) -> None:
+    """Tells the target of a request just sent, in their language, with Accept / Reject."""
+    involved = await services(context).run(_lookup, request.id)
+    language = language_of(context, involved.target)
+    await _deliver(
+        context,
+        involved.target,
+        _notice(language, involved),
+        _notice_markup(language, involved),
+    )
+
+
+async def _tell_requester(context: ContextTypes.DEFAULT_TYPE, involved: Involved) -> None:
+    key = ANSWERS.get(involved.request.status)
+    if key is None:
+        return
+    language = language_of(context, involved.requester)
+    lines = [t(language, key)]
+    lines += describe(language, involved.target, involved.request, involved.timezone)
+    await _deliver(
+        context,
+        involved.requester,
+        "\n".join(lines),
+        keyboard([button(language, "requests.open", "reqs")]),
+    )
+
+
+async def act(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    person: Who,
+    action: str,
+    request_id: int,
+) -> Involved | None:
+    """Runs `action` on the request for the person who pressed; see the module docstring."""
+    found = services(context)
+    try:
+        involved = await found.run(
+            _perform, action, request_id, person.participant.id, found.clock()
+        )
+    except StoreError as error:
+        await refuse(update, error_text(person.language, error))
+        return None
+    await update.callback_query.answer(t(person.language, f"requests.done.{action}"))
+    if action in ("acc", "rej"):
+        await _tell_requester(context, involved)
+    return involved
+
+
+async def answer_notice(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Accept / Reject pressed on the notification: act, then show the request as it is now."""
+    person = await member(update, context)
+    if person is None:
+        return
+    match = parse(NOTICE, update.callback_query.data)
+    if match is None or match["action"] not in ("acc", "rej"):
+        await refuse(update, t(person.language, "error.bad_button"))
+        return
+    involved = await act(update, context, person, match["action"], int(match["request"]))
+    if involved is not None:
+        await show(
+            update, _notice(person.language, involved), _notice_markup(person.language, involved)
+        )
+
+
+def handlers() -> list[BaseHandler]:
+    return [CallbackQueryHandler(answer_notice, pattern=re.compile(f"^{NOTICE_PREFIX}"))]

@@ -1,0 +1,178 @@
+"""📋 My requests (the manual's 신청 현황): 상호 신청 mutual, 상대방 신청 received (Accept /
+Reject), 나의 신청 mine (Cancel, ▲ / ▼ for priority). A summary with the three counts, then
+one list per category, five entries a page; after an action the list is re-rendered in place.
+
+Callback data: `reqs` the summary; `reqs:l:CAT:PAGE` a list page (CAT `m` mutual,
+`r` received, `o` own); `reqs:a:ACTION:REQUEST_ID:CAT:PAGE` an action pressed on a list page
+(actions are in handlers/request_actions.py, which also owns `reqs:n:...`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
+
+from handlers.request_actions import ACTION, act, action_button, describe
+from handlers.services import member, services
+from handlers.ui import button, keyboard, parse, refuse, show
+from locales import t
+from store.errors import ApplicationsClosed
+from store.event import ensure_open, get_event
+from store.models import MeetingRequest, RequestStatus
+from store.requests import Pair, RequestLists, request_lists
+
+SUMMARY = "reqs"
+LIST = re.compile(r"reqs:l:(?P<cat>[mro]):(?P<page>\d{1,4})")
+ACT = re.compile(f"reqs:a:{ACTION}:(?P<cat>[mro]):(?P<page>\\d{{1,4}})")
+PER_PAGE = 5
+CATEGORIES = {"m": "mutual", "r": "received", "o": "mine"}
+# Which actions each list offers, in button order.
+CATEGORY_ACTIONS = {"m": ("can",), "r": ("acc", "rej"), "o": ("can", "up", "dn")}
+
+
+@dataclass(frozen=True)
+class Overview:
+    lists: RequestLists
+    timezone: str
+    closed: bool
+
+    def entries(self, cat: str) -> list[Pair]:
+        return getattr(self.lists, CATEGORIES[cat])
+
+
+def _load(session: Session, me: int, now: datetime) -> Overview:
+    try:
+        event, closed = ensure_open(session, now), False
+    except ApplicationsClosed:
+        event, closed = get_event(session), True
+    return Overview(request_lists(session, me), event.timezone, closed)
+
+
+def render_summary(language: str, overview: Overview) -> tuple[str, InlineKeyboardMarkup]:
+    counts = {cat: len(overview.entries(cat)) for cat in CATEGORIES}
+    lines = [t(language, "requests.title")]
+    lines += [t(language, f"requests.count.{cat}", count=counts[cat]) for cat in CATEGORIES]
+    lines.append(t(language, "requests.closed" if overview.closed else "requests.explain"))
+    rows = [
+        [button(language, f"requests.open.{cat}", f"reqs:l:{cat}:1", count=counts[cat])]
+        for cat in CATEGORIES
+    ]
+    rows.append([button(language, "common.back", "menu")])
+    return "\n".join(lines), keyboard(*rows)
+
+
+def _shown(pair: Pair, cat: str) -> tuple[MeetingRequest, MeetingRequest | None]:
+    """The request an entry is about, and the one its buttons act on (None: no buttons)."""
+    if cat == "r":
+        assert pair.theirs is not None  # request_lists puts only received requests here
+        return pair.theirs, pair.theirs
+    if cat == "o":
+        assert pair.mine is not None
+        return pair.mine, pair.mine
+    shown = pair.theirs or pair.mine
+    assert shown is not None
+    return shown, pair.mine
+
+
+def _mutual_reason(pair: Pair) -> str:
+    if pair.mine is not None and pair.mine.status == RequestStatus.accepted:
+        return "requests.mutual.they_accepted"
+    if pair.theirs is not None and pair.theirs.status == RequestStatus.accepted:
+        return "requests.mutual.you_accepted"
+    return "requests.mutual.both"
+
+
+def _entry(language: str, overview: Overview, pair: Pair, cat: str, number: int) -> str:
+    request, _ = _shown(pair, cat)
+    lines = describe(language, pair.counterpart, request, overview.timezone)
+    lines[0] = t(language, "requests.number", number=number) + lines[0]
+    if cat == "m":
+        lines.append(t(language, _mutual_reason(pair)))
+    if cat == "o":
+        lines.append(t(language, "requests.priority", rank=request.rank))
+    return "\n".join(lines)
+
+
+def _entry_buttons(
+    language: str, pair: Pair, cat: str, number: int, page: int
+) -> list[InlineKeyboardButton]:
+    _, target = _shown(pair, cat)
+    if target is None:
+        return []
+    return [
+        action_button(language, action, f"reqs:a:{action}:{target.id}:{cat}:{page}", number=number)
+        for action in CATEGORY_ACTIONS[cat]
+    ]
+
+
+def render_list(
+    language: str, overview: Overview, cat: str, page: int
+) -> tuple[str, InlineKeyboardMarkup]:
+    entries = overview.entries(cat)
+    pages = max(1, -(-len(entries) // PER_PAGE))
+    page = min(max(page, 1), pages)
+    first = (page - 1) * PER_PAGE
+    shown = entries[first : first + PER_PAGE]
+    lines = [t(language, f"requests.list.{cat}", count=len(entries), page=page, pages=pages)]
+    lines += [
+        _entry(language, overview, pair, cat, number)
+        for number, pair in enumerate(shown, start=first + 1)
+    ]
+    if not entries:
+        lines.append(t(language, f"requests.empty.{cat}"))
+    if overview.closed:
+        lines.append(t(language, "requests.closed"))
+    rows = []
+    if not overview.closed:
+        rows = [
+            _entry_buttons(language, pair, cat, number, page)
+            for number, pair in enumerate(shown, start=first + 1)
+        ]
+    paging = []
+    if page > 1:
+        paging.append(button(language, "requests.previous", f"reqs:l:{cat}:{page - 1}"))
+    if page < pages:
+        paging.append(button(language, "requests.next", f"reqs:l:{cat}:{page + 1}"))
+    rows += [paging, [button(language, "common.back", SUMMARY)]]
+    return "\n\n".join(lines), keyboard(*rows)
+
+
+async def summary(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    person = await member(update, context)
+    if person is None:
+        return
+    await update.callback_query.answer()
+    found = services(context)
+    overview = await found.run(_load, person.participant.id, found.clock())
+    await show(update, *render_summary(person.language, overview))
+
+
+async def page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A list page, or an action pressed on one (then the same page, as it is now)."""
+    person = await member(update, context)
+    if person is None:
+        return
+    data = update.callback_query.data
+    match = parse(LIST, data) or parse(ACT, data)
+    if match is None:
+        await refuse(update, t(person.language, "error.bad_button"))
+        return
+    if "action" in match.groupdict():
+        await act(update, context, person, match["action"], int(match["request"]))
+    else:
+        await update.callback_query.answer()
+    found = services(context)
+    overview = await found.run(_load, person.participant.id, found.clock())
+    await show(update, *render_list(person.language, overview, match["cat"], int(match["page"])))
+
+
+def handlers() -> list[BaseHandler]:
+    return [
+        CallbackQueryHandler(summary, pattern=re.compile(f"^{SUMMARY}$")),
+        CallbackQueryHandler(page, pattern=re.compile(f"^{SUMMARY}:[la]:")),
+    ]
