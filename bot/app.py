@@ -10,12 +10,21 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaul
 
 from bot.processing import PerUserProcessor
 from bot.settings import Settings
-from handlers import apply, availability, fallback, language, menu, profile
+from handlers import (
+    apply,
+    availability,
+    fallback,
+    language,
+    menu,
+    profile,
+    request_actions,
+    requests,
+)
 from handlers.services import Services
 from locales import LANGUAGES, t
 
 # Order matters: conversations first (they claim typed answers), the catch-all last.
-FEATURES = (profile, apply, menu, language, availability, fallback)
+FEATURES = (profile, apply, menu, language, availability, request_actions, requests, fallback)
 
 PARTICIPANT_COMMANDS = ("start", "menu", "language", "cancel")
 ADMIN_COMMANDS: tuple[str, ...] = ()
