@@ -81,6 +81,7 @@ class DeliveryStatus(StrEnum):
     sent = "sent"
     failed = "failed"
     blocked = "blocked"
+    unchanged = "unchanged"  # the timetable is the one last sent: nothing to send
 
 
 def _enum(enum: type[StrEnum]) -> sa.Enum:
@@ -96,6 +97,14 @@ class Event(SQLModel, table=True):
     daily_cap: int = 8
     phase: Phase = Field(default=Phase.open, sa_type=_enum(Phase))
     reminder_minutes: int = 10
+    # Bumped by every stored matching run: the UPDATE also serializes concurrent runs.
+    matching_runs: int = 0
+    # The current announcement round and the admin's progress message for it.
+    announce_round: int = 0
+    announce_chat_id: int | None = Field(default=None, sa_type=sa.BigInteger)
+    announce_message_id: int | None = None
+    # The last round whose final report went out (claimed so that only one process sends it).
+    announce_reported: int = 0
 
 
 class Slot(SQLModel, table=True):
@@ -198,6 +207,31 @@ class AnnouncementDelivery(SQLModel, table=True):
     claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     error: str = Field(default="", max_length=300)
+    # Which process holds the claim (a lease until `claimed_at` + the lease time).
+    claimed_by: str = Field(default="", max_length=32)
+    # Messages of this delivery already sent: a resumed delivery sends only the rest.
+    parts_sent: int = 0
+    # The meetings sent (JSON list of [slot, counterpart code, booth]), to tell what changed.
+    meetings: str = Field(default="[]", sa_type=sa.Text)
+
+
+class NoticeKind(StrEnum):
+    deadline = "deadline"
+    meeting = "meeting"
+
+
+class Notice(SQLModel, table=True):
+    """A reminder sent to a participant; the unique key makes each one go out once, even with
+    several bot processes (the insert is the claim)."""
+
+    __table_args__ = (sa.UniqueConstraint("kind", "participant_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: NoticeKind = Field(sa_type=_enum(NoticeKind))
+    participant_id: int = Field(foreign_key="participant.id", index=True)
+    key: str = Field(max_length=64)
+    claimed_at: datetime = Field(sa_type=UTCDateTime)
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class AuditLog(SQLModel, table=True):

@@ -9,6 +9,7 @@ from sqlmodel import Session
 from store.event import parse_config, setup_event
 from store.models import Event, Participant, Role
 from store.participants import new_invite_token
+from store.requests import accept_request, send_request
 
 ADMIN = 9000  # the organizer's Telegram id in ADMIN_IDS of the test bot
 NOW = datetime(2024, 6, 1, 9, 0, tzinfo=UTC)
@@ -59,3 +60,18 @@ def participant(
     session.add(person)
     session.flush()
     return person
+
+
+def fair(session: Session, buyers: int = 3, sellers: int = 3, **event_options: object) -> Event:
+    """An event with buyers B1.. and sellers S1.. (cosmetics), each with a Telegram account
+    (1000 + n for buyers, 2000 + n for sellers), and a request from every seller to every
+    buyer sent at NOW; B1 accepted S1's. For the organizer's tests."""
+    happening = event(session, **event_options)  # type: ignore[arg-type]
+    people_b = [participant(session, f"B{n}", telegram_id=1000 + n) for n in range(1, buyers + 1)]
+    people_s = [participant(session, f"S{n}", telegram_id=2000 + n) for n in range(1, sellers + 1)]
+    for seller in people_s:
+        for buyer in people_b:
+            sent = send_request(session, seller.id, buyer.id, NOW)
+            if (buyer.code, seller.code) == ("B1", "S1"):
+                accept_request(session, sent.id, buyer.id, NOW)
+    return happening

@@ -1,0 +1,109 @@
+"""The organizer's workbook (/export, `python -m bot export`): the schedule by slot and
+booth, each participant's day, every request, and the pairs left unscheduled with reasons.
+Column titles come from the catalogs, in the organizer's language."""
+
+from __future__ import annotations
+
+import io
+from zoneinfo import ZoneInfo
+
+from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+from sqlmodel import Session, col, select
+
+from locales import t
+from store.event import get_event, slots
+from store.models import Meeting, MeetingRequest, Participant, UnscheduledPair
+
+
+def _sheet(book: Workbook, language: str, name: str, extra: list[str] | None = None) -> Worksheet:
+    sheet = book.create_sheet(t(language, f"export.sheet.{name}"))
+    sheet.append(t(language, f"export.columns.{name}").split("|") + (extra or []))
+    sheet.freeze_panes = "A2"
+    return sheet
+
+
+def workbook(session: Session, language: str) -> bytes:
+    event = get_event(session)
+    zone = ZoneInfo(event.timezone)
+    grid = slots(session)
+    slot_by_id = {s.id: s for s in grid}
+    people = {p.id: p for p in session.exec(select(Participant).order_by(Participant.code)).all()}
+    meetings = session.exec(select(Meeting)).all()
+    meetings = sorted(meetings, key=lambda m: (slot_by_id[m.slot_id].ordinal, m.booth or ""))
+    book = Workbook()
+    book.remove(book.active)
+
+    schedule = _sheet(book, language, "schedule")
+    for m in meetings:
+        slot, buyer, seller = slot_by_id[m.slot_id], people[m.buyer_id], people[m.seller_id]
+        schedule.append(
+            [
+                slot.code,
+                slot.day,
+                f"{slot.start:%H:%M}",
+                f"{slot.end:%H:%M}",
+                m.booth or "",
+                buyer.code,
+                buyer.company,
+                seller.code,
+                seller.company,
+                t(language, f"admin.tier.{m.tier.value}"),
+                m.id,
+            ]
+        )
+
+    per_slot: dict[int, dict[int, str]] = {}
+    for m in meetings:
+        for me, other in ((m.buyer_id, m.seller_id), (m.seller_id, m.buyer_id)):
+            per_slot.setdefault(me, {})[m.slot_id] = f"{people[other].code} {people[other].company}"
+    roster = _sheet(book, language, "participants", [s.code for s in grid])
+    for p in people.values():
+        mine = per_slot.get(p.id, {})
+        roster.append(
+            [
+                p.code,
+                t(language, f"role.{p.role.value}"),
+                p.company,
+                p.country,
+                p.industry,
+                p.booth or "",
+                p.telegram_id is not None,
+                len(mine),
+            ]
+            + [mine.get(s.id, "") for s in grid]
+        )
+
+    requests = _sheet(book, language, "requests")
+    for r in session.exec(select(MeetingRequest).order_by(col(MeetingRequest.id))).all():
+        sender, target = people[r.from_id], people[r.to_id]
+        requests.append(
+            [
+                r.id,
+                sender.code,
+                sender.company,
+                target.code,
+                target.company,
+                t(language, f"status.{r.status.value}"),
+                r.rank,
+                r.sent_at.astimezone(zone).replace(tzinfo=None),
+                r.note,
+            ]
+        )
+
+    unscheduled = _sheet(book, language, "unscheduled")
+    for u in session.exec(select(UnscheduledPair).order_by(col(UnscheduledPair.id))).all():
+        buyer, seller = people[u.buyer_id], people[u.seller_id]
+        unscheduled.append(
+            [
+                buyer.code,
+                buyer.company,
+                seller.code,
+                seller.company,
+                t(language, f"admin.tier.{u.tier.value}"),
+                t(language, f"admin.reason.{u.reason}"),
+            ]
+        )
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

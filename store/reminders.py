@@ -1,0 +1,153 @@
+"""Reminders to participants: before the deadline and before each meeting, each sent once.
+
+`claim_notice` inserts the reminder's row before it is sent; the unique key (kind,
+participant, key) lets exactly one insert through, whichever bot process tries, and the row
+outlives restarts, so a reminder is never sent twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col, func, select, update
+
+from store.event import get_event, slots
+from store.models import (
+    Meeting,
+    MeetingRequest,
+    Notice,
+    NoticeKind,
+    Participant,
+    Phase,
+    RequestStatus,
+    Role,
+    Slot,
+)
+
+DEADLINE_OFFSETS = (timedelta(hours=24), timedelta(hours=1))
+
+
+@dataclass(frozen=True)
+class Recipient:
+    participant_id: int
+    telegram_id: int
+    language: str | None
+
+
+def _reachable(session: Session, role: Role | None = None) -> list[Participant]:
+    query = select(Participant).where(
+        Participant.active == True,  # noqa: E712
+        col(Participant.telegram_id).is_not(None),
+        col(Participant.blocked_bot_at).is_(None),
+    )
+    if role is not None:
+        query = query.where(Participant.role == role)
+    return list(session.exec(query.order_by(Participant.code)).all())
+
+
+def reachable(session: Session, role: Role | None = None) -> list[Recipient]:
+    """Participants who opened the bot and have not blocked it (of one side, if given)."""
+    return [Recipient(p.id, p.telegram_id, p.language) for p in _reachable(session, role)]
+
+
+@dataclass(frozen=True)
+class DeadlineReminder:
+    recipient: Recipient
+    unanswered: int
+
+
+def deadline_reminders(session: Session) -> list[DeadlineReminder]:
+    """Everyone reachable, with the number of requests they received and have not answered."""
+    waiting = dict(
+        session.exec(
+            select(MeetingRequest.to_id, func.count())
+            .where(MeetingRequest.status == RequestStatus.pending)
+            .group_by(MeetingRequest.to_id)
+        ).all()
+    )
+    return [
+        DeadlineReminder(Recipient(p.id, p.telegram_id, p.language), waiting.get(p.id, 0))
+        for p in _reachable(session)
+    ]
+
+
+def slot_start(slot: Slot, timezone: str) -> datetime:
+    return datetime.combine(slot.day, slot.start, tzinfo=ZoneInfo(timezone))
+
+
+@dataclass(frozen=True)
+class MeetingReminder:
+    recipient: Recipient
+    counterpart: str
+    booth: str | None
+    start: datetime
+
+
+def meeting_reminders(session: Session, slot_id: int) -> list[MeetingReminder]:
+    """Both sides of every meeting in the slot, once the timetables are announced."""
+    event = get_event(session)
+    slot = session.get(Slot, slot_id)
+    if slot is None or event.phase != Phase.announced:
+        return []
+    people = {p.id: p for p in _reachable(session)}
+    companies = dict(session.exec(select(Participant.id, Participant.company)).all())
+    found = []
+    for m in session.exec(select(Meeting).where(Meeting.slot_id == slot_id)).all():
+        for me, other in ((m.buyer_id, m.seller_id), (m.seller_id, m.buyer_id)):
+            if me in people:
+                p = people[me]
+                found.append(
+                    MeetingReminder(
+                        Recipient(me, p.telegram_id, p.language),
+                        companies[other],
+                        m.booth,
+                        slot_start(slot, event.timezone),
+                    )
+                )
+    return found
+
+
+def upcoming_slots(session: Session, now: datetime) -> list[tuple[Slot, datetime]]:
+    """Slots not started yet, each with the instant its meeting reminders are due."""
+    event = get_event(session)
+    before = timedelta(minutes=event.reminder_minutes)
+    return [
+        (slot, slot_start(slot, event.timezone) - before)
+        for slot in slots(session)
+        if slot_start(slot, event.timezone) > now
+    ]
+
+
+def claim_notice(
+    session: Session, kind: NoticeKind, participant_id: int, key: str, now: datetime
+) -> bool:
+    """True if this caller is the one to send the reminder (its row was not there yet)."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    inserted = session.execute(
+        dialect.insert(Notice)
+        .values(kind=kind, participant_id=participant_id, key=key, claimed_at=now)
+        .on_conflict_do_nothing(index_elements=["kind", "participant_id", "key"])
+    )
+    return inserted.rowcount == 1
+
+
+def notice_sent(
+    session: Session, kind: NoticeKind, participant_id: int, key: str, now: datetime
+) -> None:
+    session.execute(
+        update(Notice)
+        .where(
+            col(Notice.kind) == kind,
+            col(Notice.participant_id) == participant_id,
+            col(Notice.key) == key,
+        )
+        .values(sent_at=now)
+    )
+
+
+def deadline_key(deadline: datetime, offset: timedelta) -> str:
+    """Names one reminder of one deadline: moving the deadline makes new reminders due."""
+    return f"{deadline.isoformat()}-{int(offset.total_seconds() // 60)}m"

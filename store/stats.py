@@ -1,0 +1,49 @@
+"""The organizer's numbers (/stats): participants, requests, meetings."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from sqlmodel import Session, col, func, select
+
+from store.models import Meeting, MeetingRequest, Participant, RequestStatus, Slot, Tier
+
+
+@dataclass(frozen=True)
+class Stats:
+    participants: dict[str, int]  # per role
+    joined: int  # opened the bot
+    blocked: int
+    requests: dict[str, int]  # per status
+    meetings: dict[str, int]  # per tier
+    by_industry: dict[str, int]  # meetings, by the seller's industry
+    by_day: dict[date, int]
+
+    @property
+    def total_meetings(self) -> int:
+        return sum(self.meetings.values())
+
+
+def stats(session: Session) -> Stats:
+    people = session.exec(select(Participant).where(Participant.active == True)).all()  # noqa: E712
+    statuses = dict(
+        session.exec(
+            select(MeetingRequest.status, func.count()).group_by(MeetingRequest.status)
+        ).all()
+    )
+    tiers = dict(session.exec(select(Meeting.tier, func.count()).group_by(Meeting.tier)).all())
+    industry = {p.id: p.industry for p in people}
+    rows = session.exec(
+        select(Meeting.seller_id, Slot.day).join(Slot, col(Slot.id) == col(Meeting.slot_id))
+    ).all()
+    return Stats(
+        participants=dict(Counter(p.role.value for p in people)),
+        joined=sum(p.telegram_id is not None for p in people),
+        blocked=sum(p.blocked_bot_at is not None for p in people),
+        requests={s.value: statuses.get(s, 0) for s in RequestStatus},
+        meetings={tier.value: tiers.get(tier, 0) for tier in Tier},
+        by_industry=dict(sorted(Counter(industry.get(s, "") for s, _ in rows).items())),
+        by_day=dict(sorted(Counter(day for _, day in rows).items())),
+    )
