@@ -19,12 +19,23 @@ from handlers import (
     profile,
     request_actions,
     requests,
+    schedule,
 )
 from handlers.services import Services
 from locales import LANGUAGES, t
 
 # Order matters: conversations first (they claim typed answers), the catch-all last.
-FEATURES = (profile, apply, menu, language, availability, request_actions, requests, fallback)
+FEATURES = (
+    profile,
+    apply,
+    menu,
+    language,
+    availability,
+    request_actions,
+    requests,
+    schedule,
+    fallback,
+)
 
 PARTICIPANT_COMMANDS = ("start", "menu", "language", "cancel")
 ADMIN_COMMANDS: tuple[str, ...] = ()

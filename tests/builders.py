@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from store.event import parse_config, setup_event
-from store.models import Event, Participant, Role
+from store.models import Event, Meeting, Participant, Phase, Role, Slot, Tier
 from store.participants import new_invite_token
 from store.requests import accept_request, send_request
 
@@ -75,3 +75,39 @@ def fair(session: Session, buyers: int = 3, sellers: int = 3, **event_options: o
             if (buyer.code, seller.code) == ("B1", "S1"):
                 accept_request(session, sent.id, buyer.id, NOW)
     return happening
+
+
+# Three days of the same grid, for timetables that span several days.
+THREE_DAY_EVENT_FILE = EVENT_FILE | {"days": ["2024-06-19", "2024-06-20", "2024-06-21"]}
+
+
+def three_day_event(session: Session, *, daily_cap: int = 8) -> Event:
+    config = parse_config(
+        THREE_DAY_EVENT_FILE | {"deadline": DEADLINE.isoformat(), "daily_cap": daily_cap}
+    )
+    return setup_event(session, config)
+
+
+def meeting(
+    session: Session,
+    buyer: Participant,
+    seller: Participant,
+    slot_code: str,
+    *,
+    tier: Tier = Tier.mutual,
+) -> Meeting:
+    """A confirmed meeting at the buyer's booth, as a stored matching run leaves it."""
+    slot = session.exec(select(Slot).where(Slot.code == slot_code)).one()
+    row = Meeting(
+        buyer_id=buyer.id, seller_id=seller.id, slot_id=slot.id, booth=buyer.booth, tier=tier
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def set_phase(session: Session, phase: Phase) -> None:
+    event = session.exec(select(Event)).one()
+    event.phase = phase
+    session.add(event)
+    session.flush()

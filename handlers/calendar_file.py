@@ -1,0 +1,84 @@
+"""The confirmed meetings as an iCalendar file, to import into any calendar app.
+
+Times are written in the event's time zone with its VTIMEZONE, so the meetings land at the
+right hour wherever the participant's phone is. Each meeting's UID comes from the pair's
+codes and the event: a pair meets at most once, so re-sending the file after a new matching
+run updates the calendar entry instead of adding a second one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+
+from icalendar import Alarm, Calendar, Event
+
+from locales import t
+from store.timetable import SlotEntry, Timetable
+
+PRODUCT = "-//Matchbot//Timetable//EN"
+UID_DOMAIN = "matchbot"
+
+
+def meeting_uid(table: Timetable, entry: SlotEntry) -> str:
+    assert entry.meeting is not None
+    event_key = hashlib.sha256(table.event_name.encode("utf-8")).hexdigest()[:12]
+    return f"{entry.meeting.buyer_code}.{entry.meeting.seller_code}.{event_key}@{UID_DOMAIN}"
+
+
+def _description(entry: SlotEntry, language: str) -> str:
+    assert entry.meeting is not None
+    other = entry.meeting.counterpart
+    lines = [
+        f"{t(language, f'field.{name}')}: {getattr(other, name)}"
+        for name in (
+            "company",
+            "country",
+            "industry",
+            "products",
+            "website",
+            "contact_name",
+            "contact_title",
+            "email",
+            "phone",
+        )
+        if getattr(other, name)
+    ]
+    booth = entry.meeting.booth or t(language, "schedule.no_booth")
+    return "\n".join([t(language, "schedule.ics.booth", booth=booth), *lines])
+
+
+def _event(table: Timetable, entry: SlotEntry, language: str) -> Event:
+    assert entry.meeting is not None
+    other = entry.meeting.counterpart
+    booth = entry.meeting.booth or t(language, "schedule.no_booth")
+    event = Event()
+    event.add("uid", meeting_uid(table, entry))
+    event.add("dtstamp", entry.meeting.created_at)
+    event.add("dtstart", entry.start)
+    event.add("dtend", entry.end)
+    event.add(
+        "summary",
+        t(language, "schedule.ics.summary", company=other.company, country=other.country),
+    )
+    event.add("location", booth)
+    event.add("description", _description(entry, language))
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("trigger", -timedelta(minutes=table.reminder_minutes))
+    alarm.add("description", t(language, "schedule.ics.alarm", company=other.company, booth=booth))
+    event.add_component(alarm)
+    return event
+
+
+def timetable_ics(table: Timetable, language: str) -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", PRODUCT)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", t(language, "schedule.ics.name", event=table.event_name))
+    calendar.add("x-wr-timezone", table.timezone)
+    for entry in table.meetings:
+        calendar.add_component(_event(table, entry, language))
+    calendar.add_missing_timezones()
+    return calendar.to_ical()

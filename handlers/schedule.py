@@ -1,0 +1,170 @@
+"""My schedule (the manual's 주선 결과 확인): the announced timetable as text, picture and
+calendar file, each meeting's counterpart, and why some requests did not become meetings.
+
+Before the organizers announce the schedule, the menu only says when it will come."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Sequence
+
+from telegram import InlineKeyboardMarkup, InputFile, Update
+from telegram.constants import ParseMode
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
+
+from handlers.services import Who, member, services
+from handlers.timetable_render import (
+    counterpart_card,
+    timetable_ics,
+    timetable_messages,
+    timetable_png,
+    unscheduled_messages,
+)
+from handlers.ui import button, error_text, escape, keyboard, parse, refuse, show
+from locales import moment, t
+from store.errors import StoreError
+from store.event import get_event
+from store.models import Event, Phase
+from store.timetable import Timetable, timetable, unscheduled
+
+OPEN = "sched"
+ACTION = re.compile(r"sched(?::(img|ics|why|m:\d{1,10}))?")
+BUTTON_COMPANY = 24  # characters of a company name on a meeting's button
+
+
+def _not_announced(event: Event, person: Who, now_open: bool) -> str:
+    deadline = moment(event.deadline, person.language, event.timezone)
+    key = "schedule.not_yet_open" if now_open else "schedule.not_yet_closed"
+    return t(person.language, key, deadline=deadline)
+
+
+def _menu(table: Timetable, language: str) -> InlineKeyboardMarkup:
+    meetings = []
+    for entry in table.meetings:
+        assert entry.meeting is not None
+        company = entry.meeting.counterpart.company
+        if len(company) > BUTTON_COMPANY:
+            company = company[: BUTTON_COMPANY - 1].rstrip() + "…"
+        meetings.append(
+            [
+                button(
+                    language,
+                    "schedule.meeting_button",
+                    f"{OPEN}:m:{entry.meeting.id}",
+                    month=entry.start.month,
+                    day=entry.start.day,
+                    time=f"{entry.start:%H:%M}",
+                    company=company,
+                )
+            ]
+        )
+    files = [button(language, "schedule.image_button", f"{OPEN}:img")]
+    if table.meetings:
+        files.append(button(language, "schedule.calendar_button", f"{OPEN}:ics"))
+    return keyboard(
+        *meetings,
+        files,
+        [button(language, "schedule.why_button", f"{OPEN}:why")],
+        [button(language, "common.back", "menu")],
+    )
+
+
+async def _pages(update: Update, pages: Sequence[str], markup: InlineKeyboardMarkup) -> None:
+    """The first page in place of the pressed menu, the rest below it; buttons on the last."""
+    for number, page in enumerate(pages):
+        last = number == len(pages) - 1
+        if number == 0:
+            await show(update, page, markup if last else None)
+        else:
+            await update.effective_chat.send_message(
+                page, parse_mode=ParseMode.HTML, reply_markup=markup if last else None
+            )
+
+
+async def _send_image(update: Update, table: Timetable, language: str) -> None:
+    png = await asyncio.to_thread(timetable_png, table, language)
+    caption = t(language, "schedule.image_caption", event=escape(table.event_name))
+    await update.effective_chat.send_photo(png, caption=caption, parse_mode=ParseMode.HTML)
+
+
+async def _send_calendar(update: Update, table: Timetable, language: str) -> None:
+    data = await asyncio.to_thread(timetable_ics, table, language)
+    await update.effective_chat.send_document(
+        InputFile(data, filename=f"{table.code}-schedule.ics"),
+        caption=t(language, "schedule.calendar_caption", count=len(table.meetings)),
+        parse_mode=ParseMode.HTML,
+    )
+
+
+async def _open(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, action: str
+) -> str | None:
+    """Shows what `action` asks for ("" for the timetable); returns a refusal instead, if any."""
+    found = services(context)
+    language = person.language
+    participant_id = person.participant.id
+    event = await found.run(get_event)
+    if event.phase != Phase.announced:
+        now_open = event.phase == Phase.open and found.clock() < event.deadline
+        await show(
+            update,
+            _not_announced(event, person, now_open),
+            keyboard([button(language, "common.back", "menu")]),
+        )
+        return None
+    back = keyboard([button(language, "schedule.back_button", OPEN)])
+    if action == "why":
+        items = await found.run(unscheduled, participant_id)
+        await _pages(update, unscheduled_messages(items, language), back)
+        return None
+    table = await found.run(timetable, participant_id)
+    if action == "img":
+        await _send_image(update, table, language)
+    elif action == "ics":
+        if not table.meetings:
+            return t(language, "schedule.calendar_empty")
+        await _send_calendar(update, table, language)
+    elif action.startswith("m:"):
+        entry = table.meeting(int(action.removeprefix("m:")))
+        if entry is None:
+            return t(language, "schedule.meeting_gone")
+        await show(update, counterpart_card(entry, language), back)
+    else:
+        await _pages(update, timetable_messages(table, language), _menu(table, language))
+    return None
+
+
+async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, action: str) -> None:
+    person = await member(update, context)
+    if person is None:
+        return
+    try:
+        refusal = await _open(update, context, person, action)
+    except StoreError as error:
+        refusal = error_text(person.language, error)
+    if refusal is not None:
+        await refuse(update, refusal)
+    elif update.callback_query is not None:
+        await update.callback_query.answer()
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    match = parse(ACTION, update.callback_query.data)
+    if match is None:
+        person = await member(update, context)
+        if person is not None:
+            await refuse(update, t(person.language, "error.bad_button"))
+        return
+    await _answer(update, context, match.group(1) or "")
+
+
+async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await _answer(update, context, "")
+
+
+def handlers() -> list[BaseHandler]:
+    return [
+        CommandHandler("schedule", on_command),
+        CallbackQueryHandler(on_button, pattern=re.compile(rf"^{OPEN}(:|$)")),
+    ]

@@ -1,0 +1,273 @@
+"""A participant's announced schedule (the manual's 주선 결과 확인) as a plain snapshot.
+
+`timetable()` reads everything a timetable needs in one session and returns frozen
+dataclasses, so the text, the image and the calendar file can be made after the session has
+closed, and the admin's announcement can render thousands of them without touching the
+database again. `unscheduled()` lists the participant's requests that did not become a
+meeting, with the engine's reason turned to the participant's point of view.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, col, or_, select
+
+from matching import Reason
+from store.availability import unavailable_slot_ids
+from store.errors import NotFound
+from store.event import get_event, slots
+from store.models import Meeting, Participant, Role, Tier, UnscheduledPair
+
+
+@dataclass(frozen=True)
+class Counterpart:
+    """The company across the table, with its contact (shown once a meeting is confirmed)."""
+
+    id: int
+    code: str
+    role: Role
+    company: str
+    country: str
+    industry: str
+    products: str
+    website: str
+    description: str
+    contact_name: str
+    contact_title: str
+    email: str
+    phone: str
+
+
+@dataclass(frozen=True)
+class MeetingInfo:
+    id: int
+    counterpart: Counterpart
+    booth: str | None
+    tier: Tier
+    created_at: datetime
+    # Both sides' codes: a pair meets at most once, so they name the meeting across re-runs.
+    buyer_code: str
+    seller_code: str
+
+
+@dataclass(frozen=True)
+class SlotEntry:
+    code: str
+    start: datetime  # aware, in the event's time zone
+    end: datetime
+    available: bool
+    meeting: MeetingInfo | None
+
+
+@dataclass(frozen=True)
+class Day:
+    date: date
+    slots: tuple[SlotEntry, ...]
+
+
+@dataclass(frozen=True)
+class Timetable:
+    participant_id: int
+    code: str
+    company: str
+    role: Role
+    language: str | None
+    event_name: str
+    timezone: str
+    reminder_minutes: int
+    days: tuple[Day, ...]
+
+    @property
+    def entries(self) -> tuple[SlotEntry, ...]:
+        return tuple(entry for day in self.days for entry in day.slots)
+
+    @property
+    def meetings(self) -> tuple[SlotEntry, ...]:
+        """The slots that hold a meeting, in time order."""
+        return tuple(entry for entry in self.entries if entry.meeting is not None)
+
+    def meeting(self, meeting_id: int) -> SlotEntry | None:
+        return next((e for e in self.meetings if e.meeting and e.meeting.id == meeting_id), None)
+
+
+def _counterpart(p: Participant) -> Counterpart:
+    assert p.id is not None
+    return Counterpart(
+        id=p.id,
+        code=p.code,
+        role=p.role,
+        company=p.company,
+        country=p.country,
+        industry=p.industry,
+        products=p.products,
+        website=p.website,
+        description=p.description,
+        contact_name=p.contact_name,
+        contact_title=p.contact_title,
+        email=p.email,
+        phone=p.phone,
+    )
+
+
+def _participant(session: Session, participant_id: int) -> Participant:
+    participant = session.get(Participant, participant_id)
+    if participant is None:
+        raise NotFound(what="participant")
+    return participant
+
+
+def _other(meeting: Meeting | UnscheduledPair, participant_id: int) -> int:
+    return meeting.buyer_id if meeting.seller_id == participant_id else meeting.seller_id
+
+
+def _meetings_of(session: Session, participant_id: int) -> list[Meeting]:
+    return list(
+        session.exec(
+            select(Meeting).where(
+                or_(Meeting.buyer_id == participant_id, Meeting.seller_id == participant_id)
+            )
+        ).all()
+    )
+
+
+def timetable(session: Session, participant_id: int) -> Timetable:
+    me = _participant(session, participant_id)
+    event = get_event(session)
+    zone = ZoneInfo(event.timezone)
+    meetings = {m.slot_id: m for m in _meetings_of(session, participant_id)}
+    others = {_other(m, participant_id) for m in meetings.values()}
+    people = {
+        p.id: p
+        for p in session.exec(select(Participant).where(col(Participant.id).in_(others))).all()
+    }
+    off = unavailable_slot_ids(session, participant_id)
+
+    def info(m: Meeting) -> MeetingInfo:
+        assert m.id is not None
+        other = people[_other(m, participant_id)]
+        buyer, seller = (me, other) if me.role == Role.buyer else (other, me)
+        return MeetingInfo(
+            id=m.id,
+            counterpart=_counterpart(other),
+            booth=m.booth,
+            tier=m.tier,
+            created_at=m.created_at,
+            buyer_code=buyer.code,
+            seller_code=seller.code,
+        )
+
+    days: dict[date, list[SlotEntry]] = {}
+    for slot in slots(session):
+        meeting = meetings.get(slot.id)
+        days.setdefault(slot.day, []).append(
+            SlotEntry(
+                code=slot.code,
+                start=datetime.combine(slot.day, slot.start, tzinfo=zone),
+                end=datetime.combine(slot.day, slot.end, tzinfo=zone),
+                available=slot.id not in off,
+                meeting=info(meeting) if meeting is not None else None,
+            )
+        )
+    assert me.id is not None
+    return Timetable(
+        participant_id=me.id,
+        code=me.code,
+        company=me.company,
+        role=me.role,
+        language=me.language,
+        event_name=event.name,
+        timezone=event.timezone,
+        reminder_minutes=event.reminder_minutes,
+        days=tuple(Day(day, tuple(entries)) for day, entries in days.items()),
+    )
+
+
+def digest(table: Timetable) -> str:
+    """A stable hash of the meetings as the participant sees them (slot, counterpart, booth):
+    equal digests mean an announcement would tell them nothing new. Meeting ids are left out
+    because re-storing the same schedule gives the same meetings new ids."""
+    meetings = [
+        [
+            e.code,
+            e.meeting.counterpart.code,
+            e.meeting.counterpart.company,
+            e.meeting.counterpart.country,
+            e.meeting.booth,
+        ]
+        for e in table.meetings
+        if e.meeting is not None
+    ]
+    encoded = json.dumps(meetings, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+
+
+class Requester(StrEnum):
+    """Who asked for the meeting, seen from the participant."""
+
+    both = "both"
+    me = "me"
+    them = "them"
+
+
+class Why(StrEnum):
+    """The engine's reason codes, with `buyer_full`/`seller_full` turned into whose day it was."""
+
+    no_common_availability = "no_common_availability"
+    both_full = "both_full"
+    own_full = "own_full"
+    their_full = "their_full"
+    no_common_free_slot = "no_common_free_slot"
+
+
+@dataclass(frozen=True)
+class Unscheduled:
+    counterpart: Counterpart
+    requester: Requester
+    why: Why
+    reason: str  # the engine's code, as stored
+
+
+def _why(reason: str, role: Role) -> Why:
+    full = {Reason.BUYER_FULL: Role.buyer, Reason.SELLER_FULL: Role.seller}
+    code = Reason(reason)
+    if code in full:
+        return Why.own_full if full[code] == role else Why.their_full
+    return Why(code.value)
+
+
+def _requester(tier: Tier, role: Role) -> Requester:
+    if tier == Tier.mutual:
+        return Requester.both
+    return Requester.me if tier.value == role.value else Requester.them
+
+
+def unscheduled(session: Session, participant_id: int) -> list[Unscheduled]:
+    """The participant's candidate pairs the last matching run could not place, in the order
+    the engine took them, leaving out any pair that has a meeting by now (an admin may have
+    placed it by hand after the run)."""
+    me = _participant(session, participant_id)
+    side = UnscheduledPair.buyer_id if me.role == Role.buyer else UnscheduledPair.seller_id
+    rows = session.exec(
+        select(UnscheduledPair).where(side == participant_id).order_by(col(UnscheduledPair.id))
+    ).all()
+    met = {_other(m, participant_id) for m in _meetings_of(session, participant_id)}
+    result = []
+    for row in rows:
+        other_id = _other(row, participant_id)
+        if other_id in met:
+            continue
+        result.append(
+            Unscheduled(
+                counterpart=_counterpart(_participant(session, other_id)),
+                requester=_requester(row.tier, me.role),
+                why=_why(row.reason, me.role),
+                reason=row.reason,
+            )
+        )
+    return result
