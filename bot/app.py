@@ -14,6 +14,7 @@ from handlers import (
     apply,
     availability,
     fallback,
+    find,
     language,
     menu,
     profile,
@@ -34,6 +35,7 @@ FEATURES = (
     request_actions,
     requests,
     schedule,
+    find,
     fallback,
 )
 

@@ -1,0 +1,263 @@
+"""A company's card in 🔎 Find companies (the manual's 상세정보 → [상담신청]).
+
+The card shows what a fair catalogue shows: company, country, industry, products, website
+and description. The contact person, e-mail and phone appear only once the meeting is mutual:
+both sides agreed to meet, so nobody harvests contacts by browsing. Below the details the card
+offers exactly one thing, from `store.search.card`: Request (with an optional short note), my
+request (Cancel), their request (Accept / Reject), or Mutual. Once applications close, the
+card shows where you stand without buttons; buttons pressed on an older card are refused by
+the store with the catalog sentence.
+
+Callback data (KEY is the search the card was opened from, see handlers/find.py; it only
+leads back to that list): `fc:KEY:r:COMPANY_ID` asks for a note, then `fc:KEY:s:COMPANY_ID`
+skips it; `fc:KEY:ACTION:REQUEST_ID` accepts, rejects or cancels through
+handlers/request_actions.py, which tells the other side.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from sqlmodel import Session
+from telegram import InlineKeyboardMarkup, Update
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from handlers.request_actions import ACTION, act, action_button, notify_new_request
+from handlers.services import Who, member, services
+from handlers.ui import button, error_text, escape, keyboard, parse, refuse, show
+from locales import t
+from store.errors import ApplicationsClosed, InvalidValue, StoreError
+from store.event import ensure_open
+from store.fields import ACCOUNT_FIELDS
+from store.requests import NOTE_MAX, send_request
+from store.search import Card, Stance, card, request_target
+
+KEY = "[0-9a-f]{6}"
+ASK_NOTE = re.compile(f"fc:(?P<key>{KEY}):r:(?P<company>\\d{{1,10}})")
+SKIP_NOTE = re.compile(f"fc:(?P<key>{KEY}):s:(?P<company>\\d{{1,10}})")
+CARD_ACTION = re.compile(f"fc:(?P<key>{KEY}):{ACTION}")
+CARD_ACTIONS = ("acc", "rej", "can")
+NOTE = 1
+NOTE_FOR = "find_note_for"  # user_data: (company id, search key) while a note is awaited
+
+
+def _load(session: Session, me: int, other: int, now: datetime) -> tuple[Card, bool]:
+    """The card and whether applications are still open."""
+    found = card(session, me, other)
+    try:
+        ensure_open(session, now)
+    except ApplicationsClosed:
+        return found, False
+    return found, True
+
+
+def _details(language: str, found: Card) -> list[str]:
+    company = found.company
+    lines = [
+        t(language, "card.title", company=escape(company.company)),
+        t(
+            language,
+            "card.where",
+            role=t(language, f"role.{company.role.value}"),
+            country=escape(company.country),
+            industry=escape(company.industry),
+        ),
+    ]
+    shown = ("products", "website", "description")
+    if found.stance == Stance.mutual:
+        shown += ACCOUNT_FIELDS
+    for field in shown:
+        value = getattr(company, field)
+        if value:
+            label = t(language, f"field.{field}")
+            lines.append(t(language, "profile.line", label=label, value=escape(value)))
+    return lines
+
+
+def _stance(language: str, found: Card, is_open: bool) -> list[str]:
+    lines = ["", t(language, f"card.stance.{found.stance.value}")]
+    if found.mine is not None and found.mine.note:
+        lines.append(t(language, "card.my_note", note=escape(found.mine.note)))
+    if found.theirs is not None and found.theirs.note:
+        lines.append(t(language, "card.their_note", note=escape(found.theirs.note)))
+    if found.stance == Stance.none and is_open:
+        lines.append(t(language, "card.request_hint"))
+    if not is_open:
+        lines.append(t(language, "card.closed"))
+    return lines
+
+
+def _actions(language: str, found: Card, key: str) -> list:
+    company = found.company.id
+    if found.stance == Stance.none:
+        return [button(language, "card.request", f"fc:{key}:r:{company}")]
+    if found.stance == Stance.requested and found.mine is not None:
+        return [button(language, "card.cancel", f"fc:{key}:can:{found.mine.id}")]
+    if found.stance == Stance.requested_you and found.theirs is not None:
+        request = found.theirs.id
+        return [
+            action_button(language, "acc", f"fc:{key}:acc:{request}"),
+            action_button(language, "rej", f"fc:{key}:rej:{request}"),
+        ]
+    return []
+
+
+def render(
+    language: str, found: Card, is_open: bool, key: str, notice: str = ""
+) -> tuple[str, InlineKeyboardMarkup]:
+    lines = [notice, ""] if notice else []
+    lines += _details(language, found) + _stance(language, found, is_open)
+    rows = [_actions(language, found, key)] if is_open else []
+    rows.append([button(language, "find.back_to_list", f"fd:{key}:b")])
+    return "\n".join(lines), keyboard(*rows)
+
+
+async def show_card(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    person: Who,
+    other: int,
+    key: str,
+    notice: str = "",
+) -> bool:
+    """Shows the card of `other`, or refuses (not taking part, yourself, your own side)."""
+    found = services(context)
+    try:
+        loaded, is_open = await found.run(_load, person.participant.id, other, found.clock())
+    except StoreError as error:
+        await refuse(update, error_text(person.language, error))
+        return False
+    await show(update, *render(person.language, loaded, is_open, key, notice))
+    return True
+
+
+async def ask_note(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """Request pressed: checks the company can be asked, then asks for an optional note."""
+    query = update.callback_query
+    person = await member(update, context)
+    if person is None:
+        return ConversationHandler.END
+    match = parse(ASK_NOTE, query.data)
+    if match is None:
+        await refuse(update, t(person.language, "error.bad_button"))
+        return ConversationHandler.END
+    found = services(context)
+    key, other = match["key"], int(match["company"])
+    try:
+        target = await found.run(request_target, person.participant.id, other, found.clock())
+    except StoreError as error:
+        await refuse(update, error_text(person.language, error))
+        return ConversationHandler.END
+    await query.answer()
+    context.user_data[NOTE_FOR] = (other, key)
+    await update.effective_chat.send_message(
+        t(person.language, "card.ask_note", company=escape(target.company.company), limit=NOTE_MAX),
+        parse_mode="HTML",
+        reply_markup=keyboard([button(person.language, "card.skip_note", f"fc:{key}:s:{other}")]),
+    )
+    return NOTE
+
+
+async def _send(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, note: str) -> int:
+    other, key = context.user_data[NOTE_FOR]
+    found = services(context)
+    try:
+        request = await found.run(send_request, person.participant.id, other, found.clock(), note)
+    except InvalidValue as error:  # the note is too long: it may be typed again
+        again = t(person.language, "card.note_again")
+        await refuse(update, error_text(person.language, error) + "\n" + again)
+        return NOTE
+    except StoreError as error:
+        context.user_data.pop(NOTE_FOR, None)
+        await refuse(update, error_text(person.language, error))
+        return ConversationHandler.END
+    context.user_data.pop(NOTE_FOR, None)
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    await notify_new_request(context, request)
+    await show_card(update, context, person, other, key, t(person.language, "card.sent"))
+    return ConversationHandler.END
+
+
+async def typed_note(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    person = await member(update, context)
+    if person is None or NOTE_FOR not in context.user_data:
+        return ConversationHandler.END
+    return await _send(update, context, person, update.message.text)
+
+
+async def skip_note(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    person = await member(update, context)
+    if person is None:
+        return ConversationHandler.END
+    match = parse(SKIP_NOTE, update.callback_query.data)
+    waiting = context.user_data.get(NOTE_FOR)
+    if match is None or waiting != (int(match["company"]), match["key"]):
+        await refuse(update, t(person.language, "error.bad_button"))
+        return NOTE
+    return await _send(update, context, person, "")
+
+
+async def note_not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    person = await member(update, context)
+    if person is not None:
+        await refuse(update, t(person.language, "card.note_text_only"))
+    return NOTE
+
+
+async def cancel_note(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    waiting = context.user_data.pop(NOTE_FOR, None)
+    person = await member(update, context)
+    if person is None:
+        return ConversationHandler.END
+    notice = t(person.language, "card.not_sent")
+    if waiting is None:
+        await update.effective_chat.send_message(notice)
+        return ConversationHandler.END
+    other, key = waiting
+    await show_card(update, context, person, other, key, notice)
+    return ConversationHandler.END
+
+
+async def card_action(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Cancel / Accept / Reject on a card: the shared action, then the card as it is now."""
+    person = await member(update, context)
+    if person is None:
+        return
+    match = parse(CARD_ACTION, update.callback_query.data)
+    if match is None or match["action"] not in CARD_ACTIONS:
+        await refuse(update, t(person.language, "error.bad_button"))
+        return
+    involved = await act(update, context, person, match["action"], int(match["request"]))
+    if involved is None:
+        return
+    me = person.participant.id
+    other = involved.target if involved.requester.id == me else involved.requester
+    await show_card(update, context, person, other.id, match["key"])
+
+
+def note_entry() -> BaseHandler:
+    """Request pressed: starts the note step of the find conversation (handlers/find.py)."""
+    return CallbackQueryHandler(ask_note, pattern=r"^fc:[^:]*:r:")
+
+
+def note_state() -> list[BaseHandler]:
+    return [
+        CallbackQueryHandler(skip_note, pattern=r"^fc:[^:]*:s:"),
+        MessageHandler(filters.TEXT & ~filters.COMMAND, typed_note),
+        MessageHandler(~filters.TEXT & ~filters.COMMAND, note_not_text),
+        CommandHandler("cancel", cancel_note),
+    ]
+
+
+def handlers() -> list[BaseHandler]:
+    return [CallbackQueryHandler(card_action, pattern=r"^fc:[^:]*:[a-z]{2,3}:")]

@@ -1,0 +1,337 @@
+"""🔎 Find companies (the manual's 상담 신청: 미팅업체 목록): the other side's companies, eight a
+page in the recommended order (store/search.py), narrowed by industry, by country and by a
+typed keyword; a company opens its card (handlers/company_card.py).
+
+The search being browsed (filters, keyword, page, the choices last shown) lives in
+`user_data` under a random KEY that every list button carries, so the data stays short and
+holds no names: a button from an earlier search, from before a restart or forged is refused
+with a clear answer.
+
+Callback data: `find` (main menu) starts a search; `fd:KEY:p:OFFSET` a page; `fd:KEY:b` the
+list as it was; `fd:KEY:I:PAGE` / `fd:KEY:C:PAGE` the industry / country choices;
+`fd:KEY:i:N` / `fd:KEY:c:N` picks the Nth choice shown, `-` for all; `fd:KEY:k` asks for a
+keyword; `fd:KEY:x` drops it; `fd:KEY:o:COMPANY_ID` opens a card.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass, field, replace
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from handlers import company_card
+from handlers.company_card import KEY, NOTE, NOTE_FOR
+from handlers.services import Who, member, services
+from handlers.ui import button, error_text, escape, keyboard, parse, refuse, show
+from locales import t
+from store.errors import StoreError
+from store.models import Role
+from store.search import Facets, Filters, Found, Page, clean_keyword, facets, search
+
+STATE = "find"  # user_data key of the current Search
+PREFIX = f"fd:(?P<key>{KEY}):"
+PRESSES = (
+    re.compile(PREFIX + "(?P<what>[bkx])"),
+    re.compile(PREFIX + "(?P<what>[pICo]):(?P<arg>\\d{1,10})"),
+    re.compile(PREFIX + "(?P<what>[ic]):(?P<arg>-|\\d{1,10})"),
+)
+PER_PAGE = 8
+CHOICES_PER_PAGE = 20
+LABEL_MAX = 60
+KEYWORD = 2
+
+
+@dataclass
+class Search:
+    key: str
+    filters: Filters = field(default_factory=Filters)
+    offset: int = 0
+    industries: list[str] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)
+
+
+def _start(context: ContextTypes.DEFAULT_TYPE) -> Search:
+    search_state = Search(secrets.token_hex(3))
+    context.user_data[STATE] = search_state
+    return search_state
+
+
+def _label(found: Found) -> str:
+    """A company's button: its marks, name, country and industry, cut to fit a phone."""
+    company = found.company
+    marks = "⭐" * found.same_industry + "📥" * found.requested_me + "📤" * found.requested_by_me
+    label = " · ".join((company.company, company.country, company.industry))
+    return f"{marks} {label}".strip()[:LABEL_MAX]
+
+
+def _filter_line(language: str, filters: Filters) -> str:
+    every = t(language, "find.all")
+    return t(
+        language,
+        "find.filters",
+        industry=escape(filters.industry) if filters.industry is not None else every,
+        country=escape(filters.country) if filters.country is not None else every,
+        keyword=escape(filters.keyword) if filters.keyword else t(language, "profile.empty"),
+    )
+
+
+def _nav(language: str, key: str, page: Page) -> list[InlineKeyboardButton]:
+    row = []
+    if page.offset > 0:
+        row.append(button(language, "find.previous", f"fd:{key}:p:{page.offset - page.limit}"))
+    if page.offset + page.limit < page.total:
+        row.append(button(language, "find.next", f"fd:{key}:p:{page.offset + page.limit}"))
+    return row
+
+
+def render_list(
+    language: str, role: Role, state: Search, page: Page
+) -> tuple[str, InlineKeyboardMarkup]:
+    key = state.key
+    pages = max(1, -(-page.total // page.limit))
+    lines = [
+        t(language, f"find.title.{role.other.value}"),
+        _filter_line(language, state.filters),
+        t(
+            language,
+            "find.count",
+            total=page.total,
+            page=page.offset // page.limit + 1,
+            pages=pages,
+        ),
+    ]
+    lines.append(t(language, "find.legend" if page.total else "find.nothing"))
+    rows = [
+        [InlineKeyboardButton(_label(found), callback_data=f"fd:{key}:o:{found.company.id}")]
+        for found in page.rows
+    ]
+    rows.append(_nav(language, key, page))
+    rows.append(
+        [
+            button(language, "find.by_industry", f"fd:{key}:I:0"),
+            button(language, "find.by_country", f"fd:{key}:C:0"),
+        ]
+    )
+    keyword_row = [button(language, "find.keyword", f"fd:{key}:k")]
+    if state.filters.keyword:
+        keyword_row.append(button(language, "find.clear_keyword", f"fd:{key}:x"))
+    rows.append(keyword_row)
+    rows.append([button(language, "common.back", "menu")])
+    return "\n".join(lines), keyboard(*rows)
+
+
+def render_choices(
+    language: str, state: Search, kind: str, number: int
+) -> tuple[str, InlineKeyboardMarkup]:
+    """One page of the industries (`I`) or countries (`C`) to pick from."""
+    key, values = state.key, state.industries if kind == "I" else state.countries
+    pick = kind.lower()
+    start = number * CHOICES_PER_PAGE
+    shown = [
+        InlineKeyboardButton(value[:LABEL_MAX], callback_data=f"fd:{key}:{pick}:{index}")
+        for index, value in enumerate(values[start : start + CHOICES_PER_PAGE], start)
+    ]
+    rows = [shown[i : i + 2] for i in range(0, len(shown), 2)]
+    nav = []
+    if number > 0:
+        nav.append(button(language, "find.previous", f"fd:{key}:{kind}:{number - 1}"))
+    if start + CHOICES_PER_PAGE < len(values):
+        nav.append(button(language, "find.next", f"fd:{key}:{kind}:{number + 1}"))
+    rows.append(nav)
+    rows.append([button(language, f"find.all_{pick}", f"fd:{key}:{pick}:-")])
+    rows.append([button(language, "find.back_to_list", f"fd:{key}:b")])
+    return t(language, f"find.choose.{pick}"), keyboard(*rows)
+
+
+async def show_list(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, state: Search
+) -> None:
+    page = await services(context).run(
+        search, person.participant.id, state.filters, state.offset, PER_PAGE
+    )
+    state.offset = page.offset
+    await show(update, *render_list(person.language, person.participant.role, state, page))
+
+
+async def open_find(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """`find` from the main menu: a fresh search, first page."""
+    person = await member(update, context)
+    if person is None:
+        return ConversationHandler.END
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    context.user_data.pop(NOTE_FOR, None)
+    await show_list(update, context, person, _start(context))
+    return ConversationHandler.END
+
+
+def _current(context: ContextTypes.DEFAULT_TYPE, key: str) -> Search | None:
+    state = context.user_data.get(STATE)
+    return state if isinstance(state, Search) and state.key == key else None
+
+
+async def _pressed(
+    update: Update, context: ContextTypes.DEFAULT_TYPE
+) -> tuple[Who, Search, str, str | None] | None:
+    """The person, their search and what they pressed; refuses stale or malformed buttons."""
+    person = await member(update, context)
+    if person is None:
+        return None
+    data = update.callback_query.data
+    match = next((m for pattern in PRESSES if (m := parse(pattern, data))), None)
+    if match is None:
+        await refuse(update, t(person.language, "error.bad_button"))
+        return None
+    state = _current(context, match["key"])
+    if state is None:
+        await refuse(update, t(person.language, "find.stale"))
+        return None
+    return person, state, match["what"], match.groupdict().get("arg")
+
+
+async def _choose(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    person: Who,
+    state: Search,
+    kind: str,
+    number: int,
+) -> None:
+    """Shows page `number` of the industries (`I`) or countries (`C`) there are now."""
+    listed: Facets = await services(context).run(facets, person.participant.id)
+    values = listed.industries if kind == "I" else listed.countries
+    if number > 0 and number * CHOICES_PER_PAGE >= len(values):
+        await refuse(update, t(person.language, "error.bad_button"))
+        return
+    if kind == "I":
+        state.industries = values
+    else:
+        state.countries = values
+    await update.callback_query.answer()
+    await show(update, *render_choices(person.language, state, kind, number))
+
+
+async def press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    pressed = await _pressed(update, context)
+    if pressed is None:
+        return
+    person, state, what, arg = pressed
+    query = update.callback_query
+    number = None if arg in (None, "-") else int(arg)
+    if what == "o":
+        if await company_card.show_card(update, context, person, int(arg), state.key):
+            await query.answer()
+        return
+    if what in "IC":
+        await _choose(update, context, person, state, what, int(arg))
+        return
+    if what in "ic":
+        values = state.industries if what == "i" else state.countries
+        if number is not None and number >= len(values):
+            await refuse(update, t(person.language, "error.bad_button"))
+            return
+        chosen = None if number is None else values[number]
+        field_name = "industry" if what == "i" else "country"
+        state.filters = replace(state.filters, **{field_name: chosen})
+        state.offset = 0
+    elif what == "p":
+        state.offset = int(arg)
+    elif what == "x":
+        state.filters, state.offset = replace(state.filters, keyword=""), 0
+    await query.answer()
+    await show_list(update, context, person, state)
+
+
+async def press_and_leave(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    context.user_data.pop(NOTE_FOR, None)
+    await press(update, context)
+    return ConversationHandler.END
+
+
+async def ask_keyword(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    pressed = await _pressed(update, context)
+    if pressed is None:
+        return ConversationHandler.END
+    person = pressed[0]
+    context.user_data.pop(NOTE_FOR, None)
+    await update.callback_query.answer()
+    await update.effective_chat.send_message(t(person.language, "find.ask_keyword"))
+    return KEYWORD
+
+
+async def typed_keyword(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    person = await member(update, context)
+    if person is None:
+        return ConversationHandler.END
+    try:
+        keyword = clean_keyword(update.message.text)
+    except StoreError as error:
+        again = t(person.language, "find.keyword_again")
+        await refuse(update, error_text(person.language, error) + "\n" + again)
+        return KEYWORD
+    state = context.user_data.get(STATE)
+    if not isinstance(state, Search):
+        state = _start(context)
+    state.filters, state.offset = replace(state.filters, keyword=keyword), 0
+    await show_list(update, context, person, state)
+    return ConversationHandler.END
+
+
+async def keyword_not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    person = await member(update, context)
+    if person is not None:
+        await refuse(update, t(person.language, "find.keyword_text_only"))
+    return KEYWORD
+
+
+async def cancel_keyword(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    person = await member(update, context)
+    if person is None:
+        return ConversationHandler.END
+    await update.effective_chat.send_message(t(person.language, "find.keyword_unchanged"))
+    state = context.user_data.get(STATE)
+    await show_list(
+        update, context, person, state if isinstance(state, Search) else _start(context)
+    )
+    return ConversationHandler.END
+
+
+def handlers() -> list[BaseHandler]:
+    return [
+        # One conversation for what Find asks you to type: a keyword, or a request's note.
+        ConversationHandler(
+            entry_points=[
+                CallbackQueryHandler(ask_keyword, pattern=r"^fd:[^:]*:k$"),
+                company_card.note_entry(),
+            ],
+            states={
+                KEYWORD: [
+                    MessageHandler(filters.TEXT & ~filters.COMMAND, typed_keyword),
+                    MessageHandler(~filters.TEXT & ~filters.COMMAND, keyword_not_text),
+                    CommandHandler("cancel", cancel_keyword),
+                ],
+                NOTE: company_card.note_state(),
+            },
+            # Browsing on instead of typing ends the step.
+            fallbacks=[
+                CallbackQueryHandler(open_find, pattern=r"^find$"),
+                CallbackQueryHandler(press_and_leave, pattern=r"^fd:"),
+            ],
+            allow_reentry=True,
+            name="find_typing",
+        ),
+        CallbackQueryHandler(open_find, pattern=r"^find$"),
+        CallbackQueryHandler(press, pattern=r"^fd:"),
+        *company_card.handlers(),
+    ]
