@@ -8,9 +8,13 @@ from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
 from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
 
+from bot.jobs import start_jobs
 from bot.processing import PerUserProcessor
 from bot.settings import Settings
 from handlers import (
+    admin_announce,
+    admin_match,
+    admin_reports,
     apply,
     availability,
     fallback,
@@ -36,11 +40,24 @@ FEATURES = (
     requests,
     schedule,
     find,
+    admin_match,
+    admin_announce,
+    admin_reports,
     fallback,
 )
 
 PARTICIPANT_COMMANDS = ("start", "menu", "language", "cancel")
-ADMIN_COMMANDS: tuple[str, ...] = ()
+ADMIN_COMMANDS: tuple[str, ...] = (
+    "deadline",
+    "match",
+    "lowcount",
+    "assign",
+    "unassign",
+    "announce",
+    "broadcast",
+    "stats",
+    "export",
+)
 
 
 def commands(language: str, names: tuple[str, ...]) -> list[BotCommand]:
@@ -70,6 +87,11 @@ async def set_command_menus(application: Application) -> None:
             continue  # an admin who has not opened the bot yet gets the menu next start
 
 
+async def post_init(application: Application) -> None:
+    await set_command_menus(application)
+    await start_jobs(application)
+
+
 def build(settings: Settings, services: Services) -> Application:
     builder = (
         ApplicationBuilder()
@@ -77,7 +99,7 @@ def build(settings: Settings, services: Services) -> Application:
         .defaults(Defaults(tzinfo=ZoneInfo(settings.timezone)))
         .concurrent_updates(PerUserProcessor())
         .rate_limiter(AIORateLimiter(max_retries=3))
-        .post_init(set_command_menus)
+        .post_init(post_init)
     )
     if settings.telegram_api_base_url:
         base = settings.telegram_api_base_url.rstrip("/")

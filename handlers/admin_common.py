@@ -1,0 +1,59 @@
+"""What every organizer command shares: the admin check, messages to all admins, and the
+matching summary they receive."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Bot, Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes
+
+from handlers.services import Services, Who, who
+from handlers.ui import escape, refuse
+from locales import t
+from store.matching_run import Summary
+
+log = logging.getLogger(__name__)
+
+
+async def admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Who | None:
+    """The admin behind the update, or None after telling anyone else it is for organizers.
+    The command menu only hides admin commands; this is the guard."""
+    person = await who(update, context)
+    if not person.is_admin:
+        await refuse(update, t(person.language, "error.admins_only"))
+        return None
+    return person
+
+
+async def tell_admins(bot: Bot, found: Services, text: str) -> None:
+    for admin_id in found.admin_ids:
+        try:
+            await bot.send_message(admin_id, text, parse_mode=ParseMode.HTML)
+        except TelegramError:
+            log.warning("could not reach admin %s", admin_id)
+
+
+def summary_text(language: str, summary: Summary, title_key: str) -> str:
+    tiers = ", ".join(
+        t(language, "admin.tier_count", tier=t(language, f"admin.tier.{tier}"), count=count)
+        for tier, count in summary.meetings.items()
+    )
+    lines = [
+        t(language, title_key),
+        t(language, "admin.summary_meetings", total=summary.total, tiers=tiers),
+        t(language, "admin.summary_unscheduled", count=sum(summary.unscheduled.values())),
+    ]
+    lines += [
+        t(language, "admin.summary_reason", reason=t(language, f"admin.reason.{r}"), count=n)
+        for r, n in summary.unscheduled.items()
+    ]
+    lines.append(t(language, "admin.summary_low"))
+    lines += [
+        t(language, "admin.summary_industry", industry=escape(industry), zero=z, one=o, two=w)
+        for industry, (z, o, w) in summary.low.items()
+    ] or [t(language, "admin.summary_low_none")]
+    lines.append(t(language, "admin.summary_changes", added=summary.added, removed=summary.removed))
+    return "\n".join(lines)

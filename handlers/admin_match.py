@@ -1,0 +1,292 @@
+"""The organizer's matching commands: /deadline, /match, /lowcount (with one-tap bookings),
+/assign and /unassign."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
+
+from handlers.admin_common import admin, summary_text
+from handlers.admin_jobs import schedule_all
+from handlers.services import Who, services
+from handlers.ui import button, error_text, escape, keyboard, parse, refuse, show
+from locales import moment, t
+from store.audit import record
+from store.deadline import set_deadline
+from store.errors import StoreError
+from store.event import get_event
+from store.manual_matching import CapExceeded, assign, low_counts, proposals, unassign
+from store.matching_run import run_matching
+
+DEADLINE_ARGS = re.compile(r"(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2})")
+LOW = re.compile(r"low:(\d{1,10})")
+BOOK = re.compile(r"book:(\d{1,10}):(\d{1,10}):(\d{1,10}):([01])")
+SLOT_CODE = re.compile(r"[A-Za-z0-9-]{1,16}")
+MAX_BUTTONS = 30  # a longer list is narrowed with /lowcount INDUSTRY
+
+
+async def deadline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/deadline shows it; /deadline YYYY-MM-DD HH:MM (event time zone) moves it."""
+    person = await admin(update, context)
+    if person is None:
+        return
+    found = services(context)
+    event = await found.run(get_event)
+    typed = " ".join(context.args or [])
+    if not typed:
+        await found.run(record, person.telegram_id, "deadline_shown")
+        when = moment(event.deadline, person.language, event.timezone)
+        phase = t(person.language, f"admin.phase.{event.phase.value}")
+        await show(update, t(person.language, "admin.deadline_is", deadline=when, phase=phase))
+        return
+    match = DEADLINE_ARGS.fullmatch(typed)
+    try:
+        local = datetime.fromisoformat(f"{match.group(1)}T{match.group(2)}") if match else None
+    except ValueError:
+        local = None
+    if local is None:
+        await refuse(update, t(person.language, "admin.deadline_usage"))
+        return
+    wanted = local.replace(tzinfo=ZoneInfo(event.timezone))
+    try:
+        event = await found.run(set_deadline, person.telegram_id, wanted, found.clock())
+    except StoreError as error:
+        await refuse(update, error_text(person.language, error))
+        return
+    await schedule_all(context.application)
+    when = moment(event.deadline, person.language, event.timezone)
+    await show(update, t(person.language, "admin.deadline_set", deadline=when))
+
+
+async def match(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/match stores a fresh matching (fixed meetings stay); /match dry only shows it."""
+    person = await admin(update, context)
+    if person is None:
+        return
+    args = [a.lower() for a in context.args or []]
+    if args not in ([], ["dry"]):
+        await refuse(update, t(person.language, "admin.match_usage"))
+        return
+    dry = args == ["dry"]
+    found = services(context)
+    await update.effective_chat.send_message(t(person.language, "admin.match_running"))
+    try:
+        summary = await found.run(run_matching, found.clock(), person.telegram_id, dry=dry)
+    except StoreError as error:
+        await refuse(update, error_text(person.language, error))
+        return
+    title = "admin.match_dry" if dry else "admin.match_stored"
+    await show(update, summary_text(person.language, summary, title))
+
+
+def _low_args(args: list[str]) -> tuple[str | None, int] | None:
+    """`[industry words] [n]`: a trailing number is n, the rest names the industry."""
+    at_most = 2
+    if args and args[-1].isdigit():
+        at_most = int(args[-1])
+        args = args[:-1]
+        if at_most > 99:
+            return None
+    return (" ".join(args) or None), at_most
+
+
+async def lowcount(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    person = await admin(update, context)
+    if person is None:
+        return
+    parsed = _low_args(context.args or [])
+    if parsed is None:
+        await refuse(update, t(person.language, "admin.lowcount_usage"))
+        return
+    industry, at_most = parsed
+    found = services(context)
+    await found.run(record, person.telegram_id, "lowcount", industry=industry, at_most=at_most)
+    rows = await found.run(low_counts, industry, at_most)
+    if not rows:
+        await show(update, t(person.language, "admin.lowcount_none", n=at_most))
+        return
+    lines = [t(person.language, "admin.lowcount_title", n=at_most, count=len(rows))]
+    current = None
+    for row in rows:
+        p = row.participant
+        if p.industry != current:
+            current = p.industry
+            lines.append(t(person.language, "admin.lowcount_industry", industry=escape(current)))
+        lines.append(
+            t(
+                person.language,
+                "admin.lowcount_line",
+                code=escape(p.code),
+                company=escape(p.company),
+                role=t(person.language, f"role.{p.role.value}"),
+                meetings=row.meetings,
+            )
+        )
+    buttons = [
+        [
+            button(
+                person.language,
+                "admin.lowcount_button",
+                f"low:{r.participant.id}",
+                code=r.participant.code,
+                meetings=r.meetings,
+            )
+        ]
+        for r in rows[:MAX_BUTTONS]
+    ]
+    if len(rows) > MAX_BUTTONS:
+        lines.append(t(person.language, "admin.lowcount_more", shown=MAX_BUTTONS))
+    await show(update, "\n".join(lines), keyboard(*buttons))
+
+
+async def propose(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A participant from /lowcount: counterparts of the same industry with a free slot."""
+    person = await admin(update, context)
+    if person is None:
+        return
+    found_match = parse(LOW, update.callback_query.data)
+    if found_match is None:
+        await refuse(update, t(person.language, "error.bad_button"))
+        return
+    found = services(context)
+    participant_id = int(found_match.group(1))
+    try:
+        offers = await found.run(proposals, participant_id)
+    except StoreError as error:
+        await refuse(update, error_text(person.language, error))
+        return
+    await update.callback_query.answer()
+    await found.run(record, person.telegram_id, "proposals", participant=participant_id)
+    if not offers:
+        await show(update, t(person.language, "admin.proposals_none"))
+        return
+    event = await found.run(get_event)
+    zone = ZoneInfo(event.timezone)
+    buttons = []
+    for offer in offers:
+        start = datetime.combine(offer.slot.day, offer.slot.start, tzinfo=zone)
+        label = moment(start, person.language, event.timezone)
+        buttons.append(
+            [
+                button(
+                    person.language,
+                    "admin.proposal_button",
+                    f"book:{participant_id}:{offer.counterpart.id}:{offer.slot.id}:0",
+                    code=offer.counterpart.code,
+                    company=offer.counterpart.company[:24],
+                    when=label,
+                    meetings=offer.meetings,
+                )
+            ]
+        )
+    await show(update, t(person.language, "admin.proposals_title"), keyboard(*buttons))
+
+
+async def _book(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    person: Who,
+    first: str | int,
+    second: str | int,
+    slot: str | int | None,
+    over_cap: bool,
+) -> None:
+    found = services(context)
+    try:
+        booked = await found.run(assign, person.telegram_id, first, second, slot, over_cap=over_cap)
+    except CapExceeded as error:
+        data = f"book:{error.values['ids']}:1"
+        confirm = button(person.language, "admin.book_anyway", data)
+        text = error_text(person.language, error)
+        if update.callback_query is not None:
+            await update.callback_query.answer()
+        await show(update, escape(text), keyboard([confirm]))
+        return
+    except StoreError as error:
+        await refuse(update, error_text(person.language, error))
+        return
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    event = await found.run(get_event)
+    start = datetime.combine(booked.slot.day, booked.slot.start, tzinfo=ZoneInfo(event.timezone))
+    await show(
+        update,
+        t(
+            person.language,
+            "admin.booked",
+            id=booked.id,
+            buyer=escape(f"{booked.buyer.code} {booked.buyer.company}"),
+            seller=escape(f"{booked.seller.code} {booked.seller.company}"),
+            when=moment(start, person.language, event.timezone),
+            slot=booked.slot.code,
+            booth=escape(booked.booth or "-"),
+        ),
+    )
+
+
+async def book(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    person = await admin(update, context)
+    if person is None:
+        return
+    found_match = parse(BOOK, update.callback_query.data)
+    if found_match is None:
+        await refuse(update, t(person.language, "error.bad_button"))
+        return
+    first, second, slot, forced = found_match.groups()
+    await _book(update, context, person, int(first), int(second), int(slot), forced == "1")
+
+
+async def assign_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/assign BUYER SELLER [SLOT]: a fixed meeting, in SLOT or the earliest free one."""
+    person = await admin(update, context)
+    if person is None:
+        return
+    args = context.args or []
+    if len(args) not in (2, 3) or (len(args) == 3 and not SLOT_CODE.fullmatch(args[2])):
+        await refuse(update, t(person.language, "admin.assign_usage"))
+        return
+    slot = args[2] if len(args) == 3 else None
+    await _book(update, context, person, args[0], args[1], slot, over_cap=False)
+
+
+async def unassign_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    person = await admin(update, context)
+    if person is None:
+        return
+    args = context.args or []
+    if len(args) != 1 or not args[0].isdigit() or len(args[0]) > 10:
+        await refuse(update, t(person.language, "admin.unassign_usage"))
+        return
+    found = services(context)
+    try:
+        removed = await found.run(unassign, person.telegram_id, int(args[0]))
+    except StoreError as error:
+        await refuse(update, error_text(person.language, error))
+        return
+    await show(
+        update,
+        t(
+            person.language,
+            "admin.unassigned",
+            id=removed.id,
+            buyer=escape(removed.buyer),
+            seller=escape(removed.seller),
+            slot=removed.slot,
+        ),
+    )
+
+
+def handlers() -> list[BaseHandler]:
+    return [
+        CommandHandler("deadline", deadline),
+        CommandHandler("match", match),
+        CommandHandler("lowcount", lowcount),
+        CommandHandler("assign", assign_command),
+        CommandHandler("unassign", unassign_command),
+        CallbackQueryHandler(propose, pattern=r"^low:"),
+        CallbackQueryHandler(book, pattern=r"^book:"),
+    ]

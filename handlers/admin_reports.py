@@ -1,0 +1,83 @@
+"""/stats and /export: the organizer's numbers and workbook."""
+
+from __future__ import annotations
+
+import io
+
+from telegram import Update
+from telegram.ext import BaseHandler, CommandHandler, ContextTypes
+
+from handlers.admin_common import admin
+from handlers.services import services
+from handlers.ui import escape, show
+from locales import day_label, t
+from store.audit import record
+from store.export import workbook
+from store.stats import stats
+
+
+async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    person = await admin(update, context)
+    if person is None:
+        return
+    found = services(context)
+    await found.run(record, person.telegram_id, "stats")
+    numbers = await found.run(stats)
+    lang = person.language
+
+    def counts(prefix: str, values: dict[str, int]) -> str:
+        return ", ".join(
+            t(lang, "stats.count", what=t(lang, f"{prefix}.{key}"), count=n)
+            for key, n in values.items()
+        )
+
+    lines = [
+        t(lang, "stats.title"),
+        t(
+            lang,
+            "stats.participants",
+            roles=counts("role", numbers.participants) or "0",
+            joined=numbers.joined,
+            blocked=numbers.blocked,
+        ),
+        t(lang, "stats.requests", statuses=counts("status", numbers.requests)),
+        t(
+            lang,
+            "stats.meetings",
+            total=numbers.total_meetings,
+            tiers=counts("admin.tier", numbers.meetings),
+        ),
+        t(lang, "stats.by_industry"),
+    ]
+    lines += [
+        t(lang, "stats.line", what=escape(industry or "-"), count=n)
+        for industry, n in numbers.by_industry.items()
+    ]
+    lines.append(t(lang, "stats.by_day"))
+    lines += [
+        t(lang, "stats.line", what=day_label(day, lang), count=n)
+        for day, n in numbers.by_day.items()
+    ]
+    await show(update, "\n".join(lines))
+
+
+async def export_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    person = await admin(update, context)
+    if person is None:
+        return
+    found = services(context)
+    await found.run(record, person.telegram_id, "export")
+    data = await found.run(workbook, person.language)
+    stamp = found.clock().strftime("%Y%m%d-%H%M")
+    await update.effective_chat.send_document(
+        io.BytesIO(data),
+        filename=f"matchbot-{stamp}.xlsx",
+        caption=t(person.language, "export.caption"),
+    )
+
+
+def handlers() -> list[BaseHandler]:
+    return [
+        CommandHandler("stats", stats_command),
+        CommandHandler("export", export_command),
+    ]

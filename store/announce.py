@@ -1,0 +1,320 @@
+"""Announcing the timetables: one delivery row per reachable participant and round.
+
+A round is started once (`start_round`); then any number of workers, in any number of bot
+processes, `claim` pending deliveries with a lease, send them, and record each message sent
+(`parts_sent`), so an interrupted delivery resumes after its last message and nobody gets a
+timetable twice. A participant whose timetable is the one last sent to them (same digest) is
+marked `unchanged` and gets nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, func, select, update
+
+from store.audit import record
+from store.errors import StoreError
+from store.event import get_event
+from store.models import (
+    AnnouncementDelivery,
+    DeliveryStatus,
+    Event,
+    Participant,
+    Phase,
+)
+from store.timetable import Timetable, digest, timetable
+
+# A claim older than this is taken to be from a process that died mid-delivery.
+LEASE = timedelta(minutes=2)
+
+
+class NotMatched(StoreError):
+    key = "not_matched"
+
+
+class AnnounceBusy(StoreError):
+    """The previous round still has deliveries to make."""
+
+    key = "announce_busy"
+
+
+@dataclass(frozen=True)
+class Round:
+    number: int
+    queued: int
+    never_joined: int
+    blocked: int
+
+
+def _reachable() -> sa.ColumnElement[bool]:
+    return sa.and_(
+        col(Participant.active) == True,  # noqa: E712
+        col(Participant.telegram_id).is_not(None),
+        col(Participant.blocked_bot_at).is_(None),
+    )
+
+
+def _pending(round_number: int) -> sa.ColumnElement[bool]:
+    return sa.and_(
+        col(AnnouncementDelivery.round) == round_number,
+        col(AnnouncementDelivery.status) == DeliveryStatus.pending,
+    )
+
+
+def start_round(session: Session, admin_id: int, chat_id: int, message_id: int) -> Round:
+    """Queues a delivery for every participant who can be reached; the admin's message
+    `message_id` in `chat_id` will show the progress. Refused before the matching and while
+    the previous round is still being sent."""
+    # The UPDATE comes first: it takes the write lock, so two admins get two rounds in turn.
+    session.execute(update(Event).values(announce_round=col(Event.announce_round) + 1))
+    event = get_event(session)
+    if event.phase in (Phase.open, Phase.closed):
+        raise NotMatched()
+    left = session.exec(
+        select(func.count())
+        .select_from(AnnouncementDelivery)
+        .where(_pending(event.announce_round - 1))
+    ).one()
+    if left:
+        raise AnnounceBusy(left=left)
+    people = session.exec(select(Participant).where(Participant.active == True)).all()  # noqa: E712
+    reachable = [p for p in people if p.telegram_id is not None and p.blocked_bot_at is None]
+    session.add_all(
+        AnnouncementDelivery(participant_id=p.id, round=event.announce_round, digest="")
+        for p in reachable
+    )
+    event.phase = Phase.announced
+    event.announce_chat_id, event.announce_message_id = chat_id, message_id
+    session.add(event)
+    session.flush()
+    record(session, admin_id, "announce", round=event.announce_round, queued=len(reachable))
+    return Round(
+        event.announce_round,
+        queued=len(reachable),
+        never_joined=sum(p.telegram_id is None for p in people),
+        blocked=sum(p.telegram_id is not None and p.blocked_bot_at is not None for p in people),
+    )
+
+
+def unfinished_round(session: Session) -> int | None:
+    """The current round if it still has deliveries to make (to resume after a restart)."""
+    event = session.exec(select(Event)).first()
+    if event is None or not event.announce_round:
+        return None
+    left = session.exec(
+        select(func.count()).select_from(AnnouncementDelivery).where(_pending(event.announce_round))
+    ).one()
+    return event.announce_round if left else None
+
+
+def claim(
+    session: Session, round_number: int, holder: str, now: datetime, limit: int = 8
+) -> list[int]:
+    """Takes up to `limit` pending deliveries of the round that nobody holds (or whose
+    holder's lease ran out). Each is a conditional UPDATE: a row goes to one holder only."""
+    free = sa.or_(
+        col(AnnouncementDelivery.claimed_at).is_(None),
+        col(AnnouncementDelivery.claimed_at) < now - LEASE,
+    )
+    candidates = session.exec(
+        select(AnnouncementDelivery.id)
+        .where(_pending(round_number), free)
+        .order_by(col(AnnouncementDelivery.id))
+        .limit(limit)
+    ).all()
+    mine = []
+    for delivery_id in candidates:
+        taken = session.execute(
+            update(AnnouncementDelivery)
+            .where(col(AnnouncementDelivery.id) == delivery_id, _pending(round_number), free)
+            .values(claimed_at=now, claimed_by=holder)
+        )
+        if taken.rowcount == 1:
+            mine.append(delivery_id)
+    return mine
+
+
+def release(session: Session, holder: str) -> None:
+    """Gives back the holder's unfinished claims (a clean stop), for others to take at once."""
+    session.execute(
+        update(AnnouncementDelivery)
+        .where(
+            col(AnnouncementDelivery.claimed_by) == holder,
+            col(AnnouncementDelivery.status) == DeliveryStatus.pending,
+        )
+        .values(claimed_at=None, claimed_by="")
+    )
+
+
+def snapshot(table: Timetable) -> list[dict[str, Any]]:
+    """The meetings as sent, kept with the delivery to say later what changed."""
+    return [
+        {
+            "slot": e.code,
+            "start": e.start.isoformat(),
+            "with": e.meeting.counterpart.code,
+            "company": e.meeting.counterpart.company,
+            "booth": e.meeting.booth,
+        }
+        for e in table.meetings
+        if e.meeting is not None
+    ]
+
+
+@dataclass(frozen=True)
+class Change:
+    added: list[dict[str, Any]]
+    removed: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Job:
+    """One claimed delivery, ready to render: None from `prepare` means nothing to send."""
+
+    delivery_id: int
+    telegram_id: int
+    language: str | None
+    table: Timetable
+    parts_sent: int
+    change: Change | None  # None on the participant's first announcement
+
+
+def prepare(session: Session, delivery_id: int) -> Job | None:
+    """Reads what a claimed delivery must send. A timetable equal to the one last sent (same
+    digest) is marked unchanged; a participant gone or blocked meanwhile is skipped."""
+    delivery = session.get(AnnouncementDelivery, delivery_id)
+    if delivery is None or delivery.status != DeliveryStatus.pending:
+        return None
+    person = session.get(Participant, delivery.participant_id)
+    if person is None or not person.active or person.telegram_id is None:
+        delivery.status = DeliveryStatus.failed
+        session.add(delivery)
+        return None
+    if person.blocked_bot_at is not None:
+        delivery.status = DeliveryStatus.blocked
+        session.add(delivery)
+        return None
+    table = timetable(session, person.id)
+    previous = session.exec(
+        select(AnnouncementDelivery)
+        .where(
+            AnnouncementDelivery.participant_id == person.id,
+            AnnouncementDelivery.status == DeliveryStatus.sent,
+            col(AnnouncementDelivery.round) < delivery.round,
+        )
+        .order_by(col(AnnouncementDelivery.round).desc())
+    ).first()
+    current = digest(table)
+    if delivery.parts_sent == 0:
+        delivery.digest, delivery.meetings = current, json.dumps(snapshot(table))
+        if previous is not None and previous.digest == current:
+            delivery.status = DeliveryStatus.unchanged
+            session.add(delivery)
+            return None
+        session.add(delivery)
+    change = None
+    if previous is not None:
+        before, after = json.loads(previous.meetings), json.loads(delivery.meetings)
+        change = Change(
+            added=[m for m in after if m not in before],
+            removed=[m for m in before if m not in after],
+        )
+    return Job(delivery_id, person.telegram_id, person.language, table, delivery.parts_sent, change)
+
+
+def part_sent(
+    session: Session, delivery_id: int, parts_sent: int, done: bool, now: datetime
+) -> None:
+    values: dict[str, Any] = {"parts_sent": parts_sent}
+    if done:
+        values |= {"status": DeliveryStatus.sent, "sent_at": now}
+    session.execute(
+        update(AnnouncementDelivery)
+        .where(col(AnnouncementDelivery.id) == delivery_id)
+        .values(**values)
+    )
+
+
+def failed(session: Session, delivery_id: int, error: str) -> None:
+    session.execute(
+        update(AnnouncementDelivery)
+        .where(col(AnnouncementDelivery.id) == delivery_id)
+        .values(status=DeliveryStatus.failed, error=error[:300])
+    )
+
+
+def blocked(session: Session, delivery_id: int, now: datetime) -> None:
+    """The participant blocked the bot: marked, so later rounds and reminders skip them."""
+    delivery = session.get(AnnouncementDelivery, delivery_id)
+    if delivery is None:
+        return
+    delivery.status = DeliveryStatus.blocked
+    session.add(delivery)
+    set_blocked(session, delivery.participant_id, now)
+
+
+def set_blocked(session: Session, participant_id: int, at: datetime | None) -> None:
+    session.execute(
+        update(Participant).where(col(Participant.id) == participant_id).values(blocked_bot_at=at)
+    )
+
+
+def account_blocked(session: Session, telegram_id: int, at: datetime | None) -> None:
+    """The Telegram account blocked the bot (`at`) or came back (None)."""
+    session.execute(
+        update(Participant)
+        .where(col(Participant.telegram_id) == telegram_id)
+        .values(blocked_bot_at=at)
+    )
+
+
+@dataclass(frozen=True)
+class Progress:
+    round: int
+    total: int
+    counts: dict[str, int]
+    chat_id: int | None
+    message_id: int | None
+
+    @property
+    def left(self) -> int:
+        return self.counts.get(DeliveryStatus.pending.value, 0)
+
+
+def progress(session: Session, round_number: int) -> Progress:
+    rows = session.exec(
+        select(AnnouncementDelivery.status, func.count())
+        .where(AnnouncementDelivery.round == round_number)
+        .group_by(AnnouncementDelivery.status)
+    ).all()
+    counts = {status.value: 0 for status in DeliveryStatus} | {s.value: n for s, n in rows}
+    event = get_event(session)
+    return Progress(
+        round_number,
+        sum(counts.values()),
+        counts,
+        event.announce_chat_id,
+        event.announce_message_id,
+    )
+
+
+def claim_report(session: Session, round_number: int) -> bool:
+    """True for exactly one caller once the round has nothing left to send: it reports."""
+    left = session.exec(
+        select(func.count()).select_from(AnnouncementDelivery).where(_pending(round_number))
+    ).one()
+    if left:
+        return False
+    claimed = session.execute(
+        update(Event)
+        .where(
+            col(Event.announce_reported) < round_number, col(Event.announce_round) == round_number
+        )
+        .values(announce_reported=round_number)
+    )
+    return claimed.rowcount == 1

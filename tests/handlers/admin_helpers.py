@@ -1,0 +1,43 @@
+"""Shared pieces of the organizer tests: a fair with Telegram users, and a second bot process."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+
+from bot.app import build
+from bot.fake_telegram import FakeTelegram, running_bot
+from bot.settings import Settings
+from builders import ADMIN
+from handlers.services import Services
+
+
+def users(fake: FakeTelegram, buyers: int, sellers: int, token: str | None = None) -> dict:
+    """The fair's participants as fake users (ids as in builders.fair), their chats open."""
+    people = {}
+    for prefix, base, count, language in (("B", 1000, buyers, "en"), ("S", 2000, sellers, "ko")):
+        for n in range(1, count + 1):
+            user = fake.user(base + n, f"{prefix}{n}", language_code=language, token=token)
+            user.bot.open_chat(user.profile)
+            people[f"{prefix}{n}"] = user
+    return people
+
+
+def organizer(fake: FakeTelegram, token: str | None = None):
+    user = fake.user(ADMIN, "Organizer", language_code="en", token=token)
+    user.bot.open_chat(user.profile)
+    return user
+
+
+@asynccontextmanager
+async def process(fake: FakeTelegram, engine, clock, token: str):
+    """Another bot process on the same database: its own Application and bot token."""
+    settings = Settings(
+        _env_file=None,
+        telegram_bot_token=token,
+        telegram_api_base_url=f"http://127.0.0.1:{fake.port}",
+        admin_ids=[ADMIN],
+        default_language="en",
+    )
+    services = Services(engine, settings.admin_ids, settings.default_language, clock)
+    async with running_bot(build(settings, services), fake) as application:
+        yield application

@@ -1,0 +1,129 @@
+"""/announce through the fake Telegram: every participant's timetable once, 429s waited out,
+blocked users marked, an interrupted round resumed by a new process, re-announcing changes."""
+
+import pytest
+from admin_helpers import organizer, process, users
+from sqlmodel import select
+
+import builders
+from bot.fake_telegram import DEFAULT_TOKEN
+from builders import DEADLINE
+from store.db import session_scope
+from store.matching_run import close_at_deadline
+from store.models import (
+    AnnouncementDelivery,
+    DeliveryStatus,
+    Event,
+    Meeting,
+    Participant,
+    Phase,
+)
+
+WAIT = 30.0
+
+
+@pytest.fixture
+async def app(fake, engine, clock):
+    """The bot with English as its default language (the organizer's messages from jobs)."""
+    clock.now = DEADLINE
+    async with process(fake, engine, clock, DEFAULT_TOKEN) as application:
+        yield application
+
+
+def matched_fair(engine, buyers, sellers):
+    with session_scope(engine) as session:
+        builders.fair(session, buyers=buyers, sellers=sellers, daily_cap=1)
+    with session_scope(engine) as session:
+        close_at_deadline(session, DEADLINE)
+
+
+def photos(user):
+    return [m for m in user.messages if m.photo_bytes]
+
+
+def done(message):
+    return "Announcement" in message.text and "done" in message.text
+
+
+async def test_announce_pushes_each_timetable_once_and_then_only_changes(app, fake, engine):
+    matched_fair(engine, 3, 3)
+    people = users(fake, 3, 3)
+    admin = organizer(fake)
+    [status] = await admin.ask("/announce")
+    assert "6 participant(s)" in status.text
+    [final] = await admin.wait_for(done, timeout=WAIT)
+    assert "6 sent" in final.text and "0 failed" in final.text
+    for user in people.values():
+        assert len(photos(user)) == 1
+        assert any("D1" in m.text or "09:00" in m.text for m in user.messages if not m.photo)
+    assert people["B2"].messages[-1].caption
+    with session_scope(engine) as session:
+        assert session.exec(select(Event)).one().phase == Phase.announced
+
+    await admin.ask("/announce")
+    [final] = await admin.wait_for(done, timeout=WAIT)
+    assert "0 sent" in final.text and "6 unchanged" in final.text
+    assert all(len(photos(user)) == 1 for user in people.values())
+
+    with session_scope(engine) as session:
+        meeting = session.exec(select(Meeting)).first()
+    replies = await admin.ask(f"/unassign {meeting.id}")
+    assert "removed" in replies[-1].text
+    await admin.ask("/announce")
+    [final] = await admin.wait_for(done, timeout=WAIT)
+    assert "2 sent" in final.text and "4 unchanged" in final.text
+    changed = [u for u in people.values() if len(photos(u)) == 2]
+    assert len(changed) == 2
+    for user in changed:
+        notice = next(m for m in user.messages if "changed" in (m.text or ""))
+        assert "➖" in notice.text
+
+
+async def test_429_is_waited_out_and_a_blocked_user_is_marked_and_skipped(app, fake, engine):
+    matched_fair(engine, 3, 3)
+    people = users(fake, 3, 3)
+    admin = organizer(fake)
+    fake.fail_next(people["B1"].id, code=429, retry_after=1, times=4, method="sendMessage")
+    fake.block(people["S2"].id)
+    await admin.ask("/announce")
+    [final] = await admin.wait_for(done, timeout=WAIT)
+    assert "5 sent" in final.text and "1 blocked" in final.text
+    assert len(photos(people["B1"])) == 1
+    assert photos(people["S2"]) == []
+    with session_scope(engine) as session:
+        s2 = session.exec(select(Participant).where(Participant.code == "S2")).one()
+        assert s2.blocked_bot_at is not None
+    [status] = await admin.ask("/announce")  # the next round skips the blocked participant
+    assert "5 participant(s)" in status.text and "1 blocked it" in status.text
+
+
+async def test_a_round_stopped_midway_resumes_in_a_new_process_without_repeats(fake, engine, clock):
+    matched_fair(engine, 12, 12)
+    people = users(fake, 12, 12)
+    admin = organizer(fake)
+    async with process(fake, engine, clock, DEFAULT_TOKEN):
+        await admin.ask("/announce")
+        await fake.changes.wait_for(
+            lambda: sum(len(photos(u)) for u in people.values()) >= 4, timeout=WAIT
+        )
+    # The first process stopped (its claims released) before the round was done.
+    with session_scope(engine) as session:
+        left = session.exec(
+            select(AnnouncementDelivery).where(
+                AnnouncementDelivery.status == DeliveryStatus.pending
+            )
+        ).all()
+    assert left, "the round finished before the stop: make the fair bigger"
+    async with process(fake, engine, clock, DEFAULT_TOKEN):
+        await admin.wait_for(done, timeout=WAIT)
+    assert sorted(len(photos(u)) for u in people.values()) == [1] * 24
+    texts = [m for u in people.values() for m in u.messages if not m.photo]
+    assert len(texts) == len({(m.chat["id"], m.text) for m in texts})
+
+
+async def test_announce_before_the_matching_is_refused(app, fake, engine):
+    with session_scope(engine) as session:
+        builders.fair(session, buyers=1, sellers=1)
+    admin = organizer(fake)
+    [refusal] = await admin.ask("/announce")
+    assert "Run the matching first" in refusal.text

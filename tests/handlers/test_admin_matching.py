@@ -1,0 +1,130 @@
+"""The organizer's deadline, /match and the admin guard, end to end through the fake Telegram."""
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+from admin_helpers import organizer, process, users
+from sqlmodel import func, select
+
+import builders
+from bot.fake_telegram import DEFAULT_TOKEN
+from builders import DEADLINE
+from handlers.admin_jobs import schedule_all
+from store.db import session_scope
+from store.models import AuditLog, Event, Meeting, Phase
+
+ADMIN_COMMANDS = [
+    "/deadline",
+    "/deadline 2024-06-12 18:00",
+    "/match",
+    "/match dry",
+    "/lowcount",
+    "/assign B1 S1",
+    "/unassign 1",
+    "/announce",
+    "/broadcast all hello",
+    "/stats",
+    "/export",
+]
+
+
+@pytest.fixture
+def fair(engine):
+    with session_scope(engine) as session:
+        builders.fair(session, buyers=3, sellers=3, daily_cap=1)
+
+
+def phase(engine):
+    with session_scope(engine) as session:
+        return session.exec(select(Event)).one().phase
+
+
+def count(engine, table):
+    with session_scope(engine) as session:
+        return session.exec(select(func.count()).select_from(table)).one()
+
+
+async def test_a_participant_is_refused_every_admin_command_and_nothing_changes(
+    bot, fake, engine, fair
+):
+    kim = users(fake, 1, 1)["S1"]
+    for command in ADMIN_COMMANDS:
+        [refusal] = await kim.ask(command)
+        assert "관리자만" in refusal.text or "organizers" in refusal.text, command
+    stranger = fake.user(4242, "Stranger", language_code="en")
+    for command in ADMIN_COMMANDS:
+        [refusal] = await stranger.ask(command)
+        assert refusal.text == "Only the organizers can do that.", command
+    assert phase(engine) == Phase.open
+    assert count(engine, Meeting) == 0 and count(engine, AuditLog) == 0
+
+
+async def test_admins_see_and_move_the_deadline_in_the_event_time_zone(bot, fake, engine, fair):
+    admin = organizer(fake)
+    [shown] = await admin.ask("/deadline")
+    assert "Deadline:" in shown.text and "applications open" in shown.text
+    [moved] = await admin.ask("/deadline 2024-06-12 18:00")
+    assert "Jun 12, 2024 18:00" in moved.text
+    with session_scope(engine) as session:
+        assert session.exec(select(Event)).one().deadline.isoformat() == "2024-06-12T09:00:00+00:00"
+    [bad] = await admin.ask("/deadline tomorrow")
+    assert "YYYY-MM-DD HH:MM" in bad.text
+    [past] = await admin.ask("/deadline 2020-01-01 10:00")
+    assert "already passed" in past.text
+    assert [job.name for job in bot.job_queue.get_jobs_by_name("deadline")] == ["deadline"]
+    assert count(engine, AuditLog) == 2  # shown once, moved once (refusals change nothing)
+
+
+async def test_match_before_the_deadline_is_only_a_preview(bot, fake, engine, fair):
+    admin = organizer(fake)
+    replies = await admin.ask("/match")
+    assert "still open" in replies[-1].text
+    replies = await admin.ask("/match dry")
+    assert "preview" in replies[-1].text and "Meetings: <b>5</b>" not in replies[-1].text
+    assert "Meetings: 5" in replies[-1].text and "+5 new" in replies[-1].text
+    assert count(engine, Meeting) == 0
+    [usage] = await admin.ask("/match now please")
+    assert "/match dry" in usage.text
+
+
+async def test_at_the_deadline_applications_close_and_admins_get_the_summary(
+    bot, fake, engine, clock, fair
+):
+    admin = organizer(fake)
+    clock.now = DEADLINE + timedelta(minutes=1)
+    await schedule_all(bot)
+    # Jobs speak the bot's default language (Korean here): they answer no one in particular.
+    [summary] = await admin.wait_for(lambda m: "상담신청이 마감되었습니다" in m.text)
+    assert "상담: 5건" in summary.text and "상호 1" in summary.text
+    assert "바이어 일정 포화: 2건" in summary.text and "국내기업 일정 포화: 2건" in summary.text
+    assert "cosmetics: 0 / 2 / 4" in summary.text
+    assert phase(engine) == Phase.matched and count(engine, Meeting) == 5
+    replies = await admin.ask("/match")
+    assert "Matching stored" in replies[-1].text and "+0 new, −0 dropped" in replies[-1].text
+
+
+async def test_a_deadline_missed_while_down_runs_at_start_up(fake, engine, clock, fair):
+    clock.now = DEADLINE + timedelta(hours=3)
+    admin = organizer(fake)
+    async with process(fake, engine, clock, DEFAULT_TOKEN):
+        await admin.wait_for(lambda m: "Applications are closed" in m.text)
+    assert phase(engine) == Phase.matched
+
+
+async def test_two_processes_pass_the_deadline_once(fake, engine, clock, fair):
+    second = "654321:SECOND-PROCESS"
+    admins = [organizer(fake), organizer(fake, token=second)]
+    async with (
+        process(fake, engine, clock, DEFAULT_TOKEN) as one,
+        process(fake, engine, clock, second) as two,
+    ):
+        clock.now = DEADLINE
+        await asyncio.gather(schedule_all(one), schedule_all(two))
+        await fake.changes.wait_for(lambda: any(a.messages for a in admins), timeout=10)
+        await asyncio.sleep(0.5)  # a second summary, if any, would be out by now
+    summaries = [m for a in admins for m in a.messages if "Applications are closed" in m.text]
+    assert len(summaries) == 1
+    with session_scope(engine) as session:
+        assert session.exec(select(Event)).one().matching_runs == 1
+    assert count(engine, Meeting) == 5
