@@ -257,17 +257,18 @@ def unscheduled(session: Session, participant_id: int) -> list[Unscheduled]:
         select(UnscheduledPair).where(side == participant_id).order_by(col(UnscheduledPair.id))
     ).all()
     met = {_other(m, participant_id) for m in _meetings_of(session, participant_id)}
-    result = []
-    for row in rows:
-        other_id = _other(row, participant_id)
-        if other_id in met:
-            continue
-        result.append(
-            Unscheduled(
-                counterpart=_counterpart(_participant(session, other_id)),
-                requester=_requester(row.tier, me.role),
-                why=_why(row.reason, me.role),
-                reason=row.reason,
-            )
+    rows = [row for row in rows if _other(row, participant_id) not in met]
+    wanted = {_other(row, participant_id) for row in rows}
+    people = {
+        p.id: p
+        for p in session.exec(select(Participant).where(col(Participant.id).in_(wanted))).all()
+    }
+    return [
+        Unscheduled(
+            counterpart=_counterpart(people[_other(row, participant_id)]),
+            requester=_requester(row.tier, me.role),
+            why=_why(row.reason, me.role),
+            reason=row.reason,
         )
-    return result
+        for row in rows
+    ]
