@@ -207,13 +207,6 @@ async def skip_note(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     return await _send(update, context, person, "")
 
 
-async def note_not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    person = await member(update, context)
-    if person is not None:
-        await refuse(update, t(person.language, "card.note_text_only"))
-    return NOTE
-
-
 async def cancel_note(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     waiting = context.user_data.pop(NOTE_FOR, None)
     person = await member(update, context)
@@ -251,10 +244,10 @@ def note_entry() -> BaseHandler:
 
 
 def note_state() -> list[BaseHandler]:
+    """The note step's own handlers; the find conversation adds the refusal of non-text."""
     return [
         CallbackQueryHandler(skip_note, pattern=r"^fc:[^:]*:s:"),
         MessageHandler(filters.TEXT & ~filters.COMMAND, typed_note),
-        MessageHandler(~filters.TEXT & ~filters.COMMAND, note_not_text),
         CommandHandler("cancel", cancel_note),
     ]
 

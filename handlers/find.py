@@ -288,11 +288,16 @@ async def typed_keyword(update: Update, context: ContextTypes.DEFAULT_TYPE) -> i
     return ConversationHandler.END
 
 
-async def keyword_not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    person = await member(update, context)
-    if person is not None:
-        await refuse(update, t(person.language, "find.keyword_text_only"))
-    return KEYWORD
+def _text_only(key: str, state: int) -> MessageHandler:
+    """Stickers, photos and files where a typed answer is expected: say so, keep waiting."""
+
+    async def refuse_non_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+        person = await member(update, context)
+        if person is not None:
+            await refuse(update, t(person.language, key))
+        return state
+
+    return MessageHandler(~filters.TEXT & ~filters.COMMAND, refuse_non_text)
 
 
 async def cancel_keyword(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
@@ -318,10 +323,10 @@ def handlers() -> list[BaseHandler]:
             states={
                 KEYWORD: [
                     MessageHandler(filters.TEXT & ~filters.COMMAND, typed_keyword),
-                    MessageHandler(~filters.TEXT & ~filters.COMMAND, keyword_not_text),
+                    _text_only("find.keyword_text_only", KEYWORD),
                     CommandHandler("cancel", cancel_keyword),
                 ],
-                NOTE: company_card.note_state(),
+                NOTE: [*company_card.note_state(), _text_only("card.note_text_only", NOTE)],
             },
             # Browsing on instead of typing ends the step.
             fallbacks=[

@@ -255,3 +255,18 @@ async def test_strangers_are_told_to_join_first(fair, fake):
     await stranger.press_data(welcome, "find")
     await stranger.wait_reply()
     assert "not registered" in stranger.callback_answers[-1].text
+
+
+async def test_many_industries_come_in_pages_of_choices(kim, engine):
+    with session_scope(engine) as session:
+        for number in range(25):
+            builders.participant(session, f"S{100 + number}", industry=f"업종 {number:02}")
+    found = await open_find(kim)
+    choices = await press(kim, found, "🏭 Industry")
+    first = [label for row in choices.keyboard for label, _ in row]
+    assert first[:3] == ["cosmetics", "food", "it"] and len(first) == 20 + 3
+    more = await press(kim, choices, "Next ▶️")
+    second = [label for row in more.keyboard for label, _ in row]
+    assert second[:8] == [f"업종 {n:02}" for n in range(17, 25)]
+    chosen = await press(kim, more, "업종 24")
+    assert "Industry: 업종 24" in chosen.text and "1 found" in chosen.text
