@@ -214,18 +214,18 @@ def assign(
     if a.role == b.role:
         raise SameSide()
     buyer, seller = (a, b) if a.role == Role.buyer else (b, a)
+    slot = _slot(session, slot_key) if slot_key is not None else None
     existing = session.exec(
         select(Meeting).where(Meeting.buyer_id == buyer.id, Meeting.seller_id == seller.id)
     ).first()
     if existing is not None:
         raise AlreadyMeeting(id=existing.id)
-    if slot_key is None:
+    if slot is None:
         free = _free_slots(session, buyer, seller)
         if not free:
             raise NoCommonSlot(buyer=buyer.code, seller=seller.code)
         slot = free[0]
     else:
-        slot = _slot(session, slot_key)
         for person in (buyer, seller):
             if slot.id in _busy(session, person.id):
                 raise DoubleBooked(code=person.code, slot=slot.code)

@@ -56,6 +56,11 @@ async def test_a_participant_is_refused_every_admin_command_and_nothing_changes(
     for command in ADMIN_COMMANDS:
         [refusal] = await stranger.ask(command)
         assert refusal.text == "Only the organizers can do that.", command
+    for data in ("low:1", "book:1:4:1:1"):  # the admin buttons, forged
+        await stranger.press_data(refusal, data)
+        await stranger.wait_reply()
+        assert stranger.callback_answers[-1].text == "Only the organizers can do that."
+        assert stranger.callback_answers[-1].show_alert
     assert phase(engine) == Phase.open
     assert count(engine, Meeting) == 0 and count(engine, AuditLog) == 0
 
