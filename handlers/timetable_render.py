@@ -34,38 +34,32 @@ def units(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-def pages(blocks: Iterable[str], limit: int = MESSAGE_LIMIT) -> list[str]:
-    """Joins blocks (separated by a blank line) into as few messages as fit `limit`; a block too
-    long on its own is split between its lines, which each keep their tags balanced."""
+def _pack(pieces: Iterable[str], separator: str, limit: int) -> list[str]:
+    """Joins pieces greedily into as few texts of at most `limit` units as they fit."""
     result: list[str] = []
     current = ""
-    for block in blocks:
-        for piece in _split(block, limit):
-            joined = f"{current}\n\n{piece}" if current else piece
-            if units(joined) <= limit:
-                current = joined
-            else:
+    for piece in pieces:
+        joined = f"{current}{separator}{piece}" if current else piece
+        if units(joined) <= limit:
+            current = joined
+        else:
+            if current:
                 result.append(current)
-                current = piece
+            current = piece
     if current:
         result.append(current)
     return result
 
 
-def _split(block: str, limit: int) -> list[str]:
-    if units(block) <= limit:
-        return [block]
-    parts: list[str] = []
-    current = ""
-    for line in block.split("\n"):
-        joined = f"{current}\n{line}" if current else line
-        if units(joined) <= limit:
-            current = joined
-        else:
-            parts.append(current)
-            current = line
-    parts.append(current)
-    return [part for part in parts if part]
+def pages(blocks: Iterable[str], limit: int = MESSAGE_LIMIT) -> list[str]:
+    """Joins blocks (separated by a blank line) into as few messages as fit `limit`; a block too
+    long on its own is split between its lines, which each keep their tags balanced."""
+    pieces = [
+        piece
+        for block in blocks
+        for piece in ([block] if units(block) <= limit else _pack(block.split("\n"), "\n", limit))
+    ]
+    return _pack(pieces, "\n\n", limit)
 
 
 def span(entry: SlotEntry) -> str:
