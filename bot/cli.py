@@ -13,12 +13,16 @@ from sqlmodel import Session
 from telegram.helpers import create_deep_linked_url
 
 from bot.settings import Settings
+from handlers.ui import error_text
 from locales import DEFAULT, moment, t
 from store.db import make_engine, session_scope, upgrade
-from store.errors import EventConfigError, ImportFailed, NoEvent, Problem
+from store.errors import EventConfigError, ImportFailed, NoEvent, Problem, StoreError
 from store.event import load_config, setup_event
 from store.exchange import export_instance
+from store.export import workbook
 from store.importer import import_participants
+from store.matching_run import run_matching
+from store.models import utcnow
 from store.participants import everyone
 
 
@@ -38,9 +42,17 @@ def parser() -> argparse.ArgumentParser:
     invites.add_argument("--bot-username", required=True, help="the bot's @username")
     instance = commands.add_parser("export-instance", help="write a matchbot-instance/1 file")
     instance.add_argument("file", type=Path)
+    match = commands.add_parser("match", help="run the matching now, keeping manual meetings")
+    match.add_argument("--dry", action="store_true", help="show what it would do, store nothing")
+    export = commands.add_parser("export", help="write the organizer's Excel workbook")
+    export.add_argument("file", type=Path)
     demo = commands.add_parser("demo", help="play a scripted fair against a fake Telegram")
     demo.add_argument("--language", choices=("ko", "en"), default="en")
     return root
+
+
+# The audit log's admin id for what an organizer does from the command line.
+CLI_ADMIN = 0
 
 
 def load_settings() -> Settings:
@@ -104,6 +116,21 @@ def organizer_tool(args: argparse.Namespace, settings: Settings) -> int:
                 data = export_instance(session)
                 args.file.write_text(json.dumps(data, ensure_ascii=False, indent=1), "utf-8")
                 print(t(language, "cli.instance_written", path=args.file))
+            elif args.command == "match":
+                summary = run_matching(session, utcnow(), CLI_ADMIN, dry=args.dry)
+                print(
+                    t(
+                        language,
+                        "cli.match_dry" if args.dry else "cli.match_stored",
+                        meetings=summary.total,
+                        unscheduled=sum(summary.unscheduled.values()),
+                        added=summary.added,
+                        removed=summary.removed,
+                    )
+                )
+            elif args.command == "export":
+                args.file.write_bytes(workbook(session, language))
+                print(t(language, "cli.export_written", path=args.file))
     except ImportFailed as error:
         for problem in error.problems:
             print(problem_text(language, problem), file=sys.stderr)
@@ -117,6 +144,9 @@ def organizer_tool(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     except NoEvent:
         print(t(language, "cli.no_event"), file=sys.stderr)
+        return 2
+    except StoreError as error:
+        print(error_text(language, error), file=sys.stderr)
         return 2
     return 0
 

@@ -1,0 +1,47 @@
+"""`python -m bot match [--dry]` and `python -m bot export OUT.xlsx`."""
+
+import pytest
+from openpyxl import load_workbook
+from sqlmodel import select
+
+import builders
+from bot.cli import main
+from store.db import session_scope
+from store.models import AuditLog, Meeting
+
+
+@pytest.fixture
+def database(engine, database_url, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("DEFAULT_LANGUAGE", "en")
+    with session_scope(engine) as session:
+        builders.fair(session, buyers=3, sellers=3, daily_cap=1)  # its deadline has passed
+    return engine
+
+
+def meetings(engine):
+    with session_scope(engine) as session:
+        return len(session.exec(select(Meeting)).all())
+
+
+def test_match_dry_stores_nothing_then_match_stores(database, capsys):
+    assert main(["match", "--dry"]) == 0
+    assert "preview, nothing stored: 5 meeting(s)" in capsys.readouterr().out
+    assert meetings(database) == 0
+    assert main(["match"]) == 0
+    assert "Matching stored: 5 meeting(s) (+5 new" in capsys.readouterr().out
+    assert main(["match"]) == 0
+    assert "(+0 new, −0 dropped" in capsys.readouterr().out
+    assert meetings(database) == 5
+    with session_scope(database) as session:
+        assert [a.action for a in session.exec(select(AuditLog))] == ["match", "match"]
+
+
+def test_export_writes_the_workbook(database, tmp_path, capsys):
+    main(["match"])
+    out = tmp_path / "fair.xlsx"
+    assert main(["export", str(out)]) == 0
+    assert str(out) in capsys.readouterr().out
+    book = load_workbook(out)
+    assert book.sheetnames == ["Schedule", "Participants", "Requests", "Unscheduled"]
+    assert book["Schedule"].max_row == 6 and book["Unscheduled"].max_row == 5
