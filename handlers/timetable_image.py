@@ -14,6 +14,7 @@ under the 30 ms an announcement to thousands of participants can afford.
 from __future__ import annotations
 
 import io
+import threading
 import unicodedata
 from dataclasses import dataclass
 from datetime import time
@@ -303,6 +304,12 @@ def render(table: Timetable, language: str) -> tuple[Canvas, ImageLayout]:
     return canvas, plan
 
 
+# A FreeType face may be used by one thread at a time, and the menu renders in worker threads
+# while an announcement may render elsewhere; drawing is CPU-bound anyway, so nothing is lost.
+_FREETYPE = threading.Lock()
+
+
 def timetable_png(table: Timetable, language: str) -> bytes:
-    canvas, _ = render(table, language)
+    with _FREETYPE:
+        canvas, _ = render(table, language)
     return canvas.png()
