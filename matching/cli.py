@@ -17,7 +17,8 @@ from matching.check import check
 from matching.errors import InputError
 from matching.generate import MAX_SLOTS_PER_DAY, generate
 from matching.instance_file import dump_instance, load_instance
-from matching.modes import MODES, solve
+from matching.modes import MODES, TIME_LIMITED, solve
+from matching.optimal import DEFAULT_TIME_LIMIT
 from matching.schedule_file import dump_schedule, load_schedule
 
 INVALID_INPUT = 2
@@ -47,6 +48,12 @@ def _parser() -> argparse.ArgumentParser:
     solve_cmd.add_argument("instance", type=Path)
     solve_cmd.add_argument("-o", "--output", type=Path, help="schedule file (default: stdout)")
     solve_cmd.add_argument("--mode", choices=sorted(MODES), default="greedy")
+    solve_cmd.add_argument(
+        "--time-limit",
+        type=_seconds,
+        metavar="S",
+        help=f"seconds mode optimal may spend improving (default {DEFAULT_TIME_LIMIT:g})",
+    )
     solve_cmd.set_defaults(run=_solve)
 
     check_cmd = commands.add_parser("check", help="audit a schedule file against its instance")
@@ -82,6 +89,13 @@ def _positive(text: str) -> int:
     return value
 
 
+def _seconds(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0, got {text}")
+    return value
+
+
 def _write(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
@@ -90,7 +104,11 @@ def _write(text: str, output: Path | None) -> None:
 
 
 def _solve(args: argparse.Namespace) -> int:
-    schedule = solve(load_instance(args.instance), args.mode)
+    instance = load_instance(args.instance)
+    if args.time_limit is not None and args.mode not in TIME_LIMITED:
+        print(f"mode {args.mode} takes no time limit", file=sys.stderr)
+        return INVALID_INPUT
+    schedule = solve(instance, args.mode, args.time_limit)
     _write(dump_schedule(schedule), args.output)
     return 0
 

@@ -1,7 +1,7 @@
 """Synthetic events that look like a real fair, for tests, benchmarks and trying the engine out.
 
     generate(buyers: int, sellers: int, days: int, slots_per_day: int, seed: int,
-             requests: int | None = None) -> Instance
+             requests: int | None = None, window: tuple[int, int] | None = None) -> Instance
 
 The same arguments always give the same event. What makes it realistic: participants have an
 industry and a country (buyers abroad, sellers in Korea) and mostly ask within their industry;
@@ -9,6 +9,9 @@ popularity follows a Zipf law, so a few participants draw most requests; about o
 switched off a half-day; requests are accepted, rejected or cancelled (some cancelled ones are
 sent again), carry the requester's time zone and bunch before the deadline; a few participants
 have their own daily cap; an admin fixed a few meetings by hand.
+
+Restricted hours: with `window=(shortest, longest)`, everyone is there only for one run of
+consecutive slots on one day, of a random length between the two, instead.
 """
 
 from __future__ import annotations
@@ -94,6 +97,7 @@ def generate(
     slots_per_day: int,
     seed: int,
     requests: int | None = None,
+    window: tuple[int, int] | None = None,
 ) -> Instance:
     if buyers < 1 or sellers < 1 or days < 1:
         raise ValueError("an event needs at least one buyer, one seller and one day")
@@ -104,16 +108,26 @@ def generate(
     if not 0 <= requests <= buyers * sellers:
         # up to half the possible (requester, target) pairs keeps the random draws cheap
         raise ValueError(f"requests must be between 0 and buyers × sellers ({buyers * sellers})")
-    return _Event(random.Random(seed), buyers, sellers, days, slots_per_day).build(requests)
+    if window is not None and not 1 <= window[0] <= window[1] <= slots_per_day:
+        raise ValueError(f"a window must be between 1 and {slots_per_day} slots long")
+    event = _Event(random.Random(seed), buyers, sellers, days, slots_per_day, window)
+    return event.build(requests)
 
 
 class _Event:
     def __init__(
-        self, rng: random.Random, buyers: int, sellers: int, days: int, slots_per_day: int
+        self,
+        rng: random.Random,
+        buyers: int,
+        sellers: int,
+        days: int,
+        slots_per_day: int,
+        window: tuple[int, int] | None,
     ) -> None:
         self.rng = rng
         self.slots = _slots(days, slots_per_day)
         self.slots_per_day = slots_per_day
+        self.window = window
         self.buyers = [self.participant(Role.BUYER, i) for i in range(buyers)]
         self.sellers = [self.participant(Role.SELLER, i) for i in range(sellers)]
 
@@ -138,7 +152,10 @@ class _Event:
             pid, country, booth = f"S{i + 1:05d}", "KR", None
             company = f"{rng.choice(SELLER_NAMES)} {industry.title()} {rng.choice(SELLER_KINDS)}"
         unavailable: set[str] = set()
-        if rng.random() < HALF_DAY_OFF:
+        if self.window is not None:
+            unavailable.update(s.id for s in self.slots)
+            unavailable.difference_update(s.id for s in self.window_slots())
+        elif rng.random() < HALF_DAY_OFF:
             per_day = self.slots_per_day
             half = max(1, per_day // 2)
             day_start = rng.randrange(len(self.slots) // per_day) * per_day
@@ -148,6 +165,14 @@ class _Event:
         return Participant(
             pid, role, company, country, industry, booth, daily_cap, frozenset(unavailable)
         )
+
+    def window_slots(self) -> list[Slot]:
+        """Restricted hours: one run of consecutive slots on one day, of a length in `window`."""
+        per_day = self.slots_per_day
+        length = self.rng.randint(*self.window)
+        first = self.rng.randrange(len(self.slots) // per_day) * per_day
+        first += self.rng.randrange(per_day - length + 1)
+        return self.slots[first : first + length]
 
     def requests(self, count: int) -> list[Request]:
         rng = self.rng

@@ -78,19 +78,8 @@ def solve(instance: Instance) -> Schedule:
                 (slot, buyer, Meeting(buyer, seller, slot_ids[slot], booth[buyer], c.tier))
             )
             continue
-        reason = _reason(common, usable_by_buyer, usable_by_seller)
+        reason = Reason.judge(common, usable_by_buyer, usable_by_seller)
         unscheduled.append(Unscheduled(buyer, seller, c.tier, reason))
 
     placed.sort(key=lambda entry: entry[:2])
     return Schedule(MODE, tuple(m for _, _, m in placed), tuple(unscheduled))
-
-
-def _reason(common: int, usable_by_buyer: int, usable_by_seller: int) -> Reason:
-    """Rule 7, given the slots both sides are available in and which of them each side can use."""
-    if not common:
-        return Reason.NO_COMMON_AVAILABILITY
-    if not usable_by_buyer:
-        return Reason.BOTH_FULL if not usable_by_seller else Reason.BUYER_FULL
-    if not usable_by_seller:
-        return Reason.SELLER_FULL
-    return Reason.NO_COMMON_FREE_SLOT

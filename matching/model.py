@@ -12,9 +12,10 @@ requests and meetings.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 DEFAULT_DAILY_CAP = 8
 
@@ -56,6 +57,18 @@ class Reason(StrEnum):
     BUYER_FULL = "buyer_full"
     SELLER_FULL = "seller_full"
     NO_COMMON_FREE_SLOT = "no_common_free_slot"
+
+    @classmethod
+    def judge(cls, common: int, usable_by_buyer: int, usable_by_seller: int) -> Reason:
+        """Rule 7, given the slots (bitmasks) both sides are available in and which of them
+        each side can still use."""
+        if not common:
+            return cls.NO_COMMON_AVAILABILITY
+        if not usable_by_buyer:
+            return cls.BOTH_FULL if not usable_by_seller else cls.BUYER_FULL
+        if not usable_by_seller:
+            return cls.SELLER_FULL
+        return cls.NO_COMMON_FREE_SLOT
 
 
 @dataclass(slots=True)
@@ -136,6 +149,8 @@ class Schedule:
     """Sorted by slot order, then buyer id."""
     unscheduled: tuple[Unscheduled, ...]
     """In the order the candidates were taken."""
+    details: dict[str, Any] = field(default_factory=dict)
+    """More keys of the file's `stats`, as a mode reports them (bounds, idle periods, times)."""
 
     def stats(self) -> dict[str, dict[str, int]]:
         """The per-tier counts of the schedule file's `stats`."""

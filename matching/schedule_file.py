@@ -12,6 +12,7 @@ the schedule keeps the organizer's rules is `matching.check`'s job.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -40,7 +41,7 @@ def schedule_to_dict(schedule: Schedule) -> dict[str, Any]:
             {"buyer": u.buyer, "seller": u.seller, "tier": u.tier, "reason": u.reason}
             for u in schedule.unscheduled
         ],
-        "stats": schedule.stats(),
+        "stats": schedule.stats() | schedule.details,
     }
 
 
@@ -93,7 +94,7 @@ def parse_schedule(data: object) -> Schedule:
         raise ScheduleError(
             [f"stats: the counts {show(stats)} do not match the lists, which give {show(counts)}"]
         )
-    return schedule
+    return replace(schedule, details={k: v for k, v in stats.items() if k not in counts})
 
 
 def _strings(

@@ -1,0 +1,164 @@
+"""Meetings in slots, changed one meeting at a time: the working state of the optimizing mode.
+
+    table = Timetable(grid)
+    table.insert(buyer, seller) -> bool   # into the best slot, moving a blocking meeting if need be
+    table.relocate(buyer, seller) -> bool # to a slot with fewer idle periods, if there is one
+
+Every change keeps the rules: both sides available, free, and under their daily caps. Fixed
+meetings are in the grid from the start and never move.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from matching.grid import Grid
+
+
+class Timetable:
+    def __init__(self, grid: Grid) -> None:
+        self.grid = grid
+        self.busy = dict(grid.fixed_busy)
+        self.per_day = {
+            pid: [(busy & mask).bit_count() for mask in grid.day_masks]
+            for pid, busy in self.busy.items()
+        }
+        self.full = {pid: self._full_days(pid) for pid in self.busy}
+        """Per participant, the slots of the days where it has reached its cap."""
+        self.partner_at: dict[str, dict[int, str]] = {pid: {} for pid in self.busy}
+        """Per participant, its movable (candidate) meetings: slot -> the other side."""
+        self.slot_of: dict[tuple[str, str], int] = {}
+
+    def usable(self, participant: str) -> int:
+        return self.grid.available[participant] & ~self.busy[participant] & ~self.full[participant]
+
+    def idle(self, participant: str) -> int:
+        return self.grid.idle_periods(self.busy[participant])
+
+    def insert(self, buyer: str, seller: str) -> bool:
+        """Place a new meeting, directly or by first moving the meetings that block a slot."""
+        free = self.usable(buyer) & self.usable(seller)
+        if free:
+            self.put(buyer, seller, self._best_slot(buyer, seller, free))
+            return True
+        grid = self.grid
+        shared = grid.available[buyer] & grid.available[seller]
+        shared &= ~(grid.fixed_busy[buyer] | grid.fixed_busy[seller])
+        return any(self._insert_by_moving(buyer, seller, slot) for slot in bits(shared))
+
+    def relocate(self, buyer: str, seller: str) -> bool:
+        """Move a meeting to the slot that most reduces its sides' idle periods, if any does."""
+        slot = self.slot_of[buyer, seller]
+        before = self.idle(buyer) + self.idle(seller)
+        self.take(buyer, seller)
+        free = self.usable(buyer) & self.usable(seller)
+        best = self._best_slot(buyer, seller, free)
+        self.put(buyer, seller, best)
+        if self.idle(buyer) + self.idle(seller) < before:
+            return True
+        self.take(buyer, seller)
+        self.put(buyer, seller, slot)
+        return False
+
+    def _best_slot(self, buyer: str, seller: str, free: int) -> int:
+        """Among free slots, the one adding the fewest idle periods, then next to the most
+        meetings of the two (runs stay compact), then on the day the two use least (meetings
+        spread over the days), then the earliest."""
+        grid = self.grid
+        b_busy, s_busy = self.busy[buyer], self.busy[seller]
+        b_days, s_days = self.per_day[buyer], self.per_day[seller]
+        best_key, best = None, -1
+        for slot in bits(free):
+            bit = 1 << slot
+            day = grid.day_of_slot[slot]
+            near = (bit << 1 | bit >> 1) & grid.day_masks[day]
+            key = (
+                grid.idle_periods(b_busy | bit) + grid.idle_periods(s_busy | bit),
+                -((near & b_busy).bit_count() + (near & s_busy).bit_count()),
+                b_days[day] + s_days[day],
+            )
+            if best_key is None or key < best_key:
+                best_key, best = key, slot
+        return best
+
+    def _insert_by_moving(self, buyer: str, seller: str, slot: int) -> bool:
+        """Clear `slot` for both sides by moving out the meeting each has there, or one each has
+        that day when the day is at its cap, then place them all; undo everything on failure."""
+        day_mask = self.grid.day_masks[self.grid.day_of_slot[slot]]
+        for evicted in self._evictions(buyer, seller, slot, day_mask):
+            for pair in evicted:
+                self.take(*pair)
+            if (self.usable(buyer) & self.usable(seller)) >> slot & 1:
+                self.put(buyer, seller, slot)
+                placed = []
+                for pair in evicted:
+                    free = self.usable(pair[0]) & self.usable(pair[1])
+                    if not free:
+                        break
+                    self.put(*pair, self._best_slot(*pair, free))
+                    placed.append(pair)
+                else:
+                    return True
+                for pair in placed:
+                    self.take(*pair)
+                self.take(buyer, seller)
+            for pair in evicted:
+                self.put(*pair, evicted[pair])
+        return False
+
+    def _evictions(
+        self, buyer: str, seller: str, slot: int, day_mask: int
+    ) -> Iterator[dict[tuple[str, str], int]]:
+        """The sets of meetings whose moving would clear `slot` for the pair (pair -> slot)."""
+        options = []
+        for side, is_buyer in ((buyer, True), (seller, False)):
+            partner = self.partner_at[side].get(slot)
+            if partner is not None:
+                pair = (side, partner) if is_buyer else (partner, side)
+                options.append([{pair: slot}])
+            elif self.full[side] & day_mask:
+                options.append(
+                    [
+                        {((side, p) if is_buyer else (p, side)): t}
+                        for t, p in self.partner_at[side].items()
+                        if day_mask >> t & 1
+                    ]
+                )
+            else:
+                options.append([{}])
+        for b_moves in options[0]:
+            for s_moves in options[1]:
+                yield b_moves | s_moves
+
+    def put(self, buyer: str, seller: str, slot: int) -> None:
+        self.slot_of[buyer, seller] = slot
+        self.partner_at[buyer][slot] = seller
+        self.partner_at[seller][slot] = buyer
+        for side in (buyer, seller):
+            self.busy[side] |= 1 << slot
+            self.per_day[side][self.grid.day_of_slot[slot]] += 1
+            self.full[side] = self._full_days(side)
+
+    def take(self, buyer: str, seller: str) -> None:
+        slot = self.slot_of.pop((buyer, seller))
+        del self.partner_at[buyer][slot]
+        del self.partner_at[seller][slot]
+        for side in (buyer, seller):
+            self.busy[side] &= ~(1 << slot)
+            self.per_day[side][self.grid.day_of_slot[slot]] -= 1
+            self.full[side] = self._full_days(side)
+
+    def _full_days(self, participant: str) -> int:
+        cap = self.grid.cap[participant]
+        return sum(
+            mask
+            for mask, count in zip(self.grid.day_masks, self.per_day[participant], strict=True)
+            if count >= cap
+        )
+
+
+def bits(mask: int) -> Iterator[int]:
+    while mask:
+        low = mask & -mask
+        yield low.bit_length() - 1
+        mask ^= low
