@@ -14,9 +14,12 @@ slow at a real fair's size:
 3. repair (`repair`): where chosen pairs did not fit, re-solve that region exactly with an
    integer program; then offer the remaining candidates a slot, in the order of rule 5;
 4. keep the better: if the result is not lexicographically better than greedy's, greedy's
-   meetings are kept instead;
+   meetings are kept instead (placed afresh, or in greedy's slots if that leaves fewer idle
+   periods after step 5);
 5. polish: move meetings, one at a time, to slots that cut their sides' idle periods (a run of
-   free slots between two meetings of one participant on one day), never losing one.
+   free slots between two meetings of one participant on one day), never losing one; then give
+   any pair left out a slot that the moves freed, so the schedule stays maximal and the reasons
+   of rule 7 hold.
 
 `time_limit` (seconds, default `DEFAULT_TIME_LIMIT`) bounds steps 3 and 5; steps 1 and 2 always
 run to the end (seconds even for a large fair). Unscheduled pairs carry the reason of rule 7,
@@ -48,9 +51,13 @@ def solve(instance: Instance, time_limit: float | None = None) -> Schedule:
     started = time.perf_counter()
     deadline = started + (DEFAULT_TIME_LIMIT if time_limit is None else time_limit)
     seconds: dict[str, float] = {}
+    last = started
 
     def lap(step: str) -> None:
-        seconds[step] = round(time.perf_counter() - started - sum(seconds.values()), 3)
+        nonlocal last
+        now = time.perf_counter()
+        seconds[step] = round(now - last, 3)
+        last = now
 
     grid = Grid(instance)
     pairs = candidates(instance)
@@ -73,15 +80,18 @@ def solve(instance: Instance, time_limit: float | None = None) -> Schedule:
 
     fallback = greedy.solve(instance)
     from_greedy = _counts(table, pairs) <= _tier_counts(fallback.meetings)
-    if from_greedy:
-        table = Timetable(grid)
-        for m in fallback.meetings:
-            if m.tier in CANDIDATE_TIERS:
-                table.put(m.buyer, m.seller, grid.slot_index[m.slot])
-    placed_idle = _idle(table)
+    choices = _greedy_tables(grid, pairs, fallback) if from_greedy else [table]
     lap("greedy")
 
-    _polish(table, deadline)
+    placed_idle = {id(choice): _idle(choice) for choice in choices}
+    for n, choice in enumerate(choices, 1):
+        now = time.perf_counter()
+        _polish(choice, now + (deadline - now) * n / len(choices))
+    table = min(choices, key=_idle)
+    # moving meetings may have freed a slot for a pair left out
+    for c in pairs:
+        if (c.buyer, c.seller) not in table.slot_of:
+            table.insert(c.buyer, c.seller, moving=False)
     lap("polish")
 
     meetings, unscheduled = _schedule(grid, table, pairs)
@@ -99,13 +109,26 @@ def solve(instance: Instance, time_limit: float | None = None) -> Schedule:
         ),
         "idle_periods": {
             "greedy": _idle_of(grid, fallback.meetings),
-            "placed": placed_idle,
+            "placed": placed_idle[id(table)],
             "polished": _idle(table),
         },
     }
     lap("finish")
     details["seconds"] = seconds | {"total": round(time.perf_counter() - started, 3)}
     return Schedule(MODE, meetings, unscheduled, details)
+
+
+def _greedy_tables(grid: Grid, pairs: list[Candidate], fallback: Schedule) -> list[Timetable]:
+    """Greedy's meetings placed afresh (spread over the days, compact), when they all fit that
+    way, and in greedy's own slots; polishing each, the one with fewer idle periods is kept."""
+    met = {(m.buyer, m.seller) for m in fallback.meetings if m.tier in CANDIDATE_TIERS}
+    afresh = Timetable(grid)
+    fits = all(afresh.insert(c.buyer, c.seller) for c in pairs if (c.buyer, c.seller) in met)
+    as_greedy = Timetable(grid)
+    for m in fallback.meetings:
+        if m.tier in CANDIDATE_TIERS:
+            as_greedy.put(m.buyer, m.seller, grid.slot_index[m.slot])
+    return [afresh, as_greedy] if fits else [as_greedy]
 
 
 def _counts(table: Timetable, pairs: list[Candidate]) -> tuple[int, ...]:

@@ -1,7 +1,7 @@
 """Meetings in slots, changed one meeting at a time: the working state of the optimizing mode.
 
     table = Timetable(grid)
-    table.insert(buyer, seller) -> bool   # into the best slot, moving a blocking meeting if need be
+    table.insert(buyer, seller) -> bool   # into the best slot, moving blocking meetings if need be
     table.relocate(buyer, seller) -> bool # to a slot with fewer idle periods, if there is one
 
 Every change keeps the rules: both sides available, free, and under their daily caps. Fixed
@@ -35,12 +35,15 @@ class Timetable:
     def idle(self, participant: str) -> int:
         return self.grid.idle_periods(self.busy[participant])
 
-    def insert(self, buyer: str, seller: str) -> bool:
-        """Place a new meeting, directly or by first moving the meetings that block a slot."""
+    def insert(self, buyer: str, seller: str, moving: bool = True) -> bool:
+        """Place a new meeting, directly or (if `moving`) by first moving the meetings that
+        block a slot."""
         free = self.usable(buyer) & self.usable(seller)
         if free:
             self.put(buyer, seller, self._best_slot(buyer, seller, free))
             return True
+        if not moving:
+            return False
         grid = self.grid
         shared = grid.available[buyer] & grid.available[seller]
         shared &= ~(grid.fixed_busy[buyer] | grid.fixed_busy[seller])
@@ -61,9 +64,9 @@ class Timetable:
         return False
 
     def _best_slot(self, buyer: str, seller: str, free: int) -> int:
-        """Among free slots, the one adding the fewest idle periods, then next to the most
-        meetings of the two (runs stay compact), then on the day the two use least (meetings
-        spread over the days), then the earliest."""
+        """Among free slots, the one adding the fewest idle periods, then on the day the two use
+        least (meetings spread over the days), then next to the most meetings of the two (runs
+        stay compact), then the earliest."""
         grid = self.grid
         b_busy, s_busy = self.busy[buyer], self.busy[seller]
         b_days, s_days = self.per_day[buyer], self.per_day[seller]
@@ -74,8 +77,8 @@ class Timetable:
             near = (bit << 1 | bit >> 1) & grid.day_masks[day]
             key = (
                 grid.idle_periods(b_busy | bit) + grid.idle_periods(s_busy | bit),
-                -((near & b_busy).bit_count() + (near & s_busy).bit_count()),
                 b_days[day] + s_days[day],
+                -((near & b_busy).bit_count() + (near & s_busy).bit_count()),
             )
             if best_key is None or key < best_key:
                 best_key, best = key, slot

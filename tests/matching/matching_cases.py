@@ -1,4 +1,5 @@
-"""Helpers for the matching tests: the example files, and events built entry by entry.
+"""Helpers for the matching tests: the example files, events built entry by entry, and random
+small events (`events`, a hypothesis strategy).
 
 A plain module, not a conftest, so that tests can import it by a name no other test tree uses.
 """
@@ -97,3 +98,80 @@ def damaged(doc: Any, data: st.DataObject) -> Any:
             continue
         node[key] = data.draw(JSON_VALUES)
         return doc
+
+
+# ids whose string order differs from their numeric order, and a non-ASCII one
+BUYERS = ("B1", "B2", "B10", "Bä")
+SELLERS = ("S1", "S2", "S10", "Sø")
+# few distinct instants, written with different offsets, so that ties and offsets both matter
+TIMES = (
+    "2023-06-01T09:00:00+09:00",
+    "2023-06-01T00:00:00Z",
+    "2023-05-31T20:00:00-04:00",
+    "2023-06-01T10:00:00+09:00",
+    "2023-06-01T02:00:00+01:00",
+)
+STATUSES = ("pending", "pending", "accepted", "rejected", "cancelled")
+
+
+@st.composite
+def events(draw: st.DrawFn) -> dict[str, Any]:
+    days = draw(st.integers(1, 3))
+    per_day = draw(st.integers(1, 4))
+    slots = [
+        {"id": f"D{d}-{k}", "day": f"2023-06-2{d}", "start": f"1{k}:00", "end": f"1{k}:45"}
+        for d in range(1, days + 1)
+        for k in range(per_day)
+    ]
+    slot_ids = [slot["id"] for slot in slots]
+    caps = st.integers(0, 3)
+    buyers = draw(st.lists(st.sampled_from(BUYERS), min_size=1, unique=True))
+    sellers = draw(st.lists(st.sampled_from(SELLERS), min_size=1, unique=True))
+    participants = []
+    for role, ids in (("buyer", buyers), ("seller", sellers)):
+        for pid in ids:
+            entry: dict[str, Any] = {"id": pid, "role": role}
+            off = st.lists(st.sampled_from(slot_ids), unique=True, max_size=len(slot_ids) // 2)
+            entry["unavailable"] = draw(off)
+            if draw(st.booleans()):
+                entry["daily_cap"] = draw(caps)
+            if role == "buyer" and draw(st.booleans()):
+                entry["booth"] = f"T-{pid}"
+            participants.append(entry)
+
+    requests = []
+    live: set[tuple[str, str]] = set()
+    pairs = st.tuples(st.sampled_from(buyers), st.sampled_from(sellers), st.booleans())
+    for buyer, seller, from_buyer in draw(st.lists(pairs, max_size=24)):
+        requester, target = (buyer, seller) if from_buyer else (seller, buyer)
+        status = draw(st.sampled_from(STATUSES))
+        if status in ("pending", "accepted"):
+            if (requester, target) in live:
+                status = "cancelled"  # only one live request per requester and target
+            live.add((requester, target))
+        at, rank = draw(st.sampled_from(TIMES)), draw(st.integers(1, 3))
+        requests.append({"from": requester, "to": target, "at": at, "rank": rank, "status": status})
+
+    fixed = []
+    booked: set[tuple[str, str]] = set()
+    for buyer, seller, slot in draw(
+        st.lists(
+            st.tuples(st.sampled_from(buyers), st.sampled_from(sellers), st.sampled_from(slot_ids)),
+            max_size=3,
+        )
+    ):
+        if any(f["buyer"] == buyer and f["seller"] == seller for f in fixed):
+            continue
+        if {(buyer, slot), (seller, slot)} & booked:
+            continue
+        booked |= {(buyer, slot), (seller, slot)}
+        fixed.append({"buyer": buyer, "seller": seller, "slot": slot})
+
+    return {
+        "format": "matchbot-instance/1",
+        "daily_cap": draw(st.integers(1, 3)),
+        "slots": slots,
+        "participants": participants,
+        "requests": requests,
+        "fixed": fixed,
+    }
