@@ -72,10 +72,19 @@ def _parser() -> argparse.ArgumentParser:
     generate_cmd.add_argument(
         "--requests", type=int, help="how many requests (default: 7 per participant)"
     )
+    generate_cmd.add_argument(
+        "--window",
+        nargs=2,
+        type=_positive,
+        metavar=("SHORTEST", "LONGEST"),
+        help="restricted hours: everyone is there for one run of this many slots on one day",
+    )
     generate_cmd.add_argument("-o", "--output", type=Path, help="instance file (default: stdout)")
     generate_cmd.set_defaults(run=_generate)
 
-    bench_cmd = commands.add_parser("bench", help="time solve on generated events")
+    bench_cmd = commands.add_parser(
+        "bench", help="both modes on generated events: meetings, bound, idle periods, time"
+    )
     bench_cmd.add_argument("--sizes", nargs="+", choices=list(SIZES), default=list(SIZES))
     bench_cmd.add_argument("--repeat", type=_positive, default=3, help="runs per size, best kept")
     bench_cmd.set_defaults(run=_bench)
@@ -132,8 +141,15 @@ def _check(args: argparse.Namespace) -> int:
 
 def _generate(args: argparse.Namespace) -> int:
     try:
+        window = tuple(args.window) if args.window else None
         instance = generate(
-            args.buyers, args.sellers, args.days, args.slots_per_day, args.seed, args.requests
+            args.buyers,
+            args.sellers,
+            args.days,
+            args.slots_per_day,
+            args.seed,
+            args.requests,
+            window,
         )
     except ValueError as error:
         print(error, file=sys.stderr)

@@ -20,6 +20,7 @@ from collections import defaultdict
 from ortools.linear_solver import pywraplp
 
 from matching.candidates import Candidate
+from matching.grid import Grid
 from matching.model import CANDIDATE_TIERS
 from matching.timetable import Timetable, bits
 
@@ -38,11 +39,18 @@ def repair(table: Timetable, pairs: list[Candidate], trouble: set[str], deadline
     }
     for i in current:
         table.take(pairs[i].buyer, pairs[i].seller)
-    solved = _Model(table, pairs, inside).solve(deadline)
+    solved, _ = _Model(table, pairs, inside).solve(deadline)
     kept = current if solved is None or _key(solved, pairs) <= _key(current, pairs) else solved
     for i, slot in kept.items():
         table.put(pairs[i].buyer, pairs[i].seller, slot)
     return kept is not current
+
+
+def exact(grid: Grid, pairs: list[Candidate], deadline: float) -> tuple[dict[int, int], bool]:
+    """The whole event as one integer program, for a reference optimum on events where that is
+    fast enough: the meetings (pair index -> slot) and whether they are proven optimal."""
+    found, proven = _Model(Timetable(grid), pairs, list(range(len(pairs)))).solve(deadline)
+    return found or {}, proven
 
 
 def _key(meetings: dict[int, int], pairs: list[Candidate]) -> tuple:
@@ -111,18 +119,21 @@ class _Model:
             for x in group:
                 row.SetCoefficient(x, 1)
 
-    def solve(self, deadline: float) -> dict[int, int] | None:
+    def solve(self, deadline: float) -> tuple[dict[int, int] | None, bool]:
         """Each tier in turn: most meetings, then the earliest in the order of rule 5 (weighted
-        so that no preference outweighs one more meeting); its count is then kept."""
+        so that no preference outweighs one more meeting); its count is then kept. Returns the
+        best meetings found (pair index -> slot) and whether every tier was solved to optimum."""
         solver = self.solver
         parameters = pywraplp.MPSolverParameters()
         parameters.SetDoubleParam(parameters.RELATIVE_MIP_GAP, 0.0)
         found = None
         for tier in CANDIDATE_TIERS:
             mine = [(i, x) for i, _, x in self.variables if self.pairs[i].tier is tier]
-            left = deadline - time.perf_counter()
-            if not mine or left <= 0:
+            if not mine:
                 continue
+            left = deadline - time.perf_counter()
+            if left <= 0:
+                return found, False
             solver.SetTimeLimit(max(1, int(left * 1000)))
             place = {i: p for p, i in enumerate(sorted({i for i, _ in mine}))}
             weight = len(place) ** 2 + 1
@@ -133,12 +144,12 @@ class _Model:
             objective.SetMaximization()
             status = solver.Solve(parameters)
             if status not in (solver.OPTIMAL, solver.FEASIBLE):
-                break
+                return found, False
             found = {i: slot for i, slot, x in self.variables if x.solution_value() > 0.5}
             count = sum(self.pairs[i].tier is tier for i in found)
             keep = solver.RowConstraint(count, len(mine), "")
             for _, x in mine:
                 keep.SetCoefficient(x, 1)
             if status != solver.OPTIMAL:
-                break
-        return found
+                return found, False
+        return found, True

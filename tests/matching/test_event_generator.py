@@ -4,6 +4,7 @@ import json
 from collections import Counter
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -105,15 +106,35 @@ def test_the_greedy_schedule_of_a_generated_event_passes_check(fair: Instance) -
     assert schedule.unscheduled
 
 
+def test_with_restricted_hours_everyone_is_there_for_one_window_on_one_day() -> None:
+    event = generate(buyers=30, sellers=60, days=2, slots_per_day=8, seed=1, window=(3, 5))
+    lengths = set()
+    for p in event.participants:
+        there = [i for i, slot in enumerate(event.slots) if slot.id not in p.unavailable]
+        assert there == list(range(there[0], there[-1] + 1))
+        assert len({event.slots[i].day for i in there}) == 1
+        lengths.add(len(there))
+    assert lengths == {3, 4, 5}
+
+
+def test_the_cli_writes_an_event_with_restricted_hours(tmp_path: Path) -> None:
+    path = tmp_path / "event.json"
+    arguments = ["--buyers", "8", "--sellers", "20", "--days", "2", "--slots-per-day", "6"]
+    assert main(["generate", *arguments, "--window", "2", "4", "-o", str(path)]) == 0
+    assert load_instance(path) == generate(8, 20, 2, 6, seed=0, window=(2, 4))
+
+
 @pytest.mark.parametrize(
     "arguments",
     [
         {"buyers": 0, "sellers": 1, "days": 1, "slots_per_day": 1},
         {"buyers": 1, "sellers": 1, "days": 1, "slots_per_day": MAX_SLOTS_PER_DAY + 1},
         {"buyers": 2, "sellers": 3, "days": 1, "slots_per_day": 4, "requests": 7},
+        {"buyers": 2, "sellers": 3, "days": 1, "slots_per_day": 4, "window": (3, 5)},
+        {"buyers": 2, "sellers": 3, "days": 1, "slots_per_day": 4, "window": (0, 2)},
     ],
 )
-def test_impossible_events_are_refused(arguments: dict[str, int]) -> None:
+def test_impossible_events_are_refused(arguments: dict[str, Any]) -> None:
     with pytest.raises(ValueError):
         generate(seed=0, **arguments)
 

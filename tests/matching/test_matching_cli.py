@@ -47,9 +47,34 @@ def test_python_dash_m_matching_runs_and_reports_invalid_input(tmp_path: Path) -
     assert not output.exists()
 
 
-def test_bench_prints_a_row_per_size(capsys: pytest.CaptureFixture[str]) -> None:
+def test_bench_prints_each_mode_and_the_bound_per_size(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["bench", "--sizes", "S", "--repeat", "1"]) == 0
-    header, row = capsys.readouterr().out.splitlines()
-    assert header.split()[:5] == ["size", "buyers", "sellers", "slots", "requests"]
-    assert row.split()[:5] == ["S", "100", "300", "28", "3,000"]
-    assert row.endswith("ok")
+    header, *rows = capsys.readouterr().out.splitlines()
+    assert header.split()[:9] == [
+        "size",
+        "buyers",
+        "sellers",
+        "slots",
+        "requests",
+        "row",
+        "mutual",
+        "buyer",
+        "seller",
+    ]
+    assert [row.split()[:6] for row in rows] == [
+        ["S", "100", "300", "28", "3,000", label] for label in ("greedy", "optimal", "bound")
+    ]
+    assert all(row.endswith("ok") for row in rows[:2])
+    greedy, optimal, bound = ([int(n.replace(",", "")) for n in row.split()[6:9]] for row in rows)
+    assert greedy <= optimal and all(o <= b for o, b in zip(optimal, bound, strict=True))
+
+
+def test_solve_optimal_takes_a_time_limit_and_writes_a_schedule_check_accepts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    instance, output = str(DATA / "tiny.instance.json"), str(tmp_path / "schedule.json")
+    assert main(["solve", instance, "--mode", "optimal", "--time-limit", "5", "-o", output]) == 0
+    assert json.loads(Path(output).read_text(encoding="utf-8"))["mode"] == "optimal"
+    assert main(["check", instance, output]) == 0
+    assert main(["solve", instance, "--time-limit", "5"]) == 2
+    assert "mode greedy takes no time limit" in capsys.readouterr().err
