@@ -1,10 +1,13 @@
 """Matchbot's scheduling engine: who meets whom, when, for an export fair's 1:1 meetings.
 
-Pure Python and standard library only; no Telegram, no database. The contract is
-`shared/spec/matching.md`: an instance (the event) goes in, a schedule comes out.
+No Telegram, no database: mode `greedy` is pure Python; mode `optimal` also uses OR-Tools
+(min-cost flow, and HiGHS for integer programs). The contract is `shared/spec/matching.md`:
+an instance (the event) goes in, a schedule comes out.
 
     instance = parse_instance(document)        # raises InstanceError(.problems) when invalid
     schedule = solve(instance, mode="greedy")  # or greedy.solve(instance)
+    schedule = solve(instance, mode="optimal", time_limit=30.0)  # more meetings, fewer idle
+                                               # periods; bound and ratios in schedule.details
     document = schedule_to_dict(schedule)      # the schedule file, as a dict
     problems = check(instance, schedule)       # [] when the schedule keeps every rule
 
