@@ -9,11 +9,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
-from telegram import ChatMember, Message, Update
+from telegram import ChatMember, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
@@ -53,7 +53,7 @@ from store.reminders import reachable
 
 log = logging.getLogger(__name__)
 
-WORKERS = 4  # deliveries in flight per process: rendering overlaps the paced sending
+WORKERS = 8  # deliveries in flight per process: enough that one always waits for its turn
 PROGRESS_EVERY = 2.0  # seconds between edits of the admin's progress message
 GROUPS = {"all": None, "buyers": Role.buyer, "sellers": Role.seller}
 
@@ -146,12 +146,9 @@ async def _deliver(context: ContextTypes.DEFAULT_TYPE, delivery_id: int) -> None
     for number in range(job.parts_sent, len(parts)):
         if not context.application.running:
             return  # stopping: the claim is released, the rest resumes later
-        part = parts[number]
+        send = partial(_send_part, context, job.telegram_id, parts[number], language)
         try:
-            await paced(
-                context.application,
-                lambda part=part: _send_part(context, job.telegram_id, part, language),
-            )
+            await paced(context.application, send)
         except Forbidden:
             await found.run(blocked, delivery_id, found.clock())
             return
@@ -247,21 +244,31 @@ async def broadcast(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     context.job_queue.run_once(
         broadcast_job,
         when=0,
-        data=(GROUPS[group], escape(body), status, person.language),
+        data=BroadcastJob(
+            GROUPS[group], escape(body), status.chat_id, status.message_id, person.language
+        ),
         name=f"broadcast-{status.message_id}",
     )
 
 
+@dataclass(frozen=True)
+class BroadcastJob:
+    role: Role | None
+    body: str  # HTML-escaped: sent as typed
+    chat_id: int  # the admin's status message, edited with the counts at the end
+    message_id: int
+    language: str
+
+
 async def broadcast_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     found = services(context)
-    role, body, status, language = context.job.data
-    status: Message
+    job: BroadcastJob = context.job.data
     counts = {"sent": 0, "failed": 0, "blocked": 0}
-    for recipient in await found.run(reachable, role):
+    for recipient in await found.run(reachable, job.role):
         if not context.application.running:
             break
-        send: Callable[[], Awaitable[object]] = lambda r=recipient: context.bot.send_message(  # noqa: E731
-            r.telegram_id, body, parse_mode=ParseMode.HTML
+        send = partial(
+            context.bot.send_message, recipient.telegram_id, job.body, parse_mode=ParseMode.HTML
         )
         try:
             await paced(context.application, send)
@@ -272,9 +279,9 @@ async def broadcast_job(context: ContextTypes.DEFAULT_TYPE) -> None:
         except TelegramError:
             counts["failed"] += 1
     await context.bot.edit_message_text(
-        t(language, "broadcast.done", **counts),
-        chat_id=status.chat_id,
-        message_id=status.message_id,
+        t(job.language, "broadcast.done", **counts),
+        chat_id=job.chat_id,
+        message_id=job.message_id,
     )
 
 

@@ -130,8 +130,9 @@ def claim_notice(
         dialect.insert(Notice)
         .values(kind=kind, participant_id=participant_id, key=key, claimed_at=now)
         .on_conflict_do_nothing(index_elements=["kind", "participant_id", "key"])
+        .returning(Notice.id)  # psycopg reports no rowcount for this statement; a row does
     )
-    return inserted.rowcount == 1
+    return inserted.first() is not None
 
 
 def notice_sent(
