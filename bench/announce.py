@@ -26,6 +26,7 @@ from typing import Any
 from sqlmodel import select
 
 import handlers.admin_announce as announce_module
+from bench.timetable import EVENT, PER_DAY
 from bot.app import build
 from bot.fake_telegram import DEFAULT_TOKEN, FakeTelegram, running_bot
 from bot.settings import Settings
@@ -37,17 +38,6 @@ from store.participants import new_invite_token
 
 ADMIN = 9000
 LIMIT = 30
-EVENT = {
-    "name": "Boom Up Korea",
-    "timezone": "Asia/Seoul",
-    "deadline": "2024-06-10T18:00:00+09:00",
-    "days": ["2024-06-19", "2024-06-20", "2024-06-21"],
-    "start": "09:00",
-    "end": "17:00",
-    "slot_minutes": 30,
-    "breaks": [["12:00", "13:00"]],
-}
-PER_DAY = 8
 
 
 def build_fair(database_url: str, participants: int) -> list[int]:

@@ -21,6 +21,7 @@ from store.errors import StoreError
 from store.event import get_event
 from store.manual_matching import CapExceeded, assign, low_counts, proposals, unassign
 from store.matching_run import run_matching
+from store.reminders import slot_start
 
 DEADLINE_ARGS = re.compile(r"(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2})")
 LOW = re.compile(r"low:(\d{1,10})")
@@ -165,11 +166,9 @@ async def propose(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await show(update, t(person.language, "admin.proposals_none"))
         return
     event = await found.run(get_event)
-    zone = ZoneInfo(event.timezone)
     buttons = []
     for offer in offers:
-        start = datetime.combine(offer.slot.day, offer.slot.start, tzinfo=zone)
-        label = moment(start, person.language, event.timezone)
+        label = moment(slot_start(offer.slot, event.timezone), person.language, event.timezone)
         buttons.append(
             [
                 button(
@@ -212,7 +211,7 @@ async def _book(
     if update.callback_query is not None:
         await update.callback_query.answer()
     event = await found.run(get_event)
-    start = datetime.combine(booked.slot.day, booked.slot.start, tzinfo=ZoneInfo(event.timezone))
+    start = slot_start(booked.slot, event.timezone)
     await show(
         update,
         t(
