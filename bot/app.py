@@ -50,6 +50,7 @@ PARTICIPANT_COMMANDS = ("start", "menu", "language", "cancel")
 ADMIN_COMMANDS: tuple[str, ...] = (
     "deadline",
     "match",
+    "matchmode",
     "lowcount",
     "assign",
     "unassign",

@@ -13,6 +13,7 @@ from sqlmodel import Session
 from telegram.helpers import create_deep_linked_url
 
 from bot.settings import Settings
+from handlers.admin_common import comparison_lines
 from handlers.ui import error_text
 from locales import DEFAULT, moment, t
 from store.db import make_engine, session_scope, upgrade
@@ -22,7 +23,7 @@ from store.exchange import export_instance
 from store.export import workbook
 from store.importer import import_participants
 from store.matching_run import run_matching
-from store.models import utcnow
+from store.models import MatchMode, utcnow
 from store.participants import everyone
 
 
@@ -44,6 +45,11 @@ def parser() -> argparse.ArgumentParser:
     instance.add_argument("file", type=Path)
     match = commands.add_parser("match", help="run the matching now, keeping manual meetings")
     match.add_argument("--dry", action="store_true", help="show what it would do, store nothing")
+    match.add_argument(
+        "--mode",
+        choices=[mode.value for mode in MatchMode],
+        help="the matching mode of this run (default: the event's match_mode)",
+    )
     export = commands.add_parser("export", help="write the organizer's Excel workbook")
     export.add_argument("file", type=Path)
     demo = commands.add_parser("demo", help="play a scripted fair against a fake Telegram")
@@ -117,17 +123,20 @@ def organizer_tool(args: argparse.Namespace, settings: Settings) -> int:
                 args.file.write_text(json.dumps(data, ensure_ascii=False, indent=1), "utf-8")
                 print(t(language, "cli.instance_written", path=args.file))
             elif args.command == "match":
-                summary = run_matching(session, utcnow(), CLI_ADMIN, dry=args.dry)
+                mode = MatchMode(args.mode) if args.mode else None
+                summary = run_matching(session, utcnow(), CLI_ADMIN, dry=args.dry, mode=mode)
                 print(
                     t(
                         language,
                         "cli.match_dry" if args.dry else "cli.match_stored",
+                        mode=t(language, f"admin.mode.{summary.mode.value}"),
                         meetings=summary.total,
                         unscheduled=sum(summary.unscheduled.values()),
                         added=summary.added,
                         removed=summary.removed,
                     )
                 )
+                print("\n".join(comparison_lines(language, summary.comparison, summary.mode)))
             elif args.command == "export":
                 args.file.write_bytes(workbook(session, language))
                 print(t(language, "cli.export_written", path=args.file))

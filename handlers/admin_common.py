@@ -4,6 +4,8 @@ matching summary they receive."""
 from __future__ import annotations
 
 import logging
+import math
+from collections.abc import Callable
 
 from telegram import Bot, Update
 from telegram.constants import ParseMode
@@ -13,7 +15,8 @@ from telegram.ext import ContextTypes
 from handlers.services import Services, Who, who
 from handlers.ui import escape, refuse
 from locales import t
-from store.matching_run import Summary
+from store.matching_run import Comparison, ModeFigures, Summary
+from store.models import MatchMode
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +45,7 @@ def summary_text(language: str, summary: Summary, title_key: str) -> str:
         for tier, count in summary.meetings.items()
     )
     lines = [
-        t(language, title_key),
+        t(language, title_key, mode=t(language, f"admin.mode.{summary.mode.value}")),
         t(language, "admin.summary_meetings", total=summary.total, tiers=tiers),
         t(language, "admin.summary_unscheduled", count=sum(summary.unscheduled.values())),
     ]
@@ -56,4 +59,47 @@ def summary_text(language: str, summary: Summary, title_key: str) -> str:
         for industry, (z, o, w) in summary.low.items()
     ] or [t(language, "admin.summary_low_none")]
     lines.append(t(language, "admin.summary_changes", added=summary.added, removed=summary.removed))
+    lines.append("")
+    lines += comparison_lines(language, summary.comparison, summary.mode)
+    event_mode = t(language, f"admin.mode.{summary.event_mode.value}")
+    lines.append(t(language, "admin.compare_choose", mode=event_mode))
     return "\n".join(lines)
+
+
+def percent(ratio: float) -> str:
+    """Rounded down, so that 100 means no better schedule exists, never "almost"."""
+    return f"{math.floor(ratio * 1000) / 10:g}"
+
+
+def comparison_lines(language: str, comparison: Comparison, shown: MatchMode) -> list[str]:
+    """Greedy and optimal side by side, the mode of the schedule `shown` marked. Plain text
+    (no markup), so the command line prints the same lines."""
+
+    def both(figure: Callable[[ModeFigures], object]) -> dict[str, str]:
+        values = {mode.value: str(figure(comparison.of(mode))) for mode in MatchMode}
+        values[shown.value] = t(language, "admin.compare_marked", value=values[shown.value])
+        return values
+
+    lines = [t(language, "admin.compare_title")]
+    for tier, bound in comparison.bound.items():
+        lines.append(
+            t(
+                language,
+                "admin.compare_tier",
+                tier=t(language, f"admin.tier.{tier}"),
+                bound=bound,
+                ratio=percent(comparison.ratio[tier]),
+                **both(lambda figures, tier=tier: figures.meetings[tier]),
+            )
+        )
+    lines.append(t(language, "admin.compare_total", **both(lambda figures: figures.total)))
+    lines.append(t(language, "admin.compare_idle", **both(lambda figures: figures.idle_periods)))
+    lines.append(
+        t(
+            language,
+            "admin.compare_seconds",
+            limit=comparison.time_limit,
+            **both(lambda figures: f"{figures.seconds:.2f}"),
+        )
+    )
+    return lines

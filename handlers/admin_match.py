@@ -1,5 +1,5 @@
-"""The organizer's matching commands: /deadline, /match, /lowcount (with one-tap bookings),
-/assign and /unassign."""
+"""The organizer's matching commands: /deadline, /match, /matchmode, /lowcount (with one-tap
+bookings), /assign and /unassign."""
 
 from __future__ import annotations
 
@@ -18,15 +18,17 @@ from locales import moment, t
 from store.audit import record
 from store.deadline import set_deadline
 from store.errors import StoreError
-from store.event import get_event
+from store.event import MAX_TIME_LIMIT, get_event
 from store.manual_matching import CapExceeded, assign, low_counts, proposals, unassign
-from store.matching_run import run_matching
+from store.matching_run import run_matching, set_match_mode
+from store.models import MatchMode
 from store.reminders import slot_start
 
 DEADLINE_ARGS = re.compile(r"(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2})")
 LOW = re.compile(r"low:(\d{1,10})")
 BOOK = re.compile(r"book:(\d{1,10}):(\d{1,10}):(\d{1,10}):([01])")
 SLOT_CODE = re.compile(r"[A-Za-z0-9-]{1,16}")
+SECONDS = re.compile(r"[0-9]{1,3}")
 MAX_BUTTONS = 30  # a longer list is narrowed with /lowcount INDUSTRY
 
 
@@ -63,25 +65,76 @@ async def deadline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await show(update, t(person.language, "admin.deadline_set", deadline=when))
 
 
+def _match_args(args: list[str]) -> tuple[MatchMode | None, bool] | None:
+    """`[greedy|optimal] [dry]` in any order: the mode (None: the event's) and whether dry."""
+    words = [a.lower() for a in args]
+    modes = [MatchMode(w) for w in words if w in MatchMode.__members__]
+    dry = words.count("dry")
+    if len(modes) > 1 or dry > 1 or len(modes) + dry != len(words):
+        return None
+    return (modes[0] if modes else None), dry == 1
+
+
 async def match(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/match stores a fresh matching (fixed meetings stay); /match dry only shows it."""
+    """/match [greedy|optimal] [dry]: stores a fresh matching (fixed meetings stay) in the
+    event's mode or the one named; dry only shows it. Both modes' figures come with it."""
     person = await admin(update, context)
     if person is None:
         return
-    args = [a.lower() for a in context.args or []]
-    if args not in ([], ["dry"]):
+    parsed = _match_args(context.args or [])
+    if parsed is None:
         await refuse(update, t(person.language, "admin.match_usage"))
         return
-    dry = args == ["dry"]
+    mode, dry = parsed
     found = services(context)
-    await update.effective_chat.send_message(t(person.language, "admin.match_running"))
+    event = await found.run(get_event)
+    await update.effective_chat.send_message(
+        t(person.language, "admin.match_running", limit=event.match_time_limit)
+    )
     try:
-        summary = await found.run(run_matching, found.clock(), person.telegram_id, dry=dry)
+        summary = await found.run(
+            run_matching, found.clock(), person.telegram_id, dry=dry, mode=mode
+        )
     except StoreError as error:
         await refuse(update, error_text(person.language, error))
         return
     title = "admin.match_dry" if dry else "admin.match_stored"
     await show(update, summary_text(person.language, summary, title))
+
+
+def _mode_args(args: list[str]) -> tuple[MatchMode, int | None] | None:
+    """`greedy|optimal [seconds]`."""
+    words = [a.lower() for a in args]
+    if not 1 <= len(words) <= 2 or words[0] not in MatchMode.__members__:
+        return None
+    if len(words) == 1:
+        return MatchMode(words[0]), None
+    if not SECONDS.fullmatch(words[1]) or not 1 <= int(words[1]) <= MAX_TIME_LIMIT:
+        return None
+    return MatchMode(words[0]), int(words[1])
+
+
+async def matchmode(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/matchmode shows the event's matching mode; /matchmode greedy|optimal [seconds] sets it
+    (and the optimal mode's time limit) for the deadline and a plain /match."""
+    person = await admin(update, context)
+    if person is None:
+        return
+    found = services(context)
+    if not context.args:
+        event = await found.run(get_event)
+        mode = t(person.language, f"admin.mode.{event.match_mode.value}")
+        text = t(person.language, "admin.matchmode_is", mode=mode, limit=event.match_time_limit)
+        await show(update, text)
+        return
+    parsed = _mode_args(context.args)
+    if parsed is None:
+        await refuse(update, t(person.language, "admin.matchmode_usage", most=MAX_TIME_LIMIT))
+        return
+    event = await found.run(set_match_mode, person.telegram_id, *parsed)
+    mode = t(person.language, f"admin.mode.{event.match_mode.value}")
+    text = t(person.language, "admin.matchmode_set", mode=mode, limit=event.match_time_limit)
+    await show(update, text)
 
 
 def _low_args(args: list[str]) -> tuple[str | None, int] | None:
@@ -283,6 +336,7 @@ def handlers() -> list[BaseHandler]:
     return [
         CommandHandler("deadline", deadline),
         CommandHandler("match", match),
+        CommandHandler("matchmode", matchmode),
         CommandHandler("lowcount", lowcount),
         CommandHandler("assign", assign_command),
         CommandHandler("unassign", unassign_command),

@@ -11,7 +11,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlmodel import Session, func, select
 
 from store.errors import ApplicationsClosed, EventConfigError, NoEvent
-from store.models import Event, Meeting, Phase, Slot, Unavailability
+from store.models import Event, MatchMode, Meeting, Phase, Slot, Unavailability
+
+MAX_TIME_LIMIT = 600  # seconds: the optimal mode's limit, the longest an organizer waits
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,8 @@ class EventConfig:
     daily_cap: int
     reminder_minutes: int
     slots: tuple[SlotSpec, ...]
+    match_mode: MatchMode = MatchMode.greedy
+    match_time_limit: int = 30
 
 
 def _time(value: object, field: str) -> time:
@@ -101,7 +105,18 @@ def parse_config(raw: dict) -> EventConfig:
     slots = generate_slots(days, start, end, minutes, breaks)
     if not slots:
         raise EventConfigError(field="start/end", reason="no_slots", value="")
-    return EventConfig(name, tz_name, deadline, daily_cap, reminder, slots)
+    mode, time_limit = _match_settings(raw)
+    return EventConfig(name, tz_name, deadline, daily_cap, reminder, slots, mode, time_limit)
+
+
+def _match_settings(raw: dict) -> tuple[MatchMode, int]:
+    mode = str(raw.get("match_mode", MatchMode.greedy))
+    if mode not in MatchMode.__members__:
+        raise EventConfigError(field="match_mode", reason="unknown_mode", value=mode)
+    limit = raw.get("match_time_limit", 30)
+    if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= MAX_TIME_LIMIT:
+        raise EventConfigError(field="match_time_limit", reason="bad_time_limit", value=str(limit))
+    return MatchMode(mode), limit
 
 
 def load_config(path: Path) -> EventConfig:
@@ -126,6 +141,7 @@ def setup_event(session: Session, config: EventConfig) -> Event:
     )
     event.name, event.timezone, event.deadline = config.name, config.timezone, config.deadline
     event.daily_cap, event.reminder_minutes = config.daily_cap, config.reminder_minutes
+    event.match_mode, event.match_time_limit = config.match_mode, config.match_time_limit
     session.add(event)
 
     current = session.exec(select(Slot).order_by(Slot.ordinal)).all()

@@ -70,6 +70,13 @@ class Tier(StrEnum):
     seller = "seller"
 
 
+class MatchMode(StrEnum):
+    """The matching engine's modes the event may run (see `matching.MODES`)."""
+
+    greedy = "greedy"
+    optimal = "optimal"
+
+
 class ApplicationStatus(StrEnum):
     pending = "pending"
     approved = "approved"
@@ -97,6 +104,9 @@ class Event(SQLModel, table=True):
     daily_cap: int = 8
     phase: Phase = Field(default=Phase.open, sa_type=_enum(Phase))
     reminder_minutes: int = 10
+    # The mode of the deadline's matching and of a plain /match; the optimal mode's time limit.
+    match_mode: MatchMode = Field(default=MatchMode.greedy, sa_type=_enum(MatchMode))
+    match_time_limit: int = 30  # seconds
     # Bumped by every stored matching run: the UPDATE also serializes concurrent runs.
     matching_runs: int = 0
     # The current announcement round and the admin's progress message for it.

@@ -26,10 +26,10 @@ def meetings(engine):
 
 def test_match_dry_stores_nothing_then_match_stores(database, capsys):
     assert main(["match", "--dry"]) == 0
-    assert "preview, nothing stored: 5 meeting(s)" in capsys.readouterr().out
+    assert "preview, mode greedy, nothing stored: 5 meeting(s)" in capsys.readouterr().out
     assert meetings(database) == 0
     assert main(["match"]) == 0
-    assert "Matching stored: 5 meeting(s) (+5 new" in capsys.readouterr().out
+    assert "Matching stored, mode greedy: 5 meeting(s) (+5 new" in capsys.readouterr().out
     assert main(["match"]) == 0
     assert "(+0 new, −0 dropped" in capsys.readouterr().out
     assert meetings(database) == 5

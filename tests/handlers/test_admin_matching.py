@@ -90,7 +90,7 @@ async def test_match_before_the_deadline_is_only_a_preview(bot, fake, engine, fa
     assert "Meetings: 5" in replies[-1].text and "+5 new" in replies[-1].text
     assert count(engine, Meeting) == 0
     [usage] = await admin.ask("/match now please")
-    assert "/match dry" in usage.text
+    assert "/match optimal dry" in usage.text
 
 
 async def test_at_the_deadline_applications_close_and_admins_get_the_summary(
