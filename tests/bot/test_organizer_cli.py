@@ -1,4 +1,4 @@
-"""`python -m bot match [--dry]` and `python -m bot export OUT.xlsx`."""
+"""`python -m bot match [--dry] [--mode greedy|optimal]` and `python -m bot export OUT.xlsx`."""
 
 import pytest
 from openpyxl import load_workbook
@@ -35,6 +35,24 @@ def test_match_dry_stores_nothing_then_match_stores(database, capsys):
     assert meetings(database) == 5
     with session_scope(database) as session:
         assert [a.action for a in session.exec(select(AuditLog))] == ["match", "match"]
+
+
+def test_match_mode_optimal_prints_both_modes_side_by_side(database, capsys):
+    assert main(["match", "--dry", "--mode", "optimal"]) == 0
+    out = capsys.readouterr().out
+    assert "preview, mode optimal, nothing stored: 6 meeting(s)" in out
+    assert "Greedy vs optimal (◀ = the schedule above):" in out
+    assert "  • seller's request: greedy 4 · optimal 5 ◀ · at most 5 (optimal reaches 100%)" in out
+    assert meetings(database) == 0
+    assert main(["match", "--mode", "optimal"]) == 0
+    out = capsys.readouterr().out
+    assert "Matching stored, mode optimal: 6 meeting(s)" in out
+    assert "  • all meetings: greedy 5 · optimal 6 ◀" in out
+    assert meetings(database) == 6
+    with pytest.raises(SystemExit) as refused:
+        main(["match", "--mode", "fastest"])
+    assert refused.value.code == 2 and "invalid choice: 'fastest'" in capsys.readouterr().err
+    assert meetings(database) == 6
 
 
 def test_export_writes_the_workbook(database, tmp_path, capsys):
