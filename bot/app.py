@@ -6,10 +6,12 @@ from zoneinfo import ZoneInfo
 
 from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
 from telegram.error import TelegramError
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+from telegram.ext import Application, ApplicationBuilder, Defaults
 
+from bot.aiohttp_request import AiohttpRequest
 from bot.jobs import start_jobs
 from bot.processing import PerUserProcessor
+from bot.ratelimit import BroadcastRateLimiter
 from bot.settings import Settings
 from handlers import (
     admin_announce,
@@ -46,7 +48,7 @@ FEATURES = (
     fallback,
 )
 
-PARTICIPANT_COMMANDS = ("start", "menu", "language", "cancel")
+PARTICIPANT_COMMANDS = ("start", "menu", "schedule", "language", "cancel")
 ADMIN_COMMANDS: tuple[str, ...] = (
     "deadline",
     "match",
@@ -99,7 +101,9 @@ def build(settings: Settings, services: Services) -> Application:
         .token(settings.telegram_bot_token)
         .defaults(Defaults(tzinfo=ZoneInfo(settings.timezone)))
         .concurrent_updates(PerUserProcessor())
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(BroadcastRateLimiter(max_retries=3))
+        .request(AiohttpRequest())
+        .get_updates_request(AiohttpRequest(connection_limit=1))
         .post_init(post_init)
     )
     if settings.telegram_api_base_url:

@@ -14,12 +14,13 @@ def scope_commands(fake, scope, language=""):
     return [c["command"] for c in fake.bot().commands.get((json.dumps(scope), language), [])]
 
 
-async def test_command_menus_per_language_and_admins_see_theirs(bot, fake):
-    participant = ["start", "menu", "language", "cancel"]
+async def test_command_menus_per_language_without_admin_commands(bot, fake):
+    participant = ["start", "menu", "schedule", "language", "cancel"]
     assert scope_commands(fake, {"type": "default"}, "ko") == participant
     assert scope_commands(fake, {"type": "default"}, "en") == participant
     english = fake.bot().commands[(json.dumps({"type": "default"}), "en")]
     assert english[1]["description"] == "My page"
+    assert "match" not in scope_commands(fake, {"type": "default"}, "")
 
 
 async def test_a_failing_handler_tells_the_user_and_reports_to_admins(bot, fake, engine):

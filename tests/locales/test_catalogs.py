@@ -82,6 +82,9 @@ def user_text_literals(tree: ast.AST) -> list[str]:
         first = body[0] if isinstance(body, list) and body else None
         if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):  # docstring
             skipped.add(id(first.value))
+        raised = node.exc if isinstance(node, ast.Raise) else None
+        if isinstance(raised, ast.Call) and getattr(raised.func, "id", None) == "RuntimeError":
+            skipped.update(id(n) for n in ast.walk(node))  # a programming error, not for users
         if isinstance(node, ast.Call):
             method = getattr(node.func, "attr", None)
             operator_text = method in LOG_METHODS or method == "add_argument"
