@@ -12,7 +12,7 @@ from handlers.ui import button, error_text, escape, keyboard, refuse, show
 from locales import moment, t
 from store.errors import NoEvent, StoreError
 from store.event import get_event
-from store.models import Event
+from store.models import Event, Phase
 from store.participants import join
 
 MENU = "menu"
@@ -46,9 +46,10 @@ async def main_menu(update: Update, context: ContextTypes.DEFAULT_TYPE, person: 
             keyboard([button(person.language, "apply.button", "apply")]),
         )
         return
+    still_open = event.phase == Phase.open and services(context).clock() < event.deadline
     text = t(
         person.language,
-        "menu.title",
+        "menu.title" if still_open else "menu.title_closed",
         company=escape(person.participant.company),
         event=escape(event.name),
         deadline=moment(event.deadline, person.language, event.timezone),
