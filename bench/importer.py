@@ -12,21 +12,12 @@ import time
 from pathlib import Path
 
 from openpyxl import Workbook
-from sqlmodel import SQLModel
 
-from store.db import make_engine, session_scope, upgrade
+from bench.fair import EVENT, fresh_database
+from store.db import session_scope
 from store.event import parse_config, setup_event
 from store.importer import import_participants
 
-EVENT = {
-    "name": "Bench fair",
-    "deadline": "2030-01-01 18:00",
-    "days": ["2030-01-10", "2030-01-11"],
-    "start": "09:00",
-    "end": "17:00",
-    "slot_minutes": 30,
-    "breaks": [["12:00", "13:00"]],
-}
 INDUSTRIES = ("cosmetics", "food", "consumer-goods", "it", "medical", "fashion")
 
 
@@ -58,13 +49,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=4000)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        url = args.database_url or f"sqlite:///{folder}/bench.db"
-        engine = make_engine(url)
-        if args.database_url:
-            SQLModel.metadata.drop_all(engine)
-            with engine.begin() as connection:
-                connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
-        upgrade(engine)
+        engine = fresh_database(args.database_url or f"sqlite:///{folder}/bench.db")
         with session_scope(engine) as session:
             setup_event(session, parse_config(EVENT))
         path = Path(folder) / "participants.xlsx"

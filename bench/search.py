@@ -19,23 +19,15 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
-from sqlmodel import SQLModel, col, select
+from sqlmodel import col, select
 
-from store.db import make_engine, session_scope, upgrade
+from bench.fair import EVENT, fresh_database
+from store.db import session_scope
 from store.event import parse_config, setup_event
 from store.models import MeetingRequest, Participant, Role
 from store.participants import new_invite_token
 from store.search import Filters, facets, search
 
-EVENT = {
-    "name": "Bench fair",
-    "deadline": "2030-01-01 18:00",
-    "days": ["2030-01-10", "2030-01-11"],
-    "start": "09:00",
-    "end": "17:00",
-    "slot_minutes": 30,
-    "breaks": [["12:00", "13:00"]],
-}
 INDUSTRIES = ("cosmetics", "food", "consumer-goods", "it", "medical", "fashion", "화장품", "식품")
 COUNTRIES = ("US", "JP", "VN", "DE", "FR", "AE", "TH", "MX")
 PRODUCTS = ("skin care, 마스크팩", "김치, kimchi, sauces", "Sheet masks", "반도체 칩", "tumblers")
@@ -122,12 +114,7 @@ def main() -> None:
     parser.add_argument("--plan", action="store_true", help="print the query plan too")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        engine = make_engine(args.database_url or f"sqlite:///{folder}/bench.db")
-        if args.database_url:
-            SQLModel.metadata.drop_all(engine)
-            with engine.begin() as connection:
-                connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
-        upgrade(engine)
+        engine = fresh_database(args.database_url or f"sqlite:///{folder}/bench.db")
         fill(engine, args.companies)
         if engine.dialect.name == "postgresql":
             with engine.begin() as connection:
