@@ -13,10 +13,10 @@ from telegram.ext import (
     ContextTypes,
     ConversationHandler,
     MessageHandler,
-    filters,
 )
 
 from handlers.services import services, who
+from handlers.typed import TYPED, text_only
 from handlers.ui import button, error_text, escape, keyboard, parse, refuse, show
 from locales import t
 from store.applications import QUESTIONS, check_answer, decide, submit
@@ -122,12 +122,6 @@ async def _finish(update: Update, context: ContextTypes.DEFAULT_TYPE, answers: d
     return ConversationHandler.END
 
 
-async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    person = await who(update, context)
-    await refuse(update, t(person.language, "profile.text_only"))
-    return ANSWER
-
-
 async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     person = await who(update, context)
     context.user_data.pop("application", None)
@@ -182,8 +176,8 @@ def handlers() -> list[BaseHandler]:
             states={
                 ROLE: [CallbackQueryHandler(role, pattern=r"^apply:")],
                 ANSWER: [
-                    MessageHandler(filters.TEXT & ~filters.COMMAND, answer),
-                    MessageHandler(~filters.TEXT & ~filters.COMMAND, not_text),
+                    MessageHandler(TYPED, answer),
+                    text_only("profile.text_only", ANSWER),
                 ],
             },
             fallbacks=[CommandHandler("cancel", cancel)],

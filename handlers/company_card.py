@@ -28,11 +28,11 @@ from telegram.ext import (
     ContextTypes,
     ConversationHandler,
     MessageHandler,
-    filters,
 )
 
 from handlers.request_actions import ACTION, act, action_button, notify_new_request
 from handlers.services import Who, member, services
+from handlers.typed import TYPED
 from handlers.ui import button, error_text, escape, keyboard, parse, refuse, show
 from locales import t
 from store.errors import ApplicationsClosed, InvalidValue, StoreError
@@ -247,7 +247,7 @@ def note_state() -> list[BaseHandler]:
     """The note step's own handlers; the find conversation adds the refusal of non-text."""
     return [
         CallbackQueryHandler(skip_note, pattern=r"^fc:[^:]*:s:"),
-        MessageHandler(filters.TEXT & ~filters.COMMAND, typed_note),
+        MessageHandler(TYPED, typed_note),
         CommandHandler("cancel", cancel_note),
     ]
 

@@ -27,12 +27,12 @@ from telegram.ext import (
     ContextTypes,
     ConversationHandler,
     MessageHandler,
-    filters,
 )
 
 from handlers import company_card
 from handlers.company_card import KEY, NOTE, NOTE_FOR
 from handlers.services import Who, member, services
+from handlers.typed import TYPED, text_only
 from handlers.ui import button, error_text, escape, keyboard, parse, refuse, show
 from locales import t
 from store.errors import StoreError
@@ -288,18 +288,6 @@ async def typed_keyword(update: Update, context: ContextTypes.DEFAULT_TYPE) -> i
     return ConversationHandler.END
 
 
-def _text_only(key: str, state: int) -> MessageHandler:
-    """Stickers, photos and files where a typed answer is expected: say so, keep waiting."""
-
-    async def refuse_non_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-        person = await member(update, context)
-        if person is not None:
-            await refuse(update, t(person.language, key))
-        return state
-
-    return MessageHandler(~filters.TEXT & ~filters.COMMAND, refuse_non_text)
-
-
 async def cancel_keyword(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     person = await member(update, context)
     if person is None:
@@ -322,11 +310,11 @@ def handlers() -> list[BaseHandler]:
             ],
             states={
                 KEYWORD: [
-                    MessageHandler(filters.TEXT & ~filters.COMMAND, typed_keyword),
-                    _text_only("find.keyword_text_only", KEYWORD),
+                    MessageHandler(TYPED, typed_keyword),
+                    text_only("find.keyword_text_only", KEYWORD),
                     CommandHandler("cancel", cancel_keyword),
                 ],
-                NOTE: [*company_card.note_state(), _text_only("card.note_text_only", NOTE)],
+                NOTE: [*company_card.note_state(), text_only("card.note_text_only", NOTE)],
             },
             # Browsing on instead of typing ends the step.
             fallbacks=[

@@ -12,10 +12,10 @@ from telegram.ext import (
     ContextTypes,
     ConversationHandler,
     MessageHandler,
-    filters,
 )
 
 from handlers.services import Who, member, services
+from handlers.typed import TYPED, text_only
 from handlers.ui import button, error_text, escape, keyboard, parse, refuse, show
 from locales import t
 from store.errors import StoreError
@@ -108,13 +108,6 @@ async def save(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     return ConversationHandler.END
 
 
-async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    person = await member(update, context)
-    if person is not None:
-        await refuse(update, t(person.language, "profile.text_only"))
-    return TYPING
-
-
 async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     field = context.user_data.pop("editing", None)
     person = await member(update, context)
@@ -130,8 +123,8 @@ def handlers() -> list[BaseHandler]:
             entry_points=[CallbackQueryHandler(ask, pattern=r"^pe:")],
             states={
                 TYPING: [
-                    MessageHandler(filters.TEXT & ~filters.COMMAND, save),
-                    MessageHandler(~filters.TEXT & ~filters.COMMAND, not_text),
+                    MessageHandler(TYPED, save),
+                    text_only("profile.text_only", TYPING),
                 ]
             },
             fallbacks=[CommandHandler("cancel", cancel)],
