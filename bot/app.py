@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
-from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, Defaults
 
 from bot.aiohttp_request import AiohttpRequest
@@ -28,8 +26,8 @@ from handlers import (
     requests,
     schedule,
 )
+from handlers.commands import set_admin_menu, set_participant_menus
 from handlers.services import Services
-from locales import LANGUAGES, t
 
 # Order matters: conversations first (they claim typed answers), the catch-all last.
 FEATURES = (
@@ -48,46 +46,13 @@ FEATURES = (
     fallback,
 )
 
-PARTICIPANT_COMMANDS = ("start", "menu", "schedule", "language", "cancel")
-ADMIN_COMMANDS: tuple[str, ...] = (
-    "deadline",
-    "match",
-    "matchmode",
-    "lowcount",
-    "assign",
-    "unassign",
-    "announce",
-    "broadcast",
-    "stats",
-    "export",
-)
-
-
-def commands(language: str, names: tuple[str, ...]) -> list[BotCommand]:
-    return [BotCommand(name, t(language, f"command.{name}")) for name in names]
-
 
 async def set_command_menus(application: Application) -> None:
     """Participants' commands for everyone, per language; admins also see theirs."""
     found: Services = application.bot_data["services"]
-    bot = application.bot
-    await bot.set_my_commands(
-        commands(found.default_language, PARTICIPANT_COMMANDS), scope=BotCommandScopeDefault()
-    )
-    for code in LANGUAGES:
-        await bot.set_my_commands(
-            commands(code, PARTICIPANT_COMMANDS),
-            scope=BotCommandScopeDefault(),
-            language_code=code,
-        )
+    await set_participant_menus(application.bot, found.default_language)
     for admin in found.admin_ids:
-        try:
-            await bot.set_my_commands(
-                commands(found.default_language, PARTICIPANT_COMMANDS + ADMIN_COMMANDS),
-                scope=BotCommandScopeChat(admin),
-            )
-        except TelegramError:
-            continue  # an admin who has not opened the bot yet gets the menu next start
+        await set_admin_menu(application.bot, admin, found.default_language)
 
 
 async def post_init(application: Application) -> None:

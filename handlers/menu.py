@@ -7,6 +7,7 @@ import re
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
+from handlers.commands import set_admin_menu
 from handlers.services import Who, services, who
 from handlers.ui import button, error_text, escape, keyboard, refuse, show
 from locales import moment, t
@@ -61,12 +62,12 @@ async def main_menu(update: Update, context: ContextTypes.DEFAULT_TYPE, person: 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`/start` alone opens the menu; `/start TOKEN` (from an invite link) joins first."""
+    person = await who(update, context)
+    if person.is_admin:
+        await set_admin_menu(context.bot, person.telegram_id, person.language)
     if context.args:
-        found = services(context)
-        user = update.effective_user
-        person = await who(update, context)
         try:
-            await found.run(join, context.args[0], user.id, person.language)
+            await services(context).run(join, context.args[0], person.telegram_id, person.language)
         except StoreError as error:
             await refuse(update, error_text(person.language, error))
             return

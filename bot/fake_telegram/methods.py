@@ -278,6 +278,9 @@ async def set_my_commands(bot: BotState, p: Params) -> bool:
             raise bad_request("BOT_COMMAND_INVALID")
         if not (1 <= len(description) <= 256):
             raise bad_request("BOT_COMMAND_DESCRIPTION_INVALID")
+    scope = p.get("scope") or {}
+    if "chat_id" in scope:  # a chat scope names a chat that must exist, as in Telegram
+        bot.chat(scope["chat_id"])
     bot.commands[_commands_key(p)] = [
         {"command": c["command"].lower(), "description": c["description"]} for c in commands
     ]

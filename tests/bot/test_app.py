@@ -23,6 +23,15 @@ async def test_command_menus_per_language_without_admin_commands(bot, fake):
     assert "match" not in scope_commands(fake, {"type": "default"}, "")
 
 
+async def test_an_admin_who_opens_the_bot_later_gets_the_admin_menu(bot, fake):
+    admin_scope = {"chat_id": ADMIN, "type": "chat"}
+    assert scope_commands(fake, admin_scope) == []  # the chat did not exist at start-up
+    await fake.user(ADMIN, "Organizer", language_code="en").ask("/start")
+    assert {"match", "announce", "deadline", "menu"} <= set(scope_commands(fake, admin_scope))
+    await fake.user(1001, "Kim").ask("/start")
+    assert not any(key[0].startswith('{"chat_id": 1001') for key in fake.bot().commands)
+
+
 async def test_a_failing_handler_tells_the_user_and_reports_to_admins(bot, fake, engine):
     with session_scope(engine) as session:
         builders.event(session)
