@@ -14,7 +14,7 @@ from datetime import datetime
 from functools import partial
 
 from telegram import ChatMember, Update
-from telegram.constants import ParseMode
+from telegram.constants import MessageLimit, ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
     Application,
@@ -238,6 +238,11 @@ async def broadcast(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await refuse(update, t(person.language, "broadcast.usage"))
         return
     group, body = text[1].lower(), text[2]
+    if len(body) > MessageLimit.MAX_TEXT_LENGTH:
+        await refuse(
+            update, t(person.language, "broadcast.too_long", limit=MessageLimit.MAX_TEXT_LENGTH)
+        )
+        return
     found = services(context)
     await found.run(record, person.telegram_id, "broadcast", group=group, text=body)
     status = await update.effective_chat.send_message(t(person.language, "broadcast.started"))

@@ -153,6 +153,8 @@ async def test_broadcast_reaches_the_chosen_side(app, fake, engine):
     admin = organizer(fake)
     [usage] = await admin.ask("/broadcast everyone hi")
     assert "/broadcast all|buyers|sellers" in usage.text
+    [too_long] = await admin.ask("/broadcast all " + "가" * 5000)
+    assert "longer than Telegram's 4096 characters" in too_long.text
     await admin.ask("/broadcast buyers Booth map: <hall A>")
     await admin.wait_for(says("2 delivered"), timeout=WAIT)
     assert texts(people["B1"]) == ["Booth map: <hall A>"]
