@@ -99,14 +99,18 @@ def _entry(language: str, overview: Overview, pair: Pair, cat: str, number: int)
 
 
 def _entry_buttons(
-    language: str, pair: Pair, cat: str, number: int, page: int
+    language: str, pair: Pair, cat: str, number: int, page: int, total: int
 ) -> list[InlineKeyboardButton]:
     _, target = _shown(pair, cat)
     if target is None:
         return []
+    # The first request can't move up, nor the last one down.
+    hidden = {"up"} if number == 1 else set()
+    hidden |= {"dn"} if number == total else set()
     return [
         action_button(language, action, f"reqs:a:{action}:{target.id}:{cat}:{page}", number=number)
         for action in CATEGORY_ACTIONS[cat]
+        if action not in hidden
     ]
 
 
@@ -130,7 +134,7 @@ def render_list(
     rows = []
     if not overview.closed:
         rows = [
-            _entry_buttons(language, pair, cat, number, page)
+            _entry_buttons(language, pair, cat, number, page, len(entries))
             for number, pair in enumerate(shown, start=first + 1)
         ]
     paging = []

@@ -144,7 +144,10 @@ async def test_cancel_and_priorities_of_my_requests(ids, send, fake, engine):
     await kim.press(edited, "▲ 3")
     [edited] = await kim.wait_reply()
     assert ranks(engine, [first, second, third]) == [3, 1, 2]
-    await kim.press(edited, "▲ 1")
+    labels = [label for row in edited.keyboard for label, _ in row]
+    assert "▲ 1" not in labels and "▼ 3" not in labels  # the ends can't move further
+    down_first = dict(item for row in edited.keyboard for item in row)["▼ 1"]
+    await kim.press_data(edited, down_first.replace(":dn:", ":up:"))  # a stale ▲ on the first
     await kim.wait_reply()
     assert kim.callback_answers[-1].show_alert
     assert "이동할 수 없습니다" in kim.callback_answers[-1].text
