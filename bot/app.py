@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import warnings
 from zoneinfo import ZoneInfo
 
 from telegram.ext import Application, ApplicationBuilder, Defaults
+from telegram.warnings import PTBUserWarning
 
 from bot.aiohttp_request import AiohttpRequest
 from bot.jobs import start_jobs
@@ -61,6 +63,9 @@ async def post_init(application: Application) -> None:
 
 
 def build(settings: Settings, services: Services) -> Application:
+    # Our conversations wait for typed answers and deliberately track them per chat, not per
+    # message (per_message=False); PTB warns about that choice each time one is built.
+    warnings.filterwarnings("ignore", "If 'per_message=False'", PTBUserWarning)
     builder = (
         ApplicationBuilder()
         .token(settings.telegram_bot_token)
