@@ -81,6 +81,7 @@ def build(settings: Settings, services: Services) -> Application:
         builder = builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")
     application = builder.build()
     application.bot_data["services"] = services
+    application.add_handlers(fallback.early_handlers(), group=-1)
     for feature in FEATURES:
         application.add_handlers(feature.handlers())
     application.add_error_handler(fallback.on_error)

@@ -10,7 +10,14 @@ import traceback
 
 from telegram import Update
 from telegram.error import TelegramError
-from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes, MessageHandler, filters
+from telegram.ext import (
+    ApplicationHandlerStop,
+    BaseHandler,
+    CallbackQueryHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
 
 from handlers.services import services, who
 from handlers.ui import refuse
@@ -35,6 +42,19 @@ async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     await refuse(update, t(person.language, "error.bad_button"))
 
 
+async def outside_private_chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The bot works one to one; in a group or channel it stays quiet rather than answer
+    everyone's messages there."""
+    raise ApplicationHandlerStop
+
+
+async def edited_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A user edited something they sent: features read new messages only, so say so."""
+    person = await who(update, context)
+    await refuse(update, t(person.language, "fallback.edited"))
+    raise ApplicationHandlerStop
+
+
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Tells the user something went wrong and sends the trace to every admin."""
     log.error("update %s failed", update, exc_info=context.error)
@@ -55,6 +75,14 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
             )
         except TelegramError:
             log.warning("could not report the failure to admin %s", admin)
+
+
+def early_handlers() -> list[BaseHandler]:
+    """Registered before every feature (group -1): edits never reach a feature's handlers."""
+    return [
+        MessageHandler(~filters.ChatType.PRIVATE, outside_private_chat),
+        MessageHandler(filters.UpdateType.EDITED, edited_message),
+    ]
 
 
 def handlers() -> list[BaseHandler]:

@@ -101,6 +101,17 @@ class FakeUser:
         await self.send(text)
         return await self.wait_reply(timeout)
 
+    async def edit(self, message: ChatMessage, text: str) -> None:
+        """Edit one of the user's own sent texts: Telegram sends the bot an `edited_message`."""
+        if message.from_bot:
+            raise LookupError("users can only edit their own messages")
+        self._begin_action()
+        message.text = text
+        message.entities = command_entities(text)
+        message.edit_date = int(time.time())
+        self._last_update_id = self.bot.queue_update("edited_message", message.to_api())
+        self._emit("edit", text, message.message_id)
+
     async def send_photo(
         self, data: bytes | None = None, caption: str | None = None
     ) -> ChatMessage:
