@@ -6,7 +6,7 @@ import html
 import re
 from collections.abc import Sequence
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
@@ -30,9 +30,11 @@ def escape(value: object) -> str:
 
 
 async def show(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
-    """Edits the pressed menu in place, or sends a new message for a typed command."""
+    """Edits the pressed menu in place, or sends a new message for a typed command (and for a
+    button on a picture, or on a message Telegram no longer lets the bot edit)."""
     query = update.callback_query
-    if query is not None and query.message is not None and not query.message.photo:
+    pressed = query.message if query is not None else None
+    if isinstance(pressed, Message) and pressed.is_accessible and not pressed.photo:
         try:
             await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
         except BadRequest as error:

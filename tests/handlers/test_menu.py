@@ -27,3 +27,16 @@ async def test_an_invite_link_binds_the_account_and_greets_by_company(bot, fake,
         stored = session.exec(select(Participant).where(Participant.code == "S1")).one()
         assert stored.telegram_id == 1001
         assert stored.language == "ko"
+
+
+async def test_a_button_on_a_message_telegram_no_longer_shows_opens_a_new_menu(bot, fake, engine):
+    with session_scope(engine) as session:
+        builders.event(session)
+        builders.participant(session, "S1", telegram_id=1001, language="en")
+    kim = fake.user(1001, "Kim")
+    [menu] = await kim.ask("/menu")
+    menu.date = 0  # how Telegram marks an inaccessible message in a callback query
+    await kim.press(menu, "👤 Account info")
+    replies = await kim.wait_reply()
+    assert [m.message_id for m in replies] != [menu.message_id]
+    assert "Account info" in replies[-1].text
