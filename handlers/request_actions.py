@@ -13,7 +13,8 @@ company card of 🔎 Find companies. To act from your own menu:
 - In your handler: `request = await act(update, context, person, action, request_id)`. It runs
   the store operation (which enforces every rule), answers the button press (a short toast
   on success, an alert with the catalog sentence on refusal: closed, not yours, changed
-  meanwhile, ...), and tells the requester when their request was accepted or rejected.
+  meanwhile, ...), tells the requester when their request was accepted or rejected, and the
+  target when a request to them was withdrawn.
   It returns the request as it is now with both sides (`Involved`), or None when refused;
   then re-render your view.
 - After `store.requests.send_request(...)` succeeded, call
@@ -192,6 +193,20 @@ async def _tell_requester(context: ContextTypes.DEFAULT_TYPE, involved: Involved
     )
 
 
+async def _tell_target_withdrawn(context: ContextTypes.DEFAULT_TYPE, involved: Involved) -> None:
+    """The requester withdrew: the target may hold Accept / Reject buttons or count on a
+    mutual meeting, so they hear it."""
+    language = language_of(context, involved.target)
+    lines = [t(language, "requests.told.withdrawn")]
+    lines += describe(language, involved.requester, involved.request, involved.timezone)
+    await _deliver(
+        context,
+        involved.target,
+        "\n".join(lines),
+        keyboard([button(language, "requests.open", "reqs")]),
+    )
+
+
 async def act(
     update: Update,
     context: ContextTypes.DEFAULT_TYPE,
@@ -211,6 +226,8 @@ async def act(
     await update.callback_query.answer(t(person.language, f"requests.done.{action}"))
     if action in ("acc", "rej"):
         await _tell_requester(context, involved)
+    elif action == "can":
+        await _tell_target_withdrawn(context, involved)
     return involved
 
 

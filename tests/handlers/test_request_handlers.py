@@ -351,7 +351,11 @@ async def test_an_accepted_request_can_still_be_withdrawn_by_its_sender(ids, sen
     kim = fake.user(1001, "Kim", language_code="ko")
     mutual = await open_list(kim, "🤝 상호 신청 (1)")
     assert "상대방이 나의 신청을 수락" in mutual.text
+    john = fake.user(2001, "John", language_code="en")
+    john.bot.open_chat(john.profile)
     await kim.press(mutual, "✖️ 신청취소 1")
     [edited] = await kim.wait_reply()
     assert status(engine, request) == RequestStatus.cancelled
     assert "아직 상호 신청이 없습니다" in edited.text
+    [told] = await john.wait_for(1)
+    assert "request to you was withdrawn" in told.text and "한빛화장품" in told.text
