@@ -13,7 +13,7 @@ from datetime import date, datetime, time
 from functools import cache
 from pathlib import Path
 
-from babel.dates import format_date, format_skeleton, get_timezone
+from babel.dates import format_skeleton, get_timezone
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
@@ -50,10 +50,6 @@ def t(language: str, key: str, **values: object) -> str:
 def day_label(day: date, language: str) -> str:
     """`6월 20일 (목)` / `Thu, Jun 20`."""
     return format_skeleton("MMMEd", datetime.combine(day, time()), locale=pick(language))
-
-
-def long_date(day: date, language: str) -> str:
-    return format_date(day, "long", locale=pick(language))
 
 
 def clock(value: time) -> str:
