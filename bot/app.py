@@ -10,6 +10,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot.aiohttp_request import AiohttpRequest
 from bot.jobs import start_jobs
+from bot.persistence import DatabasePersistence
 from bot.processing import PerUserProcessor
 from bot.ratelimit import BroadcastRateLimiter
 from bot.settings import Settings
@@ -74,6 +75,7 @@ def build(settings: Settings, services: Services) -> Application:
         .rate_limiter(BroadcastRateLimiter(max_retries=3))
         .request(AiohttpRequest())
         .get_updates_request(AiohttpRequest(connection_limit=1))
+        .persistence(DatabasePersistence(services))
         .post_init(post_init)
     )
     if settings.telegram_api_base_url:

@@ -183,6 +183,7 @@ def handlers() -> list[BaseHandler]:
             fallbacks=[CommandHandler("cancel", cancel)],
             allow_reentry=True,
             name="apply",
+            persistent=True,
         ),
         CallbackQueryHandler(decision, pattern=r"^appdec:"),
     ]

@@ -323,6 +323,7 @@ def handlers() -> list[BaseHandler]:
             ],
             allow_reentry=True,
             name="find_typing",
+            persistent=True,
         ),
         CallbackQueryHandler(open_find, pattern=r"^find$"),
         CallbackQueryHandler(press, pattern=r"^fd:"),

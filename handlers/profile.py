@@ -130,6 +130,7 @@ def handlers() -> list[BaseHandler]:
             fallbacks=[CommandHandler("cancel", cancel)],
             allow_reentry=True,
             name="profile_edit",
+            persistent=True,
         ),
         CallbackQueryHandler(open_section, pattern=r"^(acct|comp)"),
     ]

@@ -271,3 +271,12 @@ class JoinApplication(SQLModel, table=True):
     submitted_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     decided_by: int | None = Field(default=None, sa_type=sa.BigInteger)
     participant_id: int | None = Field(default=None, foreign_key="participant.id")
+
+
+class SavedState(SQLModel, table=True):
+    """What the bot keeps per user between updates (typed steps, search state), pickled by
+    the bot's persistence so a restart resumes where each user was."""
+
+    kind: str = Field(max_length=64, primary_key=True)
+    key: str = Field(max_length=128, primary_key=True)
+    value: bytes = Field(sa_type=sa.LargeBinary)

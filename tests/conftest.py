@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -89,13 +89,24 @@ async def fake() -> AsyncIterator[FakeTelegram]:
 
 
 @pytest.fixture
-async def bot(fake: FakeTelegram, engine, clock: Clock) -> AsyncIterator[Application]:
-    settings = Settings(
-        _env_file=None,
-        telegram_bot_token=DEFAULT_TOKEN,
-        telegram_api_base_url=f"http://127.0.0.1:{fake.port}",
-        admin_ids=[ADMIN],
-    )
-    services = Services(engine, settings.admin_ids, settings.default_language, clock)
-    async with running_bot(build(settings, services), fake) as application:
+def build_bot(fake: FakeTelegram, engine, clock: Clock) -> Callable[[], Application]:
+    """Builds the bot as production does, against the fake server and the test database;
+    each call gives a new Application (a restarted bot)."""
+
+    def build_one() -> Application:
+        settings = Settings(
+            _env_file=None,
+            telegram_bot_token=DEFAULT_TOKEN,
+            telegram_api_base_url=f"http://127.0.0.1:{fake.port}",
+            admin_ids=[ADMIN],
+        )
+        services = Services(engine, settings.admin_ids, settings.default_language, clock)
+        return build(settings, services)
+
+    return build_one
+
+
+@pytest.fixture
+async def bot(fake: FakeTelegram, build_bot) -> AsyncIterator[Application]:
+    async with running_bot(build_bot(), fake) as application:
         yield application
