@@ -178,30 +178,20 @@ async def notify_new_request(context: ContextTypes.DEFAULT_TYPE, request: Meetin
     )
 
 
-async def _tell_requester(context: ContextTypes.DEFAULT_TYPE, involved: Involved) -> None:
-    key = ANSWERS.get(involved.request.status)
-    if key is None:
-        return
-    language = language_of(context, involved.requester)
+async def _tell(
+    context: ContextTypes.DEFAULT_TYPE,
+    recipient: Participant,
+    counterpart: Participant,
+    involved: Involved,
+    key: str,
+) -> None:
+    """One side hears what the other did to the request, in their own language."""
+    language = language_of(context, recipient)
     lines = [t(language, key)]
-    lines += describe(language, involved.target, involved.request, involved.timezone)
+    lines += describe(language, counterpart, involved.request, involved.timezone)
     await _deliver(
         context,
-        involved.requester,
-        "\n".join(lines),
-        keyboard([button(language, "requests.open", "reqs")]),
-    )
-
-
-async def _tell_target_withdrawn(context: ContextTypes.DEFAULT_TYPE, involved: Involved) -> None:
-    """The requester withdrew: the target may hold Accept / Reject buttons or count on a
-    mutual meeting, so they hear it."""
-    language = language_of(context, involved.target)
-    lines = [t(language, "requests.told.withdrawn")]
-    lines += describe(language, involved.requester, involved.request, involved.timezone)
-    await _deliver(
-        context,
-        involved.target,
+        recipient,
         "\n".join(lines),
         keyboard([button(language, "requests.open", "reqs")]),
     )
@@ -224,10 +214,14 @@ async def act(
         await refuse(update, error_text(person.language, error))
         return None
     await update.callback_query.answer(t(person.language, f"requests.done.{action}"))
-    if action in ("acc", "rej"):
-        await _tell_requester(context, involved)
+    answer = ANSWERS.get(involved.request.status)
+    if action in ("acc", "rej") and answer is not None:
+        await _tell(context, involved.requester, involved.target, involved, answer)
     elif action == "can":
-        await _tell_target_withdrawn(context, involved)
+        # The target may hold Accept / Reject buttons or count on a mutual meeting.
+        await _tell(
+            context, involved.target, involved.requester, involved, "requests.told.withdrawn"
+        )
     return involved
 
 
