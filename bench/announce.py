@@ -28,8 +28,8 @@ from sqlmodel import select
 import handlers.admin_announce as announce_module
 from bench.timetable import EVENT, PER_DAY
 from bot.app import build
-from bot.fake_telegram import DEFAULT_TOKEN, FakeTelegram, running_bot
 from bot.settings import Settings
+from fake_telegram import DEFAULT_TOKEN, FakeTelegram, running_bot
 from handlers.services import Services
 from store.db import make_engine, session_scope, upgrade
 from store.event import parse_config, setup_event, slots

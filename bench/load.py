@@ -50,8 +50,8 @@ from telegram import Update
 from telegram.ext import ContextTypes, TypeHandler
 
 from bot.app import build
-from bot.fake_telegram import DEFAULT_TOKEN, FakeTelegram, FakeUser
 from bot.settings import Settings
+from fake_telegram import DEFAULT_TOKEN, FakeTelegram, FakeUser
 from handlers.services import Services
 from store.db import make_engine, session_scope, upgrade
 from store.event import parse_config, setup_event, slots

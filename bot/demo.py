@@ -20,7 +20,8 @@ from sqlmodel import Session, select
 from telegram.ext import Application
 
 from bot.app import build
-from bot.fake_telegram import (
+from bot.settings import Settings
+from fake_telegram import (
     DEFAULT_TOKEN,
     ChatMessage,
     FakeTelegram,
@@ -28,7 +29,6 @@ from bot.fake_telegram import (
     printer,
     running_bot,
 )
-from bot.settings import Settings
 from handlers.admin_jobs import schedule_all
 from handlers.services import Services, utc_now
 from locales import t

@@ -18,9 +18,9 @@ from sqlmodel import SQLModel
 from telegram.ext import Application
 
 from bot.app import build
-from bot.fake_telegram import DEFAULT_TOKEN, FakeTelegram, running_bot
 from bot.settings import Settings
 from builders import ADMIN, NOW
+from fake_telegram import DEFAULT_TOKEN, FakeTelegram, running_bot
 from handlers.services import Services
 from store.db import make_engine, upgrade
 

@@ -3,7 +3,7 @@
 from sqlmodel import select
 
 import builders
-from bot.fake_telegram import running_bot
+from fake_telegram import running_bot
 from store.db import session_scope
 from store.models import Participant
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 
 from bot.app import build
-from bot.fake_telegram import FakeTelegram, running_bot
 from bot.settings import Settings
 from builders import ADMIN
+from fake_telegram import FakeTelegram, running_bot
 from handlers.services import Services
 
 

@@ -6,8 +6,8 @@ from admin_helpers import organizer, process, users
 from sqlmodel import select
 
 import builders
-from bot.fake_telegram import DEFAULT_TOKEN
 from builders import DEADLINE
+from fake_telegram import DEFAULT_TOKEN
 from store.db import session_scope
 from store.matching_run import close_at_deadline
 from store.models import (

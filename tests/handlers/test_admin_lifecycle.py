@@ -12,8 +12,8 @@ from openpyxl import load_workbook
 from sqlmodel import select
 
 import builders
-from bot.fake_telegram import DEFAULT_TOKEN
 from builders import DEADLINE, NOW
+from fake_telegram import DEFAULT_TOKEN
 from handlers.admin_jobs import schedule_all
 from store.db import session_scope
 from store.models import Meeting, Notice, Participant, Role, Slot, Tier, Unavailability

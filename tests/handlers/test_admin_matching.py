@@ -8,8 +8,8 @@ from admin_helpers import organizer, process, users
 from sqlmodel import func, select
 
 import builders
-from bot.fake_telegram import DEFAULT_TOKEN
 from builders import DEADLINE
+from fake_telegram import DEFAULT_TOKEN
 from handlers.admin_jobs import schedule_all
 from store.db import session_scope
 from store.models import AuditLog, Event, Meeting, Phase

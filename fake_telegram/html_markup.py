@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot.fake_telegram.errors import ApiError, bad_request
+from fake_telegram.errors import ApiError, bad_request
 
 ALLOWED_TAGS = frozenset(
     {

@@ -15,7 +15,7 @@ from typing import Any
 
 from aiohttp import BodyPartReader, web
 
-from bot.fake_telegram.errors import bad_request
+from fake_telegram.errors import bad_request
 
 # Fields whose form value is the raw string, never JSON.
 STRING_FIELDS = frozenset(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.fake_telegram import errors
-from bot.fake_telegram.errors import bad_request
-from bot.fake_telegram.html_markup import parse_html, utf16_len
+from fake_telegram import errors
+from fake_telegram.errors import bad_request
+from fake_telegram.html_markup import parse_html, utf16_len
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024

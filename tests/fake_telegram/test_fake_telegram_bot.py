@@ -20,8 +20,8 @@ from telegram.ext import (
     filters,
 )
 
-from bot.fake_telegram import FakeTelegram, FakeUser, printer, running_bot
-from bot.fake_telegram.users import tiny_png
+from fake_telegram import FakeTelegram, FakeUser, printer, running_bot
+from fake_telegram.users import tiny_png
 
 App = Application[Any, Any, Any, Any, Any, Any]
 

@@ -20,7 +20,7 @@ from telegram import (
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, Conflict, InvalidToken, RetryAfter
 
-from bot.fake_telegram import FakeTelegram, FakeUser
+from fake_telegram import FakeTelegram, FakeUser
 
 
 @pytest.fixture
@@ -133,7 +133,7 @@ async def test_text_rules(bot: Bot, park: FakeUser) -> None:
 
 
 async def test_caption_limit(bot: Bot, park: FakeUser) -> None:
-    from bot.fake_telegram.users import tiny_png
+    from fake_telegram.users import tiny_png
 
     await bot.send_photo(park.id, tiny_png(), caption="c" * 1024)
     with pytest.raises(BadRequest, match="Message caption is too long"):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.fake_telegram import errors
-from bot.fake_telegram.errors import bad_request
+from fake_telegram import errors
+from fake_telegram.errors import bad_request
 
 MAX_CALLBACK_DATA_BYTES = 64
 ACTION_FIELDS = (

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.fake_telegram.errors import ApiError
-from bot.fake_telegram.html_markup import parse_html, utf16_len
+from fake_telegram.errors import ApiError
+from fake_telegram.html_markup import parse_html, utf16_len
 
 
 def entities(text: str) -> list[tuple[str, int, int]]:

@@ -8,11 +8,11 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from bot.fake_telegram import errors, keyboards, text_rules
-from bot.fake_telegram.errors import ApiError, bad_request
-from bot.fake_telegram.models import CallbackAnswer, ChatMessage, StoredFile, TranscriptEvent
-from bot.fake_telegram.params import Params, Upload
-from bot.fake_telegram.state import BotState
+from fake_telegram import errors, keyboards, text_rules
+from fake_telegram.errors import ApiError, bad_request
+from fake_telegram.models import CallbackAnswer, ChatMessage, StoredFile, TranscriptEvent
+from fake_telegram.params import Params, Upload
+from fake_telegram.state import BotState
 
 Method = Callable[[BotState, Params], Awaitable[Any]]
 MAX_POLL_TIMEOUT = 50.0

@@ -7,8 +7,8 @@ import time
 from collections import deque
 from dataclasses import dataclass
 
-from bot.fake_telegram import errors
-from bot.fake_telegram.errors import ApiError, too_many_requests
+from fake_telegram import errors
+from fake_telegram.errors import ApiError, too_many_requests
 
 # Calls that put something into a chat; a blocked chat refuses all of them.
 CHAT_WRITE_METHODS = frozenset(

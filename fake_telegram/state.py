@@ -11,11 +11,11 @@ from typing import Any
 from PIL import Image, UnidentifiedImageError
 from telegram.ext import Application
 
-from bot.fake_telegram import errors
-from bot.fake_telegram.changes import Changes
-from bot.fake_telegram.errors import bad_request
-from bot.fake_telegram.failures import Failures
-from bot.fake_telegram.models import (
+from fake_telegram import errors
+from fake_telegram.changes import Changes
+from fake_telegram.errors import bad_request
+from fake_telegram.failures import Failures
+from fake_telegram.models import (
     ApiCall,
     CallbackAnswer,
     ChatMessage,

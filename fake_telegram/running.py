@@ -9,8 +9,8 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, ContextTypes, TypeHandler
 
-from bot.fake_telegram.server import FakeTelegram
-from bot.fake_telegram.state import BotState
+from fake_telegram.server import FakeTelegram
+from fake_telegram.state import BotState
 
 # The probe must see each update before any handler of the bot can stop its processing.
 PROBE_GROUP = -(10**9)

@@ -4,8 +4,8 @@ The bot runs unmodified over real HTTP against it (PTB's ``base_url``/``base_fil
 simulated users queue updates and read what the bot sent, edited and answered.
 """
 
-from bot.fake_telegram.errors import ApiError
-from bot.fake_telegram.models import (
+from fake_telegram.errors import ApiError
+from fake_telegram.models import (
     ApiCall,
     Button,
     CallbackAnswer,
@@ -14,11 +14,11 @@ from bot.fake_telegram.models import (
     StoredFile,
     TranscriptEvent,
 )
-from bot.fake_telegram.running import running_bot
-from bot.fake_telegram.server import DEFAULT_TOKEN, FakeTelegram
-from bot.fake_telegram.state import BotState
-from bot.fake_telegram.transcript import format_event, printer
-from bot.fake_telegram.users import FakeUser
+from fake_telegram.running import running_bot
+from fake_telegram.server import DEFAULT_TOKEN, FakeTelegram
+from fake_telegram.state import BotState
+from fake_telegram.transcript import format_event, printer
+from fake_telegram.users import FakeUser
 
 __all__ = [
     "DEFAULT_TOKEN",

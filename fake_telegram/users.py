@@ -11,9 +11,9 @@ from typing import Any
 
 from PIL import Image
 
-from bot.fake_telegram.html_markup import utf16_len
-from bot.fake_telegram.models import CallbackAnswer, ChatMessage, EventKind, TranscriptEvent
-from bot.fake_telegram.state import BotState
+from fake_telegram.html_markup import utf16_len
+from fake_telegram.models import CallbackAnswer, ChatMessage, EventKind, TranscriptEvent
+from fake_telegram.state import BotState
 
 COMMAND = re.compile(r"(?<!\S)/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?")
 # Without an attached application, a reply counts as complete after this long without calls.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.fake_telegram.models import TranscriptEvent
+from fake_telegram.models import TranscriptEvent
 
 _BOT_LABELS = {
     "message": "",

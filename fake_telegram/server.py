@@ -10,15 +10,15 @@ from typing import TYPE_CHECKING, Any, Self
 
 from aiohttp import web
 
-from bot.fake_telegram.changes import Changes
-from bot.fake_telegram.errors import ApiError, bad_request, not_found
-from bot.fake_telegram.methods import METHODS
-from bot.fake_telegram.models import ApiCall, TranscriptEvent
-from bot.fake_telegram.params import Params, read_params
-from bot.fake_telegram.state import BotState
+from fake_telegram.changes import Changes
+from fake_telegram.errors import ApiError, bad_request, not_found
+from fake_telegram.methods import METHODS
+from fake_telegram.models import ApiCall, TranscriptEvent
+from fake_telegram.params import Params, read_params
+from fake_telegram.state import BotState
 
 if TYPE_CHECKING:
-    from bot.fake_telegram.users import FakeUser
+    from fake_telegram.users import FakeUser
 
 TOKEN_PATTERN = re.compile(r"\d+:[A-Za-z0-9_-]+")
 DEFAULT_TOKEN = "123456:TEST-TOKEN"
@@ -137,7 +137,7 @@ class FakeTelegram:
         token: str | None = None,
     ) -> FakeUser:
         """A simulated Telegram user of the bot `token`; the same id gives the same user."""
-        from bot.fake_telegram.users import FakeUser
+        from fake_telegram.users import FakeUser
 
         bot = self.bot(token)
         key = (bot.token, user_id)
