@@ -13,6 +13,7 @@ from sqlmodel import Session
 from telegram.helpers import create_deep_linked_url
 
 from bot.settings import Settings
+from bot.webhook import path_of
 from handlers.admin_common import comparison_lines
 from handlers.ui import error_text
 from locales import DEFAULT, moment, t
@@ -33,6 +34,8 @@ def parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="run the bot (the default)")
     run.add_argument("--webhook", metavar="URL", help="receive updates by webhook at URL")
     run.add_argument("--port", type=int, default=8443, help="webhook listening port")
+    run.add_argument("--listen", default="0.0.0.0", help="webhook listening address")
+    run.add_argument("--path", help="webhook listening path (default: the path of the URL)")
     commands.add_parser("migrate", help="bring the database schema up to date")
     event = commands.add_parser("setup-event", help="create or update the event from a TOML file")
     event.add_argument("file", type=Path)
@@ -176,7 +179,14 @@ def main(argv: list[str] | None = None) -> int:
     if not settings.telegram_bot_token:
         print(t(settings.default_language, "cli.no_token"), file=sys.stderr)
         return 2
-    from bot.runner import run
+    from bot.runner import Webhook, run
 
-    run(settings, webhook=getattr(args, "webhook", None), port=getattr(args, "port", 8443))
+    if not getattr(args, "webhook", None):
+        run(settings)
+        return 0
+    if not settings.webhook_secret:
+        print(t(settings.default_language, "cli.no_webhook_secret"), file=sys.stderr)
+        return 2
+    path = "/" + (args.path or path_of(args.webhook)).lstrip("/")
+    run(settings, Webhook(args.webhook, settings.webhook_secret, args.listen, args.port, path))
     return 0

@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.webhook import SECRET_SHAPE
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
@@ -21,6 +23,8 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Seoul"
     telegram_api_base_url: str | None = None
     default_language: str = "ko"
+    # Telegram sends it with every webhook POST; a POST without it is refused (bot/webhook.py).
+    webhook_secret: str = ""
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -55,4 +59,12 @@ class Settings(BaseSettings):
         value = value.strip()
         if value and (":" not in value or not value.split(":", 1)[0].isdigit()):
             raise ValueError("setting.token_shape")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret_shape(cls, value: str) -> str:
+        value = value.strip()
+        if value and not SECRET_SHAPE.fullmatch(value):
+            raise ValueError("setting.webhook_secret")
         return value
