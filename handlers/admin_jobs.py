@@ -17,7 +17,7 @@ from handlers.admin_common import summary_text, tell_admins
 from handlers.admin_sending import paced, replace_job
 from handlers.services import Services, services
 from handlers.ui import escape
-from locales import moment, pick, t
+from locales import moment, pick, t, time_left
 from store.announce import set_blocked, unfinished_round
 from store.errors import NoEvent
 from store.event import get_event
@@ -132,10 +132,13 @@ async def deadline_reminder_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     found = services(context)
     offset: timedelta = context.job.data
     event = await found.run(get_event)
-    if event.phase != Phase.open or found.clock() >= event.deadline:
+    now = found.clock()
+    if event.phase != Phase.open or now >= event.deadline:
         return
     key = deadline_key(event.deadline, offset)
-    hours = int(offset.total_seconds() // 3600)
+    # The time actually left, not the offset's name: a deadline moved to a minute away, or a
+    # bot that started late, sends the 1-hour reminder with less than an hour to go.
+    left = event.deadline - now
     for reminder in await found.run(deadline_reminders):
         if not context.application.running:
             return
@@ -143,7 +146,7 @@ async def deadline_reminder_job(context: ContextTypes.DEFAULT_TYPE) -> None:
         text = t(
             language,
             "reminder.deadline_unanswered" if reminder.unanswered else "reminder.deadline",
-            hours=hours,
+            left=time_left(language, left),
             deadline=moment(event.deadline, language, event.timezone),
             count=reminder.unanswered,
         )

@@ -9,10 +9,11 @@ the event's time zone.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from functools import cache
 from pathlib import Path
 
+from babel import Locale
 from babel.dates import format_skeleton, get_timezone
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
@@ -45,6 +46,26 @@ def pick(language: str | None, fallback: str = DEFAULT) -> str:
 def t(language: str, key: str, **values: object) -> str:
     text = catalog(pick(language))[key]
     return text.format(**values) if values else text
+
+
+def tn(language: str, key: str, count: int, **values: object) -> str:
+    """The sentence for `count` things: `key.one`, `key.other`, ... picked by the language's
+    plural rule (Babel's CLDR data: English says "1 minute" but "2 minutes"; Korean has one
+    form, `.other`). `{count}` is filled in with the other values."""
+    language = pick(language)
+    texts = catalog(language)
+    form = Locale.parse(language).plural_form(count)
+    text = texts.get(f"{key}.{form}", texts[f"{key}.other"])
+    return text.format(count=count, **values)
+
+
+def time_left(language: str, left: timedelta) -> str:
+    """`in 1 minute`, `in 45 minutes`, `in 1 hour`, `in 24 hours` / `1분 후`, `24시간 후`:
+    minutes under an hour, else whole hours, each rounded to the nearest."""
+    minutes = max(1, round(left.total_seconds() / 60))
+    if minutes < 60:
+        return tn(language, "time.in_minutes", minutes)
+    return tn(language, "time.in_hours", round(minutes / 60))
 
 
 def day_label(day: date, language: str) -> str:
