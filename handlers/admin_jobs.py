@@ -21,7 +21,7 @@ from locales import moment, pick, t, time_left
 from store.announce import set_blocked, unfinished_round
 from store.errors import NoEvent
 from store.event import get_event
-from store.matching_run import close_at_deadline
+from store.matching_run import EventKeptChanging, close_at_deadline
 from store.models import Event, NoticeKind, Phase
 from store.reminders import (
     DEADLINE_OFFSETS,
@@ -37,6 +37,7 @@ from store.reminders import (
 log = logging.getLogger(__name__)
 
 DEADLINE_JOB = "deadline"
+DEADLINE_RETRY = 60.0  # seconds before the deadline's matching is tried again
 
 
 def _seconds_until(when: datetime, now: datetime) -> float:
@@ -96,7 +97,19 @@ async def deadline_job(context: ContextTypes.DEFAULT_TYPE) -> None:
             context.job_queue, DEADLINE_JOB, deadline_job, _seconds_until(event.deadline, now)
         )
         return
-    summary = await found.run(close_at_deadline, now)
+    try:
+        summary = await found.run(close_at_deadline, now)
+    except EventKeptChanging as error:
+        # Admins kept changing meetings during every solve: try again a little later.
+        replace_job(context.job_queue, DEADLINE_JOB, deadline_job, DEADLINE_RETRY)
+        text = t(
+            found.default_language,
+            "admin.deadline_retry",
+            attempts=error.values["attempts"],
+            seconds=int(DEADLINE_RETRY),
+        )
+        await tell_admins(context.bot, found, text)
+        return
     if summary is None:
         return
     language = found.default_language
