@@ -25,6 +25,7 @@ from store.importer import import_participants
 from store.matching_run import run_matching
 from store.models import MatchMode, utcnow
 from store.participants import everyone
+from store.sheets import csv_row
 
 
 def parser() -> argparse.ArgumentParser:
@@ -87,7 +88,8 @@ def write_invites(session: Session, path: Path, username: str, language: str) ->
         writer = csv.writer(handle)
         for p in people:
             link = create_deep_linked_url(username.lstrip("@"), p.invite_token)
-            writer.writerow([p.code, p.role.value, p.company, p.contact_name, p.email, link])
+            row = [p.code, p.role.value, p.company, p.contact_name, p.email, link]
+            writer.writerow(csv_row(row))
     return len(people)
 
 
