@@ -5,6 +5,7 @@ import io
 
 import pytest
 from admin_helpers import organizer
+from flows import begin_application
 from openpyxl import load_workbook
 from sqlmodel import select
 
@@ -105,11 +106,7 @@ async def test_a_request_note_is_cleaned(kim, engine):
 
 async def test_an_application_contact_is_cleaned(fair, fake, engine):
     an = fake.user(3001, "An", language_code="en")
-    [welcome] = await an.ask("/start")
-    await an.press_data(welcome, "apply")
-    [form] = await an.wait_reply()
-    await an.press(form, "Overseas buyer")
-    await an.wait_reply()
+    await begin_application(an)
     for answer in ["Saigon Imports", "Vietnam", "food", "-", DIRTY, "an@saigon.vn"]:
         await an.ask(answer)
     with session_scope(engine) as session:
