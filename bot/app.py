@@ -17,6 +17,7 @@ from bot.settings import Settings
 from handlers import (
     admin_announce,
     admin_match,
+    admin_reopen,
     admin_reports,
     apply,
     availability,
@@ -44,6 +45,7 @@ FEATURES = (
     schedule,
     find,
     admin_match,
+    admin_reopen,
     admin_announce,
     admin_reports,
     fallback,

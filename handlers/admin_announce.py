@@ -263,6 +263,14 @@ class BroadcastJob:
     chat_id: int  # the admin's status message, edited with the counts at the end
     message_id: int
     language: str
+    # The bot's own notices (e.g. applications reopened): the body in each participant's
+    # language, by language code, instead of `body`.
+    bodies: dict[str, str] | None = None
+
+    def text_for(self, language: str | None, default_language: str) -> str:
+        if self.bodies is None:
+            return self.body
+        return self.bodies[pick(language, default_language)]
 
 
 async def broadcast_job(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -272,8 +280,9 @@ async def broadcast_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     for recipient in await found.run(reachable, job.role):
         if not context.application.running:
             break
+        text = job.text_for(recipient.language, found.default_language)
         send = partial(
-            context.bot.send_message, recipient.telegram_id, job.body, parse_mode=ParseMode.HTML
+            context.bot.send_message, recipient.telegram_id, text, parse_mode=ParseMode.HTML
         )
         try:
             await paced(context.application, send)

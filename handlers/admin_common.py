@@ -71,16 +71,18 @@ def percent(ratio: float) -> str:
     return f"{math.floor(ratio * 1000) / 10:g}"
 
 
-def comparison_lines(language: str, comparison: Comparison, shown: MatchMode) -> list[str]:
+def comparison_lines(
+    language: str, comparison: Comparison, shown: MatchMode, title_key: str = "admin.compare_title"
+) -> list[str]:
     """Greedy and optimal side by side, the mode of the schedule `shown` marked. Plain text
-    (no markup), so the command line prints the same lines."""
+    (no markup), so the command line prints the same lines under its own title."""
 
     def both(figure: Callable[[ModeFigures], object]) -> dict[str, str]:
         values = {mode.value: str(figure(comparison.of(mode))) for mode in MatchMode}
         values[shown.value] = t(language, "admin.compare_marked", value=values[shown.value])
         return values
 
-    lines = [t(language, "admin.compare_title")]
+    lines = [t(language, title_key)]
     for tier, bound in comparison.bound.items():
         lines.append(
             t(

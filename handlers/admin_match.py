@@ -12,11 +12,12 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 
 from handlers.admin_common import admin, summary_text
 from handlers.admin_jobs import schedule_all
+from handlers.admin_reopen import ask_reopen
 from handlers.services import Who, services
 from handlers.ui import button, error_text, escape, keyboard, parse, refuse, show
 from locales import moment, t
 from store.audit import record
-from store.deadline import set_deadline
+from store.deadline import applications_closed, set_deadline
 from store.errors import StoreError
 from store.event import MAX_TIME_LIMIT, get_event
 from store.manual_matching import CapExceeded, assign, low_counts, proposals, unassign
@@ -33,7 +34,8 @@ MAX_BUTTONS = 30  # a longer list is narrowed with /lowcount INDUSTRY
 
 
 async def deadline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/deadline shows it; /deadline YYYY-MM-DD HH:MM (event time zone) moves it."""
+    """/deadline shows it; /deadline YYYY-MM-DD HH:MM (event time zone) moves it, or, once
+    applications are closed, offers to reopen them until then."""
     person = await admin(update, context)
     if person is None:
         return
@@ -55,6 +57,9 @@ async def deadline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await refuse(update, t(person.language, "admin.deadline_usage"))
         return
     wanted = local.replace(tzinfo=ZoneInfo(event.timezone))
+    if applications_closed(event, found.clock()):
+        await ask_reopen(update, context, person, wanted)
+        return
     try:
         event = await found.run(set_deadline, person.telegram_id, wanted, found.clock())
     except StoreError as error:

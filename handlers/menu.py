@@ -47,10 +47,15 @@ async def main_menu(update: Update, context: ContextTypes.DEFAULT_TYPE, person: 
             keyboard([button(person.language, "apply.button", "apply")]),
         )
         return
-    still_open = event.phase == Phase.open and services(context).clock() < event.deadline
+    now = services(context).clock()
+    if event.phase == Phase.open and now < event.deadline:
+        key = "menu.title"
+    else:
+        # Closed before a deadline still ahead (an old database): no "closed <future date>".
+        key = "menu.title_closed" if event.deadline <= now else "menu.title_closed_early"
     text = t(
         person.language,
-        "menu.title" if still_open else "menu.title_closed",
+        key,
         company=escape(person.participant.company),
         event=escape(event.name),
         deadline=moment(event.deadline, person.language, event.timezone),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -63,7 +64,30 @@ def generate_slots(
     return tuple(slots)
 
 
-def parse_config(raw: dict) -> EventConfig:
+# "today+7": a date counted from the day the file is read, so that an example event (and a
+# rehearsal) stays usable whatever the date; a real fair writes its dates out.
+RELATIVE_DAY = re.compile(r"today\+(\d{1,3})")
+
+
+def _day(value: object, today: date) -> date:
+    relative = RELATIVE_DAY.fullmatch(str(value).strip())
+    if relative:
+        return today + timedelta(days=int(relative.group(1)))
+    return date.fromisoformat(str(value))
+
+
+def _deadline(value: object, today: date) -> datetime:
+    """`2026-06-10 18:00`, with an optional offset, or `today+7 18:00`."""
+    day, _, rest = str(value).strip().partition(" ")
+    if RELATIVE_DAY.fullmatch(day):
+        return datetime.combine(_day(day, today), time.fromisoformat(rest or "00:00"))
+    return datetime.fromisoformat(str(value))
+
+
+def parse_config(raw: dict, today: date | None = None) -> EventConfig:
+    """The event file's values, checked; `today` (in the event's time zone, by default the
+    current date) is what `today+N` counts from."""
+
     def need(key: str) -> object:
         if key not in raw:
             raise EventConfigError(field=key, reason="missing", value="")
@@ -77,9 +101,10 @@ def parse_config(raw: dict) -> EventConfig:
         tz = ZoneInfo(tz_name)
     except (ZoneInfoNotFoundError, ValueError):
         raise EventConfigError(field="timezone", reason="unknown_zone", value=tz_name) from None
+    today = today or datetime.now(tz).date()
     try:
-        deadline = datetime.fromisoformat(str(need("deadline")))
-        days = [date.fromisoformat(str(d)) for d in need("days")]  # type: ignore[union-attr]
+        deadline = _deadline(need("deadline"), today)
+        days = [_day(d, today) for d in need("days")]  # type: ignore[union-attr]
     except (ValueError, TypeError) as error:
         raise EventConfigError(
             field="deadline/days", reason="not_a_date", value=str(error)
@@ -132,6 +157,22 @@ def get_event(session: Session) -> Event:
     if event is None:
         raise NoEvent()
     return event
+
+
+def check_deadline(session: Session, config: EventConfig, now: datetime) -> None:
+    """What the organizer's `setup-event` may do to the deadline: a past one would close
+    applications as soon as the bot starts, and once applications are closed only the bot's
+    /deadline reopens them (with a confirmation, and telling the participants)."""
+    event = session.exec(select(Event)).first()
+    closed = event is not None and (event.phase != Phase.open or now >= event.deadline)
+    if closed and event.deadline != config.deadline:
+        raise EventConfigError(field="deadline", reason="deadline_closed", value="")
+    if not closed and config.deadline <= now:
+        raise EventConfigError(
+            field="deadline",
+            reason="deadline_past",
+            value=config.deadline.isoformat(" ", "minutes"),
+        )
 
 
 def setup_event(session: Session, config: EventConfig) -> Event:
