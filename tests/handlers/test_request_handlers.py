@@ -8,8 +8,8 @@ import builders
 from builders import DEADLINE, NOW
 from handlers.request_actions import notify_new_request
 from store.db import session_scope
-from store.models import MeetingRequest, RequestStatus
 from store.exchange import export_instance
+from store.models import MeetingRequest, RequestStatus
 from store.requests import accept_request, send_request
 
 # Telegram ids: sellers 1001.., buyers 2001..; S9 and B9 never opened the bot.
