@@ -12,7 +12,7 @@ from handlers.calendar_file import timetable_ics
 from handlers.timetable_image import timetable_png
 from handlers.ui import escape
 from locales import clock, day_label, t
-from store.timetable import Counterpart, SlotEntry, Timetable, Unscheduled
+from store.timetable import Blocked, Counterpart, SlotEntry, Timetable, Unscheduled, Why
 
 __all__ = [
     "counterpart_card",
@@ -148,6 +148,26 @@ def counterpart_card(entry: SlotEntry, language: str) -> str:
     return "\n".join(lines)
 
 
+def _reason(item: Unscheduled, language: str) -> tuple[str, str]:
+    """The reason sentence and the advice. For a full day, what the stored schedule shows for
+    each side (its times booked, or its daily cap reached), not only the engine's code."""
+    company = escape(item.counterpart.company)
+    sides = [(who, state) for who, state in (("me", item.mine), ("them", item.theirs)) if state]
+    expected = {Why.own_full: 1, Why.their_full: 1, Why.both_full: 2}.get(item.why)
+    if expected is None or len(sides) != expected:  # changed since the run: the engine's word
+        reason = t(language, f"schedule.reason.{item.why}", company=company)
+        return reason, t(language, f"schedule.advice.{item.why}")
+    said = [
+        t(language, f"why.side.{who}.{state.blocked}", company=company, cap=state.cap)
+        for who, state in sides
+    ]
+    # A second sentence starts a sentence (no effect on Hangul).
+    sentences = " ".join([said[0], *(s[:1].upper() + s[1:] for s in said[1:])])
+    mine_booked = item.mine is not None and item.mine.blocked == Blocked.booked
+    advice = "why.advice.me_booked" if mine_booked else f"schedule.advice.{item.why}"
+    return t(language, "why.line", reasons=sentences), t(language, advice)
+
+
 def _reason_block(number: int, item: Unscheduled, language: str) -> str:
     other = item.counterpart
     return "\n".join(
@@ -160,8 +180,7 @@ def _reason_block(number: int, item: Unscheduled, language: str) -> str:
                 country=escape(other.country),
                 requester=t(language, f"schedule.requester.{item.requester}"),
             ),
-            t(language, f"schedule.reason.{item.why}", company=escape(other.company)),
-            t(language, f"schedule.advice.{item.why}"),
+            *_reason(item, language),
         )
     )
 

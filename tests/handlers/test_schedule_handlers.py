@@ -19,7 +19,7 @@ from handlers.timetable_image import (
 from store.db import session_scope
 from store.event import parse_config, setup_event
 from store.exchange import store_schedule
-from store.models import Phase, Slot, Unavailability
+from store.models import Participant, Phase, Slot, Unavailability
 from store.timetable import timetable
 
 SEOUL = ZoneInfo("Asia/Seoul")
@@ -426,3 +426,46 @@ async def test_forged_buttons_and_strangers_change_nothing(fair, fake):
     await park.wait_reply()
     assert park.callback_answers[-1].show_alert
     assert park.messages == []
+
+
+async def test_the_reason_says_what_the_schedule_shows_for_that_person(fair, fake, engine):
+    """S1 kept one time open and has a meeting in it: her other request failed because that
+    time was booked, not because of her daily cap (8). B1, capped at one a day, hears that."""
+    with session_scope(engine) as session:
+        builders.participant(session, "B2", company="Globex Inc")
+        s3 = builders.participant(session, "S3", company="Initech")
+        s1 = session.get(Participant, fair["S1"])
+        b1 = session.get(Participant, fair["B1"])
+        b1.daily_cap = 1
+        session.add(b1)
+        for slot in session.exec(select(Slot)).all():
+            if slot.code != "D1-0930":
+                session.add(Unavailability(participant_id=s1.id, slot_id=slot.id))
+            if slot.code in ("D1-0930", "D2-1100"):  # where B1 meets the others
+                session.add(Unavailability(participant_id=s3.id, slot_id=slot.id))
+        store_schedule(
+            session,
+            {
+                "meetings": [
+                    {"buyer": "B1", "seller": s, "slot": slot, "booth": "T-B1", "tier": "mutual"}
+                    for s, slot in (("S1", "D1-0930"), ("S2", "D2-1100"))
+                ],
+                "unscheduled": [
+                    {"buyer": "B2", "seller": "S1", "tier": "seller", "reason": "seller_full"},
+                    {"buyer": "B1", "seller": "S3", "tier": "seller", "reason": "buyer_full"},
+                ],
+            },
+        )
+    lee = fake.user(LEE, "Lee")
+    [reply] = await open_schedule(lee)
+    await lee.press(reply, "❓ 미주선 사유")
+    [why] = await lee.wait_reply()
+    assert "사유: 함께 가능한 시간마다 이미 다른 상담이 잡혀 있었습니다." in why.text
+    assert "1일 상담횟수" not in why.text.split("💡")[0]
+    assert "상담가능시간을 더 넓게 열어 두세요" in why.text
+    kim = fake.user(KIM, "Kim")
+    [reply] = await open_schedule(kim)
+    await kim.press(reply, "❓ Why not scheduled")
+    [why] = await kim.wait_reply()
+    assert "Why: on the days you could both meet, you had already reached your daily" in why.text
+    assert "limit (1)." in why.text
