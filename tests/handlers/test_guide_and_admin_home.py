@@ -1,10 +1,10 @@
 """An organizer's /start leads to the organizer's tools; /help answers everyone with a short
 guide in their language."""
 
+from admin_helpers import organizer
 from sqlmodel import select
 
 import builders
-from admin_helpers import organizer
 from store.db import session_scope
 from store.models import Participant
 
