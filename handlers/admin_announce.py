@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 
-from telegram import ChatMember, Update
+from telegram import ChatMember, InlineKeyboardMarkup, Update
 from telegram.constants import MessageLimit, ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
@@ -27,7 +27,7 @@ from telegram.ext import (
 from handlers.admin_common import admin
 from handlers.admin_sending import paced, replace_job
 from handlers.services import services
-from handlers.timetable_render import timetable_messages, timetable_png
+from handlers.timetable_render import timetable_markup, timetable_messages, timetable_png
 from handlers.ui import error_text, escape, refuse
 from locales import moment, pick, t
 from store.announce import (
@@ -99,6 +99,7 @@ async def announce(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 class Part:
     text: str | None = None
     photo: bytes | None = None
+    markup: InlineKeyboardMarkup | None = None  # under the timetable's last message
 
 
 def render(job: Job, default_language: str) -> list[Part]:
@@ -108,7 +109,13 @@ def render(job: Job, default_language: str) -> list[Part]:
     parts = []
     if job.change is not None:
         parts.append(Part(text=change_text(job.change, language, job.table.timezone)))
-    parts += [Part(text=text) for text in timetable_messages(job.table, language)]
+    texts = timetable_messages(job.table, language)
+    # The timetable speaks of the buttons below it (meetings, picture, calendar, why not).
+    markup = timetable_markup(job.table, language, back=False)
+    parts += [
+        Part(text=text, markup=markup if n == len(texts) - 1 else None)
+        for n, text in enumerate(texts)
+    ]
     parts.append(Part(photo=timetable_png(job.table, language)))
     return parts
 
@@ -133,7 +140,9 @@ async def _send_part(
     if part.photo is not None:
         await context.bot.send_photo(chat_id, part.photo, caption=t(language, "announce.caption"))
     else:
-        await context.bot.send_message(chat_id, part.text, parse_mode=ParseMode.HTML)
+        await context.bot.send_message(
+            chat_id, part.text, parse_mode=ParseMode.HTML, reply_markup=part.markup
+        )
 
 
 async def _deliver(context: ContextTypes.DEFAULT_TYPE, delivery_id: int) -> None:

@@ -117,14 +117,18 @@ async def test_the_buyer_sees_every_day_with_meetings_booths_and_unavailable_slo
     kim = fake.user(KIM, "Kim")
     [reply] = await open_schedule(kim)
     text = reply.text
-    assert "Acme Trading" in text and "2 confirmed meeting(s) over 2 day(s)" in text
+    assert "Acme Trading" in text and "2 confirmed meetings." in text
     assert "Thu, Jun 20" in text and "Fri, Jun 21" in text
     # The company name went through HTML escaping and arrived intact.
     assert "🟥 09:30–10:00 Kim & Sons <Cosmetics> (KR) · booth T-B1" in text
     assert "🟥 11:00–11:30 한빛화장품 🌸 (KR) · booth T-B1" in text
     assert "⬜ 09:00–09:30 free" in text
     assert "✖️ 11:30–12:00 unavailable" in text
-    assert text.count("09:00–09:30") == 2  # every slot of both days
+    # Meetings first; then the other times, neighbours in the same state on one line.
+    assert text.index("Your meetings") < text.index("Your other times")
+    assert text.index("Kim & Sons") < text.index("한빛화장품") < text.index("⬜ 09:00–09:30 free")
+    assert "⬜ 10:00–11:30 free" in text and "⬜ 09:00–10:30 free" in text
+    assert len(text.splitlines()) == 19  # header 4 + blank lines 2 + 13, not one per slot (20)
     assert labels(reply) == [
         "🤝 6/20 09:30 Kim & Sons <Cosmetics>",
         "🤝 6/21 11:00 한빛화장품 🌸",
@@ -166,7 +170,9 @@ async def test_a_long_timetable_is_split_below_telegrams_limit(bot, fake, engine
     assert len(pages) >= 3
     assert all(len(page.text.encode("utf-16-le")) // 2 <= 4096 for page in pages)
     joined = "\n".join(page.text for page in pages)
-    assert joined.count("\n🟥 ") == len(codes[::4]) and joined.count("–") == len(codes)
+    assert joined.count("\n🟥 ") == len(codes[::4])
+    assert joined.count("\n⬜ ") == len(codes[::4])  # the three free slots between two meetings
+    assert "\n⬜ 08:10–08:40 free" in joined
     assert [bool(page.keyboard) for page in pages] == [False] * (len(pages) - 1) + [True]
 
 
@@ -218,7 +224,7 @@ async def test_a_full_three_day_schedule_is_red_in_every_cell(bot, fake, engine)
         seller_id = seller.id
     lee = fake.user(LEE, "Lee")
     [reply] = await open_schedule(lee)
-    assert "3일간 확정된 상담 15건" in reply.text
+    assert "확정된 상담 15건." in reply.text and "\n⬜ " not in reply.text
     assert reply.text.count("\n🟥 ") == 15 and "\n⬜ " not in reply.text
     assert len([label for label in labels(reply) if label.startswith("🤝")]) == 15
     await lee.press(reply, "🖼 시간표 이미지")
@@ -299,7 +305,7 @@ async def test_one_tap_on_a_meeting_opens_the_counterparts_card_and_contact(fair
     assert labels(card) == ["⬅️ My schedule"]
     await kim.press(card, "⬅️ My schedule")
     [back] = await kim.wait_reply()
-    assert "2 confirmed meeting(s)" in back.text
+    assert "2 confirmed meetings" in back.text
 
 
 async def test_someone_elses_meeting_cannot_be_opened(fair, fake, engine):
@@ -392,7 +398,8 @@ async def test_no_meetings_and_nothing_unscheduled(bot, fake, engine):
     kim = fake.user(KIM, "Kim")
     [reply] = await open_schedule(kim)
     assert "No meetings were arranged for you" in reply.text
-    assert "\n🟥 " not in reply.text and reply.text.count("\n⬜ ") == 10
+    assert "\n🟥 " not in reply.text and reply.text.count("\n⬜ ") == 2
+    assert "Thu, Jun 20\n⬜ 09:00–12:00 free" in reply.text
     assert labels(reply) == ["🖼 Timetable image", "❓ Why not scheduled", "⬅️ Back"]
     await kim.press_data(reply, "sched:ics")
     await kim.wait_reply()
