@@ -10,11 +10,11 @@ from zoneinfo import ZoneInfo
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from handlers.admin_common import admin, summary_text
+from handlers.admin_common import admin, admin_pressed, summary_text
 from handlers.admin_jobs import schedule_all
 from handlers.admin_reopen import ask_reopen
 from handlers.services import Who, services
-from handlers.ui import button, error_text, escape, keyboard, parse, refuse, show
+from handlers.ui import button, error_text, escape, keyboard, refuse, show
 from locales import moment, t
 from store.audit import record
 from store.deadline import applications_closed, set_deadline
@@ -204,13 +204,10 @@ async def lowcount(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def propose(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A participant from /lowcount: counterparts of the same industry with a free slot."""
-    person = await admin(update, context)
-    if person is None:
+    checked = await admin_pressed(update, context, LOW)
+    if checked is None:
         return
-    found_match = parse(LOW, update.callback_query.data)
-    if found_match is None:
-        await refuse(update, t(person.language, "error.bad_button"))
-        return
+    person, found_match = checked
     found = services(context)
     participant_id = int(found_match.group(1))
     try:
@@ -286,13 +283,10 @@ async def _book(
 
 
 async def book(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    person = await admin(update, context)
-    if person is None:
+    checked = await admin_pressed(update, context, BOOK)
+    if checked is None:
         return
-    found_match = parse(BOOK, update.callback_query.data)
-    if found_match is None:
-        await refuse(update, t(person.language, "error.bad_button"))
-        return
+    person, found_match = checked
     first, second, slot, forced = found_match.groups()
     await _book(update, context, person, int(first), int(second), int(slot), forced == "1")
 

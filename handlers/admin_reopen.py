@@ -11,10 +11,10 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from handlers.admin_announce import BroadcastJob, broadcast_job
-from handlers.admin_common import admin
+from handlers.admin_common import admin_pressed
 from handlers.admin_jobs import schedule_all
 from handlers.services import Who, services
-from handlers.ui import button, error_text, keyboard, parse, refuse, show
+from handlers.ui import button, error_text, keyboard, refuse, show
 from locales import LANGUAGES, moment, t
 from store.deadline import reopen, reopen_check
 from store.errors import StoreError
@@ -42,13 +42,10 @@ async def ask_reopen(
 
 
 async def confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    person = await admin(update, context)
-    if person is None:
+    checked = await admin_pressed(update, context, REOPEN)
+    if checked is None:
         return
-    pressed = parse(REOPEN, update.callback_query.data)
-    if pressed is None:
-        await refuse(update, t(person.language, "error.bad_button"))
-        return
+    person, pressed = checked
     found = services(context)
     wanted = datetime.fromtimestamp(int(pressed.group(1)), UTC)
     try:

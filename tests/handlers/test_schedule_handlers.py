@@ -325,26 +325,30 @@ async def test_someone_elses_meeting_cannot_be_opened(fair, fake, engine):
 # Why not scheduled
 
 
+def store_with_fair_meetings(session, unscheduled):
+    """The fair's two meetings of B1 stored as a matching run's, with these unscheduled pairs
+    (buyer, seller, tier, reason)."""
+    store_schedule(
+        session,
+        {
+            "meetings": [
+                {"buyer": "B1", "seller": s, "slot": slot, "booth": "T-B1", "tier": "mutual"}
+                for s, slot in (("S1", "D1-0930"), ("S2", "D2-1100"))
+            ],
+            "unscheduled": [
+                {"buyer": b, "seller": s, "tier": tier, "reason": reason}
+                for b, s, tier, reason in unscheduled
+            ],
+        },
+    )
+
+
 async def test_why_not_scheduled_explains_each_request_from_my_side(fair, fake, engine):
     with session_scope(engine) as session:
         for code in ("S3", "S4"):
             builders.participant(session, code, company=f"Company {code}")
-        pairs = [
-            ("S3", "mutual", "buyer_full"),
-            ("S4", "buyer", "seller_full"),
-        ]
-        store_schedule(
-            session,
-            {
-                "meetings": [
-                    {"buyer": "B1", "seller": s, "slot": slot, "booth": "T-B1", "tier": "mutual"}
-                    for s, slot in (("S1", "D1-0930"), ("S2", "D2-1100"))
-                ],
-                "unscheduled": [
-                    {"buyer": "B1", "seller": s, "tier": tier, "reason": reason}
-                    for s, tier, reason in pairs
-                ],
-            },
+        store_with_fair_meetings(
+            session, [("B1", "S3", "mutual", "buyer_full"), ("B1", "S4", "buyer", "seller_full")]
         )
     kim = fake.user(KIM, "Kim")
     [reply] = await open_schedule(kim)
@@ -450,18 +454,9 @@ async def test_the_reason_says_what_the_schedule_shows_for_that_person(fair, fak
                 session.add(Unavailability(participant_id=s1.id, slot_id=slot.id))
             if slot.code in ("D1-0930", "D2-1100"):  # where B1 meets the others
                 session.add(Unavailability(participant_id=s3.id, slot_id=slot.id))
-        store_schedule(
+        store_with_fair_meetings(
             session,
-            {
-                "meetings": [
-                    {"buyer": "B1", "seller": s, "slot": slot, "booth": "T-B1", "tier": "mutual"}
-                    for s, slot in (("S1", "D1-0930"), ("S2", "D2-1100"))
-                ],
-                "unscheduled": [
-                    {"buyer": "B2", "seller": "S1", "tier": "seller", "reason": "seller_full"},
-                    {"buyer": "B1", "seller": "S3", "tier": "seller", "reason": "buyer_full"},
-                ],
-            },
+            [("B2", "S1", "seller", "seller_full"), ("B1", "S3", "seller", "buyer_full")],
         )
     lee = fake.user(LEE, "Lee")
     [reply] = await open_schedule(lee)
