@@ -12,6 +12,7 @@ from telegram.helpers import create_deep_linked_url
 
 from locales import t
 from store.participants import everyone
+from store.sheets import csv_row
 
 # Telegram usernames: 5-32 letters, digits and underscores, starting with a letter.
 USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{4,31}")
@@ -36,5 +37,6 @@ def write_invites(session: Session, path: Path, username: str, language: str) ->
         writer = csv.writer(handle)
         for p in people:
             link = create_deep_linked_url(username, p.invite_token)
-            writer.writerow([p.code, p.role.value, p.company, p.contact_name, p.email, link])
+            row = [p.code, p.role.value, p.company, p.contact_name, p.email, link]
+            writer.writerow(csv_row(row))
     return len(people)

@@ -42,7 +42,7 @@ def test_the_example_event_opens_applications_whatever_today_is(settings, engine
 def test_a_deadline_already_past_is_refused(settings, engine, tmp_path, capsys):
     assert main(["setup-event", str(event_file(tmp_path, "2024-06-10 18:00"))]) == 2
     err = capsys.readouterr().err
-    assert "deadline: 2024-06-10 18:00+09:00 has already passed" in err
+    assert "The deadline 2024-06-10 18:00+09:00 has already passed" in err
     with session_scope(engine) as session:
         assert session.exec(select(Event)).first() is None
 
@@ -50,7 +50,7 @@ def test_a_deadline_already_past_is_refused(settings, engine, tmp_path, capsys):
 def test_once_closed_the_event_file_does_not_move_the_deadline(settings, engine, tmp_path, capsys):
     with session_scope(engine) as session:
         builders.fair(session, buyers=1, sellers=1)  # its deadline (2024) has passed
-    later = (utcnow() + timedelta(days=30)).strftime("%Y-%m-%d %H:%M")
+    later = (utcnow() + timedelta(days=10)).strftime("%Y-%m-%d %H:%M")  # before the fair's days
     assert main(["setup-event", str(event_file(tmp_path, later))]) == 2
     assert "/deadline YYYY-MM-DD HH:MM in the bot" in capsys.readouterr().err
     with session_scope(engine) as session:
@@ -97,7 +97,8 @@ def test_invite_files_are_ignored_by_git():
 
 def test_match_speaks_of_the_command_line_not_of_bot_commands(settings, engine, capsys):
     with session_scope(engine) as session:
-        builders.fair(session, buyers=2, sellers=2, deadline=utcnow() + timedelta(days=1))
+        builders.fair(session, buyers=2, sellers=2)
+        session.exec(select(Event)).one().deadline = utcnow() + timedelta(days=1)  # still open
     assert main(["match"]) == 2
     err = capsys.readouterr().err
     assert "“match --dry”" in err and "/match dry" not in err
