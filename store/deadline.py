@@ -3,17 +3,33 @@
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, delete, func, select, update
 
 from store.audit import record
 from store.errors import ApplicationsClosed, StoreError
 from store.event import get_event
-from store.models import Event, Meeting, Phase, Tier, UnscheduledPair
+from store.models import Event, Meeting, Phase, Slot, Tier, UnscheduledPair
 
 
 class DeadlinePast(StoreError):
     key = "deadline_past"
+
+
+class DeadlineAfterStart(StoreError):
+    """Requests close, and the matching runs, before the fair's first meeting."""
+
+    key = "deadline_after_start"
+
+
+def _before_fair(session: Session, event: Event, deadline: datetime) -> None:
+    first = session.exec(select(Slot).order_by(col(Slot.ordinal))).first()
+    if first is None:
+        return
+    start = datetime.combine(first.day, first.start, tzinfo=ZoneInfo(event.timezone))
+    if deadline > start:
+        raise DeadlineAfterStart(start=f"{start:%Y-%m-%d %H:%M}")
 
 
 class ScheduleAnnounced(StoreError):
@@ -35,6 +51,7 @@ def set_deadline(session: Session, admin_id: int, deadline: datetime, now: datet
         raise ApplicationsClosed(deadline=event.deadline)
     if deadline <= now:
         raise DeadlinePast()
+    _before_fair(session, event, deadline)
     before = event.deadline
     event.deadline = deadline
     session.add(event)
@@ -57,6 +74,7 @@ def reopen(session: Session, admin_id: int, deadline: datetime, now: datetime) -
     event = get_event(session)
     if deadline <= now:
         raise DeadlinePast()
+    _before_fair(session, event, deadline)
     before, phase = event.deadline, event.phase
     # Conditional, so that an /announce starting at the same moment wins or loses as a whole.
     reopened = session.execute(
@@ -90,4 +108,5 @@ def reopen_check(session: Session, deadline: datetime, now: datetime) -> int:
         raise ScheduleAnnounced()
     if deadline <= now:
         raise DeadlinePast()
+    _before_fair(session, event, deadline)
     return automatic_meetings(session)

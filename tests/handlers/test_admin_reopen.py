@@ -88,6 +88,8 @@ async def test_reopening_is_refused_once_timetables_are_announced_or_for_a_past_
     await close(bot, admin, clock)
     [past] = await admin.ask("/deadline 2024-06-10 09:00")
     assert "already passed" in past.text
+    [late] = await admin.ask("/deadline 2024-06-25 09:00")
+    assert "first meeting is at 2024-06-20 09:00" in late.text
     [question] = await admin.ask("/deadline 2024-06-12 18:00")
     with session_scope(engine) as session:
         announced = session.exec(select(Event)).one()
