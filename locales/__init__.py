@@ -49,14 +49,13 @@ def t(language: str, key: str, **values: object) -> str:
 
 
 def tn(language: str, key: str, count: int, **values: object) -> str:
-    """The sentence for `count` things: `key.one`, `key.other`, ... picked by the language's
-    plural rule (Babel's CLDR data: English says "1 minute" but "2 minutes"; Korean has one
-    form, `.other`). `{count}` is filled in with the other values."""
-    language = pick(language)
-    texts = catalog(language)
-    form = Locale.parse(language).plural_form(count)
-    text = texts.get(f"{key}.{form}", texts[f"{key}.other"])
-    return text.format(count=count, **values)
+    """A sentence about `count` things: `key.one`, `key.other` (and any other CLDR plural
+    category the language has) chosen by Babel's plural rules; `{count}` is filled in."""
+    code = pick(language)
+    texts = catalog(code)
+    form = Locale.parse(code).plural_form(count)
+    chosen = f"{key}.{form}" if f"{key}.{form}" in texts else f"{key}.other"
+    return texts[chosen].format(count=count, **values)
 
 
 def time_left(language: str, left: timedelta) -> str:

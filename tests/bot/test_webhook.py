@@ -137,8 +137,9 @@ def test_webhook_mode_refuses_to_start_without_a_secret(monkeypatch, capsys, dat
     monkeypatch.setenv("WEBHOOK_SECRET", "has spaces")
     with pytest.raises(SystemExit):
         main(["run", "--webhook", "https://bot.example.org/hook"])
-    # Settings that cannot be read are reported in the default language, Korean.
-    assert capsys.readouterr().err.startswith("설정 WEBHOOK_SECRET 값이 올바르지 않습니다")
+    assert capsys.readouterr().err == (
+        "Setting WEBHOOK_SECRET is not valid: 1 to 256 characters, only A-Z, a-z, 0-9, _ and -\n"
+    )
 
 
 def free_port() -> int:

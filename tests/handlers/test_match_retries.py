@@ -6,7 +6,6 @@ from admin_helpers import organizer, process
 from db_hooks import before_each_lock, book_left_out_pair
 from sqlmodel import func, select
 
-import builders
 from builders import DEADLINE
 from fake_telegram import DEFAULT_TOKEN
 from store.db import session_scope
@@ -15,9 +14,7 @@ from store.models import Meeting
 
 
 @pytest.fixture
-def matched(engine):
-    with session_scope(engine) as session:
-        builders.fair(session, buyers=3, sellers=3, daily_cap=1)
+def matched(engine, small_fair):
     with session_scope(engine) as session:
         close_at_deadline(session, DEADLINE)
 

@@ -30,19 +30,13 @@ from store.models import (
 ADMIN = 9000
 
 
-@pytest.fixture
-def fair(engine):
-    with session_scope(engine) as session:
-        builders.fair(session, buyers=3, sellers=3, daily_cap=1)
-
-
 def meetings(engine):
     with session_scope(engine) as session:
         rows = session.exec(select(Meeting)).all()
         return sorted((m.buyer_id, m.seller_id, m.slot_id, m.tier.value) for m in rows)
 
 
-def test_the_deadline_closes_and_matches_once(engine, fair):
+def test_the_deadline_closes_and_matches_once(engine, small_fair):
     with session_scope(engine) as session:
         assert close_at_deadline(session, DEADLINE - builders.timedelta(seconds=1)) is None
     with session_scope(engine) as session:
@@ -58,7 +52,7 @@ def test_the_deadline_closes_and_matches_once(engine, fair):
     assert len(meetings(engine)) == 5
 
 
-def test_two_processes_at_the_deadline_run_one_matching(engine, fair):
+def test_two_processes_at_the_deadline_run_one_matching(engine, small_fair):
     barrier = threading.Barrier(2)
     results = []
 
@@ -77,7 +71,7 @@ def test_two_processes_at_the_deadline_run_one_matching(engine, fair):
         assert session.exec(select(Event)).one().matching_runs == 1
 
 
-def test_match_is_refused_while_open_but_a_dry_run_stores_nothing(engine, fair):
+def test_match_is_refused_while_open_but_a_dry_run_stores_nothing(engine, small_fair):
     with session_scope(engine) as session, pytest.raises(ApplicationsOpen):
         run_matching(session, NOW, ADMIN)
     with session_scope(engine) as session:
@@ -86,7 +80,7 @@ def test_match_is_refused_while_open_but_a_dry_run_stores_nothing(engine, fair):
     assert meetings(engine) == []
 
 
-def test_match_twice_gives_the_same_schedule_and_keeps_fixed_meetings(engine, fair):
+def test_match_twice_gives_the_same_schedule_and_keeps_fixed_meetings(engine, small_fair):
     with session_scope(engine) as session:
         close_at_deadline(session, DEADLINE)
     with session_scope(engine) as session:
@@ -109,7 +103,7 @@ def test_match_twice_gives_the_same_schedule_and_keeps_fixed_meetings(engine, fa
     assert reasons <= {"buyer_full", "seller_full", "both_full", "no_common_free_slot"}
 
 
-def test_an_assign_during_the_solve_makes_match_solve_again_outside_the_lock(engine, fair):
+def test_an_assign_during_the_solve_makes_match_solve_again_outside_the_lock(engine, small_fair):
     with session_scope(engine) as session:
         close_at_deadline(session, DEADLINE)
     with (
@@ -128,7 +122,7 @@ def test_an_assign_during_the_solve_makes_match_solve_again_outside_the_lock(eng
     assert len(slots_of) == len(set(slots_of))  # nobody is in two meetings at once
 
 
-def test_an_event_that_changes_during_every_solve_stores_nothing(engine, fair):
+def test_an_event_that_changes_during_every_solve_stores_nothing(engine, small_fair):
     with session_scope(engine) as session:
         close_at_deadline(session, DEADLINE)
     before = meetings(engine)
@@ -149,7 +143,7 @@ def test_an_event_that_changes_during_every_solve_stores_nothing(engine, fair):
         assert session.exec(select(Event)).one().matching_runs == 1
 
 
-def test_the_deadline_solves_again_when_the_event_changed_meanwhile(engine, fair):
+def test_the_deadline_solves_again_when_the_event_changed_meanwhile(engine, small_fair):
     # A buyer switches a slot off while the deadline's matching is solving (an admin's tool).
     def switch_off():
         with session_scope(engine) as session:
