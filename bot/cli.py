@@ -81,6 +81,9 @@ def load_settings() -> Settings:
             why = t(language, cause) if cause.startswith("setting.") else problem["msg"]
             print(t(language, "cli.bad_setting", name=name, why=why), file=sys.stderr)
         raise SystemExit(2) from None
+    except UnicodeDecodeError:  # pydantic-settings reads .env as UTF-8
+        print(t(cli_language(), "cli.env_not_utf8"), file=sys.stderr)
+        raise SystemExit(2) from None
 
 
 def problem_text(language: str, problem: Problem, headers: dict[str, str]) -> str:
