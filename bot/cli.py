@@ -15,7 +15,7 @@ from telegram.helpers import create_deep_linked_url
 from bot.settings import Settings
 from handlers.admin_common import comparison_lines
 from handlers.ui import error_text
-from locales import DEFAULT, moment, t
+from locales import DEFAULT, moment, t, tn
 from store.db import make_engine, session_scope, upgrade
 from store.errors import EventConfigError, ImportFailed, NoEvent, Problem, StoreError
 from store.event import load_config, setup_event
@@ -107,8 +107,8 @@ def organizer_tool(args: argparse.Namespace, settings: Settings) -> int:
                         language,
                         "cli.event_ready",
                         name=event.name,
-                        slots=len(config.slots),
-                        days=days,
+                        slots=tn(language, "count.slots", len(config.slots)),
+                        days=tn(language, "count.days", days),
                         deadline=deadline,
                     )
                 )
@@ -117,7 +117,8 @@ def organizer_tool(args: argparse.Namespace, settings: Settings) -> int:
                 print(t(language, "cli.imported", created=result.created, updated=result.updated))
             elif args.command == "invites":
                 count = write_invites(session, args.file, args.bot_username, language)
-                print(t(language, "cli.invites_written", count=count, path=args.file))
+                links = tn(language, "count.invite_links", count)
+                print(t(language, "cli.invites_written", links=links, path=args.file))
             elif args.command == "export-instance":
                 data = export_instance(session)
                 args.file.write_text(json.dumps(data, ensure_ascii=False, indent=1), "utf-8")
@@ -143,7 +144,8 @@ def organizer_tool(args: argparse.Namespace, settings: Settings) -> int:
     except ImportFailed as error:
         for problem in error.problems:
             print(problem_text(language, problem), file=sys.stderr)
-        print(t(language, "cli.import_refused", count=len(error.problems)), file=sys.stderr)
+        problems = tn(language, "count.problems", len(error.problems))
+        print(t(language, "cli.import_refused", problems=problems), file=sys.stderr)
         return 2
     except EventConfigError as error:
         why = t(language, f"event.{error.values['reason']}", value=error.values["value"])

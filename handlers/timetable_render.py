@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from handlers.calendar_file import timetable_ics
 from handlers.timetable_image import timetable_png
 from handlers.ui import escape
-from locales import clock, day_label, t
+from locales import clock, country_name, day_label, shown, t, tn, zone_name
 from store.timetable import Counterpart, SlotEntry, Timetable, Unscheduled
 
 __all__ = [
@@ -76,7 +76,7 @@ def _line(entry: SlotEntry, language: str) -> str:
         "schedule.line.meeting",
         time=span(entry),
         company=escape(other.company),
-        country=escape(other.country),
+        country=escape(country_name(language, other.country)),
         booth=escape(entry.meeting.booth or t(language, "schedule.no_booth")),
     )
 
@@ -85,7 +85,12 @@ def timetable_messages(table: Timetable, language: str) -> list[str]:
     """Every day of the event, every slot with its meeting if any; split to fit messages."""
     count = len(table.meetings)
     summary = (
-        t(language, "schedule.summary", count=count, days=len(table.days))
+        t(
+            language,
+            "schedule.summary",
+            meetings=tn(language, "count.confirmed_meetings", count),
+            days=tn(language, "count.days", len(table.days)),
+        )
         if count
         else t(language, "schedule.summary_none")
     )
@@ -95,7 +100,7 @@ def timetable_messages(table: Timetable, language: str) -> list[str]:
         event=escape(table.event_name),
         company=escape(table.company),
         summary=summary,
-        timezone=escape(table.timezone),
+        timezone=escape(zone_name(language, table.timezone)),
     )
     days = (
         "\n".join(
@@ -132,7 +137,9 @@ def counterpart_card(entry: SlotEntry, language: str) -> str:
                 language,
                 "profile.line",
                 label=t(language, f"field.{name}"),
-                value=escape(_clipped(getattr(other, name), CARD_CLIP.get(name))),
+                value=escape(
+                    _clipped(shown(language, name, getattr(other, name)), CARD_CLIP.get(name))
+                ),
             )
             for name in names
             if getattr(other, name)
@@ -157,7 +164,7 @@ def _reason_block(number: int, item: Unscheduled, language: str) -> str:
                 "schedule.why.item",
                 number=number,
                 company=escape(other.company),
-                country=escape(other.country),
+                country=escape(country_name(language, other.country)),
                 requester=t(language, f"schedule.requester.{item.requester}"),
             ),
             t(language, f"schedule.reason.{item.why}", company=escape(other.company)),
