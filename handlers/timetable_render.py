@@ -89,7 +89,8 @@ def timetable_messages(table: Timetable, language: str) -> list[str]:
             language,
             "schedule.summary",
             meetings=tn(language, "count.confirmed_meetings", count),
-            days=tn(language, "count.days", len(table.days)),
+            # the days that have meetings: "3 meetings on 2 days", not the fair's length
+            days=tn(language, "count.days", len({e.start.date() for e in table.meetings})),
         )
         if count
         else t(language, "schedule.summary_none")

@@ -98,6 +98,31 @@ def country_name(language: str, code: str) -> str:
     return Locale.parse(pick(language)).territories.get(code.upper(), code)
 
 
+def country_code(text: str) -> str:
+    """The ISO code of a country typed as a code or a name in any language ("us", "미국",
+    "United States" -> US); text naming no country is kept as typed."""
+    wanted = " ".join(text.split()).casefold()
+    if len(wanted) == 2 and wanted.upper() in Locale.parse(DEFAULT).territories:
+        return wanted.upper()
+    return _country_codes().get(wanted, text)
+
+
+# what people commonly type that CLDR spells otherwise
+COUNTRY_ALIASES = {"한국": "KR", "남한": "KR", "korea": "KR", "usa": "US", "uk": "GB", "uae": "AE"}
+
+
+@cache
+def _country_codes() -> dict[str, str]:
+    """Country names (CLDR, every language) -> ISO code; regions (three digits) left out."""
+    names = {
+        name.casefold(): code
+        for language in LANGUAGES
+        for code, name in Locale.parse(language).territories.items()
+        if code.isalpha()
+    }
+    return names | COUNTRY_ALIASES
+
+
 def zone_name(language: str, timezone: str) -> str:
     """A time zone as people say it (Asia/Seoul -> 한국 시간 / Korean Time); UTC stays UTC, which
     CLDR would call an "unknown region"."""
