@@ -15,7 +15,7 @@ def event(bot, engine):
         builders.event(session)
 
 
-async def apply(user, role_label="Overseas buyer", answers=ANSWERS, email="an@saigon.vn"):
+async def apply(user, role_label="Buyer", answers=ANSWERS, email="an@saigon.vn"):
     [welcome] = await user.ask("/start")
     await user.press_data(welcome, "apply")
     [form] = await user.wait_reply()
