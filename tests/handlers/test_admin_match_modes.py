@@ -37,7 +37,10 @@ async def test_match_optimal_dry_previews_both_modes_side_by_side(bot, fake, eng
     assert "Meetings: 6" in text
     assert "Greedy vs optimal (◀ = the schedule above):" in text
     assert "  • mutual: greedy 1 · optimal 1 ◀ · at most 1 (optimal reaches 100%)" in text
-    assert "  • Korean company's request: greedy 4 · optimal 5 ◀ · at most 5 (optimal reaches 100%)" in text
+    assert (
+        "  • Korean company's request: greedy 4 · optimal 5 ◀ · at most 5 (optimal reaches 100%)"
+        in text
+    )
     assert "  • all meetings: greedy 5 · optimal 6 ◀" in text
     assert "  • idle gaps between meetings: greedy " in text
     assert "  • seconds taken: greedy " in text and "(limit 30)" in text

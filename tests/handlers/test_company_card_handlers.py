@@ -175,7 +175,10 @@ async def test_accepting_their_request_makes_it_mutual_and_shows_the_contact(
     with session_scope(engine) as session:
         send_request(session, fair["S1"], fair["B1"], NOW, note="샘플 보내드릴게요")
     card = await open_card(kim, "한빛화장품")
-    assert "📥 Received: this company asked you" in card.text and "Their note: 샘플 보내드릴게요" in card.text
+    assert (
+        "📥 Received: this company asked you" in card.text
+        and "Their note: 샘플 보내드릴게요" in card.text
+    )
     assert labels(card) == ["✅ Accept", "❌ Decline", "⬅️ Back to the list"]
     assert "Lee Minji" not in card.text
     await kim.press(card, "✅ Accept")

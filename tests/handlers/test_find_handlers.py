@@ -121,7 +121,9 @@ async def test_filter_by_industry_and_country(kim):
     assert "Industry: Food" in food.text and companies(food) == list(FOOD)
     countries = await press(kim, food, "🌍 Country")
     jp_food = await press(kim, countries, "Japan")
-    assert "Industry: Food · Country: Japan" in jp_food.text and "No company matches" in jp_food.text
+    assert (
+        "Industry: Food · Country: Japan" in jp_food.text and "No company matches" in jp_food.text
+    )
     countries = await press(kim, jp_food, "🌍 Country")
     kr_food = await press(kim, countries, "South Korea")
     assert companies(kr_food) == list(FOOD)

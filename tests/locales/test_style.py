@@ -14,8 +14,8 @@ ENGLISH = catalog("en")
 APPLICATION = re.compile(r"^apply\.")
 # keys only organizers read, where 미주선 is their word for a pair left unscheduled
 ORGANIZER = re.compile(r"^(admin|announce|broadcast|cli|command|export|stats|error\.)")
-# values organizers type in files and commands, which stay English
-TYPED_VALUES = {"import.not_a_role", "broadcast.usage"}
+# values organizers type in files, which stay English (commands' `buyers|sellers` too)
+TYPED_VALUES = {"import.not_a_role"}
 
 
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")
@@ -87,12 +87,16 @@ def test_one_korean_term_per_concept(variant, term, skip):
     ("variant", "term", "skip"),
     [
         (r"\(s\)", "plural forms (locales.tn)", None),
-        (r"[Aa]pplications (are )?clos", "Requests close", None),
+        (r"[Aa]pplications (are |would )?(still |already )?(clos|open)", "Requests close", None),
         (r"\b[Rr]eject", "Decline (a request's answer)", APPLICATION),
         (r"daily cap", "daily meeting limit", None),
         (r"\bRank\b", "Priority", None),
         (r"not available", "unavailable", None),
-        (r"\bsellers?\b", "Korean company", re.compile("|".join(map(re.escape, TYPED_VALUES)))),
+        (
+            r"(?<!\|)\bsellers?\b(?!\|)",
+            "Korean company",
+            re.compile("|".join(map(re.escape, TYPED_VALUES))),
+        ),
     ],
 )
 def test_one_english_term_per_concept(variant, term, skip):
