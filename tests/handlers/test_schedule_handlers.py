@@ -464,7 +464,7 @@ async def test_the_reason_says_what_the_schedule_shows_for_that_person(fair, fak
     [why] = await lee.wait_reply()
     assert "사유: 함께 가능한 시간마다 이미 다른 상담이 잡혀 있었습니다." in why.text
     assert "1일 상담횟수" not in why.text.split("💡")[0]
-    assert "상담가능시간을 더 넓게 열어 두세요" in why.text
+    assert "다음에는 ‘가능’ 시간을 더 많이 열어 두세요" in why.text
     kim = fake.user(KIM, "Kim")
     [reply] = await open_schedule(kim)
     await kim.press(reply, "❓ Why not scheduled")
