@@ -107,6 +107,24 @@ async def test_sellers_see_buyers_in_korean(fair, fake):
     assert companies(found) == ["Acme Trading", "Zeta Imports"]
 
 
+async def test_a_korean_seller_filters_and_searches_industries_in_korean(fair, fake):
+    lee = fake.user(1002, "Lee", language_code="ko")
+    [menu] = await lee.ask("/menu")
+    await lee.press_data(menu, "find")
+    [found] = await lee.wait_reply()
+    buttons = [label for row in found.keyboard for label, _ in row]
+    assert buttons[:2] == ["⭐ Acme Trading · 미국 · 화장품", "Zeta Imports · 미국 · 식품"]
+    choices = await press(lee, found, "🏭 업종")
+    assert [label for row in choices.keyboard[:1] for label, _ in row] == ["식품", "화장품"]
+    food = await press(lee, choices, "식품")
+    assert "업종: 식품" in food.text and companies(food) == ["Zeta Imports"]
+    cleared = await press(lee, await press(lee, food, "🏭 업종"), "전체 업종")
+    await lee.press(cleared, "🔤 검색어로 찾기")
+    await lee.wait_reply()
+    [result] = await lee.ask("식품")  # the industry's Korean name finds the food buyer
+    assert companies(result) == ["Zeta Imports"]
+
+
 async def test_filter_by_industry_and_country(kim):
     found = await open_find(kim)
     choices = await press(kim, found, "🏭 Industry")
