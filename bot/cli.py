@@ -19,7 +19,7 @@ from bot.settings import Settings, cli_language
 from bot.webhook import path_of
 from handlers.admin_common import comparison_lines
 from handlers.ui import error_text
-from locales import catalog, moment, t
+from locales import catalog, moment, t, tn
 from store.db import make_engine, normalize_url, session_scope, upgrade
 from store.errors import EventConfigError, ImportFailed, NoEvent, Problem, StoreError
 from store.event import check_deadline, load_config, setup_event
@@ -166,8 +166,8 @@ def organizer_tool(args: argparse.Namespace, settings: Settings, engine: sa.Engi
                         language,
                         "cli.event_ready",
                         name=event.name,
-                        slots=len(config.slots),
-                        days=days,
+                        slots=tn(language, "count.slots", len(config.slots)),
+                        days=tn(language, "count.days", days),
                         deadline=deadline,
                     )
                 )
@@ -185,7 +185,8 @@ def organizer_tool(args: argparse.Namespace, settings: Settings, engine: sa.Engi
                     )
                     return 2
                 count = write_invites(session, args.file, username, language)
-                print(t(language, "cli.invites_written", count=count, path=args.file.resolve()))
+                links = tn(language, "count.invite_links", count)
+                print(t(language, "cli.invites_written", links=links, path=args.file.resolve()))
                 print(t(language, "cli.invites_secret"))
             elif args.command == "export-instance":
                 data = export_instance(session)
@@ -218,7 +219,8 @@ def organizer_tool(args: argparse.Namespace, settings: Settings, engine: sa.Engi
         for problem in error.problems:
             print(problem_text(language, problem, error.headers), file=sys.stderr)
         if not any(problem.row == 0 for problem in error.problems):
-            print(t(language, "cli.import_refused", count=len(error.problems)), file=sys.stderr)
+            problems = tn(language, "count.problems", len(error.problems))
+            print(t(language, "cli.import_refused", problems=problems), file=sys.stderr)
         return 2
     except EventConfigError as error:
         print(event_refusal(language, error), file=sys.stderr)

@@ -17,7 +17,7 @@ from handlers.admin_common import summary_text, tell_admins
 from handlers.admin_sending import paced, replace_job
 from handlers.services import Services, services
 from handlers.ui import escape
-from locales import moment, pick, t, time_left
+from locales import moment, pick, t, time_left, tn
 from store.announce import set_blocked, unfinished_round
 from store.errors import NoEvent
 from store.event import get_event
@@ -161,7 +161,7 @@ async def deadline_reminder_job(context: ContextTypes.DEFAULT_TYPE) -> None:
             "reminder.deadline_unanswered" if reminder.unanswered else "reminder.deadline",
             left=time_left(language, left),
             deadline=moment(event.deadline, language, event.timezone),
-            count=reminder.unanswered,
+            unanswered=tn(language, "count.unanswered", reminder.unanswered),
         )
         await _remind(context, reminder.recipient, NoticeKind.deadline, key, text)
 

@@ -10,7 +10,7 @@ from telegram.ext import BaseHandler, CommandHandler, ContextTypes
 from handlers.admin_common import admin
 from handlers.services import services
 from handlers.ui import escape, show
-from locales import day_label, t
+from locales import day_label, industry_name, t
 from store.audit import record
 from store.export import workbook
 from store.stats import stats
@@ -50,7 +50,12 @@ async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         t(lang, "stats.by_industry"),
     ]
     lines += [
-        t(lang, "stats.line", what=escape(industry or "-"), count=n)
+        t(
+            lang,
+            "stats.line",
+            what=escape(industry_name(lang, industry) if industry else "-"),
+            count=n,
+        )
         for industry, n in numbers.by_industry.items()
     ]
     lines.append(t(lang, "stats.by_day"))
