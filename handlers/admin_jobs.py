@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
+from telegram import InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import Application, ContextTypes
@@ -15,6 +16,7 @@ from telegram.ext import Application, ContextTypes
 from handlers.admin_announce import announce_job
 from handlers.admin_common import summary_text, tell_admins
 from handlers.admin_sending import paced, replace_job
+from handlers.meeting_day import attendance_keyboard
 from handlers.services import Services, services
 from handlers.ui import escape
 from locales import moment, pick, t
@@ -104,7 +106,12 @@ async def deadline_job(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def _remind(
-    context: ContextTypes.DEFAULT_TYPE, recipient: Recipient, kind: NoticeKind, key: str, text: str
+    context: ContextTypes.DEFAULT_TYPE,
+    recipient: Recipient,
+    kind: NoticeKind,
+    key: str,
+    text: str,
+    markup: InlineKeyboardMarkup | None = None,
 ) -> None:
     found = services(context)
     now = found.clock()
@@ -114,7 +121,7 @@ async def _remind(
         await paced(
             context.application,
             lambda: context.bot.send_message(
-                recipient.telegram_id, text, parse_mode=ParseMode.HTML
+                recipient.telegram_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
             ),
         )
     except Forbidden:
@@ -168,4 +175,11 @@ async def meeting_reminder_job(context: ContextTypes.DEFAULT_TYPE) -> None:
             company=escape(reminder.counterpart),
             booth=escape(booth),
         )
-        await _remind(context, reminder.recipient, NoticeKind.meeting, f"slot-{slot_id}", text)
+        await _remind(
+            context,
+            reminder.recipient,
+            NoticeKind.meeting,
+            f"slot-{slot_id}",
+            text,
+            attendance_keyboard(language, reminder.meeting_id),
+        )

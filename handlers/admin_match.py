@@ -19,6 +19,7 @@ from store.audit import record
 from store.deadline import set_deadline
 from store.errors import StoreError
 from store.event import MAX_TIME_LIMIT, get_event
+from store.fairday import removed_by_admin
 from store.manual_matching import CapExceeded, assign, low_counts, proposals, unassign
 from store.matching_run import run_matching, set_match_mode
 from store.models import MatchMode
@@ -319,6 +320,8 @@ async def unassign_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     except StoreError as error:
         await refuse(update, error_text(person.language, error))
         return
+    # On the fair day the freed slot is offered to standby pairs (handlers/refill_offers.py).
+    await found.run(removed_by_admin, removed, found.clock())
     await show(
         update,
         t(

@@ -8,11 +8,13 @@ from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, ContextTypes
 
 from handlers.admin_common import admin
+from handlers.meeting_day import fairday_line
 from handlers.services import services
 from handlers.ui import escape, show
 from locales import day_label, t
 from store.audit import record
 from store.export import workbook
+from store.fairday import day_counts
 from store.stats import stats
 
 
@@ -58,6 +60,7 @@ async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         t(lang, "stats.line", what=day_label(day, lang), count=n)
         for day, n in numbers.by_day.items()
     ]
+    lines.append(fairday_line(lang, await found.run(day_counts)))
     await show(update, "\n".join(lines))
 
 

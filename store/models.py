@@ -280,3 +280,73 @@ class SavedState(SQLModel, table=True):
     kind: str = Field(max_length=64, primary_key=True)
     key: str = Field(max_length=128, primary_key=True)
     value: bytes = Field(sa_type=sa.LargeBinary)
+
+
+# The fair day: confirmations, cancellations and refill offers (store/fairday.py, store/refill.py).
+
+
+class CancelReason(StrEnum):
+    cant_attend = "cant_attend"
+    not_interested = "not_interested"
+    other = "other"
+    removed = "removed"  # an admin's /unassign
+
+
+class MeetingConfirmation(SQLModel, table=True):
+    """A side said "I'll be there"; gone with the meeting if it is cancelled later."""
+
+    meeting_id: int = Field(foreign_key="meeting.id", primary_key=True, ondelete="CASCADE")
+    participant_id: int = Field(foreign_key="participant.id", primary_key=True)
+    at: datetime = Field(sa_type=UTCDateTime)
+
+
+class MeetingCancellation(SQLModel, table=True):
+    """A meeting given up before it started (the meeting row is deleted, freeing the slot);
+    the place it leaves is what the standby refill offers to others."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int  # the deleted meeting's number, as participants and admins saw it
+    buyer_id: int = Field(foreign_key="participant.id", index=True)
+    seller_id: int = Field(foreign_key="participant.id", index=True)
+    slot_id: int = Field(foreign_key="slot.id", index=True)
+    tier: Tier = Field(sa_type=_enum(Tier))
+    by_participant_id: int | None = Field(default=None, foreign_key="participant.id")
+    reason: CancelReason = Field(sa_type=_enum(CancelReason))
+    at: datetime = Field(sa_type=UTCDateTime)
+
+
+class OfferState(StrEnum):
+    open = "open"
+    booked = "booked"
+    declined = "declined"
+    expired = "expired"
+    void = "void"  # both accepted, but one side was booked elsewhere meanwhile
+
+
+class RefillOffer(SQLModel, table=True):
+    """A freed place offered to one candidate pair; at most one open offer per place, so two
+    bot processes cannot offer the same place twice."""
+
+    __table_args__ = (
+        sa.Index(
+            "uq_open_offer_per_place",
+            "place_id",
+            unique=True,
+            sqlite_where=sa.text("state = 'open'"),
+            postgresql_where=sa.text("state = 'open'"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    place_id: int = Field(foreign_key="meetingcancellation.id", index=True)
+    slot_id: int = Field(foreign_key="slot.id", index=True)
+    buyer_id: int = Field(foreign_key="participant.id", index=True)
+    seller_id: int = Field(foreign_key="participant.id", index=True)
+    tier: Tier = Field(sa_type=_enum(Tier))
+    state: OfferState = Field(default=OfferState.open, sa_type=_enum(OfferState))
+    buyer_answer: bool | None = None
+    seller_answer: bool | None = None
+    offered_at: datetime = Field(sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    meeting_id: int | None = None

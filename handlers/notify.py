@@ -1,0 +1,54 @@
+"""One message to one participant outside their own conversation (the other side of a
+meeting, a refill offer's pair), in their language and the event's time zone."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import InlineKeyboardMarkup
+from telegram.constants import ParseMode
+from telegram.error import Forbidden, TelegramError
+from telegram.ext import ContextTypes
+
+from handlers.services import services
+from locales import moment, pick, t
+from store.announce import set_blocked
+from store.event import get_event
+from store.fairday import Side
+
+log = logging.getLogger(__name__)
+
+
+async def tell(
+    context: ContextTypes.DEFAULT_TYPE,
+    side: Side,
+    key: str,
+    markup: InlineKeyboardMarkup | None = None,
+    **values: object,
+) -> bool:
+    """A message to one side in their language (a `start` value is shown as a local time);
+    False if it could not be delivered (a blocked bot is noted), never an exception."""
+    if side.recipient is None:
+        return False
+    found = services(context)
+    event = await found.run(get_event)
+    language = pick(side.recipient.language, found.default_language)
+    text = t(
+        language,
+        key,
+        **{
+            name: moment(value, language, event.timezone) if name == "start" else value
+            for name, value in values.items()
+        },
+    )
+    try:
+        await context.bot.send_message(
+            side.recipient.telegram_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
+        )
+    except Forbidden:
+        await found.run(set_blocked, side.participant_id, found.clock())
+        return False
+    except TelegramError:
+        log.warning("fair-day message %s to %s failed", key, side.participant_id)
+        return False
+    return True
