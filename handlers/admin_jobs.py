@@ -17,6 +17,7 @@ from handlers.admin_announce import announce_job
 from handlers.admin_common import summary_text, tell_admins
 from handlers.admin_sending import paced, replace_job
 from handlers.meeting_day import attendance_keyboard
+from handlers.refill_offers import resume as resume_refills
 from handlers.services import Services, services
 from handlers.ui import escape
 from locales import moment, pick, t
@@ -61,6 +62,7 @@ async def schedule_all(application: Application) -> None:
     for slot, due in await found.run(upcoming_slots, now):
         name = f"meeting-reminders-{slot.code}"
         replace_job(job_queue, name, meeting_reminder_job, _seconds_until(due, now), slot.id)
+    await resume_refills(application)
     unfinished = await found.run(unfinished_round)
     if unfinished is not None:
         replace_job(job_queue, "announce", announce_job, 0, unfinished)

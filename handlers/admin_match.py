@@ -12,6 +12,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 
 from handlers.admin_common import admin, summary_text
 from handlers.admin_jobs import schedule_all
+from handlers.refill_offers import offer_place
 from handlers.services import Who, services
 from handlers.ui import button, error_text, escape, keyboard, parse, refuse, show
 from locales import moment, t
@@ -321,7 +322,7 @@ async def unassign_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         await refuse(update, error_text(person.language, error))
         return
     # On the fair day the freed slot is offered to standby pairs (handlers/refill_offers.py).
-    await found.run(removed_by_admin, removed, found.clock())
+    place = await found.run(removed_by_admin, removed, found.clock())
     await show(
         update,
         t(
@@ -333,6 +334,8 @@ async def unassign_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
             slot=removed.slot,
         ),
     )
+    if place is not None:
+        await offer_place(context.application, place)
 
 
 def handlers() -> list[BaseHandler]:

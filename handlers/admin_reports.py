@@ -15,6 +15,7 @@ from locales import day_label, t
 from store.audit import record
 from store.export import workbook
 from store.fairday import day_counts
+from store.refill import refill_counts
 from store.stats import stats
 
 
@@ -61,6 +62,7 @@ async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         for day, n in numbers.by_day.items()
     ]
     lines.append(fairday_line(lang, await found.run(day_counts)))
+    lines.append(t(lang, "refill.stats", **await found.run(refill_counts)))
     await show(update, "\n".join(lines))
 
 

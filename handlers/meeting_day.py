@@ -2,7 +2,8 @@
 (and a cancel button on the meeting's card in 📅 My schedule), the reason asked for a
 cancellation, and the counterpart told at once in their own language.
 
-A cancelled meeting frees its slot.
+A cancelled meeting frees its slot, and the standby refill (handlers/refill_offers.py) offers
+it to others at once.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from handlers.notify import tell
+from handlers.refill_offers import offer_place
 from handlers.services import Who, member, services
 from handlers.ui import button, error_text, escape, keyboard, parse, refuse, show
 from locales import moment, t
@@ -88,6 +90,7 @@ async def _act(
             company=escape(done.sides.me.company),
             start=done.sides.start,
         )
+        await offer_place(context.application, done.place_id)
         return
     action, meeting_id = match.group(1), int(match.group(2))
     if action == "no":

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 
+from babel import Locale
 from telegram import InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
@@ -52,3 +53,9 @@ async def tell(
         log.warning("fair-day message %s to %s failed", key, side.participant_id)
         return False
     return True
+
+
+def country_name(code: str, language: str) -> str:
+    """An ISO country code in the reader's language (US: 미국 / United States); other values
+    as they are."""
+    return Locale(pick(language)).territories.get(code.strip().upper(), code)

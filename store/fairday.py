@@ -63,7 +63,7 @@ class MeetingSides:
     other: Side
 
 
-def _side(person: Participant) -> Side:
+def side_of(person: Participant) -> Side:
     assert person.id is not None
     reachable = person.telegram_id is not None and person.blocked_bot_at is None and person.active
     recipient = Recipient(person.id, person.telegram_id, person.language) if reachable else None
@@ -79,7 +79,7 @@ def _sides(
     assert slot is not None and buyer is not None and seller is not None and meeting.id
     me, other = (buyer, seller) if buyer.id == participant_id else (seller, buyer)
     return MeetingSides(
-        meeting.id, slot.id, slot.code, start, meeting.booth, _side(me), _side(other)
+        meeting.id, slot.id, slot.code, start, meeting.booth, side_of(me), side_of(other)
     )  # type: ignore[arg-type]
 
 

@@ -189,7 +189,8 @@ class Meeting(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     buyer_id: int = Field(foreign_key="participant.id", index=True)
     seller_id: int = Field(foreign_key="participant.id", index=True)
-    slot_id: int = Field(foreign_key="slot.id")
+    # Indexed for the fair day: who is busy in a slot (standby refill, reminders).
+    slot_id: int = Field(foreign_key="slot.id", index=True)
     booth: str | None = Field(default=None, max_length=32)
     tier: Tier = Field(sa_type=_enum(Tier))
     created_by: int | None = Field(default=None, sa_type=sa.BigInteger)
@@ -324,17 +325,23 @@ class OfferState(StrEnum):
 
 
 class RefillOffer(SQLModel, table=True):
-    """A freed place offered to one candidate pair; at most one open offer per place, so two
-    bot processes cannot offer the same place twice."""
+    """A freed place offered to one candidate pair. At most one open offer per place, and per
+    participant and slot, so two bot processes cannot offer the same place, or one person two
+    places at the same time."""
 
-    __table_args__ = (
+    __table_args__ = tuple(
         sa.Index(
-            "uq_open_offer_per_place",
-            "place_id",
+            name,
+            *columns,
             unique=True,
             sqlite_where=sa.text("state = 'open'"),
             postgresql_where=sa.text("state = 'open'"),
-        ),
+        )
+        for name, columns in (
+            ("uq_open_offer_per_place", ("place_id",)),
+            ("uq_open_offer_per_buyer", ("slot_id", "buyer_id")),
+            ("uq_open_offer_per_seller", ("slot_id", "seller_id")),
+        )
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -74,8 +74,8 @@ async def test_confirm_and_cancel_before_a_meeting(app, fake, engine, clock):
     ]
     reminder_s2 = people["S2"].messages[-1]
     assert [label for label, _ in reminder_s2.keyboard[0]] == [
-        "✅ 참석합니다",
-        "❌ 참석할 수 없습니다",
+        "✅ 참석 확인",
+        "❌ 불참",
     ]
 
     # B1 confirms; S1 hears it in Korean. A second tap is refused and tells nobody.
@@ -95,7 +95,7 @@ async def test_confirm_and_cancel_before_a_meeting(app, fake, engine, clock):
     s1_messages = len(people["S1"].messages)
 
     # S2 can't make it, for a reason only organizers see; B2 is told in English.
-    await people["S2"].press(reminder_s2, "❌ 참석할 수 없습니다")
+    await people["S2"].press(reminder_s2, "❌ 불참")
     [why] = await people["S2"].wait_reply()
     assert "사유를 선택해 주세요" in why.text
     assert [row[0][0] for row in why.keyboard] == [
