@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import csv
 import json
 import sys
 from pathlib import Path
 
+import sqlalchemy as sa
 from pydantic import ValidationError
 from sqlmodel import Session
+from telegram import Bot
+from telegram.error import InvalidToken, TelegramError
 from telegram.helpers import create_deep_linked_url
 
-from bot.settings import Settings
+from bot.aiohttp_request import AiohttpRequest
+from bot.settings import Settings, cli_language
 from handlers.admin_common import comparison_lines
 from handlers.ui import error_text
-from locales import DEFAULT, moment, t
-from store.db import make_engine, session_scope, upgrade
+from locales import moment, t
+from store.db import make_engine, normalize_url, session_scope, upgrade
 from store.errors import EventConfigError, ImportFailed, NoEvent, Problem, StoreError
 from store.event import load_config, setup_event
 from store.exchange import export_instance
@@ -25,6 +30,7 @@ from store.importer import import_participants
 from store.matching_run import run_matching
 from store.models import MatchMode, utcnow
 from store.participants import everyone
+from store.sheets import csv_row
 
 
 def parser() -> argparse.ArgumentParser:
@@ -59,25 +65,34 @@ def parser() -> argparse.ArgumentParser:
 
 # The audit log's admin id for what an organizer does from the command line.
 CLI_ADMIN = 0
+# The commands that write the file they are given.
+WRITERS = ("invites", "export-instance", "export")
 
 
 def load_settings() -> Settings:
     try:
         return Settings()
     except ValidationError as error:
+        language = cli_language()
         for problem in error.errors():
             name = str(problem["loc"][0]).upper()
             cause = str(problem.get("ctx", {}).get("error", ""))
-            why = t(DEFAULT, cause) if cause.startswith("setting.") else problem["msg"]
-            print(t(DEFAULT, "cli.bad_setting", name=name, why=why), file=sys.stderr)
+            why = t(language, cause) if cause.startswith("setting.") else problem["msg"]
+            print(t(language, "cli.bad_setting", name=name, why=why), file=sys.stderr)
         raise SystemExit(2) from None
 
 
 def problem_text(language: str, problem: Problem) -> str:
     why = t(language, f"import.{problem.reason}", value=problem.value, limit=problem.limit)
     if problem.row == 0:
-        return t(language, "import.file_problem", value=problem.value, why=why)
+        return why  # the whole file: a sentence naming it
     return t(language, "import.problem", row=problem.row, column=problem.column, why=why)
+
+
+def event_refusal(language: str, error: EventConfigError) -> str:
+    values = {k: v for k, v in error.values.items() if k != "reason"}
+    why = t(language, f"event.{error.values['reason']}", **values)
+    return t(language, "cli.event_refused", why=why)
 
 
 def write_invites(session: Session, path: Path, username: str, language: str) -> int:
@@ -87,14 +102,55 @@ def write_invites(session: Session, path: Path, username: str, language: str) ->
         writer = csv.writer(handle)
         for p in people:
             link = create_deep_linked_url(username.lstrip("@"), p.invite_token)
-            writer.writerow([p.code, p.role.value, p.company, p.contact_name, p.email, link])
+            row = [p.code, p.role.value, p.company, p.contact_name, p.email, link]
+            writer.writerow(csv_row(row))
     return len(people)
 
 
-def organizer_tool(args: argparse.Namespace, settings: Settings) -> int:
-    language = settings.default_language
+class Refused(Exception):
+    """A start-up check failed; its sentence was printed."""
+
+
+def open_database(settings: Settings) -> sa.Engine:
+    """The engine, schema up to date; a database that can't be opened is a sentence."""
     engine = make_engine(settings.database_url)
-    upgrade(engine)
+    try:
+        upgrade(engine)
+    except sa.exc.SQLAlchemyError:
+        engine.dispose()
+        shown = sa.engine.make_url(normalize_url(settings.database_url))
+        url = shown.render_as_string(hide_password=True)
+        print(t(settings.default_language, "cli.database_unreachable", url=url), file=sys.stderr)
+        raise Refused() from None
+    return engine
+
+
+def telegram_base(settings: Settings) -> str:
+    return (settings.telegram_api_base_url or "https://api.telegram.org").rstrip("/")
+
+
+async def reach_telegram(settings: Settings) -> str | None:
+    """None when Telegram answers with this token, else the catalog key saying why not.
+    Checked before PTB starts, so a network that is down is one sentence, not PTB's retries,
+    traceback and unclosed sessions."""
+    base = telegram_base(settings)
+    bot = Bot(
+        settings.telegram_bot_token,
+        base_url=f"{base}/bot",
+        base_file_url=f"{base}/file/bot",
+        request=AiohttpRequest(),
+    )
+    try:
+        async with bot:  # getMe; on failure PTB closes what it opened
+            return None
+    except InvalidToken:
+        return "cli.token_refused"
+    except TelegramError:  # NetworkError, TimedOut, or an answer that is not the Bot API's
+        return "cli.telegram_unreachable"
+
+
+def organizer_tool(args: argparse.Namespace, settings: Settings, engine: sa.Engine) -> int:
+    language = settings.default_language
     try:
         with session_scope(engine) as session:
             if args.command == "setup-event":
@@ -114,6 +170,8 @@ def organizer_tool(args: argparse.Namespace, settings: Settings) -> int:
                 )
             elif args.command == "import":
                 result = import_participants(session, args.file)
+                if result.encoding is not None:
+                    print(t(language, "cli.read_as", path=args.file, encoding=result.encoding))
                 print(t(language, "cli.imported", created=result.created, updated=result.updated))
             elif args.command == "invites":
                 count = write_invites(session, args.file, args.bot_username, language)
@@ -141,15 +199,20 @@ def organizer_tool(args: argparse.Namespace, settings: Settings) -> int:
                 args.file.write_bytes(workbook(session, language))
                 print(t(language, "cli.export_written", path=args.file))
     except ImportFailed as error:
+        if error.encoding is not None:
+            print(t(language, "cli.read_as", path=args.file, encoding=error.encoding))
         for problem in error.problems:
             print(problem_text(language, problem), file=sys.stderr)
-        print(t(language, "cli.import_refused", count=len(error.problems)), file=sys.stderr)
+        if not any(problem.row == 0 for problem in error.problems):
+            print(t(language, "cli.import_refused", count=len(error.problems)), file=sys.stderr)
         return 2
     except EventConfigError as error:
-        why = t(language, f"event.{error.values['reason']}", value=error.values["value"])
-        print(
-            t(language, "cli.event_refused", field=error.values["field"], why=why), file=sys.stderr
-        )
+        print(event_refusal(language, error), file=sys.stderr)
+        return 2
+    except OSError:
+        if args.command not in WRITERS:
+            raise
+        print(t(language, "cli.cannot_write", path=args.file), file=sys.stderr)
         return 2
     except NoEvent:
         print(t(language, "cli.no_event"), file=sys.stderr)
@@ -168,13 +231,22 @@ def main(argv: list[str] | None = None) -> int:
 
         demo(args.language)
         return 0
+    try:
+        engine = open_database(settings)
+    except Refused:
+        return 2
+    if args.command not in (None, "run", "migrate"):
+        return organizer_tool(args, settings, engine)
+    engine.dispose()
     if args.command == "migrate":
-        upgrade(make_engine(settings.database_url))
         return 0
-    if args.command not in (None, "run"):
-        return organizer_tool(args, settings)
+    language = settings.default_language
     if not settings.telegram_bot_token:
-        print(t(settings.default_language, "cli.no_token"), file=sys.stderr)
+        print(t(language, "cli.no_token"), file=sys.stderr)
+        return 2
+    problem = asyncio.run(reach_telegram(settings))
+    if problem is not None:
+        print(t(language, problem, url=telegram_base(settings)), file=sys.stderr)
         return 2
     from bot.runner import run
 
