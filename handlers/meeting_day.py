@@ -23,9 +23,9 @@ from store.event import get_event
 from store.fairday import DayCounts, MeetingSides, cancel, confirm
 from store.models import CancelReason
 
-PREFIX = "fd"
+PREFIX = "att"
 ACTION = re.compile(
-    r"fd:(ok|no|keep):(\d{1,10})|fd:x:(\d{1,10}):(cant_attend|not_interested|other)"
+    r"att:(ok|no|keep):(\d{1,10})|att:x:(\d{1,10}):(cant_attend|not_interested|other)"
 )
 REASONS = (CancelReason.cant_attend, CancelReason.not_interested, CancelReason.other)
 

@@ -229,6 +229,8 @@ class AnnouncementDelivery(SQLModel, table=True):
 class NoticeKind(StrEnum):
     deadline = "deadline"
     meeting = "meeting"
+    outcome = "outcome"  # "How did your meeting go?" after each meeting (store/outcomes.py)
+    outcome_nudge = "outcome_nudge"  # its one reminder
 
 
 class Notice(SQLModel, table=True):
@@ -357,3 +359,31 @@ class RefillOffer(SQLModel, table=True):
     expires_at: datetime = Field(sa_type=UTCDateTime)
     decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     meeting_id: int | None = None
+
+
+class OutcomeResult(StrEnum):
+    """How a meeting went, as one side saw it (b2match's and KOTRA's categories)."""
+
+    no_show = "no_show"
+    not_a_fit = "not_a_fit"
+    follow_up = "follow_up"
+    quote_requested = "quote_requested"
+    contract_likely = "contract_likely"
+
+
+class MeetingOutcome(SQLModel, table=True):
+    """One side's answer about one meeting; seen by organizers and its writer only. The
+    meeting's pair and slot are kept too, so results survive a later change of meetings."""
+
+    __table_args__ = (sa.UniqueConstraint("meeting_id", "participant_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(index=True)
+    participant_id: int = Field(foreign_key="participant.id", index=True)
+    counterpart_id: int = Field(foreign_key="participant.id")
+    slot_id: int = Field(foreign_key="slot.id")
+    result: OutcomeResult = Field(sa_type=_enum(OutcomeResult))
+    value_usd: int | None = Field(default=None, sa_type=sa.BigInteger)
+    note: str = Field(default="", max_length=300)
+    answered_at: datetime = Field(sa_type=UTCDateTime)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
