@@ -15,11 +15,13 @@ from bot.settings import Settings
 from handlers import (
     admin_announce,
     admin_match,
+    admin_reopen,
     admin_reports,
     apply,
     availability,
     fallback,
     find,
+    guide,
     language,
     meeting_day,
     menu,
@@ -28,6 +30,7 @@ from handlers import (
     refill_offers,
     request_actions,
     requests,
+    results,
     schedule,
     typed,
 )
@@ -48,9 +51,12 @@ FEATURES = (
     refill_offers,
     outcomes,
     find,
+    guide,
     admin_match,
+    admin_reopen,
     admin_announce,
     admin_reports,
+    results,
     fallback,
 )
 

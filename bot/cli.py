@@ -4,33 +4,30 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import csv
 import json
 import sys
 from pathlib import Path
 
 import sqlalchemy as sa
 from pydantic import ValidationError
-from sqlmodel import Session
 from telegram import Bot
 from telegram.error import InvalidToken, TelegramError
-from telegram.helpers import create_deep_linked_url
 
 from bot.aiohttp_request import AiohttpRequest
+from bot.invites import bot_username, write_invites
 from bot.settings import Settings, cli_language
 from handlers.admin_common import comparison_lines
 from handlers.ui import error_text
-from locales import moment, t
+from locales import catalog, moment, t
 from store.db import make_engine, normalize_url, session_scope, upgrade
 from store.errors import EventConfigError, ImportFailed, NoEvent, Problem, StoreError
-from store.event import load_config, setup_event
+from store.event import check_deadline, load_config, setup_event
 from store.exchange import export_instance
 from store.export import workbook
 from store.importer import import_participants
 from store.matching_run import run_matching
 from store.models import MatchMode, utcnow
-from store.participants import everyone
-from store.sheets import csv_row
+from store.results_workbook import results_workbook
 
 
 def parser() -> argparse.ArgumentParser:
@@ -46,7 +43,9 @@ def parser() -> argparse.ArgumentParser:
     people.add_argument("file", type=Path)
     invites = commands.add_parser("invites", help="write every participant's invite link to CSV")
     invites.add_argument("file", type=Path)
-    invites.add_argument("--bot-username", required=True, help="the bot's @username")
+    invites.add_argument(
+        "--bot-username", required=True, help="the bot's username: name, @name or https://t.me/name"
+    )
     instance = commands.add_parser("export-instance", help="write a matchbot-instance/1 file")
     instance.add_argument("file", type=Path)
     match = commands.add_parser("match", help="run the matching now, keeping manual meetings")
@@ -58,6 +57,10 @@ def parser() -> argparse.ArgumentParser:
     )
     export = commands.add_parser("export", help="write the organizer's Excel workbook")
     export.add_argument("file", type=Path)
+    export_results = commands.add_parser(
+        "export-results", help="write the fair's results (meetings, outcomes) as a workbook"
+    )
+    export_results.add_argument("file", type=Path)
     demo = commands.add_parser("demo", help="play a scripted fair against a fake Telegram")
     demo.add_argument("--language", choices=("ko", "en"), default="en")
     return root
@@ -66,7 +69,7 @@ def parser() -> argparse.ArgumentParser:
 # The audit log's admin id for what an organizer does from the command line.
 CLI_ADMIN = 0
 # The commands that write the file they are given.
-WRITERS = ("invites", "export-instance", "export")
+WRITERS = ("invites", "export-instance", "export", "export-results")
 
 
 def load_settings() -> Settings:
@@ -82,11 +85,12 @@ def load_settings() -> Settings:
         raise SystemExit(2) from None
 
 
-def problem_text(language: str, problem: Problem) -> str:
+def problem_text(language: str, problem: Problem, headers: dict[str, str]) -> str:
     why = t(language, f"import.{problem.reason}", value=problem.value, limit=problem.limit)
     if problem.row == 0:
         return why  # the whole file: a sentence naming it
-    return t(language, "import.problem", row=problem.row, column=problem.column, why=why)
+    column = headers.get(problem.column, problem.column)  # as the organizer's file names it
+    return t(language, "import.problem", row=problem.row, column=column, why=why)
 
 
 def event_refusal(language: str, error: EventConfigError) -> str:
@@ -95,16 +99,13 @@ def event_refusal(language: str, error: EventConfigError) -> str:
     return t(language, "cli.event_refused", why=why)
 
 
-def write_invites(session: Session, path: Path, username: str, language: str) -> int:
-    people = everyone(session)
-    with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        handle.write(t(language, "cli.invites_header") + "\r\n")
-        writer = csv.writer(handle)
-        for p in people:
-            link = create_deep_linked_url(username.lstrip("@"), p.invite_token)
-            row = [p.code, p.role.value, p.company, p.contact_name, p.email, link]
-            writer.writerow(csv_row(row))
-    return len(people)
+def cli_error_text(language: str, error: StoreError) -> str:
+    """The bot's refusal, or its command-line wording where the bot's names a bot command
+    (`cli.error.*`: the CLI's own flags instead of /match dry)."""
+    own = f"cli.error.{error.key}"
+    if own in catalog(language):
+        return t(language, own, **{k: v for k, v in error.values.items() if isinstance(v, str)})
+    return error_text(language, error)
 
 
 class Refused(Exception):
@@ -155,6 +156,7 @@ def organizer_tool(args: argparse.Namespace, settings: Settings, engine: sa.Engi
         with session_scope(engine) as session:
             if args.command == "setup-event":
                 config = load_config(args.file)
+                check_deadline(session, config, utcnow())
                 event = setup_event(session, config)
                 days = len({s.day for s in config.slots})
                 deadline = moment(event.deadline, language, event.timezone)
@@ -174,8 +176,16 @@ def organizer_tool(args: argparse.Namespace, settings: Settings, engine: sa.Engi
                     print(t(language, "cli.read_as", path=args.file, encoding=result.encoding))
                 print(t(language, "cli.imported", created=result.created, updated=result.updated))
             elif args.command == "invites":
-                count = write_invites(session, args.file, args.bot_username, language)
-                print(t(language, "cli.invites_written", count=count, path=args.file))
+                username = bot_username(args.bot_username)
+                if username is None:
+                    print(
+                        t(language, "cli.bad_bot_username", value=args.bot_username),
+                        file=sys.stderr,
+                    )
+                    return 2
+                count = write_invites(session, args.file, username, language)
+                print(t(language, "cli.invites_written", count=count, path=args.file.resolve()))
+                print(t(language, "cli.invites_secret"))
             elif args.command == "export-instance":
                 data = export_instance(session)
                 args.file.write_text(json.dumps(data, ensure_ascii=False, indent=1), "utf-8")
@@ -194,15 +204,21 @@ def organizer_tool(args: argparse.Namespace, settings: Settings, engine: sa.Engi
                         removed=summary.removed,
                     )
                 )
-                print("\n".join(comparison_lines(language, summary.comparison, summary.mode)))
+                compared = comparison_lines(
+                    language, summary.comparison, summary.mode, title_key="cli.compare_title"
+                )
+                print("\n".join(compared))
             elif args.command == "export":
                 args.file.write_bytes(workbook(session, language))
+                print(t(language, "cli.export_written", path=args.file))
+            elif args.command == "export-results":
+                args.file.write_bytes(results_workbook(session, language, utcnow()))
                 print(t(language, "cli.export_written", path=args.file))
     except ImportFailed as error:
         if error.encoding is not None:
             print(t(language, "cli.read_as", path=args.file, encoding=error.encoding))
         for problem in error.problems:
-            print(problem_text(language, problem), file=sys.stderr)
+            print(problem_text(language, problem, error.headers), file=sys.stderr)
         if not any(problem.row == 0 for problem in error.problems):
             print(t(language, "cli.import_refused", count=len(error.problems)), file=sys.stderr)
         return 2
@@ -218,7 +234,7 @@ def organizer_tool(args: argparse.Namespace, settings: Settings, engine: sa.Engi
         print(t(language, "cli.no_event"), file=sys.stderr)
         return 2
     except StoreError as error:
-        print(error_text(language, error), file=sys.stderr)
+        print(cli_error_text(language, error), file=sys.stderr)
         return 2
     return 0
 

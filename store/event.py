@@ -101,21 +101,38 @@ def generate_slots(
     return tuple(slots)
 
 
-def _deadline(value: object, tz: ZoneInfo) -> datetime:
+# "today+7": a date counted from the day the file is read, so that an example event (and a
+# rehearsal) stays usable whatever the date; a real fair writes its dates out.
+RELATIVE_DAY = re.compile(r"today\+(\d{1,3})")
+
+
+def _day(value: object, today: date) -> date:
+    relative = RELATIVE_DAY.fullmatch(str(value).strip())
+    if relative:
+        return today + timedelta(days=int(relative.group(1)))
+    return date.fromisoformat(str(value))
+
+
+def _deadline(value: object, tz: ZoneInfo, today: date) -> datetime:
+    """`2026-06-10 18:00`, with an optional offset, or `today+7 18:00`."""
+    day, _, rest = str(value).strip().partition(" ")
     try:
-        deadline = datetime.fromisoformat(str(value))
+        if RELATIVE_DAY.fullmatch(day):
+            deadline = datetime.combine(_day(day, today), time.fromisoformat(rest or "00:00"))
+        else:
+            deadline = datetime.fromisoformat(str(value))
     except ValueError:
         raise EventConfigError(field="deadline", reason="not_a_moment", value=str(value)) from None
     return deadline if deadline.tzinfo is not None else deadline.replace(tzinfo=tz)
 
 
-def _days(value: object) -> list[date]:
+def _days(value: object, today: date) -> list[date]:
     if not isinstance(value, list):
         raise EventConfigError(field="days", reason="not_a_list", value=str(value))
     days = []
     for item in value:
         try:
-            days.append(date.fromisoformat(str(item)))
+            days.append(_day(item, today))
         except ValueError:
             raise EventConfigError(field="days", reason="not_a_date", value=str(item)) from None
     if not days or len(set(days)) != len(days):
@@ -123,7 +140,9 @@ def _days(value: object) -> list[date]:
     return days
 
 
-def parse_config(raw: dict) -> EventConfig:
+def parse_config(raw: dict, today: date | None = None) -> EventConfig:
+    """The event file's values, checked; `today` (in the event's time zone, by default the
+    current date) is what `today+N` counts from."""
     check_keys(raw, EVENT_KEYS)
 
     def need(key: str) -> object:
@@ -139,8 +158,9 @@ def parse_config(raw: dict) -> EventConfig:
         tz = ZoneInfo(tz_name)
     except (ZoneInfoNotFoundError, ValueError):
         raise EventConfigError(field="timezone", reason="unknown_zone", value=tz_name) from None
-    deadline = _deadline(need("deadline"), tz)
-    days = _days(need("days"))
+    today = today or datetime.now(tz).date()
+    deadline = _deadline(need("deadline"), tz, today)
+    days = _days(need("days"), today)
     start, end = _time(need("start"), "start"), _time(need("end"), "end")
     minutes = need("slot_minutes")
     if not isinstance(minutes, int) or not 5 <= minutes <= 240:
@@ -209,6 +229,22 @@ def get_event(session: Session) -> Event:
     if event is None:
         raise NoEvent()
     return event
+
+
+def check_deadline(session: Session, config: EventConfig, now: datetime) -> None:
+    """What the organizer's `setup-event` may do to the deadline: a past one would close
+    applications as soon as the bot starts, and once applications are closed only the bot's
+    /deadline reopens them (with a confirmation, and telling the participants)."""
+    event = session.exec(select(Event)).first()
+    closed = event is not None and (event.phase != Phase.open or now >= event.deadline)
+    if closed and event.deadline != config.deadline:
+        raise EventConfigError(field="deadline", reason="deadline_closed", value="")
+    if not closed and config.deadline <= now:
+        raise EventConfigError(
+            field="deadline",
+            reason="deadline_past",
+            value=config.deadline.isoformat(" ", "minutes"),
+        )
 
 
 def setup_event(session: Session, config: EventConfig) -> Event:

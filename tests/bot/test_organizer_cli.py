@@ -41,7 +41,7 @@ def test_match_mode_optimal_prints_both_modes_side_by_side(database, capsys):
     assert main(["match", "--dry", "--mode", "optimal"]) == 0
     out = capsys.readouterr().out
     assert "preview, mode optimal, nothing stored: 6 meeting(s)" in out
-    assert "Greedy vs optimal (◀ = the schedule above):" in out
+    assert "Greedy vs optimal (◀ = the mode of this run):" in out
     assert "  • seller's request: greedy 4 · optimal 5 ◀ · at most 5 (optimal reaches 100%)" in out
     assert meetings(database) == 0
     assert main(["match", "--mode", "optimal"]) == 0
@@ -63,3 +63,17 @@ def test_export_writes_the_workbook(database, tmp_path, capsys):
     book = load_workbook(out)
     assert book.sheetnames == ["Schedule", "Participants", "Requests", "Unscheduled"]
     assert book["Schedule"].max_row == 6 and book["Unscheduled"].max_row == 5
+
+
+def test_export_results_writes_the_results_workbook(database, tmp_path, capsys):
+    main(["match"])
+    out = tmp_path / "results.xlsx"
+    assert main(["export-results", str(out)]) == 0
+    assert str(out) in capsys.readouterr().out
+    book = load_workbook(out)
+    assert book.sheetnames == ["Overall", "Companies", "Industries", "Countries", "Slots"]
+    # The test fair (2024) is over: every meeting held, no outcome given, both sides asked.
+    held = meetings(database)
+    row = [c.value for c in book["Overall"][2]]
+    assert row[:5] == [held, held, 0, 0, 0] and row[-3:] == [0, 2 * held, 0]
+    assert main(["export-results", str(tmp_path / "missing" / "r.xlsx")]) == 2
