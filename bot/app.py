@@ -32,6 +32,7 @@ from handlers import (
     requests,
     results,
     schedule,
+    survey,
     typed,
 )
 from handlers.commands import set_admin_menu, set_participant_menus
@@ -50,6 +51,7 @@ FEATURES = (
     meeting_day,
     refill_offers,
     outcomes,
+    survey,
     find,
     guide,
     admin_match,

@@ -18,6 +18,7 @@ from handlers.notify import send_once
 from handlers.outcomes import schedule_outcomes
 from handlers.refill_offers import resume as resume_refills
 from handlers.services import Services, services
+from handlers.survey import schedule_survey
 from handlers.ui import escape
 from locales import moment, pick, t
 from store.announce import unfinished_round
@@ -60,6 +61,7 @@ async def schedule_all(application: Application) -> None:
         replace_job(job_queue, name, meeting_reminder_job, _seconds_until(due, now), slot.id)
     await resume_refills(application)
     await schedule_outcomes(application)
+    await schedule_survey(application)
     unfinished = await found.run(unfinished_round)
     if unfinished is not None:
         replace_job(job_queue, "announce", announce_job, 0, unfinished)

@@ -38,6 +38,9 @@ def tally_line(language: str, name: str, tally: Tally) -> str:
         cancelled=tally.cancelled,
         refilled=tally.refilled,
         expected=usd(tally.expected_usd, language),
+        signed=usd(tally.signed_usd, language),
+        contracts=tally.contracts,
+        mous=tally.mous,
         rate=f"{rate * 100:.0f}%" if rate is not None else "-",
     )
 

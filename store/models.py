@@ -115,6 +115,8 @@ class Event(SQLModel, table=True):
     announce_message_id: int | None = None
     # The last round whose final report went out (claimed so that only one process sends it).
     announce_reported: int = 0
+    # Weeks after the fair's last slot when the follow-up survey goes out (store/survey.py).
+    follow_up_weeks: int = 4
 
 
 class Slot(SQLModel, table=True):
@@ -231,6 +233,7 @@ class NoticeKind(StrEnum):
     meeting = "meeting"
     outcome = "outcome"  # "How did your meeting go?" after each meeting (store/outcomes.py)
     outcome_nudge = "outcome_nudge"  # its one reminder
+    survey = "survey"  # the follow-up survey, weeks after the fair (store/survey.py)
 
 
 class Notice(SQLModel, table=True):
@@ -387,3 +390,24 @@ class MeetingOutcome(SQLModel, table=True):
     note: str = Field(default="", max_length=300)
     answered_at: datetime = Field(sa_type=UTCDateTime)
     updated_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class Signed(StrEnum):
+    contract = "contract"
+    mou = "mou"
+    nothing = "nothing"  # not (yet)
+
+
+class SurveyAnswer(SQLModel, table=True):
+    """The follow-up survey's answer of one side about one held meeting."""
+
+    __table_args__ = (sa.UniqueConstraint("meeting_id", "participant_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(index=True)
+    participant_id: int = Field(foreign_key="participant.id", index=True)
+    counterpart_id: int = Field(foreign_key="participant.id")
+    slot_id: int = Field(foreign_key="slot.id")
+    signed: Signed = Field(sa_type=_enum(Signed))
+    value_usd: int | None = Field(default=None, sa_type=sa.BigInteger)
+    answered_at: datetime = Field(sa_type=UTCDateTime)

@@ -7,8 +7,9 @@ per group (so a cosmetics buyer meeting a cosmetics seller is one cosmetics meet
 industries add up to more than the whole); *scheduled* is a meeting in the timetables now,
 refilled ones included; *held* is a scheduled meeting whose slot has ended and that neither
 side reported as a no-show; *cancelled* is a meeting given up (or removed by an admin on the
-fair day); outcomes and values count for the group of the side that wrote them; the answer
-rate is answers over sides asked (both sides of every meeting whose slot has ended).
+fair day); outcomes, values and the follow-up survey's contracts, MOUs and signed values count
+for the group of the side that wrote them; the answer rate is answers over sides asked (both
+sides of every meeting whose slot has ended).
 """
 
 from __future__ import annotations
@@ -29,7 +30,9 @@ from store.models import (
     OutcomeResult,
     Participant,
     RefillOffer,
+    Signed,
     Slot,
+    SurveyAnswer,
 )
 from store.outcomes import slot_end
 from store.reminders import slot_start
@@ -46,6 +49,10 @@ class Tally:
     expected_usd: int = 0
     asked: int = 0
     answered: int = 0
+    # From the follow-up survey (store/survey.py), per side that answered.
+    contracts: int = 0
+    mous: int = 0
+    signed_usd: int = 0
 
     @property
     def answer_rate(self) -> float | None:
@@ -129,6 +136,11 @@ def results(session: Session, now: datetime) -> Results:
             tally.outcomes[o.result.value] += 1
             tally.expected_usd += o.value_usd or 0
             tally.answered += 1
+    for a in session.exec(select(SurveyAnswer)).all():
+        for tally in tallies(a.participant_id):
+            tally.contracts += a.signed == Signed.contract
+            tally.mous += a.signed == Signed.mou
+            tally.signed_usd += a.value_usd or 0
     companies = [
         (Company(p.code, p.company, p.role.value, p.country, p.industry), by_company[p.id])
         for p in people.values()

@@ -75,7 +75,7 @@ async def test_results_and_today(fair, fake, engine, clock):
         text, photo, document = replies
         assert (
             "Overall: 3 scheduled, 1 held, 1 no-show, 1 cancelled, 1 refilled; expected "
-            "US$15,000; answered 75%"
+            "US$15,000; answered 75%; signed: 0 contract(s), 0 MOU(s), US$0"
         ) in text.text
         assert "food: 2 scheduled, 1 held, 0 no-show, 0 cancelled, 1 refilled" in text.text
         chart = Image.open(io.BytesIO(photo.photo_bytes))
@@ -91,11 +91,11 @@ async def test_results_and_today(fair, fake, engine, clock):
         "Quote or sample requested",
         "Contract likely",
     ]
-    assert overall[1] == [3, 1, 1, 1, 1, 1, 0, 1, 0, 1, 15000, 3, 4, 75.0]
+    assert overall[1] == [3, 1, 1, 1, 1, 1, 0, 1, 0, 1, 15000, 0, 0, 0, 3, 4, 75.0]
     companies = {row[0]: row for row in book["Companies"].iter_rows(values_only=True)}
     assert companies["S1"][:5] == ("S1", "Company S1", "Korean company", "KR", "food")
     # S1: two meetings (B1 held, B3 refilled, not over yet), one answer of one asked.
-    assert companies["S1"][5:] == (2, 1, 0, 0, 1, 0, 0, 1, 0, 0, 0, 1, 1, 100.0)
+    assert companies["S1"][5:] == (2, 1, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 1, 100.0)
     assert companies["S3"][5:10] == (0, 0, 0, 1, 0)
     s2 = book["Companies"]["B6"] if book["Companies"]["A6"].value == "S2" else None
     assert s2 is not None and s2.value == "=HYPERLINK(1)" and s2.data_type == "s"
