@@ -28,6 +28,7 @@ from store.export import workbook
 from store.importer import import_participants
 from store.matching_run import run_matching
 from store.models import MatchMode, utcnow
+from store.results_workbook import results_workbook
 
 
 def parser() -> argparse.ArgumentParser:
@@ -59,6 +60,10 @@ def parser() -> argparse.ArgumentParser:
     )
     export = commands.add_parser("export", help="write the organizer's Excel workbook")
     export.add_argument("file", type=Path)
+    export_results = commands.add_parser(
+        "export-results", help="write the fair's results (meetings, outcomes) as a workbook"
+    )
+    export_results.add_argument("file", type=Path)
     demo = commands.add_parser("demo", help="play a scripted fair against a fake Telegram")
     demo.add_argument("--language", choices=("ko", "en"), default="en")
     return root
@@ -67,7 +72,7 @@ def parser() -> argparse.ArgumentParser:
 # The audit log's admin id for what an organizer does from the command line.
 CLI_ADMIN = 0
 # The commands that write the file they are given.
-WRITERS = ("invites", "export-instance", "export")
+WRITERS = ("invites", "export-instance", "export", "export-results")
 
 
 def load_settings() -> Settings:
@@ -212,6 +217,9 @@ def organizer_tool(args: argparse.Namespace, settings: Settings, engine: sa.Engi
                 print("\n".join(compared))
             elif args.command == "export":
                 args.file.write_bytes(workbook(session, language))
+                print(t(language, "cli.export_written", path=args.file))
+            elif args.command == "export-results":
+                args.file.write_bytes(results_workbook(session, language, utcnow()))
                 print(t(language, "cli.export_written", path=args.file))
     except ImportFailed as error:
         if error.encoding is not None:
