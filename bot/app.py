@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import warnings
 from zoneinfo import ZoneInfo
 
 from telegram.ext import Application, ApplicationBuilder, Defaults
-from telegram.warnings import PTBUserWarning
 
 from bot.aiohttp_request import AiohttpRequest
 from bot.jobs import start_jobs
@@ -17,22 +15,30 @@ from bot.settings import Settings
 from handlers import (
     admin_announce,
     admin_match,
+    admin_reopen,
     admin_reports,
     apply,
     availability,
     fallback,
     find,
+    guide,
     language,
+    meeting_day,
     menu,
+    outcomes,
     profile,
+    refill_offers,
     request_actions,
     requests,
+    results,
     schedule,
+    survey,
+    typed,
 )
 from handlers.commands import set_admin_menu, set_participant_menus
 from handlers.services import Services
 
-# Order matters: conversations first (they claim typed answers), the catch-all last.
+# Order matters: the catch-all last. Typed answers are claimed earlier, in handlers/typed.py.
 FEATURES = (
     profile,
     apply,
@@ -42,10 +48,17 @@ FEATURES = (
     request_actions,
     requests,
     schedule,
+    meeting_day,
+    refill_offers,
+    outcomes,
+    survey,
     find,
+    guide,
     admin_match,
+    admin_reopen,
     admin_announce,
     admin_reports,
+    results,
     fallback,
 )
 
@@ -64,9 +77,6 @@ async def post_init(application: Application) -> None:
 
 
 def build(settings: Settings, services: Services) -> Application:
-    # Our conversations wait for typed answers and deliberately track them per chat, not per
-    # message (per_message=False); PTB warns about that choice each time one is built.
-    warnings.filterwarnings("ignore", "If 'per_message=False'", PTBUserWarning)
     builder = (
         ApplicationBuilder()
         .token(settings.telegram_bot_token)
@@ -84,6 +94,7 @@ def build(settings: Settings, services: Services) -> Application:
     application = builder.build()
     application.bot_data["services"] = services
     application.add_handlers(fallback.early_handlers(), group=-1)
+    application.add_handlers(typed.handlers(), group=typed.GROUP)
     for feature in FEATURES:
         application.add_handlers(feature.handlers())
     application.add_error_handler(fallback.on_error)

@@ -5,11 +5,18 @@ a sentence naming the variable."""
 
 from __future__ import annotations
 
+import os
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import sqlalchemy as sa
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot.webhook import SECRET_SHAPE
+from store.db import normalize_url
+
+DATABASES = ("sqlite", "postgresql")
 
 
 class Settings(BaseSettings):
@@ -21,6 +28,8 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Seoul"
     telegram_api_base_url: str | None = None
     default_language: str = "ko"
+    # Telegram sends it with every webhook POST; a POST without it is refused (bot/webhook.py).
+    webhook_secret: str = ""
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -32,6 +41,17 @@ class Settings(BaseSettings):
                 raise ValueError("setting.admin_ids")
             return frozenset(int(part) for part in parts)
         return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        try:
+            url = sa.engine.make_url(normalize_url(value.strip()))
+        except sa.exc.ArgumentError:
+            raise ValueError("setting.database_url") from None
+        if url.get_backend_name() not in DATABASES:
+            raise ValueError("setting.database_url")
+        return value.strip()
 
     @field_validator("timezone")
     @classmethod
@@ -56,3 +76,28 @@ class Settings(BaseSettings):
         if value and (":" not in value or not value.split(":", 1)[0].isdigit()):
             raise ValueError("setting.token_shape")
         return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret_shape(cls, value: str) -> str:
+        value = value.strip()
+        if value and not SECRET_SHAPE.fullmatch(value):
+            raise ValueError("setting.webhook_secret")
+        return value
+
+
+class _LanguageOnly(BaseSettings):
+    """Reads DEFAULT_LANGUAGE alone, from the same places as `Settings`."""
+
+    model_config = Settings.model_config
+    default_language: str = "ko"
+
+
+def cli_language() -> str:
+    """The command line's language even when other settings are broken: DEFAULT_LANGUAGE if
+    it is readable, else Korean."""
+    try:
+        language = _LanguageOnly().default_language
+    except ValueError:  # a .env that is not UTF-8: the environment alone
+        language = os.environ.get("DEFAULT_LANGUAGE", "ko")
+    return language if language in ("ko", "en") else "ko"

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 
-from telegram import ChatMember, Update
+from telegram import ChatMember, InlineKeyboardMarkup, Update
 from telegram.constants import MessageLimit, ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
@@ -27,7 +27,7 @@ from telegram.ext import (
 from handlers.admin_common import admin
 from handlers.admin_sending import paced, replace_job
 from handlers.services import services
-from handlers.timetable_render import timetable_messages, timetable_png
+from handlers.timetable_render import timetable_markup, timetable_messages, timetable_png
 from handlers.ui import error_text, escape, refuse
 from locales import moment, pick, t
 from store.announce import (
@@ -99,6 +99,7 @@ async def announce(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 class Part:
     text: str | None = None
     photo: bytes | None = None
+    markup: InlineKeyboardMarkup | None = None  # under the timetable's last message
 
 
 def render(job: Job, default_language: str) -> list[Part]:
@@ -108,7 +109,13 @@ def render(job: Job, default_language: str) -> list[Part]:
     parts = []
     if job.change is not None:
         parts.append(Part(text=change_text(job.change, language, job.table.timezone)))
-    parts += [Part(text=text) for text in timetable_messages(job.table, language)]
+    texts = timetable_messages(job.table, language)
+    # The timetable speaks of the buttons below it (meetings, picture, calendar, why not).
+    markup = timetable_markup(job.table, language, back=False)
+    parts += [
+        Part(text=text, markup=markup if n == len(texts) - 1 else None)
+        for n, text in enumerate(texts)
+    ]
     parts.append(Part(photo=timetable_png(job.table, language)))
     return parts
 
@@ -133,7 +140,9 @@ async def _send_part(
     if part.photo is not None:
         await context.bot.send_photo(chat_id, part.photo, caption=t(language, "announce.caption"))
     else:
-        await context.bot.send_message(chat_id, part.text, parse_mode=ParseMode.HTML)
+        await context.bot.send_message(
+            chat_id, part.text, parse_mode=ParseMode.HTML, reply_markup=part.markup
+        )
 
 
 async def _deliver(context: ContextTypes.DEFAULT_TYPE, delivery_id: int) -> None:
@@ -263,6 +272,14 @@ class BroadcastJob:
     chat_id: int  # the admin's status message, edited with the counts at the end
     message_id: int
     language: str
+    # The bot's own notices (e.g. applications reopened): the body in each participant's
+    # language, by language code, instead of `body`.
+    bodies: dict[str, str] | None = None
+
+    def text_for(self, language: str | None, default_language: str) -> str:
+        if self.bodies is None:
+            return self.body
+        return self.bodies[pick(language, default_language)]
 
 
 async def broadcast_job(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -272,8 +289,9 @@ async def broadcast_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     for recipient in await found.run(reachable, job.role):
         if not context.application.running:
             break
+        text = job.text_for(recipient.language, found.default_language)
         send = partial(
-            context.bot.send_message, recipient.telegram_id, job.body, parse_mode=ParseMode.HTML
+            context.bot.send_message, recipient.telegram_id, text, parse_mode=ParseMode.HTML
         )
         try:
             await paced(context.application, send)

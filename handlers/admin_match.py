@@ -10,15 +10,18 @@ from zoneinfo import ZoneInfo
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from handlers.admin_common import admin, summary_text
+from handlers.admin_common import admin, admin_pressed, summary_text
 from handlers.admin_jobs import schedule_all
+from handlers.admin_reopen import ask_reopen
+from handlers.refill_offers import offer_place
 from handlers.services import Who, services
-from handlers.ui import button, error_text, escape, keyboard, parse, refuse, show
-from locales import moment, t
+from handlers.ui import button, error_text, escape, keyboard, refuse, show
+from locales import industry_name, industry_slug, moment, t, tn
 from store.audit import record
-from store.deadline import set_deadline
+from store.deadline import applications_closed, set_deadline
 from store.errors import StoreError
 from store.event import MAX_TIME_LIMIT, get_event
+from store.fairday import removed_by_admin
 from store.manual_matching import CapExceeded, assign, low_counts, proposals, unassign
 from store.matching_run import run_matching, set_match_mode
 from store.models import MatchMode
@@ -33,7 +36,8 @@ MAX_BUTTONS = 30  # a longer list is narrowed with /lowcount INDUSTRY
 
 
 async def deadline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/deadline shows it; /deadline YYYY-MM-DD HH:MM (event time zone) moves it."""
+    """/deadline shows it; /deadline YYYY-MM-DD HH:MM (event time zone) moves it, or, once
+    applications are closed, offers to reopen them until then."""
     person = await admin(update, context)
     if person is None:
         return
@@ -55,6 +59,9 @@ async def deadline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await refuse(update, t(person.language, "admin.deadline_usage"))
         return
     wanted = local.replace(tzinfo=ZoneInfo(event.timezone))
+    if applications_closed(event, found.clock()):
+        await ask_reopen(update, context, person, wanted)
+        return
     try:
         event = await found.run(set_deadline, person.telegram_id, wanted, found.clock())
     except StoreError as error:
@@ -157,19 +164,32 @@ async def lowcount(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await refuse(update, t(person.language, "admin.lowcount_usage"))
         return
     industry, at_most = parsed
+    industry = industry_slug(industry) if industry else industry
     found = services(context)
     await found.run(record, person.telegram_id, "lowcount", industry=industry, at_most=at_most)
     rows = await found.run(low_counts, industry, at_most)
     if not rows:
-        await show(update, t(person.language, "admin.lowcount_none", n=at_most))
+        none = t(
+            person.language,
+            "admin.lowcount_none",
+            meetings=tn(person.language, "count.meetings", at_most),
+        )
+        await show(update, none)
         return
-    lines = [t(person.language, "admin.lowcount_title", n=at_most, count=len(rows))]
+    title = t(
+        person.language,
+        "admin.lowcount_title",
+        meetings=tn(person.language, "count.meetings", at_most),
+        participants=tn(person.language, "count.participants", len(rows)),
+    )
+    lines = [title]
     current = None
     for row in rows:
         p = row.participant
         if p.industry != current:
             current = p.industry
-            lines.append(t(person.language, "admin.lowcount_industry", industry=escape(current)))
+            name = industry_name(person.language, current)
+            lines.append(t(person.language, "admin.lowcount_industry", industry=escape(name)))
         lines.append(
             t(
                 person.language,
@@ -199,13 +219,10 @@ async def lowcount(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def propose(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A participant from /lowcount: counterparts of the same industry with a free slot."""
-    person = await admin(update, context)
-    if person is None:
+    checked = await admin_pressed(update, context, LOW)
+    if checked is None:
         return
-    found_match = parse(LOW, update.callback_query.data)
-    if found_match is None:
-        await refuse(update, t(person.language, "error.bad_button"))
-        return
+    person, found_match = checked
     found = services(context)
     participant_id = int(found_match.group(1))
     try:
@@ -221,7 +238,8 @@ async def propose(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     event = await found.run(get_event)
     buttons = []
     for offer in offers:
-        label = moment(slot_start(offer.slot, event.timezone), person.language, event.timezone)
+        start = slot_start(offer.slot, event.timezone)
+        label = moment(start, person.language, event.timezone, year=False)
         buttons.append(
             [
                 button(
@@ -281,13 +299,10 @@ async def _book(
 
 
 async def book(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    person = await admin(update, context)
-    if person is None:
+    checked = await admin_pressed(update, context, BOOK)
+    if checked is None:
         return
-    found_match = parse(BOOK, update.callback_query.data)
-    if found_match is None:
-        await refuse(update, t(person.language, "error.bad_button"))
-        return
+    person, found_match = checked
     first, second, slot, forced = found_match.groups()
     await _book(update, context, person, int(first), int(second), int(slot), forced == "1")
 
@@ -319,6 +334,8 @@ async def unassign_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     except StoreError as error:
         await refuse(update, error_text(person.language, error))
         return
+    # On the fair day the freed slot is offered to standby pairs (handlers/refill_offers.py).
+    place = await found.run(removed_by_admin, removed, found.clock())
     await show(
         update,
         t(
@@ -330,6 +347,8 @@ async def unassign_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
             slot=removed.slot,
         ),
     )
+    if place is not None:
+        await offer_place(context.application, place)
 
 
 def handlers() -> list[BaseHandler]:

@@ -20,21 +20,13 @@ import secrets
 from dataclasses import dataclass, field, replace
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import (
-    BaseHandler,
-    CallbackQueryHandler,
-    CommandHandler,
-    ContextTypes,
-    ConversationHandler,
-    MessageHandler,
-)
+from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
-from handlers import company_card
-from handlers.company_card import KEY, NOTE, NOTE_FOR
+from handlers import company_card, typed
+from handlers.company_card import KEY
 from handlers.services import Who, member, services
-from handlers.typed import TYPED, text_only
 from handlers.ui import button, error_text, escape, keyboard, parse, refuse, show
-from locales import t
+from locales import country_name, industry_name, shown, t
 from store.errors import StoreError
 from store.models import Role
 from store.search import Facets, Filters, Found, Page, clean_keyword, facets, search
@@ -49,7 +41,8 @@ PRESSES = (
 PER_PAGE = 8
 CHOICES_PER_PAGE = 20
 LABEL_MAX = 60
-KEYWORD = 2
+FACETS = {"I": "industry", "C": "country"}  # the field each kind of filter button names
+KEYWORD = "find_keyword"  # the typed step: {"step": KEYWORD}
 
 
 @dataclass
@@ -67,11 +60,12 @@ def _start(context: ContextTypes.DEFAULT_TYPE) -> Search:
     return search_state
 
 
-def _label(found: Found) -> str:
+def _label(found: Found, language: str) -> str:
     """A company's button: its marks, name, country and industry, cut to fit a phone."""
     company = found.company
     marks = "⭐" * found.same_industry + "📥" * found.requested_me + "📤" * found.requested_by_me
-    label = " · ".join((company.company, company.country, company.industry))
+    where = (country_name(language, company.country), industry_name(language, company.industry))
+    label = " · ".join((company.company, *where))
     return f"{marks} {label}".strip()[:LABEL_MAX]
 
 
@@ -80,8 +74,12 @@ def _filter_line(language: str, filters: Filters) -> str:
     return t(
         language,
         "find.filters",
-        industry=escape(filters.industry) if filters.industry is not None else every,
-        country=escape(filters.country) if filters.country is not None else every,
+        industry=escape(industry_name(language, filters.industry))
+        if filters.industry is not None
+        else every,
+        country=escape(country_name(language, filters.country))
+        if filters.country is not None
+        else every,
         keyword=escape(filters.keyword) if filters.keyword else t(language, "profile.empty"),
     )
 
@@ -113,7 +111,11 @@ def render_list(
     ]
     lines.append(t(language, "find.legend" if page.total else "find.nothing"))
     rows = [
-        [InlineKeyboardButton(_label(found), callback_data=f"fd:{key}:o:{found.company.id}")]
+        [
+            InlineKeyboardButton(
+                _label(found, language), callback_data=f"fd:{key}:o:{found.company.id}"
+            )
+        ]
         for found in page.rows
     ]
     rows.append(_nav(language, key, page))
@@ -138,11 +140,14 @@ def render_choices(
     key, values = state.key, state.industries if kind == "I" else state.countries
     pick = kind.lower()
     start = number * CHOICES_PER_PAGE
-    shown = [
-        InlineKeyboardButton(value[:LABEL_MAX], callback_data=f"fd:{key}:{pick}:{index}")
+    named = [
+        InlineKeyboardButton(
+            shown(language, FACETS[kind], value)[:LABEL_MAX],
+            callback_data=f"fd:{key}:{pick}:{index}",
+        )
         for index, value in enumerate(values[start : start + CHOICES_PER_PAGE], start)
     ]
-    rows = [shown[i : i + 2] for i in range(0, len(shown), 2)]
+    rows = [named[i : i + 2] for i in range(0, len(named), 2)]
     nav = []
     if number > 0:
         nav.append(button(language, "find.previous", f"fd:{key}:{kind}:{number - 1}"))
@@ -164,16 +169,14 @@ async def show_list(
     await show(update, *render_list(person.language, person.participant.role, state, page))
 
 
-async def open_find(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def open_find(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`find` from the main menu: a fresh search, first page."""
     person = await member(update, context)
     if person is None:
-        return ConversationHandler.END
+        return
     if update.callback_query is not None:
         await update.callback_query.answer()
-    context.user_data.pop(NOTE_FOR, None)
     await show_list(update, context, person, _start(context))
-    return ConversationHandler.END
 
 
 def _current(context: ContextTypes.DEFAULT_TYPE, key: str) -> Search | None:
@@ -211,6 +214,8 @@ async def _choose(
     """Shows page `number` of the industries (`I`) or countries (`C`) there are now."""
     listed: Facets = await services(context).run(facets, person.participant.id)
     values = listed.industries if kind == "I" else listed.countries
+    # in the order of the names the person reads, which the buttons' indices then follow
+    values.sort(key=lambda value: shown(person.language, FACETS[kind], value).casefold())
     if number > 0 and number * CHOICES_PER_PAGE >= len(values):
         await refuse(update, t(person.language, "error.bad_button"))
         return
@@ -253,79 +258,53 @@ async def press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await show_list(update, context, person, state)
 
 
-async def press_and_leave(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    context.user_data.pop(NOTE_FOR, None)
-    await press(update, context)
-    return ConversationHandler.END
-
-
-async def ask_keyword(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def ask_keyword(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     pressed = await _pressed(update, context)
     if pressed is None:
-        return ConversationHandler.END
+        return
     person = pressed[0]
-    context.user_data.pop(NOTE_FOR, None)
+    typed.arm(context, KEYWORD)
     await update.callback_query.answer()
     await update.effective_chat.send_message(t(person.language, "find.ask_keyword"))
-    return KEYWORD
 
 
-async def typed_keyword(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def typed_keyword(update: Update, context: ContextTypes.DEFAULT_TYPE, step: dict) -> None:
     person = await member(update, context)
     if person is None:
-        return ConversationHandler.END
+        typed.disarm(context)
+        return
     try:
         keyword = clean_keyword(update.message.text)
     except StoreError as error:
         again = t(person.language, "find.keyword_again")
         await refuse(update, error_text(person.language, error) + "\n" + again)
-        return KEYWORD
+        return  # the step stays armed: the keyword may be typed again
+    typed.disarm(context)
     state = context.user_data.get(STATE)
     if not isinstance(state, Search):
         state = _start(context)
     state.filters, state.offset = replace(state.filters, keyword=keyword), 0
     await show_list(update, context, person, state)
-    return ConversationHandler.END
 
 
-async def cancel_keyword(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def cancel_keyword(update: Update, context: ContextTypes.DEFAULT_TYPE, step: dict) -> None:
     person = await member(update, context)
     if person is None:
-        return ConversationHandler.END
+        return
     await update.effective_chat.send_message(t(person.language, "find.keyword_unchanged"))
     state = context.user_data.get(STATE)
     await show_list(
         update, context, person, state if isinstance(state, Search) else _start(context)
     )
-    return ConversationHandler.END
+
+
+typed.register(KEYWORD, typed.Step(typed_keyword, cancel_keyword, "find.keyword_text_only"))
 
 
 def handlers() -> list[BaseHandler]:
     return [
-        # One conversation for what Find asks you to type: a keyword, or a request's note.
-        ConversationHandler(
-            entry_points=[
-                CallbackQueryHandler(ask_keyword, pattern=r"^fd:[^:]*:k$"),
-                company_card.note_entry(),
-            ],
-            states={
-                KEYWORD: [
-                    MessageHandler(TYPED, typed_keyword),
-                    text_only("find.keyword_text_only", KEYWORD),
-                    CommandHandler("cancel", cancel_keyword),
-                ],
-                NOTE: [*company_card.note_state(), text_only("card.note_text_only", NOTE)],
-            },
-            # Browsing on instead of typing ends the step.
-            fallbacks=[
-                CallbackQueryHandler(open_find, pattern=r"^find$"),
-                CallbackQueryHandler(press_and_leave, pattern=r"^fd:"),
-            ],
-            allow_reentry=True,
-            name="find_typing",
-            persistent=True,
-        ),
         CallbackQueryHandler(open_find, pattern=r"^find$"),
+        CallbackQueryHandler(ask_keyword, pattern=r"^fd:[^:]*:k$"),
         CallbackQueryHandler(press, pattern=r"^fd:"),
         *company_card.handlers(),
     ]

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from locales import country_code, industry_slug
 from store.errors import InvalidValue
+from store.text import clean_text
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 WEBSITE = re.compile(r"^(https?://)?[^\s/]+\.[^\s]+$", re.IGNORECASE)
@@ -17,6 +19,7 @@ class FieldRule:
     max_length: int
     required: bool = False
     pattern: re.Pattern[str] | None = None
+    multiline: bool = False  # whether line breaks are kept (see store/text.py)
 
 
 PROFILE_FIELDS: dict[str, FieldRule] = {
@@ -25,7 +28,7 @@ PROFILE_FIELDS: dict[str, FieldRule] = {
     "industry": FieldRule(100, required=True),
     "products": FieldRule(1000),
     "website": FieldRule(300, pattern=WEBSITE),
-    "description": FieldRule(2000),
+    "description": FieldRule(2000, multiline=True),
     "contact_name": FieldRule(100),
     "contact_title": FieldRule(100),
     "email": FieldRule(254, pattern=EMAIL),
@@ -37,11 +40,12 @@ COMPANY_FIELDS = ("company", "country", "industry", "products", "website", "desc
 
 
 def clean(field: str, value: str) -> str:
-    """Returns the value as stored (trimmed), or raises InvalidValue saying why not."""
+    """Returns the value as stored (cleaned by store/text.py), or raises InvalidValue saying
+    why not."""
     rule = PROFILE_FIELDS.get(field)
     if rule is None:
         raise InvalidValue(field=field, reason="unknown_field")
-    value = value.strip()
+    value = clean_text(value, multiline=rule.multiline)
     if not value:
         if rule.required:
             raise InvalidValue(field=field, reason="required")
@@ -51,3 +55,14 @@ def clean(field: str, value: str) -> str:
     if rule.pattern is not None and not rule.pattern.match(value):
         raise InvalidValue(field=field, reason="malformed")
     return value
+
+
+# Countries are stored as ISO codes and industries as slugs, whichever name people type
+# ("대한민국", "Chile"; "화장품", "Cosmetics"), so filters group them and screens name them in
+# each reader's language. Text naming none is kept as typed.
+STORED_AS = {"country": country_code, "industry": industry_slug}
+
+
+def canonical(field: str, value: str) -> str:
+    """A cleaned value as stored: a country's ISO code, an industry's slug, else unchanged."""
+    return STORED_AS.get(field, str)(value)

@@ -5,7 +5,8 @@ never themselves. A list can be narrowed by industry, by country and by a keywor
 in the "recommended" order: companies of your own industry first, then those who already
 asked you for a meeting, then everyone else, each group by company name.
 
-The keyword matches company names and products without regard to case. The same SQL runs on
+The keyword matches company names, products and industries (by their Korean or English name)
+without regard to case. The same SQL runs on
 SQLite and PostgreSQL: `lower(column) LIKE lower(pattern)`. SQLite's lower() folds ASCII only
 (Hangul has no case, so Korean and English both work); PostgreSQL folds every letter.
 """
@@ -19,6 +20,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
+from locales import industries_named
 from store.errors import (
     DuplicateRequest,
     InvalidValue,
@@ -30,6 +32,7 @@ from store.errors import (
 from store.event import ensure_open
 from store.models import LIVE_STATUSES, MeetingRequest, Participant, RequestStatus
 from store.requests import pair_with
+from store.text import clean_text
 
 KEYWORD_MAX = 100
 PAGE_MAX = 50
@@ -89,7 +92,7 @@ class Card:
 
 def clean_keyword(text: str) -> str:
     """The keyword as searched (trimmed, inner spaces collapsed), or InvalidValue saying why not."""
-    keyword = " ".join(text.split())
+    keyword = " ".join(clean_text(text).split())
     if not keyword:
         raise InvalidValue(field="keyword", reason="required")
     if len(keyword) > KEYWORD_MAX:
@@ -118,10 +121,15 @@ def _contains(column: sa.ColumnElement[str], word: str) -> sa.ColumnElement[bool
 
 
 def _matches(keyword: str) -> list[sa.ColumnElement[bool]]:
-    """Every word of the keyword must appear in the company's name or its products."""
+    """Every word of the keyword must appear in the company's name, its products or its
+    industry: the industry as stored, or its name in any language ("화장품" finds the
+    `cosmetics` slug; the names come from the catalogs, so the database compares slugs)."""
     return [
         sa.or_(
-            _contains(col(Participant.company), word), _contains(col(Participant.products), word)
+            _contains(col(Participant.company), word),
+            _contains(col(Participant.products), word),
+            _contains(col(Participant.industry), word),
+            col(Participant.industry).in_(industries_named(word)),
         )
         for word in keyword.split()
     ]

@@ -12,11 +12,8 @@ from builders import DEADLINE, NOW
 from store.db import alembic_config, make_engine, session_scope
 from store.errors import EventConfigError
 from store.event import get_event, parse_config, setup_event
-from store.manual_matching import assign
 from store.matching_run import (
     ApplicationsOpen,
-    _solve,
-    _solved_now,
     close_at_deadline,
     run_matching,
     set_match_mode,
@@ -27,12 +24,6 @@ ADMIN = 9000
 # builders.fair(3, 3, daily_cap=1): nine candidate pairs, one meeting a day over two days each.
 GREEDY = {"fixed": 0, "mutual": 1, "buyer": 0, "seller": 4}
 OPTIMAL = {"fixed": 0, "mutual": 1, "buyer": 0, "seller": 5}
-
-
-@pytest.fixture
-def fair(engine):
-    with session_scope(engine) as session:
-        builders.fair(session, buyers=3, sellers=3, daily_cap=1)
 
 
 def stored_tiers(engine):
@@ -63,7 +54,7 @@ def test_the_event_file_sets_the_mode_and_time_limit_and_refuses_bad_ones(engine
         assert error.value.values["reason"] == reason, change
 
 
-def test_a_greedy_run_carries_the_optimal_figures_side_by_side(engine, fair):
+def test_a_greedy_run_carries_the_optimal_figures_side_by_side(engine, small_fair):
     with session_scope(engine) as session:
         summary = run_matching(session, DEADLINE, ADMIN)
     assert summary.mode == MatchMode.greedy and summary.meetings == GREEDY
@@ -77,7 +68,7 @@ def test_a_greedy_run_carries_the_optimal_figures_side_by_side(engine, fair):
     assert stored_tiers(engine) == GREEDY
 
 
-def test_match_optimal_stores_the_optimal_schedule_and_says_so_in_the_audit_log(engine, fair):
+def test_match_optimal_stores_the_optimal_schedule_and_says_so_in_the_audit_log(engine, small_fair):
     with session_scope(engine) as session, pytest.raises(ApplicationsOpen):
         run_matching(session, NOW, ADMIN, mode=MatchMode.optimal)
     with session_scope(engine) as session:
@@ -96,7 +87,7 @@ def test_match_optimal_stores_the_optimal_schedule_and_says_so_in_the_audit_log(
     assert json.loads(first.detail)["mode"] == "optimal" and second.action == "match"
 
 
-def test_the_deadline_runs_the_events_mode(engine, fair):
+def test_the_deadline_runs_the_events_mode(engine, small_fair):
     with session_scope(engine) as session:
         event = set_match_mode(session, ADMIN, MatchMode.optimal, 5)
         assert (event.match_mode, event.match_time_limit) == (MatchMode.optimal, 5)
@@ -109,20 +100,6 @@ def test_the_deadline_runs_the_events_mode(engine, fair):
         assert get_event(session).phase == Phase.matched
         # a plain /match afterwards keeps to the event's mode
         assert run_matching(session, DEADLINE, ADMIN).mode == MatchMode.optimal
-
-
-def test_a_change_between_solving_and_storing_is_solved_again_under_the_lock(engine, fair):
-    """Solving happens before the lock; an /assign meanwhile must not be overwritten."""
-    with session_scope(engine) as session:
-        solved = _solve(session, MatchMode.optimal, 5)
-        assert _solved_now(session, solved, MatchMode.optimal, 5) is solved
-        with session_scope(engine) as other:
-            assign(other, ADMIN, "B3", "S3", "D2-1130", over_cap=True)
-        fresh = _solved_now(session, solved, MatchMode.optimal, 5)
-    assert fresh is not solved
-    placed = [(m["buyer"], m["seller"], m["slot"], m["tier"]) for m in fresh.schedule["meetings"]]
-    assert ("B3", "S3", "D2-1130", "fixed") in placed
-    assert fresh.comparison.greedy.meetings["fixed"] == 1
 
 
 def test_an_event_from_before_the_modes_gets_greedy_and_30_seconds(tmp_path):
