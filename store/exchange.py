@@ -21,6 +21,7 @@ from store.models import (
     Tier,
     Unavailability,
     UnscheduledPair,
+    utcnow,
 )
 
 
@@ -123,24 +124,31 @@ def store_schedule(session: Session, schedule: Mapping[str, Any]) -> int:
     session.execute(sa.delete(Meeting).where(col(Meeting.tier) != Tier.fixed))
     session.execute(sa.delete(UnscheduledPair))
     automatic = [m for m in schedule["meetings"] if m["tier"] != Tier.fixed]
-    session.add_all(
-        Meeting(
-            buyer_id=lookup(ids, m["buyer"]),
-            seller_id=lookup(ids, m["seller"]),
-            slot_id=lookup(slot_ids, m["slot"]),
-            booth=m.get("booth"),
-            tier=Tier(m["tier"]),
-        )
+    # Core inserts of plain rows: building 25,000 ORM objects took most of a stored /match.
+    now = utcnow()
+    meetings = [
+        {
+            "buyer_id": lookup(ids, m["buyer"]),
+            "seller_id": lookup(ids, m["seller"]),
+            "slot_id": lookup(slot_ids, m["slot"]),
+            "booth": m.get("booth"),
+            "tier": Tier(m["tier"]),
+            "created_at": now,
+        }
         for m in automatic
-    )
-    session.add_all(
-        UnscheduledPair(
-            buyer_id=lookup(ids, u["buyer"]),
-            seller_id=lookup(ids, u["seller"]),
-            tier=Tier(u["tier"]),
-            reason=u["reason"],
-        )
+    ]
+    unscheduled = [
+        {
+            "buyer_id": lookup(ids, u["buyer"]),
+            "seller_id": lookup(ids, u["seller"]),
+            "tier": Tier(u["tier"]),
+            "reason": u["reason"],
+        }
         for u in schedule["unscheduled"]
-    )
+    ]
+    if meetings:
+        session.execute(sa.insert(Meeting), meetings)
+    if unscheduled:
+        session.execute(sa.insert(UnscheduledPair), unscheduled)
     session.flush()
     return len(automatic)
