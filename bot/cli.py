@@ -80,11 +80,12 @@ def load_settings() -> Settings:
         raise SystemExit(2) from None
 
 
-def problem_text(language: str, problem: Problem) -> str:
+def problem_text(language: str, problem: Problem, headers: dict[str, str]) -> str:
     why = t(language, f"import.{problem.reason}", value=problem.value, limit=problem.limit)
     if problem.row == 0:
         return why  # the whole file: a sentence naming it
-    return t(language, "import.problem", row=problem.row, column=problem.column, why=why)
+    column = headers.get(problem.column, problem.column)  # as the organizer's file names it
+    return t(language, "import.problem", row=problem.row, column=column, why=why)
 
 
 def event_refusal(language: str, error: EventConfigError) -> str:
@@ -209,7 +210,7 @@ def organizer_tool(args: argparse.Namespace, settings: Settings, engine: sa.Engi
         if error.encoding is not None:
             print(t(language, "cli.read_as", path=args.file, encoding=error.encoding))
         for problem in error.problems:
-            print(problem_text(language, problem), file=sys.stderr)
+            print(problem_text(language, problem, error.headers), file=sys.stderr)
         if not any(problem.row == 0 for problem in error.problems):
             print(t(language, "cli.import_refused", count=len(error.problems)), file=sys.stderr)
         return 2

@@ -182,8 +182,9 @@ def import_participants(session: Session, path: Path) -> ImportResult:
     if header is None:
         raise ImportFailed([Problem(0, "", "file.empty", str(path))], sheet.encoding)
     columns, problems = _columns(header)
+    titles = {key: clean_text(str(header[index])) for key, index in columns.items()}
     if problems:
-        raise ImportFailed(problems, sheet.encoding)
+        raise ImportFailed(problems, sheet.encoding, titles)
 
     records: list[dict] = []
     first_row_of: dict[str, int] = {}
@@ -202,7 +203,7 @@ def import_participants(session: Session, path: Path) -> ImportResult:
         first_row_of[record["code"]] = number
         records.append(record)
     if problems:
-        raise ImportFailed(problems, sheet.encoding)
+        raise ImportFailed(problems, sheet.encoding, titles)
 
     existing = {p.code: p for p in session.exec(select(Participant)).all()}
     created = 0
@@ -223,6 +224,6 @@ def import_participants(session: Session, path: Path) -> ImportResult:
                     setattr(participant, key, value)
         session.add(participant)
     if problems:
-        raise ImportFailed(problems, sheet.encoding)
+        raise ImportFailed(problems, sheet.encoding, titles)
     session.flush()
     return ImportResult(created=created, updated=len(records) - created, encoding=sheet.encoding)

@@ -2,6 +2,7 @@
 issue 12, driven through the bot."""
 
 import pytest
+from flows import begin_application
 from sqlmodel import select
 
 import builders
@@ -138,11 +139,7 @@ async def test_cancel_with_nothing_to_cancel_says_so(kim):
 
 async def test_an_application_left_for_the_menu_is_not_continued(fair, fake, engine):
     an = fake.user(3001, "An", language_code="en")
-    [welcome] = await an.ask("/start")
-    await an.press_data(welcome, "apply")
-    [form] = await an.wait_reply()
-    await an.press(form, "Overseas buyer")
-    await an.wait_reply()
+    form = await begin_application(an)
     await an.ask("Saigon Imports")
     await an.ask("/menu")
     [stray] = await an.ask("Vietnam")
