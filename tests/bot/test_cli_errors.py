@@ -149,13 +149,15 @@ def test_event_file_errors_are_korean_sentences_in_korean(database, tmp_path, ca
     monkeypatch.setenv("DEFAULT_LANGUAGE", "ko")
     path = tmp_path / "event.toml"
     event = (ROOT / "examples/event.toml").read_text(encoding="utf-8")
-    path.write_text(event.replace('deadline = "2024-06-10 18:00"', 'deadline = "soon"'), "utf-8")
+    path.write_text(event.replace('deadline = "today+7 18:00"', 'deadline = "soon"'), "utf-8")
     assert main(["setup-event", str(path)]) == 2
     said = capsys.readouterr().err.strip()
     assert said.startswith("“deadline” 설정의 “soon” 값은") and "isoformat" not in said
-    path.write_text(event.replace("2024-06-10 18:00", "2024-06-21 09:00"), "utf-8")
+    # The example's fair starts 14 days from today (today+14, 09:00).
+    path.write_text(event.replace("today+7 18:00", "today+15 09:00"), "utf-8")
     assert main(["setup-event", str(path)]) == 2
-    assert "첫 상담(2024-06-20 09:00)보다 늦습니다" in capsys.readouterr().err
+    said = capsys.readouterr().err
+    assert "첫 상담(" in said and " 09:00)보다 늦습니다" in said
 
 
 def test_an_export_to_a_missing_folder_is_one_sentence(database, tmp_path, capsys):
