@@ -62,6 +62,12 @@ def test_an_unparsable_database_url_names_the_variable(tmp_path):
     assert "DATABASE_URL" in said and "sqlite:///" in said
 
 
+def test_a_dot_env_that_is_not_utf8(tmp_path):
+    (tmp_path / ".env").write_bytes("TELEGRAM_BOT_TOKEN=토큰\n".encode("cp949"))
+    said = one_sentence(run_cli("migrate", cwd=tmp_path))
+    assert said == "The .env file is not UTF-8 text: save it again as UTF-8."
+
+
 def test_a_database_that_cannot_be_opened(tmp_path):
     url = f"sqlite:///{tmp_path}/no/such/folder/matchbot.db"
     said = one_sentence(run_cli("migrate", cwd=tmp_path, DATABASE_URL=url))
@@ -101,7 +107,7 @@ def test_a_korean_excel_csv_imports_from_another_folder(tmp_path):
     result = run_cli("import", "people.csv", cwd=folder, DATABASE_URL=url)
     assert result.returncode == 0, result.stderr
     assert "Read people.csv as CP949 (EUC-KR) text." in result.stdout
-    assert "Imported 1 new" in result.stdout
+    assert "Participants imported: 1 new" in result.stdout
 
 
 @pytest.mark.parametrize(
@@ -149,15 +155,17 @@ def test_event_file_errors_are_korean_sentences_in_korean(database, tmp_path, ca
     monkeypatch.setenv("DEFAULT_LANGUAGE", "ko")
     path = tmp_path / "event.toml"
     event = (ROOT / "examples/event.toml").read_text(encoding="utf-8")
-    path.write_text(event.replace('deadline = "today+7 18:00"', 'deadline = "soon"'), "utf-8")
+    fixed_days = event.replace(
+        'days = ["today+14", "today+15"]', 'days = ["2030-06-20", "2030-06-21"]'
+    )
+    deadline = 'deadline = "today+7 18:00"'
+    path.write_text(fixed_days.replace(deadline, 'deadline = "soon"'), "utf-8")
     assert main(["setup-event", str(path)]) == 2
     said = capsys.readouterr().err.strip()
     assert said.startswith("“deadline” 설정의 “soon” 값은") and "isoformat" not in said
-    # The example's fair starts 14 days from today (today+14, 09:00).
-    path.write_text(event.replace("today+7 18:00", "today+15 09:00"), "utf-8")
+    path.write_text(fixed_days.replace(deadline, 'deadline = "2030-06-21 09:00"'), "utf-8")
     assert main(["setup-event", str(path)]) == 2
-    said = capsys.readouterr().err
-    assert "첫 상담(" in said and " 09:00)보다 늦습니다" in said
+    assert "첫 상담(2030-06-20 09:00)보다 늦습니다" in capsys.readouterr().err
 
 
 def test_an_export_to_a_missing_folder_is_one_sentence(database, tmp_path, capsys):
