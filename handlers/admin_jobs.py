@@ -20,11 +20,11 @@ from handlers.refill_offers import resume as resume_refills
 from handlers.services import Services, services
 from handlers.survey import schedule_survey
 from handlers.ui import escape
-from locales import moment, pick, t
+from locales import moment, pick, t, time_left, tn
 from store.announce import unfinished_round
 from store.errors import NoEvent
 from store.event import get_event
-from store.matching_run import close_at_deadline
+from store.matching_run import EventKeptChanging, close_at_deadline
 from store.models import Event, NoticeKind, Phase
 from store.reminders import (
     DEADLINE_OFFSETS,
@@ -37,6 +37,7 @@ from store.reminders import (
 log = logging.getLogger(__name__)
 
 DEADLINE_JOB = "deadline"
+DEADLINE_RETRY = 60.0  # seconds before the deadline's matching is tried again
 
 
 def _seconds_until(when: datetime, now: datetime) -> float:
@@ -99,7 +100,19 @@ async def deadline_job(context: ContextTypes.DEFAULT_TYPE) -> None:
             context.job_queue, DEADLINE_JOB, deadline_job, _seconds_until(event.deadline, now)
         )
         return
-    summary = await found.run(close_at_deadline, now)
+    try:
+        summary = await found.run(close_at_deadline, now)
+    except EventKeptChanging as error:
+        # Admins kept changing meetings during every solve: try again a little later.
+        replace_job(context.job_queue, DEADLINE_JOB, deadline_job, DEADLINE_RETRY)
+        text = t(
+            found.default_language,
+            "admin.deadline_retry",
+            attempts=error.values["attempts"],
+            seconds=int(DEADLINE_RETRY),
+        )
+        await tell_admins(context.bot, found, text)
+        return
     if summary is None:
         return
     language = found.default_language
@@ -112,10 +125,13 @@ async def deadline_reminder_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     found = services(context)
     offset: timedelta = context.job.data
     event = await found.run(get_event)
-    if event.phase != Phase.open or found.clock() >= event.deadline:
+    now = found.clock()
+    if event.phase != Phase.open or now >= event.deadline:
         return
     key = deadline_key(event.deadline, offset)
-    hours = int(offset.total_seconds() // 3600)
+    # The time actually left, not the offset's name: a deadline moved to a minute away, or a
+    # bot that started late, sends the 1-hour reminder with less than an hour to go.
+    left = event.deadline - now
     for reminder in await found.run(deadline_reminders):
         if not context.application.running:
             return
@@ -123,9 +139,9 @@ async def deadline_reminder_job(context: ContextTypes.DEFAULT_TYPE) -> None:
         text = t(
             language,
             "reminder.deadline_unanswered" if reminder.unanswered else "reminder.deadline",
-            hours=hours,
+            left=time_left(language, left),
             deadline=moment(event.deadline, language, event.timezone),
-            count=reminder.unanswered,
+            unanswered=tn(language, "count.unanswered", reminder.unanswered),
         )
         await send_once(context, reminder.recipient, NoticeKind.deadline, key, text)
 

@@ -16,7 +16,7 @@ from handlers.admin_reopen import ask_reopen
 from handlers.refill_offers import offer_place
 from handlers.services import Who, services
 from handlers.ui import button, error_text, escape, keyboard, refuse, show
-from locales import moment, t
+from locales import industry_name, industry_slug, moment, t, tn
 from store.audit import record
 from store.deadline import applications_closed, set_deadline
 from store.errors import StoreError
@@ -164,19 +164,32 @@ async def lowcount(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await refuse(update, t(person.language, "admin.lowcount_usage"))
         return
     industry, at_most = parsed
+    industry = industry_slug(industry) if industry else industry
     found = services(context)
     await found.run(record, person.telegram_id, "lowcount", industry=industry, at_most=at_most)
     rows = await found.run(low_counts, industry, at_most)
     if not rows:
-        await show(update, t(person.language, "admin.lowcount_none", n=at_most))
+        none = t(
+            person.language,
+            "admin.lowcount_none",
+            meetings=tn(person.language, "count.meetings", at_most),
+        )
+        await show(update, none)
         return
-    lines = [t(person.language, "admin.lowcount_title", n=at_most, count=len(rows))]
+    title = t(
+        person.language,
+        "admin.lowcount_title",
+        meetings=tn(person.language, "count.meetings", at_most),
+        participants=tn(person.language, "count.participants", len(rows)),
+    )
+    lines = [title]
     current = None
     for row in rows:
         p = row.participant
         if p.industry != current:
             current = p.industry
-            lines.append(t(person.language, "admin.lowcount_industry", industry=escape(current)))
+            name = industry_name(person.language, current)
+            lines.append(t(person.language, "admin.lowcount_industry", industry=escape(name)))
         lines.append(
             t(
                 person.language,
@@ -225,7 +238,8 @@ async def propose(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     event = await found.run(get_event)
     buttons = []
     for offer in offers:
-        label = moment(slot_start(offer.slot, event.timezone), person.language, event.timezone)
+        start = slot_start(offer.slot, event.timezone)
+        label = moment(start, person.language, event.timezone, year=False)
         buttons.append(
             [
                 button(

@@ -12,7 +12,7 @@ from handlers.meeting_day import fairday_line
 from handlers.outcomes import stats_line as outcome_stats_line
 from handlers.services import services
 from handlers.ui import escape, show
-from locales import day_label, t
+from locales import day_label, industry_name, t
 from store.audit import record
 from store.export import workbook
 from store.fairday import day_counts
@@ -55,7 +55,12 @@ async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         t(lang, "stats.by_industry"),
     ]
     lines += [
-        t(lang, "stats.line", what=escape(industry or "-"), count=n)
+        t(
+            lang,
+            "stats.line",
+            what=escape(industry_name(lang, industry) if industry else "-"),
+            count=n,
+        )
         for industry, n in numbers.by_industry.items()
     ]
     lines.append(t(lang, "stats.by_day"))

@@ -25,7 +25,7 @@ from handlers.timetable_render import (
     unscheduled_messages,
 )
 from handlers.ui import button, error_text, escape, keyboard, parse, refuse, show
-from locales import moment, t
+from locales import moment, t, tn
 from store.errors import StoreError
 from store.event import get_event
 from store.models import Event, Phase
@@ -62,7 +62,7 @@ async def _send_calendar(update: Update, table: Timetable, language: str) -> Non
     data = await asyncio.to_thread(timetable_ics, table, language)
     await update.effective_chat.send_document(
         InputFile(data, filename=f"{table.code}-schedule.ics"),
-        caption=t(language, "schedule.calendar_caption", count=len(table.meetings)),
+        caption=tn(language, "schedule.calendar_caption", len(table.meetings)),
         parse_mode=ParseMode.HTML,
     )
 

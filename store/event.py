@@ -302,6 +302,13 @@ def setup_event(session: Session, config: EventConfig) -> Event:
     return event
 
 
+def lock_event_row(session: Session) -> None:
+    """Holds the event row's lock until commit, as a matching run does while it checks and
+    stores: a meeting booked or removed by hand lands before or after a stored matching, never
+    between its check and its store (PostgreSQL; SQLite's single writer does this already)."""
+    session.exec(select(Event.id).with_for_update()).all()
+
+
 def ensure_open(session: Session, now: datetime) -> Event:
     """Refuses once applications are closed: by the deadline passing or by the phase moving on."""
     event = get_event(session)
