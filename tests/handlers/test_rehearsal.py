@@ -11,7 +11,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from admin_helpers import organizer, process
+from admin_helpers import chat_users, give_up, organizer, process
 from openpyxl import load_workbook
 from sqlmodel import select
 
@@ -80,22 +80,12 @@ def says(fragment):
     return lambda message: fragment in (message.content or "")
 
 
-async def cancel_from_reminder(user, reminder, reason):
-    await user.press(reminder, "❌ 불참")
-    [why] = await user.wait_reply()
-    await user.press(why, reason)
-    await user.wait_reply()
-
-
 async def test_a_rehearsal_plays_the_whole_fair_day(rehearsal, fake, engine, clock):
-    people = {}
-    for code, tid in CODES.items():
-        people[code] = fake.user(tid, code, language_code="en" if code[0] == "B" else "ko")
-        people[code].bot.open_chat(people[code].profile)
+    people = chat_users(fake, CODES)
     admin = organizer(fake)
     async with process(fake, engine, clock, DEFAULT_TOKEN) as app:
         # The deadline has come: applications close and the matching runs; then /announce.
-        await admin.wait_for(says("Applications are closed"), timeout=WAIT)
+        await admin.wait_for(says("Requests are closed"), timeout=WAIT)
         await admin.ask("/announce")
         await admin.wait_for(lambda m: "Announcement" in m.content and "done" in m.content, WAIT)
         with session_scope(engine) as session:
@@ -107,7 +97,7 @@ async def test_a_rehearsal_plays_the_whole_fair_day(rehearsal, fake, engine, clo
         clock.now = at("08:20")
         await schedule_all(app)
         await people["S1"].wait_for(says("1분 후"), timeout=WAIT)
-        await cancel_from_reminder(people["S1"], people["S1"].messages[-1], "참석 불가")
+        await give_up(people["S1"], people["S1"].messages[-1], "❌ 불참", "참석 불가")
         await people["B1"].wait_for(says("cancelled your meeting"), timeout=WAIT)
         await people["S3"].wait_for(says("새로 가능한 상담"), timeout=WAIT)
         assert "08:21까지 수락하면" in people["S3"].messages[-1].content  # never past the start
@@ -125,7 +115,7 @@ async def test_a_rehearsal_plays_the_whole_fair_day(rehearsal, fake, engine, clo
         clock.now = at("08:21")
         await schedule_all(app)
         await people["S4"].wait_for(says("1분 후"), timeout=WAIT)
-        await cancel_from_reminder(people["S4"], people["S4"].messages[-1], "기타 사유")
+        await give_up(people["S4"], people["S4"].messages[-1], "❌ 불참", "기타 사유")
         await people["S6"].wait_for(says("새로 가능한 상담"), timeout=WAIT)
         clock.now = at("08:22")  # the first slot is over, the second starts
         await schedule_all(app)
