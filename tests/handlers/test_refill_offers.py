@@ -137,7 +137,7 @@ async def test_a_freed_slot_is_refilled_from_standby(fair, fake, engine, clock):
             ("B1", "S2", OfferState.open),
         ]
         [figures] = await admin.ask("/stats")
-        assert "Refills: meetings refilled 1; offers open 1, declined 1, expired 1" in (
+        assert "Refills: meetings refilled 1; offers: 1 open, 1 declined, 1 expired" in (
             figures.text
         )
     with session_scope(engine) as session:

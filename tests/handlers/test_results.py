@@ -68,7 +68,7 @@ async def test_results_and_today(fair, fake, engine, clock):
         assert "Today, Thu, Jun 20" in now.text
         assert "Now (D1-0930): meetings 1" in now.text
         assert "Next (D1-1000, 10:00): meetings 0" in now.text
-        assert "So far today: cancelled 1, refilled 1, no-shows reported 1" in now.text
+        assert "So far today: 1 cancelled, 1 refilled, no-shows reported 1" in now.text
         assert "Booths idle now: 2 of 3: T-B1, T-B2" in now.text
 
         replies = await admin.ask("/results")
