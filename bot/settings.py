@@ -5,6 +5,7 @@ a sentence naming the variable."""
 
 from __future__ import annotations
 
+import os
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -97,6 +98,6 @@ def cli_language() -> str:
     it is readable, else Korean."""
     try:
         language = _LanguageOnly().default_language
-    except ValueError:
-        return "ko"
+    except ValueError:  # a .env that is not UTF-8: the environment alone
+        language = os.environ.get("DEFAULT_LANGUAGE", "ko")
     return language if language in ("ko", "en") else "ko"

@@ -8,29 +8,29 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from telegram.constants import ParseMode
-from telegram.error import Forbidden, TelegramError
 from telegram.ext import Application, ContextTypes
 
 from handlers.admin_announce import announce_job
 from handlers.admin_common import summary_text, tell_admins
-from handlers.admin_sending import paced, replace_job
+from handlers.admin_sending import replace_job
+from handlers.meeting_day import attendance_keyboard
+from handlers.notify import send_once
+from handlers.outcomes import schedule_outcomes
+from handlers.refill_offers import resume as resume_refills
 from handlers.services import Services, services
+from handlers.survey import schedule_survey
 from handlers.ui import escape
-from locales import moment, pick, t, time_left
-from store.announce import set_blocked, unfinished_round
+from locales import moment, pick, t, time_left, tn
+from store.announce import unfinished_round
 from store.errors import NoEvent
 from store.event import get_event
 from store.matching_run import EventKeptChanging, close_at_deadline
 from store.models import Event, NoticeKind, Phase
 from store.reminders import (
     DEADLINE_OFFSETS,
-    Recipient,
-    claim_notice,
     deadline_key,
     deadline_reminders,
     meeting_reminders,
-    notice_sent,
     upcoming_slots,
 )
 
@@ -60,6 +60,9 @@ async def schedule_all(application: Application) -> None:
     for slot, due in await found.run(upcoming_slots, now):
         name = f"meeting-reminders-{slot.code}"
         replace_job(job_queue, name, meeting_reminder_job, _seconds_until(due, now), slot.id)
+    await resume_refills(application)
+    await schedule_outcomes(application)
+    await schedule_survey(application)
     unfinished = await found.run(unfinished_round)
     if unfinished is not None:
         replace_job(job_queue, "announce", announce_job, 0, unfinished)
@@ -116,29 +119,6 @@ async def deadline_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     await tell_admins(context.bot, found, summary_text(language, summary, "admin.deadline_passed"))
 
 
-async def _remind(
-    context: ContextTypes.DEFAULT_TYPE, recipient: Recipient, kind: NoticeKind, key: str, text: str
-) -> None:
-    found = services(context)
-    now = found.clock()
-    if not await found.run(claim_notice, kind, recipient.participant_id, key, now):
-        return
-    try:
-        await paced(
-            context.application,
-            lambda: context.bot.send_message(
-                recipient.telegram_id, text, parse_mode=ParseMode.HTML
-            ),
-        )
-    except Forbidden:
-        await found.run(set_blocked, recipient.participant_id, now)
-        return
-    except TelegramError:
-        log.warning("reminder %s %s to %s failed", kind, key, recipient.participant_id)
-        return
-    await found.run(notice_sent, kind, recipient.participant_id, key, now)
-
-
 async def deadline_reminder_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Applications close soon: each participant hears how many received requests still wait
     for their answer (the manual's FAQ Q5: answering raises their chances)."""
@@ -161,9 +141,9 @@ async def deadline_reminder_job(context: ContextTypes.DEFAULT_TYPE) -> None:
             "reminder.deadline_unanswered" if reminder.unanswered else "reminder.deadline",
             left=time_left(language, left),
             deadline=moment(event.deadline, language, event.timezone),
-            count=reminder.unanswered,
+            unanswered=tn(language, "count.unanswered", reminder.unanswered),
         )
-        await _remind(context, reminder.recipient, NoticeKind.deadline, key, text)
+        await send_once(context, reminder.recipient, NoticeKind.deadline, key, text)
 
 
 async def meeting_reminder_job(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -184,4 +164,11 @@ async def meeting_reminder_job(context: ContextTypes.DEFAULT_TYPE) -> None:
             company=escape(reminder.counterpart),
             booth=escape(booth),
         )
-        await _remind(context, reminder.recipient, NoticeKind.meeting, f"slot-{slot_id}", text)
+        await send_once(
+            context,
+            reminder.recipient,
+            NoticeKind.meeting,
+            f"slot-{slot_id}",
+            text,
+            attendance_keyboard(language, reminder.meeting_id),
+        )

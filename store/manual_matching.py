@@ -278,6 +278,7 @@ class Removed:
     buyer: str
     seller: str
     slot: str
+    tier: Tier
 
 
 def unassign(session: Session, admin_id: int, meeting_id: int) -> Removed:
@@ -292,7 +293,7 @@ def unassign(session: Session, admin_id: int, meeting_id: int) -> Removed:
     )
     slot = session.get(Slot, meeting.slot_id)
     assert buyer is not None and seller is not None and slot is not None
-    removed = Removed(meeting_id, buyer.code, seller.code, slot.code)
+    removed = Removed(meeting_id, buyer.code, seller.code, slot.code, meeting.tier)
     session.delete(meeting)
     session.flush()
     record(

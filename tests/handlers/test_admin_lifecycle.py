@@ -50,8 +50,8 @@ async def test_the_life_of_an_event(app, fake, engine, clock):
     await schedule_all(app)
     await people["B2"].wait_for(says("close in 23 hours"), timeout=WAIT)
     await people["S3"].wait_for(says("close in 23 hours"), timeout=WAIT)
-    assert "You have 3 received request(s) still unanswered" in people["B2"].messages[-1].text
-    await people["B1"].wait_for(says("2 received request(s)"), timeout=WAIT)
+    assert "You have 3 received requests still unanswered" in people["B2"].messages[-1].text
+    await people["B1"].wait_for(says("2 received requests"), timeout=WAIT)
     assert "still send requests" in people["S3"].messages[-1].text
     await schedule_all(app)  # again, e.g. a restart: nobody is reminded twice
     await settle()
@@ -68,18 +68,18 @@ async def test_the_life_of_an_event(app, fake, engine, clock):
     # The deadline: closed, matched, summarized.
     clock.now = DEADLINE
     await schedule_all(app)
-    await admin.wait_for(says("Applications are closed"), timeout=WAIT)
+    await admin.wait_for(says("Requests are closed"), timeout=WAIT)
 
     # Matching by hand from /lowcount: a participant, a counterpart, one tap.
     [low] = await admin.ask("/lowcount cosmetics 1")
-    assert "2 participant(s) with at most 1 meetings" in low.text
+    assert "2 participants with at most 1 meeting" in low.text
     await admin.press(low, low.keyboard[0][0][0])
     [offers] = await admin.wait_reply()
     assert "Same industry" in offers.text
     await admin.press(offers, offers.keyboard[0][0][0])
     [answer] = await admin.wait_reply()
     if "Book anyway" in str(answer.keyboard):
-        assert "daily cap" in answer.text
+        assert "daily meeting limit" in answer.text
         await admin.press(answer, "Book anyway")
         [answer] = await admin.wait_reply()
     assert "booked by hand" in answer.text
@@ -101,7 +101,7 @@ async def test_the_life_of_an_event(app, fake, engine, clock):
         (f"/assign {buyer_code} {other} {slot}", "already has a meeting"),
         (f"/assign {buyer_code} {other} D2-1130", "unavailable"),
         ("/assign B1 S1 D9-0900", "doesn't exist"),
-        ("/assign B1", "/assign BUYER SELLER"),
+        ("/assign B1", "/assign BUYER KOREAN_COMPANY"),
         ("/unassign 999", "no meeting with that number"),
         ("/unassign x", "/unassign MEETING"),
     ]
