@@ -149,7 +149,7 @@ async def test_a_freed_slot_is_refilled_from_standby(fair, fake, engine, clock):
             ("B1", "S2", OfferState.open),
         ]
         [figures] = await admin.ask("/stats")
-        assert "Refills: 1 meeting(s) refilled; offers: 1 open, 1 declined, 1 expired" in (
+        assert "Refills: meetings refilled 1; offers: 1 open, 1 declined, 1 expired" in (
             figures.text
         )
     with session_scope(engine) as session:

@@ -66,16 +66,16 @@ async def test_results_and_today(fair, fake, engine, clock):
     async with process(fake, engine, clock, DEFAULT_TOKEN):
         [now] = await admin.ask("/today")
         assert "Today, Thu, Jun 20" in now.text
-        assert "Now (D1-0930): 1 meeting(s)" in now.text
-        assert "Next (D1-1000, 10:00): 0 meeting(s)" in now.text
-        assert "So far today: 1 cancelled, 1 refilled, 1 no-show(s) reported" in now.text
+        assert "Now (D1-0930): meetings 1" in now.text
+        assert "Next (D1-1000, 10:00): meetings 0" in now.text
+        assert "So far today: 1 cancelled, 1 refilled, no-shows reported 1" in now.text
         assert "Booths idle now: 2 of 3: T-B1, T-B2" in now.text
 
         replies = await admin.ask("/results")
         text, photo, document = replies
         assert (
             "Overall: 3 scheduled, 1 held, 1 no-show, 1 cancelled, 1 refilled; expected "
-            "US$15,000; answered 75%; signed: 0 contract(s), 0 MOU(s), US$0"
+            "US$15,000; answered 75%; signed: contracts 0, MOUs 0, US$0"
         ) in text.text
         assert "food: 2 scheduled, 1 held, 0 no-show, 0 cancelled, 1 refilled" in text.text
         chart = Image.open(io.BytesIO(photo.photo_bytes))
