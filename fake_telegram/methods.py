@@ -30,6 +30,9 @@ async def get_me(bot: BotState, p: Params) -> dict[str, Any]:
 
 async def set_webhook(bot: BotState, p: Params) -> bool:
     bot.webhook = {"url": p.require("url"), **{k: v for k, v in p.values.items() if k != "url"}}
+    allowed = p.get("allowed_updates")
+    if isinstance(allowed, list):  # as with getUpdates: applies from now on
+        bot.allowed_updates = frozenset(allowed) if allowed else None
     return True
 
 

@@ -13,6 +13,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 from handlers.admin_common import admin, admin_pressed, summary_text
 from handlers.admin_jobs import schedule_all
 from handlers.admin_reopen import ask_reopen
+from handlers.refill_offers import offer_place
 from handlers.services import Who, services
 from handlers.ui import button, error_text, escape, keyboard, refuse, show
 from locales import industry_name, industry_slug, moment, t, tn
@@ -20,6 +21,7 @@ from store.audit import record
 from store.deadline import applications_closed, set_deadline
 from store.errors import StoreError
 from store.event import MAX_TIME_LIMIT, get_event
+from store.fairday import removed_by_admin
 from store.manual_matching import CapExceeded, assign, low_counts, proposals, unassign
 from store.matching_run import run_matching, set_match_mode
 from store.models import MatchMode
@@ -332,6 +334,8 @@ async def unassign_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     except StoreError as error:
         await refuse(update, error_text(person.language, error))
         return
+    # On the fair day the freed slot is offered to standby pairs (handlers/refill_offers.py).
+    place = await found.run(removed_by_admin, removed, found.clock())
     await show(
         update,
         t(
@@ -343,6 +347,8 @@ async def unassign_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
             slot=removed.slot,
         ),
     )
+    if place is not None:
+        await offer_place(context.application, place)
 
 
 def handlers() -> list[BaseHandler]:

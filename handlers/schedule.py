@@ -13,6 +13,7 @@ from telegram import InlineKeyboardMarkup, InputFile, Update
 from telegram.constants import ParseMode
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
+from handlers.meeting_day import cancel_button
 from handlers.services import Who, member, services
 from handlers.timetable_render import (
     OPEN,
@@ -98,7 +99,10 @@ async def _open(
         entry = table.meeting(int(action.removeprefix("m:")))
         if entry is None:
             return t(language, "schedule.meeting_gone")
-        await show(update, counterpart_card(entry, language), back)
+        rows = [[cancel_button(language, entry.meeting.id)]] if entry.start > found.clock() else []
+        await show(
+            update, counterpart_card(entry, language), keyboard(*rows, *back.inline_keyboard)
+        )
     else:
         await _pages(update, timetable_messages(table, language), timetable_markup(table, language))
     return None

@@ -12,7 +12,7 @@ catalogs (`industry.<slug>`).
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from functools import cache
 from pathlib import Path
 
@@ -130,6 +130,15 @@ def zone_name(language: str, timezone: str) -> str:
         return "UTC"
     zone = get_timezone(timezone)
     return get_timezone_name(zone, "long", locale=pick(language), zone_variant="generic")
+
+
+def time_left(language: str, left: timedelta) -> str:
+    """`in 1 minute`, `in 45 minutes`, `in 1 hour`, `in 24 hours` / `1분 후`, `24시간 후`:
+    minutes under an hour, else whole hours, each rounded to the nearest."""
+    minutes = max(1, round(left.total_seconds() / 60))
+    if minutes < 60:
+        return tn(language, "time.in_minutes", minutes)
+    return tn(language, "time.in_hours", round(minutes / 60))
 
 
 def day_label(day: date, language: str) -> str:

@@ -66,3 +66,17 @@ def test_export_writes_the_workbook(database, tmp_path, capsys):
     book = load_workbook(out)
     assert book.sheetnames == ["Schedule", "Participants", "Requests", "Unscheduled"]
     assert book["Schedule"].max_row == 6 and book["Unscheduled"].max_row == 5
+
+
+def test_export_results_writes_the_results_workbook(database, tmp_path, capsys):
+    main(["match"])
+    out = tmp_path / "results.xlsx"
+    assert main(["export-results", str(out)]) == 0
+    assert str(out) in capsys.readouterr().out
+    book = load_workbook(out)
+    assert book.sheetnames == ["Overall", "Companies", "Industries", "Countries", "Slots"]
+    # The test fair (2024) is over: every meeting held, no outcome given, both sides asked.
+    held = meetings(database)
+    row = [c.value for c in book["Overall"][2]]
+    assert row[:5] == [held, held, 0, 0, 0] and row[-3:] == [0, 2 * held, 0]
+    assert main(["export-results", str(tmp_path / "missing" / "r.xlsx")]) == 2

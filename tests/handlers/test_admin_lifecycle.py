@@ -48,19 +48,20 @@ async def test_the_life_of_an_event(app, fake, engine, clock):
     # 24 hours before the deadline: everyone hears how many requests wait for an answer.
     clock.now = DEADLINE - timedelta(hours=23)
     await schedule_all(app)
-    await people["B2"].wait_for(says("close in 24 hour"), timeout=WAIT)
-    await people["S3"].wait_for(says("close in 24 hour"), timeout=WAIT)
+    await people["B2"].wait_for(says("close in 23 hours"), timeout=WAIT)
+    await people["S3"].wait_for(says("close in 23 hours"), timeout=WAIT)
     assert "You have 3 received requests still unanswered" in people["B2"].messages[-1].text
     await people["B1"].wait_for(says("2 received requests"), timeout=WAIT)
     assert "still send requests" in people["S3"].messages[-1].text
     await schedule_all(app)  # again, e.g. a restart: nobody is reminded twice
     await settle()
-    assert sum("close in 24 hour" in text for text in texts(people["B2"])) == 1
+    assert sum("close in 23 hours" in text for text in texts(people["B2"])) == 1
 
     clock.now = DEADLINE - timedelta(minutes=30)
     await schedule_all(app)
     for user in people.values():
-        await user.wait_for(says("close in 1 hour"), timeout=WAIT)
+        await user.wait_for(says("30"), timeout=WAIT)
+    assert "close in 30 minutes, at" in people["B1"].messages[-1].text
     with session_scope(engine) as session:
         assert len(session.exec(select(Notice)).all()) == 12
 

@@ -302,7 +302,7 @@ async def test_one_tap_on_a_meeting_opens_the_counterparts_card_and_contact(fair
     assert "Kim & Sons <Cosmetics>" in card.text
     for expected in ("Kim Minji", "Export manager", "minji@kimsons.kr", "+82 10 1234 5678"):
         assert expected in card.text
-    assert labels(card) == ["⬅️ My schedule"]
+    assert labels(card) == ["❌ Cancel this meeting", "⬅️ My schedule"]  # before it starts
     await kim.press(card, "⬅️ My schedule")
     [back] = await kim.wait_reply()
     assert "2 confirmed meetings" in back.text
