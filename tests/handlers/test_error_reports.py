@@ -29,7 +29,7 @@ async def test_fifty_updates_failing_on_a_database_outage_give_two_admin_message
         assert expected in reply.text
     [first, repeated] = await admin.wait_for(2, timeout=15)
     # Admins read jobs' and reports' messages in DEFAULT_LANGUAGE, Korean here.
-    assert first.text.startswith("⚠️ 업데이트 처리 실패")
+    assert first.text.startswith("⚠️ 요청을 처리하지 못했습니다")
     assert "OperationalError" in first.text
     counted = re.search(r"위 보고 이후 (\d+)번 더 발생했습니다", repeated.text)
     assert counted and int(counted.group(1)) >= 49, repeated.text

@@ -154,9 +154,7 @@ async def test_a_live_database_of_each_revision_upgrades_and_the_bot_carries_on(
             await admin.ask("/announce", timeout=20)
             await admin.wait_for(lambda message: "unchanged" in (message.text or ""), timeout=20)
         with session_scope(old) as session:
-            rounds = {
-                (d.round, d.status) for d in session.exec(select(AnnouncementDelivery)).all()
-            }
+            rounds = {(d.round, d.status) for d in session.exec(select(AnnouncementDelivery)).all()}
         assert rounds == {(1, DeliveryStatus.sent), (2, DeliveryStatus.unchanged)}
 
 
