@@ -156,6 +156,6 @@ async def test_confirm_and_cancel_before_a_meeting(app, fake, engine, clock):
     admin = organizer(fake)
     [figures] = await admin.ask("/stats")
     assert (
-        "Fair day: confirmations: 1; cancelled: 1 can't attend, 1 no longer interested, "
+        "Fair day: confirmed 1; cancelled: 1 can't attend, 1 no longer interested, "
         "0 other reason, 0 removed by an admin"
     ) in figures.text

@@ -135,7 +135,7 @@ async def test_outcomes_after_a_meeting(app, fake, engine, clock):
     await schedule_all(app)
     admin = organizer(fake)
     [figures] = await admin.ask("/stats")
-    assert "Meeting outcomes: answers: 2 (sides asked: 4)" in figures.text
+    assert "Meeting outcomes: answered 2 of 4 asked" in figures.text
     assert "Contract likely 1" in figures.text and "expected deal value US$15,000" in figures.text
     for code, user in people.items():
         asked = "did your meeting with" if code.startswith("B") else "상담은 어떠셨습니까"

@@ -63,7 +63,7 @@ async def test_the_follow_up_survey(fair, fake, engine, clock):
         await people["B1"].wait_for(lambda m: "Has a contract" in (m.text or ""), timeout=30)
         await people["S1"].wait_for(lambda m: "MOU를 체결하셨습니까" in (m.text or ""), timeout=30)
         await admin.wait_for(
-            lambda m: "one question per meeting held: 2." in (m.text or ""), timeout=30
+            lambda m: "questions about meetings held: 2" in (m.text or ""), timeout=30
         )
         question = people["B1"].messages[-1]
         assert "You met Company S1 on Thu, Jun 20" in question.text
