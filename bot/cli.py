@@ -220,7 +220,7 @@ def organizer_tool(args: argparse.Namespace, settings: Settings, engine: sa.Engi
                 print(t(language, "cli.export_written", path=args.file))
             elif args.command == "export-results":
                 args.file.write_bytes(results_workbook(session, language, utcnow()))
-                print(t(language, "cli.export_written", path=args.file))
+                print(t(language, "cli.results_written", path=args.file))
     except ImportFailed as error:
         if error.encoding is not None:
             print(t(language, "cli.read_as", path=args.file, encoding=error.encoding))

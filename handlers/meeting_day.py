@@ -53,7 +53,7 @@ def fairday_line(language: str, counts: DayCounts) -> str:
 def _reasons(language: str, meeting_id: int) -> InlineKeyboardMarkup:
     return keyboard(
         *(
-            [button(language, f"fairday.reason.{r.value}", f"{PREFIX}:x:{meeting_id}:{r.value}")]
+            [button(language, f"fairday.cause_{r.value}", f"{PREFIX}:x:{meeting_id}:{r.value}")]
             for r in REASONS
         ),
         [button(language, "fairday.keep_button", f"{PREFIX}:keep:{meeting_id}")],

@@ -22,7 +22,7 @@ from handlers.notify import country_name, tell
 from handlers.services import Services, member, services
 from handlers.timetable_render import timetable_ics, timetable_messages
 from handlers.ui import button, error_text, escape, keyboard, parse, refuse, show
-from locales import clock, moment, pick, t
+from locales import clock, moment, pick, t, tn
 from store.errors import StoreError
 from store.event import get_event
 from store.fairday import Side
@@ -136,7 +136,7 @@ async def _send_timetable(context, side: Side) -> None:
         await context.bot.send_document(
             chat,
             InputFile(data, filename=f"{table.code}-schedule.ics"),
-            caption=t(language, "schedule.calendar_caption", count=len(table.meetings)),
+            caption=tn(language, "schedule.calendar_caption", len(table.meetings)),
             parse_mode=ParseMode.HTML,
         )
     except TelegramError:

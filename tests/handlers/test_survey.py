@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from admin_helpers import organizer, process
+from admin_helpers import chat_users, organizer, process
 from sqlmodel import select
 
 import builders
@@ -50,10 +50,7 @@ def sent(fake, chat_id, fragment):
 
 
 async def test_the_follow_up_survey(fair, fake, engine, clock):
-    people = {}
-    for code, tid in PEOPLE.items():
-        people[code] = fake.user(tid, code, language_code="en" if code[0] == "B" else "ko")
-        people[code].bot.open_chat(people[code].profile)
+    people = chat_users(fake, PEOPLE)
     admin = organizer(fake)
     async with process(fake, engine, clock, DEFAULT_TOKEN):
         pass  # an hour early: nothing is asked
@@ -62,7 +59,9 @@ async def test_the_follow_up_survey(fair, fake, engine, clock):
     async with process(fake, engine, clock, DEFAULT_TOKEN):
         await people["B1"].wait_for(lambda m: "Has a contract" in (m.text or ""), timeout=30)
         await people["S1"].wait_for(lambda m: "MOU를 체결하셨습니까" in (m.text or ""), timeout=30)
-        await admin.wait_for(lambda m: "2 question(s)" in (m.text or ""), timeout=30)
+        await admin.wait_for(
+            lambda m: "questions about meetings held: 2" in (m.text or ""), timeout=30
+        )
         question = people["B1"].messages[-1]
         assert "You met Company S1 on Thu, Jun 20" in question.text
         await people["B1"].press(question, "✍️ A contract")
@@ -78,7 +77,7 @@ async def test_the_follow_up_survey(fair, fake, engine, clock):
     clock.now += timedelta(days=1)
     async with process(fake, engine, clock, DEFAULT_TOKEN):
         figures, _chart, _workbook = await admin.ask("/results")
-        assert "signed: 1 contract(s), 0 MOU(s), US$50,000" in figures.text
+        assert "signed: contracts 1, MOUs 0, US$50,000" in figures.text
     for tid in (1001, 2001):
         assert sent(fake, tid, "follow-up") + sent(fake, tid, "사후 조사") == 1
     for tid in (1002, 2002):  # the no-show
