@@ -73,6 +73,9 @@ def parser() -> argparse.ArgumentParser:
 CLI_ADMIN = 0
 # The commands that write the file they are given.
 WRITERS = ("invites", "export-instance", "export", "export-results")
+# Those that write a workbook: Excel refuses to open one named .csv ("format and extension
+# don't match"), so another name is refused before anything is written.
+WORKBOOKS = ("export", "export-results")
 
 
 def load_settings() -> Settings:
@@ -158,6 +161,9 @@ async def reach_telegram(settings: Settings) -> str | None:
 
 def organizer_tool(args: argparse.Namespace, settings: Settings, engine: sa.Engine) -> int:
     language = settings.default_language
+    if args.command in WORKBOOKS and args.file.suffix.lower() != ".xlsx":
+        print(t(language, "cli.not_xlsx", path=args.file), file=sys.stderr)
+        return 2
     try:
         with session_scope(engine) as session:
             if args.command == "setup-event":
@@ -220,7 +226,7 @@ def organizer_tool(args: argparse.Namespace, settings: Settings, engine: sa.Engi
                 print(t(language, "cli.export_written", path=args.file))
             elif args.command == "export-results":
                 args.file.write_bytes(results_workbook(session, language, utcnow()))
-                print(t(language, "cli.export_written", path=args.file))
+                print(t(language, "cli.results_written", path=args.file))
     except ImportFailed as error:
         if error.encoding is not None:
             print(t(language, "cli.read_as", path=args.file, encoding=error.encoding))
