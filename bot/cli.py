@@ -98,7 +98,11 @@ def problem_text(language: str, problem: Problem, headers: dict[str, str]) -> st
     why = t(language, f"import.{problem.reason}", value=problem.value, limit=problem.limit)
     if problem.row == 0:
         return why  # the whole file: a sentence naming it
-    column = headers.get(problem.column, problem.column)  # as the organizer's file names it
+    # As the organizer's file names it; a required column the file lacks, by its catalog name.
+    missing = f"import.column.{problem.column}"
+    column = headers.get(problem.column) or (
+        t(language, missing) if missing in catalog(language) else problem.column
+    )
     return t(language, "import.problem", row=problem.row, column=column, why=why)
 
 

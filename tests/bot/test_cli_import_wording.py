@@ -1,0 +1,26 @@
+"""What `python -m bot import` tells a Korean organizer about a workbook's headers: every column
+by a Korean name, and what to do about one the bot does not know."""
+
+import pytest
+from openpyxl import Workbook
+
+from bot.cli import main
+
+
+@pytest.fixture
+def korean(database_url, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("DEFAULT_LANGUAGE", "ko")
+
+
+def test_a_missing_required_column_is_named_in_korean(korean, engine, tmp_path, capsys):
+    book = Workbook()
+    book.active.append(["순번", "참가번호", "구분", "회사명(국문)", "국가", "업종"])
+    book.active.append([1, "S201", "국내기업", "가나화장품", "한국", "화장품"])
+    path = tmp_path / "참가업체.xlsx"
+    book.save(path)
+    assert main(["import", str(path)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert "1행, 회사명: 꼭 필요한 열이 없습니다" in err
+    assert "1행, 순번: 알 수 없는 열 제목입니다(필요 없는 열이면 지우세요)" in err
+    assert not any("company" in line for line in err)
