@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import re
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import sqlalchemy as sa
 from pydantic import ValidationError
@@ -30,9 +32,36 @@ from store.matching_run import run_matching
 from store.models import MatchMode, utcnow
 from store.results_workbook import results_workbook
 
+# argparse's own refusals (English, from argparse's source), said again in the organizer's
+# language; the usage line above them stays as argparse prints it.
+CHOICE = r"invalid choice: (?P<value>.+?) \(choose from (?P<choices>.+)\)"
+USAGE_ERRORS = (
+    ("command", re.compile(r"argument command: " + CHOICE)),
+    ("required", re.compile(r"the following arguments are required: (?P<names>.+)")),
+    ("unrecognized", re.compile(r"unrecognized arguments: (?P<names>.+)")),
+    ("choice", re.compile(r"argument (?P<names>\S+): " + CHOICE)),
+)
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse whose refusals are one sentence in DEFAULT_LANGUAGE."""
+
+    def error(self, message: str) -> NoReturn:
+        language = cli_language()
+        self.print_usage(sys.stderr)
+        for kind, pattern in USAGE_ERRORS:
+            found = pattern.fullmatch(message)
+            if found:
+                values = {k: v.replace("'", "") for k, v in found.groupdict().items()}
+                print(t(language, f"cli.usage.{kind}", prog=self.prog, **values), file=sys.stderr)
+                break
+        else:
+            print(t(language, "cli.usage.other", prog=self.prog, detail=message), file=sys.stderr)
+        raise SystemExit(2)
+
 
 def parser() -> argparse.ArgumentParser:
-    root = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    root = Parser(prog="python -m bot", description=__doc__)
     commands = root.add_subparsers(dest="command")
     run = commands.add_parser("run", help="run the bot (the default)")
     run.add_argument("--webhook", metavar="URL", help="receive updates by webhook at URL")

@@ -1,5 +1,5 @@
-"""What `python -m bot import` tells a Korean organizer about a workbook's headers: every column
-by a Korean name, and what to do about one the bot does not know."""
+"""What the command line tells a Korean organizer: a workbook's headers (every column by a
+Korean name, and what to do about one the bot does not know) and a mistyped command line."""
 
 import pytest
 from openpyxl import Workbook
@@ -24,3 +24,20 @@ def test_a_missing_required_column_is_named_in_korean(korean, engine, tmp_path, 
     assert "1행, 회사명: 꼭 필요한 열이 없습니다" in err
     assert "1행, 순번: 알 수 없는 열 제목입니다(필요 없는 열이면 지우세요)" in err
     assert not any("company" in line for line in err)
+
+
+@pytest.mark.parametrize(
+    ("argv", "sentence"),
+    [
+        (["invites", "invites.csv"], "꼭 필요한 인수가 빠졌습니다: --bot-username."),
+        (["match", "--mode", "fast"], "--mode에는 fast 값을 쓸 수 없습니다."),
+        (["exprot", "out.xlsx"], "알 수 없는 명령입니다: exprot."),
+        (["export", "a.xlsx", "b.xlsx"], "알 수 없는 인수입니다: b.xlsx."),
+    ],
+)
+def test_a_mistyped_command_line_is_refused_in_korean(korean, capsys, argv, sentence):
+    with pytest.raises(SystemExit) as stopped:
+        main(argv)
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert sentence in err and "error:" not in err
