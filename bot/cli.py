@@ -27,7 +27,7 @@ from store.errors import EventConfigError, ImportFailed, NoEvent, Problem, Store
 from store.event import check_deadline, load_config, setup_event
 from store.exchange import export_instance
 from store.export import workbook
-from store.importer import import_participants
+from store.importer import REQUIRED, import_participants
 from store.matching_run import run_matching
 from store.models import MatchMode, utcnow
 from store.results_workbook import results_workbook
@@ -263,6 +263,10 @@ def organizer_tool(args: argparse.Namespace, settings: Settings, engine: sa.Engi
     except ImportFailed as error:
         if error.encoding is not None:
             print(t(language, "cli.read_as", path=args.file, encoding=error.encoding))
+        missing = {p.column for p in error.problems if p.reason == "missing_column"}
+        if missing >= set(REQUIRED):  # no header row at the top: a title above it, most often
+            print(t(language, "cli.no_header_row", path=args.file), file=sys.stderr)
+            return 2
         for problem in error.problems:
             print(problem_text(language, problem, error.headers), file=sys.stderr)
         if not any(problem.row == 0 for problem in error.problems):

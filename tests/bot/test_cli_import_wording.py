@@ -41,3 +41,15 @@ def test_a_mistyped_command_line_is_refused_in_korean(korean, capsys, argv, sent
     assert stopped.value.code == 2
     err = capsys.readouterr().err
     assert sentence in err and "error:" not in err
+
+
+def test_a_title_row_above_the_headers_is_explained(korean, engine, tmp_path, capsys):
+    book = Workbook()
+    book.active.append(["2026 붐업코리아 참가업체 명단"])
+    book.active.append(["참가번호", "구분", "회사명", "국가", "업종"])
+    book.active.append(["S301", "국내기업", "다라마", "한국", "식품"])
+    path = tmp_path / "명단.xlsx"
+    book.save(path)
+    assert main(["import", str(path)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1 and "1행에서 열 제목" in err[0] and "제목 줄이나 빈 줄을 지워" in err[0]
