@@ -124,7 +124,10 @@ def load_settings() -> Settings:
 
 
 def problem_text(language: str, problem: Problem, headers: dict[str, str]) -> str:
-    why = t(language, f"import.{problem.reason}", value=problem.value, limit=problem.limit)
+    # A malformed e-mail, phone or website says what one looks like.
+    own = f"import.{problem.reason}.{problem.column}"
+    key = own if own in catalog(language) else f"import.{problem.reason}"
+    why = t(language, key, value=problem.value, limit=problem.limit)
     if problem.row == 0:
         return why  # the whole file: a sentence naming it
     # As the organizer's file names it; a required column the file lacks, by its catalog name.

@@ -53,3 +53,15 @@ def test_a_title_row_above_the_headers_is_explained(korean, engine, tmp_path, ca
     assert main(["import", str(path)]) == 2
     err = capsys.readouterr().err.splitlines()
     assert len(err) == 1 and "1행에서 열 제목" in err[0] and "제목 줄이나 빈 줄을 지워" in err[0]
+
+
+def test_a_malformed_cell_says_what_the_column_expects(korean, engine, tmp_path, capsys):
+    book = Workbook()
+    book.active.append(["참가번호", "구분", "회사명", "국가", "업종", "이메일", "전화번호"])
+    book.active.append(["S401", "국내기업", "다라마", "한국", "식품", "not-an-email", "+84 1"])
+    path = tmp_path / "명단.xlsx"
+    book.save(path)
+    assert main(["import", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "2행, 이메일: “not-an-email” 값은 이메일 주소가 아닙니다(예: name@company.com)" in err
+    assert "2행, 전화번호: “+84 1” 값은 전화번호가 아닙니다(예: 010-1234-5678" in err
