@@ -232,6 +232,12 @@ def organizer_tool(args: argparse.Namespace, settings: Settings, engine: sa.Engi
                 if result.ignored:
                     ignored = ", ".join(f"“{title}”" for title in result.ignored)
                     print(t(language, "cli.import_ignored", columns=ignored))
+                for column, value in result.unknown_values:
+                    print(t(language, f"cli.import_unknown_{column}", value=value))
+                for booth, codes in result.shared_booths:
+                    print(
+                        t(language, "cli.import_shared_booth", booth=booth, codes=", ".join(codes))
+                    )
             elif args.command == "invites":
                 username = bot_username(args.bot_username)
                 if username is None:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from locales import LANGUAGES, catalog
+from locales import LANGUAGES, catalog, industry_names, is_country_code
 from store.errors import ImportFailed, InvalidValue, Problem
 from store.fields import PROFILE_FIELDS, canonical, clean
 from store.models import Participant, Role
@@ -99,6 +99,26 @@ class ImportResult:
     updated: int
     encoding: str | None = None  # the text encoding a CSV file was read in
     ignored: tuple[str, ...] = ()  # column titles the importer does not know, left unread
+    # (column, value) of countries and industries no catalog names: stored as written, but
+    # outside the ⭐ recommendations and the filters' names, so the organizer hears of them
+    unknown_values: tuple[tuple[str, str], ...] = ()
+    shared_booths: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (booth, buyers' codes)
+
+
+def _notices(records: list[dict]) -> dict[str, tuple]:
+    """What is stored but likely a slip: unknown countries or industries, a booth twice."""
+    unknown = {("country", r["country"]) for r in records if not is_country_code(r["country"])}
+    unknown |= {
+        ("industry", r["industry"]) for r in records if r["industry"] not in industry_names()
+    }
+    booths: dict[str, list[str]] = {}
+    for record in records:
+        if record["booth"]:
+            booths.setdefault(record["booth"], []).append(record["code"])
+    return {
+        "unknown_values": tuple(sorted(unknown)),
+        "shared_booths": tuple((b, tuple(codes)) for b, codes in booths.items() if len(codes) > 1),
+    }
 
 
 def header_key(title: object) -> str:
@@ -248,4 +268,5 @@ def import_participants(session: Session, path: Path) -> ImportResult:
         updated=len(records) - created,
         encoding=sheet.encoding,
         ignored=tuple(ignored),
+        **_notices(records),
     )

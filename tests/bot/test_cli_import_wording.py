@@ -82,3 +82,21 @@ def test_extra_columns_are_named_after_the_import(korean, engine, tmp_path, caps
     assert main(["import", str(path)]) == 0
     out = capsys.readouterr().out
     assert "읽지 않은 열: “순번”, “비고”." in out
+
+
+def test_unknown_countries_industries_and_a_shared_booth_are_noticed(
+    korean, engine, tmp_path, capsys
+):
+    book = Workbook()
+    book.active.append(["참가번호", "구분", "회사명", "국가", "업종", "부스번호"])
+    book.active.append(["B1", "바이어", "Acme", "아틀란티스", "화장품", "A-2"])
+    book.active.append(["B2", "바이어", "Beta", "미국", "Beauty", "A-2"])
+    book.active.append(["S1", "국내기업", "가나", "한국", "식품", ""])
+    path = tmp_path / "참가업체.xlsx"
+    book.save(path)
+    assert main(["import", str(path)]) == 0  # stored as written: notices, not refusals
+    out = capsys.readouterr().out
+    assert "국가 “아틀란티스” 값을 국가로 알아볼 수 없어" in out
+    assert "업종 “Beauty” 값은 업종 목록에 없어" in out
+    assert "부스 A-2: 바이어 여러 곳(B1, B2)에 같은 부스가 배정되었습니다." in out
+    assert out.count("값을 국가로") == 1 and out.count("업종 목록에 없어") == 1
