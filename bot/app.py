@@ -10,7 +10,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot.aiohttp_request import AiohttpRequest
 from bot.jobs import start_jobs
-from bot.persistence import DatabasePersistence
+from bot.persistence import NoPersistence
 from bot.processing import PerUserProcessor
 from bot.ratelimit import BroadcastRateLimiter
 from bot.settings import Settings
@@ -67,15 +67,16 @@ def build(settings: Settings, services: Services) -> Application:
     # Our conversations wait for typed answers and deliberately track them per chat, not per
     # message (per_message=False); PTB warns about that choice each time one is built.
     warnings.filterwarnings("ignore", "If 'per_message=False'", PTBUserWarning)
+    processor = PerUserProcessor()
     builder = (
         ApplicationBuilder()
         .token(settings.telegram_bot_token)
         .defaults(Defaults(tzinfo=ZoneInfo(settings.timezone)))
-        .concurrent_updates(PerUserProcessor())
+        .concurrent_updates(processor)
         .rate_limiter(BroadcastRateLimiter(max_retries=3))
         .request(AiohttpRequest())
         .get_updates_request(AiohttpRequest(connection_limit=1))
-        .persistence(DatabasePersistence(services))
+        .persistence(NoPersistence())
         .post_init(post_init)
     )
     if settings.telegram_api_base_url:
@@ -83,6 +84,7 @@ def build(settings: Settings, services: Services) -> Application:
         builder = builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")
     application = builder.build()
     application.bot_data["services"] = services
+    processor.attach(application)
     application.add_handlers(fallback.early_handlers(), group=-1)
     for feature in FEATURES:
         application.add_handlers(feature.handlers())

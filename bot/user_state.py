@@ -1,0 +1,119 @@
+"""Per-user state read from and written to the database within each update.
+
+Before a user's update is handled, their row is taken (store/user_state.py: held for this
+process, so the same user's next update waits in any other process) and its JSON becomes
+`context.user_data` and the user's conversation states; after it, both are written back and
+the row is let go. Nothing of a user stays in a process's memory between updates, so any
+process can handle any update, and a restarted process carries on where the user was.
+
+Saved state is plain JSON. A row that cannot be read is logged and ignored: the user starts
+again from the menu. A value that cannot be written as JSON is logged and left out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application, ConversationHandler
+
+from handlers.admin_announce import holder
+from handlers.services import Services
+from store.user_state import put_back, take
+
+log = logging.getLogger(__name__)
+
+# How long a process may hold a user: longer than any one update (/match solves in seconds);
+# after a crash, that user's next update waits at most this long.
+HOLD = timedelta(seconds=60)
+# Waiting for another process to finish the same user's update: short polls, growing.
+FIRST_WAIT, LONGEST_WAIT = 0.005, 0.1
+
+
+def decode(raw: str, user_id: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The user data and conversation states saved in `raw`; nothing if it can't be read."""
+    try:
+        saved = json.loads(raw)
+        data, conversations = saved.get("data", {}), saved.get("conversations", {})
+        if isinstance(data, dict) and isinstance(conversations, dict):
+            return data, conversations
+    except (ValueError, AttributeError):
+        pass
+    log.warning("saved state of user %s cannot be read; the user starts from the menu", user_id)
+    return {}, {}
+
+
+def encode(data: dict[Any, Any], conversations: dict[str, Any], user_id: int) -> str:
+    kept = {}
+    for key, value in data.items():
+        try:
+            json.dumps(value)
+        except (TypeError, ValueError):
+            log.error("user %s: user_data[%r] is not plain JSON and is not kept", user_id, key)
+            continue
+        kept[str(key)] = value
+    return json.dumps({"data": kept, "conversations": conversations}, ensure_ascii=False)
+
+
+def _conversation_handlers(application: Application) -> list[ConversationHandler]:
+    return [
+        handler
+        for group in application.handlers.values()
+        for handler in group
+        if isinstance(handler, ConversationHandler) and handler.name
+    ]
+
+
+def _conversation_key(handler: ConversationHandler, update: Update) -> tuple | None:
+    try:
+        return handler._get_key(update)  # PTB's own key for this update (per chat and user)
+    except RuntimeError:
+        return None
+
+
+async def _take(found: Services, user_id: int, me: str) -> str:
+    wait = FIRST_WAIT
+    while True:
+        raw = await found.run(take, user_id, me, datetime.now(UTC), HOLD)
+        if raw is not None:
+            return raw
+        await asyncio.sleep(wait)  # another process is handling this user's previous update
+        wait = min(wait * 2, LONGEST_WAIT)
+
+
+@asynccontextmanager
+async def user_state(application: Application, update: Update, user_id: int) -> AsyncIterator[None]:
+    """Holds the user's row and puts their saved state in place for the update's handlers."""
+    found: Services = application.bot_data["services"]
+    me = holder(application)
+    raw = await _take(found, user_id, me)
+    data, conversations = decode(raw, user_id)
+    application._user_data[user_id] = data  # PTB offers no public setter for a user's data
+    keys = {}
+    for handler in _conversation_handlers(application):
+        key = keys[handler.name] = _conversation_key(handler, update)
+        if key is None:
+            continue
+        state = conversations.get(handler.name)
+        if isinstance(state, int | str) and state in handler.states:
+            handler._conversations[key] = state
+        else:
+            handler._conversations.pop(key, None)
+    try:
+        yield
+    finally:
+        states = {}
+        for handler in _conversation_handlers(application):
+            key = keys.get(handler.name)
+            state = handler._conversations.pop(key, None) if key is not None else None
+            if isinstance(state, int | str):
+                states[handler.name] = state
+        new = encode(application._user_data.pop(user_id, {}), states, user_id)
+        if not await found.run(put_back, user_id, me, None if new == raw else new):
+            log.warning("user %s held over %s: this update's state is not kept", user_id, HOLD)
