@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from telegram import Update
 
@@ -19,7 +20,12 @@ def run(settings: Settings, webhook: str | None = None, port: int = 8443) -> Non
     logging.getLogger("httpx").setLevel(logging.WARNING)
     engine = make_engine(settings.database_url)
     upgrade(engine)
-    services = Services(engine, settings.admin_ids, settings.default_language)
+    services = Services(
+        engine,
+        settings.admin_ids,
+        settings.default_language,
+        lease=timedelta(seconds=settings.delivery_lease_seconds),
+    )
     application = build(settings, services)
     if webhook:
         application.run_webhook(

@@ -1,8 +1,10 @@
 """/announce: every participant's timetable (text and picture, in their language) pushed by a
 job, with one progress message for the admin; /broadcast; who blocked the bot.
 
-Deliveries are claimed in the database (store/announce.py), so the job can run in several bot
-processes at once, and resumes after a restart where it stopped."""
+Deliveries are claimed in the database (store/announce.py, store/broadcast.py), so the jobs
+can run in several bot processes at once, and resume after a restart where they stopped: a
+repeating job (`resume_job`) looks for deliveries nobody is sending, e.g. those of a process
+that died, once their lease ran out."""
 
 from __future__ import annotations
 
@@ -25,11 +27,12 @@ from telegram.ext import (
 )
 
 from handlers.admin_common import admin
-from handlers.admin_sending import paced, replace_job
+from handlers.admin_sending import paced
 from handlers.services import services
 from handlers.timetable_render import timetable_messages, timetable_png
 from handlers.ui import error_text, escape, refuse
 from locales import moment, pick, t
+from store import broadcast as broadcasts
 from store.announce import (
     Change,
     Job,
@@ -38,22 +41,24 @@ from store.announce import (
     blocked,
     claim,
     claim_report,
+    claimable_round,
     failed,
     part_sent,
     prepare,
     progress,
     release,
+    report_due,
     set_blocked,
     start_round,
 )
 from store.audit import record
 from store.errors import StoreError
-from store.models import Role
-from store.reminders import reachable
+from store.models import DeliveryStatus, Role
 
 log = logging.getLogger(__name__)
 
 WORKERS = 8  # deliveries in flight per process: enough that one always waits for its turn
+BROADCAST_WORKERS = 4  # one message each: fewer suffice
 PROGRESS_EVERY = 2.0  # seconds between edits of the admin's progress message
 GROUPS = {"all": None, "buyers": Role.buyer, "sellers": Role.seller}
 
@@ -92,7 +97,9 @@ async def announce(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         ),
         parse_mode=ParseMode.HTML,
     )
-    replace_job(context.job_queue, "announce", announce_job, 0, started.number)
+    context.job_queue.run_once(
+        announce_job, 0, data=started.number, name=f"announce-{started.number}"
+    )
 
 
 @dataclass(frozen=True)
@@ -157,14 +164,18 @@ async def _deliver(context: ContextTypes.DEFAULT_TYPE, delivery_id: int) -> None
             await found.run(failed, delivery_id, str(error))
             return
         done = number + 1 == len(parts)
-        await found.run(part_sent, delivery_id, number + 1, done, found.clock())
+        me = holder(context.application)
+        if not await found.run(part_sent, delivery_id, number + 1, done, found.clock(), me):
+            return  # held so long that another process took it over: it sends the rest
 
 
 async def _worker(context: ContextTypes.DEFAULT_TYPE, round_number: int) -> None:
+    """Claims and sends deliveries until none is left to claim (the others are sent by other
+    workers, or wait for their lease to run out: `resume_job` comes back for those)."""
     found = services(context)
     me = holder(context.application)
     while context.application.running:
-        claimed = await found.run(claim, round_number, me, found.clock())
+        claimed = await found.run(claim, round_number, me, found.clock(), found.lease)
         if not claimed:
             return
         for delivery_id in claimed:
@@ -209,11 +220,18 @@ async def _show_progress(
         log.warning("progress message: %s", error)
 
 
+def _working(application: Application) -> set[object]:
+    """The rounds and broadcasts this process is sending now."""
+    return application.bot_data.setdefault("working", set())
+
+
 async def announce_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Sends the round's deliveries with a few workers, editing the progress message every
     few seconds; whichever process finishes the round last sends the final count."""
     found = services(context)
     round_number: int = context.job.data
+    working = _working(context.application)
+    working.add(("announce", round_number))
     workers = asyncio.gather(*(_worker(context, round_number) for _ in range(WORKERS)))
     try:
         while not workers.done():
@@ -222,9 +240,33 @@ async def announce_job(context: ContextTypes.DEFAULT_TYPE) -> None:
                 await _show_progress(context, round_number, final=False)
         await workers
     finally:
+        working.discard(("announce", round_number))
         await found.run(release, holder(context.application))
     if await found.run(claim_report, round_number):
         await _show_progress(context, round_number, final=True)
+
+
+async def resume_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Runs every few seconds in every process: starts sending what nobody sends (a round or
+    broadcast interrupted by a crash or a restart, once its leases ran out), and sends a final
+    count that a process which died could not."""
+    found = services(context)
+    now = found.clock()
+    working = _working(context.application)
+    waiting = await found.run(claimable_round, now, found.lease)
+    if waiting is not None and ("announce", waiting) not in working:
+        context.job_queue.run_once(announce_job, 0, data=waiting, name=f"announce-{waiting}")
+    due = await found.run(report_due)
+    if due is not None and await found.run(claim_report, due):
+        await _show_progress(context, due, final=True)
+    for broadcast_id in await found.run(broadcasts.waiting, now, found.lease):
+        if ("broadcast", broadcast_id) not in working:
+            context.job_queue.run_once(
+                broadcast_job, 0, data=broadcast_id, name=f"broadcast-{broadcast_id}"
+            )
+    for broadcast_id in await found.run(broadcasts.unreported):
+        if ("broadcast", broadcast_id) not in working:
+            await _report_broadcast(context, broadcast_id)
 
 
 async def broadcast(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -246,48 +288,74 @@ async def broadcast(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     found = services(context)
     await found.run(record, person.telegram_id, "broadcast", group=group, text=body)
     status = await update.effective_chat.send_message(t(person.language, "broadcast.started"))
+    broadcast_id = await found.run(
+        broadcasts.start,
+        GROUPS[group],
+        escape(body),
+        status.chat_id,
+        status.message_id,
+        person.language,
+    )
     context.job_queue.run_once(
-        broadcast_job,
-        when=0,
-        data=BroadcastJob(
-            GROUPS[group], escape(body), status.chat_id, status.message_id, person.language
-        ),
-        name=f"broadcast-{status.message_id}",
+        broadcast_job, 0, data=broadcast_id, name=f"broadcast-{broadcast_id}"
     )
 
 
-@dataclass(frozen=True)
-class BroadcastJob:
-    role: Role | None
-    body: str  # HTML-escaped: sent as typed
-    chat_id: int  # the admin's status message, edited with the counts at the end
-    message_id: int
-    language: str
+async def _broadcast_worker(context: ContextTypes.DEFAULT_TYPE, broadcast_id: int) -> None:
+    found = services(context)
+    me = holder(context.application)
+    while context.application.running:
+        claimed = await found.run(broadcasts.claim, broadcast_id, me, found.clock(), found.lease)
+        if not claimed:
+            return
+        for delivery in claimed:
+            if not context.application.running:
+                return
+            send = partial(
+                context.bot.send_message,
+                delivery.telegram_id,
+                delivery.body,
+                parse_mode=ParseMode.HTML,
+            )
+            try:
+                await paced(context.application, send)
+                status = DeliveryStatus.sent
+            except Forbidden:
+                status = DeliveryStatus.blocked
+                await found.run(set_blocked, delivery.participant_id, found.clock())
+            except TelegramError:
+                status = DeliveryStatus.failed
+            await found.run(broadcasts.finish, delivery.id, status, found.clock())
+
+
+async def _report_broadcast(context: ContextTypes.DEFAULT_TYPE, broadcast_id: int) -> None:
+    report = await services(context).run(broadcasts.claim_report, broadcast_id)
+    if report is None:
+        return
+    try:
+        await context.bot.edit_message_text(
+            t(report.language, "broadcast.done", **report.counts),
+            chat_id=report.chat_id,
+            message_id=report.message_id,
+        )
+    except TelegramError as error:
+        log.warning("broadcast report: %s", error)
 
 
 async def broadcast_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Sends a broadcast with a few workers; whichever process finishes it tells the admin."""
     found = services(context)
-    job: BroadcastJob = context.job.data
-    counts = {"sent": 0, "failed": 0, "blocked": 0}
-    for recipient in await found.run(reachable, job.role):
-        if not context.application.running:
-            break
-        send = partial(
-            context.bot.send_message, recipient.telegram_id, job.body, parse_mode=ParseMode.HTML
+    broadcast_id: int = context.job.data
+    working = _working(context.application)
+    working.add(("broadcast", broadcast_id))
+    try:
+        await asyncio.gather(
+            *(_broadcast_worker(context, broadcast_id) for _ in range(BROADCAST_WORKERS))
         )
-        try:
-            await paced(context.application, send)
-            counts["sent"] += 1
-        except Forbidden:
-            counts["blocked"] += 1
-            await found.run(set_blocked, recipient.participant_id, found.clock())
-        except TelegramError:
-            counts["failed"] += 1
-    await context.bot.edit_message_text(
-        t(job.language, "broadcast.done", **counts),
-        chat_id=job.chat_id,
-        message_id=job.message_id,
-    )
+    finally:
+        working.discard(("broadcast", broadcast_id))
+        await found.run(broadcasts.release, holder(context.application))
+    await _report_broadcast(context, broadcast_id)
 
 
 async def membership(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

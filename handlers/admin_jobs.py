@@ -1,5 +1,6 @@
-"""Timed work: the deadline, the reminders before it and before each meeting, and resuming an
-interrupted announcement. Every time comes from the database and is measured against
+"""Timed work: the deadline, the reminders before it and before each meeting, and a look every
+few seconds for announcement and broadcast messages nobody is sending (after a restart or a
+crash). Every time comes from the database and is measured against
 `Services.clock`; `schedule_all` (re)creates the jobs, named so that doing it again replaces
 them, at start-up and whenever the deadline moves."""
 
@@ -12,13 +13,13 @@ from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import Application, ContextTypes
 
-from handlers.admin_announce import announce_job
+from handlers.admin_announce import resume_job
 from handlers.admin_common import summary_text, tell_admins
 from handlers.admin_sending import paced, replace_job
 from handlers.services import Services, services
 from handlers.ui import escape
 from locales import moment, pick, t
-from store.announce import set_blocked, unfinished_round
+from store.announce import set_blocked
 from store.errors import NoEvent
 from store.event import get_event
 from store.matching_run import close_at_deadline
@@ -37,6 +38,13 @@ from store.reminders import (
 log = logging.getLogger(__name__)
 
 DEADLINE_JOB = "deadline"
+RESUME_JOB = "resume-sending"
+
+
+def resume_interval(found: Services) -> float:
+    """How often each process looks for deliveries nobody sends: often enough that a crashed
+    process's deliveries go out soon after their lease, rarely enough to cost nothing."""
+    return min(10.0, max(0.5, found.lease.total_seconds() / 4))
 
 
 def _seconds_until(when: datetime, now: datetime) -> float:
@@ -48,6 +56,9 @@ async def schedule_all(application: Application) -> None:
     found: Services = application.bot_data["services"]
     job_queue = application.job_queue
     assert job_queue is not None  # the job-queue extra is a dependency
+    for job in job_queue.get_jobs_by_name(RESUME_JOB):
+        job.schedule_removal()
+    job_queue.run_repeating(resume_job, resume_interval(found), first=0, name=RESUME_JOB)
     try:
         event = await found.run(get_event)
     except NoEvent:
@@ -59,9 +70,6 @@ async def schedule_all(application: Application) -> None:
     for slot, due in await found.run(upcoming_slots, now):
         name = f"meeting-reminders-{slot.code}"
         replace_job(job_queue, name, meeting_reminder_job, _seconds_until(due, now), slot.id)
-    unfinished = await found.run(unfinished_round)
-    if unfinished is not None:
-        replace_job(job_queue, "announce", announce_job, 0, unfinished)
 
 
 def _schedule_deadline_reminders(application: Application, event: Event, now: datetime) -> None:

@@ -1,15 +1,21 @@
-"""Sending many messages from jobs: evenly paced under Telegram's flood limit, waiting out
-429s, and naming jobs so that scheduling one again replaces it."""
+"""Sending many messages from jobs: evenly paced under Telegram's flood limit, one budget for
+all bot processes (store/send_pace.py), waiting out 429s, and naming jobs so that scheduling
+one again replaces it."""
 
 from __future__ import annotations
 
 import asyncio
+import time
+from collections import deque
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any, TypeVar
 
 from telegram.error import RetryAfter
 from telegram.ext import Application, JobQueue
+
+from handlers.services import Services
+from store.send_pace import reserve
 
 T = TypeVar("T")
 
@@ -21,25 +27,45 @@ MESSAGES_PER_SECOND = 29.0
 MAX_WAITS = 10  # 429s in a row for one message before giving up on it
 
 
-class Pacer:
-    """Hands out evenly spaced send times to every bulk sender of one process."""
+# Slots reserved per database round trip: fewer writes, and a slot left unused when a
+# process stops sending is only a 1/29 s gap.
+BATCH = 2
 
-    def __init__(self, per_second: float = MESSAGES_PER_SECOND) -> None:
+
+class Pacer:
+    """Hands out evenly spaced send times to every bulk sender of this process, from slots
+    reserved in the database, so that all processes together keep to one budget."""
+
+    def __init__(
+        self, found: Services, per_second: float = MESSAGES_PER_SECOND, batch: int = BATCH
+    ) -> None:
+        self.services = found
         self.interval = 1.0 / per_second
-        self._next = 0.0
+        self.batch = batch
+        self._slots: deque[float] = deque()
         self._lock = asyncio.Lock()
 
     async def wait(self) -> None:
-        loop = asyncio.get_running_loop()
         async with self._lock:
-            now = loop.time()
-            at = max(self._next, now)
-            self._next = at + self.interval
-        await asyncio.sleep(at - now)
+            while True:
+                now = time.time()
+                # A slot gone by (this process was busy) is skipped, not spent late: spending
+                # it would bunch messages up against the next process's slots.
+                while self._slots and self._slots[0] < now - self.interval:
+                    self._slots.popleft()
+                if self._slots:
+                    at = self._slots.popleft()
+                    break
+                first = await self.services.run(reserve, self.batch, self.interval, now)
+                self._slots.extend(first + i * self.interval for i in range(self.batch))
+        await asyncio.sleep(max(at - time.time(), 0.0))
 
 
 def pacer(application: Application) -> Pacer:
-    return application.bot_data.setdefault("pacer", Pacer())
+    pacing = application.bot_data.get("pacer")
+    if pacing is None:
+        pacing = application.bot_data["pacer"] = Pacer(application.bot_data["services"])
+    return pacing
 
 
 def _seconds(retry_after: int | float | timedelta) -> float:

@@ -47,7 +47,7 @@ SKIP_NOTE = re.compile(f"fc:(?P<key>{KEY}):s:(?P<company>\\d{{1,10}})")
 CARD_ACTION = re.compile(f"fc:(?P<key>{KEY}):{ACTION}")
 CARD_ACTIONS = ("acc", "rej", "can")
 NOTE = 1
-NOTE_FOR = "find_note_for"  # user_data: (company id, search key) while a note is awaited
+NOTE_FOR = "find_note_for"  # user_data: [company id, search key] (JSON) while a note is awaited
 
 
 def _load(session: Session, me: int, other: int, now: datetime) -> tuple[Card, bool]:
@@ -158,7 +158,7 @@ async def ask_note(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         await refuse(update, error_text(person.language, error))
         return ConversationHandler.END
     await query.answer()
-    context.user_data[NOTE_FOR] = (other, key)
+    context.user_data[NOTE_FOR] = [other, key]
     await update.effective_chat.send_message(
         t(person.language, "card.ask_note", company=escape(target.company.company), limit=NOTE_MAX),
         parse_mode="HTML",
@@ -201,7 +201,7 @@ async def skip_note(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         return ConversationHandler.END
     match = parse(SKIP_NOTE, update.callback_query.data)
     waiting = context.user_data.get(NOTE_FOR)
-    if match is None or waiting != (int(match["company"]), match["key"]):
+    if match is None or waiting != [int(match["company"]), match["key"]]:
         await refuse(update, t(person.language, "error.bad_button"))
         return NOTE
     return await _send(update, context, person, "")
