@@ -155,7 +155,7 @@ async def _deliver(context: ContextTypes.DEFAULT_TYPE, delivery_id: int) -> None
             return  # stopping: the claim is released, the rest resumes later
         send = partial(_send_part, context, job.telegram_id, parts[number], language)
         try:
-            await paced(context.application, send)
+            await paced(context.application, job.telegram_id, send)
         except Forbidden:
             await found.run(blocked, delivery_id, found.clock())
             return
@@ -318,7 +318,7 @@ async def _broadcast_worker(context: ContextTypes.DEFAULT_TYPE, broadcast_id: in
                 parse_mode=ParseMode.HTML,
             )
             try:
-                await paced(context.application, send)
+                await paced(context.application, delivery.telegram_id, send)
                 status = DeliveryStatus.sent
             except Forbidden:
                 status = DeliveryStatus.blocked

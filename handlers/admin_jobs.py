@@ -121,6 +121,7 @@ async def _remind(
     try:
         await paced(
             context.application,
+            recipient.telegram_id,
             lambda: context.bot.send_message(
                 recipient.telegram_id, text, parse_mode=ParseMode.HTML
             ),

@@ -22,14 +22,19 @@ T = TypeVar("T")
 # Telegram allows about 30 messages a second. AIORateLimiter lets a full second's worth go
 # out at once and then one every 1/30 s, which a strict rolling one-second window answers
 # with 429 and a one-second pause for everybody; spacing our own bulk sends evenly, a little
-# under the limit, never trips it.
-MESSAGES_PER_SECOND = 29.0
+# under the limit, never trips it. Two slots to spare: with several processes a message can
+# reach Telegram a few tens of milliseconds after its slot (a busy event loop), and the one
+# after it on time; 29 a second left too little room for that (tests saw 429s).
+MESSAGES_PER_SECOND = 28.0
 MAX_WAITS = 10  # 429s in a row for one message before giving up on it
 
 
 # Slots reserved per database round trip: fewer writes, and a slot left unused when a
-# process stops sending is only a 1/29 s gap.
+# process stops sending is only a 1/28 s gap.
 BATCH = 2
+# Telegram (and AIORateLimiter, which would hold the message back past its slot) allows one
+# message a second into one chat: a delivery's next part waits this long before its slot.
+PER_CHAT = 1.05
 
 
 class Pacer:
@@ -41,24 +46,41 @@ class Pacer:
     ) -> None:
         self.services = found
         self.interval = 1.0 / per_second
+        self.late = self.interval / 2  # a slot this far gone by is not used
         self.batch = batch
         self._slots: deque[float] = deque()
         self._lock = asyncio.Lock()
+        self._last_in_chat: dict[int, float] = {}
 
-    async def wait(self) -> None:
+    async def wait(self, chat_id: int) -> None:
+        """Returns at this message's slot, at least PER_CHAT after the last one to `chat_id`."""
+        previous = self._last_in_chat.get(chat_id)
+        if previous is not None:
+            await asyncio.sleep(max(previous + PER_CHAT - time.time(), 0.0))
+        while True:
+            at = await self._slot()
+            await asyncio.sleep(max(at - time.time(), 0.0))
+            # Woken late (the event loop was busy): every message waiting woke at once, and
+            # sending them all now would be a burst. Each takes a later slot instead.
+            if time.time() - at <= self.late:
+                break
+        self._last_in_chat[chat_id] = at
+        if len(self._last_in_chat) > 10_000:  # keep only chats of the last seconds
+            horizon = time.time() - PER_CHAT
+            self._last_in_chat = {c: t for c, t in self._last_in_chat.items() if t > horizon}
+
+    async def _slot(self) -> float:
         async with self._lock:
             while True:
                 now = time.time()
-                # A slot gone by (this process was busy) is skipped, not spent late: spending
-                # it would bunch messages up against the next process's slots.
-                while self._slots and self._slots[0] < now - self.interval:
+                # A slot gone by is skipped, not spent late: spending it would bunch messages
+                # up against the next process's slots.
+                while self._slots and self._slots[0] < now - self.late:
                     self._slots.popleft()
                 if self._slots:
-                    at = self._slots.popleft()
-                    break
+                    return self._slots.popleft()
                 first = await self.services.run(reserve, self.batch, self.interval, now)
                 self._slots.extend(first + i * self.interval for i in range(self.batch))
-        await asyncio.sleep(max(at - time.time(), 0.0))
 
 
 def pacer(application: Application) -> Pacer:
@@ -72,11 +94,12 @@ def _seconds(retry_after: int | float | timedelta) -> float:
     return retry_after.total_seconds() if isinstance(retry_after, timedelta) else retry_after
 
 
-async def paced(application: Application, send: Callable[[], Awaitable[T]]) -> T:
-    """One bulk message: waits for its turn, and after a 429 (past AIORateLimiter's own
-    retries) waits as told and tries again. Other errors go to the caller."""
+async def paced(application: Application, chat_id: int, send: Callable[[], Awaitable[T]]) -> T:
+    """One bulk message to `chat_id`: waits for its turn, and after a 429 (past
+    AIORateLimiter's own retries) waits as told and tries again. Other errors go to the
+    caller."""
     for attempt in range(MAX_WAITS + 1):
-        await pacer(application).wait()
+        await pacer(application).wait(chat_id)
         try:
             return await send()
         except RetryAfter as error:

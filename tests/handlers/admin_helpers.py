@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
 from bot.app import build
 from bot.settings import Settings
@@ -28,9 +29,10 @@ def organizer(fake: FakeTelegram, token: str | None = None):
     return user
 
 
-@asynccontextmanager
-async def process(fake: FakeTelegram, engine, clock, token: str):
-    """Another bot process on the same database: its own Application and bot token."""
+def build_process(
+    fake: FakeTelegram, engine, clock, token: str, lease: timedelta = timedelta(minutes=2)
+):
+    """A bot process's Application on the shared database (English for the organizer)."""
     settings = Settings(
         _env_file=None,
         telegram_bot_token=token,
@@ -38,6 +40,12 @@ async def process(fake: FakeTelegram, engine, clock, token: str):
         admin_ids=[ADMIN],
         default_language="en",
     )
-    services = Services(engine, settings.admin_ids, settings.default_language, clock)
-    async with running_bot(build(settings, services), fake) as application:
+    services = Services(engine, settings.admin_ids, settings.default_language, clock, lease)
+    return build(settings, services)
+
+
+@asynccontextmanager
+async def process(fake: FakeTelegram, engine, clock, token: str):
+    """Another bot process on the same database: its own Application and bot token."""
+    async with running_bot(build_process(fake, engine, clock, token), fake) as application:
         yield application
