@@ -64,8 +64,30 @@ GROUPS = {"all": None, "buyers": Role.buyer, "sellers": Role.seller}
 
 
 def holder(application: Application) -> str:
-    """This process's name on its delivery claims."""
+    """This process's name (on its users' holds, and the first half of its claims')."""
     return application.bot_data.setdefault("holder", uuid.uuid4().hex)
+
+
+def sender(application: Application) -> str:
+    """The name on one sending job's claims: the process's, then the job's own, so that a job
+    that stops gives back only its own claims, never those another job is still sending."""
+    return f"{holder(application)[:12]}-{uuid.uuid4().hex[:12]}"
+
+
+def _working(application: Application) -> set[tuple[str, int]]:
+    """The rounds and broadcasts this process is sending now."""
+    return application.bot_data.setdefault("working", set())
+
+
+def start_sending(application: Application, kind: str, number: int) -> None:
+    """Starts the job sending announcement round or broadcast `number`, unless this process
+    is already sending it."""
+    working = _working(application)
+    if (kind, number) in working:
+        return
+    working.add((kind, number))
+    callback = announce_job if kind == "announce" else broadcast_job
+    application.job_queue.run_once(callback, 0, data=number, name=f"{kind}-{number}")
 
 
 async def announce(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -97,9 +119,7 @@ async def announce(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         ),
         parse_mode=ParseMode.HTML,
     )
-    context.job_queue.run_once(
-        announce_job, 0, data=started.number, name=f"announce-{started.number}"
-    )
+    start_sending(context.application, "announce", started.number)
 
 
 @dataclass(frozen=True)
@@ -143,7 +163,7 @@ async def _send_part(
         await context.bot.send_message(chat_id, part.text, parse_mode=ParseMode.HTML)
 
 
-async def _deliver(context: ContextTypes.DEFAULT_TYPE, delivery_id: int) -> None:
+async def _deliver(context: ContextTypes.DEFAULT_TYPE, delivery_id: int, me: str) -> None:
     found = services(context)
     job = await found.run(prepare, delivery_id)
     if job is None:
@@ -164,16 +184,14 @@ async def _deliver(context: ContextTypes.DEFAULT_TYPE, delivery_id: int) -> None
             await found.run(failed, delivery_id, str(error))
             return
         done = number + 1 == len(parts)
-        me = holder(context.application)
         if not await found.run(part_sent, delivery_id, number + 1, done, found.clock(), me):
             return  # held so long that another process took it over: it sends the rest
 
 
-async def _worker(context: ContextTypes.DEFAULT_TYPE, round_number: int) -> None:
+async def _worker(context: ContextTypes.DEFAULT_TYPE, round_number: int, me: str) -> None:
     """Claims and sends deliveries until none is left to claim (the others are sent by other
     workers, or wait for their lease to run out: `resume_job` comes back for those)."""
     found = services(context)
-    me = holder(context.application)
     while context.application.running:
         claimed = await found.run(claim, round_number, me, found.clock(), found.lease)
         if not claimed:
@@ -181,7 +199,7 @@ async def _worker(context: ContextTypes.DEFAULT_TYPE, round_number: int) -> None
         for delivery_id in claimed:
             if not context.application.running:
                 return
-            await _deliver(context, delivery_id)
+            await _deliver(context, delivery_id, me)
 
 
 def progress_text(language: str, state: Progress, final: bool) -> str:
@@ -220,19 +238,13 @@ async def _show_progress(
         log.warning("progress message: %s", error)
 
 
-def _working(application: Application) -> set[object]:
-    """The rounds and broadcasts this process is sending now."""
-    return application.bot_data.setdefault("working", set())
-
-
 async def announce_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Sends the round's deliveries with a few workers, editing the progress message every
     few seconds; whichever process finishes the round last sends the final count."""
     found = services(context)
     round_number: int = context.job.data
-    working = _working(context.application)
-    working.add(("announce", round_number))
-    workers = asyncio.gather(*(_worker(context, round_number) for _ in range(WORKERS)))
+    me = sender(context.application)
+    workers = asyncio.gather(*(_worker(context, round_number, me) for _ in range(WORKERS)))
     try:
         while not workers.done():
             await asyncio.wait([workers], timeout=PROGRESS_EVERY)
@@ -240,8 +252,8 @@ async def announce_job(context: ContextTypes.DEFAULT_TYPE) -> None:
                 await _show_progress(context, round_number, final=False)
         await workers
     finally:
-        working.discard(("announce", round_number))
-        await found.run(release, holder(context.application))
+        _working(context.application).discard(("announce", round_number))
+        await found.run(release, me)
     if await found.run(claim_report, round_number):
         await _show_progress(context, round_number, final=True)
 
@@ -252,20 +264,16 @@ async def resume_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     count that a process which died could not."""
     found = services(context)
     now = found.clock()
-    working = _working(context.application)
     waiting = await found.run(claimable_round, now, found.lease)
-    if waiting is not None and ("announce", waiting) not in working:
-        context.job_queue.run_once(announce_job, 0, data=waiting, name=f"announce-{waiting}")
+    if waiting is not None:
+        start_sending(context.application, "announce", waiting)
     due = await found.run(report_due)
     if due is not None and await found.run(claim_report, due):
         await _show_progress(context, due, final=True)
     for broadcast_id in await found.run(broadcasts.waiting, now, found.lease):
-        if ("broadcast", broadcast_id) not in working:
-            context.job_queue.run_once(
-                broadcast_job, 0, data=broadcast_id, name=f"broadcast-{broadcast_id}"
-            )
+        start_sending(context.application, "broadcast", broadcast_id)
     for broadcast_id in await found.run(broadcasts.unreported):
-        if ("broadcast", broadcast_id) not in working:
+        if ("broadcast", broadcast_id) not in _working(context.application):
             await _report_broadcast(context, broadcast_id)
 
 
@@ -296,14 +304,11 @@ async def broadcast(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         status.message_id,
         person.language,
     )
-    context.job_queue.run_once(
-        broadcast_job, 0, data=broadcast_id, name=f"broadcast-{broadcast_id}"
-    )
+    start_sending(context.application, "broadcast", broadcast_id)
 
 
-async def _broadcast_worker(context: ContextTypes.DEFAULT_TYPE, broadcast_id: int) -> None:
+async def _broadcast_worker(context: ContextTypes.DEFAULT_TYPE, broadcast_id: int, me: str) -> None:
     found = services(context)
-    me = holder(context.application)
     while context.application.running:
         claimed = await found.run(broadcasts.claim, broadcast_id, me, found.clock(), found.lease)
         if not claimed:
@@ -346,15 +351,14 @@ async def broadcast_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Sends a broadcast with a few workers; whichever process finishes it tells the admin."""
     found = services(context)
     broadcast_id: int = context.job.data
-    working = _working(context.application)
-    working.add(("broadcast", broadcast_id))
+    me = sender(context.application)
     try:
         await asyncio.gather(
-            *(_broadcast_worker(context, broadcast_id) for _ in range(BROADCAST_WORKERS))
+            *(_broadcast_worker(context, broadcast_id, me) for _ in range(BROADCAST_WORKERS))
         )
     finally:
-        working.discard(("broadcast", broadcast_id))
-        await found.run(broadcasts.release, holder(context.application))
+        _working(context.application).discard(("broadcast", broadcast_id))
+        await found.run(broadcasts.release, me)
     await _report_broadcast(context, broadcast_id)
 
 

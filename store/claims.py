@@ -1,9 +1,10 @@
 """Claiming queued deliveries (announcement and broadcast rows) for one sender at a time.
 
-One UPDATE takes up to `limit` pending rows that nobody holds, or whose holder's lease ran
-out (a process that died), and returns their ids. On PostgreSQL the rows are chosen with
-`FOR UPDATE SKIP LOCKED`, so concurrent claimers get disjoint rows instead of queueing on the
-same first ones; SQLite has one writer at a time, so its single UPDATE is already disjoint.
+A claim takes up to `limit` pending rows that nobody holds, or whose holder's lease ran out
+(a process that died), and returns their ids. On PostgreSQL the rows are chosen with
+`SELECT ... FOR UPDATE SKIP LOCKED`, so concurrent claimers get disjoint rows instead of
+queueing on the same first ones, then updated; SQLite has one writer at a time, so a single
+UPDATE choosing its rows in a subquery is already disjoint.
 """
 
 from __future__ import annotations
@@ -31,16 +32,19 @@ def claim_rows(
         table.status == DeliveryStatus.pending,
         sa.or_(table.claimed_at.is_(None), table.claimed_at < now - lease),
     )
-    chosen = (
-        select(table.id)
-        .where(claimable)
-        .order_by(table.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    )
+    chosen = select(table.id).where(claimable).order_by(table.id).limit(limit)
+    if session.get_bind().dialect.name == "postgresql":
+        # Two statements: inside an UPDATE's IN (...), PostgreSQL may run a SKIP LOCKED
+        # subquery more than once and update more rows than the LIMIT.
+        ids = session.exec(chosen.with_for_update(skip_locked=True)).all()
+        if not ids:
+            return []
+        chosen_ids: Any = ids
+    else:
+        chosen_ids = chosen.scalar_subquery()
     taken = session.execute(
         update(table)
-        .where(table.id.in_(chosen.scalar_subquery()), claimable)
+        .where(table.id.in_(chosen_ids), claimable)
         .values(claimed_at=now, claimed_by=holder)
         .returning(table.id)
         .execution_options(synchronize_session=False)

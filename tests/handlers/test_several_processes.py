@@ -138,7 +138,8 @@ async def test_an_announcement_from_three_processes_reaches_everyone_once(
         deliveries = session.exec(select(AnnouncementDelivery)).all()
     assert len(deliveries) == buyers + sellers
     assert {d.status for d in deliveries} == {DeliveryStatus.sent}
-    assert len({d.claimed_by for d in deliveries}) == PROCESSES  # every process sent some
+    # Every process sent some (a claim is named by its process, then by its job).
+    assert len({d.claimed_by.split("-")[0] for d in deliveries}) == PROCESSES
     # Telegram's budget, all processes together: the fake never had to refuse a 31st message
     # within a second, and no second saw more than 30 go out.
     assert not [call for call in fake.calls if call.error_code == 429]
