@@ -2,37 +2,37 @@
 
 from __future__ import annotations
 
-import warnings
 from zoneinfo import ZoneInfo
 
 from telegram.ext import Application, ApplicationBuilder, Defaults
-from telegram.warnings import PTBUserWarning
 
 from bot.aiohttp_request import AiohttpRequest
 from bot.jobs import start_jobs
-from bot.persistence import NoPersistence
 from bot.processing import PerUserProcessor
 from bot.ratelimit import BroadcastRateLimiter
 from bot.settings import Settings
 from handlers import (
     admin_announce,
     admin_match,
+    admin_reopen,
     admin_reports,
     apply,
     availability,
     fallback,
     find,
+    guide,
     language,
     menu,
     profile,
     request_actions,
     requests,
     schedule,
+    typed,
 )
 from handlers.commands import set_admin_menu, set_participant_menus
 from handlers.services import Services
 
-# Order matters: conversations first (they claim typed answers), the catch-all last.
+# Order matters: the catch-all last. Typed answers are claimed earlier, in handlers/typed.py.
 FEATURES = (
     profile,
     apply,
@@ -43,7 +43,9 @@ FEATURES = (
     requests,
     schedule,
     find,
+    guide,
     admin_match,
+    admin_reopen,
     admin_announce,
     admin_reports,
     fallback,
@@ -64,9 +66,6 @@ async def post_init(application: Application) -> None:
 
 
 def build(settings: Settings, services: Services) -> Application:
-    # Our conversations wait for typed answers and deliberately track them per chat, not per
-    # message (per_message=False); PTB warns about that choice each time one is built.
-    warnings.filterwarnings("ignore", "If 'per_message=False'", PTBUserWarning)
     processor = PerUserProcessor()
     builder = (
         ApplicationBuilder()
@@ -76,7 +75,6 @@ def build(settings: Settings, services: Services) -> Application:
         .rate_limiter(BroadcastRateLimiter(max_retries=3))
         .request(AiohttpRequest())
         .get_updates_request(AiohttpRequest(connection_limit=1))
-        .persistence(NoPersistence())
         .post_init(post_init)
     )
     if settings.telegram_api_base_url:
@@ -86,6 +84,7 @@ def build(settings: Settings, services: Services) -> Application:
     application.bot_data["services"] = services
     processor.attach(application)
     application.add_handlers(fallback.early_handlers(), group=-1)
+    application.add_handlers(typed.handlers(), group=typed.GROUP)
     for feature in FEATURES:
         application.add_handlers(feature.handlers())
     application.add_error_handler(fallback.on_error)

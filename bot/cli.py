@@ -3,28 +3,30 @@
 from __future__ import annotations
 
 import argparse
-import csv
+import asyncio
 import json
 import sys
 from pathlib import Path
 
+import sqlalchemy as sa
 from pydantic import ValidationError
-from sqlmodel import Session
-from telegram.helpers import create_deep_linked_url
+from telegram import Bot
+from telegram.error import InvalidToken, TelegramError
 
-from bot.settings import Settings
+from bot.aiohttp_request import AiohttpRequest
+from bot.invites import bot_username, write_invites
+from bot.settings import Settings, cli_language
 from handlers.admin_common import comparison_lines
 from handlers.ui import error_text
-from locales import DEFAULT, moment, t
-from store.db import make_engine, session_scope, upgrade
+from locales import catalog, moment, t
+from store.db import make_engine, normalize_url, session_scope, upgrade
 from store.errors import EventConfigError, ImportFailed, NoEvent, Problem, StoreError
-from store.event import load_config, setup_event
+from store.event import check_deadline, load_config, setup_event
 from store.exchange import export_instance
 from store.export import workbook
 from store.importer import import_participants
 from store.matching_run import run_matching
 from store.models import MatchMode, utcnow
-from store.participants import everyone
 
 
 def parser() -> argparse.ArgumentParser:
@@ -40,7 +42,9 @@ def parser() -> argparse.ArgumentParser:
     people.add_argument("file", type=Path)
     invites = commands.add_parser("invites", help="write every participant's invite link to CSV")
     invites.add_argument("file", type=Path)
-    invites.add_argument("--bot-username", required=True, help="the bot's @username")
+    invites.add_argument(
+        "--bot-username", required=True, help="the bot's username: name, @name or https://t.me/name"
+    )
     instance = commands.add_parser("export-instance", help="write a matchbot-instance/1 file")
     instance.add_argument("file", type=Path)
     match = commands.add_parser("match", help="run the matching now, keeping manual meetings")
@@ -59,46 +63,95 @@ def parser() -> argparse.ArgumentParser:
 
 # The audit log's admin id for what an organizer does from the command line.
 CLI_ADMIN = 0
+# The commands that write the file they are given.
+WRITERS = ("invites", "export-instance", "export")
 
 
 def load_settings() -> Settings:
     try:
         return Settings()
     except ValidationError as error:
+        language = cli_language()
         for problem in error.errors():
             name = str(problem["loc"][0]).upper()
             cause = str(problem.get("ctx", {}).get("error", ""))
-            why = t(DEFAULT, cause) if cause.startswith("setting.") else problem["msg"]
-            print(t(DEFAULT, "cli.bad_setting", name=name, why=why), file=sys.stderr)
+            why = t(language, cause) if cause.startswith("setting.") else problem["msg"]
+            print(t(language, "cli.bad_setting", name=name, why=why), file=sys.stderr)
         raise SystemExit(2) from None
 
 
-def problem_text(language: str, problem: Problem) -> str:
+def problem_text(language: str, problem: Problem, headers: dict[str, str]) -> str:
     why = t(language, f"import.{problem.reason}", value=problem.value, limit=problem.limit)
     if problem.row == 0:
-        return t(language, "import.file_problem", value=problem.value, why=why)
-    return t(language, "import.problem", row=problem.row, column=problem.column, why=why)
+        return why  # the whole file: a sentence naming it
+    column = headers.get(problem.column, problem.column)  # as the organizer's file names it
+    return t(language, "import.problem", row=problem.row, column=column, why=why)
 
 
-def write_invites(session: Session, path: Path, username: str, language: str) -> int:
-    people = everyone(session)
-    with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        handle.write(t(language, "cli.invites_header") + "\r\n")
-        writer = csv.writer(handle)
-        for p in people:
-            link = create_deep_linked_url(username.lstrip("@"), p.invite_token)
-            writer.writerow([p.code, p.role.value, p.company, p.contact_name, p.email, link])
-    return len(people)
+def event_refusal(language: str, error: EventConfigError) -> str:
+    values = {k: v for k, v in error.values.items() if k != "reason"}
+    why = t(language, f"event.{error.values['reason']}", **values)
+    return t(language, "cli.event_refused", why=why)
 
 
-def organizer_tool(args: argparse.Namespace, settings: Settings) -> int:
-    language = settings.default_language
+def cli_error_text(language: str, error: StoreError) -> str:
+    """The bot's refusal, or its command-line wording where the bot's names a bot command
+    (`cli.error.*`: the CLI's own flags instead of /match dry)."""
+    own = f"cli.error.{error.key}"
+    if own in catalog(language):
+        return t(language, own, **{k: v for k, v in error.values.items() if isinstance(v, str)})
+    return error_text(language, error)
+
+
+class Refused(Exception):
+    """A start-up check failed; its sentence was printed."""
+
+
+def open_database(settings: Settings) -> sa.Engine:
+    """The engine, schema up to date; a database that can't be opened is a sentence."""
     engine = make_engine(settings.database_url)
-    upgrade(engine)
+    try:
+        upgrade(engine)
+    except sa.exc.SQLAlchemyError:
+        engine.dispose()
+        shown = sa.engine.make_url(normalize_url(settings.database_url))
+        url = shown.render_as_string(hide_password=True)
+        print(t(settings.default_language, "cli.database_unreachable", url=url), file=sys.stderr)
+        raise Refused() from None
+    return engine
+
+
+def telegram_base(settings: Settings) -> str:
+    return (settings.telegram_api_base_url or "https://api.telegram.org").rstrip("/")
+
+
+async def reach_telegram(settings: Settings) -> str | None:
+    """None when Telegram answers with this token, else the catalog key saying why not.
+    Checked before PTB starts, so a network that is down is one sentence, not PTB's retries,
+    traceback and unclosed sessions."""
+    base = telegram_base(settings)
+    bot = Bot(
+        settings.telegram_bot_token,
+        base_url=f"{base}/bot",
+        base_file_url=f"{base}/file/bot",
+        request=AiohttpRequest(),
+    )
+    try:
+        async with bot:  # getMe; on failure PTB closes what it opened
+            return None
+    except InvalidToken:
+        return "cli.token_refused"
+    except TelegramError:  # NetworkError, TimedOut, or an answer that is not the Bot API's
+        return "cli.telegram_unreachable"
+
+
+def organizer_tool(args: argparse.Namespace, settings: Settings, engine: sa.Engine) -> int:
+    language = settings.default_language
     try:
         with session_scope(engine) as session:
             if args.command == "setup-event":
                 config = load_config(args.file)
+                check_deadline(session, config, utcnow())
                 event = setup_event(session, config)
                 days = len({s.day for s in config.slots})
                 deadline = moment(event.deadline, language, event.timezone)
@@ -114,10 +167,20 @@ def organizer_tool(args: argparse.Namespace, settings: Settings) -> int:
                 )
             elif args.command == "import":
                 result = import_participants(session, args.file)
+                if result.encoding is not None:
+                    print(t(language, "cli.read_as", path=args.file, encoding=result.encoding))
                 print(t(language, "cli.imported", created=result.created, updated=result.updated))
             elif args.command == "invites":
-                count = write_invites(session, args.file, args.bot_username, language)
-                print(t(language, "cli.invites_written", count=count, path=args.file))
+                username = bot_username(args.bot_username)
+                if username is None:
+                    print(
+                        t(language, "cli.bad_bot_username", value=args.bot_username),
+                        file=sys.stderr,
+                    )
+                    return 2
+                count = write_invites(session, args.file, username, language)
+                print(t(language, "cli.invites_written", count=count, path=args.file.resolve()))
+                print(t(language, "cli.invites_secret"))
             elif args.command == "export-instance":
                 data = export_instance(session)
                 args.file.write_text(json.dumps(data, ensure_ascii=False, indent=1), "utf-8")
@@ -136,26 +199,34 @@ def organizer_tool(args: argparse.Namespace, settings: Settings) -> int:
                         removed=summary.removed,
                     )
                 )
-                print("\n".join(comparison_lines(language, summary.comparison, summary.mode)))
+                compared = comparison_lines(
+                    language, summary.comparison, summary.mode, title_key="cli.compare_title"
+                )
+                print("\n".join(compared))
             elif args.command == "export":
                 args.file.write_bytes(workbook(session, language))
                 print(t(language, "cli.export_written", path=args.file))
     except ImportFailed as error:
+        if error.encoding is not None:
+            print(t(language, "cli.read_as", path=args.file, encoding=error.encoding))
         for problem in error.problems:
-            print(problem_text(language, problem), file=sys.stderr)
-        print(t(language, "cli.import_refused", count=len(error.problems)), file=sys.stderr)
+            print(problem_text(language, problem, error.headers), file=sys.stderr)
+        if not any(problem.row == 0 for problem in error.problems):
+            print(t(language, "cli.import_refused", count=len(error.problems)), file=sys.stderr)
         return 2
     except EventConfigError as error:
-        why = t(language, f"event.{error.values['reason']}", value=error.values["value"])
-        print(
-            t(language, "cli.event_refused", field=error.values["field"], why=why), file=sys.stderr
-        )
+        print(event_refusal(language, error), file=sys.stderr)
+        return 2
+    except OSError:
+        if args.command not in WRITERS:
+            raise
+        print(t(language, "cli.cannot_write", path=args.file), file=sys.stderr)
         return 2
     except NoEvent:
         print(t(language, "cli.no_event"), file=sys.stderr)
         return 2
     except StoreError as error:
-        print(error_text(language, error), file=sys.stderr)
+        print(cli_error_text(language, error), file=sys.stderr)
         return 2
     return 0
 
@@ -168,13 +239,22 @@ def main(argv: list[str] | None = None) -> int:
 
         demo(args.language)
         return 0
+    try:
+        engine = open_database(settings)
+    except Refused:
+        return 2
+    if args.command not in (None, "run", "migrate"):
+        return organizer_tool(args, settings, engine)
+    engine.dispose()
     if args.command == "migrate":
-        upgrade(make_engine(settings.database_url))
         return 0
-    if args.command not in (None, "run"):
-        return organizer_tool(args, settings)
+    language = settings.default_language
     if not settings.telegram_bot_token:
-        print(t(settings.default_language, "cli.no_token"), file=sys.stderr)
+        print(t(language, "cli.no_token"), file=sys.stderr)
+        return 2
+    problem = asyncio.run(reach_telegram(settings))
+    if problem is not None:
+        print(t(language, problem, url=telegram_base(settings)), file=sys.stderr)
         return 2
     from bot.runner import run
 

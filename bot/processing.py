@@ -40,7 +40,7 @@ class PerUserProcessor(BaseUpdateProcessor):
                 if self.application is None:
                     await coroutine
                     return
-                async with user_state(self.application, update, user.id):
+                async with user_state(self.application, user.id):
                     await coroutine
         finally:
             self._queued[user.id] -= 1

@@ -8,8 +8,13 @@ from __future__ import annotations
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import sqlalchemy as sa
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from store.db import normalize_url
+
+DATABASES = ("sqlite", "postgresql")
 
 
 class Settings(BaseSettings):
@@ -36,6 +41,17 @@ class Settings(BaseSettings):
             return frozenset(int(part) for part in parts)
         return value
 
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        try:
+            url = sa.engine.make_url(normalize_url(value.strip()))
+        except sa.exc.ArgumentError:
+            raise ValueError("setting.database_url") from None
+        if url.get_backend_name() not in DATABASES:
+            raise ValueError("setting.database_url")
+        return value.strip()
+
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
@@ -59,3 +75,20 @@ class Settings(BaseSettings):
         if value and (":" not in value or not value.split(":", 1)[0].isdigit()):
             raise ValueError("setting.token_shape")
         return value
+
+
+class _LanguageOnly(BaseSettings):
+    """Reads DEFAULT_LANGUAGE alone, from the same places as `Settings`."""
+
+    model_config = Settings.model_config
+    default_language: str = "ko"
+
+
+def cli_language() -> str:
+    """The command line's language even when other settings are broken: DEFAULT_LANGUAGE if
+    it is readable, else Korean."""
+    try:
+        language = _LanguageOnly().default_language
+    except ValueError:
+        return "ko"
+    return language if language in ("ko", "en") else "ko"

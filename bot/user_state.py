@@ -2,9 +2,10 @@
 
 Before a user's update is handled, their row is taken (store/user_state.py: held for this
 process, so the same user's next update waits in any other process) and its JSON becomes
-`context.user_data` and the user's conversation states; after it, both are written back and
-the row is let go. Nothing of a user stays in a process's memory between updates, so any
-process can handle any update, and a restarted process carries on where the user was.
+`context.user_data` (the typed step awaited, Find's search, ...); after it, the data is
+written back and the row is let go. Nothing of a user stays in a process's memory between
+updates, so any process can handle any update, and a restarted process carries on where the
+user was.
 
 Saved state is plain JSON. A row that cannot be read is logged and ignored: the user starts
 again from the menu. A value that cannot be written as JSON is logged and left out.
@@ -20,8 +21,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from telegram import Update
-from telegram.ext import Application, ConversationHandler
+from telegram.ext import Application
 
 from handlers.admin_announce import holder
 from handlers.services import Services
@@ -36,20 +36,19 @@ HOLD = timedelta(seconds=60)
 FIRST_WAIT, LONGEST_WAIT = 0.005, 0.1
 
 
-def decode(raw: str, user_id: int) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The user data and conversation states saved in `raw`; nothing if it can't be read."""
+def decode(raw: str, user_id: int) -> dict[str, Any]:
+    """The user data saved in `raw`; nothing if it can't be read."""
     try:
-        saved = json.loads(raw)
-        data, conversations = saved.get("data", {}), saved.get("conversations", {})
-        if isinstance(data, dict) and isinstance(conversations, dict):
-            return data, conversations
-    except (ValueError, AttributeError):
-        pass
+        data = json.loads(raw)
+    except ValueError:
+        data = None
+    if isinstance(data, dict):
+        return data
     log.warning("saved state of user %s cannot be read; the user starts from the menu", user_id)
-    return {}, {}
+    return {}
 
 
-def encode(data: dict[Any, Any], conversations: dict[str, Any], user_id: int) -> str:
+def encode(data: dict[Any, Any], user_id: int) -> str:
     kept = {}
     for key, value in data.items():
         try:
@@ -58,23 +57,7 @@ def encode(data: dict[Any, Any], conversations: dict[str, Any], user_id: int) ->
             log.error("user %s: user_data[%r] is not plain JSON and is not kept", user_id, key)
             continue
         kept[str(key)] = value
-    return json.dumps({"data": kept, "conversations": conversations}, ensure_ascii=False)
-
-
-def _conversation_handlers(application: Application) -> list[ConversationHandler]:
-    return [
-        handler
-        for group in application.handlers.values()
-        for handler in group
-        if isinstance(handler, ConversationHandler) and handler.name
-    ]
-
-
-def _conversation_key(handler: ConversationHandler, update: Update) -> tuple | None:
-    try:
-        return handler._get_key(update)  # PTB's own key for this update (per chat and user)
-    except RuntimeError:
-        return None
+    return json.dumps(kept, ensure_ascii=False)
 
 
 async def _take(found: Services, user_id: int, me: str) -> str:
@@ -88,32 +71,15 @@ async def _take(found: Services, user_id: int, me: str) -> str:
 
 
 @asynccontextmanager
-async def user_state(application: Application, update: Update, user_id: int) -> AsyncIterator[None]:
-    """Holds the user's row and puts their saved state in place for the update's handlers."""
+async def user_state(application: Application, user_id: int) -> AsyncIterator[None]:
+    """Holds the user's row and puts their saved data in place for the update's handlers."""
     found: Services = application.bot_data["services"]
     me = holder(application)
     raw = await _take(found, user_id, me)
-    data, conversations = decode(raw, user_id)
-    application._user_data[user_id] = data  # PTB offers no public setter for a user's data
-    keys = {}
-    for handler in _conversation_handlers(application):
-        key = keys[handler.name] = _conversation_key(handler, update)
-        if key is None:
-            continue
-        state = conversations.get(handler.name)
-        if isinstance(state, int | str) and state in handler.states:
-            handler._conversations[key] = state
-        else:
-            handler._conversations.pop(key, None)
+    application._user_data[user_id] = decode(raw, user_id)  # PTB has no public setter
     try:
         yield
     finally:
-        states = {}
-        for handler in _conversation_handlers(application):
-            key = keys.get(handler.name)
-            state = handler._conversations.pop(key, None) if key is not None else None
-            if isinstance(state, int | str):
-                states[handler.name] = state
-        new = encode(application._user_data.pop(user_id, {}), states, user_id)
+        new = encode(application._user_data.pop(user_id, {}), user_id)
         if not await found.run(put_back, user_id, me, None if new == raw else new):
             log.warning("user %s held over %s: this update's state is not kept", user_id, HOLD)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 
-from telegram import ChatMember, Update
+from telegram import ChatMember, InlineKeyboardMarkup, Message, Update
 from telegram.constants import MessageLimit, ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
@@ -29,7 +29,7 @@ from telegram.ext import (
 from handlers.admin_common import admin
 from handlers.admin_sending import paced
 from handlers.services import services
-from handlers.timetable_render import timetable_messages, timetable_png
+from handlers.timetable_render import timetable_markup, timetable_messages, timetable_png
 from handlers.ui import error_text, escape, refuse
 from locales import moment, pick, t
 from store import broadcast as broadcasts
@@ -126,6 +126,7 @@ async def announce(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 class Part:
     text: str | None = None
     photo: bytes | None = None
+    markup: InlineKeyboardMarkup | None = None  # under the timetable's last message
 
 
 def render(job: Job, default_language: str) -> list[Part]:
@@ -135,7 +136,13 @@ def render(job: Job, default_language: str) -> list[Part]:
     parts = []
     if job.change is not None:
         parts.append(Part(text=change_text(job.change, language, job.table.timezone)))
-    parts += [Part(text=text) for text in timetable_messages(job.table, language)]
+    texts = timetable_messages(job.table, language)
+    # The timetable speaks of the buttons below it (meetings, picture, calendar, why not).
+    markup = timetable_markup(job.table, language, back=False)
+    parts += [
+        Part(text=text, markup=markup if n == len(texts) - 1 else None)
+        for n, text in enumerate(texts)
+    ]
     parts.append(Part(photo=timetable_png(job.table, language)))
     return parts
 
@@ -160,7 +167,9 @@ async def _send_part(
     if part.photo is not None:
         await context.bot.send_photo(chat_id, part.photo, caption=t(language, "announce.caption"))
     else:
-        await context.bot.send_message(chat_id, part.text, parse_mode=ParseMode.HTML)
+        await context.bot.send_message(
+            chat_id, part.text, parse_mode=ParseMode.HTML, reply_markup=part.markup
+        )
 
 
 async def _deliver(context: ContextTypes.DEFAULT_TYPE, delivery_id: int, me: str) -> None:
@@ -296,13 +305,23 @@ async def broadcast(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     found = services(context)
     await found.run(record, person.telegram_id, "broadcast", group=group, text=body)
     status = await update.effective_chat.send_message(t(person.language, "broadcast.started"))
+    await start_broadcast(context, GROUPS[group], escape(body), status, person.language)
+
+
+async def start_broadcast(
+    context: ContextTypes.DEFAULT_TYPE,
+    role: Role | None,
+    body: str,
+    status: Message,
+    language: str,
+    bodies: dict[str, str] | None = None,
+) -> None:
+    """Queues `body` (HTML) for every reachable participant of `role` (all if None), or for
+    the bot's own notices `bodies`: the text in each participant's language, by language
+    code. The admin's `status` message gets the counts, in `language`, at the end."""
+    found = services(context)
     broadcast_id = await found.run(
-        broadcasts.start,
-        GROUPS[group],
-        escape(body),
-        status.chat_id,
-        status.message_id,
-        person.language,
+        broadcasts.start, role, body, status.chat_id, status.message_id, language, bodies
     )
     start_sending(context.application, "broadcast", broadcast_id)
 
@@ -316,11 +335,9 @@ async def _broadcast_worker(context: ContextTypes.DEFAULT_TYPE, broadcast_id: in
         for delivery in claimed:
             if not context.application.running:
                 return
+            text = delivery.text_for(pick(delivery.language, found.default_language))
             send = partial(
-                context.bot.send_message,
-                delivery.telegram_id,
-                delivery.body,
-                parse_mode=ParseMode.HTML,
+                context.bot.send_message, delivery.telegram_id, text, parse_mode=ParseMode.HTML
             )
             try:
                 await paced(context.application, delivery.telegram_id, send)

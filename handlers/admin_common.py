@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from collections.abc import Callable
 
 from telegram import Bot, Update
@@ -13,7 +14,7 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from handlers.services import Services, Who, who
-from handlers.ui import escape, refuse
+from handlers.ui import escape, parse, refuse
 from locales import t
 from store.matching_run import Comparison, ModeFigures, Summary
 from store.models import MatchMode
@@ -29,6 +30,21 @@ async def admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Who | Non
         await refuse(update, t(person.language, "error.admins_only"))
         return None
     return person
+
+
+async def admin_pressed(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, pattern: re.Pattern[str]
+) -> tuple[Who, re.Match[str]] | None:
+    """An admin's button and its parsed data, or None after refusing anyone else or data that
+    does not parse (forged or stale)."""
+    person = await admin(update, context)
+    if person is None:
+        return None
+    pressed = parse(pattern, update.callback_query.data)
+    if pressed is None:
+        await refuse(update, t(person.language, "error.bad_button"))
+        return None
+    return person, pressed
 
 
 async def tell_admins(bot: Bot, found: Services, text: str) -> None:
@@ -71,16 +87,18 @@ def percent(ratio: float) -> str:
     return f"{math.floor(ratio * 1000) / 10:g}"
 
 
-def comparison_lines(language: str, comparison: Comparison, shown: MatchMode) -> list[str]:
+def comparison_lines(
+    language: str, comparison: Comparison, shown: MatchMode, title_key: str = "admin.compare_title"
+) -> list[str]:
     """Greedy and optimal side by side, the mode of the schedule `shown` marked. Plain text
-    (no markup), so the command line prints the same lines."""
+    (no markup), so the command line prints the same lines under its own title."""
 
     def both(figure: Callable[[ModeFigures], object]) -> dict[str, str]:
         values = {mode.value: str(figure(comparison.of(mode))) for mode in MatchMode}
         values[shown.value] = t(language, "admin.compare_marked", value=values[shown.value])
         return values
 
-    lines = [t(language, "admin.compare_title")]
+    lines = [t(language, title_key)]
     for tier, bound in comparison.bound.items():
         lines.append(
             t(

@@ -10,13 +10,14 @@ from zoneinfo import ZoneInfo
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from handlers.admin_common import admin, summary_text
+from handlers.admin_common import admin, admin_pressed, summary_text
 from handlers.admin_jobs import schedule_all
+from handlers.admin_reopen import ask_reopen
 from handlers.services import Who, services
-from handlers.ui import button, error_text, escape, keyboard, parse, refuse, show
+from handlers.ui import button, error_text, escape, keyboard, refuse, show
 from locales import moment, t
 from store.audit import record
-from store.deadline import set_deadline
+from store.deadline import applications_closed, set_deadline
 from store.errors import StoreError
 from store.event import MAX_TIME_LIMIT, get_event
 from store.manual_matching import CapExceeded, assign, low_counts, proposals, unassign
@@ -33,7 +34,8 @@ MAX_BUTTONS = 30  # a longer list is narrowed with /lowcount INDUSTRY
 
 
 async def deadline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/deadline shows it; /deadline YYYY-MM-DD HH:MM (event time zone) moves it."""
+    """/deadline shows it; /deadline YYYY-MM-DD HH:MM (event time zone) moves it, or, once
+    applications are closed, offers to reopen them until then."""
     person = await admin(update, context)
     if person is None:
         return
@@ -55,6 +57,9 @@ async def deadline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await refuse(update, t(person.language, "admin.deadline_usage"))
         return
     wanted = local.replace(tzinfo=ZoneInfo(event.timezone))
+    if applications_closed(event, found.clock()):
+        await ask_reopen(update, context, person, wanted)
+        return
     try:
         event = await found.run(set_deadline, person.telegram_id, wanted, found.clock())
     except StoreError as error:
@@ -199,13 +204,10 @@ async def lowcount(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def propose(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A participant from /lowcount: counterparts of the same industry with a free slot."""
-    person = await admin(update, context)
-    if person is None:
+    checked = await admin_pressed(update, context, LOW)
+    if checked is None:
         return
-    found_match = parse(LOW, update.callback_query.data)
-    if found_match is None:
-        await refuse(update, t(person.language, "error.bad_button"))
-        return
+    person, found_match = checked
     found = services(context)
     participant_id = int(found_match.group(1))
     try:
@@ -281,13 +283,10 @@ async def _book(
 
 
 async def book(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    person = await admin(update, context)
-    if person is None:
+    checked = await admin_pressed(update, context, BOOK)
+    if checked is None:
         return
-    found_match = parse(BOOK, update.callback_query.data)
-    if found_match is None:
-        await refuse(update, t(person.language, "error.bad_button"))
-        return
+    person, found_match = checked
     first, second, slot, forced = found_match.groups()
     await _book(update, context, person, int(first), int(second), int(slot), forced == "1")
 

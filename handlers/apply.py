@@ -6,36 +6,29 @@ import re
 
 from telegram import Update
 from telegram.error import TelegramError
-from telegram.ext import (
-    BaseHandler,
-    CallbackQueryHandler,
-    CommandHandler,
-    ContextTypes,
-    ConversationHandler,
-    MessageHandler,
-)
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
+from handlers import typed
 from handlers.services import services, who
-from handlers.typed import TYPED, text_only
 from handlers.ui import button, error_text, escape, keyboard, parse, refuse, show
 from locales import t
 from store.applications import QUESTIONS, check_answer, decide, submit
 from store.errors import StoreError
 from store.models import ApplicationStatus, Role
 
-ROLE, ANSWER = range(2)
+STEP = "apply"  # the typed step: {"step": STEP, "answers": {"role": "buyer", ...}}
 ROLE_CHOICE = re.compile(r"apply:(buyer|seller)")
 DECISION = re.compile(r"appdec:(y|n):(\d{1,10})")
 
 
-async def begin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def begin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     person = await who(update, context)
     if update.callback_query is not None:
         await update.callback_query.answer()
     if person.participant is not None:
         await refuse(update, t(person.language, "error.already_applied"))
-        return ConversationHandler.END
-    context.user_data["application"] = {}
+        return
+    typed.arm(context, STEP, answers={})
     await show(
         update,
         t(person.language, "apply.role"),
@@ -46,61 +39,63 @@ async def begin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
             ]
         ),
     )
-    return ROLE
 
 
-async def _ask_next(update: Update, language: str, answers: dict[str, str]) -> int:
+async def _ask_next(update: Update, language: str, answers: dict[str, str]) -> None:
     field = next(f for f in QUESTIONS if f not in answers)
     step = QUESTIONS.index(field) + 1
     await update.effective_chat.send_message(
         t(language, f"apply.ask.{field}", step=step, steps=len(QUESTIONS))
     )
-    return ANSWER
 
 
-async def role(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def role(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     person = await who(update, context)
     match = parse(ROLE_CHOICE, update.callback_query.data)
-    answers = context.user_data.get("application")
-    if match is None or answers is None:
+    step = typed.armed(context, STEP)
+    if match is None or step is None or "role" in step["answers"]:
         await refuse(update, t(person.language, "error.bad_button"))
-        return ROLE
+        return
     await update.callback_query.answer()
-    answers["role"] = match.group(1)
+    answers = {**step["answers"], "role": match.group(1)}
+    typed.arm(context, STEP, answers=answers)
     await show(
         update,
         t(person.language, "apply.role_chosen", role=t(person.language, f"role.{match.group(1)}")),
     )
-    return await _ask_next(update, person.language, answers)
+    await _ask_next(update, person.language, answers)
 
 
-async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, step: dict) -> None:
     person = await who(update, context)
-    answers = context.user_data.get("application")
-    if answers is None or "role" not in answers:
-        return ConversationHandler.END
+    answers = dict(step["answers"])
+    if "role" not in answers:
+        await refuse(update, t(person.language, "apply.role_first"))
+        return
     field = next(f for f in QUESTIONS if f not in answers)
     try:
         answers[field] = check_answer(field, update.message.text)
     except StoreError as error:
         await refuse(update, error_text(person.language, error))
-        return ANSWER
+        return
     if any(f not in answers for f in QUESTIONS):
-        return await _ask_next(update, person.language, answers)
-    return await _finish(update, context, answers)
+        typed.arm(context, STEP, answers=answers)
+        await _ask_next(update, person.language, answers)
+        return
+    typed.disarm(context)
+    await _finish(update, context, answers)
 
 
-async def _finish(update: Update, context: ContextTypes.DEFAULT_TYPE, answers: dict) -> int:
+async def _finish(update: Update, context: ContextTypes.DEFAULT_TYPE, answers: dict) -> None:
     person = await who(update, context)
     found = services(context)
-    context.user_data.pop("application", None)
     try:
         application = await found.run(
             submit, person.telegram_id, person.language, Role(answers["role"]), answers
         )
     except StoreError as error:
         await refuse(update, error_text(person.language, error))
-        return ConversationHandler.END
+        return
     await update.effective_chat.send_message(t(person.language, "apply.sent"))
     for admin in found.admin_ids:
         summary = t(
@@ -119,14 +114,16 @@ async def _finish(update: Update, context: ContextTypes.DEFAULT_TYPE, answers: d
             )
         except TelegramError:
             continue  # an admin who never opened the bot can't be reached; others still are
-    return ConversationHandler.END
 
 
-async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE, step: dict) -> None:
     person = await who(update, context)
-    context.user_data.pop("application", None)
     await update.effective_chat.send_message(t(person.language, "apply.cancelled"))
-    return ConversationHandler.END
+
+
+typed.register(
+    STEP, typed.Step(answer, cancel, text_only="profile.text_only", own_buttons=ROLE_CHOICE)
+)
 
 
 async def decision(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -168,22 +165,8 @@ async def decision(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 def handlers() -> list[BaseHandler]:
     return [
-        ConversationHandler(
-            entry_points=[
-                CommandHandler("apply", begin),
-                CallbackQueryHandler(begin, pattern=r"^apply$"),
-            ],
-            states={
-                ROLE: [CallbackQueryHandler(role, pattern=r"^apply:")],
-                ANSWER: [
-                    MessageHandler(TYPED, answer),
-                    text_only("profile.text_only", ANSWER),
-                ],
-            },
-            fallbacks=[CommandHandler("cancel", cancel)],
-            allow_reentry=True,
-            name="apply",
-            persistent=True,
-        ),
+        CommandHandler("apply", begin),
+        CallbackQueryHandler(begin, pattern=r"^apply$"),
+        CallbackQueryHandler(role, pattern=r"^apply:"),
         CallbackQueryHandler(decision, pattern=r"^appdec:"),
     ]

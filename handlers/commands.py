@@ -11,7 +11,7 @@ from locales import LANGUAGES, t
 
 log = logging.getLogger(__name__)
 
-PARTICIPANT_COMMANDS = ("start", "menu", "schedule", "language", "cancel")
+PARTICIPANT_COMMANDS = ("start", "menu", "schedule", "language", "help", "cancel")
 ADMIN_COMMANDS: tuple[str, ...] = (
     "deadline",
     "match",

@@ -21,18 +21,11 @@ from datetime import datetime
 
 from sqlmodel import Session
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import (
-    BaseHandler,
-    CallbackQueryHandler,
-    CommandHandler,
-    ContextTypes,
-    ConversationHandler,
-    MessageHandler,
-)
+from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
+from handlers import typed
 from handlers.request_actions import ACTION, act, action_button, notify_new_request
 from handlers.services import Who, member, services
-from handlers.typed import TYPED
 from handlers.ui import button, error_text, escape, keyboard, parse, refuse, show
 from locales import t
 from store.errors import ApplicationsClosed, InvalidValue, StoreError
@@ -46,8 +39,7 @@ ASK_NOTE = re.compile(f"fc:(?P<key>{KEY}):r:(?P<company>\\d{{1,10}})")
 SKIP_NOTE = re.compile(f"fc:(?P<key>{KEY}):s:(?P<company>\\d{{1,10}})")
 CARD_ACTION = re.compile(f"fc:(?P<key>{KEY}):{ACTION}")
 CARD_ACTIONS = ("acc", "rej", "can")
-NOTE = 1
-NOTE_FOR = "find_note_for"  # user_data: [company id, search key] (JSON) while a note is awaited
+NOTE = "request_note"  # the typed step: {"step": NOTE, "company": COMPANY_ID, "key": KEY}
 
 
 def _load(session: Session, me: int, other: int, now: datetime) -> tuple[Card, bool]:
@@ -140,85 +132,94 @@ async def show_card(
     return True
 
 
-async def ask_note(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def ask_note(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Request pressed: checks the company can be asked, then asks for an optional note."""
     query = update.callback_query
     person = await member(update, context)
     if person is None:
-        return ConversationHandler.END
+        return
     match = parse(ASK_NOTE, query.data)
     if match is None:
         await refuse(update, t(person.language, "error.bad_button"))
-        return ConversationHandler.END
+        return
     found = services(context)
     key, other = match["key"], int(match["company"])
     try:
         target = await found.run(request_target, person.participant.id, other, found.clock())
     except StoreError as error:
         await refuse(update, error_text(person.language, error))
-        return ConversationHandler.END
+        return
     await query.answer()
-    context.user_data[NOTE_FOR] = [other, key]
+    typed.arm(context, NOTE, company=other, key=key)
     await update.effective_chat.send_message(
         t(person.language, "card.ask_note", company=escape(target.company.company), limit=NOTE_MAX),
         parse_mode="HTML",
         reply_markup=keyboard([button(person.language, "card.skip_note", f"fc:{key}:s:{other}")]),
     )
-    return NOTE
 
 
-async def _send(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, note: str) -> int:
-    other, key = context.user_data[NOTE_FOR]
+async def _send(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, step: dict, note: str
+) -> None:
+    other, key = step["company"], step["key"]
     found = services(context)
     try:
         request = await found.run(send_request, person.participant.id, other, found.clock(), note)
     except InvalidValue as error:  # the note is too long: it may be typed again
         again = t(person.language, "card.note_again")
         await refuse(update, error_text(person.language, error) + "\n" + again)
-        return NOTE
+        return
     except StoreError as error:
-        context.user_data.pop(NOTE_FOR, None)
+        typed.disarm(context)
         await refuse(update, error_text(person.language, error))
-        return ConversationHandler.END
-    context.user_data.pop(NOTE_FOR, None)
+        return
+    typed.disarm(context)
     if update.callback_query is not None:
         await update.callback_query.answer()
     await notify_new_request(context, request)
     await show_card(update, context, person, other, key, t(person.language, "card.sent"))
-    return ConversationHandler.END
 
 
-async def typed_note(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    person = await member(update, context)
-    if person is None or NOTE_FOR not in context.user_data:
-        return ConversationHandler.END
-    return await _send(update, context, person, update.message.text)
-
-
-async def skip_note(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def typed_note(update: Update, context: ContextTypes.DEFAULT_TYPE, step: dict) -> None:
     person = await member(update, context)
     if person is None:
-        return ConversationHandler.END
+        typed.disarm(context)
+        return
+    await _send(update, context, person, step, update.message.text)
+
+
+async def skip_note(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    person = await member(update, context)
+    if person is None:
+        return
     match = parse(SKIP_NOTE, update.callback_query.data)
-    waiting = context.user_data.get(NOTE_FOR)
-    if match is None or waiting != [int(match["company"]), match["key"]]:
+    step = typed.armed(context, NOTE)
+    if (
+        match is None
+        or step is None
+        or (step["company"], step["key"])
+        != (
+            int(match["company"]),
+            match["key"],
+        )
+    ):
         await refuse(update, t(person.language, "error.bad_button"))
-        return NOTE
-    return await _send(update, context, person, "")
+        return
+    await _send(update, context, person, step, "")
 
 
-async def cancel_note(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    waiting = context.user_data.pop(NOTE_FOR, None)
+async def cancel_note(update: Update, context: ContextTypes.DEFAULT_TYPE, step: dict) -> None:
     person = await member(update, context)
     if person is None:
-        return ConversationHandler.END
+        return
     notice = t(person.language, "card.not_sent")
-    if waiting is None:
-        await update.effective_chat.send_message(notice)
-        return ConversationHandler.END
-    other, key = waiting
-    await show_card(update, context, person, other, key, notice)
-    return ConversationHandler.END
+    await show_card(update, context, person, step["company"], step["key"], notice)
+
+
+typed.register(
+    NOTE,
+    typed.Step(typed_note, cancel_note, text_only="card.note_text_only", own_buttons=SKIP_NOTE),
+)
 
 
 async def card_action(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -238,19 +239,9 @@ async def card_action(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await show_card(update, context, person, other.id, match["key"])
 
 
-def note_entry() -> BaseHandler:
-    """Request pressed: starts the note step of the find conversation (handlers/find.py)."""
-    return CallbackQueryHandler(ask_note, pattern=r"^fc:[^:]*:r:")
-
-
-def note_state() -> list[BaseHandler]:
-    """The note step's own handlers; the find conversation adds the refusal of non-text."""
-    return [
-        CallbackQueryHandler(skip_note, pattern=r"^fc:[^:]*:s:"),
-        MessageHandler(TYPED, typed_note),
-        CommandHandler("cancel", cancel_note),
-    ]
-
-
 def handlers() -> list[BaseHandler]:
-    return [CallbackQueryHandler(card_action, pattern=r"^fc:[^:]*:[a-z]{2,3}:")]
+    return [
+        CallbackQueryHandler(ask_note, pattern=r"^fc:[^:]*:r:"),
+        CallbackQueryHandler(skip_note, pattern=r"^fc:[^:]*:s:"),
+        CallbackQueryHandler(card_action, pattern=r"^fc:[^:]*:[a-z]{2,3}:"),
+    ]

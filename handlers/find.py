@@ -20,19 +20,11 @@ import secrets
 from dataclasses import asdict, dataclass, field, replace
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import (
-    BaseHandler,
-    CallbackQueryHandler,
-    CommandHandler,
-    ContextTypes,
-    ConversationHandler,
-    MessageHandler,
-)
+from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
-from handlers import company_card
-from handlers.company_card import KEY, NOTE, NOTE_FOR
+from handlers import company_card, typed
+from handlers.company_card import KEY
 from handlers.services import Who, member, services
-from handlers.typed import TYPED, text_only
 from handlers.ui import button, error_text, escape, keyboard, parse, refuse, show
 from locales import t
 from store.errors import StoreError
@@ -49,7 +41,7 @@ PRESSES = (
 PER_PAGE = 8
 CHOICES_PER_PAGE = 20
 LABEL_MAX = 60
-KEYWORD = 2
+KEYWORD = "find_keyword"  # the typed step: {"step": KEYWORD}
 
 
 @dataclass
@@ -186,16 +178,14 @@ async def show_list(
     await show(update, *render_list(person.language, person.participant.role, state, page))
 
 
-async def open_find(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def open_find(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`find` from the main menu: a fresh search, first page."""
     person = await member(update, context)
     if person is None:
-        return ConversationHandler.END
+        return
     if update.callback_query is not None:
         await update.callback_query.answer()
-    context.user_data.pop(NOTE_FOR, None)
     await show_list(update, context, person, _start(context))
-    return ConversationHandler.END
 
 
 def _current(context: ContextTypes.DEFAULT_TYPE, key: str) -> Search | None:
@@ -276,74 +266,48 @@ async def press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await show_list(update, context, person, state)
 
 
-async def press_and_leave(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    context.user_data.pop(NOTE_FOR, None)
-    await press(update, context)
-    return ConversationHandler.END
-
-
-async def ask_keyword(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def ask_keyword(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     pressed = await _pressed(update, context)
     if pressed is None:
-        return ConversationHandler.END
+        return
     person = pressed[0]
-    context.user_data.pop(NOTE_FOR, None)
+    typed.arm(context, KEYWORD)
     await update.callback_query.answer()
     await update.effective_chat.send_message(t(person.language, "find.ask_keyword"))
-    return KEYWORD
 
 
-async def typed_keyword(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def typed_keyword(update: Update, context: ContextTypes.DEFAULT_TYPE, step: dict) -> None:
     person = await member(update, context)
     if person is None:
-        return ConversationHandler.END
+        typed.disarm(context)
+        return
     try:
         keyword = clean_keyword(update.message.text)
     except StoreError as error:
         again = t(person.language, "find.keyword_again")
         await refuse(update, error_text(person.language, error) + "\n" + again)
-        return KEYWORD
+        return  # the step stays armed: the keyword may be typed again
+    typed.disarm(context)
     state = _saved(context) or _start(context)
     state.filters, state.offset = replace(state.filters, keyword=keyword), 0
     await show_list(update, context, person, state)
-    return ConversationHandler.END
 
 
-async def cancel_keyword(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def cancel_keyword(update: Update, context: ContextTypes.DEFAULT_TYPE, step: dict) -> None:
     person = await member(update, context)
     if person is None:
-        return ConversationHandler.END
+        return
     await update.effective_chat.send_message(t(person.language, "find.keyword_unchanged"))
     await show_list(update, context, person, _saved(context) or _start(context))
-    return ConversationHandler.END
+
+
+typed.register(KEYWORD, typed.Step(typed_keyword, cancel_keyword, "find.keyword_text_only"))
 
 
 def handlers() -> list[BaseHandler]:
     return [
-        # One conversation for what Find asks you to type: a keyword, or a request's note.
-        ConversationHandler(
-            entry_points=[
-                CallbackQueryHandler(ask_keyword, pattern=r"^fd:[^:]*:k$"),
-                company_card.note_entry(),
-            ],
-            states={
-                KEYWORD: [
-                    MessageHandler(TYPED, typed_keyword),
-                    text_only("find.keyword_text_only", KEYWORD),
-                    CommandHandler("cancel", cancel_keyword),
-                ],
-                NOTE: [*company_card.note_state(), text_only("card.note_text_only", NOTE)],
-            },
-            # Browsing on instead of typing ends the step.
-            fallbacks=[
-                CallbackQueryHandler(open_find, pattern=r"^find$"),
-                CallbackQueryHandler(press_and_leave, pattern=r"^fd:"),
-            ],
-            allow_reentry=True,
-            name="find_typing",
-            persistent=True,
-        ),
         CallbackQueryHandler(open_find, pattern=r"^find$"),
+        CallbackQueryHandler(ask_keyword, pattern=r"^fd:[^:]*:k$"),
         CallbackQueryHandler(press, pattern=r"^fd:"),
         *company_card.handlers(),
     ]

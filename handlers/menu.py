@@ -8,6 +8,7 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from handlers.commands import set_admin_menu
+from handlers.guide import ADMIN_HOME, admin_home
 from handlers.services import Who, services, who
 from handlers.ui import button, error_text, escape, keyboard, refuse, show
 from locales import moment, t
@@ -36,6 +37,10 @@ async def _event(context: ContextTypes.DEFAULT_TYPE) -> Event | None:
 
 
 async def main_menu(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
+    """My page; an organizer who is not a participant gets the organizer's home instead."""
+    if person.is_admin and person.participant is None:
+        await admin_home(update, context, person)
+        return
     event = await _event(context)
     if event is None:
         await show(update, t(person.language, "start.no_event"))
@@ -47,16 +52,23 @@ async def main_menu(update: Update, context: ContextTypes.DEFAULT_TYPE, person: 
             keyboard([button(person.language, "apply.button", "apply")]),
         )
         return
-    still_open = event.phase == Phase.open and services(context).clock() < event.deadline
+    now = services(context).clock()
+    if event.phase == Phase.open and now < event.deadline:
+        key = "menu.title"
+    else:
+        # Closed before a deadline still ahead (an old database): no "closed <future date>".
+        key = "menu.title_closed" if event.deadline <= now else "menu.title_closed_early"
     text = t(
         person.language,
-        "menu.title" if still_open else "menu.title_closed",
+        key,
         company=escape(person.participant.company),
         event=escape(event.name),
         deadline=moment(event.deadline, person.language, event.timezone),
     )
     buttons = [button(person.language, key, data) for key, data in ITEMS]
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    if person.is_admin:
+        rows.append([button(person.language, "admin_home.button", ADMIN_HOME)])
     await show(update, text, keyboard(*rows))
 
 

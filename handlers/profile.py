@@ -5,17 +5,10 @@ from __future__ import annotations
 import re
 
 from telegram import Update
-from telegram.ext import (
-    BaseHandler,
-    CallbackQueryHandler,
-    CommandHandler,
-    ContextTypes,
-    ConversationHandler,
-    MessageHandler,
-)
+from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
+from handlers import typed
 from handlers.services import Who, member, services
-from handlers.typed import TYPED, text_only
 from handlers.ui import button, error_text, escape, keyboard, parse, refuse, show
 from locales import t
 from store.errors import StoreError
@@ -25,7 +18,7 @@ from store.participants import update_field
 SECTIONS = {"acct": ACCOUNT_FIELDS, "comp": COMPANY_FIELDS}
 SECTION = re.compile(r"(acct|comp)")
 EDIT = re.compile(r"pe:([a-z_]{1,20})")
-TYPING = 1
+STEP = "profile_field"  # the typed step: {"step": STEP, "field": "company"}
 
 
 def _section_of(field: str) -> str:
@@ -61,17 +54,18 @@ async def open_section(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     await _render(update, person, match.group(1))
 
 
-async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """✏️ pressed: asks for the field's new value and arms the step that waits for it."""
     query = update.callback_query
     person = await member(update, context)
     if person is None:
-        return ConversationHandler.END
+        return
     match = parse(EDIT, query.data)
     if match is None or match.group(1) not in ACCOUNT_FIELDS + COMPANY_FIELDS:
         await refuse(update, t(person.language, "error.bad_button"))
-        return ConversationHandler.END
+        return
     field = match.group(1)
-    context.user_data["editing"] = field
+    typed.arm(context, STEP, field=field)
     await query.answer()
     current = getattr(person.participant, field) or t(person.language, "profile.empty")
     await update.effective_chat.send_message(
@@ -83,14 +77,14 @@ async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         ),
         parse_mode="HTML",
     )
-    return TYPING
 
 
-async def save(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def save(update: Update, context: ContextTypes.DEFAULT_TYPE, step: dict) -> None:
     person = await member(update, context)
-    field = context.user_data.get("editing")
-    if person is None or field is None:
-        return ConversationHandler.END
+    field = step["field"]
+    if person is None or field not in ACCOUNT_FIELDS + COMPANY_FIELDS:
+        typed.disarm(context)
+        return
     try:
         await services(context).run(update_field, person.participant.id, field, update.message.text)
     except StoreError as error:
@@ -98,39 +92,27 @@ async def save(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
             update,
             error_text(person.language, error) + "\n" + t(person.language, "profile.try_again"),
         )
-        return TYPING
-    context.user_data.pop("editing", None)
+        return  # the step stays armed: the value may be typed again
+    typed.disarm(context)
     await update.effective_chat.send_message(
         t(person.language, "profile.saved", label=t(person.language, f"field.{field}"))
     )
     person = await member(update, context)
     await _render(update, person, _section_of(field))
-    return ConversationHandler.END
 
 
-async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    field = context.user_data.pop("editing", None)
+async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE, step: dict) -> None:
     person = await member(update, context)
     if person is not None:
         await update.effective_chat.send_message(t(person.language, "profile.cancelled"))
-        await _render(update, person, _section_of(field or ""))
-    return ConversationHandler.END
+        await _render(update, person, _section_of(step.get("field", "")))
+
+
+typed.register(STEP, typed.Step(save, cancel, text_only="profile.text_only"))
 
 
 def handlers() -> list[BaseHandler]:
     return [
-        ConversationHandler(
-            entry_points=[CallbackQueryHandler(ask, pattern=r"^pe:")],
-            states={
-                TYPING: [
-                    MessageHandler(TYPED, save),
-                    text_only("profile.text_only", TYPING),
-                ]
-            },
-            fallbacks=[CommandHandler("cancel", cancel)],
-            allow_reentry=True,
-            name="profile_edit",
-            persistent=True,
-        ),
+        CallbackQueryHandler(ask, pattern=r"^pe:"),
         CallbackQueryHandler(open_section, pattern=r"^(acct|comp)"),
     ]

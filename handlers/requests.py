@@ -94,7 +94,9 @@ def _entry(language: str, overview: Overview, pair: Pair, cat: str, number: int)
     if cat == "m":
         lines.append(t(language, _mutual_reason(pair)))
     if cat == "o":
-        lines.append(t(language, "requests.priority", rank=request.rank))
+        # The place in this list, not the stored rank: a request that became mutual keeps
+        # its rank but leaves the list, and the numbers must read 1, 2, 3 as shown.
+        lines.append(t(language, "requests.priority", rank=number))
     return "\n".join(lines)
 
 

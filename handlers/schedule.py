@@ -15,8 +15,10 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 
 from handlers.services import Who, member, services
 from handlers.timetable_render import (
+    OPEN,
     counterpart_card,
     timetable_ics,
+    timetable_markup,
     timetable_messages,
     timetable_png,
     unscheduled_messages,
@@ -28,46 +30,13 @@ from store.event import get_event
 from store.models import Event, Phase
 from store.timetable import Timetable, timetable, unscheduled
 
-OPEN = "sched"
 ACTION = re.compile(r"sched(?::(img|ics|why|m:\d{1,10}))?")
-BUTTON_COMPANY = 24  # characters of a company name on a meeting's button
 
 
 def _not_announced(event: Event, person: Who, now_open: bool) -> str:
     deadline = moment(event.deadline, person.language, event.timezone)
     key = "schedule.not_yet_open" if now_open else "schedule.not_yet_closed"
     return t(person.language, key, deadline=deadline)
-
-
-def _menu(table: Timetable, language: str) -> InlineKeyboardMarkup:
-    meetings = []
-    for entry in table.meetings:
-        assert entry.meeting is not None
-        company = entry.meeting.counterpart.company
-        if len(company) > BUTTON_COMPANY:
-            company = company[: BUTTON_COMPANY - 1].rstrip() + "…"
-        meetings.append(
-            [
-                button(
-                    language,
-                    "schedule.meeting_button",
-                    f"{OPEN}:m:{entry.meeting.id}",
-                    month=entry.start.month,
-                    day=entry.start.day,
-                    time=f"{entry.start:%H:%M}",
-                    company=company,
-                )
-            ]
-        )
-    files = [button(language, "schedule.image_button", f"{OPEN}:img")]
-    if table.meetings:
-        files.append(button(language, "schedule.calendar_button", f"{OPEN}:ics"))
-    return keyboard(
-        *meetings,
-        files,
-        [button(language, "schedule.why_button", f"{OPEN}:why")],
-        [button(language, "common.back", "menu")],
-    )
 
 
 async def _pages(update: Update, pages: Sequence[str], markup: InlineKeyboardMarkup) -> None:
@@ -131,7 +100,7 @@ async def _open(
             return t(language, "schedule.meeting_gone")
         await show(update, counterpart_card(entry, language), back)
     else:
-        await _pages(update, timetable_messages(table, language), _menu(table, language))
+        await _pages(update, timetable_messages(table, language), timetable_markup(table, language))
     return None
 
 

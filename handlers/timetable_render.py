@@ -8,21 +8,27 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from telegram import InlineKeyboardMarkup
+
 from handlers.calendar_file import timetable_ics
 from handlers.timetable_image import timetable_png
-from handlers.ui import escape
-from locales import clock, day_label, t
-from store.timetable import Counterpart, SlotEntry, Timetable, Unscheduled
+from handlers.ui import button, escape, keyboard
+from locales import clock, day_label, t, tn
+from store.timetable import Blocked, Counterpart, Day, SlotEntry, Timetable, Unscheduled, Why
 
 __all__ = [
+    "OPEN",
     "counterpart_card",
     "pages",
     "timetable_ics",
+    "timetable_markup",
     "timetable_messages",
     "timetable_png",
     "unscheduled_messages",
 ]
 
+OPEN = "sched"  # My schedule's callback data (handlers/schedule.py answers it)
+BUTTON_COMPANY = 24  # characters of a company name on a meeting's button
 MESSAGE_LIMIT = 4096
 # Long free-text fields are clipped on the card so it always fits in one message.
 CARD_CLIP = {"products": 500, "description": 1000}
@@ -66,10 +72,8 @@ def span(entry: SlotEntry) -> str:
     return f"{clock(entry.start.time())}–{clock(entry.end.time())}"
 
 
-def _line(entry: SlotEntry, language: str) -> str:
-    if entry.meeting is None:
-        key = "schedule.line.free" if entry.available else "schedule.line.unavailable"
-        return t(language, key, time=span(entry))
+def _meeting_line(entry: SlotEntry, language: str) -> str:
+    assert entry.meeting is not None
     other = entry.meeting.counterpart
     return t(
         language,
@@ -81,13 +85,38 @@ def _line(entry: SlotEntry, language: str) -> str:
     )
 
 
+def _runs(day: Day) -> list[tuple[bool, SlotEntry, SlotEntry]]:
+    """The day's slots without a meeting, as runs of neighbours in the same state (available
+    or not): (available, first, last). A meeting ends a run; a break inside one does not, as
+    on a printed timetable ("09:00–16:30 unavailable")."""
+    runs: list[tuple[bool, SlotEntry, SlotEntry]] = []
+    previous: SlotEntry | None = None
+    for entry in day.slots:
+        if entry.meeting is None:
+            if (
+                runs
+                and previous is not None
+                and previous.meeting is None
+                and runs[-1][0] == entry.available
+            ):
+                runs[-1] = (entry.available, runs[-1][1], entry)
+            else:
+                runs.append((entry.available, entry, entry))
+        previous = entry
+    return runs
+
+
+def _run_line(available: bool, first: SlotEntry, last: SlotEntry, language: str) -> str:
+    key = "schedule.line.free" if available else "schedule.line.unavailable"
+    return t(language, key, time=f"{clock(first.start.time())}–{clock(last.end.time())}")
+
+
 def timetable_messages(table: Timetable, language: str) -> list[str]:
-    """Every day of the event, every slot with its meeting if any; split to fit messages."""
+    """The meetings first (by day), then each day's other times with runs collapsed; split
+    to fit messages."""
     count = len(table.meetings)
     summary = (
-        t(language, "schedule.summary", count=count, days=len(table.days))
-        if count
-        else t(language, "schedule.summary_none")
+        tn(language, "timetable.summary", count) if count else t(language, "schedule.summary_none")
     )
     header = t(
         language,
@@ -97,14 +126,60 @@ def timetable_messages(table: Timetable, language: str) -> list[str]:
         summary=summary,
         timezone=escape(table.timezone),
     )
-    days = (
-        "\n".join(
-            [t(language, "schedule.day", day=day_label(day.date, language))]
-            + [_line(entry, language) for entry in day.slots]
+
+    def day_title(day: Day) -> str:
+        return t(language, "schedule.day", day=day_label(day.date, language))
+
+    blocks = [header]
+    if count:
+        lines = [t(language, "timetable.meetings_title")]
+        for day in table.days:
+            met = [entry for entry in day.slots if entry.meeting is not None]
+            if met:
+                lines += [day_title(day), *(_meeting_line(entry, language) for entry in met)]
+        blocks.append("\n".join(lines))
+    lines = [t(language, "timetable.other_title")]
+    for day in table.days:
+        runs = _runs(day)
+        if runs:
+            lines += [day_title(day), *(_run_line(*run, language) for run in runs)]
+    if len(lines) > 1:
+        blocks.append("\n".join(lines))
+    return pages(blocks)
+
+
+def timetable_markup(table: Timetable, language: str, back: bool = True) -> InlineKeyboardMarkup:
+    """The buttons the timetable text speaks of: one per meeting (the company's card), the
+    picture, the calendar file, why requests were not scheduled; `back` adds the way back to
+    My page (not on an announcement, which is not part of the menu)."""
+    meetings = []
+    for entry in table.meetings:
+        assert entry.meeting is not None
+        company = entry.meeting.counterpart.company
+        if len(company) > BUTTON_COMPANY:
+            company = company[: BUTTON_COMPANY - 1].rstrip() + "…"
+        meetings.append(
+            [
+                button(
+                    language,
+                    "schedule.meeting_button",
+                    f"{OPEN}:m:{entry.meeting.id}",
+                    month=entry.start.month,
+                    day=entry.start.day,
+                    time=f"{entry.start:%H:%M}",
+                    company=company,
+                )
+            ]
         )
-        for day in table.days
+    files = [button(language, "schedule.image_button", f"{OPEN}:img")]
+    if table.meetings:
+        files.append(button(language, "schedule.calendar_button", f"{OPEN}:ics"))
+    return keyboard(
+        *meetings,
+        files,
+        [button(language, "schedule.why_button", f"{OPEN}:why")],
+        [button(language, "common.back", "menu")] if back else [],
     )
-    return pages([header, *days])
 
 
 def _clipped(value: str, limit: int | None) -> str:
@@ -148,6 +223,26 @@ def counterpart_card(entry: SlotEntry, language: str) -> str:
     return "\n".join(lines)
 
 
+def _reason(item: Unscheduled, language: str) -> tuple[str, str]:
+    """The reason sentence and the advice. For a full day, what the stored schedule shows for
+    each side (its times booked, or its daily cap reached), not only the engine's code."""
+    company = escape(item.counterpart.company)
+    sides = [(who, state) for who, state in (("me", item.mine), ("them", item.theirs)) if state]
+    expected = {Why.own_full: 1, Why.their_full: 1, Why.both_full: 2}.get(item.why)
+    if expected is None or len(sides) != expected:  # changed since the run: the engine's word
+        reason = t(language, f"schedule.reason.{item.why}", company=company)
+        return reason, t(language, f"schedule.advice.{item.why}")
+    said = [
+        t(language, f"why.side.{who}.{state.blocked}", company=company, cap=state.cap)
+        for who, state in sides
+    ]
+    # A second sentence starts a sentence (no effect on Hangul).
+    sentences = " ".join([said[0], *(s[:1].upper() + s[1:] for s in said[1:])])
+    mine_booked = item.mine is not None and item.mine.blocked == Blocked.booked
+    advice = "why.advice.me_booked" if mine_booked else f"schedule.advice.{item.why}"
+    return t(language, "why.line", reasons=sentences), t(language, advice)
+
+
 def _reason_block(number: int, item: Unscheduled, language: str) -> str:
     other = item.counterpart
     return "\n".join(
@@ -160,8 +255,7 @@ def _reason_block(number: int, item: Unscheduled, language: str) -> str:
                 country=escape(other.country),
                 requester=t(language, f"schedule.requester.{item.requester}"),
             ),
-            t(language, f"schedule.reason.{item.why}", company=escape(other.company)),
-            t(language, f"schedule.advice.{item.why}"),
+            *_reason(item, language),
         )
     )
 

@@ -29,12 +29,24 @@ def escape(value: object) -> str:
     return html.escape(str(value), quote=False)
 
 
+def unchanged(message: Message, text: str, markup: InlineKeyboardMarkup | None) -> bool:
+    """Whether `message` already shows `text` (our HTML) and `markup`. PTB rebuilds the HTML
+    from the message's entities with its own escaping, so both sides are compared unescaped;
+    a difference in tags alone counts as a change (the edit is sent)."""
+    if message.text is None or message.reply_markup != markup:
+        return False
+    return html.unescape(message.text_html) == html.unescape(text)
+
+
 async def show(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
     """Edits the pressed menu in place, or sends a new message for a typed command (and for a
-    button on a picture, or on a message Telegram no longer lets the bot edit)."""
+    button on a picture, or on a message Telegram no longer lets the bot edit). An edit that
+    would change nothing (a press on a read-only grid) is not sent at all."""
     query = update.callback_query
     pressed = query.message if query is not None else None
     if isinstance(pressed, Message) and pressed.is_accessible and not pressed.photo:
+        if unchanged(pressed, text, markup):
+            return
         try:
             await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
         except BadRequest as error:

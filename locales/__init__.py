@@ -13,6 +13,7 @@ from datetime import date, datetime, time
 from functools import cache
 from pathlib import Path
 
+from babel import Locale
 from babel.dates import format_skeleton, get_timezone
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
@@ -45,6 +46,16 @@ def pick(language: str | None, fallback: str = DEFAULT) -> str:
 def t(language: str, key: str, **values: object) -> str:
     text = catalog(pick(language))[key]
     return text.format(**values) if values else text
+
+
+def tn(language: str, key: str, count: int, **values: object) -> str:
+    """A sentence about `count` things: `key.one`, `key.other` (and any other CLDR plural
+    category the language has) chosen by Babel's plural rules; `{count}` is filled in."""
+    code = pick(language)
+    texts = catalog(code)
+    form = Locale.parse(code).plural_form(count)
+    chosen = f"{key}.{form}" if f"{key}.{form}" in texts else f"{key}.other"
+    return texts[chosen].format(count=count, **values)
 
 
 def day_label(day: date, language: str) -> str:

@@ -1,6 +1,6 @@
 """The data of the matching engine: an event (`Instance`) and its result (`Schedule`).
 
-These mirror the instance and schedule files of `shared/spec/matching.md`. Build an `Instance`
+These mirror the instance and schedule files described in `docs/matching.md`. Build an `Instance`
 with `matching.instance_file.parse_instance`, which validates it; the engine assumes a valid
 instance (known ids, one role per side, chronological slots) and does not re-check it.
 

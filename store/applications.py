@@ -20,9 +20,9 @@ REQUIRED = {"company", "country", "industry", "contact_name", "email"}
 def check_answer(field: str, value: str) -> str:
     """One answer, cleaned; the application form requires more than a profile does, and a
     lone dash (the form's "none") skips an optional answer."""
-    if field not in REQUIRED and value.strip() == "-":
-        return ""
     cleaned = clean(field, value)
+    if field not in REQUIRED and cleaned == "-":
+        return ""
     if field in REQUIRED and not cleaned:
         raise InvalidValue(field=field, reason="required")
     return cleaned

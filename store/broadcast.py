@@ -4,6 +4,7 @@ without sending anything twice."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -11,7 +12,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, func, select, update
 
 from store.claims import claim_rows, release_all
-from store.models import Broadcast, BroadcastDelivery, DeliveryStatus, Role
+from store.models import Broadcast, BroadcastDelivery, DeliveryStatus, Participant, Role
 from store.reminders import reachable
 
 LEASE = timedelta(minutes=2)
@@ -24,10 +25,17 @@ def start(
     chat_id: int,
     message_id: int,
     language: str,
+    bodies: dict[str, str] | None = None,
 ) -> int:
-    """Queues `body` (HTML, sent as is) for every reachable participant of `role` (everyone
-    if None); returns the broadcast's id."""
-    broadcast = Broadcast(body=body, chat_id=chat_id, message_id=message_id, language=language)
+    """Queues `body` (HTML, sent as is), or `bodies` (the text per language code), for every
+    reachable participant of `role` (everyone if None); returns the broadcast's id."""
+    broadcast = Broadcast(
+        body=body,
+        bodies=json.dumps(bodies or {}, ensure_ascii=False),
+        chat_id=chat_id,
+        message_id=message_id,
+        language=language,
+    )
     session.add(broadcast)
     session.flush()
     session.add_all(
@@ -46,7 +54,12 @@ class Delivery:
     id: int
     participant_id: int
     telegram_id: int
+    language: str | None  # the participant's, if they chose one
     body: str
+    bodies: dict[str, str]
+
+    def text_for(self, language: str) -> str:
+        return self.bodies.get(language, self.body)
 
 
 def claim(
@@ -61,9 +74,17 @@ def claim(
     ids = claim_rows(session, BroadcastDelivery, scope, holder, now, lease, limit)
     if not ids:
         return []
-    body = session.get(Broadcast, broadcast_id).body
-    rows = session.exec(select(BroadcastDelivery).where(col(BroadcastDelivery.id).in_(ids))).all()
-    return [Delivery(row.id, row.participant_id, row.telegram_id, body) for row in rows]
+    broadcast = session.get(Broadcast, broadcast_id)
+    bodies = json.loads(broadcast.bodies)
+    rows = session.exec(
+        select(BroadcastDelivery, Participant.language)
+        .join(Participant, col(Participant.id) == col(BroadcastDelivery.participant_id))
+        .where(col(BroadcastDelivery.id).in_(ids))
+    ).all()
+    return [
+        Delivery(row.id, row.participant_id, row.telegram_id, language, broadcast.body, bodies)
+        for row, language in rows
+    ]
 
 
 def waiting(session: Session, now: datetime, lease: timedelta = LEASE) -> list[int]:

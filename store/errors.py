@@ -97,6 +97,13 @@ class Problem:
 class ImportFailed(StoreError):
     key = "import_failed"
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(
+        self,
+        problems: list[Problem],
+        encoding: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(count=len(problems))
         self.problems = problems
+        self.encoding = encoding  # the text encoding a CSV file was read in, if it was
+        self.headers = headers or {}  # each column's header as the file writes it

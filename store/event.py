@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+import re
 import tomllib
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -12,8 +14,26 @@ from sqlmodel import Session, func, select
 
 from store.errors import ApplicationsClosed, EventConfigError, NoEvent
 from store.models import Event, MatchMode, Meeting, Phase, Slot, Unavailability
+from store.text import clean_text
 
 MAX_TIME_LIMIT = 600  # seconds: the optimal mode's limit, the longest an organizer waits
+# Every setting an event file may hold, and for a table its own settings (none yet). A key not
+# listed is a typo to refuse, not a setting to ignore: `dialy_cap = 3` would leave the cap at 8.
+EVENT_KEYS: dict[str, dict | None] = {
+    "name": None,
+    "timezone": None,
+    "deadline": None,
+    "days": None,
+    "start": None,
+    "end": None,
+    "slot_minutes": None,
+    "breaks": None,
+    "daily_cap": None,
+    "reminder_minutes": None,
+    "match_mode": None,
+    "match_time_limit": None,
+}
+TOML_PLACE = re.compile(r"at line (\d+), column (\d+)")
 
 
 @dataclass(frozen=True)
@@ -36,6 +56,24 @@ class EventConfig:
     slots: tuple[SlotSpec, ...]
     match_mode: MatchMode = MatchMode.greedy
     match_time_limit: int = 30
+
+
+def check_keys(raw: dict, allowed: dict[str, dict | None], table: str = "") -> None:
+    """Refuses the first key that is not a setting, at any table level, suggesting the
+    closest real one (`dialy_cap` -> `daily_cap`)."""
+    for key, value in raw.items():
+        name = f"{table}{key}"
+        if key not in allowed:
+            close = difflib.get_close_matches(key, list(allowed), n=1, cutoff=0.6)
+            if close:
+                suggestion = f"{table}{close[0]}"
+                raise EventConfigError(field=name, reason="unknown_key_near", value=suggestion)
+            raise EventConfigError(field=name, reason="unknown_key", value="")
+        inner = allowed[key]
+        if isinstance(value, dict):
+            if inner is None:
+                raise EventConfigError(field=name, reason="not_a_table", value="")
+            check_keys(value, inner, f"{name}.")
 
 
 def _time(value: object, field: str) -> time:
@@ -63,13 +101,56 @@ def generate_slots(
     return tuple(slots)
 
 
-def parse_config(raw: dict) -> EventConfig:
+# "today+7": a date counted from the day the file is read, so that an example event (and a
+# rehearsal) stays usable whatever the date; a real fair writes its dates out.
+RELATIVE_DAY = re.compile(r"today\+(\d{1,3})")
+
+
+def _day(value: object, today: date) -> date:
+    relative = RELATIVE_DAY.fullmatch(str(value).strip())
+    if relative:
+        return today + timedelta(days=int(relative.group(1)))
+    return date.fromisoformat(str(value))
+
+
+def _deadline(value: object, tz: ZoneInfo, today: date) -> datetime:
+    """`2026-06-10 18:00`, with an optional offset, or `today+7 18:00`."""
+    day, _, rest = str(value).strip().partition(" ")
+    try:
+        if RELATIVE_DAY.fullmatch(day):
+            deadline = datetime.combine(_day(day, today), time.fromisoformat(rest or "00:00"))
+        else:
+            deadline = datetime.fromisoformat(str(value))
+    except ValueError:
+        raise EventConfigError(field="deadline", reason="not_a_moment", value=str(value)) from None
+    return deadline if deadline.tzinfo is not None else deadline.replace(tzinfo=tz)
+
+
+def _days(value: object, today: date) -> list[date]:
+    if not isinstance(value, list):
+        raise EventConfigError(field="days", reason="not_a_list", value=str(value))
+    days = []
+    for item in value:
+        try:
+            days.append(_day(item, today))
+        except ValueError:
+            raise EventConfigError(field="days", reason="not_a_date", value=str(item)) from None
+    if not days or len(set(days)) != len(days):
+        raise EventConfigError(field="days", reason="no_days", value="")
+    return days
+
+
+def parse_config(raw: dict, today: date | None = None) -> EventConfig:
+    """The event file's values, checked; `today` (in the event's time zone, by default the
+    current date) is what `today+N` counts from."""
+    check_keys(raw, EVENT_KEYS)
+
     def need(key: str) -> object:
         if key not in raw:
             raise EventConfigError(field=key, reason="missing", value="")
         return raw[key]
 
-    name = str(need("name")).strip()
+    name = clean_text(str(need("name")))
     if not name:
         raise EventConfigError(field="name", reason="missing", value="")
     tz_name = str(raw.get("timezone", "Asia/Seoul"))
@@ -77,17 +158,9 @@ def parse_config(raw: dict) -> EventConfig:
         tz = ZoneInfo(tz_name)
     except (ZoneInfoNotFoundError, ValueError):
         raise EventConfigError(field="timezone", reason="unknown_zone", value=tz_name) from None
-    try:
-        deadline = datetime.fromisoformat(str(need("deadline")))
-        days = [date.fromisoformat(str(d)) for d in need("days")]  # type: ignore[union-attr]
-    except (ValueError, TypeError) as error:
-        raise EventConfigError(
-            field="deadline/days", reason="not_a_date", value=str(error)
-        ) from None
-    if deadline.tzinfo is None:
-        deadline = deadline.replace(tzinfo=tz)
-    if not days or len(set(days)) != len(days):
-        raise EventConfigError(field="days", reason="no_days", value="")
+    today = today or datetime.now(tz).date()
+    deadline = _deadline(need("deadline"), tz, today)
+    days = _days(need("days"), today)
     start, end = _time(need("start"), "start"), _time(need("end"), "end")
     minutes = need("slot_minutes")
     if not isinstance(minutes, int) or not 5 <= minutes <= 240:
@@ -105,6 +178,15 @@ def parse_config(raw: dict) -> EventConfig:
     slots = generate_slots(days, start, end, minutes, breaks)
     if not slots:
         raise EventConfigError(field="start/end", reason="no_slots", value="")
+    # Requests close, and the schedule is made, before the first meeting of the fair.
+    first = datetime.combine(slots[0].day, slots[0].start, tzinfo=tz)
+    if deadline > first:
+        raise EventConfigError(
+            field="deadline",
+            reason="deadline_after_start",
+            value=f"{deadline.astimezone(tz):%Y-%m-%d %H:%M}",
+            start=f"{first:%Y-%m-%d %H:%M}",
+        )
     mode, time_limit = _match_settings(raw)
     return EventConfig(name, tz_name, deadline, daily_cap, reminder, slots, mode, time_limit)
 
@@ -121,9 +203,24 @@ def _match_settings(raw: dict) -> tuple[MatchMode, int]:
 
 def load_config(path: Path) -> EventConfig:
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise EventConfigError(field=str(path), reason="file_missing", value="") from None
+    except IsADirectoryError:
+        raise EventConfigError(field=str(path), reason="file_folder", value="") from None
+    except OSError:
+        raise EventConfigError(field=str(path), reason="file_unreadable", value="") from None
+    except UnicodeDecodeError:
+        raise EventConfigError(field=str(path), reason="not_utf8", value="") from None
+    try:
+        raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise EventConfigError(field=path.name, reason="toml_syntax", value=str(error)) from None
+        # The parser's own words are English; the organizer gets the place, in their language.
+        place = TOML_PLACE.search(str(error))
+        line, column = place.groups() if place else ("?", "?")
+        raise EventConfigError(
+            field=str(path), reason="toml_syntax", value="", line=line, column=column
+        ) from None
     return parse_config(raw)
 
 
@@ -132,6 +229,22 @@ def get_event(session: Session) -> Event:
     if event is None:
         raise NoEvent()
     return event
+
+
+def check_deadline(session: Session, config: EventConfig, now: datetime) -> None:
+    """What the organizer's `setup-event` may do to the deadline: a past one would close
+    applications as soon as the bot starts, and once applications are closed only the bot's
+    /deadline reopens them (with a confirmation, and telling the participants)."""
+    event = session.exec(select(Event)).first()
+    closed = event is not None and (event.phase != Phase.open or now >= event.deadline)
+    if closed and event.deadline != config.deadline:
+        raise EventConfigError(field="deadline", reason="deadline_closed", value="")
+    if not closed and config.deadline <= now:
+        raise EventConfigError(
+            field="deadline",
+            reason="deadline_past",
+            value=config.deadline.isoformat(" ", "minutes"),
+        )
 
 
 def setup_event(session: Session, config: EventConfig) -> Event:

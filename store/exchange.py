@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC
 from typing import Any
 
@@ -12,14 +12,38 @@ from sqlmodel import Session, col, select
 from store.errors import NotFound
 from store.event import get_event, slots
 from store.models import (
+    LIVE_STATUSES,
     Meeting,
     MeetingRequest,
     Participant,
+    RequestStatus,
     Role,
     Tier,
     Unavailability,
     UnscheduledPair,
 )
+
+
+def tier_ranks(requests: Sequence[MeetingRequest]) -> dict[int, int]:
+    """Each live request's rank as its sender sees it: 1, 2, 3 down 📤 My requests (which
+    leaves out mutual pairs) and separately among the mutual ones, so that "Priority 1" on the
+    screen is the first choice the matching weighs in its tier. Stored ranks count every live
+    request of the sender, so a request that became mutual would leave a gap."""
+    live = [r for r in requests if r.status in LIVE_STATUSES]
+    asked = {(r.from_id, r.to_id) for r in live}
+    accepted = {frozenset((r.from_id, r.to_id)) for r in live if r.status == RequestStatus.accepted}
+
+    def mutual(r: MeetingRequest) -> bool:
+        return (r.to_id, r.from_id) in asked or frozenset((r.from_id, r.to_id)) in accepted
+
+    ordered = sorted(live, key=lambda r: (r.rank, r.id))
+    seen: dict[tuple[int, bool], int] = {}
+    ranks = {}
+    for r in ordered:
+        group = (r.from_id, mutual(r))
+        seen[group] = seen.get(group, 0) + 1
+        ranks[r.id] = seen[group]
+    return ranks
 
 
 def export_instance(session: Session) -> dict[str, Any]:
@@ -51,6 +75,7 @@ def export_instance(session: Session) -> dict[str, Any]:
         return entry
 
     requests = session.exec(select(MeetingRequest).order_by(col(MeetingRequest.id))).all()
+    rank = tier_ranks(requests)
     fixed = session.exec(select(Meeting).where(Meeting.tier == Tier.fixed)).all()
     return {
         "format": "matchbot-instance/1",
@@ -70,7 +95,7 @@ def export_instance(session: Session) -> dict[str, Any]:
                 "from": code[r.from_id],
                 "to": code[r.to_id],
                 "at": r.sent_at.astimezone(UTC).isoformat(),
-                "rank": r.rank,
+                "rank": rank.get(r.id, r.rank),
                 "status": r.status.value,
             }
             for r in requests

@@ -14,11 +14,12 @@ from sqlmodel import Session, col, select
 from locales import t
 from store.event import get_event, slots
 from store.models import Meeting, MeetingRequest, Participant, UnscheduledPair
+from store.sheets import append_row
 
 
 def _sheet(book: Workbook, language: str, name: str, extra: list[str] | None = None) -> Worksheet:
     sheet = book.create_sheet(t(language, f"export.sheet.{name}"))
-    sheet.append(t(language, f"export.columns.{name}").split("|") + (extra or []))
+    append_row(sheet, t(language, f"export.columns.{name}").split("|") + (extra or []))
     sheet.freeze_panes = "A2"
     return sheet
 
@@ -37,7 +38,8 @@ def workbook(session: Session, language: str) -> bytes:
     schedule = _sheet(book, language, "schedule")
     for m in meetings:
         slot, buyer, seller = slot_by_id[m.slot_id], people[m.buyer_id], people[m.seller_id]
-        schedule.append(
+        append_row(
+            schedule,
             [
                 slot.code,
                 slot.day,
@@ -50,7 +52,7 @@ def workbook(session: Session, language: str) -> bytes:
                 seller.company,
                 t(language, f"admin.tier.{m.tier.value}"),
                 m.id,
-            ]
+            ],
         )
 
     per_slot: dict[int, dict[int, str]] = {}
@@ -60,7 +62,8 @@ def workbook(session: Session, language: str) -> bytes:
     roster = _sheet(book, language, "participants", [s.code for s in grid])
     for p in people.values():
         mine = per_slot.get(p.id, {})
-        roster.append(
+        append_row(
+            roster,
             [
                 p.code,
                 t(language, f"role.{p.role.value}"),
@@ -71,13 +74,14 @@ def workbook(session: Session, language: str) -> bytes:
                 p.telegram_id is not None,
                 len(mine),
             ]
-            + [mine.get(s.id, "") for s in grid]
+            + [mine.get(s.id, "") for s in grid],
         )
 
     requests = _sheet(book, language, "requests")
     for r in session.exec(select(MeetingRequest).order_by(col(MeetingRequest.id))).all():
         sender, target = people[r.from_id], people[r.to_id]
-        requests.append(
+        append_row(
+            requests,
             [
                 r.id,
                 sender.code,
@@ -88,13 +92,14 @@ def workbook(session: Session, language: str) -> bytes:
                 r.rank,
                 r.sent_at.astimezone(zone).replace(tzinfo=None),
                 r.note,
-            ]
+            ],
         )
 
     unscheduled = _sheet(book, language, "unscheduled")
     for u in session.exec(select(UnscheduledPair).order_by(col(UnscheduledPair.id))).all():
         buyer, seller = people[u.buyer_id], people[u.seller_id]
-        unscheduled.append(
+        append_row(
+            unscheduled,
             [
                 buyer.code,
                 buyer.company,
@@ -102,7 +107,7 @@ def workbook(session: Session, language: str) -> bytes:
                 seller.company,
                 t(language, f"admin.tier.{u.tier.value}"),
                 t(language, f"admin.reason.{u.reason}"),
-            ]
+            ],
         )
     out = io.BytesIO()
     book.save(out)

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from store.errors import InvalidValue
+from store.text import clean_text
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 WEBSITE = re.compile(r"^(https?://)?[^\s/]+\.[^\s]+$", re.IGNORECASE)
@@ -17,6 +18,7 @@ class FieldRule:
     max_length: int
     required: bool = False
     pattern: re.Pattern[str] | None = None
+    multiline: bool = False  # whether line breaks are kept (see store/text.py)
 
 
 PROFILE_FIELDS: dict[str, FieldRule] = {
@@ -25,7 +27,7 @@ PROFILE_FIELDS: dict[str, FieldRule] = {
     "industry": FieldRule(100, required=True),
     "products": FieldRule(1000),
     "website": FieldRule(300, pattern=WEBSITE),
-    "description": FieldRule(2000),
+    "description": FieldRule(2000, multiline=True),
     "contact_name": FieldRule(100),
     "contact_title": FieldRule(100),
     "email": FieldRule(254, pattern=EMAIL),
@@ -37,11 +39,12 @@ COMPANY_FIELDS = ("company", "country", "industry", "products", "website", "desc
 
 
 def clean(field: str, value: str) -> str:
-    """Returns the value as stored (trimmed), or raises InvalidValue saying why not."""
+    """Returns the value as stored (cleaned by store/text.py), or raises InvalidValue saying
+    why not."""
     rule = PROFILE_FIELDS.get(field)
     if rule is None:
         raise InvalidValue(field=field, reason="unknown_field")
-    value = value.strip()
+    value = clean_text(value, multiline=rule.multiline)
     if not value:
         if rule.required:
             raise InvalidValue(field=field, reason="required")

@@ -1,6 +1,8 @@
 """Participants from the organizer's workbook (.xlsx) or .csv, all or nothing.
 
-Column headers may be in English (`company`) or Korean (`회사명`); see `HEADERS`. Each bad
+The file is read by store/sheet_reader.py (workbook or CSV in UTF-8, UTF-16 or CP949).
+Column headers may be in English (`company`) or Korean (`회사명`, `전화번호`); see `HEADERS`.
+Every cell is cleaned like a typed value (store/text.py). Each bad
 cell is reported as a `Problem` (the spreadsheet's own row number, the column, a reason code
 the bot's catalogs turn into a sentence), and then nothing is stored. Re-importing the same
 people (same `id`) updates them in place.
@@ -8,44 +10,71 @@ people (same `id`) updates them in place.
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from openpyxl import load_workbook
 from sqlmodel import Session, select
 
+from locales import LANGUAGES, catalog
 from store.errors import ImportFailed, InvalidValue, Problem
 from store.fields import PROFILE_FIELDS, clean
 from store.models import Participant, Role
-from store.participants import LANGUAGES, new_invite_token
+from store.participants import new_invite_token
+from store.sheet_reader import read_sheet
+from store.text import clean_text
 
+# Accepted column headers, compared without spaces, `_`, `-`, `.` or a trailing `*` and
+# ignoring case. Besides these, the bot's own label of each field in either language (e.g.
+# 전화번호, "Job title") is accepted; docs/organizers.md lists them all.
 HEADERS: dict[str, tuple[str, ...]] = {
-    "id": ("id", "번호", "참가번호"),
-    "role": ("role", "구분"),
-    "company": ("company", "회사명", "기업명"),
-    "country": ("country", "국가"),
-    "industry": ("industry", "업종", "분야"),
-    "products": ("products", "품목", "제품"),
-    "website": ("website", "홈페이지"),
-    "description": ("description", "회사소개", "소개"),
-    "contact_name": ("contact_name", "담당자", "담당자명"),
-    "contact_title": ("contact_title", "직함", "직위"),
-    "email": ("email", "e-mail", "이메일"),
-    "phone": ("phone", "전화", "연락처"),
-    "booth": ("booth", "부스"),
-    "daily_cap": ("daily_cap", "1일상담횟수", "상담횟수"),
-    "language": ("language", "언어"),
+    "id": ("id", "code", "번호", "참가번호", "코드", "업체코드", "참가업체코드"),
+    "role": ("role", "side", "구분", "참가구분", "역할"),
+    "company": ("company", "companyname", "회사명", "기업명", "업체명", "회사", "상호"),
+    "country": ("country", "국가", "국가명", "나라"),
+    "industry": ("industry", "업종", "분야", "산업"),
+    "products": ("products", "product", "품목", "제품", "주요품목", "주요제품", "취급품목"),
+    "website": ("website", "homepage", "url", "홈페이지", "웹사이트", "홈페이지주소"),
+    "description": ("description", "회사소개", "기업소개", "소개"),
+    "contact_name": ("contactname", "contact", "name", "담당자", "담당자명", "담당자이름", "성명"),
+    "contact_title": ("contacttitle", "jobtitle", "title", "직함", "직위", "직책", "담당자직위"),
+    "email": ("email", "mail", "이메일", "전자우편", "메일", "담당자이메일"),
+    "phone": (
+        "phone",
+        "phonenumber",
+        "tel",
+        "mobile",
+        "전화",
+        "전화번호",
+        "연락처",
+        "휴대폰",
+        "휴대전화",
+        "핸드폰",
+        "담당자연락처",
+    ),
+    "booth": ("booth", "boothnumber", "부스", "부스번호"),
+    "daily_cap": ("dailycap", "1일상담횟수", "상담횟수", "일일상담횟수", "하루상담횟수"),
+    "language": ("language", "언어", "사용언어"),
 }
 REQUIRED = ("id", "role", "company", "country", "industry")
+# Values of the role column, as `header_key` leaves them.
 ROLES = {
     "buyer": Role.buyer,
     "바이어": Role.buyer,
+    "해외바이어": Role.buyer,
+    "overseasbuyer": Role.buyer,
     "seller": Role.seller,
     "국내기업": Role.seller,
     "셀러": Role.seller,
+    "koreancompany": Role.seller,
+}
+LANGUAGE_NAMES = {
+    "ko": "ko",
+    "en": "en",
+    "한국어": "ko",
+    "korean": "ko",
+    "영어": "en",
+    "english": "en",
 }
 CODE_MAX = 32
 BOOTH_MAX = 32
@@ -55,34 +84,37 @@ BOOTH_MAX = 32
 class ImportResult:
     created: int
     updated: int
+    encoding: str | None = None  # the text encoding a CSV file was read in
 
 
-def _rows(path: Path) -> Iterator[tuple[object, ...]]:
-    if path.suffix.lower() == ".xlsx":
-        workbook = load_workbook(path, read_only=True, data_only=True)
-        try:
-            yield from workbook.worksheets[0].iter_rows(values_only=True)
-        finally:
-            workbook.close()
-    elif path.suffix.lower() == ".csv":
-        # utf-8-sig: Excel writes a byte-order mark in front of UTF-8 CSV files.
-        text = path.read_text(encoding="utf-8-sig")
-        yield from (tuple(row) for row in csv.reader(io.StringIO(text)))
-    else:
-        raise ImportFailed([Problem(0, "", "unsupported_file", path.name)])
+def header_key(title: object) -> str:
+    """A header as compared: cleaned, without spaces and punctuation, case-folded."""
+    name = clean_text(str(title or "")).casefold().rstrip("*")
+    return "".join(ch for ch in name if ch not in " _-.")
+
+
+def header_aliases() -> dict[str, str]:
+    """Every accepted header (as `header_key` leaves it) and the column it names."""
+    alias = {header_key(name): key for key, names in HEADERS.items() for name in names}
+    for key in HEADERS:
+        for language in LANGUAGES:
+            label = catalog(language).get(f"field.{key}")
+            if label:
+                alias.setdefault(header_key(label), key)
+    return alias
 
 
 def _columns(header: Iterable[object]) -> tuple[dict[str, int], list[Problem]]:
-    alias = {name.casefold(): key for key, names in HEADERS.items() for name in names}
+    alias = header_aliases()
     columns: dict[str, int] = {}
     problems = []
     for index, title in enumerate(header):
-        name = str(title or "").strip().replace(" ", "").casefold()
+        name = header_key(title)
         if not name:
             continue
         key = alias.get(name)
         if key is None:
-            problems.append(Problem(1, str(title), "unknown_header"))
+            problems.append(Problem(1, clean_text(str(title)), "unknown_header"))
         elif key in columns:
             problems.append(Problem(1, key, "duplicate_header"))
         else:
@@ -92,11 +124,13 @@ def _columns(header: Iterable[object]) -> tuple[dict[str, int], list[Problem]]:
 
 
 def _text(value: object) -> str:
+    """A cell as text, cleaned (store/text.py); line breaks stay for the fields that allow
+    them, the field's own rule removes them elsewhere."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    return clean_text(str(value), multiline=True)
 
 
 def _parse_row(values: dict[str, str], number: int, problems: list[Problem]) -> dict | None:
@@ -107,13 +141,13 @@ def _parse_row(values: dict[str, str], number: int, problems: list[Problem]) -> 
         problems.append(Problem(number, column, reason, value, limit))
 
     record: dict[str, object] = {}
-    code = values.get("id", "")
+    code = clean_text(values.get("id", ""))
     if not code:
         bad("id", "required")
     elif len(code) > CODE_MAX:
         bad("id", "too_long", limit=CODE_MAX)
     record["code"] = code
-    role = ROLES.get(values.get("role", "").casefold())
+    role = ROLES.get(header_key(values.get("role", "")))
     if role is None:
         bad("role", "not_a_role", values.get("role", ""))
     record["role"] = role
@@ -124,7 +158,7 @@ def _parse_row(values: dict[str, str], number: int, problems: list[Problem]) -> 
             bad(
                 field, str(error.values["reason"]), values[field], int(error.values.get("limit", 0))
             )
-    booth = values.get("booth", "")
+    booth = clean_text(values.get("booth", ""))
     if booth and role == Role.seller:
         bad("booth", "booth_for_buyers", booth)
     elif len(booth) > BOOTH_MAX:
@@ -134,21 +168,23 @@ def _parse_row(values: dict[str, str], number: int, problems: list[Problem]) -> 
     if cap and (not cap.isdigit() or int(cap) < 1):
         bad("daily_cap", "not_a_cap", cap)
     record["daily_cap"] = int(cap) if cap.isdigit() and int(cap) >= 1 else None
-    language = values.get("language", "").lower()
-    if language and language not in LANGUAGES:
+    language = values.get("language", "")
+    if language and header_key(language) not in LANGUAGE_NAMES:
         bad("language", "not_a_language", language)
-    record["language"] = language or None
+    record["language"] = LANGUAGE_NAMES.get(header_key(language))
     return record if len(problems) == found else None
 
 
 def import_participants(session: Session, path: Path) -> ImportResult:
-    rows = _rows(path)
+    sheet = read_sheet(path)
+    rows = iter(sheet.rows)
     header = next(rows, None)
     if header is None:
-        raise ImportFailed([Problem(0, "", "empty_file", path.name)])
+        raise ImportFailed([Problem(0, "", "file.empty", str(path))], sheet.encoding)
     columns, problems = _columns(header)
+    titles = {key: clean_text(str(header[index])) for key, index in columns.items()}
     if problems:
-        raise ImportFailed(problems)
+        raise ImportFailed(problems, sheet.encoding, titles)
 
     records: list[dict] = []
     first_row_of: dict[str, int] = {}
@@ -167,7 +203,7 @@ def import_participants(session: Session, path: Path) -> ImportResult:
         first_row_of[record["code"]] = number
         records.append(record)
     if problems:
-        raise ImportFailed(problems)
+        raise ImportFailed(problems, sheet.encoding, titles)
 
     existing = {p.code: p for p in session.exec(select(Participant)).all()}
     created = 0
@@ -188,6 +224,6 @@ def import_participants(session: Session, path: Path) -> ImportResult:
                     setattr(participant, key, value)
         session.add(participant)
     if problems:
-        raise ImportFailed(problems)
+        raise ImportFailed(problems, sheet.encoding, titles)
     session.flush()
-    return ImportResult(created=created, updated=len(records) - created)
+    return ImportResult(created=created, updated=len(records) - created, encoding=sheet.encoding)

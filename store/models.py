@@ -274,9 +274,10 @@ class JoinApplication(SQLModel, table=True):
 
 
 class UserState(SQLModel, table=True):
-    """What the bot keeps per user between updates (a typed step, Find's filters and page),
-    as plain JSON, read and written within each update (bot/processing.py). `holder` and
-    `held_until` are the per-user lock: one bot process at a time handles a user's update."""
+    """What the bot keeps per user between updates (`user_data`: the typed step awaited,
+    Find's filters and page), as plain JSON, read and written within each update
+    (bot/user_state.py). `holder` and `held_until` are the per-user lock: one bot process at
+    a time handles a user's update."""
 
     telegram_id: int = Field(
         primary_key=True, sa_type=sa.BigInteger, sa_column_kwargs={"autoincrement": False}
@@ -299,6 +300,8 @@ class Broadcast(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     body: str = Field(sa_type=sa.Text)  # HTML-escaped: sent as typed
+    # The bot's own notices: the text per language code, as JSON, instead of `body`.
+    bodies: str = Field(default="{}", sa_type=sa.Text)
     chat_id: int = Field(sa_type=sa.BigInteger)
     message_id: int
     language: str = Field(max_length=8)

@@ -26,6 +26,7 @@ from store.errors import (
 )
 from store.event import ensure_open
 from store.models import LIVE_STATUSES, MeetingRequest, Participant, RequestStatus
+from store.text import clean_text
 
 NOTE_MAX = 300
 
@@ -53,7 +54,7 @@ def send_request(
         raise SelfRequest()
     if sender.role == target.role:
         raise SameSide()
-    note = note.strip()
+    note = clean_text(note, multiline=True)
     if len(note) > NOTE_MAX:
         raise InvalidValue(field="note", reason="too_long", limit=NOTE_MAX)
     earlier = session.exec(

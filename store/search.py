@@ -30,6 +30,7 @@ from store.errors import (
 from store.event import ensure_open
 from store.models import LIVE_STATUSES, MeetingRequest, Participant, RequestStatus
 from store.requests import pair_with
+from store.text import clean_text
 
 KEYWORD_MAX = 100
 PAGE_MAX = 50
@@ -89,7 +90,7 @@ class Card:
 
 def clean_keyword(text: str) -> str:
     """The keyword as searched (trimmed, inner spaces collapsed), or InvalidValue saying why not."""
-    keyword = " ".join(text.split())
+    keyword = " ".join(clean_text(text).split())
     if not keyword:
         raise InvalidValue(field="keyword", reason="required")
     if len(keyword) > KEYWORD_MAX:

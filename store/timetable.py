@@ -225,12 +225,61 @@ class Why(StrEnum):
     no_common_free_slot = "no_common_free_slot"
 
 
+class Blocked(StrEnum):
+    """What kept one side from every time both sides had available, read from the schedule."""
+
+    booked = "booked"  # another of its meetings sat in each of those times
+    capped = "capped"  # those days had already reached its daily cap
+    mixed = "mixed"  # some of each
+
+
+@dataclass(frozen=True)
+class SideState:
+    blocked: Blocked
+    cap: int  # the side's daily cap, for the sentence
+
+
 @dataclass(frozen=True)
 class Unscheduled:
     counterpart: Counterpart
     requester: Requester
     why: Why
     reason: str  # the engine's code, as stored
+    # For the "full" reasons: what filled each side, from the stored schedule (None: that side
+    # was not the one full, or it has a usable time by now, e.g. after a meeting was removed).
+    mine: SideState | None = None
+    theirs: SideState | None = None
+
+
+@dataclass(frozen=True)
+class _Side:
+    """One participant's grid as the stored schedule leaves it."""
+
+    off: set[int]
+    booked: set[int]  # slots with a meeting
+    per_day: dict[date, int]  # meetings per day
+    cap: int
+
+
+def _side(session: Session, participant: Participant, day_of: dict[int, date], cap: int) -> _Side:
+    assert participant.id is not None
+    booked = {m.slot_id for m in _meetings_of(session, participant.id)}
+    per_day: dict[date, int] = {}
+    for slot_id in booked:
+        per_day[day_of[slot_id]] = per_day.get(day_of[slot_id], 0) + 1
+    own_cap = participant.daily_cap if participant.daily_cap is not None else cap
+    return _Side(unavailable_slot_ids(session, participant.id), booked, per_day, own_cap)
+
+
+def _blocked(side: _Side, common: list[int], day_of: dict[int, date]) -> SideState | None:
+    """Why `side` could take none of the `common` times, or None if it could take one now."""
+    booked = [s for s in common if s in side.booked]
+    rest = [s for s in common if s not in side.booked]
+    if any(side.per_day.get(day_of[s], 0) < side.cap for s in rest):
+        return None
+    if not rest:
+        return SideState(Blocked.booked, side.cap)
+    return SideState(Blocked.mixed if booked else Blocked.capped, side.cap)
 
 
 def _why(reason: str, role: Role) -> Why:
@@ -263,12 +312,29 @@ def unscheduled(session: Session, participant_id: int) -> list[Unscheduled]:
         p.id: p
         for p in session.exec(select(Participant).where(col(Participant.id).in_(wanted))).all()
     }
-    return [
-        Unscheduled(
-            counterpart=_counterpart(people[_other(row, participant_id)]),
-            requester=_requester(row.tier, me.role),
-            why=_why(row.reason, me.role),
-            reason=row.reason,
+    day_of = {slot.id: slot.day for slot in slots(session) if slot.id is not None}
+    cap = get_event(session).daily_cap
+    mine = _side(session, me, day_of, cap) if rows else None
+    result = []
+    for row in rows:
+        other = people[_other(row, participant_id)]
+        why = _why(row.reason, me.role)
+        my_state = their_state = None
+        if mine is not None and why in (Why.own_full, Why.their_full, Why.both_full):
+            theirs = _side(session, other, day_of, cap)
+            common = [s for s in day_of if s not in mine.off and s not in theirs.off]
+            if why != Why.their_full:
+                my_state = _blocked(mine, common, day_of)
+            if why != Why.own_full:
+                their_state = _blocked(theirs, common, day_of)
+        result.append(
+            Unscheduled(
+                counterpart=_counterpart(other),
+                requester=_requester(row.tier, me.role),
+                why=why,
+                reason=row.reason,
+                mine=my_state,
+                theirs=their_state,
+            )
         )
-        for row in rows
-    ]
+    return result

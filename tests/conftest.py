@@ -17,12 +17,13 @@ import sqlalchemy as sa
 from sqlmodel import SQLModel
 from telegram.ext import Application
 
+import builders
 from bot.app import build
 from bot.settings import Settings
 from builders import ADMIN, NOW
 from fake_telegram import DEFAULT_TOKEN, FakeTelegram, running_bot
 from handlers.services import Services
-from store.db import make_engine, upgrade
+from store.db import make_engine, session_scope, upgrade
 
 __all__ = ["ADMIN"]
 
@@ -75,6 +76,14 @@ class Clock:
 
     def __call__(self) -> datetime:
         return self.now
+
+
+@pytest.fixture
+def small_fair(engine) -> None:
+    """Three buyers, three sellers, one meeting a day each: greedy places 5 meetings
+    (1 mutual, 4 seller), optimal 6 (1 mutual, 5 seller)."""
+    with session_scope(engine) as session:
+        builders.fair(session, buyers=3, sellers=3, daily_cap=1)
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ def scope_commands(fake, scope, language=""):
 
 
 async def test_command_menus_per_language_without_admin_commands(bot, fake):
-    participant = ["start", "menu", "schedule", "language", "cancel"]
+    participant = ["start", "menu", "schedule", "language", "help", "cancel"]
     assert scope_commands(fake, {"type": "default"}, "ko") == participant
     assert scope_commands(fake, {"type": "default"}, "en") == participant
     english = fake.bot().commands[(json.dumps({"type": "default"}), "en")]

@@ -41,7 +41,7 @@ def test_match_mode_optimal_prints_both_modes_side_by_side(database, capsys):
     assert main(["match", "--dry", "--mode", "optimal"]) == 0
     out = capsys.readouterr().out
     assert "preview, mode optimal, nothing stored: 6 meeting(s)" in out
-    assert "Greedy vs optimal (◀ = the schedule above):" in out
+    assert "Greedy vs optimal (◀ = the mode of this run):" in out
     assert "  • seller's request: greedy 4 · optimal 5 ◀ · at most 5 (optimal reaches 100%)" in out
     assert meetings(database) == 0
     assert main(["match", "--mode", "optimal"]) == 0

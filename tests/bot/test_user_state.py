@@ -58,8 +58,8 @@ async def test_unreadable_saved_state_sends_the_user_to_the_menu(fake, build_bot
         # Garbage, and a shape no code of ours wrote: an unknown step, a search of another form.
         session.add(UserState(telegram_id=1001, data="\x80\x04garbage{"))
         odd = {
-            "data": {"find": {"key": "abc123", "filters": {"region": "EU"}}},
-            "conversations": {"find_typing": 99, "profile_edit": "gone"},
+            "find": {"key": "abc123", "filters": {"region": "EU"}},
+            "awaiting": {"step": "a_step_that_was_renamed", "field": "email"},
         }
         session.add(UserState(telegram_id=1002, data=json.dumps(odd)))
     kim, lee = fake.user(1001, "Kim"), fake.user(1002, "Lee")
@@ -73,7 +73,7 @@ async def test_unreadable_saved_state_sends_the_user_to_the_menu(fake, build_bot
         [menu] = await kim.ask("/menu")
         assert "My page" in menu.text
     with session_scope(engine) as session:
-        assert json.loads(session.get(UserState, 1001).data)["data"] == {}
+        assert json.loads(session.get(UserState, 1001).data) == {}
 
 
 class Vanished:

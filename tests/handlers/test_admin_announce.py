@@ -133,3 +133,20 @@ async def test_announce_before_the_matching_is_refused(app, fake, engine):
     admin = organizer(fake)
     [refusal] = await admin.ask("/announce")
     assert "Run the matching first" in refusal.text
+
+
+async def test_the_announced_timetable_has_the_buttons_it_speaks_of(app, fake, engine):
+    matched_fair(engine, 2, 2)
+    people = users(fake, 2, 2)
+    admin = organizer(fake)
+    await admin.ask("/announce")
+    await admin.wait_for(done, timeout=WAIT)
+    buyer = people["B1"]
+    [table] = [m for m in buyer.messages if "Tap a meeting below" in (m.text or "")]
+    labels = [label for row in table.keyboard for label, _ in row]
+    assert any(label.startswith("🤝 ") for label in labels)
+    assert {"🖼 Timetable image", "📆 Add to calendar", "❓ Why not scheduled"} <= set(labels)
+    assert "⬅️ Back" not in labels  # an announcement is not a menu to go back from
+    await buyer.press(table, next(label for label in labels if label.startswith("🤝 ")))
+    [card] = await buyer.wait_reply()
+    assert "Company S" in card.text  # the meeting's company card, with its contact section

@@ -6,19 +6,11 @@ import pytest
 from admin_helpers import organizer, users
 from sqlmodel import func, select
 
-import builders
 from builders import ADMIN, DEADLINE
 from handlers.admin_jobs import schedule_all
 from store.db import session_scope
 from store.event import get_event
 from store.models import AuditLog, MatchMode, Meeting, Tier
-
-
-@pytest.fixture
-def fair(engine):
-    """Greedy places 5 meetings (1 mutual, 4 seller), optimal 6 (1 mutual, 5 seller)."""
-    with session_scope(engine) as session:
-        builders.fair(session, buyers=3, sellers=3, daily_cap=1)
 
 
 def seller_meetings(engine):
@@ -36,7 +28,7 @@ def state(engine):
         return event.match_mode, event.match_time_limit, event.phase, audit, meetings
 
 
-async def test_match_optimal_dry_previews_both_modes_side_by_side(bot, fake, engine, fair):
+async def test_match_optimal_dry_previews_both_modes_side_by_side(bot, fake, engine, small_fair):
     admin = organizer(fake)
     running, summary = await admin.ask("/match optimal dry")
     assert "both modes" in running.text and "30 s" in running.text
@@ -55,7 +47,9 @@ async def test_match_optimal_dry_previews_both_modes_side_by_side(bot, fake, eng
     assert "still open" in refused.text and seller_meetings(engine) == 0
 
 
-async def test_match_optimal_then_greedy_stores_each_and_marks_it(bot, fake, engine, clock, fair):
+async def test_match_optimal_then_greedy_stores_each_and_marks_it(
+    bot, fake, engine, clock, small_fair
+):
     clock.now = DEADLINE + timedelta(minutes=1)
     admin = organizer(fake)
     await schedule_all(bot)
@@ -74,7 +68,7 @@ async def test_match_optimal_then_greedy_stores_each_and_marks_it(bot, fake, eng
 
 
 async def test_matchmode_sets_the_deadlines_mode_and_the_summary_comes_in_korean(
-    bot, fake, engine, clock, fair
+    bot, fake, engine, clock, small_fair
 ):
     admin = organizer(fake)
     [shown] = await admin.ask("/matchmode")
@@ -99,7 +93,7 @@ async def test_matchmode_sets_the_deadlines_mode_and_the_summary_comes_in_korean
     assert "set to greedy" in greedy_again.text and "45 s" in greedy_again.text
 
 
-async def test_a_korean_admin_reads_the_comparison_in_korean(bot, fake, engine, fair):
+async def test_a_korean_admin_reads_the_comparison_in_korean(bot, fake, engine, small_fair):
     admin = fake.user(ADMIN, "주최자", language_code="ko")
     admin.bot.open_chat(admin.profile)
     running, summary = await admin.ask("/match dry")
@@ -110,7 +104,7 @@ async def test_a_korean_admin_reads_the_comparison_in_korean(bot, fake, engine, 
 
 
 async def test_participants_are_refused_the_mode_commands_and_nothing_changes(
-    bot, fake, engine, fair
+    bot, fake, engine, small_fair
 ):
     before = state(engine)
     kim = users(fake, 1, 1)["S1"]
@@ -137,7 +131,9 @@ async def test_participants_are_refused_the_mode_commands_and_nothing_changes(
         "/matchmode 30",
     ],
 )
-async def test_bad_arguments_get_the_usage_and_change_nothing(bot, fake, engine, fair, command):
+async def test_bad_arguments_get_the_usage_and_change_nothing(
+    bot, fake, engine, small_fair, command
+):
     admin = organizer(fake)
     before = state(engine)
     [usage] = await admin.ask(command)

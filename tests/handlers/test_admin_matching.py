@@ -3,11 +3,9 @@
 import asyncio
 from datetime import timedelta
 
-import pytest
 from admin_helpers import organizer, process, users
 from sqlmodel import func, select
 
-import builders
 from builders import DEADLINE
 from fake_telegram import DEFAULT_TOKEN
 from handlers.admin_jobs import schedule_all
@@ -29,12 +27,6 @@ ADMIN_COMMANDS = [
 ]
 
 
-@pytest.fixture
-def fair(engine):
-    with session_scope(engine) as session:
-        builders.fair(session, buyers=3, sellers=3, daily_cap=1)
-
-
 def phase(engine):
     with session_scope(engine) as session:
         return session.exec(select(Event)).one().phase
@@ -46,7 +38,7 @@ def count(engine, table):
 
 
 async def test_a_participant_is_refused_every_admin_command_and_nothing_changes(
-    bot, fake, engine, fair
+    bot, fake, engine, small_fair
 ):
     kim = users(fake, 1, 1)["S1"]
     for command in ADMIN_COMMANDS:
@@ -65,7 +57,9 @@ async def test_a_participant_is_refused_every_admin_command_and_nothing_changes(
     assert count(engine, Meeting) == 0 and count(engine, AuditLog) == 0
 
 
-async def test_admins_see_and_move_the_deadline_in_the_event_time_zone(bot, fake, engine, fair):
+async def test_admins_see_and_move_the_deadline_in_the_event_time_zone(
+    bot, fake, engine, small_fair
+):
     admin = organizer(fake)
     [shown] = await admin.ask("/deadline")
     assert "Deadline:" in shown.text and "applications open" in shown.text
@@ -81,7 +75,7 @@ async def test_admins_see_and_move_the_deadline_in_the_event_time_zone(bot, fake
     assert count(engine, AuditLog) == 2  # shown once, moved once (refusals change nothing)
 
 
-async def test_match_before_the_deadline_is_only_a_preview(bot, fake, engine, fair):
+async def test_match_before_the_deadline_is_only_a_preview(bot, fake, engine, small_fair):
     admin = organizer(fake)
     replies = await admin.ask("/match")
     assert "still open" in replies[-1].text
@@ -94,7 +88,7 @@ async def test_match_before_the_deadline_is_only_a_preview(bot, fake, engine, fa
 
 
 async def test_at_the_deadline_applications_close_and_admins_get_the_summary(
-    bot, fake, engine, clock, fair
+    bot, fake, engine, clock, small_fair
 ):
     admin = organizer(fake)
     clock.now = DEADLINE + timedelta(minutes=1)
@@ -109,7 +103,7 @@ async def test_at_the_deadline_applications_close_and_admins_get_the_summary(
     assert "Matching stored" in replies[-1].text and "+0 new, −0 dropped" in replies[-1].text
 
 
-async def test_a_deadline_missed_while_down_runs_at_start_up(fake, engine, clock, fair):
+async def test_a_deadline_missed_while_down_runs_at_start_up(fake, engine, clock, small_fair):
     clock.now = DEADLINE + timedelta(hours=3)
     admin = organizer(fake)
     async with process(fake, engine, clock, DEFAULT_TOKEN):
@@ -117,7 +111,7 @@ async def test_a_deadline_missed_while_down_runs_at_start_up(fake, engine, clock
     assert phase(engine) == Phase.matched
 
 
-async def test_two_processes_pass_the_deadline_once(fake, engine, clock, fair):
+async def test_two_processes_pass_the_deadline_once(fake, engine, clock, small_fair):
     second = "654321:SECOND-PROCESS"
     admins = [organizer(fake), organizer(fake, token=second)]
     async with (

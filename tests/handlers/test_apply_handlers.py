@@ -1,5 +1,6 @@
 import pytest
 from conftest import ADMIN
+from flows import begin_application
 from sqlmodel import select
 
 import builders
@@ -16,11 +17,7 @@ def event(bot, engine):
 
 
 async def apply(user, role_label="Overseas buyer", answers=ANSWERS, email="an@saigon.vn"):
-    [welcome] = await user.ask("/start")
-    await user.press_data(welcome, "apply")
-    [form] = await user.wait_reply()
-    await user.press(form, role_label)
-    await user.wait_reply()
+    await begin_application(user, role_label)
     for answer in answers:
         await user.ask(answer)
     return await user.ask(email)

@@ -156,3 +156,17 @@ async def test_strangers_are_told_to_join_first(seller, fake, engine):
     await eve.press_data(welcome, "avail")
     await eve.wait_reply()
     assert "not registered" in eve.callback_answers[-1].text
+
+
+async def test_a_press_on_the_read_only_grid_sends_no_edit_that_changes_nothing(
+    seller, fake, clock
+):
+    kim = fake.user(1001, "Kim", language_code="en")
+    clock.now = DEADLINE + timedelta(minutes=1)
+    _, first, _ = await open_grid(kim)  # already read-only
+    edits_before = [c for c in fake.calls if c.method.startswith("edit")]
+    await kim.press(first, "✅ 09:00")
+    await kim.wait_reply()
+    assert "마감" in kim.callback_answers[-1].text
+    edits = [c for c in fake.calls if c.method.startswith("edit")]
+    assert edits == edits_before  # the alert is the whole answer: no "message is not modified"

@@ -8,6 +8,7 @@ import builders
 from builders import DEADLINE, NOW
 from handlers.request_actions import notify_new_request
 from store.db import session_scope
+from store.exchange import export_instance
 from store.models import MeetingRequest, RequestStatus
 from store.requests import accept_request, send_request
 
@@ -359,3 +360,27 @@ async def test_an_accepted_request_can_still_be_withdrawn_by_its_sender(ids, sen
     assert "아직 상호 신청이 없습니다" in edited.text
     [told] = await john.wait_for(1)
     assert "request to you was withdrawn" in told.text and "한빛화장품" in told.text
+
+
+async def test_priorities_read_1_2_3_as_shown_when_the_first_request_became_mutual(
+    ids, send, fake, engine
+):
+    first, second, third = send("S1", "B1"), send("S1", "B2"), send("S1", "B3")
+    with session_scope(engine) as session:
+        accept_request(session, first, ids["B1"], NOW)  # mutual now: it leaves 📤, keeps rank 1
+    kim = fake.user(1001, "Kim", language_code="ko")
+    mine = await open_list(kim, "📤 나의 신청 (2)")
+    assert mine.text.index("Bolt") < mine.text.index("⭐ 우선순위 1") < mine.text.index("Cedar")
+    assert "⭐ 우선순위 2" in mine.text and "우선순위 3" not in mine.text
+    assert "▲ 1" not in labels(mine) and "▼ 2" not in labels(mine)
+    await kim.press(mine, "▼ 1")
+    [edited] = await kim.wait_reply()
+    assert (
+        edited.text.index("Cedar") < edited.text.index("⭐ 우선순위 1") < edited.text.index("Bolt")
+    )
+    assert edited.text.index("Bolt") < edited.text.index("⭐ 우선순위 2")
+    assert ranks(engine, [first, second, third]) == [1, 3, 2]
+    # The matching weighs what the seller sees: Cedar is her first choice among her requests.
+    with session_scope(engine) as session:
+        sent = {r["to"]: r["rank"] for r in export_instance(session)["requests"]}
+    assert sent == {"B1": 1, "B2": 2, "B3": 1}

@@ -19,7 +19,7 @@ from handlers.timetable_image import (
 from store.db import session_scope
 from store.event import parse_config, setup_event
 from store.exchange import store_schedule
-from store.models import Phase, Slot, Unavailability
+from store.models import Participant, Phase, Slot, Unavailability
 from store.timetable import timetable
 
 SEOUL = ZoneInfo("Asia/Seoul")
@@ -117,14 +117,18 @@ async def test_the_buyer_sees_every_day_with_meetings_booths_and_unavailable_slo
     kim = fake.user(KIM, "Kim")
     [reply] = await open_schedule(kim)
     text = reply.text
-    assert "Acme Trading" in text and "2 confirmed meeting(s) over 2 day(s)" in text
+    assert "Acme Trading" in text and "2 confirmed meetings." in text
     assert "Thu, Jun 20" in text and "Fri, Jun 21" in text
     # The company name went through HTML escaping and arrived intact.
     assert "🟥 09:30–10:00 Kim & Sons <Cosmetics> (KR) · booth T-B1" in text
     assert "🟥 11:00–11:30 한빛화장품 🌸 (KR) · booth T-B1" in text
     assert "⬜ 09:00–09:30 free" in text
     assert "✖️ 11:30–12:00 unavailable" in text
-    assert text.count("09:00–09:30") == 2  # every slot of both days
+    # Meetings first; then the other times, neighbours in the same state on one line.
+    assert text.index("Your meetings") < text.index("Your other times")
+    assert text.index("Kim & Sons") < text.index("한빛화장품") < text.index("⬜ 09:00–09:30 free")
+    assert "⬜ 10:00–11:30 free" in text and "⬜ 09:00–10:30 free" in text
+    assert len(text.splitlines()) == 19  # header 4 + blank lines 2 + 13, not one per slot (20)
     assert labels(reply) == [
         "🤝 6/20 09:30 Kim & Sons <Cosmetics>",
         "🤝 6/21 11:00 한빛화장품 🌸",
@@ -166,7 +170,9 @@ async def test_a_long_timetable_is_split_below_telegrams_limit(bot, fake, engine
     assert len(pages) >= 3
     assert all(len(page.text.encode("utf-16-le")) // 2 <= 4096 for page in pages)
     joined = "\n".join(page.text for page in pages)
-    assert joined.count("\n🟥 ") == len(codes[::4]) and joined.count("–") == len(codes)
+    assert joined.count("\n🟥 ") == len(codes[::4])
+    assert joined.count("\n⬜ ") == len(codes[::4])  # the three free slots between two meetings
+    assert "\n⬜ 08:10–08:40 free" in joined
     assert [bool(page.keyboard) for page in pages] == [False] * (len(pages) - 1) + [True]
 
 
@@ -218,7 +224,7 @@ async def test_a_full_three_day_schedule_is_red_in_every_cell(bot, fake, engine)
         seller_id = seller.id
     lee = fake.user(LEE, "Lee")
     [reply] = await open_schedule(lee)
-    assert "3일간 확정된 상담 15건" in reply.text
+    assert "확정된 상담 15건." in reply.text and "\n⬜ " not in reply.text
     assert reply.text.count("\n🟥 ") == 15 and "\n⬜ " not in reply.text
     assert len([label for label in labels(reply) if label.startswith("🤝")]) == 15
     await lee.press(reply, "🖼 시간표 이미지")
@@ -299,7 +305,7 @@ async def test_one_tap_on_a_meeting_opens_the_counterparts_card_and_contact(fair
     assert labels(card) == ["⬅️ My schedule"]
     await kim.press(card, "⬅️ My schedule")
     [back] = await kim.wait_reply()
-    assert "2 confirmed meeting(s)" in back.text
+    assert "2 confirmed meetings" in back.text
 
 
 async def test_someone_elses_meeting_cannot_be_opened(fair, fake, engine):
@@ -319,26 +325,30 @@ async def test_someone_elses_meeting_cannot_be_opened(fair, fake, engine):
 # Why not scheduled
 
 
+def store_with_fair_meetings(session, unscheduled):
+    """The fair's two meetings of B1 stored as a matching run's, with these unscheduled pairs
+    (buyer, seller, tier, reason)."""
+    store_schedule(
+        session,
+        {
+            "meetings": [
+                {"buyer": "B1", "seller": s, "slot": slot, "booth": "T-B1", "tier": "mutual"}
+                for s, slot in (("S1", "D1-0930"), ("S2", "D2-1100"))
+            ],
+            "unscheduled": [
+                {"buyer": b, "seller": s, "tier": tier, "reason": reason}
+                for b, s, tier, reason in unscheduled
+            ],
+        },
+    )
+
+
 async def test_why_not_scheduled_explains_each_request_from_my_side(fair, fake, engine):
     with session_scope(engine) as session:
         for code in ("S3", "S4"):
             builders.participant(session, code, company=f"Company {code}")
-        pairs = [
-            ("S3", "mutual", "buyer_full"),
-            ("S4", "buyer", "seller_full"),
-        ]
-        store_schedule(
-            session,
-            {
-                "meetings": [
-                    {"buyer": "B1", "seller": s, "slot": slot, "booth": "T-B1", "tier": "mutual"}
-                    for s, slot in (("S1", "D1-0930"), ("S2", "D2-1100"))
-                ],
-                "unscheduled": [
-                    {"buyer": "B1", "seller": s, "tier": tier, "reason": reason}
-                    for s, tier, reason in pairs
-                ],
-            },
+        store_with_fair_meetings(
+            session, [("B1", "S3", "mutual", "buyer_full"), ("B1", "S4", "buyer", "seller_full")]
         )
     kim = fake.user(KIM, "Kim")
     [reply] = await open_schedule(kim)
@@ -392,7 +402,8 @@ async def test_no_meetings_and_nothing_unscheduled(bot, fake, engine):
     kim = fake.user(KIM, "Kim")
     [reply] = await open_schedule(kim)
     assert "No meetings were arranged for you" in reply.text
-    assert "\n🟥 " not in reply.text and reply.text.count("\n⬜ ") == 10
+    assert "\n🟥 " not in reply.text and reply.text.count("\n⬜ ") == 2
+    assert "Thu, Jun 20\n⬜ 09:00–12:00 free" in reply.text
     assert labels(reply) == ["🖼 Timetable image", "❓ Why not scheduled", "⬅️ Back"]
     await kim.press_data(reply, "sched:ics")
     await kim.wait_reply()
@@ -426,3 +437,37 @@ async def test_forged_buttons_and_strangers_change_nothing(fair, fake):
     await park.wait_reply()
     assert park.callback_answers[-1].show_alert
     assert park.messages == []
+
+
+async def test_the_reason_says_what_the_schedule_shows_for_that_person(fair, fake, engine):
+    """S1 kept one time open and has a meeting in it: her other request failed because that
+    time was booked, not because of her daily cap (8). B1, capped at one a day, hears that."""
+    with session_scope(engine) as session:
+        builders.participant(session, "B2", company="Globex Inc")
+        s3 = builders.participant(session, "S3", company="Initech")
+        s1 = session.get(Participant, fair["S1"])
+        b1 = session.get(Participant, fair["B1"])
+        b1.daily_cap = 1
+        session.add(b1)
+        for slot in session.exec(select(Slot)).all():
+            if slot.code != "D1-0930":
+                session.add(Unavailability(participant_id=s1.id, slot_id=slot.id))
+            if slot.code in ("D1-0930", "D2-1100"):  # where B1 meets the others
+                session.add(Unavailability(participant_id=s3.id, slot_id=slot.id))
+        store_with_fair_meetings(
+            session,
+            [("B2", "S1", "seller", "seller_full"), ("B1", "S3", "seller", "buyer_full")],
+        )
+    lee = fake.user(LEE, "Lee")
+    [reply] = await open_schedule(lee)
+    await lee.press(reply, "❓ 미주선 사유")
+    [why] = await lee.wait_reply()
+    assert "사유: 함께 가능한 시간마다 이미 다른 상담이 잡혀 있었습니다." in why.text
+    assert "1일 상담횟수" not in why.text.split("💡")[0]
+    assert "상담가능시간을 더 넓게 열어 두세요" in why.text
+    kim = fake.user(KIM, "Kim")
+    [reply] = await open_schedule(kim)
+    await kim.press(reply, "❓ Why not scheduled")
+    [why] = await kim.wait_reply()
+    assert "Why: on the days you could both meet, you had already reached your daily" in why.text
+    assert "limit (1)." in why.text

@@ -52,7 +52,15 @@ def test_a_naive_deadline_is_read_in_the_event_time_zone():
         ({"breaks": [["12:00"]]}, "breaks", "bad_break"),
         ({"daily_cap": 0}, "daily_cap", "not_positive"),
         ({"start": "17:00", "end": "09:00"}, "start/end", "no_slots"),
-        ({"deadline": "soon"}, "deadline/days", "not_a_date"),
+        ({"deadline": "soon"}, "deadline", "not_a_moment"),
+        ({"days": ["2024-06-20", "6/21"]}, "days", "not_a_date"),
+        ({"days": "2024-06-20"}, "days", "not_a_list"),
+        ({"dialy_cap": 3}, "dialy_cap", "unknown_key_near"),
+        ({"colour": "blue"}, "colour", "unknown_key"),
+        ({"daily_cap": {"max": 3}}, "daily_cap", "not_a_table"),
+        ({"matching": {"mode": "greedy"}}, "matching", "unknown_key"),
+        ({"deadline": "2024-06-20 09:30"}, "deadline", "deadline_after_start"),
+        ({"deadline": "2024-06-25 18:00"}, "deadline", "deadline_after_start"),
     ],
 )
 def test_bad_event_files_name_the_field(change, field, reason):
@@ -78,3 +86,36 @@ def test_setup_updates_the_event_and_keeps_the_grid_once_it_is_used(engine):
     with session_scope(engine) as session:
         assert len(slots(session)) == 10
         assert (get_event(session).name, get_event(session).daily_cap) == ("Renamed", 5)
+
+
+def test_a_typo_names_the_close_setting():
+    with pytest.raises(EventConfigError) as error:
+        parse_config(BASE | {"dialy_cap": 3})
+    assert error.value.values["value"] == "daily_cap"
+
+
+def test_the_deadline_may_be_the_first_meeting_but_not_later():
+    assert parse_config(BASE | {"deadline": "2024-06-20 09:00"}).deadline.hour == 9
+    with pytest.raises(EventConfigError) as error:
+        parse_config(BASE | {"deadline": "2024-06-21T01:00:00+00:00"})
+    assert error.value.values["value"] == "2024-06-21 10:00"  # shown in the event's zone
+    assert error.value.values["start"] == "2024-06-20 09:00"
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (None, "file_missing"),
+        (b"name = 'x\n", "toml_syntax"),
+        ("name = '한빛'\n".encode("cp949"), "not_utf8"),
+    ],
+)
+def test_unreadable_event_files_are_refused_naming_the_file(tmp_path, content, reason):
+    from store.event import load_config
+
+    path = tmp_path / "event.toml"
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(EventConfigError) as error:
+        load_config(path)
+    assert (error.value.values["field"], error.value.values["reason"]) == (str(path), reason)

@@ -7,7 +7,7 @@ from sqlmodel import select
 import builders
 from store.db import session_scope
 from store.errors import ImportFailed, Problem
-from store.importer import import_participants
+from store.importer import header_key, import_participants
 from store.models import Participant, Role
 
 HEADER = ["id", "role", "company", "country", "industry", "products", "email", "booth"]
@@ -108,12 +108,109 @@ def test_missing_and_unknown_columns_are_reported(engine, event, tmp_path):
     assert {("role", "missing_column"), ("country", "missing_column")} <= reasons
 
 
-def test_other_file_types_are_refused(engine, event, tmp_path):
-    path = tmp_path / "people.txt"
-    path.write_text("id,role")
+def refusal(engine, path):
     with session_scope(engine) as session, pytest.raises(ImportFailed) as failed:
         import_participants(session, path)
-    assert failed.value.problems[0].reason == "unsupported_file"
+    return failed.value.problems
+
+
+def test_other_file_types_are_refused(engine, event, tmp_path):
+    path = tmp_path / "people.json"
+    path.write_text("id,role")
+    assert refusal(engine, path) == [Problem(0, "", "file.unsupported", str(path))]
+
+
+KOREAN_HEADER = (
+    "참가번호,구분,회사명,국가,업종,품목,담당자,직함,이메일,전화번호,부스,1일 상담횟수,언어"
+)
+KOREAN_ROW = (
+    "S001,국내기업,한빛화장품,KR,화장품,마스크팩,김민지,과장,kim@hanbit.kr,02-123-4567,,4,한국어"
+)
+
+
+@pytest.mark.parametrize(
+    ("encoding", "bom", "name"),
+    [
+        ("utf-8", b"", "UTF-8"),
+        ("utf-8", b"\xef\xbb\xbf", "UTF-8 (BOM)"),
+        ("utf-16", b"", "UTF-16"),  # Python writes the byte-order mark itself
+        ("cp949", b"", "CP949 (EUC-KR)"),
+        ("euc-kr", b"", "CP949 (EUC-KR)"),
+    ],
+)
+def test_csv_files_as_excel_saves_them(engine, event, tmp_path, encoding, bom, name):
+    path = tmp_path / "people.csv"
+    path.write_bytes(bom + f"{KOREAN_HEADER}\r\n{KOREAN_ROW}\r\n".encode(encoding))
+    with session_scope(engine) as session:
+        result = import_participants(session, path)
+    assert (result.created, result.encoding) == (1, name)
+    kim = people(engine)["S001"]
+    assert (kim.company, kim.phone, kim.contact_title) == ("한빛화장품", "02-123-4567", "과장")
+    assert (kim.daily_cap, kim.language, kim.role) == (4, "ko", Role.seller)
+
+
+def test_excel_unicode_text_is_tab_separated_utf16(engine, event, tmp_path):
+    path = tmp_path / "people.txt"
+    text = KOREAN_HEADER.replace(",", "\t") + "\r\n" + KOREAN_ROW.replace(",", "\t") + "\r\n"
+    path.write_bytes(text.encode("utf-16"))
+    with session_scope(engine) as session:
+        assert import_participants(session, path).encoding == "UTF-16"
+    assert people(engine)["S001"].company == "한빛화장품"
+
+
+def test_every_field_label_of_the_bot_is_a_header(engine, event, tmp_path):
+    """The bot labels the phone field 전화번호 (and "Phone"): the file may say so too."""
+    from locales import catalog
+    from store.importer import HEADERS, header_aliases
+
+    aliases = header_aliases()
+    for language in ("ko", "en"):
+        for key in HEADERS:
+            label = catalog(language).get(f"field.{key}")
+            if label:
+                assert aliases[header_key(label)] == key, (language, key)
+    for key, names in HEADERS.items():
+        assert all(aliases[header_key(name)] == key for name in names)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("people.xlsx", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "file.bad_workbook"),
+        ("people.xlsx", b"id,role\n", "file.bad_workbook"),
+        ("people.xlsx", b"PK\x03\x04 broken zip", "file.bad_workbook"),
+        ("people.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "file.not_text"),
+        ("people.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "file.old_excel"),
+        ("people.csv", b"", "file.empty"),
+        ("people.csv", b"\xff\xfe", "file.empty"),
+        ("people.csv", b"\xff\xff\xff", "file.not_text"),
+        ("people.png", b"\x89PNG\r\n", "file.unsupported"),
+    ],
+)
+def test_unreadable_files_are_refused_naming_the_file(
+    engine, event, tmp_path, name, content, reason
+):
+    path = tmp_path / name
+    path.write_bytes(content)
+    assert refusal(engine, path) == [Problem(0, "", reason, str(path))]
+
+
+def test_a_missing_file_or_a_folder_is_refused(engine, event, tmp_path):
+    missing = tmp_path / "nowhere.csv"
+    assert refusal(engine, missing) == [Problem(0, "", "file.missing", str(missing))]
+    assert refusal(engine, tmp_path) == [Problem(0, "", "file.folder", str(tmp_path))]
+
+
+def test_cells_are_cleaned_like_typed_values(engine, event, tmp_path):
+    path = workbook(
+        tmp_path / "dirty.xlsx",
+        [["B\u200b001", "buyer", " Acme\u200b Corp ", "US", "food", "", "", "T-1"]],
+    )
+    with session_scope(engine) as session:
+        import_participants(session, path)
+    assert people(engine)["B001"].company == "Acme Corp"
+    blank = workbook(tmp_path / "blank.xlsx", [["B002", "buyer", "\u3164\u200b", "US", "food"]])
+    assert refusal(engine, blank) == [Problem(2, "company", "required", "")]
 
 
 def test_a_fair_sized_workbook_imports_whole(engine, event, tmp_path):

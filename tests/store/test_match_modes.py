@@ -29,12 +29,6 @@ GREEDY = {"fixed": 0, "mutual": 1, "buyer": 0, "seller": 4}
 OPTIMAL = {"fixed": 0, "mutual": 1, "buyer": 0, "seller": 5}
 
 
-@pytest.fixture
-def fair(engine):
-    with session_scope(engine) as session:
-        builders.fair(session, buyers=3, sellers=3, daily_cap=1)
-
-
 def stored_tiers(engine):
     with session_scope(engine) as session:
         tiers = [m.tier.value for m in session.exec(select(Meeting)).all()]
@@ -63,7 +57,7 @@ def test_the_event_file_sets_the_mode_and_time_limit_and_refuses_bad_ones(engine
         assert error.value.values["reason"] == reason, change
 
 
-def test_a_greedy_run_carries_the_optimal_figures_side_by_side(engine, fair):
+def test_a_greedy_run_carries_the_optimal_figures_side_by_side(engine, small_fair):
     with session_scope(engine) as session:
         summary = run_matching(session, DEADLINE, ADMIN)
     assert summary.mode == MatchMode.greedy and summary.meetings == GREEDY
@@ -77,7 +71,7 @@ def test_a_greedy_run_carries_the_optimal_figures_side_by_side(engine, fair):
     assert stored_tiers(engine) == GREEDY
 
 
-def test_match_optimal_stores_the_optimal_schedule_and_says_so_in_the_audit_log(engine, fair):
+def test_match_optimal_stores_the_optimal_schedule_and_says_so_in_the_audit_log(engine, small_fair):
     with session_scope(engine) as session, pytest.raises(ApplicationsOpen):
         run_matching(session, NOW, ADMIN, mode=MatchMode.optimal)
     with session_scope(engine) as session:
@@ -96,7 +90,7 @@ def test_match_optimal_stores_the_optimal_schedule_and_says_so_in_the_audit_log(
     assert json.loads(first.detail)["mode"] == "optimal" and second.action == "match"
 
 
-def test_the_deadline_runs_the_events_mode(engine, fair):
+def test_the_deadline_runs_the_events_mode(engine, small_fair):
     with session_scope(engine) as session:
         event = set_match_mode(session, ADMIN, MatchMode.optimal, 5)
         assert (event.match_mode, event.match_time_limit) == (MatchMode.optimal, 5)
@@ -111,7 +105,7 @@ def test_the_deadline_runs_the_events_mode(engine, fair):
         assert run_matching(session, DEADLINE, ADMIN).mode == MatchMode.optimal
 
 
-def test_a_change_between_solving_and_storing_is_solved_again_under_the_lock(engine, fair):
+def test_a_change_between_solving_and_storing_is_solved_again_under_the_lock(engine, small_fair):
     """Solving happens before the lock; an /assign meanwhile must not be overwritten."""
     with session_scope(engine) as session:
         solved = _solve(session, MatchMode.optimal, 5)

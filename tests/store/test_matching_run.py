@@ -15,19 +15,13 @@ from store.models import Event, Meeting, Participant, Phase, Tier, UnscheduledPa
 ADMIN = 9000
 
 
-@pytest.fixture
-def fair(engine):
-    with session_scope(engine) as session:
-        builders.fair(session, buyers=3, sellers=3, daily_cap=1)
-
-
 def meetings(engine):
     with session_scope(engine) as session:
         rows = session.exec(select(Meeting)).all()
         return sorted((m.buyer_id, m.seller_id, m.slot_id, m.tier.value) for m in rows)
 
 
-def test_the_deadline_closes_and_matches_once(engine, fair):
+def test_the_deadline_closes_and_matches_once(engine, small_fair):
     with session_scope(engine) as session:
         assert close_at_deadline(session, DEADLINE - builders.timedelta(seconds=1)) is None
     with session_scope(engine) as session:
@@ -43,7 +37,7 @@ def test_the_deadline_closes_and_matches_once(engine, fair):
     assert len(meetings(engine)) == 5
 
 
-def test_two_processes_at_the_deadline_run_one_matching(engine, fair):
+def test_two_processes_at_the_deadline_run_one_matching(engine, small_fair):
     barrier = threading.Barrier(2)
     results = []
 
@@ -62,7 +56,7 @@ def test_two_processes_at_the_deadline_run_one_matching(engine, fair):
         assert session.exec(select(Event)).one().matching_runs == 1
 
 
-def test_match_is_refused_while_open_but_a_dry_run_stores_nothing(engine, fair):
+def test_match_is_refused_while_open_but_a_dry_run_stores_nothing(engine, small_fair):
     with session_scope(engine) as session, pytest.raises(ApplicationsOpen):
         run_matching(session, NOW, ADMIN)
     with session_scope(engine) as session:
@@ -71,7 +65,7 @@ def test_match_is_refused_while_open_but_a_dry_run_stores_nothing(engine, fair):
     assert meetings(engine) == []
 
 
-def test_match_twice_gives_the_same_schedule_and_keeps_fixed_meetings(engine, fair):
+def test_match_twice_gives_the_same_schedule_and_keeps_fixed_meetings(engine, small_fair):
     with session_scope(engine) as session:
         close_at_deadline(session, DEADLINE)
     with session_scope(engine) as session:

@@ -1,0 +1,42 @@
+"""`python -m bot invites`: every participant's personal link, written to a CSV the organizer
+sends out. The file is a list of logins (whoever opens a link becomes that participant)."""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+from sqlmodel import Session
+from telegram.helpers import create_deep_linked_url
+
+from locales import t
+from store.participants import everyone
+from store.sheets import csv_row
+
+# Telegram usernames: 5-32 letters, digits and underscores, starting with a letter.
+USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{4,31}")
+# What organizers paste: the name, @name, or the bot's link as BotFather and Telegram show it.
+LINK = re.compile(r"(?:https?://)?(?:www\.)?(?:t|telegram)\.me/([^/?#]+)/?", re.IGNORECASE)
+
+
+def bot_username(typed: str) -> str | None:
+    """The bot's username from `name`, `@name` or `https://t.me/name`; None if it is not one."""
+    value = typed.strip()
+    link = LINK.fullmatch(value)
+    if link:
+        value = link.group(1)
+    value = value.removeprefix("@")
+    return value if USERNAME.fullmatch(value) else None
+
+
+def write_invites(session: Session, path: Path, username: str, language: str) -> int:
+    people = everyone(session)
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        handle.write(t(language, "cli.invites_header") + "\r\n")
+        writer = csv.writer(handle)
+        for p in people:
+            link = create_deep_linked_url(username, p.invite_token)
+            row = [p.code, p.role.value, p.company, p.contact_name, p.email, link]
+            writer.writerow(csv_row(row))
+    return len(people)

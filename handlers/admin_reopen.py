@@ -1,0 +1,70 @@
+"""Reopening applications after the deadline (신청 기간 연장): `/deadline DATE TIME` once they
+are closed asks the organizer to confirm, then reopens them until that time and tells every
+participant, in their language, through the broadcast job."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
+
+from handlers.admin_announce import start_broadcast
+from handlers.admin_common import admin_pressed
+from handlers.admin_jobs import schedule_all
+from handlers.services import Who, services
+from handlers.ui import button, error_text, keyboard, refuse, show
+from locales import LANGUAGES, moment, t
+from store.deadline import reopen, reopen_check
+from store.errors import StoreError
+from store.event import get_event
+
+REOPEN = re.compile(r"reopen:(\d{1,12})")
+
+
+async def ask_reopen(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, wanted: datetime
+) -> None:
+    """The organizer asked for a new deadline while applications are closed: what reopening
+    means, and one button to do it."""
+    found = services(context)
+    try:
+        dropped = await found.run(reopen_check, wanted, found.clock())
+    except StoreError as error:
+        await refuse(update, error_text(person.language, error))
+        return
+    event = await found.run(get_event)
+    when = moment(wanted, person.language, event.timezone)
+    text = t(person.language, "reopen.confirm", deadline=when, meetings=dropped)
+    confirm = button(person.language, "reopen.button", f"reopen:{int(wanted.timestamp())}")
+    await show(update, text, keyboard([confirm]))
+
+
+async def confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    checked = await admin_pressed(update, context, REOPEN)
+    if checked is None:
+        return
+    person, pressed = checked
+    found = services(context)
+    wanted = datetime.fromtimestamp(int(pressed.group(1)), UTC)
+    try:
+        dropped = await found.run(reopen, person.telegram_id, wanted, found.clock())
+    except StoreError as error:
+        await refuse(update, error_text(person.language, error))
+        return
+    await update.callback_query.answer()
+    await schedule_all(context.application)
+    event = await found.run(get_event)
+    when = moment(wanted, person.language, event.timezone)
+    await show(update, t(person.language, "reopen.done", deadline=when, meetings=dropped))
+    status = await update.effective_chat.send_message(t(person.language, "broadcast.started"))
+    bodies = {
+        language: t(language, "reopen.notice", deadline=moment(wanted, language, event.timezone))
+        for language in LANGUAGES
+    }
+    await start_broadcast(context, None, "", status, person.language, bodies)
+
+
+def handlers() -> list[BaseHandler]:
+    return [CallbackQueryHandler(confirmed, pattern=r"^reopen:")]

@@ -1,0 +1,71 @@
+"""/help (a short guide: the manual's FAQ for participants, the organizer's steps for admins)
+and the admins' home, which /start and /menu open for an organizer instead of the
+participant's "apply" screen."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, func, select
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
+
+from handlers.services import Who, services, who
+from handlers.ui import button, escape, keyboard, show
+from locales import moment, t
+from store.errors import NoEvent
+from store.event import get_event
+from store.models import Event, Participant
+
+ADMIN_HOME = "admin"
+
+
+def _overview(session: Session) -> tuple[Event, int, int] | None:
+    """The event, its participants and how many of them opened the bot."""
+    try:
+        event = get_event(session)
+    except NoEvent:
+        return None
+    people = select(func.count()).select_from(Participant).where(Participant.active == True)  # noqa: E712
+    total = session.exec(people).one()
+    joined = session.exec(people.where(col(Participant.telegram_id).is_not(None))).one()
+    return event, total, joined
+
+
+async def admin_home(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
+    """The organizer's tools: where the fair stands and the commands to move it on."""
+    overview = await services(context).run(_overview)
+    if overview is None:
+        await show(update, t(person.language, "admin_home.no_event"))
+        return
+    event, total, joined = overview
+    text = t(
+        person.language,
+        "admin_home.title",
+        event=escape(event.name),
+        phase=t(person.language, f"admin.phase.{event.phase.value}"),
+        deadline=moment(event.deadline, person.language, event.timezone),
+        participants=total,
+        joined=joined,
+    )
+    rows = []
+    if person.participant is not None:  # an organizer who also takes part
+        rows.append([button(person.language, "admin_home.my_page", "menu")])
+    await show(update, text, keyboard(*rows))
+
+
+async def admin_home_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    person = await who(update, context)
+    await update.callback_query.answer()
+    if person.is_admin:
+        await admin_home(update, context, person)
+
+
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    person = await who(update, context)
+    await show(update, t(person.language, "help.admin" if person.is_admin else "help.participant"))
+
+
+def handlers() -> list[BaseHandler]:
+    return [
+        CommandHandler("help", help_command),
+        CallbackQueryHandler(admin_home_button, pattern=f"^{ADMIN_HOME}$"),
+    ]

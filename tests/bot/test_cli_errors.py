@@ -1,0 +1,184 @@
+"""Every bad file or setting an organizer gives the command line is one sentence in the CLI's
+language (DEFAULT_LANGUAGE), exit status 2, no traceback (issue 12, cases 5 and 6)."""
+
+import csv
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+import builders
+from bot.cli import main, reach_telegram
+from bot.settings import Settings
+from fake_telegram import DEFAULT_TOKEN
+from store.db import session_scope
+from store.models import Event, Participant
+
+ROOT = Path(__file__).parents[2]
+KOREAN_CSV = (
+    "참가번호,구분,회사명,국가,업종,담당자,직함,이메일,전화번호\r\n"
+    "S001,국내기업,한빛화장품,KR,화장품,김민지,과장,kim@hanbit.kr,02-123-4567\r\n"
+)
+
+
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def run_cli(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess:
+    """`python -m bot ...` as an organizer runs it, from `cwd` (not the repository)."""
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("TELEGRAM_BOT_TOKEN", "DATABASE_URL", "TELEGRAM_API_BASE_URL", "ADMIN_IDS")
+    }
+    environment |= {"DEFAULT_LANGUAGE": "en", "PYTHONPATH": str(ROOT)} | env
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=cwd,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def one_sentence(result: subprocess.CompletedProcess) -> str:
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr and "Unclosed" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+def test_an_unparsable_database_url_names_the_variable(tmp_path):
+    said = one_sentence(run_cli("migrate", cwd=tmp_path, DATABASE_URL="foo"))
+    assert "DATABASE_URL" in said and "sqlite:///" in said
+
+
+def test_a_database_that_cannot_be_opened(tmp_path):
+    url = f"sqlite:///{tmp_path}/no/such/folder/matchbot.db"
+    said = one_sentence(run_cli("migrate", cwd=tmp_path, DATABASE_URL=url))
+    assert said.startswith(f"The database {url} can't be opened")
+    hidden = f"postgresql://matchbot:secret@127.0.0.1:{closed_port()}/matchbot"
+    said = one_sentence(run_cli("migrate", cwd=tmp_path, DATABASE_URL=hidden))
+    assert "can't be opened" in said and "secret" not in said
+
+
+def test_telegram_unreachable_is_one_sentence(tmp_path):
+    result = run_cli(
+        cwd=tmp_path,
+        DATABASE_URL=f"sqlite:///{tmp_path}/matchbot.db",
+        TELEGRAM_BOT_TOKEN="123456789:AAvalid-looking-token",
+        TELEGRAM_API_BASE_URL=f"http://127.0.0.1:{closed_port()}",
+    )
+    assert "Telegram can't be reached" in one_sentence(result)
+
+
+async def test_a_reachable_telegram_passes_the_check(fake):
+    settings = Settings(
+        _env_file=None,
+        telegram_bot_token=DEFAULT_TOKEN,
+        telegram_api_base_url=f"http://127.0.0.1:{fake.port}",
+    )
+    assert await reach_telegram(settings) is None
+
+
+def test_a_korean_excel_csv_imports_from_another_folder(tmp_path):
+    """CP949 with Korean headers, as Korean Excel saves "CSV (쉼표로 분리)"."""
+    folder = tmp_path / "fair"
+    folder.mkdir()
+    (folder / "people.csv").write_bytes(KOREAN_CSV.encode("cp949"))
+    url = f"sqlite:///{tmp_path}/matchbot.db"
+    event = run_cli("setup-event", str(ROOT / "examples/event.toml"), cwd=folder, DATABASE_URL=url)
+    assert event.returncode == 0, event.stderr
+    result = run_cli("import", "people.csv", cwd=folder, DATABASE_URL=url)
+    assert result.returncode == 0, result.stderr
+    assert "Read people.csv as CP949 (EUC-KR) text." in result.stdout
+    assert "Imported 1 new" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "said"),
+    [
+        ("nowhere.csv", None, "nowhere.csv does not exist."),
+        ("photo.xlsx", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "photo.xlsx is not a readable"),
+        ("photo.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "photo.csv is not a CSV file"),
+        ("people.pdf", b"%PDF-1.4", "people.pdf is neither an Excel workbook"),
+    ],
+)
+def test_bad_import_files_are_one_sentence_naming_the_file(
+    database, tmp_path, capsys, name, content, said
+):
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    assert main(["import", str(path)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith(str(tmp_path / said))
+
+
+@pytest.fixture
+def database(engine, database_url, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)  # no .env of the repository
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("DEFAULT_LANGUAGE", "en")
+    with session_scope(engine) as session:
+        builders.event(session)
+    return engine
+
+
+def test_an_event_file_typo_is_refused_with_the_close_key(database, tmp_path, capsys):
+    event = (ROOT / "examples/event.toml").read_text(encoding="utf-8")
+    path = tmp_path / "event.toml"
+    path.write_text(event.replace("daily_cap = 8", "dialy_cap = 3"), encoding="utf-8")
+    assert main(["setup-event", str(path)]) == 2
+    said = capsys.readouterr().err.strip()
+    assert said == "There is no setting “dialy_cap”: did you mean “daily_cap”? Nothing was changed."
+    with session_scope(database) as session:
+        assert session.exec(select(Event)).one().name == "Boom Up Korea 2024"
+
+
+def test_event_file_errors_are_korean_sentences_in_korean(database, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("DEFAULT_LANGUAGE", "ko")
+    path = tmp_path / "event.toml"
+    event = (ROOT / "examples/event.toml").read_text(encoding="utf-8")
+    fixed_days = event.replace(
+        'days = ["today+14", "today+15"]', 'days = ["2030-06-20", "2030-06-21"]'
+    )
+    deadline = 'deadline = "today+7 18:00"'
+    path.write_text(fixed_days.replace(deadline, 'deadline = "soon"'), "utf-8")
+    assert main(["setup-event", str(path)]) == 2
+    said = capsys.readouterr().err.strip()
+    assert said.startswith("“deadline” 설정의 “soon” 값은") and "isoformat" not in said
+    path.write_text(fixed_days.replace(deadline, 'deadline = "2030-06-21 09:00"'), "utf-8")
+    assert main(["setup-event", str(path)]) == 2
+    assert "첫 상담(2030-06-20 09:00)보다 늦습니다" in capsys.readouterr().err
+
+
+def test_an_export_to_a_missing_folder_is_one_sentence(database, tmp_path, capsys):
+    target = tmp_path / "no" / "fair.xlsx"
+    assert main(["export", str(target)]) == 2
+    assert capsys.readouterr().err.strip() == (
+        f"{target} can't be written: check that its folder exists and that you may write there."
+    )
+
+
+def test_invites_quote_formula_like_cells(database, tmp_path, capsys):
+    with session_scope(database) as session:
+        builders.participant(session, "B1", company='=HYPERLINK("http://evil.example","x")')
+        builders.participant(session, "S1", company="-Seoul", contact_name="@lee")
+    target = tmp_path / "invites.csv"
+    assert main(["invites", str(target), "--bot-username", "fair_bot"]) == 0
+    rows = list(csv.reader(target.read_text(encoding="utf-8-sig").splitlines()))
+    companies = {row[0]: (row[2], row[3]) for row in rows[1:]}
+    assert companies["B1"] == ('\'=HYPERLINK("http://evil.example","x")', "")
+    assert companies["S1"] == ("'-Seoul", "'@lee")
+    with session_scope(database) as session:
+        assert len(session.exec(select(Participant)).all()) == 2

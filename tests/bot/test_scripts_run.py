@@ -1,0 +1,34 @@
+"""`scripts/run` from another folder: the caller's relative paths, `.env` and default
+database are that folder's, never the repository's."""
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+ROOT = Path(__file__).parents[2]
+
+
+def run(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEFAULT_LANGUAGE"}}
+    return subprocess.run(
+        [str(ROOT / "scripts" / "run"), *args],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_relative_paths_env_and_database_are_the_callers(tmp_path):
+    (tmp_path / ".env").write_text("DEFAULT_LANGUAGE=en\n")
+    (tmp_path / "fair.toml").write_text((ROOT / "examples" / "event.toml").read_text("utf-8"))
+    made = run(tmp_path, "setup-event", "fair.toml")
+    assert made.returncode == 0, made.stderr
+    assert "is set up" in made.stdout  # English, from the caller's .env
+    assert (tmp_path / "matchbot.db").exists()
+    written = run(tmp_path, "export-instance", "out.json")
+    assert written.returncode == 0, written.stderr
+    assert json.loads((tmp_path / "out.json").read_text("utf-8"))["format"] == "matchbot-instance/1"
+    assert not (ROOT / "out.json").exists()
