@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
 
+import aiohttp
 from telegram import Update
 from telegram.ext import Application
 
@@ -63,3 +64,46 @@ async def running_balanced(
             bot.applications = []
             for application in applications:
                 application.remove_handler(probe, group=PROBE_GROUP)
+
+
+async def _post_each(bot: BotState, urls: Sequence[str], connections: int) -> None:
+    turns = itertools.cycle(urls)
+    room = asyncio.Semaphore(connections)
+    secret = (bot.webhook or {}).get("secret_token")
+    headers = {"X-Telegram-Bot-Api-Secret-Token": str(secret)} if secret else {}
+    in_flight: set[asyncio.Task[None]] = set()
+    async with aiohttp.ClientSession() as session:
+
+        async def post(url: str, data: dict[str, Any]) -> None:
+            try:
+                async with session.post(url, json=data, headers=headers) as response:
+                    await response.read()
+            finally:
+                room.release()
+
+        while not bot.closing:
+            await bot.changes.wait_for(lambda: bool(bot.pending_updates) or bot.closing, 60.0)
+            updates = bot.deliverable(None, 100)
+            if not updates:
+                continue
+            for data in updates:
+                await room.acquire()
+                bot.delivered_updates.add(data["update_id"])
+                task = asyncio.create_task(post(next(turns), data))
+                in_flight.add(task)
+                task.add_done_callback(in_flight.discard)
+            bot.deliverable(updates[-1]["update_id"] + 1, 0)
+
+
+@asynccontextmanager
+async def pushing_to_webhooks(
+    fake: FakeTelegram, urls: Sequence[str], token: str | None = None, connections: int = 40
+) -> AsyncIterator[None]:
+    """POSTs each update the users send to the next of `urls` in turn, as Telegram posts to a
+    webhook behind a round-robin load balancer (up to `connections` at once, Telegram's
+    default `max_connections`), with the secret token the bot set, if any."""
+    feeder = asyncio.create_task(_post_each(fake.bot(token), urls, connections))
+    try:
+        yield
+    finally:
+        feeder.cancel()
