@@ -25,18 +25,23 @@ from fake_telegram.state import BotState
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 
 
-async def _hand_out(bot: BotState, applications: Sequence[AnyApplication]) -> None:
-    turns = itertools.cycle(applications)
+async def _updates(bot: BotState) -> AsyncIterator[dict[str, Any]]:
+    """Each update the users send, once, marked delivered and confirmed as getUpdates would."""
     while not bot.closing:
         await bot.changes.wait_for(lambda: bool(bot.pending_updates) or bot.closing, 60.0)
         updates = bot.deliverable(None, 100)
-        if not updates:
-            continue
         for data in updates:
-            application = next(turns)
             bot.delivered_updates.add(data["update_id"])
-            await application.update_queue.put(Update.de_json(data, application.bot))
-        bot.deliverable(updates[-1]["update_id"] + 1, 0)  # confirmed, as getUpdates would
+            yield data
+        if updates:
+            bot.deliverable(updates[-1]["update_id"] + 1, 0)
+
+
+async def _hand_out(bot: BotState, applications: Sequence[AnyApplication]) -> None:
+    turns = itertools.cycle(applications)
+    async for data in _updates(bot):
+        application = next(turns)
+        await application.update_queue.put(Update.de_json(data, application.bot))
 
 
 @asynccontextmanager
@@ -81,18 +86,11 @@ async def _post_each(bot: BotState, urls: Sequence[str], connections: int) -> No
             finally:
                 room.release()
 
-        while not bot.closing:
-            await bot.changes.wait_for(lambda: bool(bot.pending_updates) or bot.closing, 60.0)
-            updates = bot.deliverable(None, 100)
-            if not updates:
-                continue
-            for data in updates:
-                await room.acquire()
-                bot.delivered_updates.add(data["update_id"])
-                task = asyncio.create_task(post(next(turns), data))
-                in_flight.add(task)
-                task.add_done_callback(in_flight.discard)
-            bot.deliverable(updates[-1]["update_id"] + 1, 0)
+        async for data in _updates(bot):
+            await room.acquire()
+            task = asyncio.create_task(post(next(turns), data))
+            in_flight.add(task)
+            task.add_done_callback(in_flight.discard)
 
 
 @asynccontextmanager

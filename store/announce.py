@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, func, select, update
 
 from store.audit import record
-from store.claims import claim_rows, release_all
+from store.claims import claim_rows, release_all, waiting
 from store.errors import StoreError
 from store.event import get_event
 from store.models import (
@@ -124,18 +124,15 @@ def claimable_round(session: Session, now: datetime, lease: timedelta = LEASE) -
     event = session.exec(select(Event)).first()
     if event is None or not event.announce_round:
         return None
-    waiting = session.exec(
+    unsent = session.exec(
         select(AnnouncementDelivery.id)
         .where(
-            _pending(event.announce_round),
-            sa.or_(
-                col(AnnouncementDelivery.claimed_at).is_(None),
-                col(AnnouncementDelivery.claimed_at) < now - lease,
-            ),
+            col(AnnouncementDelivery.round) == event.announce_round,
+            waiting(AnnouncementDelivery, now, lease),
         )
         .limit(1)
     ).first()
-    return event.announce_round if waiting is not None else None
+    return event.announce_round if unsent is not None else None
 
 
 def release(session: Session, holder: str) -> None:

@@ -8,10 +8,10 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import sqlalchemy as sa
 from sqlmodel import Session, col, func, select, update
 
 from store.claims import claim_rows, release_all
+from store.claims import waiting as unsent
 from store.models import Broadcast, BroadcastDelivery, DeliveryStatus, Participant, Role
 from store.reminders import reachable
 
@@ -88,17 +88,10 @@ def claim(
 
 
 def waiting(session: Session, now: datetime, lease: timedelta = LEASE) -> list[int]:
-    """Broadcasts with recipients waiting for a sender (never claimed, given back, or held by a
-    process whose lease ran out)."""
+    """Broadcasts with recipients nobody is sending to (store/claims.py)."""
     rows = session.exec(
         select(BroadcastDelivery.broadcast_id)
-        .where(
-            col(BroadcastDelivery.status) == DeliveryStatus.pending,
-            sa.or_(
-                col(BroadcastDelivery.claimed_at).is_(None),
-                col(BroadcastDelivery.claimed_at) < now - lease,
-            ),
-        )
+        .where(unsent(BroadcastDelivery, now, lease))
         .distinct()
     ).all()
     return sorted(rows)

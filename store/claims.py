@@ -18,6 +18,15 @@ from sqlmodel import Session, select, update
 from store.models import DeliveryStatus
 
 
+def waiting(table: Any, now: datetime, lease: timedelta) -> sa.ColumnElement[bool]:
+    """Rows to send that nobody sends: never claimed, given back, or held by a process whose
+    lease ran out (it died)."""
+    return sa.and_(
+        table.status == DeliveryStatus.pending,
+        sa.or_(table.claimed_at.is_(None), table.claimed_at < now - lease),
+    )
+
+
 def claim_rows(
     session: Session,
     table: Any,
@@ -27,11 +36,7 @@ def claim_rows(
     lease: timedelta,
     limit: int,
 ) -> list[int]:
-    claimable = sa.and_(
-        scope,
-        table.status == DeliveryStatus.pending,
-        sa.or_(table.claimed_at.is_(None), table.claimed_at < now - lease),
-    )
+    claimable = sa.and_(scope, waiting(table, now, lease))
     chosen = select(table.id).where(claimable).order_by(table.id).limit(limit)
     if session.get_bind().dialect.name == "postgresql":
         # Two statements: inside an UPDATE's IN (...), PostgreSQL may run a SKIP LOCKED

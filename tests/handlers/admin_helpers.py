@@ -5,11 +5,14 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 from datetime import timedelta
 
+import builders
 from bot.app import build
 from bot.settings import Settings
-from builders import ADMIN
+from builders import ADMIN, DEADLINE
 from fake_telegram import FakeTelegram, running_bot
 from handlers.services import Services
+from store.db import session_scope
+from store.matching_run import close_at_deadline
 
 
 def users(fake: FakeTelegram, buyers: int, sellers: int, token: str | None = None) -> dict:
@@ -49,3 +52,16 @@ async def process(fake: FakeTelegram, engine, clock, token: str):
     """Another bot process on the same database: its own Application and bot token."""
     async with running_bot(build_process(fake, engine, clock, token), fake) as application:
         yield application
+
+
+def matched_people(engine, buyers: int, sellers: int) -> None:
+    """An event with buyers B1.. and sellers S1.. (Telegram ids as in `users`), no requests,
+    matched (so that /announce sends everyone a timetable)."""
+    with session_scope(engine) as session:
+        builders.event(session)
+        for n in range(1, buyers + 1):
+            builders.participant(session, f"B{n}", telegram_id=1000 + n)
+        for n in range(1, sellers + 1):
+            builders.participant(session, f"S{n}", telegram_id=2000 + n)
+    with session_scope(engine) as session:
+        close_at_deadline(session, DEADLINE)

@@ -12,14 +12,12 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from admin_helpers import organizer, users
+from admin_helpers import matched_people, organizer, users
 from sqlmodel import select
 
-import builders
-from builders import ADMIN, DEADLINE
+from builders import ADMIN
 from fake_telegram import DEFAULT_TOKEN, FakeTelegram
 from store.db import session_scope
-from store.matching_run import close_at_deadline
 from store.models import AnnouncementDelivery, DeliveryStatus
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,14 +59,7 @@ def photos(user) -> int:
 
 
 async def test_a_killed_announcement_finishes_after_a_restart(fake, database_url, engine, tmp_path):
-    with session_scope(engine) as session:
-        builders.event(session)
-        for n in range(1, BUYERS + 1):
-            builders.participant(session, f"B{n}", telegram_id=1000 + n)
-        for n in range(1, SELLERS + 1):
-            builders.participant(session, f"S{n}", telegram_id=2000 + n)
-    with session_scope(engine) as session:
-        close_at_deadline(session, DEADLINE)
+    matched_people(engine, BUYERS, SELLERS)
     people = users(fake, BUYERS, SELLERS)
     admin = organizer(fake)
     log = tmp_path / "bot.log"

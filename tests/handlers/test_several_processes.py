@@ -10,7 +10,7 @@ import time
 from datetime import timedelta
 
 import pytest
-from admin_helpers import build_process, organizer, users
+from admin_helpers import build_process, matched_people, organizer, users
 from sqlmodel import select
 
 import builders
@@ -18,7 +18,6 @@ from builders import DEADLINE
 from fake_telegram import DEFAULT_TOKEN, FakeTelegram, running_balanced
 from handlers.admin_jobs import schedule_all
 from store.db import session_scope
-from store.matching_run import close_at_deadline
 from store.models import AnnouncementDelivery, DeliveryStatus, Event, Participant, Phase
 
 WAIT = 60.0
@@ -104,14 +103,7 @@ async def test_an_announcement_from_three_processes_reaches_everyone_once(
     bots, fake, engine, clock
 ):
     buyers = sellers = 100
-    with session_scope(engine) as session:
-        builders.event(session)
-        for n in range(1, buyers + 1):
-            builders.participant(session, f"B{n}", telegram_id=1000 + n)
-        for n in range(1, sellers + 1):
-            builders.participant(session, f"S{n}", telegram_id=2000 + n)
-    with session_scope(engine) as session:
-        close_at_deadline(session, DEADLINE)
+    matched_people(engine, buyers, sellers)
     clock.now = DEADLINE
     people = users(fake, buyers, sellers)
     admin = organizer(fake)
