@@ -1,5 +1,6 @@
 """/announce through the fake Telegram: every participant's timetable once, 429s waited out,
-blocked users marked, an interrupted round resumed by a new process, re-announcing changes."""
+blocked users marked, an interrupted round or broadcast resumed by a new process, re-announcing
+changes."""
 
 import pytest
 from admin_helpers import organizer, process, users
@@ -150,3 +151,23 @@ async def test_the_announced_timetable_has_the_buttons_it_speaks_of(app, fake, e
     await buyer.press(table, next(label for label in labels if label.startswith("🤝 ")))
     [card] = await buyer.wait_reply()
     assert "Company S" in card.text  # the meeting's company card, with its contact section
+
+
+async def test_a_broadcast_stopped_midway_resumes_in_a_new_process_without_repeats(
+    fake, engine, clock
+):
+    matched_fair(engine, 30, 30)
+    people = users(fake, 30, 30)
+    admin = organizer(fake)
+
+    def heard() -> int:
+        return sum(1 for u in people.values() for m in u.messages if m.text == "Hall B opens")
+
+    async with process(fake, engine, clock, DEFAULT_TOKEN):
+        await admin.ask("/broadcast all Hall B opens")
+        await fake.changes.wait_for(lambda: heard() >= 5, timeout=WAIT)
+    assert heard() < 60, "the broadcast finished before the stop: make the fair bigger"
+    async with process(fake, engine, clock, DEFAULT_TOKEN):
+        await admin.wait_for(lambda m: "60 delivered" in (m.text or ""), timeout=WAIT)
+    for user in people.values():
+        assert [m.text for m in user.messages if m.text == "Hall B opens"] == ["Hall B opens"]
