@@ -126,6 +126,7 @@ def main() -> None:
             ("buyer: industry + page 10", buyer, Filters(industry="food"), 80),
             ("buyer: keyword in Korean", buyer, Filters(keyword="마스크"), 0),
             ("buyer: keyword SHEET masks", buyer, Filters(keyword="SHEET masks"), 0),
+            ("buyer: keyword = industry name", buyer, Filters(keyword="화장품"), 0),
             ("buyer: keyword, no match", buyer, Filters(keyword="nothing like it"), 0),
             ("seller: first page", seller, Filters(), 0),
             ("seller: country + industry", seller, Filters(industry="it", country="JP"), 0),

@@ -16,9 +16,10 @@ from telegram.error import InvalidToken, TelegramError
 from bot.aiohttp_request import AiohttpRequest
 from bot.invites import bot_username, write_invites
 from bot.settings import Settings, cli_language
+from bot.webhook import path_of
 from handlers.admin_common import comparison_lines
 from handlers.ui import error_text
-from locales import catalog, moment, t
+from locales import catalog, moment, t, tn
 from store.db import make_engine, normalize_url, session_scope, upgrade
 from store.errors import EventConfigError, ImportFailed, NoEvent, Problem, StoreError
 from store.event import check_deadline, load_config, setup_event
@@ -27,6 +28,7 @@ from store.export import workbook
 from store.importer import import_participants
 from store.matching_run import run_matching
 from store.models import MatchMode, utcnow
+from store.results_workbook import results_workbook
 
 
 def parser() -> argparse.ArgumentParser:
@@ -35,6 +37,8 @@ def parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="run the bot (the default)")
     run.add_argument("--webhook", metavar="URL", help="receive updates by webhook at URL")
     run.add_argument("--port", type=int, default=8443, help="webhook listening port")
+    run.add_argument("--listen", default="0.0.0.0", help="webhook listening address")
+    run.add_argument("--path", help="webhook listening path (default: the path of the URL)")
     commands.add_parser("migrate", help="bring the database schema up to date")
     event = commands.add_parser("setup-event", help="create or update the event from a TOML file")
     event.add_argument("file", type=Path)
@@ -56,6 +60,10 @@ def parser() -> argparse.ArgumentParser:
     )
     export = commands.add_parser("export", help="write the organizer's Excel workbook")
     export.add_argument("file", type=Path)
+    export_results = commands.add_parser(
+        "export-results", help="write the fair's results (meetings, outcomes) as a workbook"
+    )
+    export_results.add_argument("file", type=Path)
     demo = commands.add_parser("demo", help="play a scripted fair against a fake Telegram")
     demo.add_argument("--language", choices=("ko", "en"), default="en")
     return root
@@ -64,7 +72,7 @@ def parser() -> argparse.ArgumentParser:
 # The audit log's admin id for what an organizer does from the command line.
 CLI_ADMIN = 0
 # The commands that write the file they are given.
-WRITERS = ("invites", "export-instance", "export")
+WRITERS = ("invites", "export-instance", "export", "export-results")
 
 
 def load_settings() -> Settings:
@@ -77,6 +85,9 @@ def load_settings() -> Settings:
             cause = str(problem.get("ctx", {}).get("error", ""))
             why = t(language, cause) if cause.startswith("setting.") else problem["msg"]
             print(t(language, "cli.bad_setting", name=name, why=why), file=sys.stderr)
+        raise SystemExit(2) from None
+    except UnicodeDecodeError:  # pydantic-settings reads .env as UTF-8
+        print(t(cli_language(), "cli.env_not_utf8"), file=sys.stderr)
         raise SystemExit(2) from None
 
 
@@ -160,8 +171,8 @@ def organizer_tool(args: argparse.Namespace, settings: Settings, engine: sa.Engi
                         language,
                         "cli.event_ready",
                         name=event.name,
-                        slots=len(config.slots),
-                        days=days,
+                        slots=tn(language, "count.slots", len(config.slots)),
+                        days=tn(language, "count.days", days),
                         deadline=deadline,
                     )
                 )
@@ -179,7 +190,8 @@ def organizer_tool(args: argparse.Namespace, settings: Settings, engine: sa.Engi
                     )
                     return 2
                 count = write_invites(session, args.file, username, language)
-                print(t(language, "cli.invites_written", count=count, path=args.file.resolve()))
+                links = tn(language, "count.invite_links", count)
+                print(t(language, "cli.invites_written", links=links, path=args.file.resolve()))
                 print(t(language, "cli.invites_secret"))
             elif args.command == "export-instance":
                 data = export_instance(session)
@@ -206,13 +218,17 @@ def organizer_tool(args: argparse.Namespace, settings: Settings, engine: sa.Engi
             elif args.command == "export":
                 args.file.write_bytes(workbook(session, language))
                 print(t(language, "cli.export_written", path=args.file))
+            elif args.command == "export-results":
+                args.file.write_bytes(results_workbook(session, language, utcnow()))
+                print(t(language, "cli.export_written", path=args.file))
     except ImportFailed as error:
         if error.encoding is not None:
             print(t(language, "cli.read_as", path=args.file, encoding=error.encoding))
         for problem in error.problems:
             print(problem_text(language, problem, error.headers), file=sys.stderr)
         if not any(problem.row == 0 for problem in error.problems):
-            print(t(language, "cli.import_refused", count=len(error.problems)), file=sys.stderr)
+            problems = tn(language, "count.problems", len(error.problems))
+            print(t(language, "cli.import_refused", problems=problems), file=sys.stderr)
         return 2
     except EventConfigError as error:
         print(event_refusal(language, error), file=sys.stderr)
@@ -252,11 +268,19 @@ def main(argv: list[str] | None = None) -> int:
     if not settings.telegram_bot_token:
         print(t(language, "cli.no_token"), file=sys.stderr)
         return 2
+    url = getattr(args, "webhook", None)
+    if url and not settings.webhook_secret:
+        print(t(language, "cli.no_webhook_secret"), file=sys.stderr)
+        return 2
     problem = asyncio.run(reach_telegram(settings))
     if problem is not None:
         print(t(language, problem, url=telegram_base(settings)), file=sys.stderr)
         return 2
-    from bot.runner import run
+    from bot.runner import Webhook, run
 
-    run(settings, webhook=getattr(args, "webhook", None), port=getattr(args, "port", 8443))
+    if not url:
+        run(settings)
+        return 0
+    path = "/" + (args.path or path_of(url)).lstrip("/")
+    run(settings, Webhook(url, settings.webhook_secret, args.listen, args.port, path))
     return 0

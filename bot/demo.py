@@ -86,70 +86,176 @@ def prepare(session: Session) -> dict[str, str]:
     return {p.code: p.invite_token for p in session.exec(select(Participant)).all()}
 
 
-async def seller_joins(stage: Stage) -> None:
-    kim = stage.fake.user(1001, "김민지", language_code="ko")
-    _, menu = await kim.ask(f"/start {stage.tokens['S001']}")
-    await kim.press(menu, t("ko", "menu.account"))
-    [account] = await kim.wait_reply()
-    await kim.press(account, t("ko", "profile.edit", label=t("ko", "field.phone")))
-    await kim.wait_reply()
-    await kim.ask("+82 10-1234-5678")
+@dataclass(frozen=True)
+class Person:
+    """A scripted participant: Telegram id and name, language, code in the example file."""
+
+    user_id: int
+    name: str
+    language: str
+    code: str
 
 
-async def buyer_joins(stage: Stage) -> None:
-    john = stage.fake.user(2001, "John", language_code="en")
-    _, menu = await john.ask(f"/start {stage.tokens['B001']}")
-    await john.press(menu, t("en", "menu.company"))
-    [company] = await john.wait_reply()
-    await john.press(company, t("en", "profile.edit", label=t("en", "field.products")))
-    await john.wait_reply()
-    await john.ask("sheet masks, sun care, 비건 화장품")
-    await john.ask("/language")
+@dataclass(frozen=True)
+class Cast:
+    """Who plays what in one language's demo. `me` is followed the whole way: joins, sets
+    available times, finds and requests companies, answers a request, reorders, reads the
+    timetable. `asked` answers my first request; `asker` requests me; `stranger` applies
+    without an invite; the other fields are what they type."""
+
+    me: Person
+    asked: Person
+    asker: Person
+    stranger: Person
+    edit_field: str
+    edit_value: str
+    keyword: str
+    note: str
+    application: tuple[str, ...]
+
+
+CASTS = {
+    # a Korean company's representative, through the Korean screens
+    "ko": Cast(
+        me=Person(1001, "김민지", "ko", "S001"),
+        asked=Person(2001, "John", "en", "B001"),
+        asker=Person(2002, "Nguyen", "en", "B002"),
+        stranger=Person(3001, "이서준", "ko", ""),
+        edit_field="phone",
+        edit_value="+82 10-1234-5678",
+        keyword="화장품",
+        note="Hello from Hanbit Cosmetics! We will bring sheet mask samples to your booth.",
+        application=(
+            "새봄푸드",
+            "대한민국",
+            "식품",
+            "김부각, 누룽지",
+            "이서준",
+            "sj@saebomfood.kr",
+        ),
+    ),
+    # an overseas buyer, through the English screens
+    "en": Cast(
+        me=Person(2001, "John", "en", "B001"),
+        asked=Person(1001, "김민지", "ko", "S001"),
+        asker=Person(1004, "Donghoon", "en", "S004"),
+        stranger=Person(3001, "Carlos", "en", ""),
+        edit_field="products",
+        edit_value="sheet masks, sun care, 비건 화장품",
+        keyword="cosmetics",
+        note="We sell to 300 drugstores in the US — keen to meet!",
+        application=("Andes Beauty", "Chile", "cosmetics", "hair care", "Carlos Rojas"),
+    ),
+}
+
+
+def cast(stage: Stage) -> Cast:
+    return CASTS[stage.language]
+
+
+def user(stage: Stage, person: Person) -> FakeUser:
+    return stage.fake.user(person.user_id, person.name, language_code=person.language)
+
+
+async def join(stage: Stage, person: Person) -> list[ChatMessage]:
+    return await user(stage, person).ask(f"/start {stage.tokens[person.code]}")
+
+
+async def me_joins(stage: Stage) -> None:
+    me, lang = cast(stage).me, cast(stage).me.language
+    menu = (await join(stage, me))[-1]
+    person = user(stage, me)
+    screen = "menu.account" if cast(stage).edit_field == "phone" else "menu.company"
+    [profile] = await tap(person, menu, t(lang, screen))
+    label = t(lang, "field." + cast(stage).edit_field)
+    await tap(person, profile, t(lang, "profile.edit", label=label))
+    await person.ask(cast(stage).edit_value)
+
+
+async def me_sets_availability(stage: Stage) -> None:
+    person, lang = user(stage, cast(stage).me), cast(stage).me.language
+    [menu] = await person.ask("/menu")
+    grid = await tap(person, menu, t(lang, "menu.availability"))
+    first_day = next(m for m in grid if m.keyboard)
+    await tap(person, first_day, "09:00")
 
 
 async def stranger_applies(stage: Stage) -> None:
-    carlos = stage.fake.user(3001, "Carlos", language_code="en")
-    [welcome] = await carlos.ask("/start")
-    await carlos.press(welcome, t("en", "apply.button"))
-    [form] = await carlos.wait_reply()
-    await carlos.press(form, t("en", "role.buyer"))
-    await carlos.wait_reply()
-    for answer in ("Andes Beauty", "Chile", "cosmetics", "hair care", "Carlos Rojas"):
-        await carlos.ask(answer)
-    await carlos.ask("carlos@andesbeauty.cl")
-    [application] = await stage.admin.wait_for(lambda m: "Andes Beauty" in m.text)
+    stranger = cast(stage).stranger
+    person, lang = user(stage, stranger), stranger.language
+    [welcome] = await person.ask("/start")
+    [form] = await tap(person, welcome, t(lang, "apply.button"))
+    side = "seller" if lang == "ko" else "buyer"
+    await tap(person, form, t(lang, f"role.{side}"))
+    for answer in cast(stage).application:
+        await person.ask(answer)
+    if len(cast(stage).application) < 6:
+        await person.ask("carlos@andesbeauty.cl")
+    company = cast(stage).application[0]
+    [application] = await stage.admin.wait_for(lambda m: company in m.text)
     await stage.admin.press(application, t(stage.language, "apply.approve"))
     await stage.admin.wait_reply()
-    await carlos.wait_for(1)
+    await person.wait_for(1)
 
 
-async def buyer_requests(stage: Stage) -> None:
-    john = stage.fake.user(2001, "John")
-    [menu] = await john.ask("/menu")
-    [companies] = await tap(john, menu, t("en", "menu.find"))
-    for company in ("한빛화장품", "그린뷰티랩", "닥터스킨"):
-        [card] = await tap(john, companies, company)
-        [prompt] = await tap(john, card, t("en", "card.request"))
-        if company == "한빛화장품":
-            await john.ask("We sell to 300 drugstores in the US — keen to meet!")
+async def me_requests(stage: Stage) -> None:
+    """Searches by keyword (an industry's name finds its companies) and requests three
+    companies, the first with a note; when the search finds fewer, the rest come from the
+    whole list."""
+    person, lang = user(stage, cast(stage).me), cast(stage).me.language
+    [menu] = await person.ask("/menu")
+    [companies] = await tap(person, menu, t(lang, "menu.find"))
+    await tap(person, companies, t(lang, "find.keyword"))
+    [companies] = await person.ask(cast(stage).keyword)
+    for number in range(3):
+        fresh = [text for row in companies.keyboard for text, data in row if ":o:" in data]
+        fresh = [label for label in fresh if "📤" not in label]
+        if not fresh:
+            [companies] = await tap(person, companies, t(lang, "find.clear_keyword"))
+            fresh = [text for row in companies.keyboard for text, data in row if ":o:" in data]
+            fresh = [label for label in fresh if "📤" not in label]
+        [card] = await tap(person, companies, fresh[0])
+        [prompt] = await tap(person, card, t(lang, "card.request"))
+        if number == 0:
+            await person.ask(cast(stage).note)
         else:
-            await tap(john, prompt, t("en", "card.skip_note"))
-        [companies] = await tap(john, john.last_message, t("en", "find.back_to_list"))
+            await tap(person, prompt, t(lang, "card.skip_note"))
+        [companies] = await tap(person, person.last_message, t(lang, "find.back_to_list"))
 
 
-async def seller_accepts(stage: Stage) -> None:
-    kim = stage.fake.user(1001, "김민지")
-    notice = next(m for m in reversed(kim.messages) if "John" in m.text or "Acme" in m.text)
-    await tap(kim, notice, t("ko", "requests.notice.button.acc"))
-    await stage.fake.user(2001, "John").wait_for(1)
+async def asked_accepts(stage: Stage) -> None:
+    asked = cast(stage).asked
+    person = user(stage, asked)
+    me = cast(stage).me
+    company = await stage.application.bot_data["services"].run(company_of, me.code)
+    notice = next(m for m in reversed(person.messages) if company in m.text)
+    await tap(person, notice, t(asked.language, "requests.notice.button.acc"))
+    await user(stage, me).wait_for(1)
 
 
-async def buyer_reorders(stage: Stage) -> None:
-    john = stage.fake.user(2001, "John")
-    [menu] = await john.ask("/menu")
-    [summary] = await tap(john, menu, t("en", "menu.requests"))
-    [mine] = await tap(john, summary, "📤")
-    await tap(john, mine, t("en", "requests.button.up", number=2))
+async def asker_requests_me(stage: Stage) -> None:
+    asker = cast(stage).asker
+    person, lang = user(stage, asker), asker.language
+    company = await stage.application.bot_data["services"].run(company_of, cast(stage).me.code)
+    [menu] = await person.ask("/menu")
+    [companies] = await tap(person, menu, t(lang, "menu.find"))
+    await tap(person, companies, t(lang, "find.keyword"))
+    [companies] = await person.ask(company)
+    [card] = await tap(person, companies, company)
+    [prompt] = await tap(person, card, t(lang, "card.request"))
+    await tap(person, prompt, t(lang, "card.skip_note"))
+    await user(stage, cast(stage).me).wait_for(1)
+
+
+async def me_answers_and_reorders(stage: Stage) -> None:
+    person, lang = user(stage, cast(stage).me), cast(stage).me.language
+    [menu] = await person.ask("/menu")
+    [summary] = await tap(person, menu, t(lang, "menu.requests"))
+    [received] = await tap(person, summary, "📥")
+    [received] = await tap(person, received, t(lang, "requests.button.acc", number=1))
+    [summary] = await tap(person, received, t(lang, "common.back"))
+    [mine] = await tap(person, summary, "📤")
+    await tap(person, mine, t(lang, "requests.button.up", number=2))
 
 
 async def deadline_passes(stage: Stage) -> None:
@@ -165,21 +271,29 @@ async def deadline_passes(stage: Stage) -> None:
     await stage.admin.wait_for(lambda m: m.text.startswith(title), timeout=60)
 
 
-async def buyer_reads_timetable(stage: Stage) -> None:
-    john = stage.fake.user(2001, "John")
-    [menu] = await john.ask("/menu")
-    await tap(john, menu, t("en", "menu.schedule"))
+async def me_reads_timetable(stage: Stage) -> None:
+    person, lang = user(stage, cast(stage).me), cast(stage).me.language
+    [menu] = await person.ask("/menu")
+    pages = await tap(person, menu, t(lang, "menu.schedule"))
+    last = pages[-1]
+    await tap(person, last, t(lang, "schedule.image_button"))
+    await tap(person, last, t(lang, "schedule.calendar_button"))
+
+
+def company_of(session: Session, code: str) -> str:
+    return session.exec(select(Participant.company).where(Participant.code == code)).one()
 
 
 SCENES: tuple[tuple[str, Scene], ...] = (
-    ("demo.scene.seller_joins", seller_joins),
-    ("demo.scene.buyer_joins", buyer_joins),
+    ("demo.scene.me_joins", me_joins),
+    ("demo.scene.me_sets_availability", me_sets_availability),
     ("demo.scene.stranger_applies", stranger_applies),
-    ("demo.scene.buyer_requests", buyer_requests),
-    ("demo.scene.seller_accepts", seller_accepts),
-    ("demo.scene.buyer_reorders", buyer_reorders),
+    ("demo.scene.me_requests", me_requests),
+    ("demo.scene.asked_accepts", asked_accepts),
+    ("demo.scene.asker_requests_me", asker_requests_me),
+    ("demo.scene.me_answers", me_answers_and_reorders),
     ("demo.scene.deadline_passes", deadline_passes),
-    ("demo.scene.buyer_reads_timetable", buyer_reads_timetable),
+    ("demo.scene.me_reads_timetable", me_reads_timetable),
 )
 
 
@@ -202,8 +316,11 @@ async def play(write: Callable[[str], object] = print, language: str = "en") -> 
             async with running_bot(build(settings, services), fake) as application:
                 admin = fake.user(ADMIN_ID, "Organizer", language_code=language)
                 await admin.ask("/start")
-                fake.on_event(printer(write))
                 stage = Stage(fake, application, clock, admin, tokens, language)
+                # the companies `me` deals with have opened their invite links beforehand
+                for person in (cast(stage).asked, cast(stage).asker):
+                    await join(stage, person)
+                fake.on_event(printer(write))
                 for title, scene in SCENES:
                     write(f"\n=== {t(language, title)} ===")
                     await scene(stage)

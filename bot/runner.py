@@ -2,18 +2,39 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import signal
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from telegram import Update
+from telegram.ext import Application
 
 from bot.app import build
 from bot.settings import Settings
+from bot.webhook import serving
 from handlers.services import Services
 from store.db import make_engine, upgrade
 
+log = logging.getLogger(__name__)
 
-def run(settings: Settings, webhook: str | None = None, port: int = 8443) -> None:
+
+@dataclass(frozen=True)
+class Webhook:
+    """Where Telegram (or the proxy in front) posts updates, and where this process listens."""
+
+    url: str | None
+    secret: str
+    listen: str = "0.0.0.0"
+    port: int = 8443
+    path: str = "/"
+
+
+def run(settings: Settings, webhook: Webhook | None = None) -> None:
     logging.basicConfig(
         format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO
     )
@@ -28,8 +49,58 @@ def run(settings: Settings, webhook: str | None = None, port: int = 8443) -> Non
     )
     application = build(settings, services)
     if webhook:
-        application.run_webhook(
-            listen="0.0.0.0", port=port, webhook_url=webhook, allowed_updates=Update.ALL_TYPES
-        )
+        asyncio.run(run_webhook(application, webhook))
     else:
         application.run_polling(allowed_updates=Update.ALL_TYPES)
+
+
+async def _stopped() -> None:
+    """Returns on SIGINT or SIGTERM (what a service manager sends to stop the process)."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for number in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(number, stop.set)
+    await stop.wait()
+
+
+@asynccontextmanager
+async def webhook_running(
+    application: Application[Any, Any, Any, Any, Any, Any], webhook: Webhook
+) -> AsyncIterator[str]:
+    """The lifecycle `run_polling` has, with our webhook server instead of the updater; yields
+    the URL given to Telegram (without `webhook.url`, the one it listens on: for tests)."""
+    async with application:
+        if application.post_init:
+            await application.post_init(application)
+        await application.start()
+        try:
+            # The server closes first: an update answered 200 must already be in the queue,
+            # and `stop` still handles what is queued.
+            async with serving(
+                application,
+                listen=webhook.listen,
+                port=webhook.port,
+                path=webhook.path,
+                secret=webhook.secret,
+            ) as port:
+                url = webhook.url or f"http://{webhook.listen}:{port}{webhook.path}"
+                # Every process sets the same URL and secret: harmless repetition behind a
+                # balancer.
+                await application.bot.set_webhook(
+                    url, secret_token=webhook.secret, allowed_updates=Update.ALL_TYPES
+                )
+                log.info("webhook: listening on %s:%s%s", webhook.listen, port, webhook.path)
+                yield url
+        finally:
+            await application.stop()
+            if application.post_stop:
+                await application.post_stop(application)
+    if application.post_shutdown:
+        await application.post_shutdown(application)
+
+
+async def run_webhook(
+    application: Application[Any, Any, Any, Any, Any, Any], webhook: Webhook
+) -> None:
+    async with webhook_running(application, webhook):
+        await _stopped()

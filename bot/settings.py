@@ -5,6 +5,7 @@ a sentence naming the variable."""
 
 from __future__ import annotations
 
+import os
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -12,6 +13,7 @@ import sqlalchemy as sa
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.webhook import SECRET_SHAPE
 from store.db import normalize_url
 
 DATABASES = ("sqlite", "postgresql")
@@ -29,6 +31,8 @@ class Settings(BaseSettings):
     # Seconds a process's claim on an announcement or broadcast delivery lasts: after a crash,
     # another process (or the restarted one) sends it once this ran out.
     delivery_lease_seconds: int = Field(default=120, ge=1)
+    # Telegram sends it with every webhook POST; a POST without it is refused (bot/webhook.py).
+    webhook_secret: str = ""
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -76,6 +80,14 @@ class Settings(BaseSettings):
             raise ValueError("setting.token_shape")
         return value
 
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret_shape(cls, value: str) -> str:
+        value = value.strip()
+        if value and not SECRET_SHAPE.fullmatch(value):
+            raise ValueError("setting.webhook_secret")
+        return value
+
 
 class _LanguageOnly(BaseSettings):
     """Reads DEFAULT_LANGUAGE alone, from the same places as `Settings`."""
@@ -89,6 +101,6 @@ def cli_language() -> str:
     it is readable, else Korean."""
     try:
         language = _LanguageOnly().default_language
-    except ValueError:
-        return "ko"
+    except ValueError:  # a .env that is not UTF-8: the environment alone
+        language = os.environ.get("DEFAULT_LANGUAGE", "ko")
     return language if language in ("ko", "en") else "ko"

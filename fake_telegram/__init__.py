@@ -15,7 +15,7 @@ from fake_telegram.models import (
     StoredFile,
     TranscriptEvent,
 )
-from fake_telegram.running import running_bot
+from fake_telegram.running import attached, running_bot
 from fake_telegram.server import DEFAULT_TOKEN, FakeTelegram
 from fake_telegram.state import BotState
 from fake_telegram.transcript import format_event, printer
@@ -34,6 +34,7 @@ __all__ = [
     "Revision",
     "StoredFile",
     "TranscriptEvent",
+    "attached",
     "format_event",
     "printer",
     "pushing_to_webhooks",

@@ -30,6 +30,9 @@ async def get_me(bot: BotState, p: Params) -> dict[str, Any]:
 
 async def set_webhook(bot: BotState, p: Params) -> bool:
     bot.webhook = {"url": p.require("url"), **{k: v for k, v in p.values.items() if k != "url"}}
+    allowed = p.get("allowed_updates")
+    if isinstance(allowed, list):  # as with getUpdates: applies from now on
+        bot.allowed_updates = frozenset(allowed) if allowed else None
     return True
 
 
@@ -166,9 +169,23 @@ def _send_media(bot: BotState, p: Params, field: str) -> dict[str, Any]:
         reply_to_message_id=_reply_to(p),
         **{field: stored},
     )
-    label = stored.file_name or f"{len(stored.data)} bytes"
-    _bot_event(bot, field, message, f"{label} {caption or ''}".strip() + _keyboard_note(markup))
+    label = f"{_media_label(field, stored)} {caption or ''}".strip()
+    _bot_event(bot, field, message, label + _keyboard_note(markup))
     return message.to_api()
+
+
+def _size(data: bytes) -> str:
+    return f"{len(data)} B" if len(data) < 1024 else f"{round(len(data) / 1024)} KB"
+
+
+def _media_label(field: str, stored: StoredFile) -> str:
+    """How a transcript names a file: "[photo 1240×860, 85 KB]", "[document S001.ics, 2 KB]".
+    Telegram keeps no name for a photo, so a photo is named by its size in pixels."""
+    if not stored.data:  # a URL the fake does not download
+        return f"[{field} {stored.file_name}]"
+    if field == "photo":
+        return f"[photo {stored.width}×{stored.height}, {_size(stored.data)}]"
+    return f"[{field} {stored.file_name or 'file'}, {_size(stored.data)}]"
 
 
 def _editable(bot: BotState, p: Params) -> ChatMessage:

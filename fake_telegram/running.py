@@ -31,6 +31,23 @@ def _probe(bot: BotState) -> TypeHandler[Update, Any]:
 
 
 @asynccontextmanager
+async def attached(
+    application: Application[Any, Any, Any, Any, Any, Any], fake: FakeTelegram
+) -> AsyncIterator[BotState]:
+    """Lets `FakeUser.wait_reply` see when `application` is done with an update, however the
+    application receives its updates (polling here, or a webhook the caller runs)."""
+    bot = fake.bot(application.bot.token)
+    probe = _probe(bot)
+    application.add_handler(probe, group=PROBE_GROUP)
+    bot.application = application
+    try:
+        yield bot
+    finally:
+        bot.application = None
+        application.remove_handler(probe, group=PROBE_GROUP)
+
+
+@asynccontextmanager
 async def running_bot(
     application: Application[Any, Any, Any, Any, Any, Any],
     fake: FakeTelegram,
@@ -41,27 +58,19 @@ async def running_bot(
 
     The application must be built with `fake.base_url` and `fake.base_file_url`.
     """
-    bot = fake.bot(application.bot.token)
-    probe = _probe(bot)
-    application.add_handler(probe, group=PROBE_GROUP)
-    bot.application = application
-    try:
-        async with application:
-            # The same lifecycle hooks run_polling() calls, in the same places.
-            if application.post_init:
-                await application.post_init(application)
-            await application.start()
-            assert application.updater is not None, "the application needs an updater to poll"
-            await application.updater.start_polling(poll_interval=0, timeout=poll_timeout)
-            try:
-                yield application
-            finally:
-                await application.updater.stop()
-                await application.stop()
-                if application.post_stop:
-                    await application.post_stop(application)
-        if application.post_shutdown:
-            await application.post_shutdown(application)
-    finally:
-        bot.application = None
-        application.remove_handler(probe, group=PROBE_GROUP)
+    async with attached(application, fake), application:
+        # The same lifecycle hooks run_polling() calls, in the same places.
+        if application.post_init:
+            await application.post_init(application)
+        await application.start()
+        assert application.updater is not None, "the application needs an updater to poll"
+        await application.updater.start_polling(poll_interval=0, timeout=poll_timeout)
+        try:
+            yield application
+        finally:
+            await application.updater.stop()
+            await application.stop()
+            if application.post_stop:
+                await application.post_stop(application)
+    if application.post_shutdown:
+        await application.post_shutdown(application)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 import socket
 from collections.abc import Callable
@@ -16,6 +17,7 @@ from fake_telegram.methods import METHODS
 from fake_telegram.models import ApiCall, TranscriptEvent
 from fake_telegram.params import Params, read_params
 from fake_telegram.state import BotState
+from fake_telegram.webhooks import deliver
 
 if TYPE_CHECKING:
     from fake_telegram.users import FakeUser
@@ -57,6 +59,7 @@ class FakeTelegram:
         self._users: dict[tuple[str, int], FakeUser] = {}
         self._runner: web.AppRunner | None = None
         self._port: int | None = None
+        self._delivery: asyncio.Task[None] | None = None
 
     # Lifecycle
 
@@ -72,14 +75,20 @@ class FakeTelegram:
         sock.bind(("127.0.0.1", 0))
         self._port = sock.getsockname()[1]
         await web.SockSite(self._runner, sock).start()
+        self._delivery = asyncio.create_task(
+            deliver(self._bots.values, self.changes, lambda: self._runner is None)
+        )
 
     async def stop(self) -> None:
         for bot in self._bots.values():
             bot.closing = True
-        self.changes.notify()
         if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
+            runner, self._runner = self._runner, None
+            self.changes.notify()  # the webhook delivery sees `_runner is None` and returns
+            if self._delivery is not None:
+                await self._delivery
+                self._delivery = None
+            await runner.cleanup()
 
     async def __aenter__(self) -> Self:
         await self.start()

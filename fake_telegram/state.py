@@ -70,7 +70,8 @@ class BotState:
         self.dropped_updates: set[int] = set()
         self.processing_updates: set[int] = set()
         self.allowed_updates: frozenset[str] | None = None
-        self.webhook: dict[str, Any] | None = None
+        self.webhook: dict[str, Any] | None = None  # setWebhook's url, secret_token, ...
+        self.webhook_answers: list[tuple[int, int]] = []  # (update id, HTTP status; 0: none)
         self.closing = False  # set on shutdown so that long polls return at once
         self.callback_queries: dict[str, int] = {}  # unanswered query id -> chat id
         self.callback_answers: dict[int, list[CallbackAnswer]] = {}

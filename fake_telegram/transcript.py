@@ -8,8 +8,8 @@ from fake_telegram.models import TranscriptEvent
 
 _BOT_LABELS = {
     "message": "",
-    "photo": "[photo] ",
-    "document": "[document] ",
+    "photo": "",  # the text names the file: "[photo 1240×860, 85 KB] caption"
+    "document": "",
     "sticker": "[sticker] ",
     "edit": "[edited] ",
     "delete": "[deleted] ",

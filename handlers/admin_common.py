@@ -15,7 +15,7 @@ from telegram.ext import ContextTypes
 
 from handlers.services import Services, Who, who
 from handlers.ui import escape, parse, refuse
-from locales import t
+from locales import industry_name, t
 from store.matching_run import Comparison, ModeFigures, Summary
 from store.models import MatchMode
 
@@ -71,7 +71,14 @@ def summary_text(language: str, summary: Summary, title_key: str) -> str:
     ]
     lines.append(t(language, "admin.summary_low"))
     lines += [
-        t(language, "admin.summary_industry", industry=escape(industry), zero=z, one=o, two=w)
+        t(
+            language,
+            "admin.summary_industry",
+            industry=escape(industry_name(language, industry)),
+            zero=z,
+            one=o,
+            two=w,
+        )
         for industry, (z, o, w) in summary.low.items()
     ] or [t(language, "admin.summary_low_none")]
     lines.append(t(language, "admin.summary_changes", added=summary.added, removed=summary.removed))

@@ -9,29 +9,28 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from telegram.constants import ParseMode
-from telegram.error import Forbidden, TelegramError
 from telegram.ext import Application, ContextTypes
 
 from handlers.admin_announce import resume_job
 from handlers.admin_common import summary_text, tell_admins
-from handlers.admin_sending import paced, replace_job
+from handlers.admin_sending import replace_job
+from handlers.meeting_day import attendance_keyboard
+from handlers.notify import send_once
+from handlers.outcomes import schedule_outcomes
+from handlers.refill_offers import resume as resume_refills
 from handlers.services import Services, services
+from handlers.survey import schedule_survey
 from handlers.ui import escape
-from locales import moment, pick, t
-from store.announce import set_blocked
+from locales import moment, pick, t, time_left, tn
 from store.errors import NoEvent
 from store.event import get_event
-from store.matching_run import close_at_deadline
+from store.matching_run import EventKeptChanging, close_at_deadline
 from store.models import Event, NoticeKind, Phase
 from store.reminders import (
     DEADLINE_OFFSETS,
-    Recipient,
-    claim_notice,
     deadline_key,
     deadline_reminders,
     meeting_reminders,
-    notice_sent,
     upcoming_slots,
 )
 
@@ -45,6 +44,9 @@ def resume_interval(found: Services) -> float:
     """How often each process looks for deliveries nobody sends: often enough that a crashed
     process's deliveries go out soon after their lease, rarely enough to cost nothing."""
     return min(10.0, max(0.5, found.lease.total_seconds() / 4))
+
+
+DEADLINE_RETRY = 60.0  # seconds before the deadline's matching is tried again
 
 
 def _seconds_until(when: datetime, now: datetime) -> float:
@@ -70,6 +72,9 @@ async def schedule_all(application: Application) -> None:
     for slot, due in await found.run(upcoming_slots, now):
         name = f"meeting-reminders-{slot.code}"
         replace_job(job_queue, name, meeting_reminder_job, _seconds_until(due, now), slot.id)
+    await resume_refills(application)
+    await schedule_outcomes(application)
+    await schedule_survey(application)
 
 
 def _schedule_deadline_reminders(application: Application, event: Event, now: datetime) -> None:
@@ -104,35 +109,23 @@ async def deadline_job(context: ContextTypes.DEFAULT_TYPE) -> None:
             context.job_queue, DEADLINE_JOB, deadline_job, _seconds_until(event.deadline, now)
         )
         return
-    summary = await found.run(close_at_deadline, now)
+    try:
+        summary = await found.run(close_at_deadline, now)
+    except EventKeptChanging as error:
+        # Admins kept changing meetings during every solve: try again a little later.
+        replace_job(context.job_queue, DEADLINE_JOB, deadline_job, DEADLINE_RETRY)
+        text = t(
+            found.default_language,
+            "admin.deadline_retry",
+            attempts=error.values["attempts"],
+            seconds=int(DEADLINE_RETRY),
+        )
+        await tell_admins(context.bot, found, text)
+        return
     if summary is None:
         return
     language = found.default_language
     await tell_admins(context.bot, found, summary_text(language, summary, "admin.deadline_passed"))
-
-
-async def _remind(
-    context: ContextTypes.DEFAULT_TYPE, recipient: Recipient, kind: NoticeKind, key: str, text: str
-) -> None:
-    found = services(context)
-    now = found.clock()
-    if not await found.run(claim_notice, kind, recipient.participant_id, key, now):
-        return
-    try:
-        await paced(
-            context.application,
-            recipient.telegram_id,
-            lambda: context.bot.send_message(
-                recipient.telegram_id, text, parse_mode=ParseMode.HTML
-            ),
-        )
-    except Forbidden:
-        await found.run(set_blocked, recipient.participant_id, now)
-        return
-    except TelegramError:
-        log.warning("reminder %s %s to %s failed", kind, key, recipient.participant_id)
-        return
-    await found.run(notice_sent, kind, recipient.participant_id, key, now)
 
 
 async def deadline_reminder_job(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -141,10 +134,13 @@ async def deadline_reminder_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     found = services(context)
     offset: timedelta = context.job.data
     event = await found.run(get_event)
-    if event.phase != Phase.open or found.clock() >= event.deadline:
+    now = found.clock()
+    if event.phase != Phase.open or now >= event.deadline:
         return
     key = deadline_key(event.deadline, offset)
-    hours = int(offset.total_seconds() // 3600)
+    # The time actually left, not the offset's name: a deadline moved to a minute away, or a
+    # bot that started late, sends the 1-hour reminder with less than an hour to go.
+    left = event.deadline - now
     for reminder in await found.run(deadline_reminders):
         if not context.application.running:
             return
@@ -152,11 +148,11 @@ async def deadline_reminder_job(context: ContextTypes.DEFAULT_TYPE) -> None:
         text = t(
             language,
             "reminder.deadline_unanswered" if reminder.unanswered else "reminder.deadline",
-            hours=hours,
+            left=time_left(language, left),
             deadline=moment(event.deadline, language, event.timezone),
-            count=reminder.unanswered,
+            unanswered=tn(language, "count.unanswered", reminder.unanswered),
         )
-        await _remind(context, reminder.recipient, NoticeKind.deadline, key, text)
+        await send_once(context, reminder.recipient, NoticeKind.deadline, key, text)
 
 
 async def meeting_reminder_job(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -177,4 +173,11 @@ async def meeting_reminder_job(context: ContextTypes.DEFAULT_TYPE) -> None:
             company=escape(reminder.counterpart),
             booth=escape(booth),
         )
-        await _remind(context, reminder.recipient, NoticeKind.meeting, f"slot-{slot_id}", text)
+        await send_once(
+            context,
+            reminder.recipient,
+            NoticeKind.meeting,
+            f"slot-{slot_id}",
+            text,
+            attendance_keyboard(language, reminder.meeting_id),
+        )

@@ -13,13 +13,15 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 from handlers.admin_common import admin, admin_pressed, summary_text
 from handlers.admin_jobs import schedule_all
 from handlers.admin_reopen import ask_reopen
+from handlers.refill_offers import offer_place
 from handlers.services import Who, services
 from handlers.ui import button, error_text, escape, keyboard, refuse, show
-from locales import moment, t
+from locales import industry_name, industry_slug, moment, t, tn
 from store.audit import record
 from store.deadline import applications_closed, set_deadline
 from store.errors import StoreError
 from store.event import MAX_TIME_LIMIT, get_event
+from store.fairday import removed_by_admin
 from store.manual_matching import CapExceeded, assign, low_counts, proposals, unassign
 from store.matching_run import run_matching, set_match_mode
 from store.models import MatchMode
@@ -162,19 +164,32 @@ async def lowcount(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await refuse(update, t(person.language, "admin.lowcount_usage"))
         return
     industry, at_most = parsed
+    industry = industry_slug(industry) if industry else industry
     found = services(context)
     await found.run(record, person.telegram_id, "lowcount", industry=industry, at_most=at_most)
     rows = await found.run(low_counts, industry, at_most)
     if not rows:
-        await show(update, t(person.language, "admin.lowcount_none", n=at_most))
+        none = t(
+            person.language,
+            "admin.lowcount_none",
+            meetings=tn(person.language, "count.meetings", at_most),
+        )
+        await show(update, none)
         return
-    lines = [t(person.language, "admin.lowcount_title", n=at_most, count=len(rows))]
+    title = t(
+        person.language,
+        "admin.lowcount_title",
+        meetings=tn(person.language, "count.meetings", at_most),
+        participants=tn(person.language, "count.participants", len(rows)),
+    )
+    lines = [title]
     current = None
     for row in rows:
         p = row.participant
         if p.industry != current:
             current = p.industry
-            lines.append(t(person.language, "admin.lowcount_industry", industry=escape(current)))
+            name = industry_name(person.language, current)
+            lines.append(t(person.language, "admin.lowcount_industry", industry=escape(name)))
         lines.append(
             t(
                 person.language,
@@ -223,7 +238,8 @@ async def propose(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     event = await found.run(get_event)
     buttons = []
     for offer in offers:
-        label = moment(slot_start(offer.slot, event.timezone), person.language, event.timezone)
+        start = slot_start(offer.slot, event.timezone)
+        label = moment(start, person.language, event.timezone, year=False)
         buttons.append(
             [
                 button(
@@ -318,6 +334,8 @@ async def unassign_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     except StoreError as error:
         await refuse(update, error_text(person.language, error))
         return
+    # On the fair day the freed slot is offered to standby pairs (handlers/refill_offers.py).
+    place = await found.run(removed_by_admin, removed, found.clock())
     await show(
         update,
         t(
@@ -329,6 +347,8 @@ async def unassign_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
             slot=removed.slot,
         ),
     )
+    if place is not None:
+        await offer_place(context.application, place)
 
 
 def handlers() -> list[BaseHandler]:

@@ -15,7 +15,7 @@ from handlers.admin_common import admin_pressed
 from handlers.admin_jobs import schedule_all
 from handlers.services import Who, services
 from handlers.ui import button, error_text, keyboard, refuse, show
-from locales import LANGUAGES, moment, t
+from locales import LANGUAGES, moment, t, tn
 from store.deadline import reopen, reopen_check
 from store.errors import StoreError
 from store.event import get_event
@@ -36,7 +36,7 @@ async def ask_reopen(
         return
     event = await found.run(get_event)
     when = moment(wanted, person.language, event.timezone)
-    text = t(person.language, "reopen.confirm", deadline=when, meetings=dropped)
+    text = tn(person.language, "reopen.confirm", dropped, deadline=when)
     confirm = button(person.language, "reopen.button", f"reopen:{int(wanted.timestamp())}")
     await show(update, text, keyboard([confirm]))
 
@@ -57,7 +57,7 @@ async def confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await schedule_all(context.application)
     event = await found.run(get_event)
     when = moment(wanted, person.language, event.timezone)
-    await show(update, t(person.language, "reopen.done", deadline=when, meetings=dropped))
+    await show(update, tn(person.language, "reopen.done", dropped, deadline=when))
     status = await update.effective_chat.send_message(t(person.language, "broadcast.started"))
     bodies = {
         language: t(language, "reopen.notice", deadline=moment(wanted, language, event.timezone))

@@ -8,11 +8,16 @@ from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, ContextTypes
 
 from handlers.admin_common import admin
+from handlers.meeting_day import fairday_line
+from handlers.outcomes import stats_line as outcome_stats_line
 from handlers.services import services
 from handlers.ui import escape, show
-from locales import day_label, t
+from locales import day_label, industry_name, t
 from store.audit import record
 from store.export import workbook
+from store.fairday import day_counts
+from store.outcomes import outcome_counts
+from store.refill import refill_counts
 from store.stats import stats
 
 
@@ -50,7 +55,12 @@ async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         t(lang, "stats.by_industry"),
     ]
     lines += [
-        t(lang, "stats.line", what=escape(industry or "-"), count=n)
+        t(
+            lang,
+            "stats.line",
+            what=escape(industry_name(lang, industry) if industry else "-"),
+            count=n,
+        )
         for industry, n in numbers.by_industry.items()
     ]
     lines.append(t(lang, "stats.by_day"))
@@ -58,6 +68,9 @@ async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         t(lang, "stats.line", what=day_label(day, lang), count=n)
         for day, n in numbers.by_day.items()
     ]
+    lines.append(fairday_line(lang, await found.run(day_counts)))
+    lines.append(t(lang, "refill.stats", **await found.run(refill_counts)))
+    lines.append(outcome_stats_line(lang, await found.run(outcome_counts, found.clock())))
     await show(update, "\n".join(lines))
 
 

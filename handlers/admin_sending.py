@@ -35,6 +35,7 @@ BATCH = 2
 # Telegram (and AIORateLimiter, which would hold the message back past its slot) allows one
 # message a second into one chat: a delivery's next part waits this long before its slot.
 PER_CHAT = 1.05
+LATE_TRIES = 4  # slots a message gives up for waking late before it goes anyway
 
 
 class Pacer:
@@ -57,11 +58,12 @@ class Pacer:
         previous = self._last_in_chat.get(chat_id)
         if previous is not None:
             await asyncio.sleep(max(previous + PER_CHAT - time.time(), 0.0))
-        while True:
+        for _ in range(LATE_TRIES):
             at = await self._slot()
             await asyncio.sleep(max(at - time.time(), 0.0))
             # Woken late (the event loop was busy): every message waiting woke at once, and
-            # sending them all now would be a burst. Each takes a later slot instead.
+            # sending them all now would be a burst. Each takes a later slot instead, a few
+            # times at most, so that a machine that is always late still sends.
             if time.time() - at <= self.late:
                 break
         self._last_in_chat[chat_id] = at

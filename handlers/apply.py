@@ -11,7 +11,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 from handlers import typed
 from handlers.services import services, who
 from handlers.ui import button, error_text, escape, keyboard, parse, refuse, show
-from locales import t
+from locales import shown, t
 from store.applications import QUESTIONS, check_answer, decide, submit
 from store.errors import StoreError
 from store.models import ApplicationStatus, Role
@@ -102,7 +102,10 @@ async def _finish(update: Update, context: ContextTypes.DEFAULT_TYPE, answers: d
             found.default_language,
             "apply.admin_summary",
             role=t(found.default_language, f"role.{application.role.value}"),
-            **{field: escape(getattr(application, field)) for field in QUESTIONS},
+            **{
+                field: escape(shown(found.default_language, field, getattr(application, field)))
+                for field in QUESTIONS
+            },
         )
         buttons = [
             button(found.default_language, "apply.approve", f"appdec:y:{application.id}"),

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from icalendar import Alarm, Calendar, Event, Timezone
 
-from locales import t
+from locales import country_name, shown, t
 from store.timetable import SlotEntry, Timetable
 
 PRODUCT = "-//Matchbot//Timetable//EN"
@@ -40,7 +40,7 @@ def _description(entry: SlotEntry, language: str) -> str:
     assert entry.meeting is not None
     other = entry.meeting.counterpart
     lines = [
-        f"{t(language, f'field.{name}')}: {getattr(other, name)}"
+        f"{t(language, f'field.{name}')}: {shown(language, name, getattr(other, name))}"
         for name in (
             "company",
             "country",
@@ -69,7 +69,12 @@ def _event(table: Timetable, entry: SlotEntry, language: str) -> Event:
     event.add("dtend", entry.end)
     event.add(
         "summary",
-        t(language, "schedule.ics.summary", company=other.company, country=other.country),
+        t(
+            language,
+            "schedule.ics.summary",
+            company=other.company,
+            country=country_name(language, other.country),
+        ),
     )
     event.add("location", booth)
     event.add("description", _description(entry, language))

@@ -23,6 +23,8 @@ ADMIN_COMMANDS: tuple[str, ...] = (
     "broadcast",
     "stats",
     "export",
+    "today",
+    "results",
 )
 
 

@@ -27,7 +27,7 @@ from handlers import typed
 from handlers.request_actions import ACTION, act, action_button, notify_new_request
 from handlers.services import Who, member, services
 from handlers.ui import button, error_text, escape, keyboard, parse, refuse, show
-from locales import t
+from locales import country_name, industry_name, t
 from store.errors import ApplicationsClosed, InvalidValue, StoreError
 from store.event import ensure_open
 from store.fields import ACCOUNT_FIELDS
@@ -60,8 +60,8 @@ def _details(language: str, found: Card) -> list[str]:
             language,
             "card.where",
             role=t(language, f"role.{company.role.value}"),
-            country=escape(company.country),
-            industry=escape(company.industry),
+            country=escape(country_name(language, company.country)),
+            industry=escape(industry_name(language, company.industry)),
         ),
     ]
     shown = ("products", "website", "description")

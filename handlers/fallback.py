@@ -19,9 +19,11 @@ from telegram.ext import (
     filters,
 )
 
+from handlers.admin_common import tell_admins
+from handlers.error_reports import DATABASE, ErrorReports, kind
 from handlers.services import services, who
-from handlers.ui import refuse
-from locales import t
+from handlers.ui import escape, refuse
+from locales import pick, t, tn
 
 log = logging.getLogger(__name__)
 TRACE_LIMIT = 3500  # leaves room for the heading inside Telegram's 4096 characters
@@ -56,25 +58,51 @@ async def edited_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Tells the user something went wrong and sends the trace to every admin."""
+    """Tells the user something went wrong; the admins get the first failure of each kind
+    with its trace, and later how many more of that kind there were (handlers/error_reports)."""
     log.error("update %s failed", update, exc_info=context.error)
     found = services(context)
     if isinstance(update, Update) and update.effective_user is not None:
-        try:
-            person = await who(update, context)
-            await refuse(update, t(person.language, "error.unexpected"))
-        except Exception:  # the failure may be the database itself; the admins still hear
-            log.exception("could not tell the user about the failure")
-    trace = "".join(traceback.format_exception(context.error))[-TRACE_LIMIT:]
-    for admin in found.admin_ids:
-        try:
-            await context.bot.send_message(
-                admin,
-                t(found.default_language, "error.admin_report", trace=html.escape(trace)),
-                parse_mode="HTML",
-            )
-        except TelegramError:
-            log.warning("could not report the failure to admin %s", admin)
+        await _tell_user(update, context)
+    error = context.error
+    if error is None:
+        return
+    reports: ErrorReports = context.bot_data.setdefault("error_reports", ErrorReports())
+    error_kind = kind(error)
+    if not reports.first(error_kind):
+        return
+    trace = "".join(traceback.format_exception(error))[-TRACE_LIMIT:]
+    text = t(found.default_language, "error.admin_report", trace=html.escape(trace))
+    await tell_admins(context.bot, found, text)
+    if context.job_queue is not None:
+        context.job_queue.run_once(_held_back, reports.window, data=error_kind)
+
+
+async def _tell_user(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """In the user's language if the database can say it, else in their Telegram's."""
+    found = services(context)
+    try:
+        language = (await who(update, context)).language
+    except Exception:  # the failure may be the database itself
+        language = pick(update.effective_user.language_code, found.default_language)
+    try:
+        await refuse(update, t(language, "error.unexpected"))
+    except TelegramError:
+        log.warning("could not tell user %s about the failure", update.effective_user.id)
+
+
+async def _held_back(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The window of one kind closed: the admins hear how many more there were, if any."""
+    found = services(context)
+    reports: ErrorReports = context.bot_data["error_reports"]
+    error_kind: str = context.job.data
+    count = reports.close(error_kind)
+    if not count:
+        return
+    language = found.default_language
+    what = t(language, "error.kind_database") if error_kind == DATABASE else error_kind
+    text = tn(language, "error.admin_report_repeated", count, kind=escape(what))
+    await tell_admins(context.bot, found, text)
 
 
 def early_handlers() -> list[BaseHandler]:

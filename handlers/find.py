@@ -26,7 +26,7 @@ from handlers import company_card, typed
 from handlers.company_card import KEY
 from handlers.services import Who, member, services
 from handlers.ui import button, error_text, escape, keyboard, parse, refuse, show
-from locales import t
+from locales import country_name, industry_name, shown, t
 from store.errors import StoreError
 from store.models import Role
 from store.search import Facets, Filters, Found, Page, clean_keyword, facets, search
@@ -41,6 +41,7 @@ PRESSES = (
 PER_PAGE = 8
 CHOICES_PER_PAGE = 20
 LABEL_MAX = 60
+FACETS = {"I": "industry", "C": "country"}  # the field each kind of filter button names
 KEYWORD = "find_keyword"  # the typed step: {"step": KEYWORD}
 
 
@@ -80,11 +81,12 @@ def _saved(context: ContextTypes.DEFAULT_TYPE) -> Search | None:
         return None
 
 
-def _label(found: Found) -> str:
+def _label(found: Found, language: str) -> str:
     """A company's button: its marks, name, country and industry, cut to fit a phone."""
     company = found.company
     marks = "⭐" * found.same_industry + "📥" * found.requested_me + "📤" * found.requested_by_me
-    label = " · ".join((company.company, company.country, company.industry))
+    where = (country_name(language, company.country), industry_name(language, company.industry))
+    label = " · ".join((company.company, *where))
     return f"{marks} {label}".strip()[:LABEL_MAX]
 
 
@@ -93,8 +95,12 @@ def _filter_line(language: str, filters: Filters) -> str:
     return t(
         language,
         "find.filters",
-        industry=escape(filters.industry) if filters.industry is not None else every,
-        country=escape(filters.country) if filters.country is not None else every,
+        industry=escape(industry_name(language, filters.industry))
+        if filters.industry is not None
+        else every,
+        country=escape(country_name(language, filters.country))
+        if filters.country is not None
+        else every,
         keyword=escape(filters.keyword) if filters.keyword else t(language, "profile.empty"),
     )
 
@@ -126,7 +132,11 @@ def render_list(
     ]
     lines.append(t(language, "find.legend" if page.total else "find.nothing"))
     rows = [
-        [InlineKeyboardButton(_label(found), callback_data=f"fd:{key}:o:{found.company.id}")]
+        [
+            InlineKeyboardButton(
+                _label(found, language), callback_data=f"fd:{key}:o:{found.company.id}"
+            )
+        ]
         for found in page.rows
     ]
     rows.append(_nav(language, key, page))
@@ -151,11 +161,14 @@ def render_choices(
     key, values = state.key, state.industries if kind == "I" else state.countries
     pick = kind.lower()
     start = number * CHOICES_PER_PAGE
-    shown = [
-        InlineKeyboardButton(value[:LABEL_MAX], callback_data=f"fd:{key}:{pick}:{index}")
+    named = [
+        InlineKeyboardButton(
+            shown(language, FACETS[kind], value)[:LABEL_MAX],
+            callback_data=f"fd:{key}:{pick}:{index}",
+        )
         for index, value in enumerate(values[start : start + CHOICES_PER_PAGE], start)
     ]
-    rows = [shown[i : i + 2] for i in range(0, len(shown), 2)]
+    rows = [named[i : i + 2] for i in range(0, len(named), 2)]
     nav = []
     if number > 0:
         nav.append(button(language, "find.previous", f"fd:{key}:{kind}:{number - 1}"))
@@ -223,6 +236,8 @@ async def _choose(
     """Shows page `number` of the industries (`I`) or countries (`C`) there are now."""
     listed: Facets = await services(context).run(facets, person.participant.id)
     values = listed.industries if kind == "I" else listed.countries
+    # in the order of the names the person reads, which the buttons' indices then follow
+    values.sort(key=lambda value: shown(person.language, FACETS[kind], value).casefold())
     if number > 0 and number * CHOICES_PER_PAGE >= len(values):
         await refuse(update, t(person.language, "error.bad_button"))
         return

@@ -10,7 +10,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 from handlers import typed
 from handlers.services import Who, member, services
 from handlers.ui import button, error_text, escape, keyboard, parse, refuse, show
-from locales import t
+from locales import shown, t
 from store.errors import StoreError
 from store.fields import ACCOUNT_FIELDS, COMPANY_FIELDS
 from store.participants import update_field
@@ -29,7 +29,7 @@ async def _render(update: Update, person: Who, section: str) -> None:
     language, participant = person.language, person.participant
     lines = [t(language, f"profile.{section}.title")]
     for field in SECTIONS[section]:
-        value = getattr(participant, field) or t(language, "profile.empty")
+        value = shown(language, field, getattr(participant, field)) or t(language, "profile.empty")
         lines.append(
             t(language, "profile.line", label=t(language, f"field.{field}"), value=escape(value))
         )
@@ -67,7 +67,8 @@ async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     field = match.group(1)
     typed.arm(context, STEP, field=field)
     await query.answer()
-    current = getattr(person.participant, field) or t(person.language, "profile.empty")
+    current = shown(person.language, field, getattr(person.participant, field))
+    current = current or t(person.language, "profile.empty")
     await update.effective_chat.send_message(
         t(
             person.language,

@@ -41,7 +41,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from handlers.services import Who, member, services
 from handlers.ui import button, error_text, escape, keyboard, parse, refuse, show
-from locales import moment, pick, t
+from locales import country_name, industry_name, moment, pick, t
 from store.errors import NotFound, StoreError
 from store.event import get_event
 from store.models import MeetingRequest, Participant, RequestStatus
@@ -110,8 +110,8 @@ def describe(
             language,
             "requests.company",
             company=escape(counterpart.company),
-            country=escape(counterpart.country),
-            industry=escape(counterpart.industry),
+            country=escape(country_name(language, counterpart.country)),
+            industry=escape(industry_name(language, counterpart.industry)),
         )
     ]
     if request.note:

@@ -13,6 +13,7 @@ from telegram import InlineKeyboardMarkup, InputFile, Update
 from telegram.constants import ParseMode
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
+from handlers.meeting_day import cancel_button
 from handlers.services import Who, member, services
 from handlers.timetable_render import (
     OPEN,
@@ -24,7 +25,7 @@ from handlers.timetable_render import (
     unscheduled_messages,
 )
 from handlers.ui import button, error_text, escape, keyboard, parse, refuse, show
-from locales import moment, t
+from locales import moment, t, tn
 from store.errors import StoreError
 from store.event import get_event
 from store.models import Event, Phase
@@ -61,7 +62,7 @@ async def _send_calendar(update: Update, table: Timetable, language: str) -> Non
     data = await asyncio.to_thread(timetable_ics, table, language)
     await update.effective_chat.send_document(
         InputFile(data, filename=f"{table.code}-schedule.ics"),
-        caption=t(language, "schedule.calendar_caption", count=len(table.meetings)),
+        caption=tn(language, "schedule.calendar_caption", len(table.meetings)),
         parse_mode=ParseMode.HTML,
     )
 
@@ -98,7 +99,10 @@ async def _open(
         entry = table.meeting(int(action.removeprefix("m:")))
         if entry is None:
             return t(language, "schedule.meeting_gone")
-        await show(update, counterpart_card(entry, language), back)
+        rows = [[cancel_button(language, entry.meeting.id)]] if entry.start > found.clock() else []
+        await show(
+            update, counterpart_card(entry, language), keyboard(*rows, *back.inline_keyboard)
+        )
     else:
         await _pages(update, timetable_messages(table, language), timetable_markup(table, language))
     return None

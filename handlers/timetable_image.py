@@ -23,7 +23,7 @@ from importlib.resources import files
 
 from PIL import Image, ImageDraw, ImageFont
 
-from locales import clock, day_label, t
+from locales import clock, country_name, day_label, t, zone_name
 from store.timetable import SlotEntry, Timetable
 
 FONT_PACKAGE = "cvttf_NotoSansCJK_Regular"
@@ -232,7 +232,7 @@ def _cell(canvas: Canvas, box: Box, entry: SlotEntry, language: str) -> None:
         detail = t(
             language,
             "schedule.image.detail",
-            country=other.country,
+            country=country_name(language, other.country),
             booth=entry.meeting.booth or t(language, "schedule.no_booth"),
         )
         canvas.text((x0 + PAD, y0 + 32), fit(drawable(detail), 14, room), 14, ON_RED, MEETING_FILL)
@@ -268,7 +268,7 @@ def _header(canvas: Canvas, table: Timetable, language: str, width: int) -> None
         "schedule.image.subtitle",
         company=table.company,
         role=t(language, f"role.{table.role}"),
-        timezone=table.timezone,
+        timezone=zone_name(language, table.timezone),
     )
     canvas.text((MARGIN, MARGIN + 46), fit(drawable(subtitle), 18, room), 18, MUTED, BACKGROUND)
 

@@ -13,7 +13,7 @@ from telegram import InlineKeyboardMarkup
 from handlers.calendar_file import timetable_ics
 from handlers.timetable_image import timetable_png
 from handlers.ui import button, escape, keyboard
-from locales import clock, day_label, t, tn
+from locales import clock, country_name, day_label, shown, t, tn, zone_name
 from store.timetable import Blocked, Counterpart, Day, SlotEntry, Timetable, Unscheduled, Why
 
 __all__ = [
@@ -80,7 +80,7 @@ def _meeting_line(entry: SlotEntry, language: str) -> str:
         "schedule.line.meeting",
         time=span(entry),
         company=escape(other.company),
-        country=escape(other.country),
+        country=escape(country_name(language, other.country)),
         booth=escape(entry.meeting.booth or t(language, "schedule.no_booth")),
     )
 
@@ -124,7 +124,7 @@ def timetable_messages(table: Timetable, language: str) -> list[str]:
         event=escape(table.event_name),
         company=escape(table.company),
         summary=summary,
-        timezone=escape(table.timezone),
+        timezone=escape(zone_name(language, table.timezone)),
     )
 
     def day_title(day: Day) -> str:
@@ -207,7 +207,9 @@ def counterpart_card(entry: SlotEntry, language: str) -> str:
                 language,
                 "profile.line",
                 label=t(language, f"field.{name}"),
-                value=escape(_clipped(getattr(other, name), CARD_CLIP.get(name))),
+                value=escape(
+                    _clipped(shown(language, name, getattr(other, name)), CARD_CLIP.get(name))
+                ),
             )
             for name in names
             if getattr(other, name)
@@ -252,7 +254,7 @@ def _reason_block(number: int, item: Unscheduled, language: str) -> str:
                 "schedule.why.item",
                 number=number,
                 company=escape(other.company),
-                country=escape(other.country),
+                country=escape(country_name(language, other.country)),
                 requester=t(language, f"schedule.requester.{item.requester}"),
             ),
             *_reason(item, language),

@@ -10,7 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
-from locales import t
+from locales import catalog, pick, t, tn
 from store.errors import InvalidValue, NotFound, StoreError
 
 Row = Sequence[InlineKeyboardButton]
@@ -68,6 +68,8 @@ def error_text(language: str, error: StoreError) -> str:
     values = {k: v for k, v in error.values.items() if isinstance(v, str | int)}
     if "status" in error.values:
         values["status"] = t(language, f"status.{error.values['status']}")
+    if f"error.{error.key}.other" in catalog(pick(language)):  # a counted sentence
+        return tn(language, f"error.{error.key}", values.pop("count"), **values)
     return t(language, f"error.{error.key}", **values)
 
 

@@ -3,20 +3,25 @@
 The catalogs are gettext `.po` files, one folder per language (`ko/`, `en/`) and one file per
 part of the product (`organizer.po`, `menu.po`, ...), read with Babel and merged. Message ids
 are stable keys (`error.applications_closed`); the translations use `{name}` placeholders
-filled with `str.format`. Dates and times are formatted per locale by Babel in
-the event's time zone.
+filled with `str.format`, where a Korean particle after a value is a format spec (`{label:을}`,
+see `particles.py`). Counted texts come in CLDR plural forms (`key.one`, `key.other`; Korean
+has only `other`), chosen by `tn`. Dates and times are formatted per locale by Babel in the
+event's time zone, countries and time zones named by Babel's CLDR data, industries by the
+catalogs (`industry.<slug>`).
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from functools import cache
 from pathlib import Path
 
-from babel import Locale
-from babel.dates import format_skeleton, get_timezone
+from babel.core import Locale
+from babel.dates import format_skeleton, get_timezone, get_timezone_name
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
+
+from locales.particles import FORMATTER
 
 LANGUAGES = ("ko", "en")
 DEFAULT = "ko"
@@ -45,17 +50,95 @@ def pick(language: str | None, fallback: str = DEFAULT) -> str:
 
 def t(language: str, key: str, **values: object) -> str:
     text = catalog(pick(language))[key]
-    return text.format(**values) if values else text
+    return FORMATTER.format(text, **values) if values else text
 
 
 def tn(language: str, key: str, count: int, **values: object) -> str:
-    """A sentence about `count` things: `key.one`, `key.other` (and any other CLDR plural
-    category the language has) chosen by Babel's plural rules; `{count}` is filled in."""
-    code = pick(language)
-    texts = catalog(code)
-    form = Locale.parse(code).plural_form(count)
+    """A counted text in the plural form the language uses for `count` (CLDR rules via Babel):
+    `key.one` / `key.other` in English ("1 meeting", "3 meetings"), `key.other` in Korean.
+    `count` is also a placeholder."""
+    language = pick(language)
+    form = Locale.parse(language).plural_form(count)
+    texts = catalog(language)
     chosen = f"{key}.{form}" if f"{key}.{form}" in texts else f"{key}.other"
-    return texts[chosen].format(count=count, **values)
+    return t(language, chosen, count=count, **values)
+
+
+INDUSTRY = "industry."
+
+
+def industry_name(language: str, slug: str) -> str:
+    """An industry in the user's language (`cosmetics` -> 화장품 / Cosmetics); a slug the
+    catalogs do not know is shown as the organizer wrote it."""
+    return catalog(pick(language)).get(INDUSTRY + slug, slug)
+
+
+@cache
+def industry_names() -> dict[str, tuple[str, ...]]:
+    """Every known industry slug with its names in all languages, lower-cased for search."""
+    slugs = sorted({k[len(INDUSTRY) :] for k in catalog(DEFAULT) if k.startswith(INDUSTRY)})
+    return {
+        slug: tuple(
+            {slug.casefold(), *(catalog(lang)[INDUSTRY + slug].casefold() for lang in LANGUAGES)}
+        )
+        for slug in slugs
+    }
+
+
+def industries_named(word: str) -> list[str]:
+    """The slugs whose name in any language (or the slug itself) contains `word`: searching
+    "화장품" or "Cosmetic" finds `cosmetics`."""
+    wanted = word.casefold()
+    return [slug for slug, names in industry_names().items() if any(wanted in n for n in names)]
+
+
+def country_name(language: str, code: str) -> str:
+    """A country from its ISO code, by CLDR (US -> 미국 / United States); anything else as
+    written."""
+    return Locale.parse(pick(language)).territories.get(code.upper(), code)
+
+
+def country_code(text: str) -> str:
+    """The ISO code of a country typed as a code or a name in any language ("us", "미국",
+    "United States" -> US); text naming no country is kept as typed."""
+    wanted = " ".join(text.split()).casefold()
+    if len(wanted) == 2 and wanted.upper() in Locale.parse(DEFAULT).territories:
+        return wanted.upper()
+    return _country_codes().get(wanted, text)
+
+
+# what people commonly type that CLDR spells otherwise
+COUNTRY_ALIASES = {"한국": "KR", "남한": "KR", "korea": "KR", "usa": "US", "uk": "GB", "uae": "AE"}
+
+
+@cache
+def _country_codes() -> dict[str, str]:
+    """Country names (CLDR, every language) -> ISO code; regions (three digits) left out."""
+    names = {
+        name.casefold(): code
+        for language in LANGUAGES
+        for code, name in Locale.parse(language).territories.items()
+        if code.isalpha()
+    }
+    return names | COUNTRY_ALIASES
+
+
+def zone_name(language: str, timezone: str) -> str:
+    """A time zone as people say it (Asia/Seoul -> 한국 시간 / Korean Time); UTC stays UTC, which
+    CLDR would call an "unknown region"."""
+    if timezone in {"UTC", "GMT"} or timezone.startswith("Etc/"):
+        return "UTC"
+    zone = get_timezone(timezone)
+    return get_timezone_name(zone, "long", locale=pick(language), zone_variant="generic")
+
+
+def time_left(language: str, left: timedelta) -> str:
+    """`in 1 minute`, `in 45 minutes`, `in 1 hour`, `in 24 hours` / `1분 후`, `24시간 후`:
+    minutes under an hour, else whole hours, each rounded to the nearest."""
+    minutes = max(1, round(left.total_seconds() / 60))
+    if minutes < 60:
+        return tn(language, "time.in_minutes", minutes)
+    return tn(language, "time.in_hours", round(minutes / 60))
 
 
 def day_label(day: date, language: str) -> str:
@@ -68,8 +151,27 @@ def clock(value: time) -> str:
     return f"{value:%H:%M}"
 
 
-def moment(value: datetime, language: str, timezone: str) -> str:
-    """An instant in the event's time zone: `6월 20일 (목) 18:00` / `Thu, Jun 20 18:00`."""
+def moment(value: datetime, language: str, timezone: str, year: bool = True) -> str:
+    """An instant in the event's time zone: `2024년 6월 20일 (목) 18:00` / `Thu, Jun 20, 2024
+    18:00`; without the year for buttons, where the fair's days need none."""
     zone = get_timezone(timezone)
     local = value.astimezone(zone)
-    return f"{format_skeleton('yMMMEd', local, locale=pick(language))} {local:%H:%M}"
+    skeleton = "yMMMEd" if year else "MMMEd"
+    return f"{format_skeleton(skeleton, local, locale=pick(language))} {local:%H:%M}"
+
+
+def industry_slug(text: str) -> str:
+    """The slug an industry typed by a person names (화장품, Cosmetics -> cosmetics); text that
+    names no known industry is kept as typed."""
+    wanted = " ".join(text.split()).casefold()
+    return next((slug for slug, names in industry_names().items() if wanted in names), text)
+
+
+def shown(language: str, field: str, value: str) -> str:
+    """A participant's field as people read it: countries and industries by name in the
+    user's language, anything else as stored."""
+    if field == "country":
+        return country_name(language, value)
+    if field == "industry":
+        return industry_name(language, value)
+    return value

@@ -110,10 +110,12 @@ def claim(
     holder: str,
     now: datetime,
     lease: timedelta = LEASE,
-    limit: int = 2,
+    limit: int = 1,
 ) -> list[int]:
     """Takes up to `limit` pending deliveries of the round that nobody holds (or whose
-    holder's lease ran out); concurrent callers get disjoint rows (store/claims.py)."""
+    holder's lease ran out); concurrent callers get disjoint rows (store/claims.py). One at a
+    time by default: a delivery's messages go a second apart (one chat), so a worker that
+    held two would make the second wait for the first while other workers sit idle."""
     scope = col(AnnouncementDelivery.round) == round_number
     return claim_rows(session, AnnouncementDelivery, scope, holder, now, lease, limit)
 

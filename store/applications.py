@@ -8,7 +8,7 @@ from sqlmodel import Session, col, select, update
 
 from store import audit
 from store.errors import AlreadyApplied, InvalidValue, NotFound, RequestChanged
-from store.fields import clean
+from store.fields import canonical, clean
 from store.models import ApplicationStatus, JoinApplication, Participant, Role
 from store.participants import LANGUAGES, by_telegram_id, new_invite_token
 
@@ -78,8 +78,8 @@ def decide(session: Session, application_id: int, admin_id: int, approve: bool) 
             code=f"{prefix}-A{application.id:04}",
             role=application.role,
             company=application.company,
-            country=application.country,
-            industry=application.industry,
+            country=canonical("country", application.country),
+            industry=canonical("industry", application.industry),
             products=application.products,
             contact_name=application.contact_name,
             email=application.email,

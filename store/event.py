@@ -32,6 +32,7 @@ EVENT_KEYS: dict[str, dict | None] = {
     "reminder_minutes": None,
     "match_mode": None,
     "match_time_limit": None,
+    "follow_up_weeks": None,
 }
 TOML_PLACE = re.compile(r"at line (\d+), column (\d+)")
 
@@ -56,6 +57,7 @@ class EventConfig:
     slots: tuple[SlotSpec, ...]
     match_mode: MatchMode = MatchMode.greedy
     match_time_limit: int = 30
+    follow_up_weeks: int = 4  # the follow-up survey, weeks after the fair (store/survey.py)
 
 
 def check_keys(raw: dict, allowed: dict[str, dict | None], table: str = "") -> None:
@@ -172,7 +174,12 @@ def parse_config(raw: dict, today: date | None = None) -> EventConfig:
         breaks.append((_time(pair[0], "breaks"), _time(pair[1], "breaks")))
     daily_cap = raw.get("daily_cap", 8)
     reminder = raw.get("reminder_minutes", 10)
-    for field, value in (("daily_cap", daily_cap), ("reminder_minutes", reminder)):
+    follow_up = raw.get("follow_up_weeks", 4)
+    for field, value in (
+        ("daily_cap", daily_cap),
+        ("reminder_minutes", reminder),
+        ("follow_up_weeks", follow_up),
+    ):
         if not isinstance(value, int) or value < 1:
             raise EventConfigError(field=field, reason="not_positive", value=str(value))
     slots = generate_slots(days, start, end, minutes, breaks)
@@ -188,7 +195,9 @@ def parse_config(raw: dict, today: date | None = None) -> EventConfig:
             start=f"{first:%Y-%m-%d %H:%M}",
         )
     mode, time_limit = _match_settings(raw)
-    return EventConfig(name, tz_name, deadline, daily_cap, reminder, slots, mode, time_limit)
+    return EventConfig(
+        name, tz_name, deadline, daily_cap, reminder, slots, mode, time_limit, follow_up
+    )
 
 
 def _match_settings(raw: dict) -> tuple[MatchMode, int]:
@@ -255,6 +264,7 @@ def setup_event(session: Session, config: EventConfig) -> Event:
     event.name, event.timezone, event.deadline = config.name, config.timezone, config.deadline
     event.daily_cap, event.reminder_minutes = config.daily_cap, config.reminder_minutes
     event.match_mode, event.match_time_limit = config.match_mode, config.match_time_limit
+    event.follow_up_weeks = config.follow_up_weeks
     session.add(event)
 
     current = session.exec(select(Slot).order_by(Slot.ordinal)).all()
@@ -273,6 +283,13 @@ def setup_event(session: Session, config: EventConfig) -> Event:
         )
     session.flush()
     return event
+
+
+def lock_event_row(session: Session) -> None:
+    """Holds the event row's lock until commit, as a matching run does while it checks and
+    stores: a meeting booked or removed by hand lands before or after a stored matching, never
+    between its check and its store (PostgreSQL; SQLite's single writer does this already)."""
+    session.exec(select(Event.id).with_for_update()).all()
 
 
 def ensure_open(session: Session, now: datetime) -> Event:

@@ -11,7 +11,7 @@ from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 from sqlmodel import Session, col, select
 
-from locales import t
+from locales import country_name, industry_name, t
 from store.event import get_event, slots
 from store.models import Meeting, MeetingRequest, Participant, UnscheduledPair
 from store.sheets import append_row
@@ -68,8 +68,8 @@ def workbook(session: Session, language: str) -> bytes:
                 p.code,
                 t(language, f"role.{p.role.value}"),
                 p.company,
-                p.country,
-                p.industry,
+                country_name(language, p.country),
+                industry_name(language, p.industry),
                 p.booth or "",
                 p.telegram_id is not None,
                 len(mine),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from locales import country_code, industry_slug
 from store.errors import InvalidValue
 from store.text import clean_text
 
@@ -54,3 +55,14 @@ def clean(field: str, value: str) -> str:
     if rule.pattern is not None and not rule.pattern.match(value):
         raise InvalidValue(field=field, reason="malformed")
     return value
+
+
+# Countries are stored as ISO codes and industries as slugs, whichever name people type
+# ("대한민국", "Chile"; "화장품", "Cosmetics"), so filters group them and screens name them in
+# each reader's language. Text naming none is kept as typed.
+STORED_AS = {"country": country_code, "industry": industry_slug}
+
+
+def canonical(field: str, value: str) -> str:
+    """A cleaned value as stored: a country's ISO code, an industry's slug, else unchanged."""
+    return STORED_AS.get(field, str)(value)

@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 
 from locales import LANGUAGES, catalog
 from store.errors import ImportFailed, InvalidValue, Problem
-from store.fields import PROFILE_FIELDS, clean
+from store.fields import PROFILE_FIELDS, canonical, clean
 from store.models import Participant, Role
 from store.participants import new_invite_token
 from store.sheet_reader import read_sheet
@@ -153,7 +153,7 @@ def _parse_row(values: dict[str, str], number: int, problems: list[Problem]) -> 
     record["role"] = role
     for field in PROFILE_FIELDS:
         try:
-            record[field] = clean(field, values.get(field, ""))
+            record[field] = canonical(field, clean(field, values.get(field, "")))
         except InvalidValue as error:
             bad(
                 field, str(error.values["reason"]), values[field], int(error.values.get("limit", 0))

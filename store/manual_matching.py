@@ -11,7 +11,7 @@ from sqlmodel import Session, col, func, or_, select
 
 from store.audit import record
 from store.errors import NotFound, SameSide, StoreError
-from store.event import get_event, slots
+from store.event import get_event, lock_event_row, slots
 from store.models import (
     Meeting,
     Participant,
@@ -210,6 +210,7 @@ def assign(
     either order) in the given slot, or in the earliest slot both can make. Refuses double
     bookings, switched-off slots and pairs that already meet; going over a daily cap needs
     `over_cap` (the admin's confirmation; the refusal carries the `ids` to confirm)."""
+    lock_event_row(session)
     a, b = _person(session, first), _person(session, second)
     if a.role == b.role:
         raise SameSide()
@@ -277,10 +278,12 @@ class Removed:
     buyer: str
     seller: str
     slot: str
+    tier: Tier
 
 
 def unassign(session: Session, admin_id: int, meeting_id: int) -> Removed:
     """Removes a meeting, fixed or automatic (an automatic one returns at the next /match)."""
+    lock_event_row(session)
     meeting = session.get(Meeting, meeting_id)
     if meeting is None:
         raise NotFound(what="meeting")
@@ -290,7 +293,7 @@ def unassign(session: Session, admin_id: int, meeting_id: int) -> Removed:
     )
     slot = session.get(Slot, meeting.slot_id)
     assert buyer is not None and seller is not None and slot is not None
-    removed = Removed(meeting_id, buyer.code, seller.code, slot.code)
+    removed = Removed(meeting_id, buyer.code, seller.code, slot.code, meeting.tier)
     session.delete(meeting)
     session.flush()
     record(

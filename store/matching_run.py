@@ -2,14 +2,17 @@
 
 Every run solves both modes, so the admins see greedy and optimal side by side: the mode asked
 for (by default the event's `match_mode`) gives the schedule, the other only its figures.
-Solving happens before any lock is taken: the optimal mode may think for up to the event's
-`match_time_limit`, and on SQLite a held write lock would stall every other writer.
 
-Storing then starts with a conditional UPDATE of the event row. That statement takes the row's
-write lock (PostgreSQL) or the database's write lock (SQLite), so two bot processes never store
-a matching at the same time, and the deadline transition (`WHERE phase = 'open'`) happens in
-exactly one of them: the other finds nothing to update. Under the lock the event is exported
-again; if it changed since the solve (an admin's /assign meanwhile), it is solved again there.
+No solve ever runs under a lock: the optimal mode may think for up to the event's
+`match_time_limit`, and on SQLite a held write lock would stall every other writer (on
+PostgreSQL, everyone touching the event row). So a run solves first, with plain reads only,
+then takes the lock with a conditional UPDATE of the event row: the row's write lock
+(PostgreSQL) or the database's write lock (SQLite), so two bot processes never store a
+matching at the same time, and the deadline transition (`WHERE phase = 'open'`) happens in
+exactly one of them. Under the lock the event is exported again and compared with what was
+solved (the export is the fingerprint: every input of the engine); if it changed meanwhile (an
+admin's /assign), the transaction is rolled back, releasing the lock, and the run solves again
+outside it, at most `ATTEMPTS` times; then it gives up with `EventKeptChanging`, nothing stored.
 """
 
 from __future__ import annotations
@@ -35,6 +38,16 @@ class ApplicationsOpen(StoreError):
     """A stored matching would race the participants still changing their requests."""
 
     key = "applications_open"
+
+
+class EventKeptChanging(StoreError):
+    """The event changed during every solve of a run: nothing was stored."""
+
+    key = "event_kept_changing"
+
+
+# Solves per run before giving up: each one long enough for an admin's /assign to land.
+ATTEMPTS = 3
 
 
 class ScheduleInvalid(StoreError):
@@ -142,11 +155,9 @@ def _canonical(document: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _solved_now(session: Session, solved: Solved, mode: MatchMode, time_limit: int) -> Solved:
-    """Under the lock: the solve still holds if the event did not change since."""
-    if _canonical(export_instance(session)) == _canonical(solved.instance):
-        return solved
-    return _solve(session, mode, time_limit)
+def _unchanged(session: Session, solved: Solved) -> bool:
+    """Under the lock: the event is still what was solved."""
+    return _canonical(export_instance(session)) == _canonical(solved.instance)
 
 
 def summarize(session: Session, solved: Solved, mode: MatchMode, stored: bool) -> Summary:
@@ -204,31 +215,35 @@ def run_matching(
     *,
     dry: bool = False,
     mode: MatchMode | None = None,
+    attempts: int = ATTEMPTS,
 ) -> Summary:
     """The admin's /match: replaces the automatic meetings (fixed ones stay) with a fresh run
     in `mode` (by default the event's). `dry` computes and counts without storing anything.
     Refused while applications are still open: move the deadline first."""
-    event = get_event(session)
-    mode = mode or event.match_mode
-    if not dry:
+    for _ in range(attempts):
+        event = get_event(session)
+        mode = mode or event.match_mode
+        if not dry:
+            _refuse_while_open(event, now)
+        solved = _solve(session, mode, event.match_time_limit)  # no lock held
+        if dry:
+            return summarize(session, solved, mode, stored=False)
+        event = _lock_event(session)
         _refuse_while_open(event, now)
-    solved = _solve(session, mode, event.match_time_limit)
-    if dry:
-        return summarize(session, solved, mode, stored=False)
-    event = _lock_event(session)
-    _refuse_while_open(event, now)
-    again = _solved_now(session, solved, mode, event.match_time_limit)
-    summary = _store(session, event, again, mode)
-    record(
-        session,
-        admin_id,
-        "match",
-        mode=mode.value,
-        meetings=summary.total,
-        added=summary.added,
-        removed=summary.removed,
-    )
-    return summary
+        if _unchanged(session, solved):
+            summary = _store(session, event, solved, mode)
+            record(
+                session,
+                admin_id,
+                "match",
+                mode=mode.value,
+                meetings=summary.total,
+                added=summary.added,
+                removed=summary.removed,
+            )
+            return summary
+        session.rollback()  # releases the lock before solving again
+    raise EventKeptChanging(attempts=attempts)
 
 
 def _store(session: Session, event: Event, solved: Solved, mode: MatchMode) -> Summary:
@@ -241,24 +256,29 @@ def _store(session: Session, event: Event, solved: Solved, mode: MatchMode) -> S
     return summary
 
 
-def close_at_deadline(session: Session, now: datetime) -> Summary | None:
+def close_at_deadline(session: Session, now: datetime, attempts: int = ATTEMPTS) -> Summary | None:
     """The deadline: closes applications and runs the matching in the event's mode, once.
     Returns None when the deadline has not come yet, or when another process (or an earlier
     run) already did it."""
-    event = get_event(session)
-    if event.phase != Phase.open or now < event.deadline:
-        return None
-    mode, time_limit = event.match_mode, event.match_time_limit
-    solved = _solve(session, mode, time_limit)
-    closed = session.execute(
-        update(Event)
-        .where(col(Event.phase) == Phase.open, col(Event.deadline) <= now)
-        .values(phase=Phase.closed, matching_runs=col(Event.matching_runs) + 1)
-    )
-    if closed.rowcount != 1:
-        return None
-    session.refresh(event)
-    return _store(session, event, _solved_now(session, solved, mode, time_limit), mode)
+    for _ in range(attempts):
+        event = get_event(session)
+        if event.phase != Phase.open or now < event.deadline:
+            return None
+        mode = event.match_mode
+        solved = _solve(session, mode, event.match_time_limit)  # no lock held
+        closed = session.execute(
+            update(Event)
+            .where(col(Event.phase) == Phase.open, col(Event.deadline) <= now)
+            .values(phase=Phase.closed, matching_runs=col(Event.matching_runs) + 1)
+        )
+        if closed.rowcount != 1:
+            return None
+        session.refresh(event)
+        if _unchanged(session, solved):
+            return _store(session, event, solved, mode)
+        # Past the deadline participants are refused by time, whatever the phase says.
+        session.rollback()
+    raise EventKeptChanging(attempts=attempts)
 
 
 def set_match_mode(

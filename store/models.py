@@ -115,6 +115,8 @@ class Event(SQLModel, table=True):
     announce_message_id: int | None = None
     # The last round whose final report went out (claimed so that only one process sends it).
     announce_reported: int = 0
+    # Weeks after the fair's last slot when the follow-up survey goes out (store/survey.py).
+    follow_up_weeks: int = 4
 
 
 class Slot(SQLModel, table=True):
@@ -189,7 +191,8 @@ class Meeting(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     buyer_id: int = Field(foreign_key="participant.id", index=True)
     seller_id: int = Field(foreign_key="participant.id", index=True)
-    slot_id: int = Field(foreign_key="slot.id")
+    # Indexed for the fair day: who is busy in a slot (standby refill, reminders).
+    slot_id: int = Field(foreign_key="slot.id", index=True)
     booth: str | None = Field(default=None, max_length=32)
     tier: Tier = Field(sa_type=_enum(Tier))
     created_by: int | None = Field(default=None, sa_type=sa.BigInteger)
@@ -228,6 +231,9 @@ class AnnouncementDelivery(SQLModel, table=True):
 class NoticeKind(StrEnum):
     deadline = "deadline"
     meeting = "meeting"
+    outcome = "outcome"  # "How did your meeting go?" after each meeting (store/outcomes.py)
+    outcome_nudge = "outcome_nudge"  # its one reminder
+    survey = "survey"  # the follow-up survey, weeks after the fair (store/survey.py)
 
 
 class Notice(SQLModel, table=True):
@@ -322,3 +328,128 @@ class BroadcastDelivery(SQLModel, table=True):
     claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     claimed_by: str = Field(default="", max_length=32)
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+# The fair day: confirmations, cancellations and refill offers (store/fairday.py, store/refill.py).
+
+
+class CancelReason(StrEnum):
+    cant_attend = "cant_attend"
+    not_interested = "not_interested"
+    other = "other"
+    removed = "removed"  # an admin's /unassign
+
+
+class MeetingConfirmation(SQLModel, table=True):
+    """A side said "I'll be there"; gone with the meeting if it is cancelled later."""
+
+    meeting_id: int = Field(foreign_key="meeting.id", primary_key=True, ondelete="CASCADE")
+    participant_id: int = Field(foreign_key="participant.id", primary_key=True)
+    at: datetime = Field(sa_type=UTCDateTime)
+
+
+class MeetingCancellation(SQLModel, table=True):
+    """A meeting given up before it started (the meeting row is deleted, freeing the slot);
+    the place it leaves is what the standby refill offers to others."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int  # the deleted meeting's number, as participants and admins saw it
+    buyer_id: int = Field(foreign_key="participant.id", index=True)
+    seller_id: int = Field(foreign_key="participant.id", index=True)
+    slot_id: int = Field(foreign_key="slot.id", index=True)
+    tier: Tier = Field(sa_type=_enum(Tier))
+    by_participant_id: int | None = Field(default=None, foreign_key="participant.id")
+    reason: CancelReason = Field(sa_type=_enum(CancelReason))
+    at: datetime = Field(sa_type=UTCDateTime)
+
+
+class OfferState(StrEnum):
+    open = "open"
+    booked = "booked"
+    declined = "declined"
+    expired = "expired"
+    void = "void"  # both accepted, but one side was booked elsewhere meanwhile
+
+
+class RefillOffer(SQLModel, table=True):
+    """A freed place offered to one candidate pair. At most one open offer per place, and per
+    participant and slot, so two bot processes cannot offer the same place, or one person two
+    places at the same time."""
+
+    __table_args__ = tuple(
+        sa.Index(
+            name,
+            *columns,
+            unique=True,
+            sqlite_where=sa.text("state = 'open'"),
+            postgresql_where=sa.text("state = 'open'"),
+        )
+        for name, columns in (
+            ("uq_open_offer_per_place", ("place_id",)),
+            ("uq_open_offer_per_buyer", ("slot_id", "buyer_id")),
+            ("uq_open_offer_per_seller", ("slot_id", "seller_id")),
+        )
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    place_id: int = Field(foreign_key="meetingcancellation.id", index=True)
+    slot_id: int = Field(foreign_key="slot.id", index=True)
+    buyer_id: int = Field(foreign_key="participant.id", index=True)
+    seller_id: int = Field(foreign_key="participant.id", index=True)
+    tier: Tier = Field(sa_type=_enum(Tier))
+    state: OfferState = Field(default=OfferState.open, sa_type=_enum(OfferState))
+    buyer_answer: bool | None = None
+    seller_answer: bool | None = None
+    offered_at: datetime = Field(sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    meeting_id: int | None = None
+
+
+class OutcomeResult(StrEnum):
+    """How a meeting went, as one side saw it (b2match's and KOTRA's categories)."""
+
+    no_show = "no_show"
+    not_a_fit = "not_a_fit"
+    follow_up = "follow_up"
+    quote_requested = "quote_requested"
+    contract_likely = "contract_likely"
+
+
+class MeetingOutcome(SQLModel, table=True):
+    """One side's answer about one meeting; seen by organizers and its writer only. The
+    meeting's pair and slot are kept too, so results survive a later change of meetings."""
+
+    __table_args__ = (sa.UniqueConstraint("meeting_id", "participant_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(index=True)
+    participant_id: int = Field(foreign_key="participant.id", index=True)
+    counterpart_id: int = Field(foreign_key="participant.id")
+    slot_id: int = Field(foreign_key="slot.id")
+    result: OutcomeResult = Field(sa_type=_enum(OutcomeResult))
+    value_usd: int | None = Field(default=None, sa_type=sa.BigInteger)
+    note: str = Field(default="", max_length=300)
+    answered_at: datetime = Field(sa_type=UTCDateTime)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class Signed(StrEnum):
+    contract = "contract"
+    mou = "mou"
+    nothing = "nothing"  # not (yet)
+
+
+class SurveyAnswer(SQLModel, table=True):
+    """The follow-up survey's answer of one side about one held meeting."""
+
+    __table_args__ = (sa.UniqueConstraint("meeting_id", "participant_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(index=True)
+    participant_id: int = Field(foreign_key="participant.id", index=True)
+    counterpart_id: int = Field(foreign_key="participant.id")
+    slot_id: int = Field(foreign_key="slot.id")
+    signed: Signed = Field(sa_type=_enum(Signed))
+    value_usd: int | None = Field(default=None, sa_type=sa.BigInteger)
+    answered_at: datetime = Field(sa_type=UTCDateTime)

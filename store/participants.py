@@ -8,7 +8,7 @@ import secrets
 from sqlmodel import Session, select
 
 from store.errors import InvalidValue, InviteUsed, NotFound
-from store.fields import clean
+from store.fields import canonical, clean
 from store.models import Participant
 
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
@@ -60,7 +60,7 @@ def update_field(session: Session, participant_id: int, field: str, value: str) 
     participant = session.get(Participant, participant_id)
     if participant is None:
         raise NotFound(what="participant")
-    setattr(participant, field, clean(field, value))
+    setattr(participant, field, canonical(field, clean(field, value)))
     session.add(participant)
     session.flush()
     return participant

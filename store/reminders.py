@@ -81,6 +81,7 @@ def slot_start(slot: Slot, timezone: str) -> datetime:
 @dataclass(frozen=True)
 class MeetingReminder:
     recipient: Recipient
+    meeting_id: int
     counterpart: str
     booth: str | None
     start: datetime
@@ -102,6 +103,7 @@ def meeting_reminders(session: Session, slot_id: int) -> list[MeetingReminder]:
                 found.append(
                     MeetingReminder(
                         Recipient(me, p.telegram_id, p.language),
+                        m.id,
                         companies[other],
                         m.booth,
                         slot_start(slot, event.timezone),

@@ -5,7 +5,8 @@ never themselves. A list can be narrowed by industry, by country and by a keywor
 in the "recommended" order: companies of your own industry first, then those who already
 asked you for a meeting, then everyone else, each group by company name.
 
-The keyword matches company names and products without regard to case. The same SQL runs on
+The keyword matches company names, products and industries (by their Korean or English name)
+without regard to case. The same SQL runs on
 SQLite and PostgreSQL: `lower(column) LIKE lower(pattern)`. SQLite's lower() folds ASCII only
 (Hangul has no case, so Korean and English both work); PostgreSQL folds every letter.
 """
@@ -19,6 +20,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
+from locales import industries_named
 from store.errors import (
     DuplicateRequest,
     InvalidValue,
@@ -119,10 +121,15 @@ def _contains(column: sa.ColumnElement[str], word: str) -> sa.ColumnElement[bool
 
 
 def _matches(keyword: str) -> list[sa.ColumnElement[bool]]:
-    """Every word of the keyword must appear in the company's name or its products."""
+    """Every word of the keyword must appear in the company's name, its products or its
+    industry: the industry as stored, or its name in any language ("화장품" finds the
+    `cosmetics` slug; the names come from the catalogs, so the database compares slugs)."""
     return [
         sa.or_(
-            _contains(col(Participant.company), word), _contains(col(Participant.products), word)
+            _contains(col(Participant.company), word),
+            _contains(col(Participant.products), word),
+            _contains(col(Participant.industry), word),
+            col(Participant.industry).in_(industries_named(word)),
         )
         for word in keyword.split()
     ]

@@ -42,7 +42,7 @@ async def test_a_failing_handler_tells_the_user_and_reports_to_admins(bot, fake,
     fake.fail_next(1001, code=400, description="Bad Request: something broke", method="sendMessage")
     replies = await kim.ask("/menu")
     assert "something went wrong" in replies[-1].text
-    [report] = await admin.wait_for(lambda m: "업데이트 처리 실패" in m.text)
+    [report] = await admin.wait_for(lambda m: "요청을 처리하지 못했습니다" in m.text)
     assert "BadRequest" in report.text
 
 

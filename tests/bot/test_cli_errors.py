@@ -62,6 +62,12 @@ def test_an_unparsable_database_url_names_the_variable(tmp_path):
     assert "DATABASE_URL" in said and "sqlite:///" in said
 
 
+def test_a_dot_env_that_is_not_utf8(tmp_path):
+    (tmp_path / ".env").write_bytes("TELEGRAM_BOT_TOKEN=토큰\n".encode("cp949"))
+    said = one_sentence(run_cli("migrate", cwd=tmp_path))
+    assert said == "The .env file is not UTF-8 text: save it again as UTF-8."
+
+
 def test_a_database_that_cannot_be_opened(tmp_path):
     url = f"sqlite:///{tmp_path}/no/such/folder/matchbot.db"
     said = one_sentence(run_cli("migrate", cwd=tmp_path, DATABASE_URL=url))
@@ -101,7 +107,7 @@ def test_a_korean_excel_csv_imports_from_another_folder(tmp_path):
     result = run_cli("import", "people.csv", cwd=folder, DATABASE_URL=url)
     assert result.returncode == 0, result.stderr
     assert "Read people.csv as CP949 (EUC-KR) text." in result.stdout
-    assert "Imported 1 new" in result.stdout
+    assert "Participants imported: 1 new" in result.stdout
 
 
 @pytest.mark.parametrize(

@@ -32,7 +32,7 @@ def event_file(tmp_path: Path, deadline: str) -> Path:
 
 def test_the_example_event_opens_applications_whatever_today_is(settings, engine, capsys):
     assert main(["setup-event", str(ROOT / "examples" / "event.toml")]) == 0
-    assert "applications close" in capsys.readouterr().out
+    assert "requests close" in capsys.readouterr().out
     with session_scope(engine) as session:
         event = session.exec(select(Event)).one()
     assert event.phase == Phase.open

@@ -26,10 +26,10 @@ def meetings(engine):
 
 def test_match_dry_stores_nothing_then_match_stores(database, capsys):
     assert main(["match", "--dry"]) == 0
-    assert "preview, mode greedy, nothing stored: 5 meeting(s)" in capsys.readouterr().out
+    assert "preview, mode greedy, nothing stored. Meetings: 5 (+5 new" in capsys.readouterr().out
     assert meetings(database) == 0
     assert main(["match"]) == 0
-    assert "Matching stored, mode greedy: 5 meeting(s) (+5 new" in capsys.readouterr().out
+    assert "Matching stored, mode greedy. Meetings: 5 (+5 new" in capsys.readouterr().out
     assert main(["match"]) == 0
     assert "(+0 new, −0 dropped" in capsys.readouterr().out
     assert meetings(database) == 5
@@ -40,13 +40,16 @@ def test_match_dry_stores_nothing_then_match_stores(database, capsys):
 def test_match_mode_optimal_prints_both_modes_side_by_side(database, capsys):
     assert main(["match", "--dry", "--mode", "optimal"]) == 0
     out = capsys.readouterr().out
-    assert "preview, mode optimal, nothing stored: 6 meeting(s)" in out
+    assert "preview, mode optimal, nothing stored. Meetings: 6 " in out
     assert "Greedy vs optimal (◀ = the mode of this run):" in out
-    assert "  • seller's request: greedy 4 · optimal 5 ◀ · at most 5 (optimal reaches 100%)" in out
+    assert (
+        "  • Korean company's request: greedy 4 · optimal 5 ◀ · at most 5 (optimal reaches 100%)"
+        in out
+    )
     assert meetings(database) == 0
     assert main(["match", "--mode", "optimal"]) == 0
     out = capsys.readouterr().out
-    assert "Matching stored, mode optimal: 6 meeting(s)" in out
+    assert "Matching stored, mode optimal. Meetings: 6 " in out
     assert "  • all meetings: greedy 5 · optimal 6 ◀" in out
     assert meetings(database) == 6
     with pytest.raises(SystemExit) as refused:
@@ -63,3 +66,17 @@ def test_export_writes_the_workbook(database, tmp_path, capsys):
     book = load_workbook(out)
     assert book.sheetnames == ["Schedule", "Participants", "Requests", "Unscheduled"]
     assert book["Schedule"].max_row == 6 and book["Unscheduled"].max_row == 5
+
+
+def test_export_results_writes_the_results_workbook(database, tmp_path, capsys):
+    main(["match"])
+    out = tmp_path / "results.xlsx"
+    assert main(["export-results", str(out)]) == 0
+    assert str(out) in capsys.readouterr().out
+    book = load_workbook(out)
+    assert book.sheetnames == ["Overall", "Companies", "Industries", "Countries", "Slots"]
+    # The test fair (2024) is over: every meeting held, no outcome given, both sides asked.
+    held = meetings(database)
+    row = [c.value for c in book["Overall"][2]]
+    assert row[:5] == [held, held, 0, 0, 0] and row[-3:] == [0, 2 * held, 0]
+    assert main(["export-results", str(tmp_path / "missing" / "r.xlsx")]) == 2

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fake_telegram.users import FakeUser
 
 
-async def begin_application(user: FakeUser, role_label: str = "Overseas buyer"):
+async def begin_application(user: FakeUser, role_label: str = "Buyer"):
     """A stranger opens the bot, presses Apply and picks a side; returns the form message."""
     [welcome] = await user.ask("/start")
     await user.press_data(welcome, "apply")

@@ -48,37 +48,38 @@ async def test_the_life_of_an_event(app, fake, engine, clock):
     # 24 hours before the deadline: everyone hears how many requests wait for an answer.
     clock.now = DEADLINE - timedelta(hours=23)
     await schedule_all(app)
-    await people["B2"].wait_for(says("close in 24 hour"), timeout=WAIT)
-    await people["S3"].wait_for(says("close in 24 hour"), timeout=WAIT)
-    assert "You have 3 received request(s) still unanswered" in people["B2"].messages[-1].text
-    await people["B1"].wait_for(says("2 received request(s)"), timeout=WAIT)
+    await people["B2"].wait_for(says("close in 23 hours"), timeout=WAIT)
+    await people["S3"].wait_for(says("close in 23 hours"), timeout=WAIT)
+    assert "You have 3 received requests still unanswered" in people["B2"].messages[-1].text
+    await people["B1"].wait_for(says("2 received requests"), timeout=WAIT)
     assert "still send requests" in people["S3"].messages[-1].text
     await schedule_all(app)  # again, e.g. a restart: nobody is reminded twice
     await settle()
-    assert sum("close in 24 hour" in text for text in texts(people["B2"])) == 1
+    assert sum("close in 23 hours" in text for text in texts(people["B2"])) == 1
 
     clock.now = DEADLINE - timedelta(minutes=30)
     await schedule_all(app)
     for user in people.values():
-        await user.wait_for(says("close in 1 hour"), timeout=WAIT)
+        await user.wait_for(says("30"), timeout=WAIT)
+    assert "close in 30 minutes, at" in people["B1"].messages[-1].text
     with session_scope(engine) as session:
         assert len(session.exec(select(Notice)).all()) == 12
 
     # The deadline: closed, matched, summarized.
     clock.now = DEADLINE
     await schedule_all(app)
-    await admin.wait_for(says("Applications are closed"), timeout=WAIT)
+    await admin.wait_for(says("Requests are closed"), timeout=WAIT)
 
     # Matching by hand from /lowcount: a participant, a counterpart, one tap.
     [low] = await admin.ask("/lowcount cosmetics 1")
-    assert "2 participant(s) with at most 1 meetings" in low.text
+    assert "2 participants with at most 1 meeting" in low.text
     await admin.press(low, low.keyboard[0][0][0])
     [offers] = await admin.wait_reply()
     assert "Same industry" in offers.text
     await admin.press(offers, offers.keyboard[0][0][0])
     [answer] = await admin.wait_reply()
     if "Book anyway" in str(answer.keyboard):
-        assert "daily cap" in answer.text
+        assert "daily meeting limit" in answer.text
         await admin.press(answer, "Book anyway")
         [answer] = await admin.wait_reply()
     assert "booked by hand" in answer.text
@@ -100,7 +101,7 @@ async def test_the_life_of_an_event(app, fake, engine, clock):
         (f"/assign {buyer_code} {other} {slot}", "already has a meeting"),
         (f"/assign {buyer_code} {other} D2-1130", "unavailable"),
         ("/assign B1 S1 D9-0900", "doesn't exist"),
-        ("/assign B1", "/assign BUYER SELLER"),
+        ("/assign B1", "/assign BUYER KOREAN_COMPANY"),
         ("/unassign 999", "no meeting with that number"),
         ("/unassign x", "/unassign MEETING"),
     ]

@@ -37,7 +37,10 @@ async def test_match_optimal_dry_previews_both_modes_side_by_side(bot, fake, eng
     assert "Meetings: 6" in text
     assert "Greedy vs optimal (◀ = the schedule above):" in text
     assert "  • mutual: greedy 1 · optimal 1 ◀ · at most 1 (optimal reaches 100%)" in text
-    assert "  • seller's request: greedy 4 · optimal 5 ◀ · at most 5 (optimal reaches 100%)" in text
+    assert (
+        "  • Korean company's request: greedy 4 · optimal 5 ◀ · at most 5 (optimal reaches 100%)"
+        in text
+    )
     assert "  • all meetings: greedy 5 · optimal 6 ◀" in text
     assert "  • idle gaps between meetings: greedy " in text
     assert "  • seconds taken: greedy " in text and "(limit 30)" in text
@@ -53,7 +56,7 @@ async def test_match_optimal_then_greedy_stores_each_and_marks_it(
     clock.now = DEADLINE + timedelta(minutes=1)
     admin = organizer(fake)
     await schedule_all(bot)
-    await admin.wait_for(lambda m: "상담신청이 마감되었습니다" in m.text)  # greedy, in Korean
+    await admin.wait_for(lambda m: "상담 신청이 마감되었습니다" in m.text)  # greedy, in Korean
     assert seller_meetings(engine) == 4
     stored = (await admin.ask("/match optimal"))[-1].text
     assert "Matching stored, mode optimal" in stored and "+2 new, −1 dropped" in stored
@@ -81,13 +84,13 @@ async def test_matchmode_sets_the_deadlines_mode_and_the_summary_comes_in_korean
     clock.now = DEADLINE
     await schedule_all(bot)
     # The job speaks the bot's default language, Korean.
-    [summary] = await admin.wait_for(lambda m: "상담신청이 마감되었습니다" in m.text)
+    [summary] = await admin.wait_for(lambda m: "상담 신청이 마감되었습니다" in m.text)
     text = summary.text
     assert "최적(optimal) 방식 자동 주선 결과" in text and "상담: 6건" in text
     assert "순차 대 최적 비교 (◀ = 위 시간표):" in text
-    assert "  • 국내기업 신청: 순차 4 · 최적 5 ◀ · 상한 5 (최적 100%)" in text
+    assert "  • 국내기업 신청: 순차 4 · 최적 5 ◀ · 상한 5 (최적이 상한의 100%)" in text
     assert "  • 전체 상담: 순차 5 · 최적 6 ◀" in text and "(제한 45)" in text
-    assert "/match 는 최적(optimal) 방식을 씁니다" in text
+    assert "/match 명령어는 최적(optimal) 방식을 씁니다" in text
     assert seller_meetings(engine) == 5
     [greedy_again] = await admin.ask("/matchmode greedy")
     assert "set to greedy" in greedy_again.text and "45 s" in greedy_again.text
@@ -98,8 +101,8 @@ async def test_a_korean_admin_reads_the_comparison_in_korean(bot, fake, engine, 
     admin.bot.open_chat(admin.profile)
     running, summary = await admin.ask("/match dry")
     assert "두 방식으로" in running.text
-    assert "순차(greedy) 방식 (저장하지 않음)" in summary.text
-    assert "  • 상호: 순차 1 ◀ · 최적 1 · 상한 1 (최적 100%)" in summary.text
+    assert "순차(greedy) 방식(저장하지 않음)" in summary.text
+    assert "  • 상호: 순차 1 ◀ · 최적 1 · 상한 1 (최적이 상한의 100%)" in summary.text
     assert "  • 전체 상담: 순차 5 ◀ · 최적 6" in summary.text
 
 

@@ -62,7 +62,7 @@ async def test_admins_see_and_move_the_deadline_in_the_event_time_zone(
 ):
     admin = organizer(fake)
     [shown] = await admin.ask("/deadline")
-    assert "Deadline:" in shown.text and "applications open" in shown.text
+    assert "Deadline:" in shown.text and "requests open" in shown.text
     [moved] = await admin.ask("/deadline 2024-06-12 18:00")
     assert "Jun 12, 2024 18:00" in moved.text
     with session_scope(engine) as session:
@@ -94,10 +94,10 @@ async def test_at_the_deadline_applications_close_and_admins_get_the_summary(
     clock.now = DEADLINE + timedelta(minutes=1)
     await schedule_all(bot)
     # Jobs speak the bot's default language (Korean here): they answer no one in particular.
-    [summary] = await admin.wait_for(lambda m: "상담신청이 마감되었습니다" in m.text)
+    [summary] = await admin.wait_for(lambda m: "상담 신청이 마감되었습니다" in m.text)
     assert "상담: 5건" in summary.text and "상호 1" in summary.text
     assert "바이어 일정 포화: 2건" in summary.text and "국내기업 일정 포화: 2건" in summary.text
-    assert "cosmetics: 0 / 2 / 4" in summary.text
+    assert "화장품: 0 / 2 / 4" in summary.text
     assert phase(engine) == Phase.matched and count(engine, Meeting) == 5
     replies = await admin.ask("/match")
     assert "Matching stored" in replies[-1].text and "+0 new, −0 dropped" in replies[-1].text
@@ -107,7 +107,7 @@ async def test_a_deadline_missed_while_down_runs_at_start_up(fake, engine, clock
     clock.now = DEADLINE + timedelta(hours=3)
     admin = organizer(fake)
     async with process(fake, engine, clock, DEFAULT_TOKEN):
-        await admin.wait_for(lambda m: "Applications are closed" in m.text)
+        await admin.wait_for(lambda m: "Requests are closed" in m.text)
     assert phase(engine) == Phase.matched
 
 
@@ -122,7 +122,7 @@ async def test_two_processes_pass_the_deadline_once(fake, engine, clock, small_f
         await asyncio.gather(schedule_all(one), schedule_all(two))
         await fake.changes.wait_for(lambda: any(a.messages for a in admins), timeout=10)
         await asyncio.sleep(0.5)  # a second summary, if any, would be out by now
-    summaries = [m for a in admins for m in a.messages if "Applications are closed" in m.text]
+    summaries = [m for a in admins for m in a.messages if "Requests are closed" in m.text]
     assert len(summaries) == 1
     with session_scope(engine) as session:
         assert session.exec(select(Event)).one().matching_runs == 1

@@ -16,7 +16,7 @@ def event(bot, engine):
         builders.event(session)
 
 
-async def apply(user, role_label="Overseas buyer", answers=ANSWERS, email="an@saigon.vn"):
+async def apply(user, role_label="Buyer", answers=ANSWERS, email="an@saigon.vn"):
     await begin_application(user, role_label)
     for answer in answers:
         await user.ask(answer)

@@ -48,7 +48,7 @@ async def test_one_message_per_day_everything_available_at_first(seller, fake):
     assert "상담가능시간" in intro.text and "가능" in intro.text
     assert "6월 20일" in first.text and "6월 21일" in second.text
     assert labels(first)[:5] == ["✅ 09:00", "✅ 09:30", "✅ 10:00", "✅ 11:00", "✅ 11:30"]
-    assert "✅ 가능: 5 · ⛔ 불가: 0" in first.text
+    assert "✅ 가능: 5개 · ⛔ 불가: 0개" in first.text
     assert all(len(data.encode()) < 64 for row in first.keyboard for _, data in row)
 
 
@@ -87,7 +87,7 @@ async def test_english_grid(seller, fake, engine):
     assert "Available times" in intro.text and "Jun 20" in first.text
     await ann.press(first, "⛔ None available")
     [edited] = await ann.wait_reply()
-    assert "not available: 5" in edited.text
+    assert "unavailable: 5" in edited.text
 
 
 async def test_after_the_deadline_the_grid_is_read_only(seller, fake, engine, clock):

@@ -85,7 +85,7 @@ def key_of(card):
 
 async def test_a_card_shows_the_catalogue_details_but_no_contact(kim):
     card = await open_card(kim, "한빛화장품")
-    assert "한빛화장품" in card.text and "Korean company · KR · cosmetics" in card.text
+    assert "한빛화장품" in card.text and "Korean company · South Korea · Cosmetics" in card.text
     assert "Products: 마스크팩" in card.text and "Website: hanbit.kr" in card.text
     assert "Since 1998 <b>&</b>" in card.text  # their own words, shown as typed
     assert "You have not requested" in card.text
@@ -99,7 +99,7 @@ async def test_requesting_with_a_note_tells_the_target(kim, lee, fair, engine):
     [prompt] = await kim.wait_reply()
     assert "short note" in prompt.text and "300" in prompt.text
     [sent] = await kim.ask("We import 마스크팩 <for> the US")
-    assert "Request sent" in sent.text and "Requested" in sent.text
+    assert "Request sent" in sent.text and "📤 Sent: you asked" in sent.text
     assert "Your note: We import 마스크팩 <for> the US" in sent.text
     assert labels(sent) == ["✖️ Cancel my request", "⬅️ Back to the list"]
     [request] = requests_between(engine, fair["B1"], fair["S1"])
@@ -160,7 +160,7 @@ async def test_cancelling_my_request_on_the_card(kim, fair, engine):
     with session_scope(engine) as session:
         send_request(session, fair["B1"], fair["S2"], NOW, note="hi")
     card = await open_card(kim, "Seoul Beauty")
-    assert "Requested" in card.text and "Your note: hi" in card.text
+    assert "📤 Sent: you asked" in card.text and "Your note: hi" in card.text
     await kim.press(card, "✖️ Cancel my request")
     [after] = await kim.wait_reply()
     assert after.message_id == card.message_id
@@ -175,7 +175,10 @@ async def test_accepting_their_request_makes_it_mutual_and_shows_the_contact(
     with session_scope(engine) as session:
         send_request(session, fair["S1"], fair["B1"], NOW, note="샘플 보내드릴게요")
     card = await open_card(kim, "한빛화장품")
-    assert "They requested you" in card.text and "Their note: 샘플 보내드릴게요" in card.text
+    assert (
+        "📥 Received: this company asked you" in card.text
+        and "Their note: 샘플 보내드릴게요" in card.text
+    )
     assert labels(card) == ["✅ Accept", "❌ Decline", "⬅️ Back to the list"]
     assert "Lee Minji" not in card.text
     await kim.press(card, "✅ Accept")
@@ -226,7 +229,7 @@ async def test_the_korean_side_sees_the_card_in_korean(lee, fair, engine):
             session, send_request(session, fair["B1"], fair["S1"], NOW).id, fair["S1"], NOW
         )
     card = await open_card(lee, "Acme Trading")
-    assert "상호 신청" in card.text and "해외 바이어" in card.text
+    assert "상호 신청" in card.text and "바이어 · 미국 · 화장품" in card.text
 
 
 @pytest.mark.parametrize(
@@ -284,12 +287,12 @@ async def test_after_the_deadline_the_buttons_refuse(kim, fair, engine, clock):
     clock.now = DEADLINE + timedelta(minutes=1)
     await kim.press(theirs, "✅ Accept")
     await kim.wait_reply()
-    assert "Applications are closed" in kim.callback_answers[-1].text
+    assert "Requests are closed" in kim.callback_answers[-1].text
     await kim.press_data(card, f"fc:{key_of(theirs)}:r:{fair['S2']}")
     await kim.wait_reply()
-    assert "Applications are closed" in kim.callback_answers[-1].text
+    assert "Requests are closed" in kim.callback_answers[-1].text
     closed = await open_card(kim, "Seoul Beauty")
-    assert "Applications are closed" in closed.text
+    assert "Requests are closed" in closed.text
     assert labels(closed) == ["⬅️ Back to the list"]
     assert len(requests_between(engine, fair["B1"], fair["S2"])) == 0
     [request] = requests_between(engine, fair["S1"], fair["B1"])
@@ -302,7 +305,7 @@ async def test_the_deadline_passing_while_typing_a_note(kim, fair, engine, clock
     await kim.wait_reply()
     clock.now = DEADLINE
     [refusal] = await kim.ask("see you there")
-    assert "Applications are closed" in refusal.text
+    assert "Requests are closed" in refusal.text
     assert requests_between(engine, fair["B1"], fair["S2"]) == []
     [stray] = await kim.ask("hello?")
     assert "use the buttons" in stray.text
@@ -314,11 +317,11 @@ async def test_back_to_the_list_keeps_the_filters(kim):
     [found] = await kim.wait_reply()
     await kim.press(found, "🏭 Industry")
     [choices] = await kim.wait_reply()
-    await kim.press(choices, "food")
+    await kim.press(choices, "Food")
     [food] = await kim.wait_reply()
     await kim.press(food, labels(food)[0])
     [card] = await kim.wait_reply()
     assert "Busan Foods" in card.text
     await kim.press(card, "⬅️ Back to the list")
     [back] = await kim.wait_reply()
-    assert "Industry: food" in back.text
+    assert "Industry: Food" in back.text

@@ -88,8 +88,8 @@ async def test_pages_of_eight_in_the_recommended_order(kim, fair, engine):
     assert "Industry: all · Country: all · Keyword: —" in first.text
     assert "12 found · page 1 of 2" in first.text
     assert companies(first) == ["Seoul Beauty", "한빛화장품", "Tech 10", *FOOD[:4], "Tech 08"]
-    assert first.keyboard[0][0][0] == "⭐ Seoul Beauty · KR · cosmetics"
-    assert first.keyboard[2][0][0] == "📥 Tech 10 · JP · it"
+    assert first.keyboard[0][0][0] == "⭐ Seoul Beauty · South Korea · Cosmetics"
+    assert first.keyboard[2][0][0] == "📥 Tech 10 · Japan · IT and software"
     second = await press(kim, first, "Next ▶️")
     assert "page 2 of 2" in second.text
     assert companies(second) == ["Tech 09", "Tech 11", "Tech 12", "Ulsan Noodles"]
@@ -103,8 +103,26 @@ async def test_sellers_see_buyers_in_korean(fair, fake):
     [menu] = await lee.ask("/menu")
     await lee.press_data(menu, "find")
     [found] = await lee.wait_reply()
-    assert "해외 바이어" in found.text and "2개 업체" in found.text
+    assert "상담 신청 · 바이어" in found.text and "업체 2곳" in found.text
     assert companies(found) == ["Acme Trading", "Zeta Imports"]
+
+
+async def test_a_korean_seller_filters_and_searches_industries_in_korean(fair, fake):
+    lee = fake.user(1002, "Lee", language_code="ko")
+    [menu] = await lee.ask("/menu")
+    await lee.press_data(menu, "find")
+    [found] = await lee.wait_reply()
+    buttons = [label for row in found.keyboard for label, _ in row]
+    assert buttons[:2] == ["⭐ Acme Trading · 미국 · 화장품", "Zeta Imports · 미국 · 식품"]
+    choices = await press(lee, found, "🏭 업종")
+    assert [label for row in choices.keyboard[:1] for label, _ in row] == ["식품", "화장품"]
+    food = await press(lee, choices, "식품")
+    assert "업종: 식품" in food.text and companies(food) == ["Zeta Imports"]
+    cleared = await press(lee, await press(lee, food, "🏭 업종"), "전체 업종")
+    await lee.press(cleared, "🔤 검색어로 찾기")
+    await lee.wait_reply()
+    [result] = await lee.ask("식품")  # the industry's Korean name finds the food buyer
+    assert companies(result) == ["Zeta Imports"]
 
 
 async def test_filter_by_industry_and_country(kim):
@@ -112,22 +130,24 @@ async def test_filter_by_industry_and_country(kim):
     choices = await press(kim, found, "🏭 Industry")
     assert "Choose an industry" in choices.text
     assert [label for row in choices.keyboard[:3] for label, _ in row] == [
-        "cosmetics",
-        "food",
-        "it",
+        "Cosmetics",
+        "Food",
+        "IT and software",
         "All industries",
     ]
-    food = await press(kim, choices, "food")
-    assert "Industry: food" in food.text and companies(food) == list(FOOD)
+    food = await press(kim, choices, "Food")
+    assert "Industry: Food" in food.text and companies(food) == list(FOOD)
     countries = await press(kim, food, "🌍 Country")
-    jp_food = await press(kim, countries, "JP")
-    assert "Industry: food · Country: JP" in jp_food.text and "No company matches" in jp_food.text
+    jp_food = await press(kim, countries, "Japan")
+    assert (
+        "Industry: Food · Country: Japan" in jp_food.text and "No company matches" in jp_food.text
+    )
     countries = await press(kim, jp_food, "🌍 Country")
-    kr_food = await press(kim, countries, "KR")
+    kr_food = await press(kim, countries, "South Korea")
     assert companies(kr_food) == list(FOOD)
     choices = await press(kim, kr_food, "🏭 Industry")
     everything = await press(kim, choices, "All industries")
-    assert "Industry: all · Country: KR" in everything.text
+    assert "Industry: all · Country: South Korea" in everything.text
     assert companies(everything) == ["Seoul Beauty", "한빛화장품", *FOOD]
     choices = await press(kim, everything, "🏭 Industry")
     unchanged = await press(kim, choices, "⬅️ Back to the list")
@@ -163,7 +183,7 @@ async def test_keyword_in_korean_and_english(kim, keyword, expected):
 async def test_a_keyword_combines_with_filters_and_can_be_cleared(kim):
     found = await open_find(kim)
     choices = await press(kim, found, "🏭 Industry")
-    food = await press(kim, choices, "food")
+    food = await press(kim, choices, "Food")
     result = await search_for(kim, food, "jeju")
     assert companies(result) == ["Jeju Tangerine"]
     cleared = await press(kim, result, "✖️ Clear keyword")
@@ -264,7 +284,7 @@ async def test_many_industries_come_in_pages_of_choices(kim, engine):
     found = await open_find(kim)
     choices = await press(kim, found, "🏭 Industry")
     first = [label for row in choices.keyboard for label, _ in row]
-    assert first[:3] == ["cosmetics", "food", "it"] and len(first) == 20 + 3
+    assert first[:3] == ["Cosmetics", "Food", "IT and software"] and len(first) == 20 + 3
     more = await press(kim, choices, "Next ▶️")
     second = [label for row in more.keyboard for label, _ in row]
     assert second[:8] == [f"업종 {n:02}" for n in range(17, 25)]

@@ -88,7 +88,7 @@ async def test_the_summary_counts_the_three_categories(ids, send, fake):
     [mutual] = await kim.wait_reply()
     assert mutual.message_id == shown.message_id
     assert "Bolt Imports" in mutual.text and "서로 신청" in mutual.text
-    assert labels(mutual) == ["✖️ 신청취소 1", "⬅️ 뒤로"]
+    assert labels(mutual) == ["✖️ 신청 취소 1", "⬅️ 뒤로"]
 
 
 async def test_accepting_makes_it_mutual_and_tells_the_requester_in_their_language(
@@ -99,22 +99,22 @@ async def test_accepting_makes_it_mutual_and_tells_the_requester_in_their_langua
     await ann.ask("/start")
     kim = fake.user(1001, "Kim", language_code="ko")
     received = await open_list(kim, "📥 상대방 신청 (1)")
-    assert "Acme Trading" in received.text and "US" in received.text
+    assert "Acme Trading · 미국 · 화장품" in received.text
     assert "We import <serums> & toners" in received.text and "🕒 신청" in received.text
     await kim.press(received, "✅ 수락 1")
     [edited] = await kim.wait_reply()
     assert edited.message_id == received.message_id
-    assert "답변을 기다리는 신청이 없습니다" in edited.text
+    assert "답변을 기다리는 상대방 신청이 없습니다." in edited.text
     assert "수락했습니다" in kim.callback_answers[-1].text
     assert status(engine, request) == RequestStatus.accepted
     [told] = await ann.wait_for(lambda m: "accepted" in m.text)
-    assert "한빛화장품" in told.text and "KR" in told.text and "cosmetics" in told.text
+    assert "한빛화장품 · South Korea · Cosmetics" in told.text
     mutual = await open_list(kim, "🤝 상호 신청 (1)")
     assert "Acme Trading" in mutual.text and "상대방의 신청을 수락" in mutual.text
     assert labels(mutual) == ["⬅️ 뒤로"]  # an accepted answer cannot be taken back
     ann_mutual = await open_list(ann, "🤝 Mutual (1)")
     assert "They accepted your request" in ann_mutual.text
-    assert labels(ann_mutual) == ["✖️ Cancel 1", "⬅️ Back"]
+    assert labels(ann_mutual) == ["✖️ Cancel request 1", "⬅️ Back"]
 
 
 async def test_rejecting_tells_the_requester(ids, send, fake, engine):
@@ -128,7 +128,7 @@ async def test_rejecting_tells_the_requester(ids, send, fake, engine):
     [edited] = await ann.wait_reply()
     assert "Nobody is waiting" in edited.text
     assert status(engine, request) == RequestStatus.rejected
-    [told] = await lee.wait_for(lambda m: "거절" in m.text)
+    [told] = await lee.wait_for(lambda m: "반려" in m.text)
     assert "Acme Trading" in told.text
 
 
@@ -151,9 +151,9 @@ async def test_cancel_and_priorities_of_my_requests(ids, send, fake, engine):
     await kim.press_data(edited, down_first.replace(":dn:", ":up:"))  # a stale ▲ on the first
     await kim.wait_reply()
     assert kim.callback_answers[-1].show_alert
-    assert "이동할 수 없습니다" in kim.callback_answers[-1].text
+    assert "우선순위를 그쪽으로 더 옮길 수 없습니다." in kim.callback_answers[-1].text
     assert ranks(engine, [first, second, third]) == [3, 1, 2]
-    await kim.press(edited, "✖️ 신청취소 1")
+    await kim.press(edited, "✖️ 신청 취소 1")
     [edited] = await kim.wait_reply()
     assert status(engine, second) == RequestStatus.cancelled
     assert ranks(engine, [first, third]) == [2, 1]
@@ -185,7 +185,7 @@ async def test_cancel_and_accept_at_once_end_consistently(ids, send, fake, engin
     received = await open_list(kim, "📥 상대방 신청 (1)")
     mine = await open_list(ann, "📤 Sent by me (1)")
     await kim.press(received, "✅ 수락 1")
-    await ann.press(mine, "✖️ Cancel 1")
+    await ann.press(mine, "✖️ Cancel request 1")
     await asyncio.gather(kim.wait_reply(), ann.wait_reply())
     assert status(engine, request) == RequestStatus.cancelled
     assert "cancelled" in ann.callback_answers[-1].text
@@ -202,7 +202,7 @@ async def test_the_target_is_notified_and_answers_from_the_notice(ids, send, fak
         request = send_request(session, ids["S2"], ids["B1"], NOW, "Let's meet at booth A-12")
     await notify_new_request(CallbackContext(bot), request)
     [notice] = await ann.wait_for(lambda m: "New meeting request" in m.text)
-    assert "Company S2" in notice.text and "KR" in notice.text and "cosmetics" in notice.text
+    assert "Company S2 · South Korea · Cosmetics" in notice.text
     assert "Let's meet at booth A-12" in notice.text
     assert labels(notice) == ["✅ Accept", "❌ Decline", "📋 My requests"]
     await ann.press(notice, "✅ Accept")
@@ -226,7 +226,7 @@ async def test_a_notice_in_korean_refuses_once_the_request_is_cancelled(
     assert "Bolt Imports" in notice.text and "📝" not in notice.text
     ann = fake.user(2002, "Bo", language_code="en")
     mine = await open_list(ann, "📤 Sent by me (1)")
-    await ann.press(mine, "✖️ Cancel 1")
+    await ann.press(mine, "✖️ Cancel request 1")
     await ann.wait_reply()
     await kim.press(notice, "✅ 수락")
     await kim.wait_reply()
@@ -251,11 +251,11 @@ async def test_unreachable_recipients_do_not_break_the_action(ids, send, fake, b
     [edited] = await kim.wait_reply()
     assert "수락했습니다" in kim.callback_answers[-1].text
     assert status(engine, from_blocked) == RequestStatus.accepted
-    assert "답변을 기다리는 신청이 없습니다" in edited.text
+    assert "답변을 기다리는 상대방 신청이 없습니다." in edited.text
     with session_scope(engine) as session:
         silent_to_b9 = send_request(session, ids["B9"], ids["S1"], NOW, "")
     received = await open_list(kim, "📥 상대방 신청 (1)")
-    await kim.press(received, "❌ 거절 1")  # B9 never opened the bot
+    await kim.press(received, "❌ 반려 1")  # B9 never opened the bot
     await kim.wait_reply()
     assert status(engine, silent_to_b9.id) == RequestStatus.rejected
 
@@ -354,7 +354,7 @@ async def test_an_accepted_request_can_still_be_withdrawn_by_its_sender(ids, sen
     assert "상대방이 나의 신청을 수락" in mutual.text
     john = fake.user(2001, "John", language_code="en")
     john.bot.open_chat(john.profile)
-    await kim.press(mutual, "✖️ 신청취소 1")
+    await kim.press(mutual, "✖️ 신청 취소 1")
     [edited] = await kim.wait_reply()
     assert status(engine, request) == RequestStatus.cancelled
     assert "아직 상호 신청이 없습니다" in edited.text

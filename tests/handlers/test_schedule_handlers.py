@@ -103,7 +103,7 @@ async def test_after_the_deadline_it_says_matching_is_under_way(bot, fake, engin
     clock.now = DEADLINE + timedelta(minutes=1)
     kim = fake.user(KIM, "Kim")
     [reply] = await open_schedule(kim)
-    assert "Applications closed" in reply.text and "arranging the meetings" in reply.text
+    assert "Requests closed" in reply.text and "arranging the meetings" in reply.text
     with session_scope(engine) as session:
         builders.set_phase(session, Phase.matched)
     [reply] = await kim.ask("/schedule")
@@ -120,8 +120,8 @@ async def test_the_buyer_sees_every_day_with_meetings_booths_and_unavailable_slo
     assert "Acme Trading" in text and "2 confirmed meetings." in text
     assert "Thu, Jun 20" in text and "Fri, Jun 21" in text
     # The company name went through HTML escaping and arrived intact.
-    assert "🟥 09:30–10:00 Kim & Sons <Cosmetics> (KR) · booth T-B1" in text
-    assert "🟥 11:00–11:30 한빛화장품 🌸 (KR) · booth T-B1" in text
+    assert "🟥 09:30–10:00 Kim & Sons <Cosmetics> (South Korea) · booth T-B1" in text
+    assert "🟥 11:00–11:30 한빛화장품 🌸 (South Korea) · booth T-B1" in text
     assert "⬜ 09:00–09:30 free" in text
     assert "✖️ 11:30–12:00 unavailable" in text
     # Meetings first; then the other times, neighbours in the same state on one line.
@@ -142,10 +142,10 @@ async def test_the_buyer_sees_every_day_with_meetings_booths_and_unavailable_slo
 async def test_the_seller_sees_it_in_korean_from_the_command(fair, fake):
     lee = fake.user(LEE, "Lee")
     [reply] = await lee.ask("/schedule")
-    assert "확정된 상담 1건" in reply.text
-    assert "🟥 09:30–10:00 Acme Trading (US) · 부스 T-B1" in reply.text
+    assert "확정된 상담 1건." in reply.text
+    assert "🟥 09:30–10:00 Acme Trading (미국) · 부스 T-B1" in reply.text
     assert "6월 20일" in reply.text and "⬜ 09:00–09:30 빈 시간" in reply.text
-    assert labels(reply)[:2] == ["🤝 6/20 09:30 Acme Trading", "🖼 시간표 이미지"]
+    assert labels(reply)[:2] == ["🤝 6월 20일 09:30 Acme Trading", "🖼 시간표 이미지"]
 
 
 async def test_a_long_timetable_is_split_below_telegrams_limit(bot, fake, engine):
@@ -248,7 +248,7 @@ async def test_the_calendar_file_holds_every_meeting_with_booth_and_reminder(fai
     await kim.press(reply, "📆 Add to calendar")
     [document] = await kim.wait_reply()
     assert document.document_name == "B1-schedule.ics"
-    assert "2 meeting(s)" in document.caption
+    assert "📆 2 meetings as a calendar file" in document.caption
     calendar = Calendar.from_ical(document.document_bytes.decode())
     assert [tz["TZID"] for tz in calendar.walk("VTIMEZONE")] == ["Asia/Seoul"]
     events = calendar.walk("VEVENT")
@@ -258,13 +258,13 @@ async def test_the_calendar_file_holds_every_meeting_with_booth_and_reminder(fai
     ]
     first = events[0]
     assert first.decoded("DTEND") == datetime(2024, 6, 20, 10, 0, tzinfo=SEOUL)
-    assert str(first["SUMMARY"]) == "Meeting: Kim & Sons <Cosmetics> (KR)"
+    assert str(first["SUMMARY"]) == "Meeting: Kim & Sons <Cosmetics> (South Korea)"
     assert str(first["LOCATION"]) == "T-B1"
     description = str(first["DESCRIPTION"])
     assert "Kim Minji" in description and "minji@kimsons.kr" in description
     [alarm] = first.walk("VALARM")
     assert alarm.decoded("TRIGGER") == -timedelta(minutes=10)
-    assert str(events[1]["SUMMARY"]) == "Meeting: 한빛화장품 🌸 (KR)"
+    assert str(events[1]["SUMMARY"]) == "Meeting: 한빛화장품 🌸 (South Korea)"
     uids = [str(e["UID"]) for e in events]
     assert len(set(uids)) == 2
 
@@ -302,7 +302,7 @@ async def test_one_tap_on_a_meeting_opens_the_counterparts_card_and_contact(fair
     assert "Kim & Sons <Cosmetics>" in card.text
     for expected in ("Kim Minji", "Export manager", "minji@kimsons.kr", "+82 10 1234 5678"):
         assert expected in card.text
-    assert labels(card) == ["⬅️ My schedule"]
+    assert labels(card) == ["❌ Cancel this meeting", "⬅️ My schedule"]  # before it starts
     await kim.press(card, "⬅️ My schedule")
     [back] = await kim.wait_reply()
     assert "2 confirmed meetings" in back.text
@@ -355,9 +355,9 @@ async def test_why_not_scheduled_explains_each_request_from_my_side(fair, fake, 
     await kim.press(reply, "❓ Why not scheduled")
     [why] = await kim.wait_reply()
     text = why.text
-    assert "1. Company S3 (KR) · mutual request" in text
+    assert "1. Company S3 (South Korea) · mutual request" in text
     assert "your own day was already full" in text
-    assert "2. Company S4 (KR) · you asked them" in text
+    assert "2. Company S4 (South Korea) · sent by me" in text
     assert "Company S4's day was already full" in text
     assert "request early" in text and "Accept the requests you want" in text
     assert labels(why) == ["⬅️ My schedule"]
@@ -384,13 +384,13 @@ async def test_why_not_scheduled_in_korean_for_the_other_side(fair, fake, engine
         )
     lee = fake.user(LEE, "Lee")
     [reply] = await open_schedule(lee)
-    await lee.press(reply, "❓ 미주선 사유")
+    await lee.press(reply, "❓ 주선되지 않은 이유")
     [why] = await lee.wait_reply()
-    assert "1. Globex Inc (US) · 상대방 신청" in why.text
-    assert "Globex Inc의 일정이 이미 찼습니다" in why.text
-    assert "2. Initech (US) · 나의 신청" in why.text
-    assert "두 업체의 일정이 모두 이미 찼습니다" in why.text
-    assert "수락" in why.text and "선착순" in why.text
+    assert "1. Globex Inc (미국) · 상대방 신청" in why.text
+    assert "Globex Inc의 일정이 이미 차 있었습니다" in why.text
+    assert "2. Initech (미국) · 나의 신청" in why.text
+    assert "두 업체 모두 이미 다른 상담이 잡혀 있었습니다" in why.text
+    assert "수락" in why.text and "먼저 신청한 쪽이 우선" in why.text
     assert "Acme Trading" not in why.text
 
 
@@ -460,11 +460,11 @@ async def test_the_reason_says_what_the_schedule_shows_for_that_person(fair, fak
         )
     lee = fake.user(LEE, "Lee")
     [reply] = await open_schedule(lee)
-    await lee.press(reply, "❓ 미주선 사유")
+    await lee.press(reply, "❓ 주선되지 않은 이유")
     [why] = await lee.wait_reply()
     assert "사유: 함께 가능한 시간마다 이미 다른 상담이 잡혀 있었습니다." in why.text
     assert "1일 상담횟수" not in why.text.split("💡")[0]
-    assert "상담가능시간을 더 넓게 열어 두세요" in why.text
+    assert "다음에는 ‘가능’ 시간을 더 많이 열어 두세요" in why.text
     kim = fake.user(KIM, "Kim")
     [reply] = await open_schedule(kim)
     await kim.press(reply, "❓ Why not scheduled")

@@ -90,9 +90,9 @@ async def test_the_deadline_passes_once_for_all_processes(bots, fake, engine, cl
     admin = organizer(fake)
     clock.now = DEADLINE
     await asyncio.gather(*(schedule_all(application) for application in bots))
-    await admin.wait_for(lambda m: "Applications are closed" in (m.text or ""), timeout=WAIT)
+    await admin.wait_for(lambda m: "Requests are closed" in (m.text or ""), timeout=WAIT)
     await asyncio.sleep(0.5)  # room for a second, wrong, summary
-    closed = [m for m in admin.messages if "Applications are closed" in (m.text or "")]
+    closed = [m for m in admin.messages if "Requests are closed" in (m.text or "")]
     assert len(closed) == 1
     with session_scope(engine) as session:
         event = session.exec(select(Event)).one()

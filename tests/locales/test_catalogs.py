@@ -6,6 +6,7 @@ import string
 from pathlib import Path
 
 import pytest
+from babel.core import Locale
 
 from locales import HERE, LANGUAGES, catalog, read_catalog
 
@@ -27,16 +28,50 @@ def placeholders(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
+PLURAL = re.compile(r"^(?P<base>.+)\.(?P<form>zero|one|two|few|many|other)$")
+
+
+def plural_forms(language: str) -> dict[str, set[str]]:
+    """Counted keys (`key.one`, `key.other`, read by `tn`) by base key, with their forms."""
+    forms: dict[str, set[str]] = {}
+    for key in catalog(language):
+        if found := PLURAL.match(key):
+            forms.setdefault(found["base"], set()).add(found["form"])
+    return forms
+
+
+def plain_keys(language: str) -> set[str]:
+    return {key for key in catalog(language) if not PLURAL.match(key)}
+
+
 def test_both_languages_have_the_same_non_empty_keys():
     korean, english = catalog("ko"), catalog("en")
-    assert set(korean) == set(english)
+    assert plain_keys("ko") == plain_keys("en")
+    assert set(plural_forms("ko")) == set(plural_forms("en"))
     assert [key for key in korean if not korean[key].strip()] == []
     assert [key for key in english if not english[key].strip()] == []
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_counted_texts_have_exactly_the_languages_plural_forms(language):
+    """CLDR: Korean has only `other`, English `one` and `other`."""
+    expected = set(Locale.parse(language).plural_form.tags) | {"other"}
+    wrong = {b: f for b, f in plural_forms(language).items() if f != expected}
+    assert wrong == {}
+
+
 def test_translations_use_the_same_placeholders():
     korean, english = catalog("ko"), catalog("en")
-    assert [k for k in korean if placeholders(korean[k]) != placeholders(english[k])] == []
+    plain = [k for k in plain_keys("ko") if placeholders(korean[k]) != placeholders(english[k])]
+    assert plain == []
+    # `other` says the same in both; a `one` form may leave out the count it spells
+    counted = [
+        base
+        for base in plural_forms("ko")
+        if placeholders(korean[f"{base}.other"]) != placeholders(english[f"{base}.other"])
+        or not placeholders(english[f"{base}.one"]) <= placeholders(english[f"{base}.other"])
+    ]
+    assert counted == []
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -52,9 +87,15 @@ def test_no_key_is_defined_in_two_files(language):
 
 
 def literal_keys(tree: ast.AST) -> set[str]:
-    """Keys passed as plain literals to t(...) or button(...)."""
+    """Keys passed as plain literals to t(...) or button(...); for tn(...) its `.other` form."""
     keys = set()
     for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "tn":
+            keys.update(
+                f"{argument.value}.other"
+                for argument in node.args[1:2]
+                if isinstance(argument, ast.Constant) and isinstance(argument.value, str)
+            )
         if isinstance(node, ast.Call) and getattr(node.func, "id", None) in {"t", "button"}:
             keys.update(
                 argument.value

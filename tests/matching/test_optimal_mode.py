@@ -6,7 +6,7 @@ from itertools import pairwise
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from matching_cases import Event, events
 from ortools.sat.python import cp_model
 
@@ -24,6 +24,43 @@ from matching import (
 from matching.candidates import candidates
 from matching.grid import Grid
 from matching.model import CANDIDATE_TIERS
+
+# Found by hypothesis: S1 can meet each of B2 and B10 (mutual) only on day 2, where its daily
+# limit allows one meeting, so the mutual bound (2) is not reached and the seller tier may go
+# above its bound, which assumes the mutual bound was reached.
+LOOSE_BOUND_BELOW_A_SHORT_TIER = {
+    "format": "matchbot-instance/1",
+    "daily_cap": 1,
+    "slots": [
+        {"id": f"D{day}-{i}", "day": f"2023-06-2{day}", "start": f"1{i}:00", "end": f"1{i}:45"}
+        for day in (1, 2, 3)
+        for i in (0, 1)
+    ],
+    "participants": [
+        {"id": "B1", "role": "buyer", "unavailable": []},
+        *(
+            {"id": code, "role": "buyer", "unavailable": ["D1-0", "D3-0", "D3-1"]}
+            for code in ("B2", "B10", "B3")
+        ),
+        {"id": "S1", "role": "seller", "unavailable": []},
+    ],
+    "requests": [
+        {
+            "from": sender,
+            "to": target,
+            "at": "2023-06-01T09:00:00+09:00",
+            "rank": 1,
+            "status": status,
+        }
+        for sender, target, status in (
+            ("B3", "S1", "pending"),
+            ("S1", "B2", "accepted"),
+            ("S1", "B1", "pending"),
+            ("S1", "B10", "accepted"),
+        )
+    ],
+    "fixed": [],
+}
 
 SMALL = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -109,12 +146,17 @@ def test_optimal_is_never_worse_than_greedy_and_never_idler_with_as_many_meeting
 
 @SMALL
 @given(events())
+@example(LOOSE_BOUND_BELOW_A_SHORT_TIER)
 def test_the_bound_holds_and_the_reasons_fit_the_final_schedule(doc: dict[str, Any]) -> None:
     instance = parse_instance(doc)
     schedule = optimal(instance)
     stats = schedule.details
+    # The bound is lexicographic: a tier's bound holds for schedules that reach the bounds of
+    # every tier above it, so it is checked only as far as the tiers above are at their bound.
     for tier, count in zip(CANDIDATE_TIERS, counts(schedule), strict=True):
         assert count <= stats["bound"][tier]
+        if count < stats["bound"][tier]:
+            break
     assert stats["idle_periods"]["polished"] == idle_periods(instance, schedule)
     assert stats["idle_periods"]["greedy"] == idle_periods(instance, solve(instance))
 

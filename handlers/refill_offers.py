@@ -1,0 +1,224 @@
+"""Standby refill in the chat: a freed place is offered at once to both sides of the first
+candidate pair (Accept / Decline, until a time limit); both accepting books the meeting and
+sends both their updated timetable and calendar file; a decline, a timeout or a booking that
+could not be made moves on to the next pair. The rules and the atomic booking live in
+store/refill.py; each offer's expiry is a job, re-created from the database at start-up."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from telegram import InputFile, Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import Application, BaseHandler, CallbackQueryHandler, ContextTypes
+
+from handlers.admin_sending import replace_job
+from handlers.notify import country_name, tell
+from handlers.services import Services, member, services
+from handlers.timetable_render import timetable_ics, timetable_messages
+from handlers.ui import button, error_text, escape, keyboard, parse, refuse, show
+from locales import clock, moment, pick, t, tn
+from store.errors import StoreError
+from store.event import get_event
+from store.fairday import Side
+from store.refill import (
+    OfferView,
+    Outcome,
+    answer_offer,
+    expire_offer,
+    offer_next,
+    open_offers,
+    unoffered_places,
+    withdraw_offer,
+)
+from store.timetable import timetable
+
+log = logging.getLogger(__name__)
+
+PREFIX = "rf"
+ACTION = re.compile(r"rf:(y|n):(\d{1,10})")
+MAX_TRIES = 50  # pairs tried in a row for one place when offers cannot be delivered
+
+
+class _Context:
+    """What `tell` needs from a context, for work started outside an update (a job, a hook)."""
+
+    def __init__(self, application: Application) -> None:
+        self.application = application
+        self.bot = application.bot
+
+
+def _job_name(offer_id: int) -> str:
+    return f"refill-expire-{offer_id}"
+
+
+def _seconds(when: datetime, now: datetime) -> float:
+    return (when - now).total_seconds()
+
+
+async def offer_place(application: Application, place_id: int) -> None:
+    """Offers the freed place to the next pair that can take it, if any."""
+    found: Services = application.bot_data["services"]
+    context = _Context(application)
+    timezone = (await found.run(get_event)).timezone
+    for _ in range(MAX_TRIES):
+        now = found.clock()
+        view = await found.run(offer_next, place_id, now)
+        if view is None:
+            return
+        replace_job(
+            application.job_queue,
+            _job_name(view.id),
+            expiry_job,
+            _seconds(view.expires_at, now),
+            view.id,
+        )
+        delivered = [
+            await tell(
+                context,  # type: ignore[arg-type]
+                me,
+                "refill.offer",
+                keyboard(
+                    [
+                        button(
+                            _language(found, me), "refill.accept_button", f"{PREFIX}:y:{view.id}"
+                        ),
+                        button(
+                            _language(found, me), "refill.decline_button", f"{PREFIX}:n:{view.id}"
+                        ),
+                    ]
+                ),
+                company=escape(other.company),
+                country=escape(country_name(country, _language(found, me))),
+                start=view.start,
+                booth=escape(view.booth or t(_language(found, me), "reminder.no_booth")),
+                until=clock(view.expires_at.astimezone(ZoneInfo(timezone)).time()),
+            )
+            for me, other, country in view.sides()
+        ]
+        if all(delivered):
+            return
+        # One side cannot be reached: the offer is void and the next pair gets the place.
+        await found.run(withdraw_offer, view.id, found.clock())
+        reached = [
+            side for side, ok in zip((view.buyer, view.seller), delivered, strict=True) if ok
+        ]
+        await _closed_for(context, view, "refill.withdrawn", reached)
+
+
+def _language(found: Services, side: Side) -> str:
+    return pick(side.recipient.language if side.recipient else None, found.default_language)
+
+
+async def _closed_for(context, view: OfferView, key: str, sides: list[Side]) -> None:
+    for side in sides:
+        other = view.seller if side is view.buyer else view.buyer
+        await tell(context, side, key, company=escape(other.company), start=view.start)
+
+
+async def _send_timetable(context, side: Side) -> None:
+    """The booked meeting's two sides get their whole updated timetable and calendar file."""
+    if side.recipient is None:
+        return
+    found = services(context)
+    language = pick(side.recipient.language, found.default_language)
+    table = await found.run(timetable, side.participant_id)
+    chat = side.recipient.telegram_id
+    try:
+        for page in timetable_messages(table, language):
+            await context.bot.send_message(chat, page, parse_mode=ParseMode.HTML)
+        data = await asyncio.to_thread(timetable_ics, table, language)
+        await context.bot.send_document(
+            chat,
+            InputFile(data, filename=f"{table.code}-schedule.ics"),
+            caption=tn(language, "schedule.calendar_caption", len(table.meetings)),
+            parse_mode=ParseMode.HTML,
+        )
+    except TelegramError:
+        log.warning("updated timetable to %s failed", side.participant_id)
+
+
+async def expiry_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The offer's time is up: both sides hear it, and the next pair is offered the place."""
+    found = services(context)
+    view = await found.run(expire_offer, context.job.data, found.clock())
+    if view is None:
+        return
+    await _closed_for(context, view, "refill.expired", [view.buyer, view.seller])
+    await offer_place(context.application, view.place_id)
+
+
+async def _answer(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, accept: bool, offer_id: int
+) -> None:
+    person = await member(update, context)
+    if person is None:
+        return
+    found = services(context)
+    language = person.language
+    try:
+        done = await found.run(answer_offer, offer_id, person.participant.id, accept, found.clock())
+    except StoreError as error:
+        await refuse(update, error_text(language, error))
+        return
+    view, me = done.offer, done.me
+    other = view.seller if me.participant_id == view.buyer.participant_id else view.buyer
+    timezone = (await found.run(get_event)).timezone
+    values = {"company": escape(other.company), "start": moment(view.start, language, timezone)}
+    await update.callback_query.answer()
+    if done.outcome == Outcome.waiting:
+        await show(update, t(language, "refill.waiting", **values))
+        return
+    if done.outcome == Outcome.declined:
+        await show(update, t(language, "refill.you_declined", **values))
+        await tell(
+            context, other, "refill.declined_by_other", company=escape(me.company), start=view.start
+        )
+    elif done.outcome == Outcome.void:
+        await show(update, t(language, "refill.void", **values))
+        await tell(context, other, "refill.void", company=escape(me.company), start=view.start)
+    else:
+        await show(update, t(language, "refill.booked", **values))
+        await tell(context, other, "refill.booked", company=escape(me.company), start=view.start)
+        for side in (view.buyer, view.seller):
+            await _send_timetable(context, side)
+        return
+    for job in context.job_queue.get_jobs_by_name(_job_name(view.id)):
+        job.schedule_removal()
+    await offer_place(context.application, view.place_id)
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    match = parse(ACTION, update.callback_query.data)
+    if match is None:
+        person = await member(update, context)
+        if person is not None:
+            await refuse(update, t(person.language, "error.bad_button"))
+        return
+    await _answer(update, context, match.group(1) == "y", int(match.group(2)))
+
+
+async def resume(application: Application) -> None:
+    """At start-up: expiry jobs for open offers (past-due ones run at once) and offers for
+    places freed while the bot was down."""
+    found: Services = application.bot_data["services"]
+    now = found.clock()
+    for offer_id, expires_at in await found.run(open_offers):
+        replace_job(
+            application.job_queue,
+            _job_name(offer_id),
+            expiry_job,
+            _seconds(expires_at, now),
+            offer_id,
+        )
+    for place_id in await found.run(unoffered_places, now):
+        await offer_place(application, place_id)
+
+
+def handlers() -> list[BaseHandler]:
+    return [CallbackQueryHandler(on_button, pattern=re.compile(rf"^{PREFIX}:"))]

@@ -1,0 +1,127 @@
+"""/results and /today for organizers: the fair's results as a few lines, a chart and the
+workbook; the fair day so far (meetings now and next, cancellations, refills, no-shows, idle
+booths). The figures: store/results.py."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from zoneinfo import ZoneInfo
+
+from telegram import InputFile, Update
+from telegram.constants import ParseMode
+from telegram.ext import BaseHandler, CommandHandler, ContextTypes
+
+from handlers.admin_common import admin
+from handlers.outcomes import usd
+from handlers.results_chart import results_png
+from handlers.services import services
+from handlers.ui import escape, show
+from locales import clock, day_label, t
+from store.audit import record
+from store.event import get_event
+from store.results import Tally, results, today
+from store.results_workbook import results_workbook
+
+IDLE_SHOWN = 30  # booth codes listed by /today; the count covers all
+
+
+def tally_line(language: str, name: str, tally: Tally) -> str:
+    rate = tally.answer_rate
+    return t(
+        language,
+        "results.line",
+        name=name,
+        scheduled=tally.scheduled,
+        held=tally.held,
+        no_show=tally.no_show,
+        cancelled=tally.cancelled,
+        refilled=tally.refilled,
+        expected=usd(tally.expected_usd, language),
+        signed=usd(tally.signed_usd, language),
+        contracts=tally.contracts,
+        mous=tally.mous,
+        rate=f"{rate * 100:.0f}%" if rate is not None else "-",
+    )
+
+
+async def results_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    person = await admin(update, context)
+    if person is None:
+        return
+    found = services(context)
+    language, now = person.language, found.clock()
+    await found.run(record, person.telegram_id, "results")
+    figures = await found.run(results, now)
+    outcomes = ", ".join(
+        t(language, "stats.count", what=t(language, f"outcome.result.{key}"), count=n)
+        for key, n in figures.overall.outcomes.items()
+    )
+    lines = [
+        t(language, "results.title"),
+        tally_line(language, t(language, "results.overall"), figures.overall),
+        t(language, "results.outcomes", outcomes=outcomes or "-"),
+        t(language, "results.by_industry"),
+        *(tally_line(language, escape(k), v) for k, v in figures.industries.items()),
+    ]
+    await show(update, "\n".join(lines))
+    chart = await asyncio.to_thread(results_png, figures, language)
+    await update.effective_chat.send_photo(chart, caption=t(language, "results.chart_caption"))
+    data = await found.run(results_workbook, language, now)
+    await update.effective_chat.send_document(
+        InputFile(io.BytesIO(data), filename=f"results-{now:%Y%m%d-%H%M}.xlsx"),
+        caption=t(language, "results.workbook_caption"),
+    )
+
+
+async def today_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    person = await admin(update, context)
+    if person is None:
+        return
+    found = services(context)
+    language, now = person.language, found.clock()
+    await found.run(record, person.telegram_id, "today")
+    day = await found.run(today, now)
+    if day.day is None:
+        await show(update, t(language, "today.no_fair_today"))
+        return
+    zone = (await found.run(get_event)).timezone
+    lines = [t(language, "today.title", day=day_label(day.day, language))]
+    if day.now_slot:
+        lines.append(t(language, "today.now", slot=day.now_slot, count=day.now_meetings))
+    else:
+        lines.append(t(language, "today.between_slots"))
+    if day.next_slot and day.next_start:
+        start = clock(day.next_start.astimezone(ZoneInfo(zone)).time())
+        lines.append(
+            t(language, "today.next", slot=day.next_slot, time=start, count=day.next_meetings)
+        )
+    lines.append(
+        t(
+            language,
+            "today.so_far",
+            cancelled=day.cancellations,
+            refilled=day.refills,
+            no_show=day.no_shows,
+        )
+    )
+    if day.now_slot:
+        shown = ", ".join(escape(b) for b in day.idle_booths[:IDLE_SHOWN])
+        more = len(day.idle_booths) - IDLE_SHOWN
+        lines.append(
+            t(
+                language,
+                "today.idle",
+                count=len(day.idle_booths),
+                booths=day.booths,
+                list=shown + (t(language, "today.more", count=more) if more > 0 else ""),
+            )
+        )
+    await update.effective_chat.send_message("\n".join(lines), parse_mode=ParseMode.HTML)
+
+
+def handlers() -> list[BaseHandler]:
+    return [
+        CommandHandler("results", results_command),
+        CommandHandler("today", today_command),
+    ]

@@ -1,0 +1,149 @@
+"""The follow-up survey in the chat: weeks after the fair, one question per meeting held
+("Was a contract or an MOU signed with X?"), then the value typed (a handlers/typed.py step).
+The job is re-created at every start-up and skips whoever was already asked, so an
+interrupted survey resumes and nobody is asked twice. Rules: store/survey.py."""
+
+from __future__ import annotations
+
+import re
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+from telegram.ext import Application, BaseHandler, CallbackQueryHandler, ContextTypes
+
+from handlers import typed
+from handlers.admin_common import tell_admins
+from handlers.admin_sending import replace_job
+from handlers.notify import send_once
+from handlers.outcomes import usd
+from handlers.services import Services, member, services
+from handlers.ui import button, error_text, escape, keyboard, parse, refuse, show
+from locales import day_label, pick, t
+from store.errors import NoEvent, StoreError
+from store.event import get_event
+from store.models import NoticeKind, Signed
+from store.outcomes import prompt_key
+from store.survey import SurveyReply, answer_survey, questions, survey_time, survey_value
+
+PREFIX = "sv"
+ACTION = re.compile(r"sv:(\d{1,10}):(contract|mou|nothing)")
+VALUE_STEP = "survey_value"
+JOB = "follow-up-survey"
+
+
+def _keyboard(language: str, meeting_id: int) -> InlineKeyboardMarkup:
+    return keyboard(
+        *(
+            [button(language, f"survey.{s.value}", f"{PREFIX}:{meeting_id}:{s.value}")]
+            for s in Signed
+        )
+    )
+
+
+async def schedule_survey(application: Application) -> None:
+    found: Services = application.bot_data["services"]
+    try:
+        when = await found.run(survey_time)
+    except NoEvent:
+        return
+    if when is not None:
+        seconds = (when - found.clock()).total_seconds()
+        replace_job(application.job_queue, JOB, survey_job, seconds)
+
+
+async def survey_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Asks everyone not asked yet; organizers hear how many questions went out."""
+    found = services(context)
+    event = await found.run(get_event)
+    sent = 0
+    for question in await found.run(questions, found.clock()):
+        if not context.application.running:
+            return
+        language = pick(question.recipient.language, found.default_language)
+        text = t(
+            language,
+            "survey.question",
+            event=escape(event.name),
+            company=escape(question.counterpart),
+            day=day_label(question.start.date(), language),  # the event's local day
+        )
+        markup = _keyboard(language, question.meeting_id)
+        key = prompt_key(question.meeting_id)
+        await send_once(context, question.recipient, NoticeKind.survey, key, text, markup)
+        sent += 1
+    if sent:
+        text = t(found.default_language, "survey.sent", count=sent)
+        await tell_admins(context.bot, found, text)
+
+
+def _thanks(reply: SurveyReply, language: str) -> str:
+    value = usd(reply.value_usd, language) if reply.value_usd is not None else "-"
+    return t(
+        language,
+        "survey.thanks",
+        company=escape(reply.counterpart),
+        signed=t(language, f"survey.{reply.signed.value}"),
+        value=value,
+    )
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    person = await member(update, context)
+    if person is None:
+        return
+    match = parse(ACTION, update.callback_query.data)
+    if match is None:
+        await refuse(update, t(person.language, "error.bad_button"))
+        return
+    found = services(context)
+    meeting_id, signed = int(match.group(1)), Signed(match.group(2))
+    try:
+        reply = await found.run(
+            answer_survey, meeting_id, person.participant.id, signed, found.clock()
+        )
+    except StoreError as error:
+        await refuse(update, error_text(person.language, error))
+        return
+    await show(update, _thanks(reply, person.language), _keyboard(person.language, meeting_id))
+    await update.callback_query.answer()
+    if signed != Signed.nothing:
+        typed.arm(context, VALUE_STEP, meeting=meeting_id)
+        await update.effective_chat.send_message(
+            t(person.language, "survey.ask_value", company=escape(reply.counterpart)),
+            parse_mode=ParseMode.HTML,
+        )
+
+
+async def _typed(update: Update, context: ContextTypes.DEFAULT_TYPE, step: dict) -> None:
+    person = await member(update, context)
+    if person is None:
+        typed.disarm(context)
+        return
+    found = services(context)
+    text = update.effective_message.text or ""
+    try:
+        reply = await found.run(
+            survey_value, step["meeting"], person.participant.id, text, found.clock()
+        )
+    except StoreError as error:
+        await refuse(update, error_text(person.language, error))
+        if error.key != "bad_amount":
+            typed.disarm(context)
+        return
+    typed.disarm(context)
+    await update.effective_chat.send_message(
+        _thanks(reply, person.language), parse_mode=ParseMode.HTML
+    )
+
+
+async def _cancelled(update: Update, context: ContextTypes.DEFAULT_TYPE, step: dict) -> None:
+    person = await member(update, context)
+    if person is not None:
+        await update.effective_chat.send_message(t(person.language, "outcome.kept"))
+
+
+typed.register(VALUE_STEP, typed.Step(_typed, _cancelled, text_only="outcome.text_only"))
+
+
+def handlers() -> list[BaseHandler]:
+    return [CallbackQueryHandler(on_button, pattern=re.compile(rf"^{PREFIX}:"))]

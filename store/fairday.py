@@ -1,0 +1,201 @@
+"""The fair day, before each meeting: a side confirms it ("I'll be there") or gives it up.
+
+Giving a meeting up deletes its row, so the slot is free again for both sides and the unique
+keys of `meeting` guard any later booking in it, and keeps a `MeetingCancellation`: the freed
+place the standby refill (store/refill.py) offers to others. Both only until the slot starts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, func, select
+
+from store.audit import record
+from store.errors import StoreError
+from store.event import get_event
+from store.manual_matching import Removed, by_code
+from store.models import (
+    CancelReason,
+    Meeting,
+    MeetingCancellation,
+    MeetingConfirmation,
+    Participant,
+    Slot,
+)
+from store.reminders import Recipient, slot_start
+
+
+class MeetingGone(StoreError):
+    """The meeting was cancelled or removed meanwhile (a stale button)."""
+
+    key = "meeting_gone"
+
+
+class MeetingStarted(StoreError):
+    key = "meeting_started"
+
+
+class AlreadyConfirmed(StoreError):
+    key = "already_confirmed"
+
+
+@dataclass(frozen=True)
+class Side:
+    """One side of a meeting, as the other side's message needs it."""
+
+    participant_id: int
+    code: str
+    company: str
+    recipient: Recipient | None  # None: not reachable in the bot
+
+
+@dataclass(frozen=True)
+class MeetingSides:
+    meeting_id: int
+    slot_id: int
+    slot_code: str
+    start: datetime
+    booth: str | None
+    me: Side
+    other: Side
+
+
+def side_of(person: Participant) -> Side:
+    assert person.id is not None
+    reachable = person.telegram_id is not None and person.blocked_bot_at is None and person.active
+    recipient = Recipient(person.id, person.telegram_id, person.language) if reachable else None
+    return Side(person.id, person.code, person.company, recipient)
+
+
+def _sides(
+    session: Session, meeting: Meeting, participant_id: int, start: datetime
+) -> MeetingSides:
+    slot = session.get(Slot, meeting.slot_id)
+    buyer = session.get(Participant, meeting.buyer_id)
+    seller = session.get(Participant, meeting.seller_id)
+    assert slot is not None and buyer is not None and seller is not None and meeting.id
+    me, other = (buyer, seller) if buyer.id == participant_id else (seller, buyer)
+    return MeetingSides(
+        meeting.id, slot.id, slot.code, start, meeting.booth, side_of(me), side_of(other)
+    )  # type: ignore[arg-type]
+
+
+def _own_meeting(
+    session: Session, meeting_id: int, participant_id: int, now: datetime
+) -> tuple[Meeting, datetime]:
+    """The participant's meeting, not started yet, and its start; refusals otherwise."""
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None or participant_id not in (meeting.buyer_id, meeting.seller_id):
+        raise MeetingGone()
+    slot = session.get(Slot, meeting.slot_id)
+    assert slot is not None
+    start = slot_start(slot, get_event(session).timezone)
+    if now >= start:
+        raise MeetingStarted()
+    return meeting, start
+
+
+def confirm(session: Session, meeting_id: int, participant_id: int, now: datetime) -> MeetingSides:
+    """Records "I'll be there"; a second tap is refused (the counterpart is told once)."""
+    meeting, start = _own_meeting(session, meeting_id, participant_id, now)
+    if session.get(MeetingConfirmation, (meeting_id, participant_id)) is not None:
+        raise AlreadyConfirmed()
+    try:
+        with session.begin_nested():
+            session.add(
+                MeetingConfirmation(meeting_id=meeting_id, participant_id=participant_id, at=now)
+            )
+    except sa.exc.IntegrityError:  # the same tap handled twice at once
+        raise AlreadyConfirmed() from None
+    sides = _sides(session, meeting, participant_id, start)
+    actor = session.get(Participant, participant_id)
+    record(
+        session, actor.telegram_id or 0, "meeting_confirmed", meeting=meeting_id, by=sides.me.code
+    )
+    return sides
+
+
+@dataclass(frozen=True)
+class Cancelled:
+    sides: MeetingSides
+    place_id: int  # the freed place, for the refill
+
+
+def cancel(
+    session: Session, meeting_id: int, participant_id: int, reason: CancelReason, now: datetime
+) -> Cancelled:
+    """Gives the meeting up before it starts: the slot is free again for both sides."""
+    if reason == CancelReason.removed:
+        raise ValueError("participants give a reason of their own")
+    meeting, start = _own_meeting(session, meeting_id, participant_id, now)
+    sides = _sides(session, meeting, participant_id, start)
+    # The conditional delete is the claim: of two taps at once (or both sides), one wins.
+    deleted = session.execute(sa.delete(Meeting).where(col(Meeting.id) == meeting_id))
+    if deleted.rowcount != 1:
+        raise MeetingGone()
+    place = MeetingCancellation(
+        meeting_id=meeting_id,
+        buyer_id=meeting.buyer_id,
+        seller_id=meeting.seller_id,
+        slot_id=meeting.slot_id,
+        tier=meeting.tier,
+        by_participant_id=participant_id,
+        reason=reason,
+        at=now,
+    )
+    session.add(place)
+    session.flush()
+    actor = session.get(Participant, participant_id)
+    record(
+        session,
+        actor.telegram_id or 0,
+        "meeting_cancelled",
+        meeting=meeting_id,
+        by=sides.me.code,
+        counterpart=sides.other.code,
+        slot=sides.slot_code,
+        reason=reason.value,
+    )
+    assert place.id is not None
+    return Cancelled(sides, place.id)
+
+
+def removed_by_admin(session: Session, removed: Removed, now: datetime) -> int | None:
+    """Keeps an admin's /unassign as a freed place; None once the slot has started (nothing
+    to refill)."""
+    slot = session.exec(select(Slot).where(Slot.code == removed.slot)).one()
+    if now >= slot_start(slot, get_event(session).timezone):
+        return None
+    buyer, seller = by_code(session, removed.buyer), by_code(session, removed.seller)
+    place = MeetingCancellation(
+        meeting_id=removed.id,
+        buyer_id=buyer.id,
+        seller_id=seller.id,
+        slot_id=slot.id,
+        tier=removed.tier,
+        reason=CancelReason.removed,
+        at=now,
+    )
+    session.add(place)
+    session.flush()
+    return place.id
+
+
+@dataclass(frozen=True)
+class DayCounts:
+    confirmations: int
+    cancellations: dict[str, int]  # per reason
+
+
+def day_counts(session: Session) -> DayCounts:
+    """For /stats: confirmations of meetings that still stand, cancellations per reason."""
+    confirmations = session.exec(select(func.count()).select_from(MeetingConfirmation)).one()
+    reasons = dict(
+        session.exec(
+            select(MeetingCancellation.reason, func.count()).group_by(MeetingCancellation.reason)
+        ).all()
+    )
+    return DayCounts(confirmations, {r.value: reasons.get(r, 0) for r in CancelReason})

@@ -1,0 +1,85 @@
+"""The results workbook (/results, `python -m bot export-results`): overall, per company, per
+industry, per country, per slot. Column titles come from the catalogs, in the organizer's
+language; cells go through store/sheets.py, so no company name becomes a formula."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+
+from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+from sqlmodel import Session
+
+from locales import t
+from store.models import OutcomeResult
+from store.results import Results, Tally, results
+from store.sheets import append_row
+
+
+def metric_titles(language: str) -> list[str]:
+    return (
+        t(language, "results.columns.meetings").split("|")
+        + [t(language, f"outcome.result.{r.value}") for r in OutcomeResult]
+        + t(language, "results.columns.answers").split("|")
+    )
+
+
+def metrics(tally: Tally) -> list[object]:
+    rate = tally.answer_rate
+    return [
+        tally.scheduled,
+        tally.held,
+        tally.no_show,
+        tally.cancelled,
+        tally.refilled,
+        *(tally.outcomes[r.value] for r in OutcomeResult),
+        tally.expected_usd,
+        tally.contracts,
+        tally.mous,
+        tally.signed_usd,
+        tally.answered,
+        tally.asked,
+        round(rate * 100, 1) if rate is not None else None,
+    ]
+
+
+def _sheet(book: Workbook, language: str, name: str, first: list[str]) -> Worksheet:
+    sheet = book.create_sheet(t(language, f"results.sheet.{name}"))
+    append_row(sheet, first + metric_titles(language))
+    sheet.freeze_panes = "A2"
+    return sheet
+
+
+def results_workbook(session: Session, language: str, now: datetime) -> bytes:
+    found: Results = results(session, now)
+    book = Workbook()
+    book.remove(book.active)
+    overall = _sheet(book, language, "overall", [])
+    append_row(overall, metrics(found.overall))
+    companies = _sheet(
+        book, language, "companies", t(language, "results.columns.company").split("|")
+    )
+    for company, tally in found.companies:
+        append_row(
+            companies,
+            [
+                company.code,
+                company.company,
+                t(language, f"role.{company.role}"),
+                company.country,
+                company.industry,
+                *metrics(tally),
+            ],
+        )
+    for name, groups in (("industries", found.industries), ("countries", found.countries)):
+        sheet = _sheet(book, language, name, [t(language, f"results.columns.{name}")])
+        for key, tally in groups.items():
+            append_row(sheet, [key, *metrics(tally)])
+    per_slot = book.create_sheet(t(language, "results.sheet.slots"))
+    append_row(per_slot, t(language, "results.columns.slots").split("|"))
+    for slot in found.per_slot:
+        append_row(per_slot, [slot.code, slot.held, slot.no_show])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

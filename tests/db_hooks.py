@@ -1,0 +1,41 @@
+"""Instrumenting the test database: something happening at a precise moment of a store
+operation, without touching the operation's code."""
+
+from contextlib import contextmanager
+
+import sqlalchemy as sa
+from sqlmodel import select
+
+from builders import ADMIN
+from store.db import session_scope
+from store.manual_matching import assign
+from store.models import Participant, UnscheduledPair
+
+
+@contextmanager
+def before_each_lock(engine, action, times: int):
+    """Runs `action` (its own session) when a matching run is about to take the event's write
+    lock, i.e. after its solve: as if an admin's change landed while the engine was thinking.
+    If the run held a write lock at that point, the action could not commit (SQLite would
+    report the database locked, PostgreSQL would wait for ever on the same thread)."""
+    landed = []
+
+    def before(connection, cursor, statement, parameters, context, executemany):
+        locking = statement.lstrip().upper().startswith("UPDATE") and "matching_runs" in statement
+        if locking and len(landed) < times:
+            landed.append(statement)
+            action()
+
+    sa.event.listen(engine, "before_cursor_execute", before)
+    try:
+        yield landed
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", before)
+
+
+def book_left_out_pair(engine: sa.Engine) -> None:
+    """An admin's /assign of a pair the last matching left out."""
+    with session_scope(engine) as session:
+        pair = session.exec(select(UnscheduledPair)).first()
+        codes = [session.get(Participant, i).code for i in (pair.buyer_id, pair.seller_id)]
+        assign(session, ADMIN, *codes, over_cap=True)

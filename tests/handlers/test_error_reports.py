@@ -1,0 +1,65 @@
+"""Failures reach the admins grouped: a database outage is a couple of messages with a count,
+not one per update; each user still hears that something went wrong."""
+
+import asyncio
+import re
+
+from builders import ADMIN
+from handlers.error_reports import ErrorReports
+from store.db import make_engine
+
+
+async def test_fifty_updates_failing_on_a_database_outage_give_two_admin_messages(
+    bot, fake, engine, tmp_path
+):
+    admin = fake.user(ADMIN, "Organizer")
+    admin.bot.open_chat(admin.profile)
+    bot.bot_data["error_reports"] = ErrorReports(window=3.0)
+    found = bot.bot_data["services"]
+    # From now on the database cannot be opened (its directory does not exist).
+    found.engine = make_engine(f"sqlite:///{tmp_path}/gone/matchbot.db")
+    people = [
+        fake.user(7000 + n, f"U{n}", language_code="ko" if n % 2 else "en") for n in range(50)
+    ]
+    for person in people:
+        await person.send("/start")
+    for person in people:
+        [reply] = await person.wait_reply(timeout=30)
+        expected = "오류가 발생했습니다" if person.id % 2 else "something went wrong"
+        assert expected in reply.text
+    [first, repeated] = await admin.wait_for(2, timeout=15)
+    # Admins read jobs' and reports' messages in DEFAULT_LANGUAGE, Korean here.
+    assert first.text.startswith("⚠️ 요청을 처리하지 못했습니다")
+    assert "OperationalError" in first.text
+    counted = re.search(r"위 보고 이후 (\d+)번 더 발생했습니다", repeated.text)
+    assert counted and int(counted.group(1)) >= 49, repeated.text
+    assert "데이터베이스에 연결할 수 없거나" in repeated.text
+    await asyncio.sleep(0.5)
+    assert len(admin.messages) == 2
+    found.engine = engine  # the database is back
+
+
+async def test_different_failures_are_reported_separately_and_a_lone_one_once(bot, fake):
+    from handlers.error_reports import kind
+
+    def failing(value: int) -> BaseException:
+        try:
+            return {"a": 1}[str(value)]  # a KeyError raised on this line
+        except KeyError as error:
+            return error
+
+    def other() -> BaseException:
+        try:
+            raise ValueError("x")
+        except ValueError as error:
+            return error
+
+    reports = ErrorReports(window=60)
+    assert kind(failing(1)) == kind(failing(2))
+    assert kind(failing(1)).startswith("KeyError tests/handlers/test_error_reports.py:")
+    assert kind(failing(1)) != kind(other())
+    assert [reports.first(kind(failing(n))) for n in range(3)] == [True, False, False]
+    assert reports.first(kind(other())) is True
+    assert reports.close(kind(failing(0))) == 2
+    assert reports.close(kind(other())) == 0
+    assert reports.first(kind(failing(9))) is True  # a new window after the close

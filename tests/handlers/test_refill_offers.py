@@ -1,0 +1,158 @@
+"""Standby refill through the fake Telegram server: a cancellation's slot offered to a pair,
+declined and passed to the next pair, accepted by both and booked (timetable and calendar
+file sent), an admin's /unassign offered too, and an offer that times out across a restart."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from admin_helpers import organizer, process
+from sqlmodel import select
+
+import builders
+from builders import NOW
+from fake_telegram import DEFAULT_TOKEN
+from store.db import session_scope
+from store.models import AuditLog, Meeting, OfferState, Participant, Phase, RefillOffer, Slot
+from store.requests import send_request
+
+WAIT = 30.0
+START = datetime(2024, 6, 20, 9, 0, tzinfo=ZoneInfo("Asia/Seoul"))  # D1-0900
+BEFORE = START - timedelta(minutes=30)
+PEOPLE = {"B1": 1001, "B2": 1002, "B3": 1003, "S1": 2001, "S2": 2002, "S3": 2003, "S4": 2004}
+
+
+@pytest.fixture
+def fair(engine, clock):
+    """B1 meets S1 in D1-0900 and B2 meets S3 in D1-0930. Standby: B3 asked S2; S4 and S2
+    asked B1 (S4 first). Buyers read English, Korean companies Korean."""
+    with session_scope(engine) as session:
+        builders.event(session)
+        p = {
+            code: builders.participant(
+                session,
+                code,
+                telegram_id=tid,
+                language="en" if code.startswith("B") else "ko",
+                company=f"{'Buyer' if code.startswith('B') else '국내기업'} {code}",
+            )
+            for code, tid in PEOPLE.items()
+        }
+        send_request(session, p["B3"].id, p["S2"].id, NOW)
+        send_request(session, p["S4"].id, p["B1"].id, NOW)
+        send_request(session, p["S2"].id, p["B1"].id, NOW + timedelta(minutes=1))
+        builders.meeting(session, p["B1"], p["S1"], "D1-0900")
+        builders.meeting(session, p["B2"], p["S3"], "D1-0930")
+        builders.set_phase(session, Phase.announced)
+    clock.now = BEFORE
+
+
+def users(fake):
+    found = {}
+    for code, tid in PEOPLE.items():
+        user = fake.user(tid, code, language_code="en" if code.startswith("B") else "ko")
+        user.bot.open_chat(user.profile)
+        found[code] = user
+    return found
+
+
+def says(fragment):
+    return lambda message: fragment in (message.content or "")
+
+
+def offers(engine):
+    with session_scope(engine) as session:
+        codes = {p.id: p.code for p in session.exec(select(Participant))}
+        return [
+            (codes[o.buyer_id], codes[o.seller_id], o.state)
+            for o in session.exec(select(RefillOffer).order_by(RefillOffer.id))
+        ]
+
+
+async def cancel_from_schedule(user, company, reason):
+    [table] = await user.ask("/schedule")
+    label = next(label for row in table.keyboard for label, _ in row if company in label)
+    await user.press(table, label)
+    [card] = await user.wait_reply()
+    await user.press(card, "❌ 상담 취소")
+    [why] = await user.wait_reply()
+    await user.press(why, reason)
+    await user.wait_reply()
+
+
+async def test_a_freed_slot_is_refilled_from_standby(fair, fake, engine, clock):
+    people = users(fake)
+    async with process(fake, engine, clock, DEFAULT_TOKEN):
+        await cancel_from_schedule(people["S1"], "Buyer B1", "참석 불가")
+        await people["B1"].wait_for(says("cancelled your meeting"), timeout=WAIT)
+
+        # The first pair: B3 asked S2 (a buyer's request before sellers' requests).
+        await people["S2"].wait_for(says("새로 가능한 상담"), timeout=WAIT)
+        offer_s2 = people["S2"].messages[-1]
+        assert "Buyer B3 업체(미국)와 상담할 수 있습니다" in offer_s2.text
+        assert "부스 T-B3" in offer_s2.text and "09:00" in offer_s2.text
+        assert "08:40까지 수락하면" in offer_s2.text  # ten minutes to answer
+        await people["B3"].wait_for(says("A meeting just became possible"), timeout=WAIT)
+        offer_b3 = people["B3"].messages[-1]
+        assert "meet 국내기업 S2 (South Korea)" in offer_b3.text
+        assert [label for label, _ in offer_b3.keyboard[0]] == ["✅ Accept", "Decline"]
+
+        # S2 declines: B3 is told, and the next pair (S4 asked B1 first) gets the offer.
+        await people["S2"].press(offer_s2, "반려")
+        [declined] = await people["S2"].wait_reply()
+        assert "상담 제안을 반려했습니다" in declined.text
+        await people["B3"].wait_for(says("declined the meeting"), timeout=WAIT)
+        await people["B3"].press(offer_b3, "✅ Accept")  # too late: the offer is closed
+        await people["B3"].wait_reply()
+        assert people["B3"].callback_answers[-1].text.startswith("This offer is closed")
+        await people["B1"].wait_for(says("A meeting just became possible"), timeout=WAIT)
+        await people["S4"].wait_for(says("새로 가능한 상담"), timeout=WAIT)
+
+        # Both accept: booked, each gets the new timetable and calendar file.
+        await people["B1"].press(people["B1"].messages[-1], "✅ Accept")
+        [waiting] = await people["B1"].wait_reply()
+        assert "It is booked as soon as they accept too" in waiting.text
+        await people["S4"].press(people["S4"].messages[-1], "✅ 수락")
+        await people["S4"].wait_for(lambda m: m.document is not None, timeout=WAIT)
+        await people["B1"].wait_for(lambda m: m.document is not None, timeout=WAIT)
+        assert any(
+            "🎉 Booked: your meeting with 국내기업 S4" in m.content for m in people["B1"].messages
+        )
+        timetable_b1 = [m.content for m in people["B1"].messages if "My schedule" in m.content]
+        assert "국내기업 S4" in timetable_b1[-1]
+        assert people["B1"].messages[-1].document_name.endswith(".ics")
+        assert offers(engine) == [
+            ("B3", "S2", OfferState.declined),
+            ("B1", "S4", OfferState.booked),
+        ]
+
+        # An admin's /unassign of B2-S3 (D1-0930) frees a place too: offered to B3 and S2.
+        admin = organizer(fake)
+        with session_scope(engine) as session:
+            slot = session.exec(select(Slot).where(Slot.code == "D1-0930")).one()
+            removed = session.exec(select(Meeting).where(Meeting.slot_id == slot.id)).one().id
+        await admin.ask(f"/unassign {removed}")
+        await people["B3"].wait_for(says("A meeting just became possible"), timeout=WAIT)
+        await people["B3"].press(people["B3"].messages[-1], "✅ Accept")
+        await people["B3"].wait_reply()
+
+    # The bot stops; when it starts again the offer's time is up: both hear it, and the
+    # place goes to the next pair (S2 asked B1; B2 and S3 were the pair removed).
+    clock.now = BEFORE + timedelta(minutes=11)
+    async with process(fake, engine, clock, DEFAULT_TOKEN):
+        await people["B3"].wait_for(says("expired before both of you accepted"), timeout=WAIT)
+        await people["S2"].wait_for(says("마감되었습니다"), timeout=WAIT)
+        await people["B1"].wait_for(says("A meeting just became possible"), timeout=WAIT)
+        await people["S2"].wait_for(says("Buyer B1 업체(미국)와"), timeout=WAIT)
+        assert offers(engine)[2:] == [
+            ("B3", "S2", OfferState.expired),
+            ("B1", "S2", OfferState.open),
+        ]
+        [figures] = await admin.ask("/stats")
+        assert "Refills: meetings refilled 1; offers: 1 open, 1 declined, 1 expired" in (
+            figures.text
+        )
+    with session_scope(engine) as session:
+        actions = [a.action for a in session.exec(select(AuditLog))]
+    for action in ("refill_offered", "refill_declined", "refill_accepted", "refill_expired"):
+        assert action in actions

@@ -1,0 +1,108 @@
+"""/results and /today through the fake Telegram server: the figures, the chart, and the
+workbook checked cell by cell."""
+
+import io
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from admin_helpers import organizer, process
+from openpyxl import load_workbook
+from PIL import Image
+from sqlmodel import select
+
+import builders
+from fake_telegram import DEFAULT_TOKEN
+from store.db import session_scope
+from store.fairday import cancel
+from store.models import CancelReason, Meeting, OutcomeResult, Phase
+from store.outcomes import record_outcome, set_details
+from store.refill import answer_offer, offer_next
+from store.requests import send_request
+
+SEOUL = ZoneInfo("Asia/Seoul")
+D1_0900 = datetime(2024, 6, 20, 9, 0, tzinfo=SEOUL)
+
+
+@pytest.fixture
+def fair(engine, clock):
+    """D1-0900: B1-S1 (held: B1 expects a contract worth 15,000 USD, S1 will follow up) and
+    B2-S2 (B2 reports a no-show). D1-0930: B3-S3, cancelled by S3 and refilled with B3-S1.
+    B1 and S1 are in food, the rest in cosmetics; B2 comes from Japan."""
+    with session_scope(engine) as session:
+        builders.event(session)
+        p = {
+            code: builders.participant(
+                session,
+                code,
+                telegram_id=n,
+                industry="food" if code in ("B1", "S1") else "cosmetics",
+                country="JP" if code == "B2" else None,
+                company="=HYPERLINK(1)" if code == "S2" else None,
+            )
+            for n, code in enumerate(("B1", "B2", "B3", "S1", "S2", "S3"), start=1)
+        }
+        send_request(session, p["S1"].id, p["B3"].id, builders.NOW)
+        first = builders.meeting(session, p["B1"], p["S1"], "D1-0900")
+        second = builders.meeting(session, p["B2"], p["S2"], "D1-0900")
+        later = builders.meeting(session, p["B3"], p["S3"], "D1-0930")
+        builders.set_phase(session, Phase.announced)
+        before = D1_0900 - timedelta(minutes=20)
+        place = cancel(session, later.id, p["S3"].id, CancelReason.cant_attend, before).place_id
+        offer = offer_next(session, place, before)
+        answer_offer(session, offer.id, p["B3"].id, True, before)
+        assert answer_offer(session, offer.id, p["S1"].id, True, before).outcome == "booked"
+        ended = D1_0900 + timedelta(minutes=30)
+        record_outcome(session, first.id, p["B1"].id, OutcomeResult.contract_likely, ended)
+        set_details(session, first.id, p["B1"].id, ended, value_text="15k")
+        record_outcome(session, first.id, p["S1"].id, OutcomeResult.follow_up, ended)
+        record_outcome(session, second.id, p["B2"].id, OutcomeResult.no_show, ended)
+        assert len(session.exec(select(Meeting)).all()) == 3
+    clock.now = D1_0900 + timedelta(minutes=40)  # in D1-0930
+
+
+async def test_results_and_today(fair, fake, engine, clock):
+    admin = organizer(fake)
+    async with process(fake, engine, clock, DEFAULT_TOKEN):
+        [now] = await admin.ask("/today")
+        assert "Today, Thu, Jun 20" in now.text
+        assert "Now (D1-0930): meetings 1" in now.text
+        assert "Next (D1-1000, 10:00): meetings 0" in now.text
+        assert "So far today: 1 cancelled, 1 refilled, no-shows reported 1" in now.text
+        assert "Booths idle now: 2 of 3: T-B1, T-B2" in now.text
+
+        replies = await admin.ask("/results")
+        text, photo, document = replies
+        assert (
+            "Overall: 3 scheduled, 1 held, 1 no-show, 1 cancelled, 1 refilled; expected "
+            "US$15,000; answered 75%; signed: contracts 0, MOUs 0, US$0"
+        ) in text.text
+        assert "food: 2 scheduled, 1 held, 0 no-show, 0 cancelled, 1 refilled" in text.text
+        chart = Image.open(io.BytesIO(photo.photo_bytes))
+        assert chart.width >= 900 and chart.height > 400
+        book = load_workbook(io.BytesIO(document.document_bytes))
+    assert book.sheetnames == ["Overall", "Companies", "Industries", "Countries", "Slots"]
+    overall = [[c.value for c in row] for row in book["Overall"].iter_rows()]
+    assert overall[0][:5] == ["Scheduled", "Held", "No-show", "Cancelled", "Refilled"]
+    assert overall[0][5:10] == [
+        "Did not take place (no-show)",
+        "Not a fit",
+        "Interested, will follow up",
+        "Quote or sample requested",
+        "Contract likely",
+    ]
+    assert overall[1] == [3, 1, 1, 1, 1, 1, 0, 1, 0, 1, 15000, 0, 0, 0, 3, 4, 75.0]
+    companies = {row[0]: row for row in book["Companies"].iter_rows(values_only=True)}
+    assert companies["S1"][:5] == ("S1", "Company S1", "Korean company", "KR", "food")
+    # S1: two meetings (B1 held, B3 refilled, not over yet), one answer of one asked.
+    assert companies["S1"][5:] == (2, 1, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 1, 100.0)
+    assert companies["S3"][5:10] == (0, 0, 0, 1, 0)
+    s2 = book["Companies"]["B6"] if book["Companies"]["A6"].value == "S2" else None
+    assert s2 is not None and s2.value == "=HYPERLINK(1)" and s2.data_type == "s"
+    industries = {row[0]: row[1:6] for row in book["Industries"].iter_rows(values_only=True)}
+    assert industries["cosmetics"] == (2, 0, 1, 1, 1)
+    assert industries["food"] == (2, 1, 0, 0, 1)
+    countries = {row[0]: row[1:6] for row in book["Countries"].iter_rows(values_only=True)}
+    assert countries["JP"] == (1, 0, 1, 0, 0)
+    slots = [row for row in book["Slots"].iter_rows(values_only=True)]
+    assert slots[:3] == [("Slot", "Held", "No-show"), ("D1-0900", 1, 1), ("D1-0930", 0, 0)]

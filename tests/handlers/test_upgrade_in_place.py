@@ -1,0 +1,176 @@
+"""Upgrades in place: a database written by each earlier schema, with live data in it (pending
+requests, a stored matching, a half-sent announcement, saved per-user state), is brought to the
+newest schema and the bot carries on with it."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from admin_helpers import organizer, process, users
+from alembic import command
+from alembic.script import ScriptDirectory
+from conftest import POSTGRES_URL
+from sqlmodel import SQLModel, select
+
+import builders
+from builders import ADMIN, DEADLINE
+from fake_telegram import DEFAULT_TOKEN
+from store.announce import part_sent, prepare, start_round
+from store.db import alembic_config, make_engine, session_scope, upgrade
+from store.matching_run import close_at_deadline
+from store.models import (
+    AnnouncementDelivery,
+    DeliveryStatus,
+    MeetingRequest,
+    Participant,
+    UserState,
+)
+
+Rows = dict[str, list[dict]]
+
+
+def revisions() -> list[str]:
+    script = ScriptDirectory.from_config(alembic_config(make_engine("sqlite://")))
+    return sorted(revision.revision for revision in script.walk_revisions())
+
+
+SENT_BEFORE = ("B1", "S1")  # their timetables went out before the upgrade
+
+
+def live_fair(engine: sa.Engine) -> None:
+    """What a fair looks like mid-way: requests (some pending), the matching stored, the
+    announcement half sent, and a participant's saved per-user state."""
+    with session_scope(engine) as session:
+        builders.fair(session, buyers=3, sellers=3, daily_cap=1)
+    with session_scope(engine) as session:
+        close_at_deadline(session, DEADLINE)
+    with session_scope(engine) as session:
+        start_round(session, ADMIN, ADMIN, 1)
+    with session_scope(engine) as session:
+        for code in SENT_BEFORE:
+            person = session.exec(select(Participant).where(Participant.code == code)).one()
+            delivery = session.exec(
+                select(AnnouncementDelivery).where(AnnouncementDelivery.participant_id == person.id)
+            ).one()
+            prepare(session, delivery.id)  # what a worker reads and records before sending
+            part_sent(session, delivery.id, 1, True, DEADLINE, "")  # "": nobody's claim
+        # A participant's saved per-user state, as this schema keeps it (JSON); schemas before
+        # 0006 kept pickles in `savedstate`, which the upgrade drops unread.
+        session.add(UserState(telegram_id=1002, data=json.dumps({"find": {"page": 2}})))
+
+
+def dump(engine: sa.Engine) -> Rows:
+    """Every row of every table, as the database returns it (reflected, no model types)."""
+    metadata = sa.MetaData()
+    metadata.reflect(engine)
+    with engine.connect() as connection:
+        return {
+            name: [dict(row._mapping) for row in connection.execute(sa.select(table))]
+            for name, table in metadata.tables.items()
+            if name != "alembic_version"
+        }
+
+
+def load(engine: sa.Engine, rows: Rows) -> None:
+    """Writes `rows` into an older schema: only its tables, only the columns it has."""
+    metadata = sa.MetaData()
+    metadata.reflect(engine)
+    with engine.begin() as connection:
+        for model_table in SQLModel.metadata.sorted_tables:  # parents before children
+            table = metadata.tables.get(model_table.name)
+            if table is None or not rows.get(table.name):
+                continue
+            kept = [{k: v for k, v in row.items() if k in table.c} for row in rows[table.name]]
+            connection.execute(table.insert(), kept)
+            if engine.dialect.name == "postgresql" and "id" in table.c:
+                connection.execute(
+                    sa.text(
+                        f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'),"
+                        f' (SELECT max(id) FROM "{table.name}"))'
+                    )
+                )
+
+
+@contextmanager
+def database_at(revision: str, tmp_path: Path) -> Iterator[sa.Engine]:
+    """An empty database at `revision`: a new SQLite file, or the test PostgreSQL database
+    rebuilt (and left at the newest schema afterwards, as the other tests expect)."""
+    if not POSTGRES_URL:
+        engine = make_engine(f"sqlite:///{tmp_path / f'at-{revision}.db'}")
+        command.upgrade(alembic_config(engine), revision)
+        yield engine
+        engine.dispose()
+        return
+    engine = make_engine(POSTGRES_URL)
+
+    def rebuild(to: str) -> None:
+        with engine.begin() as connection:
+            connection.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        command.upgrade(alembic_config(engine), to)
+
+    rebuild(revision)
+    try:
+        yield engine
+    finally:
+        rebuild("head")
+        engine.dispose()
+
+
+@pytest.mark.parametrize("revision", revisions())
+async def test_a_live_database_of_each_revision_upgrades_and_the_bot_carries_on(
+    revision, engine, fake, clock, tmp_path
+):
+    live_fair(engine)
+    rows = dump(engine)
+    engine.dispose()
+    with database_at(revision, tmp_path) as old:
+        load(old, rows)
+        upgrade(old)  # what the bot does at every start
+        with session_scope(old) as session:
+            pending = session.exec(
+                select(MeetingRequest).where(MeetingRequest.status == "pending")
+            ).all()
+        assert len(pending) == 8  # nine requests, one accepted
+        people = users(fake, 3, 3)
+        clock.now = DEADLINE + timedelta(hours=1)
+        async with process(fake, old, clock, DEFAULT_TOKEN):
+            # The announcement resumes where it stopped: the four not yet sent get theirs, the
+            # two sent before the upgrade nothing.
+            for code, person in people.items():
+                if code not in SENT_BEFORE:
+                    # The text, then the picture (a second later: one chat).
+                    timetable = (await person.wait_for(1, timeout=20))[0]
+                    assert "Company" in timetable.text
+                    if not any(message.photo for message in person.messages):
+                        await person.wait_for(lambda message: message.photo, timeout=20)
+            await asyncio.sleep(0.5)
+            assert [people[code].messages for code in SENT_BEFORE] == [[], []]
+            # Pending requests are still there to answer (B2 reads English, S3 Korean).
+            assert "📥 Received: 3" in (await requests_of(people["B2"])).text
+            assert "📤 나의 신청: 3" in (await requests_of(people["S3"])).text
+            [schedule] = await people["B1"].ask("/schedule", timeout=20)
+            assert "2 confirmed meetings" in schedule.text
+            # A new round after the upgrade: its deliveries do not collide with the old ones,
+            # and nobody's timetable changed, so nobody gets it again.
+            admin = organizer(fake)
+            [status] = await admin.ask("/announce", timeout=20)
+            if "unchanged" not in status.text:  # unless the round was over before the reply
+                await admin.wait_for(lambda m: "unchanged" in (m.text or ""), timeout=20)
+        with session_scope(old) as session:
+            rounds = {(d.round, d.status) for d in session.exec(select(AnnouncementDelivery)).all()}
+        assert rounds == {(1, DeliveryStatus.sent), (2, DeliveryStatus.unchanged)}
+
+
+async def requests_of(person):
+    """The participant's "My requests" summary, from the menu."""
+    [menu] = await person.ask("/menu", timeout=20)
+    await person.press_data(menu, "reqs")
+    [summary] = await person.wait_reply(timeout=20)
+    return summary

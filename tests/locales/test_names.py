@@ -1,0 +1,101 @@
+"""Counted texts, countries, time zones and industries in the reader's language."""
+
+import pytest
+
+from locales import (
+    country_code,
+    country_name,
+    industries_named,
+    industry_slug,
+    t,
+    tn,
+    zone_name,
+)
+
+
+@pytest.mark.parametrize(
+    ("language", "count", "expected"),
+    [
+        ("en", 1, "1 meeting"),
+        ("en", 3, "3 meetings"),
+        ("en", 0, "0 meetings"),
+        ("ko", 1, "상담 1건"),
+        ("ko", 3, "상담 3건"),
+    ],
+)
+def test_counted_phrases_take_the_languages_plural_form(language, count, expected):
+    assert tn(language, "count.meetings", count) == expected
+
+
+def test_a_counted_sentence_fills_its_other_values_too():
+    assert t("en", "cli.invites_written", links=tn("en", "count.invite_links", 1), path="x") == (
+        "Wrote 1 invite link to x."
+    )
+    text = t("ko", "cli.import_refused", problems=tn("ko", "count.problems", 3))
+    assert text == "파일에 문제 3건이 있어 아무것도 가져오지 않았습니다."
+
+
+@pytest.mark.parametrize(
+    ("language", "code", "name"),
+    [
+        ("ko", "US", "미국"),
+        ("en", "US", "United States"),
+        ("ko", "KR", "대한민국"),
+        ("en", "vn", "Vietnam"),
+        ("ko", "Atlantis", "Atlantis"),
+    ],
+)
+def test_countries_are_named_by_cldr(language, code, name):
+    assert country_name(language, code) == name
+
+
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [
+        ("미국", "US"),
+        ("United States", "US"),
+        ("us", "US"),
+        ("대한민국", "KR"),
+        ("한국", "KR"),
+        ("  south   korea ", "KR"),
+        ("Chile", "CL"),
+        ("Atlantis", "Atlantis"),
+    ],
+)
+def test_typed_countries_become_their_codes(typed, code):
+    assert country_code(typed) == code
+
+
+@pytest.mark.parametrize(
+    ("language", "zone", "name"),
+    [
+        ("ko", "Asia/Seoul", "한국 시간"),
+        ("en", "Asia/Seoul", "Korean Time"),
+        ("ko", "America/New_York", "미 동부 시간"),
+        ("en", "UTC", "UTC"),
+    ],
+)
+def test_time_zones_are_named_as_people_say_them(language, zone, name):
+    assert zone_name(language, zone) == name
+
+
+@pytest.mark.parametrize(
+    ("typed", "slug"),
+    [
+        ("화장품", "cosmetics"),
+        ("Cosmetics", "cosmetics"),
+        ("food", "food"),
+        ("식품", "food"),
+        ("의료기기", "medical-devices"),
+        ("aerospace", "aerospace"),
+    ],
+)
+def test_typed_industries_become_their_slugs(typed, slug):
+    assert industry_slug(typed) == slug
+
+
+def test_a_search_word_finds_industries_by_any_of_their_names():
+    assert industries_named("화장") == ["cosmetics"]
+    assert industries_named("SOFTWARE") == ["it"]
+    assert industries_named("의료") == ["medical", "medical-devices"]
+    assert industries_named("우주") == []
