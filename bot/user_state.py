@@ -21,6 +21,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
 from telegram.ext import Application
 
 from handlers.admin_announce import holder
@@ -75,11 +76,27 @@ async def user_state(application: Application, user_id: int) -> AsyncIterator[No
     """Holds the user's row and puts their saved data in place for the update's handlers."""
     found: Services = application.bot_data["services"]
     me = holder(application)
-    raw = await _take(found, user_id, me)
+    try:
+        raw = await _take(found, user_id, me)
+    except SQLAlchemyError:
+        # The database is out of reach: the update still runs (without the user's state), so
+        # that its handlers fail as usual, the user is told and the admins get the report.
+        log.warning("user %s: saved state not readable, the database is out of reach", user_id)
+        application._user_data[user_id] = {}
+        try:
+            yield
+        finally:
+            application._user_data.pop(user_id, None)
+        return
     application._user_data[user_id] = decode(raw, user_id)  # PTB has no public setter
     try:
         yield
     finally:
         new = encode(application._user_data.pop(user_id, {}), user_id)
-        if not await found.run(put_back, user_id, me, None if new == raw else new):
-            log.warning("user %s held over %s: this update's state is not kept", user_id, HOLD)
+        try:
+            kept = await found.run(put_back, user_id, me, None if new == raw else new)
+        except SQLAlchemyError:  # the database went away meanwhile; the hold runs out
+            log.warning("user %s: state not saved, the database is out of reach", user_id)
+        else:
+            if not kept:
+                log.warning("user %s held over %s: this update's state is not kept", user_id, HOLD)
