@@ -33,6 +33,8 @@ class FakeTelegram:
 
     Use as ``async with FakeTelegram() as fake:`` and build the bot with
     ``.token(fake.token).base_url(fake.base_url).base_file_url(fake.base_file_url)``.
+    Updates go to the bot by `getUpdates`, or, once it called `setWebhook`, by POSTs to that
+    URL with the `secret_token` header, as Telegram does (fake_telegram/webhooks.py).
     """
 
     def __init__(

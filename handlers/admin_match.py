@@ -16,7 +16,7 @@ from handlers.admin_reopen import ask_reopen
 from handlers.refill_offers import offer_place
 from handlers.services import Who, services
 from handlers.ui import button, error_text, escape, keyboard, refuse, show
-from locales import industry_name, industry_slug, moment, t, tn
+from locales import industry_name, industry_slug, moment, t, tn, zone_name
 from store.audit import record
 from store.deadline import applications_closed, set_deadline
 from store.errors import StoreError
@@ -48,7 +48,11 @@ async def deadline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await found.run(record, person.telegram_id, "deadline_shown")
         when = moment(event.deadline, person.language, event.timezone)
         phase = t(person.language, f"admin.phase.{event.phase.value}")
-        await show(update, t(person.language, "admin.deadline_is", deadline=when, phase=phase))
+        zone = zone_name(person.language, event.timezone)
+        shown_now = t(
+            person.language, "admin.deadline_is", deadline=when, phase=phase, timezone=zone
+        )
+        await show(update, shown_now)
         return
     match = DEADLINE_ARGS.fullmatch(typed)
     try:
@@ -56,7 +60,8 @@ async def deadline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     except ValueError:
         local = None
     if local is None:
-        await refuse(update, t(person.language, "admin.deadline_usage"))
+        zone = zone_name(person.language, event.timezone)
+        await refuse(update, t(person.language, "admin.deadline_usage", timezone=zone))
         return
     wanted = local.replace(tzinfo=ZoneInfo(event.timezone))
     if applications_closed(event, found.clock()):

@@ -106,6 +106,17 @@ def generate_slots(
 # "today+7": a date counted from the day the file is read, so that an example event (and a
 # rehearsal) stays usable whatever the date; a real fair writes its dates out.
 RELATIVE_DAY = re.compile(r"today\+(\d{1,3})")
+# "now+20": minutes from the moment the file is read (a rehearsal's deadline, start and end;
+# examples/rehearsal.toml), rounded up to the next whole minute.
+RELATIVE_NOW = re.compile(r"now\+(\d{1,4})")
+
+
+def _from_now(value: object, now: datetime) -> datetime | None:
+    relative = RELATIVE_NOW.fullmatch(str(value).strip())
+    if relative is None:
+        return None
+    whole = now.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    return whole + timedelta(minutes=int(relative.group(1)))
 
 
 def _day(value: object, today: date) -> date:
@@ -115,8 +126,11 @@ def _day(value: object, today: date) -> date:
     return date.fromisoformat(str(value))
 
 
-def _deadline(value: object, tz: ZoneInfo, today: date) -> datetime:
-    """`2026-06-10 18:00`, with an optional offset, or `today+7 18:00`."""
+def _deadline(value: object, tz: ZoneInfo, today: date, now: datetime) -> datetime:
+    """`2026-06-10 18:00`, with an optional offset, `today+7 18:00` or `now+10`."""
+    soon = _from_now(value, now)
+    if soon is not None:
+        return soon
     day, _, rest = str(value).strip().partition(" ")
     try:
         if RELATIVE_DAY.fullmatch(day):
@@ -142,9 +156,9 @@ def _days(value: object, today: date) -> list[date]:
     return days
 
 
-def parse_config(raw: dict, today: date | None = None) -> EventConfig:
+def parse_config(raw: dict, today: date | None = None, now: datetime | None = None) -> EventConfig:
     """The event file's values, checked; `today` (in the event's time zone, by default the
-    current date) is what `today+N` counts from."""
+    current date) is what `today+N` counts from, `now` what `now+N` (minutes) counts from."""
     check_keys(raw, EVENT_KEYS)
 
     def need(key: str) -> object:
@@ -160,12 +174,16 @@ def parse_config(raw: dict, today: date | None = None) -> EventConfig:
         tz = ZoneInfo(tz_name)
     except (ZoneInfoNotFoundError, ValueError):
         raise EventConfigError(field="timezone", reason="unknown_zone", value=tz_name) from None
-    today = today or datetime.now(tz).date()
-    deadline = _deadline(need("deadline"), tz, today)
+    now = (now or datetime.now(tz)).astimezone(tz)
+    today = today or now.date()
+    deadline = _deadline(need("deadline"), tz, today, now)
     days = _days(need("days"), today)
-    start, end = _time(need("start"), "start"), _time(need("end"), "end")
+    start, end = ((_from_now(need(key), now) or _time(need(key), key)) for key in ("start", "end"))
+    start, end = (v.time() if isinstance(v, datetime) else v for v in (start, end))
     minutes = need("slot_minutes")
-    if not isinstance(minutes, int) or not 5 <= minutes <= 240:
+    # 1-minute slots only for a rehearsal (`now+N` times); a real fair's slots are 5 minutes up.
+    shortest = 1 if RELATIVE_NOW.fullmatch(str(raw.get("start", "")).strip()) else 5
+    if not isinstance(minutes, int) or not shortest <= minutes <= 240:
         raise EventConfigError(field="slot_minutes", reason="bad_slot_minutes", value=str(minutes))
     breaks = []
     for pair in raw.get("breaks", []):
@@ -175,13 +193,12 @@ def parse_config(raw: dict, today: date | None = None) -> EventConfig:
     daily_cap = raw.get("daily_cap", 8)
     reminder = raw.get("reminder_minutes", 10)
     follow_up = raw.get("follow_up_weeks", 4)
-    for field, value in (
-        ("daily_cap", daily_cap),
-        ("reminder_minutes", reminder),
-        ("follow_up_weeks", follow_up),
-    ):
+    for field, value in (("daily_cap", daily_cap), ("reminder_minutes", reminder)):
         if not isinstance(value, int) or value < 1:
             raise EventConfigError(field=field, reason="not_positive", value=str(value))
+    # 0: the survey right after the fair (a rehearsal).
+    if not isinstance(follow_up, int) or isinstance(follow_up, bool) or follow_up < 0:
+        raise EventConfigError(field="follow_up_weeks", reason="not_positive", value=str(follow_up))
     slots = generate_slots(days, start, end, minutes, breaks)
     if not slots:
         raise EventConfigError(field="start/end", reason="no_slots", value="")

@@ -65,3 +65,23 @@ def matched_people(engine, buyers: int, sellers: int) -> None:
             builders.participant(session, f"S{n}", telegram_id=2000 + n)
     with session_scope(engine) as session:
         close_at_deadline(session, DEADLINE)
+
+
+def chat_users(fake: FakeTelegram, codes: dict[str, int]) -> dict:
+    """Fake users by participant code (their Telegram ids given), chats open; buyers (B...)
+    write in English, Korean companies in Korean."""
+    people = {}
+    for code, telegram_id in codes.items():
+        language = "en" if code.startswith("B") else "ko"
+        user = fake.user(telegram_id, code, language_code=language)
+        user.bot.open_chat(user.profile)
+        people[code] = user
+    return people
+
+
+async def give_up(user, message, button: str, reason: str) -> None:
+    """Presses a cancel button (a reminder's ❌, a meeting card's) and then the reason."""
+    await user.press(message, button)
+    [why] = await user.wait_reply()
+    await user.press(why, reason)
+    await user.wait_reply()

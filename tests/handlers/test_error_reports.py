@@ -6,6 +6,7 @@ import re
 
 from builders import ADMIN
 from handlers.error_reports import ErrorReports
+from locales import t
 from store.db import make_engine
 
 
@@ -29,11 +30,11 @@ async def test_fifty_updates_failing_on_a_database_outage_give_two_admin_message
         assert expected in reply.text
     [first, repeated] = await admin.wait_for(2, timeout=15)
     # Admins read jobs' and reports' messages in DEFAULT_LANGUAGE, Korean here.
-    assert first.text.startswith("⚠️ 요청을 처리하지 못했습니다")
+    assert first.text.startswith(t("ko", "error.admin_report", trace="").split("\n")[0])
     assert "OperationalError" in first.text
-    counted = re.search(r"위 보고 이후 (\d+)번 더 발생했습니다", repeated.text)
+    counted = re.search(r"위 보고 이후 (\d+)건 더 발생했습니다", repeated.text)
     assert counted and int(counted.group(1)) >= 49, repeated.text
-    assert "데이터베이스에 연결할 수 없거나" in repeated.text
+    assert "데이터베이스 연결 실패" in repeated.text
     await asyncio.sleep(0.5)
     assert len(admin.messages) == 2
     found.engine = engine  # the database is back

@@ -1,5 +1,5 @@
-"""/match while an admin keeps changing meetings: solved again outside the lock, and after a
-few tries the admin reads one sentence saying what happened."""
+"""/match and the deadline while an admin keeps changing meetings: solved again outside the
+lock, and after a few tries the admins read one sentence saying what happened."""
 
 import pytest
 from admin_helpers import organizer, process
@@ -8,9 +8,10 @@ from sqlmodel import func, select
 
 from builders import DEADLINE
 from fake_telegram import DEFAULT_TOKEN
+from handlers.admin_jobs import schedule_all
 from store.db import session_scope
 from store.matching_run import close_at_deadline
-from store.models import Meeting
+from store.models import Event, Meeting, Participant, Phase, Slot, Unavailability
 
 
 @pytest.fixture
@@ -37,3 +38,29 @@ async def test_match_tells_the_admin_when_the_event_kept_changing(fake, engine, 
             select(func.count()).select_from(Meeting).where(Meeting.tier == "fixed")
         ).one()
     assert fixed == 3
+
+
+async def test_the_deadline_tells_the_admins_and_tries_again_later(fake, engine, clock, small_fair):
+    admin = organizer(fake)
+    slot_numbers = iter(range(3))
+
+    def switch_a_slot_off():  # a change by hand during each of the deadline's solves
+        with session_scope(engine) as session:
+            buyer = session.exec(select(Participant).where(Participant.code == "B1")).one()
+            slot = session.exec(select(Slot).order_by(Slot.id)).all()[next(slot_numbers)]
+            session.add(Unavailability(participant_id=buyer.id, slot_id=slot.id))
+
+    async with process(fake, engine, clock, DEFAULT_TOKEN) as application:
+        clock.now = DEADLINE
+        with before_each_lock(engine, switch_a_slot_off, times=3):
+            await schedule_all(application)
+            [retry] = await admin.wait_for(1, timeout=30)
+        assert retry.text == (
+            "⏳ The deadline has passed, but the event changed during each of the 3 matching "
+            "runs (meetings assigned or cancelled meanwhile); the matching runs again in 60 "
+            "seconds."
+        )
+        assert [job.name for job in application.job_queue.jobs()].count("deadline") == 1
+    with session_scope(engine) as session:
+        assert session.exec(select(Event)).one().phase == Phase.open
+        assert session.exec(select(func.count()).select_from(Meeting)).one() == 0

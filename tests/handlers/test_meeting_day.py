@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from admin_helpers import organizer, process
+from admin_helpers import chat_users, organizer, process
 from sqlmodel import select
 
 import builders
@@ -49,21 +49,12 @@ async def app(fake, engine, clock):
         yield application
 
 
-def users(fake):
-    found = {}
-    for code, tid in PEOPLE.items():
-        user = fake.user(tid, code, language_code="en" if code.startswith("B") else "ko")
-        user.bot.open_chat(user.profile)
-        found[code] = user
-    return found
-
-
 def says(fragment):
     return lambda message: fragment in (message.text or "")
 
 
 async def test_confirm_and_cancel_before_a_meeting(app, fake, engine, clock):
-    people = users(fake)
+    people = chat_users(fake, PEOPLE)
     await schedule_all(app)
     for user in people.values():
         await user.wait_for(says("10"), timeout=WAIT)

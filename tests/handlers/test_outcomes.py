@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from admin_helpers import organizer, process
+from admin_helpers import chat_users, organizer, process
 from sqlmodel import select
 
 import builders
@@ -43,15 +43,6 @@ async def app(fake, engine, clock):
         yield application
 
 
-def users(fake):
-    found = {}
-    for code, tid in PEOPLE.items():
-        user = fake.user(tid, code, language_code="en" if code.startswith("B") else "ko")
-        user.bot.open_chat(user.profile)
-        found[code] = user
-    return found
-
-
 def says(fragment):
     return lambda message: fragment in (message.text or "")
 
@@ -67,7 +58,7 @@ def sent(fake, user, fragment):
 
 
 async def test_outcomes_after_a_meeting(app, fake, engine, clock):
-    people = users(fake)
+    people = chat_users(fake, PEOPLE)
     clock.now = END
     await schedule_all(app)
     await people["B1"].wait_for(says("How did your meeting with 국내기업 S1 go?"), timeout=WAIT)

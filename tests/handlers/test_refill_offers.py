@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from admin_helpers import organizer, process
+from admin_helpers import chat_users, give_up, organizer, process
 from sqlmodel import select
 
 import builders
@@ -47,15 +47,6 @@ def fair(engine, clock):
     clock.now = BEFORE
 
 
-def users(fake):
-    found = {}
-    for code, tid in PEOPLE.items():
-        user = fake.user(tid, code, language_code="en" if code.startswith("B") else "ko")
-        user.bot.open_chat(user.profile)
-        found[code] = user
-    return found
-
-
 def says(fragment):
     return lambda message: fragment in (message.content or "")
 
@@ -74,14 +65,11 @@ async def cancel_from_schedule(user, company, reason):
     label = next(label for row in table.keyboard for label, _ in row if company in label)
     await user.press(table, label)
     [card] = await user.wait_reply()
-    await user.press(card, "❌ 상담 취소")
-    [why] = await user.wait_reply()
-    await user.press(why, reason)
-    await user.wait_reply()
+    await give_up(user, card, "❌ 상담 취소", reason)
 
 
 async def test_a_freed_slot_is_refilled_from_standby(fair, fake, engine, clock):
-    people = users(fake)
+    people = chat_users(fake, PEOPLE)
     async with process(fake, engine, clock, DEFAULT_TOKEN):
         await cancel_from_schedule(people["S1"], "Buyer B1", "참석 불가")
         await people["B1"].wait_for(says("cancelled your meeting"), timeout=WAIT)

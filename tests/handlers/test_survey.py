@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from admin_helpers import organizer, process
+from admin_helpers import chat_users, organizer, process
 from sqlmodel import select
 
 import builders
@@ -50,10 +50,7 @@ def sent(fake, chat_id, fragment):
 
 
 async def test_the_follow_up_survey(fair, fake, engine, clock):
-    people = {}
-    for code, tid in PEOPLE.items():
-        people[code] = fake.user(tid, code, language_code="en" if code[0] == "B" else "ko")
-        people[code].bot.open_chat(people[code].profile)
+    people = chat_users(fake, PEOPLE)
     admin = organizer(fake)
     async with process(fake, engine, clock, DEFAULT_TOKEN):
         pass  # an hour early: nothing is asked

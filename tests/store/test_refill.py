@@ -10,7 +10,7 @@ from test_races import race
 
 import builders
 from builders import NOW
-from store.db import session_scope
+from store.db import make_engine, session_scope
 from store.fairday import cancel
 from store.manual_matching import assign
 from store.models import (
@@ -128,27 +128,36 @@ def test_an_offer_expires_and_never_runs_past_the_slots_start(engine, fair):
         assert offer_next(session, place, START - timedelta(seconds=10)) is None  # too late
 
 
-def test_both_sides_accepting_at_once_book_one_meeting(engine, fair):
+@pytest.fixture
+def other_process(database_url):
+    """A second engine on the same database: its own connections, as another bot process."""
+    second = make_engine(database_url)
+    yield second
+    second.dispose()
+
+
+def test_both_sides_accepting_at_once_book_one_meeting(engine, other_process, fair):
     with session_scope(engine) as session:
         place = cancel(session, fair["meeting"], fair["S1"], CancelReason.other, BEFORE).place_id
         offer = offer_next(session, place, BEFORE)
 
-    def accept(participant):
+    def accept(participant, process):
         def action():
-            with session_scope(engine) as session:
+            with session_scope(process) as session:
                 return answer_offer(session, offer.id, participant, True, BEFORE).outcome
 
         return action
 
-    outcomes = race(accept(fair["B3"]), accept(fair["S2"]))
+    outcomes = race(accept(fair["B3"], engine), accept(fair["S2"], other_process))
     assert sorted(outcomes) == [Outcome.booked, Outcome.waiting]
     with session_scope(engine) as session:
         assert len(session.exec(select(Meeting).where(Meeting.slot_id == fair["slot"])).all()) == 1
         assert session.get(RefillOffer, offer.id).state == OfferState.booked
 
 
-def test_an_admin_booking_the_same_slot_at_once_leaves_one_meeting(engine, fair):
-    """The last accept and an admin's /assign of B3 in the same slot race: one wins."""
+def test_two_processes_booking_the_same_freed_slot_book_it_once(engine, other_process, fair):
+    """The last accept in one process and an admin's /assign of B3 in the same slot in
+    another race: one wins."""
     with session_scope(engine) as session:
         place = cancel(session, fair["meeting"], fair["S1"], CancelReason.other, BEFORE).place_id
         offer = offer_next(session, place, BEFORE)
@@ -159,7 +168,7 @@ def test_an_admin_booking_the_same_slot_at_once_leaves_one_meeting(engine, fair)
             return answer_offer(session, offer.id, fair["B3"], True, BEFORE).outcome
 
     def admin():
-        with session_scope(engine) as session:
+        with session_scope(other_process) as session:
             return assign(session, 1, fair["B3"], fair["S3"], fair["slot"], over_cap=True).id
 
     first, second = race(accept, admin)
