@@ -62,7 +62,7 @@ def live_fair(engine: sa.Engine) -> None:
             prepare(session, delivery.id)  # what a worker reads and records before sending
             part_sent(session, delivery.id, 1, True, DEADLINE, "")  # "": nobody's claim
         # A participant's saved per-user state, as this schema keeps it (JSON); schemas before
-        # 0006 kept pickles in `savedstate`, which the upgrade drops unread.
+        # 0012 kept pickles in `savedstate`, which the upgrade drops unread.
         session.add(UserState(telegram_id=1002, data=json.dumps({"find": {"page": 2}})))
 
 

@@ -1,6 +1,6 @@
 """per-user state as JSON, shared sending pace, broadcasts
 
-Revision ID: 0006
+Revision ID: 0012
 Revises: 0011
 Create Date: 2026-12-02 03:16:15.208744
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 import store.models
 
-revision: str = "0006"
+revision: str = "0012"
 down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
