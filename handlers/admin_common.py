@@ -47,8 +47,8 @@ async def admin_pressed(
     return person, pressed
 
 
-async def tell_admins(bot: Bot, found: Services, text: str) -> None:
-    for admin_id in found.admin_ids:
+async def tell_admins(bot: Bot, svc: Services, text: str) -> None:
+    for admin_id in svc.admin_ids:
         try:
             await bot.send_message(admin_id, text, parse_mode=ParseMode.HTML)
         except TelegramError:

@@ -41,11 +41,11 @@ async def deadline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     person = await admin(update, context)
     if person is None:
         return
-    found = services(context)
-    event = await found.run(get_event)
+    svc = services(context)
+    event = await svc.run(get_event)
     typed = " ".join(context.args or [])
     if not typed:
-        await found.run(record, person.telegram_id, "deadline_shown")
+        await svc.run(record, person.telegram_id, "deadline_shown")
         when = moment(event.deadline, person.language, event.timezone)
         phase = t(person.language, f"admin.phase.{event.phase.value}")
         await show(update, t(person.language, "admin.deadline_is", deadline=when, phase=phase))
@@ -59,11 +59,11 @@ async def deadline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await refuse(update, t(person.language, "admin.deadline_usage"))
         return
     wanted = local.replace(tzinfo=ZoneInfo(event.timezone))
-    if applications_closed(event, found.clock()):
+    if applications_closed(event, svc.clock()):
         await ask_reopen(update, context, person, wanted)
         return
     try:
-        event = await found.run(set_deadline, person.telegram_id, wanted, found.clock())
+        event = await svc.run(set_deadline, person.telegram_id, wanted, svc.clock())
     except StoreError as error:
         await refuse(update, error_text(person.language, error))
         return
@@ -93,15 +93,13 @@ async def match(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await refuse(update, t(person.language, "admin.match_usage"))
         return
     mode, dry = parsed
-    found = services(context)
-    event = await found.run(get_event)
+    svc = services(context)
+    event = await svc.run(get_event)
     await update.effective_chat.send_message(
         t(person.language, "admin.match_running", limit=event.match_time_limit)
     )
     try:
-        summary = await found.run(
-            run_matching, found.clock(), person.telegram_id, dry=dry, mode=mode
-        )
+        summary = await svc.run(run_matching, svc.clock(), person.telegram_id, dry=dry, mode=mode)
     except StoreError as error:
         await refuse(update, error_text(person.language, error))
         return
@@ -127,9 +125,9 @@ async def matchmode(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     person = await admin(update, context)
     if person is None:
         return
-    found = services(context)
+    svc = services(context)
     if not context.args:
-        event = await found.run(get_event)
+        event = await svc.run(get_event)
         mode = t(person.language, f"admin.mode.{event.match_mode.value}")
         text = t(person.language, "admin.matchmode_is", mode=mode, limit=event.match_time_limit)
         await show(update, text)
@@ -138,7 +136,7 @@ async def matchmode(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if parsed is None:
         await refuse(update, t(person.language, "admin.matchmode_usage", most=MAX_TIME_LIMIT))
         return
-    event = await found.run(set_match_mode, person.telegram_id, *parsed)
+    event = await svc.run(set_match_mode, person.telegram_id, *parsed)
     mode = t(person.language, f"admin.mode.{event.match_mode.value}")
     text = t(person.language, "admin.matchmode_set", mode=mode, limit=event.match_time_limit)
     await show(update, text)
@@ -165,9 +163,9 @@ async def lowcount(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     industry, at_most = parsed
     industry = industry_slug(industry) if industry else industry
-    found = services(context)
-    await found.run(record, person.telegram_id, "lowcount", industry=industry, at_most=at_most)
-    rows = await found.run(low_counts, industry, at_most)
+    svc = services(context)
+    await svc.run(record, person.telegram_id, "lowcount", industry=industry, at_most=at_most)
+    rows = await svc.run(low_counts, industry, at_most)
     if not rows:
         none = t(
             person.language,
@@ -223,19 +221,19 @@ async def propose(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if checked is None:
         return
     person, found_match = checked
-    found = services(context)
+    svc = services(context)
     participant_id = int(found_match.group(1))
     try:
-        offers = await found.run(proposals, participant_id)
+        offers = await svc.run(proposals, participant_id)
     except StoreError as error:
         await refuse(update, error_text(person.language, error))
         return
     await update.callback_query.answer()
-    await found.run(record, person.telegram_id, "proposals", participant=participant_id)
+    await svc.run(record, person.telegram_id, "proposals", participant=participant_id)
     if not offers:
         await show(update, t(person.language, "admin.proposals_none"))
         return
-    event = await found.run(get_event)
+    event = await svc.run(get_event)
     buttons = []
     for offer in offers:
         start = slot_start(offer.slot, event.timezone)
@@ -265,9 +263,9 @@ async def _book(
     slot: str | int | None,
     over_cap: bool,
 ) -> None:
-    found = services(context)
+    svc = services(context)
     try:
-        booked = await found.run(assign, person.telegram_id, first, second, slot, over_cap=over_cap)
+        booked = await svc.run(assign, person.telegram_id, first, second, slot, over_cap=over_cap)
     except CapExceeded as error:
         data = f"book:{error.values['ids']}:1"
         confirm = button(person.language, "admin.book_anyway", data)
@@ -281,7 +279,7 @@ async def _book(
         return
     if update.callback_query is not None:
         await update.callback_query.answer()
-    event = await found.run(get_event)
+    event = await svc.run(get_event)
     start = slot_start(booked.slot, event.timezone)
     await show(
         update,
@@ -328,14 +326,14 @@ async def unassign_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if len(args) != 1 or not args[0].isdigit() or len(args[0]) > 10:
         await refuse(update, t(person.language, "admin.unassign_usage"))
         return
-    found = services(context)
+    svc = services(context)
     try:
-        removed = await found.run(unassign, person.telegram_id, int(args[0]))
+        removed = await svc.run(unassign, person.telegram_id, int(args[0]))
     except StoreError as error:
         await refuse(update, error_text(person.language, error))
         return
     # On the fair day the freed slot is offered to standby pairs (handlers/refill_offers.py).
-    place = await found.run(removed_by_admin, removed, found.clock())
+    place = await svc.run(removed_by_admin, removed, svc.clock())
     await show(
         update,
         t(

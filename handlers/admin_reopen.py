@@ -28,13 +28,13 @@ async def ask_reopen(
 ) -> None:
     """The organizer asked for a new deadline while applications are closed: what reopening
     means, and one button to do it."""
-    found = services(context)
+    svc = services(context)
     try:
-        dropped = await found.run(reopen_check, wanted, found.clock())
+        dropped = await svc.run(reopen_check, wanted, svc.clock())
     except StoreError as error:
         await refuse(update, error_text(person.language, error))
         return
-    event = await found.run(get_event)
+    event = await svc.run(get_event)
     when = moment(wanted, person.language, event.timezone)
     text = tn(person.language, "reopen.confirm", dropped, deadline=when)
     confirm = button(person.language, "reopen.button", f"reopen:{int(wanted.timestamp())}")
@@ -46,16 +46,16 @@ async def confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if checked is None:
         return
     person, pressed = checked
-    found = services(context)
+    svc = services(context)
     wanted = datetime.fromtimestamp(int(pressed.group(1)), UTC)
     try:
-        dropped = await found.run(reopen, person.telegram_id, wanted, found.clock())
+        dropped = await svc.run(reopen, person.telegram_id, wanted, svc.clock())
     except StoreError as error:
         await refuse(update, error_text(person.language, error))
         return
     await update.callback_query.answer()
     await schedule_all(context.application)
-    event = await found.run(get_event)
+    event = await svc.run(get_event)
     when = moment(wanted, person.language, event.timezone)
     await show(update, tn(person.language, "reopen.done", dropped, deadline=when))
     status = await update.effective_chat.send_message(t(person.language, "broadcast.started"))

@@ -25,9 +25,9 @@ async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     person = await admin(update, context)
     if person is None:
         return
-    found = services(context)
-    await found.run(record, person.telegram_id, "stats")
-    numbers = await found.run(stats)
+    svc = services(context)
+    await svc.run(record, person.telegram_id, "stats")
+    numbers = await svc.run(stats)
     lang = person.language
 
     def counts(prefix: str, values: dict[str, int]) -> str:
@@ -68,9 +68,9 @@ async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         t(lang, "stats.line", what=day_label(day, lang), count=n)
         for day, n in numbers.by_day.items()
     ]
-    lines.append(fairday_line(lang, await found.run(day_counts)))
-    lines.append(t(lang, "refill.stats", **await found.run(refill_counts)))
-    lines.append(outcome_stats_line(lang, await found.run(outcome_counts, found.clock())))
+    lines.append(fairday_line(lang, await svc.run(day_counts)))
+    lines.append(t(lang, "refill.stats", **await svc.run(refill_counts)))
+    lines.append(outcome_stats_line(lang, await svc.run(outcome_counts, svc.clock())))
     await show(update, "\n".join(lines))
 
 
@@ -78,10 +78,10 @@ async def export_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     person = await admin(update, context)
     if person is None:
         return
-    found = services(context)
-    await found.run(record, person.telegram_id, "export")
-    data = await found.run(workbook, person.language)
-    stamp = found.clock().strftime("%Y%m%d-%H%M")
+    svc = services(context)
+    await svc.run(record, person.telegram_id, "export")
+    data = await svc.run(workbook, person.language)
+    stamp = svc.clock().strftime("%Y%m%d-%H%M")
     await update.effective_chat.send_document(
         io.BytesIO(data),
         filename=f"matchbot-{stamp}.xlsx",

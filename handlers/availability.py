@@ -124,8 +124,8 @@ async def open_grid(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if person is None:
         return
     await update.callback_query.answer()
-    found = services(context)
-    grids = await found.run(_load, person.participant.id, None, found.clock())
+    svc = services(context)
+    grids = await svc.run(_load, person.participant.id, None, svc.clock())
     language = person.language
     intro = "availability.intro_closed" if grids.closed else "availability.intro"
     await show(update, t(language, intro))
@@ -147,16 +147,16 @@ async def press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if match is None or day is None:
         await refuse(update, t(person.language, "error.bad_button"))
         return
-    found = services(context)
-    pid, now = person.participant.id, found.clock()
+    svc = services(context)
+    pid, now = person.participant.id, svc.clock()
     try:
         if "slot" in match.groupdict():
-            grid = await found.run(_toggle, pid, day, int(match["slot"]), now)
+            grid = await svc.run(_toggle, pid, day, int(match["slot"]), now)
         else:
-            grid = await found.run(_switch_day, pid, day, match["switch"] == "on", now)
+            grid = await svc.run(_switch_day, pid, day, match["switch"] == "on", now)
     except ApplicationsClosed as closed:
         await refuse(update, error_text(person.language, closed))
-        [grid] = (await found.run(_load, pid, day, now)).days
+        [grid] = (await svc.run(_load, pid, day, now)).days
         await show(update, *render_day(person.language, grid, closed))
         return
     except StoreError as error:

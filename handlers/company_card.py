@@ -122,9 +122,9 @@ async def show_card(
     notice: str = "",
 ) -> bool:
     """Shows the card of `other`, or refuses (not taking part, yourself, your own side)."""
-    found = services(context)
+    svc = services(context)
     try:
-        loaded, is_open = await found.run(_load, person.participant.id, other, found.clock())
+        loaded, is_open = await svc.run(_load, person.participant.id, other, svc.clock())
     except StoreError as error:
         await refuse(update, error_text(person.language, error))
         return False
@@ -142,10 +142,10 @@ async def ask_note(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if match is None:
         await refuse(update, t(person.language, "error.bad_button"))
         return
-    found = services(context)
+    svc = services(context)
     key, other = match["key"], int(match["company"])
     try:
-        target = await found.run(request_target, person.participant.id, other, found.clock())
+        target = await svc.run(request_target, person.participant.id, other, svc.clock())
     except StoreError as error:
         await refuse(update, error_text(person.language, error))
         return
@@ -162,9 +162,9 @@ async def _send(
     update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, step: dict, note: str
 ) -> None:
     other, key = step["company"], step["key"]
-    found = services(context)
+    svc = services(context)
     try:
-        request = await found.run(send_request, person.participant.id, other, found.clock(), note)
+        request = await svc.run(send_request, person.participant.id, other, svc.clock(), note)
     except InvalidValue as error:  # the note is too long: it may be typed again
         again = t(person.language, "card.note_again")
         await refuse(update, error_text(person.language, error) + "\n" + again)

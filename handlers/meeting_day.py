@@ -71,14 +71,14 @@ def _when(sides: MeetingSides, language: str, timezone: str) -> dict[str, str]:
 async def _act(
     update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, match: re.Match[str]
 ) -> None:
-    found = services(context)
+    svc = services(context)
     language = person.language
     participant_id = person.participant.id
-    now = found.clock()
-    event = await found.run(get_event)
+    now = svc.clock()
+    event = await svc.run(get_event)
     if match.group(3):  # a reason chosen: the meeting is given up
         meeting_id, reason = int(match.group(3)), CancelReason(match.group(4))
-        done = await found.run(cancel, meeting_id, participant_id, reason, now)
+        done = await svc.run(cancel, meeting_id, participant_id, reason, now)
         await show(
             update, t(language, "fairday.cancelled", **_when(done.sides, language, event.timezone))
         )
@@ -98,7 +98,7 @@ async def _act(
     elif action == "keep":
         await show(update, t(language, "fairday.kept"), attendance_keyboard(language, meeting_id))
     else:
-        sides = await found.run(confirm, meeting_id, participant_id, now)
+        sides = await svc.run(confirm, meeting_id, participant_id, now)
         await show(
             update,
             t(language, "fairday.confirmed", **_when(sides, language, event.timezone)),

@@ -84,11 +84,11 @@ def _summary(answer: Answer, language: str, timezone: str) -> str:
 async def schedule_outcomes(application: Application) -> None:
     """One prompt job at each slot's end and one reminder job after it, while answers are
     open; past-due ones run at once (a restart resumes them; claims keep each message once)."""
-    found: Services = application.bot_data["services"]
-    now = found.clock()
+    svc: Services = application.bot_data["services"]
+    now = svc.clock()
     try:
-        until = await found.run(editable_until)
-        times = await found.run(outcome_times)
+        until = await svc.run(editable_until)
+        times = await svc.run(outcome_times)
     except NoEvent:
         return
     if now >= until:
@@ -104,14 +104,14 @@ async def schedule_outcomes(application: Application) -> None:
 
 
 async def _ask_all(context: ContextTypes.DEFAULT_TYPE, kind: NoticeKind, key: str) -> None:
-    found = services(context)
+    svc = services(context)
     slot_id: int = context.job.data
-    event = await found.run(get_event)
+    event = await svc.run(get_event)
     nudge = kind == NoticeKind.outcome_nudge
-    for prompt in await found.run(prompts, slot_id, nudge):
+    for prompt in await svc.run(prompts, slot_id, nudge):
         if not context.application.running:
             return
-        language = pick(prompt.recipient.language, found.default_language)
+        language = pick(prompt.recipient.language, svc.default_language)
         text = t(
             language,
             key,
@@ -141,16 +141,16 @@ async def nudge_job(context: ContextTypes.DEFAULT_TYPE) -> None:
 async def _act(
     update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, match: re.Match[str]
 ) -> None:
-    found = services(context)
-    language, me, now = person.language, person.participant.id, found.clock()
-    timezone = (await found.run(get_event)).timezone
+    svc = services(context)
+    language, me, now = person.language, person.participant.id, svc.clock()
+    timezone = (await svc.run(get_event)).timezone
     if match["meeting"]:
         try:
             result = OutcomeResult(match["result"])
         except ValueError:
             await refuse(update, t(language, "error.bad_button"))
             return
-        answer = await found.run(record_outcome, int(match["meeting"]), me, result, now)
+        answer = await svc.run(record_outcome, int(match["meeting"]), me, result, now)
         await show(
             update,
             _summary(answer, language, timezone),
@@ -158,7 +158,7 @@ async def _act(
         )
     else:
         meeting_id = int(match["id"])
-        answer = await found.run(my_answer, meeting_id, me, now)
+        answer = await svc.run(my_answer, meeting_id, me, now)
         if match["ask"] == "c" or answer.result is None:
             text = t(
                 language,
@@ -200,12 +200,12 @@ async def _typed(update: Update, context: ContextTypes.DEFAULT_TYPE, step: dict)
     if person is None:
         typed.disarm(context)
         return
-    found = services(context)
+    svc = services(context)
     text = update.effective_message.text or ""
     field = {"value_text": text} if step["step"] == VALUE_STEP else {"note": text}
     try:
-        answer = await found.run(
-            set_details, step["meeting"], person.participant.id, found.clock(), **field
+        answer = await svc.run(
+            set_details, step["meeting"], person.participant.id, svc.clock(), **field
         )
     except StoreError as error:
         await refuse(update, error_text(person.language, error))
@@ -214,7 +214,7 @@ async def _typed(update: Update, context: ContextTypes.DEFAULT_TYPE, step: dict)
         typed.disarm(context)
         return
     typed.disarm(context)
-    timezone = (await found.run(get_event)).timezone
+    timezone = (await svc.run(get_event)).timezone
     await update.effective_chat.send_message(
         _summary(answer, person.language, timezone),
         parse_mode=ParseMode.HTML,

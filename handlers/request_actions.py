@@ -205,11 +205,9 @@ async def act(
     request_id: int,
 ) -> Involved | None:
     """Runs `action` on the request for the person who pressed; see the module docstring."""
-    found = services(context)
+    svc = services(context)
     try:
-        involved = await found.run(
-            _perform, action, request_id, person.participant.id, found.clock()
-        )
+        involved = await svc.run(_perform, action, request_id, person.participant.id, svc.clock())
     except StoreError as error:
         await refuse(update, error_text(person.language, error))
         return None

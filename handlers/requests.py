@@ -153,8 +153,8 @@ async def summary(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if person is None:
         return
     await update.callback_query.answer()
-    found = services(context)
-    overview = await found.run(_load, person.participant.id, found.clock())
+    svc = services(context)
+    overview = await svc.run(_load, person.participant.id, svc.clock())
     await show(update, *render_summary(person.language, overview))
 
 
@@ -172,8 +172,8 @@ async def page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await act(update, context, person, match["action"], int(match["request"]))
     else:
         await update.callback_query.answer()
-    found = services(context)
-    overview = await found.run(_load, person.participant.id, found.clock())
+    svc = services(context)
+    overview = await svc.run(_load, person.participant.id, svc.clock())
     await show(update, *render_list(person.language, overview, match["cat"], int(match["page"])))
 
 

@@ -49,10 +49,10 @@ async def results_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     person = await admin(update, context)
     if person is None:
         return
-    found = services(context)
-    language, now = person.language, found.clock()
-    await found.run(record, person.telegram_id, "results")
-    figures = await found.run(results, now)
+    svc = services(context)
+    language, now = person.language, svc.clock()
+    await svc.run(record, person.telegram_id, "results")
+    figures = await svc.run(results, now)
     outcomes = ", ".join(
         t(language, "stats.count", what=t(language, f"outcome.result.{key}"), count=n)
         for key, n in figures.overall.outcomes.items()
@@ -67,7 +67,7 @@ async def results_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     await show(update, "\n".join(lines))
     chart = await asyncio.to_thread(results_png, figures, language)
     await update.effective_chat.send_photo(chart, caption=t(language, "results.chart_caption"))
-    data = await found.run(results_workbook, language, now)
+    data = await svc.run(results_workbook, language, now)
     await update.effective_chat.send_document(
         InputFile(io.BytesIO(data), filename=f"results-{now:%Y%m%d-%H%M}.xlsx"),
         caption=t(language, "results.workbook_caption"),
@@ -78,14 +78,14 @@ async def today_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     person = await admin(update, context)
     if person is None:
         return
-    found = services(context)
-    language, now = person.language, found.clock()
-    await found.run(record, person.telegram_id, "today")
-    day = await found.run(today, now)
+    svc = services(context)
+    language, now = person.language, svc.clock()
+    await svc.run(record, person.telegram_id, "today")
+    day = await svc.run(today, now)
     if day.day is None:
         await show(update, t(language, "today.no_fair_today"))
         return
-    zone = (await found.run(get_event)).timezone
+    zone = (await svc.run(get_event)).timezone
     lines = [t(language, "today.title", day=day_label(day.day, language))]
     if day.now_slot:
         lines.append(t(language, "today.now", slot=day.now_slot, count=day.now_meetings))

@@ -71,12 +71,12 @@ async def _open(
     update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, action: str
 ) -> str | None:
     """Shows what `action` asks for ("" for the timetable); returns a refusal instead, if any."""
-    found = services(context)
+    svc = services(context)
     language = person.language
     participant_id = person.participant.id
-    event = await found.run(get_event)
+    event = await svc.run(get_event)
     if event.phase != Phase.announced:
-        now_open = event.phase == Phase.open and found.clock() < event.deadline
+        now_open = event.phase == Phase.open and svc.clock() < event.deadline
         await show(
             update,
             _not_announced(event, person, now_open),
@@ -85,10 +85,10 @@ async def _open(
         return None
     back = keyboard([button(language, "schedule.back_button", OPEN)])
     if action == "why":
-        items = await found.run(unscheduled, participant_id)
+        items = await svc.run(unscheduled, participant_id)
         await _pages(update, unscheduled_messages(items, language), back)
         return None
-    table = await found.run(timetable, participant_id)
+    table = await svc.run(timetable, participant_id)
     if action == "img":
         await _send_image(update, table, language)
     elif action == "ics":
@@ -99,7 +99,7 @@ async def _open(
         entry = table.meeting(int(action.removeprefix("m:")))
         if entry is None:
             return t(language, "schedule.meeting_gone")
-        rows = [[cancel_button(language, entry.meeting.id)]] if entry.start > found.clock() else []
+        rows = [[cancel_button(language, entry.meeting.id)]] if entry.start > svc.clock() else []
         await show(
             update, counterpart_card(entry, language), keyboard(*rows, *back.inline_keyboard)
         )
