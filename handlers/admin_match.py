@@ -10,16 +10,16 @@ from zoneinfo import ZoneInfo
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from handlers.admin_common import admin, admin_pressed, summary_text
+from handlers.admin_common import summary_text
 from handlers.admin_jobs import schedule_all
 from handlers.admin_reopen import ask_reopen
+from handlers.guard import organizer
 from handlers.refill_offers import offer_place
 from handlers.services import Who, services
 from handlers.ui import button, error_text, escape, keyboard, refuse, show
 from locales import industry_name, industry_slug, moment, t, tn
 from store.audit import record
 from store.deadline import applications_closed, set_deadline
-from store.errors import StoreError
 from store.event import MAX_TIME_LIMIT, get_event
 from store.fairday import removed_by_admin
 from store.manual_matching import CapExceeded, assign, low_counts, proposals, unassign
@@ -35,12 +35,10 @@ SECONDS = re.compile(r"[0-9]{1,3}")
 MAX_BUTTONS = 30  # a longer list is narrowed with /lowcount INDUSTRY
 
 
-async def deadline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@organizer()
+async def deadline(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
     """/deadline shows it; /deadline YYYY-MM-DD HH:MM (event time zone) moves it, or, once
     applications are closed, offers to reopen them until then."""
-    person = await admin(update, context)
-    if person is None:
-        return
     svc = services(context)
     event = await svc.run(get_event)
     typed = " ".join(context.args or [])
@@ -62,11 +60,7 @@ async def deadline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if applications_closed(event, svc.clock()):
         await ask_reopen(update, context, person, wanted)
         return
-    try:
-        event = await svc.run(set_deadline, person.telegram_id, wanted, svc.clock())
-    except StoreError as error:
-        await refuse(update, error_text(person.language, error))
-        return
+    event = await svc.run(set_deadline, person.telegram_id, wanted, svc.clock())
     await schedule_all(context.application)
     when = moment(event.deadline, person.language, event.timezone)
     await show(update, t(person.language, "admin.deadline_set", deadline=when))
@@ -82,12 +76,10 @@ def _match_args(args: list[str]) -> tuple[MatchMode | None, bool] | None:
     return (modes[0] if modes else None), dry == 1
 
 
-async def match(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@organizer()
+async def match(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
     """/match [greedy|optimal] [dry]: stores a fresh matching (fixed meetings stay) in the
     event's mode or the one named; dry only shows it. Both modes' figures come with it."""
-    person = await admin(update, context)
-    if person is None:
-        return
     parsed = _match_args(context.args or [])
     if parsed is None:
         await refuse(update, t(person.language, "admin.match_usage"))
@@ -98,11 +90,7 @@ async def match(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await update.effective_chat.send_message(
         t(person.language, "admin.match_running", limit=event.match_time_limit)
     )
-    try:
-        summary = await svc.run(run_matching, svc.clock(), person.telegram_id, dry=dry, mode=mode)
-    except StoreError as error:
-        await refuse(update, error_text(person.language, error))
-        return
+    summary = await svc.run(run_matching, svc.clock(), person.telegram_id, dry=dry, mode=mode)
     title = "admin.match_dry" if dry else "admin.match_stored"
     await show(update, summary_text(person.language, summary, title))
 
@@ -119,12 +107,10 @@ def _mode_args(args: list[str]) -> tuple[MatchMode, int | None] | None:
     return MatchMode(words[0]), int(words[1])
 
 
-async def matchmode(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@organizer()
+async def matchmode(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
     """/matchmode shows the event's matching mode; /matchmode greedy|optimal [seconds] sets it
     (and the optimal mode's time limit) for the deadline and a plain /match."""
-    person = await admin(update, context)
-    if person is None:
-        return
     svc = services(context)
     if not context.args:
         event = await svc.run(get_event)
@@ -153,10 +139,8 @@ def _low_args(args: list[str]) -> tuple[str | None, int] | None:
     return (" ".join(args) or None), at_most
 
 
-async def lowcount(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    person = await admin(update, context)
-    if person is None:
-        return
+@organizer()
+async def lowcount(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
     parsed = _low_args(context.args or [])
     if parsed is None:
         await refuse(update, t(person.language, "admin.lowcount_usage"))
@@ -215,19 +199,14 @@ async def lowcount(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await show(update, "\n".join(lines), keyboard(*buttons))
 
 
-async def propose(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@organizer(data=LOW)
+async def propose(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, pressed: re.Match[str]
+) -> None:
     """A participant from /lowcount: counterparts of the same industry with a free slot."""
-    checked = await admin_pressed(update, context, LOW)
-    if checked is None:
-        return
-    person, found_match = checked
     svc = services(context)
-    participant_id = int(found_match.group(1))
-    try:
-        offers = await svc.run(proposals, participant_id)
-    except StoreError as error:
-        await refuse(update, error_text(person.language, error))
-        return
+    participant_id = int(pressed.group(1))
+    offers = await svc.run(proposals, participant_id)
     await update.callback_query.answer()
     await svc.run(record, person.telegram_id, "proposals", participant=participant_id)
     if not offers:
@@ -274,9 +253,6 @@ async def _book(
             await update.callback_query.answer()
         await show(update, escape(text), keyboard([confirm]))
         return
-    except StoreError as error:
-        await refuse(update, error_text(person.language, error))
-        return
     if update.callback_query is not None:
         await update.callback_query.answer()
     event = await svc.run(get_event)
@@ -296,20 +272,17 @@ async def _book(
     )
 
 
-async def book(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    checked = await admin_pressed(update, context, BOOK)
-    if checked is None:
-        return
-    person, found_match = checked
-    first, second, slot, forced = found_match.groups()
+@organizer(data=BOOK)
+async def book(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, pressed: re.Match[str]
+) -> None:
+    first, second, slot, forced = pressed.groups()
     await _book(update, context, person, int(first), int(second), int(slot), forced == "1")
 
 
-async def assign_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@organizer()
+async def assign_command(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
     """/assign BUYER SELLER [SLOT]: a fixed meeting, in SLOT or the earliest free one."""
-    person = await admin(update, context)
-    if person is None:
-        return
     args = context.args or []
     if len(args) not in (2, 3) or (len(args) == 3 and not SLOT_CODE.fullmatch(args[2])):
         await refuse(update, t(person.language, "admin.assign_usage"))
@@ -318,20 +291,14 @@ async def assign_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     await _book(update, context, person, args[0], args[1], slot, over_cap=False)
 
 
-async def unassign_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    person = await admin(update, context)
-    if person is None:
-        return
+@organizer()
+async def unassign_command(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
     args = context.args or []
     if len(args) != 1 or not args[0].isdigit() or len(args[0]) > 10:
         await refuse(update, t(person.language, "admin.unassign_usage"))
         return
     svc = services(context)
-    try:
-        removed = await svc.run(unassign, person.telegram_id, int(args[0]))
-    except StoreError as error:
-        await refuse(update, error_text(person.language, error))
-        return
+    removed = await svc.run(unassign, person.telegram_id, int(args[0]))
     # On the fair day the freed slot is offered to standby pairs (handlers/refill_offers.py).
     place = await svc.run(removed_by_admin, removed, svc.clock())
     await show(

@@ -7,10 +7,10 @@ import io
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, ContextTypes
 
-from handlers.admin_common import admin
+from handlers.guard import organizer
 from handlers.meeting_day import fairday_line
 from handlers.outcomes import stats_line as outcome_stats_line
-from handlers.services import services
+from handlers.services import Who, services
 from handlers.ui import escape, show
 from locales import day_label, industry_name, t
 from store.audit import record
@@ -21,10 +21,8 @@ from store.refill import refill_counts
 from store.stats import stats
 
 
-async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    person = await admin(update, context)
-    if person is None:
-        return
+@organizer()
+async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
     svc = services(context)
     await svc.run(record, person.telegram_id, "stats")
     numbers = await svc.run(stats)
@@ -74,10 +72,8 @@ async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     await show(update, "\n".join(lines))
 
 
-async def export_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    person = await admin(update, context)
-    if person is None:
-        return
+@organizer()
+async def export_command(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
     svc = services(context)
     await svc.run(record, person.telegram_id, "export")
     data = await svc.run(workbook, person.language)

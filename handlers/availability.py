@@ -18,7 +18,8 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
-from handlers.services import member, services
+from handlers.guard import participant
+from handlers.services import Who, member, services
 from handlers.ui import button, error_text, keyboard, parse, refuse, show
 from locales import clock, day_label, t
 from store.availability import DayGrid, day_grids, set_day, toggle_slot
@@ -119,11 +120,8 @@ def render_day(
     return "\n".join(lines), keyboard(*rows)
 
 
-async def open_grid(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    person = await member(update, context)
-    if person is None:
-        return
-    await update.callback_query.answer()
+@participant(answer=True)
+async def open_grid(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
     svc = services(context)
     grids = await svc.run(_load, person.participant.id, None, svc.clock())
     language = person.language

@@ -24,6 +24,7 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from handlers import typed
+from handlers.guard import participant
 from handlers.request_actions import ACTION, act, action_button, notify_new_request
 from handlers.services import Who, member, services
 from handlers.ui import button, error_text, escape, keyboard, parse, refuse, show
@@ -188,10 +189,8 @@ async def typed_note(update: Update, context: ContextTypes.DEFAULT_TYPE, step: d
     await _send(update, context, person, step, update.message.text)
 
 
-async def skip_note(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    person = await member(update, context)
-    if person is None:
-        return
+@participant()
+async def skip_note(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
     match = parse(SKIP_NOTE, update.callback_query.data)
     step = typed.armed(context, NOTE)
     if (
@@ -222,11 +221,9 @@ typed.register(
 )
 
 
-async def card_action(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@participant()
+async def card_action(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
     """Cancel / Accept / Reject on a card: the shared action, then the card as it is now."""
-    person = await member(update, context)
-    if person is None:
-        return
     match = parse(CARD_ACTION, update.callback_query.data)
     if match is None or match["action"] not in CARD_ACTIONS:
         await refuse(update, t(person.language, "error.bad_button"))

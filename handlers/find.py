@@ -24,6 +24,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from handlers import company_card, typed
 from handlers.company_card import KEY
+from handlers.guard import participant
 from handlers.services import Who, member, services
 from handlers.ui import button, error_text, escape, keyboard, parse, refuse, show
 from locales import country_name, industry_name, shown, t
@@ -169,11 +170,9 @@ async def show_list(
     await show(update, *render_list(person.language, person.participant.role, state, page))
 
 
-async def open_find(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@participant()
+async def open_find(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
     """`find` from the main menu: a fresh search, first page."""
-    person = await member(update, context)
-    if person is None:
-        return
     if update.callback_query is not None:
         await update.callback_query.answer()
     await show_list(update, context, person, _start(context))

@@ -13,10 +13,11 @@ import re
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
+from handlers.guard import participant
 from handlers.notify import tell
 from handlers.refill_offers import offer_place
-from handlers.services import Who, member, services
-from handlers.ui import button, error_text, escape, keyboard, parse, refuse, show
+from handlers.services import Who, services
+from handlers.ui import button, error_text, escape, keyboard, refuse, show
 from locales import moment, t
 from store.errors import StoreError
 from store.event import get_event
@@ -114,14 +115,10 @@ async def _act(
     await update.callback_query.answer()
 
 
-async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    person = await member(update, context)
-    if person is None:
-        return
-    match = parse(ACTION, update.callback_query.data)
-    if match is None:
-        await refuse(update, t(person.language, "error.bad_button"))
-        return
+@participant(data=ACTION)
+async def on_button(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, match: re.Match[str]
+) -> None:
     try:
         await _act(update, context, person, match)
     except StoreError as error:

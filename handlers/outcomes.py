@@ -13,9 +13,10 @@ from telegram.ext import Application, BaseHandler, CallbackQueryHandler, Context
 
 from handlers import typed
 from handlers.admin_sending import replace_job
+from handlers.guard import participant
 from handlers.notify import send_once
 from handlers.services import Services, Who, member, services
-from handlers.ui import button, error_text, escape, keyboard, parse, refuse, show
+from handlers.ui import button, error_text, escape, keyboard, refuse, show
 from locales import moment, pick, t
 from store.errors import NoEvent, StoreError
 from store.event import get_event
@@ -181,14 +182,10 @@ async def _act(
     await update.callback_query.answer()
 
 
-async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    person = await member(update, context)
-    if person is None:
-        return
-    match = parse(ACTION, update.callback_query.data)
-    if match is None:
-        await refuse(update, t(person.language, "error.bad_button"))
-        return
+@participant(data=ACTION)
+async def on_button(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, match: re.Match[str]
+) -> None:
     try:
         await _act(update, context, person, match)
     except StoreError as error:

@@ -39,7 +39,8 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
-from handlers.services import Who, member, services
+from handlers.guard import participant
+from handlers.services import Who, services
 from handlers.ui import button, error_text, escape, keyboard, parse, refuse, show
 from locales import country_name, industry_name, moment, pick, t
 from store.errors import NotFound, StoreError
@@ -223,11 +224,9 @@ async def act(
     return involved
 
 
-async def answer_notice(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@participant()
+async def answer_notice(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
     """Accept / Reject pressed on the notification: act, then show the request as it is now."""
-    person = await member(update, context)
-    if person is None:
-        return
     match = parse(NOTICE, update.callback_query.data)
     if match is None or match["action"] not in ("acc", "rej"):
         await refuse(update, t(person.language, "error.bad_button"))

@@ -12,10 +12,10 @@ from telegram import InputFile, Update
 from telegram.constants import ParseMode
 from telegram.ext import BaseHandler, CommandHandler, ContextTypes
 
-from handlers.admin_common import admin
+from handlers.guard import organizer
 from handlers.outcomes import usd
 from handlers.results_chart import results_png
-from handlers.services import services
+from handlers.services import Who, services
 from handlers.ui import escape, show
 from locales import clock, day_label, t
 from store.audit import record
@@ -45,10 +45,8 @@ def tally_line(language: str, name: str, tally: Tally) -> str:
     )
 
 
-async def results_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    person = await admin(update, context)
-    if person is None:
-        return
+@organizer()
+async def results_command(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
     svc = services(context)
     language, now = person.language, svc.clock()
     await svc.run(record, person.telegram_id, "results")
@@ -74,10 +72,8 @@ async def results_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     )
 
 
-async def today_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    person = await admin(update, context)
-    if person is None:
-        return
+@organizer()
+async def today_command(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
     svc = services(context)
     language, now = person.language, svc.clock()
     await svc.run(record, person.telegram_id, "today")

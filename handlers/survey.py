@@ -14,10 +14,11 @@ from telegram.ext import Application, BaseHandler, CallbackQueryHandler, Context
 from handlers import typed
 from handlers.admin_common import tell_admins
 from handlers.admin_sending import replace_job
+from handlers.guard import participant
 from handlers.notify import send_once
 from handlers.outcomes import usd
-from handlers.services import Services, member, services
-from handlers.ui import button, error_text, escape, keyboard, parse, refuse, show
+from handlers.services import Services, Who, member, services
+from handlers.ui import button, error_text, escape, keyboard, refuse, show
 from locales import day_label, pick, t
 from store.errors import NoEvent, StoreError
 from store.event import get_event
@@ -87,21 +88,13 @@ def _thanks(reply: SurveyReply, language: str) -> str:
     )
 
 
-async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    person = await member(update, context)
-    if person is None:
-        return
-    match = parse(ACTION, update.callback_query.data)
-    if match is None:
-        await refuse(update, t(person.language, "error.bad_button"))
-        return
+@participant(data=ACTION)
+async def on_button(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, match: re.Match[str]
+) -> None:
     svc = services(context)
     meeting_id, signed = int(match.group(1)), Signed(match.group(2))
-    try:
-        reply = await svc.run(answer_survey, meeting_id, person.participant.id, signed, svc.clock())
-    except StoreError as error:
-        await refuse(update, error_text(person.language, error))
-        return
+    reply = await svc.run(answer_survey, meeting_id, person.participant.id, signed, svc.clock())
     await show(update, _thanks(reply, person.language), _keyboard(person.language, meeting_id))
     await update.callback_query.answer()
     if signed != Signed.nothing:
