@@ -19,11 +19,11 @@ from telegram.constants import ParseMode
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from handlers.guard import participant
-from handlers.services import Who, member, services
+from handlers.services import Who, services
 from handlers.ui import button, error_text, keyboard, parse, refuse, show
 from locales import clock, day_label, t
 from store.availability import DayGrid, day_grids, set_day, toggle_slot
-from store.errors import ApplicationsClosed, NotFound, StoreError
+from store.errors import ApplicationsClosed, NotFound
 from store.event import ensure_open
 
 OPEN = "avail"
@@ -134,12 +134,10 @@ async def open_grid(update: Update, context: ContextTypes.DEFAULT_TYPE, person: 
         )
 
 
-async def press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@participant()
+async def press(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
     """A slot or a whole day pressed: change it, or say why not and show the grid as it is."""
     query = update.callback_query
-    person = await member(update, context)
-    if person is None:
-        return
     match = parse(TOGGLE, query.data) or parse(SWITCH_DAY, query.data)
     day = _date(match["day"]) if match else None
     if match is None or day is None:
@@ -156,9 +154,6 @@ async def press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await refuse(update, error_text(person.language, closed))
         [grid] = (await svc.run(_load, pid, day, now)).days
         await show(update, *render_day(person.language, grid, closed))
-        return
-    except StoreError as error:
-        await refuse(update, error_text(person.language, error))
         return
     await query.answer()
     await show(update, *render_day(person.language, grid, None))

@@ -133,24 +133,15 @@ async def show_card(
     return True
 
 
-async def ask_note(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@participant(data=ASK_NOTE)
+async def ask_note(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, match: re.Match[str]
+) -> None:
     """Request pressed: checks the company can be asked, then asks for an optional note."""
-    query = update.callback_query
-    person = await member(update, context)
-    if person is None:
-        return
-    match = parse(ASK_NOTE, query.data)
-    if match is None:
-        await refuse(update, t(person.language, "error.bad_button"))
-        return
     svc = services(context)
     key, other = match["key"], int(match["company"])
-    try:
-        target = await svc.run(request_target, person.participant.id, other, svc.clock())
-    except StoreError as error:
-        await refuse(update, error_text(person.language, error))
-        return
-    await query.answer()
+    target = await svc.run(request_target, person.participant.id, other, svc.clock())
+    await update.callback_query.answer()
     typed.arm(context, NOTE, company=other, key=key)
     await update.effective_chat.send_message(
         t(person.language, "card.ask_note", company=escape(target.company.company), limit=NOTE_MAX),

@@ -18,12 +18,12 @@ from telegram.error import TelegramError
 from telegram.ext import Application, BaseHandler, CallbackQueryHandler, ContextTypes
 
 from handlers.admin_sending import replace_job
+from handlers.guard import participant
 from handlers.notify import country_name, tell
-from handlers.services import Services, member, services
+from handlers.services import Services, Who, services
 from handlers.timetable_render import timetable_ics, timetable_messages
-from handlers.ui import button, error_text, escape, keyboard, parse, refuse, show
+from handlers.ui import button, escape, keyboard, show
 from locales import clock, moment, pick, t, tn
-from store.errors import StoreError
 from store.event import get_event
 from store.fairday import Side
 from store.refill import (
@@ -151,19 +151,14 @@ async def expiry_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     await offer_place(context.application, view.place_id)
 
 
-async def _answer(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, accept: bool, offer_id: int
+@participant(data=ACTION)
+async def on_button(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, match: re.Match[str]
 ) -> None:
-    person = await member(update, context)
-    if person is None:
-        return
+    accept, offer_id = match.group(1) == "y", int(match.group(2))
     svc = services(context)
     language = person.language
-    try:
-        done = await svc.run(answer_offer, offer_id, person.participant.id, accept, svc.clock())
-    except StoreError as error:
-        await refuse(update, error_text(language, error))
-        return
+    done = await svc.run(answer_offer, offer_id, person.participant.id, accept, svc.clock())
     view, me = done.offer, done.me
     other = view.seller if me.participant_id == view.buyer.participant_id else view.buyer
     timezone = (await svc.run(get_event)).timezone
@@ -189,16 +184,6 @@ async def _answer(
     for job in context.job_queue.get_jobs_by_name(_job_name(view.id)):
         job.schedule_removal()
     await offer_place(context.application, view.place_id)
-
-
-async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    match = parse(ACTION, update.callback_query.data)
-    if match is None:
-        person = await member(update, context)
-        if person is not None:
-            await refuse(update, t(person.language, "error.bad_button"))
-        return
-    await _answer(update, context, match.group(1) == "y", int(match.group(2)))
 
 
 async def resume(application: Application) -> None:

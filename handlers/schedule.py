@@ -13,8 +13,9 @@ from telegram import InlineKeyboardMarkup, InputFile, Update
 from telegram.constants import ParseMode
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
+from handlers.guard import participant
 from handlers.meeting_day import cancel_button
-from handlers.services import Who, member, services
+from handlers.services import Who, services
 from handlers.timetable_render import (
     OPEN,
     counterpart_card,
@@ -24,9 +25,8 @@ from handlers.timetable_render import (
     timetable_png,
     unscheduled_messages,
 )
-from handlers.ui import button, error_text, escape, keyboard, parse, refuse, show
+from handlers.ui import button, escape, keyboard, refuse, show
 from locales import moment, t, tn
-from store.errors import StoreError
 from store.event import get_event
 from store.models import Event, Phase
 from store.timetable import Timetable, timetable, unscheduled
@@ -108,32 +108,26 @@ async def _open(
     return None
 
 
-async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, action: str) -> None:
-    person = await member(update, context)
-    if person is None:
-        return
-    try:
-        refusal = await _open(update, context, person, action)
-    except StoreError as error:
-        refusal = error_text(person.language, error)
+async def _answer(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, action: str
+) -> None:
+    refusal = await _open(update, context, person, action)
     if refusal is not None:
         await refuse(update, refusal)
     elif update.callback_query is not None:
         await update.callback_query.answer()
 
 
-async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    match = parse(ACTION, update.callback_query.data)
-    if match is None:
-        person = await member(update, context)
-        if person is not None:
-            await refuse(update, t(person.language, "error.bad_button"))
-        return
-    await _answer(update, context, match.group(1) or "")
+@participant(data=ACTION)
+async def on_button(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, match: re.Match[str]
+) -> None:
+    await _answer(update, context, person, match.group(1) or "")
 
 
-async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await _answer(update, context, "")
+@participant()
+async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
+    await _answer(update, context, person, "")
 
 
 def handlers() -> list[BaseHandler]:
