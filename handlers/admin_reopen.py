@@ -11,13 +11,12 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from handlers.admin_announce import BroadcastJob, broadcast_job
-from handlers.admin_common import admin_pressed
 from handlers.admin_jobs import schedule_all
+from handlers.guard import organizer
 from handlers.services import Who, services
-from handlers.ui import button, error_text, keyboard, refuse, show
+from handlers.ui import button, keyboard, show
 from locales import LANGUAGES, moment, t, tn
 from store.deadline import reopen, reopen_check
-from store.errors import StoreError
 from store.event import get_event
 
 REOPEN = re.compile(r"reopen:(\d{1,12})")
@@ -29,11 +28,7 @@ async def ask_reopen(
     """The organizer asked for a new deadline while applications are closed: what reopening
     means, and one button to do it."""
     svc = services(context)
-    try:
-        dropped = await svc.run(reopen_check, wanted, svc.clock())
-    except StoreError as error:
-        await refuse(update, error_text(person.language, error))
-        return
+    dropped = await svc.run(reopen_check, wanted, svc.clock())  # refusals: the caller's @organizer
     event = await svc.run(get_event)
     when = moment(wanted, person.language, event.timezone)
     text = tn(person.language, "reopen.confirm", dropped, deadline=when)
@@ -41,18 +36,13 @@ async def ask_reopen(
     await show(update, text, keyboard([confirm]))
 
 
-async def confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    checked = await admin_pressed(update, context, REOPEN)
-    if checked is None:
-        return
-    person, pressed = checked
+@organizer(data=REOPEN)
+async def confirmed(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, pressed: re.Match[str]
+) -> None:
     svc = services(context)
     wanted = datetime.fromtimestamp(int(pressed.group(1)), UTC)
-    try:
-        dropped = await svc.run(reopen, person.telegram_id, wanted, svc.clock())
-    except StoreError as error:
-        await refuse(update, error_text(person.language, error))
-        return
+    dropped = await svc.run(reopen, person.telegram_id, wanted, svc.clock())
     await update.callback_query.answer()
     await schedule_all(context.application)
     event = await svc.run(get_event)
