@@ -17,7 +17,7 @@ from handlers.guard import organizer
 from handlers.refill_offers import offer_place
 from handlers.services import Who, services
 from handlers.ui import button, error_text, escape, keyboard, refuse, show
-from locales import industry_name, industry_slug, moment, t, tn
+from locales import industry_name, industry_slug, moment, t, tn, zone_name
 from store.audit import record
 from store.deadline import applications_closed, set_deadline
 from store.event import MAX_TIME_LIMIT, get_event
@@ -46,7 +46,11 @@ async def deadline(update: Update, context: ContextTypes.DEFAULT_TYPE, person: W
         await svc.run(record, person.telegram_id, "deadline_shown")
         when = moment(event.deadline, person.language, event.timezone)
         phase = t(person.language, f"admin.phase.{event.phase.value}")
-        await show(update, t(person.language, "admin.deadline_is", deadline=when, phase=phase))
+        zone = zone_name(person.language, event.timezone)
+        shown_now = t(
+            person.language, "admin.deadline_is", deadline=when, phase=phase, timezone=zone
+        )
+        await show(update, shown_now)
         return
     match = DEADLINE_ARGS.fullmatch(typed)
     try:
@@ -54,7 +58,8 @@ async def deadline(update: Update, context: ContextTypes.DEFAULT_TYPE, person: W
     except ValueError:
         local = None
     if local is None:
-        await refuse(update, t(person.language, "admin.deadline_usage"))
+        zone = zone_name(person.language, event.timezone)
+        await refuse(update, t(person.language, "admin.deadline_usage", timezone=zone))
         return
     wanted = local.replace(tzinfo=ZoneInfo(event.timezone))
     if applications_closed(event, svc.clock()):

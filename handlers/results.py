@@ -17,7 +17,7 @@ from handlers.outcomes import usd
 from handlers.results_chart import results_png
 from handlers.services import Who, services
 from handlers.ui import escape, show
-from locales import clock, day_label, t
+from locales import clock, day_label, industry_name, t
 from store.audit import record
 from store.event import get_event
 from store.results import Tally, results, today
@@ -60,7 +60,10 @@ async def results_command(update: Update, context: ContextTypes.DEFAULT_TYPE, pe
         tally_line(language, t(language, "results.overall"), figures.overall),
         t(language, "results.outcomes", outcomes=outcomes or "-"),
         t(language, "results.by_industry"),
-        *(tally_line(language, escape(k), v) for k, v in figures.industries.items()),
+        *(
+            tally_line(language, escape(industry_name(language, k)), v)
+            for k, v in figures.industries.items()
+        ),
     ]
     await show(update, "\n".join(lines))
     chart = await asyncio.to_thread(results_png, figures, language)

@@ -4,7 +4,7 @@ and Noto Sans CJK): meetings held and no-shows per slot, and the outcomes by ind
 from __future__ import annotations
 
 from handlers.timetable_image import BACKGROUND, INK, LINE, MUTED, RGB, Canvas, fit, font
-from locales import t
+from locales import industry_name, t
 from store.models import OutcomeResult
 from store.results import Results
 
@@ -76,7 +76,8 @@ def results_png(found: Results, language: str) -> bytes:
     most = max((sum(tally.outcomes.values()) for _, tally in industries), default=0) or 1
     span = width - 2 * MARGIN - NAME - 60
     for name, tally in industries:
-        canvas.text((MARGIN, y + 4), fit(name, 14, NAME - 10), 14, INK, BACKGROUND)
+        label = fit(industry_name(language, name), 14, NAME - 10)
+        canvas.text((MARGIN, y + 4), label, 14, INK, BACKGROUND)
         x = MARGIN + NAME
         for result in OutcomeResult:
             count = tally.outcomes[result.value]

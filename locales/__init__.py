@@ -151,11 +151,14 @@ def clock(value: time) -> str:
     return f"{value:%H:%M}"
 
 
-def moment(value: datetime, language: str, timezone: str, year: bool = True) -> str:
-    """An instant in the event's time zone: `2024년 6월 20일 (목) 18:00` / `Thu, Jun 20, 2024
-    18:00`; without the year for buttons, where the fair's days need none."""
+def moment(value: datetime, language: str, timezone: str, year: bool | None = None) -> str:
+    """An instant in the event's time zone: `6월 20일 (목) 18:00` / `Thu, Jun 20 18:00`, with
+    the year (`2024년 6월 20일 (목) 18:00`) only when it is not this year, or when `year` says
+    so; buttons pass `year=False`."""
     zone = get_timezone(timezone)
     local = value.astimezone(zone)
+    if year is None:
+        year = local.year != datetime.now(zone).year
     skeleton = "yMMMEd" if year else "MMMEd"
     return f"{format_skeleton(skeleton, local, locale=pick(language))} {local:%H:%M}"
 

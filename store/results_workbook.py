@@ -11,7 +11,7 @@ from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 from sqlmodel import Session
 
-from locales import t
+from locales import country_name, industry_name, shown, t
 from store.models import OutcomeResult
 from store.results import Results, Tally, results
 from store.sheets import append_row
@@ -67,15 +67,18 @@ def results_workbook(session: Session, language: str, now: datetime) -> bytes:
                 company.code,
                 company.company,
                 t(language, f"role.{company.role}"),
-                company.country,
-                company.industry,
+                country_name(language, company.country),
+                industry_name(language, company.industry),
                 *metrics(tally),
             ],
         )
-    for name, groups in (("industries", found.industries), ("countries", found.countries)):
+    for name, groups, field in (
+        ("industries", found.industries, "industry"),
+        ("countries", found.countries, "country"),
+    ):
         sheet = _sheet(book, language, name, [t(language, f"results.columns.{name}")])
         for key, tally in groups.items():
-            append_row(sheet, [key, *metrics(tally)])
+            append_row(sheet, [shown(language, field, key), *metrics(tally)])
     per_slot = book.create_sheet(t(language, "results.sheet.slots"))
     append_row(per_slot, t(language, "results.columns.slots").split("|"))
     for slot in found.per_slot:

@@ -77,7 +77,7 @@ async def test_results_and_today(fair, fake, engine, clock):
             "Overall: 3 scheduled, 1 held, 1 no-show, 1 cancelled, 1 refilled; expected "
             "US$15,000; answered 75%; signed: contracts 0, MOUs 0, US$0"
         ) in text.text
-        assert "food: 2 scheduled, 1 held, 0 no-show, 0 cancelled, 1 refilled" in text.text
+        assert "Food: 2 scheduled, 1 held, 0 no-show, 0 cancelled, 1 refilled" in text.text
         chart = Image.open(io.BytesIO(photo.photo_bytes))
         assert chart.width >= 900 and chart.height > 400
         book = load_workbook(io.BytesIO(document.document_bytes))
@@ -93,16 +93,16 @@ async def test_results_and_today(fair, fake, engine, clock):
     ]
     assert overall[1] == [3, 1, 1, 1, 1, 1, 0, 1, 0, 1, 15000, 0, 0, 0, 3, 4, 75.0]
     companies = {row[0]: row for row in book["Companies"].iter_rows(values_only=True)}
-    assert companies["S1"][:5] == ("S1", "Company S1", "Korean company", "KR", "food")
+    assert companies["S1"][:5] == ("S1", "Company S1", "Korean company", "South Korea", "Food")
     # S1: two meetings (B1 held, B3 refilled, not over yet), one answer of one asked.
     assert companies["S1"][5:] == (2, 1, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 1, 100.0)
     assert companies["S3"][5:10] == (0, 0, 0, 1, 0)
     s2 = book["Companies"]["B6"] if book["Companies"]["A6"].value == "S2" else None
     assert s2 is not None and s2.value == "=HYPERLINK(1)" and s2.data_type == "s"
     industries = {row[0]: row[1:6] for row in book["Industries"].iter_rows(values_only=True)}
-    assert industries["cosmetics"] == (2, 0, 1, 1, 1)
-    assert industries["food"] == (2, 1, 0, 0, 1)
+    assert industries["Cosmetics"] == (2, 0, 1, 1, 1)
+    assert industries["Food"] == (2, 1, 0, 0, 1)
     countries = {row[0]: row[1:6] for row in book["Countries"].iter_rows(values_only=True)}
-    assert countries["JP"] == (1, 0, 1, 0, 0)
+    assert countries["Japan"] == (1, 0, 1, 0, 0)
     slots = [row for row in book["Slots"].iter_rows(values_only=True)]
     assert slots[:3] == [("Slot", "Held", "No-show"), ("D1-0900", 1, 1), ("D1-0930", 0, 0)]
