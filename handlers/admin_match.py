@@ -15,6 +15,7 @@ from handlers.admin_jobs import schedule_all
 from handlers.admin_reopen import ask_reopen
 from handlers.guard import organizer
 from handlers.refill_offers import offer_place
+from handlers.routes import route
 from handlers.services import Who, services
 from handlers.ui import button, error_text, escape, keyboard, refuse, show
 from locales import industry_name, industry_slug, moment, t, tn, zone_name
@@ -329,6 +330,6 @@ def handlers() -> list[BaseHandler]:
         CommandHandler("lowcount", lowcount),
         CommandHandler("assign", assign_command),
         CommandHandler("unassign", unassign_command),
-        CallbackQueryHandler(propose, pattern=r"^low:"),
-        CallbackQueryHandler(book, pattern=r"^book:"),
+        CallbackQueryHandler(propose, pattern=route("lowcount.propose")),
+        CallbackQueryHandler(book, pattern=route("lowcount.book")),
     ]

@@ -13,6 +13,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 from handlers.admin_announce import BroadcastJob, broadcast_job
 from handlers.admin_jobs import schedule_all
 from handlers.guard import organizer
+from handlers.routes import route
 from handlers.services import Who, services
 from handlers.ui import button, keyboard, show
 from locales import LANGUAGES, moment, t, tn
@@ -64,4 +65,4 @@ async def confirmed(
 
 
 def handlers() -> list[BaseHandler]:
-    return [CallbackQueryHandler(confirmed, pattern=r"^reopen:")]
+    return [CallbackQueryHandler(confirmed, pattern=route("reopen"))]

@@ -9,6 +9,7 @@ from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from handlers import typed
+from handlers.routes import route
 from handlers.services import services, who
 from handlers.ui import button, error_text, escape, keyboard, parse, refuse, show
 from locales import shown, t
@@ -169,7 +170,7 @@ async def decision(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 def handlers() -> list[BaseHandler]:
     return [
         CommandHandler("apply", begin),
-        CallbackQueryHandler(begin, pattern=r"^apply$"),
-        CallbackQueryHandler(role, pattern=r"^apply:"),
-        CallbackQueryHandler(decision, pattern=r"^appdec:"),
+        CallbackQueryHandler(begin, pattern=route("apply")),
+        CallbackQueryHandler(role, pattern=route("apply.role")),
+        CallbackQueryHandler(decision, pattern=route("application.decision")),
     ]

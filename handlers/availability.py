@@ -19,6 +19,7 @@ from telegram.constants import ParseMode
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from handlers.guard import participant
+from handlers.routes import route
 from handlers.services import Who, services
 from handlers.ui import button, error_text, keyboard, parse, refuse, show
 from locales import clock, day_label, t
@@ -161,6 +162,6 @@ async def press(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who)
 
 def handlers() -> list[BaseHandler]:
     return [
-        CallbackQueryHandler(open_grid, pattern=re.compile(f"^{OPEN}$")),
-        CallbackQueryHandler(press, pattern=re.compile(f"^{OPEN}:")),
+        CallbackQueryHandler(open_grid, pattern=route("availability")),
+        CallbackQueryHandler(press, pattern=route("availability.press")),
     ]

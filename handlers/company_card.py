@@ -26,6 +26,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 from handlers import typed
 from handlers.guard import participant
 from handlers.request_actions import ACTION, act, action_button, notify_new_request
+from handlers.routes import route
 from handlers.services import Who, member, services
 from handlers.ui import button, error_text, escape, keyboard, parse, refuse, show
 from locales import country_name, industry_name, t
@@ -229,7 +230,7 @@ async def card_action(update: Update, context: ContextTypes.DEFAULT_TYPE, person
 
 def handlers() -> list[BaseHandler]:
     return [
-        CallbackQueryHandler(ask_note, pattern=r"^fc:[^:]*:r:"),
-        CallbackQueryHandler(skip_note, pattern=r"^fc:[^:]*:s:"),
-        CallbackQueryHandler(card_action, pattern=r"^fc:[^:]*:[a-z]{2,3}:"),
+        CallbackQueryHandler(ask_note, pattern=route("card.ask_note")),
+        CallbackQueryHandler(skip_note, pattern=route("card.skip_note")),
+        CallbackQueryHandler(card_action, pattern=route("card.action")),
     ]

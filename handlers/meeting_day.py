@@ -16,6 +16,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 from handlers.guard import participant
 from handlers.notify import tell
 from handlers.refill_offers import offer_place
+from handlers.routes import route
 from handlers.services import Who, services
 from handlers.ui import button, error_text, escape, keyboard, refuse, show
 from locales import moment, t
@@ -126,4 +127,4 @@ async def on_button(
 
 
 def handlers() -> list[BaseHandler]:
-    return [CallbackQueryHandler(on_button, pattern=re.compile(rf"^{PREFIX}:"))]
+    return [CallbackQueryHandler(on_button, pattern=route("attendance"))]

@@ -15,6 +15,7 @@ from handlers import typed
 from handlers.admin_sending import replace_job
 from handlers.guard import participant
 from handlers.notify import send_once
+from handlers.routes import route
 from handlers.services import Services, Who, member, services
 from handlers.ui import button, error_text, escape, keyboard, refuse, show
 from locales import moment, pick, t
@@ -246,4 +247,4 @@ def stats_line(language: str, counts: OutcomeCounts) -> str:
 
 
 def handlers() -> list[BaseHandler]:
-    return [CallbackQueryHandler(on_button, pattern=re.compile(rf"^{PREFIX}:"))]
+    return [CallbackQueryHandler(on_button, pattern=route("outcome"))]

@@ -9,6 +9,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from handlers import typed
 from handlers.guard import participant
+from handlers.routes import route
 from handlers.services import Who, member, services
 from handlers.ui import button, error_text, escape, keyboard, parse, refuse, show
 from locales import shown, t
@@ -107,6 +108,6 @@ typed.register(STEP, typed.Step(save, cancel, text_only="profile.text_only"))
 
 def handlers() -> list[BaseHandler]:
     return [
-        CallbackQueryHandler(ask, pattern=r"^pe:"),
-        CallbackQueryHandler(open_section, pattern=r"^(acct|comp)"),
+        CallbackQueryHandler(ask, pattern=route("profile.edit")),
+        CallbackQueryHandler(open_section, pattern=route("profile.section")),
     ]

@@ -20,6 +20,7 @@ from telegram.ext import Application, BaseHandler, CallbackQueryHandler, Context
 from handlers.admin_sending import replace_job
 from handlers.guard import participant
 from handlers.notify import country_name, tell
+from handlers.routes import route
 from handlers.services import Services, Who, services
 from handlers.timetable_render import timetable_ics, timetable_messages
 from handlers.ui import button, escape, keyboard, show
@@ -204,4 +205,4 @@ async def resume(application: Application) -> None:
 
 
 def handlers() -> list[BaseHandler]:
-    return [CallbackQueryHandler(on_button, pattern=re.compile(rf"^{PREFIX}:"))]
+    return [CallbackQueryHandler(on_button, pattern=route("refill"))]

@@ -40,6 +40,7 @@ from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from handlers.guard import participant
+from handlers.routes import route
 from handlers.services import Who, services
 from handlers.ui import button, error_text, escape, keyboard, parse, refuse, show
 from locales import country_name, industry_name, moment, pick, t
@@ -239,4 +240,4 @@ async def answer_notice(update: Update, context: ContextTypes.DEFAULT_TYPE, pers
 
 
 def handlers() -> list[BaseHandler]:
-    return [CallbackQueryHandler(answer_notice, pattern=re.compile(f"^{NOTICE_PREFIX}"))]
+    return [CallbackQueryHandler(answer_notice, pattern=route("requests.notice"))]

@@ -19,6 +19,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from handlers.guard import participant
 from handlers.request_actions import ACTION, act, action_button, describe
+from handlers.routes import route
 from handlers.services import Who, services
 from handlers.ui import button, keyboard, parse, refuse, show
 from locales import t
@@ -175,6 +176,6 @@ async def page(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) 
 
 def handlers() -> list[BaseHandler]:
     return [
-        CallbackQueryHandler(summary, pattern=re.compile(f"^{SUMMARY}$")),
-        CallbackQueryHandler(page, pattern=re.compile(f"^{SUMMARY}:[la]:")),
+        CallbackQueryHandler(summary, pattern=route("requests")),
+        CallbackQueryHandler(page, pattern=route("requests.page")),
     ]

@@ -15,6 +15,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 
 from handlers.guard import participant
 from handlers.meeting_day import cancel_button
+from handlers.routes import route
 from handlers.services import Who, services
 from handlers.timetable_render import (
     OPEN,
@@ -133,5 +134,5 @@ async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE, person:
 def handlers() -> list[BaseHandler]:
     return [
         CommandHandler("schedule", on_command),
-        CallbackQueryHandler(on_button, pattern=re.compile(rf"^{OPEN}(:|$)")),
+        CallbackQueryHandler(on_button, pattern=route("schedule")),
     ]

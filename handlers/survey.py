@@ -17,6 +17,7 @@ from handlers.admin_sending import replace_job
 from handlers.guard import participant
 from handlers.notify import send_once
 from handlers.outcomes import usd
+from handlers.routes import route
 from handlers.services import Services, Who, member, services
 from handlers.ui import button, error_text, escape, keyboard, refuse, show
 from locales import day_label, pick, t
@@ -137,4 +138,4 @@ typed.register(VALUE_STEP, typed.Step(_typed, _cancelled, text_only="outcome.tex
 
 
 def handlers() -> list[BaseHandler]:
-    return [CallbackQueryHandler(on_button, pattern=re.compile(rf"^{PREFIX}:"))]
+    return [CallbackQueryHandler(on_button, pattern=route("survey"))]

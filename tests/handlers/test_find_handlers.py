@@ -246,8 +246,9 @@ async def test_forged_list_buttons_change_nothing(kim):
         "fd:zzzzzz:p:0",
         f"fd:{key}:p:-",
         f"fd:{key}:p:",
-        f"fd:{key}:i:0",  # no industry list was shown yet
-        f"fd:{key}:I:7",
+        f"fd:{key}:ind-pick:0",  # no industry list was shown yet
+        f"fd:{key}:ind-page:7",
+        f"fd:{key}:I-page:0",
         f"fd:{key}:q:1",
         f"fd:{key}:o:abc",
         "fd:" + "9" * 60,
@@ -257,6 +258,21 @@ async def test_forged_list_buttons_change_nothing(kim):
         await kim.wait_reply()
     answers = kim.callback_answers[-len(forged) :]
     assert all(a.show_alert and "not valid" in a.text for a in answers)
+    after = await press(kim, found, "Next ▶️")
+    assert "page 2 of 2" in after.text and "Industry: all" in after.text
+
+
+async def test_buttons_of_the_single_letter_codes_are_out_of_date(kim):
+    """Industry / country buttons were `I`/`i`/`C`/`c` before; one still on a screen is
+    answered like a button of an earlier search, and changes nothing."""
+    found = await open_find(kim)
+    key = found.keyboard[0][0][1].split(":")[1]
+    old = [f"fd:{key}:I:0", f"fd:{key}:C:0", f"fd:{key}:i:0", f"fd:{key}:c:-"]
+    for data in old:
+        await kim.press_data(found, data)
+        await kim.wait_reply()
+    answers = kim.callback_answers[-len(old) :]
+    assert all(a.show_alert and "out of date" in a.text for a in answers)
     after = await press(kim, found, "Next ▶️")
     assert "page 2 of 2" in after.text and "Industry: all" in after.text
 
