@@ -19,7 +19,7 @@ from handlers.routes import route
 from handlers.services import Who, services
 from handlers.ui import button, error_text, escape, keyboard, refuse, show
 from locales import industry_name, industry_slug, moment, t, tn, zone_name
-from store.audit import record
+from store.audit import audited
 from store.deadline import applications_closed, set_deadline
 from store.event import MAX_TIME_LIMIT, get_event
 from store.fairday import removed_by_admin
@@ -41,10 +41,9 @@ async def deadline(update: Update, context: ContextTypes.DEFAULT_TYPE, person: W
     """/deadline shows it; /deadline YYYY-MM-DD HH:MM (event time zone) moves it, or, once
     applications are closed, offers to reopen them until then."""
     svc = services(context)
-    event = await svc.run(get_event)
     typed = " ".join(context.args or [])
     if not typed:
-        await svc.run(record, person.telegram_id, "deadline_shown")
+        event = await svc.run(audited, person.telegram_id, "deadline_shown", {}, get_event)
         when = moment(event.deadline, person.language, event.timezone)
         phase = t(person.language, f"admin.phase.{event.phase.value}")
         zone = zone_name(person.language, event.timezone)
@@ -53,6 +52,7 @@ async def deadline(update: Update, context: ContextTypes.DEFAULT_TYPE, person: W
         )
         await show(update, shown_now)
         return
+    event = await svc.run(get_event)
     match = DEADLINE_ARGS.fullmatch(typed)
     try:
         local = datetime.fromisoformat(f"{match.group(1)}T{match.group(2)}") if match else None
@@ -154,8 +154,10 @@ async def lowcount(update: Update, context: ContextTypes.DEFAULT_TYPE, person: W
     industry, at_most = parsed
     industry = industry_slug(industry) if industry else industry
     svc = services(context)
-    await svc.run(record, person.telegram_id, "lowcount", industry=industry, at_most=at_most)
-    rows = await svc.run(low_counts, industry, at_most)
+    detail = {"industry": industry, "at_most": at_most}
+    rows = await svc.run(
+        audited, person.telegram_id, "lowcount", detail, low_counts, industry, at_most
+    )
     if not rows:
         none = t(
             person.language,
@@ -212,9 +214,11 @@ async def propose(
     """A participant from /lowcount: counterparts of the same industry with a free slot."""
     svc = services(context)
     participant_id = int(pressed.group(1))
-    offers = await svc.run(proposals, participant_id)
+    detail = {"participant": participant_id}
+    offers = await svc.run(
+        audited, person.telegram_id, "proposals", detail, proposals, participant_id
+    )
     await update.callback_query.answer()
-    await svc.run(record, person.telegram_id, "proposals", participant=participant_id)
     if not offers:
         await show(update, t(person.language, "admin.proposals_none"))
         return

@@ -13,7 +13,7 @@ from handlers.outcomes import stats_line as outcome_stats_line
 from handlers.services import Who, services
 from handlers.ui import escape, show
 from locales import day_label, industry_name, t
-from store.audit import record
+from store.audit import audited
 from store.export import workbook
 from store.fairday import day_counts
 from store.outcomes import outcome_counts
@@ -24,8 +24,7 @@ from store.stats import stats
 @organizer()
 async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
     svc = services(context)
-    await svc.run(record, person.telegram_id, "stats")
-    numbers = await svc.run(stats)
+    numbers = await svc.run(audited, person.telegram_id, "stats", {}, stats)
     lang = person.language
 
     def counts(prefix: str, values: dict[str, int]) -> str:
@@ -75,8 +74,7 @@ async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE, pers
 @organizer()
 async def export_command(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
     svc = services(context)
-    await svc.run(record, person.telegram_id, "export")
-    data = await svc.run(workbook, person.language)
+    data = await svc.run(audited, person.telegram_id, "export", {}, workbook, person.language)
     stamp = svc.clock().strftime("%Y%m%d-%H%M")
     await update.effective_chat.send_document(
         io.BytesIO(data),

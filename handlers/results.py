@@ -18,7 +18,7 @@ from handlers.results_chart import results_png
 from handlers.services import Who, services
 from handlers.ui import escape, show
 from locales import clock, day_label, industry_name, t
-from store.audit import record
+from store.audit import audited
 from store.event import get_event
 from store.results import Tally, results, today
 from store.results_workbook import results_workbook
@@ -49,8 +49,7 @@ def tally_line(language: str, name: str, tally: Tally) -> str:
 async def results_command(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
     svc = services(context)
     language, now = person.language, svc.clock()
-    await svc.run(record, person.telegram_id, "results")
-    figures = await svc.run(results, now)
+    figures = await svc.run(audited, person.telegram_id, "results", {}, results, now)
     outcomes = ", ".join(
         t(language, "stats.count", what=t(language, f"outcome.result.{key}"), count=n)
         for key, n in figures.overall.outcomes.items()
@@ -79,8 +78,7 @@ async def results_command(update: Update, context: ContextTypes.DEFAULT_TYPE, pe
 async def today_command(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
     svc = services(context)
     language, now = person.language, svc.clock()
-    await svc.run(record, person.telegram_id, "today")
-    day = await svc.run(today, now)
+    day = await svc.run(audited, person.telegram_id, "today", {}, today, now)
     if day.day is None:
         await show(update, t(language, "today.no_fair_today"))
         return
