@@ -18,9 +18,8 @@ from handlers.notify import tell
 from handlers.refill_offers import offer_place
 from handlers.routes import route
 from handlers.services import Who, services
-from handlers.ui import button, error_text, escape, keyboard, refuse, show
+from handlers.ui import button, escape, keyboard, show
 from locales import moment, t
-from store.errors import StoreError
 from store.event import get_event
 from store.fairday import DayCounts, MeetingSides, cancel, confirm
 from store.models import CancelReason
@@ -70,7 +69,8 @@ def _when(sides: MeetingSides, language: str, timezone: str) -> dict[str, str]:
     }
 
 
-async def _act(
+@participant(data=ACTION)
+async def on_button(
     update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, match: re.Match[str]
 ) -> None:
     svc = services(context)
@@ -114,16 +114,6 @@ async def _act(
             start=sides.start,
         )
     await update.callback_query.answer()
-
-
-@participant(data=ACTION)
-async def on_button(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, match: re.Match[str]
-) -> None:
-    try:
-        await _act(update, context, person, match)
-    except StoreError as error:
-        await refuse(update, error_text(person.language, error))
 
 
 def handlers() -> list[BaseHandler]:

@@ -140,7 +140,8 @@ async def nudge_job(context: ContextTypes.DEFAULT_TYPE) -> None:
 # Buttons and typed steps
 
 
-async def _act(
+@participant(data=ACTION)
+async def on_button(
     update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, match: re.Match[str]
 ) -> None:
     svc = services(context)
@@ -181,16 +182,6 @@ async def _act(
                 parse_mode=ParseMode.HTML,
             )
     await update.callback_query.answer()
-
-
-@participant(data=ACTION)
-async def on_button(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, match: re.Match[str]
-) -> None:
-    try:
-        await _act(update, context, person, match)
-    except StoreError as error:
-        await refuse(update, error_text(person.language, error))
 
 
 async def _typed(update: Update, context: ContextTypes.DEFAULT_TYPE, step: dict) -> None:
