@@ -9,8 +9,9 @@ from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from handlers import typed
+from handlers.guard import organizer
 from handlers.routes import route
-from handlers.services import services, who
+from handlers.services import Who, services, who
 from handlers.ui import button, error_text, escape, keyboard, parse, refuse, show
 from locales import shown, t
 from store.applications import QUESTIONS, check_answer, decide, submit
@@ -130,24 +131,14 @@ typed.register(
 )
 
 
-async def decision(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@organizer(data=DECISION)
+async def decision(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, match: re.Match[str]
+) -> None:
     """An admin's Approve / Reject on an application message."""
-    person = await who(update, context)
     svc = services(context)
-    match = parse(DECISION, update.callback_query.data)
-    if not person.is_admin:
-        await refuse(update, t(person.language, "error.admins_only"))
-        return
-    if match is None:
-        await refuse(update, t(person.language, "error.bad_button"))
-        return
-    try:
-        application = await svc.run(
-            decide, int(match.group(2)), person.telegram_id, match.group(1) == "y"
-        )
-    except StoreError as error:
-        await refuse(update, error_text(person.language, error))
-        return
+    approve = match.group(1) == "y"
+    application = await svc.run(decide, int(match.group(2)), person.telegram_id, approve)
     await update.callback_query.answer()
     approved = application.status == ApplicationStatus.approved
     outcome = "approved" if approved else "rejected"

@@ -189,12 +189,9 @@ def _current(context: ContextTypes.DEFAULT_TYPE, key: str) -> Search | None:
 
 
 async def _pressed(
-    update: Update, context: ContextTypes.DEFAULT_TYPE
-) -> tuple[Who, Search, str, str | None] | None:
-    """The person, their search and what they pressed; refuses stale or malformed buttons."""
-    person = await member(update, context)
-    if person is None:
-        return None
+    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who
+) -> tuple[Search, str, str | None] | None:
+    """Their search and what they pressed; refuses stale or malformed buttons."""
     data = update.callback_query.data
     match = next((m for pattern in PRESSES if (m := parse(pattern, data))), None)
     if match is None and parse(LEGACY, data) is not None:
@@ -207,7 +204,7 @@ async def _pressed(
     if state is None:
         await refuse(update, t(person.language, "find.stale"))
         return None
-    return person, state, match["what"], match.groupdict().get("arg")
+    return state, match["what"], match.groupdict().get("arg")
 
 
 async def _choose(
@@ -234,11 +231,12 @@ async def _choose(
     await show(update, *render_choices(person.language, state, kind, number))
 
 
-async def press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    pressed = await _pressed(update, context)
+@participant()
+async def press(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
+    pressed = await _pressed(update, context, person)
     if pressed is None:
         return
-    person, state, what, arg = pressed
+    state, what, arg = pressed
     query = update.callback_query
     number = None if arg in (None, "-") else int(arg)
     if what == "o":
@@ -265,11 +263,10 @@ async def press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await show_list(update, context, person, state)
 
 
-async def ask_keyword(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    pressed = await _pressed(update, context)
-    if pressed is None:
+@participant()
+async def ask_keyword(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
+    if await _pressed(update, context, person) is None:
         return
-    person = pressed[0]
     typed.arm(context, KEYWORD)
     await update.callback_query.answer()
     await update.effective_chat.send_message(t(person.language, "find.ask_keyword"))
