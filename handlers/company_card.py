@@ -24,7 +24,7 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from handlers import typed
-from handlers.guard import participant
+from handlers.guard import participant, participant_step
 from handlers.request_actions import ACTION, act, action_button, notify_new_request
 from handlers.routes import route
 from handlers.services import Who, member, services
@@ -173,11 +173,10 @@ async def _send(
     await show_card(update, context, person, other, key, t(person.language, "card.sent"))
 
 
-async def typed_note(update: Update, context: ContextTypes.DEFAULT_TYPE, step: dict) -> None:
-    person = await member(update, context)
-    if person is None:
-        typed.disarm(context)
-        return
+@participant_step
+async def typed_note(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, step: dict
+) -> None:
     await _send(update, context, person, step, update.message.text)
 
 

@@ -26,7 +26,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from handlers import company_card, typed
 from handlers.company_card import KEY
-from handlers.guard import participant
+from handlers.guard import participant, participant_step
 from handlers.routes import route
 from handlers.services import Who, member, services
 from handlers.ui import button, error_text, escape, keyboard, parse, refuse, show
@@ -272,11 +272,10 @@ async def ask_keyword(update: Update, context: ContextTypes.DEFAULT_TYPE, person
     await update.effective_chat.send_message(t(person.language, "find.ask_keyword"))
 
 
-async def typed_keyword(update: Update, context: ContextTypes.DEFAULT_TYPE, step: dict) -> None:
-    person = await member(update, context)
-    if person is None:
-        typed.disarm(context)
-        return
+@participant_step
+async def typed_keyword(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, step: dict
+) -> None:
     try:
         keyword = clean_keyword(update.message.text)
     except StoreError as error:

@@ -11,6 +11,9 @@ callback data must match the pattern (forged or stale data gets "this button is 
 and the match is passed on. With `answer`, the button press is answered before the handler
 runs (the handlers that answer later, or with a text, leave it off). A `StoreError` the
 handler does not catch itself becomes the catalog's sentence for it.
+
+`participant_step` opens a typed step's handler (handlers/typed.py): a stranger's text ends the
+step; the handler itself decides which refusals leave it armed for another try.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from handlers import typed
 from handlers.admin_common import admin
 from handlers.services import Who, member
 from handlers.ui import error_text, parse, refuse
@@ -75,3 +79,20 @@ def organizer(
 ) -> Callable[[Guarded], Callback]:
     """For admins only: `handler(update, context, person[, match])`."""
     return _guard(admin, data, answer)
+
+
+Step = Callable[[Update, Context, dict], Awaitable[None]]
+
+
+def participant_step(handler: Callable[[Update, Context, Who, dict], Awaitable[None]]) -> Step:
+    """For a typed step of participants: `handler(update, context, person, step)`."""
+
+    @functools.wraps(handler)
+    async def guarded(update: Update, context: Context, step: dict) -> None:
+        person = await member(update, context)
+        if person is None:
+            typed.disarm(context)
+            return
+        await handler(update, context, person, step)
+
+    return guarded

@@ -13,7 +13,7 @@ from telegram.ext import Application, BaseHandler, CallbackQueryHandler, Context
 
 from handlers import typed
 from handlers.admin_sending import replace_job
-from handlers.guard import participant
+from handlers.guard import participant, participant_step
 from handlers.notify import send_once
 from handlers.routes import route
 from handlers.services import Services, Who, member, services
@@ -184,11 +184,10 @@ async def on_button(
     await update.callback_query.answer()
 
 
-async def _typed(update: Update, context: ContextTypes.DEFAULT_TYPE, step: dict) -> None:
-    person = await member(update, context)
-    if person is None:
-        typed.disarm(context)
-        return
+@participant_step
+async def _typed(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, step: dict
+) -> None:
     svc = services(context)
     text = update.effective_message.text or ""
     field = {"value_text": text} if step["step"] == VALUE_STEP else {"note": text}

@@ -14,7 +14,7 @@ from telegram.ext import Application, BaseHandler, CallbackQueryHandler, Context
 from handlers import typed
 from handlers.admin_common import tell_admins
 from handlers.admin_sending import replace_job
-from handlers.guard import participant
+from handlers.guard import participant, participant_step
 from handlers.notify import send_once
 from handlers.outcomes import usd
 from handlers.routes import route
@@ -106,11 +106,10 @@ async def on_button(
         )
 
 
-async def _typed(update: Update, context: ContextTypes.DEFAULT_TYPE, step: dict) -> None:
-    person = await member(update, context)
-    if person is None:
-        typed.disarm(context)
-        return
+@participant_step
+async def _typed(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, step: dict
+) -> None:
     svc = services(context)
     text = update.effective_message.text or ""
     try:
