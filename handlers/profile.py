@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from handlers import typed
-from handlers.guard import participant
+from handlers.guard import participant, participant_step
 from handlers.routes import route
 from handlers.services import Who, member, services
 from handlers.ui import button, error_text, escape, keyboard, parse, refuse, show
@@ -74,10 +74,10 @@ async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -
     )
 
 
-async def save(update: Update, context: ContextTypes.DEFAULT_TYPE, step: dict) -> None:
-    person = await member(update, context)
+@participant_step
+async def save(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, step: dict) -> None:
     field = step["field"]
-    if person is None or field not in ACCOUNT_FIELDS + COMPANY_FIELDS:
+    if field not in ACCOUNT_FIELDS + COMPANY_FIELDS:
         typed.disarm(context)
         return
     try:
