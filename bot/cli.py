@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import re
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import sqlalchemy as sa
 from pydantic import ValidationError
@@ -25,14 +27,41 @@ from store.errors import EventConfigError, ImportFailed, NoEvent, Problem, Store
 from store.event import check_deadline, load_config, setup_event
 from store.exchange import export_instance
 from store.export import workbook
-from store.importer import import_participants
+from store.importer import REQUIRED, import_participants
 from store.matching_run import run_matching
 from store.models import MatchMode, utcnow
 from store.results_workbook import results_workbook
 
+# argparse's own refusals (English, from argparse's source), said again in the organizer's
+# language; the usage line above them stays as argparse prints it.
+CHOICE = r"invalid choice: (?P<value>.+?) \(choose from (?P<choices>.+)\)"
+USAGE_ERRORS = (
+    ("command", re.compile(r"argument command: " + CHOICE)),
+    ("required", re.compile(r"the following arguments are required: (?P<names>.+)")),
+    ("unrecognized", re.compile(r"unrecognized arguments: (?P<names>.+)")),
+    ("choice", re.compile(r"argument (?P<names>\S+): " + CHOICE)),
+)
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse whose refusals are one sentence in DEFAULT_LANGUAGE."""
+
+    def error(self, message: str) -> NoReturn:
+        language = cli_language()
+        self.print_usage(sys.stderr)
+        for kind, pattern in USAGE_ERRORS:
+            found = pattern.fullmatch(message)
+            if found:
+                values = {k: v.replace("'", "") for k, v in found.groupdict().items()}
+                print(t(language, f"cli.usage.{kind}", prog=self.prog, **values), file=sys.stderr)
+                break
+        else:
+            print(t(language, "cli.usage.other", prog=self.prog, detail=message), file=sys.stderr)
+        raise SystemExit(2)
+
 
 def parser() -> argparse.ArgumentParser:
-    root = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    root = Parser(prog="python -m bot", description=__doc__)
     commands = root.add_subparsers(dest="command")
     run = commands.add_parser("run", help="run the bot (the default)")
     run.add_argument("--webhook", metavar="URL", help="receive updates by webhook at URL")
@@ -73,6 +102,9 @@ def parser() -> argparse.ArgumentParser:
 CLI_ADMIN = 0
 # The commands that write the file they are given.
 WRITERS = ("invites", "export-instance", "export", "export-results")
+# Those that write a workbook: Excel refuses to open one named .csv ("format and extension
+# don't match"), so another name is refused before anything is written.
+WORKBOOKS = ("export", "export-results")
 
 
 def load_settings() -> Settings:
@@ -92,10 +124,17 @@ def load_settings() -> Settings:
 
 
 def problem_text(language: str, problem: Problem, headers: dict[str, str]) -> str:
-    why = t(language, f"import.{problem.reason}", value=problem.value, limit=problem.limit)
+    # A malformed e-mail, phone or website says what one looks like.
+    own = f"import.{problem.reason}.{problem.column}"
+    key = own if own in catalog(language) else f"import.{problem.reason}"
+    why = t(language, key, value=problem.value, limit=problem.limit)
     if problem.row == 0:
         return why  # the whole file: a sentence naming it
-    column = headers.get(problem.column, problem.column)  # as the organizer's file names it
+    # As the organizer's file names it; a required column the file lacks, by its catalog name.
+    missing = f"import.column.{problem.column}"
+    column = headers.get(problem.column) or (
+        t(language, missing) if missing in catalog(language) else problem.column
+    )
     return t(language, "import.problem", row=problem.row, column=column, why=why)
 
 
@@ -158,6 +197,9 @@ async def reach_telegram(settings: Settings) -> str | None:
 
 def organizer_tool(args: argparse.Namespace, settings: Settings, engine: sa.Engine) -> int:
     language = settings.default_language
+    if args.command in WORKBOOKS and args.file.suffix.lower() != ".xlsx":
+        print(t(language, "cli.not_xlsx", path=args.file), file=sys.stderr)
+        return 2
     try:
         with session_scope(engine) as session:
             if args.command == "setup-event":
@@ -224,6 +266,10 @@ def organizer_tool(args: argparse.Namespace, settings: Settings, engine: sa.Engi
     except ImportFailed as error:
         if error.encoding is not None:
             print(t(language, "cli.read_as", path=args.file, encoding=error.encoding))
+        missing = {p.column for p in error.problems if p.reason == "missing_column"}
+        if missing >= set(REQUIRED):  # no header row at the top: a title above it, most often
+            print(t(language, "cli.no_header_row", path=args.file), file=sys.stderr)
+            return 2
         for problem in error.problems:
             print(problem_text(language, problem, error.headers), file=sys.stderr)
         if not any(problem.row == 0 for problem in error.problems):

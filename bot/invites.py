@@ -31,12 +31,20 @@ def bot_username(typed: str) -> str | None:
 
 
 def write_invites(session: Session, path: Path, username: str, language: str) -> int:
+    """The file speaks the organizer's language, headers and roles alike (바이어, not buyer)."""
     people = everyone(session)
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         handle.write(t(language, "cli.invites_header") + "\r\n")
         writer = csv.writer(handle)
         for p in people:
             link = create_deep_linked_url(username, p.invite_token)
-            row = [p.code, p.role.value, p.company, p.contact_name, p.email, link]
+            row = [
+                p.code,
+                t(language, f"role.{p.role.value}"),
+                p.company,
+                p.contact_name,
+                p.email,
+                link,
+            ]
             writer.writerow(csv_row(row))
     return len(people)

@@ -1,8 +1,8 @@
 """Matchbot's scheduling engine: who meets whom, when, for an export fair's 1:1 meetings.
 
-No Telegram, no database: mode `greedy` is pure Python; mode `optimal` also uses OR-Tools
-(min-cost flow, and HiGHS for integer programs). The files and rules: `docs/matching.md`. An
-instance (the event) goes in, a schedule comes out.
+No Telegram, no database: mode `greedy` is pure Python; mode `optimal` also uses HiGHS
+(through `highspy`: linear programs for the bound, integer programs for repairs). The files
+and rules: `docs/matching.md`. An instance (the event) goes in, a schedule comes out.
 
     instance = parse_instance(document)        # raises InstanceError(.problems) when invalid
     schedule = solve(instance, mode="greedy")  # or greedy.solve(instance)

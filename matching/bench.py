@@ -125,7 +125,8 @@ started = time.perf_counter()
 pid = os.posix_spawn(sys.argv[1], sys.argv[1:], os.environ)
 _, status, usage = os.wait4(pid, 0)
 wall = time.perf_counter() - started
-sys.exit(status) if os.waitstatus_to_exitcode(status) else print(wall, usage.ru_maxrss)
+cpu = usage.ru_utime + usage.ru_stime
+sys.exit(status) if os.waitstatus_to_exitcode(status) else print(wall, usage.ru_maxrss, cpu)
 """
 
 
@@ -189,8 +190,8 @@ class _Rows:
         """The schedule of `repeat` solves, their best wall time and their highest peak."""
         schedule_path = self.path.with_name(f"{self.name}.{mode}.json")
         runs = [_solve(self.path, schedule_path, mode) for _ in range(repeat)]
-        seconds = min(wall for wall, _ in runs)
-        return load_schedule(schedule_path), seconds, max(peak for _, peak in runs)
+        seconds = min(wall for wall, _, _ in runs)
+        return load_schedule(schedule_path), seconds, max(peak for _, peak, _ in runs)
 
     def row(
         self, label: str, counts: tuple[int, ...], idle: int | None = None, rest: str = ""
@@ -211,8 +212,8 @@ def _counts(schedule: Schedule) -> tuple[int, ...]:
     return tuple(sum(m.tier is tier for m in schedule.meetings) for tier in CANDIDATE_TIERS)
 
 
-def _solve(instance_path: Path, schedule_path: Path, mode: str) -> tuple[float, float]:
-    """Run one solve in a child process; return its wall seconds and peak MiB."""
+def _solve(instance_path: Path, schedule_path: Path, mode: str) -> tuple[float, float, float]:
+    """Run one solve in a child process; return its wall seconds, peak MiB and CPU seconds."""
     solve = [
         sys.executable,
         "-m",
@@ -237,8 +238,8 @@ def _solve(instance_path: Path, schedule_path: Path, mode: str) -> tuple[float, 
     )
     if done.returncode != 0:
         raise RuntimeError(f"{' '.join(solve)} failed: {done.stderr.strip()}")
-    wall, max_rss_kib = done.stdout.split()
-    return float(wall), int(max_rss_kib) / 1024
+    wall, max_rss_kib, cpu = done.stdout.split()
+    return float(wall), int(max_rss_kib) / 1024, float(cpu)
 
 
 def _missed(

@@ -20,6 +20,7 @@ from matching.instance_file import dump_instance, load_instance
 from matching.modes import MODES, TIME_LIMITED, solve
 from matching.optimal import DEFAULT_TIME_LIMIT
 from matching.schedule_file import dump_schedule, load_schedule
+from matching.varied import varied
 
 INVALID_INPUT = 2
 BROKEN_SCHEDULE = 1
@@ -86,7 +87,15 @@ def _parser() -> argparse.ArgumentParser:
         "bench", help="both modes on generated events: meetings, bound, idle periods, time"
     )
     bench_cmd.add_argument("--sizes", nargs="+", choices=list(SIZES), default=list(SIZES))
-    bench_cmd.add_argument("--repeat", type=_positive, default=3, help="runs per size, best kept")
+    bench_cmd.add_argument("--repeat", type=_positive, default=3, help="runs per size or event")
+    bench_cmd.add_argument(
+        "--varied",
+        action="store_true",
+        help="instead, size M in 12 variants (density, fixed meetings, days, hours, cap, ranks)",
+    )
+    bench_cmd.add_argument(
+        "--events", nargs="+", type=int, metavar="N", help="with --varied: only these variants"
+    )
     bench_cmd.set_defaults(run=_bench)
     return parser
 
@@ -159,5 +168,7 @@ def _generate(args: argparse.Namespace) -> int:
 
 
 def _bench(args: argparse.Namespace) -> int:
+    if args.varied:
+        return 0 if varied(args.repeat, args.events) else BROKEN_SCHEDULE
     bench(args.sizes, args.repeat)
     return 0

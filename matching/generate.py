@@ -1,7 +1,9 @@
 """Synthetic events that look like a real fair, for tests, benchmarks and trying the engine out.
 
     generate(buyers: int, sellers: int, days: int, slots_per_day: int, seed: int,
-             requests: int | None = None, window: tuple[int, int] | None = None) -> Instance
+             requests: int | None = None, window: tuple[int, int] | None = None,
+             *, fixed: int | None = None, daily_cap: int = DEFAULT_DAILY_CAP,
+             rank_levels: int | None = None, popularity: float = POPULARITY_EXPONENT) -> Instance
 
 The same arguments always give the same event. What makes it realistic: participants have an
 industry and a country (buyers abroad, sellers in Korea) and mostly ask within their industry;
@@ -12,6 +14,12 @@ have their own daily cap; an admin fixed a few meetings by hand.
 
 Restricted hours: with `window=(shortest, longest)`, everyone is there only for one run of
 consecutive slots on one day, of a random length between the two, instead.
+
+The keywords make events unlike the defaults, for the varied benchmark (`matching.varied`):
+`fixed` meetings set by hand (default one per 50 buyers), the event's `daily_cap`,
+`rank_levels` (each request ranked 1 to that many at random, so many ties, instead of each
+requester numbering its requests 1, 2, 3, ...), and the `popularity` exponent (0 = everyone
+equally sought after; the default 1.0 is a Zipf law).
 """
 
 from __future__ import annotations
@@ -98,6 +106,11 @@ def generate(
     seed: int,
     requests: int | None = None,
     window: tuple[int, int] | None = None,
+    *,
+    fixed: int | None = None,
+    daily_cap: int = DEFAULT_DAILY_CAP,
+    rank_levels: int | None = None,
+    popularity: float = POPULARITY_EXPONENT,
 ) -> Instance:
     if buyers < 1 or sellers < 1 or days < 1:
         raise ValueError("an event needs at least one buyer, one seller and one day")
@@ -110,8 +123,13 @@ def generate(
         raise ValueError(f"requests must be between 0 and buyers × sellers ({buyers * sellers})")
     if window is not None and not 1 <= window[0] <= window[1] <= slots_per_day:
         raise ValueError(f"a window must be between 1 and {slots_per_day} slots long")
+    if fixed is None:
+        fixed = max(1, buyers // 50)
+    if fixed < 0 or daily_cap < 0 or (rank_levels is not None and rank_levels < 1):
+        raise ValueError("fixed meetings, the daily cap and rank levels cannot be negative")
     event = _Event(random.Random(seed), buyers, sellers, days, slots_per_day, window)
-    return event.build(requests)
+    event.rank_levels, event.popularity = rank_levels, popularity
+    return event.build(requests, fixed, daily_cap)
 
 
 class _Event:
@@ -128,17 +146,19 @@ class _Event:
         self.slots = _slots(days, slots_per_day)
         self.slots_per_day = slots_per_day
         self.window = window
+        self.rank_levels: int | None = None
+        self.popularity = POPULARITY_EXPONENT
         self.buyers = [self.participant(Role.BUYER, i) for i in range(buyers)]
         self.sellers = [self.participant(Role.SELLER, i) for i in range(sellers)]
 
-    def build(self, count: int) -> Instance:
-        fixed = self.fixed()
+    def build(self, count: int, fixed: int, daily_cap: int) -> Instance:
+        meetings = self.fixed(fixed)
         return Instance(
             slots=tuple(self.slots),
             participants=(*self.buyers, *self.sellers),
             requests=tuple(self.requests(count)),
-            fixed=tuple(fixed),
-            daily_cap=DEFAULT_DAILY_CAP,
+            fixed=tuple(meetings),
+            daily_cap=daily_cap,
         )
 
     def participant(self, role: Role, i: int) -> Participant:
@@ -176,7 +196,10 @@ class _Event:
 
     def requests(self, count: int) -> list[Request]:
         rng = self.rng
-        pools = {Role.BUYER: _Pool(rng, self.buyers), Role.SELLER: _Pool(rng, self.sellers)}
+        pools = {
+            role: _Pool(rng, members, self.popularity)
+            for role, members in ((Role.BUYER, self.buyers), (Role.SELLER, self.sellers))
+        }
         asked: set[tuple[str, str]] = set()
         drawn: list[tuple[Participant, Participant]] = []
         while len(drawn) < count:
@@ -217,7 +240,14 @@ class _Event:
         return utc.astimezone(ZONES[requester.country])
 
     def ranked(self, requests: list[Request]) -> list[Request]:
-        """Number each requester's requests 1, 2, ... in an order of its own (the ▲▼ buttons)."""
+        """Number each requester's requests 1, 2, ... in an order of its own (the ▲▼ buttons),
+        or with `rank_levels`, rank each at random among that many levels."""
+        if self.rank_levels is not None:
+            levels = self.rank_levels
+            return [
+                Request(r.requester, r.target, r.at, self.rng.randint(1, levels), r.status)
+                for r in requests
+            ]
         order = list(range(len(requests)))
         self.rng.shuffle(order)
         next_rank: dict[str, int] = {}
@@ -230,13 +260,13 @@ class _Event:
             for r, rank in zip(requests, ranks, strict=True)
         ]
 
-    def fixed(self) -> list[Fixed]:
-        """A few meetings an admin set by hand: about one per 50 buyers."""
+    def fixed(self, count: int) -> list[Fixed]:
+        """Meetings an admin set by hand: up to `count` (draws that clash are skipped)."""
         rng = self.rng
         fixed: list[Fixed] = []
         pairs: set[tuple[str, str]] = set()
         booked: set[tuple[str, str]] = set()
-        for _ in range(max(1, len(self.buyers) // 50)):
+        for _ in range(count):
             buyer, seller = rng.choice(self.buyers).id, rng.choice(self.sellers).id
             slot = rng.choice(self.slots).id
             if (buyer, seller) in pairs or {(buyer, slot), (seller, slot)} & booked:
@@ -250,14 +280,14 @@ class _Event:
 class _Pool:
     """Participants of one role, drawn by Zipf popularity, overall or within an industry."""
 
-    def __init__(self, rng: random.Random, members: list[Participant]) -> None:
+    def __init__(self, rng: random.Random, members: list[Participant], exponent: float) -> None:
         self.rng = rng
         self.members = members
         ranking = list(range(len(members)))
         rng.shuffle(ranking)
         popularity = [0.0] * len(members)
         for place, i in enumerate(ranking):
-            popularity[i] = 1 / (place + 1) ** POPULARITY_EXPONENT
+            popularity[i] = 1 / (place + 1) ** exponent
         self.everyone = (members, list(accumulate(popularity)))
         # activity in asking is far less skewed than popularity
         self.activity = list(accumulate(1 / (place + 1) ** 0.3 for place in ranking))

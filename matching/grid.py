@@ -24,6 +24,7 @@ class Grid:
             self.day_masks[day] |= 1 << i
         self.first_slots = sum(mask & -mask for mask in self.day_masks)
         """The first slot of each day: a run of meetings there starts a new run."""
+        self._idle: dict[int, int] = {}
 
         self.buyers = [p.id for p in instance.participants if p.role is Role.BUYER]
         self.sellers = [p.id for p in instance.participants if p.role is Role.SELLER]
@@ -71,7 +72,15 @@ class Grid:
 
     def idle_periods(self, busy: int) -> int:
         """Runs of free slots between two meetings on the same day, for one participant's
-        busy slots: each run of meetings after the first of its day ends an idle period."""
-        starts = busy & ~((busy << 1) & ~self.first_slots)
-        days = sum(1 for mask in self.day_masks if busy & mask)
-        return starts.bit_count() - days
+        busy slots: each run of meetings after the first of its day ends an idle period.
+        Remembered per mask: placing and polishing ask millions of times about far fewer
+        masks (a 4,000-participant fair spent a third of its optimal solve here)."""
+        known = self._idle.get(busy)
+        if known is None:
+            starts = busy & ~((busy << 1) & ~self.first_slots)
+            days = 0
+            for mask in self.day_masks:
+                if busy & mask:
+                    days += 1
+            known = self._idle[busy] = starts.bit_count() - days
+        return known

@@ -12,7 +12,9 @@ slow at a real fair's size:
 2. place (`timetable`): each chosen pair, in the order of rule 5, into the slot that adds the
    fewest idle periods, moving one blocking meeting where none is free;
 3. repair (`repair`): where chosen pairs did not fit, re-solve that region exactly with an
-   integer program; then offer the remaining candidates a slot, in the order of rule 5;
+   integer program (the most meetings per tier, proven; the order within a tier gets at most
+   `TIE_BREAK_SHARE` of the time limit); then offer the remaining candidates a slot, in the
+   order of rule 5;
 4. keep the better: if the result is not lexicographically better than greedy's, greedy's
    meetings are kept instead (placed afresh, or in greedy's slots if that leaves fewer idle
    periods after step 5);
@@ -41,6 +43,9 @@ from matching.timetable import Timetable
 
 MODE = "optimal"
 DEFAULT_TIME_LIMIT = 30.0
+TIE_BREAK_SHARE = 0.03
+"""The share of the time limit the repair may spend, at most, on the order within tiers
+(rule 5) once every tier's count is settled: 0.9 s of the default 30 s."""
 OPTIMIZED = (
     "most mutual, then buyer, then seller meetings (earlier pairs of rule 5 first), "
     "then fewest idle periods"
@@ -49,7 +54,8 @@ OPTIMIZED = (
 
 def solve(instance: Instance, time_limit: float | None = None) -> Schedule:
     started = time.perf_counter()
-    deadline = started + (DEFAULT_TIME_LIMIT if time_limit is None else time_limit)
+    limit = DEFAULT_TIME_LIMIT if time_limit is None else time_limit
+    deadline = started + limit
     seconds: dict[str, float] = {}
     last = started
 
@@ -72,7 +78,7 @@ def solve(instance: Instance, time_limit: float | None = None) -> Schedule:
             trouble |= {c.buyer, c.seller}
     lap("place")
     if trouble:
-        repair(table, pairs, trouble, deadline)
+        repair(table, pairs, trouble, deadline, TIE_BREAK_SHARE * limit)
         for c in pairs:
             if (c.buyer, c.seller) not in table.slot_of and time.perf_counter() < deadline:
                 table.insert(c.buyer, c.seller)
@@ -156,13 +162,22 @@ def _idle_of(grid: Grid, meetings: tuple[Meeting, ...]) -> int:
 
 
 def _polish(table: Timetable, deadline: float) -> None:
-    """Relocate meetings of participants with idle periods until no move helps."""
-    moved = True
-    while moved and time.perf_counter() < deadline:
-        moved = False
+    """Relocate meetings of participants with idle periods until no move helps. A move changes
+    only its two sides' timetables, and where a meeting may go depends only on its own two
+    sides, so after the first pass only the meetings of participants moved in the last pass
+    are looked at again (the later passes of a fair of 4,000 went from 0.8 s each to a few
+    milliseconds, for the same local optimum)."""
+    changed: set[str] | None = None  # None: everyone, in the first pass
+    while time.perf_counter() < deadline:
+        moved: set[str] = set()
         for buyer, seller in list(table.slot_of):
-            if table.idle(buyer) or table.idle(seller):
-                moved |= table.relocate(buyer, seller)
+            if changed is not None and buyer not in changed and seller not in changed:
+                continue
+            if (table.idle(buyer) or table.idle(seller)) and table.relocate(buyer, seller):
+                moved.update((buyer, seller))
+        if not moved:
+            return
+        changed = moved
 
 
 def _schedule(

@@ -57,7 +57,7 @@ class Timetable:
         free = self.usable(buyer) & self.usable(seller)
         best = self._best_slot(buyer, seller, free)
         self.put(buyer, seller, best)
-        if self.idle(buyer) + self.idle(seller) < before:
+        if best != slot and self.idle(buyer) + self.idle(seller) < before:
             return True
         self.take(buyer, seller)
         self.put(buyer, seller, slot)
@@ -75,11 +75,12 @@ class Timetable:
             bit = 1 << slot
             day = grid.day_of_slot[slot]
             near = (bit << 1 | bit >> 1) & grid.day_masks[day]
-            key = (
-                grid.idle_periods(b_busy | bit) + grid.idle_periods(s_busy | bit),
-                b_days[day] + s_days[day],
-                -((near & b_busy).bit_count() + (near & s_busy).bit_count()),
-            )
+            b_near, s_near = (near & b_busy).bit_count(), (near & s_busy).bit_count()
+            # The idle periods a meeting adds to one side, without recounting its day: none on
+            # a day without meetings; else a new run of meetings (one more idle period), or
+            # one that extends a run (none) or joins two (one less).
+            added = (1 - b_near if b_days[day] else 0) + (1 - s_near if s_days[day] else 0)
+            key = (added, b_days[day] + s_days[day], -(b_near + s_near))
             if best_key is None or key < best_key:
                 best_key, best = key, slot
         return best
@@ -137,19 +138,23 @@ class Timetable:
         self.slot_of[buyer, seller] = slot
         self.partner_at[buyer][slot] = seller
         self.partner_at[seller][slot] = buyer
+        day = self.grid.day_of_slot[slot]
         for side in (buyer, seller):
             self.busy[side] |= 1 << slot
-            self.per_day[side][self.grid.day_of_slot[slot]] += 1
-            self.full[side] = self._full_days(side)
+            self.per_day[side][day] += 1
+            if self.per_day[side][day] >= self.grid.cap[side]:
+                self.full[side] |= self.grid.day_masks[day]
 
     def take(self, buyer: str, seller: str) -> None:
         slot = self.slot_of.pop((buyer, seller))
         del self.partner_at[buyer][slot]
         del self.partner_at[seller][slot]
+        day = self.grid.day_of_slot[slot]
         for side in (buyer, seller):
             self.busy[side] &= ~(1 << slot)
-            self.per_day[side][self.grid.day_of_slot[slot]] -= 1
-            self.full[side] = self._full_days(side)
+            self.per_day[side][day] -= 1
+            if self.per_day[side][day] < self.grid.cap[side]:
+                self.full[side] &= ~self.grid.day_masks[day]
 
     def _full_days(self, participant: str) -> int:
         cap = self.grid.cap[participant]

@@ -21,6 +21,7 @@ from store.models import (
     Tier,
     Unavailability,
     UnscheduledPair,
+    utcnow,
 )
 
 
@@ -74,7 +75,17 @@ def export_instance(session: Session) -> dict[str, Any]:
             entry["unavailable"] = sorted(off[p.id])
         return entry
 
-    requests = session.exec(select(MeetingRequest).order_by(col(MeetingRequest.id))).all()
+    # Plain rows, not ORM objects: loading 30,000 requests as objects took most of an export.
+    requests = session.execute(
+        sa.select(
+            MeetingRequest.id,
+            MeetingRequest.from_id,
+            MeetingRequest.to_id,
+            MeetingRequest.sent_at,
+            MeetingRequest.rank,
+            MeetingRequest.status,
+        ).order_by(col(MeetingRequest.id))
+    ).all()
     rank = tier_ranks(requests)
     fixed = session.exec(select(Meeting).where(Meeting.tier == Tier.fixed)).all()
     return {
@@ -123,24 +134,31 @@ def store_schedule(session: Session, schedule: Mapping[str, Any]) -> int:
     session.execute(sa.delete(Meeting).where(col(Meeting.tier) != Tier.fixed))
     session.execute(sa.delete(UnscheduledPair))
     automatic = [m for m in schedule["meetings"] if m["tier"] != Tier.fixed]
-    session.add_all(
-        Meeting(
-            buyer_id=lookup(ids, m["buyer"]),
-            seller_id=lookup(ids, m["seller"]),
-            slot_id=lookup(slot_ids, m["slot"]),
-            booth=m.get("booth"),
-            tier=Tier(m["tier"]),
-        )
+    # Core inserts of plain rows: building 25,000 ORM objects took most of a stored /match.
+    now = utcnow()
+    meetings = [
+        {
+            "buyer_id": lookup(ids, m["buyer"]),
+            "seller_id": lookup(ids, m["seller"]),
+            "slot_id": lookup(slot_ids, m["slot"]),
+            "booth": m.get("booth"),
+            "tier": Tier(m["tier"]),
+            "created_at": now,
+        }
         for m in automatic
-    )
-    session.add_all(
-        UnscheduledPair(
-            buyer_id=lookup(ids, u["buyer"]),
-            seller_id=lookup(ids, u["seller"]),
-            tier=Tier(u["tier"]),
-            reason=u["reason"],
-        )
+    ]
+    unscheduled = [
+        {
+            "buyer_id": lookup(ids, u["buyer"]),
+            "seller_id": lookup(ids, u["seller"]),
+            "tier": Tier(u["tier"]),
+            "reason": u["reason"],
+        }
         for u in schedule["unscheduled"]
-    )
+    ]
+    if meetings:
+        session.execute(sa.insert(Meeting), meetings)
+    if unscheduled:
+        session.execute(sa.insert(UnscheduledPair), unscheduled)
     session.flush()
     return len(automatic)

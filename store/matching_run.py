@@ -111,8 +111,13 @@ class Solved:
 
 
 def _current_automatic(session: Session) -> set[tuple[int, int, int]]:
-    rows = session.exec(select(Meeting).where(col(Meeting.tier) != Tier.fixed)).all()
-    return {(m.buyer_id, m.seller_id, m.slot_id) for m in rows}
+    # plain rows: 25,000 ORM objects took a second and a half of a stored /match
+    rows = session.execute(
+        select(Meeting.buyer_id, Meeting.seller_id, Meeting.slot_id).where(
+            col(Meeting.tier) != Tier.fixed
+        )
+    ).all()
+    return {(buyer, seller, slot) for buyer, seller, slot in rows}
 
 
 def _timed(instance: Instance, mode: MatchMode, time_limit: int | None) -> tuple[Schedule, float]:

@@ -91,6 +91,19 @@ def test_invites_write_working_links_and_warn_that_the_file_is_secret(
     assert "is not a bot username" in capsys.readouterr().err
 
 
+def test_invites_name_the_roles_in_the_organizers_language(
+    settings, engine, tmp_path, capsys, monkeypatch
+):
+    monkeypatch.setenv("DEFAULT_LANGUAGE", "ko")
+    with session_scope(engine) as session:
+        builders.fair(session, buyers=1, sellers=1)
+    out = tmp_path / "invites.csv"
+    assert main(["invites", str(out), "--bot-username", "test_bot"]) == 0
+    rows = list(csv.reader(out.read_text(encoding="utf-8-sig").splitlines()))
+    assert rows[0][:2] == ["코드", "구분"]
+    assert sorted(row[1] for row in rows[1:]) == ["국내기업", "바이어"]
+
+
 def test_invite_files_are_ignored_by_git():
     assert "invites*.csv" in (ROOT / ".gitignore").read_text().splitlines()
 

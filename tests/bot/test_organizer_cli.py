@@ -54,7 +54,7 @@ def test_match_mode_optimal_prints_both_modes_side_by_side(database, capsys):
     assert meetings(database) == 6
     with pytest.raises(SystemExit) as refused:
         main(["match", "--mode", "fastest"])
-    assert refused.value.code == 2 and "invalid choice: 'fastest'" in capsys.readouterr().err
+    assert refused.value.code == 2 and "--mode can't be fastest" in capsys.readouterr().err
     assert meetings(database) == 6
 
 
@@ -80,3 +80,10 @@ def test_export_results_writes_the_results_workbook(database, tmp_path, capsys):
     row = [c.value for c in book["Overall"][2]]
     assert row[:5] == [held, held, 0, 0, 0] and row[-3:] == [0, 2 * held, 0]
     assert main(["export-results", str(tmp_path / "missing" / "r.xlsx")]) == 2
+
+
+@pytest.mark.parametrize("command", ["export", "export-results"])
+def test_a_workbook_named_otherwise_than_xlsx_is_refused(database, tmp_path, capsys, command):
+    out = tmp_path / "fair.csv"
+    assert main([command, str(out)]) == 2
+    assert "must end in .xlsx" in capsys.readouterr().err and not out.exists()

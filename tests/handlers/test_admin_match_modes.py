@@ -59,11 +59,11 @@ async def test_match_optimal_then_greedy_stores_each_and_marks_it(
     await admin.wait_for(lambda m: "상담 신청이 마감되었습니다" in m.text)  # greedy, in Korean
     assert seller_meetings(engine) == 4
     stored = (await admin.ask("/match optimal"))[-1].text
-    assert "Matching stored, mode optimal" in stored and "+2 new, −1 dropped" in stored
+    assert "Matching stored, mode optimal" in stored and "+3 new, −2 dropped" in stored
     assert "  • all meetings: greedy 5 · optimal 6 ◀" in stored
     assert seller_meetings(engine) == 5
     stored = (await admin.ask("/match greedy"))[-1].text
-    assert "Matching stored, mode greedy" in stored and "+1 new, −2 dropped" in stored
+    assert "Matching stored, mode greedy" in stored and "+2 new, −3 dropped" in stored
     assert "  • all meetings: greedy 5 ◀ · optimal 6" in stored
     assert seller_meetings(engine) == 4
     stored = (await admin.ask("/MATCH DRY Optimal"))[-1].text  # any case, any order

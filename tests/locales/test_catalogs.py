@@ -139,7 +139,8 @@ def user_text_literals(tree: ast.AST) -> list[str]:
             skipped.update(id(n) for n in ast.walk(node))  # a programming error, not for users
         if isinstance(node, ast.Call):
             method = getattr(node.func, "attr", None)
-            operator_text = method in LOG_METHODS or method == "add_argument"
+            # re.compile: a pattern that reads a text (argparse's English refusals), not one shown
+            operator_text = method in LOG_METHODS or method in {"add_argument", "compile"}
             if operator_text or getattr(node.func, "id", None) == "add_parser":
                 skipped.update(id(n) for n in ast.walk(node))
             for keyword in node.keywords:

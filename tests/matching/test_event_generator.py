@@ -152,3 +152,38 @@ def test_the_cli_refuses_impossible_events(capsys: pytest.CaptureFixture[str]) -
     arguments = ["--buyers", "2", "--sellers", "2", "--requests", "5"]
     assert main(["generate", *arguments]) == 2
     assert "requests must be between 0 and buyers × sellers (4)" in capsys.readouterr().err
+
+
+def test_the_varied_options_change_fixed_meetings_cap_ranks_and_popularity() -> None:
+    plain = generate(60, 150, 2, 8, seed=2, requests=1_200)
+    varied = generate(
+        60, 150, 2, 8, seed=2, requests=1_200, fixed=30, daily_cap=4, rank_levels=3, popularity=0
+    )
+    assert varied.daily_cap == 4 and len(varied.fixed) > len(plain.fixed)
+    assert {r.rank for r in varied.requests} == {1, 2, 3}
+    assert max(r.rank for r in plain.requests) > 3
+
+    # without popularity the most sought-after get far fewer requests
+    def top(event: Instance) -> int:
+        return Counter(r.target for r in event.requests).most_common(1)[0][1]
+
+    assert top(varied) < top(plain) / 2
+    assert check(varied, solve(varied)) == []
+    assert generate(10, 20, 1, 8, seed=0, fixed=0).fixed == ()
+
+
+def test_the_varied_benchmark_covers_every_level_of_every_factor() -> None:
+    from matching.varied import DESIGN
+
+    levels = {
+        "density": {0.8, 1.2, 1.6},
+        "fixed": {0, 20, 200},
+        "days": {2, 3},
+        "restricted": {False, True},
+        "cap": {4, 8},
+    }
+    for factor, wanted in levels.items():
+        assert {getattr(v, factor) for v in DESIGN} == wanted
+    assert {(v.density, v.fixed) for v in DESIGN} == {
+        (d, f) for d in levels["density"] for f in levels["fixed"]
+    }

@@ -1,0 +1,67 @@
+"""What the command line tells a Korean organizer: a workbook's headers (every column by a
+Korean name, and what to do about one the bot does not know) and a mistyped command line."""
+
+import pytest
+from openpyxl import Workbook
+
+from bot.cli import main
+
+
+@pytest.fixture
+def korean(database_url, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("DEFAULT_LANGUAGE", "ko")
+
+
+def test_a_missing_required_column_is_named_in_korean(korean, engine, tmp_path, capsys):
+    book = Workbook()
+    book.active.append(["순번", "참가번호", "구분", "회사명(국문)", "국가", "업종"])
+    book.active.append([1, "S201", "국내기업", "가나화장품", "한국", "화장품"])
+    path = tmp_path / "참가업체.xlsx"
+    book.save(path)
+    assert main(["import", str(path)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert "1행, 회사명: 꼭 필요한 열이 없습니다" in err
+    assert "1행, 순번: 알 수 없는 열 제목입니다(필요 없는 열이면 지우세요)" in err
+    assert not any("company" in line for line in err)
+
+
+@pytest.mark.parametrize(
+    ("argv", "sentence"),
+    [
+        (["invites", "invites.csv"], "꼭 필요한 인수가 빠졌습니다: --bot-username."),
+        (["match", "--mode", "fast"], "--mode에는 fast 값을 쓸 수 없습니다."),
+        (["exprot", "out.xlsx"], "알 수 없는 명령입니다: exprot."),
+        (["export", "a.xlsx", "b.xlsx"], "알 수 없는 인수입니다: b.xlsx."),
+    ],
+)
+def test_a_mistyped_command_line_is_refused_in_korean(korean, capsys, argv, sentence):
+    with pytest.raises(SystemExit) as stopped:
+        main(argv)
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert sentence in err and "error:" not in err
+
+
+def test_a_title_row_above_the_headers_is_explained(korean, engine, tmp_path, capsys):
+    book = Workbook()
+    book.active.append(["2026 붐업코리아 참가업체 명단"])
+    book.active.append(["참가번호", "구분", "회사명", "국가", "업종"])
+    book.active.append(["S301", "국내기업", "다라마", "한국", "식품"])
+    path = tmp_path / "명단.xlsx"
+    book.save(path)
+    assert main(["import", str(path)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1 and "1행에서 열 제목" in err[0] and "제목 줄이나 빈 줄을 지워" in err[0]
+
+
+def test_a_malformed_cell_says_what_the_column_expects(korean, engine, tmp_path, capsys):
+    book = Workbook()
+    book.active.append(["참가번호", "구분", "회사명", "국가", "업종", "이메일", "전화번호"])
+    book.active.append(["S401", "국내기업", "다라마", "한국", "식품", "not-an-email", "+84 1"])
+    path = tmp_path / "명단.xlsx"
+    book.save(path)
+    assert main(["import", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "2행, 이메일: “not-an-email” 값은 이메일 주소가 아닙니다(예: name@company.com)" in err
+    assert "2행, 전화번호: “+84 1” 값은 전화번호가 아닙니다(예: 010-1234-5678" in err
