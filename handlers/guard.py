@@ -7,8 +7,8 @@ press, and the catalog's refusal when the store says no.
 
 `participant` lets in registered participants (a stranger is told to join first), `organizer`
 the admins (anyone else is told the command is for organizers). With `data`, the button's
-callback data must match the pattern (forged or stale data gets "this button is out of date")
-and the match is passed on. With `answer`, the button press is answered before the handler
+callback data must match the pattern (forged or stale data: "this button is not valid (any
+more)") and the match is passed on. With `answer`, the button press is answered before the handler
 runs (the handlers that answer later, or with a text, leave it off). A `StoreError` the
 handler does not catch itself becomes the catalog's sentence for it.
 

@@ -4,9 +4,9 @@ The first field of the data (up to the first `:`) is the route's prefix; a prefi
 one feature, and no prefix begins another one (tests/handlers/test_routes.py), so two features
 cannot claim the same button. `pattern` is what the module's `CallbackQueryHandler` matches: it
 is looser than `shape` on purpose, so a malformed button of a known feature still reaches that
-feature and gets its "this button is not valid" answer rather than another feature's. Each
-module reads its patterns with `route(name)`; a button with no route here reaches
-handlers/fallback.py ("this button is out of date"). Telegram allows 64 bytes of data.
+feature, which parses it strictly and answers it its own way (find's "this list may be out of
+date"). Each module reads its patterns with `route(name)`; a button with no route here reaches
+handlers/fallback.py ("this button is not valid (any more)"). Telegram allows 64 bytes.
 """
 
 from __future__ import annotations
