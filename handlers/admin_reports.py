@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
+from datetime import datetime
 
+from sqlmodel import Session
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, ContextTypes
 
@@ -15,17 +18,32 @@ from handlers.ui import escape, show
 from locales import day_label, industry_name, t
 from store.audit import audited
 from store.export import workbook
-from store.fairday import day_counts
-from store.outcomes import outcome_counts
+from store.fairday import DayCounts, day_counts
+from store.outcomes import OutcomeCounts, outcome_counts
 from store.refill import refill_counts
-from store.stats import stats
+from store.stats import Stats, stats
+
+
+@dataclass(frozen=True)
+class Figures:
+    numbers: Stats
+    fair_day: DayCounts
+    refills: dict[str, int]
+    outcomes: OutcomeCounts
+
+
+def _figures(session: Session, now: datetime) -> Figures:
+    """All /stats reads in one transaction: one moment's figures, recorded with them."""
+    return Figures(
+        stats(session), day_counts(session), refill_counts(session), outcome_counts(session, now)
+    )
 
 
 @organizer()
 async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
     svc = services(context)
-    numbers = await svc.run(audited, person.telegram_id, "stats", {}, stats)
-    lang = person.language
+    figures = await svc.run(audited, person.telegram_id, "stats", {}, _figures, svc.clock())
+    numbers, lang = figures.numbers, person.language
 
     def counts(prefix: str, values: dict[str, int]) -> str:
         return ", ".join(
@@ -65,9 +83,9 @@ async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE, pers
         t(lang, "stats.line", what=day_label(day, lang), count=n)
         for day, n in numbers.by_day.items()
     ]
-    lines.append(fairday_line(lang, await svc.run(day_counts)))
-    lines.append(t(lang, "refill.stats", **await svc.run(refill_counts)))
-    lines.append(outcome_stats_line(lang, await svc.run(outcome_counts, svc.clock())))
+    lines.append(fairday_line(lang, figures.fair_day))
+    lines.append(t(lang, "refill.stats", **figures.refills))
+    lines.append(outcome_stats_line(lang, figures.outcomes))
     await show(update, "\n".join(lines))
 
 
