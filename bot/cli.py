@@ -157,6 +157,13 @@ class Refused(Exception):
     """A start-up check failed; its sentence was printed."""
 
 
+def shown_url(settings: Settings) -> str:
+    """The database's address as an organizer may see it: without its password."""
+    return sa.engine.make_url(normalize_url(settings.database_url)).render_as_string(
+        hide_password=True
+    )
+
+
 def open_database(settings: Settings) -> sa.Engine:
     """The engine, schema up to date; a database that can't be opened is a sentence."""
     engine = make_engine(settings.database_url)
@@ -164,8 +171,7 @@ def open_database(settings: Settings) -> sa.Engine:
         upgrade(engine)
     except sa.exc.SQLAlchemyError:
         engine.dispose()
-        shown = sa.engine.make_url(normalize_url(settings.database_url))
-        url = shown.render_as_string(hide_password=True)
+        url = shown_url(settings)
         print(t(settings.default_language, "cli.database_unreachable", url=url), file=sys.stderr)
         raise Refused() from None
     return engine
@@ -309,6 +315,7 @@ def main(argv: list[str] | None = None) -> int:
         return organizer_tool(args, settings, engine)
     engine.dispose()
     if args.command == "migrate":
+        print(t(settings.default_language, "cli.migrated", url=shown_url(settings)))
         return 0
     language = settings.default_language
     if not settings.telegram_bot_token:

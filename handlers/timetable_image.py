@@ -23,7 +23,7 @@ from importlib.resources import files
 
 from PIL import Image, ImageDraw, ImageFont
 
-from locales import clock, country_name, day_label, t, zone_name
+from locales import country_name, day_label, t, time_span, zone_name
 from store.timetable import SlotEntry, Timetable
 
 FONT_PACKAGE = "cvttf_NotoSansCJK_Regular"
@@ -292,7 +292,7 @@ def render(table: Timetable, language: str) -> tuple[Canvas, ImageLayout]:
             _cell(canvas, plan.cells[entry.code], entry, language)
     for index, (start, end) in enumerate(plan.rows):
         y = grid_top + index * ROW
-        span = f"{clock(start)}–{clock(end)}"
+        span = time_span(language, start, end)
         canvas.text((MARGIN + PAD, y + ROW / 2), span, 15, INK, BACKGROUND, anchor="lm")
     for index in range(len(plan.rows) + 1):
         y = grid_top + index * ROW

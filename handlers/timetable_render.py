@@ -13,7 +13,7 @@ from telegram import InlineKeyboardMarkup
 from handlers.calendar_file import timetable_ics
 from handlers.timetable_image import timetable_png
 from handlers.ui import button, escape, keyboard
-from locales import clock, country_name, day_label, shown, t, tn, zone_name
+from locales import country_name, day_label, shown, t, time_span, tn, zone_name
 from store.timetable import Blocked, Counterpart, Day, SlotEntry, Timetable, Unscheduled, Why
 
 __all__ = [
@@ -68,8 +68,8 @@ def pages(blocks: Iterable[str], limit: int = MESSAGE_LIMIT) -> list[str]:
     return _pack(pieces, "\n\n", limit)
 
 
-def span(entry: SlotEntry) -> str:
-    return f"{clock(entry.start.time())}–{clock(entry.end.time())}"
+def span(entry: SlotEntry, language: str) -> str:
+    return time_span(language, entry.start.time(), entry.end.time())
 
 
 def _meeting_line(entry: SlotEntry, language: str) -> str:
@@ -78,7 +78,7 @@ def _meeting_line(entry: SlotEntry, language: str) -> str:
     return t(
         language,
         "schedule.line.meeting",
-        time=span(entry),
+        time=span(entry, language),
         company=escape(other.company),
         country=escape(country_name(language, other.country)),
         booth=escape(entry.meeting.booth or t(language, "schedule.no_booth")),
@@ -108,7 +108,7 @@ def _runs(day: Day) -> list[tuple[bool, SlotEntry, SlotEntry]]:
 
 def _run_line(available: bool, first: SlotEntry, last: SlotEntry, language: str) -> str:
     key = "schedule.line.free" if available else "schedule.line.unavailable"
-    return t(language, key, time=f"{clock(first.start.time())}–{clock(last.end.time())}")
+    return t(language, key, time=time_span(language, first.start.time(), last.end.time()))
 
 
 def timetable_messages(table: Timetable, language: str) -> list[str]:
@@ -195,7 +195,7 @@ def counterpart_card(entry: SlotEntry, language: str) -> str:
             language,
             "schedule.card.title",
             day=day_label(entry.start.date(), language),
-            time=span(entry),
+            time=span(entry, language),
             booth=escape(entry.meeting.booth or t(language, "schedule.no_booth")),
         ),
         t(language, "schedule.card.company", company=escape(other.company)),

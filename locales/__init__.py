@@ -151,6 +151,11 @@ def clock(value: time) -> str:
     return f"{value:%H:%M}"
 
 
+def time_span(language: str, start: time, end: time) -> str:
+    """`09:00~09:30` / `09:00–09:30`."""
+    return t(language, "time.span", start=clock(start), end=clock(end))
+
+
 def moment(value: datetime, language: str, timezone: str, year: bool | None = None) -> str:
     """An instant in the event's time zone: `6월 20일 (목) 18:00` / `Thu, Jun 20 18:00`, with
     the year (`2024년 6월 20일 (목) 18:00`) only when it is not this year, or when `year` says

@@ -71,7 +71,10 @@ def workbook(session: Session, language: str) -> bytes:
                 country_name(language, p.country),
                 industry_name(language, p.industry),
                 p.booth or "",
-                p.telegram_id is not None,
+                t(
+                    language,
+                    "export.bot_opened" if p.telegram_id is not None else "export.bot_not_opened",
+                ),
                 len(mine),
             ]
             + [mine.get(s.id, "") for s in grid],

