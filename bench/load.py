@@ -21,6 +21,10 @@ broadcast limit) also applies to the edits of a menu, to show what the code itse
 
     .venv/bin/python -m bench.load [--database-url URL] [--seconds 10] [--rate 200]
     scripts/with-postgres .venv/bin/python -m bench.load      # PostgreSQL (TEST_DATABASE_URL)
+    scripts/with-postgres .venv/bin/python -m bench.load --processes 4 --webhook
+
+`--processes N --webhook` runs N bot processes on the one database, each with PTB's webhook
+server; the fake POSTs each update to the next process in turn (a round-robin load balancer).
 
 A given database is emptied first. Default: a temporary SQLite file.
 """
@@ -34,11 +38,13 @@ import multiprocessing
 import os
 import random
 import signal
+import socket
 import statistics
 import tempfile
 import time
 import warnings
 from collections import Counter, defaultdict
+from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from multiprocessing.connection import Connection
@@ -51,7 +57,7 @@ from telegram.ext import ContextTypes, TypeHandler
 
 from bot.app import build
 from bot.settings import Settings
-from fake_telegram import DEFAULT_TOKEN, FakeTelegram, FakeUser
+from fake_telegram import DEFAULT_TOKEN, FakeTelegram, FakeUser, pushing_to_webhooks
 from handlers.services import Services
 from store.db import make_engine, session_scope, upgrade
 from store.event import parse_config, setup_event, slots
@@ -185,15 +191,20 @@ def populate(engine: sa.Engine, rng: random.Random) -> tuple[list[Person], list[
 # The bot, in a process of its own
 
 
-def serve_bot(url: str, port: int, done: Connection, flood_limit: bool) -> None:
-    """The bot as production runs it, polling the fake server; tells the benchmark, over
-    `done`, the id of each button press it finished handling and when (time.monotonic)."""
+def serve_bot(
+    url: str, port: int, done: Connection, flood_limit: bool, webhook_port: int | None
+) -> None:
+    """The bot as production runs it, polling the fake server (or receiving its webhook POSTs
+    on `webhook_port`); tells the benchmark, over `done`, the id of each button press it
+    finished handling and when (time.monotonic)."""
     warnings.simplefilter("ignore")
     logging.basicConfig(level=logging.ERROR)
-    asyncio.run(_serve(url, port, done, flood_limit))
+    asyncio.run(_serve(url, port, done, flood_limit, webhook_port))
 
 
-async def _serve(url: str, port: int, done: Connection, flood_limit: bool) -> None:
+async def _serve(
+    url: str, port: int, done: Connection, flood_limit: bool, webhook_port: int | None
+) -> None:
     settings = Settings(
         _env_file=None,
         telegram_bot_token=DEFAULT_TOKEN,
@@ -214,7 +225,13 @@ async def _serve(url: str, port: int, done: Connection, flood_limit: bool) -> No
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
     async with application:
         await application.start()
-        await application.updater.start_polling(poll_interval=0, timeout=10)
+        if webhook_port is None:
+            await application.updater.start_polling(poll_interval=0, timeout=10)
+        else:
+            hook = f"http://127.0.0.1:{webhook_port}/hook"
+            await application.updater.start_webhook(
+                "127.0.0.1", webhook_port, url_path="hook", webhook_url=hook
+            )
         done.send(("ready", time.monotonic()))
         await stop.wait()
         await application.updater.stop()
@@ -368,36 +385,71 @@ def report(title: str, samples: list[Sample], elapsed: float, cpu: float, note: 
         )
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+async def start_bots(
+    args: argparse.Namespace, url: str, port: int
+) -> tuple[list[multiprocessing.process.BaseProcess], list[Connection], list[int]]:
+    """`--processes` bot processes; each says when it is ready."""
+    spawn = multiprocessing.get_context("spawn")
+    bots, pipes, hooks = [], [], []
+    for _ in range(args.processes):
+        done, bot_end = spawn.Pipe(duplex=False)
+        hook = free_port() if args.webhook else None
+        bot = spawn.Process(target=serve_bot, args=(url, port, bot_end, args.flood_limit, hook))
+        bot.start()
+        bots.append(bot)
+        pipes.append(done)
+        if hook is not None:
+            hooks.append(hook)
+    for done in pipes:
+        # The fake server must keep answering while the bots start: wait off the loop.
+        if not await asyncio.to_thread(done.poll, 60):
+            raise RuntimeError("a bot did not start")
+        done.recv()  # ready
+    return bots, pipes, hooks
+
+
 async def drive(args: argparse.Namespace, url: str, people: list[Person], grid) -> None:
     async with FakeTelegram() as fake:
-        spawn = multiprocessing.get_context("spawn")
-        done, bot_end = spawn.Pipe(duplex=False)
-        bot = spawn.Process(target=serve_bot, args=(url, fake.port, bot_end, args.flood_limit))
-        bot.start()
+        bots, pipes, hooks = await start_bots(args, url, fake.port)
+        urls = [f"http://127.0.0.1:{hook}/hook" for hook in hooks]
         try:
-            # The fake server must keep answering while the bot starts: wait off the loop.
-            if not await asyncio.to_thread(done.poll, 60):
-                raise RuntimeError("the bot did not start")
-            done.recv()  # ready
-            run = Run(fake, people, grid, random.Random(args.seed + 1))
-            run.listen(done)
-            await open_menus(run, args.users)
-            cpu = cpu_seconds(bot.pid)
-            samples, elapsed = await saturate(run, args.concurrency, args.seconds)
-            cpu, used = cpu_seconds(bot.pid), cpu_seconds(bot.pid) - cpu
-            report(f"saturation ({args.concurrency} at once)", samples, elapsed, used)
-            samples, elapsed, skipped = await steady(run, args.rate, args.seconds)
-            used = cpu_seconds(bot.pid) - cpu
-            note = f", {skipped} arrivals found no idle user" if skipped else ""
-            report(f"steady ({args.rate:g}/s offered)", samples, elapsed, used, note)
-            latencies = [sample.latency for sample in samples]
-            met = len(samples) / elapsed >= 0.95 * args.rate and percentile(latencies, 0.95) < 0.1
-            verdict = "met" if met else "NOT met"
-            print(f"target {args.rate:g} updates/s with p95 under 100 ms: {verdict}")
+            async with AsyncExitStack() as stack:
+                if urls:
+                    await stack.enter_async_context(pushing_to_webhooks(fake, urls))
+                run = Run(fake, people, grid, random.Random(args.seed + 1))
+                for done in pipes:
+                    run.listen(done)
+                await open_menus(run, args.users)
+
+                def cpu() -> float:
+                    return sum(cpu_seconds(bot.pid) for bot in bots)
+
+                before = cpu()
+                samples, elapsed = await saturate(run, args.concurrency, args.seconds)
+                after = cpu()
+                report(f"saturation ({args.concurrency} at once)", samples, elapsed, after - before)
+                samples, elapsed, skipped = await steady(run, args.rate, args.seconds)
+                note = f", {skipped} arrivals found no idle user" if skipped else ""
+                report(f"steady ({args.rate:g}/s offered)", samples, elapsed, cpu() - after, note)
+                latencies = [sample.latency for sample in samples]
+                met = (
+                    len(samples) / elapsed >= 0.95 * args.rate and percentile(latencies, 0.95) < 0.1
+                )
+                verdict = "met" if met else "NOT met"
+                print(f"target {args.rate:g} updates/s with p95 under 100 ms: {verdict}")
         finally:
-            asyncio.get_running_loop().remove_reader(done.fileno())
-            bot.terminate()  # and keep serving it while it stops
-            await asyncio.to_thread(bot.join, 30)
+            for done in pipes:
+                asyncio.get_running_loop().remove_reader(done.fileno())
+            for bot in bots:
+                bot.terminate()  # and keep serving them while they stop
+            for bot in bots:
+                await asyncio.to_thread(bot.join, 30)
 
 
 def main() -> None:
@@ -409,12 +461,22 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=600, help="participants pressing buttons")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument(
+        "--processes", type=int, default=1, help="bot processes sharing the database"
+    )
+    parser.add_argument(
+        "--webhook",
+        action="store_true",
+        help="updates by webhook, round-robin over the processes (needed for more than one)",
+    )
+    parser.add_argument(
         "--flood-limit",
         action=argparse.BooleanOptionalAction,
         default=True,
         help="keep PTB's AIORateLimiter (30 requests/s overall) as bot/app.py builds it",
     )
     args = parser.parse_args()
+    if args.processes > 1 and not args.webhook:
+        parser.error("--processes above 1 needs --webhook (one poller per bot token)")
     with tempfile.TemporaryDirectory() as folder:
         url = args.database_url or os.environ.get("TEST_DATABASE_URL")
         url = url or f"sqlite:///{folder}/load.db"
@@ -427,7 +489,9 @@ def main() -> None:
             f"database: {engine.dialect.name}; {BUYERS:,} buyers, {SELLERS:,} sellers, "
             f"{REQUESTS:,} requests, {len(grid)} slots; set up in "
             f"{time.perf_counter() - started:.1f} s; {args.users} users pressing, "
-            f"flood limit {'on' if args.flood_limit else 'off'}"
+            f"flood limit {'on' if args.flood_limit else 'off'}; "
+            f"{args.processes} bot process(es), {'webhook' if args.webhook else 'polling'}; "
+            f"{os.cpu_count()} CPU core(s) on this machine"
         )
         asyncio.run(drive(args, url, people, grid))
 

@@ -8,7 +8,6 @@ from telegram.ext import Application, ApplicationBuilder, Defaults
 
 from bot.aiohttp_request import AiohttpRequest
 from bot.jobs import start_jobs
-from bot.persistence import DatabasePersistence
 from bot.processing import PerUserProcessor
 from bot.ratelimit import BroadcastRateLimiter
 from bot.settings import Settings
@@ -77,15 +76,15 @@ async def post_init(application: Application) -> None:
 
 
 def build(settings: Settings, services: Services) -> Application:
+    processor = PerUserProcessor()
     builder = (
         ApplicationBuilder()
         .token(settings.telegram_bot_token)
         .defaults(Defaults(tzinfo=ZoneInfo(settings.timezone)))
-        .concurrent_updates(PerUserProcessor())
+        .concurrent_updates(processor)
         .rate_limiter(BroadcastRateLimiter(max_retries=3))
         .request(AiohttpRequest())
         .get_updates_request(AiohttpRequest(connection_limit=1))
-        .persistence(DatabasePersistence(services))
         .post_init(post_init)
     )
     if settings.telegram_api_base_url:
@@ -93,6 +92,7 @@ def build(settings: Settings, services: Services) -> Application:
         builder = builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")
     application = builder.build()
     application.bot_data["services"] = services
+    processor.attach(application)
     application.add_handlers(fallback.early_handlers(), group=-1)
     application.add_handlers(typed.handlers(), group=typed.GROUP)
     for feature in FEATURES:

@@ -229,6 +229,15 @@ def organizer_tool(args: argparse.Namespace, settings: Settings, engine: sa.Engi
                 if result.encoding is not None:
                     print(t(language, "cli.read_as", path=args.file, encoding=result.encoding))
                 print(t(language, "cli.imported", created=result.created, updated=result.updated))
+                if result.ignored:
+                    ignored = ", ".join(f"“{title}”" for title in result.ignored)
+                    print(t(language, "cli.import_ignored", columns=ignored))
+                for column, value in result.unknown_values:
+                    print(t(language, f"cli.import_unknown_{column}", value=value))
+                for booth, codes in result.shared_booths:
+                    print(
+                        t(language, "cli.import_shared_booth", booth=booth, codes=", ".join(codes))
+                    )
             elif args.command == "invites":
                 username = bot_username(args.bot_username)
                 if username is None:

@@ -1,4 +1,6 @@
-"""Updates from different users run concurrently; one user's updates run in order."""
+"""Updates from different users run concurrently; one user's updates run in order, in this
+process (an asyncio lock per user) and across processes (the user's row in the database,
+bot/user_state.py), each with the user's saved state in place."""
 
 from __future__ import annotations
 
@@ -7,7 +9,9 @@ from collections.abc import Awaitable
 from typing import Any
 
 from telegram import Update
-from telegram.ext import BaseUpdateProcessor
+from telegram.ext import Application, BaseUpdateProcessor
+
+from bot.user_state import user_state
 
 
 class PerUserProcessor(BaseUpdateProcessor):
@@ -18,6 +22,11 @@ class PerUserProcessor(BaseUpdateProcessor):
         super().__init__(max_concurrent_updates)
         self._locks: dict[int, asyncio.Lock] = {}
         self._queued: dict[int, int] = {}
+        self.application: Application | None = None
+
+    def attach(self, application: Application) -> None:
+        """The application whose users' state is loaded and saved around each update."""
+        self.application = application
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         user = update.effective_user if isinstance(update, Update) else None
@@ -28,7 +37,11 @@ class PerUserProcessor(BaseUpdateProcessor):
         self._queued[user.id] = self._queued.get(user.id, 0) + 1
         try:
             async with lock:
-                await coroutine
+                if self.application is None:
+                    await coroutine
+                    return
+                async with user_state(self.application, user.id):
+                    await coroutine
         finally:
             self._queued[user.id] -= 1
             if not self._queued[user.id]:  # nobody waits behind: forget the user's lock

@@ -8,6 +8,7 @@ import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from telegram import Update
@@ -40,7 +41,12 @@ def run(settings: Settings, webhook: Webhook | None = None) -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     engine = make_engine(settings.database_url)
     upgrade(engine)
-    services = Services(engine, settings.admin_ids, settings.default_language)
+    services = Services(
+        engine,
+        settings.admin_ids,
+        settings.default_language,
+        lease=timedelta(seconds=settings.delivery_lease_seconds),
+    )
     application = build(settings, services)
     if webhook:
         asyncio.run(run_webhook(application, webhook))

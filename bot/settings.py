@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Seoul"
     telegram_api_base_url: str | None = None
     default_language: str = "ko"
+    # Seconds a process's claim on an announcement or broadcast delivery lasts: after a crash,
+    # another process (or the restarted one) sends it once this ran out.
+    delivery_lease_seconds: int = Field(default=120, ge=1)
     # Telegram sends it with every webhook POST; a POST without it is refused (bot/webhook.py).
     webhook_secret: str = ""
 

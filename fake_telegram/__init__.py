@@ -4,6 +4,7 @@ The bot runs unmodified over real HTTP against it (PTB's ``base_url``/``base_fil
 simulated users queue updates and read what the bot sent, edited and answered.
 """
 
+from fake_telegram.balancer import pushing_to_webhooks, running_balanced
 from fake_telegram.errors import ApiError
 from fake_telegram.models import (
     ApiCall,
@@ -36,5 +37,7 @@ __all__ = [
     "attached",
     "format_event",
     "printer",
+    "pushing_to_webhooks",
+    "running_balanced",
     "running_bot",
 ]

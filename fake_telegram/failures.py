@@ -89,12 +89,10 @@ class Failures:
             self._check_rate(time.monotonic())
 
     def _check_rate(self, now: float) -> None:
+        # Counted when the call arrives, as Telegram counts: counting when the fake has done
+        # the work would turn its own delays (e.g. decoding a photo) into bursts.
         while self._sent_at and now - self._sent_at[0] >= 1.0:
             self._sent_at.popleft()
         if len(self._sent_at) >= (self.rate_limit_per_second or 0):
             raise too_many_requests(max(1, math.ceil(1.0 - (now - self._sent_at[0]))))
-
-    def record_sent(self, method: str) -> None:
-        """Count a delivered message against the flood limit."""
-        if method in MESSAGE_METHODS and self.rate_limit_per_second is not None:
-            self._sent_at.append(time.monotonic())
+        self._sent_at.append(now)

@@ -232,7 +232,6 @@ class FakeTelegram:
                     TranscriptEvent("bot", "error", chat_id, bot.bot_user["first_name"], text)
                 )
             return _error_response(error)
-        bot.failures.record_sent(name.lower())
         self._record(bot, name, params, chat_id, None)
         return web.json_response({"ok": True, "result": result})
 

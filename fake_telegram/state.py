@@ -64,6 +64,7 @@ class BotState:
         self.calls: list[ApiCall] = []
         self.chat_calls: dict[int, int] = {}  # chat id -> number of calls aimed at it
         self.application: Application | None = None  # attached by `running_bot`
+        self.applications: list[Application] = []  # attached by `running_balanced`
         self.pending_updates: list[dict[str, Any]] = []
         self.delivered_updates: set[int] = set()
         self.dropped_updates: set[int] = set()

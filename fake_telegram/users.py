@@ -188,17 +188,17 @@ class FakeUser:
         deadline = loop.time() + timeout
         update_id = self._last_update_id
         bot = self.bot
-        if bot.application is not None:
+        attached = bot.applications or ([bot.application] if bot.application else [])
+        if attached:
             started = await bot.changes.wait_for(
                 lambda: update_id in bot.processing_updates or update_id in bot.dropped_updates,
                 timeout,
             )
             if not started:
                 raise self._timeout(timeout, "the bot never received the update")
+            queues = (application.update_queue.join() for application in attached)
             try:
-                await asyncio.wait_for(
-                    bot.application.update_queue.join(), max(deadline - loop.time(), 0)
-                )
+                await asyncio.wait_for(asyncio.gather(*queues), max(deadline - loop.time(), 0))
             except TimeoutError:
                 raise self._timeout(timeout, "the bot is still processing") from None
         else:

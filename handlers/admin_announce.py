@@ -1,8 +1,10 @@
 """/announce: every participant's timetable (text and picture, in their language) pushed by a
 job, with one progress message for the admin; /broadcast; who blocked the bot.
 
-Deliveries are claimed in the database (store/announce.py), so the job can run in several bot
-processes at once, and resumes after a restart where it stopped."""
+Deliveries are claimed in the database (store/announce.py, store/broadcast.py), so the jobs
+can run in several bot processes at once, and resume after a restart where they stopped: a
+repeating job (`resume_job`) looks for deliveries nobody is sending, e.g. those of a process
+that died, once their lease ran out."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 
-from telegram import ChatMember, InlineKeyboardMarkup, Update
+from telegram import ChatMember, InlineKeyboardMarkup, Message, Update
 from telegram.constants import MessageLimit, ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
@@ -24,12 +26,13 @@ from telegram.ext import (
     ContextTypes,
 )
 
-from handlers.admin_common import admin
-from handlers.admin_sending import paced, replace_job
-from handlers.services import services
+from handlers.admin_sending import paced
+from handlers.guard import organizer
+from handlers.services import Who, services
 from handlers.timetable_render import timetable_markup, timetable_messages, timetable_png
 from handlers.ui import error_text, escape, refuse
 from locales import moment, pick, t
+from store import broadcast as broadcasts
 from store.announce import (
     Change,
     Job,
@@ -38,52 +41,70 @@ from store.announce import (
     blocked,
     claim,
     claim_report,
+    claimable_round,
     failed,
     part_sent,
     prepare,
     progress,
     release,
+    report_due,
     set_blocked,
     start_round,
 )
-from store.audit import record
+from store.audit import audited
 from store.errors import StoreError
-from store.models import Role
-from store.reminders import reachable
+from store.models import DeliveryStatus, Role
 
 log = logging.getLogger(__name__)
 
 WORKERS = 8  # deliveries in flight per process: enough that one always waits for its turn
+BROADCAST_WORKERS = 4  # one message each: fewer suffice
 PROGRESS_EVERY = 2.0  # seconds between edits of the admin's progress message
 GROUPS = {"all": None, "buyers": Role.buyer, "sellers": Role.seller}
 
 
 def holder(application: Application) -> str:
-    """This process's name on its delivery claims."""
+    """This process's name (on its users' holds, and the first half of its claims')."""
     return application.bot_data.setdefault("holder", uuid.uuid4().hex)
 
 
-async def announce(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    person = await admin(update, context)
-    if person is None:
+def sender(application: Application) -> str:
+    """The name on one sending job's claims: the process's, then the job's own, so that a job
+    that stops gives back only its own claims, never those another job is still sending."""
+    return f"{holder(application)[:12]}-{uuid.uuid4().hex[:12]}"
+
+
+def _working(application: Application) -> set[tuple[str, int]]:
+    """The rounds and broadcasts this process is sending now."""
+    return application.bot_data.setdefault("working", set())
+
+
+def start_sending(application: Application, kind: str, number: int) -> None:
+    """Starts the job sending announcement round or broadcast `number`, unless this process
+    is already sending it."""
+    working = _working(application)
+    if (kind, number) in working:
         return
-    found = services(context)
+    working.add((kind, number))
+    callback = announce_job if kind == "announce" else broadcast_job
+    application.job_queue.run_once(callback, 0, data=number, name=f"{kind}-{number}")
+
+
+@organizer()
+async def announce(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
+    svc = services(context)
     # The job edits this message later, in the bot's default language: so it starts in it.
-    status = await update.effective_chat.send_message(
-        t(found.default_language, "announce.preparing")
-    )
+    status = await update.effective_chat.send_message(t(svc.default_language, "announce.preparing"))
     try:
-        started = await found.run(
-            start_round, person.telegram_id, status.chat_id, status.message_id
-        )
+        started = await svc.run(start_round, person.telegram_id, status.chat_id, status.message_id)
     except StoreError as error:
         await status.edit_text(
-            escape(error_text(found.default_language, error)), parse_mode=ParseMode.HTML
+            escape(error_text(svc.default_language, error)), parse_mode=ParseMode.HTML
         )
         return
     await status.edit_text(
         t(
-            found.default_language,
+            svc.default_language,
             "announce.started",
             round=started.number,
             queued=started.queued,
@@ -92,7 +113,7 @@ async def announce(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         ),
         parse_mode=ParseMode.HTML,
     )
-    replace_job(context.job_queue, "announce", announce_job, 0, started.number)
+    start_sending(context.application, "announce", started.number)
 
 
 @dataclass(frozen=True)
@@ -145,41 +166,43 @@ async def _send_part(
         )
 
 
-async def _deliver(context: ContextTypes.DEFAULT_TYPE, delivery_id: int) -> None:
-    found = services(context)
-    job = await found.run(prepare, delivery_id)
+async def _deliver(context: ContextTypes.DEFAULT_TYPE, delivery_id: int, me: str) -> None:
+    svc = services(context)
+    job = await svc.run(prepare, delivery_id)
     if job is None:
         return
-    parts = await asyncio.to_thread(render, job, found.default_language)
-    language = pick(job.language, found.default_language)
+    parts = await asyncio.to_thread(render, job, svc.default_language)
+    language = pick(job.language, svc.default_language)
     for number in range(job.parts_sent, len(parts)):
         if not context.application.running:
             return  # stopping: the claim is released, the rest resumes later
         send = partial(_send_part, context, job.telegram_id, parts[number], language)
         try:
-            await paced(context.application, send)
+            await paced(context.application, job.telegram_id, send)
         except Forbidden:
-            await found.run(blocked, delivery_id, found.clock())
+            await svc.run(blocked, delivery_id, svc.clock())
             return
         except TelegramError as error:
             log.warning("announcement %s failed: %s", delivery_id, error)
-            await found.run(failed, delivery_id, str(error))
+            await svc.run(failed, delivery_id, str(error))
             return
         done = number + 1 == len(parts)
-        await found.run(part_sent, delivery_id, number + 1, done, found.clock())
+        if not await svc.run(part_sent, delivery_id, number + 1, done, svc.clock(), me):
+            return  # held so long that another process took it over: it sends the rest
 
 
-async def _worker(context: ContextTypes.DEFAULT_TYPE, round_number: int) -> None:
-    found = services(context)
-    me = holder(context.application)
+async def _worker(context: ContextTypes.DEFAULT_TYPE, round_number: int, me: str) -> None:
+    """Claims and sends deliveries until none is left to claim (the others are sent by other
+    workers, or wait for their lease to run out: `resume_job` comes back for those)."""
+    svc = services(context)
     while context.application.running:
-        claimed = await found.run(claim, round_number, me, found.clock())
+        claimed = await svc.run(claim, round_number, me, svc.clock(), svc.lease)
         if not claimed:
             return
         for delivery_id in claimed:
             if not context.application.running:
                 return
-            await _deliver(context, delivery_id)
+            await _deliver(context, delivery_id, me)
 
 
 def progress_text(language: str, state: Progress, final: bool) -> str:
@@ -200,13 +223,13 @@ def progress_text(language: str, state: Progress, final: bool) -> str:
 async def _show_progress(
     context: ContextTypes.DEFAULT_TYPE, round_number: int, final: bool
 ) -> None:
-    found = services(context)
-    state = await found.run(progress, round_number)
+    svc = services(context)
+    state = await svc.run(progress, round_number)
     if state.chat_id is None or state.message_id is None:
         return
     try:
         await context.bot.edit_message_text(
-            progress_text(found.default_language, state, final),
+            progress_text(svc.default_language, state, final),
             chat_id=state.chat_id,
             message_id=state.message_id,
             parse_mode=ParseMode.HTML,
@@ -221,9 +244,10 @@ async def _show_progress(
 async def announce_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Sends the round's deliveries with a few workers, editing the progress message every
     few seconds; whichever process finishes the round last sends the final count."""
-    found = services(context)
+    svc = services(context)
     round_number: int = context.job.data
-    workers = asyncio.gather(*(_worker(context, round_number) for _ in range(WORKERS)))
+    me = sender(context.application)
+    workers = asyncio.gather(*(_worker(context, round_number, me) for _ in range(WORKERS)))
     try:
         while not workers.done():
             await asyncio.wait([workers], timeout=PROGRESS_EVERY)
@@ -231,17 +255,35 @@ async def announce_job(context: ContextTypes.DEFAULT_TYPE) -> None:
                 await _show_progress(context, round_number, final=False)
         await workers
     finally:
-        await found.run(release, holder(context.application))
-    if await found.run(claim_report, round_number):
+        _working(context.application).discard(("announce", round_number))
+        await svc.run(release, me)
+    if await svc.run(claim_report, round_number):
         await _show_progress(context, round_number, final=True)
 
 
-async def broadcast(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def resume_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Runs every few seconds in every process: starts sending what nobody sends (a round or
+    broadcast interrupted by a crash or a restart, once its leases ran out), and sends a final
+    count that a process which died could not."""
+    svc = services(context)
+    now = svc.clock()
+    waiting = await svc.run(claimable_round, now, svc.lease)
+    if waiting is not None:
+        start_sending(context.application, "announce", waiting)
+    due = await svc.run(report_due)
+    if due is not None and await svc.run(claim_report, due):
+        await _show_progress(context, due, final=True)
+    for broadcast_id in await svc.run(broadcasts.waiting, now, svc.lease):
+        start_sending(context.application, "broadcast", broadcast_id)
+    for broadcast_id in await svc.run(broadcasts.unreported):
+        if ("broadcast", broadcast_id) not in _working(context.application):
+            await _report_broadcast(context, broadcast_id)
+
+
+@organizer()
+async def broadcast(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
     """/broadcast all|buyers|sellers TEXT: the text, as typed, to every reachable participant
     of the group, sent by a job; the admin gets the counts at the end."""
-    person = await admin(update, context)
-    if person is None:
-        return
     text = update.message.text.split(maxsplit=2)
     if len(text) < 3 or text[1].lower() not in GROUPS:
         await refuse(update, t(person.language, "broadcast.usage"))
@@ -252,69 +294,99 @@ async def broadcast(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             update, t(person.language, "broadcast.too_long", limit=MessageLimit.MAX_TEXT_LENGTH)
         )
         return
-    found = services(context)
-    await found.run(record, person.telegram_id, "broadcast", group=group, text=body)
     status = await update.effective_chat.send_message(t(person.language, "broadcast.started"))
-    context.job_queue.run_once(
-        broadcast_job,
-        when=0,
-        data=BroadcastJob(
-            GROUPS[group], escape(body), status.chat_id, status.message_id, person.language
-        ),
-        name=f"broadcast-{status.message_id}",
+    audit = (person.telegram_id, {"group": group, "text": body})
+    await start_broadcast(
+        context, GROUPS[group], escape(body), status, person.language, audit=audit
     )
 
 
-@dataclass(frozen=True)
-class BroadcastJob:
-    role: Role | None
-    body: str  # HTML-escaped: sent as typed
-    chat_id: int  # the admin's status message, edited with the counts at the end
-    message_id: int
-    language: str
-    # The bot's own notices (e.g. applications reopened): the body in each participant's
-    # language, by language code, instead of `body`.
-    bodies: dict[str, str] | None = None
+async def start_broadcast(
+    context: ContextTypes.DEFAULT_TYPE,
+    role: Role | None,
+    body: str,
+    status: Message,
+    language: str,
+    bodies: dict[str, str] | None = None,
+    *,
+    audit: tuple[int, dict[str, object]] | None = None,
+) -> None:
+    """Queues `body` (HTML) for every reachable participant of `role` (all if None), or for
+    the bot's own notices `bodies`: the text in each participant's language, by language
+    code. The admin's `status` message gets the counts, in `language`, at the end. With
+    `audit` (the admin's id and what they asked), the audit line commits with the queue."""
+    svc = services(context)
+    queue = (role, body, status.chat_id, status.message_id, language, bodies)
+    if audit is None:
+        broadcast_id = await svc.run(broadcasts.start, *queue)
+    else:
+        admin_id, detail = audit
+        broadcast_id = await svc.run(
+            audited, admin_id, "broadcast", detail, broadcasts.start, *queue
+        )
+    start_sending(context.application, "broadcast", broadcast_id)
 
-    def text_for(self, language: str | None, default_language: str) -> str:
-        if self.bodies is None:
-            return self.body
-        return self.bodies[pick(language, default_language)]
+
+async def _broadcast_worker(context: ContextTypes.DEFAULT_TYPE, broadcast_id: int, me: str) -> None:
+    svc = services(context)
+    while context.application.running:
+        claimed = await svc.run(broadcasts.claim, broadcast_id, me, svc.clock(), svc.lease)
+        if not claimed:
+            return
+        for delivery in claimed:
+            if not context.application.running:
+                return
+            text = delivery.text_for(pick(delivery.language, svc.default_language))
+            send = partial(
+                context.bot.send_message, delivery.telegram_id, text, parse_mode=ParseMode.HTML
+            )
+            try:
+                await paced(context.application, delivery.telegram_id, send)
+                status = DeliveryStatus.sent
+            except Forbidden:
+                status = DeliveryStatus.blocked
+                await svc.run(set_blocked, delivery.participant_id, svc.clock())
+            except TelegramError:
+                status = DeliveryStatus.failed
+            await svc.run(broadcasts.finish, delivery.id, status, svc.clock())
+
+
+async def _report_broadcast(context: ContextTypes.DEFAULT_TYPE, broadcast_id: int) -> None:
+    report = await services(context).run(broadcasts.claim_report, broadcast_id)
+    if report is None:
+        return
+    try:
+        await context.bot.edit_message_text(
+            t(report.language, "broadcast.done", **report.counts),
+            chat_id=report.chat_id,
+            message_id=report.message_id,
+        )
+    except TelegramError as error:
+        log.warning("broadcast report: %s", error)
 
 
 async def broadcast_job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    found = services(context)
-    job: BroadcastJob = context.job.data
-    counts = {"sent": 0, "failed": 0, "blocked": 0}
-    for recipient in await found.run(reachable, job.role):
-        if not context.application.running:
-            break
-        text = job.text_for(recipient.language, found.default_language)
-        send = partial(
-            context.bot.send_message, recipient.telegram_id, text, parse_mode=ParseMode.HTML
+    """Sends a broadcast with a few workers; whichever process finishes it tells the admin."""
+    svc = services(context)
+    broadcast_id: int = context.job.data
+    me = sender(context.application)
+    try:
+        await asyncio.gather(
+            *(_broadcast_worker(context, broadcast_id, me) for _ in range(BROADCAST_WORKERS))
         )
-        try:
-            await paced(context.application, send)
-            counts["sent"] += 1
-        except Forbidden:
-            counts["blocked"] += 1
-            await found.run(set_blocked, recipient.participant_id, found.clock())
-        except TelegramError:
-            counts["failed"] += 1
-    await context.bot.edit_message_text(
-        t(job.language, "broadcast.done", **counts),
-        chat_id=job.chat_id,
-        message_id=job.message_id,
-    )
+    finally:
+        _working(context.application).discard(("broadcast", broadcast_id))
+        await svc.run(broadcasts.release, me)
+    await _report_broadcast(context, broadcast_id)
 
 
 async def membership(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Telegram tells the bot when a user blocks or unblocks it: reminders and announcements
     skip blocked participants, and start again once they come back."""
     change = update.my_chat_member
-    found = services(context)
+    svc = services(context)
     gone = change.new_chat_member.status in (ChatMember.BANNED, ChatMember.LEFT)
-    await found.run(account_blocked, change.from_user.id, found.clock() if gone else None)
+    await svc.run(account_blocked, change.from_user.id, svc.clock() if gone else None)
 
 
 def handlers() -> list[BaseHandler]:

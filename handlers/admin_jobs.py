@@ -1,5 +1,6 @@
-"""Timed work: the deadline, the reminders before it and before each meeting, and resuming an
-interrupted announcement. Every time comes from the database and is measured against
+"""Timed work: the deadline, the reminders before it and before each meeting, and a look every
+few seconds for announcement and broadcast messages nobody is sending (after a restart or a
+crash). Every time comes from the database and is measured against
 `Services.clock`; `schedule_all` (re)creates the jobs, named so that doing it again replaces
 them, at start-up and whenever the deadline moves."""
 
@@ -10,7 +11,7 @@ from datetime import datetime, timedelta
 
 from telegram.ext import Application, ContextTypes
 
-from handlers.admin_announce import announce_job
+from handlers.admin_announce import resume_job
 from handlers.admin_common import summary_text, tell_admins
 from handlers.admin_sending import replace_job
 from handlers.meeting_day import attendance_keyboard
@@ -21,7 +22,6 @@ from handlers.services import Services, services
 from handlers.survey import schedule_survey
 from handlers.ui import escape
 from locales import moment, pick, t, time_left, tn
-from store.announce import unfinished_round
 from store.errors import NoEvent
 from store.event import get_event
 from store.matching_run import EventKeptChanging, close_at_deadline
@@ -37,6 +37,15 @@ from store.reminders import (
 log = logging.getLogger(__name__)
 
 DEADLINE_JOB = "deadline"
+RESUME_JOB = "resume-sending"
+
+
+def resume_interval(svc: Services) -> float:
+    """How often each process looks for deliveries nobody sends: often enough that a crashed
+    process's deliveries go out soon after their lease, rarely enough to cost nothing."""
+    return min(10.0, max(0.5, svc.lease.total_seconds() / 4))
+
+
 DEADLINE_RETRY = 60.0  # seconds before the deadline's matching is tried again
 
 
@@ -49,6 +58,9 @@ async def schedule_all(application: Application) -> None:
     svc: Services = application.bot_data["services"]
     job_queue = application.job_queue
     assert job_queue is not None  # the job-queue extra is a dependency
+    for job in job_queue.get_jobs_by_name(RESUME_JOB):
+        job.schedule_removal()
+    job_queue.run_repeating(resume_job, resume_interval(svc), first=0, name=RESUME_JOB)
     try:
         event = await svc.run(get_event)
     except NoEvent:
@@ -63,9 +75,6 @@ async def schedule_all(application: Application) -> None:
     await resume_refills(application)
     await schedule_outcomes(application)
     await schedule_survey(application)
-    unfinished = await svc.run(unfinished_round)
-    if unfinished is not None:
-        replace_job(job_queue, "announce", announce_job, 0, unfinished)
 
 
 def _schedule_deadline_reminders(application: Application, event: Event, now: datetime) -> None:

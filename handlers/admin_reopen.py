@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
-from handlers.admin_announce import BroadcastJob, broadcast_job
+from handlers.admin_announce import start_broadcast
 from handlers.admin_jobs import schedule_all
 from handlers.guard import organizer
 from handlers.routes import route
@@ -54,14 +54,7 @@ async def confirmed(
         language: t(language, "reopen.notice", deadline=moment(wanted, language, event.timezone))
         for language in LANGUAGES
     }
-    context.job_queue.run_once(
-        broadcast_job,
-        when=0,
-        data=BroadcastJob(
-            None, "", status.chat_id, status.message_id, person.language, bodies=bodies
-        ),
-        name=f"broadcast-{status.message_id}",
-    )
+    await start_broadcast(context, None, "", status, person.language, bodies)
 
 
 def handlers() -> list[BaseHandler]:

@@ -1,9 +1,12 @@
-"""Sending many messages from jobs: evenly paced under Telegram's flood limit, waiting out
-429s, and naming jobs so that scheduling one again replaces it."""
+"""Sending many messages from jobs: evenly paced under Telegram's flood limit, one budget for
+all bot processes (store/send_pace.py), waiting out 429s, and naming jobs so that scheduling
+one again replaces it."""
 
 from __future__ import annotations
 
 import asyncio
+import time
+from collections import deque
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any, TypeVar
@@ -11,46 +14,94 @@ from typing import Any, TypeVar
 from telegram.error import RetryAfter
 from telegram.ext import Application, JobQueue
 
+from handlers.services import Services
+from store.send_pace import reserve
+
 T = TypeVar("T")
 
 # Telegram allows about 30 messages a second. AIORateLimiter lets a full second's worth go
 # out at once and then one every 1/30 s, which a strict rolling one-second window answers
 # with 429 and a one-second pause for everybody; spacing our own bulk sends evenly, a little
-# under the limit, never trips it.
-MESSAGES_PER_SECOND = 29.0
+# under the limit, never trips it. Two slots to spare: with several processes a message can
+# reach Telegram a few tens of milliseconds after its slot (a busy event loop), and the one
+# after it on time; 29 a second left too little room for that (tests saw 429s).
+MESSAGES_PER_SECOND = 28.0
 MAX_WAITS = 10  # 429s in a row for one message before giving up on it
 
 
+# Slots reserved per database round trip: fewer writes, and a slot left unused when a
+# process stops sending is only a 1/28 s gap.
+BATCH = 2
+# Telegram (and AIORateLimiter, which would hold the message back past its slot) allows one
+# message a second into one chat: a delivery's next part waits this long before its slot.
+PER_CHAT = 1.05
+LATE_TRIES = 4  # slots a message gives up for waking late before it goes anyway
+
+
 class Pacer:
-    """Hands out evenly spaced send times to every bulk sender of one process."""
+    """Hands out evenly spaced send times to every bulk sender of this process, from slots
+    reserved in the database, so that all processes together keep to one budget."""
 
-    def __init__(self, per_second: float = MESSAGES_PER_SECOND) -> None:
+    def __init__(
+        self, svc: Services, per_second: float = MESSAGES_PER_SECOND, batch: int = BATCH
+    ) -> None:
+        self.services = svc
         self.interval = 1.0 / per_second
-        self._next = 0.0
+        self.late = self.interval / 2  # a slot this far gone by is not used
+        self.batch = batch
+        self._slots: deque[float] = deque()
         self._lock = asyncio.Lock()
+        self._last_in_chat: dict[int, float] = {}
 
-    async def wait(self) -> None:
-        loop = asyncio.get_running_loop()
+    async def wait(self, chat_id: int) -> None:
+        """Returns at this message's slot, at least PER_CHAT after the last one to `chat_id`."""
+        previous = self._last_in_chat.get(chat_id)
+        if previous is not None:
+            await asyncio.sleep(max(previous + PER_CHAT - time.time(), 0.0))
+        for _ in range(LATE_TRIES):
+            at = await self._slot()
+            await asyncio.sleep(max(at - time.time(), 0.0))
+            # Woken late (the event loop was busy): every message waiting woke at once, and
+            # sending them all now would be a burst. Each takes a later slot instead, a few
+            # times at most, so that a machine that is always late still sends.
+            if time.time() - at <= self.late:
+                break
+        self._last_in_chat[chat_id] = at
+        if len(self._last_in_chat) > 10_000:  # keep only chats of the last seconds
+            horizon = time.time() - PER_CHAT
+            self._last_in_chat = {c: t for c, t in self._last_in_chat.items() if t > horizon}
+
+    async def _slot(self) -> float:
         async with self._lock:
-            now = loop.time()
-            at = max(self._next, now)
-            self._next = at + self.interval
-        await asyncio.sleep(at - now)
+            while True:
+                now = time.time()
+                # A slot gone by is skipped, not spent late: spending it would bunch messages
+                # up against the next process's slots.
+                while self._slots and self._slots[0] < now - self.late:
+                    self._slots.popleft()
+                if self._slots:
+                    return self._slots.popleft()
+                first = await self.services.run(reserve, self.batch, self.interval, now)
+                self._slots.extend(first + i * self.interval for i in range(self.batch))
 
 
 def pacer(application: Application) -> Pacer:
-    return application.bot_data.setdefault("pacer", Pacer())
+    pacing = application.bot_data.get("pacer")
+    if pacing is None:
+        pacing = application.bot_data["pacer"] = Pacer(application.bot_data["services"])
+    return pacing
 
 
 def _seconds(retry_after: int | float | timedelta) -> float:
     return retry_after.total_seconds() if isinstance(retry_after, timedelta) else retry_after
 
 
-async def paced(application: Application, send: Callable[[], Awaitable[T]]) -> T:
-    """One bulk message: waits for its turn, and after a 429 (past AIORateLimiter's own
-    retries) waits as told and tries again. Other errors go to the caller."""
+async def paced(application: Application, chat_id: int, send: Callable[[], Awaitable[T]]) -> T:
+    """One bulk message to `chat_id`: waits for its turn, and after a 429 (past
+    AIORateLimiter's own retries) waits as told and tries again. Other errors go to the
+    caller."""
     for attempt in range(MAX_WAITS + 1):
-        await pacer(application).wait()
+        await pacer(application).wait(chat_id)
         try:
             return await send()
         except RetryAfter as error:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
@@ -35,7 +35,7 @@ from store.errors import StoreError
 from store.models import Role
 from store.search import Facets, Filters, Found, Page, clean_keyword, facets, search
 
-STATE = "find"  # user_data key of the current Search
+STATE = "find"  # user_data key of the current Search, as plain JSON (see _keep)
 PREFIX = f"fd:(?P<key>{KEY}):"
 PRESSES = (
     re.compile(PREFIX + "(?P<what>[bkx])"),
@@ -62,8 +62,29 @@ class Search:
 
 def _start(context: ContextTypes.DEFAULT_TYPE) -> Search:
     search_state = Search(secrets.token_hex(3))
-    context.user_data[STATE] = search_state
+    _keep(context, search_state)
     return search_state
+
+
+def _keep(context: ContextTypes.DEFAULT_TYPE, state: Search) -> None:
+    """user_data is saved as JSON after each update (bot/user_state.py): a plain dict."""
+    context.user_data[STATE] = asdict(state)
+
+
+def _saved(context: ContextTypes.DEFAULT_TYPE) -> Search | None:
+    """The search last kept, or None if there is none or it has a shape this code can't read
+    (e.g. saved by an older version): the user then starts a new one."""
+    saved = context.user_data.get(STATE)
+    try:
+        return Search(
+            key=str(saved["key"]),
+            filters=Filters(**saved["filters"]),
+            offset=int(saved["offset"]),
+            industries=[str(value) for value in saved["industries"]],
+            countries=[str(value) for value in saved["countries"]],
+        )
+    except (TypeError, KeyError, ValueError):
+        return None
 
 
 def _label(found: Found, language: str) -> str:
@@ -172,6 +193,7 @@ async def show_list(
         search, person.participant.id, state.filters, state.offset, PER_PAGE
     )
     state.offset = page.offset
+    _keep(context, state)
     await show(update, *render_list(person.language, person.participant.role, state, page))
 
 
@@ -184,8 +206,8 @@ async def open_find(update: Update, context: ContextTypes.DEFAULT_TYPE, person: 
 
 
 def _current(context: ContextTypes.DEFAULT_TYPE, key: str) -> Search | None:
-    state = context.user_data.get(STATE)
-    return state if isinstance(state, Search) and state.key == key else None
+    state = _saved(context)
+    return state if state is not None and state.key == key else None
 
 
 async def _pressed(
@@ -227,6 +249,7 @@ async def _choose(
         state.industries = values
     else:
         state.countries = values
+    _keep(context, state)
     await update.callback_query.answer()
     await show(update, *render_choices(person.language, state, kind, number))
 
@@ -283,9 +306,7 @@ async def typed_keyword(
         await refuse(update, error_text(person.language, error) + "\n" + again)
         return  # the step stays armed: the keyword may be typed again
     typed.disarm(context)
-    state = context.user_data.get(STATE)
-    if not isinstance(state, Search):
-        state = _start(context)
+    state = _saved(context) or _start(context)
     state.filters, state.offset = replace(state.filters, keyword=keyword), 0
     await show_list(update, context, person, state)
 
@@ -295,10 +316,7 @@ async def cancel_keyword(update: Update, context: ContextTypes.DEFAULT_TYPE, ste
     if person is None:
         return
     await update.effective_chat.send_message(t(person.language, "find.keyword_unchanged"))
-    state = context.user_data.get(STATE)
-    await show_list(
-        update, context, person, state if isinstance(state, Search) else _start(context)
-    )
+    await show_list(update, context, person, _saved(context) or _start(context))
 
 
 typed.register(KEYWORD, typed.Step(typed_keyword, cancel_keyword, "find.keyword_text_only"))

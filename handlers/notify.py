@@ -81,6 +81,7 @@ async def send_once(
     try:
         await paced(
             context.application,
+            recipient.telegram_id,
             lambda: context.bot.send_message(
                 recipient.telegram_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
             ),

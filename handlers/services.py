@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -37,6 +37,9 @@ class Services:
     admin_ids: frozenset[int]
     default_language: str = "ko"
     clock: Callable[[], datetime] = field(default=utc_now)
+    # How long a delivery claimed by a process stays its own (store/claims.py): after a crash,
+    # another process sends it once this ran out.
+    lease: timedelta = timedelta(minutes=2)
 
     async def run(self, operation: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Runs `operation(session, *args, **kwargs)` in its own transaction, off the loop."""

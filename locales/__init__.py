@@ -102,9 +102,14 @@ def country_code(text: str) -> str:
     """The ISO code of a country typed as a code or a name in any language ("us", "미국",
     "United States" -> US); text naming no country is kept as typed."""
     wanted = " ".join(text.split()).casefold()
-    if len(wanted) == 2 and wanted.upper() in Locale.parse(DEFAULT).territories:
+    if is_country_code(wanted.upper()):
         return wanted.upper()
     return _country_codes().get(wanted, text)
+
+
+def is_country_code(value: str) -> bool:
+    """Whether `value` is a country's ISO code that CLDR names (US, KR)."""
+    return len(value) == 2 and value.isalpha() and value in Locale.parse(DEFAULT).territories
 
 
 # what people commonly type that CLDR spells otherwise

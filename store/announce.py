@@ -1,10 +1,12 @@
 """Announcing the timetables: one delivery row per reachable participant and round.
 
 A round is started once (`start_round`); then any number of workers, in any number of bot
-processes, `claim` pending deliveries with a lease, send them, and record each message sent
-(`parts_sent`), so an interrupted delivery resumes after its last message and nobody gets a
-timetable twice. A participant whose timetable is the one last sent to them (same digest) is
-marked `unchanged` and gets nothing.
+processes, `claim` disjoint pending deliveries with a lease, send them, and record each
+message sent (`parts_sent`, which also renews the lease), so an interrupted delivery resumes
+after its last message and nobody gets a timetable twice. A delivery held by a process that
+died is taken again once its lease runs out (`claimable_round` tells the bot to look). A
+participant whose timetable is the one last sent to them (same digest) is marked `unchanged`
+and gets nothing.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, func, select, update
 
 from store.audit import record
+from store.claims import claim_rows, release_all, waiting
 from store.errors import StoreError
 from store.event import get_event
 from store.models import (
@@ -101,54 +104,42 @@ def start_round(session: Session, admin_id: int, chat_id: int, message_id: int) 
     )
 
 
-def unfinished_round(session: Session) -> int | None:
-    """The current round if it still has deliveries to make (to resume after a restart)."""
+def claim(
+    session: Session,
+    round_number: int,
+    holder: str,
+    now: datetime,
+    lease: timedelta = LEASE,
+    limit: int = 1,
+) -> list[int]:
+    """Takes up to `limit` pending deliveries of the round that nobody holds (or whose
+    holder's lease ran out); concurrent callers get disjoint rows (store/claims.py). One at a
+    time by default: a delivery's messages go a second apart (one chat), so a worker that
+    held two would make the second wait for the first while other workers sit idle."""
+    scope = col(AnnouncementDelivery.round) == round_number
+    return claim_rows(session, AnnouncementDelivery, scope, holder, now, lease, limit)
+
+
+def claimable_round(session: Session, now: datetime, lease: timedelta = LEASE) -> int | None:
+    """The current round if some of its deliveries wait for a sender: never claimed, given
+    back, or held by a process whose lease ran out (it died)."""
     event = session.exec(select(Event)).first()
     if event is None or not event.announce_round:
         return None
-    left = session.exec(
-        select(func.count()).select_from(AnnouncementDelivery).where(_pending(event.announce_round))
-    ).one()
-    return event.announce_round if left else None
-
-
-def claim(
-    session: Session, round_number: int, holder: str, now: datetime, limit: int = 8
-) -> list[int]:
-    """Takes up to `limit` pending deliveries of the round that nobody holds (or whose
-    holder's lease ran out). Each is a conditional UPDATE: a row goes to one holder only."""
-    free = sa.or_(
-        col(AnnouncementDelivery.claimed_at).is_(None),
-        col(AnnouncementDelivery.claimed_at) < now - LEASE,
-    )
-    candidates = session.exec(
+    unsent = session.exec(
         select(AnnouncementDelivery.id)
-        .where(_pending(round_number), free)
-        .order_by(col(AnnouncementDelivery.id))
-        .limit(limit)
-    ).all()
-    mine = []
-    for delivery_id in candidates:
-        taken = session.execute(
-            update(AnnouncementDelivery)
-            .where(col(AnnouncementDelivery.id) == delivery_id, _pending(round_number), free)
-            .values(claimed_at=now, claimed_by=holder)
+        .where(
+            col(AnnouncementDelivery.round) == event.announce_round,
+            waiting(AnnouncementDelivery, now, lease),
         )
-        if taken.rowcount == 1:
-            mine.append(delivery_id)
-    return mine
+        .limit(1)
+    ).first()
+    return event.announce_round if unsent is not None else None
 
 
 def release(session: Session, holder: str) -> None:
     """Gives back the holder's unfinished claims (a clean stop), for others to take at once."""
-    session.execute(
-        update(AnnouncementDelivery)
-        .where(
-            col(AnnouncementDelivery.claimed_by) == holder,
-            col(AnnouncementDelivery.status) == DeliveryStatus.pending,
-        )
-        .values(claimed_at=None, claimed_by="")
-    )
+    release_all(session, AnnouncementDelivery, holder)
 
 
 def snapshot(table: Timetable) -> list[dict[str, Any]]:
@@ -228,16 +219,23 @@ def prepare(session: Session, delivery_id: int) -> Job | None:
 
 
 def part_sent(
-    session: Session, delivery_id: int, parts_sent: int, done: bool, now: datetime
-) -> None:
-    values: dict[str, Any] = {"parts_sent": parts_sent}
+    session: Session, delivery_id: int, parts_sent: int, done: bool, now: datetime, holder: str
+) -> bool:
+    """Records one more message of the delivery sent, renewing the holder's lease; False if
+    the lease had run out and another sender took the delivery (this one stops)."""
+    values: dict[str, Any] = {"parts_sent": parts_sent, "claimed_at": now}
     if done:
         values |= {"status": DeliveryStatus.sent, "sent_at": now}
-    session.execute(
+    recorded = session.execute(
         update(AnnouncementDelivery)
-        .where(col(AnnouncementDelivery.id) == delivery_id)
+        .where(
+            col(AnnouncementDelivery.id) == delivery_id,
+            col(AnnouncementDelivery.claimed_by) == holder,
+        )
         .values(**values)
+        .returning(AnnouncementDelivery.id)
     )
+    return recorded.first() is not None
 
 
 def failed(session: Session, delivery_id: int, error: str) -> None:
@@ -318,3 +316,15 @@ def claim_report(session: Session, round_number: int) -> bool:
         .values(announce_reported=round_number)
     )
     return claimed.rowcount == 1
+
+
+def report_due(session: Session) -> int | None:
+    """The current round if it has nothing left to send and its final count has not gone out
+    (the process that sent its last delivery died before reporting)."""
+    event = session.exec(select(Event)).first()
+    if event is None or event.announce_reported >= event.announce_round:
+        return None
+    left = session.exec(
+        select(func.count()).select_from(AnnouncementDelivery).where(_pending(event.announce_round))
+    ).one()
+    return None if left else event.announce_round

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from locales import LANGUAGES, catalog
+from locales import LANGUAGES, catalog, industry_names, is_country_code
 from store.errors import ImportFailed, InvalidValue, Problem
 from store.fields import PROFILE_FIELDS, canonical, clean
 from store.models import Participant, Role
@@ -30,7 +30,18 @@ from store.text import clean_text
 HEADERS: dict[str, tuple[str, ...]] = {
     "id": ("id", "code", "번호", "참가번호", "코드", "업체코드", "참가업체코드"),
     "role": ("role", "side", "구분", "참가구분", "역할"),
-    "company": ("company", "companyname", "회사명", "기업명", "업체명", "회사", "상호"),
+    "company": (
+        "company",
+        "companyname",
+        "회사명",
+        "기업명",
+        "업체명",
+        "회사",
+        "상호",
+        "회사명(국문)",
+        "국문회사명",
+        "기업명(국문)",
+    ),
     "country": ("country", "국가", "국가명", "나라"),
     "industry": ("industry", "업종", "분야", "산업"),
     "products": ("products", "product", "품목", "제품", "주요품목", "주요제품", "취급품목"),
@@ -48,6 +59,8 @@ HEADERS: dict[str, tuple[str, ...]] = {
         "전화번호",
         "연락처",
         "휴대폰",
+        "휴대폰번호",
+        "휴대전화번호",
         "휴대전화",
         "핸드폰",
         "담당자연락처",
@@ -85,6 +98,27 @@ class ImportResult:
     created: int
     updated: int
     encoding: str | None = None  # the text encoding a CSV file was read in
+    ignored: tuple[str, ...] = ()  # column titles the importer does not know, left unread
+    # (column, value) of countries and industries no catalog names: stored as written, but
+    # outside the ⭐ recommendations and the filters' names, so the organizer hears of them
+    unknown_values: tuple[tuple[str, str], ...] = ()
+    shared_booths: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (booth, buyers' codes)
+
+
+def _notices(records: list[dict]) -> dict[str, tuple]:
+    """What is stored but likely a slip: unknown countries or industries, a booth twice."""
+    unknown = {("country", r["country"]) for r in records if not is_country_code(r["country"])}
+    unknown |= {
+        ("industry", r["industry"]) for r in records if r["industry"] not in industry_names()
+    }
+    booths: dict[str, list[str]] = {}
+    for record in records:
+        if record["booth"]:
+            booths.setdefault(record["booth"], []).append(record["code"])
+    return {
+        "unknown_values": tuple(sorted(unknown)),
+        "shared_booths": tuple((b, tuple(codes)) for b, codes in booths.items() if len(codes) > 1),
+    }
 
 
 def header_key(title: object) -> str:
@@ -104,9 +138,12 @@ def header_aliases() -> dict[str, str]:
     return alias
 
 
-def _columns(header: Iterable[object]) -> tuple[dict[str, int], list[Problem]]:
+def _columns(header: Iterable[object]) -> tuple[dict[str, int], list[str], list[Problem]]:
+    """The columns the importer reads, the titles it leaves alone (an organizer's list often
+    carries 순번 or 비고: reported, not refused), and what is wrong with the header."""
     alias = header_aliases()
     columns: dict[str, int] = {}
+    ignored: list[str] = []
     problems = []
     for index, title in enumerate(header):
         name = header_key(title)
@@ -114,13 +151,13 @@ def _columns(header: Iterable[object]) -> tuple[dict[str, int], list[Problem]]:
             continue
         key = alias.get(name)
         if key is None:
-            problems.append(Problem(1, clean_text(str(title)), "unknown_header"))
+            ignored.append(clean_text(str(title)))
         elif key in columns:
             problems.append(Problem(1, key, "duplicate_header"))
         else:
             columns[key] = index
     problems += [Problem(1, key, "missing_column") for key in REQUIRED if key not in columns]
-    return columns, problems
+    return columns, ignored, problems
 
 
 def _text(value: object) -> str:
@@ -181,7 +218,7 @@ def import_participants(session: Session, path: Path) -> ImportResult:
     header = next(rows, None)
     if header is None:
         raise ImportFailed([Problem(0, "", "file.empty", str(path))], sheet.encoding)
-    columns, problems = _columns(header)
+    columns, ignored, problems = _columns(header)
     titles = {key: clean_text(str(header[index])) for key, index in columns.items()}
     if problems:
         raise ImportFailed(problems, sheet.encoding, titles)
@@ -226,4 +263,10 @@ def import_participants(session: Session, path: Path) -> ImportResult:
     if problems:
         raise ImportFailed(problems, sheet.encoding, titles)
     session.flush()
-    return ImportResult(created=created, updated=len(records) - created, encoding=sheet.encoding)
+    return ImportResult(
+        created=created,
+        updated=len(records) - created,
+        encoding=sheet.encoding,
+        ignored=tuple(ignored),
+        **_notices(records),
+    )

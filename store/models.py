@@ -279,13 +279,55 @@ class JoinApplication(SQLModel, table=True):
     participant_id: int | None = Field(default=None, foreign_key="participant.id")
 
 
-class SavedState(SQLModel, table=True):
-    """What the bot keeps per user between updates (typed steps, search state), pickled by
-    the bot's persistence so a restart resumes where each user was."""
+class UserState(SQLModel, table=True):
+    """What the bot keeps per user between updates (`user_data`: the typed step awaited,
+    Find's filters and page), as plain JSON, read and written within each update
+    (bot/user_state.py). `holder` and `held_until` are the per-user lock: one bot process at
+    a time handles a user's update."""
 
-    kind: str = Field(max_length=64, primary_key=True)
-    key: str = Field(max_length=128, primary_key=True)
-    value: bytes = Field(sa_type=sa.LargeBinary)
+    telegram_id: int = Field(
+        primary_key=True, sa_type=sa.BigInteger, sa_column_kwargs={"autoincrement": False}
+    )
+    data: str = Field(default="{}", sa_type=sa.Text)
+    holder: str = Field(default="", max_length=32)
+    held_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class SendPace(SQLModel, table=True):
+    """Telegram's budget of bulk messages, shared by every bot process: the wall-clock time
+    (seconds since the epoch) of the next free sending slot (store/send_pace.py)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    next_at: float = 0.0
+
+
+class Broadcast(SQLModel, table=True):
+    """One /broadcast: its text and the admin's status message, edited with the counts."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    body: str = Field(sa_type=sa.Text)  # HTML-escaped: sent as typed
+    # The bot's own notices: the text per language code, as JSON, instead of `body`.
+    bodies: str = Field(default="{}", sa_type=sa.Text)
+    chat_id: int = Field(sa_type=sa.BigInteger)
+    message_id: int
+    language: str = Field(max_length=8)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    reported: bool = False
+
+
+class BroadcastDelivery(SQLModel, table=True):
+    """One recipient of a broadcast, claimed and recorded like an announcement delivery."""
+
+    __table_args__ = (sa.UniqueConstraint("broadcast_id", "participant_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    broadcast_id: int = Field(foreign_key="broadcast.id", index=True)
+    participant_id: int = Field(foreign_key="participant.id")
+    telegram_id: int = Field(sa_type=sa.BigInteger)
+    status: DeliveryStatus = Field(default=DeliveryStatus.pending, sa_type=_enum(DeliveryStatus))
+    claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    claimed_by: str = Field(default="", max_length=32)
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 # The fair day: confirmations, cancellations and refill offers (store/fairday.py, store/refill.py).

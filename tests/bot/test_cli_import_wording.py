@@ -15,14 +15,14 @@ def korean(database_url, monkeypatch):
 
 def test_a_missing_required_column_is_named_in_korean(korean, engine, tmp_path, capsys):
     book = Workbook()
-    book.active.append(["순번", "참가번호", "구분", "회사명(국문)", "국가", "업종"])
+    book.active.append(["순번", "참가번호", "구분", "회사명(영문)", "국가", "업종"])
     book.active.append([1, "S201", "국내기업", "가나화장품", "한국", "화장품"])
     path = tmp_path / "참가업체.xlsx"
     book.save(path)
     assert main(["import", str(path)]) == 2
     err = capsys.readouterr().err.splitlines()
     assert "1행, 회사명: 꼭 필요한 열이 없습니다" in err
-    assert "1행, 순번: 알 수 없는 열 제목입니다(필요 없는 열이면 지우세요)" in err
+    assert not any("순번" in line for line in err)  # an extra column is read past, not refused
     assert not any("company" in line for line in err)
 
 
@@ -71,3 +71,32 @@ def test_migrate_says_which_database_is_up_to_date(korean, capsys):
     assert main(["migrate"]) == 0
     said = capsys.readouterr().out
     assert said.startswith("데이터베이스 구조가 최신 버전입니다: ")
+
+
+def test_extra_columns_are_named_after_the_import(korean, engine, tmp_path, capsys):
+    book = Workbook()
+    book.active.append(["순번", "참가번호", "구분", "회사명", "국가", "업종", "비고"])
+    book.active.append([1, "S201", "국내기업", "가나화장품", "한국", "화장품", "VIP"])
+    path = tmp_path / "참가업체.xlsx"
+    book.save(path)
+    assert main(["import", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "읽지 않은 열: “순번”, “비고”." in out
+
+
+def test_unknown_countries_industries_and_a_shared_booth_are_noticed(
+    korean, engine, tmp_path, capsys
+):
+    book = Workbook()
+    book.active.append(["참가번호", "구분", "회사명", "국가", "업종", "부스번호"])
+    book.active.append(["B1", "바이어", "Acme", "아틀란티스", "화장품", "A-2"])
+    book.active.append(["B2", "바이어", "Beta", "미국", "Beauty", "A-2"])
+    book.active.append(["S1", "국내기업", "가나", "한국", "식품", ""])
+    path = tmp_path / "참가업체.xlsx"
+    book.save(path)
+    assert main(["import", str(path)]) == 0  # stored as written: notices, not refusals
+    out = capsys.readouterr().out
+    assert "국가 “아틀란티스” 값을 국가로 알아볼 수 없어" in out
+    assert "업종 “Beauty” 값은 업종 목록에 없어" in out
+    assert "부스 A-2: 바이어 여러 곳(B1, B2)에 같은 부스가 배정되었습니다." in out
+    assert out.count("값을 국가로") == 1 and out.count("업종 목록에 없어") == 1

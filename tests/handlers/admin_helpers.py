@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
+import builders
 from bot.app import build
 from bot.settings import Settings
-from builders import ADMIN
+from builders import ADMIN, DEADLINE
 from fake_telegram import FakeTelegram, running_bot
 from handlers.services import Services
+from store.db import session_scope
+from store.matching_run import close_at_deadline
 
 
 def users(fake: FakeTelegram, buyers: int, sellers: int, token: str | None = None) -> dict:
@@ -28,9 +32,10 @@ def organizer(fake: FakeTelegram, token: str | None = None):
     return user
 
 
-@asynccontextmanager
-async def process(fake: FakeTelegram, engine, clock, token: str):
-    """Another bot process on the same database: its own Application and bot token."""
+def build_process(
+    fake: FakeTelegram, engine, clock, token: str, lease: timedelta = timedelta(minutes=2)
+):
+    """A bot process's Application on the shared database (English for the organizer)."""
     settings = Settings(
         _env_file=None,
         telegram_bot_token=token,
@@ -38,9 +43,28 @@ async def process(fake: FakeTelegram, engine, clock, token: str):
         admin_ids=[ADMIN],
         default_language="en",
     )
-    services = Services(engine, settings.admin_ids, settings.default_language, clock)
-    async with running_bot(build(settings, services), fake) as application:
+    services = Services(engine, settings.admin_ids, settings.default_language, clock, lease)
+    return build(settings, services)
+
+
+@asynccontextmanager
+async def process(fake: FakeTelegram, engine, clock, token: str):
+    """Another bot process on the same database: its own Application and bot token."""
+    async with running_bot(build_process(fake, engine, clock, token), fake) as application:
         yield application
+
+
+def matched_people(engine, buyers: int, sellers: int) -> None:
+    """An event with buyers B1.. and sellers S1.. (Telegram ids as in `users`), no requests,
+    matched (so that /announce sends everyone a timetable)."""
+    with session_scope(engine) as session:
+        builders.event(session)
+        for n in range(1, buyers + 1):
+            builders.participant(session, f"B{n}", telegram_id=1000 + n)
+        for n in range(1, sellers + 1):
+            builders.participant(session, f"S{n}", telegram_id=2000 + n)
+    with session_scope(engine) as session:
+        close_at_deadline(session, DEADLINE)
 
 
 def chat_users(fake: FakeTelegram, codes: dict[str, int]) -> dict:

@@ -100,13 +100,23 @@ def test_bad_rows_are_all_reported_and_nothing_is_stored(engine, event, tmp_path
     assert people(engine) == {}
 
 
-def test_missing_and_unknown_columns_are_reported(engine, event, tmp_path):
+def test_missing_columns_are_refused_and_unknown_ones_left_unread(engine, event, tmp_path):
     path = workbook(tmp_path / "cols.xlsx", [], header=["id", "company", "colour"])
     with session_scope(engine) as session, pytest.raises(ImportFailed) as failed:
         import_participants(session, path)
     reasons = {(p.column, p.reason) for p in failed.value.problems}
-    assert ("colour", "unknown_header") in reasons
     assert {("role", "missing_column"), ("country", "missing_column")} <= reasons
+    assert not any(p.reason == "unknown_header" for p in failed.value.problems)
+
+
+def test_an_organizers_extra_columns_are_read_past_and_named(engine, event, tmp_path):
+    header = ["순번", "참가번호", "구분", "회사명(국문)", "국가", "업종", "휴대폰 번호", "비고"]
+    row = [1, "S001", "국내기업", "한빛화장품", "KR", "화장품", "010-1234-5678", "VIP"]
+    path = workbook(tmp_path / "extra.xlsx", [row], header=header)
+    with session_scope(engine) as session:
+        result = import_participants(session, path)
+    assert (result.created, result.ignored) == (1, ("순번", "비고"))
+    assert people(engine)["S001"].phone == "010-1234-5678"
 
 
 def refusal(engine, path):

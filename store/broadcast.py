@@ -1,0 +1,154 @@
+"""/broadcast: one row per recipient, claimed and recorded like announcement deliveries
+(store/claims.py), so a broadcast survives a restart and several bot processes share it
+without sending anything twice."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, col, func, select, update
+
+from store.claims import claim_rows, release_all
+from store.claims import waiting as unsent
+from store.models import Broadcast, BroadcastDelivery, DeliveryStatus, Participant, Role
+from store.reminders import reachable
+
+LEASE = timedelta(minutes=2)
+
+
+def start(
+    session: Session,
+    role: Role | None,
+    body: str,
+    chat_id: int,
+    message_id: int,
+    language: str,
+    bodies: dict[str, str] | None = None,
+) -> int:
+    """Queues `body` (HTML, sent as is), or `bodies` (the text per language code), for every
+    reachable participant of `role` (everyone if None); returns the broadcast's id."""
+    broadcast = Broadcast(
+        body=body,
+        bodies=json.dumps(bodies or {}, ensure_ascii=False),
+        chat_id=chat_id,
+        message_id=message_id,
+        language=language,
+    )
+    session.add(broadcast)
+    session.flush()
+    session.add_all(
+        BroadcastDelivery(
+            broadcast_id=broadcast.id,
+            participant_id=recipient.participant_id,
+            telegram_id=recipient.telegram_id,
+        )
+        for recipient in reachable(session, role)
+    )
+    return broadcast.id
+
+
+@dataclass(frozen=True)
+class Delivery:
+    id: int
+    participant_id: int
+    telegram_id: int
+    language: str | None  # the participant's, if they chose one
+    body: str
+    bodies: dict[str, str]
+
+    def text_for(self, language: str) -> str:
+        return self.bodies.get(language, self.body)
+
+
+def claim(
+    session: Session,
+    broadcast_id: int,
+    holder: str,
+    now: datetime,
+    lease: timedelta = LEASE,
+    limit: int = 2,
+) -> list[Delivery]:
+    scope = col(BroadcastDelivery.broadcast_id) == broadcast_id
+    ids = claim_rows(session, BroadcastDelivery, scope, holder, now, lease, limit)
+    if not ids:
+        return []
+    broadcast = session.get(Broadcast, broadcast_id)
+    bodies = json.loads(broadcast.bodies)
+    rows = session.exec(
+        select(BroadcastDelivery, Participant.language)
+        .join(Participant, col(Participant.id) == col(BroadcastDelivery.participant_id))
+        .where(col(BroadcastDelivery.id).in_(ids))
+    ).all()
+    return [
+        Delivery(row.id, row.participant_id, row.telegram_id, language, broadcast.body, bodies)
+        for row, language in rows
+    ]
+
+
+def waiting(session: Session, now: datetime, lease: timedelta = LEASE) -> list[int]:
+    """Broadcasts with recipients nobody is sending to (store/claims.py)."""
+    rows = session.exec(
+        select(BroadcastDelivery.broadcast_id)
+        .where(unsent(BroadcastDelivery, now, lease))
+        .distinct()
+    ).all()
+    return sorted(rows)
+
+
+def finish(session: Session, delivery_id: int, status: DeliveryStatus, now: datetime) -> None:
+    session.execute(
+        update(BroadcastDelivery)
+        .where(col(BroadcastDelivery.id) == delivery_id)
+        .values(status=status, sent_at=now if status == DeliveryStatus.sent else None)
+    )
+
+
+def release(session: Session, holder: str) -> None:
+    release_all(session, BroadcastDelivery, holder)
+
+
+@dataclass(frozen=True)
+class Report:
+    chat_id: int
+    message_id: int
+    language: str
+    counts: dict[str, int]
+
+
+def unreported(session: Session) -> list[int]:
+    """Broadcasts whose final count has not gone to the admin yet."""
+    return list(
+        session.exec(select(Broadcast.id).where(Broadcast.reported == False)).all()  # noqa: E712
+    )
+
+
+def claim_report(session: Session, broadcast_id: int) -> Report | None:
+    """The counts, for exactly one caller, once nothing of the broadcast is left to send."""
+    left = session.exec(
+        select(func.count())
+        .select_from(BroadcastDelivery)
+        .where(
+            col(BroadcastDelivery.broadcast_id) == broadcast_id,
+            col(BroadcastDelivery.status) == DeliveryStatus.pending,
+        )
+    ).one()
+    if left:
+        return None
+    claimed = session.execute(
+        update(Broadcast)
+        .where(col(Broadcast.id) == broadcast_id, col(Broadcast.reported) == False)  # noqa: E712
+        .values(reported=True)
+        .returning(Broadcast.id)
+    )
+    if claimed.first() is None:
+        return None
+    rows = session.exec(
+        select(BroadcastDelivery.status, func.count())
+        .where(col(BroadcastDelivery.broadcast_id) == broadcast_id)
+        .group_by(BroadcastDelivery.status)
+    ).all()
+    counts = {"sent": 0, "failed": 0, "blocked": 0} | {s.value: n for s, n in rows}
+    broadcast = session.get(Broadcast, broadcast_id)
+    return Report(broadcast.chat_id, broadcast.message_id, broadcast.language, counts)
