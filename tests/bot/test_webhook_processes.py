@@ -1,0 +1,148 @@
+"""The production path as one test: a round-robin load balancer in front of three real
+`python -m bot run --webhook` processes on one database, Telegram (the fake) posting with the
+secret token. One user's steps hop between the processes; the deadline, which every process
+finds passed at start-up, closes applications and runs the matching once."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from pathlib import Path
+
+import aiohttp
+from aiohttp import web
+from sqlmodel import select
+
+import builders
+from builders import ADMIN
+from fake_telegram import DEFAULT_TOKEN
+from store.db import session_scope
+from store.models import Event, Participant, Phase
+
+SECRET = "multi-Process_Secret"
+PATH = "/telegram"
+PROCESSES = 3
+ROOT = Path(__file__).parents[2]
+WAIT = 60.0
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@asynccontextmanager
+async def round_robin(backends: list[str]) -> AsyncIterator[tuple[str, list[str]]]:
+    """A load balancer: each POST goes to the next backend in turn, headers and body as they
+    came; yields its URL and the backends in the order they were given requests."""
+    turns = itertools.cycle(backends)
+    chosen: list[str] = []
+
+    async def forward(request: web.Request) -> web.Response:
+        backend = next(turns)
+        chosen.append(backend)
+        headers = {k: v for k, v in request.headers.items() if k.lower().startswith("x-")}
+        async with (
+            aiohttp.ClientSession() as http,
+            http.post(backend, data=await request.read(), headers=headers) as answer,
+        ):
+            return web.Response(status=answer.status, body=await answer.read())
+
+    app = web.Application()
+    app.router.add_post(PATH, forward)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    try:
+        yield f"http://127.0.0.1:{port}{PATH}", chosen
+    finally:
+        await runner.cleanup()
+
+
+@contextmanager
+def bot_processes(fake_port: int, database_url: str, public: str, ports: list[int]) -> Iterator:
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": DEFAULT_TOKEN,
+        "TELEGRAM_API_BASE_URL": f"http://127.0.0.1:{fake_port}",
+        "DATABASE_URL": database_url,
+        "ADMIN_IDS": str(ADMIN),
+        "DEFAULT_LANGUAGE": "en",
+        "WEBHOOK_SECRET": SECRET,
+    }
+    command = [sys.executable, "-m", "bot", "run", "--webhook", public, "--path", PATH]
+    processes = [
+        subprocess.Popen(
+            [*command, "--port", str(port), "--listen", "127.0.0.1"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for port in ports
+    ]
+    try:
+        yield processes
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=60)
+
+
+async def healthy(port: int) -> bool:
+    for _ in range(600):
+        try:
+            async with (
+                aiohttp.ClientSession() as http,
+                http.get(f"http://127.0.0.1:{port}/healthz") as answer,
+            ):
+                if answer.status == 200:
+                    return True
+        except aiohttp.ClientError:
+            pass
+        await asyncio.sleep(0.1)
+    return False
+
+
+async def test_three_webhook_processes_behind_a_balancer(fake, engine, database_url):
+    with session_scope(engine) as session:
+        builders.fair(session, buyers=2, sellers=2)  # its deadline has passed
+        builders.participant(session, "S9", telegram_id=1999, language="en")
+    admin = fake.user(ADMIN, "Organizer", language_code="en")
+    admin.bot.open_chat(admin.profile)  # has opened the bot: the summary can reach it
+    ports = [free_port() for _ in range(PROCESSES)]
+    backends = [f"http://127.0.0.1:{port}{PATH}" for port in ports]
+    async with round_robin(backends) as (public, chosen):
+        with bot_processes(fake.port, database_url, public, ports):
+            assert all([await healthy(port) for port in ports])
+            assert fake.bot().webhook["url"] == public
+            assert fake.bot().webhook["secret_token"] == SECRET
+            kim = fake.user(1999, "Kim")
+            [menu] = await kim.ask("/menu", timeout=WAIT)
+            await kim.press(menu, "👤 Account info")
+            [section] = await kim.wait_reply(timeout=WAIT)
+            await kim.press(section, "✏️ E-mail")
+            [prompt] = await kim.wait_reply(timeout=WAIT)
+            assert "E-mail" in prompt.text
+            saved, _ = await kim.ask("kim@hanbit.kr", timeout=WAIT)
+            assert "E-mail saved" in saved.text
+            await admin.wait_for(lambda m: "Requests are closed" in (m.text or ""), timeout=WAIT)
+            await asyncio.sleep(1.0)  # room for a second, wrong, summary from another process
+    # Each step reached the next process in turn, and the typed step followed the user.
+    assert set(chosen[:4]) == set(backends) and len(chosen) >= 4
+    with session_scope(engine) as session:
+        kim_row = session.exec(select(Participant).where(Participant.code == "S9")).one()
+        assert kim_row.email == "kim@hanbit.kr"
+        event = session.exec(select(Event)).one()
+        assert event.phase == Phase.matched and event.matching_runs == 1
+    closed = [m for m in admin.messages if "Requests are closed" in (m.text or "")]
+    assert len(closed) == 1
