@@ -64,10 +64,10 @@ FEATURES = (
 
 async def set_command_menus(application: Application) -> None:
     """Participants' commands for everyone, per language; admins also see theirs."""
-    found: Services = application.bot_data["services"]
-    await set_participant_menus(application.bot, found.default_language)
-    for admin in found.admin_ids:
-        await set_admin_menu(application.bot, admin, found.default_language)
+    svc: Services = application.bot_data["services"]
+    await set_participant_menus(application.bot, svc.default_language)
+    for admin in svc.admin_ids:
+        await set_admin_menu(application.bot, admin, svc.default_language)
 
 
 async def post_init(application: Application) -> None:

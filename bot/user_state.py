@@ -61,10 +61,10 @@ def encode(data: dict[Any, Any], user_id: int) -> str:
     return json.dumps(kept, ensure_ascii=False)
 
 
-async def _take(found: Services, user_id: int, me: str) -> str:
+async def _take(svc: Services, user_id: int, me: str) -> str:
     wait = FIRST_WAIT
     while True:
-        raw = await found.run(take, user_id, me, datetime.now(UTC), HOLD)
+        raw = await svc.run(take, user_id, me, datetime.now(UTC), HOLD)
         if raw is not None:
             return raw
         await asyncio.sleep(wait)  # another process is handling this user's previous update
@@ -74,10 +74,10 @@ async def _take(found: Services, user_id: int, me: str) -> str:
 @asynccontextmanager
 async def user_state(application: Application, user_id: int) -> AsyncIterator[None]:
     """Holds the user's row and puts their saved data in place for the update's handlers."""
-    found: Services = application.bot_data["services"]
+    svc: Services = application.bot_data["services"]
     me = holder(application)
     try:
-        raw = await _take(found, user_id, me)
+        raw = await _take(svc, user_id, me)
     except SQLAlchemyError:
         # The database is out of reach: the update still runs (without the user's state), so
         # that its handlers fail as usual, the user is told and the admins get the report.
@@ -94,7 +94,7 @@ async def user_state(application: Application, user_id: int) -> AsyncIterator[No
     finally:
         new = encode(application._user_data.pop(user_id, {}), user_id)
         try:
-            kept = await found.run(put_back, user_id, me, None if new == raw else new)
+            kept = await svc.run(put_back, user_id, me, None if new == raw else new)
         except SQLAlchemyError:  # the database went away meanwhile; the hold runs out
             log.warning("user %s: state not saved, the database is out of reach", user_id)
         else:

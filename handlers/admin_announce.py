@@ -26,9 +26,9 @@ from telegram.ext import (
     ContextTypes,
 )
 
-from handlers.admin_common import admin
 from handlers.admin_sending import paced
-from handlers.services import services
+from handlers.guard import organizer
+from handlers.services import Who, services
 from handlers.timetable_render import timetable_markup, timetable_messages, timetable_png
 from handlers.ui import error_text, escape, refuse
 from locales import moment, pick, t
@@ -51,7 +51,7 @@ from store.announce import (
     set_blocked,
     start_round,
 )
-from store.audit import record
+from store.audit import audited
 from store.errors import StoreError
 from store.models import DeliveryStatus, Role
 
@@ -90,27 +90,21 @@ def start_sending(application: Application, kind: str, number: int) -> None:
     application.job_queue.run_once(callback, 0, data=number, name=f"{kind}-{number}")
 
 
-async def announce(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    person = await admin(update, context)
-    if person is None:
-        return
-    found = services(context)
+@organizer()
+async def announce(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
+    svc = services(context)
     # The job edits this message later, in the bot's default language: so it starts in it.
-    status = await update.effective_chat.send_message(
-        t(found.default_language, "announce.preparing")
-    )
+    status = await update.effective_chat.send_message(t(svc.default_language, "announce.preparing"))
     try:
-        started = await found.run(
-            start_round, person.telegram_id, status.chat_id, status.message_id
-        )
+        started = await svc.run(start_round, person.telegram_id, status.chat_id, status.message_id)
     except StoreError as error:
         await status.edit_text(
-            escape(error_text(found.default_language, error)), parse_mode=ParseMode.HTML
+            escape(error_text(svc.default_language, error)), parse_mode=ParseMode.HTML
         )
         return
     await status.edit_text(
         t(
-            found.default_language,
+            svc.default_language,
             "announce.started",
             round=started.number,
             queued=started.queued,
@@ -173,12 +167,12 @@ async def _send_part(
 
 
 async def _deliver(context: ContextTypes.DEFAULT_TYPE, delivery_id: int, me: str) -> None:
-    found = services(context)
-    job = await found.run(prepare, delivery_id)
+    svc = services(context)
+    job = await svc.run(prepare, delivery_id)
     if job is None:
         return
-    parts = await asyncio.to_thread(render, job, found.default_language)
-    language = pick(job.language, found.default_language)
+    parts = await asyncio.to_thread(render, job, svc.default_language)
+    language = pick(job.language, svc.default_language)
     for number in range(job.parts_sent, len(parts)):
         if not context.application.running:
             return  # stopping: the claim is released, the rest resumes later
@@ -186,23 +180,23 @@ async def _deliver(context: ContextTypes.DEFAULT_TYPE, delivery_id: int, me: str
         try:
             await paced(context.application, job.telegram_id, send)
         except Forbidden:
-            await found.run(blocked, delivery_id, found.clock())
+            await svc.run(blocked, delivery_id, svc.clock())
             return
         except TelegramError as error:
             log.warning("announcement %s failed: %s", delivery_id, error)
-            await found.run(failed, delivery_id, str(error))
+            await svc.run(failed, delivery_id, str(error))
             return
         done = number + 1 == len(parts)
-        if not await found.run(part_sent, delivery_id, number + 1, done, found.clock(), me):
+        if not await svc.run(part_sent, delivery_id, number + 1, done, svc.clock(), me):
             return  # held so long that another process took it over: it sends the rest
 
 
 async def _worker(context: ContextTypes.DEFAULT_TYPE, round_number: int, me: str) -> None:
     """Claims and sends deliveries until none is left to claim (the others are sent by other
     workers, or wait for their lease to run out: `resume_job` comes back for those)."""
-    found = services(context)
+    svc = services(context)
     while context.application.running:
-        claimed = await found.run(claim, round_number, me, found.clock(), found.lease)
+        claimed = await svc.run(claim, round_number, me, svc.clock(), svc.lease)
         if not claimed:
             return
         for delivery_id in claimed:
@@ -229,13 +223,13 @@ def progress_text(language: str, state: Progress, final: bool) -> str:
 async def _show_progress(
     context: ContextTypes.DEFAULT_TYPE, round_number: int, final: bool
 ) -> None:
-    found = services(context)
-    state = await found.run(progress, round_number)
+    svc = services(context)
+    state = await svc.run(progress, round_number)
     if state.chat_id is None or state.message_id is None:
         return
     try:
         await context.bot.edit_message_text(
-            progress_text(found.default_language, state, final),
+            progress_text(svc.default_language, state, final),
             chat_id=state.chat_id,
             message_id=state.message_id,
             parse_mode=ParseMode.HTML,
@@ -250,7 +244,7 @@ async def _show_progress(
 async def announce_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Sends the round's deliveries with a few workers, editing the progress message every
     few seconds; whichever process finishes the round last sends the final count."""
-    found = services(context)
+    svc = services(context)
     round_number: int = context.job.data
     me = sender(context.application)
     workers = asyncio.gather(*(_worker(context, round_number, me) for _ in range(WORKERS)))
@@ -262,8 +256,8 @@ async def announce_job(context: ContextTypes.DEFAULT_TYPE) -> None:
         await workers
     finally:
         _working(context.application).discard(("announce", round_number))
-        await found.run(release, me)
-    if await found.run(claim_report, round_number):
+        await svc.run(release, me)
+    if await svc.run(claim_report, round_number):
         await _show_progress(context, round_number, final=True)
 
 
@@ -271,27 +265,25 @@ async def resume_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Runs every few seconds in every process: starts sending what nobody sends (a round or
     broadcast interrupted by a crash or a restart, once its leases ran out), and sends a final
     count that a process which died could not."""
-    found = services(context)
-    now = found.clock()
-    waiting = await found.run(claimable_round, now, found.lease)
+    svc = services(context)
+    now = svc.clock()
+    waiting = await svc.run(claimable_round, now, svc.lease)
     if waiting is not None:
         start_sending(context.application, "announce", waiting)
-    due = await found.run(report_due)
-    if due is not None and await found.run(claim_report, due):
+    due = await svc.run(report_due)
+    if due is not None and await svc.run(claim_report, due):
         await _show_progress(context, due, final=True)
-    for broadcast_id in await found.run(broadcasts.waiting, now, found.lease):
+    for broadcast_id in await svc.run(broadcasts.waiting, now, svc.lease):
         start_sending(context.application, "broadcast", broadcast_id)
-    for broadcast_id in await found.run(broadcasts.unreported):
+    for broadcast_id in await svc.run(broadcasts.unreported):
         if ("broadcast", broadcast_id) not in _working(context.application):
             await _report_broadcast(context, broadcast_id)
 
 
-async def broadcast(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@organizer()
+async def broadcast(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
     """/broadcast all|buyers|sellers TEXT: the text, as typed, to every reachable participant
     of the group, sent by a job; the admin gets the counts at the end."""
-    person = await admin(update, context)
-    if person is None:
-        return
     text = update.message.text.split(maxsplit=2)
     if len(text) < 3 or text[1].lower() not in GROUPS:
         await refuse(update, t(person.language, "broadcast.usage"))
@@ -302,10 +294,11 @@ async def broadcast(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             update, t(person.language, "broadcast.too_long", limit=MessageLimit.MAX_TEXT_LENGTH)
         )
         return
-    found = services(context)
-    await found.run(record, person.telegram_id, "broadcast", group=group, text=body)
     status = await update.effective_chat.send_message(t(person.language, "broadcast.started"))
-    await start_broadcast(context, GROUPS[group], escape(body), status, person.language)
+    audit = (person.telegram_id, {"group": group, "text": body})
+    await start_broadcast(
+        context, GROUPS[group], escape(body), status, person.language, audit=audit
+    )
 
 
 async def start_broadcast(
@@ -315,27 +308,35 @@ async def start_broadcast(
     status: Message,
     language: str,
     bodies: dict[str, str] | None = None,
+    *,
+    audit: tuple[int, dict[str, object]] | None = None,
 ) -> None:
     """Queues `body` (HTML) for every reachable participant of `role` (all if None), or for
     the bot's own notices `bodies`: the text in each participant's language, by language
-    code. The admin's `status` message gets the counts, in `language`, at the end."""
-    found = services(context)
-    broadcast_id = await found.run(
-        broadcasts.start, role, body, status.chat_id, status.message_id, language, bodies
-    )
+    code. The admin's `status` message gets the counts, in `language`, at the end. With
+    `audit` (the admin's id and what they asked), the audit line commits with the queue."""
+    svc = services(context)
+    queue = (role, body, status.chat_id, status.message_id, language, bodies)
+    if audit is None:
+        broadcast_id = await svc.run(broadcasts.start, *queue)
+    else:
+        admin_id, detail = audit
+        broadcast_id = await svc.run(
+            audited, admin_id, "broadcast", detail, broadcasts.start, *queue
+        )
     start_sending(context.application, "broadcast", broadcast_id)
 
 
 async def _broadcast_worker(context: ContextTypes.DEFAULT_TYPE, broadcast_id: int, me: str) -> None:
-    found = services(context)
+    svc = services(context)
     while context.application.running:
-        claimed = await found.run(broadcasts.claim, broadcast_id, me, found.clock(), found.lease)
+        claimed = await svc.run(broadcasts.claim, broadcast_id, me, svc.clock(), svc.lease)
         if not claimed:
             return
         for delivery in claimed:
             if not context.application.running:
                 return
-            text = delivery.text_for(pick(delivery.language, found.default_language))
+            text = delivery.text_for(pick(delivery.language, svc.default_language))
             send = partial(
                 context.bot.send_message, delivery.telegram_id, text, parse_mode=ParseMode.HTML
             )
@@ -344,10 +345,10 @@ async def _broadcast_worker(context: ContextTypes.DEFAULT_TYPE, broadcast_id: in
                 status = DeliveryStatus.sent
             except Forbidden:
                 status = DeliveryStatus.blocked
-                await found.run(set_blocked, delivery.participant_id, found.clock())
+                await svc.run(set_blocked, delivery.participant_id, svc.clock())
             except TelegramError:
                 status = DeliveryStatus.failed
-            await found.run(broadcasts.finish, delivery.id, status, found.clock())
+            await svc.run(broadcasts.finish, delivery.id, status, svc.clock())
 
 
 async def _report_broadcast(context: ContextTypes.DEFAULT_TYPE, broadcast_id: int) -> None:
@@ -366,7 +367,7 @@ async def _report_broadcast(context: ContextTypes.DEFAULT_TYPE, broadcast_id: in
 
 async def broadcast_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Sends a broadcast with a few workers; whichever process finishes it tells the admin."""
-    found = services(context)
+    svc = services(context)
     broadcast_id: int = context.job.data
     me = sender(context.application)
     try:
@@ -375,7 +376,7 @@ async def broadcast_job(context: ContextTypes.DEFAULT_TYPE) -> None:
         )
     finally:
         _working(context.application).discard(("broadcast", broadcast_id))
-        await found.run(broadcasts.release, me)
+        await svc.run(broadcasts.release, me)
     await _report_broadcast(context, broadcast_id)
 
 
@@ -383,9 +384,9 @@ async def membership(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     """Telegram tells the bot when a user blocks or unblocks it: reminders and announcements
     skip blocked participants, and start again once they come back."""
     change = update.my_chat_member
-    found = services(context)
+    svc = services(context)
     gone = change.new_chat_member.status in (ChatMember.BANNED, ChatMember.LEFT)
-    await found.run(account_blocked, change.from_user.id, found.clock() if gone else None)
+    await svc.run(account_blocked, change.from_user.id, svc.clock() if gone else None)
 
 
 def handlers() -> list[BaseHandler]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import math
-import re
 from collections.abc import Callable
 
 from telegram import Bot, Update
@@ -14,7 +13,7 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from handlers.services import Services, Who, who
-from handlers.ui import escape, parse, refuse
+from handlers.ui import escape, refuse
 from locales import industry_name, t
 from store.matching_run import Comparison, ModeFigures, Summary
 from store.models import MatchMode
@@ -32,23 +31,8 @@ async def admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Who | Non
     return person
 
 
-async def admin_pressed(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, pattern: re.Pattern[str]
-) -> tuple[Who, re.Match[str]] | None:
-    """An admin's button and its parsed data, or None after refusing anyone else or data that
-    does not parse (forged or stale)."""
-    person = await admin(update, context)
-    if person is None:
-        return None
-    pressed = parse(pattern, update.callback_query.data)
-    if pressed is None:
-        await refuse(update, t(person.language, "error.bad_button"))
-        return None
-    return person, pressed
-
-
-async def tell_admins(bot: Bot, found: Services, text: str) -> None:
-    for admin_id in found.admin_ids:
+async def tell_admins(bot: Bot, svc: Services, text: str) -> None:
+    for admin_id in svc.admin_ids:
         try:
             await bot.send_message(admin_id, text, parse_mode=ParseMode.HTML)
         except TelegramError:

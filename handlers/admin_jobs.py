@@ -40,10 +40,10 @@ DEADLINE_JOB = "deadline"
 RESUME_JOB = "resume-sending"
 
 
-def resume_interval(found: Services) -> float:
+def resume_interval(svc: Services) -> float:
     """How often each process looks for deliveries nobody sends: often enough that a crashed
     process's deliveries go out soon after their lease, rarely enough to cost nothing."""
-    return min(10.0, max(0.5, found.lease.total_seconds() / 4))
+    return min(10.0, max(0.5, svc.lease.total_seconds() / 4))
 
 
 DEADLINE_RETRY = 60.0  # seconds before the deadline's matching is tried again
@@ -55,21 +55,21 @@ def _seconds_until(when: datetime, now: datetime) -> float:
 
 async def schedule_all(application: Application) -> None:
     """Creates every job the database calls for; past-due ones run at once."""
-    found: Services = application.bot_data["services"]
+    svc: Services = application.bot_data["services"]
     job_queue = application.job_queue
     assert job_queue is not None  # the job-queue extra is a dependency
     for job in job_queue.get_jobs_by_name(RESUME_JOB):
         job.schedule_removal()
-    job_queue.run_repeating(resume_job, resume_interval(found), first=0, name=RESUME_JOB)
+    job_queue.run_repeating(resume_job, resume_interval(svc), first=0, name=RESUME_JOB)
     try:
-        event = await found.run(get_event)
+        event = await svc.run(get_event)
     except NoEvent:
         return
-    now = found.clock()
+    now = svc.clock()
     if event.phase == Phase.open:
         replace_job(job_queue, DEADLINE_JOB, deadline_job, _seconds_until(event.deadline, now))
         _schedule_deadline_reminders(application, event, now)
-    for slot, due in await found.run(upcoming_slots, now):
+    for slot, due in await svc.run(upcoming_slots, now):
         name = f"meeting-reminders-{slot.code}"
         replace_job(job_queue, name, meeting_reminder_job, _seconds_until(due, now), slot.id)
     await resume_refills(application)
@@ -99,9 +99,9 @@ def _schedule_deadline_reminders(application: Application, event: Event, now: da
 
 async def deadline_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Closes applications, runs the matching and tells every admin, in one process only."""
-    found = services(context)
-    now = found.clock()
-    event = await found.run(get_event)
+    svc = services(context)
+    now = svc.clock()
+    event = await svc.run(get_event)
     if event.phase != Phase.open:
         return
     if now < event.deadline:  # the deadline moved later since this job was made
@@ -110,41 +110,41 @@ async def deadline_job(context: ContextTypes.DEFAULT_TYPE) -> None:
         )
         return
     try:
-        summary = await found.run(close_at_deadline, now)
+        summary = await svc.run(close_at_deadline, now)
     except EventKeptChanging as error:
         # Admins kept changing meetings during every solve: try again a little later.
         replace_job(context.job_queue, DEADLINE_JOB, deadline_job, DEADLINE_RETRY)
         text = t(
-            found.default_language,
+            svc.default_language,
             "admin.deadline_retry",
             attempts=error.values["attempts"],
             seconds=int(DEADLINE_RETRY),
         )
-        await tell_admins(context.bot, found, text)
+        await tell_admins(context.bot, svc, text)
         return
     if summary is None:
         return
-    language = found.default_language
-    await tell_admins(context.bot, found, summary_text(language, summary, "admin.deadline_passed"))
+    language = svc.default_language
+    await tell_admins(context.bot, svc, summary_text(language, summary, "admin.deadline_passed"))
 
 
 async def deadline_reminder_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Applications close soon: each participant hears how many received requests still wait
     for their answer (the manual's FAQ Q5: answering raises their chances)."""
-    found = services(context)
+    svc = services(context)
     offset: timedelta = context.job.data
-    event = await found.run(get_event)
-    now = found.clock()
+    event = await svc.run(get_event)
+    now = svc.clock()
     if event.phase != Phase.open or now >= event.deadline:
         return
     key = deadline_key(event.deadline, offset)
     # The time actually left, not the offset's name: a deadline moved to a minute away, or a
     # bot that started late, sends the 1-hour reminder with less than an hour to go.
     left = event.deadline - now
-    for reminder in await found.run(deadline_reminders):
+    for reminder in await svc.run(deadline_reminders):
         if not context.application.running:
             return
-        language = pick(reminder.recipient.language, found.default_language)
+        language = pick(reminder.recipient.language, svc.default_language)
         text = t(
             language,
             "reminder.deadline_unanswered" if reminder.unanswered else "reminder.deadline",
@@ -157,13 +157,13 @@ async def deadline_reminder_job(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def meeting_reminder_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Minutes before a slot, both sides of each meeting in it hear whom they meet, where."""
-    found = services(context)
+    svc = services(context)
     slot_id: int = context.job.data
-    event = await found.run(get_event)
-    for reminder in await found.run(meeting_reminders, slot_id):
+    event = await svc.run(get_event)
+    for reminder in await svc.run(meeting_reminders, slot_id):
         if not context.application.running:
             return
-        language = pick(reminder.recipient.language, found.default_language)
+        language = pick(reminder.recipient.language, svc.default_language)
         booth = reminder.booth or t(language, "reminder.no_booth")
         text = t(
             language,

@@ -10,16 +10,17 @@ from zoneinfo import ZoneInfo
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from handlers.admin_common import admin, admin_pressed, summary_text
+from handlers.admin_common import summary_text
 from handlers.admin_jobs import schedule_all
 from handlers.admin_reopen import ask_reopen
+from handlers.guard import organizer
 from handlers.refill_offers import offer_place
+from handlers.routes import route
 from handlers.services import Who, services
 from handlers.ui import button, error_text, escape, keyboard, refuse, show
 from locales import industry_name, industry_slug, moment, t, tn, zone_name
-from store.audit import record
+from store.audit import audited
 from store.deadline import applications_closed, set_deadline
-from store.errors import StoreError
 from store.event import MAX_TIME_LIMIT, get_event
 from store.fairday import removed_by_admin
 from store.manual_matching import CapExceeded, assign, low_counts, proposals, unassign
@@ -35,17 +36,14 @@ SECONDS = re.compile(r"[0-9]{1,3}")
 MAX_BUTTONS = 30  # a longer list is narrowed with /lowcount INDUSTRY
 
 
-async def deadline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@organizer()
+async def deadline(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
     """/deadline shows it; /deadline YYYY-MM-DD HH:MM (event time zone) moves it, or, once
     applications are closed, offers to reopen them until then."""
-    person = await admin(update, context)
-    if person is None:
-        return
-    found = services(context)
-    event = await found.run(get_event)
+    svc = services(context)
     typed = " ".join(context.args or [])
     if not typed:
-        await found.run(record, person.telegram_id, "deadline_shown")
+        event = await svc.run(audited, person.telegram_id, "deadline_shown", {}, get_event)
         when = moment(event.deadline, person.language, event.timezone)
         phase = t(person.language, f"admin.phase.{event.phase.value}")
         zone = zone_name(person.language, event.timezone)
@@ -54,6 +52,7 @@ async def deadline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         )
         await show(update, shown_now)
         return
+    event = await svc.run(get_event)
     match = DEADLINE_ARGS.fullmatch(typed)
     try:
         local = datetime.fromisoformat(f"{match.group(1)}T{match.group(2)}") if match else None
@@ -64,14 +63,10 @@ async def deadline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await refuse(update, t(person.language, "admin.deadline_usage", timezone=zone))
         return
     wanted = local.replace(tzinfo=ZoneInfo(event.timezone))
-    if applications_closed(event, found.clock()):
+    if applications_closed(event, svc.clock()):
         await ask_reopen(update, context, person, wanted)
         return
-    try:
-        event = await found.run(set_deadline, person.telegram_id, wanted, found.clock())
-    except StoreError as error:
-        await refuse(update, error_text(person.language, error))
-        return
+    event = await svc.run(set_deadline, person.telegram_id, wanted, svc.clock())
     await schedule_all(context.application)
     when = moment(event.deadline, person.language, event.timezone)
     await show(update, t(person.language, "admin.deadline_set", deadline=when))
@@ -87,29 +82,21 @@ def _match_args(args: list[str]) -> tuple[MatchMode | None, bool] | None:
     return (modes[0] if modes else None), dry == 1
 
 
-async def match(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@organizer()
+async def match(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
     """/match [greedy|optimal] [dry]: stores a fresh matching (fixed meetings stay) in the
     event's mode or the one named; dry only shows it. Both modes' figures come with it."""
-    person = await admin(update, context)
-    if person is None:
-        return
     parsed = _match_args(context.args or [])
     if parsed is None:
         await refuse(update, t(person.language, "admin.match_usage"))
         return
     mode, dry = parsed
-    found = services(context)
-    event = await found.run(get_event)
+    svc = services(context)
+    event = await svc.run(get_event)
     await update.effective_chat.send_message(
         t(person.language, "admin.match_running", limit=event.match_time_limit)
     )
-    try:
-        summary = await found.run(
-            run_matching, found.clock(), person.telegram_id, dry=dry, mode=mode
-        )
-    except StoreError as error:
-        await refuse(update, error_text(person.language, error))
-        return
+    summary = await svc.run(run_matching, svc.clock(), person.telegram_id, dry=dry, mode=mode)
     title = "admin.match_dry" if dry else "admin.match_stored"
     await show(update, summary_text(person.language, summary, title))
 
@@ -126,15 +113,13 @@ def _mode_args(args: list[str]) -> tuple[MatchMode, int | None] | None:
     return MatchMode(words[0]), int(words[1])
 
 
-async def matchmode(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@organizer()
+async def matchmode(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
     """/matchmode shows the event's matching mode; /matchmode greedy|optimal [seconds] sets it
     (and the optimal mode's time limit) for the deadline and a plain /match."""
-    person = await admin(update, context)
-    if person is None:
-        return
-    found = services(context)
+    svc = services(context)
     if not context.args:
-        event = await found.run(get_event)
+        event = await svc.run(get_event)
         mode = t(person.language, f"admin.mode.{event.match_mode.value}")
         text = t(person.language, "admin.matchmode_is", mode=mode, limit=event.match_time_limit)
         await show(update, text)
@@ -143,7 +128,7 @@ async def matchmode(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if parsed is None:
         await refuse(update, t(person.language, "admin.matchmode_usage", most=MAX_TIME_LIMIT))
         return
-    event = await found.run(set_match_mode, person.telegram_id, *parsed)
+    event = await svc.run(set_match_mode, person.telegram_id, *parsed)
     mode = t(person.language, f"admin.mode.{event.match_mode.value}")
     text = t(person.language, "admin.matchmode_set", mode=mode, limit=event.match_time_limit)
     await show(update, text)
@@ -160,19 +145,19 @@ def _low_args(args: list[str]) -> tuple[str | None, int] | None:
     return (" ".join(args) or None), at_most
 
 
-async def lowcount(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    person = await admin(update, context)
-    if person is None:
-        return
+@organizer()
+async def lowcount(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
     parsed = _low_args(context.args or [])
     if parsed is None:
         await refuse(update, t(person.language, "admin.lowcount_usage"))
         return
     industry, at_most = parsed
     industry = industry_slug(industry) if industry else industry
-    found = services(context)
-    await found.run(record, person.telegram_id, "lowcount", industry=industry, at_most=at_most)
-    rows = await found.run(low_counts, industry, at_most)
+    svc = services(context)
+    detail = {"industry": industry, "at_most": at_most}
+    rows = await svc.run(
+        audited, person.telegram_id, "lowcount", detail, low_counts, industry, at_most
+    )
     if not rows:
         none = t(
             person.language,
@@ -222,25 +207,22 @@ async def lowcount(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await show(update, "\n".join(lines), keyboard(*buttons))
 
 
-async def propose(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@organizer(data=LOW)
+async def propose(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, pressed: re.Match[str]
+) -> None:
     """A participant from /lowcount: counterparts of the same industry with a free slot."""
-    checked = await admin_pressed(update, context, LOW)
-    if checked is None:
-        return
-    person, found_match = checked
-    found = services(context)
-    participant_id = int(found_match.group(1))
-    try:
-        offers = await found.run(proposals, participant_id)
-    except StoreError as error:
-        await refuse(update, error_text(person.language, error))
-        return
+    svc = services(context)
+    participant_id = int(pressed.group(1))
+    detail = {"participant": participant_id}
+    offers = await svc.run(
+        audited, person.telegram_id, "proposals", detail, proposals, participant_id
+    )
     await update.callback_query.answer()
-    await found.run(record, person.telegram_id, "proposals", participant=participant_id)
     if not offers:
         await show(update, t(person.language, "admin.proposals_none"))
         return
-    event = await found.run(get_event)
+    event = await svc.run(get_event)
     buttons = []
     for offer in offers:
         start = slot_start(offer.slot, event.timezone)
@@ -270,9 +252,9 @@ async def _book(
     slot: str | int | None,
     over_cap: bool,
 ) -> None:
-    found = services(context)
+    svc = services(context)
     try:
-        booked = await found.run(assign, person.telegram_id, first, second, slot, over_cap=over_cap)
+        booked = await svc.run(assign, person.telegram_id, first, second, slot, over_cap=over_cap)
     except CapExceeded as error:
         data = f"book:{error.values['ids']}:1"
         confirm = button(person.language, "admin.book_anyway", data)
@@ -281,12 +263,9 @@ async def _book(
             await update.callback_query.answer()
         await show(update, escape(text), keyboard([confirm]))
         return
-    except StoreError as error:
-        await refuse(update, error_text(person.language, error))
-        return
     if update.callback_query is not None:
         await update.callback_query.answer()
-    event = await found.run(get_event)
+    event = await svc.run(get_event)
     start = slot_start(booked.slot, event.timezone)
     await show(
         update,
@@ -303,20 +282,17 @@ async def _book(
     )
 
 
-async def book(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    checked = await admin_pressed(update, context, BOOK)
-    if checked is None:
-        return
-    person, found_match = checked
-    first, second, slot, forced = found_match.groups()
+@organizer(data=BOOK)
+async def book(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, pressed: re.Match[str]
+) -> None:
+    first, second, slot, forced = pressed.groups()
     await _book(update, context, person, int(first), int(second), int(slot), forced == "1")
 
 
-async def assign_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@organizer()
+async def assign_command(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
     """/assign BUYER SELLER [SLOT]: a fixed meeting, in SLOT or the earliest free one."""
-    person = await admin(update, context)
-    if person is None:
-        return
     args = context.args or []
     if len(args) not in (2, 3) or (len(args) == 3 and not SLOT_CODE.fullmatch(args[2])):
         await refuse(update, t(person.language, "admin.assign_usage"))
@@ -325,22 +301,16 @@ async def assign_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     await _book(update, context, person, args[0], args[1], slot, over_cap=False)
 
 
-async def unassign_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    person = await admin(update, context)
-    if person is None:
-        return
+@organizer()
+async def unassign_command(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
     args = context.args or []
     if len(args) != 1 or not args[0].isdigit() or len(args[0]) > 10:
         await refuse(update, t(person.language, "admin.unassign_usage"))
         return
-    found = services(context)
-    try:
-        removed = await found.run(unassign, person.telegram_id, int(args[0]))
-    except StoreError as error:
-        await refuse(update, error_text(person.language, error))
-        return
+    svc = services(context)
+    removed = await svc.run(unassign, person.telegram_id, int(args[0]))
     # On the fair day the freed slot is offered to standby pairs (handlers/refill_offers.py).
-    place = await found.run(removed_by_admin, removed, found.clock())
+    place = await svc.run(removed_by_admin, removed, svc.clock())
     await show(
         update,
         t(
@@ -364,6 +334,6 @@ def handlers() -> list[BaseHandler]:
         CommandHandler("lowcount", lowcount),
         CommandHandler("assign", assign_command),
         CommandHandler("unassign", unassign_command),
-        CallbackQueryHandler(propose, pattern=r"^low:"),
-        CallbackQueryHandler(book, pattern=r"^book:"),
+        CallbackQueryHandler(propose, pattern=route("lowcount.propose")),
+        CallbackQueryHandler(book, pattern=route("lowcount.book")),
     ]

@@ -11,13 +11,13 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from handlers.admin_announce import start_broadcast
-from handlers.admin_common import admin_pressed
 from handlers.admin_jobs import schedule_all
+from handlers.guard import organizer
+from handlers.routes import route
 from handlers.services import Who, services
-from handlers.ui import button, error_text, keyboard, refuse, show
+from handlers.ui import button, keyboard, show
 from locales import LANGUAGES, moment, t, tn
 from store.deadline import reopen, reopen_check
-from store.errors import StoreError
 from store.event import get_event
 
 REOPEN = re.compile(r"reopen:(\d{1,12})")
@@ -28,34 +28,25 @@ async def ask_reopen(
 ) -> None:
     """The organizer asked for a new deadline while applications are closed: what reopening
     means, and one button to do it."""
-    found = services(context)
-    try:
-        dropped = await found.run(reopen_check, wanted, found.clock())
-    except StoreError as error:
-        await refuse(update, error_text(person.language, error))
-        return
-    event = await found.run(get_event)
+    svc = services(context)
+    dropped = await svc.run(reopen_check, wanted, svc.clock())  # refusals: the caller's @organizer
+    event = await svc.run(get_event)
     when = moment(wanted, person.language, event.timezone)
     text = tn(person.language, "reopen.confirm", dropped, deadline=when)
     confirm = button(person.language, "reopen.button", f"reopen:{int(wanted.timestamp())}")
     await show(update, text, keyboard([confirm]))
 
 
-async def confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    checked = await admin_pressed(update, context, REOPEN)
-    if checked is None:
-        return
-    person, pressed = checked
-    found = services(context)
+@organizer(data=REOPEN)
+async def confirmed(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, pressed: re.Match[str]
+) -> None:
+    svc = services(context)
     wanted = datetime.fromtimestamp(int(pressed.group(1)), UTC)
-    try:
-        dropped = await found.run(reopen, person.telegram_id, wanted, found.clock())
-    except StoreError as error:
-        await refuse(update, error_text(person.language, error))
-        return
+    dropped = await svc.run(reopen, person.telegram_id, wanted, svc.clock())
     await update.callback_query.answer()
     await schedule_all(context.application)
-    event = await found.run(get_event)
+    event = await svc.run(get_event)
     when = moment(wanted, person.language, event.timezone)
     await show(update, tn(person.language, "reopen.done", dropped, deadline=when))
     status = await update.effective_chat.send_message(t(person.language, "broadcast.started"))
@@ -67,4 +58,4 @@ async def confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 def handlers() -> list[BaseHandler]:
-    return [CallbackQueryHandler(confirmed, pattern=r"^reopen:")]
+    return [CallbackQueryHandler(confirmed, pattern=route("reopen"))]

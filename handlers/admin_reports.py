@@ -3,32 +3,47 @@
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
+from datetime import datetime
 
+from sqlmodel import Session
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, ContextTypes
 
-from handlers.admin_common import admin
+from handlers.guard import organizer
 from handlers.meeting_day import fairday_line
 from handlers.outcomes import stats_line as outcome_stats_line
-from handlers.services import services
+from handlers.services import Who, services
 from handlers.ui import escape, show
 from locales import day_label, industry_name, t
-from store.audit import record
+from store.audit import audited
 from store.export import workbook
-from store.fairday import day_counts
-from store.outcomes import outcome_counts
+from store.fairday import DayCounts, day_counts
+from store.outcomes import OutcomeCounts, outcome_counts
 from store.refill import refill_counts
-from store.stats import stats
+from store.stats import Stats, stats
 
 
-async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    person = await admin(update, context)
-    if person is None:
-        return
-    found = services(context)
-    await found.run(record, person.telegram_id, "stats")
-    numbers = await found.run(stats)
-    lang = person.language
+@dataclass(frozen=True)
+class Figures:
+    numbers: Stats
+    fair_day: DayCounts
+    refills: dict[str, int]
+    outcomes: OutcomeCounts
+
+
+def _figures(session: Session, now: datetime) -> Figures:
+    """All /stats reads in one transaction: one moment's figures, recorded with them."""
+    return Figures(
+        stats(session), day_counts(session), refill_counts(session), outcome_counts(session, now)
+    )
+
+
+@organizer()
+async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
+    svc = services(context)
+    figures = await svc.run(audited, person.telegram_id, "stats", {}, _figures, svc.clock())
+    numbers, lang = figures.numbers, person.language
 
     def counts(prefix: str, values: dict[str, int]) -> str:
         return ", ".join(
@@ -68,20 +83,17 @@ async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         t(lang, "stats.line", what=day_label(day, lang), count=n)
         for day, n in numbers.by_day.items()
     ]
-    lines.append(fairday_line(lang, await found.run(day_counts)))
-    lines.append(t(lang, "refill.stats", **await found.run(refill_counts)))
-    lines.append(outcome_stats_line(lang, await found.run(outcome_counts, found.clock())))
+    lines.append(fairday_line(lang, figures.fair_day))
+    lines.append(t(lang, "refill.stats", **figures.refills))
+    lines.append(outcome_stats_line(lang, figures.outcomes))
     await show(update, "\n".join(lines))
 
 
-async def export_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    person = await admin(update, context)
-    if person is None:
-        return
-    found = services(context)
-    await found.run(record, person.telegram_id, "export")
-    data = await found.run(workbook, person.language)
-    stamp = found.clock().strftime("%Y%m%d-%H%M")
+@organizer()
+async def export_command(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
+    svc = services(context)
+    data = await svc.run(audited, person.telegram_id, "export", {}, workbook, person.language)
+    stamp = svc.clock().strftime("%Y%m%d-%H%M")
     await update.effective_chat.send_document(
         io.BytesIO(data),
         filename=f"matchbot-{stamp}.xlsx",

@@ -43,9 +43,9 @@ class Pacer:
     reserved in the database, so that all processes together keep to one budget."""
 
     def __init__(
-        self, found: Services, per_second: float = MESSAGES_PER_SECOND, batch: int = BATCH
+        self, svc: Services, per_second: float = MESSAGES_PER_SECOND, batch: int = BATCH
     ) -> None:
-        self.services = found
+        self.services = svc
         self.interval = 1.0 / per_second
         self.late = self.interval / 2  # a slot this far gone by is not used
         self.batch = batch

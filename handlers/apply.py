@@ -9,7 +9,9 @@ from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from handlers import typed
-from handlers.services import services, who
+from handlers.guard import organizer
+from handlers.routes import route
+from handlers.services import Who, services, who
 from handlers.ui import button, error_text, escape, keyboard, parse, refuse, show
 from locales import shown, t
 from store.applications import QUESTIONS, check_answer, decide, submit
@@ -88,28 +90,28 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, step: dict)
 
 async def _finish(update: Update, context: ContextTypes.DEFAULT_TYPE, answers: dict) -> None:
     person = await who(update, context)
-    found = services(context)
+    svc = services(context)
     try:
-        application = await found.run(
+        application = await svc.run(
             submit, person.telegram_id, person.language, Role(answers["role"]), answers
         )
     except StoreError as error:
         await refuse(update, error_text(person.language, error))
         return
     await update.effective_chat.send_message(t(person.language, "apply.sent"))
-    for admin in found.admin_ids:
+    for admin in svc.admin_ids:
         summary = t(
-            found.default_language,
+            svc.default_language,
             "apply.admin_summary",
-            role=t(found.default_language, f"role.{application.role.value}"),
+            role=t(svc.default_language, f"role.{application.role.value}"),
             **{
-                field: escape(shown(found.default_language, field, getattr(application, field)))
+                field: escape(shown(svc.default_language, field, getattr(application, field)))
                 for field in QUESTIONS
             },
         )
         buttons = [
-            button(found.default_language, "apply.approve", f"appdec:y:{application.id}"),
-            button(found.default_language, "apply.reject", f"appdec:n:{application.id}"),
+            button(svc.default_language, "apply.approve", f"appdec:y:{application.id}"),
+            button(svc.default_language, "apply.reject", f"appdec:n:{application.id}"),
         ]
         try:
             await context.bot.send_message(
@@ -129,24 +131,14 @@ typed.register(
 )
 
 
-async def decision(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@organizer(data=DECISION)
+async def decision(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, match: re.Match[str]
+) -> None:
     """An admin's Approve / Reject on an application message."""
-    person = await who(update, context)
-    found = services(context)
-    match = parse(DECISION, update.callback_query.data)
-    if not person.is_admin:
-        await refuse(update, t(person.language, "error.admins_only"))
-        return
-    if match is None:
-        await refuse(update, t(person.language, "error.bad_button"))
-        return
-    try:
-        application = await found.run(
-            decide, int(match.group(2)), person.telegram_id, match.group(1) == "y"
-        )
-    except StoreError as error:
-        await refuse(update, error_text(person.language, error))
-        return
+    svc = services(context)
+    approve = match.group(1) == "y"
+    application = await svc.run(decide, int(match.group(2)), person.telegram_id, approve)
     await update.callback_query.answer()
     approved = application.status == ApplicationStatus.approved
     outcome = "approved" if approved else "rejected"
@@ -169,7 +161,7 @@ async def decision(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 def handlers() -> list[BaseHandler]:
     return [
         CommandHandler("apply", begin),
-        CallbackQueryHandler(begin, pattern=r"^apply$"),
-        CallbackQueryHandler(role, pattern=r"^apply:"),
-        CallbackQueryHandler(decision, pattern=r"^appdec:"),
+        CallbackQueryHandler(begin, pattern=route("apply")),
+        CallbackQueryHandler(role, pattern=route("apply.role")),
+        CallbackQueryHandler(decision, pattern=route("application.decision")),
     ]

@@ -18,11 +18,13 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
-from handlers.services import member, services
+from handlers.guard import participant
+from handlers.routes import route
+from handlers.services import Who, services
 from handlers.ui import button, error_text, keyboard, parse, refuse, show
 from locales import clock, day_label, t
 from store.availability import DayGrid, day_grids, set_day, toggle_slot
-from store.errors import ApplicationsClosed, NotFound, StoreError
+from store.errors import ApplicationsClosed, NotFound
 from store.event import ensure_open
 
 OPEN = "avail"
@@ -119,13 +121,10 @@ def render_day(
     return "\n".join(lines), keyboard(*rows)
 
 
-async def open_grid(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    person = await member(update, context)
-    if person is None:
-        return
-    await update.callback_query.answer()
-    found = services(context)
-    grids = await found.run(_load, person.participant.id, None, found.clock())
+@participant(answer=True)
+async def open_grid(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
+    svc = services(context)
+    grids = await svc.run(_load, person.participant.id, None, svc.clock())
     language = person.language
     intro = "availability.intro_closed" if grids.closed else "availability.intro"
     await show(update, t(language, intro))
@@ -136,31 +135,26 @@ async def open_grid(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         )
 
 
-async def press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@participant()
+async def press(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
     """A slot or a whole day pressed: change it, or say why not and show the grid as it is."""
     query = update.callback_query
-    person = await member(update, context)
-    if person is None:
-        return
     match = parse(TOGGLE, query.data) or parse(SWITCH_DAY, query.data)
     day = _date(match["day"]) if match else None
     if match is None or day is None:
         await refuse(update, t(person.language, "error.bad_button"))
         return
-    found = services(context)
-    pid, now = person.participant.id, found.clock()
+    svc = services(context)
+    pid, now = person.participant.id, svc.clock()
     try:
         if "slot" in match.groupdict():
-            grid = await found.run(_toggle, pid, day, int(match["slot"]), now)
+            grid = await svc.run(_toggle, pid, day, int(match["slot"]), now)
         else:
-            grid = await found.run(_switch_day, pid, day, match["switch"] == "on", now)
+            grid = await svc.run(_switch_day, pid, day, match["switch"] == "on", now)
     except ApplicationsClosed as closed:
         await refuse(update, error_text(person.language, closed))
-        [grid] = (await found.run(_load, pid, day, now)).days
+        [grid] = (await svc.run(_load, pid, day, now)).days
         await show(update, *render_day(person.language, grid, closed))
-        return
-    except StoreError as error:
-        await refuse(update, error_text(person.language, error))
         return
     await query.answer()
     await show(update, *render_day(person.language, grid, None))
@@ -168,6 +162,6 @@ async def press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 def handlers() -> list[BaseHandler]:
     return [
-        CallbackQueryHandler(open_grid, pattern=re.compile(f"^{OPEN}$")),
-        CallbackQueryHandler(press, pattern=re.compile(f"^{OPEN}:")),
+        CallbackQueryHandler(open_grid, pattern=route("availability")),
+        CallbackQueryHandler(press, pattern=route("availability.press")),
     ]

@@ -24,7 +24,9 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from handlers import typed
+from handlers.guard import participant, participant_step
 from handlers.request_actions import ACTION, act, action_button, notify_new_request
+from handlers.routes import route
 from handlers.services import Who, member, services
 from handlers.ui import button, error_text, escape, keyboard, parse, refuse, show
 from locales import country_name, industry_name, t
@@ -122,9 +124,9 @@ async def show_card(
     notice: str = "",
 ) -> bool:
     """Shows the card of `other`, or refuses (not taking part, yourself, your own side)."""
-    found = services(context)
+    svc = services(context)
     try:
-        loaded, is_open = await found.run(_load, person.participant.id, other, found.clock())
+        loaded, is_open = await svc.run(_load, person.participant.id, other, svc.clock())
     except StoreError as error:
         await refuse(update, error_text(person.language, error))
         return False
@@ -132,24 +134,15 @@ async def show_card(
     return True
 
 
-async def ask_note(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@participant(data=ASK_NOTE)
+async def ask_note(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, match: re.Match[str]
+) -> None:
     """Request pressed: checks the company can be asked, then asks for an optional note."""
-    query = update.callback_query
-    person = await member(update, context)
-    if person is None:
-        return
-    match = parse(ASK_NOTE, query.data)
-    if match is None:
-        await refuse(update, t(person.language, "error.bad_button"))
-        return
-    found = services(context)
+    svc = services(context)
     key, other = match["key"], int(match["company"])
-    try:
-        target = await found.run(request_target, person.participant.id, other, found.clock())
-    except StoreError as error:
-        await refuse(update, error_text(person.language, error))
-        return
-    await query.answer()
+    target = await svc.run(request_target, person.participant.id, other, svc.clock())
+    await update.callback_query.answer()
     typed.arm(context, NOTE, company=other, key=key)
     await update.effective_chat.send_message(
         t(person.language, "card.ask_note", company=escape(target.company.company), limit=NOTE_MAX),
@@ -162,9 +155,9 @@ async def _send(
     update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, step: dict, note: str
 ) -> None:
     other, key = step["company"], step["key"]
-    found = services(context)
+    svc = services(context)
     try:
-        request = await found.run(send_request, person.participant.id, other, found.clock(), note)
+        request = await svc.run(send_request, person.participant.id, other, svc.clock(), note)
     except InvalidValue as error:  # the note is too long: it may be typed again
         again = t(person.language, "card.note_again")
         await refuse(update, error_text(person.language, error) + "\n" + again)
@@ -180,18 +173,15 @@ async def _send(
     await show_card(update, context, person, other, key, t(person.language, "card.sent"))
 
 
-async def typed_note(update: Update, context: ContextTypes.DEFAULT_TYPE, step: dict) -> None:
-    person = await member(update, context)
-    if person is None:
-        typed.disarm(context)
-        return
+@participant_step
+async def typed_note(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, step: dict
+) -> None:
     await _send(update, context, person, step, update.message.text)
 
 
-async def skip_note(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    person = await member(update, context)
-    if person is None:
-        return
+@participant()
+async def skip_note(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
     match = parse(SKIP_NOTE, update.callback_query.data)
     step = typed.armed(context, NOTE)
     if (
@@ -222,11 +212,9 @@ typed.register(
 )
 
 
-async def card_action(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@participant()
+async def card_action(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
     """Cancel / Accept / Reject on a card: the shared action, then the card as it is now."""
-    person = await member(update, context)
-    if person is None:
-        return
     match = parse(CARD_ACTION, update.callback_query.data)
     if match is None or match["action"] not in CARD_ACTIONS:
         await refuse(update, t(person.language, "error.bad_button"))
@@ -241,7 +229,7 @@ async def card_action(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 def handlers() -> list[BaseHandler]:
     return [
-        CallbackQueryHandler(ask_note, pattern=r"^fc:[^:]*:r:"),
-        CallbackQueryHandler(skip_note, pattern=r"^fc:[^:]*:s:"),
-        CallbackQueryHandler(card_action, pattern=r"^fc:[^:]*:[a-z]{2,3}:"),
+        CallbackQueryHandler(ask_note, pattern=route("card.ask_note")),
+        CallbackQueryHandler(skip_note, pattern=route("card.skip_note")),
+        CallbackQueryHandler(card_action, pattern=route("card.action")),
     ]

@@ -61,7 +61,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Tells the user something went wrong; the admins get the first failure of each kind
     with its trace, and later how many more of that kind there were (handlers/error_reports)."""
     log.error("update %s failed", update, exc_info=context.error)
-    found = services(context)
+    svc = services(context)
     if isinstance(update, Update) and update.effective_user is not None:
         await _tell_user(update, context)
     error = context.error
@@ -72,19 +72,19 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not reports.first(error_kind):
         return
     trace = "".join(traceback.format_exception(error))[-TRACE_LIMIT:]
-    text = t(found.default_language, "error.admin_report", trace=html.escape(trace))
-    await tell_admins(context.bot, found, text)
+    text = t(svc.default_language, "error.admin_report", trace=html.escape(trace))
+    await tell_admins(context.bot, svc, text)
     if context.job_queue is not None:
         context.job_queue.run_once(_held_back, reports.window, data=error_kind)
 
 
 async def _tell_user(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """In the user's language if the database can say it, else in their Telegram's."""
-    found = services(context)
+    svc = services(context)
     try:
         language = (await who(update, context)).language
     except Exception:  # the failure may be the database itself
-        language = pick(update.effective_user.language_code, found.default_language)
+        language = pick(update.effective_user.language_code, svc.default_language)
     try:
         await refuse(update, t(language, "error.unexpected"))
     except TelegramError:
@@ -93,16 +93,16 @@ async def _tell_user(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 async def _held_back(context: ContextTypes.DEFAULT_TYPE) -> None:
     """The window of one kind closed: the admins hear how many more there were, if any."""
-    found = services(context)
+    svc = services(context)
     reports: ErrorReports = context.bot_data["error_reports"]
     error_kind: str = context.job.data
     count = reports.close(error_kind)
     if not count:
         return
-    language = found.default_language
+    language = svc.default_language
     what = t(language, "error.kind_database") if error_kind == DATABASE else error_kind
     text = tn(language, "error.admin_report_repeated", count, kind=escape(what))
-    await tell_admins(context.bot, found, text)
+    await tell_admins(context.bot, svc, text)
 
 
 def early_handlers() -> list[BaseHandler]:

@@ -8,9 +8,11 @@ holds no names: a button from an earlier search, from before a restart or forged
 with a clear answer.
 
 Callback data: `find` (main menu) starts a search; `fd:KEY:p:OFFSET` a page; `fd:KEY:b` the
-list as it was; `fd:KEY:I:PAGE` / `fd:KEY:C:PAGE` the industry / country choices;
-`fd:KEY:i:N` / `fd:KEY:c:N` picks the Nth choice shown, `-` for all; `fd:KEY:k` asks for a
-keyword; `fd:KEY:x` drops it; `fd:KEY:o:COMPANY_ID` opens a card.
+list as it was; `fd:KEY:ind-page:PAGE` / `fd:KEY:cty-page:PAGE` the industry / country
+choices; `fd:KEY:ind-pick:N` / `fd:KEY:cty-pick:N` picks the Nth choice shown, `-` for all;
+`fd:KEY:k` asks for a keyword; `fd:KEY:x` drops it; `fd:KEY:o:COMPANY_ID` opens a card
+(handlers/routes.py lists them all). Buttons of the single-letter codes used before
+(`I`/`C` pages, `i`/`c` picks) are answered as out of date.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from handlers import company_card, typed
 from handlers.company_card import KEY
+from handlers.guard import participant, participant_step
+from handlers.routes import route
 from handlers.services import Who, member, services
 from handlers.ui import button, error_text, escape, keyboard, parse, refuse, show
 from locales import country_name, industry_name, shown, t
@@ -35,13 +39,15 @@ STATE = "find"  # user_data key of the current Search, as plain JSON (see _keep)
 PREFIX = f"fd:(?P<key>{KEY}):"
 PRESSES = (
     re.compile(PREFIX + "(?P<what>[bkx])"),
-    re.compile(PREFIX + "(?P<what>[pICo]):(?P<arg>\\d{1,10})"),
-    re.compile(PREFIX + "(?P<what>[ic]):(?P<arg>-|\\d{1,10})"),
+    re.compile(PREFIX + "(?P<what>p|o|ind-page|cty-page):(?P<arg>\\d{1,10})"),
+    re.compile(PREFIX + "(?P<what>ind-pick|cty-pick):(?P<arg>-|\\d{1,10})"),
 )
+LEGACY = re.compile(PREFIX + "[ICic]:(-|\\d{1,10})")  # the codes before: out of date
 PER_PAGE = 8
 CHOICES_PER_PAGE = 20
 LABEL_MAX = 60
-FACETS = {"I": "industry", "C": "country"}  # the field each kind of filter button names
+FACETS = {"ind": "industry", "cty": "country"}  # the field each kind of filter button names
+CATALOG = {"ind": "i", "cty": "c"}  # their catalog keys: find.all_i, find.choose.c, ...
 KEYWORD = "find_keyword"  # the typed step: {"step": KEYWORD}
 
 
@@ -142,8 +148,8 @@ def render_list(
     rows.append(_nav(language, key, page))
     rows.append(
         [
-            button(language, "find.by_industry", f"fd:{key}:I:0"),
-            button(language, "find.by_country", f"fd:{key}:C:0"),
+            button(language, "find.by_industry", f"fd:{key}:ind-page:0"),
+            button(language, "find.by_country", f"fd:{key}:cty-page:0"),
         ]
     )
     keyword_row = [button(language, "find.keyword", f"fd:{key}:k")]
@@ -157,25 +163,25 @@ def render_list(
 def render_choices(
     language: str, state: Search, kind: str, number: int
 ) -> tuple[str, InlineKeyboardMarkup]:
-    """One page of the industries (`I`) or countries (`C`) to pick from."""
-    key, values = state.key, state.industries if kind == "I" else state.countries
-    pick = kind.lower()
+    """One page of the industries (`ind`) or countries (`cty`) to pick from."""
+    key, values = state.key, state.industries if kind == "ind" else state.countries
+    pick = CATALOG[kind]
     start = number * CHOICES_PER_PAGE
     named = [
         InlineKeyboardButton(
             shown(language, FACETS[kind], value)[:LABEL_MAX],
-            callback_data=f"fd:{key}:{pick}:{index}",
+            callback_data=f"fd:{key}:{kind}-pick:{index}",
         )
         for index, value in enumerate(values[start : start + CHOICES_PER_PAGE], start)
     ]
     rows = [named[i : i + 2] for i in range(0, len(named), 2)]
     nav = []
     if number > 0:
-        nav.append(button(language, "find.previous", f"fd:{key}:{kind}:{number - 1}"))
+        nav.append(button(language, "find.previous", f"fd:{key}:{kind}-page:{number - 1}"))
     if start + CHOICES_PER_PAGE < len(values):
-        nav.append(button(language, "find.next", f"fd:{key}:{kind}:{number + 1}"))
+        nav.append(button(language, "find.next", f"fd:{key}:{kind}-page:{number + 1}"))
     rows.append(nav)
-    rows.append([button(language, f"find.all_{pick}", f"fd:{key}:{pick}:-")])
+    rows.append([button(language, f"find.all_{pick}", f"fd:{key}:{kind}-pick:-")])
     rows.append([button(language, "find.back_to_list", f"fd:{key}:b")])
     return t(language, f"find.choose.{pick}"), keyboard(*rows)
 
@@ -191,11 +197,9 @@ async def show_list(
     await show(update, *render_list(person.language, person.participant.role, state, page))
 
 
-async def open_find(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@participant()
+async def open_find(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
     """`find` from the main menu: a fresh search, first page."""
-    person = await member(update, context)
-    if person is None:
-        return
     if update.callback_query is not None:
         await update.callback_query.answer()
     await show_list(update, context, person, _start(context))
@@ -207,14 +211,14 @@ def _current(context: ContextTypes.DEFAULT_TYPE, key: str) -> Search | None:
 
 
 async def _pressed(
-    update: Update, context: ContextTypes.DEFAULT_TYPE
-) -> tuple[Who, Search, str, str | None] | None:
-    """The person, their search and what they pressed; refuses stale or malformed buttons."""
-    person = await member(update, context)
-    if person is None:
-        return None
+    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who
+) -> tuple[Search, str, str | None] | None:
+    """Their search and what they pressed; refuses stale or malformed buttons."""
     data = update.callback_query.data
     match = next((m for pattern in PRESSES if (m := parse(pattern, data))), None)
+    if match is None and parse(LEGACY, data) is not None:
+        await refuse(update, t(person.language, "find.stale"))
+        return None
     if match is None:
         await refuse(update, t(person.language, "error.bad_button"))
         return None
@@ -222,7 +226,7 @@ async def _pressed(
     if state is None:
         await refuse(update, t(person.language, "find.stale"))
         return None
-    return person, state, match["what"], match.groupdict().get("arg")
+    return state, match["what"], match.groupdict().get("arg")
 
 
 async def _choose(
@@ -233,15 +237,15 @@ async def _choose(
     kind: str,
     number: int,
 ) -> None:
-    """Shows page `number` of the industries (`I`) or countries (`C`) there are now."""
+    """Shows page `number` of the industries (`ind`) or countries (`cty`) there are now."""
     listed: Facets = await services(context).run(facets, person.participant.id)
-    values = listed.industries if kind == "I" else listed.countries
+    values = listed.industries if kind == "ind" else listed.countries
     # in the order of the names the person reads, which the buttons' indices then follow
     values.sort(key=lambda value: shown(person.language, FACETS[kind], value).casefold())
     if number > 0 and number * CHOICES_PER_PAGE >= len(values):
         await refuse(update, t(person.language, "error.bad_button"))
         return
-    if kind == "I":
+    if kind == "ind":
         state.industries = values
     else:
         state.countries = values
@@ -250,28 +254,29 @@ async def _choose(
     await show(update, *render_choices(person.language, state, kind, number))
 
 
-async def press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    pressed = await _pressed(update, context)
+@participant()
+async def press(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
+    pressed = await _pressed(update, context, person)
     if pressed is None:
         return
-    person, state, what, arg = pressed
+    state, what, arg = pressed
     query = update.callback_query
     number = None if arg in (None, "-") else int(arg)
     if what == "o":
         if await company_card.show_card(update, context, person, int(arg), state.key):
             await query.answer()
         return
-    if what in "IC":
-        await _choose(update, context, person, state, what, int(arg))
+    kind, _, page_or_pick = what.partition("-")
+    if page_or_pick == "page":
+        await _choose(update, context, person, state, kind, int(arg))
         return
-    if what in "ic":
-        values = state.industries if what == "i" else state.countries
+    if page_or_pick == "pick":
+        values = state.industries if kind == "ind" else state.countries
         if number is not None and number >= len(values):
             await refuse(update, t(person.language, "error.bad_button"))
             return
         chosen = None if number is None else values[number]
-        field_name = "industry" if what == "i" else "country"
-        state.filters = replace(state.filters, **{field_name: chosen})
+        state.filters = replace(state.filters, **{FACETS[kind]: chosen})
         state.offset = 0
     elif what == "p":
         state.offset = int(arg)
@@ -281,21 +286,19 @@ async def press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await show_list(update, context, person, state)
 
 
-async def ask_keyword(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    pressed = await _pressed(update, context)
-    if pressed is None:
+@participant()
+async def ask_keyword(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
+    if await _pressed(update, context, person) is None:
         return
-    person = pressed[0]
     typed.arm(context, KEYWORD)
     await update.callback_query.answer()
     await update.effective_chat.send_message(t(person.language, "find.ask_keyword"))
 
 
-async def typed_keyword(update: Update, context: ContextTypes.DEFAULT_TYPE, step: dict) -> None:
-    person = await member(update, context)
-    if person is None:
-        typed.disarm(context)
-        return
+@participant_step
+async def typed_keyword(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, step: dict
+) -> None:
     try:
         keyword = clean_keyword(update.message.text)
     except StoreError as error:
@@ -321,8 +324,8 @@ typed.register(KEYWORD, typed.Step(typed_keyword, cancel_keyword, "find.keyword_
 
 def handlers() -> list[BaseHandler]:
     return [
-        CallbackQueryHandler(open_find, pattern=r"^find$"),
-        CallbackQueryHandler(ask_keyword, pattern=r"^fd:[^:]*:k$"),
-        CallbackQueryHandler(press, pattern=r"^fd:"),
+        CallbackQueryHandler(open_find, pattern=route("find")),
+        CallbackQueryHandler(ask_keyword, pattern=route("find.keyword")),
+        CallbackQueryHandler(press, pattern=route("find.press")),
         *company_card.handlers(),
     ]

@@ -8,6 +8,7 @@ from sqlmodel import Session, col, func, select
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
+from handlers.routes import route
 from handlers.services import Who, services, who
 from handlers.ui import button, escape, keyboard, show
 from locales import moment, t
@@ -67,5 +68,5 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 def handlers() -> list[BaseHandler]:
     return [
         CommandHandler("help", help_command),
-        CallbackQueryHandler(admin_home_button, pattern=f"^{ADMIN_HOME}$"),
+        CallbackQueryHandler(admin_home_button, pattern=route("admin")),
     ]

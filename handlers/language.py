@@ -8,6 +8,7 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from handlers.menu import main_menu
+from handlers.routes import route
 from handlers.services import services, who
 from handlers.ui import button, keyboard, parse, refuse, show
 from locales import LANGUAGES, t
@@ -47,6 +48,6 @@ async def switch(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 def handlers() -> list[BaseHandler]:
     return [
         CommandHandler("language", choose),
-        CallbackQueryHandler(choose, pattern=r"^lang$"),
-        CallbackQueryHandler(switch, pattern=r"^lang:"),
+        CallbackQueryHandler(choose, pattern=route("language")),
+        CallbackQueryHandler(switch, pattern=route("language.pick")),
     ]

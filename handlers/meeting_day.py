@@ -13,12 +13,13 @@ import re
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
+from handlers.guard import participant
 from handlers.notify import tell
 from handlers.refill_offers import offer_place
-from handlers.services import Who, member, services
-from handlers.ui import button, error_text, escape, keyboard, parse, refuse, show
+from handlers.routes import route
+from handlers.services import Who, services
+from handlers.ui import button, escape, keyboard, show
 from locales import moment, t
-from store.errors import StoreError
 from store.event import get_event
 from store.fairday import DayCounts, MeetingSides, cancel, confirm
 from store.models import CancelReason
@@ -68,17 +69,18 @@ def _when(sides: MeetingSides, language: str, timezone: str) -> dict[str, str]:
     }
 
 
-async def _act(
+@participant(data=ACTION)
+async def on_button(
     update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, match: re.Match[str]
 ) -> None:
-    found = services(context)
+    svc = services(context)
     language = person.language
     participant_id = person.participant.id
-    now = found.clock()
-    event = await found.run(get_event)
+    now = svc.clock()
+    event = await svc.run(get_event)
     if match.group(3):  # a reason chosen: the meeting is given up
         meeting_id, reason = int(match.group(3)), CancelReason(match.group(4))
-        done = await found.run(cancel, meeting_id, participant_id, reason, now)
+        done = await svc.run(cancel, meeting_id, participant_id, reason, now)
         await show(
             update, t(language, "fairday.cancelled", **_when(done.sides, language, event.timezone))
         )
@@ -98,7 +100,7 @@ async def _act(
     elif action == "keep":
         await show(update, t(language, "fairday.kept"), attendance_keyboard(language, meeting_id))
     else:
-        sides = await found.run(confirm, meeting_id, participant_id, now)
+        sides = await svc.run(confirm, meeting_id, participant_id, now)
         await show(
             update,
             t(language, "fairday.confirmed", **_when(sides, language, event.timezone)),
@@ -114,19 +116,5 @@ async def _act(
     await update.callback_query.answer()
 
 
-async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    person = await member(update, context)
-    if person is None:
-        return
-    match = parse(ACTION, update.callback_query.data)
-    if match is None:
-        await refuse(update, t(person.language, "error.bad_button"))
-        return
-    try:
-        await _act(update, context, person, match)
-    except StoreError as error:
-        await refuse(update, error_text(person.language, error))
-
-
 def handlers() -> list[BaseHandler]:
-    return [CallbackQueryHandler(on_button, pattern=re.compile(rf"^{PREFIX}:"))]
+    return [CallbackQueryHandler(on_button, pattern=route("attendance"))]

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from handlers.commands import set_admin_menu
 from handlers.guide import ADMIN_HOME, admin_home
+from handlers.routes import route
 from handlers.services import Who, services, who
 from handlers.ui import button, error_text, escape, keyboard, refuse, show
 from locales import moment, t
@@ -104,5 +103,5 @@ def handlers() -> list[BaseHandler]:
     return [
         CommandHandler("start", start),
         CommandHandler("menu", menu_command),
-        CallbackQueryHandler(menu_button, pattern=re.compile(f"^{MENU}$")),
+        CallbackQueryHandler(menu_button, pattern=route("menu")),
     ]

@@ -34,9 +34,9 @@ async def tell(
     False if it could not be delivered (a blocked bot is noted), never an exception."""
     if side.recipient is None:
         return False
-    found = services(context)
-    event = await found.run(get_event)
-    language = pick(side.recipient.language, found.default_language)
+    svc = services(context)
+    event = await svc.run(get_event)
+    language = pick(side.recipient.language, svc.default_language)
     text = t(
         language,
         key,
@@ -50,7 +50,7 @@ async def tell(
             side.recipient.telegram_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
         )
     except Forbidden:
-        await found.run(set_blocked, side.participant_id, found.clock())
+        await svc.run(set_blocked, side.participant_id, svc.clock())
         return False
     except TelegramError:
         log.warning("fair-day message %s to %s failed", key, side.participant_id)
@@ -74,9 +74,9 @@ async def send_once(
 ) -> None:
     """A reminder-like message sent at most once: the notice row (kind, participant, key) is
     claimed first, the send is paced with the other bulk sends, a blocked bot is noted."""
-    found = services(context)
-    now = found.clock()
-    if not await found.run(claim_notice, kind, recipient.participant_id, key, now):
+    svc = services(context)
+    now = svc.clock()
+    if not await svc.run(claim_notice, kind, recipient.participant_id, key, now):
         return
     try:
         await paced(
@@ -87,9 +87,9 @@ async def send_once(
             ),
         )
     except Forbidden:
-        await found.run(set_blocked, recipient.participant_id, now)
+        await svc.run(set_blocked, recipient.participant_id, now)
         return
     except TelegramError:
         log.warning("reminder %s %s to %s failed", kind, key, recipient.participant_id)
         return
-    await found.run(notice_sent, kind, recipient.participant_id, key, now)
+    await svc.run(notice_sent, kind, recipient.participant_id, key, now)

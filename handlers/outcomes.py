@@ -13,9 +13,11 @@ from telegram.ext import Application, BaseHandler, CallbackQueryHandler, Context
 
 from handlers import typed
 from handlers.admin_sending import replace_job
+from handlers.guard import participant, participant_step
 from handlers.notify import send_once
+from handlers.routes import route
 from handlers.services import Services, Who, member, services
-from handlers.ui import button, error_text, escape, keyboard, parse, refuse, show
+from handlers.ui import button, error_text, escape, keyboard, refuse, show
 from locales import moment, pick, t
 from store.errors import NoEvent, StoreError
 from store.event import get_event
@@ -84,11 +86,11 @@ def _summary(answer: Answer, language: str, timezone: str) -> str:
 async def schedule_outcomes(application: Application) -> None:
     """One prompt job at each slot's end and one reminder job after it, while answers are
     open; past-due ones run at once (a restart resumes them; claims keep each message once)."""
-    found: Services = application.bot_data["services"]
-    now = found.clock()
+    svc: Services = application.bot_data["services"]
+    now = svc.clock()
     try:
-        until = await found.run(editable_until)
-        times = await found.run(outcome_times)
+        until = await svc.run(editable_until)
+        times = await svc.run(outcome_times)
     except NoEvent:
         return
     if now >= until:
@@ -104,14 +106,14 @@ async def schedule_outcomes(application: Application) -> None:
 
 
 async def _ask_all(context: ContextTypes.DEFAULT_TYPE, kind: NoticeKind, key: str) -> None:
-    found = services(context)
+    svc = services(context)
     slot_id: int = context.job.data
-    event = await found.run(get_event)
+    event = await svc.run(get_event)
     nudge = kind == NoticeKind.outcome_nudge
-    for prompt in await found.run(prompts, slot_id, nudge):
+    for prompt in await svc.run(prompts, slot_id, nudge):
         if not context.application.running:
             return
-        language = pick(prompt.recipient.language, found.default_language)
+        language = pick(prompt.recipient.language, svc.default_language)
         text = t(
             language,
             key,
@@ -138,19 +140,20 @@ async def nudge_job(context: ContextTypes.DEFAULT_TYPE) -> None:
 # Buttons and typed steps
 
 
-async def _act(
+@participant(data=ACTION)
+async def on_button(
     update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, match: re.Match[str]
 ) -> None:
-    found = services(context)
-    language, me, now = person.language, person.participant.id, found.clock()
-    timezone = (await found.run(get_event)).timezone
+    svc = services(context)
+    language, me, now = person.language, person.participant.id, svc.clock()
+    timezone = (await svc.run(get_event)).timezone
     if match["meeting"]:
         try:
             result = OutcomeResult(match["result"])
         except ValueError:
             await refuse(update, t(language, "error.bad_button"))
             return
-        answer = await found.run(record_outcome, int(match["meeting"]), me, result, now)
+        answer = await svc.run(record_outcome, int(match["meeting"]), me, result, now)
         await show(
             update,
             _summary(answer, language, timezone),
@@ -158,7 +161,7 @@ async def _act(
         )
     else:
         meeting_id = int(match["id"])
-        answer = await found.run(my_answer, meeting_id, me, now)
+        answer = await svc.run(my_answer, meeting_id, me, now)
         if match["ask"] == "c" or answer.result is None:
             text = t(
                 language,
@@ -181,31 +184,16 @@ async def _act(
     await update.callback_query.answer()
 
 
-async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    person = await member(update, context)
-    if person is None:
-        return
-    match = parse(ACTION, update.callback_query.data)
-    if match is None:
-        await refuse(update, t(person.language, "error.bad_button"))
-        return
-    try:
-        await _act(update, context, person, match)
-    except StoreError as error:
-        await refuse(update, error_text(person.language, error))
-
-
-async def _typed(update: Update, context: ContextTypes.DEFAULT_TYPE, step: dict) -> None:
-    person = await member(update, context)
-    if person is None:
-        typed.disarm(context)
-        return
-    found = services(context)
+@participant_step
+async def _typed(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, step: dict
+) -> None:
+    svc = services(context)
     text = update.effective_message.text or ""
     field = {"value_text": text} if step["step"] == VALUE_STEP else {"note": text}
     try:
-        answer = await found.run(
-            set_details, step["meeting"], person.participant.id, found.clock(), **field
+        answer = await svc.run(
+            set_details, step["meeting"], person.participant.id, svc.clock(), **field
         )
     except StoreError as error:
         await refuse(update, error_text(person.language, error))
@@ -214,7 +202,7 @@ async def _typed(update: Update, context: ContextTypes.DEFAULT_TYPE, step: dict)
         typed.disarm(context)
         return
     typed.disarm(context)
-    timezone = (await found.run(get_event)).timezone
+    timezone = (await svc.run(get_event)).timezone
     await update.effective_chat.send_message(
         _summary(answer, person.language, timezone),
         parse_mode=ParseMode.HTML,
@@ -249,4 +237,4 @@ def stats_line(language: str, counts: OutcomeCounts) -> str:
 
 
 def handlers() -> list[BaseHandler]:
-    return [CallbackQueryHandler(on_button, pattern=re.compile(rf"^{PREFIX}:"))]
+    return [CallbackQueryHandler(on_button, pattern=route("outcome"))]

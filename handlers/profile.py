@@ -8,6 +8,8 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from handlers import typed
+from handlers.guard import participant, participant_step
+from handlers.routes import route
 from handlers.services import Who, member, services
 from handlers.ui import button, error_text, escape, keyboard, parse, refuse, show
 from locales import shown, t
@@ -41,25 +43,17 @@ async def _render(update: Update, person: Who, section: str) -> None:
     await show(update, "\n".join(lines), keyboard(*rows, [button(language, "common.back", "menu")]))
 
 
-async def open_section(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    query = update.callback_query
-    person = await member(update, context)
-    if person is None:
-        return
-    match = parse(SECTION, query.data)
-    if match is None:
-        await refuse(update, t(person.language, "error.bad_button"))
-        return
-    await query.answer()
+@participant(data=SECTION, answer=True)
+async def open_section(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, match: re.Match[str]
+) -> None:
     await _render(update, person, match.group(1))
 
 
-async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@participant()
+async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
     """✏️ pressed: asks for the field's new value and arms the step that waits for it."""
     query = update.callback_query
-    person = await member(update, context)
-    if person is None:
-        return
     match = parse(EDIT, query.data)
     if match is None or match.group(1) not in ACCOUNT_FIELDS + COMPANY_FIELDS:
         await refuse(update, t(person.language, "error.bad_button"))
@@ -80,10 +74,10 @@ async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     )
 
 
-async def save(update: Update, context: ContextTypes.DEFAULT_TYPE, step: dict) -> None:
-    person = await member(update, context)
+@participant_step
+async def save(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, step: dict) -> None:
     field = step["field"]
-    if person is None or field not in ACCOUNT_FIELDS + COMPANY_FIELDS:
+    if field not in ACCOUNT_FIELDS + COMPANY_FIELDS:
         typed.disarm(context)
         return
     try:
@@ -114,6 +108,6 @@ typed.register(STEP, typed.Step(save, cancel, text_only="profile.text_only"))
 
 def handlers() -> list[BaseHandler]:
     return [
-        CallbackQueryHandler(ask, pattern=r"^pe:"),
-        CallbackQueryHandler(open_section, pattern=r"^(acct|comp)"),
+        CallbackQueryHandler(ask, pattern=route("profile.edit")),
+        CallbackQueryHandler(open_section, pattern=route("profile.section")),
     ]

@@ -18,12 +18,13 @@ from telegram.error import TelegramError
 from telegram.ext import Application, BaseHandler, CallbackQueryHandler, ContextTypes
 
 from handlers.admin_sending import replace_job
+from handlers.guard import participant
 from handlers.notify import country_name, tell
-from handlers.services import Services, member, services
+from handlers.routes import route
+from handlers.services import Services, Who, services
 from handlers.timetable_render import timetable_ics, timetable_messages
-from handlers.ui import button, error_text, escape, keyboard, parse, refuse, show
+from handlers.ui import button, escape, keyboard, show
 from locales import clock, moment, pick, t, tn
-from store.errors import StoreError
 from store.event import get_event
 from store.fairday import Side
 from store.refill import (
@@ -63,12 +64,12 @@ def _seconds(when: datetime, now: datetime) -> float:
 
 async def offer_place(application: Application, place_id: int) -> None:
     """Offers the freed place to the next pair that can take it, if any."""
-    found: Services = application.bot_data["services"]
+    svc: Services = application.bot_data["services"]
     context = _Context(application)
-    timezone = (await found.run(get_event)).timezone
+    timezone = (await svc.run(get_event)).timezone
     for _ in range(MAX_TRIES):
-        now = found.clock()
-        view = await found.run(offer_next, place_id, now)
+        now = svc.clock()
+        view = await svc.run(offer_next, place_id, now)
         if view is None:
             return
         replace_job(
@@ -85,18 +86,16 @@ async def offer_place(application: Application, place_id: int) -> None:
                 "refill.offer",
                 keyboard(
                     [
+                        button(_language(svc, me), "refill.accept_button", f"{PREFIX}:y:{view.id}"),
                         button(
-                            _language(found, me), "refill.accept_button", f"{PREFIX}:y:{view.id}"
-                        ),
-                        button(
-                            _language(found, me), "refill.decline_button", f"{PREFIX}:n:{view.id}"
+                            _language(svc, me), "refill.decline_button", f"{PREFIX}:n:{view.id}"
                         ),
                     ]
                 ),
                 company=escape(other.company),
-                country=escape(country_name(country, _language(found, me))),
+                country=escape(country_name(country, _language(svc, me))),
                 start=view.start,
-                booth=escape(view.booth or t(_language(found, me), "reminder.no_booth")),
+                booth=escape(view.booth or t(_language(svc, me), "reminder.no_booth")),
                 until=clock(view.expires_at.astimezone(ZoneInfo(timezone)).time()),
             )
             for me, other, country in view.sides()
@@ -104,15 +103,15 @@ async def offer_place(application: Application, place_id: int) -> None:
         if all(delivered):
             return
         # One side cannot be reached: the offer is void and the next pair gets the place.
-        await found.run(withdraw_offer, view.id, found.clock())
+        await svc.run(withdraw_offer, view.id, svc.clock())
         reached = [
             side for side, ok in zip((view.buyer, view.seller), delivered, strict=True) if ok
         ]
         await _closed_for(context, view, "refill.withdrawn", reached)
 
 
-def _language(found: Services, side: Side) -> str:
-    return pick(side.recipient.language if side.recipient else None, found.default_language)
+def _language(svc: Services, side: Side) -> str:
+    return pick(side.recipient.language if side.recipient else None, svc.default_language)
 
 
 async def _closed_for(context, view: OfferView, key: str, sides: list[Side]) -> None:
@@ -125,9 +124,9 @@ async def _send_timetable(context, side: Side) -> None:
     """The booked meeting's two sides get their whole updated timetable and calendar file."""
     if side.recipient is None:
         return
-    found = services(context)
-    language = pick(side.recipient.language, found.default_language)
-    table = await found.run(timetable, side.participant_id)
+    svc = services(context)
+    language = pick(side.recipient.language, svc.default_language)
+    table = await svc.run(timetable, side.participant_id)
     chat = side.recipient.telegram_id
     try:
         for page in timetable_messages(table, language):
@@ -145,30 +144,25 @@ async def _send_timetable(context, side: Side) -> None:
 
 async def expiry_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     """The offer's time is up: both sides hear it, and the next pair is offered the place."""
-    found = services(context)
-    view = await found.run(expire_offer, context.job.data, found.clock())
+    svc = services(context)
+    view = await svc.run(expire_offer, context.job.data, svc.clock())
     if view is None:
         return
     await _closed_for(context, view, "refill.expired", [view.buyer, view.seller])
     await offer_place(context.application, view.place_id)
 
 
-async def _answer(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, accept: bool, offer_id: int
+@participant(data=ACTION)
+async def on_button(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, match: re.Match[str]
 ) -> None:
-    person = await member(update, context)
-    if person is None:
-        return
-    found = services(context)
+    accept, offer_id = match.group(1) == "y", int(match.group(2))
+    svc = services(context)
     language = person.language
-    try:
-        done = await found.run(answer_offer, offer_id, person.participant.id, accept, found.clock())
-    except StoreError as error:
-        await refuse(update, error_text(language, error))
-        return
+    done = await svc.run(answer_offer, offer_id, person.participant.id, accept, svc.clock())
     view, me = done.offer, done.me
     other = view.seller if me.participant_id == view.buyer.participant_id else view.buyer
-    timezone = (await found.run(get_event)).timezone
+    timezone = (await svc.run(get_event)).timezone
     values = {"company": escape(other.company), "start": moment(view.start, language, timezone)}
     await update.callback_query.answer()
     if done.outcome == Outcome.waiting:
@@ -193,22 +187,12 @@ async def _answer(
     await offer_place(context.application, view.place_id)
 
 
-async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    match = parse(ACTION, update.callback_query.data)
-    if match is None:
-        person = await member(update, context)
-        if person is not None:
-            await refuse(update, t(person.language, "error.bad_button"))
-        return
-    await _answer(update, context, match.group(1) == "y", int(match.group(2)))
-
-
 async def resume(application: Application) -> None:
     """At start-up: expiry jobs for open offers (past-due ones run at once) and offers for
     places freed while the bot was down."""
-    found: Services = application.bot_data["services"]
-    now = found.clock()
-    for offer_id, expires_at in await found.run(open_offers):
+    svc: Services = application.bot_data["services"]
+    now = svc.clock()
+    for offer_id, expires_at in await svc.run(open_offers):
         replace_job(
             application.job_queue,
             _job_name(offer_id),
@@ -216,9 +200,9 @@ async def resume(application: Application) -> None:
             _seconds(expires_at, now),
             offer_id,
         )
-    for place_id in await found.run(unoffered_places, now):
+    for place_id in await svc.run(unoffered_places, now):
         await offer_place(application, place_id)
 
 
 def handlers() -> list[BaseHandler]:
-    return [CallbackQueryHandler(on_button, pattern=re.compile(rf"^{PREFIX}:"))]
+    return [CallbackQueryHandler(on_button, pattern=route("refill"))]

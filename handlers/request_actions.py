@@ -39,7 +39,9 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
-from handlers.services import Who, member, services
+from handlers.guard import participant
+from handlers.routes import route
+from handlers.services import Who, services
 from handlers.ui import button, error_text, escape, keyboard, parse, refuse, show
 from locales import country_name, industry_name, moment, pick, t
 from store.errors import NotFound, StoreError
@@ -205,11 +207,9 @@ async def act(
     request_id: int,
 ) -> Involved | None:
     """Runs `action` on the request for the person who pressed; see the module docstring."""
-    found = services(context)
+    svc = services(context)
     try:
-        involved = await found.run(
-            _perform, action, request_id, person.participant.id, found.clock()
-        )
+        involved = await svc.run(_perform, action, request_id, person.participant.id, svc.clock())
     except StoreError as error:
         await refuse(update, error_text(person.language, error))
         return None
@@ -225,11 +225,9 @@ async def act(
     return involved
 
 
-async def answer_notice(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@participant()
+async def answer_notice(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
     """Accept / Reject pressed on the notification: act, then show the request as it is now."""
-    person = await member(update, context)
-    if person is None:
-        return
     match = parse(NOTICE, update.callback_query.data)
     if match is None or match["action"] not in ("acc", "rej"):
         await refuse(update, t(person.language, "error.bad_button"))
@@ -242,4 +240,4 @@ async def answer_notice(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 
 def handlers() -> list[BaseHandler]:
-    return [CallbackQueryHandler(answer_notice, pattern=re.compile(f"^{NOTICE_PREFIX}"))]
+    return [CallbackQueryHandler(answer_notice, pattern=route("requests.notice"))]

@@ -17,8 +17,10 @@ from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
+from handlers.guard import participant
 from handlers.request_actions import ACTION, act, action_button, describe
-from handlers.services import member, services
+from handlers.routes import route
+from handlers.services import Who, services
 from handlers.ui import button, keyboard, parse, refuse, show
 from locales import t
 from store.errors import ApplicationsClosed
@@ -148,21 +150,16 @@ def render_list(
     return "\n\n".join(lines), keyboard(*rows)
 
 
-async def summary(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    person = await member(update, context)
-    if person is None:
-        return
-    await update.callback_query.answer()
-    found = services(context)
-    overview = await found.run(_load, person.participant.id, found.clock())
+@participant(answer=True)
+async def summary(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
+    svc = services(context)
+    overview = await svc.run(_load, person.participant.id, svc.clock())
     await show(update, *render_summary(person.language, overview))
 
 
-async def page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@participant()
+async def page(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
     """A list page, or an action pressed on one (then the same page, as it is now)."""
-    person = await member(update, context)
-    if person is None:
-        return
     data = update.callback_query.data
     match = parse(LIST, data) or parse(ACT, data)
     if match is None:
@@ -172,13 +169,13 @@ async def page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await act(update, context, person, match["action"], int(match["request"]))
     else:
         await update.callback_query.answer()
-    found = services(context)
-    overview = await found.run(_load, person.participant.id, found.clock())
+    svc = services(context)
+    overview = await svc.run(_load, person.participant.id, svc.clock())
     await show(update, *render_list(person.language, overview, match["cat"], int(match["page"])))
 
 
 def handlers() -> list[BaseHandler]:
     return [
-        CallbackQueryHandler(summary, pattern=re.compile(f"^{SUMMARY}$")),
-        CallbackQueryHandler(page, pattern=re.compile(f"^{SUMMARY}:[la]:")),
+        CallbackQueryHandler(summary, pattern=route("requests")),
+        CallbackQueryHandler(page, pattern=route("requests.page")),
     ]

@@ -12,13 +12,13 @@ from telegram import InputFile, Update
 from telegram.constants import ParseMode
 from telegram.ext import BaseHandler, CommandHandler, ContextTypes
 
-from handlers.admin_common import admin
+from handlers.guard import organizer
 from handlers.outcomes import usd
 from handlers.results_chart import results_png
-from handlers.services import services
+from handlers.services import Who, services
 from handlers.ui import escape, show
 from locales import clock, day_label, industry_name, t
-from store.audit import record
+from store.audit import audited
 from store.event import get_event
 from store.results import Tally, results, today
 from store.results_workbook import results_workbook
@@ -45,14 +45,11 @@ def tally_line(language: str, name: str, tally: Tally) -> str:
     )
 
 
-async def results_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    person = await admin(update, context)
-    if person is None:
-        return
-    found = services(context)
-    language, now = person.language, found.clock()
-    await found.run(record, person.telegram_id, "results")
-    figures = await found.run(results, now)
+@organizer()
+async def results_command(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
+    svc = services(context)
+    language, now = person.language, svc.clock()
+    figures = await svc.run(audited, person.telegram_id, "results", {}, results, now)
     outcomes = ", ".join(
         t(language, "stats.count", what=t(language, f"outcome.result.{key}"), count=n)
         for key, n in figures.overall.outcomes.items()
@@ -70,25 +67,22 @@ async def results_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     await show(update, "\n".join(lines))
     chart = await asyncio.to_thread(results_png, figures, language)
     await update.effective_chat.send_photo(chart, caption=t(language, "results.chart_caption"))
-    data = await found.run(results_workbook, language, now)
+    data = await svc.run(results_workbook, language, now)
     await update.effective_chat.send_document(
         InputFile(io.BytesIO(data), filename=f"results-{now:%Y%m%d-%H%M}.xlsx"),
         caption=t(language, "results.workbook_caption"),
     )
 
 
-async def today_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    person = await admin(update, context)
-    if person is None:
-        return
-    found = services(context)
-    language, now = person.language, found.clock()
-    await found.run(record, person.telegram_id, "today")
-    day = await found.run(today, now)
+@organizer()
+async def today_command(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
+    svc = services(context)
+    language, now = person.language, svc.clock()
+    day = await svc.run(audited, person.telegram_id, "today", {}, today, now)
     if day.day is None:
         await show(update, t(language, "today.no_fair_today"))
         return
-    zone = (await found.run(get_event)).timezone
+    zone = (await svc.run(get_event)).timezone
     lines = [t(language, "today.title", day=day_label(day.day, language))]
     if day.now_slot:
         lines.append(t(language, "today.now", slot=day.now_slot, count=day.now_meetings))

@@ -13,8 +13,10 @@ from telegram import InlineKeyboardMarkup, InputFile, Update
 from telegram.constants import ParseMode
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
+from handlers.guard import participant
 from handlers.meeting_day import cancel_button
-from handlers.services import Who, member, services
+from handlers.routes import route
+from handlers.services import Who, services
 from handlers.timetable_render import (
     OPEN,
     counterpart_card,
@@ -24,9 +26,8 @@ from handlers.timetable_render import (
     timetable_png,
     unscheduled_messages,
 )
-from handlers.ui import button, error_text, escape, keyboard, parse, refuse, show
+from handlers.ui import button, escape, keyboard, refuse, show
 from locales import moment, t, tn
-from store.errors import StoreError
 from store.event import get_event
 from store.models import Event, Phase
 from store.timetable import Timetable, timetable, unscheduled
@@ -71,12 +72,12 @@ async def _open(
     update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, action: str
 ) -> str | None:
     """Shows what `action` asks for ("" for the timetable); returns a refusal instead, if any."""
-    found = services(context)
+    svc = services(context)
     language = person.language
     participant_id = person.participant.id
-    event = await found.run(get_event)
+    event = await svc.run(get_event)
     if event.phase != Phase.announced:
-        now_open = event.phase == Phase.open and found.clock() < event.deadline
+        now_open = event.phase == Phase.open and svc.clock() < event.deadline
         await show(
             update,
             _not_announced(event, person, now_open),
@@ -85,10 +86,10 @@ async def _open(
         return None
     back = keyboard([button(language, "schedule.back_button", OPEN)])
     if action == "why":
-        items = await found.run(unscheduled, participant_id)
+        items = await svc.run(unscheduled, participant_id)
         await _pages(update, unscheduled_messages(items, language), back)
         return None
-    table = await found.run(timetable, participant_id)
+    table = await svc.run(timetable, participant_id)
     if action == "img":
         await _send_image(update, table, language)
     elif action == "ics":
@@ -99,7 +100,7 @@ async def _open(
         entry = table.meeting(int(action.removeprefix("m:")))
         if entry is None:
             return t(language, "schedule.meeting_gone")
-        rows = [[cancel_button(language, entry.meeting.id)]] if entry.start > found.clock() else []
+        rows = [[cancel_button(language, entry.meeting.id)]] if entry.start > svc.clock() else []
         await show(
             update, counterpart_card(entry, language), keyboard(*rows, *back.inline_keyboard)
         )
@@ -108,36 +109,30 @@ async def _open(
     return None
 
 
-async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, action: str) -> None:
-    person = await member(update, context)
-    if person is None:
-        return
-    try:
-        refusal = await _open(update, context, person, action)
-    except StoreError as error:
-        refusal = error_text(person.language, error)
+async def _answer(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, action: str
+) -> None:
+    refusal = await _open(update, context, person, action)
     if refusal is not None:
         await refuse(update, refusal)
     elif update.callback_query is not None:
         await update.callback_query.answer()
 
 
-async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    match = parse(ACTION, update.callback_query.data)
-    if match is None:
-        person = await member(update, context)
-        if person is not None:
-            await refuse(update, t(person.language, "error.bad_button"))
-        return
-    await _answer(update, context, match.group(1) or "")
+@participant(data=ACTION)
+async def on_button(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, match: re.Match[str]
+) -> None:
+    await _answer(update, context, person, match.group(1) or "")
 
 
-async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await _answer(update, context, "")
+@participant()
+async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
+    await _answer(update, context, person, "")
 
 
 def handlers() -> list[BaseHandler]:
     return [
         CommandHandler("schedule", on_command),
-        CallbackQueryHandler(on_button, pattern=re.compile(rf"^{OPEN}(:|$)")),
+        CallbackQueryHandler(on_button, pattern=route("schedule")),
     ]

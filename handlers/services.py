@@ -72,12 +72,12 @@ def _lookup(session: Session, telegram_id: int) -> Participant | None:
 async def who(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Who:
     user = update.effective_user
     assert user is not None  # handlers are registered for user updates only
-    found = services(context)
-    participant = await found.run(_lookup, user.id)
+    svc = services(context)
+    participant = await svc.run(_lookup, user.id)
     chosen = participant.language if participant else context.user_data.get("language")
-    fallback = pick(user.language_code, found.default_language)
+    fallback = pick(user.language_code, svc.default_language)
     language = pick(chosen, fallback) if chosen else fallback
-    return Who(user.id, language, participant, user.id in found.admin_ids)
+    return Who(user.id, language, participant, user.id in svc.admin_ids)
 
 
 async def member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Who | None:

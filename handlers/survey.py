@@ -14,10 +14,12 @@ from telegram.ext import Application, BaseHandler, CallbackQueryHandler, Context
 from handlers import typed
 from handlers.admin_common import tell_admins
 from handlers.admin_sending import replace_job
+from handlers.guard import participant, participant_step
 from handlers.notify import send_once
 from handlers.outcomes import usd
-from handlers.services import Services, member, services
-from handlers.ui import button, error_text, escape, keyboard, parse, refuse, show
+from handlers.routes import route
+from handlers.services import Services, Who, member, services
+from handlers.ui import button, error_text, escape, keyboard, refuse, show
 from locales import day_label, pick, t
 from store.errors import NoEvent, StoreError
 from store.event import get_event
@@ -41,25 +43,25 @@ def _keyboard(language: str, meeting_id: int) -> InlineKeyboardMarkup:
 
 
 async def schedule_survey(application: Application) -> None:
-    found: Services = application.bot_data["services"]
+    svc: Services = application.bot_data["services"]
     try:
-        when = await found.run(survey_time)
+        when = await svc.run(survey_time)
     except NoEvent:
         return
     if when is not None:
-        seconds = (when - found.clock()).total_seconds()
+        seconds = (when - svc.clock()).total_seconds()
         replace_job(application.job_queue, JOB, survey_job, seconds)
 
 
 async def survey_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Asks everyone not asked yet; organizers hear how many questions went out."""
-    found = services(context)
-    event = await found.run(get_event)
+    svc = services(context)
+    event = await svc.run(get_event)
     sent = 0
-    for question in await found.run(questions, found.clock()):
+    for question in await svc.run(questions, svc.clock()):
         if not context.application.running:
             return
-        language = pick(question.recipient.language, found.default_language)
+        language = pick(question.recipient.language, svc.default_language)
         text = t(
             language,
             "survey.question",
@@ -72,8 +74,8 @@ async def survey_job(context: ContextTypes.DEFAULT_TYPE) -> None:
         await send_once(context, question.recipient, NoticeKind.survey, key, text, markup)
         sent += 1
     if sent:
-        text = t(found.default_language, "survey.sent", count=sent)
-        await tell_admins(context.bot, found, text)
+        text = t(svc.default_language, "survey.sent", count=sent)
+        await tell_admins(context.bot, svc, text)
 
 
 def _thanks(reply: SurveyReply, language: str) -> str:
@@ -87,23 +89,13 @@ def _thanks(reply: SurveyReply, language: str) -> str:
     )
 
 
-async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    person = await member(update, context)
-    if person is None:
-        return
-    match = parse(ACTION, update.callback_query.data)
-    if match is None:
-        await refuse(update, t(person.language, "error.bad_button"))
-        return
-    found = services(context)
+@participant(data=ACTION)
+async def on_button(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, match: re.Match[str]
+) -> None:
+    svc = services(context)
     meeting_id, signed = int(match.group(1)), Signed(match.group(2))
-    try:
-        reply = await found.run(
-            answer_survey, meeting_id, person.participant.id, signed, found.clock()
-        )
-    except StoreError as error:
-        await refuse(update, error_text(person.language, error))
-        return
+    reply = await svc.run(answer_survey, meeting_id, person.participant.id, signed, svc.clock())
     await show(update, _thanks(reply, person.language), _keyboard(person.language, meeting_id))
     await update.callback_query.answer()
     if signed != Signed.nothing:
@@ -114,16 +106,15 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         )
 
 
-async def _typed(update: Update, context: ContextTypes.DEFAULT_TYPE, step: dict) -> None:
-    person = await member(update, context)
-    if person is None:
-        typed.disarm(context)
-        return
-    found = services(context)
+@participant_step
+async def _typed(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, step: dict
+) -> None:
+    svc = services(context)
     text = update.effective_message.text or ""
     try:
-        reply = await found.run(
-            survey_value, step["meeting"], person.participant.id, text, found.clock()
+        reply = await svc.run(
+            survey_value, step["meeting"], person.participant.id, text, svc.clock()
         )
     except StoreError as error:
         await refuse(update, error_text(person.language, error))
@@ -146,4 +137,4 @@ typed.register(VALUE_STEP, typed.Step(_typed, _cancelled, text_only="outcome.tex
 
 
 def handlers() -> list[BaseHandler]:
-    return [CallbackQueryHandler(on_button, pattern=re.compile(rf"^{PREFIX}:"))]
+    return [CallbackQueryHandler(on_button, pattern=route("survey"))]

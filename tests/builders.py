@@ -111,3 +111,18 @@ def set_phase(session: Session, phase: Phase) -> None:
     event.phase = phase
     session.add(event)
     session.flush()
+
+
+def bilingual_people(session: Session, people: dict[str, int]) -> dict[str, Participant]:
+    """Participants by code (B… buyers, S… sellers) with the given Telegram ids: buyers read
+    English and are "Buyer B1", Korean companies read Korean and are "국내기업 S1"."""
+    return {
+        code: participant(
+            session,
+            code,
+            telegram_id=telegram_id,
+            language="en" if code.startswith("B") else "ko",
+            company=f"{'Buyer' if code.startswith('B') else '국내기업'} {code}",
+        )
+        for code, telegram_id in people.items()
+    }

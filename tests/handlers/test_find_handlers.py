@@ -239,26 +239,40 @@ async def test_buttons_of_an_earlier_search_are_refused(kim):
     assert companies(new)[0] == "Seoul Beauty"
 
 
-async def test_forged_list_buttons_change_nothing(kim):
+async def _pressing_changes_nothing(kim, buttons, answer: str) -> None:
+    """Presses each data (KEY: the search's key) on the list; each is refused with `answer`
+    in an alert and the list goes on as before."""
     found = await open_find(kim)
     key = found.keyboard[0][0][1].split(":")[1]
-    forged = [
-        "fd:zzzzzz:p:0",
-        f"fd:{key}:p:-",
-        f"fd:{key}:p:",
-        f"fd:{key}:i:0",  # no industry list was shown yet
-        f"fd:{key}:I:7",
-        f"fd:{key}:q:1",
-        f"fd:{key}:o:abc",
-        "fd:" + "9" * 60,
-    ]
-    for data in forged:
-        await kim.press_data(found, data)
+    for data in buttons:
+        await kim.press_data(found, data.replace("KEY", key))
         await kim.wait_reply()
-    answers = kim.callback_answers[-len(forged) :]
-    assert all(a.show_alert and "not valid" in a.text for a in answers)
+    answers = kim.callback_answers[-len(buttons) :]
+    assert all(a.show_alert and answer in a.text for a in answers)
     after = await press(kim, found, "Next ▶️")
     assert "page 2 of 2" in after.text and "Industry: all" in after.text
+
+
+async def test_forged_list_buttons_change_nothing(kim):
+    forged = [
+        "fd:zzzzzz:p:0",
+        "fd:KEY:p:-",
+        "fd:KEY:p:",
+        "fd:KEY:ind-pick:0",  # no industry list was shown yet
+        "fd:KEY:ind-page:7",
+        "fd:KEY:I-page:0",
+        "fd:KEY:q:1",
+        "fd:KEY:o:abc",
+        "fd:" + "9" * 60,
+    ]
+    await _pressing_changes_nothing(kim, forged, "not valid")
+
+
+async def test_buttons_of_the_single_letter_codes_are_out_of_date(kim):
+    """Industry / country buttons were `I`/`i`/`C`/`c` before; one still on a screen is
+    answered like a button of an earlier search."""
+    old = ["fd:KEY:I:0", "fd:KEY:C:0", "fd:KEY:i:0", "fd:KEY:c:-"]
+    await _pressing_changes_nothing(kim, old, "out of date")
 
 
 async def test_an_offset_past_the_end_shows_the_last_page(kim):

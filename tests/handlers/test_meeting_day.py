@@ -31,16 +31,7 @@ PEOPLE = {"B1": 1001, "B2": 1002, "B3": 1003, "S1": 2001, "S2": 2002, "S3": 2003
 async def app(fake, engine, clock):
     with session_scope(engine) as session:
         builders.event(session)
-        people = {
-            code: builders.participant(
-                session,
-                code,
-                telegram_id=tid,
-                language="en" if code.startswith("B") else "ko",
-                company=f"{'Buyer' if code.startswith('B') else '국내기업'} {code}",
-            )
-            for code, tid in PEOPLE.items()
-        }
+        people = builders.bilingual_people(session, PEOPLE)
         for n in (1, 2, 3):
             builders.meeting(session, people[f"B{n}"], people[f"S{n}"], "D1-0900")
         builders.set_phase(session, Phase.announced)

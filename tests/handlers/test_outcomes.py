@@ -25,16 +25,7 @@ PEOPLE = {"B1": 1001, "B2": 1002, "S1": 2001, "S2": 2002}
 async def app(fake, engine, clock):
     with session_scope(engine) as session:
         builders.event(session)
-        p = {
-            code: builders.participant(
-                session,
-                code,
-                telegram_id=tid,
-                language="en" if code.startswith("B") else "ko",
-                company=f"{'Buyer' if code.startswith('B') else '국내기업'} {code}",
-            )
-            for code, tid in PEOPLE.items()
-        }
+        p = builders.bilingual_people(session, PEOPLE)
         builders.meeting(session, p["B1"], p["S1"], "D1-0900")
         builders.meeting(session, p["B2"], p["S2"], "D1-0900")
         builders.set_phase(session, Phase.announced)

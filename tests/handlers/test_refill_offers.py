@@ -28,16 +28,7 @@ def fair(engine, clock):
     asked B1 (S4 first). Buyers read English, Korean companies Korean."""
     with session_scope(engine) as session:
         builders.event(session)
-        p = {
-            code: builders.participant(
-                session,
-                code,
-                telegram_id=tid,
-                language="en" if code.startswith("B") else "ko",
-                company=f"{'Buyer' if code.startswith('B') else '국내기업'} {code}",
-            )
-            for code, tid in PEOPLE.items()
-        }
+        p = builders.bilingual_people(session, PEOPLE)
         send_request(session, p["B3"].id, p["S2"].id, NOW)
         send_request(session, p["S4"].id, p["B1"].id, NOW)
         send_request(session, p["S2"].id, p["B1"].id, NOW + timedelta(minutes=1))

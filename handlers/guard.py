@@ -1,0 +1,98 @@
+"""The opening every handler shares, written once: who is asking, may they, what did they
+press, and the catalog's refusal when the store says no.
+
+    @participant(data=PATTERN, answer=True)
+    async def pressed(update, context, person: Who, match: re.Match[str]) -> None:
+        ...  # parse -> one store call -> render
+
+`participant` lets in registered participants (a stranger is told to join first), `organizer`
+the admins (anyone else is told the command is for organizers). With `data`, the button's
+callback data must match the pattern (forged or stale data: "this button is not valid (any
+more)") and the match is passed on. With `answer`, the button press is answered before the handler
+runs (the handlers that answer later, or with a text, leave it off). A `StoreError` the
+handler does not catch itself becomes the catalog's sentence for it.
+
+`participant_step` opens a typed step's handler (handlers/typed.py): a stranger's text ends the
+step; the handler itself decides which refusals leave it armed for another try.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from handlers import typed
+from handlers.admin_common import admin
+from handlers.services import Who, member
+from handlers.ui import error_text, parse, refuse
+from locales import t
+from store.errors import StoreError
+
+Context = ContextTypes.DEFAULT_TYPE
+Callback = Callable[[Update, Context], Awaitable[None]]
+Guarded = Callable[..., Awaitable[None]]
+Resolve = Callable[[Update, Context], Awaitable[Who | None]]
+
+
+def _guard(
+    resolve: Resolve, data: re.Pattern[str] | None, answer: bool
+) -> Callable[[Guarded], Callback]:
+    def decorate(handler: Guarded) -> Callback:
+        @functools.wraps(handler)
+        async def guarded(update: Update, context: Context) -> None:
+            person = await resolve(update, context)
+            if person is None:
+                return
+            extra: list[Any] = []
+            if data is not None:
+                match = parse(data, update.callback_query.data)
+                if match is None:
+                    await refuse(update, t(person.language, "error.bad_button"))
+                    return
+                extra.append(match)
+            if answer and update.callback_query is not None:
+                await update.callback_query.answer()
+            try:
+                await handler(update, context, person, *extra)
+            except StoreError as error:
+                await refuse(update, error_text(person.language, error))
+
+        return guarded
+
+    return decorate
+
+
+def participant(
+    *, data: re.Pattern[str] | None = None, answer: bool = False
+) -> Callable[[Guarded], Callback]:
+    """For registered participants: `handler(update, context, person[, match])`."""
+    return _guard(member, data, answer)
+
+
+def organizer(
+    *, data: re.Pattern[str] | None = None, answer: bool = False
+) -> Callable[[Guarded], Callback]:
+    """For admins only: `handler(update, context, person[, match])`."""
+    return _guard(admin, data, answer)
+
+
+Step = Callable[[Update, Context, dict], Awaitable[None]]
+
+
+def participant_step(handler: Callable[[Update, Context, Who, dict], Awaitable[None]]) -> Step:
+    """For a typed step of participants: `handler(update, context, person, step)`."""
+
+    @functools.wraps(handler)
+    async def guarded(update: Update, context: Context, step: dict) -> None:
+        person = await member(update, context)
+        if person is None:
+            typed.disarm(context)
+            return
+        await handler(update, context, person, step)
+
+    return guarded
