@@ -83,13 +83,20 @@ def _sides(
     )  # type: ignore[arg-type]
 
 
+def participants_meeting(session: Session, meeting_id: int, participant_id: int) -> Meeting:
+    """A meeting the participant is a side of; `MeetingGone` if it was removed meanwhile or
+    never was theirs (a stale or forged button)."""
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None or participant_id not in (meeting.buyer_id, meeting.seller_id):
+        raise MeetingGone()
+    return meeting
+
+
 def _own_meeting(
     session: Session, meeting_id: int, participant_id: int, now: datetime
 ) -> tuple[Meeting, datetime]:
     """The participant's meeting, not started yet, and its start; refusals otherwise."""
-    meeting = session.get(Meeting, meeting_id)
-    if meeting is None or participant_id not in (meeting.buyer_id, meeting.seller_id):
-        raise MeetingGone()
+    meeting = participants_meeting(session, meeting_id, participant_id)
     slot = session.get(Slot, meeting.slot_id)
     assert slot is not None
     start = slot_start(slot, get_event(session).timezone)

@@ -19,7 +19,7 @@ from sqlmodel import Session, col, func, select
 from store.audit import record
 from store.errors import StoreError
 from store.event import get_event, slots
-from store.fairday import MeetingGone
+from store.fairday import participants_meeting
 from store.models import (
     Meeting,
     MeetingOutcome,
@@ -197,9 +197,7 @@ class Answer:
 def _meeting(
     session: Session, meeting_id: int, participant_id: int, now: datetime
 ) -> tuple[Meeting, Slot]:
-    meeting = session.get(Meeting, meeting_id)
-    if meeting is None or participant_id not in (meeting.buyer_id, meeting.seller_id):
-        raise MeetingGone()
+    meeting = participants_meeting(session, meeting_id, participant_id)
     slot = session.get(Slot, meeting.slot_id)
     assert slot is not None
     if now < slot_end(slot, get_event(session).timezone):

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from store.audit import record
 from store.event import get_event, slots
-from store.fairday import MeetingGone
+from store.fairday import participants_meeting
 from store.models import (
     Meeting,
     MeetingOutcome,
@@ -95,18 +95,11 @@ class SurveyReply:
     value_usd: int | None
 
 
-def _meeting(session: Session, meeting_id: int, participant_id: int) -> Meeting:
-    meeting = session.get(Meeting, meeting_id)
-    if meeting is None or participant_id not in (meeting.buyer_id, meeting.seller_id):
-        raise MeetingGone()
-    return meeting
-
-
 def answer_survey(
     session: Session, meeting_id: int, participant_id: int, signed: Signed, now: datetime
 ) -> SurveyReply:
     """Records (or changes) the answer; a value stays only with a contract or an MOU."""
-    meeting = _meeting(session, meeting_id, participant_id)
+    meeting = participants_meeting(session, meeting_id, participant_id)
     other = meeting.seller_id if meeting.buyer_id == participant_id else meeting.buyer_id
     row = session.exec(
         select(SurveyAnswer).where(
@@ -133,7 +126,7 @@ def answer_survey(
 def survey_value(
     session: Session, meeting_id: int, participant_id: int, text: str, now: datetime
 ) -> SurveyReply:
-    meeting = _meeting(session, meeting_id, participant_id)
+    meeting = participants_meeting(session, meeting_id, participant_id)
     row = session.exec(
         select(SurveyAnswer).where(
             SurveyAnswer.meeting_id == meeting_id, SurveyAnswer.participant_id == participant_id
