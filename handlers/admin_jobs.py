@@ -1,6 +1,6 @@
 """Timed work: the deadline, the reminders before it and before each meeting, and a look every
-few seconds for announcement and broadcast messages nobody is sending (after a restart or a
-crash). Every time comes from the database and is measured against
+few seconds for announcement, broadcast and notice messages nobody is sending (after a
+restart or a crash). Every time comes from the database and is measured against
 `Services.clock`; `schedule_all` (re)creates the jobs, named so that doing it again replaces
 them, at start-up and whenever the deadline moves."""
 
@@ -11,11 +11,11 @@ from datetime import datetime, timedelta
 
 from telegram.ext import Application, ContextTypes
 
-from handlers.admin_announce import resume_job
+from handlers import notify
+from handlers.admin_announce import resume_job as resume_deliveries
 from handlers.admin_common import summary_text, tell_admins
 from handlers.admin_sending import replace_job
 from handlers.meeting_day import attendance_keyboard
-from handlers.notify import send_once
 from handlers.outcomes import schedule_outcomes
 from handlers.refill_offers import resume as resume_refills
 from handlers.services import Services, services
@@ -26,6 +26,7 @@ from store.errors import NoEvent
 from store.event import get_event
 from store.matching_run import EventKeptChanging, close_at_deadline
 from store.models import Event, NoticeKind, Phase
+from store.notices import Draft
 from store.reminders import (
     DEADLINE_OFFSETS,
     deadline_key,
@@ -38,6 +39,12 @@ log = logging.getLogger(__name__)
 
 DEADLINE_JOB = "deadline"
 RESUME_JOB = "resume-sending"
+
+
+async def resume_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Sends what nobody sends: announcements, broadcasts and notices."""
+    await resume_deliveries(context)
+    await notify.resume(context)
 
 
 def resume_interval(svc: Services) -> float:
@@ -141,9 +148,8 @@ async def deadline_reminder_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     # The time actually left, not the offset's name: a deadline moved to a minute away, or a
     # bot that started late, sends the 1-hour reminder with less than an hour to go.
     left = event.deadline - now
+    drafts = []
     for reminder in await svc.run(deadline_reminders):
-        if not context.application.running:
-            return
         language = pick(reminder.recipient.language, svc.default_language)
         text = t(
             language,
@@ -152,17 +158,27 @@ async def deadline_reminder_job(context: ContextTypes.DEFAULT_TYPE) -> None:
             deadline=moment(event.deadline, language, event.timezone),
             unanswered=tn(language, "count.unanswered", reminder.unanswered),
         )
-        await send_once(context, reminder.recipient, NoticeKind.deadline, key, text)
+        drafts.append(
+            Draft(
+                NoticeKind.deadline,
+                reminder.recipient.participant_id,
+                key,
+                text,
+                "",
+                event.deadline,
+            )
+        )
+    await notify.queue(context.application, drafts)
 
 
 async def meeting_reminder_job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Minutes before a slot, both sides of each meeting in it hear whom they meet, where."""
+    """Minutes before a slot, both sides of each meeting in it hear whom they meet, where;
+    a reminder not sent by the slot's start is given up."""
     svc = services(context)
     slot_id: int = context.job.data
     event = await svc.run(get_event)
+    drafts = []
     for reminder in await svc.run(meeting_reminders, slot_id):
-        if not context.application.running:
-            return
         language = pick(reminder.recipient.language, svc.default_language)
         booth = reminder.booth or t(language, "reminder.no_booth")
         text = t(
@@ -173,11 +189,15 @@ async def meeting_reminder_job(context: ContextTypes.DEFAULT_TYPE) -> None:
             company=escape(reminder.counterpart),
             booth=escape(booth),
         )
-        await send_once(
-            context,
-            reminder.recipient,
-            NoticeKind.meeting,
-            f"slot-{slot_id}",
-            text,
-            attendance_keyboard(language, reminder.meeting_id),
+        markup = notify.keyboard_json(attendance_keyboard(language, reminder.meeting_id))
+        drafts.append(
+            Draft(
+                NoticeKind.meeting,
+                reminder.recipient.participant_id,
+                f"slot-{slot_id}",
+                text,
+                markup,
+                reminder.start,
+            )
         )
+    await notify.queue(context.application, drafts)

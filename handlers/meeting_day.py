@@ -22,7 +22,7 @@ from handlers.ui import button, escape, keyboard, show
 from locales import moment, t
 from store.event import get_event
 from store.fairday import DayCounts, MeetingSides, cancel, confirm
-from store.models import CancelReason
+from store.models import CancelReason, NoticeKind
 
 PREFIX = "att"
 ACTION = re.compile(
@@ -88,7 +88,9 @@ async def on_button(
         await tell(
             context,
             done.sides.other,
+            (NoticeKind.fairday, f"cancel-{meeting_id}"),
             "fairday.cancelled_by_other",
+            not_after=done.sides.start,
             company=escape(done.sides.me.company),
             start=done.sides.start,
         )
@@ -109,7 +111,9 @@ async def on_button(
         await tell(
             context,
             sides.other,
+            (NoticeKind.fairday, f"confirm-{meeting_id}"),
             "fairday.confirmed_by_other",
+            not_after=sides.start,
             company=escape(sides.me.company),
             start=sides.start,
         )

@@ -1,40 +1,76 @@
-"""One message to one participant outside their own conversation (the other side of a
-meeting, a refill offer's pair), in their language and the event's time zone."""
+"""The messages the bot sends participants on its own, through the notice outbox
+(store/notices.py): jobs queue them and this process's sender sends them; a handler queues
+one and sends it at once (`tell`). Each is claimed, sent, then marked sent, so a crash
+resends at most the message in flight; a passing Telegram error (429 after its waits, 5xx,
+timeout, network) is retried with a backoff until the notice is of no use (then given up);
+Forbidden marks the participant as having blocked the bot. `resume` runs every few seconds in
+every process and takes over notices nobody sends."""
 
 from __future__ import annotations
 
+import asyncio
+import json
 import logging
+from collections.abc import Sequence
+from datetime import datetime
 
 from babel import Locale
 from telegram import InlineKeyboardMarkup
 from telegram.constants import ParseMode
-from telegram.error import Forbidden, TelegramError
-from telegram.ext import ContextTypes
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.ext import Application, ContextTypes
 
+from handlers.admin_announce import sender
+from handlers.admin_common import tell_admins
 from handlers.admin_sending import paced
-from handlers.services import services
-from locales import moment, pick, t
-from store.announce import set_blocked
+from handlers.services import Services
+from locales import moment, pick, t, tn
+from store import notices
 from store.event import get_event
 from store.fairday import Side
-from store.models import NoticeKind
-from store.reminders import Recipient, claim_notice, notice_sent
+from store.models import DeliveryStatus, NoticeKind
 
 log = logging.getLogger(__name__)
+
+WORKERS = 4  # notices in flight per process: each waits for its turn in the shared pace
+RETRY_FIRST = 1.0  # seconds before the first retry after a passing error; doubled each time
+RETRY_MAX = 60.0
+JOB = "notices"
+REACHED = (DeliveryStatus.sent, DeliveryStatus.pending)  # sent, or being retried
+
+
+def _services(application: Application) -> Services:
+    return application.bot_data["services"]
+
+
+def keyboard_json(markup: InlineKeyboardMarkup | None) -> str:
+    """An inline keyboard as stored with its notice."""
+    return json.dumps(markup.to_dict(), ensure_ascii=False) if markup is not None else ""
+
+
+def country_name(code: str, language: str) -> str:
+    """An ISO country code in the reader's language (US: 미국 / United States); other values
+    as they are."""
+    return Locale(pick(language)).territories.get(code.strip().upper(), code)
 
 
 async def tell(
     context: ContextTypes.DEFAULT_TYPE,
     side: Side,
+    notice: tuple[NoticeKind, str],
     key: str,
     markup: InlineKeyboardMarkup | None = None,
+    not_after: datetime | None = None,
     **values: object,
 ) -> bool:
-    """A message to one side in their language (a `start` value is shown as a local time);
-    False if it could not be delivered (a blocked bot is noted), never an exception."""
+    """One notice (`notice` is its kind and key: each goes out once) to one side in their
+    language, sent at once; a `start` value is shown as a local time; `not_after` is when it
+    stops being of use. False if the side cannot be reached (blocked, gone), never an
+    exception; a passing error leaves it to the senders, who retry it."""
     if side.recipient is None:
         return False
-    svc = services(context)
+    application = context.application
+    svc = _services(application)
     event = await svc.run(get_event)
     language = pick(side.recipient.language, svc.default_language)
     text = t(
@@ -45,51 +81,153 @@ async def tell(
             for name, value in values.items()
         },
     )
-    try:
-        await context.bot.send_message(
-            side.recipient.telegram_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
-        )
-    except Forbidden:
-        await svc.run(set_blocked, side.participant_id, svc.clock())
-        return False
-    except TelegramError:
-        log.warning("fair-day message %s to %s failed", key, side.participant_id)
-        return False
-    return True
+    kind, notice_key = notice
+    draft = notices.Draft(
+        kind, side.participant_id, notice_key, text, keyboard_json(markup), not_after
+    )
+    me = sender(application)
+    ids = await svc.run(notices.queue, [draft])
+    claimed = ids and await svc.run(notices.claim, me, svc.clock(), svc.lease, 1, ids)
+    if not claimed:
+        return True  # queued before: sent, or being sent
+    return await _deliver(application, claimed[0], me, retry=False) in REACHED
 
 
-def country_name(code: str, language: str) -> str:
-    """An ISO country code in the reader's language (US: 미국 / United States); other values
-    as they are."""
-    return Locale(pick(language)).territories.get(code.strip().upper(), code)
+async def queue(application: Application, drafts: Sequence[notices.Draft]) -> int:
+    """Queues a job's notices (those not queued before) and starts sending; how many new."""
+    new = await _services(application).run(notices.queue, drafts)
+    if new:
+        start(application)
+    return len(new)
 
 
-async def send_once(
-    context: ContextTypes.DEFAULT_TYPE,
-    recipient: Recipient,
-    kind: NoticeKind,
-    key: str,
-    text: str,
-    markup: InlineKeyboardMarkup | None = None,
-) -> None:
-    """A reminder-like message sent at most once: the notice row (kind, participant, key) is
-    claimed first, the send is paced with the other bulk sends, a blocked bot is noted."""
-    svc = services(context)
-    now = svc.clock()
-    if not await svc.run(claim_notice, kind, recipient.participant_id, key, now):
+def start(application: Application) -> None:
+    """Starts this process's sender, or has the running one look again when it is done."""
+    state = application.bot_data.setdefault(JOB, {"running": False, "again": False})
+    if state["running"]:
+        state["again"] = True
         return
+    state["running"] = True
+    application.job_queue.run_once(_send_job, 0, name=JOB)
+
+
+async def _send_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    application = context.application
+    svc = _services(application)
+    state = application.bot_data[JOB]
+    me = sender(application)
+    try:
+        while True:
+            state["again"] = False
+            await asyncio.gather(*(_worker(application, me) for _ in range(WORKERS)))
+            if not state["again"] or not application.running:
+                break
+    finally:
+        state["running"] = False
+        await svc.run(notices.release, me)
+    await report_survey(application)
+
+
+async def _worker(application: Application, me: str) -> None:
+    svc = _services(application)
+    while application.running:
+        claimed = await svc.run(notices.claim, me, svc.clock(), svc.lease)
+        if not claimed:
+            return
+        await _deliver(application, claimed[0], me, retry=True)
+
+
+async def _attempt(
+    application: Application, notice: notices.Outgoing
+) -> tuple[DeliveryStatus | None, str]:
+    """One send: its final status, or None (and the error) after a passing failure."""
+    bot = application.bot
+    markup = InlineKeyboardMarkup.de_json(json.loads(notice.markup), bot) if notice.markup else None
     try:
         await paced(
-            context.application,
-            recipient.telegram_id,
-            lambda: context.bot.send_message(
-                recipient.telegram_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
+            application,
+            notice.telegram_id,
+            lambda: bot.send_message(
+                notice.telegram_id, notice.text, parse_mode=ParseMode.HTML, reply_markup=markup
             ),
         )
     except Forbidden:
-        await svc.run(set_blocked, recipient.participant_id, now)
+        return DeliveryStatus.blocked, ""
+    except BadRequest as error:  # a NetworkError, but sending it again would fail again
+        return DeliveryStatus.given_up, str(error)
+    except (RetryAfter, NetworkError) as error:  # 429 after its waits, 5xx, timeout, network
+        return None, str(error) or type(error).__name__
+    except TelegramError as error:
+        return DeliveryStatus.given_up, str(error)
+    return DeliveryStatus.sent, ""
+
+
+async def _deliver(
+    application: Application, notice_id: int, me: str, *, retry: bool
+) -> DeliveryStatus:
+    """Sends one claimed notice: with `retry`, again and again after passing errors while it
+    is of use; without, a passing error hands it over to the senders."""
+    svc = _services(application)
+    delay = RETRY_FIRST
+    while True:
+        outgoing = await svc.run(notices.prepare, notice_id, svc.clock())
+        if isinstance(outgoing, DeliveryStatus):
+            return outgoing  # blocked, gone or too late: nothing sent
+        status, error = await _attempt(application, outgoing)
+        if status is not None:
+            await svc.run(notices.finish, notice_id, me, status, svc.clock(), error)
+            return status
+        log.warning("notice %s (%s) failed, will retry: %s", notice_id, outgoing.kind, error)
+        if not retry:
+            await svc.run(notices.hand_over, notice_id, me, error)
+            start(application)
+            return DeliveryStatus.pending
+        if not await svc.run(notices.failed_once, notice_id, me, svc.clock(), error):
+            return DeliveryStatus.pending  # held too long: another sender took it over
+        # Never longer than half the lease, which the next failure renews.
+        delay = min(delay, RETRY_MAX, svc.lease.total_seconds() / 2)
+        if not await _pause(application, delay):
+            return DeliveryStatus.pending  # stopping: released, resumed later
+        delay *= 2
+
+
+async def _pause(application: Application, seconds: float) -> bool:
+    """Sleeps, waking early if the bot stops (False then)."""
+    step = 0.25
+    while seconds > 0 and application.running:
+        await asyncio.sleep(min(step, seconds))
+        seconds -= step
+    return application.running
+
+
+async def resume(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Every few seconds in every process: sends notices nobody sends (a job stopped by a
+    restart, a process that died, a handler's failed send), and the survey's final count
+    that a process which died could not."""
+    application = context.application
+    svc = _services(application)
+    if await svc.run(notices.claimable, svc.clock(), svc.lease):
+        start(application)
+    state = application.bot_data.get(JOB, {})
+    if not state.get("running"):
+        await report_survey(application)
+
+
+async def report_survey(application: Application) -> None:
+    """Once every survey question is sent, blocked or given up, one process tells the
+    organizers the whole round's count, whatever restarts came in between."""
+    svc = _services(application)
+    counts = await svc.run(notices.claim_survey_report)
+    if counts is None:
         return
-    except TelegramError:
-        log.warning("reminder %s %s to %s failed", kind, key, recipient.participant_id)
-        return
-    await svc.run(notice_sent, kind, recipient.participant_id, key, now)
+    language = svc.default_language
+    text = tn(
+        language,
+        "survey.done",
+        counts.total,
+        sent=counts.sent,
+        answered=counts.answered,
+        blocked=counts.blocked,
+        given_up=counts.given_up,
+    )
+    await tell_admins(application.bot, svc, text)

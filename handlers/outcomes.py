@@ -11,10 +11,9 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, BaseHandler, CallbackQueryHandler, ContextTypes
 
-from handlers import typed
+from handlers import notify, typed
 from handlers.admin_sending import replace_job
 from handlers.guard import participant, participant_step
-from handlers.notify import send_once
 from handlers.routes import route
 from handlers.services import Services, Who, member, services
 from handlers.ui import button, error_text, escape, keyboard, refuse, show
@@ -22,6 +21,7 @@ from locales import moment, pick, t
 from store.errors import NoEvent, StoreError
 from store.event import get_event
 from store.models import NoticeKind, OutcomeResult
+from store.notices import Draft
 from store.outcomes import (
     Answer,
     OutcomeCounts,
@@ -106,13 +106,14 @@ async def schedule_outcomes(application: Application) -> None:
 
 
 async def _ask_all(context: ContextTypes.DEFAULT_TYPE, kind: NoticeKind, key: str) -> None:
+    """Queues the slot's questions (or reminders), of use until answers close."""
     svc = services(context)
     slot_id: int = context.job.data
     event = await svc.run(get_event)
+    until = await svc.run(editable_until)
     nudge = kind == NoticeKind.outcome_nudge
+    drafts = []
     for prompt in await svc.run(prompts, slot_id, nudge):
-        if not context.application.running:
-            return
         language = pick(prompt.recipient.language, svc.default_language)
         text = t(
             language,
@@ -121,10 +122,18 @@ async def _ask_all(context: ContextTypes.DEFAULT_TYPE, kind: NoticeKind, key: st
             start=moment(prompt.start, language, event.timezone),
             booth=escape(prompt.booth or t(language, "reminder.no_booth")),
         )
-        markup = results_keyboard(language, prompt.meeting_id)
-        await send_once(
-            context, prompt.recipient, kind, prompt_key(prompt.meeting_id), text, markup
+        markup = notify.keyboard_json(results_keyboard(language, prompt.meeting_id))
+        drafts.append(
+            Draft(
+                kind,
+                prompt.recipient.participant_id,
+                prompt_key(prompt.meeting_id),
+                text,
+                markup,
+                until,
+            )
         )
+    await notify.queue(context.application, drafts)
 
 
 async def prompt_job(context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -27,6 +27,7 @@ from handlers.ui import button, escape, keyboard, show
 from locales import clock, moment, pick, t, tn
 from store.event import get_event
 from store.fairday import Side
+from store.models import NoticeKind
 from store.refill import (
     OfferView,
     Outcome,
@@ -83,6 +84,7 @@ async def offer_place(application: Application, place_id: int) -> None:
             await tell(
                 context,  # type: ignore[arg-type]
                 me,
+                (NoticeKind.refill, f"offer-{view.id}"),
                 "refill.offer",
                 keyboard(
                     [
@@ -96,6 +98,7 @@ async def offer_place(application: Application, place_id: int) -> None:
                 country=escape(country_name(country, _language(svc, me))),
                 start=view.start,
                 booth=escape(view.booth or t(_language(svc, me), "reminder.no_booth")),
+                not_after=view.expires_at,
                 until=clock(view.expires_at.astimezone(ZoneInfo(timezone)).time()),
             )
             for me, other, country in view.sides()
@@ -114,10 +117,23 @@ def _language(svc: Services, side: Side) -> str:
     return pick(side.recipient.language if side.recipient else None, svc.default_language)
 
 
+def _outcome(view: OfferView) -> tuple[NoticeKind, str]:
+    """The notice of how an offer ended (one per side), of use until the meeting's start."""
+    return NoticeKind.refill, f"offer-{view.id}-end"
+
+
 async def _closed_for(context, view: OfferView, key: str, sides: list[Side]) -> None:
     for side in sides:
         other = view.seller if side is view.buyer else view.buyer
-        await tell(context, side, key, company=escape(other.company), start=view.start)
+        await tell(
+            context,
+            side,
+            _outcome(view),
+            key,
+            not_after=view.start,
+            company=escape(other.company),
+            start=view.start,
+        )
 
 
 async def _send_timetable(context, side: Side) -> None:
@@ -170,15 +186,13 @@ async def on_button(
         return
     if done.outcome == Outcome.declined:
         await show(update, t(language, "refill.you_declined", **values))
-        await tell(
-            context, other, "refill.declined_by_other", company=escape(me.company), start=view.start
-        )
+        await _closed_for(context, view, "refill.declined_by_other", [other])
     elif done.outcome == Outcome.void:
         await show(update, t(language, "refill.void", **values))
-        await tell(context, other, "refill.void", company=escape(me.company), start=view.start)
+        await _closed_for(context, view, "refill.void", [other])
     else:
         await show(update, t(language, "refill.booked", **values))
-        await tell(context, other, "refill.booked", company=escape(me.company), start=view.start)
+        await _closed_for(context, view, "refill.booked", [other])
         for side in (view.buyer, view.seller):
             await _send_timetable(context, side)
         return

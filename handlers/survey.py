@@ -1,7 +1,8 @@
 """The follow-up survey in the chat: weeks after the fair, one question per meeting held
 ("Was a contract or an MOU signed with X?"), then the value typed (a handlers/typed.py step).
-The job is re-created at every start-up and skips whoever was already asked, so an
-interrupted survey resumes and nobody is asked twice. Rules: store/survey.py."""
+The job is re-created at every start-up and queues a question for whoever was not asked
+yet; the notice outbox sends each once (handlers/notify.py), so an interrupted survey
+resumes and nobody is asked twice. Rules: store/survey.py."""
 
 from __future__ import annotations
 
@@ -11,19 +12,19 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, BaseHandler, CallbackQueryHandler, ContextTypes
 
-from handlers import typed
+from handlers import notify, typed
 from handlers.admin_common import tell_admins
 from handlers.admin_sending import replace_job
 from handlers.guard import participant, participant_step
-from handlers.notify import send_once
 from handlers.outcomes import usd
 from handlers.routes import route
 from handlers.services import Services, Who, member, services
 from handlers.ui import button, error_text, escape, keyboard, refuse, show
-from locales import day_label, pick, t
+from locales import day_label, pick, t, tn
 from store.errors import NoEvent, StoreError
 from store.event import get_event
 from store.models import NoticeKind, Signed
+from store.notices import Draft
 from store.outcomes import prompt_key
 from store.survey import SurveyReply, answer_survey, questions, survey_time, survey_value
 
@@ -54,13 +55,12 @@ async def schedule_survey(application: Application) -> None:
 
 
 async def survey_job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Asks everyone not asked yet; organizers hear how many questions went out."""
+    """Queues a question for everyone not asked yet; organizers hear how many start going
+    out, and the whole round's count once all are done (handlers/notify.py)."""
     svc = services(context)
     event = await svc.run(get_event)
-    sent = 0
+    drafts = []
     for question in await svc.run(questions, svc.clock()):
-        if not context.application.running:
-            return
         language = pick(question.recipient.language, svc.default_language)
         text = t(
             language,
@@ -69,12 +69,14 @@ async def survey_job(context: ContextTypes.DEFAULT_TYPE) -> None:
             company=escape(question.counterpart),
             day=day_label(question.start.date(), language),  # the event's local day
         )
-        markup = _keyboard(language, question.meeting_id)
+        markup = notify.keyboard_json(_keyboard(language, question.meeting_id))
         key = prompt_key(question.meeting_id)
-        await send_once(context, question.recipient, NoticeKind.survey, key, text, markup)
-        sent += 1
-    if sent:
-        text = t(svc.default_language, "survey.sent", count=sent)
+        drafts.append(
+            Draft(NoticeKind.survey, question.recipient.participant_id, key, text, markup)
+        )
+    queued = await notify.queue(context.application, drafts)
+    if queued:
+        text = tn(svc.default_language, "survey.sending", queued)
         await tell_admins(context.bot, svc, text)
 
 

@@ -89,6 +89,7 @@ class DeliveryStatus(StrEnum):
     failed = "failed"
     blocked = "blocked"
     unchanged = "unchanged"  # the timetable is the one last sent: nothing to send
+    given_up = "given_up"  # a notice no longer useful (its meeting started, its offer expired)
 
 
 def _enum(enum: type[StrEnum]) -> sa.Enum:
@@ -117,6 +118,8 @@ class Event(SQLModel, table=True):
     announce_reported: int = 0
     # Weeks after the fair's last slot when the follow-up survey goes out (store/survey.py).
     follow_up_weeks: int = 4
+    # The survey's final count went out (claimed so that only one process sends it).
+    survey_reported: bool = False
 
 
 class Slot(SQLModel, table=True):
@@ -234,11 +237,14 @@ class NoticeKind(StrEnum):
     outcome = "outcome"  # "How did your meeting go?" after each meeting (store/outcomes.py)
     outcome_nudge = "outcome_nudge"  # its one reminder
     survey = "survey"  # the follow-up survey, weeks after the fair (store/survey.py)
+    refill = "refill"  # a standby refill offer and its outcome (handlers/refill_offers.py)
+    fairday = "fairday"  # the counterpart confirmed or cancelled a meeting
 
 
 class Notice(SQLModel, table=True):
-    """A reminder sent to a participant; the unique key makes each one go out once, even with
-    several bot processes (the insert is the claim)."""
+    """A message the bot sends a participant on its own, queued rendered (store/notices.py):
+    the unique key queues each one once, even with several bot processes; senders claim it
+    with a lease, like announcement deliveries, and mark it sent."""
 
     __table_args__ = (sa.UniqueConstraint("kind", "participant_id", "key"),)
 
@@ -246,8 +252,18 @@ class Notice(SQLModel, table=True):
     kind: NoticeKind = Field(sa_type=_enum(NoticeKind))
     participant_id: int = Field(foreign_key="participant.id", index=True)
     key: str = Field(max_length=64)
-    claimed_at: datetime = Field(sa_type=UTCDateTime)
+    status: DeliveryStatus = Field(
+        default=DeliveryStatus.pending, sa_type=_enum(DeliveryStatus), index=True
+    )
+    text: str = Field(default="", sa_type=sa.Text)  # HTML, in the participant's language
+    markup: str = Field(default="", sa_type=sa.Text)  # the inline keyboard as JSON, or ""
+    # No use after this (the meeting started, the offer expired): given up, not sent late.
+    not_after: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    claimed_by: str = Field(default="", max_length=32)
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    attempts: int = 0  # sends that failed with a passing error (retried with a backoff)
+    error: str = Field(default="", max_length=300)  # the last error, or why it was given up
 
 
 class AuditLog(SQLModel, table=True):

@@ -1,9 +1,5 @@
-"""Reminders to participants: before the deadline and before each meeting, each sent once.
-
-`claim_notice` inserts the reminder's row before it is sent; the unique key (kind,
-participant, key) lets exactly one insert through, whichever bot process tries, and the row
-outlives restarts, so a reminder is never sent twice.
-"""
+"""Reminders to participants: before the deadline and before each meeting. Who gets which;
+each is then queued once as a notice and sent by the outbox (store/notices.py)."""
 
 from __future__ import annotations
 
@@ -11,15 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, col, func, select, update
+from sqlmodel import Session, col, func, select
 
 from store.event import get_event, slots
 from store.models import (
     Meeting,
     MeetingRequest,
-    Notice,
-    NoticeKind,
     Participant,
     Phase,
     RequestStatus,
@@ -121,34 +114,6 @@ def upcoming_slots(session: Session, now: datetime) -> list[tuple[Slot, datetime
         for slot in slots(session)
         if slot_start(slot, event.timezone) > now
     ]
-
-
-def claim_notice(
-    session: Session, kind: NoticeKind, participant_id: int, key: str, now: datetime
-) -> bool:
-    """True if this caller is the one to send the reminder (its row was not there yet)."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    inserted = session.execute(
-        dialect.insert(Notice)
-        .values(kind=kind, participant_id=participant_id, key=key, claimed_at=now)
-        .on_conflict_do_nothing(index_elements=["kind", "participant_id", "key"])
-        .returning(Notice.id)  # psycopg reports no rowcount for this statement; a row does
-    )
-    return inserted.first() is not None
-
-
-def notice_sent(
-    session: Session, kind: NoticeKind, participant_id: int, key: str, now: datetime
-) -> None:
-    session.execute(
-        update(Notice)
-        .where(
-            col(Notice.kind) == kind,
-            col(Notice.participant_id) == participant_id,
-            col(Notice.key) == key,
-        )
-        .values(sent_at=now)
-    )
 
 
 def deadline_key(deadline: datetime, offset: timedelta) -> str:

@@ -60,7 +60,12 @@ async def test_the_follow_up_survey(fair, fake, engine, clock):
         await people["B1"].wait_for(lambda m: "Has a contract" in (m.text or ""), timeout=30)
         await people["S1"].wait_for(lambda m: "MOU를 체결하셨습니까" in (m.text or ""), timeout=30)
         await admin.wait_for(
-            lambda m: "questions about meetings held: 2" in (m.text or ""), timeout=30
+            lambda m: "going out: 2 questions about meetings held" in (m.text or ""), timeout=30
+        )
+        await admin.wait_for(
+            lambda m: "done, 2 questions in all: delivered 2, answered 0, blocked 0, given up 0"
+            in (m.text or ""),
+            timeout=30,
         )
         question = people["B1"].messages[-1]
         assert "You met Company S1 on Thu, Jun 20" in question.text
@@ -82,7 +87,8 @@ async def test_the_follow_up_survey(fair, fake, engine, clock):
         assert sent(fake, tid, "follow-up") + sent(fake, tid, "사후 조사") == 1
     for tid in (1002, 2002):  # the no-show
         assert sent(fake, tid, "follow-up") + sent(fake, tid, "사후 조사") == 0
-    assert sent(fake, 9000, "follow-up survey went out") == 1
+    assert sent(fake, 9000, "follow-up survey is going out") == 1
+    assert sent(fake, 9000, "follow-up survey is done") == 1
     with session_scope(engine) as session:
         answers = {(a.signed, a.value_usd) for a in session.exec(select(SurveyAnswer))}
     assert answers == {(Signed.contract, 50000), (Signed.nothing, None)}

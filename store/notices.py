@@ -1,0 +1,223 @@
+"""The notices the bot sends participants on its own (meeting and deadline reminders, outcome
+and survey questions, refill offers and their outcome, a counterpart's confirmation or
+cancellation) go through an outbox, like announcement deliveries.
+
+A job or a handler `queue`s each notice as a row, rendered in the participant's language with
+the time after which it is of no use (`not_after`: the meeting's start, the offer's expiry);
+the unique key (kind, participant, key) queues it once, whichever process or restart tries.
+Senders in any process `claim` rows with a lease (store/claims.py), send them and `finish`
+them, so a crash resends at most the message in flight, and a process that died leaves its
+rows to the others once its lease ran out. A passing Telegram error is `retried` by the same
+sender (the lease renewed) until the notice stops being useful; then it is given up, with the
+reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col, func, select, update
+
+from store.claims import claim_rows, release_all, waiting
+from store.models import DeliveryStatus, Event, Notice, NoticeKind, Participant, SurveyAnswer
+
+TOO_LATE = "too late"  # the reason of a notice given up because it is no use any more
+GONE = "participant unreachable"  # left the fair or never opened the bot
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A notice to queue: already rendered, for one participant."""
+
+    kind: NoticeKind
+    participant_id: int
+    key: str
+    text: str
+    markup: str = ""  # an inline keyboard as JSON
+    not_after: datetime | None = None
+
+
+def queue(session: Session, drafts: Sequence[Draft]) -> list[int]:
+    """Queues the drafts not queued before (by kind, participant and key); returns the ids of
+    the new rows."""
+    if not drafts:
+        return []
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    rows = [
+        {
+            "kind": d.kind,
+            "participant_id": d.participant_id,
+            "key": d.key,
+            "text": d.text,
+            "markup": d.markup,
+            "not_after": d.not_after,
+            "status": DeliveryStatus.pending,
+            "claimed_by": "",
+            "attempts": 0,
+            "error": "",
+        }
+        for d in drafts
+    ]
+    inserted = session.execute(
+        dialect.insert(Notice)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=["kind", "participant_id", "key"])
+        .returning(Notice.id)  # psycopg reports no rowcount for this statement; rows do
+    )
+    return sorted(inserted.scalars().all())
+
+
+def claim(
+    session: Session,
+    holder: str,
+    now: datetime,
+    lease: timedelta,
+    limit: int = 1,
+    ids: Sequence[int] | None = None,
+) -> list[int]:
+    """Takes up to `limit` pending notices (of `ids`, if given) that nobody sends; concurrent
+    callers get disjoint rows."""
+    scope = sa.true() if ids is None else col(Notice.id).in_(ids)
+    return claim_rows(session, Notice, scope, holder, now, lease, limit)
+
+
+def claimable(session: Session, now: datetime, lease: timedelta) -> bool:
+    """Whether some notice waits for a sender (queued by a job that stopped, a process that
+    died, or a handler that handed a failed send over)."""
+    found = session.exec(select(Notice.id).where(waiting(Notice, now, lease)).limit(1)).first()
+    return found is not None
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    id: int
+    kind: NoticeKind
+    telegram_id: int
+    text: str
+    markup: str
+    not_after: datetime | None
+
+    def useless(self, now: datetime) -> bool:
+        return self.not_after is not None and now >= self.not_after
+
+
+def prepare(session: Session, notice_id: int, now: datetime) -> Outgoing | DeliveryStatus:
+    """What a claimed notice sends, or its final status if it is not to be sent: the
+    participant blocked the bot or left, or the notice is no use any more."""
+    row = session.get(Notice, notice_id)
+    if row is None or row.status != DeliveryStatus.pending:
+        return row.status if row is not None else DeliveryStatus.given_up
+    person = session.get(Participant, row.participant_id)
+    if person.blocked_bot_at is not None:
+        row.status = DeliveryStatus.blocked
+    elif not person.active or person.telegram_id is None:
+        row.status, row.error = DeliveryStatus.given_up, GONE
+    elif row.not_after is not None and now >= row.not_after:
+        row.status, row.error = DeliveryStatus.given_up, TOO_LATE
+    else:
+        return Outgoing(row.id, row.kind, person.telegram_id, row.text, row.markup, row.not_after)
+    session.add(row)
+    return row.status
+
+
+def _mine(notice_id: int, holder: str) -> sa.ColumnElement[bool]:
+    return sa.and_(col(Notice.id) == notice_id, col(Notice.claimed_by) == holder)
+
+
+def finish(
+    session: Session,
+    notice_id: int,
+    holder: str,
+    status: DeliveryStatus,
+    now: datetime,
+    error: str = "",
+) -> None:
+    """Records how the holder's send ended: sent, blocked, or given up (with the reason)."""
+    values: dict[str, Any] = {"status": status, "error": error[:300]}
+    if status == DeliveryStatus.sent:
+        values["sent_at"] = now
+    session.execute(update(Notice).where(_mine(notice_id, holder)).values(**values))
+    if status == DeliveryStatus.blocked:
+        person = session.get(Notice, notice_id).participant_id
+        session.execute(
+            update(Participant).where(col(Participant.id) == person).values(blocked_bot_at=now)
+        )
+
+
+def failed_once(session: Session, notice_id: int, holder: str, now: datetime, error: str) -> bool:
+    """Counts a passing failure and renews the holder's lease for the retry; False if the
+    lease had run out and another sender took the notice (this one stops)."""
+    renewed = session.execute(
+        update(Notice)
+        .where(_mine(notice_id, holder))
+        .values(attempts=col(Notice.attempts) + 1, error=error[:300], claimed_at=now)
+        .returning(Notice.id)
+    )
+    return renewed.first() is not None
+
+
+def hand_over(session: Session, notice_id: int, holder: str, error: str) -> None:
+    """A handler's send failed for a passing reason: the row is given back for the senders,
+    who retry it with a backoff."""
+    session.execute(
+        update(Notice)
+        .where(_mine(notice_id, holder))
+        .values(
+            attempts=col(Notice.attempts) + 1,
+            error=error[:300],
+            claimed_at=None,
+            claimed_by="",
+        )
+    )
+
+
+def release(session: Session, holder: str) -> None:
+    """Gives back the holder's unfinished claims (a clean stop), for others to take at once."""
+    release_all(session, Notice, holder)
+
+
+@dataclass(frozen=True)
+class Tally:
+    """A kind of notice over the whole round, whatever restarts: how each one ended."""
+
+    sent: int
+    blocked: int
+    given_up: int
+    left: int
+    answered: int
+
+    @property
+    def total(self) -> int:
+        return self.sent + self.blocked + self.given_up + self.left
+
+
+def tally(session: Session, kind: NoticeKind, answered: int) -> Tally:
+    counts = dict(
+        session.exec(
+            select(Notice.status, func.count()).where(Notice.kind == kind).group_by(Notice.status)
+        ).all()
+    )
+    return Tally(
+        sent=counts.get(DeliveryStatus.sent, 0),
+        blocked=counts.get(DeliveryStatus.blocked, 0),
+        given_up=counts.get(DeliveryStatus.given_up, 0) + counts.get(DeliveryStatus.failed, 0),
+        left=counts.get(DeliveryStatus.pending, 0),
+        answered=answered,
+    )
+
+
+def claim_survey_report(session: Session) -> Tally | None:
+    """The survey's final count, for exactly one caller, once every question is done."""
+    answered = session.exec(select(func.count()).select_from(SurveyAnswer)).one()
+    counts = tally(session, NoticeKind.survey, answered)
+    if counts.left or not counts.total:
+        return None
+    claimed = session.execute(
+        update(Event).where(col(Event.survey_reported) == False).values(survey_reported=True)  # noqa: E712
+    )
+    return counts if claimed.rowcount == 1 else None
