@@ -24,11 +24,14 @@ BLOCKED = "Forbidden: bot was blocked by the user"
 class ApiError(Exception):
     """A failed Bot API call: becomes Telegram's `{"ok": false, ...}` answer."""
 
-    def __init__(self, code: int, description: str, retry_after: int | None = None) -> None:
+    def __init__(
+        self, code: int, description: str, retry_after: int | None = None, delay: float = 0.0
+    ) -> None:
         super().__init__(description)
         self.code = code
         self.description = description
         self.retry_after = retry_after
+        self.delay = delay  # seconds the answer is held back (a bot times out meanwhile)
 
     def payload(self) -> dict[str, Any]:
         body: dict[str, Any] = {

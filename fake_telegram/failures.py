@@ -31,6 +31,7 @@ DEFAULT_DESCRIPTIONS = {
     403: errors.BLOCKED,
     500: "Internal Server Error",
     502: "Bad Gateway",
+    504: "Gateway Timeout",
 }
 
 
@@ -60,6 +61,7 @@ class Failures:
         times: int,
         description: str | None,
         method: str | None,
+        delay: float = 0.0,
     ) -> None:
         if code == 429:
             error = too_many_requests(retry_after)
@@ -68,6 +70,7 @@ class Failures:
         else:
             text = description or DEFAULT_DESCRIPTIONS.get(code, f"Error {code}")
             error = ApiError(code, text)
+        error.delay = delay
         self._planned.append(_Planned(chat_id, method.lower() if method else None, error, times))
 
     def check(self, method: str, chat_id: int | None) -> None:

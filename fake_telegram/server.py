@@ -185,11 +185,14 @@ class FakeTelegram:
         description: str | None = None,
         method: str | None = None,
         token: str | None = None,
+        delay: float = 0.0,
     ) -> None:
         """Fail the next `times` calls aimed at `chat_id` (any chat if None) with `code`.
 
         Without `method`, sends, edits, chat actions, deletions and callback answers match;
         with one (e.g. "getUpdates"), only that method does. A 429 carries `retry_after`.
+        With `delay`, the error is answered only after that many seconds: longer than the
+        bot's timeout, the call times out (and, as the error says, did nothing).
         """
         self.bot(token).failures.fail_next(
             chat_id,
@@ -198,6 +201,7 @@ class FakeTelegram:
             times=times,
             description=description,
             method=method,
+            delay=delay,
         )
 
     def block(self, chat_id: int, token: str | None = None) -> None:
@@ -225,6 +229,8 @@ class FakeTelegram:
             bot.failures.check(name.lower(), chat_id)
             result = await method(bot, params)
         except ApiError as error:
+            if error.delay:
+                await asyncio.sleep(error.delay)
             self._record(bot, name, params, chat_id, error)
             if chat_id is not None:
                 text = f"{name}: {error.description}"

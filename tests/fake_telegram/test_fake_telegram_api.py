@@ -18,7 +18,7 @@ from telegram import (
     ReplyKeyboardMarkup,
 )
 from telegram.constants import ChatAction, ParseMode
-from telegram.error import BadRequest, Conflict, InvalidToken, RetryAfter
+from telegram.error import BadRequest, Conflict, InvalidToken, RetryAfter, TimedOut
 
 from fake_telegram import FakeTelegram, FakeUser
 
@@ -273,3 +273,14 @@ async def test_wait_reply_without_attached_application(bot: Bot, park: FakeUser)
     finally:
         task.cancel()
     assert [m.text for m in replies] == ["pong", "pong again"]
+
+
+async def test_a_delayed_failure_times_the_bot_out_and_sends_nothing(
+    bot: Bot, fake: FakeTelegram, park: FakeUser
+) -> None:
+    fake.fail_next(park.id, code=504, delay=1.0)
+    with pytest.raises(TimedOut):
+        await bot.send_message(park.id, "lost", read_timeout=0.3)
+    assert await fake.changes.wait_for(lambda: any(c.error_code == 504 for c in fake.calls), 5)
+    assert await bot.send_message(park.id, "through")
+    assert "lost" not in [m.text for m in park.messages]

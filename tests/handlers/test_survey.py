@@ -63,8 +63,10 @@ async def test_the_follow_up_survey(fair, fake, engine, clock):
             lambda m: "going out: 2 questions about meetings held" in (m.text or ""), timeout=30
         )
         await admin.wait_for(
-            lambda m: "done, 2 questions in all: delivered 2, answered 0, blocked 0, given up 0"
-            in (m.text or ""),
+            lambda m: (
+                "done, 2 questions in all: delivered 2, answered 0, blocked 0, given up 0"
+                in (m.text or "")
+            ),
             timeout=30,
         )
         question = people["B1"].messages[-1]
