@@ -19,6 +19,8 @@ from locales import day_label, industry_name, t
 from store.audit import audited
 from store.export import workbook
 from store.fairday import DayCounts, day_counts
+from store.models import NoticeKind
+from store.notices import Tally, question_tallies
 from store.outcomes import OutcomeCounts, outcome_counts
 from store.refill import refill_counts
 from store.stats import Stats, stats
@@ -30,12 +32,17 @@ class Figures:
     fair_day: DayCounts
     refills: dict[str, int]
     outcomes: OutcomeCounts
+    questions: dict[NoticeKind, Tally]
 
 
 def _figures(session: Session, now: datetime) -> Figures:
     """All /stats reads in one transaction: one moment's figures, recorded with them."""
     return Figures(
-        stats(session), day_counts(session), refill_counts(session), outcome_counts(session, now)
+        stats(session),
+        day_counts(session),
+        refill_counts(session),
+        outcome_counts(session, now),
+        question_tallies(session),
     )
 
 
@@ -86,6 +93,20 @@ async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE, pers
     lines.append(fairday_line(lang, figures.fair_day))
     lines.append(t(lang, "refill.stats", **figures.refills))
     lines.append(outcome_stats_line(lang, figures.outcomes))
+    lines += [
+        t(
+            lang,
+            "stats.questions",
+            what=t(lang, f"stats.questions_{kind.value}"),
+            sent=counts.sent,
+            answered=counts.answered,
+            blocked=counts.blocked,
+            given_up=counts.given_up,
+            left=counts.left,
+        )
+        for kind, counts in figures.questions.items()
+        if counts.total
+    ]
     await show(update, "\n".join(lines))
 
 

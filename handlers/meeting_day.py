@@ -90,7 +90,7 @@ async def on_button(
             done.sides.other,
             (NoticeKind.fairday, f"cancel-{meeting_id}"),
             "fairday.cancelled_by_other",
-            not_after=done.sides.start,
+            not_after=done.sides.end,
             company=escape(done.sides.me.company),
             start=done.sides.start,
         )
@@ -113,7 +113,7 @@ async def on_button(
             sides.other,
             (NoticeKind.fairday, f"confirm-{meeting_id}"),
             "fairday.confirmed_by_other",
-            not_after=sides.start,
+            not_after=sides.end,
             company=escape(sides.me.company),
             start=sides.start,
         )

@@ -118,7 +118,7 @@ def _language(svc: Services, side: Side) -> str:
 
 
 def _outcome(view: OfferView) -> tuple[NoticeKind, str]:
-    """The notice of how an offer ended (one per side), of use until the meeting's start."""
+    """The notice of how an offer ended (one per side), of use until the slot ends."""
     return NoticeKind.refill, f"offer-{view.id}-end"
 
 
@@ -130,7 +130,7 @@ async def _closed_for(context, view: OfferView, key: str, sides: list[Side]) -> 
             side,
             _outcome(view),
             key,
-            not_after=view.start,
+            not_after=view.end,
             company=escape(other.company),
             start=view.start,
         )

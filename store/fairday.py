@@ -58,6 +58,7 @@ class MeetingSides:
     slot_id: int
     slot_code: str
     start: datetime
+    end: datetime
     booth: str | None
     me: Side
     other: Side
@@ -78,8 +79,9 @@ def _sides(
     seller = session.get(Participant, meeting.seller_id)
     assert slot is not None and buyer is not None and seller is not None and meeting.id
     me, other = (buyer, seller) if buyer.id == participant_id else (seller, buyer)
+    end = start + (datetime.combine(slot.day, slot.end) - datetime.combine(slot.day, slot.start))
     return MeetingSides(
-        meeting.id, slot.id, slot.code, start, meeting.booth, side_of(me), side_of(other)
+        meeting.id, slot.id, slot.code, start, end, meeting.booth, side_of(me), side_of(other)
     )  # type: ignore[arg-type]
 
 

@@ -24,7 +24,15 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, func, select, update
 
 from store.claims import claim_rows, release_all, waiting
-from store.models import DeliveryStatus, Event, Notice, NoticeKind, Participant, SurveyAnswer
+from store.models import (
+    DeliveryStatus,
+    Event,
+    MeetingOutcome,
+    Notice,
+    NoticeKind,
+    Participant,
+    SurveyAnswer,
+)
 
 TOO_LATE = "too late"  # the reason of a notice given up because it is no use any more
 GONE = "participant unreachable"  # left the fair or never opened the bot
@@ -211,10 +219,20 @@ def tally(session: Session, kind: NoticeKind, answered: int) -> Tally:
     )
 
 
+def question_tallies(session: Session) -> dict[NoticeKind, Tally]:
+    """The outcome and the survey questions: how each went, and how many were answered."""
+    return {
+        kind: tally(session, kind, session.exec(select(func.count()).select_from(answers)).one())
+        for kind, answers in (
+            (NoticeKind.outcome, MeetingOutcome),
+            (NoticeKind.survey, SurveyAnswer),
+        )
+    }
+
+
 def claim_survey_report(session: Session) -> Tally | None:
     """The survey's final count, for exactly one caller, once every question is done."""
-    answered = session.exec(select(func.count()).select_from(SurveyAnswer)).one()
-    counts = tally(session, NoticeKind.survey, answered)
+    counts = question_tallies(session)[NoticeKind.survey]
     if counts.left or not counts.total:
         return None
     claimed = session.execute(

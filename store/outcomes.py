@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, func, select
 
@@ -30,7 +29,7 @@ from store.models import (
     Phase,
     Slot,
 )
-from store.reminders import Recipient, slot_start
+from store.reminders import Recipient, slot_end, slot_start
 
 EDITABLE_AFTER_THE_FAIR = timedelta(days=7)
 # The one reminder follows the prompt after four slot lengths, at most two hours (so a
@@ -65,10 +64,6 @@ class BadAmount(StoreError):
 
 class NoteTooLong(StoreError):
     key = "note_too_long"
-
-
-def slot_end(slot: Slot, timezone: str) -> datetime:
-    return datetime.combine(slot.day, slot.end, tzinfo=ZoneInfo(timezone))
 
 
 def nudge_delay(slot: Slot) -> timedelta:

@@ -42,7 +42,7 @@ from store.models import (
     Unavailability,
     UnscheduledPair,
 )
-from store.reminders import slot_start
+from store.reminders import slot_end, slot_start
 
 OFFER_TIME = timedelta(minutes=10)
 # Less time than this before the slot starts is not worth an offer.
@@ -223,6 +223,7 @@ class OfferView:
     place_id: int
     slot_code: str
     start: datetime
+    end: datetime
     expires_at: datetime
     booth: str | None
     buyer: Side
@@ -249,6 +250,7 @@ def _view(session: Session, offer: RefillOffer) -> OfferView:
         place_id=offer.place_id,
         slot_code=slot.code,
         start=slot_start(slot, get_event(session).timezone),
+        end=slot_end(slot, get_event(session).timezone),
         expires_at=offer.expires_at,
         booth=buyer.booth,
         buyer=side_of(buyer),

@@ -71,6 +71,10 @@ def slot_start(slot: Slot, timezone: str) -> datetime:
     return datetime.combine(slot.day, slot.start, tzinfo=ZoneInfo(timezone))
 
 
+def slot_end(slot: Slot, timezone: str) -> datetime:
+    return datetime.combine(slot.day, slot.end, tzinfo=ZoneInfo(timezone))
+
+
 @dataclass(frozen=True)
 class MeetingReminder:
     recipient: Recipient

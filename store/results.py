@@ -34,8 +34,7 @@ from store.models import (
     Slot,
     SurveyAnswer,
 )
-from store.outcomes import slot_end
-from store.reminders import slot_start
+from store.reminders import slot_end, slot_start
 
 
 @dataclass

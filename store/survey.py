@@ -25,8 +25,8 @@ from store.models import (
     Signed,
     SurveyAnswer,
 )
-from store.outcomes import NoOutcomeYet, parse_amount, prompt_key, slot_end
-from store.reminders import Recipient, slot_start
+from store.outcomes import NoOutcomeYet, parse_amount, prompt_key
+from store.reminders import Recipient, slot_end, slot_start
 
 
 def survey_time(session: Session) -> datetime | None:

@@ -118,6 +118,11 @@ async def test_outcomes_after_a_meeting(app, fake, engine, clock):
     admin = organizer(fake)
     [figures] = await admin.ask("/stats")
     assert "Meeting outcomes: answered 2 of 4 asked" in figures.text
+    assert (
+        "Outcome questions: delivered 4, answered 2, blocked 0, given up 0, still to send 0"
+        in figures.text
+    )
+    assert "Survey questions" not in figures.text  # none yet
     assert "Contract likely 1" in figures.text and "expected deal value US$15,000" in figures.text
     for code, user in people.items():
         asked = "did your meeting with" if code.startswith("B") else "상담은 어떠셨습니까"
