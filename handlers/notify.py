@@ -54,22 +54,20 @@ def country_name(code: str, language: str) -> str:
     return Locale(pick(language)).territories.get(code.strip().upper(), code)
 
 
-async def tell(
-    context: ContextTypes.DEFAULT_TYPE,
+async def render(
+    application: Application,
     side: Side,
     notice: tuple[NoticeKind, str],
     key: str,
     markup: InlineKeyboardMarkup | None = None,
     not_after: datetime | None = None,
     **values: object,
-) -> bool:
-    """One notice (`notice` is its kind and key: each goes out once) to one side in their
-    language, sent at once; a `start` value is shown as a local time; `not_after` is when it
-    stops being of use. False if the side cannot be reached (blocked, gone), never an
-    exception; a passing error leaves it to the senders, who retry it."""
+) -> notices.Draft | None:
+    """One side's notice (`notice` is its kind and key: each goes out once) in their language,
+    a `start` value shown as a local time; `not_after` is when it stops being of use. None if
+    the side cannot be reached (never joined, blocked)."""
     if side.recipient is None:
-        return False
-    application = context.application
+        return None
     svc = _services(application)
     event = await svc.run(get_event)
     language = pick(side.recipient.language, svc.default_language)
@@ -82,15 +80,44 @@ async def tell(
         },
     )
     kind, notice_key = notice
-    draft = notices.Draft(
+    return notices.Draft(
         kind, side.participant_id, notice_key, text, keyboard_json(markup), not_after
     )
+
+
+async def send_now(application: Application, drafts: Sequence[notices.Draft | None]) -> list[bool]:
+    """Queues the drafts together (so that a crash leaves none of them behind), then sends
+    each at once: False for one that cannot reach its side (None, blocked, given up), never
+    an exception; a passing error leaves it to the senders, who retry it."""
+    svc = _services(application)
     me = sender(application)
-    ids = await svc.run(notices.queue, [draft])
-    claimed = ids and await svc.run(notices.claim, me, svc.clock(), svc.lease, 1, ids)
-    if not claimed:
-        return True  # queued before: sent, or being sent
-    return await _deliver(application, claimed[0], me, retry=False) in REACHED
+    ids = await svc.run(notices.queue, [d for d in drafts if d is not None])
+    reached = []
+    for draft in drafts:
+        if draft is None:
+            reached.append(False)
+            continue
+        mine = await svc.run(notices.find, draft.kind, draft.participant_id, draft.key, ids)
+        claimed = mine and await svc.run(notices.claim, me, svc.clock(), svc.lease, 1, [mine])
+        # Queued before, or taken by a sender meanwhile: sent, or being sent.
+        status = await _deliver(application, mine, me, retry=False) if claimed else None
+        reached.append(status is None or status in REACHED)
+    return reached
+
+
+async def tell(
+    context: ContextTypes.DEFAULT_TYPE,
+    side: Side,
+    notice: tuple[NoticeKind, str],
+    key: str,
+    markup: InlineKeyboardMarkup | None = None,
+    not_after: datetime | None = None,
+    **values: object,
+) -> bool:
+    """One notice to one side, sent at once (`render`, `send_now`)."""
+    draft = await render(context.application, side, notice, key, markup, not_after, **values)
+    [reached] = await send_now(context.application, [draft])
+    return reached
 
 
 async def queue(application: Application, drafts: Sequence[notices.Draft]) -> int:

@@ -19,7 +19,7 @@ from telegram.ext import Application, BaseHandler, CallbackQueryHandler, Context
 
 from handlers.admin_sending import replace_job
 from handlers.guard import participant
-from handlers.notify import country_name, tell
+from handlers.notify import country_name, render, send_now
 from handlers.routes import route
 from handlers.services import Services, Who, services
 from handlers.timetable_render import timetable_ics, timetable_messages
@@ -47,14 +47,6 @@ ACTION = re.compile(r"rf:(y|n):(\d{1,10})")
 MAX_TRIES = 50  # pairs tried in a row for one place when offers cannot be delivered
 
 
-class _Context:
-    """What `tell` needs from a context, for work started outside an update (a job, a hook)."""
-
-    def __init__(self, application: Application) -> None:
-        self.application = application
-        self.bot = application.bot
-
-
 def _job_name(offer_id: int) -> str:
     return f"refill-expire-{offer_id}"
 
@@ -66,7 +58,6 @@ def _seconds(when: datetime, now: datetime) -> float:
 async def offer_place(application: Application, place_id: int) -> None:
     """Offers the freed place to the next pair that can take it, if any."""
     svc: Services = application.bot_data["services"]
-    context = _Context(application)
     timezone = (await svc.run(get_event)).timezone
     for _ in range(MAX_TRIES):
         now = svc.clock()
@@ -80,9 +71,9 @@ async def offer_place(application: Application, place_id: int) -> None:
             _seconds(view.expires_at, now),
             view.id,
         )
-        delivered = [
-            await tell(
-                context,  # type: ignore[arg-type]
+        drafts = [
+            await render(
+                application,
                 me,
                 (NoticeKind.refill, f"offer-{view.id}"),
                 "refill.offer",
@@ -94,15 +85,16 @@ async def offer_place(application: Application, place_id: int) -> None:
                         ),
                     ]
                 ),
+                not_after=view.expires_at,
                 company=escape(other.company),
                 country=escape(country_name(country, _language(svc, me))),
                 start=view.start,
                 booth=escape(view.booth or t(_language(svc, me), "reminder.no_booth")),
-                not_after=view.expires_at,
                 until=clock(view.expires_at.astimezone(ZoneInfo(timezone)).time()),
             )
             for me, other, country in view.sides()
         ]
+        delivered = await send_now(application, drafts)
         if all(delivered):
             return
         # One side cannot be reached: the offer is void and the next pair gets the place.
@@ -110,7 +102,7 @@ async def offer_place(application: Application, place_id: int) -> None:
         reached = [
             side for side, ok in zip((view.buyer, view.seller), delivered, strict=True) if ok
         ]
-        await _closed_for(context, view, "refill.withdrawn", reached)
+        await _closed_for(application, view, "refill.withdrawn", reached)
 
 
 def _language(svc: Services, side: Side) -> str:
@@ -122,18 +114,23 @@ def _outcome(view: OfferView) -> tuple[NoticeKind, str]:
     return NoticeKind.refill, f"offer-{view.id}-end"
 
 
-async def _closed_for(context, view: OfferView, key: str, sides: list[Side]) -> None:
-    for side in sides:
-        other = view.seller if side is view.buyer else view.buyer
-        await tell(
-            context,
+async def _closed_for(
+    application: Application, view: OfferView, key: str, sides: list[Side]
+) -> None:
+    """Tells the sides how the offer ended (queued together, then sent)."""
+    drafts = [
+        await render(
+            application,
             side,
             _outcome(view),
             key,
             not_after=view.end,
-            company=escape(other.company),
+            company=escape((view.seller if side is view.buyer else view.buyer).company),
             start=view.start,
         )
+        for side in sides
+    ]
+    await send_now(application, drafts)
 
 
 async def _send_timetable(context, side: Side) -> None:
@@ -164,7 +161,7 @@ async def expiry_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     view = await svc.run(expire_offer, context.job.data, svc.clock())
     if view is None:
         return
-    await _closed_for(context, view, "refill.expired", [view.buyer, view.seller])
+    await _closed_for(context.application, view, "refill.expired", [view.buyer, view.seller])
     await offer_place(context.application, view.place_id)
 
 
@@ -186,13 +183,13 @@ async def on_button(
         return
     if done.outcome == Outcome.declined:
         await show(update, t(language, "refill.you_declined", **values))
-        await _closed_for(context, view, "refill.declined_by_other", [other])
+        await _closed_for(context.application, view, "refill.declined_by_other", [other])
     elif done.outcome == Outcome.void:
         await show(update, t(language, "refill.void", **values))
-        await _closed_for(context, view, "refill.void", [other])
+        await _closed_for(context.application, view, "refill.void", [other])
     else:
         await show(update, t(language, "refill.booked", **values))
-        await _closed_for(context, view, "refill.booked", [other])
+        await _closed_for(context.application, view, "refill.booked", [other])
         for side in (view.buyer, view.seller):
             await _send_timetable(context, side)
         return

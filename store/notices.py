@@ -80,6 +80,20 @@ def queue(session: Session, drafts: Sequence[Draft]) -> list[int]:
     return sorted(inserted.scalars().all())
 
 
+def find(
+    session: Session, kind: NoticeKind, participant_id: int, key: str, among: Sequence[int]
+) -> int | None:
+    """The id of a notice just queued (one of `among`), None if it was queued before."""
+    return session.exec(
+        select(Notice.id).where(
+            Notice.kind == kind,
+            Notice.participant_id == participant_id,
+            Notice.key == key,
+            col(Notice.id).in_(among),
+        )
+    ).first()
+
+
 def claim(
     session: Session,
     holder: str,
