@@ -23,7 +23,17 @@ from fake_telegram import DEFAULT_TOKEN, FakeTelegram
 from handlers.notify import WORKERS
 from store.db import session_scope
 from store.event import parse_config, setup_event
-from store.models import AnnouncementDelivery, DeliveryStatus, Notice, Phase, Slot
+from store.models import (
+    AnnouncementDelivery,
+    DeliveryStatus,
+    Event,
+    Notice,
+    NoticeKind,
+    Participant,
+    Phase,
+    Slot,
+)
+from store.requests import send_request
 
 ROOT = Path(__file__).resolve().parents[2]
 LEASE = 3  # seconds: DELIVERY_LEASE_SECONDS of both processes
@@ -138,11 +148,11 @@ EXPECTED = {
 }
 
 
-def fair_now(engine, scenario: str) -> None:
+def fair_now(engine, scenario: str, pairs: int = PAIRS) -> None:
     """A fair on the real clock, in a time zone where it is about noon (nowhere near
     midnight): its deadline 30 minutes away ("deadline"), its one meeting slot starting in 5
     minutes ("meeting"), or over an hour ago with the survey due ("after the fair"). Buyer n
-    meets seller n."""
+    meets seller n; one more pair asked to meet and could take a freed place."""
     now = datetime.now(UTC)
     offset = 12 - now.hour
     zone = "Etc/GMT" + ("" if offset == 0 else f"{-offset:+d}")
@@ -166,10 +176,14 @@ def fair_now(engine, scenario: str) -> None:
     with session_scope(engine) as session:
         setup_event(session, parse_config(raw))
         slot = session.exec(select(Slot)).one()
-        for n in range(1, PAIRS + 1):
+        for n in range(1, pairs + 2):
             buyer = builders.participant(session, f"B{n}", telegram_id=1000 + n, language="en")
             seller = builders.participant(session, f"S{n}", telegram_id=2000 + n, language="en")
-            builders.meeting(session, buyer, seller, slot.code)
+            if n <= pairs:
+                builders.meeting(session, buyer, seller, slot.code)
+            else:
+                event = session.exec(select(Event)).one()
+                send_request(session, seller.id, buyer.id, event.deadline - timedelta(minutes=1))
         if scenario != "deadline":
             builders.set_phase(session, Phase.announced)
 
@@ -221,3 +235,69 @@ async def test_notices_killed_mid_way_all_arrive_after_a_restart(
     if scenario == "after the fair":
         [report] = [m.text for m in admin.messages if "survey is done" in (m.text or "")]
         assert f"{2 * PAIRS} questions in all: delivered {2 * PAIRS}" in report
+
+
+def in_flight(engine, kind: NoticeKind, telegram_id: int) -> bool:
+    """A notice of `kind` to the participant is claimed and not sent yet."""
+    with session_scope(engine) as session:
+        return any(
+            n.claimed_by and n.status == DeliveryStatus.pending
+            for n in session.exec(select(Notice).where(Notice.kind == kind)).all()
+            if n.participant_id == participant_id(session, telegram_id)
+        )
+
+
+def participant_id(session, telegram_id: int) -> int:
+    return session.exec(select(Participant.id).where(Participant.telegram_id == telegram_id)).one()
+
+
+async def until(condition, timeout: float = WAIT) -> bool:
+    """Polls a database condition (no fake call tells when it changes) until a deadline."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        await asyncio.sleep(0.1)
+    return True
+
+
+async def test_a_cancellation_and_a_refill_offer_killed_in_flight_arrive_after_restarts(
+    fake, database_url, engine, tmp_path
+):
+    """S1 cancels: the bot is killed while telling B1 (Telegram hangs), then while offering
+    the freed place to B3 (hanging too); a third start sends both, each once."""
+    fair_now(engine, "meeting", pairs=2)
+    people = users(fake, 3, 3)
+    log = tmp_path / "bot.log"
+    processes = [await start_bot(fake, database_url, log)]
+    try:
+        [reminder] = await people["S1"].wait_for(lambda m: "minutes (" in (m.text or ""), WAIT)
+        fake.fail_next(1001, code=504, delay=30)  # B1's chat hangs, then answers an error
+        fake.fail_next(1003, code=504, delay=30)  # so does B3's
+        await people["S1"].press(reminder, "❌ I can't make it")
+        [why] = await people["S1"].wait_for(1, WAIT)
+        await people["S1"].press(why, "Another reason")
+        assert await until(lambda: in_flight(engine, NoticeKind.fairday, 1001)), log.read_text()
+        processes[0].kill()
+        await processes[0].wait()
+        processes.append(await start_bot(fake, database_url, log))
+        assert await until(lambda: in_flight(engine, NoticeKind.refill, 1003)), log.read_text()
+        processes[1].kill()
+        await processes[1].wait()
+        processes.append(await start_bot(fake, database_url, log))
+        expected = {
+            "B1": "cancelled your meeting",
+            "B3": "A meeting just became possible",
+            "S3": "A meeting just became possible",
+        }
+
+        def arrived() -> bool:
+            return all(got(people[code], text) for code, text in expected.items())
+
+        assert await fake.changes.wait_for(arrived, WAIT), log.read_text()[-3000:]
+        await asyncio.sleep(1.0)  # room for a message sent twice
+    finally:
+        await stop(*processes)
+    assert {code: got(people[code], text) for code, text in expected.items()} == dict.fromkeys(
+        expected, 1
+    )
