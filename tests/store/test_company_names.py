@@ -2,12 +2,12 @@
 
 import pytest
 
+import builders
 from store.db import session_scope
 from store.errors import InvalidValue
 from store.models import Event, Participant, Role
 from store.names import company_name, event_name
 from store.participants import update_field
-import builders
 
 
 @pytest.mark.parametrize(
