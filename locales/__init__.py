@@ -161,6 +161,11 @@ def time_span(language: str, start: time, end: time) -> str:
     return t(language, "time.span", start=clock(start), end=clock(end))
 
 
+def language_name(language: str, code: str) -> str:
+    """A language by its code, in the reader's language (ja -> 일본어 / Japanese)."""
+    return Locale.parse(pick(language)).languages.get(code, code)
+
+
 def zone_city(language: str, timezone: str) -> str:
     """The city a zone is named for (Asia/Seoul -> 서울 / Seoul)."""
     return get_timezone_location(get_timezone(timezone), locale=pick(language), return_city=True)

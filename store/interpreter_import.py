@@ -16,6 +16,7 @@ from pathlib import Path
 from babel import Locale
 from sqlmodel import Session, select
 
+from store.attendance import ATTENDANCE, header_key
 from store.errors import ImportFailed, Problem
 from store.models import Attendance, Interpreter
 from store.participants import new_invite_token
@@ -31,22 +32,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "phone": ("phone", "mobile", "연락처", "휴대폰", "휴대폰번호", "핸드폰", "전화번호"),
 }
 REQUIRED = ("code", "name", "languages")
-ATTENDANCE = {
-    "": Attendance.onsite,
-    "현장": Attendance.onsite,
-    "오프라인": Attendance.onsite,
-    "onsite": Attendance.onsite,
-    "on-site": Attendance.onsite,
-    "offline": Attendance.onsite,
-    "온라인": Attendance.online,
-    "화상": Attendance.online,
-    "online": Attendance.online,
-}
 SEPARATORS = re.compile(r"[,/;·、\s]+")
-
-
-def header_key(title: object) -> str:
-    return re.sub(r"[\s_.\-*]", "", str(title or "")).casefold()
 
 
 @cache
