@@ -3,8 +3,9 @@ expected deal value in USD and a short note, and may change their answer until a
 the fair. Each side's answer is their own: organizers see all of them, participants only
 theirs, never the counterpart's.
 
-The prompts and their one reminder are claimed like the other reminders (store/reminders.py,
-`claim_notice`), so none is sent twice, whatever restarts or processes.
+The prompts and their one reminder are queued once in the notice outbox like the other
+reminders (store/notices.py), so each goes out, at most the one in flight at a crash twice,
+whatever restarts or processes.
 """
 
 from __future__ import annotations

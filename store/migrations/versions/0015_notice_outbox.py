@@ -1,7 +1,7 @@
 """notices as an outbox: status, lease, rendered text, useful until, attempts; survey report
 
-Revision ID: 0014
-Revises: 0013
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-12-06 19:30:00.000000
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 
 import store.models
 
-revision: str = "0014"
-down_revision: str | None = "0013"
+revision: str = "0015"
+down_revision: str | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
