@@ -519,9 +519,12 @@ async def follow_up(stage: Stage) -> None:
     await schedule_all(stage.application)
     questions = await book.wait(me, says("Dubai"))
     question = next(message for message in questions if "Dubai" in message.content)
+    # The organizer hears when the questions start going out and, once all are sent, the
+    # round's count: waited for before anyone answers, so that the count is always the same.
+    done = stage.t("survey.done.other", count=0, sent=0, answered=0, blocked=0, given_up=0)
+    await book.wait(stage.admin, says(re.split("[,:]", done)[0]))
     await book.press(me, question, stage.t("survey.contract"))
     await book.send(me, "50k")
-    await book.wait(stage.admin, lambda message: True)
     await book.send(stage.admin, "/results")
 
 

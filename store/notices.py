@@ -21,6 +21,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select, update
 
 from store.claims import claim_rows, release_all, waiting
@@ -103,8 +104,15 @@ def claim(
     ids: Sequence[int] | None = None,
 ) -> list[int]:
     """Takes up to `limit` pending notices (of `ids`, if given) that nobody sends; concurrent
-    callers get disjoint rows."""
-    scope = sa.true() if ids is None else col(Notice.id).in_(ids)
+    callers get disjoint rows. A participant's notices go out in the order they were queued:
+    one is taken only once the earlier ones are done."""
+    earlier = aliased(Notice)
+    first = ~sa.exists().where(
+        earlier.participant_id == Notice.participant_id,
+        earlier.status == DeliveryStatus.pending,
+        earlier.id < Notice.id,
+    )
+    scope = first if ids is None else sa.and_(first, col(Notice.id).in_(ids))
     return claim_rows(session, Notice, scope, holder, now, lease, limit)
 
 

@@ -115,3 +115,16 @@ def test_the_survey_report_goes_once_when_every_question_is_done(engine):
 def _report(engine):
     with session_scope(engine) as session:
         return notices.claim_survey_report(session)
+
+
+def test_a_participants_notices_go_out_in_the_order_queued(engine):
+    [person] = people(engine, 1)
+    first, second = _queue(
+        engine,
+        [notices.Draft(NoticeKind.survey, person, key, key) for key in ("meeting-1", "meeting-2")],
+    )
+    with session_scope(engine) as session:
+        assert notices.claim(session, "a", NOW, LEASE, limit=2) == [first]
+        assert notices.claim(session, "b", NOW, LEASE, ids=[second]) == []
+        notices.finish(session, first, "a", DeliveryStatus.sent, NOW)
+        assert notices.claim(session, "b", NOW, LEASE) == [second]
