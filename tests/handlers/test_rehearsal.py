@@ -106,7 +106,10 @@ async def test_a_rehearsal_plays_the_whole_fair_day(rehearsal, fake, engine, clo
         await people["S5"].wait_for(says("새로 가능한 상담"), timeout=WAIT)
         await people["S5"].press(people["S5"].messages[-1], "✅ 수락")
         await people["S5"].wait_reply()
-        offer_b1 = next(m for m in reversed(people["B1"].messages) if "국내기업 S5" in m.content)
+        # Each side's offer goes out on its own (after their earlier notices): B1's may come
+        # after S5's.
+        offers = await people["B1"].wait_for(says("국내기업 S5"), timeout=WAIT)
+        offer_b1 = next(m for m in offers if "국내기업 S5" in m.content)
         await people["B1"].press(offer_b1, "✅ Accept")
         await people["B1"].wait_for(lambda m: m.document is not None, timeout=WAIT)
 
