@@ -25,7 +25,7 @@ LEASE = 3  # seconds: DELIVERY_LEASE_SECONDS of both processes
 BUYERS = SELLERS = 20
 WAIT = 60.0
 
-pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
+pytestmark = [pytest.mark.processes, pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")]
 
 
 async def start_bot(fake: FakeTelegram, database_url: str, log: Path) -> asyncio.subprocess.Process:
