@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import HealthCheck, settings
 from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 from telegram.ext import Application
@@ -46,6 +47,13 @@ def worker_database(url: str | None) -> str | None:
 
 
 POSTGRES_URL = worker_database(os.environ.get("TEST_DATABASE_URL"))
+
+# Hypothesis times its input generation and each example: on a shared, loaded machine with
+# several workers those times say more about the load than about the test.
+settings.register_profile(
+    "shared-machine", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("shared-machine")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
