@@ -4,10 +4,13 @@ hands it to another interpreter at once or tells the organizers that nobody can 
 
 from __future__ import annotations
 
+import logging
 import re
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
+from telegram.constants import ParseMode
+from telegram.error import Forbidden, TelegramError
+from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes, JobQueue
 
 from handlers.admin_common import tell_admins
 from handlers.routes import route
@@ -16,11 +19,23 @@ from handlers.ui import button, escape, keyboard, parse, refuse, show
 from locales import day_label, language_name, pick, t, time_span, tn
 from store.errors import NoEvent
 from store.event import get_event
-from store.interpreters import Job, Schedule, by_telegram_id, decline, schedule
-from store.models import Interpreter
+from store.interpreters import (
+    Job,
+    Schedule,
+    by_telegram_id,
+    claim_change,
+    decline,
+    digest,
+    joined_interpreters,
+    schedule,
+)
+from store.models import Interpreter, Phase
 from store.names import company_name, event_name
 
+log = logging.getLogger(__name__)
+
 HOME = "itp"
+PUSH_JOB = "interpreter-changes"
 PRESS = re.compile(r"itp:(ask|no):(\d{1,10}):(\d{1,10})")
 
 
@@ -99,6 +114,8 @@ async def interpreter_home(
         schedule_text(plan, event_name(event, language), language),
         schedule_markup(plan, language),
     )
+    # What they have just read is no change to push to them later.
+    await svc.run(claim_change, person.id, plan.interpreter.schedule_digest, digest(plan))
 
 
 async def pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -148,6 +165,45 @@ async def pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             svc,
             t(admin, "interp.admin_gap", name=escape(person.name), line=_line(job, admin)),
         )
+
+
+async def push_changes(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Once the timetables are announced, each interpreter gets their schedule, and again
+    whenever it changes (a cancellation, a refill, /assign, another interpreter's ❌...),
+    whatever changed it: the schedule's digest against the one last sent."""
+    svc = services(context)
+    try:
+        event = await svc.run(get_event)
+    except NoEvent:
+        return
+    if event.phase != Phase.announced:
+        return
+    for interpreter_id in await svc.run(joined_interpreters):
+        plan = await svc.run(schedule, interpreter_id)
+        seen, current = plan.interpreter.schedule_digest, digest(plan)
+        if current == seen or not await svc.run(claim_change, interpreter_id, seen, current):
+            continue
+        language = pick(plan.interpreter.language, svc.default_language)
+        text = schedule_text(plan, event_name(event, language), language)
+        intro = t(language, "interp.changed" if seen else "interp.announced")
+        try:
+            await context.bot.send_message(
+                plan.interpreter.telegram_id,
+                f"{intro}\n\n{text}",
+                parse_mode=ParseMode.HTML,
+                reply_markup=schedule_markup(plan, language),
+            )
+        except Forbidden:
+            log.info("interpreter %s blocked the bot", interpreter_id)
+        except TelegramError as error:  # passing: the next look sends it again
+            log.warning("interpreter %s not reached: %s", interpreter_id, error)
+            await svc.run(claim_change, interpreter_id, current, seen)
+
+
+def schedule_pushes(job_queue: JobQueue, interval: float) -> None:
+    for job in job_queue.get_jobs_by_name(PUSH_JOB):
+        job.schedule_removal()
+    job_queue.run_repeating(push_changes, interval, first=0, name=PUSH_JOB)
 
 
 def handlers() -> list[BaseHandler]:

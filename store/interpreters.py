@@ -11,6 +11,8 @@ interpreter's ❌, in the same transaction as the change.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -298,3 +300,33 @@ def schedule(session: Session, interpreter_id: int) -> Schedule:
             )
         )
     return Schedule(person, event.timezone, tuple(jobs))
+
+
+def digest(plan: Schedule) -> str:
+    """The schedule as the interpreter reads it (times, places, sides, languages)."""
+    seen = [
+        [j.start.isoformat(), j.booth, j.link, j.buyer.code, j.seller.code, j.language]
+        for j in plan.jobs
+    ]
+    return hashlib.sha256(json.dumps(seen).encode()).hexdigest()
+
+
+def joined_interpreters(session: Session) -> list[int]:
+    return list(
+        session.exec(
+            select(Interpreter.id).where(
+                col(Interpreter.telegram_id).is_not(None), col(Interpreter.active)
+            )
+        ).all()
+    )
+
+
+def claim_change(session: Session, interpreter_id: int, seen: str, current: str) -> bool:
+    """Records that the schedule with digest `current` goes out to the interpreter, if the
+    one last sent is still `seen`: of several bot processes noticing a change, one sends it."""
+    claimed = session.execute(
+        sa.update(Interpreter)
+        .where(col(Interpreter.id) == interpreter_id, col(Interpreter.schedule_digest) == seen)
+        .values(schedule_digest=current)
+    )
+    return claimed.rowcount == 1

@@ -10,7 +10,13 @@ import builders
 from store.db import session_scope
 from store.event import parse_config, setup_event
 from store.interpreters import reassign
-from store.models import Attendance, Interpreter, InterpreterAssignment, InterpreterDecline
+from store.models import (
+    Attendance,
+    Interpreter,
+    InterpreterAssignment,
+    InterpreterDecline,
+    Phase,
+)
 from store.participants import new_invite_token
 
 KIM, LEE = 7001, 7002
@@ -111,3 +117,20 @@ async def test_forged_and_stale_presses_change_nothing(bot, fake, engine, interp
     assert stranger.callback_answers[-1].show_alert
     with session_scope(engine) as session:
         assert session.exec(select(InterpreterDecline)).all() == []
+
+
+async def test_once_announced_a_changed_schedule_is_pushed_to_the_interpreter(
+    interpreted, bot, fake, engine
+):
+    kim = fake.user(KIM, "Kim", language_code="ko")
+    lee = fake.user(LEE, "Lee", language_code="en")
+    await lee.ask(f"/start {interpreted['I2']}")
+    [home] = await kim.ask(f"/start {interpreted['I1']}")
+    with session_scope(engine) as session:
+        builders.set_phase(session, Phase.announced)
+    await kim.press(home, "❌ 6월 20일 09:30 참석 불가")
+    [asked] = await kim.wait_reply()
+    await kim.press(asked, "❌ 예, 참석할 수 없습니다")
+    await kim.wait_reply()
+    [pushed] = await lee.wait_for(lambda m: "schedule changed" in m.text, timeout=20)
+    assert "2 meetings assigned to you" in pushed.text and "09:30–10:00 · booth T-B1" in pushed.text
