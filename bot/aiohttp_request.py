@@ -73,7 +73,9 @@ class AiohttpRequest(BaseRequest):
         files = request_data.multipart_data
         if not files:
             return fields
-        form = aiohttp.FormData()
+        # A file name as it is, in UTF-8 (as httpx, PTB's default, sends it): aiohttp would
+        # percent-encode it, and the chat would show "%EB%B6%90….ics" for a Korean name.
+        form = aiohttp.FormData(quote_fields=False)
         for name, value in fields.items():
             form.add_field(name, value)
         for name, (filename, content, mimetype) in files.items():
