@@ -225,6 +225,16 @@ class Tally:
     def total(self) -> int:
         return self.sent + self.blocked + self.given_up + self.left
 
+    def items(self) -> dict[str, int]:
+        """The counts by name, in the order organizers read them."""
+        return {
+            "sent": self.sent,
+            "answered": self.answered,
+            "blocked": self.blocked,
+            "given_up": self.given_up,
+            "left": self.left,
+        }
+
 
 def tally(session: Session, kind: NoticeKind, answered: int) -> Tally:
     counts = dict(
