@@ -299,6 +299,8 @@ async def test_a_cancellation_and_a_refill_offer_killed_in_flight_arrive_after_r
         await asyncio.sleep(1.0)  # room for a message sent twice
     finally:
         await stop(*processes)
-    assert {code: got(people[code], text) for code, text in expected.items()} == dict.fromkeys(
-        expected, 1
-    )
+    received = {code: got(people[code], text) for code, text in expected.items()}
+    # The hanging sends were lost; a notice the second process had sent but not yet recorded
+    # when it was killed (B1's, resent after the lease) comes twice: at most one.
+    assert all(count >= 1 for count in received.values()), received
+    assert sum(received.values()) - len(received) <= 1, received
