@@ -7,6 +7,7 @@ so the same code behaves alike on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
 
@@ -119,6 +120,11 @@ class Event(SQLModel, table=True):
     announce_reported: int = 0
     # Weeks after the fair's last slot when the follow-up survey goes out (store/survey.py).
     follow_up_weeks: int = 4
+    # Moved by the database itself on every change to this row or to the slots (triggers,
+    # migration 0014), so that a process's copy of the event and its grid knows when it is stale
+    # (store/event.py). A new event starts anywhere: one created after another was deleted does
+    # not pass for it.
+    version: int = Field(default_factory=lambda: secrets.randbelow(2**31))
 
 
 class Slot(SQLModel, table=True):

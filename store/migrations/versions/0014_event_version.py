@@ -1,0 +1,63 @@
+"""event.version, moved by triggers on every change to the event row or to the slots
+
+Revision ID: 0014
+Revises: 0013
+Create Date: 2026-12-06 20:00:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0014"
+down_revision: str | None = "0013"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+# SQLite's triggers run per row: an UPDATE of the event that leaves `version` alone moves it
+# (the trigger's own UPDATE sets it, so it does not fire again); any change to a slot moves it.
+SQLITE = [
+    """CREATE TRIGGER event_version_on_change AFTER UPDATE ON event
+       FOR EACH ROW WHEN NEW.version = OLD.version
+       BEGIN UPDATE event SET version = OLD.version + 1 WHERE id = NEW.id; END""",
+    *(
+        f"""CREATE TRIGGER event_version_on_slot_{change} AFTER {change} ON slot
+            BEGIN UPDATE event SET version = version + 1; END"""
+        for change in ("insert", "update", "delete")
+    ),
+]
+POSTGRESQL = [
+    """CREATE FUNCTION event_version_bump() RETURNS trigger LANGUAGE plpgsql AS $$
+       BEGIN
+         IF NEW.version = OLD.version THEN NEW.version := OLD.version + 1; END IF;
+         RETURN NEW;
+       END $$""",
+    """CREATE TRIGGER event_version_on_change BEFORE UPDATE ON event
+       FOR EACH ROW EXECUTE FUNCTION event_version_bump()""",
+    """CREATE FUNCTION event_version_on_slots() RETURNS trigger LANGUAGE plpgsql AS $$
+       BEGIN UPDATE event SET version = version + 1; RETURN NULL; END $$""",
+    """CREATE TRIGGER event_version_on_slots AFTER INSERT OR UPDATE OR DELETE ON slot
+       FOR EACH STATEMENT EXECUTE FUNCTION event_version_on_slots()""",
+]
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("event", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("version", sa.Integer(), nullable=False, server_default="0"))
+    postgresql = op.get_bind().dialect.name == "postgresql"
+    for statement in POSTGRESQL if postgresql else SQLITE:
+        op.execute(statement)
+
+
+def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP TRIGGER event_version_on_slots ON slot")
+        op.execute("DROP TRIGGER event_version_on_change ON event")
+        op.execute("DROP FUNCTION event_version_on_slots()")
+        op.execute("DROP FUNCTION event_version_bump()")
+    else:
+        for name in ("change", "slot_insert", "slot_update", "slot_delete"):
+            op.execute(f"DROP TRIGGER event_version_on_{name}")
+    with op.batch_alter_table("event", schema=None) as batch_op:
+        batch_op.drop_column("version")
