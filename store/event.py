@@ -371,7 +371,7 @@ def lock_event_row(session: Session) -> None:
 
 
 # Almost every update reads the event's settings and its slot grid. Each process keeps a copy
-# per database and reads them again only when `event.version` moved: the database moves it on
+# per database and reads them again only when `event.version` changed: the database sets it on
 # every change to the event row or to the slots (triggers, migration 0015), whoever makes it
 # (another bot process, the CLI, an upgrade). The copies belong to no session: read them only;
 # code that changes the event reads it with `get_event`.

@@ -132,10 +132,9 @@ class Event(SQLModel, table=True):
     video_link: str = Field(default="", max_length=300)
     video_rooms: str = Field(default="", sa_type=sa.Text)
     video_secret: str = Field(default="", max_length=64)
-    # Moved by the database itself on every change to this row or to the slots (triggers,
-    # migration 0015), so that a process's copy of the event and its grid knows when it is stale
-    # (store/event.py). A new event starts anywhere: one created after another was deleted does
-    # not pass for it.
+    # A fresh random number set by the database itself on every change to this row or to the
+    # slots (triggers, migration 0015), so that a process's copy of the event and its grid knows
+    # when it is stale (store/event.py); a new event starts at one too.
     version: int = Field(default_factory=lambda: secrets.randbelow(2**31))
 
 

@@ -1,4 +1,4 @@
-"""event.version, moved by triggers on every change to the event row or to the slots
+"""event.version, set by triggers on every change to the event row or to the slots
 
 Revision ID: 0015
 Revises: 0014
@@ -15,28 +15,33 @@ down_revision: str | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# SQLite's triggers run per row: an UPDATE of the event that leaves `version` alone moves it
-# (the trigger's own UPDATE sets it, so it does not fire again); any change to a slot moves it.
+# Each change sets a fresh random version, never the old one plus one: a process that read
+# its copy inside a transaction later rolled back must not take a version reached again for
+# the copy's. SQLite's triggers run per row: an UPDATE of the event that leaves `version` alone
+# sets it (the trigger's own UPDATE changes it, so it does not fire again); so does any change
+# to a slot.
+SQLITE_RANDOM = "abs(random() % 2147483647)"
 SQLITE = [
-    """CREATE TRIGGER event_version_on_change AFTER UPDATE ON event
-       FOR EACH ROW WHEN NEW.version = OLD.version
-       BEGIN UPDATE event SET version = OLD.version + 1 WHERE id = NEW.id; END""",
+    f"""CREATE TRIGGER event_version_on_change AFTER UPDATE ON event
+        FOR EACH ROW WHEN NEW.version = OLD.version
+        BEGIN UPDATE event SET version = {SQLITE_RANDOM} WHERE id = NEW.id; END""",
     *(
         f"""CREATE TRIGGER event_version_on_slot_{change} AFTER {change} ON slot
-            BEGIN UPDATE event SET version = version + 1; END"""
+            BEGIN UPDATE event SET version = {SQLITE_RANDOM}; END"""
         for change in ("insert", "update", "delete")
     ),
 ]
+POSTGRESQL_RANDOM = "floor(random() * 2147483647)::integer"
 POSTGRESQL = [
-    """CREATE FUNCTION event_version_bump() RETURNS trigger LANGUAGE plpgsql AS $$
-       BEGIN
-         IF NEW.version = OLD.version THEN NEW.version := OLD.version + 1; END IF;
-         RETURN NEW;
-       END $$""",
+    f"""CREATE FUNCTION event_version_bump() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF NEW.version = OLD.version THEN NEW.version := {POSTGRESQL_RANDOM}; END IF;
+          RETURN NEW;
+        END $$""",
     """CREATE TRIGGER event_version_on_change BEFORE UPDATE ON event
        FOR EACH ROW EXECUTE FUNCTION event_version_bump()""",
-    """CREATE FUNCTION event_version_on_slots() RETURNS trigger LANGUAGE plpgsql AS $$
-       BEGIN UPDATE event SET version = version + 1; RETURN NULL; END $$""",
+    f"""CREATE FUNCTION event_version_on_slots() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN UPDATE event SET version = {POSTGRESQL_RANDOM}; RETURN NULL; END $$""",
     """CREATE TRIGGER event_version_on_slots AFTER INSERT OR UPDATE OR DELETE ON slot
        FOR EACH STATEMENT EXECUTE FUNCTION event_version_on_slots()""",
 ]
