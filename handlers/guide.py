@@ -8,15 +8,13 @@ from sqlmodel import Session, col, func, select
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from handlers.routes import route
+from handlers.routes import Menu, route
 from handlers.services import Who, services, who
 from handlers.ui import button, escape, keyboard, show
 from locales import moment, t
 from store.errors import NoEvent
 from store.event import get_event
 from store.models import Event, Participant
-
-ADMIN_HOME = "admin"
 
 
 def _overview(session: Session) -> tuple[Event, int, int] | None:
@@ -49,7 +47,7 @@ async def admin_home(update: Update, context: ContextTypes.DEFAULT_TYPE, person:
     )
     rows = []
     if person.participant is not None:  # an organizer who also takes part
-        rows.append([button(person.language, "admin_home.my_page", "menu")])
+        rows.append([button(person.language, "admin_home.my_page", Menu())])
     await show(update, text, keyboard(*rows))
 
 

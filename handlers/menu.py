@@ -6,8 +6,18 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from handlers.commands import set_admin_menu
-from handlers.guide import ADMIN_HOME, admin_home
-from handlers.routes import route
+from handlers.guide import admin_home
+from handlers.routes import (
+    AdminHome,
+    ApplyStart,
+    AvailabilityOpen,
+    FindOpen,
+    LanguageMenu,
+    ProfileSection,
+    Requests,
+    ScheduleOpen,
+    route,
+)
 from handlers.services import Who, services, who
 from handlers.ui import button, error_text, escape, keyboard, refuse, show
 from locales import moment, t
@@ -16,15 +26,14 @@ from store.event import get_event
 from store.models import Event, Phase
 from store.participants import join
 
-MENU = "menu"
 ITEMS = (
-    ("menu.account", "acct"),
-    ("menu.company", "comp"),
-    ("menu.availability", "avail"),
-    ("menu.find", "find"),
-    ("menu.requests", "reqs"),
-    ("menu.schedule", "sched"),
-    ("menu.language", "lang"),
+    ("menu.account", ProfileSection("acct")),
+    ("menu.company", ProfileSection("comp")),
+    ("menu.availability", AvailabilityOpen()),
+    ("menu.find", FindOpen()),
+    ("menu.requests", Requests()),
+    ("menu.schedule", ScheduleOpen()),
+    ("menu.language", LanguageMenu()),
 )
 
 
@@ -48,7 +57,7 @@ async def main_menu(update: Update, context: ContextTypes.DEFAULT_TYPE, person: 
         await show(
             update,
             t(person.language, "start.stranger", event=escape(event.name)),
-            keyboard([button(person.language, "apply.button", "apply")]),
+            keyboard([button(person.language, "apply.button", ApplyStart())]),
         )
         return
     now = services(context).clock()
@@ -67,7 +76,7 @@ async def main_menu(update: Update, context: ContextTypes.DEFAULT_TYPE, person: 
     buttons = [button(person.language, key, data) for key, data in ITEMS]
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
     if person.is_admin:
-        rows.append([button(person.language, "admin_home.button", ADMIN_HOME)])
+        rows.append([button(person.language, "admin_home.button", AdminHome())])
     await show(update, text, keyboard(*rows))
 
 

@@ -6,7 +6,6 @@ Before the organizers announce the schedule, the menu only says when it will com
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import Sequence
 
 from telegram import InlineKeyboardMarkup, InputFile, Update
@@ -15,10 +14,9 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 
 from handlers.guard import participant
 from handlers.meeting_day import cancel_button
-from handlers.routes import route
+from handlers.routes import Menu, ScheduleMeeting, ScheduleMore, ScheduleOpen, route
 from handlers.services import Who, services
 from handlers.timetable_render import (
-    OPEN,
     counterpart_card,
     timetable_ics,
     timetable_markup,
@@ -32,7 +30,7 @@ from store.event import get_event
 from store.models import Event, Phase
 from store.timetable import Timetable, timetable, unscheduled
 
-ACTION = re.compile(r"sched(?::(img|ics|why|m:\d{1,10}))?")
+Pressed = ScheduleOpen | ScheduleMore | ScheduleMeeting
 
 
 def _not_announced(event: Event, person: Who, now_open: bool) -> str:
@@ -69,9 +67,9 @@ async def _send_calendar(update: Update, table: Timetable, language: str) -> Non
 
 
 async def _open(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, action: str
+    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, pressed: Pressed
 ) -> str | None:
-    """Shows what `action` asks for ("" for the timetable); returns a refusal instead, if any."""
+    """Shows what `pressed` asks for; returns a refusal instead, if any."""
     svc = services(context)
     language = person.language
     participant_id = person.participant.id
@@ -81,23 +79,23 @@ async def _open(
         await show(
             update,
             _not_announced(event, person, now_open),
-            keyboard([button(language, "common.back", "menu")]),
+            keyboard([button(language, "common.back", Menu())]),
         )
         return None
-    back = keyboard([button(language, "schedule.back_button", OPEN)])
-    if action == "why":
+    back = keyboard([button(language, "schedule.back_button", ScheduleOpen())])
+    if pressed == ScheduleMore("why"):
         items = await svc.run(unscheduled, participant_id)
         await _pages(update, unscheduled_messages(items, language), back)
         return None
     table = await svc.run(timetable, participant_id)
-    if action == "img":
+    if pressed == ScheduleMore("img"):
         await _send_image(update, table, language)
-    elif action == "ics":
+    elif pressed == ScheduleMore("ics"):
         if not table.meetings:
             return t(language, "schedule.calendar_empty")
         await _send_calendar(update, table, language)
-    elif action.startswith("m:"):
-        entry = table.meeting(int(action.removeprefix("m:")))
+    elif isinstance(pressed, ScheduleMeeting):
+        entry = table.meeting(pressed.meeting)
         if entry is None:
             return t(language, "schedule.meeting_gone")
         rows = [[cancel_button(language, entry.meeting.id)]] if entry.start > svc.clock() else []
@@ -110,25 +108,25 @@ async def _open(
 
 
 async def _answer(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, action: str
+    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, pressed: Pressed
 ) -> None:
-    refusal = await _open(update, context, person, action)
+    refusal = await _open(update, context, person, pressed)
     if refusal is not None:
         await refuse(update, refusal)
     elif update.callback_query is not None:
         await update.callback_query.answer()
 
 
-@participant(data=ACTION)
+@participant(data=(ScheduleOpen, ScheduleMore, ScheduleMeeting))
 async def on_button(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, match: re.Match[str]
+    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, pressed: Pressed
 ) -> None:
-    await _answer(update, context, person, match.group(1) or "")
+    await _answer(update, context, person, pressed)
 
 
 @participant()
 async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
-    await _answer(update, context, person, "")
+    await _answer(update, context, person, ScheduleOpen())
 
 
 def handlers() -> list[BaseHandler]:

@@ -11,13 +11,13 @@ from collections.abc import Iterable
 from telegram import InlineKeyboardMarkup
 
 from handlers.calendar_file import timetable_ics
+from handlers.routes import Menu, ScheduleMeeting, ScheduleMore
 from handlers.timetable_image import timetable_png
 from handlers.ui import button, escape, keyboard
 from locales import country_name, day_label, shown, t, time_span, tn, zone_name
 from store.timetable import Blocked, Counterpart, Day, SlotEntry, Timetable, Unscheduled, Why
 
 __all__ = [
-    "OPEN",
     "counterpart_card",
     "pages",
     "timetable_ics",
@@ -27,7 +27,6 @@ __all__ = [
     "unscheduled_messages",
 ]
 
-OPEN = "sched"  # My schedule's callback data (handlers/schedule.py answers it)
 BUTTON_COMPANY = 24  # characters of a company name on a meeting's button
 MESSAGE_LIMIT = 4096
 # Long free-text fields are clipped on the card so it always fits in one message.
@@ -163,7 +162,7 @@ def timetable_markup(table: Timetable, language: str, back: bool = True) -> Inli
                 button(
                     language,
                     "schedule.meeting_button",
-                    f"{OPEN}:m:{entry.meeting.id}",
+                    ScheduleMeeting(entry.meeting.id),
                     month=entry.start.month,
                     day=entry.start.day,
                     time=f"{entry.start:%H:%M}",
@@ -171,14 +170,14 @@ def timetable_markup(table: Timetable, language: str, back: bool = True) -> Inli
                 )
             ]
         )
-    files = [button(language, "schedule.image_button", f"{OPEN}:img")]
+    files = [button(language, "schedule.image_button", ScheduleMore("img"))]
     if table.meetings:
-        files.append(button(language, "schedule.calendar_button", f"{OPEN}:ics"))
+        files.append(button(language, "schedule.calendar_button", ScheduleMore("ics")))
     return keyboard(
         *meetings,
         files,
-        [button(language, "schedule.why_button", f"{OPEN}:why")],
-        [button(language, "common.back", "menu")] if back else [],
+        [button(language, "schedule.why_button", ScheduleMore("why"))],
+        [button(language, "common.back", Menu())] if back else [],
     )
 
 

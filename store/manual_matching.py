@@ -241,7 +241,7 @@ def assign(
                     code=person.code,
                     cap=limit,
                     slot=slot.code,
-                    ids=f"{buyer.id}:{seller.id}:{slot.id}",
+                    meeting=(buyer.id, seller.id, slot.id),  # what to book anyway
                 )
     meeting = Meeting(
         buyer_id=buyer.id,
