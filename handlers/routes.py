@@ -409,6 +409,23 @@ class SurveyAnswer(Press):
     signed: Signed
 
 
+# interpreters (handlers/interpreter_home.py)
+
+
+@press("itp")
+class InterpreterHome(Press):
+    pass
+
+
+@press("itp:{step}:{buyer}:{seller}")
+class InterpreterDecline(Press):
+    """❌ on a meeting (`ask`), then the confirmation (`no`)."""
+
+    step: Literal["ask", "no"]
+    buyer: ID
+    seller: ID
+
+
 # organizers
 
 
@@ -500,6 +517,12 @@ ROUTES: dict[str, Route] = {
         # the fair day
         "attendance": ("att", "handlers.meeting_day", "att:", (Attendance, AttendanceCause)),
         "refill": ("rf", "handlers.refill_offers", "rf:", (RefillAnswer,)),
+        "interpreter": (
+            "itp",
+            "handlers.interpreter_home",
+            "itp(:|$)",
+            (InterpreterHome, InterpreterDecline),
+        ),
         "outcome": ("oc", "handlers.outcomes", "oc:", (OutcomePick, OutcomeAsk)),
         "survey": ("sv", "handlers.survey", "sv:", (SurveyAnswer,)),
         # organizers
