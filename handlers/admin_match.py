@@ -8,11 +8,12 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from handlers.admin_common import summary_text
 from handlers.admin_jobs import schedule_all
 from handlers.admin_reopen import ask_reopen
+from handlers.feature import ADMINS, Command, Feature
 from handlers.guard import organizer
 from handlers.refill_offers import offer_place
 from handlers.routes import LowCountBook, LowCountPropose, route
@@ -326,12 +327,19 @@ async def unassign_command(update: Update, context: ContextTypes.DEFAULT_TYPE, p
 
 def handlers() -> list[BaseHandler]:
     return [
-        CommandHandler("deadline", deadline),
-        CommandHandler("match", match),
-        CommandHandler("matchmode", matchmode),
-        CommandHandler("lowcount", lowcount),
-        CommandHandler("assign", assign_command),
-        CommandHandler("unassign", unassign_command),
         CallbackQueryHandler(propose, pattern=route("lowcount.propose")),
         CallbackQueryHandler(book, pattern=route("lowcount.book")),
     ]
+
+
+FEATURE = Feature(
+    commands=(
+        Command("deadline", deadline, ADMINS),
+        Command("match", match, ADMINS),
+        Command("matchmode", matchmode, ADMINS),
+        Command("lowcount", lowcount, ADMINS),
+        Command("assign", assign_command, ADMINS),
+        Command("unassign", unassign_command, ADMINS),
+    ),
+    others=handlers,
+)

@@ -11,6 +11,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from handlers.admin_announce import start_broadcast
 from handlers.admin_jobs import schedule_all
+from handlers.feature import Feature
 from handlers.guard import organizer
 from handlers.routes import ReopenConfirm, route
 from handlers.services import Who, services
@@ -56,3 +57,8 @@ async def confirmed(
 
 def handlers() -> list[BaseHandler]:
     return [CallbackQueryHandler(confirmed, pattern=route("reopen"))]
+
+
+FEATURE = Feature(
+    others=handlers,
+)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from telegram import Update
 from telegram.error import TelegramError
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from handlers import typed
+from handlers.feature import HIDDEN, Command, Feature
 from handlers.guard import organizer
 from handlers.routes import ApplicationDecision, ApplyRole, Menu, route
 from handlers.services import Who, services, who
@@ -156,8 +157,13 @@ async def decision(
 
 def handlers() -> list[BaseHandler]:
     return [
-        CommandHandler("apply", begin),
         CallbackQueryHandler(begin, pattern=route("apply")),
         CallbackQueryHandler(role, pattern=route("apply.role")),
         CallbackQueryHandler(decision, pattern=route("application.decision")),
     ]
+
+
+FEATURE = Feature(
+    commands=(Command("apply", begin, HIDDEN),),
+    others=handlers,
+)

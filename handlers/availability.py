@@ -17,6 +17,7 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
+from handlers.feature import Feature
 from handlers.guard import participant
 from handlers.routes import AvailabilityDay, AvailabilityPress, Menu, route
 from handlers.services import Who, services
@@ -154,3 +155,8 @@ def handlers() -> list[BaseHandler]:
         CallbackQueryHandler(open_grid, pattern=route("availability")),
         CallbackQueryHandler(press, pattern=route("availability.press")),
     ]
+
+
+FEATURE = Feature(
+    others=handlers,
+)

@@ -23,6 +23,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from handlers import company_card, typed
+from handlers.feature import Feature
 from handlers.guard import participant, participant_step
 from handlers.routes import (
     FindBack,
@@ -325,3 +326,8 @@ def handlers() -> list[BaseHandler]:
         CallbackQueryHandler(press, pattern=route("find.press")),
         *company_card.handlers(),
     ]
+
+
+FEATURE = Feature(
+    others=handlers,
+)

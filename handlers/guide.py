@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, func, select
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
+from handlers.feature import PARTICIPANTS, Command, Feature
 from handlers.routes import Menu, route
 from handlers.services import Who, services, who
 from handlers.ui import button, escape, keyboard, show
@@ -65,6 +66,11 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 def handlers() -> list[BaseHandler]:
     return [
-        CommandHandler("help", help_command),
         CallbackQueryHandler(admin_home_button, pattern=route("admin")),
     ]
+
+
+FEATURE = Feature(
+    commands=(Command("help", help_command, PARTICIPANTS),),
+    others=handlers,
+)

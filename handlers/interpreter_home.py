@@ -12,6 +12,7 @@ from telegram.error import Forbidden, TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes, JobQueue
 
 from handlers.admin_common import tell_admins
+from handlers.feature import Feature
 from handlers.routes import InterpreterDecline, InterpreterHome, decode_any, route
 from handlers.services import services
 from handlers.ui import button, escape, keyboard, refuse, show
@@ -211,3 +212,8 @@ def schedule_pushes(job_queue: JobQueue, interval: float) -> None:
 
 def handlers() -> list[BaseHandler]:
     return [CallbackQueryHandler(pressed, pattern=route("interpreter"))]
+
+
+FEATURE = Feature(
+    others=handlers,
+)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
+from handlers.feature import PARTICIPANTS, Command, Feature
 from handlers.menu import main_menu
 from handlers.routes import LanguagePick, Menu, route
 from handlers.services import services, who
@@ -43,7 +44,12 @@ async def switch(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 def handlers() -> list[BaseHandler]:
     return [
-        CommandHandler("language", choose),
         CallbackQueryHandler(choose, pattern=route("language")),
         CallbackQueryHandler(switch, pattern=route("language.pick")),
     ]
+
+
+FEATURE = Feature(
+    commands=(Command("language", choose, PARTICIPANTS),),
+    others=handlers,
+)

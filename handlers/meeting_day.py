@@ -11,6 +11,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
+from handlers.feature import Feature
 from handlers.guard import participant
 from handlers.notify import tell
 from handlers.refill_offers import offer_place
@@ -116,3 +117,8 @@ async def on_button(
 
 def handlers() -> list[BaseHandler]:
     return [CallbackQueryHandler(on_button, pattern=route("attendance"))]
+
+
+FEATURE = Feature(
+    others=handlers,
+)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
-from handlers.commands import set_admin_menu
+from handlers.commands import ADMIN_MENU, set_admin_menu
+from handlers.feature import PARTICIPANTS, Command, Feature
 from handlers.guide import admin_home
 from handlers.interpreter_home import interpreter_home
 from handlers.routes import (
@@ -90,7 +91,8 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`/start` alone opens the menu; `/start TOKEN` (from an invite link) joins first."""
     person = await who(update, context)
     if person.is_admin:
-        await set_admin_menu(context.bot, person.telegram_id, person.language)
+        admin_menu = context.bot_data[ADMIN_MENU]
+        await set_admin_menu(context.bot, person.telegram_id, person.language, admin_menu)
     if context.args:
         try:
             interpreter = await services(context).run(
@@ -122,7 +124,14 @@ async def menu_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 def handlers() -> list[BaseHandler]:
     return [
-        CommandHandler("start", start),
-        CommandHandler("menu", menu_command),
         CallbackQueryHandler(menu_button, pattern=route("menu")),
     ]
+
+
+FEATURE = Feature(
+    commands=(
+        Command("start", start, PARTICIPANTS),
+        Command("menu", menu_command, PARTICIPANTS),
+    ),
+    others=handlers,
+)

@@ -11,6 +11,7 @@ from telegram.ext import Application, BaseHandler, CallbackQueryHandler, Context
 
 from handlers import typed
 from handlers.admin_sending import replace_job
+from handlers.feature import Feature
 from handlers.guard import participant, participant_step
 from handlers.notify import send_once
 from handlers.routes import OutcomeAsk, OutcomePick, route
@@ -230,3 +231,8 @@ def stats_line(language: str, counts: OutcomeCounts) -> str:
 
 def handlers() -> list[BaseHandler]:
     return [CallbackQueryHandler(on_button, pattern=route("outcome"))]
+
+
+FEATURE = Feature(
+    others=handlers,
+)

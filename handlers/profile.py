@@ -6,6 +6,7 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from handlers import typed
+from handlers.feature import Feature
 from handlers.guard import participant, participant_step
 from handlers.routes import Menu, ProfileEdit, ProfileSection, route
 from handlers.services import Who, member, services
@@ -105,3 +106,8 @@ def handlers() -> list[BaseHandler]:
         CallbackQueryHandler(ask, pattern=route("profile.edit")),
         CallbackQueryHandler(open_section, pattern=route("profile.section")),
     ]
+
+
+FEATURE = Feature(
+    others=handlers,
+)

@@ -17,6 +17,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application, BaseHandler, CallbackQueryHandler, ContextTypes
 
 from handlers.admin_sending import replace_job
+from handlers.feature import Feature
 from handlers.guard import participant
 from handlers.notify import country_name, tell
 from handlers.routes import RefillAnswer, route
@@ -205,3 +206,8 @@ async def resume(application: Application) -> None:
 
 def handlers() -> list[BaseHandler]:
     return [CallbackQueryHandler(on_button, pattern=route("refill"))]
+
+
+FEATURE = Feature(
+    others=handlers,
+)

@@ -38,6 +38,7 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
+from handlers.feature import Feature
 from handlers.guard import participant
 from handlers.routes import Press, RequestNotice, Requests, route
 from handlers.services import Who, services
@@ -240,3 +241,8 @@ async def answer_notice(
 
 def handlers() -> list[BaseHandler]:
     return [CallbackQueryHandler(answer_notice, pattern=route("requests.notice"))]
+
+
+FEATURE = Feature(
+    others=handlers,
+)

@@ -16,6 +16,7 @@ from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
+from handlers.feature import Feature
 from handlers.guard import participant
 from handlers.request_actions import act, action_button, describe
 from handlers.routes import Menu, RequestList, RequestListAction, Requests, route
@@ -177,3 +178,8 @@ def handlers() -> list[BaseHandler]:
         CallbackQueryHandler(summary, pattern=route("requests")),
         CallbackQueryHandler(page, pattern=route("requests.page")),
     ]
+
+
+FEATURE = Feature(
+    others=handlers,
+)

@@ -10,8 +10,9 @@ from collections.abc import Sequence
 
 from telegram import InlineKeyboardMarkup, InputFile, Update
 from telegram.constants import ParseMode
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
+from handlers.feature import PARTICIPANTS, Command, Feature
 from handlers.guard import participant
 from handlers.meeting_day import cancel_button
 from handlers.routes import Menu, ScheduleMeeting, ScheduleMore, ScheduleOpen, route
@@ -131,6 +132,11 @@ async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE, person:
 
 def handlers() -> list[BaseHandler]:
     return [
-        CommandHandler("schedule", on_command),
         CallbackQueryHandler(on_button, pattern=route("schedule")),
     ]
+
+
+FEATURE = Feature(
+    commands=(Command("schedule", on_command, PARTICIPANTS),),
+    others=handlers,
+)

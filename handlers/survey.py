@@ -12,6 +12,7 @@ from telegram.ext import Application, BaseHandler, CallbackQueryHandler, Context
 from handlers import typed
 from handlers.admin_common import tell_admins
 from handlers.admin_sending import replace_job
+from handlers.feature import Feature
 from handlers.guard import participant, participant_step
 from handlers.notify import send_once
 from handlers.outcomes import usd
@@ -131,3 +132,8 @@ typed.register(VALUE_STEP, typed.Step(_typed, _cancelled, text_only="outcome.tex
 
 def handlers() -> list[BaseHandler]:
     return [CallbackQueryHandler(on_button, pattern=route("survey"))]
+
+
+FEATURE = Feature(
+    others=handlers,
+)
