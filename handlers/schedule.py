@@ -18,6 +18,7 @@ from handlers.meeting_day import cancel_button
 from handlers.routes import Menu, ScheduleMeeting, ScheduleMore, ScheduleOpen, route
 from handlers.services import Who, services
 from handlers.timetable_render import (
+    calendar_file_name,
     counterpart_card,
     timetable_ics,
     timetable_markup,
@@ -61,7 +62,7 @@ async def _send_image(update: Update, table: Timetable, language: str) -> None:
 async def _send_calendar(update: Update, table: Timetable, language: str) -> None:
     data = await asyncio.to_thread(timetable_ics, table, language)
     await update.effective_chat.send_document(
-        InputFile(data, filename=f"{table.code}-schedule.ics"),
+        InputFile(data, filename=calendar_file_name(table, language)),
         caption=tn(language, "schedule.calendar_caption", len(table.meetings)),
         parse_mode=ParseMode.HTML,
     )
