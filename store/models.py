@@ -7,11 +7,14 @@ so the same code behaves alike on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
+
+from matching.model import DEFAULT_DAILY_CAP
 
 
 class UTCDateTime(sa.types.TypeDecorator):
@@ -110,7 +113,7 @@ class Event(SQLModel, table=True):
     name_en: str = Field(default="", max_length=200)
     timezone: str = Field(max_length=64)
     deadline: datetime = Field(sa_type=UTCDateTime)
-    daily_cap: int = 8
+    daily_cap: int = DEFAULT_DAILY_CAP
     phase: Phase = Field(default=Phase.open, sa_type=_enum(Phase))
     reminder_minutes: int = 10
     # The mode of the deadline's matching and of a plain /match; the optimal mode's time limit.
@@ -131,6 +134,10 @@ class Event(SQLModel, table=True):
     video_link: str = Field(default="", max_length=300)
     video_rooms: str = Field(default="", sa_type=sa.Text)
     video_secret: str = Field(default="", max_length=64)
+    # A fresh random number set by the database itself on every change to this row or to the
+    # slots (triggers, migration 0015), so that a process's copy of the event and its grid knows
+    # when it is stale (store/event.py); a new event starts at one too.
+    version: int = Field(default_factory=lambda: secrets.randbelow(2**31))
 
 
 class Slot(SQLModel, table=True):
