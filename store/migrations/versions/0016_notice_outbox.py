@@ -59,15 +59,16 @@ def upgrade() -> None:
         )
         batch_op.alter_column("claimed_at", existing_type=store.models.UTCDateTime(), nullable=True)
         batch_op.create_index(batch_op.f("ix_notice_status"), ["status"], unique=False)
-    with op.batch_alter_table("event", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("survey_reported", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
+    # A plain ADD COLUMN: a batch copy of `event` would break the triggers on `slot` that name
+    # it (0015).
+    op.add_column(
+        "event",
+        sa.Column("survey_reported", sa.Boolean(), nullable=False, server_default=sa.false()),
+    )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("event", schema=None) as batch_op:
-        batch_op.drop_column("survey_reported")
+    op.drop_column("event", "survey_reported")
     op.execute("DELETE FROM notice WHERE status <> 'sent'")
     with op.batch_alter_table("notice", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_notice_status"))
