@@ -54,6 +54,7 @@ from store.announce import (
 from store.audit import audited
 from store.errors import StoreError
 from store.models import DeliveryStatus, Role
+from store.names import in_language
 
 log = logging.getLogger(__name__)
 
@@ -145,7 +146,8 @@ def change_text(change: Change, language: str, timezone: str) -> str:
     def line(key: str, m: dict) -> str:
         when = moment(datetime.fromisoformat(m["start"]), language, timezone)
         booth = m["booth"] or t(language, "reminder.no_booth")
-        return t(language, key, start=when, company=escape(m["company"]), booth=escape(booth))
+        company = in_language(m["company"], m.get("company_en", ""), language)
+        return t(language, key, start=when, company=escape(company), booth=escape(booth))
 
     lines = [t(language, "announce.changed")]
     lines += [line("announce.removed", m) for m in change.removed]

@@ -26,6 +26,7 @@ from store.fairday import removed_by_admin
 from store.manual_matching import CapExceeded, assign, low_counts, proposals, unassign
 from store.matching_run import run_matching, set_match_mode
 from store.models import MatchMode
+from store.names import company_name
 from store.reminders import slot_start
 
 DEADLINE_ARGS = re.compile(r"(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2})")
@@ -185,7 +186,7 @@ async def lowcount(update: Update, context: ContextTypes.DEFAULT_TYPE, person: W
                 person.language,
                 "admin.lowcount_line",
                 code=escape(p.code),
-                company=escape(p.company),
+                company=escape(company_name(p, person.language)),
                 role=t(person.language, f"role.{p.role.value}"),
                 meetings=row.meetings,
             )
@@ -234,7 +235,7 @@ async def propose(
                     "admin.proposal_button",
                     f"book:{participant_id}:{offer.counterpart.id}:{offer.slot.id}:0",
                     code=offer.counterpart.code,
-                    company=offer.counterpart.company[:24],
+                    company=company_name(offer.counterpart, person.language)[:24],
                     when=label,
                     meetings=offer.meetings,
                 )
@@ -273,8 +274,8 @@ async def _book(
             person.language,
             "admin.booked",
             id=booked.id,
-            buyer=escape(f"{booked.buyer.code} {booked.buyer.company}"),
-            seller=escape(f"{booked.seller.code} {booked.seller.company}"),
+            buyer=escape(f"{booked.buyer.code} {company_name(booked.buyer, person.language)}"),
+            seller=escape(f"{booked.seller.code} {company_name(booked.seller, person.language)}"),
             when=moment(start, person.language, event.timezone),
             slot=booked.slot.code,
             booth=escape(booked.booth or "-"),

@@ -17,6 +17,7 @@ from locales import shown, t
 from store.applications import QUESTIONS, check_answer, decide, submit
 from store.errors import StoreError
 from store.models import ApplicationStatus, Role
+from store.names import company_name
 
 STEP = "apply"  # the typed step: {"step": STEP, "answers": {"role": "buyer", ...}}
 ROLE_CHOICE = re.compile(r"apply:(buyer|seller)")
@@ -143,14 +144,23 @@ async def decision(
     approved = application.status == ApplicationStatus.approved
     outcome = "approved" if approved else "rejected"
     await show(
-        update, t(person.language, f"apply.admin_{outcome}", company=escape(application.company))
+        update,
+        t(
+            person.language,
+            f"apply.admin_{outcome}",
+            company=escape(company_name(application, person.language)),
+        ),
     )
     applicant_language = application.language
     markup = keyboard([button(applicant_language, "menu.open", "menu")]) if approved else None
     try:
         await context.bot.send_message(
             application.telegram_id,
-            t(applicant_language, f"apply.{outcome}", company=escape(application.company)),
+            t(
+                applicant_language,
+                f"apply.{outcome}",
+                company=escape(company_name(application, applicant_language)),
+            ),
             parse_mode="HTML",
             reply_markup=markup,
         )

@@ -14,6 +14,7 @@ from locales import moment, t
 from store.errors import NoEvent, StoreError
 from store.event import get_event
 from store.models import Event, Phase
+from store.names import company_name, event_name
 from store.participants import join
 
 MENU = "menu"
@@ -47,7 +48,7 @@ async def main_menu(update: Update, context: ContextTypes.DEFAULT_TYPE, person: 
     if person.participant is None:
         await show(
             update,
-            t(person.language, "start.stranger", event=escape(event.name)),
+            t(person.language, "start.stranger", event=escape(event_name(event, person.language))),
             keyboard([button(person.language, "apply.button", "apply")]),
         )
         return
@@ -60,8 +61,8 @@ async def main_menu(update: Update, context: ContextTypes.DEFAULT_TYPE, person: 
     text = t(
         person.language,
         key,
-        company=escape(person.participant.company),
-        event=escape(event.name),
+        company=escape(company_name(person.participant, person.language)),
+        event=escape(event_name(event, person.language)),
         deadline=moment(event.deadline, person.language, event.timezone),
     )
     buttons = [button(person.language, key, data) for key, data in ITEMS]
@@ -78,13 +79,19 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await set_admin_menu(context.bot, person.telegram_id, person.language)
     if context.args:
         try:
-            await services(context).run(join, context.args[0], person.telegram_id, person.language)
+            await services(context).run(
+                join, context.args[0], person.telegram_id, update.effective_user.language_code
+            )
         except StoreError as error:
             await refuse(update, error_text(person.language, error))
             return
         person = await who(update, context)
         await update.effective_chat.send_message(
-            t(person.language, "start.joined", company=escape(person.participant.company)),
+            t(
+                person.language,
+                "start.joined",
+                company=escape(company_name(person.participant, person.language)),
+            ),
             parse_mode="HTML",
         )
     await main_menu(update, context, await who(update, context))

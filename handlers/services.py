@@ -22,7 +22,7 @@ from handlers.ui import refuse
 from locales import pick, t
 from store.db import session_scope
 from store.models import Participant
-from store.participants import by_telegram_id
+from store.participants import by_telegram_id, starting_language
 
 T = TypeVar("T")
 
@@ -75,7 +75,8 @@ async def who(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Who:
     svc = services(context)
     participant = await svc.run(_lookup, user.id)
     chosen = participant.language if participant else context.user_data.get("language")
-    fallback = pick(user.language_code, svc.default_language)
+    role = participant.role if participant else None
+    fallback = starting_language(role, user.language_code, svc.default_language)
     language = pick(chosen, fallback) if chosen else fallback
     return Who(user.id, language, participant, user.id in svc.admin_ids)
 

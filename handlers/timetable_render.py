@@ -14,6 +14,7 @@ from handlers.calendar_file import timetable_ics
 from handlers.timetable_image import timetable_png
 from handlers.ui import button, escape, keyboard
 from locales import country_name, day_label, shown, t, time_span, tn, zone_name
+from store.names import company_name
 from store.timetable import Blocked, Counterpart, Day, SlotEntry, Timetable, Unscheduled, Why
 
 __all__ = [
@@ -79,7 +80,7 @@ def _meeting_line(entry: SlotEntry, language: str) -> str:
         language,
         "schedule.line.meeting",
         time=span(entry, language),
-        company=escape(other.company),
+        company=escape(company_name(other, language)),
         country=escape(country_name(language, other.country)),
         booth=escape(entry.meeting.booth or t(language, "schedule.no_booth")),
     )
@@ -121,8 +122,8 @@ def timetable_messages(table: Timetable, language: str) -> list[str]:
     header = t(
         language,
         "schedule.header",
-        event=escape(table.event_name),
-        company=escape(table.company),
+        event=escape(table.event_title(language)),
+        company=escape(company_name(table, language)),
         summary=summary,
         timezone=escape(zone_name(language, table.timezone)),
     )
@@ -155,7 +156,7 @@ def timetable_markup(table: Timetable, language: str, back: bool = True) -> Inli
     meetings = []
     for entry in table.meetings:
         assert entry.meeting is not None
-        company = entry.meeting.counterpart.company
+        company = company_name(entry.meeting.counterpart, language)
         if len(company) > BUTTON_COMPANY:
             company = company[: BUTTON_COMPANY - 1].rstrip() + "…"
         meetings.append(
@@ -198,7 +199,7 @@ def counterpart_card(entry: SlotEntry, language: str) -> str:
             time=span(entry, language),
             booth=escape(entry.meeting.booth or t(language, "schedule.no_booth")),
         ),
-        t(language, "schedule.card.company", company=escape(other.company)),
+        t(language, "schedule.card.company", company=escape(company_name(other, language))),
     ]
 
     def field_lines(names: tuple[str, ...]) -> list[str]:
@@ -228,7 +229,7 @@ def counterpart_card(entry: SlotEntry, language: str) -> str:
 def _reason(item: Unscheduled, language: str) -> tuple[str, str]:
     """The reason sentence and the advice. For a full day, what the stored schedule shows for
     each side (its times booked, or its daily cap reached), not only the engine's code."""
-    company = escape(item.counterpart.company)
+    company = escape(company_name(item.counterpart, language))
     sides = [(who, state) for who, state in (("me", item.mine), ("them", item.theirs)) if state]
     expected = {Why.own_full: 1, Why.their_full: 1, Why.both_full: 2}.get(item.why)
     if expected is None or len(sides) != expected:  # changed since the run: the engine's word
@@ -253,7 +254,7 @@ def _reason_block(number: int, item: Unscheduled, language: str) -> str:
                 language,
                 "schedule.why.item",
                 number=number,
-                company=escape(other.company),
+                company=escape(company_name(other, language)),
                 country=escape(country_name(language, other.country)),
                 requester=t(language, f"schedule.requester.{item.requester}"),
             ),

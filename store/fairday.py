@@ -49,6 +49,7 @@ class Side:
     participant_id: int
     code: str
     company: str
+    company_en: str
     recipient: Recipient | None  # None: not reachable in the bot
 
 
@@ -67,7 +68,7 @@ def side_of(person: Participant) -> Side:
     assert person.id is not None
     reachable = person.telegram_id is not None and person.blocked_bot_at is None and person.active
     recipient = Recipient(person.id, person.telegram_id, person.language) if reachable else None
-    return Side(person.id, person.code, person.company, recipient)
+    return Side(person.id, person.code, person.company, person.company_en, recipient)
 
 
 def _sides(
