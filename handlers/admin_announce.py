@@ -27,6 +27,7 @@ from telegram.ext import (
 )
 
 from handlers.admin_sending import paced
+from handlers.admin_withdraw import announce_withdrawals
 from handlers.guard import organizer
 from handlers.services import Who, services
 from handlers.timetable_render import timetable_markup, timetable_messages, timetable_png
@@ -280,6 +281,7 @@ async def resume_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     for broadcast_id in await svc.run(broadcasts.unreported):
         if ("broadcast", broadcast_id) not in _working(context.application):
             await _report_broadcast(context, broadcast_id)
+    await announce_withdrawals(context.application)  # one made from the command line
 
 
 @organizer()

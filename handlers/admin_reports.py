@@ -60,6 +60,7 @@ async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE, pers
             joined=numbers.joined,
             blocked=numbers.blocked,
         ),
+        *([t(lang, "stats.withdrawn", count=numbers.withdrawn)] if numbers.withdrawn else []),
         t(lang, "stats.requests", statuses=counts("status", numbers.requests)),
         t(
             lang,

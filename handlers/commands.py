@@ -19,6 +19,8 @@ ADMIN_COMMANDS: tuple[str, ...] = (
     "lowcount",
     "assign",
     "unassign",
+    "withdraw",
+    "restore",
     "announce",
     "broadcast",
     "stats",

@@ -45,6 +45,9 @@ async def main_menu(update: Update, context: ContextTypes.DEFAULT_TYPE, person: 
     if event is None:
         await show(update, t(person.language, "start.no_event"))
         return
+    if person.withdrawn:
+        await show(update, t(person.language, "error.withdrawn"))
+        return
     if person.participant is None:
         await show(
             update,

@@ -47,7 +47,7 @@ ACTION = re.compile(r"rf:(y|n):(\d{1,10})")
 MAX_TRIES = 50  # pairs tried in a row for one place when offers cannot be delivered
 
 
-class _Context:
+class Outside:
     """What `tell` needs from a context, for work started outside an update (a job, a hook)."""
 
     def __init__(self, application: Application) -> None:
@@ -66,7 +66,7 @@ def _seconds(when: datetime, now: datetime) -> float:
 async def offer_place(application: Application, place_id: int) -> None:
     """Offers the freed place to the next pair that can take it, if any."""
     svc: Services = application.bot_data["services"]
-    context = _Context(application)
+    context = Outside(application)
     timezone = (await svc.run(get_event)).timezone
     for _ in range(MAX_TRIES):
         now = svc.clock()

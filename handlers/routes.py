@@ -92,6 +92,7 @@ ROUTES: dict[str, Route] = {
         "lowcount.propose": ("low", "handlers.admin_match", "low:", rf"low:{ID}"),
         "lowcount.book": ("book", "handlers.admin_match", "book:", rf"book:{ID}:{ID}:{ID}:[01]"),
         "reopen": ("reopen", "handlers.admin_reopen", "reopen:", r"reopen:\d{1,12}"),
+        "withdraw": ("wd", "handlers.admin_withdraw", "wd:", rf"wd:(w|r):{ID}"),
     }.items()
 }
 

@@ -7,7 +7,7 @@ import secrets
 
 from sqlmodel import Session, select
 
-from store.errors import InvalidValue, InviteUsed, NotFound
+from store.errors import InvalidValue, InviteUsed, NotFound, Withdrawn
 from store.fields import NAME_FIELDS, canonical, check_names, clean
 from store.models import Participant, Role
 
@@ -46,6 +46,11 @@ def starting_language(role: Role | None, telegram_language: str | None, default:
     return "ko" if role == Role.seller else default
 
 
+def account(session: Session, telegram_id: int) -> Participant | None:
+    """The participant bound to a Telegram account, withdrawn or not."""
+    return session.exec(select(Participant).where(Participant.telegram_id == telegram_id)).first()
+
+
 def join(
     session: Session, token: str, telegram_id: int, telegram_language: str | None
 ) -> Participant:
@@ -57,11 +62,13 @@ def join(
     if not TOKEN.match(token):
         raise InvalidValue(field="invite", reason="malformed")
     participant = session.exec(select(Participant).where(Participant.invite_token == token)).first()
-    if participant is None or not participant.active:
+    if participant is None:
         raise NotFound(what="invite")
+    if not participant.active:
+        raise Withdrawn()
     if participant.telegram_id == telegram_id:
         return participant
-    current = by_telegram_id(session, telegram_id)
+    current = account(session, telegram_id)
     if participant.telegram_id is not None or current is not None:
         raise InviteUsed()
     participant.telegram_id = telegram_id

@@ -93,10 +93,18 @@ async def test_results_and_today(fair, fake, engine, clock):
     ]
     assert overall[1] == [3, 1, 1, 1, 1, 1, 0, 1, 0, 1, 15000, 0, 0, 0, 3, 4, 75.0]
     companies = {row[0]: row for row in book["Companies"].iter_rows(values_only=True)}
-    assert companies["S1"][:5] == ("S1", "Company S1", "Korean company", "South Korea", "Food")
+    # Both names: S1 has no English one.
+    assert companies["S1"][:6] == (
+        "S1",
+        "Company S1",
+        None,
+        "Korean company",
+        "South Korea",
+        "Food",
+    )
     # S1: two meetings (B1 held, B3 refilled, not over yet), one answer of one asked.
-    assert companies["S1"][5:] == (2, 1, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 1, 100.0)
-    assert companies["S3"][5:10] == (0, 0, 0, 1, 0)
+    assert companies["S1"][6:] == (2, 1, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 1, 100.0)
+    assert companies["S3"][6:11] == (0, 0, 0, 1, 0)
     s2 = book["Companies"]["B6"] if book["Companies"]["A6"].value == "S2" else None
     assert s2 is not None and s2.value == "=HYPERLINK(1)" and s2.data_type == "s"
     industries = {row[0]: row[1:6] for row in book["Industries"].iter_rows(values_only=True)}
