@@ -132,6 +132,23 @@ class Cancelled:
     place_id: int  # the freed place, for the refill
 
 
+def freed_place(
+    meeting: Meeting, by: int, reason: CancelReason, now: datetime
+) -> MeetingCancellation:
+    """The place a meeting given up by one of its sides leaves (the meeting row is deleted)."""
+    assert meeting.id is not None
+    return MeetingCancellation(
+        meeting_id=meeting.id,
+        buyer_id=meeting.buyer_id,
+        seller_id=meeting.seller_id,
+        slot_id=meeting.slot_id,
+        tier=meeting.tier,
+        by_participant_id=by,
+        reason=reason,
+        at=now,
+    )
+
+
 def cancel(
     session: Session, meeting_id: int, participant_id: int, reason: CancelReason, now: datetime
 ) -> Cancelled:
@@ -144,16 +161,7 @@ def cancel(
     deleted = session.execute(sa.delete(Meeting).where(col(Meeting.id) == meeting_id))
     if deleted.rowcount != 1:
         raise MeetingGone()
-    place = MeetingCancellation(
-        meeting_id=meeting_id,
-        buyer_id=meeting.buyer_id,
-        seller_id=meeting.seller_id,
-        slot_id=meeting.slot_id,
-        tier=meeting.tier,
-        by_participant_id=participant_id,
-        reason=reason,
-        at=now,
-    )
+    place = freed_place(meeting, participant_id, reason, now)
     session.add(place)
     session.flush()
     actor = session.get(Participant, participant_id)

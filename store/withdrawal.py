@@ -21,7 +21,7 @@ from sqlmodel import Session, col, func, or_, select
 from store.audit import record
 from store.errors import AlreadyWithdrawn, NotWithdrawn, UnknownCode
 from store.event import get_event
-from store.fairday import Side, side_of
+from store.fairday import Side, freed_place, side_of
 from store.models import (
     LIVE_STATUSES,
     CancelReason,
@@ -136,18 +136,8 @@ def _free_meetings(session: Session, person: Participant, now: datetime) -> int:
     meetings = _future_meetings(session, person, now)
     for meeting in meetings:
         session.execute(sa.delete(Meeting).where(col(Meeting.id) == meeting.id))
-        session.add(
-            MeetingCancellation(
-                meeting_id=meeting.id,
-                buyer_id=meeting.buyer_id,
-                seller_id=meeting.seller_id,
-                slot_id=meeting.slot_id,
-                tier=meeting.tier,
-                by_participant_id=person.id,
-                reason=CancelReason.withdrawn,
-                at=now,
-            )
-        )
+        assert person.id is not None
+        session.add(freed_place(meeting, person.id, CancelReason.withdrawn, now))
     return len(meetings)
 
 
