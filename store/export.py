@@ -112,14 +112,16 @@ def workbook(session: Session, language: str) -> bytes:
                 t(language, f"admin.reason.{u.reason}"),
             ],
         )
-    # The withdrawn, on their own sheet: out of the lists, not out of the record.
-    gone = _sheet(book, language, "withdrawn")
-    for p in (p for p in people.values() if not p.active):
+    # The withdrawn, on a sheet of their own (when there are any): out of the lists, not out
+    # of the record.
+    gone = [p for p in people.values() if not p.active]
+    sheet = _sheet(book, language, "withdrawn") if gone else None
+    for p in gone:
         withdrawn_at = (
             p.withdrawn_at.astimezone(zone).replace(tzinfo=None) if p.withdrawn_at else ""
         )
         append_row(
-            gone,
+            sheet,
             [
                 p.code,
                 t(language, f"role.{p.role.value}"),
