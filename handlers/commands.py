@@ -27,6 +27,8 @@ ADMIN_COMMANDS: tuple[str, ...] = (
     "export",
     "today",
     "results",
+    "attendance",
+    "interpreters",
 )
 
 
