@@ -23,6 +23,7 @@ from handlers import (
     fallback,
     find,
     guide,
+    interpreter_home,
     language,
     meeting_day,
     menu,
@@ -55,6 +56,7 @@ FEATURES = (
     survey,
     find,
     guide,
+    interpreter_home,
     admin_match,
     admin_reopen,
     admin_withdraw,
@@ -62,6 +64,7 @@ FEATURES = (
     admin_reports,
     results,
     admin_hybrid,
+    interpreter_home,
     fallback,
 )
 
