@@ -6,21 +6,19 @@ and of each meeting freed; each freed meeting is then offered to standby pairs."
 
 from __future__ import annotations
 
-import re
-
 from telegram import Update
 from telegram.ext import (
     Application,
     BaseHandler,
     CallbackQueryHandler,
-    CommandHandler,
     ContextTypes,
 )
 
+from handlers.feature import ADMINS, Command, Feature
 from handlers.guard import organizer
 from handlers.notify import tell
 from handlers.refill_offers import Outside, offer_place
-from handlers.routes import route
+from handlers.routes import WithdrawConfirm, route
 from handlers.services import Services, Who, services
 from handlers.ui import button, escape, keyboard, refuse, show
 from locales import t
@@ -28,7 +26,6 @@ from store.errors import AlreadyWithdrawn, NotWithdrawn
 from store.names import company_name
 from store.withdrawal import Preview, claim_announcement, preview, restore, untold, withdraw
 
-CONFIRM = re.compile(r"wd:(w|r):(\d{1,10})")
 REASON = "withdraw_reason"  # user_data: {"id": participant id, "reason": text}
 
 
@@ -62,7 +59,7 @@ async def withdraw_command(update: Update, context: ContextTypes.DEFAULT_TYPE, p
         reason=escape(reason) or t(person.language, "withdraw.no_reason"),
         **changes(found, person.language),
     )
-    confirm = button(person.language, "withdraw.button", f"wd:w:{found.participant_id}")
+    confirm = button(person.language, "withdraw.button", WithdrawConfirm("w", found.participant_id))
     await show(update, text, keyboard([confirm]))
 
 
@@ -77,17 +74,17 @@ async def restore_command(update: Update, context: ContextTypes.DEFAULT_TYPE, pe
     if found.active:
         raise NotWithdrawn(code=found.code)
     text = t(person.language, "restore.confirm", **changes(found, person.language))
-    confirm = button(person.language, "restore.button", f"wd:r:{found.participant_id}")
+    confirm = button(person.language, "restore.button", WithdrawConfirm("r", found.participant_id))
     await show(update, text, keyboard([confirm]))
 
 
-@organizer(data=CONFIRM)
+@organizer(data=WithdrawConfirm)
 async def confirmed(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, pressed: re.Match[str]
+    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, pressed: WithdrawConfirm
 ) -> None:
     svc = services(context)
-    participant_id = int(pressed.group(2))
-    if pressed.group(1) == "r":
+    participant_id = pressed.participant
+    if pressed.action == "r":
         await svc.run(restore, person.telegram_id, participant_id)
         found = await svc.run(preview, participant_id, svc.clock())
         await update.callback_query.answer()
@@ -127,8 +124,13 @@ async def announce_withdrawals(application: Application) -> None:
 
 
 def handlers() -> list[BaseHandler]:
-    return [
-        CommandHandler("withdraw", withdraw_command),
-        CommandHandler("restore", restore_command),
-        CallbackQueryHandler(confirmed, pattern=route("withdraw")),
-    ]
+    return [CallbackQueryHandler(confirmed, pattern=route("withdraw"))]
+
+
+FEATURE = Feature(
+    commands=(
+        Command("withdraw", withdraw_command, ADMINS),
+        Command("restore", restore_command, ADMINS),
+    ),
+    others=handlers,
+)
