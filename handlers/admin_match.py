@@ -197,7 +197,7 @@ async def lowcount(update: Update, context: ContextTypes.DEFAULT_TYPE, person: W
                 "admin.lowcount_button",
                 LowCountPropose(r.participant.id),
                 code=r.participant.code,
-                company=clipped(r.participant.company),
+                company=clipped(company_name(r.participant, person.language)),
                 meetings=r.meetings,
             )
         ]
