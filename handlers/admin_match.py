@@ -18,7 +18,7 @@ from handlers.guard import organizer
 from handlers.refill_offers import offer_place
 from handlers.routes import LowCountBook, LowCountPropose, route
 from handlers.services import Who, services
-from handlers.ui import button, error_text, escape, keyboard, refuse, show
+from handlers.ui import button, clipped, error_text, escape, keyboard, refuse, show
 from locales import industry_name, industry_slug, moment, t, tn, zone_name
 from store.audit import audited
 from store.deadline import applications_closed, set_deadline
@@ -196,6 +196,7 @@ async def lowcount(update: Update, context: ContextTypes.DEFAULT_TYPE, person: W
                 "admin.lowcount_button",
                 LowCountPropose(r.participant.id),
                 code=r.participant.code,
+                company=clipped(r.participant.company),
                 meetings=r.meetings,
             )
         ]

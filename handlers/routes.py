@@ -99,6 +99,10 @@ def _date(text: str) -> date:
     return datetime.strptime(text, "%Y%m%d").date()
 
 
+def _yyyymmdd(day: date) -> str:
+    return f"{day.year:04}{day.month:02}{day.day:02}"
+
+
 def _words(values: tuple[str, ...]) -> Codec:
     return Codec("|".join(map(re.escape, values)), str, str, max(values, key=len))
 
@@ -124,7 +128,8 @@ def codec(annotation: Any) -> Codec:
             some.largest,
         )
     if annotation is date:
-        return Codec(r"\d{8}", lambda day: f"{day:%Y%m%d}", _date, date(2000, 12, 31))
+        # Written out by hand: strftime's %Y drops the zeros of a year before 1000 (glibc).
+        return Codec(r"\d{8}", _yyyymmdd, _date, date(2000, 12, 31))
     if isinstance(annotation, type) and issubclass(annotation, str):  # a StrEnum
         values = tuple(member.value for member in annotation)  # type: ignore[attr-defined]
         return Codec(

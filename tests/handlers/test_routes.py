@@ -6,7 +6,7 @@ the bot answers it as not valid (any more)."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from hypothesis import given, settings
@@ -15,7 +15,16 @@ from telegram import CallbackQuery, Chat, Message, Update, User
 from telegram.ext import CallbackQueryHandler
 
 from bot.app import FEATURES
-from handlers.routes import KINDS, MAX_BYTES, ROUTES, Codec, Press, decode_any, route
+from handlers.routes import (
+    KINDS,
+    MAX_BYTES,
+    ROUTES,
+    AvailabilityDay,
+    Codec,
+    Press,
+    decode_any,
+    route,
+)
 
 HANDLERS = [handler for feature in FEATURES for handler in feature.handlers()]
 BUTTONS = [h for h in HANDLERS if isinstance(h, CallbackQueryHandler)]
@@ -149,3 +158,11 @@ async def test_old_and_forged_buttons_are_answered_as_not_valid(bot, fake, engin
     await user.press_data(menu, "fd:abcdef:I:3")  # the codes Find used before
     await user.wait_reply()
     assert "out of date" in user.callback_answers[-1].text
+
+
+def test_a_day_before_the_year_1000_keeps_its_eight_digits():
+    """Hypothesis found it: strftime's %Y wrote year 1 as "1" (glibc), so 00010101 came back
+    as avail:off:10101, which no route decodes."""
+    pressed = AvailabilityDay(switch="off", day=date(1, 1, 1))
+    assert pressed.encode() == "avail:off:00010101"
+    assert AvailabilityDay.decode(pressed.encode()) == pressed
