@@ -23,8 +23,8 @@ from locales import industry_name, industry_slug, moment, t, tn, zone_name
 from store.audit import audited
 from store.deadline import applications_closed, set_deadline
 from store.event import MAX_TIME_LIMIT, get_event
-from store.fairday import removed_by_admin
-from store.manual_matching import CapExceeded, assign, low_counts, proposals, unassign
+from store.fairday import unassign_and_keep_place
+from store.manual_matching import CapExceeded, assign, low_counts, proposals
 from store.matching_run import run_matching, set_match_mode
 from store.models import MatchMode
 from store.names import company_name
@@ -309,9 +309,10 @@ async def unassign_command(update: Update, context: ContextTypes.DEFAULT_TYPE, p
         await refuse(update, t(person.language, "admin.unassign_usage"))
         return
     svc = services(context)
-    removed = await svc.run(unassign, person.telegram_id, int(args[0]))
     # On the fair day the freed slot is offered to standby pairs (handlers/refill_offers.py).
-    place = await svc.run(removed_by_admin, removed, svc.clock())
+    removed, place = await svc.run(
+        unassign_and_keep_place, person.telegram_id, int(args[0]), svc.clock()
+    )
     await show(
         update,
         t(

@@ -17,7 +17,7 @@ from store.audit import record
 from store.errors import StoreError
 from store.event import get_event
 from store.interpreters import reassign
-from store.manual_matching import Removed, by_code
+from store.manual_matching import Removed, by_code, unassign
 from store.models import (
     CancelReason,
     Meeting,
@@ -179,6 +179,15 @@ def cancel(
     )
     assert place.id is not None
     return Cancelled(sides, place.id)
+
+
+def unassign_and_keep_place(
+    session: Session, admin_id: int, meeting_id: int, now: datetime
+) -> tuple[Removed, int | None]:
+    """/unassign: the meeting removed (audited) and, on the fair day, its place kept for the
+    refill, in one transaction: a failure between the two can no longer lose the offer."""
+    removed = unassign(session, admin_id, meeting_id)
+    return removed, removed_by_admin(session, removed, now)
 
 
 def removed_by_admin(session: Session, removed: Removed, now: datetime) -> int | None:
