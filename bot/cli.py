@@ -20,6 +20,7 @@ from bot.invites import bot_username, write_invites
 from bot.settings import Settings, cli_language
 from bot.webhook import path_of
 from handlers.admin_common import comparison_lines
+from handlers.admin_withdraw import changes
 from handlers.ui import error_text
 from locales import catalog, moment, t, tn
 from store.db import make_engine, normalize_url, session_scope, upgrade
@@ -31,7 +32,9 @@ from store.importer import REQUIRED, import_participants
 from store.interpreter_import import import_interpreters
 from store.matching_run import run_matching
 from store.models import MatchMode, utcnow
+from store.names import event_name
 from store.results_workbook import results_workbook
+from store.withdrawal import preview, restore, withdraw
 
 # argparse's own refusals (English, from argparse's source), said again in the organizer's
 # language; the usage line above them stays as argparse prints it.
@@ -96,6 +99,13 @@ def parser() -> argparse.ArgumentParser:
         "export-results", help="write the fair's results (meetings, outcomes) as a workbook"
     )
     export_results.add_argument("file", type=Path)
+    withdraw = commands.add_parser(
+        "withdraw", help="withdraw a participant: out of the lists, requests and meetings freed"
+    )
+    withdraw.add_argument("code", help="the participant's code")
+    withdraw.add_argument("--reason", default="", help="why (kept in the audit log and workbook)")
+    restore = commands.add_parser("restore", help="let a withdrawn participant in again")
+    restore.add_argument("code", help="the participant's code")
     demo = commands.add_parser("demo", help="play a scripted fair against a fake Telegram")
     demo.add_argument("--language", choices=("ko", "en"), default="en")
     commands.add_parser("screens", help="write docs/screens.ko.md and docs/screens.en.md")
@@ -222,7 +232,7 @@ def organizer_tool(args: argparse.Namespace, settings: Settings, engine: sa.Engi
                     t(
                         language,
                         "cli.event_ready",
-                        name=event.name,
+                        name=event_name(event, language),
                         slots=tn(language, "count.slots", len(config.slots)),
                         days=tn(language, "count.days", days),
                         deadline=deadline,
@@ -294,6 +304,14 @@ def organizer_tool(args: argparse.Namespace, settings: Settings, engine: sa.Engi
             elif args.command == "export-results":
                 args.file.write_bytes(results_workbook(session, language, utcnow()))
                 print(t(language, "cli.results_written", path=args.file))
+            elif args.command == "withdraw":
+                done = withdraw(session, CLI_ADMIN, args.code, args.reason, utcnow())
+                print(t(language, "withdraw.done", **changes(done, language, html=False)))
+                print(t(language, "cli.withdrawal_told"))
+            elif args.command == "restore":
+                restore(session, CLI_ADMIN, args.code)
+                done = preview(session, args.code, utcnow())
+                print(t(language, "restore.done", **changes(done, language, html=False)))
     except ImportFailed as error:
         if error.encoding is not None:
             print(t(language, "cli.read_as", path=args.file, encoding=error.encoding))

@@ -27,7 +27,7 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 from telegram.ext import Application
 
-from handlers.admin_announce import holder
+from handlers.admin_sending import holder
 from handlers.services import Services, preloaded
 from store.user_state import Held, put_back, take_with_participant
 

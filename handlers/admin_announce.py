@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -25,7 +24,8 @@ from telegram.ext import (
     ContextTypes,
 )
 
-from handlers.admin_sending import paced
+from handlers.admin_sending import paced, sender
+from handlers.admin_withdraw import announce_withdrawals
 from handlers.feature import ADMINS, Command, Feature
 from handlers.guard import organizer
 from handlers.services import Who, services
@@ -54,6 +54,7 @@ from store.announce import (
 from store.audit import audited
 from store.errors import StoreError
 from store.models import DeliveryStatus, Role
+from store.names import in_language
 
 log = logging.getLogger(__name__)
 
@@ -61,17 +62,6 @@ WORKERS = 8  # deliveries in flight per process: enough that one always waits fo
 BROADCAST_WORKERS = 4  # one message each: fewer suffice
 PROGRESS_EVERY = 2.0  # seconds between edits of the admin's progress message
 GROUPS = {"all": None, "buyers": Role.buyer, "sellers": Role.seller}
-
-
-def holder(application: Application) -> str:
-    """This process's name (on its users' holds, and the first half of its claims')."""
-    return application.bot_data.setdefault("holder", uuid.uuid4().hex)
-
-
-def sender(application: Application) -> str:
-    """The name on one sending job's claims: the process's, then the job's own, so that a job
-    that stops gives back only its own claims, never those another job is still sending."""
-    return f"{holder(application)[:12]}-{uuid.uuid4().hex[:12]}"
 
 
 def _working(application: Application) -> set[tuple[str, int]]:
@@ -145,7 +135,8 @@ def change_text(change: Change, language: str, timezone: str) -> str:
     def line(key: str, m: dict) -> str:
         when = moment(datetime.fromisoformat(m["start"]), language, timezone)
         booth = m["booth"] or t(language, "reminder.no_booth")
-        return t(language, key, start=when, company=escape(m["company"]), booth=escape(booth))
+        company = in_language(m["company"], m.get("company_en", ""), language)
+        return t(language, key, start=when, company=escape(company), booth=escape(booth))
 
     lines = [t(language, "announce.changed")]
     lines += [line("announce.removed", m) for m in change.removed]
@@ -278,6 +269,7 @@ async def resume_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     for broadcast_id in await svc.run(broadcasts.unreported):
         if ("broadcast", broadcast_id) not in _working(context.application):
             await _report_broadcast(context, broadcast_id)
+    await announce_withdrawals(context.application)  # one made from the command line
 
 
 @organizer()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+import uuid
 from collections import deque
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
@@ -122,3 +123,14 @@ def replace_job(
     for job in job_queue.get_jobs_by_name(name):
         job.schedule_removal()
     job_queue.run_once(callback, when=max(when, 0.0), data=data, name=name)
+
+
+def holder(application: Application) -> str:
+    """This process's name (on its users' holds, and the first half of its claims')."""
+    return application.bot_data.setdefault("holder", uuid.uuid4().hex)
+
+
+def sender(application: Application) -> str:
+    """The name on one sending job's claims: the process's, then the job's own, so that a job
+    that stops gives back only its own claims, never those another job is still sending."""
+    return f"{holder(application)[:12]}-{uuid.uuid4().hex[:12]}"

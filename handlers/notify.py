@@ -20,15 +20,16 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, ContextTypes
 
-from handlers.admin_announce import sender
 from handlers.admin_common import tell_admins
-from handlers.admin_sending import paced
+from handlers.admin_sending import paced, sender
 from handlers.services import Services
+from handlers.ui import escape
 from locales import moment, pick, t, tn
 from store import notices
 from store.event import get_event
 from store.fairday import Side
 from store.models import DeliveryStatus, NoticeKind
+from store.names import company_name
 
 log = logging.getLogger(__name__)
 
@@ -64,20 +65,22 @@ async def render(
     **values: object,
 ) -> notices.Draft | None:
     """One side's notice (`notice` is its kind and key: each goes out once) in their language,
-    a `start` value shown as a local time; `not_after` is when it stops being of use. None if
-    the side cannot be reached (never joined, blocked)."""
+    a `start` value shown as a local time, a `company` value (a `Side`) by its name in that
+    language; `not_after` is when it stops being of use. None if the side cannot be reached
+    (never joined, blocked)."""
     if side.recipient is None:
         return None
     svc = _services(application)
     event = await svc.run(get_event)
     language = pick(side.recipient.language, svc.default_language)
+    shown = {
+        "start": lambda value: moment(value, language, event.timezone),
+        "company": lambda value: escape(company_name(value, language)),
+    }
     text = t(
         language,
         key,
-        **{
-            name: moment(value, language, event.timezone) if name == "start" else value
-            for name, value in values.items()
-        },
+        **{name: shown.get(name, lambda v: v)(value) for name, value in values.items()},
     )
     kind, notice_key = notice
     return notices.Draft(

@@ -28,6 +28,7 @@ from locales import clock, moment, pick, t, tn
 from store.event import get_event
 from store.fairday import Side
 from store.models import NoticeKind
+from store.names import company_name
 from store.refill import (
     OfferView,
     Outcome,
@@ -43,6 +44,14 @@ from store.timetable import timetable
 log = logging.getLogger(__name__)
 
 MAX_TRIES = 50  # pairs tried in a row for one place when offers cannot be delivered
+
+
+class Outside:
+    """What `tell` needs from a context, for work started outside an update (a job, a hook)."""
+
+    def __init__(self, application: Application) -> None:
+        self.application = application
+        self.bot = application.bot
 
 
 def _job_name(offer_id: int) -> str:
@@ -86,7 +95,7 @@ async def offer_place(application: Application, place_id: int) -> None:
                     ]
                 ),
                 not_after=view.expires_at,
-                company=escape(other.company),
+                company=other,
                 country=escape(country_name(country, _language(svc, me))),
                 start=view.start,
                 booth=escape(view.booth or t(_language(svc, me), "reminder.no_booth")),
@@ -125,7 +134,7 @@ async def _closed_for(
             _outcome(view),
             key,
             not_after=view.end,
-            company=escape((view.seller if side is view.buyer else view.buyer).company),
+            company=view.seller if side is view.buyer else view.buyer,
             start=view.start,
         )
         for side in sides
@@ -176,7 +185,10 @@ async def on_button(
     view, me = done.offer, done.me
     other = view.seller if me.participant_id == view.buyer.participant_id else view.buyer
     timezone = (await svc.run(get_event)).timezone
-    values = {"company": escape(other.company), "start": moment(view.start, language, timezone)}
+    values = {
+        "company": escape(company_name(other, language)),
+        "start": moment(view.start, language, timezone),
+    }
     await update.callback_query.answer()
     if done.outcome == Outcome.waiting:
         await show(update, t(language, "refill.waiting", **values))

@@ -274,8 +274,8 @@ def import_participants(session: Session, path: Path) -> ImportResult:
                 )
                 continue
             for key, value in record.items():
-                # An empty language column keeps what the participant chose in the bot.
-                if not (key == "language" and value is None):
+                # An empty language column, or one the participant chose in the bot, stays.
+                if not (key == "language" and (value is None or participant.language_chosen)):
                     setattr(participant, key, value)
         session.add(participant)
     if problems:

@@ -272,6 +272,7 @@ class NoticeKind(StrEnum):
     survey = "survey"  # the follow-up survey, weeks after the fair (store/survey.py)
     refill = "refill"  # a standby refill offer and its outcome (handlers/refill_offers.py)
     fairday = "fairday"  # the counterpart confirmed or cancelled a meeting
+    withdrawal = "withdrawal"  # a withdrawal told to everyone it concerns (store/withdrawal.py)
 
 
 class Notice(SQLModel, table=True):
@@ -388,6 +389,7 @@ class CancelReason(StrEnum):
     not_interested = "not_interested"
     other = "other"
     removed = "removed"  # an admin's /unassign
+    withdrawn = "withdrawn"  # one side was withdrawn from the fair (store/withdrawal.py)
 
 
 class MeetingConfirmation(SQLModel, table=True):

@@ -145,7 +145,8 @@ def prepare(session: Session, notice_id: int, now: datetime) -> Outgoing | Deliv
     person = session.get(Participant, row.participant_id)
     if person.blocked_bot_at is not None:
         row.status = DeliveryStatus.blocked
-    elif not person.active or person.telegram_id is None:
+    elif person.telegram_id is None or not (person.active or row.kind == NoticeKind.withdrawal):
+        # A withdrawn participant gets one notice still: that they were withdrawn.
         row.status, row.error = DeliveryStatus.given_up, GONE
     elif row.not_after is not None and now >= row.not_after:
         row.status, row.error = DeliveryStatus.given_up, TOO_LATE
