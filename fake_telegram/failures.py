@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import math
 import time
 from collections import deque
@@ -70,8 +71,9 @@ class Failures:
             error = ApiError(code, text)
         self._planned.append(_Planned(chat_id, method.lower() if method else None, error, times))
 
-    def check(self, method: str, chat_id: int | None) -> None:
-        """Raise the error planned or due for this call, if any."""
+    def check(self, method: str, chat_id: int | None, arrived: float | None = None) -> None:
+        """Raise the error planned or due for this call (arrived at `arrived`, monotonic
+        seconds; now if None), if any."""
         for planned in self._planned:
             if planned.method is not None and planned.method != method:
                 continue
@@ -86,13 +88,14 @@ class Failures:
         if chat_id is not None and chat_id in self.blocked and method in CHAT_WRITE_METHODS:
             raise ApiError(403, errors.BLOCKED)
         if method in MESSAGE_METHODS and self.rate_limit_per_second is not None:
-            self._check_rate(time.monotonic())
+            self._check_rate(time.monotonic() if arrived is None else arrived)
 
     def _check_rate(self, now: float) -> None:
-        # Counted when the call arrives, as Telegram counts: counting when the fake has done
-        # the work would turn its own delays (e.g. decoding a photo) into bursts.
-        while self._sent_at and now - self._sent_at[0] >= 1.0:
+        # Calls are counted at arrival but checked once read, so they can come slightly out
+        # of order: the times are kept sorted, and those a second before `now` count.
+        while self._sent_at and self._sent_at[0] <= now - 2.0:
             self._sent_at.popleft()
-        if len(self._sent_at) >= (self.rate_limit_per_second or 0):
-            raise too_many_requests(max(1, math.ceil(1.0 - (now - self._sent_at[0]))))
-        self._sent_at.append(now)
+        within = [at for at in self._sent_at if at > now - 1.0]
+        if len(within) >= (self.rate_limit_per_second or 0):
+            raise too_many_requests(max(1, math.ceil(1.0 - (now - within[0]))))
+        bisect.insort(self._sent_at, now)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import re
 import socket
+import time
 from collections.abc import Callable
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
@@ -210,6 +211,9 @@ class FakeTelegram:
     # HTTP
 
     async def _api(self, request: web.Request) -> web.Response:
+        # Telegram counts a message against its limits when it arrives, before the fake has
+        # read an upload: reading it first would turn the fake's own delays into bursts.
+        arrived = time.monotonic()
         token = request.match_info["token"]
         name = request.match_info["method"]
         method = METHODS.get(name.lower())
@@ -222,7 +226,7 @@ class FakeTelegram:
             return _error_response(bad_request(f"can't parse request: {exc}"))
         chat_id = _target_chat(bot, name.lower(), params)
         try:
-            bot.failures.check(name.lower(), chat_id)
+            bot.failures.check(name.lower(), chat_id, arrived)
             result = await method(bot, params)
         except ApiError as error:
             self._record(bot, name, params, chat_id, error)

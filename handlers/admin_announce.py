@@ -1,5 +1,5 @@
-"""/announce: every participant's timetable (text and picture, in their language) pushed by a
-job, with one progress message for the admin; /broadcast; who blocked the bot.
+"""/announce: every participant's timetable (one picture with the timetable as its caption, in
+their language) pushed by a job, with one progress message for the admin; /broadcast; who blocked the bot.
 
 Deliveries are claimed in the database (store/announce.py, store/broadcast.py), so the jobs
 can run in several bot processes at once, and resume after a restart where they stopped: a
@@ -29,9 +29,16 @@ from telegram.ext import (
 from handlers.admin_sending import paced
 from handlers.guard import organizer
 from handlers.services import Who, services
-from handlers.timetable_render import timetable_markup, timetable_messages, timetable_png
+from handlers.timetable_render import (
+    CAPTION_LIMIT,
+    fitting,
+    timetable_caption,
+    timetable_markup,
+    timetable_png,
+    units,
+)
 from handlers.ui import error_text, escape, refuse
-from locales import moment, pick, t
+from locales import moment, pick, t, tn
 from store import broadcast as broadcasts
 from store.announce import (
     Change,
@@ -117,53 +124,42 @@ async def announce(update: Update, context: ContextTypes.DEFAULT_TYPE, person: W
 
 
 @dataclass(frozen=True)
-class Part:
-    text: str | None = None
-    photo: bytes | None = None
-    markup: InlineKeyboardMarkup | None = None  # under the timetable's last message
+class Announcement:
+    """One participant's timetable as one message: the picture, its caption and buttons."""
+
+    photo: bytes
+    caption: str
+    markup: InlineKeyboardMarkup
 
 
-def render(job: Job, default_language: str) -> list[Part]:
-    """The messages of one delivery: what changed (after an earlier announcement), the
-    timetable as text, then as a picture."""
+def render(job: Job, default_language: str) -> Announcement:
+    """The picture with the timetable as its caption, after what changed (after an earlier
+    announcement); a long timetable's caption shows the first meetings and a button opens
+    the whole text."""
     language = pick(job.language, default_language)
-    parts = []
-    if job.change is not None:
-        parts.append(Part(text=change_text(job.change, language, job.table.timezone)))
-    texts = timetable_messages(job.table, language)
-    # The timetable speaks of the buttons below it (meetings, picture, calendar, why not).
-    markup = timetable_markup(job.table, language, back=False)
-    parts += [
-        Part(text=text, markup=markup if n == len(texts) - 1 else None)
-        for n, text in enumerate(texts)
-    ]
-    parts.append(Part(photo=timetable_png(job.table, language)))
-    return parts
+    lead = "" if job.change is None else change_text(job.change, language, job.table.timezone)
+    caption, whole = timetable_caption(job.table, language, lead)
+    # The caption speaks of the buttons below it (meetings, calendar, why not).
+    markup = timetable_markup(job.table, language, back=False, picture=True, full=not whole)
+    return Announcement(timetable_png(job.table, language), caption, markup)
 
 
 def change_text(change: Change, language: str, timezone: str) -> str:
+    """What changed since the participant's last announcement, within half a caption."""
+
     def line(key: str, m: dict) -> str:
         when = moment(datetime.fromisoformat(m["start"]), language, timezone)
         booth = m["booth"] or t(language, "reminder.no_booth")
         return t(language, key, start=when, company=escape(m["company"]), booth=escape(booth))
 
-    lines = [t(language, "announce.changed")]
-    lines += [line("announce.removed", m) for m in change.removed]
+    lines = [line("announce.removed", m) for m in change.removed]
     lines += [line("announce.added", m) for m in change.added]
-    if not change.added and not change.removed:
+    if not lines:
         lines.append(t(language, "announce.details_changed"))
-    return "\n".join(lines)
-
-
-async def _send_part(
-    context: ContextTypes.DEFAULT_TYPE, chat_id: int, part: Part, language: str
-) -> None:
-    if part.photo is not None:
-        await context.bot.send_photo(chat_id, part.photo, caption=t(language, "announce.caption"))
-    else:
-        await context.bot.send_message(
-            chat_id, part.text, parse_mode=ParseMode.HTML, reply_markup=part.markup
-        )
+    title = t(language, "announce.changed")
+    room = CAPTION_LIMIT // 2 - units(title) - 1
+    more = partial(tn, language, "announce.more_changes")
+    return "\n".join([title, *fitting(lines, room, more)])
 
 
 async def _deliver(context: ContextTypes.DEFAULT_TYPE, delivery_id: int, me: str) -> None:
@@ -171,12 +167,18 @@ async def _deliver(context: ContextTypes.DEFAULT_TYPE, delivery_id: int, me: str
     job = await svc.run(prepare, delivery_id)
     if job is None:
         return
-    parts = await asyncio.to_thread(render, job, svc.default_language)
-    language = pick(job.language, svc.default_language)
-    for number in range(job.parts_sent, len(parts)):
+    if job.parts_sent == 0:  # else sent by a version that sent several messages
+        message = await asyncio.to_thread(render, job, svc.default_language)
+        send = partial(
+            context.bot.send_photo,
+            job.telegram_id,
+            message.photo,
+            caption=message.caption,
+            parse_mode=ParseMode.HTML,
+            reply_markup=message.markup,
+        )
         if not context.application.running:
-            return  # stopping: the claim is released, the rest resumes later
-        send = partial(_send_part, context, job.telegram_id, parts[number], language)
+            return  # stopping: the claim is released, the delivery resumes later
         try:
             await paced(context.application, job.telegram_id, send)
         except Forbidden:
@@ -186,9 +188,7 @@ async def _deliver(context: ContextTypes.DEFAULT_TYPE, delivery_id: int, me: str
             log.warning("announcement %s failed: %s", delivery_id, error)
             await svc.run(failed, delivery_id, str(error))
             return
-        done = number + 1 == len(parts)
-        if not await svc.run(part_sent, delivery_id, number + 1, done, svc.clock(), me):
-            return  # held so long that another process took it over: it sends the rest
+    await svc.run(part_sent, delivery_id, 1, True, svc.clock(), me)
 
 
 async def _worker(context: ContextTypes.DEFAULT_TYPE, round_number: int, me: str) -> None:
