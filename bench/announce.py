@@ -162,9 +162,9 @@ async def run(participants: int, processes: int, url: str) -> None:
         sent: list[tuple[float, int]] = []
 
         def note(event: TranscriptEvent) -> None:
-            if event.actor == "bot" and event.kind in ("message", "photo"):
-                if event.chat_id in people:
-                    sent.append((time.monotonic(), event.chat_id))
+            bulk = event.actor == "bot" and event.kind in ("message", "photo")
+            if bulk and event.chat_id in people:
+                sent.append((time.monotonic(), event.chat_id))
 
         fake.on_event(note)
         spawn = multiprocessing.get_context("spawn")
@@ -203,12 +203,14 @@ async def run(participants: int, processes: int, url: str) -> None:
     inner = seconds[1:-1] or seconds
     print(f"participants        {participants} in {processes} process(es)")
     print(f"messages sent       {len(sent)}")
-    print(f"reached             {len(reached)}; more than once: {sum(n > 1 for n in reached.values())}")
+    twice = sum(n > 1 for n in reached.values())
+    print(f"reached             {len(reached)}; more than once: {twice}")
     print(f"last timetable      {last:.1f} s after /announce (target {TARGET:.0f} s)")
     print(f"final report        {reported:.1f} s after /announce")
     print(f"pace                {len(sent) / last if last else 0:.1f} messages/s overall")
     print(f"429 answers         {flood}")
-    print(f"per second          min {min(inner, default=0)}, max {max(inner, default=0)} (inner seconds)")
+    low, high = min(inner, default=0), max(inner, default=0)
+    print(f"per second          min {low}, max {high} (between the first and the last second)")
     for first in range(0, len(seconds), 20):
         row = " ".join(f"{n:2d}" for n in seconds[first : first + 20])
         print(f"  {first:4d}s  {row}")

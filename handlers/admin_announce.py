@@ -1,5 +1,6 @@
 """/announce: every participant's timetable (one picture with the timetable as its caption, in
-their language) pushed by a job, with one progress message for the admin; /broadcast; who blocked the bot.
+their language) pushed by a job, with one progress message for the admin; /broadcast; who
+blocked the bot.
 
 Deliveries are claimed in the database (store/announce.py, store/broadcast.py), so the jobs
 can run in several bot processes at once, and resume after a restart where they stopped: a
@@ -10,7 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
+import secrets
 import uuid
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -21,13 +25,21 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
     Application,
     BaseHandler,
+    CallbackQueryHandler,
     ChatMemberHandler,
     CommandHandler,
     ContextTypes,
 )
 
-from handlers.admin_sending import paced
+from handlers.admin_pace import (
+    ANNOUNCE_PAID_PER_SECOND,
+    BROADCAST_PAID_PER_SECOND,
+    offer,
+    worth_offering,
+)
+from handlers.admin_sending import paid_or_free
 from handlers.guard import organizer
+from handlers.routes import route
 from handlers.services import Who, services
 from handlers.timetable_render import (
     CAPTION_LIMIT,
@@ -37,7 +49,7 @@ from handlers.timetable_render import (
     timetable_png,
     units,
 )
-from handlers.ui import error_text, escape, refuse
+from handlers.ui import error_text, escape, refuse, show
 from locales import moment, pick, t, tn
 from store import broadcast as broadcasts
 from store.announce import (
@@ -51,12 +63,15 @@ from store.announce import (
     claimable_round,
     failed,
     part_sent,
+    plan_round,
     prepare,
     progress,
     release,
     report_due,
+    round_paid,
     set_blocked,
     start_round,
+    stop_paid,
 )
 from store.audit import audited
 from store.errors import StoreError
@@ -66,8 +81,12 @@ log = logging.getLogger(__name__)
 
 WORKERS = 8  # deliveries in flight per process: enough that one always waits for its turn
 BROADCAST_WORKERS = 4  # one message each: fewer suffice
+PAID_WORKERS = 24  # at the paid pace, drawing the pictures (or the database) sets the speed
 PROGRESS_EVERY = 2.0  # seconds between edits of the admin's progress message
 GROUPS = {"all": None, "buyers": Role.buyer, "sellers": Role.seller}
+ANNOUNCE_PACE = re.compile(r"ann:(free|paid|no):(\d{1,10})")
+BROADCAST_PACE = re.compile(r"bcast:(free|paid|no):([0-9a-f]{6})")
+DRAFT = "broadcast_draft"  # in the organizer's state: the message waiting for its pace
 
 
 def holder(application: Application) -> str:
@@ -99,11 +118,48 @@ def start_sending(application: Application, kind: str, number: int) -> None:
 
 @organizer()
 async def announce(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
+    """/announce: the round starts at once, or, if the free pace would take long, after the
+    organizer chose the pace (handlers/admin_pace.py)."""
     svc = services(context)
+    plan = await svc.run(plan_round)
+    if worth_offering(plan.count, svc.paid_offer_after):
+        title = tn(person.language, "pace.announce_title", plan.count)
+        text, buttons = offer(
+            person.language, title, plan.count, ANNOUNCE_PAID_PER_SECOND, f"ann:{plan.round}"
+        )
+        await update.effective_chat.send_message(
+            text, parse_mode=ParseMode.HTML, reply_markup=buttons
+        )
+        return
     # The job edits this message later, in the bot's default language: so it starts in it.
     status = await update.effective_chat.send_message(t(svc.default_language, "announce.preparing"))
+    await begin_round(context, person, status, paid=False, after=plan.round)
+
+
+@organizer(data=ANNOUNCE_PACE, answer=True)
+async def announce_pace(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, pressed: re.Match[str]
+) -> None:
+    """The organizer's choice of pace for the round offered after round `pressed[2]`."""
+    choice, after = pressed[1], int(pressed[2])
+    message = update.callback_query.message
+    if choice == "no" or not isinstance(message, Message):
+        await show(update, t(person.language, "pace.cancelled"))
+        return
+    svc = services(context)
+    await show(update, t(svc.default_language, "announce.preparing"))
+    await begin_round(context, person, message, paid=choice == "paid", after=after)
+
+
+async def begin_round(
+    context: ContextTypes.DEFAULT_TYPE, person: Who, status: Message, paid: bool, after: int
+) -> None:
+    """Starts the round after round `after`; `status` shows its progress."""
+    svc = services(context)
     try:
-        started = await svc.run(start_round, person.telegram_id, status.chat_id, status.message_id)
+        started = await svc.run(
+            start_round, person.telegram_id, status.chat_id, status.message_id, paid, after
+        )
     except StoreError as error:
         await status.edit_text(
             escape(error_text(svc.default_language, error)), parse_mode=ParseMode.HTML
@@ -169,18 +225,21 @@ async def _deliver(context: ContextTypes.DEFAULT_TYPE, delivery_id: int, me: str
         return
     if job.parts_sent == 0:  # else sent by a version that sent several messages
         message = await asyncio.to_thread(render, job, svc.default_language)
-        send = partial(
-            context.bot.send_photo,
-            job.telegram_id,
-            message.photo,
-            caption=message.caption,
-            parse_mode=ParseMode.HTML,
-            reply_markup=message.markup,
-        )
+
+        def send(paid: bool) -> Awaitable[Message]:
+            return context.bot.send_photo(
+                job.telegram_id,
+                message.photo,
+                caption=message.caption,
+                parse_mode=ParseMode.HTML,
+                reply_markup=message.markup,
+                allow_paid_broadcast=paid or None,
+            )
+
         if not context.application.running:
             return  # stopping: the claim is released, the delivery resumes later
         try:
-            await paced(context.application, job.telegram_id, send)
+            _, refused = await paid_or_free(context.application, job.telegram_id, send, job.paid)
         except Forbidden:
             await svc.run(blocked, delivery_id, svc.clock())
             return
@@ -188,7 +247,22 @@ async def _deliver(context: ContextTypes.DEFAULT_TYPE, delivery_id: int, me: str
             log.warning("announcement %s failed: %s", delivery_id, error)
             await svc.run(failed, delivery_id, str(error))
             return
+        if refused:
+            chat_id = await svc.run(stop_paid, job.round)
+            await paid_refused(context, chat_id, svc.default_language)
     await svc.run(part_sent, delivery_id, 1, True, svc.clock(), me)
+
+
+async def paid_refused(
+    context: ContextTypes.DEFAULT_TYPE, chat_id: int | None, language: str
+) -> None:
+    """Tells the organizer, once, that Telegram refused the paid pace."""
+    if chat_id is None:
+        return
+    try:
+        await context.bot.send_message(chat_id, t(language, "pace.refused"))
+    except TelegramError as error:
+        log.warning("paid pace refused, and the organizer could not be told: %s", error)
 
 
 async def _worker(context: ContextTypes.DEFAULT_TYPE, round_number: int, me: str) -> None:
@@ -247,7 +321,8 @@ async def announce_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     svc = services(context)
     round_number: int = context.job.data
     me = sender(context.application)
-    workers = asyncio.gather(*(_worker(context, round_number, me) for _ in range(WORKERS)))
+    count = PAID_WORKERS if await svc.run(round_paid, round_number) else WORKERS
+    workers = asyncio.gather(*(_worker(context, round_number, me) for _ in range(count)))
     try:
         while not workers.done():
             await asyncio.wait([workers], timeout=PROGRESS_EVERY)
@@ -283,7 +358,8 @@ async def resume_job(context: ContextTypes.DEFAULT_TYPE) -> None:
 @organizer()
 async def broadcast(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
     """/broadcast all|buyers|sellers TEXT: the text, as typed, to every reachable participant
-    of the group, sent by a job; the admin gets the counts at the end."""
+    of the group, sent by a job; the admin gets the counts at the end. To many participants,
+    the organizer first chooses the pace (handlers/admin_pace.py)."""
     text = update.message.text.split(maxsplit=2)
     if len(text) < 3 or text[1].lower() not in GROUPS:
         await refuse(update, t(person.language, "broadcast.usage"))
@@ -294,10 +370,54 @@ async def broadcast(update: Update, context: ContextTypes.DEFAULT_TYPE, person: 
             update, t(person.language, "broadcast.too_long", limit=MessageLimit.MAX_TEXT_LENGTH)
         )
         return
+    svc = services(context)
+    count = await svc.run(broadcasts.audience, GROUPS[group])
+    if worth_offering(count, svc.paid_offer_after):
+        key = secrets.token_hex(3)
+        context.user_data[DRAFT] = {"key": key, "group": group, "text": body}
+        title = tn(person.language, "pace.broadcast_title", count)
+        question, buttons = offer(
+            person.language, title, count, BROADCAST_PAID_PER_SECOND, f"bcast:{key}"
+        )
+        await update.effective_chat.send_message(
+            question, parse_mode=ParseMode.HTML, reply_markup=buttons
+        )
+        return
     status = await update.effective_chat.send_message(t(person.language, "broadcast.started"))
-    audit = (person.telegram_id, {"group": group, "text": body})
+    await _queue_broadcast(context, person, group, body, status, paid=False)
+
+
+@organizer(data=BROADCAST_PACE)
+async def broadcast_pace(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, pressed: re.Match[str]
+) -> None:
+    """The organizer's choice of pace for the message they typed (kept with their state)."""
+    draft = context.user_data.get(DRAFT)
+    message = update.callback_query.message
+    if not isinstance(draft, dict) or draft.get("key") != pressed[2]:
+        await refuse(update, t(person.language, "error.pace_stale"))
+        return
+    del context.user_data[DRAFT]
+    await update.callback_query.answer()
+    if pressed[1] == "no" or not isinstance(message, Message):
+        await show(update, t(person.language, "pace.cancelled"))
+        return
+    await show(update, t(person.language, "broadcast.started"))
+    paid = pressed[1] == "paid"
+    await _queue_broadcast(context, person, draft["group"], draft["text"], message, paid)
+
+
+async def _queue_broadcast(
+    context: ContextTypes.DEFAULT_TYPE,
+    person: Who,
+    group: str,
+    body: str,
+    status: Message,
+    paid: bool,
+) -> None:
+    audit = (person.telegram_id, {"group": group, "text": body, "paid": paid})
     await start_broadcast(
-        context, GROUPS[group], escape(body), status, person.language, audit=audit
+        context, GROUPS[group], escape(body), status, person.language, audit=audit, paid=paid
     )
 
 
@@ -310,13 +430,15 @@ async def start_broadcast(
     bodies: dict[str, str] | None = None,
     *,
     audit: tuple[int, dict[str, object]] | None = None,
+    paid: bool = False,
 ) -> None:
     """Queues `body` (HTML) for every reachable participant of `role` (all if None), or for
     the bot's own notices `bodies`: the text in each participant's language, by language
     code. The admin's `status` message gets the counts, in `language`, at the end. With
-    `audit` (the admin's id and what they asked), the audit line commits with the queue."""
+    `audit` (the admin's id and what they asked), the audit line commits with the queue;
+    `paid`: at Telegram's paid broadcast pace."""
     svc = services(context)
-    queue = (role, body, status.chat_id, status.message_id, language, bodies)
+    queue = (role, body, status.chat_id, status.message_id, language, bodies, paid)
     if audit is None:
         broadcast_id = await svc.run(broadcasts.start, *queue)
     else:
@@ -327,22 +449,35 @@ async def start_broadcast(
     start_sending(context.application, "broadcast", broadcast_id)
 
 
-async def _broadcast_worker(context: ContextTypes.DEFAULT_TYPE, broadcast_id: int, me: str) -> None:
+async def _broadcast_worker(
+    context: ContextTypes.DEFAULT_TYPE, broadcast_id: int, me: str, batch: int
+) -> None:
     svc = services(context)
     while context.application.running:
-        claimed = await svc.run(broadcasts.claim, broadcast_id, me, svc.clock(), svc.lease)
+        claimed = await svc.run(
+            broadcasts.claim, broadcast_id, me, svc.clock(), svc.lease, limit=batch
+        )
         if not claimed:
             return
         for delivery in claimed:
             if not context.application.running:
                 return
             text = delivery.text_for(pick(delivery.language, svc.default_language))
-            send = partial(
-                context.bot.send_message, delivery.telegram_id, text, parse_mode=ParseMode.HTML
-            )
+
+            def send(paid: bool, chat_id: int = delivery.telegram_id, text: str = text):
+                return context.bot.send_message(
+                    chat_id, text, parse_mode=ParseMode.HTML, allow_paid_broadcast=paid or None
+                )
+
             try:
-                await paced(context.application, delivery.telegram_id, send)
+                _, refused = await paid_or_free(
+                    context.application, delivery.telegram_id, send, delivery.paid
+                )
                 status = DeliveryStatus.sent
+                if refused:
+                    told = await svc.run(broadcasts.stop_paid, broadcast_id)
+                    if told is not None:
+                        await paid_refused(context, *told)
             except Forbidden:
                 status = DeliveryStatus.blocked
                 await svc.run(set_blocked, delivery.participant_id, svc.clock())
@@ -370,9 +505,11 @@ async def broadcast_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     svc = services(context)
     broadcast_id: int = context.job.data
     me = sender(context.application)
+    paid = await svc.run(broadcasts.is_paid, broadcast_id)
+    count, batch = (PAID_WORKERS, 8) if paid else (BROADCAST_WORKERS, 2)
     try:
         await asyncio.gather(
-            *(_broadcast_worker(context, broadcast_id, me) for _ in range(BROADCAST_WORKERS))
+            *(_broadcast_worker(context, broadcast_id, me, batch) for _ in range(count))
         )
     finally:
         _working(context.application).discard(("broadcast", broadcast_id))
@@ -393,5 +530,7 @@ def handlers() -> list[BaseHandler]:
     return [
         CommandHandler("announce", announce),
         CommandHandler("broadcast", broadcast),
+        CallbackQueryHandler(announce_pace, pattern=route("announce.pace")),
+        CallbackQueryHandler(broadcast_pace, pattern=route("broadcast.pace")),
         ChatMemberHandler(membership, ChatMemberHandler.MY_CHAT_MEMBER),
     ]

@@ -92,6 +92,18 @@ ROUTES: dict[str, Route] = {
         "lowcount.propose": ("low", "handlers.admin_match", "low:", rf"low:{ID}"),
         "lowcount.book": ("book", "handlers.admin_match", "book:", rf"book:{ID}:{ID}:{ID}:[01]"),
         "reopen": ("reopen", "handlers.admin_reopen", "reopen:", r"reopen:\d{1,12}"),
+        "announce.pace": (
+            "ann",
+            "handlers.admin_announce",
+            "ann:",
+            rf"ann:(free|paid|no):{ID}",
+        ),
+        "broadcast.pace": (
+            "bcast",
+            "handlers.admin_announce",
+            "bcast:",
+            f"bcast:(free|paid|no):{KEY}",
+        ),
     }.items()
 }
 

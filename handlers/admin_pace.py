@@ -1,0 +1,77 @@
+"""Telegram's paid broadcasts as the organizer's choice: when /announce or /broadcast would take
+long at the free pace, the organizer first sees how long, what the paid pace costs in Stars and
+how long it takes, and chooses with a button (handlers/admin_announce.py answers it).
+
+Telegram (Bot API, "Paid Broadcasts"): with paid broadcasts switched on in @BotFather a bot may
+send up to 1,000 messages a second; each message beyond the free 30 a second costs 0.1 Star
+from the bot's balance, which must hold at least 10,000 Stars."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from babel.dates import format_timedelta
+from telegram import InlineKeyboardMarkup
+
+from handlers.admin_sending import PAID_MESSAGES_PER_SECOND, free_seconds, paid_cost
+from handlers.ui import button, keyboard
+from locales import pick, t, tn
+
+# How fast the bot itself sends at the paid pace, per process (docs/benchmarks.md): drawing
+# each timetable's picture, not Telegram, sets the pace of an announcement.
+ANNOUNCE_PAID_PER_SECOND = 60.0
+BROADCAST_PAID_PER_SECOND = min(300.0, PAID_MESSAGES_PER_SECOND)
+
+
+def worth_offering(messages: int, offer_after: float) -> bool:
+    """Whether the free pace would take longer than the organizer's setting."""
+    return free_seconds(messages) > offer_after
+
+
+def duration(language: str, seconds: float) -> str:
+    """“2 minutes”, “5 seconds” (2분, 5초): a rounded estimate."""
+    delta = timedelta(seconds=max(1, round(seconds)))
+    return format_timedelta(delta, threshold=1, locale=pick(language))
+
+
+def offer(
+    language: str, title: str, messages: int, paid_per_second: float, data: str
+) -> tuple[str, InlineKeyboardMarkup]:
+    """The question under `title` and its buttons; `data` prefixes the buttons' data
+    (`data:free`, `data:paid`, `data:no`, then `:` and what follows in `data` if it has it)."""
+    prefix, _, key = data.partition(":")
+    suffix = f":{key}" if key else ""
+    free = free_seconds(messages)
+    paid = messages / paid_per_second
+    stars = tn(language, "pace.stars", paid_cost(messages, paid))
+    text = "\n\n".join(
+        (
+            title,
+            t(
+                language,
+                "pace.offer",
+                free=duration(language, free),
+                paid=duration(language, paid),
+                stars=stars,
+            ),
+        )
+    )
+    return text, keyboard(
+        [
+            button(
+                language,
+                "pace.free_button",
+                f"{prefix}:free{suffix}",
+                time=duration(language, free),
+            )
+        ],
+        [
+            button(
+                language,
+                "pace.paid_button",
+                f"{prefix}:paid{suffix}",
+                time=duration(language, paid),
+            )
+        ],
+        [button(language, "pace.cancel_button", f"{prefix}:no{suffix}")],
+    )

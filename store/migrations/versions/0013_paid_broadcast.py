@@ -1,0 +1,32 @@
+"""the organizer's choice of Telegram's paid broadcast pace, per announcement round and broadcast
+
+Revision ID: 0013
+Revises: 0012
+Create Date: 2026-12-06 19:30:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0013"
+down_revision: str | None = "0012"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("event") as batch:
+        batch.add_column(
+            sa.Column("announce_paid", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
+    with op.batch_alter_table("broadcast") as batch:
+        batch.add_column(sa.Column("paid", sa.Boolean(), nullable=False, server_default=sa.false()))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("broadcast") as batch:
+        batch.drop_column("paid")
+    with op.batch_alter_table("event") as batch:
+        batch.drop_column("announce_paid")
