@@ -49,7 +49,8 @@ def sends(fake, people):
 
 
 def busiest_second(times: list[float]) -> int:
-    return max(sum(1 for later in times[i:] if later - start < 1.0) for i, start in enumerate(times))
+    """The most messages that arrived within one second."""
+    return max(sum(1 for at in times[i:] if at - start < 1.0) for i, start in enumerate(times))
 
 
 def paid_button(question) -> str:
