@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 
 from locales import LANGUAGES, catalog, industry_names, is_country_code
 from store.errors import ImportFailed, InvalidValue, Problem
-from store.fields import PROFILE_FIELDS, canonical, clean
+from store.fields import PROFILE_FIELDS, canonical, check_names, clean
 from store.models import Participant, Role
 from store.participants import new_invite_token
 from store.sheet_reader import read_sheet
@@ -41,6 +41,19 @@ HEADERS: dict[str, tuple[str, ...]] = {
         "회사명(국문)",
         "국문회사명",
         "기업명(국문)",
+    ),
+    "company_en": (
+        "companyen",
+        "englishname",
+        "englishcompanyname",
+        "companyname(english)",
+        "회사명(영문)",
+        "영문회사명",
+        "기업명(영문)",
+        "영문기업명",
+        "업체명(영문)",
+        "영문업체명",
+        "영문명",
     ),
     "country": ("country", "국가", "국가명", "나라"),
     "industry": ("industry", "업종", "분야", "산업"),
@@ -195,6 +208,11 @@ def _parse_row(values: dict[str, str], number: int, problems: list[Problem]) -> 
             bad(
                 field, str(error.values["reason"]), values[field], int(error.values.get("limit", 0))
             )
+        if field == "company_en" and {"company", "company_en"} <= record.keys():
+            try:
+                check_names(record["company"], record["company_en"])
+            except InvalidValue:
+                bad("company", "required")
     booth = clean_text(values.get("booth", ""))
     if booth and role == Role.seller:
         bad("booth", "booth_for_buyers", booth)
