@@ -113,6 +113,22 @@ def _run_line(available: bool, first: SlotEntry, last: SlotEntry, language: str)
     return t(language, key, time=time_span(language, first.start.time(), last.end.time()))
 
 
+def _header(key: str, table: Timetable, language: str, summary: str) -> str:
+    """The timetable's title lines: the event, the participant, `summary`, the time zone."""
+    return t(
+        language,
+        key,
+        event=escape(table.event_name),
+        company=escape(table.company),
+        summary=summary,
+        timezone=escape(zone_name(language, table.timezone)),
+    )
+
+
+def _day_title(day: Day, language: str) -> str:
+    return t(language, "schedule.day", day=day_label(day.date, language))
+
+
 def timetable_messages(table: Timetable, language: str) -> list[str]:
     """The meetings first (by day), then each day's other times with runs collapsed; split
     to fit messages."""
@@ -120,19 +136,11 @@ def timetable_messages(table: Timetable, language: str) -> list[str]:
     summary = (
         tn(language, "timetable.summary", count) if count else t(language, "schedule.summary_none")
     )
-    header = t(
-        language,
-        "schedule.header",
-        event=escape(table.event_name),
-        company=escape(table.company),
-        summary=summary,
-        timezone=escape(zone_name(language, table.timezone)),
-    )
 
     def day_title(day: Day) -> str:
-        return t(language, "schedule.day", day=day_label(day.date, language))
+        return _day_title(day, language)
 
-    blocks = [header]
+    blocks = [_header("schedule.header", table, language, summary)]
     if count:
         lines = [t(language, "timetable.meetings_title")]
         for day in table.days:
@@ -172,21 +180,14 @@ def timetable_caption(
     count = len(table.meetings)
 
     def caption(summary: str, lines: list[str]) -> str:
-        header = t(
-            language,
-            "timetable.caption.header",
-            event=escape(table.event_name),
-            company=escape(table.company),
-            summary=summary,
-            timezone=escape(zone_name(language, table.timezone)),
-        )
+        header = _header("timetable.caption.header", table, language, summary)
         return "\n\n".join(part for part in (lead, header, "\n".join(lines)) if part)
 
     if not count:
         return caption(t(language, "schedule.summary_none"), []), True
     days = [
         (
-            t(language, "schedule.day", day=day_label(day.date, language)),
+            _day_title(day, language),
             [_meeting_line(entry, language) for entry in day.slots if entry.meeting is not None],
         )
         for day in table.days

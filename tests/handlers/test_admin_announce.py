@@ -182,26 +182,22 @@ def long_timetables(engine) -> None:
     with session_scope(engine) as session:
         builders.three_day_event(session, daily_cap=5)
         slots = session.exec(select(Slot).order_by(Slot.ordinal)).all()
-        buyers = [
-            builders.participant(
-                session,
-                f"B{n}",
-                company=f"Buyer {n} Global Trading Company LLC",
-                telegram_id=1000 + n,
-                language="en",
+        buyers, sellers = (
+            [
+                builders.participant(
+                    session,
+                    f"{prefix}{n}",
+                    company=company.format(n=n),
+                    telegram_id=base + n,
+                    language=language,
+                )
+                for n in range(1, len(slots) + 1)
+            ]
+            for prefix, company, base, language in (
+                ("B", "Buyer {n} Global Trading Company LLC", 1000, "en"),
+                ("S", "국내기업 {n} 글로벌 무역 주식회사", 2000, "ko"),
             )
-            for n in range(1, len(slots) + 1)
-        ]
-        sellers = [
-            builders.participant(
-                session,
-                f"S{n}",
-                company=f"국내기업 {n} 글로벌 무역 주식회사",
-                telegram_id=2000 + n,
-                language="ko",
-            )
-            for n in range(1, len(slots) + 1)
-        ]
+        )
         for n, slot in enumerate(slots):
             builders.meeting(session, buyers[0], sellers[n], slot.code)
             if n:
