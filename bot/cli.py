@@ -95,6 +95,7 @@ def parser() -> argparse.ArgumentParser:
     export_results.add_argument("file", type=Path)
     demo = commands.add_parser("demo", help="play a scripted fair against a fake Telegram")
     demo.add_argument("--language", choices=("ko", "en"), default="en")
+    commands.add_parser("screens", help="write docs/screens.ko.md and docs/screens.en.md")
     return root
 
 
@@ -315,6 +316,11 @@ def main(argv: list[str] | None = None) -> int:
         from bot.demo import main as demo
 
         demo(args.language)
+        return 0
+    if args.command == "screens":
+        from bot.screens import main as screens
+
+        screens()
         return 0
     try:
         engine = open_database(settings)
