@@ -112,9 +112,10 @@ async def test_a_killed_announcement_finishes_after_a_restart(fake, database_url
     for user in people.values():
         sent = Counter((m.text, m.caption, bool(m.photo)) for m in user.messages)
         repeats += sum(count - 1 for count in sent.values())
-    # At most the messages in flight at the kill (sent, not yet recorded) come twice.
+    # Only a timetable on its way at the kill (sent, not yet recorded) comes twice: one of the
+    # deliveries held then (a few, at 29 messages a second and a short write after each).
     print(
         f"held at the kill {len(held)}, all sent {took:.1f} s after the restart, repeats {repeats}"
     )
-    assert repeats <= 2, repeats
+    assert repeats <= min(len(held), 4), repeats
     assert all(photos(user) <= 2 for user in people.values())
