@@ -13,6 +13,7 @@ from bot.ratelimit import BroadcastRateLimiter
 from bot.settings import Settings
 from handlers import (
     admin_announce,
+    admin_hybrid,
     admin_match,
     admin_reopen,
     admin_reports,
@@ -21,6 +22,7 @@ from handlers import (
     fallback,
     find,
     guide,
+    interpreter_home,
     language,
     meeting_day,
     menu,
@@ -53,11 +55,14 @@ FEATURES = (
     survey,
     find,
     guide,
+    interpreter_home,
     admin_match,
     admin_reopen,
     admin_announce,
     admin_reports,
     results,
+    admin_hybrid,
+    interpreter_home,
     fallback,
 )
 

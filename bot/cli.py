@@ -28,6 +28,7 @@ from store.event import check_deadline, load_config, setup_event
 from store.exchange import export_instance
 from store.export import workbook
 from store.importer import REQUIRED, import_participants
+from store.interpreter_import import import_interpreters
 from store.matching_run import run_matching
 from store.models import MatchMode, utcnow
 from store.results_workbook import results_workbook
@@ -73,6 +74,8 @@ def parser() -> argparse.ArgumentParser:
     event.add_argument("file", type=Path)
     people = commands.add_parser("import", help="import participants from .xlsx or .csv")
     people.add_argument("file", type=Path)
+    helpers = commands.add_parser("interpreters", help="import interpreters from .xlsx or .csv")
+    helpers.add_argument("file", type=Path)
     invites = commands.add_parser("invites", help="write every participant's invite link to CSV")
     invites.add_argument("file", type=Path)
     invites.add_argument(
@@ -239,6 +242,18 @@ def organizer_tool(args: argparse.Namespace, settings: Settings, engine: sa.Engi
                     print(
                         t(language, "cli.import_shared_booth", booth=booth, codes=", ".join(codes))
                     )
+            elif args.command == "interpreters":
+                done = import_interpreters(session, args.file)
+                if done.encoding is not None:
+                    print(t(language, "cli.read_as", path=args.file, encoding=done.encoding))
+                print(
+                    t(
+                        language,
+                        "cli.interpreters_imported",
+                        created=tn(language, "count.interpreters", done.created),
+                        updated=tn(language, "count.interpreters", done.updated),
+                    )
+                )
             elif args.command == "invites":
                 username = bot_username(args.bot_username)
                 if username is None:

@@ -1,6 +1,10 @@
 import re
 
+import pytest
+
 from bot.demo import play
+
+pytestmark = pytest.mark.slow
 
 
 async def transcript(language: str) -> str:

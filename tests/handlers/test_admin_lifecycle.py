@@ -41,6 +41,7 @@ async def settle():
     await asyncio.sleep(0.3)  # lets a job that should not send anything prove it
 
 
+@pytest.mark.slow
 async def test_the_life_of_an_event(app, fake, engine, clock):
     people = users(fake, 3, 3)
     admin = organizer(fake)

@@ -24,6 +24,9 @@ WAIT = 60.0
 PROCESSES = 3
 
 
+pytestmark = pytest.mark.processes
+
+
 @pytest.fixture
 async def fake():
     """Telegram's flood limit: a 31st message within a second is answered 429."""
