@@ -17,8 +17,9 @@ from handlers.admin_sending import PAID_MESSAGES_PER_SECOND, free_seconds, paid_
 from handlers.ui import button, keyboard
 from locales import pick, t, tn
 
-# How fast the bot itself sends at the paid pace, per process (docs/benchmarks.md): drawing
-# each timetable's picture, not Telegram, sets the pace of an announcement.
+# How fast the bot itself sends at the paid pace, per process: drawing each timetable's picture,
+# not Telegram, sets the pace of an announcement (about 17 ms of CPU per timetable on a quiet
+# machine, docs/benchmarks.md); a text message costs far less.
 ANNOUNCE_PAID_PER_SECOND = 60.0
 BROADCAST_PAID_PER_SECOND = min(300.0, PAID_MESSAGES_PER_SECOND)
 
