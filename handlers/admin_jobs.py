@@ -171,7 +171,7 @@ async def meeting_reminder_job(context: ContextTypes.DEFAULT_TYPE) -> None:
         text = t(
             language,
             "reminder.meeting",
-            minutes=event.reminder_minutes,
+            left=time_left(language, timedelta(minutes=event.reminder_minutes)),
             start=moment(reminder.start, language, event.timezone),
             company=escape(reminder.counterpart),
             booth=escape(booth),

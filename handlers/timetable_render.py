@@ -12,10 +12,10 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup
 
-from handlers.calendar_file import timetable_ics
+from handlers.calendar_file import calendar_file_name, timetable_ics
 from handlers.meeting_place import place
 from handlers.timetable_image import timetable_png
-from handlers.ui import button, escape, keyboard
+from handlers.ui import button, clipped, escape, keyboard
 from locales import country_name, day_label, reader_span, shown, t, tn, zone_name
 from store.timetable import (
     Blocked,
@@ -29,6 +29,7 @@ from store.timetable import (
 
 __all__ = [
     "OPEN",
+    "calendar_file_name",
     "counterpart_card",
     "pages",
     "timetable_caption",
@@ -144,6 +145,15 @@ def _header(key: str, table: Timetable, language: str, summary: str) -> str:
     )
 
 
+def _summary(table: Timetable, language: str) -> str:
+    """How many meetings, or why there are none."""
+    count = len(table.meetings)
+    if count:
+        return tn(language, "timetable.summary", count)
+    none = "schedule.summary_none" if table.requested else "schedule.summary_no_requests"
+    return t(language, none)
+
+
 def _day_title(day: Day, language: str) -> str:
     return t(language, "schedule.day", day=day_label(day.date, language))
 
@@ -152,9 +162,7 @@ def timetable_messages(table: Timetable, language: str) -> list[str]:
     """The meetings first (by day), then each day's other times with runs collapsed; split
     to fit messages."""
     count = len(table.meetings)
-    summary = (
-        tn(language, "timetable.summary", count) if count else t(language, "schedule.summary_none")
-    )
+    summary = _summary(table, language)
 
     def day_title(day: Day) -> str:
         return _day_title(day, language)
@@ -203,7 +211,7 @@ def timetable_caption(
         return "\n\n".join(part for part in (lead, header, "\n".join(lines)) if part)
 
     if not count:
-        return caption(t(language, "schedule.summary_none"), []), True
+        return caption(_summary(table, language), []), True
     days = [
         (
             _day_title(day, language),
@@ -216,7 +224,7 @@ def timetable_caption(
         for day in table.days
     ]
     lines = [line for title, met in days if met for line in (title, *met)]
-    whole = caption(tn(language, "timetable.summary", count), lines)
+    whole = caption(_summary(table, language), lines)
     if units(whole) <= limit:
         return whole, True
     summary = tn(language, "timetable.caption.first", count)
@@ -244,8 +252,7 @@ def timetable_markup(
     for entry in table.meetings:
         assert entry.meeting is not None
         company = entry.meeting.counterpart.company
-        if len(company) > BUTTON_COMPANY:
-            company = company[: BUTTON_COMPANY - 1].rstrip() + "…"
+        company = clipped(company, BUTTON_COMPANY)
         meetings.append(
             [
                 button(
@@ -267,13 +274,10 @@ def timetable_markup(
     return keyboard(
         *meetings,
         files,
-        [button(language, "schedule.why_button", f"{OPEN}:why")],
+        # nothing to explain to whoever neither sent nor received a request
+        [button(language, "schedule.why_button", f"{OPEN}:why")] if table.requested else [],
         [button(language, "common.back", "menu")] if back else [],
     )
-
-
-def _clipped(value: str, limit: int | None) -> str:
-    return value if limit is None or len(value) <= limit else value[:limit].rstrip() + "…"
 
 
 def counterpart_card(entry: SlotEntry, language: str, table: Timetable) -> str:
@@ -298,7 +302,7 @@ def counterpart_card(entry: SlotEntry, language: str, table: Timetable) -> str:
                 "profile.line",
                 label=t(language, f"field.{name}"),
                 value=escape(
-                    _clipped(shown(language, name, getattr(other, name)), CARD_CLIP.get(name))
+                    clipped(shown(language, name, getattr(other, name)), CARD_CLIP.get(name))
                 ),
             )
             for name in names
