@@ -17,12 +17,14 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("event") as batch:
-        batch.add_column(
-            sa.Column("announce_paid", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
-    with op.batch_alter_table("broadcast") as batch:
-        batch.add_column(sa.Column("paid", sa.Boolean(), nullable=False, server_default=sa.false()))
+    # Plain ADD COLUMN (no table rebuild on SQLite): the event row's triggers (0015) stay.
+    op.add_column(
+        "event",
+        sa.Column("announce_paid", sa.Boolean(), nullable=False, server_default=sa.false()),
+    )
+    op.add_column(
+        "broadcast", sa.Column("paid", sa.Boolean(), nullable=False, server_default=sa.false())
+    )
 
 
 def downgrade() -> None:
