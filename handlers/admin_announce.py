@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 import secrets
 import uuid
 from collections.abc import Awaitable
@@ -27,7 +26,6 @@ from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
     ChatMemberHandler,
-    CommandHandler,
     ContextTypes,
 )
 
@@ -38,8 +36,9 @@ from handlers.admin_pace import (
     worth_offering,
 )
 from handlers.admin_sending import paid_or_free
+from handlers.feature import ADMINS, Command, Feature
 from handlers.guard import organizer
-from handlers.routes import route
+from handlers.routes import AnnouncePace, BroadcastPace, route
 from handlers.services import Who, services
 from handlers.timetable_render import (
     CAPTION_LIMIT,
@@ -84,8 +83,6 @@ BROADCAST_WORKERS = 4  # one message each: fewer suffice
 PAID_WORKERS = 24  # at the paid pace, drawing the pictures (or the database) sets the speed
 PROGRESS_EVERY = 2.0  # seconds between edits of the admin's progress message
 GROUPS = {"all": None, "buyers": Role.buyer, "sellers": Role.seller}
-ANNOUNCE_PACE = re.compile(r"ann:(free|paid|no):(\d{1,10})")
-BROADCAST_PACE = re.compile(r"bcast:(free|paid|no):([0-9a-f]{6})")
 DRAFT = "broadcast_draft"  # in the organizer's state: the message waiting for its pace
 
 
@@ -125,7 +122,11 @@ async def announce(update: Update, context: ContextTypes.DEFAULT_TYPE, person: W
     if worth_offering(plan.count, svc.paid_offer_after):
         title = tn(person.language, "pace.announce_title", plan.count)
         text, buttons = offer(
-            person.language, title, plan.count, ANNOUNCE_PAID_PER_SECOND, f"ann:{plan.round}"
+            person.language,
+            title,
+            plan.count,
+            ANNOUNCE_PAID_PER_SECOND,
+            partial(AnnouncePace, after=plan.round),
         )
         await update.effective_chat.send_message(
             text, parse_mode=ParseMode.HTML, reply_markup=buttons
@@ -136,12 +137,12 @@ async def announce(update: Update, context: ContextTypes.DEFAULT_TYPE, person: W
     await begin_round(context, person, status, paid=False, after=plan.round)
 
 
-@organizer(data=ANNOUNCE_PACE, answer=True)
+@organizer(data=AnnouncePace, answer=True)
 async def announce_pace(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, pressed: re.Match[str]
+    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, pressed: AnnouncePace
 ) -> None:
-    """The organizer's choice of pace for the round offered after round `pressed[2]`."""
-    choice, after = pressed[1], int(pressed[2])
+    """The organizer's choice of pace for the round offered after round `pressed.after`."""
+    choice, after = pressed.choice, pressed.after
     message = update.callback_query.message
     if choice == "no" or not isinstance(message, Message):
         await show(update, t(person.language, "pace.cancelled"))
@@ -377,7 +378,11 @@ async def broadcast(update: Update, context: ContextTypes.DEFAULT_TYPE, person: 
         context.user_data[DRAFT] = {"key": key, "group": group, "text": body}
         title = tn(person.language, "pace.broadcast_title", count)
         question, buttons = offer(
-            person.language, title, count, BROADCAST_PAID_PER_SECOND, f"bcast:{key}"
+            person.language,
+            title,
+            count,
+            BROADCAST_PAID_PER_SECOND,
+            partial(BroadcastPace, key=key),
         )
         await update.effective_chat.send_message(
             question, parse_mode=ParseMode.HTML, reply_markup=buttons
@@ -387,23 +392,23 @@ async def broadcast(update: Update, context: ContextTypes.DEFAULT_TYPE, person: 
     await _queue_broadcast(context, person, group, body, status, paid=False)
 
 
-@organizer(data=BROADCAST_PACE)
+@organizer(data=BroadcastPace)
 async def broadcast_pace(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, pressed: re.Match[str]
+    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, pressed: BroadcastPace
 ) -> None:
     """The organizer's choice of pace for the message they typed (kept with their state)."""
     draft = context.user_data.get(DRAFT)
     message = update.callback_query.message
-    if not isinstance(draft, dict) or draft.get("key") != pressed[2]:
+    if not isinstance(draft, dict) or draft.get("key") != pressed.key:
         await refuse(update, t(person.language, "error.pace_stale"))
         return
     del context.user_data[DRAFT]
     await update.callback_query.answer()
-    if pressed[1] == "no" or not isinstance(message, Message):
+    if pressed.choice == "no" or not isinstance(message, Message):
         await show(update, t(person.language, "pace.cancelled"))
         return
     await show(update, t(person.language, "broadcast.started"))
-    paid = pressed[1] == "paid"
+    paid = pressed.choice == "paid"
     await _queue_broadcast(context, person, draft["group"], draft["text"], message, paid)
 
 
@@ -528,9 +533,16 @@ async def membership(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 def handlers() -> list[BaseHandler]:
     return [
-        CommandHandler("announce", announce),
-        CommandHandler("broadcast", broadcast),
         CallbackQueryHandler(announce_pace, pattern=route("announce.pace")),
         CallbackQueryHandler(broadcast_pace, pattern=route("broadcast.pace")),
         ChatMemberHandler(membership, ChatMemberHandler.MY_CHAT_MEMBER),
     ]
+
+
+FEATURE = Feature(
+    commands=(
+        Command("announce", announce, ADMINS),
+        Command("broadcast", broadcast, ADMINS),
+    ),
+    others=handlers,
+)

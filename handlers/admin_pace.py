@@ -8,12 +8,14 @@ from the bot's balance, which must hold at least 10,000 Stars."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from babel.dates import format_timedelta
 from telegram import InlineKeyboardMarkup
 
 from handlers.admin_sending import PAID_MESSAGES_PER_SECOND, free_seconds, paid_cost
+from handlers.routes import Pace, Press
 from handlers.ui import button, keyboard
 from locales import pick, t, tn
 
@@ -36,12 +38,13 @@ def duration(language: str, seconds: float) -> str:
 
 
 def offer(
-    language: str, title: str, messages: int, paid_per_second: float, data: str
+    language: str,
+    title: str,
+    messages: int,
+    paid_per_second: float,
+    choice: Callable[[Pace], Press],
 ) -> tuple[str, InlineKeyboardMarkup]:
-    """The question under `title` and its buttons; `data` prefixes the buttons' data
-    (`data:free`, `data:paid`, `data:no`, then `:` and what follows in `data` if it has it)."""
-    prefix, _, key = data.partition(":")
-    suffix = f":{key}" if key else ""
+    """The question under `title` and its buttons, whose data `choice(free|paid|no)` makes."""
     free = free_seconds(messages)
     paid = messages / paid_per_second
     stars = tn(language, "pace.stars", paid_cost(messages, paid))
@@ -62,7 +65,7 @@ def offer(
             button(
                 language,
                 "pace.free_button",
-                f"{prefix}:free{suffix}",
+                choice("free"),
                 time=duration(language, free),
             )
         ],
@@ -70,9 +73,9 @@ def offer(
             button(
                 language,
                 "pace.paid_button",
-                f"{prefix}:paid{suffix}",
+                choice("paid"),
                 time=duration(language, paid),
             )
         ],
-        [button(language, "pace.cancel_button", f"{prefix}:no{suffix}")],
+        [button(language, "pace.cancel_button", choice("no"))],
     )

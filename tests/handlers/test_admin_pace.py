@@ -4,6 +4,7 @@ an announcement and a broadcast at the paid pace, the fall back to the free pace
 refuses, cancelling, and stale buttons."""
 
 import time
+from functools import partial
 
 import pytest
 from admin_helpers import build_process, matched_people, organizer, users
@@ -12,6 +13,7 @@ from sqlmodel import select
 from builders import DEADLINE
 from fake_telegram import DEFAULT_TOKEN, FakeTelegram, running_bot
 from handlers.admin_pace import offer
+from handlers.routes import AnnouncePace, BroadcastPace
 from store.db import session_scope
 from store.models import AnnouncementDelivery, DeliveryStatus, Event
 
@@ -62,7 +64,7 @@ def done(message):
 
 
 def test_the_offer_says_how_long_each_pace_takes_and_what_the_paid_one_costs():
-    text, buttons = offer("en", "<b>title</b>", 4200, 60.0, "ann:3")
+    text, buttons = offer("en", "<b>title</b>", 4200, 60.0, partial(AnnouncePace, after=3))
     assert "about 2 minutes" in text  # 4,200 at 29 a second
     assert "about 1 minute" in text and "at most 210 Stars" in text  # 4,200 − 30 × 70 s
     assert [[b.callback_data for b in row] for row in buttons.inline_keyboard] == [
@@ -70,7 +72,7 @@ def test_the_offer_says_how_long_each_pace_takes_and_what_the_paid_one_costs():
         ["ann:paid:3"],
         ["ann:no:3"],
     ]
-    text, buttons = offer("ko", "<b>제목</b>", 4200, 60.0, "bcast:a1b2c3")
+    text, buttons = offer("ko", "<b>제목</b>", 4200, 60.0, partial(BroadcastPace, key="a1b2c3"))
     assert "약 2분 걸립니다" in text and "최대 스타 210개가 차감됩니다" in text
     labels = [b.text for row in buttons.inline_keyboard for b in row]
     assert labels == ["무료 속도 · 약 2분", "유료 속도 · 약 1분", "✖️ 취소"]
