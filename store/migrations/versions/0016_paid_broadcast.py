@@ -28,7 +28,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("broadcast") as batch:
-        batch.drop_column("paid")
-    with op.batch_alter_table("event") as batch:
-        batch.drop_column("announce_paid")
+    # Plain DROP COLUMN (SQLite 3.35+): rebuilding the event table would trip its triggers.
+    op.execute("ALTER TABLE broadcast DROP COLUMN paid")
+    op.execute("ALTER TABLE event DROP COLUMN announce_paid")
