@@ -8,6 +8,7 @@ from the bot's balance, which must hold at least 10,000 Stars."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -32,8 +33,9 @@ def worth_offering(messages: int, offer_after: float) -> bool:
 
 
 def duration(language: str, seconds: float) -> str:
-    """“2 minutes”, “5 seconds” (2분, 5초): a rounded estimate."""
-    delta = timedelta(seconds=max(1, round(seconds)))
+    """“3 minutes”, “5 seconds” (3분, 5초): an estimate, whole minutes rounded up."""
+    whole = max(1, round(seconds))
+    delta = timedelta(seconds=whole if whole < 60 else math.ceil(whole / 60) * 60)
     return format_timedelta(delta, threshold=1, locale=pick(language))
 
 
