@@ -46,6 +46,7 @@ def run(settings: Settings, webhook: Webhook | None = None) -> None:
         settings.admin_ids,
         settings.default_language,
         lease=timedelta(seconds=settings.delivery_lease_seconds),
+        paid_offer_after=settings.paid_broadcast_offer_seconds,
     )
     application = build(settings, services)
     if webhook:

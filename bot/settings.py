@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     # Seconds a process's claim on an announcement or broadcast delivery lasts: after a crash,
     # another process (or the restarted one) sends it once this ran out.
     delivery_lease_seconds: int = Field(default=120, ge=1)
+    # /announce and /broadcast offer Telegram's paid broadcasts (faster, for a fee in Stars)
+    # when the free pace would take longer than this.
+    paid_broadcast_offer_seconds: int = Field(default=60, ge=0)
     # Telegram sends it with every webhook POST; a POST without it is refused (bot/webhook.py).
     webhook_secret: str = ""
 

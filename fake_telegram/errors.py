@@ -19,6 +19,8 @@ NO_TEXT_TO_EDIT = "Bad Request: there is no text in the message to edit"
 NO_CAPTION_TO_EDIT = "Bad Request: there is no caption in the message to edit"
 BUTTON_DATA_INVALID = "Bad Request: BUTTON_DATA_INVALID"
 BLOCKED = "Forbidden: bot was blocked by the user"
+# Telegram does not document this one; what matters is that the paid pace is refused.
+PAID_REFUSED = "Bad Request: BALANCE_TOO_LOW"
 
 
 class ApiError(Exception):

@@ -1,14 +1,19 @@
-"""Failure injection: one-off errors, blocked chats and a global flood limit."""
+"""Failure injection: one-off errors, blocked chats, a global flood limit, and Telegram's paid
+broadcasts (Bot API, "Paid Broadcasts"): a message sent with `allow_paid_broadcast` may go
+beyond the free ~30 a second up to 1,000 a second, each one beyond the free amount costing
+0.1 Star from the bot's balance, which must hold at least 10,000 Stars, else the message is
+refused (the wording of that refusal is not documented; the fake's is errors.PAID_REFUSED)."""
 
 from __future__ import annotations
 
+import bisect
 import math
 import time
 from collections import deque
 from dataclasses import dataclass
 
 from fake_telegram import errors
-from fake_telegram.errors import ApiError, too_many_requests
+from fake_telegram.errors import ApiError, bad_request, too_many_requests
 
 # Calls that put something into a chat; a blocked chat refuses all of them.
 CHAT_WRITE_METHODS = frozenset(
@@ -26,6 +31,10 @@ CHAT_WRITE_METHODS = frozenset(
 TARGETED_METHODS = CHAT_WRITE_METHODS | {"answercallbackquery", "deletemessage"}
 # Calls that count against the flood limit (about 30 messages per second in production).
 MESSAGE_METHODS = frozenset({"sendmessage", "sendphoto", "senddocument"})
+FREE_PER_SECOND = 30  # what paid broadcasts count as free when no flood limit is modelled
+PAID_PER_SECOND = 1000
+PAID_MINIMUM_BALANCE = 10_000  # Stars
+PAID_PRICE_TENTHS = 1  # 0.1 Star per message beyond the free amount
 DEFAULT_DESCRIPTIONS = {
     400: "Bad Request: chat not found",
     403: errors.BLOCKED,
@@ -46,8 +55,10 @@ class _Planned:
 class Failures:
     """The failures planned for one bot token."""
 
-    def __init__(self, rate_limit_per_second: int | None = None) -> None:
+    def __init__(self, rate_limit_per_second: int | None = None, stars: int = 0) -> None:
         self.rate_limit_per_second = rate_limit_per_second
+        self.stars_tenths = stars * 10  # the bot's balance, in tenths of a Star
+        self.paid_messages = 0  # sent beyond the free amount, and charged
         self.blocked: set[int] = set()
         self._planned: list[_Planned] = []
         self._sent_at: deque[float] = deque()
@@ -73,8 +84,11 @@ class Failures:
         error.delay = delay
         self._planned.append(_Planned(chat_id, method.lower() if method else None, error, times))
 
-    def check(self, method: str, chat_id: int | None) -> None:
-        """Raise the error planned or due for this call, if any."""
+    def check(
+        self, method: str, chat_id: int | None, arrived: float | None = None, paid: bool = False
+    ) -> None:
+        """Raise the error planned or due for this call (arrived at `arrived`, monotonic
+        seconds, now if None; `paid`: sent with `allow_paid_broadcast`), if any."""
         for planned in self._planned:
             if planned.method is not None and planned.method != method:
                 continue
@@ -88,14 +102,26 @@ class Failures:
             raise planned.error
         if chat_id is not None and chat_id in self.blocked and method in CHAT_WRITE_METHODS:
             raise ApiError(403, errors.BLOCKED)
-        if method in MESSAGE_METHODS and self.rate_limit_per_second is not None:
-            self._check_rate(time.monotonic())
+        if method in MESSAGE_METHODS and (paid or self.rate_limit_per_second is not None):
+            self._check_rate(time.monotonic() if arrived is None else arrived, paid)
 
-    def _check_rate(self, now: float) -> None:
-        # Counted when the call arrives, as Telegram counts: counting when the fake has done
-        # the work would turn its own delays (e.g. decoding a photo) into bursts.
-        while self._sent_at and now - self._sent_at[0] >= 1.0:
+    @property
+    def stars(self) -> float:
+        return self.stars_tenths / 10
+
+    def _check_rate(self, now: float, paid: bool) -> None:
+        # Calls are counted at arrival but checked once read, so they can come slightly out
+        # of order: the times are kept sorted, and those a second before `now` count.
+        while self._sent_at and self._sent_at[0] <= now - 2.0:
             self._sent_at.popleft()
-        if len(self._sent_at) >= (self.rate_limit_per_second or 0):
-            raise too_many_requests(max(1, math.ceil(1.0 - (now - self._sent_at[0]))))
-        self._sent_at.append(now)
+        within = [at for at in self._sent_at if at > now - 1.0]
+        free = self.rate_limit_per_second or FREE_PER_SECOND
+        if paid and self.stars_tenths < PAID_MINIMUM_BALANCE * 10:
+            raise bad_request(errors.PAID_REFUSED)
+        limited = paid or self.rate_limit_per_second is not None
+        if limited and len(within) >= (PAID_PER_SECOND if paid else free):
+            raise too_many_requests(max(1, math.ceil(1.0 - (now - within[0]))))
+        if paid and len(within) >= free:
+            self.stars_tenths -= PAID_PRICE_TENTHS
+            self.paid_messages += 1
+        bisect.insort(self._sent_at, now)

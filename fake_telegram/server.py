@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import re
 import socket
+import time
 from collections.abc import Callable
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
@@ -45,14 +46,17 @@ class FakeTelegram:
         bot_username: str = "matchbot_test_bot",
         rate_limit_per_second: int | None = None,
         strict_html: bool = False,
+        stars: int = 0,
     ) -> None:
         """`rate_limit_per_second` answers 429 to messages beyond that many in a rolling second;
-        `strict_html` also refuses unescaped `&` and `>` in HTML, which Telegram accepts."""
+        `strict_html` also refuses unescaped `&` and `>` in HTML, which Telegram accepts;
+        `stars`: the bot's balance for paid broadcasts (fake_telegram/failures.py)."""
         self.token = token
         self.bot_first_name = bot_first_name
         self.bot_username = bot_username
         self.rate_limit_per_second = rate_limit_per_second
         self.strict_html = strict_html
+        self.stars = stars
         self.changes = Changes()
         self.transcript: list[TranscriptEvent] = []
         self.calls: list[ApiCall] = []
@@ -134,6 +138,7 @@ class FakeTelegram:
                 emit=self._emit,
                 rate_limit_per_second=self.rate_limit_per_second,
                 strict_html=self.strict_html,
+                stars=self.stars,
             )
         return self._bots[token]
 
@@ -214,6 +219,9 @@ class FakeTelegram:
     # HTTP
 
     async def _api(self, request: web.Request) -> web.Response:
+        # Telegram counts a message against its limits when it arrives, before the fake has
+        # read an upload: reading it first would turn the fake's own delays into bursts.
+        arrived = time.monotonic()
         token = request.match_info["token"]
         name = request.match_info["method"]
         method = METHODS.get(name.lower())
@@ -226,7 +234,8 @@ class FakeTelegram:
             return _error_response(bad_request(f"can't parse request: {exc}"))
         chat_id = _target_chat(bot, name.lower(), params)
         try:
-            bot.failures.check(name.lower(), chat_id)
+            paid = params.get("allow_paid_broadcast") is True
+            bot.failures.check(name.lower(), chat_id, arrived, paid)
             result = await method(bot, params)
         except ApiError as error:
             if error.delay:

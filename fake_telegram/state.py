@@ -44,6 +44,7 @@ class BotState:
         emit: Callable[[TranscriptEvent], None],
         rate_limit_per_second: int | None,
         strict_html: bool,
+        stars: int = 0,
     ) -> None:
         self.token = token
         self.bot_user: dict[str, Any] = {
@@ -55,7 +56,7 @@ class BotState:
         self.changes = changes
         self.emit = emit
         self.strict_html = strict_html
-        self.failures = Failures(rate_limit_per_second)
+        self.failures = Failures(rate_limit_per_second, stars)
         self.users: dict[int, dict[str, Any]] = {}
         self.chats: dict[int, dict[str, Any]] = {}
         self.messages: dict[int, dict[int, ChatMessage]] = {}

@@ -5,14 +5,16 @@ one again replaces it."""
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 import uuid
 from collections import deque
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from functools import partial
 from typing import Any, TypeVar
 
-from telegram.error import RetryAfter
+from telegram.error import BadRequest, Forbidden, RetryAfter
 from telegram.ext import Application, JobQueue
 
 from handlers.services import Services
@@ -25,54 +27,39 @@ T = TypeVar("T")
 # with 429 and a one-second pause for everybody; spacing our own bulk sends evenly, a little
 # under the limit, never trips it. Two slots to spare: with several processes a message can
 # reach Telegram a few tens of milliseconds after its slot (a busy event loop), and the one
-# after it on time; 29 a second left too little room for that (tests saw 429s).
+# after it on time; at 29 a second three processes on a loaded machine still met a 429 (even
+# with the fake counting each message when it arrives).
 MESSAGES_PER_SECOND = 28.0
 MAX_WAITS = 10  # 429s in a row for one message before giving up on it
+# Telegram's paid broadcasts (`allow_paid_broadcast`, the organizer's choice): up to 1,000
+# messages a second, 0.1 Star for each beyond the free 30 a second. Paced a little under.
+PAID_MESSAGES_PER_SECOND = 900.0
+FREE_PER_SECOND = 30  # what Telegram does not charge for
+STARS_PER_MESSAGE = 0.1
 
 
 # Slots reserved per database round trip: fewer writes, and a slot left unused when a
-# process stops sending is only a 1/28 s gap.
+# process stops sending is only a 1/28 s gap (paid: 25 slots, 28 ms).
 BATCH = 2
+PAID_BATCH = 25
 # Telegram (and AIORateLimiter, which would hold the message back past its slot) allows one
 # message a second into one chat: a delivery's next part waits this long before its slot.
 PER_CHAT = 1.05
 LATE_TRIES = 4  # slots a message gives up for waking late before it goes anyway
 
 
-class Pacer:
-    """Hands out evenly spaced send times to every bulk sender of this process, from slots
-    reserved in the database, so that all processes together keep to one budget."""
+class Slots:
+    """Evenly spaced sending times at one pace, reserved in the database in batches."""
 
-    def __init__(
-        self, svc: Services, per_second: float = MESSAGES_PER_SECOND, batch: int = BATCH
-    ) -> None:
+    def __init__(self, svc: Services, per_second: float, batch: int) -> None:
         self.services = svc
         self.interval = 1.0 / per_second
         self.late = self.interval / 2  # a slot this far gone by is not used
         self.batch = batch
         self._slots: deque[float] = deque()
         self._lock = asyncio.Lock()
-        self._last_in_chat: dict[int, float] = {}
 
-    async def wait(self, chat_id: int) -> None:
-        """Returns at this message's slot, at least PER_CHAT after the last one to `chat_id`."""
-        previous = self._last_in_chat.get(chat_id)
-        if previous is not None:
-            await asyncio.sleep(max(previous + PER_CHAT - time.time(), 0.0))
-        for _ in range(LATE_TRIES):
-            at = await self._slot()
-            await asyncio.sleep(max(at - time.time(), 0.0))
-            # Woken late (the event loop was busy): every message waiting woke at once, and
-            # sending them all now would be a burst. Each takes a later slot instead, a few
-            # times at most, so that a machine that is always late still sends.
-            if time.time() - at <= self.late:
-                break
-        self._last_in_chat[chat_id] = at
-        if len(self._last_in_chat) > 10_000:  # keep only chats of the last seconds
-            horizon = time.time() - PER_CHAT
-            self._last_in_chat = {c: t for c, t in self._last_in_chat.items() if t > horizon}
-
-    async def _slot(self) -> float:
+    async def next(self) -> float:
         async with self._lock:
             while True:
                 now = time.time()
@@ -86,6 +73,39 @@ class Pacer:
                 self._slots.extend(first + i * self.interval for i in range(self.batch))
 
 
+class Pacer:
+    """Hands out evenly spaced send times to every bulk sender of this process, from slots
+    reserved in the database, so that all processes together keep to one budget: the free
+    pace's, or, for messages sent paid, the paid one's (one timeline, each slot as long as
+    its pace makes it)."""
+
+    def __init__(
+        self, svc: Services, per_second: float = MESSAGES_PER_SECOND, batch: int = BATCH
+    ) -> None:
+        self.free = Slots(svc, per_second, batch)
+        self.paid = Slots(svc, PAID_MESSAGES_PER_SECOND, PAID_BATCH)
+        self._last_in_chat: dict[int, float] = {}
+
+    async def wait(self, chat_id: int, paid: bool = False) -> None:
+        """Returns at this message's slot, at least PER_CHAT after the last one to `chat_id`."""
+        previous = self._last_in_chat.get(chat_id)
+        if previous is not None:
+            await asyncio.sleep(max(previous + PER_CHAT - time.time(), 0.0))
+        slots = self.paid if paid else self.free
+        for _ in range(LATE_TRIES):
+            at = await slots.next()
+            await asyncio.sleep(max(at - time.time(), 0.0))
+            # Woken late (the event loop was busy): every message waiting woke at once, and
+            # sending them all now would be a burst. Each takes a later slot instead, a few
+            # times at most, so that a machine that is always late still sends.
+            if time.time() - at <= slots.late:
+                break
+        self._last_in_chat[chat_id] = at
+        if len(self._last_in_chat) > 10_000:  # keep only chats of the last seconds
+            horizon = time.time() - PER_CHAT
+            self._last_in_chat = {c: t for c, t in self._last_in_chat.items() if t > horizon}
+
+
 def pacer(application: Application) -> Pacer:
     pacing = application.bot_data.get("pacer")
     if pacing is None:
@@ -97,12 +117,17 @@ def _seconds(retry_after: int | float | timedelta) -> float:
     return retry_after.total_seconds() if isinstance(retry_after, timedelta) else retry_after
 
 
-async def paced(application: Application, chat_id: int, send: Callable[[], Awaitable[T]]) -> T:
-    """One bulk message to `chat_id`: waits for its turn, and after a 429 (past
-    AIORateLimiter's own retries) waits as told and tries again. Other errors go to the
-    caller."""
+async def paced(
+    application: Application,
+    chat_id: int,
+    send: Callable[[], Awaitable[T]],
+    paid: bool = False,
+) -> T:
+    """One bulk message to `chat_id`: waits for its turn (at the paid pace if `paid`), and
+    after a 429 (past AIORateLimiter's own retries) waits as told and tries again. Other
+    errors go to the caller."""
     for attempt in range(MAX_WAITS + 1):
-        await pacer(application).wait(chat_id)
+        await pacer(application).wait(chat_id, paid)
         try:
             return await send()
         except RetryAfter as error:
@@ -110,6 +135,35 @@ async def paced(application: Application, chat_id: int, send: Callable[[], Await
                 raise
             await asyncio.sleep(_seconds(error.retry_after))
     raise AssertionError("unreachable")
+
+
+async def paid_or_free(
+    application: Application,
+    chat_id: int,
+    send: Callable[[bool], Awaitable[T]],
+    paid: bool,
+) -> tuple[T, bool]:
+    """One bulk message, `send(paid)`, at the paid pace if `paid`. If Telegram refuses it paid
+    (the bot's Stars balance is too low, or paid broadcasts are off; Telegram does not
+    document the answer), the same message is sent at the free pace; the second value then
+    says that the paid pace was refused. A message refused at the free pace too raises."""
+    if paid:
+        try:
+            return await paced(application, chat_id, partial(send, True), paid=True), False
+        except (BadRequest, Forbidden):
+            pass  # told apart below: a message Telegram refuses anyway fails at the free pace
+    return await paced(application, chat_id, partial(send, False)), paid
+
+
+def free_seconds(messages: int) -> float:
+    """How long `messages` take at the free pace."""
+    return messages / MESSAGES_PER_SECOND
+
+
+def paid_cost(messages: int, seconds: float) -> int:
+    """The Stars `messages` sent paid over `seconds` cost at most (those beyond the free
+    amount, rounded up)."""
+    return math.ceil(STARS_PER_MESSAGE * max(0.0, messages - FREE_PER_SECOND * seconds))
 
 
 def replace_job(

@@ -471,6 +471,21 @@ class WithdrawConfirm(Press):
     participant: ID
 
 
+Pace = Literal["free", "paid", "no"]  # handlers/admin_pace.py: the organizer's choice
+
+
+@press("ann:{choice}:{after}")
+class AnnouncePace(Press):
+    choice: Pace
+    after: ID  # the round the pace was offered after
+
+
+@press("bcast:{choice}:{key}")
+class BroadcastPace(Press):
+    choice: Pace
+    key: Key  # the broadcast draft waiting in the organizer's state
+
+
 @dataclass(frozen=True)
 class Route:
     prefix: str  # the data's first field ("a|b": either)
@@ -545,6 +560,8 @@ ROUTES: dict[str, Route] = {
         "lowcount.book": ("book", "handlers.admin_match", "book:", (LowCountBook,)),
         "reopen": ("reopen", "handlers.admin_reopen", "reopen:", (ReopenConfirm,)),
         "withdraw": ("wd", "handlers.admin_withdraw", "wd:", (WithdrawConfirm,)),
+        "announce.pace": ("ann", "handlers.admin_announce", "ann:", (AnnouncePace,)),
+        "broadcast.pace": ("bcast", "handlers.admin_announce", "bcast:", (BroadcastPace,)),
     }.items()
 }
 

@@ -71,6 +71,8 @@ class Services:
     # How long a delivery claimed by a process stays its own (store/claims.py): after a crash,
     # another process sends it once this ran out.
     lease: timedelta = timedelta(minutes=2)
+    # /announce and /broadcast offer the paid pace when the free one would take longer.
+    paid_offer_after: float = 60.0
 
     async def run(self, operation: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Runs `operation(session, *args, **kwargs)` in its own transaction, off the loop."""

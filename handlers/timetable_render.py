@@ -6,7 +6,7 @@ Each takes the store's `Timetable` snapshot, so rendering needs no database sess
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -14,7 +14,7 @@ from telegram import InlineKeyboardMarkup
 
 from handlers.calendar_file import calendar_file_name, timetable_ics
 from handlers.meeting_place import place
-from handlers.routes import Menu, ScheduleMeeting, ScheduleMore
+from handlers.routes import Menu, ScheduleMeeting, ScheduleMore, ScheduleOpen
 from handlers.timetable_image import timetable_png
 from handlers.ui import button, clipped, escape, keyboard
 from locales import country_name, day_label, reader_span, shown, t, tn, zone_name
@@ -33,6 +33,7 @@ __all__ = [
     "calendar_file_name",
     "counterpart_card",
     "pages",
+    "timetable_caption",
     "timetable_ics",
     "timetable_markup",
     "timetable_messages",
@@ -42,6 +43,7 @@ __all__ = [
 
 BUTTON_COMPANY = 24  # characters of a company name on a meeting's button
 MESSAGE_LIMIT = 4096
+CAPTION_LIMIT = 1024  # a picture's caption
 # Long free-text fields are clipped on the card so it always fits in one message.
 CARD_CLIP = {"products": 500, "description": 1000}
 
@@ -131,28 +133,41 @@ def _run_line(
     return t(language, key, time=time)
 
 
-def timetable_messages(table: Timetable, language: str) -> list[str]:
-    """The meetings first (by day), then each day's other times with runs collapsed; split
-    to fit messages."""
-    count = len(table.meetings)
-    if count:
-        summary = tn(language, "timetable.summary", count)
-    else:
-        none = "schedule.summary_none" if table.requested else "schedule.summary_no_requests"
-        summary = t(language, none)
-    header = t(
+def _header(key: str, table: Timetable, language: str, summary: str) -> str:
+    """The timetable's title lines: the event, the participant, `summary`, the time zone."""
+    return t(
         language,
-        "schedule.header",
+        key,
         event=escape(table.event_title(language)),
         company=escape(company_name(table, language)),
         summary=summary,
         timezone=escape(zone_name(language, table.reader_zone or table.timezone)),
     )
 
-    def day_title(day: Day) -> str:
-        return t(language, "schedule.day", day=day_label(day.date, language))
 
-    blocks = [header]
+def _summary(table: Timetable, language: str) -> str:
+    """How many meetings, or why there are none."""
+    count = len(table.meetings)
+    if count:
+        return tn(language, "timetable.summary", count)
+    none = "schedule.summary_none" if table.requested else "schedule.summary_no_requests"
+    return t(language, none)
+
+
+def _day_title(day: Day, language: str) -> str:
+    return t(language, "schedule.day", day=day_label(day.date, language))
+
+
+def timetable_messages(table: Timetable, language: str) -> list[str]:
+    """The meetings first (by day), then each day's other times with runs collapsed; split
+    to fit messages."""
+    count = len(table.meetings)
+    summary = _summary(table, language)
+
+    def day_title(day: Day) -> str:
+        return _day_title(day, language)
+
+    blocks = [_header("schedule.header", table, language, summary)]
     if count:
         lines = [t(language, "timetable.meetings_title")]
         for day in table.days:
@@ -170,10 +185,69 @@ def timetable_messages(table: Timetable, language: str) -> list[str]:
     return pages(blocks)
 
 
-def timetable_markup(table: Timetable, language: str, back: bool = True) -> InlineKeyboardMarkup:
+def fitting(lines: Sequence[str], limit: int, more: Callable[[int], str]) -> list[str]:
+    """As many of `lines` as fit in `limit` units joined by newlines; if some do not, the
+    first ones and `more(left out)` after them, all within the limit."""
+    if units("\n".join(lines)) <= limit:
+        return list(lines)
+    kept = list(lines)
+    while kept and units("\n".join([*kept, more(len(lines) - len(kept))])) > limit:
+        kept.pop()
+    return [*kept, more(len(lines) - len(kept))]
+
+
+def timetable_caption(
+    table: Timetable, language: str, lead: str = "", limit: int = CAPTION_LIMIT
+) -> tuple[str, bool]:
+    """The timetable as the caption of its picture: `lead` first (what changed, after an
+    earlier announcement), the participant, then the meetings day by day. The picture shows
+    the other times. When the meetings do not all fit, the caption says how many there are
+    and shows the first ones; the second value is then False (the message needs a button to
+    the full text)."""
+    count = len(table.meetings)
+
+    def caption(summary: str, lines: list[str]) -> str:
+        header = _header("timetable.caption.header", table, language, summary)
+        return "\n\n".join(part for part in (lead, header, "\n".join(lines)) if part)
+
+    if not count:
+        return caption(_summary(table, language), []), True
+    days = [
+        (
+            _day_title(day, language),
+            [
+                _meeting_line(entry, language, table)
+                for entry in day.slots
+                if entry.meeting is not None
+            ],
+        )
+        for day in table.days
+    ]
+    lines = [line for title, met in days if met for line in (title, *met)]
+    whole = caption(_summary(table, language), lines)
+    if units(whole) <= limit:
+        return whole, True
+    summary = tn(language, "timetable.caption.first", count)
+    room = limit - units(caption(summary, [])) - 2  # the blank line before the meetings
+    shown: list[str] = []
+    for title, met in days:
+        for number, line in enumerate(met):
+            more = ([title] if number == 0 else []) + [line]
+            cost = sum(units(piece) + 1 for piece in more)
+            if cost > room:
+                return caption(summary, shown), False
+            shown += more
+            room -= cost
+    return caption(summary, shown), False
+
+
+def timetable_markup(
+    table: Timetable, language: str, back: bool = True, picture: bool = False, full: bool = False
+) -> InlineKeyboardMarkup:
     """The buttons the timetable text speaks of: one per meeting (the company's card), the
     picture, the calendar file, why requests were not scheduled; `back` adds the way back to
-    My page (not on an announcement, which is not part of the menu)."""
+    My page (not on an announcement, which is not part of the menu). Under the `picture`
+    itself there is no button for it, and `full` adds one that opens the whole text."""
     meetings = []
     for entry in table.meetings:
         assert entry.meeting is not None
@@ -191,7 +265,9 @@ def timetable_markup(table: Timetable, language: str, back: bool = True) -> Inli
                 )
             ]
         )
-    files = [button(language, "schedule.image_button", ScheduleMore("img"))]
+    files = [] if picture else [button(language, "schedule.image_button", ScheduleMore("img"))]
+    if full:
+        files.insert(0, button(language, "timetable.full_button", ScheduleOpen()))
     if table.meetings:
         files.append(button(language, "schedule.calendar_button", ScheduleMore("ics")))
     return keyboard(

@@ -46,6 +46,34 @@ class AnnounceBusy(StoreError):
     key = "announce_busy"
 
 
+class OfferStale(StoreError):
+    """The organizer chose a pace for a round that another /announce started meanwhile."""
+
+    key = "pace_stale"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What /announce would do now: the next round after `round`, to `count` participants."""
+
+    round: int
+    count: int
+
+
+def plan_round(session: Session) -> Plan:
+    """The round /announce would start, refused as `start_round` would refuse it."""
+    event = get_event(session)
+    if event.phase in (Phase.open, Phase.closed):
+        raise NotMatched()
+    left = session.exec(
+        select(func.count()).select_from(AnnouncementDelivery).where(_pending(event.announce_round))
+    ).one()
+    if left:
+        raise AnnounceBusy(left=left)
+    count = session.exec(select(func.count()).select_from(Participant).where(_reachable())).one()
+    return Plan(event.announce_round, count)
+
+
 @dataclass(frozen=True)
 class Round:
     number: int
@@ -69,13 +97,23 @@ def _pending(round_number: int) -> sa.ColumnElement[bool]:
     )
 
 
-def start_round(session: Session, admin_id: int, chat_id: int, message_id: int) -> Round:
+def start_round(
+    session: Session,
+    admin_id: int,
+    chat_id: int,
+    message_id: int,
+    paid: bool = False,
+    after: int | None = None,
+) -> Round:
     """Queues a delivery for every participant who can be reached; the admin's message
-    `message_id` in `chat_id` will show the progress. Refused before the matching and while
-    the previous round is still being sent."""
+    `message_id` in `chat_id` will show the progress; `paid`: at Telegram's paid broadcast
+    pace. Refused before the matching, while the previous round is still being sent, and if
+    `after` (the round a pace was offered after) is no longer the last one."""
     # The UPDATE comes first: it takes the write lock, so two admins get two rounds in turn.
     session.execute(update(Event).values(announce_round=col(Event.announce_round) + 1))
     event = get_event(session)
+    if after is not None and event.announce_round != after + 1:
+        raise OfferStale()
     if event.phase in (Phase.open, Phase.closed):
         raise NotMatched()
     left = session.exec(
@@ -93,9 +131,17 @@ def start_round(session: Session, admin_id: int, chat_id: int, message_id: int) 
     )
     event.phase = Phase.announced
     event.announce_chat_id, event.announce_message_id = chat_id, message_id
+    event.announce_paid = paid
     session.add(event)
     session.flush()
-    record(session, admin_id, "announce", round=event.announce_round, queued=len(reachable))
+    record(
+        session,
+        admin_id,
+        "announce",
+        round=event.announce_round,
+        queued=len(reachable),
+        paid=paid,
+    )
     return Round(
         event.announce_round,
         queued=len(reachable),
@@ -173,11 +219,13 @@ class Job:
     """One claimed delivery, ready to render: None from `prepare` means nothing to send."""
 
     delivery_id: int
+    round: int
     telegram_id: int
     language: str | None
     table: Timetable
     parts_sent: int
     change: Change | None  # None on the participant's first announcement
+    paid: bool  # at Telegram's paid broadcast pace
 
 
 def prepare(session: Session, delivery_id: int) -> Job | None:
@@ -223,7 +271,36 @@ def prepare(session: Session, delivery_id: int) -> Job | None:
             added=[m for m in after if _same(m) not in had],
             removed=[m for m in before if _same(m) not in has],
         )
-    return Job(delivery_id, person.telegram_id, person.language, table, delivery.parts_sent, change)
+    return Job(
+        delivery_id,
+        delivery.round,
+        person.telegram_id,
+        person.language,
+        table,
+        delivery.parts_sent,
+        change,
+        round_paid(session, delivery.round),
+    )
+
+
+def round_paid(session: Session, round_number: int) -> bool:
+    """Whether the round goes at the paid pace (it is the current one, and paid)."""
+    paid = session.exec(
+        select(Event.announce_paid).where(col(Event.announce_round) == round_number)
+    ).first()
+    return bool(paid)
+
+
+def stop_paid(session: Session, round_number: int) -> int | None:
+    """Telegram refused the paid pace: the round goes on at the free one. The organizer's chat,
+    for the one caller that switched it (it tells them), else None."""
+    switched = session.execute(
+        update(Event)
+        .where(col(Event.announce_round) == round_number, col(Event.announce_paid) == True)  # noqa: E712
+        .values(announce_paid=False)
+        .returning(Event.announce_chat_id)
+    ).first()
+    return None if switched is None else switched[0]
 
 
 def part_sent(

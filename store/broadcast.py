@@ -26,10 +26,13 @@ def start(
     message_id: int,
     language: str,
     bodies: dict[str, str] | None = None,
+    paid: bool = False,
 ) -> int:
     """Queues `body` (HTML, sent as is), or `bodies` (the text per language code), for every
-    reachable participant of `role` (everyone if None); returns the broadcast's id."""
+    reachable participant of `role` (everyone if None), at Telegram's paid broadcast pace if
+    `paid`; returns the broadcast's id."""
     broadcast = Broadcast(
+        paid=paid,
         body=body,
         bodies=json.dumps(bodies or {}, ensure_ascii=False),
         chat_id=chat_id,
@@ -57,6 +60,7 @@ class Delivery:
     language: str | None  # the participant's, if they chose one
     body: str
     bodies: dict[str, str]
+    paid: bool  # at Telegram's paid broadcast pace
 
     def text_for(self, language: str) -> str:
         return self.bodies.get(language, self.body)
@@ -82,9 +86,39 @@ def claim(
         .where(col(BroadcastDelivery.id).in_(ids))
     ).all()
     return [
-        Delivery(row.id, row.participant_id, row.telegram_id, language, broadcast.body, bodies)
+        Delivery(
+            row.id,
+            row.participant_id,
+            row.telegram_id,
+            language,
+            broadcast.body,
+            bodies,
+            broadcast.paid,
+        )
         for row, language in rows
     ]
+
+
+def audience(session: Session, role: Role | None) -> int:
+    """How many participants a broadcast to `role` (everyone if None) would reach."""
+    return len(reachable(session, role))
+
+
+def is_paid(session: Session, broadcast_id: int) -> bool:
+    broadcast = session.get(Broadcast, broadcast_id)
+    return broadcast is not None and broadcast.paid
+
+
+def stop_paid(session: Session, broadcast_id: int) -> tuple[int, str] | None:
+    """Telegram refused the paid pace: the rest goes at the free one. The organizer's chat and
+    language, for the one caller that switched it (it tells them), else None."""
+    switched = session.execute(
+        update(Broadcast)
+        .where(col(Broadcast.id) == broadcast_id, col(Broadcast.paid) == True)  # noqa: E712
+        .values(paid=False)
+        .returning(Broadcast.chat_id, Broadcast.language)
+    ).first()
+    return None if switched is None else (switched[0], switched[1])
 
 
 def waiting(session: Session, now: datetime, lease: timedelta = LEASE) -> list[int]:

@@ -128,6 +128,9 @@ class Event(SQLModel, table=True):
     announce_message_id: int | None = None
     # The last round whose final report went out (claimed so that only one process sends it).
     announce_reported: int = 0
+    # The current round goes at Telegram's paid broadcast pace (the organizer's choice), until
+    # Telegram refuses it.
+    announce_paid: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     # Weeks after the fair's last slot when the follow-up survey goes out (store/survey.py).
     follow_up_weeks: int = 4
     # The survey's final count went out (claimed so that only one process sends it).
@@ -364,6 +367,7 @@ class Broadcast(SQLModel, table=True):
     language: str = Field(max_length=8)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     reported: bool = False
+    paid: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
 
 
 class BroadcastDelivery(SQLModel, table=True):

@@ -33,9 +33,15 @@ def organizer(fake: FakeTelegram, token: str | None = None):
 
 
 def build_process(
-    fake: FakeTelegram, engine, clock, token: str, lease: timedelta = timedelta(minutes=2)
+    fake: FakeTelegram,
+    engine,
+    clock,
+    token: str,
+    lease: timedelta = timedelta(minutes=2),
+    paid_offer_after: float = 60.0,
 ):
-    """A bot process's Application on the shared database (English for the organizer)."""
+    """A bot process's Application on the shared database (English for the organizer); the
+    paid pace is offered when the free one would take longer than `paid_offer_after` s."""
     settings = Settings(
         _env_file=None,
         telegram_bot_token=token,
@@ -43,7 +49,9 @@ def build_process(
         admin_ids=[ADMIN],
         default_language="en",
     )
-    services = Services(engine, settings.admin_ids, settings.default_language, clock, lease)
+    services = Services(
+        engine, settings.admin_ids, settings.default_language, clock, lease, paid_offer_after
+    )
     return build(settings, services)
 
 

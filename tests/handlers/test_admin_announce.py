@@ -1,6 +1,6 @@
-"""/announce through the fake Telegram: every participant's timetable once, 429s waited out,
-blocked users marked, an interrupted round or broadcast resumed by a new process, re-announcing
-changes."""
+"""/announce through the fake Telegram: every participant's timetable once, as one picture
+with the timetable as its caption, 429s waited out, blocked users marked, an interrupted round
+or broadcast resumed by a new process, re-announcing changes."""
 
 import pytest
 from admin_helpers import organizer, process, users
@@ -18,6 +18,7 @@ from store.models import (
     Meeting,
     Participant,
     Phase,
+    Slot,
 )
 
 WAIT = 30.0
@@ -63,9 +64,8 @@ async def test_announce_pushes_each_timetable_once_and_then_only_changes(app, fa
     final = await announce(admin)
     assert "6 sent" in final.text and "0 failed" in final.text
     for user in people.values():
-        assert len(photos(user)) == 1
-        assert any("D1" in m.text or "09:00" in m.text for m in user.messages if not m.photo)
-    assert people["B2"].messages[-1].caption
+        [message] = user.messages  # the picture, the timetable its caption
+        assert message.photo and "09:00" in message.caption
     with session_scope(engine) as session:
         assert session.exec(select(Event)).one().phase == Phase.announced
 
@@ -81,9 +81,11 @@ async def test_announce_pushes_each_timetable_once_and_then_only_changes(app, fa
     assert "2 sent" in final.text and "4 unchanged" in final.text
     changed = [u for u in people.values() if len(photos(u)) == 2]
     assert len(changed) == 2
-    for user in changed:
-        notice = next(m for m in user.messages if "changed" in (m.text or ""))
-        assert "➖" in notice.text
+    assert all(len(u.messages) == len(photos(u)) for u in people.values())  # pictures only
+    english = next(u for u in changed if u.first_name.startswith("B"))
+    notice = english.messages[-1].caption
+    assert notice.startswith("🔄 Your timetable has changed.\n➖ cancelled:")
+    assert "\n\n📅 Boom Up Korea 2024\n" in notice and "1 confirmed meeting." in notice
 
 
 async def test_429_is_waited_out_and_a_blocked_user_is_marked_and_skipped(app, fake, engine):
@@ -127,9 +129,8 @@ async def test_a_round_stopped_midway_resumes_in_a_new_process_without_repeats(f
     assert left, "the round finished before the stop: make the fair bigger"
     async with process(fake, engine, clock, DEFAULT_TOKEN):
         await admin.wait_for(done, timeout=WAIT)
-    assert sorted(len(photos(u)) for u in people.values()) == [1] * 24
-    texts = [m for u in people.values() for m in u.messages if not m.photo]
-    assert len(texts) == len({(m.chat["id"], m.text) for m in texts})
+    assert sorted(len(u.messages) for u in people.values()) == [1] * 24
+    assert all(photos(u) for u in people.values())
 
 
 async def test_announce_before_the_matching_is_refused(app, fake, engine):
@@ -147,11 +148,14 @@ async def test_the_announced_timetable_has_the_buttons_it_speaks_of(app, fake, e
     await admin.ask("/announce")
     await admin.wait_for(done, timeout=WAIT)
     buyer = people["B1"]
-    [table] = [m for m in buyer.messages if "Tap a meeting below" in (m.text or "")]
+    [table] = buyer.messages
+    assert "Tap a meeting below" in table.caption
     labels = [label for row in table.keyboard for label, _ in row]
     assert any(label.startswith("🤝 ") for label in labels)
-    assert {"🖼 Timetable image", "📆 Add to calendar", "❓ Why not scheduled"} <= set(labels)
-    assert "⬅️ Back" not in labels  # an announcement is not a menu to go back from
+    assert {"📆 Add to calendar", "❓ Why not scheduled"} <= set(labels)
+    # The message is the picture; the timetable fits, so no button for the full text; an
+    # announcement is not a menu to go back from.
+    assert not {"🖼 Timetable image", "📋 Full timetable", "⬅️ Back"} & set(labels)
     await buyer.press(table, next(label for label in labels if label.startswith("🤝 ")))
     [card] = await buyer.wait_reply()
     assert "Company S" in card.text  # the meeting's company card, with its contact section
@@ -176,3 +180,63 @@ async def test_a_broadcast_stopped_midway_resumes_in_a_new_process_without_repea
         await admin.wait_for(lambda m: "60 delivered" in (m.text or ""), timeout=WAIT)
     for user in people.values():
         assert [m.text for m in user.messages if m.text == "Hall B opens"] == ["Hall B opens"]
+
+
+def long_timetables(engine) -> None:
+    """B1 (English) and S1 (Korean) with a meeting in each of 15 slots, companies with long
+    names: neither timetable fits a caption."""
+    with session_scope(engine) as session:
+        builders.three_day_event(session, daily_cap=5)
+        slots = session.exec(select(Slot).order_by(Slot.ordinal)).all()
+        buyers, sellers = (
+            [
+                builders.participant(
+                    session,
+                    f"{prefix}{n}",
+                    company=company.format(n=n),
+                    telegram_id=base + n,
+                    language=language,
+                )
+                for n in range(1, len(slots) + 1)
+            ]
+            for prefix, company, base, language in (
+                ("B", "Buyer {n} Global Trading Company LLC", 1000, "en"),
+                ("S", "국내기업 {n} 글로벌 무역 주식회사", 2000, "ko"),
+            )
+        )
+        for n, slot in enumerate(slots):
+            builders.meeting(session, buyers[0], sellers[n], slot.code)
+            if n:
+                builders.meeting(session, buyers[n], sellers[0], slot.code)
+        builders.set_phase(session, Phase.matched)
+
+
+async def test_a_long_timetable_shows_its_first_meetings_and_a_button_for_all(app, fake, engine):
+    long_timetables(engine)
+    people = users(fake, 15, 15)
+    admin = organizer(fake)
+    await announce(admin)
+    buyer, seller = people["B1"], people["S1"]
+    [english] = buyer.messages
+    [korean] = seller.messages
+    assert "15 confirmed meetings; the first ones are below." in english.caption
+    assert "확정된 상담은 15건이며 아래는 그중 앞의 일부입니다." in korean.caption
+    for message in (english, korean):
+        shown = message.caption.count("\n🟥 ")
+        assert 1 <= shown < 15
+        assert message.caption.count("🤝") == 0  # the meetings' buttons carry the handshake
+    assert "📋 Full timetable" in [label for row in english.keyboard for label, _ in row]
+    assert "📋 전체 시간표" in [label for row in korean.keyboard for label, _ in row]
+    await seller.press(korean, "📋 전체 시간표")
+    pages = await seller.wait_reply()
+    assert sum(page.text.count("\n🟥 ") for page in pages) == 15
+
+    with session_scope(engine) as session:  # B1 loses every meeting but its first
+        for meeting in session.exec(select(Meeting).where(Meeting.buyer_id == 1)).all()[1:]:
+            session.delete(meeting)
+    await announce(admin)
+    [_, changed] = buyer.messages
+    assert changed.caption.startswith("🔄 Your timetable has changed.\n➖ cancelled:")
+    assert " more changes.\n\n📅 Boom Up Korea 2024\nBuyer 1 Global" in changed.caption
+    assert "1 confirmed meeting. Tap it below" in changed.caption
+    assert "📋 Full timetable" not in [label for row in changed.keyboard for label, _ in row]

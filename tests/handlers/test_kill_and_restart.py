@@ -132,11 +132,12 @@ async def test_a_killed_announcement_finishes_after_a_restart(fake, database_url
     for user in people.values():
         sent = Counter((m.text, m.caption, bool(m.photo)) for m in user.messages)
         repeats += sum(count - 1 for count in sent.values())
-    # At most the messages in flight at the kill (sent, not yet recorded) come twice.
+    # Only a timetable on its way at the kill (sent, not yet recorded) comes twice: one of the
+    # deliveries held then, each at most once more.
     print(
         f"held at the kill {len(held)}, all sent {took:.1f} s after the restart, repeats {repeats}"
     )
-    assert repeats <= 2, repeats
+    assert repeats <= len(held), repeats
     assert all(photos(user) <= 2 for user in people.values())
 
 
