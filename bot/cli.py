@@ -16,6 +16,7 @@ from telegram import Bot
 from telegram.error import InvalidToken, TelegramError
 
 from bot.aiohttp_request import AiohttpRequest
+from bot.import_report import report_lines
 from bot.invites import bot_username, write_invites
 from bot.settings import Settings, cli_language
 from bot.webhook import path_of
@@ -73,6 +74,14 @@ def parser() -> argparse.ArgumentParser:
     event.add_argument("file", type=Path)
     people = commands.add_parser("import", help="import participants from .xlsx or .csv")
     people.add_argument("file", type=Path)
+    people.add_argument(
+        "--dry-run", action="store_true", help="show what the import would do, store nothing"
+    )
+    people.add_argument(
+        "--prefer-file",
+        action="store_true",
+        help="take the file's value where a participant changed it in the bot",
+    )
     invites = commands.add_parser("invites", help="write every participant's invite link to CSV")
     invites.add_argument("file", type=Path)
     invites.add_argument(
@@ -225,10 +234,16 @@ def organizer_tool(args: argparse.Namespace, settings: Settings, engine: sa.Engi
                     )
                 )
             elif args.command == "import":
-                result = import_participants(session, args.file)
+                result = import_participants(
+                    session,
+                    args.file,
+                    dry=args.dry_run,
+                    prefer_file=args.prefer_file,
+                    admin_id=CLI_ADMIN,
+                )
                 if result.encoding is not None:
                     print(t(language, "cli.read_as", path=args.file, encoding=result.encoding))
-                print(t(language, "cli.imported", created=result.created, updated=result.updated))
+                print("\n".join(report_lines(language, result)))
                 if result.ignored:
                     ignored = ", ".join(f"“{title}”" for title in result.ignored)
                     print(t(language, "cli.import_ignored", columns=ignored))

@@ -4,8 +4,13 @@ The file is read by store/sheet_reader.py (workbook or CSV in UTF-8, UTF-16 or C
 Column headers may be in English (`company`) or Korean (`회사명`, `전화번호`); see `HEADERS`.
 Every cell is cleaned like a typed value (store/text.py). Each bad
 cell is reported as a `Problem` (the spreadsheet's own row number, the column, a reason code
-the bot's catalogs turn into a sentence), and then nothing is stored. Re-importing the same
-people (same `id`) updates them in place.
+the bot's catalogs turn into a sentence), and then nothing is stored.
+
+A re-import never loses data: it updates people (same `id`) only in the fields its columns
+carry; a value the participant changed in the bot since the last import (told by
+`ImportedValue`, what each import wrote) is kept and reported as a `Conflict` unless the
+organizer prefers the file's; participants the file no longer has are listed, never deleted.
+A dry run works all of this out and writes nothing, so it predicts the import exactly.
 """
 
 from __future__ import annotations
@@ -14,13 +19,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from locales import LANGUAGES, catalog, industry_names, is_country_code
+from store import audit
 from store.errors import ImportFailed, InvalidValue, Problem
 from store.fields import PROFILE_FIELDS, canonical, clean
-from store.models import Participant, Role
-from store.participants import new_invite_token
+from store.models import ImportedValue, Participant, Role
+from store.participants import natural_sorted, new_invite_token
 from store.sheet_reader import read_sheet
 from store.text import clean_text
 
@@ -93,16 +100,59 @@ CODE_MAX = 32
 BOOTH_MAX = 32
 
 
+# The participant's fields a file's columns fill (`id` fills `code`, not compared).
+FIELD_OF = {"id": "code"}
+# What participants change in the bot themselves; the rest (role, booth, cap) only organizers.
+BOT_EDITABLE = frozenset(PROFILE_FIELDS) | {"language"}
+
+
+@dataclass(frozen=True)
+class Change:
+    """A stored field the file changes (`old` -> `new`, as text)."""
+
+    code: str
+    field: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A field the participant changed in the bot since the last import, and the file's
+    different value: the bot's value is kept unless the organizer prefers the file's."""
+
+    code: str
+    field: str
+    bot: str
+    file: str
+
+
 @dataclass(frozen=True)
 class ImportResult:
-    created: int
-    updated: int
+    """What an import did, or (`dry`) would do: the same either way."""
+
+    new: tuple[str, ...]  # codes of the participants it adds
+    changes: tuple[Change, ...] = ()
+    conflicts: tuple[Conflict, ...] = ()
+    absent: tuple[str, ...] = ()  # stored participants the file no longer has (kept)
+    untouched: tuple[str, ...] = ()  # known fields the file has no column for (left alone)
+    unchanged: int = 0  # participants in the file with nothing to change
+    dry: bool = False
+    prefer_file: bool = False  # conflicts took the file's value
     encoding: str | None = None  # the text encoding a CSV file was read in
     ignored: tuple[str, ...] = ()  # column titles the importer does not know, left unread
     # (column, value) of countries and industries no catalog names: stored as written, but
     # outside the ⭐ recommendations and the filters' names, so the organizer hears of them
     unknown_values: tuple[tuple[str, str], ...] = ()
     shared_booths: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (booth, buyers' codes)
+
+    @property
+    def created(self) -> int:
+        return len(self.new)
+
+    @property
+    def updated(self) -> int:
+        return len({change.code for change in self.changes})
 
 
 def _notices(records: list[dict]) -> dict[str, tuple]:
@@ -212,7 +262,23 @@ def _parse_row(values: dict[str, str], number: int, problems: list[Problem]) -> 
     return record if len(problems) == found else None
 
 
-def import_participants(session: Session, path: Path) -> ImportResult:
+def as_text(value: object) -> str:
+    """A field's value as compared and remembered: None is empty."""
+    return "" if value is None else str(value)
+
+
+def _edited_in_bot(participant: Participant, stored: str, last: str | None) -> bool:
+    """Whether the stored value is the participant's own rather than a file's. Known when an
+    import remembered what it wrote; otherwise (imported before imports remembered, or joined
+    through /apply) a filled value of someone who has used the bot is taken to be theirs."""
+    if last is not None:
+        return stored != last
+    return participant.telegram_id is not None and stored != ""
+
+
+def _read(path: Path) -> tuple[list[dict], dict[str, int], list[str], list[str], str | None]:
+    """The file's participants (checked), the row each came from, the fields its columns
+    fill, the titles it leaves unread and the CSV encoding; ImportFailed if anything is wrong."""
     sheet = read_sheet(path)
     rows = iter(sheet.rows)
     header = next(rows, None)
@@ -241,32 +307,121 @@ def import_participants(session: Session, path: Path) -> ImportResult:
         records.append(record)
     if problems:
         raise ImportFailed(problems, sheet.encoding, titles)
+    present = [FIELD_OF.get(key, key) for key in columns]
+    return records, first_row_of, present, ignored, sheet.encoding
 
+
+def import_participants(
+    session: Session,
+    path: Path,
+    *,
+    dry: bool = False,
+    prefer_file: bool = False,
+    admin_id: int = 0,
+) -> ImportResult:
+    """Adds the file's new participants and updates the others, only in the fields the file
+    has a column for; a value a participant changed in the bot is kept (a `Conflict`) unless
+    `prefer_file`. `dry` works it all out and writes nothing. Nobody is ever deleted."""
+    records, first_row_of, present, ignored, encoding = _read(path)
+    compared = [field for field in present if field != "code"]
     existing = {p.code: p for p in session.exec(select(Participant)).all()}
-    created = 0
+    remembered = {
+        (value.participant_id, value.field): value.value
+        for value in session.exec(select(ImportedValue)).all()
+    }
+    problems: list[Problem] = []
+    new: list[dict] = []
+    changes: list[Change] = []
+    conflicts: list[Conflict] = []
+    unchanged = 0
     for record in records:
-        participant = existing.get(record["code"])
+        code = str(record["code"])
+        participant = existing.get(code)
         if participant is None:
-            participant = Participant(invite_token=new_invite_token(), **record)
-            created += 1
-        else:
-            if participant.role != record["role"] and participant.telegram_id is not None:
-                problems.append(
-                    Problem(first_row_of[record["code"]], "role", "role_changed", record["code"])
-                )
+            new.append(record)
+            continue
+        if participant.role != record["role"] and participant.telegram_id is not None:
+            problems.append(Problem(first_row_of[code], "role", "role_changed", code))
+            continue
+        before = len(changes)
+        for field in compared:
+            if field == "language" and record[field] is None:
+                continue  # an empty language cell keeps what the participant chose
+            stored, given = as_text(getattr(participant, field)), as_text(record[field])
+            if given == stored:
                 continue
-            for key, value in record.items():
-                # An empty language column keeps what the participant chose in the bot.
-                if not (key == "language" and value is None):
-                    setattr(participant, key, value)
-        session.add(participant)
+            last = remembered.get((participant.id, field))
+            if field in BOT_EDITABLE and _edited_in_bot(participant, stored, last):
+                conflicts.append(Conflict(code, field, stored, given))
+                if not prefer_file:
+                    continue
+            changes.append(Change(code, field, stored, given))
+        unchanged += len(changes) == before
     if problems:
-        raise ImportFailed(problems, sheet.encoding, titles)
-    session.flush()
-    return ImportResult(
-        created=created,
-        updated=len(records) - created,
-        encoding=sheet.encoding,
+        raise ImportFailed(problems, encoding)
+    result = ImportResult(
+        new=tuple(str(record["code"]) for record in new),
+        changes=tuple(changes),
+        conflicts=tuple(conflicts),
+        absent=tuple(natural_sorted(set(existing) - set(first_row_of))),
+        untouched=tuple(key for key in HEADERS if FIELD_OF.get(key, key) not in present),
+        unchanged=unchanged,
+        dry=dry,
+        prefer_file=prefer_file,
+        encoding=encoding,
         ignored=tuple(ignored),
         **_notices(records),
     )
+    if not dry:
+        _store(session, records, result, existing, remembered, compared, prefer_file)
+        audit.record(
+            session,
+            admin_id,
+            "import",
+            file=path.name,
+            new=result.created,
+            updated=result.updated,
+            unchanged=unchanged,
+            conflicts=len(conflicts),
+            absent=len(result.absent),
+            prefer_file=prefer_file,
+        )
+    return result
+
+
+def _store(
+    session: Session,
+    records: list[dict],
+    result: ImportResult,
+    existing: dict[str, Participant],
+    remembered: dict[tuple[int, str], str],
+    compared: list[str],
+    prefer_file: bool,
+) -> None:
+    """Writes what `result` says, and remembers what this import wrote into each field."""
+    kept = set() if prefer_file else {(c.code, c.field) for c in result.conflicts}
+    by_code = {str(record["code"]): record for record in records}
+    for code in result.new:
+        existing[code] = Participant(invite_token=new_invite_token(), **by_code[code])
+        session.add(existing[code])
+    for change in result.changes:
+        setattr(existing[change.code], change.field, by_code[change.code][change.field])
+        session.add(existing[change.code])
+    session.flush()
+    inserts, updates = [], []
+    for code, record in by_code.items():
+        participant_id = existing[code].id
+        for field in compared:
+            value = as_text(record[field])
+            if (code, field) in kept or (field == "language" and record[field] is None):
+                continue
+            last = remembered.get((participant_id, field))
+            if last is None:
+                inserts.append({"participant_id": participant_id, "field": field, "value": value})
+            elif last != value:
+                updates.append({"participant_id": participant_id, "field": field, "value": value})
+    if inserts:
+        session.execute(sa.insert(ImportedValue), inserts)
+    if updates:
+        session.execute(sa.update(ImportedValue), updates)  # by primary key, in bulk
+    session.flush()
