@@ -73,7 +73,9 @@ def report_lines(language: str, result: ImportResult) -> list[str]:
     if result.absent:
         codes = ", ".join(result.absent[:SHOWN_ABSENT])
         if len(result.absent) > SHOWN_ABSENT:
-            codes += " " + tn(language, "count.import_more_codes", len(result.absent) - SHOWN_ABSENT)
+            codes += " " + tn(
+                language, "count.import_more_codes", len(result.absent) - SHOWN_ABSENT
+            )
         lines.append(t(language, "cli.import_absent", codes=codes))
     if result.untouched and (result.updated or result.unchanged or result.conflicts):
         fields = ", ".join(column_label(language, key) for key in result.untouched)
