@@ -16,7 +16,7 @@ from telegram import Bot
 from telegram.error import InvalidToken, TelegramError
 
 from bot.aiohttp_request import AiohttpRequest
-from bot.import_report import report_lines
+from bot.import_report import column_label, report_lines
 from bot.invites import bot_username, write_invites
 from bot.settings import Settings, cli_language
 from bot.webhook import path_of
@@ -28,7 +28,8 @@ from store.errors import EventConfigError, ImportFailed, NoEvent, Problem, Store
 from store.event import check_deadline, load_config, setup_event
 from store.exchange import export_instance
 from store.export import workbook
-from store.importer import REQUIRED, import_participants
+from store.import_columns import accepted
+from store.importer import import_participants
 from store.matching_run import run_matching
 from store.models import MatchMode, utcnow
 from store.results_workbook import results_workbook
@@ -133,17 +134,23 @@ def load_settings() -> Settings:
 
 
 def problem_text(language: str, problem: Problem, headers: dict[str, str]) -> str:
+    if problem.reason == "missing_column":  # the headers that would do, and the file's closest
+        return t(
+            language,
+            "import.missing_column_near" if problem.value else "import.missing_column",
+            row=problem.row,
+            column=column_label(language, problem.column),
+            names=", ".join(accepted(problem.column)),
+            near=problem.value,
+        )
     # A malformed e-mail, phone or website says what one looks like.
     own = f"import.{problem.reason}.{problem.column}"
     key = own if own in catalog(language) else f"import.{problem.reason}"
     why = t(language, key, value=problem.value, limit=problem.limit)
     if problem.row == 0:
         return why  # the whole file: a sentence naming it
-    # As the organizer's file names it; a required column the file lacks, by its catalog name.
-    missing = f"import.column.{problem.column}"
-    column = headers.get(problem.column) or (
-        t(language, missing) if missing in catalog(language) else problem.column
-    )
+    # As the organizer's file names it, else by the catalog's name of the column.
+    column = headers.get(problem.column) or column_label(language, problem.column)
     return t(language, "import.problem", row=problem.row, column=column, why=why)
 
 
@@ -226,7 +233,9 @@ def organizer_tool(args: argparse.Namespace, settings: Settings, engine: sa.Engi
                 print(
                     t(
                         language,
-                        "cli.event_ready",
+                        "cli.event_ready_day_end"
+                        if config.deadline_day_only
+                        else "cli.event_ready",
                         name=event.name,
                         slots=tn(language, "count.slots", len(config.slots)),
                         days=tn(language, "count.days", days),
@@ -244,15 +253,6 @@ def organizer_tool(args: argparse.Namespace, settings: Settings, engine: sa.Engi
                 if result.encoding is not None:
                     print(t(language, "cli.read_as", path=args.file, encoding=result.encoding))
                 print("\n".join(report_lines(language, result)))
-                if result.ignored:
-                    ignored = ", ".join(f"“{title}”" for title in result.ignored)
-                    print(t(language, "cli.import_ignored", columns=ignored))
-                for column, value in result.unknown_values:
-                    print(t(language, f"cli.import_unknown_{column}", value=value))
-                for booth, codes in result.shared_booths:
-                    print(
-                        t(language, "cli.import_shared_booth", booth=booth, codes=", ".join(codes))
-                    )
             elif args.command == "invites":
                 username = bot_username(args.bot_username)
                 if username is None:
@@ -296,10 +296,6 @@ def organizer_tool(args: argparse.Namespace, settings: Settings, engine: sa.Engi
     except ImportFailed as error:
         if error.encoding is not None:
             print(t(language, "cli.read_as", path=args.file, encoding=error.encoding))
-        missing = {p.column for p in error.problems if p.reason == "missing_column"}
-        if missing >= set(REQUIRED):  # no header row at the top: a title above it, most often
-            print(t(language, "cli.no_header_row", path=args.file), file=sys.stderr)
-            return 2
         for problem in error.problems:
             print(problem_text(language, problem, error.headers), file=sys.stderr)
         if not any(problem.row == 0 for problem in error.problems):

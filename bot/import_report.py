@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from locales import catalog, t, tn
+from locales import catalog, shown, t, tn
+from store.import_slips import ROWS_SHOWN, Slip, industry_list
 from store.importer import ImportResult
 
 SHOWN_CHANGES = 10  # the first few changes, by participant; the counts say the rest
@@ -77,7 +78,31 @@ def report_lines(language: str, result: ImportResult) -> list[str]:
                 language, "count.import_more_codes", len(result.absent) - SHOWN_ABSENT
             )
         lines.append(t(language, "cli.import_absent", codes=codes))
+    if result.ignored:
+        ignored = ", ".join(f"“{title}”" for title in result.ignored)
+        lines.append(t(language, "cli.import_ignored", columns=ignored))
+    lines += [slip_line(language, slip) for slip in result.slips]
     if result.untouched and (result.updated or result.unchanged or result.conflicts):
         fields = ", ".join(column_label(language, key) for key in result.untouched)
         lines.append(t(language, "cli.import_untouched", fields=fields))
     return lines
+
+
+def slip_line(language: str, slip: Slip) -> str:
+    """A warning, after the rows it is about: `3행, 7행: 업종 “자동차부품” 값을 …`."""
+    kind = f".{slip.column}" if slip.reason in {"matched", "unknown"} else ""
+    text = t(
+        language,
+        f"cli.slip.{slip.reason}{kind}",
+        value=slip.value,
+        detail=slip.detail,
+        name=shown(language, slip.column, slip.detail),
+        names=industry_list(language),
+    )
+    if not slip.rows:
+        return text
+    rows = ", ".join(str(row) for row in slip.rows[:ROWS_SHOWN])
+    if len(slip.rows) > ROWS_SHOWN:
+        rows += " …"
+    where = tn(language, "count.slip_rows", len(slip.rows), rows=rows)
+    return t(language, "cli.slip_where", where=where, slip=text)

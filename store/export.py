@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 from locales import country_name, industry_name, t
 from store.event import get_event, slots
 from store.models import Meeting, MeetingRequest, Participant, UnscheduledPair
+from store.participants import by_number
 from store.sheets import append_row
 
 
@@ -29,7 +30,7 @@ def workbook(session: Session, language: str) -> bytes:
     zone = ZoneInfo(event.timezone)
     grid = slots(session)
     slot_by_id = {s.id: s for s in grid}
-    people = {p.id: p for p in session.exec(select(Participant).order_by(Participant.code)).all()}
+    people = {p.id: p for p in by_number(session.exec(select(Participant)).all())}
     meetings = session.exec(select(Meeting)).all()
     meetings = sorted(meetings, key=lambda m: (slot_by_id[m.slot_id].ordinal, m.booth or ""))
     book = Workbook()

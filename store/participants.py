@@ -36,10 +36,13 @@ def natural_sorted(codes: Iterable[str]) -> list[str]:
     return sorted(codes, key=natural_key)
 
 
-def everyone(session: Session) -> list[Participant]:
-    """Every participant, in the order of their numbers (`natural_key`)."""
-    people = session.exec(select(Participant)).all()
+def by_number(people: Iterable[Participant]) -> list[Participant]:
+    """Participants in the order of their numbers (`natural_key`): invites, the export, lists."""
     return sorted(people, key=lambda participant: natural_key(participant.code))
+
+
+def everyone(session: Session) -> list[Participant]:
+    return by_number(session.exec(select(Participant)).all())
 
 
 def by_telegram_id(session: Session, telegram_id: int) -> Participant | None:

@@ -26,6 +26,7 @@ from store.models import (
     Role,
     Slot,
 )
+from store.participants import by_number
 
 DEADLINE_OFFSETS = (timedelta(hours=24), timedelta(hours=1))
 
@@ -45,7 +46,7 @@ def _reachable(session: Session, role: Role | None = None) -> list[Participant]:
     )
     if role is not None:
         query = query.where(Participant.role == role)
-    return list(session.exec(query.order_by(Participant.code)).all())
+    return by_number(session.exec(query).all())
 
 
 def reachable(session: Session, role: Role | None = None) -> list[Recipient]:

@@ -35,6 +35,7 @@ from store.models import (
     SurveyAnswer,
 )
 from store.outcomes import slot_end
+from store.participants import by_number
 from store.reminders import slot_start
 
 
@@ -88,7 +89,7 @@ def results(session: Session, now: datetime) -> Results:
     event = get_event(session)
     grid = {s.id: s for s in slots(session)}
     ended = {i for i, s in grid.items() if slot_end(s, event.timezone) <= now}
-    people = {p.id: p for p in session.exec(select(Participant).order_by(Participant.code)).all()}
+    people = {p.id: p for p in by_number(session.exec(select(Participant)).all())}
     overall = Tally()
     by_company: dict[int, Tally] = {}
     industries: dict[str, Tally] = {}

@@ -119,3 +119,26 @@ def test_unreadable_event_files_are_refused_naming_the_file(tmp_path, content, r
     with pytest.raises(EventConfigError) as error:
         load_config(path)
     assert (error.value.values["field"], error.value.values["reason"]) == (str(path), reason)
+
+
+@pytest.mark.parametrize(
+    ("written", "day_only", "stored"),
+    [
+        ("2024-06-10", True, "2024-06-10T23:59:00+09:00"),  # a date alone: the end of that day
+        ("2024.06.10", True, "2024-06-10T23:59:00+09:00"),
+        ("2024. 6. 10.", True, "2024-06-10T23:59:00+09:00"),
+        ("2024년 6월 10일", True, "2024-06-10T23:59:00+09:00"),
+        ("2024년 6월 10일 18시", False, "2024-06-10T18:00:00+09:00"),
+        ("2024.06.10 18:30", False, "2024-06-10T18:30:00+09:00"),
+        ("2024-06-10T18:00:00+00:00", False, "2024-06-10T18:00:00+00:00"),
+    ],
+)
+def test_deadlines_as_organizers_write_them(written, day_only, stored):
+    config = parse_config(BASE | {"deadline": written, "days": ["2024년 6월 20일"]})
+    assert (config.deadline.isoformat(), config.deadline_day_only) == (stored, day_only)
+
+
+def test_a_deadline_not_read_is_refused_with_an_example_in_this_year():
+    with pytest.raises(EventConfigError) as error:
+        parse_config(BASE | {"deadline": "6월 10일"}, today=date(2024, 5, 1))
+    assert error.value.values["year"] == 2024
