@@ -20,7 +20,9 @@ MAX_TIME_LIMIT = 600  # seconds: the optimal mode's limit, the longest an organi
 # Every setting an event file may hold, and for a table its own settings (none yet). A key not
 # listed is a typo to refuse, not a setting to ignore: `dialy_cap = 3` would leave the cap at 8.
 EVENT_KEYS: dict[str, dict | None] = {
-    "name": None,
+    "name": None,  # the Korean name; `name_ko` says the same
+    "name_ko": None,
+    "name_en": None,
     "timezone": None,
     "deadline": None,
     "days": None,
@@ -58,6 +60,7 @@ class EventConfig:
     match_mode: MatchMode = MatchMode.greedy
     match_time_limit: int = 30
     follow_up_weeks: int = 4  # the follow-up survey, weeks after the fair (store/survey.py)
+    name_en: str = ""  # the English name: English readers see it, Korean readers `name`
     deadline_day_only: bool = False  # the file gave a date alone: the deadline is its 23:59
 
 
@@ -225,8 +228,11 @@ def parse_config(raw: dict, today: date | None = None, now: datetime | None = No
             raise EventConfigError(field=key, reason="missing", value="")
         return raw[key]
 
-    name = clean_text(str(need("name")))
-    if not name:
+    # Old event files have one `name`; new ones may give `name_ko` and `name_en` (either one
+    # alone is enough: each reader then sees it).
+    name = clean_text(str(raw.get("name_ko", raw.get("name", ""))))
+    name_en = clean_text(str(raw.get("name_en", "")))
+    if not name and not name_en:
         raise EventConfigError(field="name", reason="missing", value="")
     tz_name = str(raw.get("timezone", "Asia/Seoul"))
     try:
@@ -272,7 +278,17 @@ def parse_config(raw: dict, today: date | None = None, now: datetime | None = No
         )
     mode, time_limit = _match_settings(raw)
     return EventConfig(
-        name, tz_name, deadline, daily_cap, reminder, slots, mode, time_limit, follow_up, day_only
+        name,
+        tz_name,
+        deadline,
+        daily_cap,
+        reminder,
+        slots,
+        mode,
+        time_limit,
+        follow_up,
+        name_en,
+        deadline_day_only=day_only,
     )
 
 
@@ -338,6 +354,7 @@ def setup_event(session: Session, config: EventConfig) -> Event:
         name=config.name, timezone=config.timezone, deadline=config.deadline
     )
     event.name, event.timezone, event.deadline = config.name, config.timezone, config.deadline
+    event.name_en = config.name_en
     event.daily_cap, event.reminder_minutes = config.daily_cap, config.reminder_minutes
     event.match_mode, event.match_time_limit = config.match_mode, config.match_time_limit
     event.follow_up_weeks = config.follow_up_weeks

@@ -36,7 +36,9 @@ class FieldRule:
 
 
 PROFILE_FIELDS: dict[str, FieldRule] = {
-    "company": FieldRule(200, required=True),
+    # Either name may be empty, not both (`check_names`).
+    "company": FieldRule(200),
+    "company_en": FieldRule(200),
     "country": FieldRule(64, required=True),
     "industry": FieldRule(100, required=True),
     "products": FieldRule(1000),
@@ -49,7 +51,24 @@ PROFILE_FIELDS: dict[str, FieldRule] = {
 }
 
 ACCOUNT_FIELDS = ("contact_name", "contact_title", "email", "phone")
-COMPANY_FIELDS = ("company", "country", "industry", "products", "website", "description")
+COMPANY_FIELDS = (
+    "company",
+    "company_en",
+    "country",
+    "industry",
+    "products",
+    "website",
+    "description",
+)
+
+
+NAME_FIELDS = ("company", "company_en")
+
+
+def check_names(company: str, company_en: str) -> None:
+    """A company needs a name in at least one language."""
+    if not company and not company_en:
+        raise InvalidValue(field="company", reason="required")
 
 
 def clean(field: str, value: str) -> str:

@@ -51,6 +51,19 @@ HEADERS: dict[str, tuple[str, ...]] = {
         "company",
         "company name",
     ),
+    "company_en": (
+        "회사명(영문)",
+        "영문회사명",
+        "기업명(영문)",
+        "영문기업명",
+        "업체명(영문)",
+        "영문업체명",
+        "영문명",
+        "company name (English)",
+        "English company name",
+        "English name",
+        "company_en",
+    ),
     "country": ("국가", "국가명", "국적", "나라", "country", "nationality"),
     "industry": (
         "업종",
@@ -209,10 +222,12 @@ def find_columns(rows: Sequence[Sequence[object]]) -> tuple[Columns | None, list
         ignored.append(row_number)
     titles = {key: clean_text(str(header[position])) for key, position in index.items()}
     unread = [clean_text(str(header[position])) for position in sorted(ignored)]
+    # Either company name will do (store/fields.check_names).
+    named = set(index) | ({"company"} if "company_en" in index else set())
     problems += [
         Problem(number + 1, key, "missing_column", closest(key, unread))
         for key in REQUIRED
-        if key not in index
+        if key not in named
     ]
     return Columns(number + 1, index, titles, tuple(unread)), problems
 

@@ -23,7 +23,7 @@ from sqlmodel import Session, select
 
 from store import audit
 from store.errors import ImportFailed, InvalidValue, Problem
-from store.fields import PROFILE_FIELDS, canonical, clean
+from store.fields import PROFILE_FIELDS, canonical, check_names, clean
 from store.import_columns import HEADERS, Columns, find_columns, header_key
 from store.import_slips import Slip, grouped, is_unknown, korean_phone, shared, written_otherwise
 from store.models import ImportedValue, Participant, Role
@@ -162,6 +162,11 @@ def _parse_row(
                 notes.append(("unknown", field, stored, "", number))
             elif written_otherwise(field, values[field], stored):
                 notes.append(("matched", field, values[field], stored, number))
+        if field == "company_en" and {"company", "company_en"} <= record.keys():
+            try:
+                check_names(str(record["company"]), str(record["company_en"]))
+            except InvalidValue:
+                bad("company", "required")
     booth = clean_text(values.get("booth", ""))
     if booth and role == Role.seller:
         bad("booth", "booth_for_buyers", booth)

@@ -98,7 +98,9 @@ def _enum(enum: type[StrEnum]) -> sa.Enum:
 
 class Event(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
+    # The fair's name in Korean and in English (either may be empty; store/names.py picks).
     name: str = Field(max_length=200)
+    name_en: str = Field(default="", max_length=200)
     timezone: str = Field(max_length=64)
     deadline: datetime = Field(sa_type=UTCDateTime)
     daily_cap: int = 8
@@ -132,7 +134,10 @@ class Participant(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=32, unique=True)
     role: Role = Field(sa_type=_enum(Role), index=True)
+    # The company's Korean and English names: either may be empty, not both. Screens show
+    # the reader's language, falling back to the other (store/names.py `company_name`).
     company: str = Field(max_length=200)
+    company_en: str = Field(default="", max_length=200)
     country: str = Field(max_length=64)
     industry: str = Field(max_length=100, index=True)
     products: str = Field(default="", max_length=1000)
@@ -144,10 +149,15 @@ class Participant(SQLModel, table=True):
     phone: str = Field(default="", max_length=40)
     telegram_id: int | None = Field(default=None, unique=True, sa_type=sa.BigInteger)
     language: str | None = Field(default=None, max_length=8)
+    # The participant picked `language` with 🌐: a re-imported language column leaves it alone.
+    language_chosen: bool = False
     booth: str | None = Field(default=None, max_length=32)
     daily_cap: int | None = None
     invite_token: str = Field(max_length=64, unique=True)
+    # False once withdrawn (store/withdrawal.py): out of Find, counts, matching and exports.
     active: bool = True
+    withdrawn_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    withdrawn_reason: str = Field(default="", max_length=300)
     blocked_bot_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
@@ -276,6 +286,7 @@ class JoinApplication(SQLModel, table=True):
     language: str = Field(max_length=8)
     role: Role = Field(sa_type=_enum(Role))
     company: str = Field(max_length=200)
+    company_en: str = Field(default="", max_length=200)
     country: str = Field(max_length=64)
     industry: str = Field(max_length=100)
     products: str = Field(default="", max_length=1000)

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from sqlmodel import Session, select
 
 from store.errors import InvalidValue, InviteUsed, NotFound
-from store.fields import canonical, clean
+from store.fields import NAME_FIELDS, canonical, check_names, clean
 from store.models import Participant
 
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
@@ -81,7 +81,11 @@ def update_field(session: Session, participant_id: int, field: str, value: str) 
     participant = session.get(Participant, participant_id)
     if participant is None:
         raise NotFound(what="participant")
-    setattr(participant, field, canonical(field, clean(field, value)))
+    stored = canonical(field, clean(field, value))
+    if field in NAME_FIELDS:
+        names = {name: getattr(participant, name) for name in NAME_FIELDS} | {field: stored}
+        check_names(**names)
+    setattr(participant, field, stored)
     session.add(participant)
     session.flush()
     return participant

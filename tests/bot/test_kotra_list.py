@@ -43,6 +43,7 @@ def test_the_list_imports_whole_and_names_its_slips(korean, engine, capsys, name
     assert (stored["3"].industry, stored["7"].industry) == ("auto-parts", "auto-parts")
     assert stored["6"].phone == "010-2345-6789"
     assert stored["5"].contact_title == "과장"
+    assert stored["5"].company_en == "Hanbit Cosmetic Co., Ltd."
     assert "6행: 업종 “자동차부품” 값을 ‘자동차 부품’ 업종으로 읽었습니다." in out
     assert "15행: 업종 “전기전자” 값을 ‘전기·전자’ 업종으로 읽었습니다." in out
     assert "12행: 국가 “Korea” 값을 대한민국(KR) 국가로 읽었습니다." in out

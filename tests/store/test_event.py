@@ -122,6 +122,28 @@ def test_unreadable_event_files_are_refused_naming_the_file(tmp_path, content, r
 
 
 @pytest.mark.parametrize(
+    ("names", "korean", "english"),
+    [
+        ({"name": "붐업코리아 수출상담회"}, "붐업코리아 수출상담회", ""),  # an old file
+        ({"name": "붐업코리아", "name_en": "Boom Up Korea"}, "붐업코리아", "Boom Up Korea"),
+        ({"name_ko": "붐업코리아", "name_en": "Boom Up Korea"}, "붐업코리아", "Boom Up Korea"),
+        ({"name_en": "Boom Up Korea"}, "", "Boom Up Korea"),
+    ],
+)
+def test_the_event_has_a_korean_and_an_english_name(names, korean, english):
+    base = {key: value for key, value in BASE.items() if key != "name"}
+    config = parse_config(base | names)
+    assert (config.name, config.name_en) == (korean, english)
+
+
+def test_an_event_file_without_any_name_is_refused():
+    base = {key: value for key, value in BASE.items() if key != "name"}
+    with pytest.raises(EventConfigError) as refused:
+        parse_config(base | {"name_en": "  "})
+    assert refused.value.values["field"] == "name"
+
+
+@pytest.mark.parametrize(
     ("written", "day_only", "stored"),
     [
         ("2024-06-10", True, "2024-06-10T23:59:00+09:00"),  # a date alone: the end of that day

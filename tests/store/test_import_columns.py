@@ -51,7 +51,14 @@ def test_headers_as_kotra_lists_write_them(title, key):
 
 def test_an_english_name_column_is_not_the_korean_name():
     columns, _ = find_columns([[*header(), "회사명(영문)"]])
-    assert columns is not None and columns.ignored == ("회사명(영문)",)
+    assert columns is not None and columns.index["company_en"] == 5
+    columns, _ = find_columns([[*header(), "상호 (ENG)"]])  # never read as the Korean name
+    assert columns is not None and columns.ignored == ("상호 (ENG)",)
+
+
+def test_either_company_name_column_will_do():
+    row = [title for title in header() if title != "회사명"] + ["영문회사명"]
+    assert find_columns([row])[1] == []
 
 
 def test_the_row_number_is_the_participants_number_only_without_another():

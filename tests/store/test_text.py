@@ -77,8 +77,8 @@ def test_examples(typed, single, multi):
 )
 def test_required_fields_refuse_blank_looking_text_naming_the_field(blank):
     with pytest.raises(InvalidValue) as error:
-        clean("company", blank)
-    assert error.value.values == {"field": "company", "reason": "required"}
+        clean("country", blank)
+    assert error.value.values == {"field": "country", "reason": "required"}
 
 
 @FUZZ

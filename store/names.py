@@ -1,0 +1,39 @@
+"""Company and event names in the reader's language.
+
+A participant has a Korean name (`company`) and an English one (`company_en`), the event a
+Korean `name` and an English `name_en`; either may be empty. Every screen, notification, file
+and workbook shows names through these two functions, so a Korean reader sees the Korean name
+and everyone else the English one, each falling back to the other.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+
+class Named(Protocol):
+    """Anything carrying a company's two names (a participant, or a view of one)."""
+
+    company: str
+    company_en: str
+
+
+class Titled(Protocol):
+    """Anything carrying the event's two names."""
+
+    name: str
+    name_en: str
+
+
+def _in_language(korean: str, english: str, language: str) -> str:
+    return (korean or english) if language == "ko" else (english or korean)
+
+
+def company_name(named: Named, language: str) -> str:
+    """The company's name for a reader of `language`, falling back to the other language."""
+    return _in_language(named.company, named.company_en, language)
+
+
+def event_name(event: Titled, language: str) -> str:
+    """The event's name for a reader of `language`, falling back to the other language."""
+    return _in_language(event.name, event.name_en, language)
