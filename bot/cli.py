@@ -7,8 +7,9 @@ import asyncio
 import json
 import re
 import sys
+from collections.abc import Iterable
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import sqlalchemy as sa
 from pydantic import ValidationError
@@ -34,19 +35,50 @@ from store.matching_run import run_matching
 from store.models import MatchMode, utcnow
 from store.results_workbook import results_workbook
 
+# What organizers type (README): the hints and the usage line name it, not `python -m bot`.
+PROG = "scripts/run"
 # argparse's own refusals (English, from argparse's source), said again in the organizer's
 # language; the usage line above them stays as argparse prints it.
 CHOICE = r"invalid choice: (?P<value>.+?) \(choose from (?P<choices>.+)\)"
 USAGE_ERRORS = (
-    ("command", re.compile(r"argument command: " + CHOICE)),
+    ("command", re.compile(r"argument (?!-)[^:]+: " + CHOICE)),  # the one positional with choices
     ("required", re.compile(r"the following arguments are required: (?P<names>.+)")),
     ("unrecognized", re.compile(r"unrecognized arguments: (?P<names>.+)")),
     ("choice", re.compile(r"argument (?P<names>\S+): " + CHOICE)),
 )
 
 
+class Formatter(argparse.HelpFormatter):
+    """argparse's help with its own words ("usage:") in DEFAULT_LANGUAGE."""
+
+    def add_usage(
+        self,
+        usage: str | None,
+        actions: Iterable[argparse.Action],
+        groups: Iterable[argparse._MutuallyExclusiveGroup],
+        prefix: str | None = None,
+    ) -> None:
+        # argparse passes "" when it builds a subcommand's name from this line
+        said = t(cli_language(), "cli.help.usage") if prefix is None else prefix
+        super().add_usage(usage, actions, groups, said)
+
+
 class Parser(argparse.ArgumentParser):
-    """argparse whose refusals are one sentence in DEFAULT_LANGUAGE."""
+    """argparse in DEFAULT_LANGUAGE: its help, its headings and its refusals (one sentence)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.update(add_help=False, formatter_class=Formatter)
+        super().__init__(*args, **kwargs)
+        language = cli_language()
+        self._positionals.title = t(language, "cli.help.positionals")
+        self._optionals.title = t(language, "cli.help.options")
+        self.add_argument(
+            "-h",
+            "--help",
+            action="help",
+            default=argparse.SUPPRESS,
+            help=t(language, "cli.help.help"),
+        )
 
     def error(self, message: str) -> NoReturn:
         language = cli_language()
@@ -63,48 +95,38 @@ class Parser(argparse.ArgumentParser):
 
 
 def parser() -> argparse.ArgumentParser:
-    root = Parser(prog="python -m bot", description=__doc__)
-    commands = root.add_subparsers(dest="command")
-    run = commands.add_parser("run", help="run the bot (the default)")
-    run.add_argument("--webhook", metavar="URL", help="receive updates by webhook at URL")
-    run.add_argument("--port", type=int, default=8443, help="webhook listening port")
-    run.add_argument("--listen", default="0.0.0.0", help="webhook listening address")
-    run.add_argument("--path", help="webhook listening path (default: the path of the URL)")
-    commands.add_parser("migrate", help="bring the database schema up to date")
-    event = commands.add_parser("setup-event", help="create or update the event from a TOML file")
-    event.add_argument("file", type=Path)
-    people = commands.add_parser("import", help="import participants from .xlsx or .csv")
-    people.add_argument("file", type=Path)
-    people.add_argument(
-        "--dry-run", action="store_true", help="show what the import would do, store nothing"
-    )
-    people.add_argument(
-        "--prefer-file",
-        action="store_true",
-        help="take the file's value where a participant changed it in the bot",
-    )
-    invites = commands.add_parser("invites", help="write every participant's invite link to CSV")
-    invites.add_argument("file", type=Path)
-    invites.add_argument(
-        "--bot-username", required=True, help="the bot's username: name, @name or https://t.me/name"
-    )
-    instance = commands.add_parser("export-instance", help="write a matchbot-instance/1 file")
-    instance.add_argument("file", type=Path)
-    match = commands.add_parser("match", help="run the matching now, keeping manual meetings")
-    match.add_argument("--dry", action="store_true", help="show what it would do, store nothing")
-    match.add_argument(
-        "--mode",
-        choices=[mode.value for mode in MatchMode],
-        help="the matching mode of this run (default: the event's match_mode)",
-    )
-    export = commands.add_parser("export", help="write the organizer's Excel workbook")
-    export.add_argument("file", type=Path)
-    export_results = commands.add_parser(
-        "export-results", help="write the fair's results (meetings, outcomes) as a workbook"
-    )
-    export_results.add_argument("file", type=Path)
-    demo = commands.add_parser("demo", help="play a scripted fair against a fake Telegram")
-    demo.add_argument("--language", choices=("ko", "en"), default="en")
+    language = cli_language()
+
+    def said(key: str) -> str:
+        return t(language, f"cli.help.{key}")
+
+    def with_file(name: str) -> argparse.ArgumentParser:
+        command = commands.add_parser(name, help=said(name), description=said(name))
+        command.add_argument("file", type=Path, metavar=said("file"), help=said(f"{name}.file"))
+        return command
+
+    root = Parser(prog=PROG, description=said("description"))
+    commands = root.add_subparsers(dest="command", metavar=said("command"))
+    run = commands.add_parser("run", help=said("run"), description=said("run"))
+    run.add_argument("--webhook", metavar="URL", help=said("webhook"))
+    run.add_argument("--port", type=int, default=8443, help=said("port"))
+    run.add_argument("--listen", default="0.0.0.0", help=said("listen"))
+    run.add_argument("--path", help=said("path"))
+    commands.add_parser("migrate", help=said("migrate"), description=said("migrate"))
+    with_file("setup-event")
+    people = with_file("import")
+    people.add_argument("--dry-run", action="store_true", help=said("dry_run"))
+    people.add_argument("--prefer-file", action="store_true", help=said("prefer_file"))
+    invites = with_file("invites")
+    invites.add_argument("--bot-username", required=True, help=said("bot_username"))
+    with_file("export-instance")
+    match = commands.add_parser("match", help=said("match"), description=said("match"))
+    match.add_argument("--dry", action="store_true", help=said("dry"))
+    match.add_argument("--mode", choices=[mode.value for mode in MatchMode], help=said("mode"))
+    with_file("export")
+    with_file("export-results")
+    demo = commands.add_parser("demo", help=said("demo"), description=said("demo"))
+    demo.add_argument("--language", choices=("ko", "en"), default="en", help=said("language"))
     return root
 
 

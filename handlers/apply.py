@@ -14,7 +14,7 @@ from handlers.routes import route
 from handlers.services import Who, services, who
 from handlers.ui import button, error_text, escape, keyboard, parse, refuse, show
 from locales import shown, t
-from store.applications import QUESTIONS, check_answer, decide, submit
+from store.applications import QUESTIONS, check_answer, decide, questions, submit
 from store.errors import StoreError
 from store.models import ApplicationStatus, Role
 
@@ -44,10 +44,11 @@ async def begin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def _ask_next(update: Update, language: str, answers: dict[str, str]) -> None:
-    field = next(f for f in QUESTIONS if f not in answers)
-    step = QUESTIONS.index(field) + 1
+    asked = questions(Role(answers["role"]))
+    field = next(f for f in asked if f not in answers)
+    step = asked.index(field) + 1
     await update.effective_chat.send_message(
-        t(language, f"apply.ask.{field}", step=step, steps=len(QUESTIONS))
+        t(language, f"apply.ask.{field}", step=step, steps=len(asked))
     )
 
 
@@ -74,13 +75,14 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, step: dict)
     if "role" not in answers:
         await refuse(update, t(person.language, "apply.role_first"))
         return
-    field = next(f for f in QUESTIONS if f not in answers)
+    asked = questions(Role(answers["role"]))
+    field = next(f for f in asked if f not in answers)
     try:
         answers[field] = check_answer(field, update.message.text)
     except StoreError as error:
         await refuse(update, error_text(person.language, error))
         return
-    if any(f not in answers for f in QUESTIONS):
+    if any(f not in answers for f in asked):
         typed.arm(context, STEP, answers=answers)
         await _ask_next(update, person.language, answers)
         return

@@ -17,6 +17,11 @@ QUESTIONS = ("company", "country", "industry", "products", "contact_name", "emai
 REQUIRED = {"company", "country", "industry", "contact_name", "email"}
 
 
+def questions(role: Role) -> tuple[str, ...]:
+    """The questions asked of one side: a Korean company is not asked its country (KR)."""
+    return QUESTIONS if role == Role.buyer else tuple(f for f in QUESTIONS if f != "country")
+
+
 def check_answer(field: str, value: str) -> str:
     """One answer, cleaned; the application form requires more than a profile does, and a
     lone dash (the form's "none") skips an optional answer."""
@@ -41,7 +46,8 @@ def submit(
     ).first()
     if waiting is not None:
         raise AlreadyApplied()
-    fields = {field: check_answer(field, answers.get(field, "")) for field in QUESTIONS}
+    fields = {field: check_answer(field, answers.get(field, "")) for field in questions(role)}
+    fields.setdefault("country", "KR")
     application = JoinApplication(
         telegram_id=telegram_id,
         language=language if language in LANGUAGES else "ko",

@@ -13,9 +13,9 @@ from sqlmodel import Session, col, select
 
 from locales import country_name, industry_name, t
 from store.event import get_event, slots
-from store.models import Meeting, MeetingRequest, Participant, UnscheduledPair
+from store.models import Meeting, MeetingRequest, Participant, Slot, UnscheduledPair
 from store.participants import by_number
-from store.sheets import append_row
+from store.sheets import append_row, fit_columns
 
 
 def _sheet(book: Workbook, language: str, name: str, extra: list[str] | None = None) -> Worksheet:
@@ -23,6 +23,11 @@ def _sheet(book: Workbook, language: str, name: str, extra: list[str] | None = N
     append_row(sheet, t(language, f"export.columns.{name}").split("|") + (extra or []))
     sheet.freeze_panes = "A2"
     return sheet
+
+
+def slot_title(slot: Slot) -> str:
+    """A slot's column as organizers read it: its date and start, `12/20 09:00`."""
+    return f"{slot.day.month}/{slot.day.day} {slot.start:%H:%M}"
 
 
 def workbook(session: Session, language: str) -> bytes:
@@ -60,7 +65,7 @@ def workbook(session: Session, language: str) -> bytes:
     for m in meetings:
         for me, other in ((m.buyer_id, m.seller_id), (m.seller_id, m.buyer_id)):
             per_slot.setdefault(me, {})[m.slot_id] = f"{people[other].code} {people[other].company}"
-    roster = _sheet(book, language, "participants", [s.code for s in grid])
+    roster = _sheet(book, language, "participants", [slot_title(s) for s in grid])
     for p in people.values():
         mine = per_slot.get(p.id, {})
         append_row(
@@ -69,9 +74,14 @@ def workbook(session: Session, language: str) -> bytes:
                 p.code,
                 t(language, f"role.{p.role.value}"),
                 p.company,
+                p.company_en,
                 country_name(language, p.country),
                 industry_name(language, p.industry),
                 p.booth or "",
+                p.contact_name,
+                p.contact_title,
+                p.email,
+                p.phone,
                 t(
                     language,
                     "export.bot_opened" if p.telegram_id is not None else "export.bot_not_opened",
@@ -113,6 +123,8 @@ def workbook(session: Session, language: str) -> bytes:
                 t(language, f"admin.reason.{u.reason}"),
             ],
         )
+    for sheet in book.worksheets:
+        fit_columns(sheet)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -130,3 +130,16 @@ def test_a_deadline_given_as_a_date_alone_is_the_end_of_that_day(korean, tmp_pat
     assert main(["setup-event", str(path)]) == 0
     said = capsys.readouterr().out
     assert " 23:59(날짜만 적혀 있어 그날 23:59로 정했습니다)." in said
+
+
+def test_help_and_hints_are_in_korean_and_name_scripts_run(korean, capsys):
+    with pytest.raises(SystemExit):
+        main(["import", "--help"])
+    said = capsys.readouterr().out
+    assert said.startswith("사용법: scripts/run import [-h] [--dry-run] [--prefer-file] 파일")
+    assert "저장하지 않고 가져오기 결과만 미리 봅니다" in said
+    assert "usage" not in said and "show this help" not in said and "options" not in said
+    with pytest.raises(SystemExit):
+        main(["invites", "invites.csv"])
+    err = capsys.readouterr().err
+    assert "도움말: scripts/run invites --help" in err and "python -m bot" not in err

@@ -53,8 +53,10 @@ async def test_rejection_is_told_to_the_applicant(event, fake, engine):
     an = fake.user(3001, "An", language_code="ko")
     admin = fake.user(ADMIN, "Organizer", language_code="ko")
     await admin.ask("/start")
-    await apply(an, role_label="국내기업")
+    # a Korean company is not asked its country: it is Korea
+    await apply(an, role_label="국내기업", answers=[ANSWERS[0], *ANSWERS[2:]])
     [request] = await admin.wait_for(lambda m: "새 참가 신청" in m.text)
+    assert "대한민국" in request.text
     await admin.press(request, "❌ 거절")
     await admin.wait_reply()
     [told] = await an.wait_for(lambda m: "승인되지 않았습니다" in m.text)
@@ -76,7 +78,7 @@ async def test_each_answer_is_validated_and_cancel_stops_the_form(event, fake, e
     [refusal] = await an.wait_reply()
     assert "text message" in refusal.text
     [question] = await an.ask("Hanbit")
-    assert "Country" in question.text
+    assert "Industry" in question.text and "2/5" in question.text  # no country for Korea
     [cancelled] = await an.ask("/cancel")
     assert "cancelled" in cancelled.text
     [stray] = await an.ask("Korea")
