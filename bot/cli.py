@@ -127,6 +127,7 @@ def parser() -> argparse.ArgumentParser:
     with_file("export-results")
     demo = commands.add_parser("demo", help=said("demo"), description=said("demo"))
     demo.add_argument("--language", choices=("ko", "en"), default="en", help=said("language"))
+    commands.add_parser("screens", help=said("screens"), description=said("screens"))
     return root
 
 
@@ -348,6 +349,11 @@ def main(argv: list[str] | None = None) -> int:
         from bot.demo import main as demo
 
         demo(args.language)
+        return 0
+    if args.command == "screens":
+        from bot.screens import main as screens
+
+        screens()
         return 0
     try:
         engine = open_database(settings)

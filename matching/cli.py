@@ -91,10 +91,20 @@ def _parser() -> argparse.ArgumentParser:
     bench_cmd.add_argument(
         "--varied",
         action="store_true",
-        help="instead, size M in 12 variants (density, fixed meetings, days, hours, cap, ranks)",
+        help="instead, size M in 14 variants (density, fixed meetings, days, hours, cap, ranks, "
+        "generator)",
     )
     bench_cmd.add_argument(
         "--events", nargs="+", type=int, metavar="N", help="with --varied: only these variants"
+    )
+    bench_cmd.add_argument(
+        "--seeds", type=_positive, default=1, metavar="N", help="with --varied: events per variant"
+    )
+    bench_cmd.add_argument(
+        "--seed",
+        type=int,
+        metavar="S",
+        help="with --varied: the first seed (default: 15 + the variant's number)",
     )
     bench_cmd.set_defaults(run=_bench)
     return parser
@@ -169,6 +179,7 @@ def _generate(args: argparse.Namespace) -> int:
 
 def _bench(args: argparse.Namespace) -> int:
     if args.varied:
-        return 0 if varied(args.repeat, args.events) else BROKEN_SCHEDULE
+        met = varied(args.repeat, args.events, args.seeds, args.seed)
+        return 0 if met else BROKEN_SCHEDULE
     bench(args.sizes, args.repeat)
     return 0

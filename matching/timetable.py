@@ -14,6 +14,10 @@ from collections.abc import Iterator
 
 from matching.grid import Grid
 
+MOVES_PER_MEETING = 8
+"""How many moves (a meeting taken out or put in) one insertion may spend making room, per
+meeting its two sides already have, before it gives up as it would have without moving."""
+
 
 class Timetable:
     def __init__(self, grid: Grid) -> None:
@@ -28,6 +32,9 @@ class Timetable:
         self.partner_at: dict[str, dict[int, str]] = {pid: {} for pid in self.busy}
         """Per participant, its movable (candidate) meetings: slot -> the other side."""
         self.slot_of: dict[tuple[str, str], int] = {}
+        self._capacity: dict[str, int] = {}
+        self.moves_left = 0
+        """What the insertion under way may still spend on moving meetings (`MOVES_PER_MEETING`)."""
 
     def usable(self, participant: str) -> int:
         return self.grid.available[participant] & ~self.busy[participant] & ~self.full[participant]
@@ -42,12 +49,22 @@ class Timetable:
         if free:
             self.put(buyer, seller, self._best_slot(buyer, seller, free))
             return True
-        if not moving:
+        # moving others' meetings never gives a side room for one more: a side with as many
+        # meetings as it can hold (most of the pairs left out) is refused at once
+        if not moving or self._at_capacity(buyer) or self._at_capacity(seller):
             return False
         grid = self.grid
         shared = grid.available[buyer] & grid.available[seller]
         shared &= ~(grid.fixed_busy[buyer] | grid.fixed_busy[seller])
+        have = len(self.partner_at[buyer]) + len(self.partner_at[seller])
+        self.moves_left = MOVES_PER_MEETING * (have + 1)
         return any(self._insert_by_moving(buyer, seller, slot) for slot in bits(shared))
+
+    def _at_capacity(self, participant: str) -> bool:
+        capacity = self._capacity.get(participant)
+        if capacity is None:
+            capacity = self._capacity[participant] = self.grid.capacity(participant)
+        return len(self.partner_at[participant]) >= capacity
 
     def relocate(self, buyer: str, seller: str) -> bool:
         """Move a meeting to the slot that most reduces its sides' idle periods, if any does."""
@@ -87,9 +104,14 @@ class Timetable:
 
     def _insert_by_moving(self, buyer: str, seller: str, slot: int) -> bool:
         """Clear `slot` for both sides by moving out the meeting each has there, or one each has
-        that day when the day is at its cap, then place them all; undo everything on failure."""
+        that day when the day is at its cap, then place them all; undo everything on failure,
+        and when `moves_left` runs out."""
         day_mask = self.grid.day_masks[self.grid.day_of_slot[slot]]
         for evicted in self._evictions(buyer, seller, slot, day_mask):
+            if self.moves_left <= 0:
+                return False
+            # taking out and putting back, twice for each evicted meeting, and the new one
+            self.moves_left -= 4 * len(evicted) + 2
             for pair in evicted:
                 self.take(*pair)
             if (self.usable(buyer) & self.usable(seller)) >> slot & 1:

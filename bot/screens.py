@@ -1,0 +1,555 @@
+"""`python -m bot screens`: every screen of the bot, one reviewable file per language.
+
+Drives the real bot through the fake Telegram server, as `bot.demo` does, over what a
+participant and an organizer meet, in order: joining, each menu, each list empty and full,
+refusals, notifications, the deadline, the organizer's commands and summaries, the timetable,
+the fair day (reminders, cancellations, refill offers, outcome questions) and the survey.
+Everyone speaks the file's language. The clock and the data are fixed, so the files change
+only when a screen does: `docs/screens.ko.md` and `docs/screens.en.md`, which
+tests/bot/test_screens.py regenerates and compares.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import tempfile
+import tomllib
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, col, or_, select
+
+from bot.app import build
+from bot.settings import Settings
+from fake_telegram import DEFAULT_TOKEN, Button, ChatMessage, FakeTelegram, FakeUser, running_bot
+from handlers.admin_jobs import schedule_all
+from handlers.services import Services
+from locales import t
+from store.db import make_engine, session_scope, upgrade
+from store.event import get_event, parse_config, setup_event
+from store.importer import import_participants
+from store.models import Meeting, Participant, Slot
+from store.reminders import slot_start
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+DOCS = ROOT / "docs"
+COMMAND = "scripts/run screens"
+ADMIN_ID = 777
+TODAY = date(2026, 6, 1)  # the fixed day the files are written on: the deadline is a week later
+START = datetime(2026, 6, 1, 0, 0, tzinfo=UTC)  # 09:00 in Seoul
+WAIT = 30.0
+PARTIAL = Path(tempfile.gettempdir()) / "screens.partial.md"
+NAMES = {"ko": "한국어", "en": "English"}
+USERS = {"S001": 1001, "S002": 1002, "S005": 1005, "B001": 2001, "B002": 2002, "B004": 2004}
+
+
+def path(language: str) -> Path:
+    return DOCS / f"screens.{language}.md"
+
+
+class Clock:
+    """The bot's now, fixed; a chapter moves it (to a reminder, past the deadline, the fair)."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def steady(language: str) -> Callable[[str], str]:
+    """What differs from run to run made constant: the solver's measured seconds."""
+    label = re.escape(t(language, "admin.compare_seconds").split("{")[0])
+    line = re.compile(f"^{label}.*$", re.MULTILINE)
+    return lambda text: line.sub(lambda m: re.sub(r"\d+\.\d+", "0.00", m.group()), text)
+
+
+def render(message: ChatMessage, edited: bool, clean: Callable[[str], str]) -> list[str]:
+    """One message as a fenced block: its text, then its buttons row by row."""
+    head = []
+    if message.photo is not None:
+        head.append("[image]")
+    if message.document is not None:
+        head.append(f"[file {message.document.file_name}]")
+    if edited:
+        head.append("[edited]")
+    lines = ["```", *head, *clean(message.content).splitlines()]
+    if message.buttons:
+        lines.append("────")
+        lines += ["  ".join(f"[{button.text}]" for button in row) for row in message.buttons]
+    return [*lines, "```", ""]
+
+
+class Book:
+    """The file being written, and the actions that write it."""
+
+    def __init__(self, fake: FakeTelegram, language: str) -> None:
+        self.fake = fake
+        self.language = language
+        self.lines: list[str] = []
+        self.shown: dict[int, set[int]] = {}  # chat → ids of messages already in the file
+        self.clean = steady(language)
+
+    def chapter(self, title: str) -> None:
+        self.lines += [f"## {title}", ""]
+
+    def screen(self, title: str) -> None:
+        self.lines += [f"### {title}", ""]
+
+    def note(self, text: str) -> None:
+        self.lines += [f"*{text}*", ""]
+
+    def user(self, telegram_id: int, name: str) -> FakeUser:
+        return self.fake.user(telegram_id, name, language_code=self.language)
+
+    def show(self, person: FakeUser, messages: list[ChatMessage]) -> list[ChatMessage]:
+        seen = self.shown.setdefault(person.id, set())
+        for message in messages:
+            self.lines += render(message, message.message_id in seen, self.clean)
+            seen.add(message.message_id)
+        return messages
+
+    def _said(self, person: FakeUser, action: str, answers_before: int) -> None:
+        self.lines += [f"👤 **{person.first_name}**: {action}", ""]
+        self._toast(person, answers_before)
+
+    def _toast(self, person: FakeUser, answers_before: int) -> None:
+        for answer in person.callback_answers[answers_before:]:
+            if answer.text:
+                kind = "alert" if answer.show_alert else "pop-up"
+                self.lines += [f"> ({kind}) {answer.text}", ""]
+
+    async def send(
+        self, person: FakeUser, text: str, shown: str | None = None
+    ) -> list[ChatMessage]:
+        """The user types `text` (written as `shown`, e.g. without a secret invite)."""
+        replies = await person.ask(text, timeout=WAIT)
+        self._said(person, f"`{shown or text}`", len(person.callback_answers))
+        return self.show(person, replies)
+
+    async def press(self, person: FakeUser, message: ChatMessage, label: str) -> list[ChatMessage]:
+        """Presses the first button whose label contains `label`."""
+        labels = [button.text for row in message.buttons for button in row]
+        full = next((text for text in labels if label in text), None)
+        if full is None:
+            raise LookupError(f"no button with {label!r} in {labels}")
+        before = len(person.callback_answers)
+        await person.press(message, full)
+        replies = await person.wait_reply(timeout=WAIT)
+        self._said(person, f"presses [{full}]", before)
+        return self.show(person, replies)
+
+    async def press_again(
+        self, person: FakeUser, message: ChatMessage, button: Button
+    ) -> list[ChatMessage]:
+        """Presses a button the message had before its last edit (a double tap's second)."""
+        assert button.callback_data is not None
+        before = len(person.callback_answers)
+        await person.press_data(message, button.callback_data, label=button.text)
+        replies = await person.wait_reply(timeout=WAIT)
+        self._said(person, f"presses [{button.text}] again (a double tap)", before)
+        return self.show(person, replies)
+
+    async def wait(
+        self, person: FakeUser, condition: Callable[[ChatMessage], bool]
+    ) -> list[ChatMessage]:
+        """Messages the bot sends on its own (a notification, a job's), shown as they come."""
+        messages = await person.wait_for(condition, timeout=WAIT)
+        self.lines += [f"🔔 to **{person.first_name}**:", ""]
+        return self.show(person, messages)
+
+
+def says(fragment: str) -> Callable[[ChatMessage], bool]:
+    return lambda message: fragment in message.content
+
+
+def prepare(session: Session, language: str) -> dict[str, str]:
+    """The example event on fixed dates, its participants all speaking `language`."""
+    raw = tomllib.loads((EXAMPLES / "event.toml").read_text(encoding="utf-8"))
+    setup_event(session, parse_config(raw, today=TODAY, now=START))
+    import_participants(session, EXAMPLES / "participants.xlsx")
+    people = session.exec(select(Participant)).all()
+    for person in people:
+        person.language = language
+        # one meeting a day: a request of S001's is left on standby for the fair day's refill
+        if person.code == "S001":
+            person.daily_cap = 1
+    return {p.code: p.invite_token for p in people}
+
+
+async def write_book(language: str) -> str:
+    with tempfile.TemporaryDirectory() as folder:
+        engine = make_engine(f"sqlite:///{folder}/screens.db")
+        upgrade(engine)
+        with session_scope(engine) as session:
+            tokens = prepare(session, language)
+        try:
+            async with FakeTelegram() as fake:
+                settings = Settings(
+                    _env_file=None,
+                    telegram_bot_token=DEFAULT_TOKEN,
+                    telegram_api_base_url=f"http://127.0.0.1:{fake.port}",
+                    admin_ids=[ADMIN_ID],
+                    default_language=language,
+                )
+                clock = Clock(START)
+                services = Services(engine, settings.admin_ids, language, clock)
+                async with running_bot(build(settings, services), fake) as application:
+                    book = Book(fake, language)
+                    stage = Stage(book, application, clock, tokens, engine)
+                    try:
+                        for chapter in CHAPTERS:
+                            await chapter(stage)
+                    finally:  # what was written so far shows where a failing chapter stopped
+                        PARTIAL.write_text("\n".join(book.lines), encoding="utf-8")
+        finally:
+            engine.dispose()
+    header = [
+        f"# Every screen ({NAMES[language]})",
+        "",
+        f"Written by `{COMMAND}` from the real bot; do not edit by hand. What each participant",
+        "and the organizer see, in the order they meet it; `[...]` are buttons, `(pop-up)` the",
+        "short answer to a press; the solver's measured seconds read 0.00.",
+        "",
+    ]
+    return "\n".join(header + book.lines).rstrip() + "\n"
+
+
+class Stage:
+    """What the chapters share."""
+
+    def __init__(self, book, application, clock: Clock, tokens: dict[str, str], engine) -> None:
+        self.book = book
+        self.application = application
+        self.clock = clock
+        self.tokens = tokens
+        self.engine = engine
+        self.people = {code: book.user(uid, code) for code, uid in USERS.items()}
+        self.admin = book.user(ADMIN_ID, "organizer")
+        self.stranger = book.user(3001, "stranger")
+
+    def t(self, key: str, **values: object) -> str:
+        return t(self.book.language, key, **values)
+
+    def meeting_id(self, buyer: str, seller: str) -> int:
+        with session_scope(self.engine) as session:
+            codes = {p.id: p.code for p in session.exec(select(Participant))}
+            for meeting in session.exec(select(Meeting)):
+                if (codes[meeting.buyer_id], codes[meeting.seller_id]) == (buyer, seller):
+                    return meeting.id
+        raise LookupError(f"no meeting {buyer}-{seller}")
+
+    def deadline(self) -> datetime:
+        with session_scope(self.engine) as session:
+            return get_event(session).deadline
+
+    def first_meeting_start(self, code: str) -> datetime:
+        with session_scope(self.engine) as session:
+            person = session.exec(select(Participant).where(Participant.code == code)).one()
+            meetings = session.exec(
+                select(Slot)
+                .join(Meeting, col(Meeting.slot_id) == col(Slot.id))
+                .where(or_(Meeting.buyer_id == person.id, Meeting.seller_id == person.id))
+                .order_by(Slot.ordinal)
+            ).all()
+            return slot_start(meetings[0], get_event(session).timezone)
+
+    def last_slot_end(self) -> datetime:
+        with session_scope(self.engine) as session:
+            last = session.exec(select(Slot).order_by(col(Slot.ordinal).desc())).first()
+            assert last is not None
+            zone = ZoneInfo(get_event(session).timezone)
+            return datetime.combine(last.day, last.end, tzinfo=zone)
+
+
+async def joining(stage: Stage) -> None:
+    book, me = stage.book, stage.people["S001"]
+    book.chapter("1. Joining")
+    book.screen("A stranger opens the bot")
+    await book.send(stage.stranger, "/start")
+    book.screen("A mistyped invite link")
+    await book.send(stage.stranger, "/start abc", "/start abc")
+    book.screen("The invite link")
+    await book.send(me, f"/start {stage.tokens['S001']}", "/start <invite>")
+    book.screen("Help")
+    await book.send(me, "/help")
+    book.screen("Language")
+    [menu] = await book.send(me, "/language")
+    await book.press(me, menu, "한국어" if book.language == "ko" else "English")
+    book.screen("A text nobody asked for")
+    await book.send(me, "hello")
+
+
+async def profile(stage: Stage) -> None:
+    book, me = stage.book, stage.people["S001"]
+    book.chapter("2. Account and participation info")
+    [menu] = await book.send(me, "/menu")
+    [account] = await book.press(me, menu, stage.t("menu.account"))
+    label = stage.t("field.phone")
+    await book.press(me, account, stage.t("profile.edit", label=label))
+    await book.send(me, "+82 10-1234-5678")
+    [menu] = await book.send(me, "/menu")
+    [company] = await book.press(me, menu, stage.t("menu.company"))
+    label = stage.t("field.products")
+    await book.press(me, company, stage.t("profile.edit", label=label))
+    await book.send(me, "/cancel")
+
+
+async def availability(stage: Stage) -> None:
+    book, me = stage.book, stage.people["S001"]
+    book.chapter("3. Available times")
+    [menu] = await book.send(me, "/menu")
+    grid = await book.press(me, menu, stage.t("menu.availability"))
+    first_day = next(m for m in grid if m.buttons)
+    await book.press(me, first_day, "09:00")
+
+
+async def finding(stage: Stage) -> None:
+    book, me = stage.book, stage.people["S001"]
+    book.chapter("4. Find companies and request meetings")
+    book.screen("My requests, before any")
+    [menu] = await book.send(me, "/menu")
+    await book.press(me, menu, stage.t("menu.requests"))
+    book.screen("The list")
+    [menu] = await book.send(me, "/menu")
+    [companies] = await book.press(me, menu, stage.t("menu.find"))
+    book.screen("A keyword that finds nothing")
+    await book.press(me, companies, stage.t("find.keyword"))
+    [companies] = await book.send(me, "zzz")
+    [companies] = await book.press(me, companies, stage.t("find.clear_keyword"))
+    book.screen("By industry")
+    [choose] = await book.press(me, companies, stage.t("find.by_industry"))
+    [companies] = await book.press(me, choose, stage.t("industry.cosmetics"))
+    book.screen("A company's card, a request with a note")
+    [card] = await book.press(me, companies, "Acme")
+    [prompt] = await book.press(me, card, stage.t("card.request"))
+    await book.send(me, "We will bring sheet mask samples to your booth.")
+    [companies] = await book.press(me, me.last_message, stage.t("find.back_to_list"))
+    book.screen("A second and a third request, without a note")
+    for company in ("Dubai", "Nordic"):
+        if company == "Nordic":
+            [companies] = await book.press(me, companies, stage.t("find.by_industry"))
+            [companies] = await book.press(me, companies, stage.t("find.all_i"))
+        [card] = await book.press(me, companies, company)
+        [prompt] = await book.press(me, card, stage.t("card.request"))
+        await book.press(me, prompt, stage.t("card.skip_note"))
+        [companies] = await book.press(me, me.last_message, stage.t("find.back_to_list"))
+
+
+async def requests(stage: Stage) -> None:
+    book, me = stage.book, stage.people["S001"]
+    book.chapter("5. Requests received and answered")
+    buyer = stage.people["B001"]
+    await stage.book.send(buyer, f"/start {stage.tokens['B001']}", "/start <invite>")
+    book.screen("A buyer hears of the request")
+    await book.send(buyer, "/menu")
+    [summary] = await book.press(buyer, buyer.last_message, stage.t("menu.requests"))
+    [received] = await book.press(buyer, summary, "📥")
+    await book.press(buyer, received, stage.t("requests.button.acc", number=1))
+    await book.wait(me, says("Acme"))
+    book.screen("Another buyer requests me")
+    other = stage.people["B002"]
+    await stage.book.send(other, f"/start {stage.tokens['B002']}", "/start <invite>")
+    [menu] = await book.send(other, "/menu")
+    [companies] = await book.press(other, menu, stage.t("menu.find"))
+    await book.press(other, companies, stage.t("find.keyword"))
+    [companies] = await book.send(other, "한빛")
+    [card] = await book.press(other, companies, "한빛화장품")
+    [prompt] = await book.press(other, card, stage.t("card.request"))
+    await book.press(other, prompt, stage.t("card.skip_note"))
+    await book.wait(me, says("Saigon"))
+    book.screen("My requests, full")
+    [menu] = await book.send(me, "/menu")
+    [summary] = await book.press(me, menu, stage.t("menu.requests"))
+    [received] = await book.press(me, summary, "📥")
+    [summary] = await book.press(me, received, stage.t("common.back"))
+    [mine] = await book.press(me, summary, "📤")
+    book.screen("Reordering, and a move that cannot go further")
+    up = stage.t("requests.button.up", number=2)
+    old = mine.button(up)
+    [mine] = await book.press(me, mine, up)
+    await book.press_again(me, mine, old)
+    book.screen("Cancelling a request")
+    await book.press(me, mine, stage.t("requests.button.can", number=1))
+
+
+APPLICATION = {
+    "ko": (
+        "seller",
+        ("새봄푸드", "대한민국", "식품", "김부각, 누룽지", "이서준", "sj@saebomfood.kr"),
+    ),
+    "en": (
+        "buyer",
+        ("Andes Beauty", "Chile", "cosmetics", "hair care", "Carlos Rojas", "carlos@andes.cl"),
+    ),
+}
+
+
+async def applying(stage: Stage) -> None:
+    book, stranger, admin = stage.book, stage.stranger, stage.admin
+    book.chapter("6. Applying without an invite")
+    book.screen("The organizer opens the bot")
+    await book.send(admin, "/start")
+    book.screen("The application")
+    [welcome] = stranger.messages[:1]
+    [form] = await book.press(stranger, welcome, stage.t("apply.button"))
+    role, answers = APPLICATION[book.language]
+    await book.press(stranger, form, stage.t(f"role.{role}"))
+    for answer in answers:
+        await book.send(stranger, answer)
+    [application] = await book.wait(admin, says(answers[0]))
+    await book.press(admin, application, stage.t("apply.approve"))
+    await book.wait(stranger, lambda message: True)
+
+
+async def deadline(stage: Stage) -> None:
+    book, me, admin = stage.book, stage.people["S001"], stage.admin
+    book.chapter("7. The deadline")
+    book.screen("A company that never requests anything joins")
+    await book.send(stage.people["S005"], f"/start {stage.tokens['S005']}", "/start <invite>")
+    await book.send(stage.people["B004"], f"/start {stage.tokens['B004']}", "/start <invite>")
+    book.screen("A day before")
+    event_deadline = stage.deadline()
+    stage.clock.now = event_deadline - timedelta(hours=24)
+    await schedule_all(stage.application)
+    await book.wait(me, says("⏰"))
+    await book.wait(stage.people["B001"], says("⏰"))
+    book.screen("The deadline passes: the organizer's summary")
+    stage.clock.now = event_deadline + timedelta(seconds=1)
+    await schedule_all(stage.application)
+    await book.wait(admin, lambda message: True)
+    book.screen("Requests are closed")
+    [menu] = await book.send(me, "/menu")
+    [companies] = await book.press(me, menu, stage.t("menu.find"))
+    await book.press(me, companies, "Tokyo")
+    [summary] = await book.send(me, "/menu")
+    await book.press(me, summary, stage.t("menu.schedule"))
+
+
+async def organizer(stage: Stage) -> None:
+    book, admin = stage.book, stage.admin
+    book.chapter("8. The organizer")
+    for command in ("/help", "/stats", "/matchmode", "/match", "/lowcount", "/today"):
+        book.screen(command)
+        await book.send(admin, command)
+    book.screen("Commands without what they need")
+    for command in ("/assign", "/unassign", "/deadline", "/broadcast", "/results"):
+        await book.send(admin, command)
+    book.screen("/export")
+    await book.send(admin, "/export")
+    book.screen("/announce")
+    await book.send(admin, "/announce")
+    done = stage.t(
+        "announce.done", round=1, sent=0, unchanged=0, failed=0, blocked=0, total=0
+    ).split(":")[0]
+    title = re.sub("<[^>]+>", "", done)
+    await admin.wait_for(says(title), timeout=WAIT)
+    book.show(admin, admin.messages[-1:])
+
+
+async def timetable(stage: Stage) -> None:
+    book, me = stage.book, stage.people["S001"]
+    book.chapter("9. The timetable")
+    book.screen("Announced")
+    await book.wait(me, lambda message: True)
+    book.screen("My schedule")
+    pages = await book.send(me, "/schedule")
+    last = pages[-1]
+    await book.press(me, last, stage.t("schedule.image_button"))
+    await book.press(me, last, stage.t("schedule.calendar_button"))
+    book.screen("A meeting's card")
+    [card] = await book.press(me, last, "Acme")
+    [table] = await book.press(me, card, stage.t("schedule.back_button"))
+    book.screen("Why not scheduled")
+    await book.press(me, table, stage.t("schedule.why_button"))
+    book.screen("A company with no requests")
+    nobody = stage.people["S005"]
+    await book.wait(nobody, lambda message: True)
+    pages = await book.send(nobody, "/schedule")
+    await book.press(nobody, pages[-1], stage.t("schedule.why_button"))
+
+
+async def fair_day(stage: Stage) -> None:
+    book, me, buyer = stage.book, stage.people["S001"], stage.people["B001"]
+    book.chapter("10. The fair day")
+    first = stage.first_meeting_start("S001")
+    stage.clock.now = first - timedelta(minutes=10)
+    book.screen("Ten minutes before: the reminder")
+    await schedule_all(stage.application)
+    [mine] = await book.wait(me, says("🔔"))
+    theirs = (await book.wait(buyer, says("🔔")))[-1]
+    await book.press(me, mine, stage.t("fairday.confirm_button"))
+    await book.wait(buyer, lambda message: True)
+    book.screen("The other side cannot come")
+    [why] = await book.press(buyer, theirs, stage.t("fairday.cancel_button"))
+    await book.press(buyer, why, stage.t("fairday.cause_cant_attend"))
+    book.note("The freed place is offered to a pair on standby.")
+    offer = (await book.wait(me, says("Dubai")))[-1]
+    their_offer = (await book.wait(stage.people["B004"], says("한빛화장품")))[-1]
+    await book.press(me, offer, stage.t("refill.accept_button"))
+    await book.press(stage.people["B004"], their_offer, stage.t("refill.accept_button"))
+    await book.wait(me, lambda message: message.document is not None)
+    book.screen("After the meeting: how did it go?")
+    stage.clock.now = first + timedelta(minutes=30)
+    await schedule_all(stage.application)
+    [prompt] = await book.wait(me, says("Dubai"))
+    [summary] = await book.press(me, prompt, stage.t("outcome.result.follow_up"))
+    await book.press(me, summary, stage.t("outcome.value_button"))
+    [summary] = await book.send(me, "about fifteen")
+    [summary] = await book.send(me, "15000")
+    await book.press(me, summary, stage.t("outcome.note_button"))
+    await book.send(me, "Samples by July")
+    book.screen("Two hours later, to whoever has not answered")
+    stage.clock.now = first + timedelta(minutes=30, hours=2)
+    await schedule_all(stage.application)
+    await book.wait(stage.people["B004"], says("🔔"))
+    book.screen("The organizer's day")
+    await book.send(stage.admin, "/today")
+    await book.send(stage.admin, "/stats")
+
+
+async def follow_up(stage: Stage) -> None:
+    book, me = stage.book, stage.people["S001"]
+    book.chapter("11. Weeks later: the survey and the results")
+    stage.clock.now = stage.last_slot_end() + timedelta(weeks=4)
+    await schedule_all(stage.application)
+    questions = await book.wait(me, says("Dubai"))
+    question = next(message for message in questions if "Dubai" in message.content)
+    await book.press(me, question, stage.t("survey.contract"))
+    await book.send(me, "50k")
+    await book.wait(stage.admin, lambda message: True)
+    await book.send(stage.admin, "/results")
+
+
+CHAPTERS = (
+    joining,
+    profile,
+    availability,
+    finding,
+    requests,
+    applying,
+    deadline,
+    organizer,
+    timetable,
+    fair_day,
+    follow_up,
+)
+
+
+def write(languages: tuple[str, ...] = ("ko", "en")) -> list[Path]:
+    """Writes the files; returns their paths."""
+    written = []
+    for language in languages:
+        text = asyncio.run(write_book(language))
+        path(language).write_text(text, encoding="utf-8")
+        written.append(path(language))
+    return written
+
+
+def main() -> None:
+    for written in write():
+        print(written.relative_to(ROOT))
