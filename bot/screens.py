@@ -380,7 +380,7 @@ async def requests(stage: Stage) -> None:
 APPLICATION = {
     "ko": (
         "seller",
-        ("새봄푸드", "대한민국", "식품", "김부각, 누룽지", "이서준", "sj@saebomfood.kr"),
+        ("새봄푸드", "식품", "김부각, 누룽지", "이서준", "sj@saebomfood.kr"),  # no country: Korea
     ),
     "en": (
         "buyer",
