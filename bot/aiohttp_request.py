@@ -6,15 +6,23 @@ peer. aiohttp, already our HTTP server library, does the same work for a fractio
 `BaseRequest` is PTB's documented extension point for this; the behaviour (timeouts raising
 `TimedOut`, transport failures raising `NetworkError`, multipart for files) follows PTB's own
 `HTTPXRequest`.
+
+A call without files goes out as one JSON body (`json.dumps` of the parameters, which the Bot
+API reads like a form): aiohttp turning a dict into a url-encoded form built a multipart
+writer and a uuid per call, about a third of the transport's CPU in the same profile.
 """
 
 from __future__ import annotations
+
+import json
 
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
 from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
+
+JSON = {"Content-Type": "application/json"}
 
 
 class AiohttpRequest(BaseRequest):
@@ -66,17 +74,15 @@ class AiohttpRequest(BaseRequest):
         return aiohttp.ClientTimeout(total=total, sock_connect=connect)
 
     @staticmethod
-    def _body(request_data: RequestData | None) -> aiohttp.FormData | dict[str, str] | None:
+    def _body(request_data: RequestData | None) -> aiohttp.FormData | bytes | None:
         if request_data is None:
             return None
-        fields = request_data.json_parameters
-        files = request_data.multipart_data
-        if not files:
-            return fields
+        if not request_data.contains_files:
+            return json.dumps(request_data.parameters, ensure_ascii=False).encode()
         form = aiohttp.FormData()
-        for name, value in fields.items():
+        for name, value in request_data.json_parameters.items():
             form.add_field(name, value)
-        for name, (filename, content, mimetype) in files.items():
+        for name, (filename, content, mimetype) in request_data.multipart_data.items():
             form.add_field(name, content, filename=filename, content_type=mimetype)
         return form
 
@@ -92,11 +98,13 @@ class AiohttpRequest(BaseRequest):
     ) -> tuple[int, bytes]:
         if self._session is None or self._session.closed:
             raise RuntimeError("AiohttpRequest is not initialized")
-        has_files = bool(request_data and request_data.multipart_data)
+        has_files = request_data is not None and request_data.contains_files
         timeout = self._timeout(read_timeout, write_timeout, connect_timeout, has_files)
+        body = self._body(request_data)
+        headers = JSON if isinstance(body, bytes) else None
         try:
             async with self._session.request(
-                method, url, data=self._body(request_data), timeout=timeout
+                method, url, data=body, headers=headers, timeout=timeout
             ) as response:
                 return response.status, await response.read()
         except TimeoutError as error:

@@ -13,6 +13,7 @@ from bot.ratelimit import BroadcastRateLimiter
 from bot.settings import Settings
 from handlers import (
     admin_announce,
+    admin_hybrid,
     admin_match,
     admin_reopen,
     admin_reports,
@@ -58,6 +59,7 @@ FEATURES = (
     admin_announce,
     admin_reports,
     results,
+    admin_hybrid,
     fallback,
 )
 

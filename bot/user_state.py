@@ -7,6 +7,9 @@ written back and the row is let go. Nothing of a user stays in a process's memor
 updates, so any process can handle any update, and a restarted process carries on where the
 user was.
 
+The same transaction that takes the row reads the user's participant record, which the
+update's first `who` then uses instead of a query of its own (handlers/services.py).
+
 Saved state is plain JSON. A row that cannot be read is logged and ignored: the user starts
 again from the menu. A value that cannot be written as JSON is logged and left out.
 """
@@ -25,8 +28,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from telegram.ext import Application
 
 from handlers.admin_announce import holder
-from handlers.services import Services
-from store.user_state import put_back, take
+from handlers.services import Services, preloaded
+from store.user_state import Held, put_back, take_with_participant
 
 log = logging.getLogger(__name__)
 
@@ -61,12 +64,12 @@ def encode(data: dict[Any, Any], user_id: int) -> str:
     return json.dumps(kept, ensure_ascii=False)
 
 
-async def _take(svc: Services, user_id: int, me: str) -> str:
+async def _take(svc: Services, user_id: int, me: str) -> Held:
     wait = FIRST_WAIT
     while True:
-        raw = await svc.run(take, user_id, me, datetime.now(UTC), HOLD)
-        if raw is not None:
-            return raw
+        held = await svc.run(take_with_participant, user_id, me, datetime.now(UTC), HOLD)
+        if held is not None:
+            return held
         await asyncio.sleep(wait)  # another process is handling this user's previous update
         wait = min(wait * 2, LONGEST_WAIT)
 
@@ -77,7 +80,7 @@ async def user_state(application: Application, user_id: int) -> AsyncIterator[No
     svc: Services = application.bot_data["services"]
     me = holder(application)
     try:
-        raw = await _take(svc, user_id, me)
+        held = await _take(svc, user_id, me)
     except SQLAlchemyError:
         # The database is out of reach: the update still runs (without the user's state), so
         # that its handlers fail as usual, the user is told and the admins get the report.
@@ -88,9 +91,11 @@ async def user_state(application: Application, user_id: int) -> AsyncIterator[No
         finally:
             application._user_data.pop(user_id, None)
         return
+    raw = held.data
     application._user_data[user_id] = decode(raw, user_id)  # PTB has no public setter
     try:
-        yield
+        with preloaded(user_id, held.participant):
+            yield
     finally:
         new = encode(application._user_data.pop(user_id, {}), user_id)
         try:

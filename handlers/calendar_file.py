@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from icalendar import Alarm, Calendar, Event, Timezone
 
+from handlers.meeting_place import plain_place
 from locales import country_name, shown, t
 from store.timetable import SlotEntry, Timetable
 
@@ -54,14 +55,14 @@ def _description(entry: SlotEntry, language: str) -> str:
         )
         if getattr(other, name)
     ]
-    booth = entry.meeting.booth or t(language, "schedule.no_booth")
-    return "\n".join([t(language, "schedule.ics.booth", booth=booth), *lines])
+    where = entry.meeting.link or plain_place(entry.meeting, language)
+    return "\n".join([where, *lines])
 
 
 def _event(table: Timetable, entry: SlotEntry, language: str) -> Event:
     assert entry.meeting is not None
     other = entry.meeting.counterpart
-    booth = entry.meeting.booth or t(language, "schedule.no_booth")
+    where = plain_place(entry.meeting, language)
     event = Event()
     event.add("uid", meeting_uid(table, entry))
     event.add("dtstamp", entry.meeting.created_at)
@@ -76,12 +77,15 @@ def _event(table: Timetable, entry: SlotEntry, language: str) -> Event:
             country=country_name(language, other.country),
         ),
     )
-    event.add("location", booth)
+    booth = entry.meeting.booth or t(language, "schedule.no_booth")
+    event.add("location", entry.meeting.link or (where if entry.meeting.online else booth))
+    if entry.meeting.link:
+        event.add("url", entry.meeting.link)
     event.add("description", _description(entry, language))
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
     alarm.add("trigger", -timedelta(minutes=table.reminder_minutes))
-    alarm.add("description", t(language, "schedule.ics.alarm", company=other.company, booth=booth))
+    alarm.add("description", t(language, "schedule.ics.alarm", company=other.company, place=where))
     event.add_component(alarm)
     return event
 

@@ -25,6 +25,8 @@ ADMIN_COMMANDS: tuple[str, ...] = (
     "export",
     "today",
     "results",
+    "attendance",
+    "interpreters",
 )
 
 

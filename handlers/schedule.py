@@ -102,7 +102,7 @@ async def _open(
             return t(language, "schedule.meeting_gone")
         rows = [[cancel_button(language, entry.meeting.id)]] if entry.start > svc.clock() else []
         await show(
-            update, counterpart_card(entry, language), keyboard(*rows, *back.inline_keyboard)
+            update, counterpart_card(entry, language, table), keyboard(*rows, *back.inline_keyboard)
         )
     else:
         await _pages(update, timetable_messages(table, language), timetable_markup(table, language))

@@ -8,7 +8,9 @@ worker thread, each in its own session (one unit of work per update), never on t
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
@@ -27,6 +29,35 @@ from store.participants import by_telegram_id
 T = TypeVar("T")
 
 
+@dataclass
+class _Preloaded:
+    """The participant record read with the user's state at the start of the update
+    (bot/user_state.py), good until the update's first store call, which may change it."""
+
+    telegram_id: int
+    participant: Participant | None
+    current: bool = True
+
+
+_preloaded: ContextVar[_Preloaded | None] = ContextVar("preloaded", default=None)
+
+
+@contextmanager
+def preloaded(telegram_id: int, participant: Participant | None) -> Iterator[None]:
+    """Lets the update's first `who` use `participant` instead of reading it again."""
+    token = _preloaded.set(_Preloaded(telegram_id, participant))
+    try:
+        yield
+    finally:
+        _preloaded.reset(token)
+
+
+def _forget_preloaded() -> None:
+    known = _preloaded.get()
+    if known is not None:
+        known.current = False
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -43,6 +74,7 @@ class Services:
 
     async def run(self, operation: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Runs `operation(session, *args, **kwargs)` in its own transaction, off the loop."""
+        _forget_preloaded()  # the operation may change the participant read before
 
         def work() -> T:
             with session_scope(self.engine) as session:
@@ -73,7 +105,11 @@ async def who(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Who:
     user = update.effective_user
     assert user is not None  # handlers are registered for user updates only
     svc = services(context)
-    participant = await svc.run(_lookup, user.id)
+    known = _preloaded.get()
+    if known is not None and known.current and known.telegram_id == user.id:
+        participant = known.participant
+    else:
+        participant = await svc.run(_lookup, user.id)
     chosen = participant.language if participant else context.user_data.get("language")
     fallback = pick(user.language_code, svc.default_language)
     language = pick(chosen, fallback) if chosen else fallback

@@ -17,13 +17,15 @@ import io
 import threading
 import unicodedata
 from dataclasses import dataclass
-from datetime import time
+from datetime import datetime, time
 from functools import cache, lru_cache
 from importlib.resources import files
+from zoneinfo import ZoneInfo
 
 from PIL import Image, ImageDraw, ImageFont
 
-from locales import country_name, day_label, t, time_span, zone_name
+from handlers.meeting_place import plain_place
+from locales import clock, country_name, day_label, t, time_span, zone_city, zone_name
 from store.timetable import SlotEntry, Timetable
 
 FONT_PACKAGE = "cvttf_NotoSansCJK_Regular"
@@ -233,7 +235,7 @@ def _cell(canvas: Canvas, box: Box, entry: SlotEntry, language: str) -> None:
             language,
             "schedule.image.detail",
             country=country_name(language, other.country),
-            booth=entry.meeting.booth or t(language, "schedule.no_booth"),
+            place=plain_place(entry.meeting, language),
         )
         canvas.text((x0 + PAD, y0 + 32), fit(drawable(detail), 14, room), 14, ON_RED, MEETING_FILL)
     elif not entry.available:
@@ -263,14 +265,39 @@ def _header(canvas: Canvas, table: Timetable, language: str, width: int) -> None
     title = fit(drawable(t(language, "schedule.image.title", event=table.event_name)), 26, room)
     # The font has one weight; a one-pixel stroke of the same ink makes the title bold.
     canvas.text((MARGIN, MARGIN), title, 26, INK, BACKGROUND, stroke=1)
+    # A reader in another zone reads their own times on the fair's days: the subtitle says so.
+    elsewhere = table.reader_zone not in ("", table.timezone)
     subtitle = t(
         language,
-        "schedule.image.subtitle",
+        "schedule.image.subtitle_elsewhere" if elsewhere else "schedule.image.subtitle",
         company=table.company,
         role=t(language, f"role.{table.role}"),
-        timezone=zone_name(language, table.timezone),
+        timezone=zone_name(language, table.reader_zone or table.timezone),
+        city=zone_city(language, table.timezone),
     )
     canvas.text((MARGIN, MARGIN + 46), fit(drawable(subtitle), 18, room), 18, MUTED, BACKGROUND)
+
+
+def _row_label(
+    canvas: Canvas, table: Timetable, start: time, end: time, y: int, language: str
+) -> None:
+    """A row's time; for a reader in another zone (online) their own time, with the fair's
+    in grey below it (`서울 09:00`). The days stay the fair's, as the columns say."""
+    fair = ZoneInfo(table.timezone)
+    day = table.days[0].date
+    begins = datetime.combine(day, start, fair)
+    local = begins.astimezone(ZoneInfo(table.reader_zone or table.timezone))
+    if local.replace(tzinfo=None) == begins.replace(tzinfo=None):
+        span = time_span(language, start, end)
+        canvas.text((MARGIN + PAD, y + ROW / 2), span, 15, INK, BACKGROUND, anchor="lm")
+        return
+    ends = datetime.combine(day, end, fair).astimezone(local.tzinfo)
+    span = time_span(language, local.time(), ends.time())
+    canvas.text((MARGIN + PAD, y + ROW / 2 - 9), span, 15, INK, BACKGROUND, anchor="lm")
+    fair_time = f"{zone_city(language, table.timezone)} {clock(start)}"
+    canvas.text(
+        (MARGIN + PAD, y + ROW / 2 + 12), drawable(fair_time), 12, MUTED, BACKGROUND, anchor="lm"
+    )
 
 
 def render(table: Timetable, language: str) -> tuple[Canvas, ImageLayout]:
@@ -291,9 +318,7 @@ def render(table: Timetable, language: str) -> tuple[Canvas, ImageLayout]:
         for entry in day.slots:
             _cell(canvas, plan.cells[entry.code], entry, language)
     for index, (start, end) in enumerate(plan.rows):
-        y = grid_top + index * ROW
-        span = time_span(language, start, end)
-        canvas.text((MARGIN + PAD, y + ROW / 2), span, 15, INK, BACKGROUND, anchor="lm")
+        _row_label(canvas, table, start, end, grid_top + index * ROW, language)
     for index in range(len(plan.rows) + 1):
         y = grid_top + index * ROW
         canvas.line((MARGIN, y, right, y), LINE)

@@ -7,14 +7,25 @@ Each takes the store's `Timetable` snapshot, so rendering needs no database sess
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup
 
 from handlers.calendar_file import timetable_ics
+from handlers.meeting_place import place
 from handlers.timetable_image import timetable_png
 from handlers.ui import button, escape, keyboard
-from locales import country_name, day_label, shown, t, time_span, tn, zone_name
-from store.timetable import Blocked, Counterpart, Day, SlotEntry, Timetable, Unscheduled, Why
+from locales import country_name, day_label, reader_span, shown, t, tn, zone_name
+from store.timetable import (
+    Blocked,
+    Counterpart,
+    Day,
+    SlotEntry,
+    Timetable,
+    Unscheduled,
+    Why,
+)
 
 __all__ = [
     "OPEN",
@@ -68,20 +79,25 @@ def pages(blocks: Iterable[str], limit: int = MESSAGE_LIMIT) -> list[str]:
     return _pack(pieces, "\n\n", limit)
 
 
-def span(entry: SlotEntry, language: str) -> str:
-    return time_span(language, entry.start.time(), entry.end.time())
+def span(entry: SlotEntry, language: str, table: Timetable, day: bool = True) -> str:
+    """The slot's time as the timetable's reader lives it (their own zone when online)."""
+    return reader_span(language, entry.start, entry.end, table.reader_zone, table.timezone, day)
 
 
-def _meeting_line(entry: SlotEntry, language: str) -> str:
+def local_start(entry: SlotEntry, table: Timetable) -> datetime:
+    return entry.start.astimezone(ZoneInfo(table.reader_zone or table.timezone))
+
+
+def _meeting_line(entry: SlotEntry, language: str, table: Timetable) -> str:
     assert entry.meeting is not None
     other = entry.meeting.counterpart
     return t(
         language,
         "schedule.line.meeting",
-        time=span(entry, language),
+        time=span(entry, language, table),
         company=escape(other.company),
         country=escape(country_name(language, other.country)),
-        booth=escape(entry.meeting.booth or t(language, "schedule.no_booth")),
+        place=place(entry.meeting, language),
     )
 
 
@@ -106,9 +122,12 @@ def _runs(day: Day) -> list[tuple[bool, SlotEntry, SlotEntry]]:
     return runs
 
 
-def _run_line(available: bool, first: SlotEntry, last: SlotEntry, language: str) -> str:
+def _run_line(
+    available: bool, first: SlotEntry, last: SlotEntry, language: str, table: Timetable
+) -> str:
     key = "schedule.line.free" if available else "schedule.line.unavailable"
-    return t(language, key, time=time_span(language, first.start.time(), last.end.time()))
+    time = reader_span(language, first.start, last.end, table.reader_zone, table.timezone)
+    return t(language, key, time=time)
 
 
 def timetable_messages(table: Timetable, language: str) -> list[str]:
@@ -124,7 +143,7 @@ def timetable_messages(table: Timetable, language: str) -> list[str]:
         event=escape(table.event_name),
         company=escape(table.company),
         summary=summary,
-        timezone=escape(zone_name(language, table.timezone)),
+        timezone=escape(zone_name(language, table.reader_zone or table.timezone)),
     )
 
     def day_title(day: Day) -> str:
@@ -136,13 +155,13 @@ def timetable_messages(table: Timetable, language: str) -> list[str]:
         for day in table.days:
             met = [entry for entry in day.slots if entry.meeting is not None]
             if met:
-                lines += [day_title(day), *(_meeting_line(entry, language) for entry in met)]
+                lines += [day_title(day), *(_meeting_line(entry, language, table) for entry in met)]
         blocks.append("\n".join(lines))
     lines = [t(language, "timetable.other_title")]
     for day in table.days:
         runs = _runs(day)
         if runs:
-            lines += [day_title(day), *(_run_line(*run, language) for run in runs)]
+            lines += [day_title(day), *(_run_line(*run, language, table) for run in runs)]
     if len(lines) > 1:
         blocks.append("\n".join(lines))
     return pages(blocks)
@@ -164,9 +183,9 @@ def timetable_markup(table: Timetable, language: str, back: bool = True) -> Inli
                     language,
                     "schedule.meeting_button",
                     f"{OPEN}:m:{entry.meeting.id}",
-                    month=entry.start.month,
-                    day=entry.start.day,
-                    time=f"{entry.start:%H:%M}",
+                    month=local_start(entry, table).month,
+                    day=local_start(entry, table).day,
+                    time=f"{local_start(entry, table):%H:%M}",
                     company=company,
                 )
             ]
@@ -186,7 +205,7 @@ def _clipped(value: str, limit: int | None) -> str:
     return value if limit is None or len(value) <= limit else value[:limit].rstrip() + "…"
 
 
-def counterpart_card(entry: SlotEntry, language: str) -> str:
+def counterpart_card(entry: SlotEntry, language: str, table: Timetable) -> str:
     """The company across the table and how to reach it, for a confirmed meeting."""
     assert entry.meeting is not None
     other: Counterpart = entry.meeting.counterpart
@@ -194,9 +213,9 @@ def counterpart_card(entry: SlotEntry, language: str) -> str:
         t(
             language,
             "schedule.card.title",
-            day=day_label(entry.start.date(), language),
-            time=span(entry, language),
-            booth=escape(entry.meeting.booth or t(language, "schedule.no_booth")),
+            day=day_label(local_start(entry, table).date(), language),
+            time=span(entry, language, table, day=False),
+            place=place(entry.meeting, language),
         ),
         t(language, "schedule.card.company", company=escape(other.company)),
     ]
@@ -216,11 +235,12 @@ def counterpart_card(entry: SlotEntry, language: str) -> str:
         ]
 
     lines += field_lines(("country", "industry", "products", "website", "description"))
+    online = "_online" if entry.meeting.online else ""
     contact = field_lines(("contact_name", "contact_title", "email", "phone"))
     lines += [
         "",
         t(language, "schedule.card.contact"),
-        *(contact or [t(language, "schedule.card.no_contact")]),
+        *(contact or [t(language, f"schedule.card.no_contact{online}")]),
     ]
     return "\n".join(lines)
 

@@ -17,7 +17,7 @@ from functools import cache
 from pathlib import Path
 
 from babel.core import Locale
-from babel.dates import format_skeleton, get_timezone, get_timezone_name
+from babel.dates import format_skeleton, get_timezone, get_timezone_location, get_timezone_name
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
@@ -179,6 +179,44 @@ def clock(value: time) -> str:
 def time_span(language: str, start: time, end: time) -> str:
     """`09:00~09:30` / `09:00–09:30`."""
     return t(language, "time.span", start=clock(start), end=clock(end))
+
+
+def language_name(language: str, code: str) -> str:
+    """A language by its code, in the reader's language (ja -> 일본어 / Japanese)."""
+    return Locale.parse(pick(language)).languages.get(code, code)
+
+
+def zone_city(language: str, timezone: str) -> str:
+    """The city a zone is named for (Asia/Seoul -> 서울 / Seoul)."""
+    return get_timezone_location(get_timezone(timezone), locale=pick(language), return_city=True)
+
+
+def reader_span(
+    language: str,
+    start: datetime,
+    end: datetime,
+    reader_zone: str,
+    event_zone: str,
+    day: bool = True,
+) -> str:
+    """A slot as its reader lives it: in the fair's time (`09:00~09:30`), or for a reader in
+    another zone in theirs, with the day where it is not the fair's and the fair's time beside
+    it (`6월 19일 (수) 20:00~20:30 (서울 09:00)` / `Wed, Jun 19 20:00–20:30 (Seoul 09:00)`);
+    `day=False` leaves the day out, for a text that shows it already."""
+    zone = get_timezone(reader_zone or event_zone)
+    local_start, local_end = start.astimezone(zone), end.astimezone(zone)
+    if local_start.replace(tzinfo=None) == start.replace(tzinfo=None):
+        return time_span(language, start.time(), end.time())
+    local = time_span(language, local_start.time(), local_end.time())
+    if day and local_start.date() != start.date():
+        local = f"{day_label(local_start.date(), language)} {local}"
+    return t(
+        language,
+        "time.with_event",
+        local=local,
+        city=zone_city(language, event_zone),
+        time=clock(start.time()),
+    )
 
 
 def moment(value: datetime, language: str, timezone: str, year: bool | None = None) -> str:

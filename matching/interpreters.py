@@ -32,7 +32,7 @@ class Gap(StrEnum):
     """Why a meeting has no interpreter."""
 
     NO_SPEAKER = "no_speaker"  # nobody at the fair speaks the language (for this kind of meeting)
-    ALL_BUSY = "all_busy"  # every interpreter who could is in another meeting or unavailable
+    ALL_BUSY = "all_busy"  # everyone who could is in another meeting, unavailable or declined it
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +107,7 @@ def assign(
         for need in slot_needs:
             person = taken.get(need.meeting)
             if person is None:
-                result.gaps[need.meeting] = _gap(need, people)
+                result.gaps[need.meeting] = gap_reason(need, people)
                 continue
             result.by_meeting[need.meeting] = person
             if need.booth is not None:
@@ -129,7 +129,7 @@ def greedy(needs: Iterable[Need], interpreters: Iterable[Interpreter]) -> Assign
         for need in slot_needs:
             person = next((p.id for p in people if p.id not in busy and p.can_take(need)), None)
             if person is None:
-                result.gaps[need.meeting] = _gap(need, people)
+                result.gaps[need.meeting] = gap_reason(need, people)
                 continue
             busy.add(person)
             result.by_meeting[need.meeting] = person
@@ -233,7 +233,8 @@ def _augment(
     return False
 
 
-def _gap(need: Need, people: list[Interpreter]) -> Gap:
+def gap_reason(need: Need, people: Iterable[Interpreter]) -> Gap:
+    """Why `need` has no interpreter, given everyone who might have taken it."""
     speakers = (
         p
         for p in people

@@ -10,7 +10,8 @@ slow at a real fair's size:
 1. bound and choose (`relaxation`): a lexicographic maximum b-matching without slots; its tier
    counts bound every schedule, and its pairs are the meetings to place;
 2. place (`timetable`): each chosen pair, in the order of rule 5, into the slot that adds the
-   fewest idle periods, moving one blocking meeting where none is free;
+   fewest idle periods, swapping two slots' meetings along a chain or moving a blocking one
+   where none is free, within a budget of moves;
 3. repair (`repair`): where chosen pairs did not fit, re-solve that region exactly with an
    integer program (the most meetings per tier, proven; the order within a tier gets at most
    `TIE_BREAK_SHARE` of the time limit); then offer the remaining candidates a slot, in the

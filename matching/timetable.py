@@ -2,6 +2,7 @@
 
     table = Timetable(grid)
     table.insert(buyer, seller) -> bool   # into the best slot, moving blocking meetings if need be
+                                          # (MOVES_PER_MEETING moves per meeting of its sides)
     table.relocate(buyer, seller) -> bool # to a slot with fewer idle periods, if there is one
 
 Every change keeps the rules: both sides available, free, and under their daily caps. Fixed
@@ -58,7 +59,61 @@ class Timetable:
         shared &= ~(grid.fixed_busy[buyer] | grid.fixed_busy[seller])
         have = len(self.partner_at[buyer]) + len(self.partner_at[seller])
         self.moves_left = MOVES_PER_MEETING * (have + 1)
+        if self._insert_by_swapping(buyer, seller):
+            return True
         return any(self._insert_by_moving(buyer, seller, slot) for slot in bits(shared))
+
+    def _insert_by_swapping(self, buyer: str, seller: str) -> bool:
+        """The step of bipartite edge colouring (a meeting is an edge, its slot a colour): when
+        the buyer is free in slot α and the seller in β, move the seller's α meeting to β, its
+        partner's β meeting to α, and so on along the chain, which frees α for the seller; or
+        the same from the buyer's β meeting. Each (α, β) is tried once, a chain holds at most
+        the meetings of two slots, and it is given up at its first meeting that cannot take
+        the other slot (unavailable, a fixed meeting there, or a full day)."""
+        grid = self.grid
+        for alpha in bits(self.usable(buyer) & grid.available[seller] & ~grid.fixed_busy[seller]):
+            for beta in bits(self.usable(seller) & grid.available[buyer] & ~grid.fixed_busy[buyer]):
+                for start, here, there in ((seller, alpha, beta), (buyer, beta, alpha)):
+                    chain = self._chain(start, start == seller, here, there)
+                    if chain is None:
+                        continue
+                    self.moves_left -= 2 * len(chain) + 1
+                    for pair in chain:
+                        self.take(*pair)
+                    for pair, slot in chain.items():
+                        self.put(*pair, there if slot == here else here)
+                    self.put(buyer, seller, here)
+                    return True
+                if self.moves_left <= 0:
+                    return False
+        return False
+
+    def _chain(
+        self, start: str, is_seller: bool, here: int, there: int
+    ) -> dict[tuple[str, str], int] | None:
+        """The meetings (pair -> slot) that swapping `here` and `there` from `start`'s meeting
+        in `here` moves, or None if one of them cannot move; each one looked at costs a move."""
+        grid = self.grid
+        chain: dict[tuple[str, str], int] = {}
+        node, slot, other_slot = start, here, there
+        while (partner := self.partner_at[node].get(slot)) is not None:
+            self.moves_left -= 1
+            if self.moves_left <= 0:
+                return None
+            pair = (partner, node) if is_seller else (node, partner)
+            for side in pair:
+                if not (grid.available[side] & ~grid.fixed_busy[side]) >> other_slot & 1:
+                    return None
+            chain[pair] = slot
+            node, is_seller = partner, not is_seller
+            slot, other_slot = other_slot, slot
+        # the last side gains a meeting in `slot` and loses one in `other_slot`: it must be
+        # free in `slot`, and under its cap that day unless both slots are on the same day
+        if self.busy[node] >> slot & 1:
+            return None
+        if self.full[node] >> slot & 1 and grid.day_of_slot[slot] != grid.day_of_slot[other_slot]:
+            return None
+        return chain or None
 
     def _at_capacity(self, participant: str) -> bool:
         capacity = self._capacity.get(participant)

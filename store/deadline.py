@@ -10,6 +10,7 @@ from sqlmodel import Session, col, delete, func, select, update
 from store.audit import record
 from store.errors import ApplicationsClosed, StoreError
 from store.event import get_event
+from store.interpreters import reassign
 from store.models import Event, Meeting, Phase, Slot, Tier, UnscheduledPair
 
 
@@ -87,6 +88,7 @@ def reopen(session: Session, admin_id: int, deadline: datetime, now: datetime) -
     removed = automatic_meetings(session)
     session.execute(delete(Meeting).where(col(Meeting.tier) != Tier.fixed))
     session.execute(delete(UnscheduledPair))
+    reassign(session)
     session.refresh(event)
     record(
         session,

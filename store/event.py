@@ -13,8 +13,18 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlmodel import Session, func, select
 
 from store.errors import ApplicationsClosed, EventConfigError, NoEvent
-from store.models import Event, MatchMode, Meeting, Phase, Slot, Unavailability
+from store.models import (
+    Attendance,
+    Event,
+    MatchMode,
+    Meeting,
+    Participant,
+    Phase,
+    Slot,
+    Unavailability,
+)
 from store.text import clean_text
+from store.video import ROOM, has_video, new_secret
 
 MAX_TIME_LIMIT = 600  # seconds: the optimal mode's limit, the longest an organizer waits
 # Every setting an event file may hold, and for a table its own settings (none yet). A key not
@@ -35,6 +45,8 @@ EVENT_KEYS: dict[str, dict | None] = {
     "match_mode": None,
     "match_time_limit": None,
     "follow_up_weeks": None,
+    "video_link": None,
+    "video_rooms": None,
 }
 TOML_PLACE = re.compile(r"at line (\d+), column (\d+)")
 
@@ -61,6 +73,8 @@ class EventConfig:
     match_time_limit: int = 30
     follow_up_weeks: int = 4  # the follow-up survey, weeks after the fair (store/survey.py)
     name_en: str = ""  # the English name: English readers see it, Korean readers `name`
+    video_link: str = ""  # online meetings' rooms: a template with {room} (store/video.py)
+    video_rooms: tuple[str, ...] = ()  # or the organizer's own fixed rooms
     deadline_day_only: bool = False  # the file gave a date alone: the deadline is its 23:59
 
 
@@ -277,6 +291,7 @@ def parse_config(raw: dict, today: date | None = None, now: datetime | None = No
             start=f"{first:%Y-%m-%d %H:%M}",
         )
     mode, time_limit = _match_settings(raw)
+    link, rooms = _video_settings(raw)
     return EventConfig(
         name,
         tz_name,
@@ -288,8 +303,27 @@ def parse_config(raw: dict, today: date | None = None, now: datetime | None = No
         time_limit,
         follow_up,
         name_en,
+        link,
+        rooms,
         deadline_day_only=day_only,
     )
+
+
+def _video_settings(raw: dict) -> tuple[str, tuple[str, ...]]:
+    """A link template with {room}, or a list of the organizer's own room links; https only,
+    since participants open them from Telegram."""
+    link = raw.get("video_link", "")
+    if link and not (isinstance(link, str) and link.startswith("https://") and ROOM in link):
+        raise EventConfigError(field="video_link", reason="bad_video_link", value=str(link))
+    rooms = raw.get("video_rooms", [])
+    if not isinstance(rooms, list) or not all(
+        isinstance(room, str) and room.startswith("https://") and not any(c.isspace() for c in room)
+        for room in rooms
+    ):
+        raise EventConfigError(field="video_rooms", reason="bad_video_rooms", value=str(rooms))
+    if link and rooms:
+        raise EventConfigError(field="video_rooms", reason="video_both", value="")
+    return link, tuple(rooms)
 
 
 def _match_settings(raw: dict) -> tuple[MatchMode, int]:
@@ -358,6 +392,10 @@ def setup_event(session: Session, config: EventConfig) -> Event:
     event.daily_cap, event.reminder_minutes = config.daily_cap, config.reminder_minutes
     event.match_mode, event.match_time_limit = config.match_mode, config.match_time_limit
     event.follow_up_weeks = config.follow_up_weeks
+    event.video_link, event.video_rooms = config.video_link, "\n".join(config.video_rooms)
+    event.video_secret = event.video_secret or new_secret()
+    if not has_video(event) and _anyone_online(session):
+        raise EventConfigError(field="video_link", reason="video_needed", value="")
     session.add(event)
 
     current = session.exec(select(Slot).order_by(Slot.ordinal)).all()
@@ -376,6 +414,11 @@ def setup_event(session: Session, config: EventConfig) -> Event:
         )
     session.flush()
     return event
+
+
+def _anyone_online(session: Session) -> bool:
+    online = select(Participant.id).where(Participant.attendance == Attendance.online)
+    return session.exec(online.limit(1)).first() is not None
 
 
 def lock_event_row(session: Session) -> None:

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from store.errors import NotFound
 from store.event import get_event, slots
+from store.interpreters import reassign
 from store.models import (
     LIVE_STATUSES,
     Meeting,
@@ -161,4 +162,5 @@ def store_schedule(session: Session, schedule: Mapping[str, Any]) -> int:
     if unscheduled:
         session.execute(sa.insert(UnscheduledPair), unscheduled)
     session.flush()
+    reassign(session)
     return len(automatic)

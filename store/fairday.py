@@ -16,6 +16,7 @@ from sqlmodel import Session, col, func, select
 from store.audit import record
 from store.errors import StoreError
 from store.event import get_event
+from store.interpreters import reassign
 from store.manual_matching import Removed, by_code
 from store.models import (
     CancelReason,
@@ -155,6 +156,7 @@ def cancel(
     )
     session.add(place)
     session.flush()
+    reassign(session, now)
     actor = session.get(Participant, participant_id)
     record(
         session,

@@ -12,6 +12,7 @@ from sqlmodel import Session, col, func, or_, select
 from store.audit import record
 from store.errors import NotFound, SameSide, StoreError
 from store.event import get_event, lock_event_row, slots
+from store.interpreters import reassign
 from store.models import (
     Meeting,
     Participant,
@@ -264,6 +265,7 @@ def assign(
         slot=slot.code,
         over_cap=over_cap,
     )
+    reassign(session)
     assert meeting.id is not None
     return Booked(meeting.id, buyer, seller, slot, meeting.booth)
 
@@ -292,6 +294,7 @@ def unassign(session: Session, admin_id: int, meeting_id: int) -> Removed:
     removed = Removed(meeting_id, buyer.code, seller.code, slot.code, meeting.tier)
     session.delete(meeting)
     session.flush()
+    reassign(session)
     record(
         session,
         admin_id,

@@ -96,6 +96,13 @@ def _enum(enum: type[StrEnum]) -> sa.Enum:
     return sa.Enum(enum, native_enum=False, length=16, validate_strings=True)
 
 
+class Attendance(StrEnum):
+    """How a participant or an interpreter takes part: at the fair, or by video."""
+
+    onsite = "onsite"
+    online = "online"
+
+
 class Event(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     # The fair's name in Korean and in English (either may be empty; store/names.py picks).
@@ -119,6 +126,11 @@ class Event(SQLModel, table=True):
     announce_reported: int = 0
     # Weeks after the fair's last slot when the follow-up survey goes out (store/survey.py).
     follow_up_weeks: int = 4
+    # Online meetings' video links (store/video.py): a template with {room}, or the
+    # organizer's own fixed rooms (one link a line); the key that makes room names unguessable.
+    video_link: str = Field(default="", max_length=300)
+    video_rooms: str = Field(default="", sa_type=sa.Text)
+    video_secret: str = Field(default="", max_length=64)
 
 
 class Slot(SQLModel, table=True):
@@ -159,6 +171,10 @@ class Participant(SQLModel, table=True):
     withdrawn_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     withdrawn_reason: str = Field(default="", max_length=300)
     blocked_bot_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    attendance: Attendance = Field(default=Attendance.onsite, sa_type=_enum(Attendance))
+    timezone: str | None = Field(default=None, max_length=64)  # None: the country's, or the event's
+    # The language this participant needs an interpreter for (a code: ja, zh), if any.
+    interpreter_language: str | None = Field(default=None, max_length=8)
 
 
 class ImportedValue(SQLModel, table=True):
@@ -474,3 +490,39 @@ class SurveyAnswer(SQLModel, table=True):
     signed: Signed = Field(sa_type=_enum(Signed))
     value_usd: int | None = Field(default=None, sa_type=sa.BigInteger)
     answered_at: datetime = Field(sa_type=UTCDateTime)
+
+
+# Interpreters (통역원): who sits in which meeting (store/interpreters.py).
+
+
+class Interpreter(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=32, unique=True)
+    name: str = Field(max_length=100)
+    languages: str = Field(max_length=100)  # codes, comma-separated: "ja,zh"
+    attendance: Attendance = Field(default=Attendance.onsite, sa_type=_enum(Attendance))
+    email: str = Field(default="", max_length=254)
+    phone: str = Field(default="", max_length=40)
+    telegram_id: int | None = Field(default=None, unique=True, sa_type=sa.BigInteger)
+    language: str | None = Field(default=None, max_length=8)
+    invite_token: str = Field(max_length=64, unique=True)
+    active: bool = True
+
+
+class InterpreterAssignment(SQLModel, table=True):
+    """The interpreter of a pair's meeting. Keyed by the pair, not the meeting row: a pair meets
+    at most once, and each matching run stores its meetings anew."""
+
+    buyer_id: int = Field(foreign_key="participant.id", primary_key=True)
+    seller_id: int = Field(foreign_key="participant.id", primary_key=True)
+    interpreter_id: int = Field(foreign_key="interpreter.id", index=True)
+    assigned_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class InterpreterDecline(SQLModel, table=True):
+    """An interpreter said they can't make a pair's meeting: never assigned to it again."""
+
+    interpreter_id: int = Field(foreign_key="interpreter.id", primary_key=True)
+    buyer_id: int = Field(foreign_key="participant.id", primary_key=True)
+    seller_id: int = Field(foreign_key="participant.id", primary_key=True)
+    at: datetime = Field(sa_type=UTCDateTime)

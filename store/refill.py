@@ -27,6 +27,7 @@ from store.audit import record
 from store.errors import StoreError
 from store.event import get_event
 from store.fairday import Side, side_of
+from store.interpreters import reassign
 from store.models import (
     LIVE_STATUSES,
     Meeting,
@@ -369,6 +370,7 @@ def _book(session: Session, offer: RefillOffer, now: datetime) -> Outcome:
             col(UnscheduledPair.seller_id) == offer.seller_id,
         )
     )
+    reassign(session, now)
     return Outcome.booked
 
 

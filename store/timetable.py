@@ -23,6 +23,8 @@ from store.availability import unavailable_slot_ids
 from store.errors import NotFound
 from store.event import get_event, slots
 from store.models import Meeting, Participant, Role, Tier, UnscheduledPair
+from store.video import is_online, links
+from store.zones import zone_of
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,8 @@ class MeetingInfo:
     # Both sides' codes: a pair meets at most once, so they name the meeting across re-runs.
     buyer_code: str
     seller_code: str
+    online: bool = False  # either side takes part online: no booth, a video link
+    link: str | None = None  # the online meeting's video link (store/video.py)
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,8 @@ class Timetable:
     timezone: str
     reminder_minutes: int
     days: tuple[Day, ...]
+    # The zone this participant reads times in (store/zones.py): the fair's, or their own.
+    reader_zone: str = ""
 
     @property
     def entries(self) -> tuple[SlotEntry, ...]:
@@ -147,6 +153,7 @@ def timetable(session: Session, participant_id: int) -> Timetable:
         for p in session.exec(select(Participant).where(col(Participant.id).in_(others))).all()
     }
     off = unavailable_slot_ids(session, participant_id)
+    video = links(session, meetings.values())
 
     def info(m: Meeting) -> MeetingInfo:
         assert m.id is not None
@@ -160,6 +167,8 @@ def timetable(session: Session, participant_id: int) -> Timetable:
             created_at=m.created_at,
             buyer_code=buyer.code,
             seller_code=seller.code,
+            online=is_online(buyer, seller),
+            link=video.get(m.id),
         )
 
     days: dict[date, list[SlotEntry]] = {}
@@ -185,6 +194,7 @@ def timetable(session: Session, participant_id: int) -> Timetable:
         timezone=event.timezone,
         reminder_minutes=event.reminder_minutes,
         days=tuple(Day(day, tuple(entries)) for day, entries in days.items()),
+        reader_zone=zone_of(me, event.timezone),
     )
 
 
@@ -199,6 +209,8 @@ def digest(table: Timetable) -> str:
             e.meeting.counterpart.company,
             e.meeting.counterpart.country,
             e.meeting.booth,
+            # Only when there is one, so that digests stored before video links still match.
+            *([e.meeting.link] if e.meeting.link else []),
         ]
         for e in table.meetings
         if e.meeting is not None

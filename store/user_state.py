@@ -5,22 +5,53 @@ Each update of a user runs between `take` and `put_back`: `take` is one conditio
 that holds the user's row for this process until `put_back` (or until the hold runs out,
 should the process die), returning the saved JSON; a second process handling the same user
 meanwhile finds the row held and waits (bot/processing.py). Two short transactions per update,
-no connection kept open while handlers run, the same statements on SQLite and PostgreSQL.
+no connection kept open while handlers run, the same statements on SQLite and PostgreSQL;
+`take_with_participant` also reads the user's participant record in the first of them, which
+saves the update's handlers a transaction of their own (handlers/services.py `who`).
+
+The statements are built once, with bound parameters, and run on the session's connection:
+SQLAlchemy's ORM bulk UPDATE path cost more CPU per update than any handler's own query
+(py-spy on `python -m bench.load`).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlmodel import Session, col, update
+from sqlmodel import Session
 
-from store.models import UserState
+from store.models import Participant, UserState
+from store.participants import by_telegram_id
 from store.upsert import insert_if_missing
 
+STATE = UserState.__table__.c
+TAKE = (
+    sa.update(UserState.__table__)
+    .where(
+        STATE.telegram_id == sa.bindparam("user"),
+        sa.or_(STATE.holder == "", STATE.held_until < sa.bindparam("now")),
+    )
+    .values(holder=sa.bindparam("taker"), held_until=sa.bindparam("until"))
+    .returning(STATE.data)
+)
+RELEASE = (
+    sa.update(UserState.__table__)
+    .where(STATE.telegram_id == sa.bindparam("user"), STATE.holder == sa.bindparam("me"))
+    .values(holder="", held_until=None)
+    .returning(STATE.telegram_id)
+)
+SAVE = RELEASE.values(data=sa.bindparam("saved"))
 
-def _free(now: datetime) -> sa.ColumnElement[bool]:
-    return sa.or_(col(UserState.holder) == "", col(UserState.held_until) < now)
+
+@dataclass(frozen=True)
+class Held:
+    """A user held for one update: their saved JSON and their participant record (None for
+    someone who has not joined)."""
+
+    data: str
+    participant: Participant | None
 
 
 def take(
@@ -28,12 +59,8 @@ def take(
 ) -> str | None:
     """The user's saved JSON if this holder now holds the user ("{}" for a new user), or
     None while another holder has them."""
-    taken = session.execute(
-        update(UserState)
-        .where(col(UserState.telegram_id) == telegram_id, _free(now))
-        .values(holder=holder, held_until=now + hold)
-        .returning(UserState.data)
-    ).first()
+    values = {"user": telegram_id, "now": now, "taker": holder, "until": now + hold}
+    taken = session.connection().execute(TAKE, values).first()
     if taken is not None:
         return taken[0]
     created = insert_if_missing(
@@ -42,18 +69,22 @@ def take(
     return "{}" if created else None
 
 
+def take_with_participant(
+    session: Session, telegram_id: int, holder: str, now: datetime, hold: timedelta
+) -> Held | None:
+    """`take`, and the user's participant record read in the same transaction."""
+    data = take(session, telegram_id, holder, now, hold)
+    return None if data is None else Held(data, by_telegram_id(session, telegram_id))
+
+
 def put_back(session: Session, telegram_id: int, holder: str, data: str | None) -> bool:
     """Saves the user's JSON (None: unchanged) and lets the next update of theirs go; False if
     the hold had run out and another holder took the user meanwhile (nothing is written)."""
-    values: dict[str, object] = {"holder": "", "held_until": None}
-    if data is not None:
-        values["data"] = data
-    released = session.execute(
-        update(UserState)
-        .where(col(UserState.telegram_id) == telegram_id, col(UserState.holder) == holder)
-        .values(**values)
-        .returning(UserState.telegram_id)
-    )
+    values = {"user": telegram_id, "me": holder}
+    if data is None:
+        released = session.connection().execute(RELEASE, values)
+    else:
+        released = session.connection().execute(SAVE, {**values, "saved": data})
     return released.first() is not None
 
 

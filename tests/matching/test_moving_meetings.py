@@ -94,6 +94,28 @@ def test_a_meeting_in_the_way_is_still_moved_within_the_budget() -> None:
     assert table.moves <= MOVES_PER_MEETING * 2
 
 
+def test_a_chain_of_meetings_swaps_two_slots_where_moving_one_meeting_is_not_enough() -> None:
+    # B is free at 09:00 and meets S2 at 10:00; S meets B1 at 09:00 and is free at 10:00.
+    # Moving one meeting fails: S-B1 cannot go to 10:00 (B1 meets S3 there), nor B-S2 to
+    # 09:00 (S2 meets B4 there). Swapping along S-B1, B1-S3 works: S3 is free at 09:00.
+    event = Event(slots_per_day=2)
+    for buyer in ("B", "B1", "B4"):
+        event.buyer(buyer)
+    for seller in ("S", "S2", "S3"):
+        event.seller(seller)
+    table = CountingTimetable(Grid(event.instance()))
+    for buyer, seller, slot in (("B", "S2", 1), ("B1", "S", 0), ("B1", "S3", 1), ("B4", "S2", 0)):
+        table.put(buyer, seller, slot)
+    assert table.insert("B", "S")
+    assert table.slot_of == {
+        ("B", "S"): 0,
+        ("B", "S2"): 1,
+        ("B1", "S"): 1,
+        ("B1", "S3"): 0,
+        ("B4", "S2"): 0,
+    }
+
+
 @SMALL
 @given(events())
 def test_every_insertion_keeps_the_rules_stays_in_its_budget_or_changes_nothing(

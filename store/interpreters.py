@@ -1,0 +1,198 @@
+"""Interpreters (통역원) in the fair's meetings: the meetings that need one, the assignment kept
+in the database, and the organizers' view of what is covered.
+
+A meeting needs an interpreter when one of its sides needs one (`Participant.
+interpreter_language`, the buyer's as a rule). `reassign` runs `matching.interpreters.assign`
+over every meeting, keeping each interpreter where they were unless the schedule changed under
+them, and stores the result by pair; it is called after every change to the schedule (a
+matching run, a meeting set or removed by hand, a cancellation, a refill) and after an
+interpreter's ❌, in the same transaction as the change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from matching.interpreters import Assignment, Coverage, Gap, Need, assign, coverage, gap_reason
+from matching.interpreters import Interpreter as Person
+from store.errors import NotFound
+from store.models import (
+    Attendance,
+    Interpreter,
+    InterpreterAssignment,
+    InterpreterDecline,
+    Meeting,
+    Participant,
+    Slot,
+    utcnow,
+)
+
+
+def pair_key(buyer_id: int, seller_id: int) -> str:
+    return f"{buyer_id}:{seller_id}"
+
+
+def _pair(key: str) -> tuple[int, int]:
+    buyer, seller = key.split(":")
+    return int(buyer), int(seller)
+
+
+def languages_of(interpreter: Interpreter) -> frozenset[str]:
+    return frozenset(code for code in interpreter.languages.split(",") if code)
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What a re-assignment changed, by pair: whom to tell."""
+
+    gained: dict[tuple[int, int], int]  # pair → its new interpreter
+    lost: dict[tuple[int, int], int]  # pair → the interpreter who no longer has it
+    covered: int
+    gaps: dict[tuple[int, int], Gap]
+    moves: int
+
+
+def needs(session: Session) -> list[Need]:
+    """Every meeting that needs an interpreter, as the engine reads it."""
+    asks = select(Participant.id).where(col(Participant.interpreter_language).is_not(None))
+    if session.exec(asks.limit(1)).first() is None:
+        return []  # the common case, and the fair day's cancellations must stay quick
+    people = {p.id: p for p in session.exec(select(Participant)).all()}
+    slots = {s.id: s for s in session.exec(select(Slot)).all()}
+    result = []
+    for meeting in session.exec(select(Meeting)).all():
+        buyer, seller = people[meeting.buyer_id], people[meeting.seller_id]
+        language = buyer.interpreter_language or seller.interpreter_language
+        if not language:
+            continue
+        online = Attendance.online in (buyer.attendance, seller.attendance)
+        slot = slots[meeting.slot_id]
+        result.append(
+            Need(
+                meeting=pair_key(meeting.buyer_id, meeting.seller_id),
+                day=slot.day.isoformat(),
+                slot=slot.ordinal,
+                language=language,
+                booth=None if online else (meeting.booth or f"#{meeting.buyer_id}"),
+            )
+        )
+    return result
+
+
+def _people(session: Session) -> list[Person]:
+    return [
+        Person(
+            id=str(i.id),
+            languages=languages_of(i),
+            online=i.attendance == Attendance.online,
+        )
+        for i in session.exec(select(Interpreter).where(col(Interpreter.active))).all()
+    ]
+
+
+def reassign(session: Session, now: datetime | None = None) -> Changes:
+    """Assigns interpreters to every meeting that needs one and stores it, keeping what can be
+    kept; returns what changed."""
+    wanted = needs(session)
+    before = {
+        pair_key(a.buyer_id, a.seller_id): str(a.interpreter_id)
+        for a in session.exec(select(InterpreterAssignment)).all()
+    }
+    declined = [
+        (str(d.interpreter_id), pair_key(d.buyer_id, d.seller_id))
+        for d in session.exec(select(InterpreterDecline)).all()
+    ]
+    result = assign(wanted, _people(session), previous=before, declined=declined)
+    now = now or utcnow()
+    session.execute(sa.delete(InterpreterAssignment))
+    rows = [
+        {
+            "buyer_id": _pair(key)[0],
+            "seller_id": _pair(key)[1],
+            "interpreter_id": int(person),
+            "assigned_at": now,
+        }
+        for key, person in result.by_meeting.items()
+    ]
+    if rows:
+        session.execute(sa.insert(InterpreterAssignment), rows)
+    session.flush()
+    return Changes(
+        gained={
+            _pair(key): int(person)
+            for key, person in result.by_meeting.items()
+            if before.get(key) != person
+        },
+        lost={
+            _pair(key): int(person)
+            for key, person in before.items()
+            if result.by_meeting.get(key) != person
+        },
+        covered=result.covered,
+        gaps={_pair(key): gap for key, gap in result.gaps.items()},
+        moves=result.moves,
+    )
+
+
+def decline(
+    session: Session, interpreter_id: int, buyer_id: int, seller_id: int, now: datetime
+) -> Changes:
+    """The interpreter can't make the pair's meeting: it goes to someone else if anyone can."""
+    held = session.get(InterpreterAssignment, (buyer_id, seller_id))
+    if held is None or held.interpreter_id != interpreter_id:
+        raise NotFound(what="meeting")
+    session.add(
+        InterpreterDecline(
+            interpreter_id=interpreter_id, buyer_id=buyer_id, seller_id=seller_id, at=now
+        )
+    )
+    session.flush()
+    return reassign(session, now)
+
+
+@dataclass(frozen=True)
+class Report:
+    """The organizers' view (/interpreters): coverage per language and day, and the gaps."""
+
+    interpreters: int
+    coverage: tuple[Coverage, ...]
+    gaps: tuple[tuple[Meeting, Gap, str], ...]  # the meeting, why, its language
+
+
+def report(session: Session) -> Report:
+    wanted = needs(session)
+    stored = Assignment(
+        by_meeting={
+            pair_key(a.buyer_id, a.seller_id): str(a.interpreter_id)
+            for a in session.exec(select(InterpreterAssignment)).all()
+        }
+    )
+    people = _people(session)
+    meetings = {pair_key(m.buyer_id, m.seller_id): m for m in session.exec(select(Meeting)).all()}
+    gaps = [
+        (meetings[need.meeting], gap_reason(need, people), need.language)
+        for need in sorted(wanted, key=lambda n: (n.slot, n.meeting))
+        if need.meeting not in stored.by_meeting
+    ]
+    return Report(
+        interpreters=len(people),
+        coverage=tuple(coverage(wanted, stored)),
+        gaps=tuple(gaps),
+    )
+
+
+def interpreter_of(
+    session: Session, pairs: Iterable[tuple[int, int]]
+) -> dict[tuple[int, int], Interpreter]:
+    """The interpreter of each given pair's meeting that has one."""
+    found = {}
+    for buyer_id, seller_id in pairs:
+        held = session.get(InterpreterAssignment, (buyer_id, seller_id))
+        if held is not None:
+            found[(buyer_id, seller_id)] = session.get(Interpreter, held.interpreter_id)
+    return found
