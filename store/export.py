@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 from locales import country_name, industry_name, t
 from store.event import get_event, slots
 from store.models import Meeting, MeetingRequest, Participant, Slot, UnscheduledPair
+from store.names import company_name
 from store.participants import by_number
 from store.sheets import append_row, fit_columns
 
@@ -53,9 +54,9 @@ def workbook(session: Session, language: str) -> bytes:
                 f"{slot.end:%H:%M}",
                 m.booth or "",
                 buyer.code,
-                buyer.company,
+                company_name(buyer, language),
                 seller.code,
-                seller.company,
+                company_name(seller, language),
                 t(language, f"admin.tier.{m.tier.value}"),
                 m.id,
             ],
@@ -64,7 +65,9 @@ def workbook(session: Session, language: str) -> bytes:
     per_slot: dict[int, dict[int, str]] = {}
     for m in meetings:
         for me, other in ((m.buyer_id, m.seller_id), (m.seller_id, m.buyer_id)):
-            per_slot.setdefault(me, {})[m.slot_id] = f"{people[other].code} {people[other].company}"
+            per_slot.setdefault(me, {})[m.slot_id] = (
+                f"{people[other].code} {company_name(people[other], language)}"
+            )
     roster = _sheet(book, language, "participants", [slot_title(s) for s in grid])
     for p in people.values():
         mine = per_slot.get(p.id, {})
@@ -99,9 +102,9 @@ def workbook(session: Session, language: str) -> bytes:
             [
                 r.id,
                 sender.code,
-                sender.company,
+                company_name(sender, language),
                 target.code,
-                target.company,
+                company_name(target, language),
                 t(language, f"status.{r.status.value}"),
                 r.rank,
                 r.sent_at.astimezone(zone).replace(tzinfo=None),
@@ -116,9 +119,9 @@ def workbook(session: Session, language: str) -> bytes:
             unscheduled,
             [
                 buyer.code,
-                buyer.company,
+                company_name(buyer, language),
                 seller.code,
-                seller.company,
+                company_name(seller, language),
                 t(language, f"admin.tier.{u.tier.value}"),
                 t(language, f"admin.reason.{u.reason}"),
             ],
