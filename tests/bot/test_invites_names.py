@@ -12,7 +12,8 @@ from store.models import Role
 def test_a_buyer_with_only_an_english_name_is_named(engine, tmp_path):
     with session_scope(engine) as session:
         builders.event(session)
-        builders.participant(session, "B1", Role.buyer, company="", company_en="Lotus Trading")
+        buyer = builders.participant(session, "B1", Role.buyer, company_en="Lotus Trading")
+        buyer.company = ""  # listed with its English name alone
         builders.participant(session, "S1", Role.seller, company="다온식품", company_en="Daon")
         path = tmp_path / "invites.csv"
         write_invites(session, path, "boomup_bot", "ko")
