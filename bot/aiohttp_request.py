@@ -79,7 +79,9 @@ class AiohttpRequest(BaseRequest):
             return None
         if not request_data.contains_files:
             return json.dumps(request_data.parameters, ensure_ascii=False).encode()
-        form = aiohttp.FormData()
+        # A file name as it is, in UTF-8 (as httpx, PTB's default, sends it): aiohttp would
+        # percent-encode it, and the chat would show "%EB%B6%90….ics" for a Korean name.
+        form = aiohttp.FormData(quote_fields=False)
         for name, value in request_data.json_parameters.items():
             form.add_field(name, value)
         for name, (filename, content, mimetype) in request_data.multipart_data.items():

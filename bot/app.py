@@ -22,6 +22,7 @@ from handlers import (
     fallback,
     find,
     guide,
+    interpreter_home,
     language,
     meeting_day,
     menu,
@@ -54,12 +55,14 @@ FEATURES = (
     survey,
     find,
     guide,
+    interpreter_home,
     admin_match,
     admin_reopen,
     admin_announce,
     admin_reports,
     results,
     admin_hybrid,
+    interpreter_home,
     fallback,
 )
 

@@ -29,8 +29,9 @@ from store.errors import EventConfigError, ImportFailed, NoEvent, Problem, Store
 from store.event import check_deadline, load_config, setup_event
 from store.exchange import export_instance
 from store.export import workbook
-from store.import_columns import accepted
+from store.import_columns import HEADERS, accepted
 from store.importer import import_participants
+from store.interpreter_import import import_interpreters
 from store.matching_run import run_matching
 from store.models import MatchMode, utcnow
 from store.results_workbook import results_workbook
@@ -117,6 +118,7 @@ def parser() -> argparse.ArgumentParser:
     people = with_file("import")
     people.add_argument("--dry-run", action="store_true", help=said("dry_run"))
     people.add_argument("--prefer-file", action="store_true", help=said("prefer_file"))
+    with_file("interpreters")
     invites = with_file("invites")
     invites.add_argument("--bot-username", required=True, help=said("bot_username"))
     with_file("export-instance")
@@ -157,7 +159,8 @@ def load_settings() -> Settings:
 
 
 def problem_text(language: str, problem: Problem, headers: dict[str, str]) -> str:
-    if problem.reason == "missing_column":  # the headers that would do, and the file's closest
+    if problem.reason == "missing_column" and problem.column in HEADERS:
+        # a participant list's: the headers that would do, and the file's closest
         return t(
             language,
             "import.missing_column_near" if problem.value else "import.missing_column",
@@ -166,9 +169,11 @@ def problem_text(language: str, problem: Problem, headers: dict[str, str]) -> st
             names=", ".join(accepted(problem.column)),
             near=problem.value,
         )
+    # Another list's missing column (the interpreters'), in a plain sentence.
+    reason = "missing_column_plain" if problem.reason == "missing_column" else problem.reason
     # A malformed e-mail, phone or website says what one looks like.
-    own = f"import.{problem.reason}.{problem.column}"
-    key = own if own in catalog(language) else f"import.{problem.reason}"
+    own = f"import.{reason}.{problem.column}"
+    key = own if own in catalog(language) else f"import.{reason}"
     why = t(language, key, value=problem.value, limit=problem.limit)
     if problem.row == 0:
         return why  # the whole file: a sentence naming it
@@ -276,6 +281,18 @@ def organizer_tool(args: argparse.Namespace, settings: Settings, engine: sa.Engi
                 if result.encoding is not None:
                     print(t(language, "cli.read_as", path=args.file, encoding=result.encoding))
                 print("\n".join(report_lines(language, result)))
+            elif args.command == "interpreters":
+                done = import_interpreters(session, args.file)
+                if done.encoding is not None:
+                    print(t(language, "cli.read_as", path=args.file, encoding=done.encoding))
+                print(
+                    t(
+                        language,
+                        "cli.interpreters_imported",
+                        created=tn(language, "count.interpreters", done.created),
+                        updated=tn(language, "count.interpreters", done.updated),
+                    )
+                )
             elif args.command == "invites":
                 username = bot_username(args.bot_username)
                 if username is None:

@@ -252,10 +252,10 @@ async def me_answers_and_reorders(stage: Stage) -> None:
     [menu] = await person.ask("/menu")
     [summary] = await tap(person, menu, t(lang, "menu.requests"))
     [received] = await tap(person, summary, "📥")
-    [received] = await tap(person, received, t(lang, "requests.button.acc", number=1))
+    [received] = await tap(person, received, "✅")
     [summary] = await tap(person, received, t(lang, "common.back"))
     [mine] = await tap(person, summary, "📤")
-    await tap(person, mine, t(lang, "requests.button.up", number=2))
+    await tap(person, mine, "▲")
 
 
 async def deadline_passes(stage: Stage) -> None:

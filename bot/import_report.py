@@ -15,8 +15,8 @@ SHOWN_ABSENT = 30
 
 def column_label(language: str, key: str) -> str:
     """A column (or field) as the organizer's catalog names it: 참가번호, 이메일."""
-    own = f"import.column.{key}"
-    return t(language, own) if own in catalog(language) else t(language, f"field.{key}")
+    texts = catalog(language)
+    return texts.get(f"import.column.{key}") or texts.get(f"field.{key}", key)
 
 
 def _more(language: str, lines: list[str], total: int) -> list[str]:

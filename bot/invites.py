@@ -7,10 +7,11 @@ import csv
 import re
 from pathlib import Path
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 from telegram.helpers import create_deep_linked_url
 
 from locales import t
+from store.models import Interpreter
 from store.names import company_name
 from store.participants import everyone
 from store.sheets import csv_row
@@ -48,4 +49,10 @@ def write_invites(session: Session, path: Path, username: str, language: str) ->
                 link,
             ]
             writer.writerow(csv_row(row))
-    return len(people)
+        # Interpreters' links in the same file: one list of logins for the organizer to send.
+        helpers = session.exec(select(Interpreter).order_by(Interpreter.code)).all()
+        for i in helpers:
+            link = create_deep_linked_url(username, i.invite_token)
+            row = [i.code, t(language, "role.interpreter"), "", i.name, i.email, link]
+            writer.writerow(csv_row(row))
+    return len(people) + len(helpers)

@@ -18,6 +18,10 @@ from fake_telegram.state import BotState
 COMMAND = re.compile(r"(?<!\S)/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?")
 # Without an attached application, a reply counts as complete after this long without calls.
 QUIET_PERIOD = 0.05
+# How long a user waits for the bot before giving up. Waits end as soon as their condition
+# holds, so this only bounds a failure; it is generous because on a shared 2-core machine
+# running several test workers one update can take seconds.
+WAIT = 30.0
 
 
 def command_entities(text: str) -> list[dict[str, Any]]:
@@ -96,7 +100,7 @@ class FakeUser:
         """Send a text; commands get `bot_command` entities as in Telegram."""
         return self._send("message", text, text=text, entities=command_entities(text))
 
-    async def ask(self, text: str, timeout: float = 5.0) -> list[ChatMessage]:
+    async def ask(self, text: str, timeout: float = WAIT) -> list[ChatMessage]:
         """`send(text)` then `wait_reply()`."""
         await self.send(text)
         return await self.wait_reply(timeout)
@@ -179,7 +183,7 @@ class FakeUser:
 
     # Waiting for the bot
 
-    async def wait_reply(self, timeout: float = 5.0) -> list[ChatMessage]:
+    async def wait_reply(self, timeout: float = WAIT) -> list[ChatMessage]:
         """Wait until the bot processed this user's last action; return the messages it sent,
         edited or deleted in this chat since that action (each once, current state)."""
         if self._last_update_id is None:
@@ -210,7 +214,7 @@ class FakeUser:
     async def wait_for(
         self,
         condition: int | Callable[[ChatMessage], bool] = 1,
-        timeout: float = 5.0,
+        timeout: float = WAIT,
     ) -> list[ChatMessage]:
         """Wait for the bot's next sends/edits in this chat (e.g. from a scheduled job).
 

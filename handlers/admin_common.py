@@ -14,7 +14,7 @@ from telegram.ext import ContextTypes
 
 from handlers.services import Services, Who, who
 from handlers.ui import escape, refuse
-from locales import industry_name, t
+from locales import industry_name, t, tn
 from store.matching_run import Comparison, ModeFigures, Summary
 from store.models import MatchMode
 
@@ -43,6 +43,7 @@ def summary_text(language: str, summary: Summary, title_key: str) -> str:
     tiers = ", ".join(
         t(language, "admin.tier_count", tier=t(language, f"admin.tier.{tier}"), count=count)
         for tier, count in summary.meetings.items()
+        if count
     )
     lines = [
         t(language, title_key, mode=t(language, f"admin.mode.{summary.mode.value}")),
@@ -65,12 +66,26 @@ def summary_text(language: str, summary: Summary, title_key: str) -> str:
         )
         for industry, (z, o, w) in summary.low.items()
     ] or [t(language, "admin.summary_low_none")]
-    lines.append(t(language, "admin.summary_changes", added=summary.added, removed=summary.removed))
+    lines += changes_lines(language, summary)
     lines.append("")
     lines += comparison_lines(language, summary.comparison, summary.mode)
     event_mode = t(language, f"admin.mode.{summary.event_mode.value}")
     lines.append(t(language, "admin.compare_choose", mode=event_mode))
     return "\n".join(lines)
+
+
+def changes_lines(language: str, summary: Summary) -> list[str]:
+    """How the run's automatic meetings differ from the stored timetable; nothing on the first
+    matching, which has no timetable to differ from."""
+    if not summary.before:
+        return []
+    if summary.added and summary.removed:
+        return [t(language, "admin.changes_both", added=summary.added, removed=summary.removed)]
+    if summary.added:
+        return [tn(language, "admin.changes_added", summary.added)]
+    if summary.removed:
+        return [tn(language, "admin.changes_removed", summary.removed)]
+    return [t(language, "admin.changes_none")]
 
 
 def percent(ratio: float) -> str:

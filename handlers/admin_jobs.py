@@ -14,6 +14,7 @@ from telegram.ext import Application, ContextTypes
 from handlers.admin_announce import resume_job
 from handlers.admin_common import summary_text, tell_admins
 from handlers.admin_sending import replace_job
+from handlers.interpreter_home import schedule_pushes
 from handlers.meeting_day import attendance_keyboard
 from handlers.notify import send_once
 from handlers.outcomes import schedule_outcomes
@@ -41,8 +42,9 @@ RESUME_JOB = "resume-sending"
 
 
 def resume_interval(svc: Services) -> float:
-    """How often each process looks for deliveries nobody sends: often enough that a crashed
-    process's deliveries go out soon after their lease, rarely enough to cost nothing."""
+    """How often each process looks for deliveries nobody sends (and for interpreters'
+    changed schedules): often enough that a crashed process's deliveries go out soon after
+    their lease, rarely enough to cost nothing."""
     return min(10.0, max(0.5, svc.lease.total_seconds() / 4))
 
 
@@ -61,6 +63,7 @@ async def schedule_all(application: Application) -> None:
     for job in job_queue.get_jobs_by_name(RESUME_JOB):
         job.schedule_removal()
     job_queue.run_repeating(resume_job, resume_interval(svc), first=0, name=RESUME_JOB)
+    schedule_pushes(job_queue, resume_interval(svc))
     try:
         event = await svc.run(get_event)
     except NoEvent:
@@ -168,7 +171,7 @@ async def meeting_reminder_job(context: ContextTypes.DEFAULT_TYPE) -> None:
         text = t(
             language,
             "reminder.meeting",
-            minutes=event.reminder_minutes,
+            left=time_left(language, timedelta(minutes=event.reminder_minutes)),
             start=moment(reminder.start, language, event.timezone),
             company=escape(reminder.counterpart),
             booth=escape(booth),

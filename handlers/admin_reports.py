@@ -14,7 +14,7 @@ from handlers.guard import organizer
 from handlers.meeting_day import fairday_line
 from handlers.outcomes import stats_line as outcome_stats_line
 from handlers.services import Who, services
-from handlers.ui import escape, show
+from handlers.ui import counted_items, escape, show
 from locales import day_label, industry_name, t
 from store.audit import audited
 from store.export import workbook
@@ -45,28 +45,30 @@ async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE, pers
     figures = await svc.run(audited, person.telegram_id, "stats", {}, _figures, svc.clock())
     numbers, lang = figures.numbers, person.language
 
-    def counts(prefix: str, values: dict[str, int]) -> str:
+    def counts(prefix: str, values: dict[str, int], unit: str = "stats.count") -> str:
         return ", ".join(
-            t(lang, "stats.count", what=t(lang, f"{prefix}.{key}"), count=n)
+            t(lang, unit, what=t(lang, f"{prefix}.{key}"), count=n)
             for key, n in values.items()
+            if n
         )
 
+    participants = t(
+        lang,
+        "stats.participants",
+        roles=counts("role", numbers.participants, "stats.companies") or "0",
+        joined=numbers.joined,
+    )
+    if numbers.blocked:
+        participants += " " + t(lang, "stats.blocked", count=numbers.blocked)
+    statuses = counts("status", numbers.requests)
+    tiers = counts("admin.tier", numbers.meetings)
     lines = [
         t(lang, "stats.title"),
-        t(
-            lang,
-            "stats.participants",
-            roles=counts("role", numbers.participants) or "0",
-            joined=numbers.joined,
-            blocked=numbers.blocked,
-        ),
-        t(lang, "stats.requests", statuses=counts("status", numbers.requests)),
-        t(
-            lang,
-            "stats.meetings",
-            total=numbers.total_meetings,
-            tiers=counts("admin.tier", numbers.meetings),
-        ),
+        participants,
+        t(lang, "stats.requests", statuses=statuses) if statuses else t(lang, "stats.no_requests"),
+        t(lang, "stats.meetings", total=numbers.total_meetings, tiers=tiers)
+        if tiers
+        else t(lang, "stats.no_meetings"),
         t(lang, "stats.by_industry"),
     ]
     lines += [
@@ -83,9 +85,14 @@ async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE, pers
         t(lang, "stats.line", what=day_label(day, lang), count=n)
         for day, n in numbers.by_day.items()
     ]
-    lines.append(fairday_line(lang, figures.fair_day))
-    lines.append(t(lang, "refill.stats", **figures.refills))
-    lines.append(outcome_stats_line(lang, figures.outcomes))
+    refills = counted_items(lang, "refill.stats", figures.refills)
+    refill_line = t(lang, "refill.stats", items=refills) if refills else None
+    day = (
+        fairday_line(lang, figures.fair_day),
+        refill_line,
+        outcome_stats_line(lang, figures.outcomes),
+    )
+    lines += [line for line in day if line]
     await show(update, "\n".join(lines))
 
 

@@ -9,6 +9,7 @@ run updates the calendar entry instead of adding a second one.
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import date, timedelta
 from functools import lru_cache
 
@@ -88,6 +89,17 @@ def _event(table: Timetable, entry: SlotEntry, language: str) -> Event:
     alarm.add("description", t(language, "schedule.ics.alarm", company=other.company, place=where))
     event.add_component(alarm)
     return event
+
+
+# Characters no file system takes in a name, and control characters.
+UNSAFE_IN_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
+
+
+def calendar_file_name(table: Timetable, language: str) -> str:
+    """What the file is, in the reader's language, as a phone shows it: the event and
+    상담일정 / meeting schedule (`붐업코리아 수출상담회 상담일정.ics`)."""
+    name = t(language, "schedule.ics.file", event=table.event_name)
+    return " ".join(UNSAFE_IN_NAMES.sub(" ", name).split())[:120] + ".ics"
 
 
 def timetable_ics(table: Timetable, language: str) -> bytes:

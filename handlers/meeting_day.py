@@ -18,7 +18,7 @@ from handlers.notify import tell
 from handlers.refill_offers import offer_place
 from handlers.routes import route
 from handlers.services import Who, services
-from handlers.ui import button, escape, keyboard, show
+from handlers.ui import button, counted_items, escape, keyboard, show
 from locales import moment, t
 from store.event import get_event
 from store.fairday import DayCounts, MeetingSides, cancel, confirm
@@ -46,9 +46,11 @@ def cancel_button(language: str, meeting_id: int) -> InlineKeyboardButton:
     return button(language, "fairday.cancel_meeting_button", f"{PREFIX}:no:{meeting_id}")
 
 
-def fairday_line(language: str, counts: DayCounts) -> str:
-    """The /stats line: confirmations and cancellations by reason."""
-    return t(language, "fairday.stats", confirmed=counts.confirmations, **counts.cancellations)
+def fairday_line(language: str, counts: DayCounts) -> str | None:
+    """The /stats line: confirmations and cancellations by reason (None before any)."""
+    values = {"confirmed": counts.confirmations, **counts.cancellations}
+    items = counted_items(language, "fairday.stats", values)
+    return t(language, "fairday.stats", items=items) if items else None
 
 
 def _reasons(language: str, meeting_id: int) -> InlineKeyboardMarkup:

@@ -7,12 +7,14 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 
 from handlers.commands import set_admin_menu
 from handlers.guide import ADMIN_HOME, admin_home
+from handlers.interpreter_home import interpreter_home
 from handlers.routes import route
 from handlers.services import Who, services, who
 from handlers.ui import button, error_text, escape, keyboard, refuse, show
 from locales import moment, t
 from store.errors import NoEvent, StoreError
 from store.event import get_event
+from store.interpreters import by_telegram_id, join_interpreter
 from store.models import Event, Phase
 from store.participants import join
 
@@ -45,6 +47,10 @@ async def main_menu(update: Update, context: ContextTypes.DEFAULT_TYPE, person: 
         await show(update, t(person.language, "start.no_event"))
         return
     if person.participant is None:
+        interpreter = await services(context).run(by_telegram_id, person.telegram_id)
+        if interpreter is not None:
+            await interpreter_home(update, context, interpreter)
+            return
         await show(
             update,
             t(person.language, "start.stranger", event=escape(event.name)),
@@ -78,6 +84,12 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await set_admin_menu(context.bot, person.telegram_id, person.language)
     if context.args:
         try:
+            interpreter = await services(context).run(
+                join_interpreter, context.args[0], person.telegram_id, person.language
+            )
+            if interpreter is not None:
+                await interpreter_home(update, context, interpreter)
+                return
             await services(context).run(join, context.args[0], person.telegram_id, person.language)
         except StoreError as error:
             await refuse(update, error_text(person.language, error))

@@ -220,11 +220,15 @@ for _kind in (VALUE_STEP, NOTE_STEP):
     typed.register(_kind, typed.Step(_typed, _cancelled, text_only="outcome.text_only"))
 
 
-def stats_line(language: str, counts: OutcomeCounts) -> str:
-    """The /stats line: answers by result against the sides asked, and the expected value."""
+def stats_line(language: str, counts: OutcomeCounts) -> str | None:
+    """The /stats line: answers by result against the sides asked, and the expected value
+    (None before anyone was asked)."""
+    if not counts.asked:
+        return None
     results = ", ".join(
         t(language, "stats.count", what=t(language, f"outcome.result.{key}"), count=n)
         for key, n in counts.results.items()
+        if n
     )
     return t(
         language,

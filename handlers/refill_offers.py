@@ -22,7 +22,7 @@ from handlers.guard import participant
 from handlers.notify import country_name, tell
 from handlers.routes import route
 from handlers.services import Services, Who, services
-from handlers.timetable_render import timetable_ics, timetable_messages
+from handlers.timetable_render import calendar_file_name, timetable_ics, timetable_messages
 from handlers.ui import button, escape, keyboard, show
 from locales import clock, moment, pick, t, tn
 from store.event import get_event
@@ -134,7 +134,7 @@ async def _send_timetable(context, side: Side) -> None:
         data = await asyncio.to_thread(timetable_ics, table, language)
         await context.bot.send_document(
             chat,
-            InputFile(data, filename=f"{table.code}-schedule.ics"),
+            InputFile(data, filename=calendar_file_name(table, language)),
             caption=tn(language, "schedule.calendar_caption", len(table.meetings)),
             parse_mode=ParseMode.HTML,
         )

@@ -123,8 +123,9 @@ def describe(
 
 
 def action_button(language: str, action: str, data: str, **values: object) -> InlineKeyboardButton:
-    """A button for `action` (see the module docstring); `number` names the list entry."""
-    key = "requests.button" if "number" in values else "requests.notice.button"
+    """A button for `action` (see the module docstring); `company` names the list entry's
+    company (a notice is about one request, its buttons need no name)."""
+    key = "requests.button" if "company" in values else "requests.notice.button"
     return button(language, f"{key}.{action}", data, **values)
 
 

@@ -21,11 +21,12 @@ from handlers.guard import participant
 from handlers.request_actions import ACTION, act, action_button, describe
 from handlers.routes import route
 from handlers.services import Who, services
-from handlers.ui import button, keyboard, parse, refuse, show
-from locales import t
+from handlers.ui import button, clipped, keyboard, parse, refuse, show
+from locales import ordinal, t
 from store.errors import ApplicationsClosed
 from store.event import ensure_open, get_event
 from store.models import MeetingRequest, RequestStatus
+from store.names import company_name
 from store.requests import Pair, RequestLists, request_lists
 
 SUMMARY = "reqs"
@@ -98,7 +99,7 @@ def _entry(language: str, overview: Overview, pair: Pair, cat: str, number: int)
     if cat == "o":
         # The place in this list, not the stored rank: a request that became mutual keeps
         # its rank but leaves the list, and the numbers must read 1, 2, 3 as shown.
-        lines.append(t(language, "requests.priority", rank=number))
+        lines.append(t(language, "requests.priority", rank=ordinal(language, number)))
     return "\n".join(lines)
 
 
@@ -111,8 +112,12 @@ def _entry_buttons(
     # The first request can't move up, nor the last one down.
     hidden = {"up"} if number == 1 else set()
     hidden |= {"dn"} if number == total else set()
+    # Each button names its company: its meaning never depends on a line of the text above.
+    company = clipped(company_name(pair.counterpart, language))
     return [
-        action_button(language, action, f"reqs:a:{action}:{target.id}:{cat}:{page}", number=number)
+        action_button(
+            language, action, f"reqs:a:{action}:{target.id}:{cat}:{page}", company=company
+        )
         for action in CATEGORY_ACTIONS[cat]
         if action not in hidden
     ]

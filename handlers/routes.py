@@ -84,6 +84,12 @@ ROUTES: dict[str, Route] = {
             rf"att:(ok|no|keep):{ID}|att:x:{ID}:(cant_attend|not_interested|other)",
         ),
         "refill": ("rf", "handlers.refill_offers", "rf:", rf"rf:(y|n):{ID}"),
+        "interpreter": (
+            "itp",
+            "handlers.interpreter_home",
+            "itp(:|$)",
+            rf"itp(:(ask|no):{ID}:{ID})?",
+        ),
         "outcome": ("oc", "handlers.outcomes", "oc:", rf"oc:r:{ID}:[a-z_]{{1,20}}|oc:[vnc]:{ID}"),
         "survey": ("sv", "handlers.survey", "sv:", rf"sv:{ID}:(contract|mou|nothing)"),
         # organizers

@@ -19,6 +19,7 @@ from handlers.routes import route
 from handlers.services import Who, services
 from handlers.timetable_render import (
     OPEN,
+    calendar_file_name,
     counterpart_card,
     timetable_ics,
     timetable_markup,
@@ -62,7 +63,7 @@ async def _send_image(update: Update, table: Timetable, language: str) -> None:
 async def _send_calendar(update: Update, table: Timetable, language: str) -> None:
     data = await asyncio.to_thread(timetable_ics, table, language)
     await update.effective_chat.send_document(
-        InputFile(data, filename=f"{table.code}-schedule.ics"),
+        InputFile(data, filename=calendar_file_name(table, language)),
         caption=tn(language, "schedule.calendar_caption", len(table.meetings)),
         parse_mode=ParseMode.HTML,
     )

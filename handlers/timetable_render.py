@@ -12,10 +12,10 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup
 
-from handlers.calendar_file import timetable_ics
+from handlers.calendar_file import calendar_file_name, timetable_ics
 from handlers.meeting_place import place
 from handlers.timetable_image import timetable_png
-from handlers.ui import button, escape, keyboard
+from handlers.ui import button, clipped, escape, keyboard
 from locales import country_name, day_label, reader_span, shown, t, tn, zone_name
 from store.timetable import (
     Blocked,
@@ -29,6 +29,7 @@ from store.timetable import (
 
 __all__ = [
     "OPEN",
+    "calendar_file_name",
     "counterpart_card",
     "pages",
     "timetable_ics",
@@ -134,9 +135,11 @@ def timetable_messages(table: Timetable, language: str) -> list[str]:
     """The meetings first (by day), then each day's other times with runs collapsed; split
     to fit messages."""
     count = len(table.meetings)
-    summary = (
-        tn(language, "timetable.summary", count) if count else t(language, "schedule.summary_none")
-    )
+    if count:
+        summary = tn(language, "timetable.summary", count)
+    else:
+        none = "schedule.summary_none" if table.requested else "schedule.summary_no_requests"
+        summary = t(language, none)
     header = t(
         language,
         "schedule.header",
@@ -175,8 +178,7 @@ def timetable_markup(table: Timetable, language: str, back: bool = True) -> Inli
     for entry in table.meetings:
         assert entry.meeting is not None
         company = entry.meeting.counterpart.company
-        if len(company) > BUTTON_COMPANY:
-            company = company[: BUTTON_COMPANY - 1].rstrip() + "…"
+        company = clipped(company, BUTTON_COMPANY)
         meetings.append(
             [
                 button(
@@ -196,13 +198,10 @@ def timetable_markup(table: Timetable, language: str, back: bool = True) -> Inli
     return keyboard(
         *meetings,
         files,
-        [button(language, "schedule.why_button", f"{OPEN}:why")],
+        # nothing to explain to whoever neither sent nor received a request
+        [button(language, "schedule.why_button", f"{OPEN}:why")] if table.requested else [],
         [button(language, "common.back", "menu")] if back else [],
     )
-
-
-def _clipped(value: str, limit: int | None) -> str:
-    return value if limit is None or len(value) <= limit else value[:limit].rstrip() + "…"
 
 
 def counterpart_card(entry: SlotEntry, language: str, table: Timetable) -> str:
@@ -227,7 +226,7 @@ def counterpart_card(entry: SlotEntry, language: str, table: Timetable) -> str:
                 "profile.line",
                 label=t(language, f"field.{name}"),
                 value=escape(
-                    _clipped(shown(language, name, getattr(other, name)), CARD_CLIP.get(name))
+                    clipped(shown(language, name, getattr(other, name)), CARD_CLIP.get(name))
                 ),
             )
             for name in names

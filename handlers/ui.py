@@ -24,6 +24,21 @@ def keyboard(*rows: Row) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([list(row) for row in rows if row])
 
 
+# Characters of a company name on a button: two such buttons fit a phone's row.
+BUTTON_NAME = 14
+
+
+def clipped(value: str, limit: int | None = BUTTON_NAME) -> str:
+    """`value` cut to `limit` characters with "…" (the full text stays in the message)."""
+    return value if limit is None or len(value) <= limit else value[: limit - 1].rstrip() + "…"
+
+
+def counted_items(language: str, prefix: str, values: dict[str, int]) -> str:
+    """Counted items joined into one list, the zero ones left out ("참석 확인 2건, 관리자
+    삭제 1건"): each `prefix.key` catalog text takes `count`. Empty when all are zero."""
+    return ", ".join(t(language, f"{prefix}.{key}", count=n) for key, n in values.items() if n)
+
+
 def escape(value: object) -> str:
     """Participants' own words go into HTML messages escaped."""
     return html.escape(str(value), quote=False)

@@ -64,6 +64,16 @@ def tn(language: str, key: str, count: int, **values: object) -> str:
     return t(language, chosen, count=count, **values)
 
 
+def ordinal(language: str, number: int) -> str:
+    """A rank as the language writes it (CLDR ordinal rules via Babel): 1순위; 1st, 2nd, 3rd,
+    4th. Catalog keys `ordinal.one|two|few|other`, `ordinal.other` in Korean."""
+    language = pick(language)
+    form = Locale.parse(language).ordinal_form(number)
+    texts = catalog(language)
+    chosen = f"ordinal.{form}" if f"ordinal.{form}" in texts else "ordinal.other"
+    return t(language, chosen, number=number)
+
+
 INDUSTRY = "industry."
 
 
@@ -149,12 +159,18 @@ def _country_codes() -> dict[str, str]:
 
 
 def zone_name(language: str, timezone: str) -> str:
-    """A time zone as people say it (Asia/Seoul -> 한국 시간 / Korean Time); UTC stays UTC, which
-    CLDR would call an "unknown region"."""
+    """A time zone as people say it (Asia/Seoul -> 한국 시간 / Korean time (KST)); UTC stays UTC,
+    which CLDR would call an "unknown region". English adds the zone's letters where it has
+    some (KST, CET; its standard time's), as English readers know zones by them."""
     if timezone in {"UTC", "GMT"} or timezone.startswith("Etc/"):
         return "UTC"
     zone = get_timezone(timezone)
-    return get_timezone_name(zone, "long", locale=pick(language), zone_variant="generic")
+    name = get_timezone_name(zone, "long", locale=pick(language), zone_variant="generic")
+    if pick(language) != "en":
+        return name
+    name = name.removesuffix(" Time") + " time" if name.endswith(" Time") else name
+    letters = datetime(2001, 1, 15, tzinfo=zone).tzname() or ""
+    return f"{name} ({letters})" if letters.isalpha() else name
 
 
 def time_left(language: str, left: timedelta) -> str:

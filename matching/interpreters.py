@@ -73,10 +73,6 @@ class Assignment:
         return len(self.by_meeting)
 
 
-# Preference ranks of a (meeting, interpreter) pair, lower first.
-_KEPT, _SAME_BOOTH, _FREE_ONLINE, _NEW_BOOTH, _ANY = range(5)
-
-
 def assign(
     needs: Iterable[Need],
     interpreters: Iterable[Interpreter],
@@ -89,7 +85,9 @@ def assign(
     people = sorted(interpreters, key=lambda i: i.id)
     speakers = _speakers(people)
     kept = dict(previous or {})
-    refused = set(declined)
+    refused: defaultdict[str, set[str]] = defaultdict(set)
+    for person, meeting in declined:
+        refused[meeting].add(person)
     result = Assignment()
     booth_of: dict[str, str] = {}  # an on-site interpreter's booth in their last on-site meeting
     day_of: dict[str, str] = {}
@@ -99,9 +97,12 @@ def assign(
             if seen != day:  # a new day starts anywhere
                 booth_of.pop(person, None)
                 del day_of[person]
+        pools: dict[str, _Pool] = {}
+        for need in slot_needs:
+            if need.language not in pools:
+                pools[need.language] = _pool(speakers[need.language], need.slot, booth_of)
         options = {
-            need.meeting: _ranked(need, speakers[need.language], kept, booth_of, refused)
-            for need in slot_needs
+            need.meeting: _ranked(need, pools[need.language], kept, refused) for need in slot_needs
         }
         taken = _maximum_matching(slot_needs, options)
         for need in slot_needs:
@@ -156,27 +157,52 @@ def _speakers(people: list[Interpreter]) -> defaultdict[str, list[Interpreter]]:
     return speakers
 
 
-def _ranked(
-    need: Need,
-    people: list[Interpreter],
-    kept: Mapping[str, str],
-    booth_of: Mapping[str, str],
-    refused: set[tuple[str, str]],
-) -> list[str]:
-    """The interpreters who can take `need`, most preferred first (ties by id)."""
+@dataclass(slots=True)
+class _Pool:
+    """One language's interpreters free to work in one slot, by preference: each list in id
+    order."""
 
-    def rank(person: Interpreter) -> int:
-        if kept.get(need.meeting) == person.id:
-            return _KEPT
+    online: list[str] = field(default_factory=list)  # online interpreters
+    fresh: list[str] = field(default_factory=list)  # on site, at no booth yet today
+    placed: list[str] = field(default_factory=list)  # on site, at some booth
+    at_booth: defaultdict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+
+    def has(self, person: str, on_site: bool) -> bool:
+        return (
+            person in self.fresh or person in self.placed or (not on_site and person in self.online)
+        )
+
+
+def _pool(people: list[Interpreter], slot: int, booth_of: Mapping[str, str]) -> _Pool:
+    pool = _Pool()
+    for person in people:
+        if slot in person.unavailable:
+            continue
         booth = booth_of.get(person.id)
-        if need.booth is None:
-            return _FREE_ONLINE if person.online else _ANY if booth else _NEW_BOOTH
-        if booth == need.booth:
-            return _SAME_BOOTH
-        return _NEW_BOOTH if booth is None else _ANY
+        if person.online:
+            pool.online.append(person.id)
+        elif booth is None:
+            pool.fresh.append(person.id)
+        else:
+            pool.placed.append(person.id)
+            pool.at_booth[booth].append(person.id)
+    return pool
 
-    able = [p for p in people if p.can_take(need) and (p.id, need.meeting) not in refused]
-    return [p.id for p in sorted(able, key=rank)]  # sorted() is stable: ties stay in id order
+
+def _ranked(
+    need: Need, pool: _Pool, kept: Mapping[str, str], refused: Mapping[str, set[str]]
+) -> list[str]:
+    """The interpreters who can take `need`, most preferred first: the one it had before, then
+    for a meeting at a booth whoever was at that booth, else (online) an online interpreter,
+    then on-site ones at no booth yet, then the rest. Someone may come twice in the list,
+    which the matching's visited marks make harmless."""
+    on_site = need.booth is not None
+    before = kept.get(need.meeting)
+    first = [before] if before is not None and pool.has(before, on_site) else []
+    near = pool.at_booth.get(need.booth, []) if on_site else pool.online
+    ranked = [*first, *near, *pool.fresh, *pool.placed]
+    unwanted = refused.get(need.meeting)
+    return [p for p in ranked if p not in unwanted] if unwanted else ranked
 
 
 def _maximum_matching(needs: list[Need], options: Mapping[str, list[str]]) -> dict[str, str]:

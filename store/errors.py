@@ -67,8 +67,14 @@ class RequestChanged(StoreError):
     key = "request_changed"
 
 
-class CannotMove(StoreError):
-    key = "cannot_move"
+class AlreadyFirst(StoreError):
+    """▲ on the request that is already first in 나의 신청 (a stale button)."""
+
+    key = "already_first"
+
+
+class AlreadyLast(StoreError):
+    key = "already_last"
 
 
 class InvalidValue(StoreError):

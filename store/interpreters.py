@@ -11,16 +11,20 @@ interpreter's ❌, in the same transaction as the change.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from matching.interpreters import Assignment, Coverage, Gap, Need, assign, coverage, gap_reason
 from matching.interpreters import Interpreter as Person
-from store.errors import NotFound
+from store.errors import InviteUsed, NotFound
+from store.event import get_event
 from store.models import (
     Attendance,
     Interpreter,
@@ -31,6 +35,7 @@ from store.models import (
     Slot,
     utcnow,
 )
+from store.video import is_online, links
 
 
 def pair_key(buyer_id: int, seller_id: int) -> str:
@@ -196,3 +201,132 @@ def interpreter_of(
         if held is not None:
             found[(buyer_id, seller_id)] = session.get(Interpreter, held.interpreter_id)
     return found
+
+
+def by_telegram_id(session: Session, telegram_id: int) -> Interpreter | None:
+    return session.exec(
+        select(Interpreter).where(Interpreter.telegram_id == telegram_id, col(Interpreter.active))
+    ).first()
+
+
+def join_interpreter(
+    session: Session, token: str, telegram_id: int, language: str | None
+) -> Interpreter | None:
+    """Binds a Telegram account to the interpreter an invite was made for; None when the
+    token is no interpreter's (it may be a participant's). The same account again is welcome;
+    a link bound to another account is refused like a participant's."""
+    person = session.exec(select(Interpreter).where(Interpreter.invite_token == token)).first()
+    if person is None or not person.active:
+        return None
+    if person.telegram_id == telegram_id:
+        return person
+    taken = session.exec(select(Participant.id).where(Participant.telegram_id == telegram_id))
+    if person.telegram_id is not None or taken.first() is not None:
+        raise InviteUsed()
+    person.telegram_id = telegram_id
+    person.language = person.language or (language if language in ("ko", "en") else None)
+    session.add(person)
+    session.flush()
+    return person
+
+
+@dataclass(frozen=True)
+class Job:
+    """One meeting an interpreter sits in, as their schedule shows it."""
+
+    buyer_id: int
+    seller_id: int
+    start: datetime  # aware, in the event's time zone
+    end: datetime
+    booth: str | None  # None: online
+    link: str | None
+    buyer: Participant
+    seller: Participant
+    language: str
+
+
+@dataclass(frozen=True)
+class Schedule:
+    interpreter: Interpreter
+    event_zone: str
+    jobs: tuple[Job, ...]
+
+
+def schedule(session: Session, interpreter_id: int) -> Schedule:
+    """The interpreter's meetings in time order, with each meeting's place and sides."""
+    person = session.get(Interpreter, interpreter_id)
+    if person is None:
+        raise NotFound(what="interpreter")
+    event = get_event(session)
+    zone = ZoneInfo(event.timezone)
+    held = session.exec(
+        select(InterpreterAssignment).where(InterpreterAssignment.interpreter_id == person.id)
+    ).all()
+    pairs = {(a.buyer_id, a.seller_id) for a in held}
+    meetings = [
+        m
+        for m in session.exec(
+            select(Meeting).where(col(Meeting.buyer_id).in_({b for b, _ in pairs}))
+        ).all()
+        if (m.buyer_id, m.seller_id) in pairs
+    ]
+    video = links(session, meetings)
+    slots = {s.id: s for s in session.exec(select(Slot)).all()}
+    people = {
+        p.id: p
+        for p in session.exec(
+            select(Participant).where(
+                col(Participant.id).in_(
+                    {m.buyer_id for m in meetings} | {m.seller_id for m in meetings}
+                )
+            )
+        ).all()
+    }
+    jobs = []
+    for m in sorted(meetings, key=lambda m: slots[m.slot_id].ordinal):
+        slot, buyer, seller = slots[m.slot_id], people[m.buyer_id], people[m.seller_id]
+        online = is_online(buyer, seller)
+        jobs.append(
+            Job(
+                buyer_id=m.buyer_id,
+                seller_id=m.seller_id,
+                start=datetime.combine(slot.day, slot.start, tzinfo=zone),
+                end=datetime.combine(slot.day, slot.end, tzinfo=zone),
+                booth=None if online else m.booth,
+                link=video.get(m.id) if online else None,
+                buyer=buyer,
+                seller=seller,
+                language=buyer.interpreter_language or seller.interpreter_language or "",
+            )
+        )
+    return Schedule(person, event.timezone, tuple(jobs))
+
+
+def digest(plan: Schedule) -> str:
+    """The schedule as the interpreter reads it (times, places, sides, languages)."""
+    seen = [
+        [j.start.isoformat(), j.booth, j.link, j.buyer.code, j.seller.code, j.language]
+        for j in plan.jobs
+    ]
+    return hashlib.sha256(json.dumps(seen).encode()).hexdigest()
+
+
+def joined_interpreters(session: Session) -> list[int]:
+    return list(
+        session.exec(
+            select(Interpreter.id).where(
+                col(Interpreter.telegram_id).is_not(None), col(Interpreter.active)
+            )
+        ).all()
+    )
+
+
+def claim_change(session: Session, interpreter_id: int, seen: str, current: str) -> bool:
+    """Records that the schedule with digest `current` goes out to the interpreter, if the
+    one last sent is still `seen`: of several bot processes noticing a change, one sends it."""
+    claimed = session.execute(
+        sa.update(Interpreter)
+        .where(col(Interpreter.id) == interpreter_id, col(Interpreter.schedule_digest) == seen)
+        .values(schedule_digest=current)
+    )
+    return claimed.rowcount == 1

@@ -95,6 +95,7 @@ class Summary:
     low: dict[str, list[int]] = field(default_factory=dict)
     added: int = 0  # automatic meetings not in the stored schedule before
     removed: int = 0  # stored automatic meetings the run drops
+    before: int = 0  # automatic meetings stored before the run (0: the first matching)
     stored: bool = False
     event_mode: MatchMode = MatchMode.greedy  # what the deadline and a plain /match run
 
@@ -195,6 +196,7 @@ def summarize(session: Session, solved: Solved, mode: MatchMode, stored: bool) -
         low=low,
         added=len(new - current),
         removed=len(current - new),
+        before=len(current),
         stored=stored,
         event_mode=get_event(session).match_mode,
     )

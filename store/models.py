@@ -507,6 +507,8 @@ class Interpreter(SQLModel, table=True):
     language: str | None = Field(default=None, max_length=8)
     invite_token: str = Field(max_length=64, unique=True)
     active: bool = True
+    # The schedule last sent to them (store.interpreters.digest): a change is pushed once.
+    schedule_digest: str = Field(default="", max_length=64)
 
 
 class InterpreterAssignment(SQLModel, table=True):

@@ -14,7 +14,8 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, func, select, update
 
 from store.errors import (
-    CannotMove,
+    AlreadyFirst,
+    AlreadyLast,
     DuplicateRequest,
     InvalidValue,
     NotFound,
@@ -235,8 +236,12 @@ def move_request(
     if position is None:
         raise RequestChanged(status=request.status)
     neighbour = position + step
-    if step not in (-1, 1) or not 0 <= neighbour < len(mine):
-        raise CannotMove()
+    if step not in (-1, 1):
+        raise ValueError(f"a priority moves by one place, not {step}")
+    if neighbour < 0:
+        raise AlreadyFirst()
+    if neighbour >= len(mine):
+        raise AlreadyLast()
     other = mine[neighbour]
     request.rank, other.rank = other.rank, request.rank
     session.add_all([request, other])

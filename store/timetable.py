@@ -22,7 +22,7 @@ from matching import Reason
 from store.availability import unavailable_slot_ids
 from store.errors import NotFound
 from store.event import get_event, slots
-from store.models import Meeting, Participant, Role, Tier, UnscheduledPair
+from store.models import Meeting, MeetingRequest, Participant, Role, Tier, UnscheduledPair
 from store.video import is_online, links
 from store.zones import zone_of
 
@@ -86,6 +86,7 @@ class Timetable:
     timezone: str
     reminder_minutes: int
     days: tuple[Day, ...]
+    requested: bool = True  # sent or received any request: there may be reasons to tell
     # The zone this participant reads times in (store/zones.py): the fair's, or their own.
     reader_zone: str = ""
 
@@ -194,8 +195,22 @@ def timetable(session: Session, participant_id: int) -> Timetable:
         timezone=event.timezone,
         reminder_minutes=event.reminder_minutes,
         days=tuple(Day(day, tuple(entries)) for day, entries in days.items()),
+        requested=_requested(session, me.id),
         reader_zone=zone_of(me, event.timezone),
     )
+
+
+def _requested(session: Session, participant_id: int) -> bool:
+    """Whether the participant sent or received any request (whatever became of it), or the
+    last matching left a pair of theirs unscheduled: whether "why not scheduled" can say
+    anything."""
+    asked = select(MeetingRequest.id).where(
+        or_(MeetingRequest.from_id == participant_id, MeetingRequest.to_id == participant_id)
+    )
+    left = select(UnscheduledPair.id).where(
+        or_(UnscheduledPair.buyer_id == participant_id, UnscheduledPair.seller_id == participant_id)
+    )
+    return any(session.exec(query.limit(1)).first() is not None for query in (asked, left))
 
 
 def digest(table: Timetable) -> str:

@@ -1,8 +1,15 @@
 """Shared fixtures.
 
 Databases: a fresh migrated SQLite file per test, or, with TEST_DATABASE_URL set
-(postgresql+psycopg://...), that PostgreSQL database migrated once and emptied per test.
-The bot: the real Application polling over HTTP against the fake Telegram server."""
+(postgresql+psycopg://...), a PostgreSQL database migrated once and emptied per test: that
+database itself, or under pytest-xdist (`-n`) one database per worker beside it
+(`matchbot_test_gw0`, ...), created here, so that workers never empty each other's tables.
+The bot: the real Application polling over HTTP against the fake Telegram server.
+
+Tiers (markers, pyproject.toml): a test marked `processes` starts other processes or several
+bots; of the rest, a test that uses the fake Telegram server is `bot`, any other `usecase`.
+`slow` is marked by hand on tests that take seconds. `scripts/test --fast` runs
+`(usecase or bot) and not slow`."""
 
 from __future__ import annotations
 
@@ -14,6 +21,8 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import HealthCheck, settings
+from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 from telegram.ext import Application
 
@@ -27,13 +36,57 @@ from store.db import make_engine, session_scope, upgrade
 
 __all__ = ["ADMIN"]
 
-POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+
+def worker_database(url: str | None) -> str | None:
+    """This xdist worker's own PostgreSQL database next to `url` (`url` itself without xdist)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker:
+        return url
+    base = make_url(url)
+    return base.set(database=f"{base.database}_{worker}").render_as_string(hide_password=False)
+
+
+POSTGRES_URL = worker_database(os.environ.get("TEST_DATABASE_URL"))
+
+# Hypothesis times its input generation and each example: on a shared, loaded machine with
+# several workers those times say more about the load than about the test.
+settings.register_profile(
+    "shared-machine", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("shared-machine")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Marks each test's tier, and puts the long tests first, so that under xdist they start
+    at once instead of holding up the end of the run."""
+    for item in items:
+        if item.get_closest_marker("processes") is None:
+            item.add_marker("bot" if "fake" in item.fixturenames else "usecase")
+
+    def long(item: pytest.Item) -> bool:
+        return any(item.get_closest_marker(name) for name in ("processes", "slow"))
+
+    items.sort(key=lambda item: not long(item))
+
+
+def create_worker_database(url: str) -> None:
+    """(Re)creates this worker's database, connected to the one TEST_DATABASE_URL names."""
+    name = make_url(url).database
+    server = make_engine(os.environ["TEST_DATABASE_URL"]).execution_options(
+        isolation_level="AUTOCOMMIT"
+    )
+    with server.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    server.dispose()
 
 
 @pytest.fixture(scope="session")
 def database_template(tmp_path_factory: pytest.TempPathFactory) -> str:
     """The migrated database every test starts from: a SQLite file, or the PostgreSQL URL."""
     if POSTGRES_URL:
+        if os.environ["TEST_DATABASE_URL"] != POSTGRES_URL:
+            create_worker_database(POSTGRES_URL)
         engine = make_engine(POSTGRES_URL)
         with engine.begin() as connection:
             connection.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))

@@ -57,17 +57,20 @@ def one_sentence(result: subprocess.CompletedProcess) -> str:
     return lines[0]
 
 
+@pytest.mark.processes
 def test_an_unparsable_database_url_names_the_variable(tmp_path):
     said = one_sentence(run_cli("migrate", cwd=tmp_path, DATABASE_URL="foo"))
     assert "DATABASE_URL" in said and "sqlite:///" in said
 
 
+@pytest.mark.processes
 def test_a_dot_env_that_is_not_utf8(tmp_path):
     (tmp_path / ".env").write_bytes("TELEGRAM_BOT_TOKEN=토큰\n".encode("cp949"))
     said = one_sentence(run_cli("migrate", cwd=tmp_path))
     assert said == "The .env file is not UTF-8 text: save it again as UTF-8."
 
 
+@pytest.mark.processes
 def test_a_database_that_cannot_be_opened(tmp_path):
     url = f"sqlite:///{tmp_path}/no/such/folder/matchbot.db"
     said = one_sentence(run_cli("migrate", cwd=tmp_path, DATABASE_URL=url))
@@ -77,6 +80,7 @@ def test_a_database_that_cannot_be_opened(tmp_path):
     assert "can't be opened" in said and "secret" not in said
 
 
+@pytest.mark.processes
 def test_telegram_unreachable_is_one_sentence(tmp_path):
     result = run_cli(
         cwd=tmp_path,
@@ -96,6 +100,7 @@ async def test_a_reachable_telegram_passes_the_check(fake):
     assert await reach_telegram(settings) is None
 
 
+@pytest.mark.processes
 def test_a_korean_excel_csv_imports_from_another_folder(tmp_path):
     """CP949 with Korean headers, as Korean Excel saves "CSV (쉼표로 분리)"."""
     folder = tmp_path / "fair"

@@ -6,7 +6,12 @@ import os
 import subprocess
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).parents[2]
+
+
+pytestmark = pytest.mark.processes
 
 
 def run(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -26,7 +26,7 @@ async def test_a_half_typed_edit_survives_a_restart(fake, build_bot, engine):
         [section] = await kim.wait_reply()
         await kim.press(section, "✏️ E-mail")
         [prompt] = await kim.wait_reply()
-        assert "new E-mail" in prompt.text
+        assert "E-mail: send the new value" in prompt.text
     async with running_bot(build_bot(), fake):
         saved, view = await kim.ask("kim@hanbit.kr")
         assert "E-mail saved" in saved.text and "kim@hanbit.kr" in view.text

@@ -150,6 +150,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+@pytest.mark.processes
 async def test_python_m_bot_run_webhook_listens_on_the_url_path(fake, engine, database_url):
     """The command an operator (and the multi-process tests) run, as a real process."""
     with session_scope(engine) as session:

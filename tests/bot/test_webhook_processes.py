@@ -16,6 +16,7 @@ from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 
 import aiohttp
+import pytest
 from aiohttp import web
 from sqlmodel import select
 
@@ -30,6 +31,9 @@ PATH = "/telegram"
 PROCESSES = 3
 ROOT = Path(__file__).parents[2]
 WAIT = 60.0
+
+
+pytestmark = pytest.mark.processes
 
 
 def free_port() -> int:

@@ -20,6 +20,7 @@ from telegram import (
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, Conflict, InvalidToken, RetryAfter
 
+import fake_telegram.users
 from fake_telegram import FakeTelegram, FakeUser
 
 
@@ -255,7 +256,13 @@ async def test_blocking_the_bot_queues_my_chat_member(bot: Bot, park: FakeUser) 
         await bot.send_message(park.id, "still there?")
 
 
-async def test_wait_reply_without_attached_application(bot: Bot, park: FakeUser) -> None:
+async def test_wait_reply_without_attached_application(
+    bot: Bot, park: FakeUser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The two sends are one round trip apart: far below this quiet period even on a loaded
+    # machine, where the default 0.05 s may pass between them.
+    monkeypatch.setattr(fake_telegram.users, "QUIET_PERIOD", 0.5)
+
     async def tiny_bot() -> None:
         offset = None
         while True:

@@ -41,6 +41,7 @@ async def settle():
     await asyncio.sleep(0.3)  # lets a job that should not send anything prove it
 
 
+@pytest.mark.slow
 async def test_the_life_of_an_event(app, fake, engine, clock):
     people = users(fake, 3, 3)
     admin = organizer(fake)
@@ -128,12 +129,12 @@ async def test_the_life_of_an_event(app, fake, engine, clock):
     assert pairs
     for meeting in pairs:
         for side in (meeting.buyer_id, meeting.seller_id):
-            await people[sides[side]].wait_for(says("In 10 minutes"), timeout=WAIT)
+            await people[sides[side]].wait_for(says("starts in 10 minutes"), timeout=WAIT)
     await schedule_all(app)
     await settle()
     for meeting in pairs:
         user = people[sides[meeting.buyer_id]]
-        assert sum("In 10 minutes" in text for text in texts(user)) == 1
+        assert sum("starts in 10 minutes" in text for text in texts(user)) == 1
         assert f"at booth T-{sides[meeting.buyer_id]}" in user.messages[-1].text
 
     # Figures and the workbook.

@@ -33,7 +33,7 @@ async def test_match_optimal_dry_previews_both_modes_side_by_side(bot, fake, eng
     running, summary = await admin.ask("/match optimal dry")
     assert "both modes" in running.text and "30 s" in running.text
     text = summary.text
-    assert "Matching preview, mode optimal (nothing stored)" in text
+    assert "Matching preview in the optimal mode (nothing stored)" in text
     assert "Meetings: 6" in text
     assert "Greedy vs optimal (◀ = the schedule above):" in text
     assert "  • mutual: greedy 1 · optimal 1 ◀ · at most 1 (optimal reaches 100%)" in text
@@ -44,7 +44,7 @@ async def test_match_optimal_dry_previews_both_modes_side_by_side(bot, fake, eng
     assert "  • all meetings: greedy 5 · optimal 6 ◀" in text
     assert "  • idle gaps between meetings: greedy " in text
     assert "  • seconds taken: greedy " in text and "(limit 30)" in text
-    assert "a plain /match use greedy" in text
+    assert "a /match without a mode use the greedy mode" in text
     assert seller_meetings(engine) == 0
     [refused] = (await admin.ask("/match optimal"))[1:]
     assert "still open" in refused.text and seller_meetings(engine) == 0
@@ -59,15 +59,15 @@ async def test_match_optimal_then_greedy_stores_each_and_marks_it(
     await admin.wait_for(lambda m: "상담 신청이 마감되었습니다" in m.text)  # greedy, in Korean
     assert seller_meetings(engine) == 4
     stored = (await admin.ask("/match optimal"))[-1].text
-    assert "Matching stored, mode optimal" in stored and "+3 new, −2 dropped" in stored
+    assert "Matching stored in the optimal mode" in stored and "3 new and 2 dropped" in stored
     assert "  • all meetings: greedy 5 · optimal 6 ◀" in stored
     assert seller_meetings(engine) == 5
     stored = (await admin.ask("/match greedy"))[-1].text
-    assert "Matching stored, mode greedy" in stored and "+2 new, −3 dropped" in stored
+    assert "Matching stored in the greedy mode" in stored and "2 new and 3 dropped" in stored
     assert "  • all meetings: greedy 5 ◀ · optimal 6" in stored
     assert seller_meetings(engine) == 4
     stored = (await admin.ask("/MATCH DRY Optimal"))[-1].text  # any case, any order
-    assert "mode optimal (nothing stored)" in stored and seller_meetings(engine) == 4
+    assert "in the optimal mode (nothing stored)" in stored and seller_meetings(engine) == 4
 
 
 async def test_matchmode_sets_the_deadlines_mode_and_the_summary_comes_in_korean(
@@ -90,7 +90,7 @@ async def test_matchmode_sets_the_deadlines_mode_and_the_summary_comes_in_korean
     assert "순차 대 최적 비교 (◀ = 위 시간표):" in text
     assert "  • 국내기업 신청: 순차 4 · 최적 5 ◀ · 상한 5 (최적이 상한의 100%)" in text
     assert "  • 전체 상담: 순차 5 · 최적 6 ◀" in text and "(제한 45)" in text
-    assert "/match 명령어는 최적(optimal) 방식을 씁니다" in text
+    assert "/match 명령어에는 최적(optimal) 방식이 적용됩니다" in text
     assert seller_meetings(engine) == 5
     [greedy_again] = await admin.ask("/matchmode greedy")
     assert "set to greedy" in greedy_again.text and "45 s" in greedy_again.text

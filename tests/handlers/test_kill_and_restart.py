@@ -25,7 +25,7 @@ LEASE = 3  # seconds: DELIVERY_LEASE_SECONDS of both processes
 BUYERS = SELLERS = 20
 WAIT = 60.0
 
-pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
+pytestmark = [pytest.mark.processes, pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")]
 
 
 async def start_bot(fake: FakeTelegram, database_url: str, log: Path) -> asyncio.subprocess.Process:
@@ -106,8 +106,9 @@ async def test_a_killed_announcement_finishes_after_a_restart(fake, database_url
                 except TimeoutError:
                     process.kill()
                     await process.wait()
-    # Start-up, the lease, then the rest of the round: a few seconds.
-    assert took < LEASE + 30, took
+    # Start-up, the lease, then the rest of the round: a few seconds on a quiet machine, up to
+    # a minute on a loaded one; far below the default lease of two minutes in any case.
+    assert took < LEASE + 60, took
     repeats = 0
     for user in people.values():
         sent = Counter((m.text, m.caption, bool(m.photo)) for m in user.messages)

@@ -61,16 +61,16 @@ async def test_outcomes_after_a_meeting(app, fake, engine, clock):
     assert [row[0][0] for row in prompt.keyboard] == [
         "Did not take place (no-show)",
         "Not a fit",
-        "Interested, will follow up",
+        "Interested (will follow up)",
         "Quote or sample requested",
         "Contract likely",
     ]
     assert [row[0][0] for row in people["S1"].messages[-1].keyboard][-1] == "계약 가능성 높음"
 
     # B1 answers, then adds a value (a slip first) and a note.
-    await people["B1"].press(prompt, "Interested, will follow up")
+    await people["B1"].press(prompt, "Interested (will follow up)")
     [summary] = await people["B1"].wait_reply()
-    assert "Interested, will follow up" in summary.text and "Expected deal value: not given" in (
+    assert "Interested (will follow up)" in summary.text and "Expected deal value: not given" in (
         summary.text
     )
     await people["B1"].press(summary, "💵 Expected value (USD)")

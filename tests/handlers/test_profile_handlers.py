@@ -32,7 +32,7 @@ async def test_account_info_shows_and_edits_the_email(kim, engine):
     assert "E-mail: —" in section.text
     await kim.press(section, "✏️ E-mail")
     [prompt] = await kim.wait_reply()
-    assert "new E-mail" in prompt.text
+    assert "E-mail: send the new value" in prompt.text
     saved, view = await kim.ask("kim@hanbit.kr")
     assert "E-mail saved" in saved.text
     assert "E-mail: kim@hanbit.kr" in view.text

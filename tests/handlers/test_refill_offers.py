@@ -128,9 +128,7 @@ async def test_a_freed_slot_is_refilled_from_standby(fair, fake, engine, clock):
             ("B1", "S2", OfferState.open),
         ]
         [figures] = await admin.ask("/stats")
-        assert "Refills: meetings refilled 1; offers: 1 open, 1 declined, 1 expired" in (
-            figures.text
-        )
+        assert "Standby refills: 1 offered now, 1 booked, 1 declined, 1 expired" in (figures.text)
     with session_scope(engine) as session:
         actions = [a.action for a in session.exec(select(AuditLog))]
     for action in ("refill_offered", "refill_declined", "refill_accepted", "refill_expired"):

@@ -80,6 +80,7 @@ def says(fragment):
     return lambda message: fragment in (message.content or "")
 
 
+@pytest.mark.slow
 async def test_a_rehearsal_plays_the_whole_fair_day(rehearsal, fake, engine, clock):
     people = chat_users(fake, CODES)
     admin = organizer(fake)

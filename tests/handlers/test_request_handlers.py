@@ -88,7 +88,7 @@ async def test_the_summary_counts_the_three_categories(ids, send, fake):
     [mutual] = await kim.wait_reply()
     assert mutual.message_id == shown.message_id
     assert "Bolt Imports" in mutual.text and "서로 신청" in mutual.text
-    assert labels(mutual) == ["✖️ 신청 취소 1", "⬅️ 뒤로"]
+    assert labels(mutual) == ["✖️ Bolt Imports 신청 취소", "⬅️ 뒤로"]
 
 
 async def test_accepting_makes_it_mutual_and_tells_the_requester_in_their_language(
@@ -101,7 +101,7 @@ async def test_accepting_makes_it_mutual_and_tells_the_requester_in_their_langua
     received = await open_list(kim, "📥 상대방 신청 (1)")
     assert "Acme Trading · 미국 · 화장품" in received.text
     assert "We import <serums> & toners" in received.text and "🕒 신청" in received.text
-    await kim.press(received, "✅ 수락 1")
+    await kim.press(received, "✅ Acme Trading 수락")
     [edited] = await kim.wait_reply()
     assert edited.message_id == received.message_id
     assert "답변을 기다리는 상대방 신청이 없습니다." in edited.text
@@ -114,7 +114,7 @@ async def test_accepting_makes_it_mutual_and_tells_the_requester_in_their_langua
     assert labels(mutual) == ["⬅️ 뒤로"]  # an accepted answer cannot be taken back
     ann_mutual = await open_list(ann, "🤝 Mutual (1)")
     assert "They accepted your request" in ann_mutual.text
-    assert labels(ann_mutual) == ["✖️ Cancel request 1", "⬅️ Back"]
+    assert labels(ann_mutual) == ["✖️ Cancel 한빛화장품", "⬅️ Back"]
 
 
 async def test_rejecting_tells_the_requester(ids, send, fake, engine):
@@ -124,7 +124,7 @@ async def test_rejecting_tells_the_requester(ids, send, fake, engine):
     ann = fake.user(2001, "Ann", language_code="en")
     received = await open_list(ann, "📥 Received (1)")
     assert "김치 수출" in received.text
-    await ann.press(received, "❌ Decline 1")
+    await ann.press(received, "❌ Decline Company S2")
     [edited] = await ann.wait_reply()
     assert "Nobody is waiting" in edited.text
     assert status(engine, request) == RequestStatus.rejected
@@ -137,23 +137,25 @@ async def test_cancel_and_priorities_of_my_requests(ids, send, fake, engine):
     kim = fake.user(1001, "Kim", language_code="ko")
     mine = await open_list(kim, "📤 나의 신청 (3)")
     assert mine.text.index("Acme") < mine.text.index("Bolt") < mine.text.index("Cedar &amp;"[:5])
-    assert "⭐ 우선순위 1" in mine.text
-    await kim.press(mine, "▼ 1")
+    assert "우선순위: 1순위" in mine.text
+    await kim.press(mine, "▼ Acme Trading")
     [edited] = await kim.wait_reply()
     assert ranks(engine, [first, second, third]) == [2, 1, 3]
     assert edited.text.index("Bolt") < edited.text.index("Acme")
-    await kim.press(edited, "▲ 3")
+    await kim.press(edited, "▲ Cedar & Sons")
     [edited] = await kim.wait_reply()
     assert ranks(engine, [first, second, third]) == [3, 1, 2]
     labels = [label for row in edited.keyboard for label, _ in row]
-    assert "▲ 1" not in labels and "▼ 3" not in labels  # the ends can't move further
-    down_first = dict(item for row in edited.keyboard for item in row)["▼ 1"]
+    assert (
+        "▲ Bolt Imports" not in labels and "▼ Acme Trading" not in labels
+    )  # the ends can't move further
+    down_first = dict(item for row in edited.keyboard for item in row)["▼ Bolt Imports"]
     await kim.press_data(edited, down_first.replace(":dn:", ":up:"))  # a stale ▲ on the first
     await kim.wait_reply()
     assert kim.callback_answers[-1].show_alert
-    assert "우선순위를 그쪽으로 더 옮길 수 없습니다." in kim.callback_answers[-1].text
+    assert "이미 1순위입니다." in kim.callback_answers[-1].text
     assert ranks(engine, [first, second, third]) == [3, 1, 2]
-    await kim.press(edited, "✖️ 신청 취소 1")
+    await kim.press(edited, "✖️ Bolt Imports 신청 취소")
     [edited] = await kim.wait_reply()
     assert status(engine, second) == RequestStatus.cancelled
     assert ranks(engine, [first, third]) == [2, 1]
@@ -166,7 +168,7 @@ async def test_a_double_tap_acts_once(ids, send, fake, engine):
     await ann.ask("/start")
     kim = fake.user(1001, "Kim", language_code="ko")
     received = await open_list(kim, "📥 상대방 신청 (1)")
-    data = received.button("✅ 수락 1").callback_data
+    data = received.button("✅ Acme Trading 수락").callback_data
     await kim.press_data(received, data)
     await kim.press_data(received, data)
     await kim.wait_reply()
@@ -184,8 +186,8 @@ async def test_cancel_and_accept_at_once_end_consistently(ids, send, fake, engin
     ann = fake.user(2001, "Ann", language_code="en")
     received = await open_list(kim, "📥 상대방 신청 (1)")
     mine = await open_list(ann, "📤 Sent by me (1)")
-    await kim.press(received, "✅ 수락 1")
-    await ann.press(mine, "✖️ Cancel request 1")
+    await kim.press(received, "✅ Acme Trading 수락")
+    await ann.press(mine, "✖️ Cancel 한빛화장품")
     await asyncio.gather(kim.wait_reply(), ann.wait_reply())
     assert status(engine, request) == RequestStatus.cancelled
     assert "cancelled" in ann.callback_answers[-1].text
@@ -226,7 +228,7 @@ async def test_a_notice_in_korean_refuses_once_the_request_is_cancelled(
     assert "Bolt Imports" in notice.text and "📝" not in notice.text
     ann = fake.user(2002, "Bo", language_code="en")
     mine = await open_list(ann, "📤 Sent by me (1)")
-    await ann.press(mine, "✖️ Cancel request 1")
+    await ann.press(mine, "✖️ Cancel 한빛화장품")
     await ann.wait_reply()
     await kim.press(notice, "✅ 수락")
     await kim.wait_reply()
@@ -247,7 +249,7 @@ async def test_unreachable_recipients_do_not_break_the_action(ids, send, fake, b
     from_blocked = send("B1", "S1")
     fake.block(2001)  # Ann blocks the bot: she cannot be told of Kim's answer
     received = await open_list(kim, "📥 상대방 신청 (1)")
-    await kim.press(received, "✅ 수락 1")
+    await kim.press(received, "✅ Acme Trading 수락")
     [edited] = await kim.wait_reply()
     assert "수락했습니다" in kim.callback_answers[-1].text
     assert status(engine, from_blocked) == RequestStatus.accepted
@@ -255,7 +257,7 @@ async def test_unreachable_recipients_do_not_break_the_action(ids, send, fake, b
     with session_scope(engine) as session:
         silent_to_b9 = send_request(session, ids["B9"], ids["S1"], NOW, "")
     received = await open_list(kim, "📥 상대방 신청 (1)")
-    await kim.press(received, "❌ 반려 1")  # B9 never opened the bot
+    await kim.press(received, "❌ Quiet Buyer 반려")  # B9 never opened the bot
     await kim.wait_reply()
     assert status(engine, silent_to_b9.id) == RequestStatus.rejected
 
@@ -279,7 +281,7 @@ async def test_long_lists_are_paged(ids, send, fake, engine):
     await kim.press(page, "다음 ▶️")
     [page] = await kim.wait_reply()
     assert "Buyer 21" in page.text and "다음 ▶️" not in labels(page)
-    await kim.press(page, "✅ 수락 12")
+    await kim.press(page, "✅ Buyer 21 수락")
     [page] = await kim.wait_reply()
     assert "(11건)" in page.text and "3/3 페이지" in page.text
     await kim.press(page, "◀️ 이전")
@@ -326,7 +328,7 @@ async def test_after_the_deadline_lists_are_read_only(ids, send, fake, engine, c
     kim = fake.user(1001, "Kim", language_code="ko")
     received = await open_list(kim, "📥 상대방 신청 (1)")
     clock.now = DEADLINE
-    await kim.press(received, "✅ 수락 1")
+    await kim.press(received, "✅ Acme Trading 수락")
     [edited] = await kim.wait_reply()
     assert kim.callback_answers[-1].show_alert and "마감" in kim.callback_answers[-1].text
     assert status(engine, request) == RequestStatus.pending
@@ -354,7 +356,7 @@ async def test_an_accepted_request_can_still_be_withdrawn_by_its_sender(ids, sen
     assert "상대방이 나의 신청을 수락" in mutual.text
     john = fake.user(2001, "John", language_code="en")
     john.bot.open_chat(john.profile)
-    await kim.press(mutual, "✖️ 신청 취소 1")
+    await kim.press(mutual, "✖️ Acme Trading 신청 취소")
     [edited] = await kim.wait_reply()
     assert status(engine, request) == RequestStatus.cancelled
     assert "아직 상호 신청이 없습니다" in edited.text
@@ -370,15 +372,17 @@ async def test_priorities_read_1_2_3_as_shown_when_the_first_request_became_mutu
         accept_request(session, first, ids["B1"], NOW)  # mutual now: it leaves 📤, keeps rank 1
     kim = fake.user(1001, "Kim", language_code="ko")
     mine = await open_list(kim, "📤 나의 신청 (2)")
-    assert mine.text.index("Bolt") < mine.text.index("⭐ 우선순위 1") < mine.text.index("Cedar")
-    assert "⭐ 우선순위 2" in mine.text and "우선순위 3" not in mine.text
-    assert "▲ 1" not in labels(mine) and "▼ 2" not in labels(mine)
-    await kim.press(mine, "▼ 1")
+    assert mine.text.index("Bolt") < mine.text.index("우선순위: 1순위") < mine.text.index("Cedar")
+    assert "우선순위: 2순위" in mine.text and "3순위" not in mine.text
+    assert "▲ Bolt Imports" not in labels(mine) and "▼ Cedar & Sons" not in labels(mine)
+    await kim.press(mine, "▼ Bolt Imports")
     [edited] = await kim.wait_reply()
     assert (
-        edited.text.index("Cedar") < edited.text.index("⭐ 우선순위 1") < edited.text.index("Bolt")
+        edited.text.index("Cedar")
+        < edited.text.index("우선순위: 1순위")
+        < edited.text.index("Bolt")
     )
-    assert edited.text.index("Bolt") < edited.text.index("⭐ 우선순위 2")
+    assert edited.text.index("Bolt") < edited.text.index("우선순위: 2순위")
     assert ranks(engine, [first, second, third]) == [1, 3, 2]
     # The matching weighs what the seller sees: Cedar is her first choice among her requests.
     with session_scope(engine) as session:

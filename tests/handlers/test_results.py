@@ -87,7 +87,7 @@ async def test_results_and_today(fair, fake, engine, clock):
     assert overall[0][5:10] == [
         "Did not take place (no-show)",
         "Not a fit",
-        "Interested, will follow up",
+        "Interested (will follow up)",
         "Quote or sample requested",
         "Contract likely",
     ]

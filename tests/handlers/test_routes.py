@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from telegram import CallbackQuery, Chat, Message, Update, User
@@ -67,6 +68,7 @@ def _answering_module(data: str) -> str:
         )
     )
 )
+@pytest.mark.slow
 def test_each_shape_reaches_its_module_and_fits_telegram(named):
     name, data = named
     assert re.fullmatch(f"({ROUTES[name].prefix})(:.*)?", data, re.DOTALL)

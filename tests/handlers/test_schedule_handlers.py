@@ -123,7 +123,7 @@ async def test_the_buyer_sees_every_day_with_meetings_booths_and_unavailable_slo
     assert "🟥 09:30–10:00 Kim & Sons <Cosmetics> (South Korea) · booth T-B1" in text
     assert "🟥 11:00–11:30 한빛화장품 🌸 (South Korea) · booth T-B1" in text
     assert "⬜ 09:00–09:30 free" in text
-    assert "✖️ 11:30–12:00 unavailable" in text
+    assert "⛔ 11:30–12:00 unavailable" in text
     # Meetings first; then the other times, neighbours in the same state on one line.
     assert text.index("Your meetings") < text.index("Your other times")
     assert text.index("Kim & Sons") < text.index("한빛화장품") < text.index("⬜ 09:00–09:30 free")
@@ -134,8 +134,7 @@ async def test_the_buyer_sees_every_day_with_meetings_booths_and_unavailable_slo
         "🤝 6/21 11:00 한빛화장품 🌸",
         "🖼 Timetable image",
         "📆 Add to calendar",
-        "❓ Why not scheduled",
-        "⬅️ Back",
+        "⬅️ Back",  # meetings set by hand, no requests: no "why not scheduled"
     ]
 
 
@@ -247,7 +246,7 @@ async def test_the_calendar_file_holds_every_meeting_with_booth_and_reminder(fai
     [reply] = await open_schedule(kim)
     await kim.press(reply, "📆 Add to calendar")
     [document] = await kim.wait_reply()
-    assert document.document_name == "B1-schedule.ics"
+    assert document.document_name == "Boom Up Korea 2024 meeting schedule.ics"
     assert "📆 2 meetings as a calendar file" in document.caption
     calendar = Calendar.from_ical(document.document_bytes.decode())
     assert [tz["TZID"] for tz in calendar.walk("VTIMEZONE")] == ["Asia/Seoul"]
@@ -401,15 +400,15 @@ async def test_no_meetings_and_nothing_unscheduled(bot, fake, engine):
         builders.set_phase(session, Phase.announced)
     kim = fake.user(KIM, "Kim")
     [reply] = await open_schedule(kim)
-    assert "No meetings were arranged for you" in reply.text
+    assert "You neither sent nor received a meeting request" in reply.text
     assert "\n🟥 " not in reply.text and reply.text.count("\n⬜ ") == 2
     assert "Thu, Jun 20\n⬜ 09:00–12:00 free" in reply.text
-    assert labels(reply) == ["🖼 Timetable image", "❓ Why not scheduled", "⬅️ Back"]
+    assert labels(reply) == ["🖼 Timetable image", "⬅️ Back"]  # nothing to explain
     await kim.press_data(reply, "sched:ics")
     await kim.wait_reply()
     assert kim.callback_answers[-1].text == "You have no meetings to add to a calendar."
     assert kim.callback_answers[-1].show_alert
-    await kim.press(reply, "❓ Why not scheduled")
+    await kim.press_data(reply, "sched:why")  # a button from before: still a true answer
     [why] = await kim.wait_reply()
     assert "Every one of your requests became a meeting" in why.text
     await kim.press(why, "⬅️ My schedule")

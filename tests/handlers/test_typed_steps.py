@@ -46,7 +46,7 @@ async def ask_to_edit(user, section_label, field_label):
     section = await press(user, menu, section_label)
     await user.press(section, field_label)
     [prompt] = await user.wait_reply()
-    assert "Send the new" in prompt.text
+    assert "send the new value" in prompt.text
     return prompt
 
 

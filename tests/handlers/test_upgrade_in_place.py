@@ -36,6 +36,9 @@ from store.models import (
 Rows = dict[str, list[dict]]
 
 
+pytestmark = pytest.mark.slow
+
+
 def revisions() -> list[str]:
     script = ScriptDirectory.from_config(alembic_config(make_engine("sqlite://")))
     return sorted(revision.revision for revision in script.walk_revisions())

@@ -30,6 +30,7 @@ def placeholders(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
+ORDINAL = "ordinal"  # read by `ordinal`, in the language's ordinal forms (1st, 2nd, 3rd, 4th)
 PLURAL = re.compile(r"^(?P<base>.+)\.(?P<form>zero|one|two|few|many|other)$")
 
 
@@ -37,7 +38,7 @@ def counted_bases() -> set[str]:
     """Keys read by `tn`: English has a `one` form for each (`fairday.reason.other` alone is
     a plain key, the reason "other")."""
     forms = (PLURAL.match(key) for key in catalog("en"))
-    return {found["base"] for found in forms if found and found["form"] == "one"}
+    return {found["base"] for found in forms if found and found["form"] == "one"} - {ORDINAL}
 
 
 def plural_forms(language: str) -> dict[str, set[str]]:
@@ -53,7 +54,7 @@ def plain_keys(language: str) -> set[str]:
     return {
         key
         for key in catalog(language)
-        if not ((found := PLURAL.match(key)) and found["base"] in counted_bases())
+        if not ((found := PLURAL.match(key)) and found["base"] in counted_bases() | {ORDINAL})
     }
 
 
@@ -71,6 +72,16 @@ def test_counted_texts_have_exactly_the_languages_plural_forms(language):
     expected = set(Locale.parse(language).plural_form.tags) | {"other"}
     wrong = {b: f for b, f in plural_forms(language).items() if f != expected}
     assert wrong == {}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_ranks_have_exactly_the_languages_ordinal_forms(language):
+    """CLDR: Korean has only `other` (1순위), English `one two few other` (1st 2nd 3rd 4th)."""
+    expected = set(Locale.parse(language).ordinal_form.tags) | {"other"}
+    found = {
+        m["form"] for key in catalog(language) if (m := PLURAL.match(key)) and m["base"] == ORDINAL
+    }
+    assert found == expected
 
 
 def test_translations_use_the_same_placeholders():

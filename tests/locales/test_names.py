@@ -70,7 +70,7 @@ def test_typed_countries_become_their_codes(typed, code):
     ("language", "zone", "name"),
     [
         ("ko", "Asia/Seoul", "한국 시간"),
-        ("en", "Asia/Seoul", "Korean Time"),
+        ("en", "Asia/Seoul", "Korean time (KST)"),
         ("ko", "America/New_York", "미 동부 시간"),
         ("en", "UTC", "UTC"),
     ],

@@ -5,11 +5,14 @@ from collections import Counter, defaultdict
 from datetime import datetime
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from matching_cases import events
 
 from matching import Reason, Schedule, check, parse_instance, schedule_to_dict, solve
+
+pytestmark = pytest.mark.slow
 
 
 def greedy(doc: dict[str, Any]) -> Schedule:

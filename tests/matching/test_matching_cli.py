@@ -31,6 +31,7 @@ def test_an_output_that_cannot_be_written_is_reported(
     assert "No such file or directory" in capsys.readouterr().err
 
 
+@pytest.mark.processes
 def test_python_dash_m_matching_runs_and_reports_invalid_input(tmp_path: Path) -> None:
     instance = tmp_path / "instance.json"
     doc = load_json("tiny.instance.json")
@@ -47,6 +48,7 @@ def test_python_dash_m_matching_runs_and_reports_invalid_input(tmp_path: Path) -
     assert not output.exists()
 
 
+@pytest.mark.slow
 def test_bench_prints_each_mode_and_the_bound_per_size(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["bench", "--sizes", "S", "--repeat", "1"]) == 0
     header, *rows = capsys.readouterr().out.splitlines()

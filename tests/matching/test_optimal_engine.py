@@ -8,6 +8,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from matching_cases import events
 from ortools.sat.python import cp_model
@@ -48,6 +49,7 @@ def lexicographic_b_matching(grid: Grid, pairs: list[Candidate]) -> tuple[int, .
     return tuple(best)
 
 
+@pytest.mark.slow
 @SMALL
 @given(events())
 def test_the_bound_is_the_lexicographic_b_matching_cp_sat_finds(doc: dict[str, Any]) -> None:
@@ -98,6 +100,7 @@ def test_a_tiny_time_limit_still_gives_a_schedule_no_worse_than_greedy() -> None
     ]
 
 
+@pytest.mark.processes
 def test_solve_to_standard_output_prints_only_the_schedule(tmp_path: Path) -> None:
     # HiGHS prints a banner on the process's standard output unless kept quiet
     instance_path = tmp_path / "event.json"

@@ -121,6 +121,7 @@ def exact(instance: Instance) -> tuple[int, ...]:
     return tuple(best)
 
 
+@pytest.mark.slow
 @SMALL
 @given(events())
 def test_on_small_events_optimal_passes_check_and_reaches_the_exact_optimum(
@@ -132,6 +133,7 @@ def test_on_small_events_optimal_passes_check_and_reaches_the_exact_optimum(
     assert counts(schedule) == exact(instance)
 
 
+@pytest.mark.slow
 @SMALL
 @given(events())
 def test_optimal_is_never_worse_than_greedy_and_never_idler_with_as_many_meetings(
@@ -144,6 +146,7 @@ def test_optimal_is_never_worse_than_greedy_and_never_idler_with_as_many_meeting
         assert idle_periods(instance, schedule) <= idle_periods(instance, greedy)
 
 
+@pytest.mark.slow
 @SMALL
 @given(events())
 @example(LOOSE_BOUND_BELOW_A_SHORT_TIER)
@@ -239,6 +242,7 @@ def restricted() -> Instance:
     return generate(30, 60, days=2, slots_per_day=8, seed=5, requests=400, window=(2, 4))
 
 
+@pytest.mark.slow
 def test_with_restricted_hours_optimal_reaches_the_exact_optimum(restricted: Instance) -> None:
     schedule = optimal(restricted)
     assert check(restricted, schedule) == []

@@ -225,6 +225,7 @@ def test_cells_are_cleaned_like_typed_values(engine, event, tmp_path):
     assert refusal(engine, blank) == [Problem(2, "company", "required", "")]
 
 
+@pytest.mark.slow
 def test_a_fair_sized_workbook_imports_whole(engine, event, tmp_path):
     rows = [
         [f"B{i:05}", "buyer", f"Buyer {i}", "US", "food", "", f"b{i}@x.com", f"T-{i}"]

@@ -7,8 +7,9 @@ import builders
 from builders import DEADLINE, NOW
 from store.db import session_scope
 from store.errors import (
+    AlreadyFirst,
+    AlreadyLast,
     ApplicationsClosed,
-    CannotMove,
     DuplicateRequest,
     InvalidValue,
     NotFound,
@@ -167,9 +168,9 @@ def test_reordering_swaps_neighbours_and_keeps_ranks_without_gaps(engine, people
     with session_scope(engine) as session:
         order = [p.counterpart.code for p in request_lists(session, b1).mine]
         assert order == ["S1", "S3", "S2"]
-        with pytest.raises(CannotMove):
+        with pytest.raises(AlreadyFirst):
             move_request(session, requests[0].id, b1, -1, NOW)
-        with pytest.raises(CannotMove):
+        with pytest.raises(AlreadyLast):
             move_request(session, requests[1].id, b1, 1, NOW)
         with pytest.raises(NotYours):
             move_request(session, requests[0].id, people["S1"], 1, NOW)

@@ -123,6 +123,7 @@ def exported_texts(engine) -> set[object]:
     return {c.value for c in cells}
 
 
+@pytest.mark.slow
 @DB_FUZZ
 @given(company=ANY_TEXT, note=ANY_TEXT)
 def test_typed_text_reaches_the_workbook_as_stored(engine, fair, company, note):

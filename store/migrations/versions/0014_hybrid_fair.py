@@ -38,6 +38,7 @@ def upgrade() -> None:
         sa.Column("language", sqlmodel.sql.sqltypes.AutoString(length=8), nullable=True),
         sa.Column("invite_token", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("schedule_digest", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("code"),
         sa.UniqueConstraint("invite_token"),

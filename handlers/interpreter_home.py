@@ -1,0 +1,210 @@
+"""The interpreter's own screen: joining by their invite link, their meetings (time, booth or
+video link, the two companies, the language), and ❌ for a meeting they can't make, which
+hands it to another interpreter at once or tells the organizers that nobody can take it."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from telegram import Update
+from telegram.constants import ParseMode
+from telegram.error import Forbidden, TelegramError
+from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes, JobQueue
+
+from handlers.admin_common import tell_admins
+from handlers.routes import route
+from handlers.services import services
+from handlers.ui import button, escape, keyboard, parse, refuse, show
+from locales import day_label, language_name, pick, t, time_span, tn
+from store.errors import NoEvent
+from store.event import get_event
+from store.interpreters import (
+    Job,
+    Schedule,
+    by_telegram_id,
+    claim_change,
+    decline,
+    digest,
+    joined_interpreters,
+    schedule,
+)
+from store.models import Interpreter, Phase
+from store.names import company_name, event_name
+
+log = logging.getLogger(__name__)
+
+HOME = "itp"
+PUSH_JOB = "interpreter-changes"
+PRESS = re.compile(r"itp:(ask|no):(\d{1,10}):(\d{1,10})")
+
+
+def _language(person: Interpreter, update: Update) -> str:
+    return pick(person.language or update.effective_user.language_code, "ko")
+
+
+def _place(job: Job, language: str) -> str:
+    if job.booth is None:
+        if job.link is None:
+            return t(language, "schedule.place.online_later")
+        return t(language, "schedule.place.online", link=escape(job.link))
+    return escape(t(language, "schedule.place.booth", booth=job.booth))
+
+
+def _line(job: Job, language: str) -> str:
+    return t(
+        language,
+        "interp.line",
+        time=time_span(language, job.start.time(), job.end.time()),
+        place=_place(job, language),
+        buyer=escape(company_name(job.buyer, language)),
+        seller=escape(company_name(job.seller, language)),
+        language_name=language_name(language, job.language),
+    )
+
+
+def schedule_text(plan: Schedule, event: str, language: str) -> str:
+    person = plan.interpreter
+    spoken = ", ".join(language_name(language, c) for c in person.languages.split(",") if c)
+    lines = [t(language, "interp.title", event=escape(event), name=escape(person.name))]
+    lines.append(t(language, "interp.languages", languages=spoken))
+    if not plan.jobs:
+        lines.append(t(language, "interp.none"))
+        return "\n".join(lines)
+    lines.append(tn(language, "interp.summary", len(plan.jobs)))
+    day = None
+    for job in plan.jobs:
+        if job.start.date() != day:
+            day = job.start.date()
+            lines.append(t(language, "interp.day", day=day_label(day, language)))
+        lines.append(_line(job, language))
+    return "\n".join(lines)
+
+
+def schedule_markup(plan: Schedule, language: str):
+    rows = [
+        [
+            button(
+                language,
+                "interp.decline_button",
+                f"{HOME}:ask:{job.buyer_id}:{job.seller_id}",
+                month=job.start.month,
+                day=job.start.day,
+                time=f"{job.start:%H:%M}",
+            )
+        ]
+        for job in plan.jobs
+    ]
+    return keyboard(*rows, [button(language, "interp.refresh", HOME)])
+
+
+async def interpreter_home(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Interpreter
+) -> None:
+    svc = services(context)
+    language = _language(person, update)
+    try:
+        event = await svc.run(get_event)
+    except NoEvent:
+        await show(update, t(language, "start.no_event"))
+        return
+    plan = await svc.run(schedule, person.id)
+    await show(
+        update,
+        schedule_text(plan, event_name(event, language), language),
+        schedule_markup(plan, language),
+    )
+    # What they have just read is no change to push to them later.
+    await svc.run(claim_change, person.id, plan.interpreter.schedule_digest, digest(plan))
+
+
+async def pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    svc = services(context)
+    person = await svc.run(by_telegram_id, update.effective_user.id)
+    query = update.callback_query
+    if person is None:
+        await refuse(update, t(pick(update.effective_user.language_code, "ko"), "error.bad_button"))
+        return
+    language = _language(person, update)
+    if query.data == HOME:
+        await query.answer()
+        await interpreter_home(update, context, person)
+        return
+    match = parse(PRESS, query.data)
+    if match is None:
+        await refuse(update, t(language, "error.bad_button"))
+        return
+    action, buyer_id, seller_id = match[1], int(match[2]), int(match[3])
+    plan = await svc.run(schedule, person.id)
+    job = next((j for j in plan.jobs if (j.buyer_id, j.seller_id) == (buyer_id, seller_id)), None)
+    if job is None:
+        await refuse(update, t(language, "interp.gone"))
+        return
+    await query.answer()
+    if action == "ask":
+        await show(
+            update,
+            t(language, "interp.decline_confirm", line=_line(job, language)),
+            keyboard(
+                [button(language, "interp.decline_yes", f"{HOME}:no:{buyer_id}:{seller_id}")],
+                [button(language, "interp.decline_keep", HOME)],
+            ),
+        )
+        return
+    changes = await svc.run(decline, person.id, buyer_id, seller_id, svc.clock())
+    covered = (buyer_id, seller_id) in changes.gained
+    await show(
+        update,
+        t(language, "interp.declined_moved" if covered else "interp.declined_gap"),
+        keyboard([button(language, "interp.refresh", HOME)]),
+    )
+    if not covered:
+        admin = svc.default_language
+        await tell_admins(
+            context.bot,
+            svc,
+            t(admin, "interp.admin_gap", name=escape(person.name), line=_line(job, admin)),
+        )
+
+
+async def push_changes(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Once the timetables are announced, each interpreter gets their schedule, and again
+    whenever it changes (a cancellation, a refill, /assign, another interpreter's ❌...),
+    whatever changed it: the schedule's digest against the one last sent."""
+    svc = services(context)
+    try:
+        event = await svc.run(get_event)
+    except NoEvent:
+        return
+    if event.phase != Phase.announced:
+        return
+    for interpreter_id in await svc.run(joined_interpreters):
+        plan = await svc.run(schedule, interpreter_id)
+        seen, current = plan.interpreter.schedule_digest, digest(plan)
+        if current == seen or not await svc.run(claim_change, interpreter_id, seen, current):
+            continue
+        language = pick(plan.interpreter.language, svc.default_language)
+        text = schedule_text(plan, event_name(event, language), language)
+        intro = t(language, "interp.changed" if seen else "interp.announced")
+        try:
+            await context.bot.send_message(
+                plan.interpreter.telegram_id,
+                f"{intro}\n\n{text}",
+                parse_mode=ParseMode.HTML,
+                reply_markup=schedule_markup(plan, language),
+            )
+        except Forbidden:
+            log.info("interpreter %s blocked the bot", interpreter_id)
+        except TelegramError as error:  # passing: the next look sends it again
+            log.warning("interpreter %s not reached: %s", interpreter_id, error)
+            await svc.run(claim_change, interpreter_id, current, seen)
+
+
+def schedule_pushes(job_queue: JobQueue, interval: float) -> None:
+    for job in job_queue.get_jobs_by_name(PUSH_JOB):
+        job.schedule_removal()
+    job_queue.run_repeating(push_changes, interval, first=0, name=PUSH_JOB)
+
+
+def handlers() -> list[BaseHandler]:
+    return [CallbackQueryHandler(pressed, pattern=route("interpreter"))]
