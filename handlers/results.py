@@ -17,13 +17,29 @@ from handlers.outcomes import usd
 from handlers.results_chart import results_png
 from handlers.services import Who, services
 from handlers.ui import escape, show
-from locales import clock, day_label, industry_name, t
+from locales import clock, day_label, industry_name, t, tn
 from store.audit import audited
 from store.event import get_event
-from store.results import Tally, results, today
+from store.results import Results, Tally, results, today
 from store.results_workbook import results_workbook
 
 IDLE_SHOWN = 30  # booth codes listed by /today; the count covers all
+NONE_HELD_SHOWN = 10  # companies named on /results' line of those with no meeting held
+
+
+def none_held_line(language: str, figures: Results) -> str | None:
+    """The companies with no meeting held, whom organizers follow up first; only once a
+    meeting's slot has ended (before, that is everyone)."""
+    if not figures.overall.asked:
+        return None
+    names = [company.company for company, tally in figures.companies if not tally.held]
+    if not names:
+        return None
+    shown = ", ".join(escape(name) for name in names[:NONE_HELD_SHOWN])
+    more = len(names) - NONE_HELD_SHOWN
+    if more > 0:
+        shown += t(language, "today.more", count=more)
+    return tn(language, "results.none_held", len(names), companies=shown)
 
 
 def tally_line(language: str, name: str, tally: Tally) -> str:
@@ -64,6 +80,9 @@ async def results_command(update: Update, context: ContextTypes.DEFAULT_TYPE, pe
             for k, v in figures.industries.items()
         ),
     ]
+    none_held = none_held_line(language, figures)
+    if none_held:
+        lines.insert(2, none_held)
     await show(update, "\n".join(lines))
     chart = await asyncio.to_thread(results_png, figures, language)
     await update.effective_chat.send_photo(chart, caption=t(language, "results.chart_caption"))

@@ -17,14 +17,16 @@ Density is requests per meeting place: requests = density × buyers × days × c
 Each variant is made with `seeds` seeds (from `first_seed`, by default `SEED` + its number), and
 each event solved `repeat` times, each solve its own process (`bench._solve`), timed as an
 organizer would see it. Per variant: the median and the worst time, the seed of the worst
-optimal time, the CPU time of that solve (which varies less with other load on the machine),
-optimal's meetings over its bound per tier (the least over the seeds), idle periods (medians).
+optimal time, the most CPU time an optimal solve took and its seed (CPU time varies less with
+other load on the machine), optimal's meetings over its bound per tier (the least over the
+seeds), idle periods (medians), and the machine's load average (last minute's) at the end.
 Targets (issue 15): optimal ≤ 5 s, greedy < 1 s, and with full hours ≥ 99.5% of the bound in
 every tier. Returns whether every target was met.
 """
 
 from __future__ import annotations
 
+import os
 import statistics
 import tempfile
 from collections.abc import Sequence
@@ -121,8 +123,8 @@ def varied(
     print(
         f"{'#':>2} {'dens':>4} {'fixed':>5} {'days':>4} {'hours':<5} {'cap':>3} {'ranks':<5} "
         f"{'pop':>4} {'requests':>8} | {'greedy s':>8} {'worst':>6} | "
-        f"{'optimal s':>9} {'worst':>6} {'seed':>5} {'cpu':>5} | "
-        f"{'least ratio to bound: mutual buyer seller':<41} | {'idle':>11}  target"
+        f"{'optimal s':>9} {'worst':>6} {'seed':>5} {'cpu s':>5} {'seed':>5} | "
+        f"{'least ratio to bound: mutual buyer seller':<41} | {'idle':>11} {'load':>4}  target"
     )
     timings: dict[str, list[float]] = {"greedy": [], "optimal": []}
     all_met = True
@@ -184,7 +186,7 @@ def _row(n: int, variant: Variant, runs: list[_Run], failures: list[str]) -> str
     greedy = [wall for run in runs for wall in run.seconds["greedy"]]
     optimal = [wall for run in runs for wall in run.seconds["optimal"]]
     worst = max(runs, key=lambda run: max(run.seconds["optimal"]))
-    slowest = worst.seconds["optimal"].index(max(worst.seconds["optimal"]))
+    busiest = max(runs, key=lambda run: max(run.cpu["optimal"]))
     ratios = [min(run.ratios[k] for run in runs) for k in range(len(CANDIDATE_TIERS))]
     requests = round(statistics.median(run.requests for run in runs))
     idle = {key: round(statistics.median(run.idle[key] for run in runs)) for key in runs[0].idle}
@@ -192,8 +194,8 @@ def _row(n: int, variant: Variant, runs: list[_Run], failures: list[str]) -> str
         f"{n:>2} {variant.label()} {requests:>8,} | "
         f"{statistics.median(greedy):>8.2f} {max(greedy):>6.2f} | "
         f"{statistics.median(optimal):>9.2f} {max(optimal):>6.2f} {worst.seed:>5} "
-        f"{worst.cpu['optimal'][slowest]:>5.2f} | "
+        f"{max(busiest.cpu['optimal']):>5.2f} {busiest.seed:>5} | "
         f"{'  '.join(f'{r:>11.2%}' for r in ratios):<41} | "
-        f"{idle['greedy']:>5,}→{idle['polished']:>5,}  "
+        f"{idle['greedy']:>5,}→{idle['polished']:>5,} {os.getloadavg()[0]:>4.1f}  "
         + ("MISSED: " + ", ".join(failures) if failures else "ok")
     )

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from store.errors import NotFound
-from store.event import ensure_open
+from store.event import ensure_open, slots
 from store.models import Slot, Unavailability
 
 
@@ -69,10 +69,7 @@ class DayGrid:
 def day_grids(session: Session, participant_id: int, day: date | None = None) -> list[DayGrid]:
     """The participant's grid per event day in slot order (only `day` when given); two queries
     whatever the grid's size, since every press on the grid re-renders it."""
-    query = select(Slot).order_by(col(Slot.ordinal))
-    if day is not None:
-        query = query.where(Slot.day == day)
-    grid = session.exec(query).all()
+    grid = [slot for slot in slots(session) if day is None or slot.day == day]
     off = session.exec(
         select(Unavailability.slot_id).where(
             Unavailability.participant_id == participant_id,

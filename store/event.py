@@ -5,11 +5,13 @@ from __future__ import annotations
 import difflib
 import re
 import tomllib
+import weakref
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import sqlalchemy as sa
 from sqlmodel import Session, func, select
 
 from store.errors import ApplicationsClosed, EventConfigError, NoEvent
@@ -428,13 +430,54 @@ def lock_event_row(session: Session) -> None:
     session.exec(select(Event.id).with_for_update()).all()
 
 
+# Almost every update reads the event's settings and its slot grid. Each process keeps a copy
+# per database and reads them again only when `event.version` changed: the database sets it on
+# every change to the event row or to the slots (triggers, migration 0015), whoever makes it
+# (another bot process, the CLI, an upgrade). The copies belong to no session: read them only;
+# code that changes the event reads it with `get_event`.
+_VERSION = sa.select(Event.__table__.c.version)
+_EVENT = sa.select(Event.__table__)
+_SLOTS = sa.select(Slot.__table__).order_by(Slot.__table__.c.ordinal)
+
+
+@dataclass(frozen=True)
+class _Copy:
+    version: int
+    event: Event
+    slots: tuple[Slot, ...]
+
+
+_copies: weakref.WeakKeyDictionary[sa.Engine, _Copy] = weakref.WeakKeyDictionary()
+
+
+def _current(session: Session) -> _Copy | None:
+    """The event and its slots as they are now (None: no event yet); one small query when
+    nothing changed since this process last read them."""
+    connection = session.connection()
+    version = connection.execute(_VERSION).scalar()
+    if version is None:
+        return None
+    known = _copies.get(connection.engine)
+    if known is None or known.version != version:
+        event = Event(**connection.execute(_EVENT).mappings().one())
+        grid = tuple(Slot(**row) for row in connection.execute(_SLOTS).mappings())
+        known = _copies[connection.engine] = _Copy(event.version, event, grid)
+    return known
+
+
 def ensure_open(session: Session, now: datetime) -> Event:
-    """Refuses once applications are closed: by the deadline passing or by the phase moving on."""
-    event = get_event(session)
+    """Refuses once applications are closed: by the deadline passing or by the phase moving on.
+    The event returned is the process's copy: read it, don't change it."""
+    current = _current(session)
+    if current is None:
+        raise NoEvent()
+    event = current.event
     if event.phase != Phase.open or now >= event.deadline:
         raise ApplicationsClosed(deadline=event.deadline)
     return event
 
 
 def slots(session: Session) -> list[Slot]:
-    return list(session.exec(select(Slot).order_by(Slot.ordinal)).all())
+    """The slot grid in order (the process's copies: read them, don't change them)."""
+    current = _current(session)
+    return [] if current is None else list(current.slots)

@@ -7,6 +7,7 @@ so the same code behaves alike on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
 
@@ -131,6 +132,10 @@ class Event(SQLModel, table=True):
     video_link: str = Field(default="", max_length=300)
     video_rooms: str = Field(default="", sa_type=sa.Text)
     video_secret: str = Field(default="", max_length=64)
+    # A fresh random number set by the database itself on every change to this row or to the
+    # slots (triggers, migration 0015), so that a process's copy of the event and its grid knows
+    # when it is stale (store/event.py); a new event starts at one too.
+    version: int = Field(default_factory=lambda: secrets.randbelow(2**31))
 
 
 class Slot(SQLModel, table=True):

@@ -10,6 +10,10 @@ side reported as a no-show; *cancelled* is a meeting given up (or removed by an 
 fair day); outcomes, values and the follow-up survey's contracts, MOUs and signed values count
 for the group of the side that wrote them; the answer rate is answers over sides asked (both
 sides of every meeting whose slot has ended).
+
+Everyone is listed: every active company, and every industry and country of the fair, has its
+row with zeros included, and those with no meeting held come first (by code or name), since
+they are whom the organizers follow up.
 """
 
 from __future__ import annotations
@@ -91,9 +95,10 @@ def results(session: Session, now: datetime) -> Results:
     ended = {i for i, s in grid.items() if slot_end(s, event.timezone) <= now}
     people = {p.id: p for p in by_number(session.exec(select(Participant)).all())}
     overall = Tally()
-    by_company: dict[int, Tally] = {}
-    industries: dict[str, Tally] = {}
-    countries: dict[str, Tally] = {}
+    listed = [p for p in people.values() if p.active]
+    by_company: dict[int, Tally] = {p.id: Tally() for p in listed if p.id is not None}
+    industries: dict[str, Tally] = {p.industry: Tally() for p in listed}
+    countries: dict[str, Tally] = {p.country: Tally() for p in listed}
 
     def tallies(*sides: int) -> list[Tally]:
         """The tallies a meeting between `sides` counts in, each once."""
@@ -149,11 +154,15 @@ def results(session: Session, now: datetime) -> Results:
     ]
     return Results(
         overall=overall,
-        companies=companies,
-        industries=dict(sorted(industries.items())),
-        countries=dict(sorted(countries.items())),
+        companies=sorted(companies, key=lambda row: (row[1].held > 0, row[0].code)),
+        industries=_none_held_first(industries),
+        countries=_none_held_first(countries),
         per_slot=[SlotFigures(s.code, slot_held[i], slot_no_show[i]) for i, s in grid.items()],
     )
+
+
+def _none_held_first(groups: dict[str, Tally]) -> dict[str, Tally]:
+    return dict(sorted(groups.items(), key=lambda item: (item[1].held > 0, item[0])))
 
 
 @dataclass(frozen=True)

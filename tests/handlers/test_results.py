@@ -28,7 +28,8 @@ D1_0900 = datetime(2024, 6, 20, 9, 0, tzinfo=SEOUL)
 def fair(engine, clock):
     """D1-0900: B1-S1 (held: B1 expects a contract worth 15,000 USD, S1 will follow up) and
     B2-S2 (B2 reports a no-show). D1-0930: B3-S3, cancelled by S3 and refilled with B3-S1.
-    B1 and S1 are in food, the rest in cosmetics; B2 comes from Japan."""
+    B1 and S1 are in food, the rest in cosmetics; B2 comes from Japan. S4 (consumer goods,
+    Vietnam) has no meeting at all."""
     with session_scope(engine) as session:
         builders.event(session)
         p = {
@@ -42,6 +43,7 @@ def fair(engine, clock):
             )
             for n, code in enumerate(("B1", "B2", "B3", "S1", "S2", "S3"), start=1)
         }
+        builders.participant(session, "S4", industry="consumer-goods", country="VN")
         send_request(session, p["S1"].id, p["B3"].id, builders.NOW)
         first = builders.meeting(session, p["B1"], p["S1"], "D1-0900")
         second = builders.meeting(session, p["B2"], p["S2"], "D1-0900")
@@ -78,6 +80,11 @@ async def test_results_and_today(fair, fake, engine, clock):
             "US$15,000; answered 75%; signed: contracts 0, MOUs 0, US$0"
         ) in text.text
         assert "Food: 2 scheduled, 1 held, 0 no-show, 0 cancelled, 1 refilled" in text.text
+        # whom to follow up: the companies with no meeting held, S4 (no meeting at all) too
+        assert "5 companies with no meeting held: Company B2, Company B3, =HYPERLINK(1)" in (
+            text.text
+        )
+        assert "Consumer goods: 0 scheduled, 0 held" in text.text
         chart = Image.open(io.BytesIO(photo.photo_bytes))
         assert chart.width >= 900 and chart.height > 400
         book = load_workbook(io.BytesIO(document.document_bytes))
@@ -92,17 +99,24 @@ async def test_results_and_today(fair, fake, engine, clock):
         "Contract likely",
     ]
     assert overall[1] == [3, 1, 1, 1, 1, 1, 0, 1, 0, 1, 15000, 0, 0, 0, 3, 4, 75.0]
-    companies = {row[0]: row for row in book["Companies"].iter_rows(values_only=True)}
+    rows = list(book["Companies"].iter_rows(values_only=True))
+    # everyone has a row, those with no meeting held first (by code), zeros included
+    assert [row[0] for row in rows[1:]] == ["B2", "B3", "S2", "S3", "S4", "B1", "S1"]
+    assert rows[5][5:10] == (0, 0, 0, 0, 0)
+    companies = {row[0]: row for row in rows}
     assert companies["S1"][:5] == ("S1", "Company S1", "Korean company", "South Korea", "Food")
     # S1: two meetings (B1 held, B3 refilled, not over yet), one answer of one asked.
     assert companies["S1"][5:] == (2, 1, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 1, 100.0)
     assert companies["S3"][5:10] == (0, 0, 0, 1, 0)
-    s2 = book["Companies"]["B6"] if book["Companies"]["A6"].value == "S2" else None
-    assert s2 is not None and s2.value == "=HYPERLINK(1)" and s2.data_type == "s"
+    s2 = book["Companies"]["B4"]  # S2's company name, written as text
+    assert book["Companies"]["A4"].value == "S2"
+    assert s2.value == "=HYPERLINK(1)" and s2.data_type == "s"
     industries = {row[0]: row[1:6] for row in book["Industries"].iter_rows(values_only=True)}
     assert industries["Cosmetics"] == (2, 0, 1, 1, 1)
     assert industries["Food"] == (2, 1, 0, 0, 1)
+    assert industries["Consumer goods"] == (0, 0, 0, 0, 0)
     countries = {row[0]: row[1:6] for row in book["Countries"].iter_rows(values_only=True)}
     assert countries["Japan"] == (1, 0, 1, 0, 0)
+    assert countries["Vietnam"] == (0, 0, 0, 0, 0)
     slots = [row for row in book["Slots"].iter_rows(values_only=True)]
     assert slots[:3] == [("Slot", "Held", "No-show"), ("D1-0900", 1, 1), ("D1-0930", 0, 0)]

@@ -116,6 +116,7 @@ def test_a_chain_of_meetings_swaps_two_slots_where_moving_one_meeting_is_not_eno
     }
 
 
+@pytest.mark.slow
 @SMALL
 @given(events())
 def test_every_insertion_keeps_the_rules_stays_in_its_budget_or_changes_nothing(
@@ -146,6 +147,7 @@ def test_every_insertion_keeps_the_rules_stays_in_its_budget_or_changes_nothing(
             assert per_day[side, grid.day_of_slot[slot]] <= grid.cap[side]
 
 
+@pytest.mark.slow
 @SMALL
 @given(events())
 def test_with_no_moves_allowed_optimal_is_still_never_worse_than_greedy(

@@ -1,13 +1,20 @@
-from datetime import date, time
+from datetime import date, time, timedelta
 
 import pytest
 
 import builders
 from builders import NOW
 from store.availability import toggle_slot
-from store.db import session_scope
-from store.errors import EventConfigError, NoEvent
-from store.event import generate_slots, get_event, parse_config, setup_event, slots
+from store.db import make_engine, session_scope
+from store.errors import ApplicationsClosed, EventConfigError, NoEvent
+from store.event import (
+    ensure_open,
+    generate_slots,
+    get_event,
+    parse_config,
+    setup_event,
+    slots,
+)
 
 BASE = {
     "name": "Boom Up Korea",
@@ -164,3 +171,35 @@ def test_a_deadline_not_read_is_refused_with_an_example_in_this_year():
     with pytest.raises(EventConfigError) as error:
         parse_config(BASE | {"deadline": "6월 10일"}, today=date(2024, 5, 1))
     assert error.value.values["year"] == 2024
+
+
+def test_a_change_made_by_another_process_reaches_this_process_copy(engine, database_url):
+    """Each process keeps the event and its grid until `event.version` moves; the database
+    moves it whoever changes them (here a second engine: another bot process or the CLI)."""
+    other = make_engine(database_url)
+    try:
+        with session_scope(engine) as session:
+            builders.event(session)
+        with session_scope(engine) as session:
+            assert ensure_open(session, NOW).daily_cap == 8
+            assert len(slots(session)) == 10
+        with session_scope(other) as session:
+            event = get_event(session)
+            event.daily_cap, event.deadline = 5, NOW - timedelta(hours=1)
+            session.add(event)
+        with session_scope(engine) as session:
+            assert ensure_open(session, NOW - timedelta(hours=2)).daily_cap == 5
+            with pytest.raises(ApplicationsClosed):
+                ensure_open(session, NOW)
+        hourly = BASE | {"deadline": "2024-06-15 18:00", "slot_minutes": 60}
+        with session_scope(other) as session:
+            setup_event(session, parse_config(hourly))
+        with session_scope(engine) as session:
+            assert ensure_open(session, NOW).deadline.day == 15
+            assert [(s.day, s.code) for s in slots(session)][:2] == [
+                (date(2024, 6, 20), "D1-0900"),
+                (date(2024, 6, 20), "D1-1000"),
+            ]
+            assert len(slots(session)) == 7
+    finally:
+        other.dispose()
