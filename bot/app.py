@@ -36,34 +36,37 @@ from handlers import (
     survey,
     typed,
 )
-from handlers.commands import set_admin_menu, set_participant_menus
+from handlers.commands import ADMIN_MENU, set_admin_menu, set_participant_menus
+from handlers.feature import Feature, admin_commands
 from handlers.services import Services
 
 # Order matters: the catch-all last. Typed answers are claimed earlier, in handlers/typed.py.
-FEATURES = (
-    profile,
-    apply,
-    menu,
-    language,
-    availability,
-    request_actions,
-    requests,
-    schedule,
-    meeting_day,
-    refill_offers,
-    outcomes,
-    survey,
-    find,
-    guide,
-    interpreter_home,
-    admin_match,
-    admin_reopen,
-    admin_announce,
-    admin_reports,
-    results,
-    admin_hybrid,
-    interpreter_home,
-    fallback,
+FEATURES: tuple[Feature, ...] = tuple(
+    module.FEATURE
+    for module in (
+        profile,
+        apply,
+        menu,
+        language,
+        availability,
+        request_actions,
+        requests,
+        schedule,
+        meeting_day,
+        refill_offers,
+        outcomes,
+        survey,
+        find,
+        guide,
+        interpreter_home,
+        admin_match,
+        admin_reopen,
+        admin_announce,
+        admin_reports,
+        results,
+        admin_hybrid,
+        fallback,
+    )
 )
 
 
@@ -72,7 +75,9 @@ async def set_command_menus(application: Application) -> None:
     svc: Services = application.bot_data["services"]
     await set_participant_menus(application.bot, svc.default_language)
     for admin in svc.admin_ids:
-        await set_admin_menu(application.bot, admin, svc.default_language)
+        await set_admin_menu(
+            application.bot, admin, svc.default_language, application.bot_data[ADMIN_MENU]
+        )
 
 
 async def post_init(application: Application) -> None:
@@ -97,6 +102,7 @@ def build(settings: Settings, services: Services) -> Application:
         builder = builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")
     application = builder.build()
     application.bot_data["services"] = services
+    application.bot_data[ADMIN_MENU] = admin_commands(FEATURES)
     processor.attach(application)
     application.add_handlers(fallback.early_handlers(), group=-1)
     application.add_handlers(typed.handlers(), group=typed.GROUP)

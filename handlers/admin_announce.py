@@ -22,11 +22,11 @@ from telegram.ext import (
     Application,
     BaseHandler,
     ChatMemberHandler,
-    CommandHandler,
     ContextTypes,
 )
 
 from handlers.admin_sending import paced
+from handlers.feature import ADMINS, Command, Feature
 from handlers.guard import organizer
 from handlers.services import Who, services
 from handlers.timetable_render import timetable_markup, timetable_messages, timetable_png
@@ -391,7 +391,14 @@ async def membership(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 def handlers() -> list[BaseHandler]:
     return [
-        CommandHandler("announce", announce),
-        CommandHandler("broadcast", broadcast),
         ChatMemberHandler(membership, ChatMemberHandler.MY_CHAT_MEMBER),
     ]
+
+
+FEATURE = Feature(
+    commands=(
+        Command("announce", announce, ADMINS),
+        Command("broadcast", broadcast, ADMINS),
+    ),
+    others=handlers,
+)

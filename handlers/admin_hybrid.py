@@ -6,8 +6,9 @@ from __future__ import annotations
 from datetime import date
 
 from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler, ContextTypes
+from telegram.ext import ContextTypes
 
+from handlers.feature import ADMINS, Command, Feature
 from handlers.guard import organizer
 from handlers.services import Who, services
 from handlers.ui import escape, refuse, show
@@ -83,8 +84,9 @@ async def interpreters_command(
     await show(update, "\n".join(lines))
 
 
-def handlers() -> list[BaseHandler]:
-    return [
-        CommandHandler("attendance", attendance_command),
-        CommandHandler("interpreters", interpreters_command),
-    ]
+FEATURE = Feature(
+    commands=(
+        Command("attendance", attendance_command, ADMINS),
+        Command("interpreters", interpreters_command, ADMINS),
+    ),
+)

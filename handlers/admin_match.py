@@ -7,16 +7,17 @@ import re
 from zoneinfo import ZoneInfo
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from handlers.admin_common import summary_text
 from handlers.admin_jobs import schedule_all
 from handlers.admin_reopen import ask_reopen
+from handlers.feature import ADMINS, Command, Feature
 from handlers.guard import organizer
 from handlers.refill_offers import offer_place
-from handlers.routes import route
+from handlers.routes import LowCountBook, LowCountPropose, route
 from handlers.services import Who, services
-from handlers.ui import button, error_text, escape, keyboard, refuse, show
+from handlers.ui import button, clipped, error_text, escape, keyboard, refuse, show
 from locales import industry_name, industry_slug, moment, t, tn, zone_name
 from store.audit import audited
 from store.deadline import applications_closed, set_deadline
@@ -27,8 +28,6 @@ from store.matching_run import run_matching, set_match_mode
 from store.models import MatchMode
 from store.reminders import slot_start
 
-LOW = re.compile(r"low:(\d{1,10})")
-BOOK = re.compile(r"book:(\d{1,10}):(\d{1,10}):(\d{1,10}):([01])")
 SLOT_CODE = re.compile(r"[A-Za-z0-9-]{1,16}")
 SECONDS = re.compile(r"[0-9]{1,3}")
 MAX_BUTTONS = 30  # a longer list is narrowed with /lowcount INDUSTRY
@@ -192,8 +191,9 @@ async def lowcount(update: Update, context: ContextTypes.DEFAULT_TYPE, person: W
             button(
                 person.language,
                 "admin.lowcount_button",
-                f"low:{r.participant.id}",
+                LowCountPropose(r.participant.id),
                 code=r.participant.code,
+                company=clipped(r.participant.company),
                 meetings=r.meetings,
             )
         ]
@@ -204,13 +204,13 @@ async def lowcount(update: Update, context: ContextTypes.DEFAULT_TYPE, person: W
     await show(update, "\n".join(lines), keyboard(*buttons))
 
 
-@organizer(data=LOW)
+@organizer(data=LowCountPropose)
 async def propose(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, pressed: re.Match[str]
+    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, pressed: LowCountPropose
 ) -> None:
     """A participant from /lowcount: counterparts of the same industry with a free slot."""
     svc = services(context)
-    participant_id = int(pressed.group(1))
+    participant_id = pressed.participant
     detail = {"participant": participant_id}
     offers = await svc.run(
         audited, person.telegram_id, "proposals", detail, proposals, participant_id
@@ -229,7 +229,7 @@ async def propose(
                 button(
                     person.language,
                     "admin.proposal_button",
-                    f"book:{participant_id}:{offer.counterpart.id}:{offer.slot.id}:0",
+                    LowCountBook(participant_id, offer.counterpart.id, offer.slot.id, "0"),
                     code=offer.counterpart.code,
                     company=offer.counterpart.company[:24],
                     when=label,
@@ -253,7 +253,7 @@ async def _book(
     try:
         booked = await svc.run(assign, person.telegram_id, first, second, slot, over_cap=over_cap)
     except CapExceeded as error:
-        data = f"book:{error.values['ids']}:1"
+        data = LowCountBook(*error.values["meeting"], anyway="1")
         confirm = button(person.language, "admin.book_anyway", data)
         text = error_text(person.language, error)
         if update.callback_query is not None:
@@ -279,12 +279,12 @@ async def _book(
     )
 
 
-@organizer(data=BOOK)
+@organizer(data=LowCountBook)
 async def book(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, pressed: re.Match[str]
+    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, pressed: LowCountBook
 ) -> None:
-    first, second, slot, forced = pressed.groups()
-    await _book(update, context, person, int(first), int(second), int(slot), forced == "1")
+    first, second, slot = pressed.participant, pressed.counterpart, pressed.slot
+    await _book(update, context, person, first, second, slot, pressed.anyway == "1")
 
 
 @organizer()
@@ -325,12 +325,19 @@ async def unassign_command(update: Update, context: ContextTypes.DEFAULT_TYPE, p
 
 def handlers() -> list[BaseHandler]:
     return [
-        CommandHandler("deadline", deadline),
-        CommandHandler("match", match),
-        CommandHandler("matchmode", matchmode),
-        CommandHandler("lowcount", lowcount),
-        CommandHandler("assign", assign_command),
-        CommandHandler("unassign", unassign_command),
         CallbackQueryHandler(propose, pattern=route("lowcount.propose")),
         CallbackQueryHandler(book, pattern=route("lowcount.book")),
     ]
+
+
+FEATURE = Feature(
+    commands=(
+        Command("deadline", deadline, ADMINS),
+        Command("match", match, ADMINS),
+        Command("matchmode", matchmode, ADMINS),
+        Command("lowcount", lowcount, ADMINS),
+        Command("assign", assign_command, ADMINS),
+        Command("unassign", unassign_command, ADMINS),
+    ),
+    others=handlers,
+)

@@ -4,7 +4,6 @@ participant, in their language, through the broadcast job."""
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 
 from telegram import Update
@@ -12,15 +11,14 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from handlers.admin_announce import start_broadcast
 from handlers.admin_jobs import schedule_all
+from handlers.feature import Feature
 from handlers.guard import organizer
-from handlers.routes import route
+from handlers.routes import ReopenConfirm, route
 from handlers.services import Who, services
 from handlers.ui import button, keyboard, show
 from locales import LANGUAGES, moment, t, tn
 from store.deadline import reopen, reopen_check
 from store.event import get_event
-
-REOPEN = re.compile(r"reopen:(\d{1,12})")
 
 
 async def ask_reopen(
@@ -33,16 +31,16 @@ async def ask_reopen(
     event = await svc.run(get_event)
     when = moment(wanted, person.language, event.timezone)
     text = tn(person.language, "reopen.confirm", dropped, deadline=when)
-    confirm = button(person.language, "reopen.button", f"reopen:{int(wanted.timestamp())}")
+    confirm = button(person.language, "reopen.button", ReopenConfirm(int(wanted.timestamp())))
     await show(update, text, keyboard([confirm]))
 
 
-@organizer(data=REOPEN)
+@organizer(data=ReopenConfirm)
 async def confirmed(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, pressed: re.Match[str]
+    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, pressed: ReopenConfirm
 ) -> None:
     svc = services(context)
-    wanted = datetime.fromtimestamp(int(pressed.group(1)), UTC)
+    wanted = datetime.fromtimestamp(pressed.until, UTC)
     dropped = await svc.run(reopen, person.telegram_id, wanted, svc.clock())
     await update.callback_query.answer()
     await schedule_all(context.application)
@@ -59,3 +57,8 @@ async def confirmed(
 
 def handlers() -> list[BaseHandler]:
     return [CallbackQueryHandler(confirmed, pattern=route("reopen"))]
+
+
+FEATURE = Feature(
+    others=handlers,
+)

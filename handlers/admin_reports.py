@@ -8,8 +8,9 @@ from datetime import datetime
 
 from sqlmodel import Session
 from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler, ContextTypes
+from telegram.ext import ContextTypes
 
+from handlers.feature import ADMINS, Command, Feature
 from handlers.guard import organizer
 from handlers.meeting_day import fairday_line
 from handlers.outcomes import stats_line as outcome_stats_line
@@ -108,8 +109,9 @@ async def export_command(update: Update, context: ContextTypes.DEFAULT_TYPE, per
     )
 
 
-def handlers() -> list[BaseHandler]:
-    return [
-        CommandHandler("stats", stats_command),
-        CommandHandler("export", export_command),
-    ]
+FEATURE = Feature(
+    commands=(
+        Command("stats", stats_command, ADMINS),
+        Command("export", export_command, ADMINS),
+    ),
+)

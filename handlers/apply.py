@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
-import re
-
 from telegram import Update
 from telegram.error import TelegramError
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from handlers import typed
+from handlers.feature import HIDDEN, Command, Feature
 from handlers.guard import organizer
-from handlers.routes import route
+from handlers.routes import ApplicationDecision, ApplyRole, Menu, route
 from handlers.services import Who, services, who
-from handlers.ui import button, error_text, escape, keyboard, parse, refuse, show
+from handlers.ui import button, error_text, escape, keyboard, refuse, show
 from locales import shown, t
 from store.applications import QUESTIONS, check_answer, decide, questions, submit
 from store.errors import StoreError
 from store.models import ApplicationStatus, Role
 
 STEP = "apply"  # the typed step: {"step": STEP, "answers": {"role": "buyer", ...}}
-ROLE_CHOICE = re.compile(r"apply:(buyer|seller)")
-DECISION = re.compile(r"appdec:(y|n):(\d{1,10})")
 
 
 async def begin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -36,8 +33,8 @@ async def begin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         t(person.language, "apply.role"),
         keyboard(
             [
-                button(person.language, "role.buyer", "apply:buyer"),
-                button(person.language, "role.seller", "apply:seller"),
+                button(person.language, "role.buyer", ApplyRole("buyer")),
+                button(person.language, "role.seller", ApplyRole("seller")),
             ]
         ),
     )
@@ -54,17 +51,17 @@ async def _ask_next(update: Update, language: str, answers: dict[str, str]) -> N
 
 async def role(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     person = await who(update, context)
-    match = parse(ROLE_CHOICE, update.callback_query.data)
+    pressed = ApplyRole.decode(update.callback_query.data)
     step = typed.armed(context, STEP)
-    if match is None or step is None or "role" in step["answers"]:
+    if pressed is None or step is None or "role" in step["answers"]:
         await refuse(update, t(person.language, "error.bad_button"))
         return
     await update.callback_query.answer()
-    answers = {**step["answers"], "role": match.group(1)}
+    answers = {**step["answers"], "role": pressed.role}
     typed.arm(context, STEP, answers=answers)
     await show(
         update,
-        t(person.language, "apply.role_chosen", role=t(person.language, f"role.{match.group(1)}")),
+        t(person.language, "apply.role_chosen", role=t(person.language, f"role.{pressed.role}")),
     )
     await _ask_next(update, person.language, answers)
 
@@ -112,8 +109,8 @@ async def _finish(update: Update, context: ContextTypes.DEFAULT_TYPE, answers: d
             },
         )
         buttons = [
-            button(svc.default_language, "apply.approve", f"appdec:y:{application.id}"),
-            button(svc.default_language, "apply.reject", f"appdec:n:{application.id}"),
+            button(svc.default_language, "apply.approve", ApplicationDecision("y", application.id)),
+            button(svc.default_language, "apply.reject", ApplicationDecision("n", application.id)),
         ]
         try:
             await context.bot.send_message(
@@ -129,18 +126,18 @@ async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE, step: dict)
 
 
 typed.register(
-    STEP, typed.Step(answer, cancel, text_only="profile.text_only", own_buttons=ROLE_CHOICE)
+    STEP, typed.Step(answer, cancel, text_only="profile.text_only", own_buttons=(ApplyRole,))
 )
 
 
-@organizer(data=DECISION)
+@organizer(data=ApplicationDecision)
 async def decision(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, match: re.Match[str]
+    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, pressed: ApplicationDecision
 ) -> None:
     """An admin's Approve / Reject on an application message."""
     svc = services(context)
-    approve = match.group(1) == "y"
-    application = await svc.run(decide, int(match.group(2)), person.telegram_id, approve)
+    approve = pressed.answer == "y"
+    application = await svc.run(decide, pressed.application, person.telegram_id, approve)
     await update.callback_query.answer()
     approved = application.status == ApplicationStatus.approved
     outcome = "approved" if approved else "rejected"
@@ -148,7 +145,7 @@ async def decision(
         update, t(person.language, f"apply.admin_{outcome}", company=escape(application.company))
     )
     applicant_language = application.language
-    markup = keyboard([button(applicant_language, "menu.open", "menu")]) if approved else None
+    markup = keyboard([button(applicant_language, "menu.open", Menu())]) if approved else None
     try:
         await context.bot.send_message(
             application.telegram_id,
@@ -162,8 +159,13 @@ async def decision(
 
 def handlers() -> list[BaseHandler]:
     return [
-        CommandHandler("apply", begin),
         CallbackQueryHandler(begin, pattern=route("apply")),
         CallbackQueryHandler(role, pattern=route("apply.role")),
         CallbackQueryHandler(decision, pattern=route("application.decision")),
     ]
+
+
+FEATURE = Feature(
+    commands=(Command("apply", begin, HIDDEN),),
+    others=handlers,
+)

@@ -3,13 +3,12 @@ toggle buttons. Every slot starts available; a press flips one slot, "all on"/"a
 whole day, and the day's message is edited in place. Once applications close the grid stays
 visible but read-only.
 
-Callback data: `avail` opens the grid; `avail:t:YYYYMMDD:SLOT_ID` toggles a slot of that
-day; `avail:on:YYYYMMDD` / `avail:off:YYYYMMDD` switch the day.
+Buttons (handlers/routes.py): `AvailabilityOpen` opens the grid; `AvailabilityPress(day, slot)`
+toggles a slot of that day; `AvailabilityDay(switch, day)` switches the whole day.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -18,18 +17,16 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
+from handlers.feature import Feature
 from handlers.guard import participant
-from handlers.routes import route
+from handlers.routes import AvailabilityDay, AvailabilityPress, Menu, route
 from handlers.services import Who, services
-from handlers.ui import button, error_text, keyboard, parse, refuse, show
+from handlers.ui import button, error_text, keyboard, refuse, show
 from locales import clock, day_label, t
 from store.availability import DayGrid, day_grids, set_day, toggle_slot
 from store.errors import ApplicationsClosed, NotFound
 from store.event import ensure_open
 
-OPEN = "avail"
-TOGGLE = re.compile(r"avail:t:(?P<day>\d{8}):(?P<slot>\d{1,10})")
-SWITCH_DAY = re.compile(r"avail:(?P<switch>on|off):(?P<day>\d{8})")
 PER_ROW = 4
 
 
@@ -78,17 +75,9 @@ def _switch_day(
     return DayGrid(grid.day, grid.slots, off)
 
 
-def _date(digits: str) -> date | None:
-    try:
-        return datetime.strptime(digits, "%Y%m%d").date()
-    except ValueError:
-        return None
-
-
 def render_day(
     language: str, grid: DayGrid, closed: ApplicationsClosed | None
 ) -> tuple[str, InlineKeyboardMarkup]:
-    stamp = f"{grid.day:%Y%m%d}"
     available = sum(grid.available(slot) for slot in grid.slots)
     lines = [
         t(language, "availability.day_title", day=day_label(grid.day, language)),
@@ -104,7 +93,7 @@ def render_day(
         button(
             language,
             "availability.slot_on" if grid.available(slot) else "availability.slot_off",
-            f"avail:t:{stamp}:{slot.id}",
+            AvailabilityPress(grid.day, slot.id),
             time=clock(slot.start),
         )
         for slot in grid.slots
@@ -113,11 +102,11 @@ def render_day(
     if closed is None:
         rows.append(
             [
-                button(language, "availability.all_on", f"avail:on:{stamp}"),
-                button(language, "availability.all_off", f"avail:off:{stamp}"),
+                button(language, "availability.all_on", AvailabilityDay("on", grid.day)),
+                button(language, "availability.all_off", AvailabilityDay("off", grid.day)),
             ]
         )
-    rows.append([button(language, "common.back", "menu")])
+    rows.append([button(language, "common.back", Menu())])
     return "\n".join(lines), keyboard(*rows)
 
 
@@ -135,22 +124,23 @@ async def open_grid(update: Update, context: ContextTypes.DEFAULT_TYPE, person: 
         )
 
 
-@participant()
-async def press(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
+@participant(data=(AvailabilityPress, AvailabilityDay))
+async def press(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    person: Who,
+    pressed: AvailabilityPress | AvailabilityDay,
+) -> None:
     """A slot or a whole day pressed: change it, or say why not and show the grid as it is."""
     query = update.callback_query
-    match = parse(TOGGLE, query.data) or parse(SWITCH_DAY, query.data)
-    day = _date(match["day"]) if match else None
-    if match is None or day is None:
-        await refuse(update, t(person.language, "error.bad_button"))
-        return
     svc = services(context)
-    pid, now = person.participant.id, svc.clock()
+    pid, now, day = person.participant.id, svc.clock(), pressed.day
     try:
-        if "slot" in match.groupdict():
-            grid = await svc.run(_toggle, pid, day, int(match["slot"]), now)
-        else:
-            grid = await svc.run(_switch_day, pid, day, match["switch"] == "on", now)
+        match pressed:
+            case AvailabilityPress(slot=slot):
+                grid = await svc.run(_toggle, pid, day, slot, now)
+            case AvailabilityDay(switch=switch):
+                grid = await svc.run(_switch_day, pid, day, switch == "on", now)
     except ApplicationsClosed as closed:
         await refuse(update, error_text(person.language, closed))
         [grid] = (await svc.run(_load, pid, day, now)).days
@@ -165,3 +155,8 @@ def handlers() -> list[BaseHandler]:
         CallbackQueryHandler(open_grid, pattern=route("availability")),
         CallbackQueryHandler(press, pattern=route("availability.press")),
     ]
+
+
+FEATURE = Feature(
+    others=handlers,
+)

@@ -12,22 +12,9 @@ from locales import LANGUAGES, t
 log = logging.getLogger(__name__)
 
 PARTICIPANT_COMMANDS = ("start", "menu", "schedule", "language", "help", "cancel")
-ADMIN_COMMANDS: tuple[str, ...] = (
-    "deadline",
-    "match",
-    "matchmode",
-    "lowcount",
-    "assign",
-    "unassign",
-    "announce",
-    "broadcast",
-    "stats",
-    "export",
-    "today",
-    "results",
-    "attendance",
-    "interpreters",
-)
+# bot_data key of the admins' own commands, in menu order: built from the features' `ADMINS`
+# commands (handlers/feature.py) by bot/app.py
+ADMIN_MENU = "admin_commands"
 
 
 def commands(language: str, names: tuple[str, ...]) -> list[BotCommand]:
@@ -44,12 +31,12 @@ async def set_participant_menus(bot: Bot, default_language: str) -> None:
         )
 
 
-async def set_admin_menu(bot: Bot, admin_id: int, language: str) -> None:
+async def set_admin_menu(bot: Bot, admin_id: int, language: str, admin: tuple[str, ...]) -> None:
     """The admin's own chat gets the admin commands too. Telegram refuses this for a chat that
     does not exist yet, so it is done at start-up and again when an admin opens the bot."""
     try:
         await bot.set_my_commands(
-            commands(language, PARTICIPANT_COMMANDS + ADMIN_COMMANDS),
+            commands(language, PARTICIPANT_COMMANDS + admin),
             scope=BotCommandScopeChat(admin_id),
         )
     except TelegramError as error:

@@ -8,15 +8,14 @@ request (Cancel), their request (Accept / Reject), or Mutual. Once applications 
 card shows where you stand without buttons; buttons pressed on an older card are refused by
 the store with the catalog sentence.
 
-Callback data (KEY is the search the card was opened from, see handlers/find.py; it only
-leads back to that list): `fc:KEY:r:COMPANY_ID` asks for a note, then `fc:KEY:s:COMPANY_ID`
-skips it; `fc:KEY:ACTION:REQUEST_ID` accepts, rejects or cancels through
+Buttons (handlers/routes.py; `key` is the search the card was opened from, see
+handlers/find.py; it only leads back to that list): `CardAskNote` asks for a note, then
+`CardSkipNote` skips it; `CardAction` accepts, rejects or cancels through
 handlers/request_actions.py, which tells the other side.
 """
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 from sqlmodel import Session
@@ -25,10 +24,10 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from handlers import typed
 from handlers.guard import participant, participant_step
-from handlers.request_actions import ACTION, act, action_button, notify_new_request
-from handlers.routes import route
+from handlers.request_actions import act, action_button, notify_new_request
+from handlers.routes import CardAction, CardAskNote, CardSkipNote, FindBack, route
 from handlers.services import Who, member, services
-from handlers.ui import button, error_text, escape, keyboard, parse, refuse, show
+from handlers.ui import button, error_text, escape, keyboard, refuse, show
 from locales import country_name, industry_name, t
 from store.errors import ApplicationsClosed, InvalidValue, StoreError
 from store.event import ensure_open
@@ -36,10 +35,6 @@ from store.fields import ACCOUNT_FIELDS
 from store.requests import NOTE_MAX, send_request
 from store.search import Card, Stance, card, request_target
 
-KEY = "[0-9a-f]{6}"
-ASK_NOTE = re.compile(f"fc:(?P<key>{KEY}):r:(?P<company>\\d{{1,10}})")
-SKIP_NOTE = re.compile(f"fc:(?P<key>{KEY}):s:(?P<company>\\d{{1,10}})")
-CARD_ACTION = re.compile(f"fc:(?P<key>{KEY}):{ACTION}")
 CARD_ACTIONS = ("acc", "rej", "can")
 NOTE = "request_note"  # the typed step: {"step": NOTE, "company": COMPANY_ID, "key": KEY}
 
@@ -93,14 +88,14 @@ def _stance(language: str, found: Card, is_open: bool) -> list[str]:
 def _actions(language: str, found: Card, key: str) -> list:
     company = found.company.id
     if found.stance == Stance.none:
-        return [button(language, "card.request", f"fc:{key}:r:{company}")]
+        return [button(language, "card.request", CardAskNote(key, company))]
     if found.stance == Stance.requested and found.mine is not None:
-        return [button(language, "card.cancel", f"fc:{key}:can:{found.mine.id}")]
+        return [button(language, "card.cancel", CardAction(key, "can", found.mine.id))]
     if found.stance == Stance.requested_you and found.theirs is not None:
         request = found.theirs.id
         return [
-            action_button(language, "acc", f"fc:{key}:acc:{request}"),
-            action_button(language, "rej", f"fc:{key}:rej:{request}"),
+            action_button(language, "acc", CardAction(key, "acc", request)),
+            action_button(language, "rej", CardAction(key, "rej", request)),
         ]
     return []
 
@@ -111,7 +106,7 @@ def render(
     lines = [notice, ""] if notice else []
     lines += _details(language, found) + _stance(language, found, is_open)
     rows = [_actions(language, found, key)] if is_open else []
-    rows.append([button(language, "find.back_to_list", f"fd:{key}:b")])
+    rows.append([button(language, "find.back_to_list", FindBack(key))])
     return "\n".join(lines), keyboard(*rows)
 
 
@@ -134,20 +129,22 @@ async def show_card(
     return True
 
 
-@participant(data=ASK_NOTE)
+@participant(data=CardAskNote)
 async def ask_note(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, match: re.Match[str]
+    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, pressed: CardAskNote
 ) -> None:
     """Request pressed: checks the company can be asked, then asks for an optional note."""
     svc = services(context)
-    key, other = match["key"], int(match["company"])
+    key, other = pressed.key, pressed.company
     target = await svc.run(request_target, person.participant.id, other, svc.clock())
     await update.callback_query.answer()
     typed.arm(context, NOTE, company=other, key=key)
     await update.effective_chat.send_message(
         t(person.language, "card.ask_note", company=escape(target.company.company), limit=NOTE_MAX),
         parse_mode="HTML",
-        reply_markup=keyboard([button(person.language, "card.skip_note", f"fc:{key}:s:{other}")]),
+        reply_markup=keyboard(
+            [button(person.language, "card.skip_note", CardSkipNote(key, other))]
+        ),
     )
 
 
@@ -182,15 +179,15 @@ async def typed_note(
 
 @participant()
 async def skip_note(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
-    match = parse(SKIP_NOTE, update.callback_query.data)
+    pressed = CardSkipNote.decode(update.callback_query.data)
     step = typed.armed(context, NOTE)
     if (
-        match is None
+        pressed is None
         or step is None
         or (step["company"], step["key"])
         != (
-            int(match["company"]),
-            match["key"],
+            pressed.company,
+            pressed.key,
         )
     ):
         await refuse(update, t(person.language, "error.bad_button"))
@@ -208,23 +205,26 @@ async def cancel_note(update: Update, context: ContextTypes.DEFAULT_TYPE, step: 
 
 typed.register(
     NOTE,
-    typed.Step(typed_note, cancel_note, text_only="card.note_text_only", own_buttons=SKIP_NOTE),
+    typed.Step(
+        typed_note, cancel_note, text_only="card.note_text_only", own_buttons=(CardSkipNote,)
+    ),
 )
 
 
-@participant()
-async def card_action(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
+@participant(data=CardAction)
+async def card_action(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, pressed: CardAction
+) -> None:
     """Cancel / Accept / Reject on a card: the shared action, then the card as it is now."""
-    match = parse(CARD_ACTION, update.callback_query.data)
-    if match is None or match["action"] not in CARD_ACTIONS:
+    if pressed.action not in CARD_ACTIONS:
         await refuse(update, t(person.language, "error.bad_button"))
         return
-    involved = await act(update, context, person, match["action"], int(match["request"]))
+    involved = await act(update, context, person, pressed.action, pressed.request)
     if involved is None:
         return
     me = person.participant.id
     other = involved.target if involved.requester.id == me else involved.requester
-    await show_card(update, context, person, other.id, match["key"])
+    await show_card(update, context, person, other.id, pressed.key)
 
 
 def handlers() -> list[BaseHandler]:

@@ -21,6 +21,7 @@ from telegram.ext import (
 
 from handlers.admin_common import tell_admins
 from handlers.error_reports import DATABASE, ErrorReports, kind
+from handlers.feature import Feature
 from handlers.services import services, who
 from handlers.ui import escape, refuse
 from locales import pick, t, tn
@@ -119,3 +120,8 @@ def handlers() -> list[BaseHandler]:
         MessageHandler(filters.ALL & ~filters.COMMAND, stray_message),
         CallbackQueryHandler(stale_button),
     ]
+
+
+FEATURE = Feature(
+    others=handlers,
+)

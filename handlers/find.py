@@ -7,17 +7,15 @@ The search being browsed (filters, keyword, page, the choices last shown) lives 
 holds no names: a button from an earlier search, from before a restart or forged is refused
 with a clear answer.
 
-Callback data: `find` (main menu) starts a search; `fd:KEY:p:OFFSET` a page; `fd:KEY:b` the
-list as it was; `fd:KEY:ind-page:PAGE` / `fd:KEY:cty-page:PAGE` the industry / country
-choices; `fd:KEY:ind-pick:N` / `fd:KEY:cty-pick:N` picks the Nth choice shown, `-` for all;
-`fd:KEY:k` asks for a keyword; `fd:KEY:x` drops it; `fd:KEY:o:COMPANY_ID` opens a card
-(handlers/routes.py lists them all). Buttons of the single-letter codes used before
-(`I`/`C` pages, `i`/`c` picks) are answered as out of date.
+Buttons (handlers/routes.py): `FindOpen` (main menu) starts a search; `FindPage` a page;
+`FindBack` the list as it was; `FindChoices` the industry / country choices; `FindPick` picks
+the Nth choice shown, None for all; `FindKeyword` asks for a keyword; `FindClearKeyword` drops
+it; `FindCard` opens a card. Buttons of the single-letter codes used before (`FindOldCode`)
+are answered as out of date.
 """
 
 from __future__ import annotations
 
-import re
 import secrets
 from dataclasses import asdict, dataclass, field, replace
 
@@ -25,24 +23,31 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from handlers import company_card, typed
-from handlers.company_card import KEY
+from handlers.feature import Feature
 from handlers.guard import participant, participant_step
-from handlers.routes import route
+from handlers.routes import (
+    FindBack,
+    FindCard,
+    FindChoices,
+    FindClearKeyword,
+    FindKeyword,
+    FindOldCode,
+    FindPage,
+    FindPick,
+    Menu,
+    Press,
+    decode_any,
+    route,
+)
 from handlers.services import Who, member, services
-from handlers.ui import button, error_text, escape, keyboard, parse, refuse, show
+from handlers.ui import button, error_text, escape, keyboard, named_button, refuse, show
 from locales import country_name, industry_name, shown, t
 from store.errors import StoreError
 from store.models import Role
 from store.search import Facets, Filters, Found, Page, clean_keyword, facets, search
 
 STATE = "find"  # user_data key of the current Search, as plain JSON (see _keep)
-PREFIX = f"fd:(?P<key>{KEY}):"
-PRESSES = (
-    re.compile(PREFIX + "(?P<what>[bkx])"),
-    re.compile(PREFIX + "(?P<what>p|o|ind-page|cty-page):(?P<arg>\\d{1,10})"),
-    re.compile(PREFIX + "(?P<what>ind-pick|cty-pick):(?P<arg>-|\\d{1,10})"),
-)
-LEGACY = re.compile(PREFIX + "[ICic]:(-|\\d{1,10})")  # the codes before: out of date
+PRESSES = (FindBack, FindClearKeyword, FindPage, FindCard, FindChoices, FindPick)
 PER_PAGE = 8
 CHOICES_PER_PAGE = 20
 LABEL_MAX = 60
@@ -114,9 +119,9 @@ def _filter_line(language: str, filters: Filters) -> str:
 def _nav(language: str, key: str, page: Page) -> list[InlineKeyboardButton]:
     row = []
     if page.offset > 0:
-        row.append(button(language, "find.previous", f"fd:{key}:p:{page.offset - page.limit}"))
+        row.append(button(language, "find.previous", FindPage(key, page.offset - page.limit)))
     if page.offset + page.limit < page.total:
-        row.append(button(language, "find.next", f"fd:{key}:p:{page.offset + page.limit}"))
+        row.append(button(language, "find.next", FindPage(key, page.offset + page.limit)))
     return row
 
 
@@ -138,25 +143,21 @@ def render_list(
     ]
     lines.append(t(language, "find.legend" if page.total else "find.nothing"))
     rows = [
-        [
-            InlineKeyboardButton(
-                _label(found, language), callback_data=f"fd:{key}:o:{found.company.id}"
-            )
-        ]
+        [named_button(_label(found, language), FindCard(key, found.company.id))]
         for found in page.rows
     ]
     rows.append(_nav(language, key, page))
     rows.append(
         [
-            button(language, "find.by_industry", f"fd:{key}:ind-page:0"),
-            button(language, "find.by_country", f"fd:{key}:cty-page:0"),
+            button(language, "find.by_industry", FindChoices(key, "ind", 0)),
+            button(language, "find.by_country", FindChoices(key, "cty", 0)),
         ]
     )
-    keyword_row = [button(language, "find.keyword", f"fd:{key}:k")]
+    keyword_row = [button(language, "find.keyword", FindKeyword(key))]
     if state.filters.keyword:
-        keyword_row.append(button(language, "find.clear_keyword", f"fd:{key}:x"))
+        keyword_row.append(button(language, "find.clear_keyword", FindClearKeyword(key)))
     rows.append(keyword_row)
-    rows.append([button(language, "common.back", "menu")])
+    rows.append([button(language, "common.back", Menu())])
     return "\n".join(lines), keyboard(*rows)
 
 
@@ -168,21 +169,18 @@ def render_choices(
     pick = CATALOG[kind]
     start = number * CHOICES_PER_PAGE
     named = [
-        InlineKeyboardButton(
-            shown(language, FACETS[kind], value)[:LABEL_MAX],
-            callback_data=f"fd:{key}:{kind}-pick:{index}",
-        )
+        named_button(shown(language, FACETS[kind], value)[:LABEL_MAX], FindPick(key, kind, index))
         for index, value in enumerate(values[start : start + CHOICES_PER_PAGE], start)
     ]
     rows = [named[i : i + 2] for i in range(0, len(named), 2)]
     nav = []
     if number > 0:
-        nav.append(button(language, "find.previous", f"fd:{key}:{kind}-page:{number - 1}"))
+        nav.append(button(language, "find.previous", FindChoices(key, kind, number - 1)))
     if start + CHOICES_PER_PAGE < len(values):
-        nav.append(button(language, "find.next", f"fd:{key}:{kind}-page:{number + 1}"))
+        nav.append(button(language, "find.next", FindChoices(key, kind, number + 1)))
     rows.append(nav)
-    rows.append([button(language, f"find.all_{pick}", f"fd:{key}:{kind}-pick:-")])
-    rows.append([button(language, "find.back_to_list", f"fd:{key}:b")])
+    rows.append([button(language, f"find.all_{pick}", FindPick(key, kind, None))])
+    rows.append([button(language, "find.back_to_list", FindBack(key))])
     return t(language, f"find.choose.{pick}"), keyboard(*rows)
 
 
@@ -211,22 +209,22 @@ def _current(context: ContextTypes.DEFAULT_TYPE, key: str) -> Search | None:
 
 
 async def _pressed(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who
-) -> tuple[Search, str, str | None] | None:
+    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, kinds: tuple[type[Press], ...]
+) -> tuple[Search, Press] | None:
     """Their search and what they pressed; refuses stale or malformed buttons."""
     data = update.callback_query.data
-    match = next((m for pattern in PRESSES if (m := parse(pattern, data))), None)
-    if match is None and parse(LEGACY, data) is not None:
+    pressed = decode_any(kinds, data)
+    if pressed is None and FindOldCode.decode(data) is not None:
         await refuse(update, t(person.language, "find.stale"))
         return None
-    if match is None:
+    if pressed is None:
         await refuse(update, t(person.language, "error.bad_button"))
         return None
-    state = _current(context, match["key"])
+    state = _current(context, pressed.key)
     if state is None:
         await refuse(update, t(person.language, "find.stale"))
         return None
-    return state, match["what"], match.groupdict().get("arg")
+    return state, pressed
 
 
 async def _choose(
@@ -256,39 +254,38 @@ async def _choose(
 
 @participant()
 async def press(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
-    pressed = await _pressed(update, context, person)
-    if pressed is None:
+    found = await _pressed(update, context, person, PRESSES)
+    if found is None:
         return
-    state, what, arg = pressed
+    state, pressed = found
     query = update.callback_query
-    number = None if arg in (None, "-") else int(arg)
-    if what == "o":
-        if await company_card.show_card(update, context, person, int(arg), state.key):
-            await query.answer()
-        return
-    kind, _, page_or_pick = what.partition("-")
-    if page_or_pick == "page":
-        await _choose(update, context, person, state, kind, int(arg))
-        return
-    if page_or_pick == "pick":
-        values = state.industries if kind == "ind" else state.countries
-        if number is not None and number >= len(values):
-            await refuse(update, t(person.language, "error.bad_button"))
+    match pressed:
+        case FindCard(company=company):
+            if await company_card.show_card(update, context, person, company, state.key):
+                await query.answer()
             return
-        chosen = None if number is None else values[number]
-        state.filters = replace(state.filters, **{FACETS[kind]: chosen})
-        state.offset = 0
-    elif what == "p":
-        state.offset = int(arg)
-    elif what == "x":
-        state.filters, state.offset = replace(state.filters, keyword=""), 0
+        case FindChoices(kind=kind, page=number):
+            await _choose(update, context, person, state, kind, number)
+            return
+        case FindPick(kind=kind, index=number):
+            values = state.industries if kind == "ind" else state.countries
+            if number is not None and number >= len(values):
+                await refuse(update, t(person.language, "error.bad_button"))
+                return
+            chosen = None if number is None else values[number]
+            state.filters = replace(state.filters, **{FACETS[kind]: chosen})
+            state.offset = 0
+        case FindPage(offset=offset):
+            state.offset = offset
+        case FindClearKeyword():
+            state.filters, state.offset = replace(state.filters, keyword=""), 0
     await query.answer()
     await show_list(update, context, person, state)
 
 
 @participant()
 async def ask_keyword(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
-    if await _pressed(update, context, person) is None:
+    if await _pressed(update, context, person, (FindKeyword,)) is None:
         return
     typed.arm(context, KEYWORD)
     await update.callback_query.answer()
@@ -329,3 +326,8 @@ def handlers() -> list[BaseHandler]:
         CallbackQueryHandler(press, pattern=route("find.press")),
         *company_card.handlers(),
     ]
+
+
+FEATURE = Feature(
+    others=handlers,
+)

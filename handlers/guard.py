@@ -1,15 +1,16 @@
 """The opening every handler shares, written once: who is asking, may they, what did they
 press, and the catalog's refusal when the store says no.
 
-    @participant(data=PATTERN, answer=True)
-    async def pressed(update, context, person: Who, match: re.Match[str]) -> None:
-        ...  # parse -> one store call -> render
+    @participant(data=AvailabilityPress, answer=True)
+    async def toggle(update, context, person: Who, pressed: AvailabilityPress) -> None:
+        ...  # one store call -> render
 
 `participant` lets in registered participants (a stranger is told to join first), `organizer`
-the admins (anyone else is told the command is for organizers). With `data`, the button's
-callback data must match the pattern (forged or stale data: "this button is not valid (any
-more)") and the match is passed on. With `answer`, the button press is answered before the handler
-runs (the handlers that answer later, or with a text, leave it off). A `StoreError` the
+the admins (anyone else is told the command is for organizers). With `data` (a kind of
+button from handlers/routes.py, or a tuple of kinds), the button's callback data is decoded
+once (forged or stale data: "this button is not valid (any more)") and the object is passed
+on. With `answer`, the button press is answered before the handler runs (the handlers that
+answer later, or with a text, leave it off). A `StoreError` the
 handler does not catch itself becomes the catalog's sentence for it.
 
 `participant_step` opens a typed step's handler (handlers/typed.py): a stranger's text ends the
@@ -19,7 +20,6 @@ step; the handler itself decides which refusals leave it armed for another try.
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -28,8 +28,9 @@ from telegram.ext import ContextTypes
 
 from handlers import typed
 from handlers.admin_common import admin
+from handlers.routes import Press, decode_any
 from handlers.services import Who, member
-from handlers.ui import error_text, parse, refuse
+from handlers.ui import error_text, refuse
 from locales import t
 from store.errors import StoreError
 
@@ -37,11 +38,12 @@ Context = ContextTypes.DEFAULT_TYPE
 Callback = Callable[[Update, Context], Awaitable[None]]
 Guarded = Callable[..., Awaitable[None]]
 Resolve = Callable[[Update, Context], Awaitable[Who | None]]
+Kinds = type[Press] | tuple[type[Press], ...]
 
 
-def _guard(
-    resolve: Resolve, data: re.Pattern[str] | None, answer: bool
-) -> Callable[[Guarded], Callback]:
+def _guard(resolve: Resolve, data: Kinds | None, answer: bool) -> Callable[[Guarded], Callback]:
+    kinds = data if isinstance(data, tuple) else (data,) if data is not None else ()
+
     def decorate(handler: Guarded) -> Callback:
         @functools.wraps(handler)
         async def guarded(update: Update, context: Context) -> None:
@@ -49,12 +51,12 @@ def _guard(
             if person is None:
                 return
             extra: list[Any] = []
-            if data is not None:
-                match = parse(data, update.callback_query.data)
-                if match is None:
+            if kinds:
+                pressed = decode_any(kinds, update.callback_query.data)
+                if pressed is None:
                     await refuse(update, t(person.language, "error.bad_button"))
                     return
-                extra.append(match)
+                extra.append(pressed)
             if answer and update.callback_query is not None:
                 await update.callback_query.answer()
             try:
@@ -68,16 +70,14 @@ def _guard(
 
 
 def participant(
-    *, data: re.Pattern[str] | None = None, answer: bool = False
+    *, data: Kinds | None = None, answer: bool = False
 ) -> Callable[[Guarded], Callback]:
-    """For registered participants: `handler(update, context, person[, match])`."""
+    """For registered participants: `handler(update, context, person[, pressed])`."""
     return _guard(member, data, answer)
 
 
-def organizer(
-    *, data: re.Pattern[str] | None = None, answer: bool = False
-) -> Callable[[Guarded], Callback]:
-    """For admins only: `handler(update, context, person[, match])`."""
+def organizer(*, data: Kinds | None = None, answer: bool = False) -> Callable[[Guarded], Callback]:
+    """For admins only: `handler(update, context, person[, pressed])`."""
     return _guard(admin, data, answer)
 
 

@@ -6,17 +6,16 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, func, select
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
-from handlers.routes import route
+from handlers.feature import PARTICIPANTS, Command, Feature
+from handlers.routes import Menu, route
 from handlers.services import Who, services, who
 from handlers.ui import button, escape, keyboard, show
 from locales import moment, t
 from store.errors import NoEvent
 from store.event import get_event
 from store.models import Event, Participant
-
-ADMIN_HOME = "admin"
 
 
 def _overview(session: Session) -> tuple[Event, int, int] | None:
@@ -49,7 +48,7 @@ async def admin_home(update: Update, context: ContextTypes.DEFAULT_TYPE, person:
     )
     rows = []
     if person.participant is not None:  # an organizer who also takes part
-        rows.append([button(person.language, "admin_home.my_page", "menu")])
+        rows.append([button(person.language, "admin_home.my_page", Menu())])
     await show(update, text, keyboard(*rows))
 
 
@@ -67,6 +66,11 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 def handlers() -> list[BaseHandler]:
     return [
-        CommandHandler("help", help_command),
         CallbackQueryHandler(admin_home_button, pattern=route("admin")),
     ]
+
+
+FEATURE = Feature(
+    commands=(Command("help", help_command, PARTICIPANTS),),
+    others=handlers,
+)

@@ -5,7 +5,6 @@ hands it to another interpreter at once or tells the organizers that nobody can 
 from __future__ import annotations
 
 import logging
-import re
 
 from telegram import Update
 from telegram.constants import ParseMode
@@ -13,9 +12,10 @@ from telegram.error import Forbidden, TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes, JobQueue
 
 from handlers.admin_common import tell_admins
-from handlers.routes import route
+from handlers.feature import Feature
+from handlers.routes import InterpreterDecline, InterpreterHome, decode_any, route
 from handlers.services import services
-from handlers.ui import button, escape, keyboard, parse, refuse, show
+from handlers.ui import button, escape, keyboard, refuse, show
 from locales import day_label, language_name, pick, t, time_span, tn
 from store.errors import NoEvent
 from store.event import get_event
@@ -34,9 +34,7 @@ from store.names import company_name, event_name
 
 log = logging.getLogger(__name__)
 
-HOME = "itp"
 PUSH_JOB = "interpreter-changes"
-PRESS = re.compile(r"itp:(ask|no):(\d{1,10}):(\d{1,10})")
 
 
 def _language(person: Interpreter, update: Update) -> str:
@@ -87,7 +85,7 @@ def schedule_markup(plan: Schedule, language: str):
             button(
                 language,
                 "interp.decline_button",
-                f"{HOME}:ask:{job.buyer_id}:{job.seller_id}",
+                InterpreterDecline("ask", job.buyer_id, job.seller_id),
                 month=job.start.month,
                 day=job.start.day,
                 time=f"{job.start:%H:%M}",
@@ -95,7 +93,7 @@ def schedule_markup(plan: Schedule, language: str):
         ]
         for job in plan.jobs
     ]
-    return keyboard(*rows, [button(language, "interp.refresh", HOME)])
+    return keyboard(*rows, [button(language, "interp.refresh", InterpreterHome())])
 
 
 async def interpreter_home(
@@ -126,15 +124,15 @@ async def pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await refuse(update, t(pick(update.effective_user.language_code, "ko"), "error.bad_button"))
         return
     language = _language(person, update)
-    if query.data == HOME:
+    pressed = decode_any((InterpreterHome, InterpreterDecline), query.data)
+    if isinstance(pressed, InterpreterHome):
         await query.answer()
         await interpreter_home(update, context, person)
         return
-    match = parse(PRESS, query.data)
-    if match is None:
+    if pressed is None:
         await refuse(update, t(language, "error.bad_button"))
         return
-    action, buyer_id, seller_id = match[1], int(match[2]), int(match[3])
+    action, buyer_id, seller_id = pressed.step, pressed.buyer, pressed.seller
     plan = await svc.run(schedule, person.id)
     job = next((j for j in plan.jobs if (j.buyer_id, j.seller_id) == (buyer_id, seller_id)), None)
     if job is None:
@@ -146,8 +144,14 @@ async def pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             update,
             t(language, "interp.decline_confirm", line=_line(job, language)),
             keyboard(
-                [button(language, "interp.decline_yes", f"{HOME}:no:{buyer_id}:{seller_id}")],
-                [button(language, "interp.decline_keep", HOME)],
+                [
+                    button(
+                        language,
+                        "interp.decline_yes",
+                        InterpreterDecline("no", buyer_id, seller_id),
+                    )
+                ],
+                [button(language, "interp.decline_keep", InterpreterHome())],
             ),
         )
         return
@@ -156,7 +160,7 @@ async def pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await show(
         update,
         t(language, "interp.declined_moved" if covered else "interp.declined_gap"),
-        keyboard([button(language, "interp.refresh", HOME)]),
+        keyboard([button(language, "interp.refresh", InterpreterHome())]),
     )
     if not covered:
         admin = svc.default_language
@@ -208,3 +212,8 @@ def schedule_pushes(job_queue: JobQueue, interval: float) -> None:
 
 def handlers() -> list[BaseHandler]:
     return [CallbackQueryHandler(pressed, pattern=route("interpreter"))]
+
+
+FEATURE = Feature(
+    others=handlers,
+)

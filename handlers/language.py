@@ -2,41 +2,38 @@
 
 from __future__ import annotations
 
-import re
-
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
+from handlers.feature import PARTICIPANTS, Command, Feature
 from handlers.menu import main_menu
-from handlers.routes import route
+from handlers.routes import LanguagePick, Menu, route
 from handlers.services import services, who
-from handlers.ui import button, keyboard, parse, refuse, show
+from handlers.ui import button, keyboard, refuse, show
 from locales import LANGUAGES, t
 from store.participants import set_language
-
-CHOICE = re.compile(r"lang:(ko|en)")
 
 
 async def choose(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     person = await who(update, context)
     if update.callback_query is not None:
         await update.callback_query.answer()
-    buttons = [button(code, f"language.{code}", f"lang:{code}") for code in LANGUAGES]
+    buttons = [button(code, f"language.{code}", LanguagePick(code)) for code in LANGUAGES]
     await show(
         update,
         t(person.language, "language.choose"),
-        keyboard(buttons, [button(person.language, "common.back", "menu")]),
+        keyboard(buttons, [button(person.language, "common.back", Menu())]),
     )
 
 
 async def switch(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
-    match = parse(CHOICE, query.data)
-    if match is None:
+    pressed = LanguagePick.decode(query.data)
+    if pressed is None:
         person = await who(update, context)
         await refuse(update, t(person.language, "error.bad_button"))
         return
-    language = match.group(1)
+    language = pressed.language
     context.user_data["language"] = language
     person = await who(update, context)
     if person.participant is not None:
@@ -47,7 +44,12 @@ async def switch(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 def handlers() -> list[BaseHandler]:
     return [
-        CommandHandler("language", choose),
         CallbackQueryHandler(choose, pattern=route("language")),
         CallbackQueryHandler(switch, pattern=route("language.pick")),
     ]
+
+
+FEATURE = Feature(
+    commands=(Command("language", choose, PARTICIPANTS),),
+    others=handlers,
+)

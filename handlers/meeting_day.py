@@ -8,15 +8,14 @@ it to others at once.
 
 from __future__ import annotations
 
-import re
-
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
+from handlers.feature import Feature
 from handlers.guard import participant
 from handlers.notify import tell
 from handlers.refill_offers import offer_place
-from handlers.routes import route
+from handlers.routes import Attendance, AttendanceCause, route
 from handlers.services import Who, services
 from handlers.ui import button, counted_items, escape, keyboard, show
 from locales import moment, t
@@ -24,10 +23,6 @@ from store.event import get_event
 from store.fairday import DayCounts, MeetingSides, cancel, confirm
 from store.models import CancelReason
 
-PREFIX = "att"
-ACTION = re.compile(
-    r"att:(ok|no|keep):(\d{1,10})|att:x:(\d{1,10}):(cant_attend|not_interested|other)"
-)
 REASONS = (CancelReason.cant_attend, CancelReason.not_interested, CancelReason.other)
 
 
@@ -35,15 +30,15 @@ def attendance_keyboard(language: str, meeting_id: int) -> InlineKeyboardMarkup:
     """The reminder's two buttons."""
     return keyboard(
         [
-            button(language, "fairday.confirm_button", f"{PREFIX}:ok:{meeting_id}"),
-            button(language, "fairday.cancel_button", f"{PREFIX}:no:{meeting_id}"),
+            button(language, "fairday.confirm_button", Attendance("ok", meeting_id)),
+            button(language, "fairday.cancel_button", Attendance("no", meeting_id)),
         ]
     )
 
 
 def cancel_button(language: str, meeting_id: int) -> InlineKeyboardButton:
     """For the meeting's card in 📅 My schedule."""
-    return button(language, "fairday.cancel_meeting_button", f"{PREFIX}:no:{meeting_id}")
+    return button(language, "fairday.cancel_meeting_button", Attendance("no", meeting_id))
 
 
 def fairday_line(language: str, counts: DayCounts) -> str | None:
@@ -56,10 +51,10 @@ def fairday_line(language: str, counts: DayCounts) -> str | None:
 def _reasons(language: str, meeting_id: int) -> InlineKeyboardMarkup:
     return keyboard(
         *(
-            [button(language, f"fairday.cause_{r.value}", f"{PREFIX}:x:{meeting_id}:{r.value}")]
+            [button(language, f"fairday.cause_{r.value}", AttendanceCause(meeting_id, r.value))]
             for r in REASONS
         ),
-        [button(language, "fairday.keep_button", f"{PREFIX}:keep:{meeting_id}")],
+        [button(language, "fairday.keep_button", Attendance("keep", meeting_id))],
     )
 
 
@@ -71,17 +66,21 @@ def _when(sides: MeetingSides, language: str, timezone: str) -> dict[str, str]:
     }
 
 
-@participant(data=ACTION)
+@participant(data=(Attendance, AttendanceCause))
 async def on_button(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, match: re.Match[str]
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    person: Who,
+    pressed: Attendance | AttendanceCause,
 ) -> None:
     svc = services(context)
     language = person.language
     participant_id = person.participant.id
     now = svc.clock()
     event = await svc.run(get_event)
-    if match.group(3):  # a reason chosen: the meeting is given up
-        meeting_id, reason = int(match.group(3)), CancelReason(match.group(4))
+    meeting_id = pressed.meeting
+    if isinstance(pressed, AttendanceCause):  # a reason chosen: the meeting is given up
+        reason = CancelReason(pressed.cause)
         done = await svc.run(cancel, meeting_id, participant_id, reason, now)
         await show(
             update, t(language, "fairday.cancelled", **_when(done.sides, language, event.timezone))
@@ -96,7 +95,7 @@ async def on_button(
         )
         await offer_place(context.application, done.place_id)
         return
-    action, meeting_id = match.group(1), int(match.group(2))
+    action = pressed.answer
     if action == "no":
         await show(update, t(language, "fairday.why"), _reasons(language, meeting_id))
     elif action == "keep":
@@ -120,3 +119,8 @@ async def on_button(
 
 def handlers() -> list[BaseHandler]:
     return [CallbackQueryHandler(on_button, pattern=route("attendance"))]
+
+
+FEATURE = Feature(
+    others=handlers,
+)

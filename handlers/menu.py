@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
-from handlers.commands import set_admin_menu
-from handlers.guide import ADMIN_HOME, admin_home
+from handlers.commands import ADMIN_MENU, set_admin_menu
+from handlers.feature import PARTICIPANTS, Command, Feature
+from handlers.guide import admin_home
 from handlers.interpreter_home import interpreter_home
-from handlers.routes import route
+from handlers.routes import (
+    AdminHome,
+    ApplyStart,
+    AvailabilityOpen,
+    FindOpen,
+    LanguageMenu,
+    ProfileSection,
+    Requests,
+    ScheduleOpen,
+    route,
+)
 from handlers.services import Who, services, who
 from handlers.ui import button, error_text, escape, keyboard, refuse, show
 from locales import moment, t
@@ -18,15 +29,14 @@ from store.interpreters import by_telegram_id, join_interpreter
 from store.models import Event, Phase
 from store.participants import join
 
-MENU = "menu"
 ITEMS = (
-    ("menu.account", "acct"),
-    ("menu.company", "comp"),
-    ("menu.availability", "avail"),
-    ("menu.find", "find"),
-    ("menu.requests", "reqs"),
-    ("menu.schedule", "sched"),
-    ("menu.language", "lang"),
+    ("menu.account", ProfileSection("acct")),
+    ("menu.company", ProfileSection("comp")),
+    ("menu.availability", AvailabilityOpen()),
+    ("menu.find", FindOpen()),
+    ("menu.requests", Requests()),
+    ("menu.schedule", ScheduleOpen()),
+    ("menu.language", LanguageMenu()),
 )
 
 
@@ -54,7 +64,7 @@ async def main_menu(update: Update, context: ContextTypes.DEFAULT_TYPE, person: 
         await show(
             update,
             t(person.language, "start.stranger", event=escape(event.name)),
-            keyboard([button(person.language, "apply.button", "apply")]),
+            keyboard([button(person.language, "apply.button", ApplyStart())]),
         )
         return
     now = services(context).clock()
@@ -73,7 +83,7 @@ async def main_menu(update: Update, context: ContextTypes.DEFAULT_TYPE, person: 
     buttons = [button(person.language, key, data) for key, data in ITEMS]
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
     if person.is_admin:
-        rows.append([button(person.language, "admin_home.button", ADMIN_HOME)])
+        rows.append([button(person.language, "admin_home.button", AdminHome())])
     await show(update, text, keyboard(*rows))
 
 
@@ -81,7 +91,8 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`/start` alone opens the menu; `/start TOKEN` (from an invite link) joins first."""
     person = await who(update, context)
     if person.is_admin:
-        await set_admin_menu(context.bot, person.telegram_id, person.language)
+        admin_menu = context.bot_data[ADMIN_MENU]
+        await set_admin_menu(context.bot, person.telegram_id, person.language, admin_menu)
     if context.args:
         try:
             interpreter = await services(context).run(
@@ -113,7 +124,14 @@ async def menu_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 def handlers() -> list[BaseHandler]:
     return [
-        CommandHandler("start", start),
-        CommandHandler("menu", menu_command),
         CallbackQueryHandler(menu_button, pattern=route("menu")),
     ]
+
+
+FEATURE = Feature(
+    commands=(
+        Command("start", start, PARTICIPANTS),
+        Command("menu", menu_command, PARTICIPANTS),
+    ),
+    others=handlers,
+)

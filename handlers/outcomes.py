@@ -5,17 +5,16 @@ change the answer until a week after the fair. Rules and storage: store/outcomes
 
 from __future__ import annotations
 
-import re
-
 from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, BaseHandler, CallbackQueryHandler, ContextTypes
 
 from handlers import typed
 from handlers.admin_sending import replace_job
+from handlers.feature import Feature
 from handlers.guard import participant, participant_step
 from handlers.notify import send_once
-from handlers.routes import route
+from handlers.routes import OutcomeAsk, OutcomePick, route
 from handlers.services import Services, Who, member, services
 from handlers.ui import button, error_text, escape, keyboard, refuse, show
 from locales import moment, pick, t
@@ -34,17 +33,13 @@ from store.outcomes import (
     set_details,
 )
 
-PREFIX = "oc"
-ACTION = re.compile(
-    r"oc:(?:r:(?P<meeting>\d{1,10}):(?P<result>[a-z_]{1,20})|(?P<ask>[vnc]):(?P<id>\d{1,10}))"
-)
 VALUE_STEP, NOTE_STEP = "outcome_value", "outcome_note"
 
 
 def results_keyboard(language: str, meeting_id: int) -> InlineKeyboardMarkup:
     return keyboard(
         *(
-            [button(language, f"outcome.result.{r.value}", f"{PREFIX}:r:{meeting_id}:{r.value}")]
+            [button(language, f"outcome.result.{r.value}", OutcomePick(meeting_id, r))]
             for r in OutcomeResult
         )
     )
@@ -53,10 +48,10 @@ def results_keyboard(language: str, meeting_id: int) -> InlineKeyboardMarkup:
 def _details_keyboard(language: str, meeting_id: int) -> InlineKeyboardMarkup:
     return keyboard(
         [
-            button(language, "outcome.value_button", f"{PREFIX}:v:{meeting_id}"),
-            button(language, "outcome.note_button", f"{PREFIX}:n:{meeting_id}"),
+            button(language, "outcome.value_button", OutcomeAsk("v", meeting_id)),
+            button(language, "outcome.note_button", OutcomeAsk("n", meeting_id)),
         ],
-        [button(language, "outcome.change_button", f"{PREFIX}:c:{meeting_id}")],
+        [button(language, "outcome.change_button", OutcomeAsk("c", meeting_id))],
     )
 
 
@@ -140,29 +135,27 @@ async def nudge_job(context: ContextTypes.DEFAULT_TYPE) -> None:
 # Buttons and typed steps
 
 
-@participant(data=ACTION)
+@participant(data=(OutcomePick, OutcomeAsk))
 async def on_button(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, match: re.Match[str]
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    person: Who,
+    pressed: OutcomePick | OutcomeAsk,
 ) -> None:
     svc = services(context)
     language, me, now = person.language, person.participant.id, svc.clock()
     timezone = (await svc.run(get_event)).timezone
-    if match["meeting"]:
-        try:
-            result = OutcomeResult(match["result"])
-        except ValueError:
-            await refuse(update, t(language, "error.bad_button"))
-            return
-        answer = await svc.run(record_outcome, int(match["meeting"]), me, result, now)
+    if isinstance(pressed, OutcomePick):
+        answer = await svc.run(record_outcome, pressed.meeting, me, pressed.result, now)
         await show(
             update,
             _summary(answer, language, timezone),
             _details_keyboard(language, answer.meeting_id),
         )
     else:
-        meeting_id = int(match["id"])
+        meeting_id = pressed.meeting
         answer = await svc.run(my_answer, meeting_id, me, now)
-        if match["ask"] == "c" or answer.result is None:
+        if pressed.ask == "c" or answer.result is None:
             text = t(
                 language,
                 "outcome.question",
@@ -171,7 +164,7 @@ async def on_button(
             )
             await show(update, text, results_keyboard(language, meeting_id))
         else:
-            kind = VALUE_STEP if match["ask"] == "v" else NOTE_STEP
+            kind = VALUE_STEP if pressed.ask == "v" else NOTE_STEP
             typed.arm(context, kind, meeting=meeting_id)
             await update.effective_chat.send_message(
                 t(
@@ -242,3 +235,8 @@ def stats_line(language: str, counts: OutcomeCounts) -> str | None:
 
 def handlers() -> list[BaseHandler]:
     return [CallbackQueryHandler(on_button, pattern=route("outcome"))]
+
+
+FEATURE = Feature(
+    others=handlers,
+)

@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-import re
-
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from handlers import typed
+from handlers.feature import Feature
 from handlers.guard import participant, participant_step
-from handlers.routes import route
+from handlers.routes import Menu, ProfileEdit, ProfileSection, route
 from handlers.services import Who, member, services
-from handlers.ui import button, error_text, escape, keyboard, parse, refuse, show
+from handlers.ui import button, error_text, escape, keyboard, refuse, show
 from locales import shown, t
 from store.errors import StoreError
 from store.fields import ACCOUNT_FIELDS, COMPANY_FIELDS
 from store.participants import update_field
 
 SECTIONS = {"acct": ACCOUNT_FIELDS, "comp": COMPANY_FIELDS}
-SECTION = re.compile(r"(acct|comp)")
-EDIT = re.compile(r"pe:([a-z_]{1,20})")
 STEP = "profile_field"  # the typed step: {"step": STEP, "field": "company"}
 
 
@@ -36,29 +33,27 @@ async def _render(update: Update, person: Who, section: str) -> None:
             t(language, "profile.line", label=t(language, f"field.{field}"), value=escape(value))
         )
     edits = [
-        button(language, "profile.edit", f"pe:{field}", label=t(language, f"field.{field}"))
+        button(language, "profile.edit", ProfileEdit(field), label=t(language, f"field.{field}"))
         for field in SECTIONS[section]
     ]
     rows = [edits[i : i + 2] for i in range(0, len(edits), 2)]
-    await show(update, "\n".join(lines), keyboard(*rows, [button(language, "common.back", "menu")]))
+    await show(update, "\n".join(lines), keyboard(*rows, [button(language, "common.back", Menu())]))
 
 
-@participant(data=SECTION, answer=True)
+@participant(data=ProfileSection, answer=True)
 async def open_section(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, match: re.Match[str]
+    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, pressed: ProfileSection
 ) -> None:
-    await _render(update, person, match.group(1))
+    await _render(update, person, pressed.section)
 
 
-@participant()
-async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
+@participant(data=ProfileEdit)
+async def ask(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, pressed: ProfileEdit
+) -> None:
     """✏️ pressed: asks for the field's new value and arms the step that waits for it."""
     query = update.callback_query
-    match = parse(EDIT, query.data)
-    if match is None or match.group(1) not in ACCOUNT_FIELDS + COMPANY_FIELDS:
-        await refuse(update, t(person.language, "error.bad_button"))
-        return
-    field = match.group(1)
+    field = pressed.field
     typed.arm(context, STEP, field=field)
     await query.answer()
     current = shown(person.language, field, getattr(person.participant, field))
@@ -111,3 +106,8 @@ def handlers() -> list[BaseHandler]:
         CallbackQueryHandler(ask, pattern=route("profile.edit")),
         CallbackQueryHandler(open_section, pattern=route("profile.section")),
     ]
+
+
+FEATURE = Feature(
+    others=handlers,
+)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -18,9 +17,10 @@ from telegram.error import TelegramError
 from telegram.ext import Application, BaseHandler, CallbackQueryHandler, ContextTypes
 
 from handlers.admin_sending import replace_job
+from handlers.feature import Feature
 from handlers.guard import participant
 from handlers.notify import country_name, tell
-from handlers.routes import route
+from handlers.routes import RefillAnswer, route
 from handlers.services import Services, Who, services
 from handlers.timetable_render import calendar_file_name, timetable_ics, timetable_messages
 from handlers.ui import button, escape, keyboard, show
@@ -41,8 +41,6 @@ from store.timetable import timetable
 
 log = logging.getLogger(__name__)
 
-PREFIX = "rf"
-ACTION = re.compile(r"rf:(y|n):(\d{1,10})")
 MAX_TRIES = 50  # pairs tried in a row for one place when offers cannot be delivered
 
 
@@ -86,9 +84,11 @@ async def offer_place(application: Application, place_id: int) -> None:
                 "refill.offer",
                 keyboard(
                     [
-                        button(_language(svc, me), "refill.accept_button", f"{PREFIX}:y:{view.id}"),
                         button(
-                            _language(svc, me), "refill.decline_button", f"{PREFIX}:n:{view.id}"
+                            _language(svc, me), "refill.accept_button", RefillAnswer("y", view.id)
+                        ),
+                        button(
+                            _language(svc, me), "refill.decline_button", RefillAnswer("n", view.id)
                         ),
                     ]
                 ),
@@ -152,11 +152,11 @@ async def expiry_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     await offer_place(context.application, view.place_id)
 
 
-@participant(data=ACTION)
+@participant(data=RefillAnswer)
 async def on_button(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, match: re.Match[str]
+    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, pressed: RefillAnswer
 ) -> None:
-    accept, offer_id = match.group(1) == "y", int(match.group(2))
+    accept, offer_id = pressed.answer == "y", pressed.offer
     svc = services(context)
     language = person.language
     done = await svc.run(answer_offer, offer_id, person.participant.id, accept, svc.clock())
@@ -206,3 +206,8 @@ async def resume(application: Application) -> None:
 
 def handlers() -> list[BaseHandler]:
     return [CallbackQueryHandler(on_button, pattern=route("refill"))]
+
+
+FEATURE = Feature(
+    others=handlers,
+)

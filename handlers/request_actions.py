@@ -1,13 +1,13 @@
 """Acting on one meeting request by its id, and telling the other side.
 
 Shared by 📋 My requests (handlers/requests.py), by the notification a target receives
-when someone requests them (its Accept / Reject buttons are handled here, callback data
-`reqs:n:ACTION:REQUEST_ID`), and by any other menu that shows a request, such as the
-company card of 🔎 Find companies. To act from your own menu:
+when someone requests them (its Accept / Reject buttons are handled here, `RequestNotice`),
+and by any other menu that shows a request, such as the company card of 🔎 Find companies.
+To act from your own menu:
 
-- Put the action and the request id in your own callback data, e.g. `find:acc:123:45`;
-  `ACTION` (a regex fragment with the named groups `action` and `request`) parses that part,
-  `action_button(language, action, data, number=...)` labels the button. Actions:
+- Give your button kind (handlers/routes.py) a `RequestAction` field and the request's id,
+  as `CardAction(key, action, request)` does; `action_button(language, action, data,
+  number=...)` labels the button. Actions:
   `acc` accept, `rej` reject (both by the target), `can` cancel (by the requester, pending or
   accepted), `up` / `dn` move one of my pending requests up or down in my priorities.
 - In your handler: `request = await act(update, context, person, action, request_id)`. It runs
@@ -28,7 +28,6 @@ action: the failed delivery is logged and the action stands.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -39,10 +38,11 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
+from handlers.feature import Feature
 from handlers.guard import participant
-from handlers.routes import route
+from handlers.routes import Press, RequestNotice, Requests, route
 from handlers.services import Who, services
-from handlers.ui import button, error_text, escape, keyboard, parse, refuse, show
+from handlers.ui import button, error_text, escape, keyboard, refuse, show
 from locales import country_name, industry_name, moment, pick, t
 from store.errors import NotFound, StoreError
 from store.event import get_event
@@ -51,9 +51,6 @@ from store.requests import accept_request, cancel_request, move_request, reject_
 
 log = logging.getLogger(__name__)
 
-ACTION = r"(?P<action>acc|rej|can|up|dn):(?P<request>\d{1,10})"
-NOTICE = re.compile(f"reqs:n:{ACTION}")
-NOTICE_PREFIX = "reqs:n:"
 
 Operation = Callable[[Session, int, int, datetime], MeetingRequest]
 OPERATIONS: dict[str, Operation] = {
@@ -122,7 +119,9 @@ def describe(
     return lines
 
 
-def action_button(language: str, action: str, data: str, **values: object) -> InlineKeyboardButton:
+def action_button(
+    language: str, action: str, data: Press, **values: object
+) -> InlineKeyboardButton:
     """A button for `action` (see the module docstring); `company` names the list entry's
     company (a notice is about one request, its buttons need no name)."""
     key = "requests.button" if "company" in values else "requests.notice.button"
@@ -161,11 +160,11 @@ def _notice_markup(language: str, involved: Involved) -> InlineKeyboardMarkup:
     if involved.request.status == RequestStatus.pending:
         rows.append(
             [
-                action_button(language, "acc", f"{NOTICE_PREFIX}acc:{request_id}"),
-                action_button(language, "rej", f"{NOTICE_PREFIX}rej:{request_id}"),
+                action_button(language, "acc", RequestNotice("acc", request_id)),
+                action_button(language, "rej", RequestNotice("rej", request_id)),
             ]
         )
-    rows.append([button(language, "requests.open", "reqs")])
+    rows.append([button(language, "requests.open", Requests())])
     return keyboard(*rows)
 
 
@@ -196,7 +195,7 @@ async def _tell(
         context,
         recipient,
         "\n".join(lines),
-        keyboard([button(language, "requests.open", "reqs")]),
+        keyboard([button(language, "requests.open", Requests())]),
     )
 
 
@@ -226,14 +225,15 @@ async def act(
     return involved
 
 
-@participant()
-async def answer_notice(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
+@participant(data=RequestNotice)
+async def answer_notice(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, pressed: RequestNotice
+) -> None:
     """Accept / Reject pressed on the notification: act, then show the request as it is now."""
-    match = parse(NOTICE, update.callback_query.data)
-    if match is None or match["action"] not in ("acc", "rej"):
+    if pressed.action not in ("acc", "rej"):
         await refuse(update, t(person.language, "error.bad_button"))
         return
-    involved = await act(update, context, person, match["action"], int(match["request"]))
+    involved = await act(update, context, person, pressed.action, pressed.request)
     if involved is not None:
         await show(
             update, _notice(person.language, involved), _notice_markup(person.language, involved)
@@ -242,3 +242,8 @@ async def answer_notice(update: Update, context: ContextTypes.DEFAULT_TYPE, pers
 
 def handlers() -> list[BaseHandler]:
     return [CallbackQueryHandler(answer_notice, pattern=route("requests.notice"))]
+
+
+FEATURE = Feature(
+    others=handlers,
+)

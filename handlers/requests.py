@@ -2,14 +2,13 @@
 Reject), 나의 신청 mine (Cancel, ▲ / ▼ for priority). A summary with the three counts, then
 one list per category, five entries a page; after an action the list is re-rendered in place.
 
-Callback data: `reqs` the summary; `reqs:l:CAT:PAGE` a list page (CAT `m` mutual,
-`r` received, `o` own); `reqs:a:ACTION:REQUEST_ID:CAT:PAGE` an action pressed on a list page
-(actions are in handlers/request_actions.py, which also owns `reqs:n:...`).
+Buttons (handlers/routes.py): `Requests` the summary; `RequestList(category, page)` a list page
+(category `m` mutual, `r` received, `o` own); `RequestListAction` an action pressed on a list
+page (actions are in handlers/request_actions.py, which also owns `RequestNotice`).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -17,11 +16,12 @@ from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
+from handlers.feature import Feature
 from handlers.guard import participant
-from handlers.request_actions import ACTION, act, action_button, describe
-from handlers.routes import route
+from handlers.request_actions import act, action_button, describe
+from handlers.routes import Menu, RequestList, RequestListAction, Requests, route
 from handlers.services import Who, services
-from handlers.ui import button, clipped, keyboard, parse, refuse, show
+from handlers.ui import button, clipped, keyboard, show
 from locales import ordinal, t
 from store.errors import ApplicationsClosed
 from store.event import ensure_open, get_event
@@ -29,9 +29,6 @@ from store.models import MeetingRequest, RequestStatus
 from store.names import company_name
 from store.requests import Pair, RequestLists, request_lists
 
-SUMMARY = "reqs"
-LIST = re.compile(r"reqs:l:(?P<cat>[mro]):(?P<page>\d{1,4})")
-ACT = re.compile(f"reqs:a:{ACTION}:(?P<cat>[mro]):(?P<page>\\d{{1,4}})")
 PER_PAGE = 5
 CATEGORIES = {"m": "mutual", "r": "received", "o": "mine"}
 # Which actions each list offers, in button order.
@@ -62,10 +59,10 @@ def render_summary(language: str, overview: Overview) -> tuple[str, InlineKeyboa
     lines += [t(language, f"requests.count.{cat}", count=counts[cat]) for cat in CATEGORIES]
     lines.append(t(language, "requests.closed" if overview.closed else "requests.explain"))
     rows = [
-        [button(language, f"requests.open.{cat}", f"reqs:l:{cat}:1", count=counts[cat])]
+        [button(language, f"requests.open.{cat}", RequestList(cat, 1), count=counts[cat])]
         for cat in CATEGORIES
     ]
-    rows.append([button(language, "common.back", "menu")])
+    rows.append([button(language, "common.back", Menu())])
     return "\n".join(lines), keyboard(*rows)
 
 
@@ -116,7 +113,7 @@ def _entry_buttons(
     company = clipped(company_name(pair.counterpart, language))
     return [
         action_button(
-            language, action, f"reqs:a:{action}:{target.id}:{cat}:{page}", company=company
+            language, action, RequestListAction(action, target.id, cat, page), company=company
         )
         for action in CATEGORY_ACTIONS[cat]
         if action not in hidden
@@ -148,10 +145,10 @@ def render_list(
         ]
     paging = []
     if page > 1:
-        paging.append(button(language, "requests.previous", f"reqs:l:{cat}:{page - 1}"))
+        paging.append(button(language, "requests.previous", RequestList(cat, page - 1)))
     if page < pages:
-        paging.append(button(language, "requests.next", f"reqs:l:{cat}:{page + 1}"))
-    rows += [paging, [button(language, "common.back", SUMMARY)]]
+        paging.append(button(language, "requests.next", RequestList(cat, page + 1)))
+    rows += [paging, [button(language, "common.back", Requests())]]
     return "\n\n".join(lines), keyboard(*rows)
 
 
@@ -162,21 +159,21 @@ async def summary(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Wh
     await show(update, *render_summary(person.language, overview))
 
 
-@participant()
-async def page(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
+@participant(data=(RequestList, RequestListAction))
+async def page(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    person: Who,
+    pressed: RequestList | RequestListAction,
+) -> None:
     """A list page, or an action pressed on one (then the same page, as it is now)."""
-    data = update.callback_query.data
-    match = parse(LIST, data) or parse(ACT, data)
-    if match is None:
-        await refuse(update, t(person.language, "error.bad_button"))
-        return
-    if "action" in match.groupdict():
-        await act(update, context, person, match["action"], int(match["request"]))
+    if isinstance(pressed, RequestListAction):
+        await act(update, context, person, pressed.action, pressed.request)
     else:
         await update.callback_query.answer()
     svc = services(context)
     overview = await svc.run(_load, person.participant.id, svc.clock())
-    await show(update, *render_list(person.language, overview, match["cat"], int(match["page"])))
+    await show(update, *render_list(person.language, overview, pressed.category, pressed.page))
 
 
 def handlers() -> list[BaseHandler]:
@@ -184,3 +181,8 @@ def handlers() -> list[BaseHandler]:
         CallbackQueryHandler(summary, pattern=route("requests")),
         CallbackQueryHandler(page, pattern=route("requests.page")),
     ]
+
+
+FEATURE = Feature(
+    others=handlers,
+)

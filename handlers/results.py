@@ -10,8 +10,9 @@ from zoneinfo import ZoneInfo
 
 from telegram import InputFile, Update
 from telegram.constants import ParseMode
-from telegram.ext import BaseHandler, CommandHandler, ContextTypes
+from telegram.ext import ContextTypes
 
+from handlers.feature import ADMINS, Command, Feature
 from handlers.guard import organizer
 from handlers.outcomes import usd
 from handlers.results_chart import results_png
@@ -136,8 +137,9 @@ async def today_command(update: Update, context: ContextTypes.DEFAULT_TYPE, pers
     await update.effective_chat.send_message("\n".join(lines), parse_mode=ParseMode.HTML)
 
 
-def handlers() -> list[BaseHandler]:
-    return [
-        CommandHandler("results", results_command),
-        CommandHandler("today", today_command),
-    ]
+FEATURE = Feature(
+    commands=(
+        Command("today", today_command, ADMINS),
+        Command("results", results_command, ADMINS),
+    ),
+)

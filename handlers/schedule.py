@@ -6,19 +6,18 @@ Before the organizers announce the schedule, the menu only says when it will com
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import Sequence
 
 from telegram import InlineKeyboardMarkup, InputFile, Update
 from telegram.constants import ParseMode
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
+from handlers.feature import PARTICIPANTS, Command, Feature
 from handlers.guard import participant
 from handlers.meeting_day import cancel_button
-from handlers.routes import route
+from handlers.routes import Menu, ScheduleMeeting, ScheduleMore, ScheduleOpen, route
 from handlers.services import Who, services
 from handlers.timetable_render import (
-    OPEN,
     calendar_file_name,
     counterpart_card,
     timetable_ics,
@@ -33,7 +32,7 @@ from store.event import get_event
 from store.models import Event, Phase
 from store.timetable import Timetable, timetable, unscheduled
 
-ACTION = re.compile(r"sched(?::(img|ics|why|m:\d{1,10}))?")
+Pressed = ScheduleOpen | ScheduleMore | ScheduleMeeting
 
 
 def _not_announced(event: Event, person: Who, now_open: bool) -> str:
@@ -70,9 +69,9 @@ async def _send_calendar(update: Update, table: Timetable, language: str) -> Non
 
 
 async def _open(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, action: str
+    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, pressed: Pressed
 ) -> str | None:
-    """Shows what `action` asks for ("" for the timetable); returns a refusal instead, if any."""
+    """Shows what `pressed` asks for; returns a refusal instead, if any."""
     svc = services(context)
     language = person.language
     participant_id = person.participant.id
@@ -82,23 +81,23 @@ async def _open(
         await show(
             update,
             _not_announced(event, person, now_open),
-            keyboard([button(language, "common.back", "menu")]),
+            keyboard([button(language, "common.back", Menu())]),
         )
         return None
-    back = keyboard([button(language, "schedule.back_button", OPEN)])
-    if action == "why":
+    back = keyboard([button(language, "schedule.back_button", ScheduleOpen())])
+    if pressed == ScheduleMore("why"):
         items = await svc.run(unscheduled, participant_id)
         await _pages(update, unscheduled_messages(items, language), back)
         return None
     table = await svc.run(timetable, participant_id)
-    if action == "img":
+    if pressed == ScheduleMore("img"):
         await _send_image(update, table, language)
-    elif action == "ics":
+    elif pressed == ScheduleMore("ics"):
         if not table.meetings:
             return t(language, "schedule.calendar_empty")
         await _send_calendar(update, table, language)
-    elif action.startswith("m:"):
-        entry = table.meeting(int(action.removeprefix("m:")))
+    elif isinstance(pressed, ScheduleMeeting):
+        entry = table.meeting(pressed.meeting)
         if entry is None:
             return t(language, "schedule.meeting_gone")
         rows = [[cancel_button(language, entry.meeting.id)]] if entry.start > svc.clock() else []
@@ -111,29 +110,34 @@ async def _open(
 
 
 async def _answer(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, action: str
+    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, pressed: Pressed
 ) -> None:
-    refusal = await _open(update, context, person, action)
+    refusal = await _open(update, context, person, pressed)
     if refusal is not None:
         await refuse(update, refusal)
     elif update.callback_query is not None:
         await update.callback_query.answer()
 
 
-@participant(data=ACTION)
+@participant(data=(ScheduleOpen, ScheduleMore, ScheduleMeeting))
 async def on_button(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, match: re.Match[str]
+    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, pressed: Pressed
 ) -> None:
-    await _answer(update, context, person, match.group(1) or "")
+    await _answer(update, context, person, pressed)
 
 
 @participant()
 async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
-    await _answer(update, context, person, "")
+    await _answer(update, context, person, ScheduleOpen())
 
 
 def handlers() -> list[BaseHandler]:
     return [
-        CommandHandler("schedule", on_command),
         CallbackQueryHandler(on_button, pattern=route("schedule")),
     ]
+
+
+FEATURE = Feature(
+    commands=(Command("schedule", on_command, PARTICIPANTS),),
+    others=handlers,
+)

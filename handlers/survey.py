@@ -5,8 +5,6 @@ interrupted survey resumes and nobody is asked twice. Rules: store/survey.py."""
 
 from __future__ import annotations
 
-import re
-
 from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, BaseHandler, CallbackQueryHandler, ContextTypes
@@ -14,10 +12,11 @@ from telegram.ext import Application, BaseHandler, CallbackQueryHandler, Context
 from handlers import typed
 from handlers.admin_common import tell_admins
 from handlers.admin_sending import replace_job
+from handlers.feature import Feature
 from handlers.guard import participant, participant_step
 from handlers.notify import send_once
 from handlers.outcomes import usd
-from handlers.routes import route
+from handlers.routes import SurveyAnswer, route
 from handlers.services import Services, Who, member, services
 from handlers.ui import button, error_text, escape, keyboard, refuse, show
 from locales import day_label, pick, t
@@ -27,18 +26,13 @@ from store.models import NoticeKind, Signed
 from store.outcomes import prompt_key
 from store.survey import SurveyReply, answer_survey, questions, survey_time, survey_value
 
-PREFIX = "sv"
-ACTION = re.compile(r"sv:(\d{1,10}):(contract|mou|nothing)")
 VALUE_STEP = "survey_value"
 JOB = "follow-up-survey"
 
 
 def _keyboard(language: str, meeting_id: int) -> InlineKeyboardMarkup:
     return keyboard(
-        *(
-            [button(language, f"survey.{s.value}", f"{PREFIX}:{meeting_id}:{s.value}")]
-            for s in Signed
-        )
+        *([button(language, f"survey.{s.value}", SurveyAnswer(meeting_id, s))] for s in Signed)
     )
 
 
@@ -89,12 +83,12 @@ def _thanks(reply: SurveyReply, language: str) -> str:
     )
 
 
-@participant(data=ACTION)
+@participant(data=SurveyAnswer)
 async def on_button(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, match: re.Match[str]
+    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, pressed: SurveyAnswer
 ) -> None:
     svc = services(context)
-    meeting_id, signed = int(match.group(1)), Signed(match.group(2))
+    meeting_id, signed = pressed.meeting, pressed.signed
     reply = await svc.run(answer_survey, meeting_id, person.participant.id, signed, svc.clock())
     await show(update, _thanks(reply, person.language), _keyboard(person.language, meeting_id))
     await update.callback_query.answer()
@@ -138,3 +132,8 @@ typed.register(VALUE_STEP, typed.Step(_typed, _cancelled, text_only="outcome.tex
 
 def handlers() -> list[BaseHandler]:
     return [CallbackQueryHandler(on_button, pattern=route("survey"))]
+
+
+FEATURE = Feature(
+    others=handlers,
+)

@@ -14,6 +14,7 @@ from telegram import InlineKeyboardMarkup
 
 from handlers.calendar_file import calendar_file_name, timetable_ics
 from handlers.meeting_place import place
+from handlers.routes import Menu, ScheduleMeeting, ScheduleMore
 from handlers.timetable_image import timetable_png
 from handlers.ui import button, clipped, escape, keyboard
 from locales import country_name, day_label, reader_span, shown, t, tn, zone_name
@@ -28,7 +29,6 @@ from store.timetable import (
 )
 
 __all__ = [
-    "OPEN",
     "calendar_file_name",
     "counterpart_card",
     "pages",
@@ -39,7 +39,6 @@ __all__ = [
     "unscheduled_messages",
 ]
 
-OPEN = "sched"  # My schedule's callback data (handlers/schedule.py answers it)
 BUTTON_COMPANY = 24  # characters of a company name on a meeting's button
 MESSAGE_LIMIT = 4096
 # Long free-text fields are clipped on the card so it always fits in one message.
@@ -184,7 +183,7 @@ def timetable_markup(table: Timetable, language: str, back: bool = True) -> Inli
                 button(
                     language,
                     "schedule.meeting_button",
-                    f"{OPEN}:m:{entry.meeting.id}",
+                    ScheduleMeeting(entry.meeting.id),
                     month=local_start(entry, table).month,
                     day=local_start(entry, table).day,
                     time=f"{local_start(entry, table):%H:%M}",
@@ -192,15 +191,15 @@ def timetable_markup(table: Timetable, language: str, back: bool = True) -> Inli
                 )
             ]
         )
-    files = [button(language, "schedule.image_button", f"{OPEN}:img")]
+    files = [button(language, "schedule.image_button", ScheduleMore("img"))]
     if table.meetings:
-        files.append(button(language, "schedule.calendar_button", f"{OPEN}:ics"))
+        files.append(button(language, "schedule.calendar_button", ScheduleMore("ics")))
     return keyboard(
         *meetings,
         files,
         # nothing to explain to whoever neither sent nor received a request
-        [button(language, "schedule.why_button", f"{OPEN}:why")] if table.requested else [],
-        [button(language, "common.back", "menu")] if back else [],
+        [button(language, "schedule.why_button", ScheduleMore("why"))] if table.requested else [],
+        [button(language, "common.back", Menu())] if back else [],
     )
 
 

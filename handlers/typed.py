@@ -18,7 +18,6 @@ menu's handlers, so no menu can claim a typed message before the step does.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -33,6 +32,7 @@ from telegram.ext import (
     filters,
 )
 
+from handlers.routes import Press, decode_any
 from handlers.services import who
 from handlers.ui import refuse
 from locales import t
@@ -52,7 +52,7 @@ class Step:
     on_text: StepHandler
     on_cancel: StepHandler
     text_only: str  # catalog key: the answer to a sticker, photo or file instead of text
-    own_buttons: re.Pattern[str] | None = None
+    own_buttons: tuple[type[Press], ...] = ()  # its own buttons do not end it
 
 
 STEPS: dict[str, Step] = {}
@@ -104,7 +104,7 @@ async def _on_button(update: Update, context: Context) -> None:
     if step is None:
         return
     own = STEPS[step["step"]].own_buttons
-    if own is None or not own.fullmatch(update.callback_query.data or ""):
+    if decode_any(own, update.callback_query.data) is None:
         disarm(context)
 
 

@@ -3,21 +3,27 @@
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
+from handlers.routes import Press
 from locales import catalog, pick, t, tn
 from store.errors import InvalidValue, NotFound, StoreError
 
 Row = Sequence[InlineKeyboardButton]
 
 
-def button(language: str, key: str, data: str, **values: object) -> InlineKeyboardButton:
-    return InlineKeyboardButton(t(language, key, **values), callback_data=data)
+def button(language: str, key: str, data: Press, **values: object) -> InlineKeyboardButton:
+    """A button labelled from the catalog whose data is a kind from handlers/routes.py."""
+    return InlineKeyboardButton(t(language, key, **values), callback_data=data.encode())
+
+
+def named_button(label: str, data: Press) -> InlineKeyboardButton:
+    """A button labelled with a name (a company, a country) rather than a catalog sentence."""
+    return InlineKeyboardButton(label, callback_data=data.encode())
 
 
 def keyboard(*rows: Row) -> InlineKeyboardMarkup:
@@ -96,8 +102,3 @@ async def refuse(update: Update, text: str) -> None:
         return
     assert update.effective_chat is not None
     await update.effective_chat.send_message(escape(text), parse_mode=ParseMode.HTML)
-
-
-def parse(pattern: re.Pattern[str], data: str | None) -> re.Match[str] | None:
-    """Matches callback data strictly: forged or stale data yields None, never an exception."""
-    return pattern.fullmatch(data or "")

@@ -2,7 +2,7 @@
 generator.
 
     clustered(buyers: int, sellers: int, days: int, slots_per_day: int, seed: int,
-              requests: int, *, fixed: int = 20, daily_cap: int = 8) -> Instance
+              requests: int, *, fixed: int = 20, daily_cap: int = DEFAULT_DAILY_CAP) -> Instance
 
 Written apart from `generate` and sharing none of its code or constants. What differs:
 
@@ -24,7 +24,16 @@ import random
 from datetime import UTC, date, datetime, timedelta
 from itertools import accumulate
 
-from matching.model import Fixed, Instance, Participant, Request, Role, Slot, Status
+from matching.model import (
+    DEFAULT_DAILY_CAP,
+    Fixed,
+    Instance,
+    Participant,
+    Request,
+    Role,
+    Slot,
+    Status,
+)
 
 STARS = 0.03
 """The share of each side that is a star."""
@@ -48,7 +57,7 @@ def clustered(
     requests: int,
     *,
     fixed: int = 20,
-    daily_cap: int = 8,
+    daily_cap: int = DEFAULT_DAILY_CAP,
 ) -> Instance:
     if requests > buyers * sellers // 2:
         raise ValueError("at most half of all buyer-seller pairs may be requested")

@@ -20,6 +20,12 @@ from typing import Any
 DEFAULT_DAILY_CAP = 8
 
 
+def effective_cap(own: int | None, event_cap: int) -> int:
+    """The rule, in one place: a participant's own daily cap when they have one, else the
+    event's (store/ uses it too; store/refill.py's SQL spells it as COALESCE)."""
+    return event_cap if own is None else own
+
+
 class Role(StrEnum):
     BUYER = "buyer"
     SELLER = "seller"
@@ -120,9 +126,7 @@ class Instance:
     daily_cap: int = DEFAULT_DAILY_CAP
 
     def cap_of(self, participant: Participant) -> int:
-        if participant.daily_cap is None:
-            return self.daily_cap
-        return participant.daily_cap
+        return effective_cap(participant.daily_cap, self.daily_cap)
 
 
 @dataclass(slots=True)

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import sqlalchemy as sa
 from sqlmodel import Session, func, select
 
+from matching.model import DEFAULT_DAILY_CAP
 from store.errors import ApplicationsClosed, EventConfigError, NoEvent
 from store.models import (
     Attendance,
@@ -271,7 +272,7 @@ def parse_config(raw: dict, today: date | None = None, now: datetime | None = No
         if not isinstance(pair, list) or len(pair) != 2:
             raise EventConfigError(field="breaks", reason="bad_break", value=str(pair))
         breaks.append((_time(pair[0], "breaks"), _time(pair[1], "breaks")))
-    daily_cap = raw.get("daily_cap", 8)
+    daily_cap = raw.get("daily_cap", DEFAULT_DAILY_CAP)
     reminder = raw.get("reminder_minutes", 10)
     follow_up = raw.get("follow_up_weeks", 4)
     for field, value in (("daily_cap", daily_cap), ("reminder_minutes", reminder)):

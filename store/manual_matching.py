@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, or_, select
 
+from matching.model import effective_cap
 from store.audit import record
 from store.errors import NotFound, SameSide, StoreError
 from store.event import get_event, lock_event_row, slots
@@ -232,13 +233,13 @@ def assign(
     if not over_cap:
         cap = get_event(session).daily_cap
         for person in (buyer, seller):
-            limit = person.daily_cap or cap
+            limit = effective_cap(person.daily_cap, cap)
             if _day_count(session, person.id, slot) >= limit:
                 raise CapExceeded(
                     code=person.code,
                     cap=limit,
                     slot=slot.code,
-                    ids=f"{buyer.id}:{seller.id}:{slot.id}",
+                    meeting=(buyer.id, seller.id, slot.id),  # what to book anyway
                 )
     meeting = Meeting(
         buyer_id=buyer.id,

@@ -14,6 +14,8 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
+from matching.model import DEFAULT_DAILY_CAP
+
 
 class UTCDateTime(sa.types.TypeDecorator):
     """Aware datetimes in, aware UTC datetimes out; stored as naive UTC everywhere."""
@@ -111,7 +113,7 @@ class Event(SQLModel, table=True):
     name_en: str = Field(default="", max_length=200)
     timezone: str = Field(max_length=64)
     deadline: datetime = Field(sa_type=UTCDateTime)
-    daily_cap: int = 8
+    daily_cap: int = DEFAULT_DAILY_CAP
     phase: Phase = Field(default=Phase.open, sa_type=_enum(Phase))
     reminder_minutes: int = 10
     # The mode of the deadline's matching and of a plain /match; the optimal mode's time limit.

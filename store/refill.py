@@ -23,6 +23,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select, update
 
+from matching.model import effective_cap
 from store.audit import record
 from store.errors import StoreError
 from store.event import get_event
@@ -115,6 +116,7 @@ def _unable(slot: Slot, default_cap: int) -> sa.CompoundSelect:
         ),
         select(load.c.pid)
         .join(Participant, col(Participant.id) == load.c.pid)
+        # effective_cap (matching/model.py), in SQL
         .where(load.c.meetings >= func.coalesce(Participant.daily_cap, default_cap)),
         select(Participant.id).where(
             sa.or_(
@@ -150,7 +152,7 @@ def _meeting_counts(session: Session, people: set[int]) -> Counter[int]:
 def _is_full(session: Session, participant_id: int, slot: Slot, default_cap: int) -> bool:
     load = _day_load(slot.day)
     meetings = session.exec(select(load.c.meetings).where(load.c.pid == participant_id)).first()
-    cap = session.get(Participant, participant_id).daily_cap or default_cap
+    cap = effective_cap(session.get(Participant, participant_id).daily_cap, default_cap)
     return (meetings or 0) >= cap
 
 

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, or_, select
 
 from matching import Reason
+from matching.model import effective_cap
 from store.availability import unavailable_slot_ids
 from store.errors import NotFound
 from store.event import get_event, slots
@@ -294,7 +295,7 @@ def _side(session: Session, participant: Participant, day_of: dict[int, date], c
     per_day: dict[date, int] = {}
     for slot_id in booked:
         per_day[day_of[slot_id]] = per_day.get(day_of[slot_id], 0) + 1
-    own_cap = participant.daily_cap if participant.daily_cap is not None else cap
+    own_cap = effective_cap(participant.daily_cap, cap)
     return _Side(unavailable_slot_ids(session, participant.id), booked, per_day, own_cap)
 
 

@@ -99,7 +99,11 @@ def bot_processes(fake_port: int, database_url: str, public: str, ports: list[in
         for process in processes:
             process.terminate()
         for process in processes:
-            process.wait(timeout=60)
+            try:
+                process.wait(timeout=60)
+            except subprocess.TimeoutExpired:  # a process still starting on a loaded machine
+                process.kill()
+                process.wait()
 
 
 async def healthy(port: int) -> bool:
