@@ -22,6 +22,7 @@ from bot.invites import bot_username, write_invites
 from bot.settings import Settings, cli_language
 from bot.webhook import path_of
 from handlers.admin_common import comparison_lines
+from handlers.admin_withdraw import changes
 from handlers.ui import error_text
 from locales import catalog, moment, t, tn
 from store.db import make_engine, normalize_url, session_scope, upgrade
@@ -34,7 +35,9 @@ from store.importer import import_participants
 from store.interpreter_import import import_interpreters
 from store.matching_run import run_matching
 from store.models import MatchMode, utcnow
+from store.names import event_name
 from store.results_workbook import results_workbook
+from store.withdrawal import preview, restore, withdraw
 
 # What organizers type (README): the hints and the usage line name it, not `python -m bot`.
 PROG = "scripts/run"
@@ -127,6 +130,11 @@ def parser() -> argparse.ArgumentParser:
     match.add_argument("--mode", choices=[mode.value for mode in MatchMode], help=said("mode"))
     with_file("export")
     with_file("export-results")
+    withdraw = commands.add_parser("withdraw", help=said("withdraw"), description=said("withdraw"))
+    withdraw.add_argument("code", metavar=said("code"), help=said("withdraw.code"))
+    withdraw.add_argument("--reason", default="", help=said("reason"))
+    restore = commands.add_parser("restore", help=said("restore"), description=said("restore"))
+    restore.add_argument("code", metavar=said("code"), help=said("withdraw.code"))
     demo = commands.add_parser("demo", help=said("demo"), description=said("demo"))
     demo.add_argument("--language", choices=("ko", "en"), default="en", help=said("language"))
     commands.add_parser("screens", help=said("screens"), description=said("screens"))
@@ -264,7 +272,7 @@ def organizer_tool(args: argparse.Namespace, settings: Settings, engine: sa.Engi
                         "cli.event_ready_day_end"
                         if config.deadline_day_only
                         else "cli.event_ready",
-                        name=event.name,
+                        name=event_name(event, language),
                         slots=tn(language, "count.slots", len(config.slots)),
                         days=tn(language, "count.days", days),
                         deadline=deadline,
@@ -333,6 +341,14 @@ def organizer_tool(args: argparse.Namespace, settings: Settings, engine: sa.Engi
             elif args.command == "export-results":
                 args.file.write_bytes(results_workbook(session, language, utcnow()))
                 print(t(language, "cli.results_written", path=args.file))
+            elif args.command == "withdraw":
+                done = withdraw(session, CLI_ADMIN, args.code, args.reason, utcnow())
+                print(t(language, "withdraw.done", **changes(done, language, html=False)))
+                print(t(language, "cli.withdrawal_told"))
+            elif args.command == "restore":
+                restore(session, CLI_ADMIN, args.code)
+                done = preview(session, args.code, utcnow())
+                print(t(language, "restore.done", **changes(done, language, html=False)))
     except ImportFailed as error:
         if error.encoding is not None:
             print(t(language, "cli.read_as", path=args.file, encoding=error.encoding))

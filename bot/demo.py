@@ -127,6 +127,7 @@ CASTS = {
         note="Hello from Hanbit Cosmetics! We will bring sheet mask samples to your booth.",
         application=(
             "새봄푸드",
+            "Saebom Food",
             "대한민국",
             "식품",
             "김부각, 누룽지",
@@ -144,7 +145,7 @@ CASTS = {
         edit_value="sheet masks, sun care, 비건 화장품",
         keyword="cosmetics",
         note="We sell to 300 drugstores in the US — keen to meet!",
-        application=("Andes Beauty", "Chile", "cosmetics", "hair care", "Carlos Rojas"),
+        application=("Andes Beauty", "-", "Chile", "cosmetics", "hair care", "Carlos Rojas"),
     ),
 }
 
@@ -189,7 +190,7 @@ async def stranger_applies(stage: Stage) -> None:
     await tap(person, form, t(lang, f"role.{side}"))
     for answer in cast(stage).application:
         await person.ask(answer)
-    if len(cast(stage).application) < 6:
+    if len(cast(stage).application) < 7:
         await person.ask("carlos@andesbeauty.cl")
     company = cast(stage).application[0]
     [application] = await stage.admin.wait_for(lambda m: company in m.text)

@@ -380,11 +380,19 @@ async def requests(stage: Stage) -> None:
 APPLICATION = {
     "ko": (
         "seller",
-        ("새봄푸드", "식품", "김부각, 누룽지", "이서준", "sj@saebomfood.kr"),  # no country: Korea
+        # The Korean name, then the English one (a buyer: English, then "-" for no Korean).
+        (
+            "새봄푸드",
+            "Saebom Food",
+            "식품",
+            "김부각, 누룽지",
+            "이서준",
+            "sj@saebomfood.kr",
+        ),
     ),
     "en": (
         "buyer",
-        ("Andes Beauty", "Chile", "cosmetics", "hair care", "Carlos Rojas", "carlos@andes.cl"),
+        ("Andes Beauty", "-", "Chile", "cosmetics", "hair care", "Carlos Rojas", "carlos@andes.cl"),
     ),
 }
 

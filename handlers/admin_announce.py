@@ -26,6 +26,7 @@ from telegram.ext import (
 )
 
 from handlers.admin_sending import paced
+from handlers.admin_withdraw import announce_withdrawals
 from handlers.feature import ADMINS, Command, Feature
 from handlers.guard import organizer
 from handlers.services import Who, services
@@ -54,6 +55,7 @@ from store.announce import (
 from store.audit import audited
 from store.errors import StoreError
 from store.models import DeliveryStatus, Role
+from store.names import in_language
 
 log = logging.getLogger(__name__)
 
@@ -145,7 +147,8 @@ def change_text(change: Change, language: str, timezone: str) -> str:
     def line(key: str, m: dict) -> str:
         when = moment(datetime.fromisoformat(m["start"]), language, timezone)
         booth = m["booth"] or t(language, "reminder.no_booth")
-        return t(language, key, start=when, company=escape(m["company"]), booth=escape(booth))
+        company = in_language(m["company"], m.get("company_en", ""), language)
+        return t(language, key, start=when, company=escape(company), booth=escape(booth))
 
     lines = [t(language, "announce.changed")]
     lines += [line("announce.removed", m) for m in change.removed]
@@ -278,6 +281,7 @@ async def resume_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     for broadcast_id in await svc.run(broadcasts.unreported):
         if ("broadcast", broadcast_id) not in _working(context.application):
             await _report_broadcast(context, broadcast_id)
+    await announce_withdrawals(context.application)  # one made from the command line
 
 
 @organizer()

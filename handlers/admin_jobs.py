@@ -27,6 +27,7 @@ from store.errors import NoEvent
 from store.event import get_event
 from store.matching_run import EventKeptChanging, close_at_deadline
 from store.models import Event, NoticeKind, Phase
+from store.names import company_name
 from store.reminders import (
     DEADLINE_OFFSETS,
     deadline_key,
@@ -173,7 +174,7 @@ async def meeting_reminder_job(context: ContextTypes.DEFAULT_TYPE) -> None:
             "reminder.meeting",
             left=time_left(language, timedelta(minutes=event.reminder_minutes)),
             start=moment(reminder.start, language, event.timezone),
-            company=escape(reminder.counterpart),
+            company=escape(company_name(reminder.counterpart, language)),
             booth=escape(booth),
         )
         await send_once(

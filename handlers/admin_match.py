@@ -22,10 +22,11 @@ from locales import industry_name, industry_slug, moment, t, tn, zone_name
 from store.audit import audited
 from store.deadline import applications_closed, set_deadline
 from store.event import MAX_TIME_LIMIT, get_event, local_moment
-from store.fairday import removed_by_admin
-from store.manual_matching import CapExceeded, assign, low_counts, proposals, unassign
+from store.fairday import unassign_and_keep_place
+from store.manual_matching import CapExceeded, assign, low_counts, proposals
 from store.matching_run import run_matching, set_match_mode
 from store.models import MatchMode
+from store.names import company_name
 from store.reminders import slot_start
 
 SLOT_CODE = re.compile(r"[A-Za-z0-9-]{1,16}")
@@ -181,7 +182,7 @@ async def lowcount(update: Update, context: ContextTypes.DEFAULT_TYPE, person: W
                 person.language,
                 "admin.lowcount_line",
                 code=escape(p.code),
-                company=escape(p.company),
+                company=escape(company_name(p, person.language)),
                 role=t(person.language, f"role.{p.role.value}"),
                 meetings=row.meetings,
             )
@@ -193,7 +194,7 @@ async def lowcount(update: Update, context: ContextTypes.DEFAULT_TYPE, person: W
                 "admin.lowcount_button",
                 LowCountPropose(r.participant.id),
                 code=r.participant.code,
-                company=clipped(r.participant.company),
+                company=clipped(company_name(r.participant, person.language)),
                 meetings=r.meetings,
             )
         ]
@@ -231,7 +232,7 @@ async def propose(
                     "admin.proposal_button",
                     LowCountBook(participant_id, offer.counterpart.id, offer.slot.id, "0"),
                     code=offer.counterpart.code,
-                    company=offer.counterpart.company[:24],
+                    company=company_name(offer.counterpart, person.language)[:24],
                     when=label,
                     meetings=offer.meetings,
                 )
@@ -270,8 +271,8 @@ async def _book(
             person.language,
             "admin.booked",
             id=booked.id,
-            buyer=escape(f"{booked.buyer.code} {booked.buyer.company}"),
-            seller=escape(f"{booked.seller.code} {booked.seller.company}"),
+            buyer=escape(f"{booked.buyer.code} {company_name(booked.buyer, person.language)}"),
+            seller=escape(f"{booked.seller.code} {company_name(booked.seller, person.language)}"),
             when=moment(start, person.language, event.timezone),
             slot=booked.slot.code,
             booth=escape(booked.booth or "-"),
@@ -305,9 +306,10 @@ async def unassign_command(update: Update, context: ContextTypes.DEFAULT_TYPE, p
         await refuse(update, t(person.language, "admin.unassign_usage"))
         return
     svc = services(context)
-    removed = await svc.run(unassign, person.telegram_id, int(args[0]))
     # On the fair day the freed slot is offered to standby pairs (handlers/refill_offers.py).
-    place = await svc.run(removed_by_admin, removed, svc.clock())
+    removed, place = await svc.run(
+        unassign_and_keep_place, person.telegram_id, int(args[0]), svc.clock()
+    )
     await show(
         update,
         t(

@@ -66,6 +66,7 @@ async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE, pers
     lines = [
         t(lang, "stats.title"),
         participants,
+        *([t(lang, "stats.withdrawn", count=numbers.withdrawn)] if numbers.withdrawn else []),
         t(lang, "stats.requests", statuses=statuses) if statuses else t(lang, "stats.no_requests"),
         t(lang, "stats.meetings", total=numbers.total_meetings, tiers=tiers)
         if tiers

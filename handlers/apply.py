@@ -13,9 +13,11 @@ from handlers.routes import ApplicationDecision, ApplyRole, Menu, route
 from handlers.services import Who, services, who
 from handlers.ui import button, error_text, escape, keyboard, refuse, show
 from locales import shown, t
-from store.applications import QUESTIONS, check_answer, decide, questions, submit
+from store.applications import QUESTIONS, check_answer, decide, submit
 from store.errors import StoreError
+from store.fields import NAME_FIELDS as NAMES
 from store.models import ApplicationStatus, Role
+from store.names import company_name
 
 STEP = "apply"  # the typed step: {"step": STEP, "answers": {"role": "buyer", ...}}
 
@@ -24,6 +26,9 @@ async def begin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     person = await who(update, context)
     if update.callback_query is not None:
         await update.callback_query.answer()
+    if person.withdrawn:
+        await refuse(update, t(person.language, "error.withdrawn"))
+        return
     if person.participant is not None:
         await refuse(update, t(person.language, "error.already_applied"))
         return
@@ -41,11 +46,17 @@ async def begin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def _ask_next(update: Update, language: str, answers: dict[str, str]) -> None:
-    asked = questions(Role(answers["role"]))
-    field = next(f for f in asked if f not in answers)
-    step = asked.index(field) + 1
+    role = Role(answers["role"])
+    field = next(f for f in QUESTIONS[role] if f not in answers)
+    step = QUESTIONS[role].index(field) + 1
+    # A buyer's names are asked the other way round (English first, Korean if any).
+    key = (
+        f"apply.ask.buyer_{field}"
+        if role == Role.buyer and field in NAMES
+        else f"apply.ask.{field}"
+    )
     await update.effective_chat.send_message(
-        t(language, f"apply.ask.{field}", step=step, steps=len(asked))
+        t(language, key, step=step, steps=len(QUESTIONS[role]))
     )
 
 
@@ -72,14 +83,14 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, step: dict)
     if "role" not in answers:
         await refuse(update, t(person.language, "apply.role_first"))
         return
-    asked = questions(Role(answers["role"]))
-    field = next(f for f in asked if f not in answers)
+    role = Role(answers["role"])
+    field = next(f for f in QUESTIONS[role] if f not in answers)
     try:
-        answers[field] = check_answer(field, update.message.text)
+        answers[field] = check_answer(role, field, update.message.text)
     except StoreError as error:
         await refuse(update, error_text(person.language, error))
         return
-    if any(f not in answers for f in asked):
+    if any(f not in answers for f in QUESTIONS[role]):
         typed.arm(context, STEP, answers=answers)
         await _ask_next(update, person.language, answers)
         return
@@ -105,7 +116,7 @@ async def _finish(update: Update, context: ContextTypes.DEFAULT_TYPE, answers: d
             role=t(svc.default_language, f"role.{application.role.value}"),
             **{
                 field: escape(shown(svc.default_language, field, getattr(application, field)))
-                for field in QUESTIONS
+                for field in QUESTIONS[application.role]
             },
         )
         buttons = [
@@ -142,14 +153,23 @@ async def decision(
     approved = application.status == ApplicationStatus.approved
     outcome = "approved" if approved else "rejected"
     await show(
-        update, t(person.language, f"apply.admin_{outcome}", company=escape(application.company))
+        update,
+        t(
+            person.language,
+            f"apply.admin_{outcome}",
+            company=escape(company_name(application, person.language)),
+        ),
     )
     applicant_language = application.language
     markup = keyboard([button(applicant_language, "menu.open", Menu())]) if approved else None
     try:
         await context.bot.send_message(
             application.telegram_id,
-            t(applicant_language, f"apply.{outcome}", company=escape(application.company)),
+            t(
+                applicant_language,
+                f"apply.{outcome}",
+                company=escape(company_name(application, applicant_language)),
+            ),
             parse_mode="HTML",
             reply_markup=markup,
         )

@@ -17,6 +17,7 @@ from icalendar import Alarm, Calendar, Event, Timezone
 
 from handlers.meeting_place import plain_place
 from locales import country_name, shown, t
+from store.names import company_name
 from store.timetable import SlotEntry, Timetable
 
 PRODUCT = "-//Matchbot//Timetable//EN"
@@ -74,7 +75,7 @@ def _event(table: Timetable, entry: SlotEntry, language: str) -> Event:
         t(
             language,
             "schedule.ics.summary",
-            company=other.company,
+            company=company_name(other, language),
             country=country_name(language, other.country),
         ),
     )
@@ -86,7 +87,10 @@ def _event(table: Timetable, entry: SlotEntry, language: str) -> Event:
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
     alarm.add("trigger", -timedelta(minutes=table.reminder_minutes))
-    alarm.add("description", t(language, "schedule.ics.alarm", company=other.company, place=where))
+    alarm.add(
+        "description",
+        t(language, "schedule.ics.alarm", company=company_name(other, language), place=where),
+    )
     event.add_component(alarm)
     return event
 
@@ -107,7 +111,9 @@ def timetable_ics(table: Timetable, language: str) -> bytes:
     calendar.add("prodid", PRODUCT)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", t(language, "schedule.ics.name", event=table.event_name))
+    calendar.add(
+        "x-wr-calname", t(language, "schedule.ics.name", event=table.event_title(language))
+    )
     calendar.add("x-wr-timezone", table.timezone)
     years = sorted({day.date.year for day in table.days})
     if years:

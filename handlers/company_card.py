@@ -32,6 +32,7 @@ from locales import country_name, industry_name, t
 from store.errors import ApplicationsClosed, InvalidValue, StoreError
 from store.event import ensure_open
 from store.fields import ACCOUNT_FIELDS
+from store.names import company_name
 from store.requests import NOTE_MAX, send_request
 from store.search import Card, Stance, card, request_target
 
@@ -52,7 +53,7 @@ def _load(session: Session, me: int, other: int, now: datetime) -> tuple[Card, b
 def _details(language: str, found: Card) -> list[str]:
     company = found.company
     lines = [
-        t(language, "card.title", company=escape(company.company)),
+        t(language, "card.title", company=escape(company_name(company, language))),
         t(
             language,
             "card.where",
@@ -140,7 +141,12 @@ async def ask_note(
     await update.callback_query.answer()
     typed.arm(context, NOTE, company=other, key=key)
     await update.effective_chat.send_message(
-        t(person.language, "card.ask_note", company=escape(target.company.company), limit=NOTE_MAX),
+        t(
+            person.language,
+            "card.ask_note",
+            company=escape(company_name(target.company, person.language)),
+            limit=NOTE_MAX,
+        ),
         parse_mode="HTML",
         reply_markup=keyboard(
             [button(person.language, "card.skip_note", CardSkipNote(key, other))]

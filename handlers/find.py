@@ -44,6 +44,7 @@ from handlers.ui import button, error_text, escape, keyboard, named_button, refu
 from locales import country_name, industry_name, shown, t
 from store.errors import StoreError
 from store.models import Role
+from store.names import company_name
 from store.search import Facets, Filters, Found, Page, clean_keyword, facets, search
 
 STATE = "find"  # user_data key of the current Search, as plain JSON (see _keep)
@@ -97,7 +98,7 @@ def _label(found: Found, language: str) -> str:
     company = found.company
     marks = "⭐" * found.same_industry + "📥" * found.requested_me + "📤" * found.requested_by_me
     where = (country_name(language, company.country), industry_name(language, company.industry))
-    label = " · ".join((company.company, *where))
+    label = " · ".join((company_name(company, language), *where))
     return f"{marks} {label}".strip()[:LABEL_MAX]
 
 

@@ -16,6 +16,7 @@ from locales import moment, t
 from store.errors import NoEvent
 from store.event import get_event
 from store.models import Event, Participant
+from store.names import event_name
 
 
 def _overview(session: Session) -> tuple[Event, int, int] | None:
@@ -40,7 +41,7 @@ async def admin_home(update: Update, context: ContextTypes.DEFAULT_TYPE, person:
     text = t(
         person.language,
         "admin_home.title",
-        event=escape(event.name),
+        event=escape(event_name(event, person.language)),
         phase=t(person.language, f"admin.phase.{event.phase.value}"),
         deadline=moment(event.deadline, person.language, event.timezone),
         participants=total,

@@ -22,6 +22,7 @@ from locales import moment, t
 from store.event import get_event
 from store.fairday import DayCounts, MeetingSides, cancel, confirm
 from store.models import CancelReason
+from store.names import company_name
 
 REASONS = (CancelReason.cant_attend, CancelReason.not_interested, CancelReason.other)
 
@@ -60,7 +61,7 @@ def _reasons(language: str, meeting_id: int) -> InlineKeyboardMarkup:
 
 def _when(sides: MeetingSides, language: str, timezone: str) -> dict[str, str]:
     return {
-        "company": escape(sides.other.company),
+        "company": escape(company_name(sides.other, language)),
         "start": moment(sides.start, language, timezone),
         "booth": escape(sides.booth or t(language, "reminder.no_booth")),
     }
@@ -90,7 +91,7 @@ async def on_button(
             context,
             done.sides.other,
             "fairday.cancelled_by_other",
-            company=escape(done.sides.me.company),
+            company=done.sides.me,
             start=done.sides.start,
         )
         await offer_place(context.application, done.place_id)
@@ -111,7 +112,7 @@ async def on_button(
             context,
             sides.other,
             "fairday.confirmed_by_other",
-            company=escape(sides.me.company),
+            company=sides.me,
             start=sides.start,
         )
     await update.callback_query.answer()

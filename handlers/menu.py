@@ -27,6 +27,7 @@ from store.errors import NoEvent, StoreError
 from store.event import get_event
 from store.interpreters import by_telegram_id, join_interpreter
 from store.models import Event, Phase
+from store.names import company_name, event_name
 from store.participants import join
 
 ITEMS = (
@@ -56,6 +57,9 @@ async def main_menu(update: Update, context: ContextTypes.DEFAULT_TYPE, person: 
     if event is None:
         await show(update, t(person.language, "start.no_event"))
         return
+    if person.withdrawn:
+        await show(update, t(person.language, "error.withdrawn"))
+        return
     if person.participant is None:
         interpreter = await services(context).run(by_telegram_id, person.telegram_id)
         if interpreter is not None:
@@ -63,7 +67,7 @@ async def main_menu(update: Update, context: ContextTypes.DEFAULT_TYPE, person: 
             return
         await show(
             update,
-            t(person.language, "start.stranger", event=escape(event.name)),
+            t(person.language, "start.stranger", event=escape(event_name(event, person.language))),
             keyboard([button(person.language, "apply.button", ApplyStart())]),
         )
         return
@@ -76,8 +80,8 @@ async def main_menu(update: Update, context: ContextTypes.DEFAULT_TYPE, person: 
     text = t(
         person.language,
         key,
-        company=escape(person.participant.company),
-        event=escape(event.name),
+        company=escape(company_name(person.participant, person.language)),
+        event=escape(event_name(event, person.language)),
         deadline=moment(event.deadline, person.language, event.timezone),
     )
     buttons = [button(person.language, key, data) for key, data in ITEMS]
@@ -101,13 +105,19 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             if interpreter is not None:
                 await interpreter_home(update, context, interpreter)
                 return
-            await services(context).run(join, context.args[0], person.telegram_id, person.language)
+            await services(context).run(
+                join, context.args[0], person.telegram_id, update.effective_user.language_code
+            )
         except StoreError as error:
             await refuse(update, error_text(person.language, error))
             return
         person = await who(update, context)
         await update.effective_chat.send_message(
-            t(person.language, "start.joined", company=escape(person.participant.company)),
+            t(
+                person.language,
+                "start.joined",
+                company=escape(company_name(person.participant, person.language)),
+            ),
             parse_mode="HTML",
         )
     await main_menu(update, context, await who(update, context))

@@ -13,11 +13,13 @@ from telegram.ext import ContextTypes
 
 from handlers.admin_sending import paced
 from handlers.services import services
+from handlers.ui import escape
 from locales import moment, pick, t
 from store.announce import set_blocked
 from store.event import get_event
 from store.fairday import Side
 from store.models import NoticeKind
+from store.names import company_name
 from store.reminders import Recipient, claim_notice, notice_sent
 
 log = logging.getLogger(__name__)
@@ -30,20 +32,22 @@ async def tell(
     markup: InlineKeyboardMarkup | None = None,
     **values: object,
 ) -> bool:
-    """A message to one side in their language (a `start` value is shown as a local time);
-    False if it could not be delivered (a blocked bot is noted), never an exception."""
+    """A message to one side in their language (a `start` value is shown as a local time, a
+    `company` value, a `Side`, by its name in that language); False if it could not be
+    delivered (a blocked bot is noted), never an exception."""
     if side.recipient is None:
         return False
     svc = services(context)
     event = await svc.run(get_event)
     language = pick(side.recipient.language, svc.default_language)
+    shown = {
+        "start": lambda value: moment(value, language, event.timezone),
+        "company": lambda value: escape(company_name(value, language)),
+    }
     text = t(
         language,
         key,
-        **{
-            name: moment(value, language, event.timezone) if name == "start" else value
-            for name, value in values.items()
-        },
+        **{name: shown.get(name, lambda v: v)(value) for name, value in values.items()},
     )
     try:
         await context.bot.send_message(

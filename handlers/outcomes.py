@@ -21,6 +21,7 @@ from locales import moment, pick, t
 from store.errors import NoEvent, StoreError
 from store.event import get_event
 from store.models import NoticeKind, OutcomeResult
+from store.names import company_name
 from store.outcomes import (
     Answer,
     OutcomeCounts,
@@ -64,7 +65,7 @@ def _summary(answer: Answer, language: str, timezone: str) -> str:
     return t(
         language,
         "outcome.summary",
-        company=escape(answer.counterpart),
+        company=escape(company_name(answer.counterpart, language)),
         start=moment(answer.start, language, timezone),
         result=t(language, f"outcome.result.{answer.result.value}"),
         value=usd(answer.value_usd, language)
@@ -112,7 +113,7 @@ async def _ask_all(context: ContextTypes.DEFAULT_TYPE, kind: NoticeKind, key: st
         text = t(
             language,
             key,
-            company=escape(prompt.counterpart),
+            company=escape(company_name(prompt.counterpart, language)),
             start=moment(prompt.start, language, event.timezone),
             booth=escape(prompt.booth or t(language, "reminder.no_booth")),
         )
@@ -159,7 +160,7 @@ async def on_button(
             text = t(
                 language,
                 "outcome.question",
-                company=escape(answer.counterpart),
+                company=escape(company_name(answer.counterpart, language)),
                 start=moment(answer.start, language, timezone),
             )
             await show(update, text, results_keyboard(language, meeting_id))
@@ -170,7 +171,7 @@ async def on_button(
                 t(
                     language,
                     f"outcome.ask_{'value' if kind == VALUE_STEP else 'note'}",
-                    company=escape(answer.counterpart),
+                    company=escape(company_name(answer.counterpart, language)),
                 ),
                 parse_mode=ParseMode.HTML,
             )

@@ -27,6 +27,7 @@ from handlers.ui import button, escape, keyboard, show
 from locales import clock, moment, pick, t, tn
 from store.event import get_event
 from store.fairday import Side
+from store.names import company_name
 from store.refill import (
     OfferView,
     Outcome,
@@ -44,7 +45,7 @@ log = logging.getLogger(__name__)
 MAX_TRIES = 50  # pairs tried in a row for one place when offers cannot be delivered
 
 
-class _Context:
+class Outside:
     """What `tell` needs from a context, for work started outside an update (a job, a hook)."""
 
     def __init__(self, application: Application) -> None:
@@ -63,7 +64,7 @@ def _seconds(when: datetime, now: datetime) -> float:
 async def offer_place(application: Application, place_id: int) -> None:
     """Offers the freed place to the next pair that can take it, if any."""
     svc: Services = application.bot_data["services"]
-    context = _Context(application)
+    context = Outside(application)
     timezone = (await svc.run(get_event)).timezone
     for _ in range(MAX_TRIES):
         now = svc.clock()
@@ -92,7 +93,7 @@ async def offer_place(application: Application, place_id: int) -> None:
                         ),
                     ]
                 ),
-                company=escape(other.company),
+                company=other,
                 country=escape(country_name(country, _language(svc, me))),
                 start=view.start,
                 booth=escape(view.booth or t(_language(svc, me), "reminder.no_booth")),
@@ -117,7 +118,7 @@ def _language(svc: Services, side: Side) -> str:
 async def _closed_for(context, view: OfferView, key: str, sides: list[Side]) -> None:
     for side in sides:
         other = view.seller if side is view.buyer else view.buyer
-        await tell(context, side, key, company=escape(other.company), start=view.start)
+        await tell(context, side, key, company=other, start=view.start)
 
 
 async def _send_timetable(context, side: Side) -> None:
@@ -163,22 +164,23 @@ async def on_button(
     view, me = done.offer, done.me
     other = view.seller if me.participant_id == view.buyer.participant_id else view.buyer
     timezone = (await svc.run(get_event)).timezone
-    values = {"company": escape(other.company), "start": moment(view.start, language, timezone)}
+    values = {
+        "company": escape(company_name(other, language)),
+        "start": moment(view.start, language, timezone),
+    }
     await update.callback_query.answer()
     if done.outcome == Outcome.waiting:
         await show(update, t(language, "refill.waiting", **values))
         return
     if done.outcome == Outcome.declined:
         await show(update, t(language, "refill.you_declined", **values))
-        await tell(
-            context, other, "refill.declined_by_other", company=escape(me.company), start=view.start
-        )
+        await tell(context, other, "refill.declined_by_other", company=me, start=view.start)
     elif done.outcome == Outcome.void:
         await show(update, t(language, "refill.void", **values))
-        await tell(context, other, "refill.void", company=escape(me.company), start=view.start)
+        await tell(context, other, "refill.void", company=me, start=view.start)
     else:
         await show(update, t(language, "refill.booked", **values))
-        await tell(context, other, "refill.booked", company=escape(me.company), start=view.start)
+        await tell(context, other, "refill.booked", company=me, start=view.start)
         for side in (view.buyer, view.seller):
             await _send_timetable(context, side)
         return

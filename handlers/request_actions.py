@@ -47,6 +47,7 @@ from locales import country_name, industry_name, moment, pick, t
 from store.errors import NotFound, StoreError
 from store.event import get_event
 from store.models import MeetingRequest, Participant, RequestStatus
+from store.names import company_name
 from store.requests import accept_request, cancel_request, move_request, reject_request
 
 log = logging.getLogger(__name__)
@@ -108,7 +109,7 @@ def describe(
         t(
             language,
             "requests.company",
-            company=escape(counterpart.company),
+            company=escape(company_name(counterpart, language)),
             country=escape(country_name(language, counterpart.country)),
             industry=escape(industry_name(language, counterpart.industry)),
         )

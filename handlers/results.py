@@ -21,6 +21,7 @@ from handlers.ui import escape, show
 from locales import clock, day_label, industry_name, t, tn
 from store.audit import audited
 from store.event import get_event
+from store.names import company_name
 from store.results import Results, Tally, results, today
 from store.results_workbook import results_workbook
 
@@ -33,7 +34,7 @@ def none_held_line(language: str, figures: Results) -> str | None:
     meeting's slot has ended (before, that is everyone)."""
     if not figures.overall.asked:
         return None
-    names = [company.company for company, tally in figures.companies if not tally.held]
+    names = [company_name(c, language) for c, tally in figures.companies if not tally.held]
     if not names:
         return None
     shown = ", ".join(escape(name) for name in names[:NONE_HELD_SHOWN])

@@ -463,6 +463,14 @@ class ReopenConfirm(Press):
     until: Timestamp
 
 
+@press("wd:{action}:{participant}")
+class WithdrawConfirm(Press):
+    """An organizer's confirmation of /withdraw (`w`) or /restore (`r`)."""
+
+    action: Literal["w", "r"]
+    participant: ID
+
+
 @dataclass(frozen=True)
 class Route:
     prefix: str  # the data's first field ("a|b": either)
@@ -536,6 +544,7 @@ ROUTES: dict[str, Route] = {
         "lowcount.propose": ("low", "handlers.admin_match", "low:", (LowCountPropose,)),
         "lowcount.book": ("book", "handlers.admin_match", "book:", (LowCountBook,)),
         "reopen": ("reopen", "handlers.admin_reopen", "reopen:", (ReopenConfirm,)),
+        "withdraw": ("wd", "handlers.admin_withdraw", "wd:", (WithdrawConfirm,)),
     }.items()
 }
 

@@ -55,7 +55,7 @@ async def _pages(update: Update, pages: Sequence[str], markup: InlineKeyboardMar
 
 async def _send_image(update: Update, table: Timetable, language: str) -> None:
     png = await asyncio.to_thread(timetable_png, table, language)
-    caption = t(language, "schedule.image_caption", event=escape(table.event_name))
+    caption = t(language, "schedule.image_caption", event=escape(table.event_title(language)))
     await update.effective_chat.send_photo(png, caption=caption, parse_mode=ParseMode.HTML)
 
 

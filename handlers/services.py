@@ -24,7 +24,7 @@ from handlers.ui import refuse
 from locales import pick, t
 from store.db import session_scope
 from store.models import Participant
-from store.participants import by_telegram_id
+from store.participants import account, starting_language
 
 T = TypeVar("T")
 
@@ -95,10 +95,11 @@ class Who:
     language: str
     participant: Participant | None
     is_admin: bool
+    withdrawn: bool = False  # a participant the organizers withdrew: told so, let in nowhere
 
 
 def _lookup(session: Session, telegram_id: int) -> Participant | None:
-    return by_telegram_id(session, telegram_id)
+    return account(session, telegram_id)
 
 
 async def who(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Who:
@@ -107,19 +108,23 @@ async def who(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Who:
     svc = services(context)
     known = _preloaded.get()
     if known is not None and known.current and known.telegram_id == user.id:
-        participant = known.participant
+        found = known.participant
     else:
-        participant = await svc.run(_lookup, user.id)
-    chosen = participant.language if participant else context.user_data.get("language")
-    fallback = pick(user.language_code, svc.default_language)
+        found = await svc.run(_lookup, user.id)
+    withdrawn = found is not None and not found.active
+    participant = None if withdrawn else found
+    chosen = found.language if found else context.user_data.get("language")
+    role = found.role if found else None
+    fallback = starting_language(role, user.language_code, svc.default_language)
     language = pick(chosen, fallback) if chosen else fallback
-    return Who(user.id, language, participant, user.id in svc.admin_ids)
+    return Who(user.id, language, participant, user.id in svc.admin_ids, withdrawn)
 
 
 async def member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Who | None:
     """The participant behind the update, or None after telling a stranger to join first."""
     person = await who(update, context)
     if person.participant is None:
-        await refuse(update, t(person.language, "error.not_registered"))
+        key = "error.withdrawn" if person.withdrawn else "error.not_registered"
+        await refuse(update, t(person.language, key))
         return None
     return person

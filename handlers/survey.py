@@ -23,6 +23,7 @@ from locales import day_label, pick, t
 from store.errors import NoEvent, StoreError
 from store.event import get_event
 from store.models import NoticeKind, Signed
+from store.names import company_name, event_name
 from store.outcomes import prompt_key
 from store.survey import SurveyReply, answer_survey, questions, survey_time, survey_value
 
@@ -59,8 +60,8 @@ async def survey_job(context: ContextTypes.DEFAULT_TYPE) -> None:
         text = t(
             language,
             "survey.question",
-            event=escape(event.name),
-            company=escape(question.counterpart),
+            event=escape(event_name(event, language)),
+            company=escape(company_name(question.counterpart, language)),
             day=day_label(question.start.date(), language),  # the event's local day
         )
         markup = _keyboard(language, question.meeting_id)
@@ -77,7 +78,7 @@ def _thanks(reply: SurveyReply, language: str) -> str:
     return t(
         language,
         "survey.thanks",
-        company=escape(reply.counterpart),
+        company=escape(company_name(reply.counterpart, language)),
         signed=t(language, f"survey.{reply.signed.value}"),
         value=value,
     )
@@ -95,7 +96,11 @@ async def on_button(
     if signed != Signed.nothing:
         typed.arm(context, VALUE_STEP, meeting=meeting_id)
         await update.effective_chat.send_message(
-            t(person.language, "survey.ask_value", company=escape(reply.counterpart)),
+            t(
+                person.language,
+                "survey.ask_value",
+                company=escape(company_name(reply.counterpart, person.language)),
+            ),
             parse_mode=ParseMode.HTML,
         )
 

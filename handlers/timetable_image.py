@@ -26,6 +26,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from handlers.meeting_place import plain_place
 from locales import clock, country_name, day_label, t, time_span, zone_city, zone_name
+from store.names import company_name
 from store.timetable import SlotEntry, Timetable
 
 FONT_PACKAGE = "cvttf_NotoSansCJK_Regular"
@@ -229,7 +230,7 @@ def _cell(canvas: Canvas, box: Box, entry: SlotEntry, language: str) -> None:
     if entry.meeting is not None:
         canvas.rectangle(box, MEETING_FILL)
         other = entry.meeting.counterpart
-        company = fit(drawable(other.company), 17, room)
+        company = fit(drawable(company_name(other, language)), 17, room)
         canvas.text((x0 + PAD, y0 + 6), company, 17, ON_RED, MEETING_FILL)
         detail = t(
             language,
@@ -262,7 +263,9 @@ def _legend(canvas: Canvas, top: int, language: str) -> None:
 
 def _header(canvas: Canvas, table: Timetable, language: str, width: int) -> None:
     room = width - 2 * MARGIN
-    title = fit(drawable(t(language, "schedule.image.title", event=table.event_name)), 26, room)
+    title = fit(
+        drawable(t(language, "schedule.image.title", event=table.event_title(language))), 26, room
+    )
     # The font has one weight; a one-pixel stroke of the same ink makes the title bold.
     canvas.text((MARGIN, MARGIN), title, 26, INK, BACKGROUND, stroke=1)
     # A reader in another zone reads their own times on the fair's days: the subtitle says so.
@@ -270,7 +273,7 @@ def _header(canvas: Canvas, table: Timetable, language: str, width: int) -> None
     subtitle = t(
         language,
         "schedule.image.subtitle_elsewhere" if elsewhere else "schedule.image.subtitle",
-        company=table.company,
+        company=company_name(table, language),
         role=t(language, f"role.{table.role}"),
         timezone=zone_name(language, table.reader_zone or table.timezone),
         city=zone_city(language, table.timezone),

@@ -18,6 +18,7 @@ from handlers.routes import Menu, ScheduleMeeting, ScheduleMore
 from handlers.timetable_image import timetable_png
 from handlers.ui import button, clipped, escape, keyboard
 from locales import country_name, day_label, reader_span, shown, t, tn, zone_name
+from store.names import company_name
 from store.timetable import (
     Blocked,
     Counterpart,
@@ -95,7 +96,7 @@ def _meeting_line(entry: SlotEntry, language: str, table: Timetable) -> str:
         language,
         "schedule.line.meeting",
         time=span(entry, language, table),
-        company=escape(other.company),
+        company=escape(company_name(other, language)),
         country=escape(country_name(language, other.country)),
         place=place(entry.meeting, language),
     )
@@ -142,8 +143,8 @@ def timetable_messages(table: Timetable, language: str) -> list[str]:
     header = t(
         language,
         "schedule.header",
-        event=escape(table.event_name),
-        company=escape(table.company),
+        event=escape(table.event_title(language)),
+        company=escape(company_name(table, language)),
         summary=summary,
         timezone=escape(zone_name(language, table.reader_zone or table.timezone)),
     )
@@ -176,8 +177,7 @@ def timetable_markup(table: Timetable, language: str, back: bool = True) -> Inli
     meetings = []
     for entry in table.meetings:
         assert entry.meeting is not None
-        company = entry.meeting.counterpart.company
-        company = clipped(company, BUTTON_COMPANY)
+        company = clipped(company_name(entry.meeting.counterpart, language), BUTTON_COMPANY)
         meetings.append(
             [
                 button(
@@ -215,7 +215,7 @@ def counterpart_card(entry: SlotEntry, language: str, table: Timetable) -> str:
             time=span(entry, language, table, day=False),
             place=place(entry.meeting, language),
         ),
-        t(language, "schedule.card.company", company=escape(other.company)),
+        t(language, "schedule.card.company", company=escape(company_name(other, language))),
     ]
 
     def field_lines(names: tuple[str, ...]) -> list[str]:
@@ -246,7 +246,7 @@ def counterpart_card(entry: SlotEntry, language: str, table: Timetable) -> str:
 def _reason(item: Unscheduled, language: str) -> tuple[str, str]:
     """The reason sentence and the advice. For a full day, what the stored schedule shows for
     each side (its times booked, or its daily cap reached), not only the engine's code."""
-    company = escape(item.counterpart.company)
+    company = escape(company_name(item.counterpart, language))
     sides = [(who, state) for who, state in (("me", item.mine), ("them", item.theirs)) if state]
     expected = {Why.own_full: 1, Why.their_full: 1, Why.both_full: 2}.get(item.why)
     if expected is None or len(sides) != expected:  # changed since the run: the engine's word
@@ -271,7 +271,7 @@ def _reason_block(number: int, item: Unscheduled, language: str) -> str:
                 language,
                 "schedule.why.item",
                 number=number,
-                company=escape(other.company),
+                company=escape(company_name(other, language)),
                 country=escape(country_name(language, other.country)),
                 requester=t(language, f"schedule.requester.{item.requester}"),
             ),

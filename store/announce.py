@@ -150,11 +150,16 @@ def snapshot(table: Timetable) -> list[dict[str, Any]]:
             "start": e.start.isoformat(),
             "with": e.meeting.counterpart.code,
             "company": e.meeting.counterpart.company,
+            "company_en": e.meeting.counterpart.company_en,
             "booth": e.meeting.booth,
         }
         for e in table.meetings
         if e.meeting is not None
     ]
+
+
+def _same(meeting: dict[str, Any]) -> tuple:
+    return meeting["slot"], meeting["with"], meeting["booth"]
 
 
 @dataclass(frozen=True)
@@ -211,9 +216,12 @@ def prepare(session: Session, delivery_id: int) -> Job | None:
     change = None
     if previous is not None:
         before, after = json.loads(previous.meetings), json.loads(delivery.meetings)
+        # A meeting is the same if its slot, counterpart and booth are: names are left out, so
+        # a snapshot kept before names came in two languages still compares equal.
+        had, has = ({_same(m) for m in side} for side in (before, after))
         change = Change(
-            added=[m for m in after if m not in before],
-            removed=[m for m in before if m not in after],
+            added=[m for m in after if _same(m) not in had],
+            removed=[m for m in before if _same(m) not in has],
         )
     return Job(delivery_id, person.telegram_id, person.language, table, delivery.parts_sent, change)
 

@@ -10,25 +10,27 @@ from store import audit
 from store.errors import AlreadyApplied, InvalidValue, NotFound, RequestChanged
 from store.fields import canonical, clean
 from store.models import ApplicationStatus, JoinApplication, Participant, Role
-from store.participants import LANGUAGES, by_telegram_id, new_invite_token
+from store.participants import LANGUAGES, account, new_invite_token
 
-# The questions, in the order the bot asks them.
-QUESTIONS = ("company", "country", "industry", "products", "contact_name", "email")
-REQUIRED = {"company", "country", "industry", "contact_name", "email"}
+# The questions, in the order the bot asks them: a Korean company gives its Korean name and
+# may skip the English one; a buyer's English name is its main one, a Korean name optional.
+# A Korean company is not asked its country: it is Korea (KR).
+_REST = ("industry", "products", "contact_name", "email")
+QUESTIONS = {
+    Role.seller: ("company", "company_en", *_REST),
+    Role.buyer: ("company_en", "company", "country", *_REST),
+}
+OPTIONAL = {Role.seller: {"company_en", "products"}, Role.buyer: {"company", "products"}}
 
 
-def questions(role: Role) -> tuple[str, ...]:
-    """The questions asked of one side: a Korean company is not asked its country (KR)."""
-    return QUESTIONS if role == Role.buyer else tuple(f for f in QUESTIONS if f != "country")
-
-
-def check_answer(field: str, value: str) -> str:
+def check_answer(role: Role, field: str, value: str) -> str:
     """One answer, cleaned; the application form requires more than a profile does, and a
     lone dash (the form's "none") skips an optional answer."""
     cleaned = clean(field, value)
-    if field not in REQUIRED and cleaned == "-":
+    optional = field in OPTIONAL[role]
+    if optional and cleaned == "-":
         return ""
-    if field in REQUIRED and not cleaned:
+    if not optional and not cleaned:
         raise InvalidValue(field=field, reason="required")
     return cleaned
 
@@ -36,7 +38,7 @@ def check_answer(field: str, value: str) -> str:
 def submit(
     session: Session, telegram_id: int, language: str, role: Role, answers: Mapping[str, str]
 ) -> JoinApplication:
-    if by_telegram_id(session, telegram_id) is not None:
+    if account(session, telegram_id) is not None:
         raise AlreadyApplied()
     waiting = session.exec(
         select(JoinApplication).where(
@@ -46,7 +48,7 @@ def submit(
     ).first()
     if waiting is not None:
         raise AlreadyApplied()
-    fields = {field: check_answer(field, answers.get(field, "")) for field in questions(role)}
+    fields = {field: check_answer(role, field, answers.get(field, "")) for field in QUESTIONS[role]}
     fields.setdefault("country", "KR")
     application = JoinApplication(
         telegram_id=telegram_id,
@@ -77,13 +79,14 @@ def decide(session: Session, application_id: int, admin_id: int, approve: bool) 
     if changed.rowcount != 1:
         raise RequestChanged(status=application.status)
     if approve:
-        if by_telegram_id(session, application.telegram_id) is not None:
+        if account(session, application.telegram_id) is not None:
             raise AlreadyApplied()
         prefix = "B" if application.role == Role.buyer else "S"
         participant = Participant(
             code=f"{prefix}-A{application.id:04}",
             role=application.role,
             company=application.company,
+            company_en=application.company_en,
             country=canonical("country", application.country),
             industry=canonical("industry", application.industry),
             products=application.products,

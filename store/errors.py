@@ -113,3 +113,23 @@ class ImportFailed(StoreError):
         self.problems = problems
         self.encoding = encoding  # the text encoding a CSV file was read in, if it was
         self.headers = headers or {}  # each column's header as the file writes it
+
+
+class UnknownCode(StoreError):
+    """No participant has the code an organizer typed."""
+
+    key = "unknown_code"
+
+
+class Withdrawn(StoreError):
+    """The participant behind an invite link or an account was withdrawn by the organizers."""
+
+    key = "withdrawn"
+
+
+class AlreadyWithdrawn(StoreError):
+    key = "already_withdrawn"
+
+
+class NotWithdrawn(StoreError):
+    key = "not_withdrawn"

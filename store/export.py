@@ -69,7 +69,7 @@ def workbook(session: Session, language: str) -> bytes:
                 f"{people[other].code} {company_name(people[other], language)}"
             )
     roster = _sheet(book, language, "participants", [slot_title(s) for s in grid])
-    for p in people.values():
+    for p in (p for p in people.values() if p.active):
         mine = per_slot.get(p.id, {})
         append_row(
             roster,
@@ -124,6 +124,27 @@ def workbook(session: Session, language: str) -> bytes:
                 company_name(seller, language),
                 t(language, f"admin.tier.{u.tier.value}"),
                 t(language, f"admin.reason.{u.reason}"),
+            ],
+        )
+    # The withdrawn, on a sheet of their own (when there are any): out of the lists, not out
+    # of the record.
+    gone = [p for p in people.values() if not p.active]
+    sheet = _sheet(book, language, "withdrawn") if gone else None
+    for p in gone:
+        withdrawn_at = (
+            p.withdrawn_at.astimezone(zone).replace(tzinfo=None) if p.withdrawn_at else ""
+        )
+        append_row(
+            sheet,
+            [
+                p.code,
+                t(language, f"role.{p.role.value}"),
+                p.company,
+                p.company_en,
+                country_name(language, p.country),
+                industry_name(language, p.industry),
+                withdrawn_at,
+                p.withdrawn_reason,
             ],
         )
     for sheet in book.worksheets:

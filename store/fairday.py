@@ -17,7 +17,7 @@ from store.audit import record
 from store.errors import StoreError
 from store.event import get_event
 from store.interpreters import reassign
-from store.manual_matching import Removed, by_code
+from store.manual_matching import Removed, by_code, unassign
 from store.models import (
     CancelReason,
     Meeting,
@@ -50,6 +50,7 @@ class Side:
     participant_id: int
     code: str
     company: str
+    company_en: str
     recipient: Recipient | None  # None: not reachable in the bot
 
 
@@ -68,7 +69,7 @@ def side_of(person: Participant) -> Side:
     assert person.id is not None
     reachable = person.telegram_id is not None and person.blocked_bot_at is None and person.active
     recipient = Recipient(person.id, person.telegram_id, person.language) if reachable else None
-    return Side(person.id, person.code, person.company, recipient)
+    return Side(person.id, person.code, person.company, person.company_en, recipient)
 
 
 def _sides(
@@ -132,6 +133,23 @@ class Cancelled:
     place_id: int  # the freed place, for the refill
 
 
+def freed_place(
+    meeting: Meeting, by: int, reason: CancelReason, now: datetime
+) -> MeetingCancellation:
+    """The place a meeting given up by one of its sides leaves (the meeting row is deleted)."""
+    assert meeting.id is not None
+    return MeetingCancellation(
+        meeting_id=meeting.id,
+        buyer_id=meeting.buyer_id,
+        seller_id=meeting.seller_id,
+        slot_id=meeting.slot_id,
+        tier=meeting.tier,
+        by_participant_id=by,
+        reason=reason,
+        at=now,
+    )
+
+
 def cancel(
     session: Session, meeting_id: int, participant_id: int, reason: CancelReason, now: datetime
 ) -> Cancelled:
@@ -144,16 +162,7 @@ def cancel(
     deleted = session.execute(sa.delete(Meeting).where(col(Meeting.id) == meeting_id))
     if deleted.rowcount != 1:
         raise MeetingGone()
-    place = MeetingCancellation(
-        meeting_id=meeting_id,
-        buyer_id=meeting.buyer_id,
-        seller_id=meeting.seller_id,
-        slot_id=meeting.slot_id,
-        tier=meeting.tier,
-        by_participant_id=participant_id,
-        reason=reason,
-        at=now,
-    )
+    place = freed_place(meeting, participant_id, reason, now)
     session.add(place)
     session.flush()
     reassign(session, now)
@@ -170,6 +179,15 @@ def cancel(
     )
     assert place.id is not None
     return Cancelled(sides, place.id)
+
+
+def unassign_and_keep_place(
+    session: Session, admin_id: int, meeting_id: int, now: datetime
+) -> tuple[Removed, int | None]:
+    """/unassign: the meeting removed (audited) and, on the fair day, its place kept for the
+    refill, in one transaction: a failure between the two can no longer lose the offer."""
+    removed = unassign(session, admin_id, meeting_id)
+    return removed, removed_by_admin(session, removed, now)
 
 
 def removed_by_admin(session: Session, removed: Removed, now: datetime) -> int | None:

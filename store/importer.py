@@ -282,7 +282,8 @@ def import_participants(
             if given == stored:
                 continue
             last = remembered.get((participant.id, field))
-            if field in BOT_EDITABLE and _edited_in_bot(participant, stored, last):
+            chosen = field == "language" and participant.language_chosen  # in the bot
+            if field in BOT_EDITABLE and (chosen or _edited_in_bot(participant, stored, last)):
                 conflicts.append(Conflict(code, field, stored, given))
                 if not prefer_file:
                     continue

@@ -277,6 +277,7 @@ class NoticeKind(StrEnum):
     outcome = "outcome"  # "How did your meeting go?" after each meeting (store/outcomes.py)
     outcome_nudge = "outcome_nudge"  # its one reminder
     survey = "survey"  # the follow-up survey, weeks after the fair (store/survey.py)
+    withdrawal = "withdrawal"  # a withdrawal told to everyone it concerns (store/withdrawal.py)
 
 
 class Notice(SQLModel, table=True):
@@ -382,6 +383,7 @@ class CancelReason(StrEnum):
     not_interested = "not_interested"
     other = "other"
     removed = "removed"  # an admin's /unassign
+    withdrawn = "withdrawn"  # one side was withdrawn from the fair (store/withdrawal.py)
 
 
 class MeetingConfirmation(SQLModel, table=True):

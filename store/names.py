@@ -8,6 +8,7 @@ and everyone else the English one, each falling back to the other.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Protocol
 
 
@@ -18,6 +19,18 @@ class Named(Protocol):
     company_en: str
 
 
+@dataclass(frozen=True)
+class CompanyNames:
+    """A company's two names, as store views hand them to the screens."""
+
+    company: str
+    company_en: str
+
+    @classmethod
+    def of(cls, named: Named) -> CompanyNames:
+        return cls(named.company, named.company_en)
+
+
 class Titled(Protocol):
     """Anything carrying the event's two names."""
 
@@ -25,15 +38,16 @@ class Titled(Protocol):
     name_en: str
 
 
-def _in_language(korean: str, english: str, language: str) -> str:
+def in_language(korean: str, english: str, language: str) -> str:
+    """Of a Korean and an English name, the one for a reader of `language`, else the other."""
     return (korean or english) if language == "ko" else (english or korean)
 
 
 def company_name(named: Named, language: str) -> str:
     """The company's name for a reader of `language`, falling back to the other language."""
-    return _in_language(named.company, named.company_en, language)
+    return in_language(named.company, named.company_en, language)
 
 
 def event_name(event: Titled, language: str) -> str:
     """The event's name for a reader of `language`, falling back to the other language."""
-    return _in_language(event.name, event.name_en, language)
+    return in_language(event.name, event.name_en, language)

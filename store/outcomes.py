@@ -30,6 +30,7 @@ from store.models import (
     Phase,
     Slot,
 )
+from store.names import CompanyNames
 from store.reminders import Recipient, slot_start
 
 EDITABLE_AFTER_THE_FAIR = timedelta(days=7)
@@ -106,7 +107,7 @@ def outcome_times(session: Session) -> list[SlotTimes]:
 class Prompt:
     recipient: Recipient
     meeting_id: int
-    counterpart: str
+    counterpart: CompanyNames
     start: datetime
     booth: str | None
 
@@ -175,7 +176,7 @@ def prompts(session: Session, slot_id: int, unanswered_only: bool = False) -> li
                 Prompt(
                     Recipient(me, p.telegram_id, p.language),
                     m.id,
-                    people[other].company,
+                    CompanyNames.of(people[other]),
                     start,
                     m.booth,
                 )
@@ -186,7 +187,7 @@ def prompts(session: Session, slot_id: int, unanswered_only: bool = False) -> li
 @dataclass(frozen=True)
 class Answer:
     meeting_id: int
-    counterpart: str
+    counterpart: CompanyNames
     start: datetime
     result: OutcomeResult | None
     value_usd: int | None
@@ -221,7 +222,7 @@ def _answer(session: Session, meeting: Meeting, slot: Slot, participant_id: int)
     row = _own(session, meeting.id, participant_id)
     return Answer(
         meeting_id=meeting.id,
-        counterpart=other.company,
+        counterpart=CompanyNames.of(other),
         start=slot_start(slot, get_event(session).timezone),
         result=row.result if row else None,
         value_usd=row.value_usd if row else None,

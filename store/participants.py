@@ -8,9 +8,9 @@ from collections.abc import Iterable
 
 from sqlmodel import Session, select
 
-from store.errors import InvalidValue, InviteUsed, NotFound
+from store.errors import InvalidValue, InviteUsed, NotFound, Withdrawn
 from store.fields import NAME_FIELDS, canonical, check_names, clean
-from store.models import Participant
+from store.models import Participant, Role
 
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 DIGITS = re.compile(r"(\d+)")
@@ -54,24 +54,47 @@ def by_telegram_id(session: Session, telegram_id: int) -> Participant | None:
     ).first()
 
 
-def join(session: Session, token: str, telegram_id: int, language: str | None) -> Participant:
-    """Binds a Telegram account to the participant an invite token was made for.
+def starting_language(role: Role | None, telegram_language: str | None, default: str) -> str:
+    """The language of someone who has not chosen one (nor had one from the organizer's
+    file): Telegram's when it is Korean or English; English for a buyer and for anyone whose
+    Telegram speaks another language (a Japanese or Arabic buyer reads English better than
+    Korean); Korean for a Korean company; `default` for a stranger Telegram says nothing of."""
+    code = (telegram_language or "").split("-")[0].lower()
+    if code in LANGUAGES:
+        return code
+    if role == Role.buyer or code:
+        return "en"
+    return "ko" if role == Role.seller else default
+
+
+def account(session: Session, telegram_id: int) -> Participant | None:
+    """The participant bound to a Telegram account, withdrawn or not."""
+    return session.exec(select(Participant).where(Participant.telegram_id == telegram_id)).first()
+
+
+def join(
+    session: Session, token: str, telegram_id: int, telegram_language: str | None
+) -> Participant:
+    """Binds a Telegram account to the participant an invite token was made for; one without
+    a language from the file gets `starting_language`.
 
     The same account opening its own link again is welcome; a link already bound to another
     account, or an account already bound elsewhere, is refused."""
     if not TOKEN.match(token):
         raise InvalidValue(field="invite", reason="malformed")
     participant = session.exec(select(Participant).where(Participant.invite_token == token)).first()
-    if participant is None or not participant.active:
+    if participant is None:
         raise NotFound(what="invite")
+    if not participant.active:
+        raise Withdrawn()
     if participant.telegram_id == telegram_id:
         return participant
-    current = by_telegram_id(session, telegram_id)
+    current = account(session, telegram_id)
     if participant.telegram_id is not None or current is not None:
         raise InviteUsed()
     participant.telegram_id = telegram_id
-    if participant.language is None and language in LANGUAGES:
-        participant.language = language
+    if participant.language is None:
+        participant.language = starting_language(participant.role, telegram_language, "en")
     session.add(participant)
     session.flush()
     return participant
@@ -98,4 +121,5 @@ def set_language(session: Session, participant_id: int, language: str) -> None:
     if participant is None:
         raise NotFound(what="participant")
     participant.language = language
+    participant.language_chosen = True  # a re-imported language column leaves it alone
     session.add(participant)

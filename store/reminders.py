@@ -26,6 +26,7 @@ from store.models import (
     Role,
     Slot,
 )
+from store.names import CompanyNames
 from store.participants import by_number
 
 DEADLINE_OFFSETS = (timedelta(hours=24), timedelta(hours=1))
@@ -83,7 +84,7 @@ def slot_start(slot: Slot, timezone: str) -> datetime:
 class MeetingReminder:
     recipient: Recipient
     meeting_id: int
-    counterpart: str
+    counterpart: CompanyNames
     booth: str | None
     start: datetime
 
@@ -95,7 +96,8 @@ def meeting_reminders(session: Session, slot_id: int) -> list[MeetingReminder]:
     if slot is None or event.phase != Phase.announced:
         return []
     people = {p.id: p for p in _reachable(session)}
-    companies = dict(session.exec(select(Participant.id, Participant.company)).all())
+    names = select(Participant.id, Participant.company, Participant.company_en)
+    companies = {row[0]: CompanyNames(row[1], row[2]) for row in session.exec(names).all()}
     found = []
     for m in session.exec(select(Meeting).where(Meeting.slot_id == slot_id)).all():
         for me, other in ((m.buyer_id, m.seller_id), (m.seller_id, m.buyer_id)):

@@ -68,6 +68,7 @@ class Tally:
 class Company:
     code: str
     company: str
+    company_en: str
     role: str
     country: str
     industry: str
@@ -148,7 +149,10 @@ def results(session: Session, now: datetime) -> Results:
             tally.mous += a.signed == Signed.mou
             tally.signed_usd += a.value_usd or 0
     companies = [
-        (Company(p.code, p.company, p.role.value, p.country, p.industry), by_company[p.id])
+        (
+            Company(p.code, p.company, p.company_en, p.role.value, p.country, p.industry),
+            by_company[p.id],
+        )
         for p in people.values()
         if p.id in by_company
     ]

@@ -66,6 +66,7 @@ def results_workbook(session: Session, language: str, now: datetime) -> bytes:
             [
                 company.code,
                 company.company,
+                company.company_en,
                 t(language, f"role.{company.role}"),
                 country_name(language, company.country),
                 industry_name(language, company.industry),

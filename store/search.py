@@ -121,12 +121,14 @@ def _contains(column: sa.ColumnElement[str], word: str) -> sa.ColumnElement[bool
 
 
 def _matches(keyword: str) -> list[sa.ColumnElement[bool]]:
-    """Every word of the keyword must appear in the company's name, its products or its
-    industry: the industry as stored, or its name in any language ("화장품" finds the
-    `cosmetics` slug; the names come from the catalogs, so the database compares slugs)."""
+    """Every word of the keyword must appear in the company's name (Korean or English), its
+    products or its industry: the industry as stored, or its name in any language ("화장품"
+    finds the `cosmetics` slug; the names come from the catalogs, so the database compares
+    slugs)."""
     return [
         sa.or_(
             _contains(col(Participant.company), word),
+            _contains(col(Participant.company_en), word),
             _contains(col(Participant.products), word),
             _contains(col(Participant.industry), word),
             col(Participant.industry).in_(industries_named(word)),
@@ -166,10 +168,15 @@ def search(session: Session, me: int, filters: Filters, offset: int = 0, limit: 
     requested_me = col(Participant.id).in_(_live_requesters(searcher.id))
     requested_by_me = col(Participant.id).in_(_live_targets(searcher.id))
     group = sa.case((same_industry, 0), (requested_me, 1), else_=2)
+    # Alphabetical by the name the searcher reads (store/names.py): English unless Korean.
+    first, second = (Participant.company, Participant.company_en)
+    if searcher.language != "ko":
+        first, second = second, first
+    shown_name = func.coalesce(func.nullif(first, ""), second)
     rows = session.exec(
         select(Participant, same_industry, requested_me, requested_by_me)
         .where(*conditions)
-        .order_by(group, func.lower(Participant.company), col(Participant.id))
+        .order_by(group, func.lower(shown_name), col(Participant.id))
         .offset(offset)
         .limit(limit)
     ).all()

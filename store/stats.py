@@ -20,6 +20,7 @@ class Stats:
     meetings: dict[str, int]  # per tier
     by_industry: dict[str, int]  # meetings, by the seller's industry
     by_day: dict[date, int]
+    withdrawn: int = 0  # not counted above (store/withdrawal.py)
 
     @property
     def total_meetings(self) -> int:
@@ -46,4 +47,7 @@ def stats(session: Session) -> Stats:
         meetings={tier.value: tiers.get(tier, 0) for tier in Tier},
         by_industry=dict(sorted(Counter(industry.get(s, "") for s, _ in rows).items())),
         by_day=dict(sorted(Counter(day for _, day in rows).items())),
+        withdrawn=session.exec(
+            select(func.count()).select_from(Participant).where(Participant.active == False)  # noqa: E712
+        ).one(),
     )

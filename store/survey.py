@@ -25,6 +25,7 @@ from store.models import (
     Signed,
     SurveyAnswer,
 )
+from store.names import CompanyNames
 from store.outcomes import NoOutcomeYet, parse_amount, prompt_key, slot_end
 from store.reminders import Recipient, slot_start
 
@@ -43,7 +44,7 @@ def survey_time(session: Session) -> datetime | None:
 class Question:
     recipient: Recipient
     meeting_id: int
-    counterpart: str
+    counterpart: CompanyNames
     start: datetime
 
 
@@ -80,7 +81,7 @@ def questions(session: Session, now: datetime) -> list[Question]:
                 Question(
                     Recipient(me, p.telegram_id, p.language),
                     m.id,
-                    people[other].company,
+                    CompanyNames.of(people[other]),
                     slot_start(grid[m.slot_id], event.timezone),
                 )
             )
@@ -90,9 +91,15 @@ def questions(session: Session, now: datetime) -> list[Question]:
 @dataclass(frozen=True)
 class SurveyReply:
     meeting_id: int
-    counterpart: str
+    counterpart: CompanyNames
     signed: Signed
     value_usd: int | None
+
+
+def _names(session: Session, participant_id: int) -> CompanyNames:
+    participant = session.get(Participant, participant_id)
+    assert participant is not None
+    return CompanyNames.of(participant)
 
 
 def answer_survey(
@@ -120,7 +127,7 @@ def answer_survey(
     session.flush()
     actor = session.get(Participant, participant_id).telegram_id or 0
     record(session, actor, "survey", meeting=meeting_id, signed=signed.value)
-    return SurveyReply(meeting_id, session.get(Participant, other).company, signed, row.value_usd)
+    return SurveyReply(meeting_id, _names(session, other), signed, row.value_usd)
 
 
 def survey_value(
@@ -141,6 +148,4 @@ def survey_value(
     other = meeting.seller_id if meeting.buyer_id == participant_id else meeting.buyer_id
     actor = session.get(Participant, participant_id).telegram_id or 0
     record(session, actor, "survey_value", meeting=meeting_id, value=row.value_usd)
-    return SurveyReply(
-        meeting_id, session.get(Participant, other).company, row.signed, row.value_usd
-    )
+    return SurveyReply(meeting_id, _names(session, other), row.signed, row.value_usd)

@@ -24,6 +24,7 @@ from store.availability import unavailable_slot_ids
 from store.errors import NotFound
 from store.event import get_event, slots
 from store.models import Meeting, MeetingRequest, Participant, Role, Tier, UnscheduledPair
+from store.names import in_language
 from store.video import is_online, links
 from store.zones import zone_of
 
@@ -36,6 +37,7 @@ class Counterpart:
     code: str
     role: Role
     company: str
+    company_en: str
     country: str
     industry: str
     products: str
@@ -81,15 +83,21 @@ class Timetable:
     participant_id: int
     code: str
     company: str
+    company_en: str
     role: Role
     language: str | None
     event_name: str
+    event_name_en: str
     timezone: str
     reminder_minutes: int
     days: tuple[Day, ...]
     requested: bool = True  # sent or received any request: there may be reasons to tell
     # The zone this participant reads times in (store/zones.py): the fair's, or their own.
     reader_zone: str = ""
+
+    def event_title(self, language: str) -> str:
+        """The event's name for a reader of `language` (store/names.py)."""
+        return in_language(self.event_name, self.event_name_en, language)
 
     @property
     def entries(self) -> tuple[SlotEntry, ...]:
@@ -111,6 +119,7 @@ def _counterpart(p: Participant) -> Counterpart:
         code=p.code,
         role=p.role,
         company=p.company,
+        company_en=p.company_en,
         country=p.country,
         industry=p.industry,
         products=p.products,
@@ -190,9 +199,11 @@ def timetable(session: Session, participant_id: int) -> Timetable:
         participant_id=me.id,
         code=me.code,
         company=me.company,
+        company_en=me.company_en,
         role=me.role,
         language=me.language,
         event_name=event.name,
+        event_name_en=event.name_en,
         timezone=event.timezone,
         reminder_minutes=event.reminder_minutes,
         days=tuple(Day(day, tuple(entries)) for day, entries in days.items()),

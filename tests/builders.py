@@ -49,7 +49,7 @@ def participant(
     person = Participant(
         code=code,
         role=role,
-        company=company or f"Company {code}",
+        company=f"Company {code}" if company is None else company,
         country=country or ("US" if role == Role.buyer else "KR"),
         industry=industry,
         booth=f"T-{code}" if role == Role.buyer else None,

@@ -17,6 +17,8 @@ ADMIN_MENU_ORDER = [
     "lowcount",
     "assign",
     "unassign",
+    "withdraw",
+    "restore",
     "announce",
     "broadcast",
     "stats",

@@ -7,7 +7,10 @@ import builders
 from store.db import session_scope
 from store.models import JoinApplication, Participant, Role
 
-ANSWERS = ["Saigon Imports 🇻🇳", "Vietnam", "food", "instant noodles, 김치", "Nguyen An"]
+# A buyer: its English name, no Korean one ("-"), country, industry, products, contact.
+ANSWERS = ["Saigon Imports 🇻🇳", "-", "Vietnam", "food", "instant noodles, 김치", "Nguyen An"]
+# A Korean company: its Korean name, then its English one.
+KOREAN = ["사이공무역", "Saigon Trading", "food", "김치", "응우옌 안"]  # no country: Korea
 
 
 @pytest.fixture
@@ -44,6 +47,7 @@ async def test_an_application_reaches_the_admin_and_approval_lets_the_company_in
     with session_scope(engine) as session:
         joined = session.exec(select(Participant).where(Participant.telegram_id == 3001)).one()
         assert (joined.role, joined.industry, joined.email) == (Role.buyer, "food", "an@saigon.vn")
+        assert (joined.company_en, joined.company) == ("Saigon Imports 🇻🇳", "")
     await admin.press_data(request, reject)  # a second decision changes nothing
     await admin.wait_reply()
     assert admin.callback_answers[-1].show_alert
@@ -53,14 +57,14 @@ async def test_rejection_is_told_to_the_applicant(event, fake, engine):
     an = fake.user(3001, "An", language_code="ko")
     admin = fake.user(ADMIN, "Organizer", language_code="ko")
     await admin.ask("/start")
-    # a Korean company is not asked its country: it is Korea
-    await apply(an, role_label="국내기업", answers=[ANSWERS[0], *ANSWERS[2:]])
+    await apply(an, role_label="국내기업", answers=KOREAN)
     [request] = await admin.wait_for(lambda m: "새 참가 신청" in m.text)
-    assert "대한민국" in request.text
+    assert "회사명: 사이공무역\n회사명(영문): Saigon Trading" in request.text
+    assert "대한민국" in request.text  # a Korean company is not asked its country
     await admin.press(request, "❌ 거절")
     await admin.wait_reply()
     [told] = await an.wait_for(lambda m: "승인되지 않았습니다" in m.text)
-    assert "Saigon" in told.text
+    assert "사이공무역" in told.text
     with session_scope(engine) as session:
         assert session.exec(select(Participant)).all() == []
 
@@ -77,8 +81,10 @@ async def test_each_answer_is_validated_and_cancel_stops_the_form(event, fake, e
     await an.send_sticker()
     [refusal] = await an.wait_reply()
     assert "text message" in refusal.text
-    [question] = await an.ask("Hanbit")
-    assert "Industry" in question.text and "2/5" in question.text  # no country for Korea
+    [question] = await an.ask("한빛")
+    assert "name in English" in question.text and "send - if none" in question.text
+    [question] = await an.ask("-")
+    assert "Industry" in question.text  # a Korean company is not asked its country
     [cancelled] = await an.ask("/cancel")
     assert "cancelled" in cancelled.text
     [stray] = await an.ask("Korea")

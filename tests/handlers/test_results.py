@@ -102,12 +102,20 @@ async def test_results_and_today(fair, fake, engine, clock):
     rows = list(book["Companies"].iter_rows(values_only=True))
     # everyone has a row, those with no meeting held first (by code), zeros included
     assert [row[0] for row in rows[1:]] == ["B2", "B3", "S2", "S3", "S4", "B1", "S1"]
-    assert rows[5][5:10] == (0, 0, 0, 0, 0)
+    assert rows[5][6:11] == (0, 0, 0, 0, 0)
     companies = {row[0]: row for row in rows}
-    assert companies["S1"][:5] == ("S1", "Company S1", "Korean company", "South Korea", "Food")
+    # Both names: S1 has no English one.
+    assert companies["S1"][:6] == (
+        "S1",
+        "Company S1",
+        None,
+        "Korean company",
+        "South Korea",
+        "Food",
+    )
     # S1: two meetings (B1 held, B3 refilled, not over yet), one answer of one asked.
-    assert companies["S1"][5:] == (2, 1, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 1, 100.0)
-    assert companies["S3"][5:10] == (0, 0, 0, 1, 0)
+    assert companies["S1"][6:] == (2, 1, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 1, 100.0)
+    assert companies["S3"][6:11] == (0, 0, 0, 1, 0)
     s2 = book["Companies"]["B4"]  # S2's company name, written as text
     assert book["Companies"]["A4"].value == "S2"
     assert s2.value == "=HYPERLINK(1)" and s2.data_type == "s"

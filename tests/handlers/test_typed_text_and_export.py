@@ -107,7 +107,7 @@ async def test_a_request_note_is_cleaned(kim, engine):
 async def test_an_application_contact_is_cleaned(fair, fake, engine):
     an = fake.user(3001, "An", language_code="en")
     await begin_application(an)
-    for answer in ["Saigon Imports", "Vietnam", "food", "-", DIRTY, "an@saigon.vn"]:
+    for answer in ["Saigon Imports", "-", "Vietnam", "food", "-", DIRTY, "an@saigon.vn"]:
         await an.ask(answer)
     with session_scope(engine) as session:
         assert session.exec(select(JoinApplication)).one().contact_name == CLEANED

@@ -1,8 +1,10 @@
 import pytest
+from sqlmodel import select
 
 import builders
 from store.db import session_scope
 from store.errors import InvalidValue, InviteUsed, NotFound
+from store.importer import import_participants
 from store.models import Participant
 from store.participants import by_telegram_id, join, set_language, update_field
 
@@ -72,3 +74,17 @@ def test_valid_profile_values_are_stored_trimmed(engine, invited):
         )
         with pytest.raises(InvalidValue):
             set_language(session, person.id, "fr")
+
+
+def test_a_language_chosen_in_the_bot_outlasts_the_files_language_column(engine, tmp_path):
+    path = tmp_path / "people.csv"
+    path.write_text("id,role,company,country,industry,language\nS1,seller,가나,KR,food,ko\n")
+    with session_scope(engine) as session:
+        builders.event(session)
+        import_participants(session, path)
+        person = session.exec(select(Participant)).one()
+        assert person.language == "ko"
+        set_language(session, person.id, "en")
+    with session_scope(engine) as session:
+        import_participants(session, path)
+        assert session.exec(select(Participant)).one().language == "en"

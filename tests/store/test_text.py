@@ -96,11 +96,12 @@ def test_every_profile_field_stores_clean_text_or_refuses(typed):
 @FUZZ
 @given(typed=ANY_TEXT)
 def test_application_answers_and_keywords_are_cleaned(typed):
-    for field in QUESTIONS:
-        with contextlib.suppress(InvalidValue):
-            answer = check_answer(field, typed)
-            skipped = answer == "" and clean_text(typed) == "-"  # the form's "none"
-            assert skipped or assert_cleaned(typed, answer, PROFILE_FIELDS[field].multiline)
+    for role, fields in QUESTIONS.items():
+        for field in fields:
+            with contextlib.suppress(InvalidValue):
+                answer = check_answer(role, field, typed)
+                skipped = answer == "" and clean_text(typed) == "-"  # the form's "none"
+                assert skipped or assert_cleaned(typed, answer, PROFILE_FIELDS[field].multiline)
     with contextlib.suppress(InvalidValue):
         assert_cleaned(typed, clean_keyword(typed), multiline=False)
 

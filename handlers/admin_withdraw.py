@@ -1,0 +1,136 @@
+"""/withdraw CODE [reason] and /restore CODE for organizers: what it would change, one button
+to confirm. Whoever a withdrawal concerns is told once, by whichever bot process claims it
+(`announce_withdrawals`, also run every few seconds, so a withdrawal made with
+`scripts/run withdraw` is told too): the participant, the other side of each request closed
+and of each meeting freed; each freed meeting is then offered to standby pairs."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import (
+    Application,
+    BaseHandler,
+    CallbackQueryHandler,
+    ContextTypes,
+)
+
+from handlers.feature import ADMINS, Command, Feature
+from handlers.guard import organizer
+from handlers.notify import tell
+from handlers.refill_offers import Outside, offer_place
+from handlers.routes import WithdrawConfirm, route
+from handlers.services import Services, Who, services
+from handlers.ui import button, escape, keyboard, refuse, show
+from locales import t
+from store.errors import AlreadyWithdrawn, NotWithdrawn
+from store.names import company_name
+from store.withdrawal import Preview, claim_announcement, preview, restore, untold, withdraw
+
+REASON = "withdraw_reason"  # user_data: {"id": participant id, "reason": text}
+
+
+def changes(found: Preview, language: str, html: bool = True) -> dict[str, object]:
+    """The values of the withdrawal's sentences (the bot's, HTML-escaped, and the command
+    line's)."""
+    shown = escape if html else str
+    return {
+        "code": shown(found.code),
+        "company": shown(company_name(found, language)),
+        "requests": found.requests,
+        "meetings": found.meetings,
+    }
+
+
+@organizer()
+async def withdraw_command(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
+    args = context.args or []
+    if not args:
+        await refuse(update, t(person.language, "withdraw.usage"))
+        return
+    svc = services(context)
+    found = await svc.run(preview, args[0], svc.clock())
+    if not found.active:
+        raise AlreadyWithdrawn(code=found.code)
+    reason = " ".join(args[1:])
+    context.user_data[REASON] = {"id": found.participant_id, "reason": reason}
+    text = t(
+        person.language,
+        "withdraw.confirm",
+        reason=escape(reason) or t(person.language, "withdraw.no_reason"),
+        **changes(found, person.language),
+    )
+    confirm = button(person.language, "withdraw.button", WithdrawConfirm("w", found.participant_id))
+    await show(update, text, keyboard([confirm]))
+
+
+@organizer()
+async def restore_command(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
+    args = context.args or []
+    if len(args) != 1:
+        await refuse(update, t(person.language, "restore.usage"))
+        return
+    svc = services(context)
+    found = await svc.run(preview, args[0], svc.clock())
+    if found.active:
+        raise NotWithdrawn(code=found.code)
+    text = t(person.language, "restore.confirm", **changes(found, person.language))
+    confirm = button(person.language, "restore.button", WithdrawConfirm("r", found.participant_id))
+    await show(update, text, keyboard([confirm]))
+
+
+@organizer(data=WithdrawConfirm)
+async def confirmed(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, pressed: WithdrawConfirm
+) -> None:
+    svc = services(context)
+    participant_id = pressed.participant
+    if pressed.action == "r":
+        await svc.run(restore, person.telegram_id, participant_id)
+        found = await svc.run(preview, participant_id, svc.clock())
+        await update.callback_query.answer()
+        await show(update, t(person.language, "restore.done", **changes(found, person.language)))
+        return
+    saved = context.user_data.get(REASON) or {}
+    reason = str(saved.get("reason", "")) if saved.get("id") == participant_id else ""
+    found = await svc.run(withdraw, person.telegram_id, participant_id, reason, svc.clock())
+    context.user_data.pop(REASON, None)
+    await update.callback_query.answer()
+    await show(update, t(person.language, "withdraw.done", **changes(found, person.language)))
+    await announce_withdrawals(context.application)
+
+
+async def announce_withdrawals(application: Application) -> None:
+    """Tells each withdrawal not told yet to everyone it concerns, then offers its freed
+    meetings to standby pairs (handlers/refill_offers.py)."""
+    svc: Services = application.bot_data["services"]
+    context = Outside(application)
+    for participant_id in await svc.run(untold):
+        done = await svc.run(claim_announcement, participant_id, svc.clock())
+        if done is None:
+            continue  # another process tells it
+        await tell(context, done.person, "withdrawal.you", company=done.person)  # type: ignore[arg-type]
+        for other in done.requests:
+            await tell(context, other, "withdrawal.request_closed", company=done.person)  # type: ignore[arg-type]
+        for freed in done.meetings:
+            if done.announced:  # before the announcement nobody knew of the meeting
+                await tell(
+                    context,  # type: ignore[arg-type]
+                    freed.other,
+                    "withdrawal.meeting_freed",
+                    company=done.person,
+                    start=freed.start,
+                )
+            await offer_place(application, freed.place_id)
+
+
+def handlers() -> list[BaseHandler]:
+    return [CallbackQueryHandler(confirmed, pattern=route("withdraw"))]
+
+
+FEATURE = Feature(
+    commands=(
+        Command("withdraw", withdraw_command, ADMINS),
+        Command("restore", restore_command, ADMINS),
+    ),
+    others=handlers,
+)
