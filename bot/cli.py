@@ -7,8 +7,9 @@ import asyncio
 import json
 import re
 import sys
+from collections.abc import Iterable
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import sqlalchemy as sa
 from pydantic import ValidationError
@@ -16,6 +17,7 @@ from telegram import Bot
 from telegram.error import InvalidToken, TelegramError
 
 from bot.aiohttp_request import AiohttpRequest
+from bot.import_report import column_label, report_lines
 from bot.invites import bot_username, write_invites
 from bot.settings import Settings, cli_language
 from bot.webhook import path_of
@@ -28,7 +30,8 @@ from store.errors import EventConfigError, ImportFailed, NoEvent, Problem, Store
 from store.event import check_deadline, load_config, setup_event
 from store.exchange import export_instance
 from store.export import workbook
-from store.importer import REQUIRED, import_participants
+from store.import_columns import HEADERS, accepted
+from store.importer import import_participants
 from store.interpreter_import import import_interpreters
 from store.matching_run import run_matching
 from store.models import MatchMode, utcnow
@@ -36,19 +39,50 @@ from store.names import event_name
 from store.results_workbook import results_workbook
 from store.withdrawal import preview, restore, withdraw
 
+# What organizers type (README): the hints and the usage line name it, not `python -m bot`.
+PROG = "scripts/run"
 # argparse's own refusals (English, from argparse's source), said again in the organizer's
 # language; the usage line above them stays as argparse prints it.
 CHOICE = r"invalid choice: (?P<value>.+?) \(choose from (?P<choices>.+)\)"
 USAGE_ERRORS = (
-    ("command", re.compile(r"argument command: " + CHOICE)),
+    ("command", re.compile(r"argument (?!-)[^:]+: " + CHOICE)),  # the one positional with choices
     ("required", re.compile(r"the following arguments are required: (?P<names>.+)")),
     ("unrecognized", re.compile(r"unrecognized arguments: (?P<names>.+)")),
     ("choice", re.compile(r"argument (?P<names>\S+): " + CHOICE)),
 )
 
 
+class Formatter(argparse.HelpFormatter):
+    """argparse's help with its own words ("usage:") in DEFAULT_LANGUAGE."""
+
+    def add_usage(
+        self,
+        usage: str | None,
+        actions: Iterable[argparse.Action],
+        groups: Iterable[argparse._MutuallyExclusiveGroup],
+        prefix: str | None = None,
+    ) -> None:
+        # argparse passes "" when it builds a subcommand's name from this line
+        said = t(cli_language(), "cli.help.usage") if prefix is None else prefix
+        super().add_usage(usage, actions, groups, said)
+
+
 class Parser(argparse.ArgumentParser):
-    """argparse whose refusals are one sentence in DEFAULT_LANGUAGE."""
+    """argparse in DEFAULT_LANGUAGE: its help, its headings and its refusals (one sentence)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.update(add_help=False, formatter_class=Formatter)
+        super().__init__(*args, **kwargs)
+        language = cli_language()
+        self._positionals.title = t(language, "cli.help.positionals")
+        self._optionals.title = t(language, "cli.help.options")
+        self.add_argument(
+            "-h",
+            "--help",
+            action="help",
+            default=argparse.SUPPRESS,
+            help=t(language, "cli.help.help"),
+        )
 
     def error(self, message: str) -> NoReturn:
         language = cli_language()
@@ -65,50 +99,45 @@ class Parser(argparse.ArgumentParser):
 
 
 def parser() -> argparse.ArgumentParser:
-    root = Parser(prog="python -m bot", description=__doc__)
-    commands = root.add_subparsers(dest="command")
-    run = commands.add_parser("run", help="run the bot (the default)")
-    run.add_argument("--webhook", metavar="URL", help="receive updates by webhook at URL")
-    run.add_argument("--port", type=int, default=8443, help="webhook listening port")
-    run.add_argument("--listen", default="0.0.0.0", help="webhook listening address")
-    run.add_argument("--path", help="webhook listening path (default: the path of the URL)")
-    commands.add_parser("migrate", help="bring the database schema up to date")
-    event = commands.add_parser("setup-event", help="create or update the event from a TOML file")
-    event.add_argument("file", type=Path)
-    people = commands.add_parser("import", help="import participants from .xlsx or .csv")
-    people.add_argument("file", type=Path)
-    helpers = commands.add_parser("interpreters", help="import interpreters from .xlsx or .csv")
-    helpers.add_argument("file", type=Path)
-    invites = commands.add_parser("invites", help="write every participant's invite link to CSV")
-    invites.add_argument("file", type=Path)
-    invites.add_argument(
-        "--bot-username", required=True, help="the bot's username: name, @name or https://t.me/name"
-    )
-    instance = commands.add_parser("export-instance", help="write a matchbot-instance/1 file")
-    instance.add_argument("file", type=Path)
-    match = commands.add_parser("match", help="run the matching now, keeping manual meetings")
-    match.add_argument("--dry", action="store_true", help="show what it would do, store nothing")
-    match.add_argument(
-        "--mode",
-        choices=[mode.value for mode in MatchMode],
-        help="the matching mode of this run (default: the event's match_mode)",
-    )
-    export = commands.add_parser("export", help="write the organizer's Excel workbook")
-    export.add_argument("file", type=Path)
-    export_results = commands.add_parser(
-        "export-results", help="write the fair's results (meetings, outcomes) as a workbook"
-    )
-    export_results.add_argument("file", type=Path)
-    withdraw = commands.add_parser(
-        "withdraw", help="withdraw a participant: out of the lists, requests and meetings freed"
-    )
-    withdraw.add_argument("code", help="the participant's code")
-    withdraw.add_argument("--reason", default="", help="why (kept in the audit log and workbook)")
-    restore = commands.add_parser("restore", help="let a withdrawn participant in again")
-    restore.add_argument("code", help="the participant's code")
-    demo = commands.add_parser("demo", help="play a scripted fair against a fake Telegram")
-    demo.add_argument("--language", choices=("ko", "en"), default="en")
-    commands.add_parser("screens", help="write docs/screens.ko.md and docs/screens.en.md")
+    language = cli_language()
+
+    def said(key: str) -> str:
+        return t(language, f"cli.help.{key}")
+
+    def with_file(name: str) -> argparse.ArgumentParser:
+        command = commands.add_parser(name, help=said(name), description=said(name))
+        command.add_argument("file", type=Path, metavar=said("file"), help=said(f"{name}.file"))
+        return command
+
+    root = Parser(prog=PROG, description=said("description"))
+    commands = root.add_subparsers(dest="command", metavar=said("command"))
+    run = commands.add_parser("run", help=said("run"), description=said("run"))
+    run.add_argument("--webhook", metavar="URL", help=said("webhook"))
+    run.add_argument("--port", type=int, default=8443, help=said("port"))
+    run.add_argument("--listen", default="0.0.0.0", help=said("listen"))
+    run.add_argument("--path", help=said("path"))
+    commands.add_parser("migrate", help=said("migrate"), description=said("migrate"))
+    with_file("setup-event")
+    people = with_file("import")
+    people.add_argument("--dry-run", action="store_true", help=said("dry_run"))
+    people.add_argument("--prefer-file", action="store_true", help=said("prefer_file"))
+    with_file("interpreters")
+    invites = with_file("invites")
+    invites.add_argument("--bot-username", required=True, help=said("bot_username"))
+    with_file("export-instance")
+    match = commands.add_parser("match", help=said("match"), description=said("match"))
+    match.add_argument("--dry", action="store_true", help=said("dry"))
+    match.add_argument("--mode", choices=[mode.value for mode in MatchMode], help=said("mode"))
+    with_file("export")
+    with_file("export-results")
+    withdraw = commands.add_parser("withdraw", help=said("withdraw"), description=said("withdraw"))
+    withdraw.add_argument("code", metavar=said("code"), help=said("withdraw.code"))
+    withdraw.add_argument("--reason", default="", help=said("reason"))
+    restore = commands.add_parser("restore", help=said("restore"), description=said("restore"))
+    restore.add_argument("code", metavar=said("code"), help=said("withdraw.code"))
+    demo = commands.add_parser("demo", help=said("demo"), description=said("demo"))
+    demo.add_argument("--language", choices=("ko", "en"), default="en", help=said("language"))
+    commands.add_parser("screens", help=said("screens"), description=said("screens"))
     return root
 
 
@@ -138,17 +167,26 @@ def load_settings() -> Settings:
 
 
 def problem_text(language: str, problem: Problem, headers: dict[str, str]) -> str:
+    if problem.reason == "missing_column" and problem.column in HEADERS:
+        # a participant list's: the headers that would do, and the file's closest
+        return t(
+            language,
+            "import.missing_column_near" if problem.value else "import.missing_column",
+            row=problem.row,
+            column=column_label(language, problem.column),
+            names=", ".join(accepted(problem.column)),
+            near=problem.value,
+        )
+    # Another list's missing column (the interpreters'), in a plain sentence.
+    reason = "missing_column_plain" if problem.reason == "missing_column" else problem.reason
     # A malformed e-mail, phone or website says what one looks like.
-    own = f"import.{problem.reason}.{problem.column}"
-    key = own if own in catalog(language) else f"import.{problem.reason}"
+    own = f"import.{reason}.{problem.column}"
+    key = own if own in catalog(language) else f"import.{reason}"
     why = t(language, key, value=problem.value, limit=problem.limit)
     if problem.row == 0:
         return why  # the whole file: a sentence naming it
-    # As the organizer's file names it; a required column the file lacks, by its catalog name.
-    missing = f"import.column.{problem.column}"
-    column = headers.get(problem.column) or (
-        t(language, missing) if missing in catalog(language) else problem.column
-    )
+    # As the organizer's file names it, else by the catalog's name of the column.
+    column = headers.get(problem.column) or column_label(language, problem.column)
     return t(language, "import.problem", row=problem.row, column=column, why=why)
 
 
@@ -231,7 +269,9 @@ def organizer_tool(args: argparse.Namespace, settings: Settings, engine: sa.Engi
                 print(
                     t(
                         language,
-                        "cli.event_ready",
+                        "cli.event_ready_day_end"
+                        if config.deadline_day_only
+                        else "cli.event_ready",
                         name=event_name(event, language),
                         slots=tn(language, "count.slots", len(config.slots)),
                         days=tn(language, "count.days", days),
@@ -239,19 +279,16 @@ def organizer_tool(args: argparse.Namespace, settings: Settings, engine: sa.Engi
                     )
                 )
             elif args.command == "import":
-                result = import_participants(session, args.file)
+                result = import_participants(
+                    session,
+                    args.file,
+                    dry=args.dry_run,
+                    prefer_file=args.prefer_file,
+                    admin_id=CLI_ADMIN,
+                )
                 if result.encoding is not None:
                     print(t(language, "cli.read_as", path=args.file, encoding=result.encoding))
-                print(t(language, "cli.imported", created=result.created, updated=result.updated))
-                if result.ignored:
-                    ignored = ", ".join(f"“{title}”" for title in result.ignored)
-                    print(t(language, "cli.import_ignored", columns=ignored))
-                for column, value in result.unknown_values:
-                    print(t(language, f"cli.import_unknown_{column}", value=value))
-                for booth, codes in result.shared_booths:
-                    print(
-                        t(language, "cli.import_shared_booth", booth=booth, codes=", ".join(codes))
-                    )
+                print("\n".join(report_lines(language, result)))
             elif args.command == "interpreters":
                 done = import_interpreters(session, args.file)
                 if done.encoding is not None:
@@ -315,10 +352,6 @@ def organizer_tool(args: argparse.Namespace, settings: Settings, engine: sa.Engi
     except ImportFailed as error:
         if error.encoding is not None:
             print(t(language, "cli.read_as", path=args.file, encoding=error.encoding))
-        missing = {p.column for p in error.problems if p.reason == "missing_column"}
-        if missing >= set(REQUIRED):  # no header row at the top: a title above it, most often
-            print(t(language, "cli.no_header_row", path=args.file), file=sys.stderr)
-            return 2
         for problem in error.problems:
             print(problem_text(language, problem, error.headers), file=sys.stderr)
         if not any(problem.row == 0 for problem in error.problems):

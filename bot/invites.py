@@ -12,6 +12,7 @@ from telegram.helpers import create_deep_linked_url
 
 from locales import t
 from store.models import Interpreter
+from store.names import company_name
 from store.participants import everyone
 from store.sheets import csv_row
 
@@ -42,7 +43,7 @@ def write_invites(session: Session, path: Path, username: str, language: str) ->
             row = [
                 p.code,
                 t(language, f"role.{p.role.value}"),
-                p.company,
+                company_name(p, language),  # a buyer may have only an English name
                 p.contact_name,
                 p.email,
                 link,

@@ -4,7 +4,6 @@ bookings), /assign and /unassign."""
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from telegram import Update
@@ -22,7 +21,7 @@ from handlers.ui import button, clipped, error_text, escape, keyboard, refuse, s
 from locales import industry_name, industry_slug, moment, t, tn, zone_name
 from store.audit import audited
 from store.deadline import applications_closed, set_deadline
-from store.event import MAX_TIME_LIMIT, get_event
+from store.event import MAX_TIME_LIMIT, get_event, local_moment
 from store.fairday import unassign_and_keep_place
 from store.manual_matching import CapExceeded, assign, low_counts, proposals
 from store.matching_run import run_matching, set_match_mode
@@ -30,7 +29,6 @@ from store.models import MatchMode
 from store.names import company_name
 from store.reminders import slot_start
 
-DEADLINE_ARGS = re.compile(r"(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2})")
 SLOT_CODE = re.compile(r"[A-Za-z0-9-]{1,16}")
 SECONDS = re.compile(r"[0-9]{1,3}")
 MAX_BUTTONS = 30  # a longer list is narrowed with /lowcount INDUSTRY
@@ -53,23 +51,22 @@ async def deadline(update: Update, context: ContextTypes.DEFAULT_TYPE, person: W
         await show(update, shown_now)
         return
     event = await svc.run(get_event)
-    match = DEADLINE_ARGS.fullmatch(typed)
-    try:
-        local = datetime.fromisoformat(f"{match.group(1)}T{match.group(2)}") if match else None
-    except ValueError:
-        local = None
-    if local is None:
+    read = local_moment(typed)
+    if read is None:
         zone = zone_name(person.language, event.timezone)
-        await refuse(update, t(person.language, "admin.deadline_usage", timezone=zone))
+        year = svc.clock().astimezone(ZoneInfo(event.timezone)).year
+        await refuse(update, t(person.language, "admin.deadline_usage", timezone=zone, year=year))
         return
-    wanted = local.replace(tzinfo=ZoneInfo(event.timezone))
+    local, day_only = read
+    wanted = local if local.tzinfo else local.replace(tzinfo=ZoneInfo(event.timezone))
     if applications_closed(event, svc.clock()):
         await ask_reopen(update, context, person, wanted)
         return
     event = await svc.run(set_deadline, person.telegram_id, wanted, svc.clock())
     await schedule_all(context.application)
     when = moment(event.deadline, person.language, event.timezone)
-    await show(update, t(person.language, "admin.deadline_set", deadline=when))
+    said = "admin.deadline_set_day_end" if day_only else "admin.deadline_set"
+    await show(update, t(person.language, said, deadline=when))
 
 
 def _match_args(args: list[str]) -> tuple[MatchMode | None, bool] | None:

@@ -116,7 +116,7 @@ async def _finish(update: Update, context: ContextTypes.DEFAULT_TYPE, answers: d
             role=t(svc.default_language, f"role.{application.role.value}"),
             **{
                 field: escape(shown(svc.default_language, field, getattr(application, field)))
-                for field in QUESTIONS[application.role]
+                for field in QUESTIONS[Role.buyer]  # every field (a Korean company's country: KR)
             },
         )
         buttons = [

@@ -123,7 +123,8 @@ def country_code(text: str) -> str:
     wanted = " ".join(text.split()).casefold()
     if is_country_code(wanted.upper()):
         return wanted.upper()
-    return _country_codes().get(wanted, text)
+    codes = _country_codes()
+    return codes.get(wanted) or codes.get(loose(wanted), text)
 
 
 def is_country_code(value: str) -> bool:
@@ -132,17 +133,36 @@ def is_country_code(value: str) -> bool:
 
 
 # what people commonly type that CLDR spells otherwise
-COUNTRY_ALIASES = {"한국": "KR", "남한": "KR", "korea": "KR", "usa": "US", "uk": "GB", "uae": "AE"}
+COUNTRY_ALIASES = {
+    "한국": "KR",
+    "남한": "KR",
+    "korea": "KR",
+    "republicofkorea": "KR",
+    "korearepublicof": "KR",
+    "usa": "US",
+    "america": "US",
+    "미합중국": "US",
+    "uk": "GB",
+    "uae": "AE",
+}
+LOOSE_DROPPED = " \t·・.,/&()-_'’"
+
+
+def loose(text: str) -> str:
+    """A name compared loosely: without spaces and punctuation, case-folded (자동차부품 and
+    "자동차 부품", 전기전자 and 전기·전자, "Viet Nam" and Vietnam are the same)."""
+    return "".join(ch for ch in text.casefold() if ch not in LOOSE_DROPPED)
 
 
 @cache
 def _country_codes() -> dict[str, str]:
     """Country names (CLDR, every language) -> ISO code; regions (three digits) left out."""
     names = {
-        name.casefold(): code
+        written: code
         for language in LANGUAGES
         for code, name in Locale.parse(language).territories.items()
         if code.isalpha()
+        for written in (name.casefold(), loose(name))
     }
     return names | COUNTRY_ALIASES
 
@@ -240,7 +260,12 @@ def industry_slug(text: str) -> str:
     """The slug an industry typed by a person names (화장품, Cosmetics -> cosmetics); text that
     names no known industry is kept as typed."""
     wanted = " ".join(text.split()).casefold()
-    return next((slug for slug, names in industry_names().items() if wanted in names), text)
+    known = industry_names().items()
+    found = next((slug for slug, names in known if wanted in names), None)
+    if found is None:
+        wanted = loose(wanted)
+        found = next((slug for slug, names in known if wanted in map(loose, names)), None)
+    return found or text
 
 
 def shown(language: str, field: str, value: str) -> str:

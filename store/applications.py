@@ -14,10 +14,11 @@ from store.participants import LANGUAGES, account, new_invite_token
 
 # The questions, in the order the bot asks them: a Korean company gives its Korean name and
 # may skip the English one; a buyer's English name is its main one, a Korean name optional.
-_REST = ("country", "industry", "products", "contact_name", "email")
+# A Korean company is not asked its country: it is Korea (KR).
+_REST = ("industry", "products", "contact_name", "email")
 QUESTIONS = {
     Role.seller: ("company", "company_en", *_REST),
-    Role.buyer: ("company_en", "company", *_REST),
+    Role.buyer: ("company_en", "company", "country", *_REST),
 }
 OPTIONAL = {Role.seller: {"company_en", "products"}, Role.buyer: {"company", "products"}}
 
@@ -48,6 +49,7 @@ def submit(
     if waiting is not None:
         raise AlreadyApplied()
     fields = {field: check_answer(role, field, answers.get(field, "")) for field in QUESTIONS[role]}
+    fields.setdefault("country", "KR")
     application = JoinApplication(
         telegram_id=telegram_id,
         language=language if language in LANGUAGES else "ko",

@@ -78,6 +78,7 @@ class EventConfig:
     name_en: str = ""  # the English name: English readers see it, Korean readers `name`
     video_link: str = ""  # online meetings' rooms: a template with {room} (store/video.py)
     video_rooms: tuple[str, ...] = ()  # or the organizer's own fixed rooms
+    deadline_day_only: bool = False  # the file gave a date alone: the deadline is its 23:59
 
 
 def check_keys(raw: dict, allowed: dict[str, dict | None], table: str = "") -> None:
@@ -139,27 +140,83 @@ def _from_now(value: object, now: datetime) -> datetime | None:
     return whole + timedelta(minutes=int(relative.group(1)))
 
 
+# A date as Korean organizers write it: 2026-12-18, 2026.12.18, 2026. 12. 18., 2026/12/18,
+# 2026년 12월 18일; then perhaps a time: 18:00, 18시, 18시 30분.
+DATE = (
+    r"(?P<y>\d{4})\s*(?:-|\.|/|년)\s*(?P<m>\d{1,2})\s*(?:-|\.|/|월)\s*(?P<d>\d{1,2})\s*(?:일|\.)?"
+)
+CLOCK = (
+    r"(?:(?:\s+|T)(?P<H>\d{1,2})"
+    r"(?:\s*:\s*(?P<M>\d{2})(?::\d{2})?|\s*시(?:\s*(?P<M2>\d{1,2})\s*분)?))?"
+)
+LOCAL_DATE = re.compile(DATE)
+LOCAL_MOMENT = re.compile(DATE + CLOCK)
+END_OF_DAY = time(23, 59)  # a deadline given as a date alone: the end of that day
+
+
+def local_date(text: str) -> date | None:
+    """A date as organizers write it (`LOCAL_DATE`), or None."""
+    found = LOCAL_DATE.fullmatch(text.strip())
+    try:
+        return date(int(found["y"]), int(found["m"]), int(found["d"])) if found else None
+    except ValueError:
+        return None
+
+
+def local_moment(text: str) -> tuple[datetime, bool] | None:
+    """A moment as organizers write it, naive (or with the offset written), and whether it
+    was a date alone, which means the end of that day (23:59); None if it is neither."""
+    text = text.strip()
+    found = LOCAL_MOMENT.fullmatch(text)
+    if found is None:
+        try:
+            return datetime.fromisoformat(text), False  # ISO 8601 with seconds or an offset
+        except ValueError:
+            return None
+    day = local_date(text[: found.start("H") if found["H"] else len(text)])
+    if day is None:
+        return None
+    if found["H"] is None:
+        return datetime.combine(day, END_OF_DAY), True
+    try:
+        clock = time(int(found["H"]), int(found["M"] or found["M2"] or 0))
+    except ValueError:
+        return None
+    return datetime.combine(day, clock), False
+
+
 def _day(value: object, today: date) -> date:
     relative = RELATIVE_DAY.fullmatch(str(value).strip())
     if relative:
         return today + timedelta(days=int(relative.group(1)))
-    return date.fromisoformat(str(value))
+    day = local_date(str(value))
+    if day is None:
+        raise ValueError(value)
+    return day
 
 
-def _deadline(value: object, tz: ZoneInfo, today: date, now: datetime) -> datetime:
-    """`2026-06-10 18:00`, with an optional offset, `today+7 18:00` or `now+10`."""
+def _deadline(value: object, tz: ZoneInfo, today: date, now: datetime) -> tuple[datetime, bool]:
+    """`2026-12-18 18:00` (or as `local_moment` reads it, a date alone meaning 23:59 that
+    day), with an optional offset, `today+7 18:00` or `now+10`; and whether a date alone."""
     soon = _from_now(value, now)
     if soon is not None:
-        return soon
+        return soon, False
     day, _, rest = str(value).strip().partition(" ")
+    read: tuple[datetime, bool] | None
     try:
         if RELATIVE_DAY.fullmatch(day):
-            deadline = datetime.combine(_day(day, today), time.fromisoformat(rest or "00:00"))
+            clock = time.fromisoformat(rest) if rest else END_OF_DAY
+            read = datetime.combine(_day(day, today), clock), not rest
         else:
-            deadline = datetime.fromisoformat(str(value))
+            read = local_moment(str(value))
     except ValueError:
-        raise EventConfigError(field="deadline", reason="not_a_moment", value=str(value)) from None
-    return deadline if deadline.tzinfo is not None else deadline.replace(tzinfo=tz)
+        read = None
+    if read is None:
+        raise EventConfigError(
+            field="deadline", reason="not_a_moment", value=str(value), year=today.year
+        )
+    deadline, day_only = read
+    return (deadline if deadline.tzinfo is not None else deadline.replace(tzinfo=tz)), day_only
 
 
 def _days(value: object, today: date) -> list[date]:
@@ -170,7 +227,9 @@ def _days(value: object, today: date) -> list[date]:
         try:
             days.append(_day(item, today))
         except ValueError:
-            raise EventConfigError(field="days", reason="not_a_date", value=str(item)) from None
+            raise EventConfigError(
+                field="days", reason="not_a_date", value=str(item), year=today.year
+            ) from None
     if not days or len(set(days)) != len(days):
         raise EventConfigError(field="days", reason="no_days", value="")
     return days
@@ -199,7 +258,7 @@ def parse_config(raw: dict, today: date | None = None, now: datetime | None = No
         raise EventConfigError(field="timezone", reason="unknown_zone", value=tz_name) from None
     now = (now or datetime.now(tz)).astimezone(tz)
     today = today or now.date()
-    deadline = _deadline(need("deadline"), tz, today, now)
+    deadline, day_only = _deadline(need("deadline"), tz, today, now)
     days = _days(need("days"), today)
     start, end = ((_from_now(need(key), now) or _time(need(key), key)) for key in ("start", "end"))
     start, end = (v.time() if isinstance(v, datetime) else v for v in (start, end))
@@ -249,6 +308,7 @@ def parse_config(raw: dict, today: date | None = None, now: datetime | None = No
         name_en,
         link,
         rooms,
+        deadline_day_only=day_only,
     )
 
 

@@ -13,8 +13,10 @@ from sqlmodel import Session, col, select
 
 from locales import country_name, industry_name, t
 from store.event import get_event, slots
-from store.models import Meeting, MeetingRequest, Participant, UnscheduledPair
-from store.sheets import append_row
+from store.models import Meeting, MeetingRequest, Participant, Slot, UnscheduledPair
+from store.names import company_name
+from store.participants import by_number
+from store.sheets import append_row, fit_columns
 
 
 def _sheet(book: Workbook, language: str, name: str, extra: list[str] | None = None) -> Worksheet:
@@ -24,12 +26,17 @@ def _sheet(book: Workbook, language: str, name: str, extra: list[str] | None = N
     return sheet
 
 
+def slot_title(slot: Slot) -> str:
+    """A slot's column as organizers read it: its date and start, `12/20 09:00`."""
+    return f"{slot.day.month}/{slot.day.day} {slot.start:%H:%M}"
+
+
 def workbook(session: Session, language: str) -> bytes:
     event = get_event(session)
     zone = ZoneInfo(event.timezone)
     grid = slots(session)
     slot_by_id = {s.id: s for s in grid}
-    people = {p.id: p for p in session.exec(select(Participant).order_by(Participant.code)).all()}
+    people = {p.id: p for p in by_number(session.exec(select(Participant)).all())}
     meetings = session.exec(select(Meeting)).all()
     meetings = sorted(meetings, key=lambda m: (slot_by_id[m.slot_id].ordinal, m.booth or ""))
     book = Workbook()
@@ -47,9 +54,9 @@ def workbook(session: Session, language: str) -> bytes:
                 f"{slot.end:%H:%M}",
                 m.booth or "",
                 buyer.code,
-                buyer.company,
+                company_name(buyer, language),
                 seller.code,
-                seller.company,
+                company_name(seller, language),
                 t(language, f"admin.tier.{m.tier.value}"),
                 m.id,
             ],
@@ -58,8 +65,10 @@ def workbook(session: Session, language: str) -> bytes:
     per_slot: dict[int, dict[int, str]] = {}
     for m in meetings:
         for me, other in ((m.buyer_id, m.seller_id), (m.seller_id, m.buyer_id)):
-            per_slot.setdefault(me, {})[m.slot_id] = f"{people[other].code} {people[other].company}"
-    roster = _sheet(book, language, "participants", [s.code for s in grid])
+            per_slot.setdefault(me, {})[m.slot_id] = (
+                f"{people[other].code} {company_name(people[other], language)}"
+            )
+    roster = _sheet(book, language, "participants", [slot_title(s) for s in grid])
     for p in (p for p in people.values() if p.active):
         mine = per_slot.get(p.id, {})
         append_row(
@@ -68,9 +77,14 @@ def workbook(session: Session, language: str) -> bytes:
                 p.code,
                 t(language, f"role.{p.role.value}"),
                 p.company,
+                p.company_en,
                 country_name(language, p.country),
                 industry_name(language, p.industry),
                 p.booth or "",
+                p.contact_name,
+                p.contact_title,
+                p.email,
+                p.phone,
                 t(
                     language,
                     "export.bot_opened" if p.telegram_id is not None else "export.bot_not_opened",
@@ -88,9 +102,9 @@ def workbook(session: Session, language: str) -> bytes:
             [
                 r.id,
                 sender.code,
-                sender.company,
+                company_name(sender, language),
                 target.code,
-                target.company,
+                company_name(target, language),
                 t(language, f"status.{r.status.value}"),
                 r.rank,
                 r.sent_at.astimezone(zone).replace(tzinfo=None),
@@ -105,9 +119,9 @@ def workbook(session: Session, language: str) -> bytes:
             unscheduled,
             [
                 buyer.code,
-                buyer.company,
+                company_name(buyer, language),
                 seller.code,
-                seller.company,
+                company_name(seller, language),
                 t(language, f"admin.tier.{u.tier.value}"),
                 t(language, f"admin.reason.{u.reason}"),
             ],
@@ -133,6 +147,8 @@ def workbook(session: Session, language: str) -> bytes:
                 p.withdrawn_reason,
             ],
         )
+    for sheet in book.worksheets:
+        fit_columns(sheet)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -23,6 +23,7 @@ from store.models import (
     Unavailability,
     UnscheduledPair,
 )
+from store.participants import natural_key
 
 
 class AlreadyMeeting(StoreError):
@@ -58,13 +59,8 @@ class Count:
 
 
 def _active(session: Session) -> list[Participant]:
-    return list(
-        session.exec(
-            select(Participant)
-            .where(Participant.active == True)  # noqa: E712
-            .order_by(Participant.industry, Participant.code)
-        ).all()
-    )
+    people = session.exec(select(Participant).where(Participant.active == True))  # noqa: E712
+    return sorted(people, key=lambda p: (p.industry, natural_key(p.code)))
 
 
 def meeting_counts(session: Session) -> Counter[int]:
@@ -149,7 +145,7 @@ def proposals(session: Session, participant_id: int, limit: int = 8) -> list[Pro
         and p.id not in met
     ]
     found = []
-    for other in sorted(others, key=lambda p: (counts[p.id], p.code)):
+    for other in sorted(others, key=lambda p: (counts[p.id], natural_key(p.code))):
         free = _free_slots(session, me, other)
         if free:
             found.append(Proposal(other, free[0], counts[other.id]))

@@ -190,6 +190,16 @@ class Participant(SQLModel, table=True):
     interpreter_language: str | None = Field(default=None, max_length=8)
 
 
+class ImportedValue(SQLModel, table=True):
+    """What the last import wrote into a participant's field, as text: a re-import tells a
+    value the participant changed in the bot since then (a conflict, kept) from one the
+    organizer's file changed (taken); store/importer.py."""
+
+    participant_id: int = Field(foreign_key="participant.id", primary_key=True, ondelete="CASCADE")
+    field: str = Field(primary_key=True, max_length=32)
+    value: str = Field(default="", sa_type=sa.Text)
+
+
 class Unavailability(SQLModel, table=True):
     """A slot the participant switched off; a missing row means available."""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Iterable
 
 from sqlmodel import Session, select
 
@@ -12,6 +13,7 @@ from store.fields import NAME_FIELDS, canonical, check_names, clean
 from store.models import Participant, Role
 
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+DIGITS = re.compile(r"(\d+)")
 LANGUAGES = ("ko", "en")
 
 
@@ -20,8 +22,27 @@ def new_invite_token() -> str:
     return secrets.token_urlsafe(12)
 
 
+def natural_key(code: str) -> tuple[tuple[int, int, str], ...]:
+    """Participant numbers as people count them: `2` before `10`, `B2` before `B10` (each run
+    of digits compares as a number, the rest as text)."""
+    return tuple(
+        (0, int(part), "") if part.isdigit() else (1, 0, part.casefold())
+        for part in DIGITS.split(code)
+        if part
+    )
+
+
+def natural_sorted(codes: Iterable[str]) -> list[str]:
+    return sorted(codes, key=natural_key)
+
+
+def by_number(people: Iterable[Participant]) -> list[Participant]:
+    """Participants in the order of their numbers (`natural_key`): invites, the export, lists."""
+    return sorted(people, key=lambda participant: natural_key(participant.code))
+
+
 def everyone(session: Session) -> list[Participant]:
-    return list(session.exec(select(Participant).order_by(Participant.code)).all())
+    return by_number(session.exec(select(Participant)).all())
 
 
 def by_telegram_id(session: Session, telegram_id: int) -> Participant | None:

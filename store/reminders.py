@@ -20,6 +20,7 @@ from store.models import (
     Slot,
 )
 from store.names import CompanyNames
+from store.participants import by_number
 
 DEADLINE_OFFSETS = (timedelta(hours=24), timedelta(hours=1))
 
@@ -39,7 +40,7 @@ def _reachable(session: Session, role: Role | None = None) -> list[Participant]:
     )
     if role is not None:
         query = query.where(Participant.role == role)
-    return list(session.exec(query.order_by(Participant.code)).all())
+    return by_number(session.exec(query).all())
 
 
 def reachable(session: Session, role: Role | None = None) -> list[Recipient]:

@@ -38,6 +38,7 @@ from store.models import (
     Slot,
     SurveyAnswer,
 )
+from store.participants import by_number
 from store.reminders import slot_end, slot_start
 
 
@@ -92,7 +93,7 @@ def results(session: Session, now: datetime) -> Results:
     event = get_event(session)
     grid = {s.id: s for s in slots(session)}
     ended = {i for i, s in grid.items() if slot_end(s, event.timezone) <= now}
-    people = {p.id: p for p in session.exec(select(Participant).order_by(Participant.code)).all()}
+    people = {p.id: p for p in by_number(session.exec(select(Participant)).all())}
     overall = Tally()
     listed = [p for p in people.values() if p.active]
     by_company: dict[int, Tally] = {p.id: Tally() for p in listed if p.id is not None}

@@ -12,6 +12,7 @@ gets a leading single quote. Every writer of the project goes through `append_ro
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -42,3 +43,21 @@ def append_row(sheet: Worksheet, values: Iterable[object]) -> None:
 def csv_row(values: Iterable[object]) -> list[object]:
     """One CSV row with each risky text prefixed by a single quote."""
     return [f"'{v}" if is_risky(v) else v for v in values]
+
+
+WIDEST = 60  # characters: a long description wraps in Excel rather than widening the sheet
+
+
+def text_width(value: object) -> int:
+    """How many character widths a value takes in a cell: Hangul and other wide characters
+    count twice."""
+    text = value if isinstance(value, str) else "" if value is None else str(value)
+    line = max(text.split("\n"), key=len) if text else ""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+
+
+def fit_columns(sheet: Worksheet) -> None:
+    """Sets each column's width to fit its widest cell (headers included), up to `WIDEST`."""
+    for cells in sheet.iter_cols():
+        widest = max(text_width(cell.value) for cell in cells)
+        sheet.column_dimensions[cells[0].column_letter].width = min(widest + 2, WIDEST)

@@ -15,15 +15,18 @@ def korean(database_url, monkeypatch):
 
 def test_a_missing_required_column_is_named_in_korean(korean, engine, tmp_path, capsys):
     book = Workbook()
-    book.active.append(["순번", "참가번호", "구분", "회사명(영문)", "국가", "업종"])
+    book.active.append(["순번", "참가번호", "구분", "회사 이름", "국가", "업종"])
     book.active.append([1, "S201", "국내기업", "가나화장품", "한국", "화장품"])
     path = tmp_path / "참가업체.xlsx"
     book.save(path)
     assert main(["import", str(path)]) == 2
     err = capsys.readouterr().err.splitlines()
-    assert "1행, 회사명: 꼭 필요한 열이 없습니다" in err
+    assert err[0].startswith(
+        "1행: 꼭 필요한 ‘회사명’ 열이 없습니다. 열 제목을 회사명, 회사명(국문),"
+    )
+    assert err[0].endswith("중 하나로 써 주세요(파일에서 가장 비슷한 제목: “회사 이름”).")
+    assert len(err) == 2  # and the count of problems
     assert not any("순번" in line for line in err)  # an extra column is read past, not refused
-    assert not any("company" in line for line in err)
 
 
 @pytest.mark.parametrize(
@@ -43,16 +46,30 @@ def test_a_mistyped_command_line_is_refused_in_korean(korean, capsys, argv, sent
     assert sentence in err and "error:" not in err
 
 
-def test_a_title_row_above_the_headers_is_explained(korean, engine, tmp_path, capsys):
+def test_a_title_row_and_empty_rows_above_the_headers_are_read_past(
+    korean, engine, tmp_path, capsys
+):
     book = Workbook()
     book.active.append(["2026 붐업코리아 참가업체 명단"])
+    book.active.append([])
     book.active.append(["참가번호", "구분", "회사명", "국가", "업종"])
+    book.active.append(["S301", "국내기업", "다라마", "한국", "식품"])
+    book.active.append(["S302", "국내기업", "", "한국", "식품"])
+    path = tmp_path / "명단.xlsx"
+    book.save(path)
+    assert main(["import", str(path)]) == 2
+    assert "5행, 회사명: 값이 없습니다" in capsys.readouterr().err  # the file's own row numbers
+
+
+def test_a_file_without_any_header_row_is_one_sentence(korean, engine, tmp_path, capsys):
+    book = Workbook()
+    book.active.append(["2026 붐업코리아 참가업체 명단"])
     book.active.append(["S301", "국내기업", "다라마", "한국", "식품"])
     path = tmp_path / "명단.xlsx"
     book.save(path)
     assert main(["import", str(path)]) == 2
     err = capsys.readouterr().err.splitlines()
-    assert len(err) == 1 and "1행에서 열 제목" in err[0] and "제목 줄이나 빈 줄을 지워" in err[0]
+    assert len(err) == 1 and "첫 20행에서 열 제목" in err[0]
 
 
 def test_a_malformed_cell_says_what_the_column_expects(korean, engine, tmp_path, capsys):
@@ -96,7 +113,33 @@ def test_unknown_countries_industries_and_a_shared_booth_are_noticed(
     book.save(path)
     assert main(["import", str(path)]) == 0  # stored as written: notices, not refusals
     out = capsys.readouterr().out
-    assert "국가 “아틀란티스” 값을 국가로 알아볼 수 없어" in out
-    assert "업종 “Beauty” 값은 업종 목록에 없어" in out
+    assert "2행: 국가 “아틀란티스” 값은 어느 국가인지 알 수 없어" in out
+    assert "3행: 업종 “Beauty” 값은 업종 목록에 없어" in out
+    assert "목록의 이름(자동차 부품, 음료, " in out  # the list to choose from
     assert "부스 A-2: 바이어 여러 곳(B1, B2)에 같은 부스가 배정되었습니다." in out
-    assert out.count("값을 국가로") == 1 and out.count("업종 목록에 없어") == 1
+    assert out.count("어느 국가인지") == 1 and out.count("업종 목록에 없어") == 1
+
+
+def test_a_deadline_given_as_a_date_alone_is_the_end_of_that_day(korean, tmp_path, capsys):
+    path = tmp_path / "행사.toml"
+    path.write_text(
+        'name = "붐업코리아"\ntimezone = "Asia/Seoul"\ndeadline = "today+7"\n'
+        'days = ["today+10"]\nstart = "09:00"\nend = "12:00"\nslot_minutes = 30\n',
+        "utf-8",
+    )
+    assert main(["setup-event", str(path)]) == 0
+    said = capsys.readouterr().out
+    assert " 23:59(날짜만 적혀 있어 그날 23:59로 정했습니다)." in said
+
+
+def test_help_and_hints_are_in_korean_and_name_scripts_run(korean, capsys):
+    with pytest.raises(SystemExit):
+        main(["import", "--help"])
+    said = capsys.readouterr().out
+    assert said.startswith("사용법: scripts/run import [-h] [--dry-run] [--prefer-file] 파일")
+    assert "저장하지 않고 가져오기 결과만 미리 봅니다" in said
+    assert "usage" not in said and "show this help" not in said and "options" not in said
+    with pytest.raises(SystemExit):
+        main(["invites", "invites.csv"])
+    err = capsys.readouterr().err
+    assert "도움말: scripts/run invites --help" in err and "python -m bot" not in err

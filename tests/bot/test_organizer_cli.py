@@ -67,7 +67,7 @@ def test_export_writes_the_workbook(database, tmp_path, capsys):
     assert book.sheetnames == ["Schedule", "Participants", "Requests", "Unscheduled"]
     assert book["Schedule"].max_row == 6 and book["Unscheduled"].max_row == 5
     # Whether each participant opened the bot reads as a word, not Excel's TRUE/FALSE.
-    opened = {row[6] for row in book["Participants"].iter_rows(min_row=2, values_only=True)}
+    opened = {row[11] for row in book["Participants"].iter_rows(min_row=2, values_only=True)}
     assert opened <= {"yes", "no"} and opened
 
 

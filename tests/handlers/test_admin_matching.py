@@ -69,11 +69,16 @@ async def test_admins_see_and_move_the_deadline_in_the_event_time_zone(
     with session_scope(engine) as session:
         assert session.exec(select(Event)).one().deadline.isoformat() == "2024-06-12T09:00:00+00:00"
     [bad] = await admin.ask("/deadline tomorrow")
-    assert "YYYY-MM-DD HH:MM" in bad.text
+    assert "/deadline 2024-12-18 18:00" in bad.text  # an example in the current year
     [past] = await admin.ask("/deadline 2020-01-01 10:00")
     assert "already passed" in past.text
     assert [job.name for job in bot.job_queue.get_jobs_by_name("deadline")] == ["deadline"]
     assert count(engine, AuditLog) == 2  # shown once, moved once (refusals change nothing)
+    # a date alone, as Korean organizers write it, is the end of that day, and said so
+    [day] = await admin.ask("/deadline 2024.06.13")
+    assert "Jun 13, 2024 23:59" in day.text and "the end of that day" in day.text
+    with session_scope(engine) as session:
+        assert session.exec(select(Event)).one().deadline.isoformat() == "2024-06-13T14:59:00+00:00"
 
 
 async def test_match_before_the_deadline_is_only_a_preview(bot, fake, engine, small_fair):

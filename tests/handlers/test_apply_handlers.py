@@ -10,7 +10,7 @@ from store.models import JoinApplication, Participant, Role
 # A buyer: its English name, no Korean one ("-"), country, industry, products, contact.
 ANSWERS = ["Saigon Imports 🇻🇳", "-", "Vietnam", "food", "instant noodles, 김치", "Nguyen An"]
 # A Korean company: its Korean name, then its English one.
-KOREAN = ["사이공무역", "Saigon Trading", "한국", "food", "김치", "응우옌 안"]
+KOREAN = ["사이공무역", "Saigon Trading", "food", "김치", "응우옌 안"]  # no country: Korea
 
 
 @pytest.fixture
@@ -60,6 +60,7 @@ async def test_rejection_is_told_to_the_applicant(event, fake, engine):
     await apply(an, role_label="국내기업", answers=KOREAN)
     [request] = await admin.wait_for(lambda m: "새 참가 신청" in m.text)
     assert "회사명: 사이공무역\n회사명(영문): Saigon Trading" in request.text
+    assert "대한민국" in request.text  # a Korean company is not asked its country
     await admin.press(request, "❌ 거절")
     await admin.wait_reply()
     [told] = await an.wait_for(lambda m: "승인되지 않았습니다" in m.text)
@@ -83,7 +84,7 @@ async def test_each_answer_is_validated_and_cancel_stops_the_form(event, fake, e
     [question] = await an.ask("한빛")
     assert "name in English" in question.text and "send - if none" in question.text
     [question] = await an.ask("-")
-    assert "Country" in question.text
+    assert "Industry" in question.text  # a Korean company is not asked its country
     [cancelled] = await an.ask("/cancel")
     assert "cancelled" in cancelled.text
     [stray] = await an.ask("Korea")

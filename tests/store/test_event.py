@@ -150,6 +150,29 @@ def test_an_event_file_without_any_name_is_refused():
     assert refused.value.values["field"] == "name"
 
 
+@pytest.mark.parametrize(
+    ("written", "day_only", "stored"),
+    [
+        ("2024-06-10", True, "2024-06-10T23:59:00+09:00"),  # a date alone: the end of that day
+        ("2024.06.10", True, "2024-06-10T23:59:00+09:00"),
+        ("2024. 6. 10.", True, "2024-06-10T23:59:00+09:00"),
+        ("2024년 6월 10일", True, "2024-06-10T23:59:00+09:00"),
+        ("2024년 6월 10일 18시", False, "2024-06-10T18:00:00+09:00"),
+        ("2024.06.10 18:30", False, "2024-06-10T18:30:00+09:00"),
+        ("2024-06-10T18:00:00+00:00", False, "2024-06-10T18:00:00+00:00"),
+    ],
+)
+def test_deadlines_as_organizers_write_them(written, day_only, stored):
+    config = parse_config(BASE | {"deadline": written, "days": ["2024년 6월 20일"]})
+    assert (config.deadline.isoformat(), config.deadline_day_only) == (stored, day_only)
+
+
+def test_a_deadline_not_read_is_refused_with_an_example_in_this_year():
+    with pytest.raises(EventConfigError) as error:
+        parse_config(BASE | {"deadline": "6월 10일"}, today=date(2024, 5, 1))
+    assert error.value.values["year"] == 2024
+
+
 def test_a_change_made_by_another_process_reaches_this_process_copy(engine, database_url):
     """Each process keeps the event and its grid until `event.version` moves; the database
     moves it whoever changes them (here a second engine: another bot process or the CLI)."""

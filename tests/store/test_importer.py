@@ -8,7 +8,8 @@ from sqlmodel import select
 import builders
 from store.db import session_scope
 from store.errors import ImportFailed, Problem
-from store.importer import header_key, import_participants
+from store.import_columns import header_key
+from store.importer import import_participants
 from store.models import Participant, Role
 
 HEADER = ["id", "role", "company", "country", "industry", "products", "email", "booth"]
@@ -172,7 +173,7 @@ def test_excel_unicode_text_is_tab_separated_utf16(engine, event, tmp_path):
 def test_every_field_label_of_the_bot_is_a_header(engine, event, tmp_path):
     """The bot labels the phone field 전화번호 (and "Phone"): the file may say so too."""
     from locales import catalog
-    from store.importer import HEADERS, header_aliases
+    from store.import_columns import HEADERS, header_aliases
 
     aliases = header_aliases()
     for language in ("ko", "en"):

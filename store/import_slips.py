@@ -1,0 +1,90 @@
+"""Slips in an organizer's list that the import names without refusing the file: what it
+read another way than written (a phone whose leading 0 Excel dropped, `자동차부품`, `Korea`),
+what it could not place (an unknown country or industry), and what is likely a mistake (a
+buyer without a booth, one e-mail or one booth on two participants)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import phonenumbers
+
+from locales import LANGUAGES, catalog, country_name, industry_names, is_country_code
+
+ROWS_SHOWN = 5
+
+
+@dataclass(frozen=True)
+class Slip:
+    """One warning: `reason` names the catalog sentence `cli.slip.<reason>`; `value` is what
+    the file says, `detail` what was made of it (or who else has it); `rows` where."""
+
+    reason: str
+    column: str = ""
+    value: str = ""
+    detail: str = ""
+    rows: tuple[int, ...] = ()
+
+
+def korean_phone(text: str, country: str) -> str | None:
+    """A Korean number written as digits alone (01012345678, or 1012345678 when Excel stored
+    it as a number and dropped its leading 0) as written in Korea (010-1234-5678), so the
+    same number reads the same in every file; None when `text` is not one."""
+    if country != "KR" or not text.isdigit():
+        return None
+    try:
+        number = phonenumbers.parse(text if text.startswith("0") else "0" + text, "KR")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def written_otherwise(field: str, written: str, stored: str) -> bool:
+    """Whether a country or industry was recognised from a spelling other than its code or
+    its own name (`Korea`, `자동차부품`), so the organizer hears what it was read as."""
+    if field == "country":
+        if not is_country_code(stored):
+            return False
+        names = {stored.casefold()} | {
+            country_name(language, stored).casefold() for language in LANGUAGES
+        }
+        return _plain(written) not in names
+    if field == "industry":
+        return stored in industry_names() and _plain(written) not in industry_names()[stored]
+    return False
+
+
+def is_unknown(field: str, stored: str) -> bool:
+    if field == "country":
+        return not is_country_code(stored)
+    return stored not in industry_names()
+
+
+def industry_list(language: str) -> str:
+    """Every industry the catalogs name, in the organizer's language."""
+    texts = catalog(language)
+    return ", ".join(texts[f"industry.{slug}"] for slug in industry_names())
+
+
+def grouped(slips: Iterable[tuple[str, str, str, str, int]]) -> list[Slip]:
+    """(reason, column, value, detail, row) per row -> one Slip per value, with its rows."""
+    rows: dict[tuple[str, str, str, str], list[int]] = {}
+    for reason, column, value, detail, row in slips:
+        rows.setdefault((reason, column, value, detail), []).append(row)
+    return [Slip(*key, rows=tuple(found)) for key, found in rows.items()]
+
+
+def shared(reason: str, column: str, owners: dict[str, list[str]]) -> list[Slip]:
+    """A value (an e-mail, a booth) held by more than one participant."""
+    return [
+        Slip(reason, column, value, ", ".join(codes))
+        for value, codes in owners.items()
+        if len(codes) > 1
+    ]

@@ -1,0 +1,43 @@
+"""The organizer's workbook: whom to call on the participants' sheet, slots headed by date and
+time, columns as wide as their contents."""
+
+import io
+
+from openpyxl import load_workbook
+
+import builders
+from store.db import session_scope
+from store.export import workbook
+from store.models import Role
+from store.sheets import text_width
+
+
+def test_the_participants_sheet_carries_both_names_and_the_contact(engine):
+    with session_scope(engine) as session:
+        builders.event(session)
+        builders.participant(
+            session,
+            "S1",
+            Role.seller,
+            company="(주)한빛코스메틱",
+            company_en="Hanbit Cosmetic Co., Ltd.",
+            contact_name="김민지",
+            contact_title="과장",
+            email="minji@hanbit.co.kr",
+            phone="010-1234-5678",
+        )
+    with session_scope(engine) as session:
+        book = load_workbook(io.BytesIO(workbook(session, "ko")))
+    sheet = book["참가업체"]
+    header, row = (list(r) for r in sheet.iter_rows(max_row=2, values_only=True))
+    record = dict(zip(header, row, strict=True))
+    names = (record["회사명"], record["영문 회사명"])
+    assert names == ("(주)한빛코스메틱", "Hanbit Cosmetic Co., Ltd.")
+    assert (record["담당자"], record["직위"]) == ("김민지", "과장")
+    assert (record["이메일"], record["휴대폰"]) == ("minji@hanbit.co.kr", "010-1234-5678")
+    assert "6/20 09:00" in header and "6/21 11:30" in header  # not D1-0900
+    assert not any(str(title).startswith("D1-") for title in header)
+    for column in sheet.iter_cols():
+        widest = max(text_width(cell.value) for cell in column)
+        width = sheet.column_dimensions[column[0].column_letter].width
+        assert widest < width <= 60
