@@ -1,7 +1,6 @@
 """Failures reach the admins grouped: a database outage is a couple of messages with a count,
 not one per update; each user still hears that something went wrong."""
 
-import asyncio
 import re
 
 from builders import ADMIN
@@ -10,7 +9,7 @@ from locales import t
 from store.db import make_engine
 
 
-async def test_fifty_updates_failing_on_a_database_outage_give_two_admin_messages(
+async def test_fifty_updates_failing_on_a_database_outage_give_a_report_and_counts(
     bot, fake, engine, tmp_path
 ):
     admin = fake.user(ADMIN, "Organizer")
@@ -28,15 +27,24 @@ async def test_fifty_updates_failing_on_a_database_outage_give_two_admin_message
         [reply] = await person.wait_reply(timeout=30)
         expected = "오류가 발생했습니다" if person.id % 2 else "something went wrong"
         assert expected in reply.text
-    [first, repeated] = await admin.wait_for(2, timeout=15)
+    # One report, then counts per 3-second window: on a loaded machine the fifty failures
+    # may spread over more than one window, so the counts are added up.
+    counted = re.compile(r"위 보고 이후 (\d+)건 더 발생했습니다")
+
+    def reported() -> int:
+        return sum(
+            int(found.group(1))
+            for message in admin.messages
+            if (found := counted.search(message.text or ""))
+        )
+
+    await admin.wait_for(lambda _: reported() >= 49, timeout=30)
+    first, *repeated = admin.messages
     # Admins read jobs' and reports' messages in DEFAULT_LANGUAGE, Korean here.
     assert first.text.startswith(t("ko", "error.admin_report", trace="").split("\n")[0])
     assert "OperationalError" in first.text
-    counted = re.search(r"위 보고 이후 (\d+)건 더 발생했습니다", repeated.text)
-    assert counted and int(counted.group(1)) >= 49, repeated.text
-    assert "데이터베이스 연결 실패" in repeated.text
-    await asyncio.sleep(0.5)
-    assert len(admin.messages) == 2
+    assert repeated and all("데이터베이스 연결 실패" in m.text for m in repeated)
+    assert len(repeated) <= 4  # grouped: not one message per update
     found.engine = engine  # the database is back
 
 
