@@ -25,8 +25,8 @@ from sqlmodel import Session, col, or_, select
 from bot.app import build
 from bot.settings import Settings
 from fake_telegram import DEFAULT_TOKEN, Button, ChatMessage, FakeTelegram, FakeUser, running_bot
-from handlers.admin_jobs import schedule_all
 from handlers.services import Services
+from jobs.schedule import schedule_all
 from locales import t
 from store.db import make_engine, session_scope, upgrade
 from store.event import get_event, parse_config, setup_event
