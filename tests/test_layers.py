@@ -2,8 +2,9 @@
 
     bot → handlers → jobs → views → store → matching
 
-locales/ (the catalogs) is read from views/ up, never by store/ or matching/; handlers/'s floor (the callback codec, the
-message helpers and the Services) is what jobs/ and views/ build their messages with.
+locales/ (the catalogs) is read from views/ up, never by store/ or matching/; handlers/'s
+floor (the callback codec, the message helpers and the Services) is what jobs/ and views/
+build their messages with.
 """
 
 from __future__ import annotations
