@@ -74,9 +74,7 @@ def allowed(importer: str, imported: str) -> bool:
     return ORDER.index(mine) <= ORDER.index(theirs)
 
 
-MODULES = sorted(
-    path for package in (*ORDER, "locales") for path in (ROOT / package).rglob("*.py")
-)
+MODULES = sorted(path for package in (*ORDER, "locales") for path in (ROOT / package).rglob("*.py"))
 
 
 @pytest.mark.parametrize("path", MODULES, ids=lambda path: module_name(path))
