@@ -162,6 +162,15 @@ class Book:
         self.lines += [f"🔔 to **{person.first_name}**:", ""]
         return self.show(person, messages)
 
+    async def arrives(self, person: FakeUser, condition: Callable[[ChatMessage], bool]) -> None:
+        """Waits until the bot sent `person` a message meeting `condition` on its own, without
+        showing it yet (it shows with their next step): a job's notices to everybody are out
+        before the clock moves past the time they are of use."""
+        if not await person.bot.changes.wait_for(
+            lambda: any(condition(message) for message in person.messages), WAIT
+        ):
+            raise TimeoutError(f"{person.first_name} got no such message in {WAIT} s")
+
 
 def says(fragment: str) -> Callable[[ChatMessage], bool]:
     return lambda message: fragment in message.content
@@ -426,6 +435,8 @@ async def deadline(stage: Stage) -> None:
     await schedule_all(stage.application)
     await book.wait(me, says("⏰"))
     await book.wait(stage.people["B001"], says("⏰"))
+    for late in ("S005", "B004"):  # shown later, but sent before the deadline passes
+        await book.arrives(stage.people[late], says("⏰"))
     book.screen("The deadline passes: the organizer's summary")
     stage.clock.now = event_deadline + timedelta(seconds=1)
     await schedule_all(stage.application)
