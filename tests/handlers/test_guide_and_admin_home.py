@@ -83,3 +83,15 @@ async def test_the_admins_commands_come_from_the_features_in_help_home_and_menu(
     for name in names:
         described = t("en", f"command.{name}")
         assert own[name] == t("en", "command.for_admins", description=described)
+
+
+async def test_after_the_deadline_help_first_says_what_is_left(bot, fake, engine, clock):
+    with session_scope(engine) as session:
+        builders.event(session)
+    ann = fake.user(1001, "Ann", language_code="en")
+    [before] = await ann.ask("/help")
+    assert before.text.startswith("How the fair works")
+    clock.now = builders.DEADLINE
+    [after] = await ann.ask("/help")
+    assert after.text.startswith("🔒 Requests are closed, so steps 1–3 below can no longer")
+    assert "My schedule (/schedule)" in after.text
