@@ -8,22 +8,30 @@ from sqlmodel import Session, col, func, select
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
+from handlers.commands import ADMIN_MENU, command_list
 from handlers.feature import PARTICIPANTS, Command, Feature
 from handlers.routes import Menu, route
 from handlers.services import Who, services, who
 from handlers.ui import button, escape, keyboard, show
 from locales import moment, t
+from store.deadline import applications_closed
 from store.errors import NoEvent
 from store.event import get_event
 from store.models import Event, Participant
 from store.names import event_name
 
 
+def _event(session: Session) -> Event | None:
+    try:
+        return get_event(session)
+    except NoEvent:
+        return None
+
+
 def _overview(session: Session) -> tuple[Event, int, int] | None:
     """The event, its participants and how many of them opened the bot."""
-    try:
-        event = get_event(session)
-    except NoEvent:
+    event = _event(session)
+    if event is None:
         return None
     people = select(func.count()).select_from(Participant).where(Participant.active == True)  # noqa: E712
     total = session.exec(people).one()
@@ -46,6 +54,7 @@ async def admin_home(update: Update, context: ContextTypes.DEFAULT_TYPE, person:
         deadline=moment(event.deadline, person.language, event.timezone),
         participants=total,
         joined=joined,
+        commands=_commands(context, person.language),
     )
     rows = []
     if person.participant is not None:  # an organizer who also takes part
@@ -60,9 +69,24 @@ async def admin_home_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         await admin_home(update, context, person)
 
 
+def _commands(context: ContextTypes.DEFAULT_TYPE, language: str) -> str:
+    """The admins' commands as the features declare them (bot/app.py), in menu order."""
+    return command_list(language, context.application.bot_data[ADMIN_MENU])
+
+
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     person = await who(update, context)
-    await show(update, t(person.language, "help.admin" if person.is_admin else "help.participant"))
+    if person.is_admin:
+        text = t(person.language, "help.admin", commands=_commands(context, person.language))
+        await show(update, text)
+        return
+    svc = services(context)
+    event = await svc.run(_event)
+    text = t(person.language, "help.participant")
+    if event is not None and applications_closed(event, svc.clock()):
+        # the steps are for before the deadline: say first what is left to do
+        text = t(person.language, "help.closed") + "\n\n" + text
+    await show(update, text)
 
 
 def handlers() -> list[BaseHandler]:
