@@ -16,7 +16,7 @@ from handlers.guard import participant
 from handlers.refill_offers import offer_place
 from handlers.routes import Attendance, AttendanceCause, route
 from handlers.services import Who, services
-from handlers.ui import button, counted_items, escape, keyboard, show
+from handlers.ui import button, counted_items, escape, keyboard, link_button, show
 from jobs.notify import tell
 from locales import moment, t
 from store.event import get_event
@@ -27,13 +27,16 @@ from store.names import company_name
 REASONS = (CancelReason.cant_attend, CancelReason.not_interested, CancelReason.other)
 
 
-def attendance_keyboard(language: str, meeting_id: int) -> InlineKeyboardMarkup:
-    """The reminder's two buttons."""
+def attendance_keyboard(
+    language: str, meeting_id: int, link: str | None = None
+) -> InlineKeyboardMarkup:
+    """The reminder's two buttons, under the video meeting's Join button when it has one."""
     return keyboard(
+        [link_button(language, "fairday.join_button", link)] if link else [],
         [
             button(language, "fairday.confirm_button", Attendance("ok", meeting_id)),
             button(language, "fairday.cancel_button", Attendance("no", meeting_id)),
-        ]
+        ],
     )
 
 
@@ -62,7 +65,7 @@ def _reasons(language: str, meeting_id: int) -> InlineKeyboardMarkup:
 def _when(sides: MeetingSides, language: str, timezone: str) -> dict[str, str]:
     return {
         "company": escape(company_name(sides.other, language)),
-        "start": moment(sides.start, language, timezone),
+        "start": moment(sides.start, language, timezone, reader_zone=sides.me.recipient_zone),
         "booth": escape(sides.booth or t(language, "reminder.no_booth")),
     }
 

@@ -162,7 +162,9 @@ async def deadline_reminder_job(context: ContextTypes.DEFAULT_TYPE) -> None:
             language,
             "reminder.deadline_unanswered" if reminder.unanswered else "reminder.deadline",
             left=time_left(language, left),
-            deadline=moment(event.deadline, language, event.timezone),
+            deadline=moment(
+                event.deadline, language, event.timezone, reader_zone=reminder.recipient.zone
+            ),
             unanswered=tn(language, "count.unanswered", reminder.unanswered),
         )
         drafts.append(
@@ -188,15 +190,22 @@ async def meeting_reminder_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     for reminder in await svc.run(meeting_reminders, slot_id):
         language = pick(reminder.recipient.language, svc.default_language)
         booth = reminder.booth or t(language, "reminder.no_booth")
+        key = "reminder.meeting"
+        if reminder.online:
+            key = "reminder.meeting_online" if reminder.link else "reminder.meeting_online_later"
         text = t(
             language,
-            "reminder.meeting",
+            key,
             left=time_left(language, timedelta(minutes=event.reminder_minutes)),
-            start=moment(reminder.start, language, event.timezone),
+            start=moment(
+                reminder.start, language, event.timezone, reader_zone=reminder.recipient.zone
+            ),
             company=escape(company_name(reminder.counterpart, language)),
             booth=escape(booth),
         )
-        markup = notify.keyboard_json(attendance_keyboard(language, reminder.meeting_id))
+        markup = notify.keyboard_json(
+            attendance_keyboard(language, reminder.meeting_id, reminder.link)
+        )
         drafts.append(
             Draft(
                 NoticeKind.meeting,

@@ -259,16 +259,34 @@ def reader_span(
     )
 
 
-def moment(value: datetime, language: str, timezone: str, year: bool | None = None) -> str:
+def moment(
+    value: datetime,
+    language: str,
+    timezone: str,
+    year: bool | None = None,
+    reader_zone: str = "",
+) -> str:
     """An instant in the event's time zone: `6월 20일 (목) 18:00` / `Thu, Jun 20 18:00`, with
     the year (`2024년 6월 20일 (목) 18:00`) only when it is not this year, or when `year` says
-    so; buttons pass `year=False`."""
-    zone = get_timezone(timezone)
+    so; buttons pass `year=False`. A reader in another zone (an online participant) reads it
+    in theirs with the fair's time beside it, as `reader_span` writes a slot:
+    `Wed, Jun 19 20:00 (Seoul 09:00)`."""
+    zone = get_timezone(reader_zone or timezone)
     local = value.astimezone(zone)
     if year is None:
         year = local.year != datetime.now(zone).year
     skeleton = "yMMMEd" if year else "MMMEd"
-    return f"{format_skeleton(skeleton, local, locale=pick(language))} {local:%H:%M}"
+    shown = f"{format_skeleton(skeleton, local, locale=pick(language))} {local:%H:%M}"
+    fair = value.astimezone(get_timezone(timezone))
+    if local.replace(tzinfo=None) == fair.replace(tzinfo=None):
+        return shown
+    return t(
+        language,
+        "time.with_event",
+        local=shown,
+        city=zone_city(language, timezone),
+        time=clock(fair.time()),
+    )
 
 
 def industry_slug(text: str) -> str:
