@@ -250,13 +250,14 @@ def reader_span(
     local = time_span(language, local_start.time(), local_end.time())
     if day and local_start.date() != start.date():
         local = f"{day_label(local_start.date(), language)} {local}"
-    return t(
-        language,
-        "time.with_event",
-        local=local,
-        city=zone_city(language, event_zone),
-        time=clock(start.time()),
-    )
+    return _with_event(language, local, event_zone, start)
+
+
+def _with_event(language: str, local: str, event_zone: str, at: datetime) -> str:
+    """The reader's time with the fair's beside it: `20:00–20:30 (Seoul 09:00)`."""
+    fair = at.astimezone(get_timezone(event_zone))
+    city = zone_city(language, event_zone)
+    return t(language, "time.with_event", local=local, city=city, time=clock(fair.time()))
 
 
 def moment(
@@ -277,16 +278,9 @@ def moment(
         year = local.year != datetime.now(zone).year
     skeleton = "yMMMEd" if year else "MMMEd"
     shown = f"{format_skeleton(skeleton, local, locale=pick(language))} {local:%H:%M}"
-    fair = value.astimezone(get_timezone(timezone))
-    if local.replace(tzinfo=None) == fair.replace(tzinfo=None):
+    if local.replace(tzinfo=None) == value.astimezone(get_timezone(timezone)).replace(tzinfo=None):
         return shown
-    return t(
-        language,
-        "time.with_event",
-        local=shown,
-        city=zone_city(language, timezone),
-        time=clock(fair.time()),
-    )
+    return _with_event(language, shown, timezone, value)
 
 
 def industry_slug(text: str) -> str:
