@@ -53,15 +53,22 @@ async def interpreters_command(
     svc = services(context)
     seen = await svc.run(audited, person.telegram_id, "interpreters", {}, report)
     language = person.language
+    title = t(language, "hybrid.report_title", interpreters=seen.interpreters)
     if not seen.coverage:
-        await show(update, t(language, "hybrid.no_needs", interpreters=seen.interpreters))
+        none = t(language, "hybrid.no_needs")
+        # the count only when someone is registered: no "0 interpreters"
+        await show(update, f"{title}\n{none}" if seen.interpreters else none)
         return
-    lines = [t(language, "hybrid.report_title", interpreters=seen.interpreters)]
+    lines = [title]
     for row in seen.coverage:
+        if row.covered == row.needed:
+            key = "hybrid.coverage_full"
+        else:  # none covered is said as such, not as "0 of 3"
+            key = "hybrid.coverage_short" if row.covered else "hybrid.coverage_none"
         lines.append(
             t(
                 language,
-                "hybrid.coverage_full" if row.covered == row.needed else "hybrid.coverage_short",
+                key,
                 language_name=language_name(language, row.language),
                 day=day_label(date.fromisoformat(row.day), language),
                 covered=row.covered,
