@@ -16,6 +16,7 @@ from locales import day_label, language_name, t, tn
 from store.attendance import parse_attendance, set_attendance
 from store.audit import audited
 from store.interpreters import report
+from store.names import company_name
 
 MAX_GAPS = 20  # the rest are in the workbook
 
@@ -38,7 +39,7 @@ async def attendance_command(
             person.language,
             key,
             code=escape(done.code),
-            company=escape(done.company),
+            company=escape(company_name(done, person.language)),
             way=t(person.language, f"hybrid.way.{done.attendance.value}"),
             meetings=tn(person.language, "count.meetings", done.meetings),
         ),
