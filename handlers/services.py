@@ -17,7 +17,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from sqlmodel import Session
 from telegram import Update
 from telegram.ext import ContextTypes
 
@@ -25,7 +24,7 @@ from handlers.ui import refuse
 from locales import pick, t
 from store.db import session_scope
 from store.models import Participant
-from store.participants import account, starting_language
+from store.participants import read_account, starting_language
 
 T = TypeVar("T")
 
@@ -104,10 +103,6 @@ class Who:
     withdrawn: bool = False  # a participant the organizers withdrew: told so, let in nowhere
 
 
-def _lookup(session: Session, telegram_id: int) -> Participant | None:
-    return account(session, telegram_id)
-
-
 async def who(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Who:
     user = update.effective_user
     assert user is not None  # handlers are registered for user updates only
@@ -116,7 +111,7 @@ async def who(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Who:
     if known is not None and known.current and known.telegram_id == user.id:
         found = known.participant
     else:
-        found = await svc.run(_lookup, user.id)
+        found = await svc.run(read_account, user.id)
     withdrawn = found is not None and not found.active
     participant = None if withdrawn else found
     chosen = found.language if found else context.user_data.get("language")

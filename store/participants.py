@@ -6,6 +6,7 @@ import re
 import secrets
 from collections.abc import Iterable
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from store.errors import InvalidValue, InviteUsed, NotFound, Withdrawn
@@ -70,6 +71,18 @@ def starting_language(role: Role | None, telegram_language: str | None, default:
 def account(session: Session, telegram_id: int) -> Participant | None:
     """The participant bound to a Telegram account, withdrawn or not."""
     return session.exec(select(Participant).where(Participant.telegram_id == telegram_id)).first()
+
+
+_ACCOUNT = sa.select(Participant.__table__).where(
+    Participant.__table__.c.telegram_id == sa.bindparam("telegram_id")
+)
+
+
+def read_account(session: Session, telegram_id: int) -> Participant | None:
+    """`account` as a copy that belongs to no session (read it, don't change it): one core
+    statement, for the lookup every update makes; the ORM's query cost twice as much CPU."""
+    row = session.connection().execute(_ACCOUNT, {"telegram_id": telegram_id}).mappings().first()
+    return None if row is None else Participant.model_construct(**row)
 
 
 def join(

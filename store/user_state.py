@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from store.models import Participant, UserState
-from store.participants import account
+from store.participants import read_account
 from store.upsert import insert_if_missing
 
 STATE = UserState.__table__.c
@@ -74,7 +74,7 @@ def take_with_participant(
 ) -> Held | None:
     """`take`, and the user's participant record read in the same transaction."""
     data = take(session, telegram_id, holder, now, hold)
-    return None if data is None else Held(data, account(session, telegram_id))
+    return None if data is None else Held(data, read_account(session, telegram_id))
 
 
 def put_back(session: Session, telegram_id: int, holder: str, data: str | None) -> bool:
