@@ -20,6 +20,7 @@ from handlers import (
     admin_withdraw,
     apply,
     availability,
+    colleagues,
     fallback,
     find,
     guide,
@@ -46,6 +47,7 @@ FEATURES: tuple[Feature, ...] = tuple(
     module.FEATURE
     for module in (
         profile,
+        colleagues,
         apply,
         menu,
         language,

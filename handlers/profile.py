@@ -35,7 +35,10 @@ async def _render(update: Update, person: Who, section: str) -> None:
     edits = [
         button(language, "profile.edit", ProfileEdit(field), label=t(language, f"field.{field}"))
         for field in SECTIONS[section]
+        if person.main_contact  # a colleague reads the company's details, never edits them
     ]
+    if not person.main_contact:
+        lines += ["", t(language, "error.main_contact_only")]
     rows = [edits[i : i + 2] for i in range(0, len(edits), 2)]
     await show(update, "\n".join(lines), keyboard(*rows, [button(language, "common.back", Menu())]))
 
@@ -53,6 +56,9 @@ async def ask(
 ) -> None:
     """✏️ pressed: asks for the field's new value and arms the step that waits for it."""
     query = update.callback_query
+    if not person.main_contact:
+        await refuse(update, t(person.language, "error.main_contact_only"))
+        return
     field = pressed.field
     typed.arm(context, STEP, field=field)
     await query.answer()

@@ -6,11 +6,11 @@ import re
 import secrets
 from collections.abc import Iterable
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from store.errors import InvalidValue, InviteUsed, NotFound, Withdrawn
+from store.errors import AccountTaken, InvalidValue, InviteUsed, NotFound, Withdrawn
 from store.fields import NAME_FIELDS, canonical, check_names, clean
-from store.models import Participant, Role
+from store.models import Colleague, Participant, Role
 
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 DIGITS = re.compile(r"(\d+)")
@@ -72,6 +72,14 @@ def account(session: Session, telegram_id: int) -> Participant | None:
     return session.exec(select(Participant).where(Participant.telegram_id == telegram_id)).first()
 
 
+def is_colleague(session: Session, telegram_id: int) -> bool:
+    """Whether the account acts for a company as one of its colleagues (store/colleagues.py)."""
+    found = select(Colleague.id).where(
+        Colleague.telegram_id == telegram_id, col(Colleague.revoked_at).is_(None)
+    )
+    return session.exec(found).first() is not None
+
+
 def join(
     session: Session, token: str, telegram_id: int, telegram_language: str | None
 ) -> Participant:
@@ -92,6 +100,8 @@ def join(
     current = account(session, telegram_id)
     if participant.telegram_id is not None or current is not None:
         raise InviteUsed()
+    if is_colleague(session, telegram_id):
+        raise AccountTaken()
     participant.telegram_id = telegram_id
     if participant.language is None:
         participant.language = starting_language(participant.role, telegram_language, "en")
