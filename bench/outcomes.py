@@ -29,8 +29,8 @@ from bench.refill import fill
 from bot.app import build
 from bot.settings import Settings
 from fake_telegram import DEFAULT_TOKEN, FakeTelegram, running_bot
-from handlers.admin_jobs import schedule_all
 from handlers.services import Services
+from jobs.schedule import schedule_all
 from store.db import session_scope
 from store.models import Meeting, Participant, Slot
 from store.outcomes import outcome_times

@@ -21,13 +21,13 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from handlers.timetable_image import drawable, fit, text_mask
-from handlers.timetable_render import timetable_ics, timetable_messages, timetable_png
 from store.db import make_engine, session_scope, upgrade
 from store.event import parse_config, setup_event, slots
 from store.models import Event, Meeting, Participant, Phase, Role, Tier, Unavailability
 from store.participants import new_invite_token
 from store.timetable import Timetable, timetable
+from views.timetable_image import drawable, fit, text_mask
+from views.timetable_render import timetable_ics, timetable_messages, timetable_png
 
 EVENT = {
     "name": "2024 붐업코리아 수출상담회",

@@ -4,5 +4,5 @@ import os
 
 # PTB 22 gives durations such as `RetryAfter.retry_after` as int and warns
 # (PTBDeprecationWarning) each time one is made; PTB 23 makes them `timedelta`. We take the
-# timedelta now (handlers/admin_sending.py reads it), which also silences the warning.
+# timedelta now (jobs/sending.py reads it), which also silences the warning.
 os.environ["PTB_TIMEDELTA"] = "true"

@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 from telegram.ext import Application, ApplicationBuilder, Defaults
 
 from bot.aiohttp_request import AiohttpRequest
-from bot.jobs import start_jobs
 from bot.processing import PerUserProcessor
 from bot.ratelimit import BroadcastRateLimiter
 from bot.settings import Settings
@@ -41,6 +40,7 @@ from handlers import (
 from handlers.commands import ADMIN_MENU, set_admin_menu, set_participant_menus
 from handlers.feature import Feature, admin_commands
 from handlers.services import Services
+from jobs.schedule import schedule_all
 
 # Order matters: the catch-all last. Typed answers are claimed earlier, in handlers/typed.py.
 FEATURES: tuple[Feature, ...] = tuple(
@@ -86,7 +86,9 @@ async def set_command_menus(application: Application) -> None:
 
 async def post_init(application: Application) -> None:
     await set_command_menus(application)
-    await start_jobs(application)
+    # every job the database calls for (PTB's JobQueue forgets them when the process stops);
+    # ones missed while down run at once
+    await schedule_all(application)
 
 
 def build(settings: Settings, services: Services) -> Application:

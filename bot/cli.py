@@ -21,7 +21,6 @@ from bot.import_report import column_label, report_lines
 from bot.invites import bot_username, write_invites
 from bot.settings import Settings, cli_language
 from bot.webhook import path_of
-from handlers.admin_common import comparison_lines
 from handlers.admin_withdraw import changes
 from handlers.ui import error_text
 from locales import catalog, moment, t, tn
@@ -38,6 +37,7 @@ from store.models import MatchMode, utcnow
 from store.names import event_name
 from store.results_workbook import results_workbook
 from store.withdrawal import preview, restore, withdraw
+from views.matching_summary import comparison_lines
 
 # What organizers type (README): the hints and the usage line name it, not `python -m bot`.
 PROG = "scripts/run"

@@ -29,8 +29,8 @@ from fake_telegram import (
     printer,
     running_bot,
 )
-from handlers.admin_jobs import schedule_all
 from handlers.services import Services, utc_now
+from jobs.schedule import schedule_all
 from locales import t
 from store.db import make_engine, session_scope, upgrade
 from store.event import get_event, parse_config, setup_event

@@ -25,8 +25,8 @@ from sqlmodel import Session, col, or_, select
 from bot.app import build
 from bot.settings import Settings
 from fake_telegram import DEFAULT_TOKEN, Button, ChatMessage, FakeTelegram, FakeUser, running_bot
-from handlers.admin_jobs import schedule_all
 from handlers.services import Services
+from jobs.schedule import schedule_all
 from locales import t
 from store.db import make_engine, session_scope, upgrade
 from store.event import get_event, parse_config, setup_event
@@ -161,6 +161,15 @@ class Book:
         messages = await person.wait_for(condition, timeout=WAIT)
         self.lines += [f"🔔 to **{person.first_name}**:", ""]
         return self.show(person, messages)
+
+    async def arrives(self, person: FakeUser, condition: Callable[[ChatMessage], bool]) -> None:
+        """Waits until the bot sent `person` a message meeting `condition` on its own, without
+        showing it yet (it shows with their next step): a job's notices to everybody are out
+        before the clock moves past the time they are of use."""
+        if not await person.bot.changes.wait_for(
+            lambda: any(condition(message) for message in person.messages), WAIT
+        ):
+            raise TimeoutError(f"{person.first_name} got no such message in {WAIT} s")
 
 
 def says(fragment: str) -> Callable[[ChatMessage], bool]:
@@ -426,6 +435,8 @@ async def deadline(stage: Stage) -> None:
     await schedule_all(stage.application)
     await book.wait(me, says("⏰"))
     await book.wait(stage.people["B001"], says("⏰"))
+    for late in ("S005", "B004"):  # shown later, but sent before the deadline passes
+        await book.arrives(stage.people[late], says("⏰"))
     book.screen("The deadline passes: the organizer's summary")
     stage.clock.now = event_deadline + timedelta(seconds=1)
     await schedule_all(stage.application)

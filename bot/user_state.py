@@ -27,7 +27,6 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 from telegram.ext import Application
 
-from handlers.admin_sending import holder
 from handlers.services import Services, preloaded
 from store.user_state import Held, put_back, take_with_participant
 
@@ -78,7 +77,7 @@ async def _take(svc: Services, user_id: int, me: str) -> Held:
 async def user_state(application: Application, user_id: int) -> AsyncIterator[None]:
     """Holds the user's row and puts their saved data in place for the update's handlers."""
     svc: Services = application.bot_data["services"]
-    me = holder(application)
+    me = svc.process
     try:
         held = await _take(svc, user_id, me)
     except SQLAlchemyError:

@@ -9,8 +9,6 @@ from zoneinfo import ZoneInfo
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
-from handlers.admin_common import summary_text
-from handlers.admin_jobs import schedule_all
 from handlers.admin_reopen import ask_reopen
 from handlers.feature import ADMINS, Command, Feature
 from handlers.guard import organizer
@@ -18,6 +16,7 @@ from handlers.refill_offers import offer_place
 from handlers.routes import LowCountBook, LowCountPropose, route
 from handlers.services import Who, services
 from handlers.ui import button, clipped, error_text, escape, keyboard, refuse, show
+from jobs.schedule import schedule_all
 from locales import industry_name, industry_slug, moment, t, tn, zone_name
 from store.audit import audited
 from store.deadline import applications_closed, set_deadline
@@ -28,6 +27,7 @@ from store.matching_run import run_matching, set_match_mode
 from store.models import MatchMode
 from store.names import company_name
 from store.reminders import slot_start
+from views.matching_summary import summary_text
 
 SLOT_CODE = re.compile(r"[A-Za-z0-9-]{1,16}")
 SECONDS = re.compile(r"[0-9]{1,3}")

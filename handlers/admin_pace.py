@@ -15,9 +15,9 @@ from datetime import timedelta
 from babel.dates import format_timedelta
 from telegram import InlineKeyboardMarkup
 
-from handlers.admin_sending import PAID_MESSAGES_PER_SECOND, free_seconds, paid_cost
 from handlers.routes import Pace, Press
 from handlers.ui import button, keyboard
+from jobs.sending import PAID_MESSAGES_PER_SECOND, free_seconds, paid_cost
 from locales import pick, t, tn
 
 # How fast the bot itself sends at the paid pace, per process: drawing each timetable's picture,

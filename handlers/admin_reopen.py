@@ -10,12 +10,12 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from handlers.admin_announce import start_broadcast
-from handlers.admin_jobs import schedule_all
 from handlers.feature import Feature
 from handlers.guard import organizer
 from handlers.routes import ReopenConfirm, route
 from handlers.services import Who, services
 from handlers.ui import button, keyboard, show
+from jobs.schedule import schedule_all
 from locales import LANGUAGES, moment, t, tn
 from store.deadline import reopen, reopen_check
 from store.event import get_event

@@ -16,11 +16,11 @@ from telegram.ext import (
 
 from handlers.feature import ADMINS, Command, Feature
 from handlers.guard import organizer
-from handlers.notify import tell
 from handlers.refill_offers import Outside, offer_place
 from handlers.routes import WithdrawConfirm, route
 from handlers.services import Services, Who, services
 from handlers.ui import button, escape, keyboard, refuse, show
+from jobs.notify import tell
 from locales import t
 from store.errors import AlreadyWithdrawn, NotWithdrawn
 from store.models import NoticeKind

@@ -9,10 +9,6 @@ toggles a slot of that day; `AvailabilityDay(switch, day)` switches the whole da
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime
-
-from sqlmodel import Session
 from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
@@ -23,56 +19,10 @@ from handlers.routes import AvailabilityDay, AvailabilityPress, Menu, route
 from handlers.services import Who, services
 from handlers.ui import button, error_text, keyboard, refuse, show
 from locales import clock, day_label, t
-from store.availability import DayGrid, day_grids, set_day, toggle_slot
-from store.errors import ApplicationsClosed, NotFound
-from store.event import ensure_open
+from store.availability import DayGrid, grids, press_slot, switch_day
+from store.errors import ApplicationsClosed
 
 PER_ROW = 4
-
-
-@dataclass(frozen=True)
-class Grids:
-    days: list[DayGrid]
-    closed: ApplicationsClosed | None
-
-
-def _closed(session: Session, now: datetime) -> ApplicationsClosed | None:
-    try:
-        ensure_open(session, now)
-    except ApplicationsClosed as closed:
-        return closed
-    return None
-
-
-def _load(session: Session, participant_id: int, day: date | None, now: datetime) -> Grids:
-    return Grids(day_grids(session, participant_id, day), _closed(session, now))
-
-
-def _day(session: Session, participant_id: int, day: date) -> DayGrid:
-    found = day_grids(session, participant_id, day)
-    if not found:
-        raise NotFound(what="day")
-    return found[0]
-
-
-def _toggle(
-    session: Session, participant_id: int, day: date, slot_id: int, now: datetime
-) -> DayGrid:
-    """Flips one slot of the day the pressed message shows; a slot of another day is forged."""
-    grid = _day(session, participant_id, day)
-    if slot_id not in {slot.id for slot in grid.slots}:
-        raise NotFound(what="slot")
-    toggle_slot(session, participant_id, slot_id, now)
-    return DayGrid(grid.day, grid.slots, grid.unavailable ^ {slot_id})
-
-
-def _switch_day(
-    session: Session, participant_id: int, day: date, available: bool, now: datetime
-) -> DayGrid:
-    grid = _day(session, participant_id, day)
-    set_day(session, participant_id, day, available, now)
-    off = frozenset() if available else frozenset(slot.id for slot in grid.slots)
-    return DayGrid(grid.day, grid.slots, off)
 
 
 def render_day(
@@ -113,12 +63,12 @@ def render_day(
 @participant(answer=True)
 async def open_grid(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
     svc = services(context)
-    grids = await svc.run(_load, person.participant.id, None, svc.clock())
+    shown = await svc.run(grids, person.participant.id, svc.clock())
     language = person.language
-    intro = "availability.intro_closed" if grids.closed else "availability.intro"
+    intro = "availability.intro_closed" if shown.closed else "availability.intro"
     await show(update, t(language, intro))
-    for grid in grids.days:
-        text, markup = render_day(language, grid, grids.closed)
+    for grid in shown.days:
+        text, markup = render_day(language, grid, shown.closed)
         await update.effective_chat.send_message(
             text, parse_mode=ParseMode.HTML, reply_markup=markup
         )
@@ -132,22 +82,19 @@ async def press(
     pressed: AvailabilityPress | AvailabilityDay,
 ) -> None:
     """A slot or a whole day pressed: change it, or say why not and show the grid as it is."""
-    query = update.callback_query
     svc = services(context)
     pid, now, day = person.participant.id, svc.clock(), pressed.day
-    try:
-        match pressed:
-            case AvailabilityPress(slot=slot):
-                grid = await svc.run(_toggle, pid, day, slot, now)
-            case AvailabilityDay(switch=switch):
-                grid = await svc.run(_switch_day, pid, day, switch == "on", now)
-    except ApplicationsClosed as closed:
-        await refuse(update, error_text(person.language, closed))
-        [grid] = (await svc.run(_load, pid, day, now)).days
-        await show(update, *render_day(person.language, grid, closed))
-        return
-    await query.answer()
-    await show(update, *render_day(person.language, grid, None))
+    match pressed:
+        case AvailabilityPress(slot=slot):
+            shown = await svc.run(press_slot, pid, day, slot, now)
+        case AvailabilityDay(switch=switch):
+            shown = await svc.run(switch_day, pid, day, switch == "on", now)
+    if shown.closed is not None:
+        await refuse(update, error_text(person.language, shown.closed))
+    else:
+        await update.callback_query.answer()
+    [grid] = shown.days
+    await show(update, *render_day(person.language, grid, shown.closed))
 
 
 def handlers() -> list[BaseHandler]:

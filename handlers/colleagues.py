@@ -11,10 +11,10 @@ from telegram.helpers import create_deep_linked_url
 
 from handlers.feature import Feature
 from handlers.guard import participant
-from handlers.notify import Rendered, draft, start
 from handlers.routes import ColleagueInvite, ColleagueRevoke, Colleagues, Menu, route
 from handlers.services import Who, services
 from handlers.ui import button, clipped, escape, keyboard, refuse, show
+from jobs.notify import Rendered, draft, start
 from locales import t, tn
 from store.colleagues import colleagues, invite, revoke
 from store.models import COLLEAGUE_SEATS, Colleague, NoticeKind

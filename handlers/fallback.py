@@ -19,11 +19,11 @@ from telegram.ext import (
     filters,
 )
 
-from handlers.admin_common import tell_admins
 from handlers.error_reports import DATABASE, ErrorReports, kind
 from handlers.feature import Feature
 from handlers.services import services, who
 from handlers.ui import escape, refuse
+from jobs.notify import tell_admins
 from locales import pick, t, tn
 
 log = logging.getLogger(__name__)

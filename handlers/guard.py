@@ -27,9 +27,8 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from handlers import typed
-from handlers.admin_common import admin
 from handlers.routes import Press, decode_any
-from handlers.services import Who, member
+from handlers.services import Who, member, who
 from handlers.ui import error_text, refuse
 from locales import t
 from store.errors import StoreError
@@ -39,6 +38,16 @@ Callback = Callable[[Update, Context], Awaitable[None]]
 Guarded = Callable[..., Awaitable[None]]
 Resolve = Callable[[Update, Context], Awaitable[Who | None]]
 Kinds = type[Press] | tuple[type[Press], ...]
+
+
+async def admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Who | None:
+    """The admin behind the update, or None after telling anyone else it is for organizers.
+    The command menu only hides admin commands; this is the guard."""
+    person = await who(update, context)
+    if not person.is_admin:
+        await refuse(update, t(person.language, "error.admins_only"))
+        return None
+    return person
 
 
 def _guard(resolve: Resolve, data: Kinds | None, answer: bool) -> Callable[[Guarded], Callback]:

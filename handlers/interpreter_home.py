@@ -11,11 +11,11 @@ from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes, JobQueue
 
-from handlers.admin_common import tell_admins
 from handlers.feature import Feature
 from handlers.routes import InterpreterDecline, InterpreterHome, decode_any, route
 from handlers.services import services
 from handlers.ui import button, escape, keyboard, refuse, show
+from jobs.notify import tell_admins
 from locales import day_label, language_name, pick, t, time_span, tn
 from store.errors import NoEvent
 from store.event import get_event

@@ -13,11 +13,11 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from handlers.feature import Feature
 from handlers.guard import participant
-from handlers.notify import tell
 from handlers.refill_offers import offer_place
 from handlers.routes import Attendance, AttendanceCause, route
 from handlers.services import Who, services
 from handlers.ui import button, counted_items, escape, keyboard, show
+from jobs.notify import tell
 from locales import moment, t
 from store.event import get_event
 from store.fairday import DayCounts, MeetingSides, cancel, confirm

@@ -9,13 +9,14 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, BaseHandler, CallbackQueryHandler, ContextTypes
 
-from handlers import notify, typed
-from handlers.admin_sending import replace_job
+from handlers import typed
 from handlers.feature import Feature
 from handlers.guard import participant, participant_step
 from handlers.routes import OutcomeAsk, OutcomePick, route
 from handlers.services import Services, Who, member, services
 from handlers.ui import button, error_text, escape, keyboard, refuse, show
+from jobs import notify
+from jobs.sending import replace_job
 from locales import moment, pick, t
 from store.errors import NoEvent, StoreError
 from store.event import get_event

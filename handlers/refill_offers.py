@@ -16,14 +16,13 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import Application, BaseHandler, CallbackQueryHandler, ContextTypes
 
-from handlers.admin_sending import replace_job
 from handlers.feature import Feature
 from handlers.guard import participant
-from handlers.notify import country_name, render, send_now
 from handlers.routes import RefillAnswer, route
 from handlers.services import Services, Who, services
-from handlers.timetable_render import calendar_file_name, timetable_ics, timetable_messages
 from handlers.ui import button, escape, keyboard, show
+from jobs.notify import country_name, render, send_now
+from jobs.sending import replace_job
 from locales import clock, moment, pick, t, tn
 from store.event import get_event
 from store.fairday import Side
@@ -40,6 +39,7 @@ from store.refill import (
     withdraw_offer,
 )
 from store.timetable import timetable
+from views.timetable_render import calendar_file_name, timetable_ics, timetable_messages
 
 log = logging.getLogger(__name__)
 

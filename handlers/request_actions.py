@@ -28,11 +28,7 @@ action: the failed delivery is logged and the action stands.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
 
-from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
@@ -44,23 +40,15 @@ from handlers.routes import Press, RequestNotice, Requests, route
 from handlers.services import Who, services
 from handlers.ui import button, error_text, escape, keyboard, refuse, show
 from locales import country_name, industry_name, moment, pick, t
-from store.errors import NotFound, StoreError
-from store.event import get_event
-from store.models import MeetingRequest, Participant, RequestStatus
+from store.errors import StoreError
+from store.models import MeetingRequest, RequestStatus
+from store.my_requests import Involved, act_on_request, request_involved
 from store.names import company_name
-from store.requests import accept_request, cancel_request, move_request, reject_request
+from store.requests import Party, Sent
 
 log = logging.getLogger(__name__)
 
 
-Operation = Callable[[Session, int, int, datetime], MeetingRequest]
-OPERATIONS: dict[str, Operation] = {
-    "acc": accept_request,
-    "rej": reject_request,
-    "can": cancel_request,
-    "up": lambda session, request, me, now: move_request(session, request, me, -1, now),
-    "dn": lambda session, request, me, now: move_request(session, request, me, 1, now),
-}
 # The requester hears when the target answered; what the requester does is theirs to know.
 ANSWERS = {
     RequestStatus.accepted: "requests.told.accepted",
@@ -68,41 +56,11 @@ ANSWERS = {
 }
 
 
-@dataclass(frozen=True)
-class Involved:
-    """A request with both sides and the event's time zone, enough to describe it to either."""
-
-    request: MeetingRequest
-    requester: Participant
-    target: Participant
-    timezone: str
-
-
-def _involved(session: Session, request: MeetingRequest) -> Involved:
-    requester = session.get(Participant, request.from_id)
-    target = session.get(Participant, request.to_id)
-    assert requester is not None and target is not None  # foreign keys
-    return Involved(request, requester, target, get_event(session).timezone)
-
-
-def _perform(session: Session, action: str, request_id: int, me: int, now: datetime) -> Involved:
-    return _involved(session, OPERATIONS[action](session, request_id, me, now))
-
-
-def _lookup(session: Session, request_id: int) -> Involved:
-    request = session.get(MeetingRequest, request_id)
-    if request is None:
-        raise NotFound(what="request")
-    return _involved(session, request)
-
-
-def language_of(context: ContextTypes.DEFAULT_TYPE, participant: Participant) -> str:
+def language_of(context: ContextTypes.DEFAULT_TYPE, participant: Party) -> str:
     return pick(participant.language, services(context).default_language)
 
 
-def describe(
-    language: str, counterpart: Participant, request: MeetingRequest, timezone: str
-) -> list[str]:
+def describe(language: str, counterpart: Party, request: Sent, timezone: str) -> list[str]:
     """The lines that present a request from the viewer's side: the other company, the note,
     when it was sent."""
     lines = [
@@ -131,7 +89,7 @@ def action_button(
 
 async def _deliver(
     context: ContextTypes.DEFAULT_TYPE,
-    to: Participant,
+    to: Party,
     text: str,
     markup: InlineKeyboardMarkup | None = None,
 ) -> None:
@@ -171,7 +129,7 @@ def _notice_markup(language: str, involved: Involved) -> InlineKeyboardMarkup:
 
 async def notify_new_request(context: ContextTypes.DEFAULT_TYPE, request: MeetingRequest) -> None:
     """Tells the target of a request just sent, in their language, with Accept / Reject."""
-    involved = await services(context).run(_lookup, request.id)
+    involved = await services(context).run(request_involved, request.id)
     language = language_of(context, involved.target)
     await _deliver(
         context,
@@ -183,8 +141,8 @@ async def notify_new_request(context: ContextTypes.DEFAULT_TYPE, request: Meetin
 
 async def _tell(
     context: ContextTypes.DEFAULT_TYPE,
-    recipient: Participant,
-    counterpart: Participant,
+    recipient: Party,
+    counterpart: Party,
     involved: Involved,
     key: str,
 ) -> None:
@@ -200,6 +158,31 @@ async def _tell(
     )
 
 
+async def answered(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    person: Who,
+    action: str,
+    involved: Involved | None,
+    refused: StoreError | None = None,
+) -> None:
+    """Answers the press of `action` (a toast, or the refusal as an alert) and tells the other
+    side what it needs to know."""
+    if involved is None:
+        assert refused is not None
+        await refuse(update, error_text(person.language, refused))
+        return
+    await update.callback_query.answer(t(person.language, f"requests.done.{action}"))
+    answer = ANSWERS.get(involved.request.status)
+    if action in ("acc", "rej") and answer is not None:
+        await _tell(context, involved.requester, involved.target, involved, answer)
+    elif action == "can":
+        # The target may hold Accept / Reject buttons or count on a mutual meeting.
+        await _tell(
+            context, involved.target, involved.requester, involved, "requests.told.withdrawn"
+        )
+
+
 async def act(
     update: Update,
     context: ContextTypes.DEFAULT_TYPE,
@@ -210,19 +193,13 @@ async def act(
     """Runs `action` on the request for the person who pressed; see the module docstring."""
     svc = services(context)
     try:
-        involved = await svc.run(_perform, action, request_id, person.participant.id, svc.clock())
-    except StoreError as error:
-        await refuse(update, error_text(person.language, error))
-        return None
-    await update.callback_query.answer(t(person.language, f"requests.done.{action}"))
-    answer = ANSWERS.get(involved.request.status)
-    if action in ("acc", "rej") and answer is not None:
-        await _tell(context, involved.requester, involved.target, involved, answer)
-    elif action == "can":
-        # The target may hold Accept / Reject buttons or count on a mutual meeting.
-        await _tell(
-            context, involved.target, involved.requester, involved, "requests.told.withdrawn"
+        involved = await svc.run(
+            act_on_request, person.participant.id, action, request_id, svc.clock()
         )
+    except StoreError as error:
+        await answered(update, context, person, action, None, error)
+        return None
+    await answered(update, context, person, action, involved)
     return involved
 
 

@@ -9,25 +9,20 @@ page (actions are in handlers/request_actions.py, which also owns `RequestNotice
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-
-from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from handlers.feature import Feature
 from handlers.guard import participant
-from handlers.request_actions import act, action_button, describe
+from handlers.request_actions import action_button, answered, describe
 from handlers.routes import Menu, RequestList, RequestListAction, Requests, route
 from handlers.services import Who, services
 from handlers.ui import button, clipped, keyboard, show
 from locales import ordinal, t
-from store.errors import ApplicationsClosed
-from store.event import ensure_open, get_event
-from store.models import MeetingRequest, RequestStatus
+from store.models import RequestStatus
+from store.my_requests import Page, Summary, act_on_page, request_page, summary
 from store.names import company_name
-from store.requests import Pair, RequestLists, request_lists
+from store.requests import Pair, Party, Sent
 
 PER_PAGE = 5
 CATEGORIES = {"m": "mutual", "r": "received", "o": "mine"}
@@ -35,26 +30,8 @@ CATEGORIES = {"m": "mutual", "r": "received", "o": "mine"}
 CATEGORY_ACTIONS = {"m": ("can",), "r": ("acc", "rej"), "o": ("can", "up", "dn")}
 
 
-@dataclass(frozen=True)
-class Overview:
-    lists: RequestLists
-    timezone: str
-    closed: bool
-
-    def entries(self, cat: str) -> list[Pair]:
-        return getattr(self.lists, CATEGORIES[cat])
-
-
-def _load(session: Session, me: int, now: datetime) -> Overview:
-    try:
-        event, closed = ensure_open(session, now), False
-    except ApplicationsClosed:
-        event, closed = get_event(session), True
-    return Overview(request_lists(session, me), event.timezone, closed)
-
-
-def render_summary(language: str, overview: Overview) -> tuple[str, InlineKeyboardMarkup]:
-    counts = {cat: len(overview.entries(cat)) for cat in CATEGORIES}
+def render_summary(language: str, overview: Summary) -> tuple[str, InlineKeyboardMarkup]:
+    counts = {cat: overview.counts[name] for cat, name in CATEGORIES.items()}
     lines = [t(language, "requests.title")]
     lines += [t(language, f"requests.count.{cat}", count=counts[cat]) for cat in CATEGORIES]
     lines.append(t(language, "requests.closed" if overview.closed else "requests.explain"))
@@ -66,10 +43,10 @@ def render_summary(language: str, overview: Overview) -> tuple[str, InlineKeyboa
     return "\n".join(lines), keyboard(*rows)
 
 
-def _shown(pair: Pair, cat: str) -> tuple[MeetingRequest, MeetingRequest | None]:
+def _shown(pair: Pair[Party], cat: str) -> tuple[Sent, Sent | None]:
     """The request an entry is about, and the one its buttons act on (None: no buttons)."""
     if cat == "r":
-        assert pair.theirs is not None  # request_lists puts only received requests here
+        assert pair.theirs is not None  # the received list holds only received requests
         return pair.theirs, pair.theirs
     if cat == "o":
         assert pair.mine is not None
@@ -79,7 +56,7 @@ def _shown(pair: Pair, cat: str) -> tuple[MeetingRequest, MeetingRequest | None]
     return shown, pair.mine
 
 
-def _mutual_reason(pair: Pair) -> str:
+def _mutual_reason(pair: Pair[Party]) -> str:
     if pair.mine is not None and pair.mine.status == RequestStatus.accepted:
         return "requests.mutual.they_accepted"
     if pair.theirs is not None and pair.theirs.status == RequestStatus.accepted:
@@ -87,9 +64,9 @@ def _mutual_reason(pair: Pair) -> str:
     return "requests.mutual.both"
 
 
-def _entry(language: str, overview: Overview, pair: Pair, cat: str, number: int) -> str:
+def _entry(language: str, view: Page, pair: Pair[Party], cat: str, number: int) -> str:
     request, _ = _shown(pair, cat)
-    lines = describe(language, pair.counterpart, request, overview.timezone)
+    lines = describe(language, pair.counterpart, request, view.timezone)
     lines[0] = t(language, "requests.number", number=number) + lines[0]
     if cat == "m":
         lines.append(t(language, _mutual_reason(pair)))
@@ -101,7 +78,7 @@ def _entry(language: str, overview: Overview, pair: Pair, cat: str, number: int)
 
 
 def _entry_buttons(
-    language: str, pair: Pair, cat: str, number: int, page: int, total: int
+    language: str, pair: Pair[Party], cat: str, number: int, page: int, total: int
 ) -> list[InlineKeyboardButton]:
     _, target = _shown(pair, cat)
     if target is None:
@@ -120,28 +97,19 @@ def _entry_buttons(
     ]
 
 
-def render_list(
-    language: str, overview: Overview, cat: str, page: int
-) -> tuple[str, InlineKeyboardMarkup]:
-    entries = overview.entries(cat)
-    pages = max(1, -(-len(entries) // PER_PAGE))
-    page = min(max(page, 1), pages)
-    first = (page - 1) * PER_PAGE
-    shown = entries[first : first + PER_PAGE]
-    lines = [t(language, f"requests.list.{cat}", count=len(entries), page=page, pages=pages)]
-    lines += [
-        _entry(language, overview, pair, cat, number)
-        for number, pair in enumerate(shown, start=first + 1)
-    ]
-    if not entries:
+def render_list(language: str, view: Page, cat: str) -> tuple[str, InlineKeyboardMarkup]:
+    page, pages, total = view.number, view.pages, view.total
+    numbered = list(enumerate(view.entries, start=view.first))
+    lines = [t(language, f"requests.list.{cat}", count=total, page=page, pages=pages)]
+    lines += [_entry(language, view, pair, cat, number) for number, pair in numbered]
+    if not total:
         lines.append(t(language, f"requests.empty.{cat}"))
-    if overview.closed:
+    if view.closed:
         lines.append(t(language, "requests.closed"))
     rows = []
-    if not overview.closed:
+    if not view.closed:
         rows = [
-            _entry_buttons(language, pair, cat, number, page, len(entries))
-            for number, pair in enumerate(shown, start=first + 1)
+            _entry_buttons(language, pair, cat, number, page, total) for number, pair in numbered
         ]
     paging = []
     if page > 1:
@@ -153,9 +121,9 @@ def render_list(
 
 
 @participant(answer=True)
-async def summary(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
+async def show_summary(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
     svc = services(context)
-    overview = await svc.run(_load, person.participant.id, svc.clock())
+    overview = await svc.run(summary, person.participant.id, svc.clock())
     await show(update, *render_summary(person.language, overview))
 
 
@@ -167,18 +135,24 @@ async def page(
     pressed: RequestList | RequestListAction,
 ) -> None:
     """A list page, or an action pressed on one (then the same page, as it is now)."""
+    svc = services(context)
+    me, cat, now = person.participant.id, pressed.category, svc.clock()
     if isinstance(pressed, RequestListAction):
-        await act(update, context, person, pressed.action, pressed.request)
+        action = pressed.action
+        after = await svc.run(
+            act_on_page, me, action, pressed.request, CATEGORIES[cat], pressed.page, PER_PAGE, now
+        )
+        await answered(update, context, person, action, after.involved, after.refused)
+        view = after.page
     else:
         await update.callback_query.answer()
-    svc = services(context)
-    overview = await svc.run(_load, person.participant.id, svc.clock())
-    await show(update, *render_list(person.language, overview, pressed.category, pressed.page))
+        view = await svc.run(request_page, me, CATEGORIES[cat], pressed.page, PER_PAGE, now)
+    await show(update, *render_list(person.language, view, cat))
 
 
 def handlers() -> list[BaseHandler]:
     return [
-        CallbackQueryHandler(summary, pattern=route("requests")),
+        CallbackQueryHandler(show_summary, pattern=route("requests")),
         CallbackQueryHandler(page, pattern=route("requests.page")),
     ]
 

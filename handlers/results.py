@@ -15,7 +15,6 @@ from telegram.ext import ContextTypes
 from handlers.feature import ADMINS, Command, Feature
 from handlers.guard import organizer
 from handlers.outcomes import usd
-from handlers.results_chart import results_png
 from handlers.services import Who, services
 from handlers.ui import escape, show
 from locales import clock, day_label, industry_name, t, tn
@@ -24,6 +23,7 @@ from store.event import get_event
 from store.names import company_name
 from store.results import Results, Tally, results, today
 from store.results_workbook import results_workbook
+from views.results_chart import results_png
 
 IDLE_SHOWN = 30  # booth codes listed by /today; the count covers all
 NONE_HELD_SHOWN = 10  # companies named on /results' line of those with no meeting held

@@ -17,7 +17,12 @@ from handlers.guard import participant
 from handlers.meeting_day import cancel_button
 from handlers.routes import Menu, ScheduleMeeting, ScheduleMore, ScheduleOpen, route
 from handlers.services import Who, services
-from handlers.timetable_render import (
+from handlers.ui import button, escape, keyboard, refuse, show
+from locales import moment, t, tn
+from store.event import get_event
+from store.models import Event, Phase
+from store.timetable import Timetable, timetable, unscheduled
+from views.timetable_render import (
     calendar_file_name,
     counterpart_card,
     timetable_ics,
@@ -26,11 +31,6 @@ from handlers.timetable_render import (
     timetable_png,
     unscheduled_messages,
 )
-from handlers.ui import button, escape, keyboard, refuse, show
-from locales import moment, t, tn
-from store.event import get_event
-from store.models import Event, Phase
-from store.timetable import Timetable, timetable, unscheduled
 
 Pressed = ScheduleOpen | ScheduleMore | ScheduleMeeting
 

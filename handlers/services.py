@@ -8,6 +8,7 @@ worker thread, each in its own session (one unit of work per update), never on t
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -73,6 +74,9 @@ class Services:
     lease: timedelta = timedelta(minutes=2)
     # /announce and /broadcast offer the paid pace when the free one would take longer.
     paid_offer_after: float = 60.0
+    # This process's name, on its users' holds (bot/user_state.py) and as the first half of
+    # its senders' claims (jobs/sending.py): one Services per bot process (bot/runner.py).
+    process: str = field(default_factory=lambda: uuid.uuid4().hex)
 
     async def run(self, operation: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Runs `operation(session, *args, **kwargs)` in its own transaction, off the loop."""

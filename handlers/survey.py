@@ -1,7 +1,7 @@
 """The follow-up survey in the chat: weeks after the fair, one question per meeting held
 ("Was a contract or an MOU signed with X?"), then the value typed (a handlers/typed.py step).
 The job is re-created at every start-up and queues a question for whoever was not asked
-yet; the notice outbox sends each once (handlers/notify.py), so an interrupted survey
+yet; the notice outbox sends each once (jobs/notify.py), so an interrupted survey
 resumes and nobody is asked twice. Rules: store/survey.py."""
 
 from __future__ import annotations
@@ -10,15 +10,16 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, BaseHandler, CallbackQueryHandler, ContextTypes
 
-from handlers import notify, typed
-from handlers.admin_common import tell_admins
-from handlers.admin_sending import replace_job
+from handlers import typed
 from handlers.feature import Feature
 from handlers.guard import participant, participant_step
 from handlers.outcomes import usd
 from handlers.routes import SurveyAnswer, route
 from handlers.services import Services, Who, member, services
 from handlers.ui import button, error_text, escape, keyboard, refuse, show
+from jobs import notify
+from jobs.notify import tell_admins
+from jobs.sending import replace_job
 from locales import day_label, pick, t, tn
 from store.errors import NoEvent, StoreError
 from store.event import get_event
@@ -51,7 +52,7 @@ async def schedule_survey(application: Application) -> None:
 
 async def survey_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Queues a question for everyone not asked yet; organizers hear how many start going
-    out, and the whole round's count once all are done (handlers/notify.py)."""
+    out, and the whole round's count once all are done (jobs/notify.py)."""
     svc = services(context)
     event = await svc.run(get_event)
     drafts = []

@@ -171,6 +171,8 @@ def zone_name(language: str, timezone: str) -> str:
     """A time zone as people say it (Asia/Seoul -> 한국 시간 / Korean time (KST)); UTC stays UTC,
     which CLDR would call an "unknown region". English adds the zone's letters where it has
     some (KST, CET; its standard time's), as English readers know zones by them."""
+    if timezone.startswith("Etc/GMT") and timezone[7:8] in "+-" and timezone[8:]:
+        return f"UTC{'+' if timezone[7] == '-' else '-'}{timezone[8:]}"  # POSIX's sign
     if timezone in {"UTC", "GMT"} or timezone.startswith("Etc/"):
         return "UTC"
     zone = get_timezone(timezone)

@@ -7,7 +7,6 @@ in the same transaction, since an online meeting needs no interpreter at the boo
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from sqlmodel import Session, col, or_, select
@@ -15,27 +14,32 @@ from sqlmodel import Session, col, or_, select
 from store.audit import record
 from store.errors import NotFound, StoreError
 from store.event import get_event
+from store.import_columns import header_key
 from store.interpreters import reassign
 from store.models import Attendance, Meeting, Participant
 from store.video import has_video
 
-# How organizers write it, in a sheet's 참가형태 column or after /attendance CODE.
+# How organizers write it, in a sheet's 참가형태 column or after /attendance CODE, as
+# `header_key` leaves it (`on-site`, `On site` and `onsite` are one); an empty cell is on site.
 ATTENDANCE = {
     "": Attendance.onsite,
     "현장": Attendance.onsite,
+    "현장참가": Attendance.onsite,
+    "대면": Attendance.onsite,
     "오프라인": Attendance.onsite,
     "onsite": Attendance.onsite,
-    "on-site": Attendance.onsite,
+    "inperson": Attendance.onsite,
     "offline": Attendance.onsite,
     "온라인": Attendance.online,
+    "온라인참가": Attendance.online,
+    "비대면": Attendance.online,
     "화상": Attendance.online,
+    "화상상담": Attendance.online,
     "online": Attendance.online,
+    "video": Attendance.online,
+    "virtual": Attendance.online,
+    "remote": Attendance.online,
 }
-
-
-def header_key(title: object) -> str:
-    """A header or a word as compared: no spaces, `_`, `-`, `.` or `*`, any case."""
-    return re.sub(r"[\s_.\-*]", "", str(title or "")).casefold()
 
 
 def parse_attendance(word: str) -> Attendance | None:

@@ -466,15 +466,44 @@ def _current(session: Session) -> _Copy | None:
     return known
 
 
-def ensure_open(session: Session, now: datetime) -> Event:
-    """Refuses once applications are closed: by the deadline passing or by the phase moving on.
-    The event returned is the process's copy: read it, don't change it."""
+def current_event(session: Session) -> Event:
+    """The event: the process's copy, read it, don't change it (`get_event` to change it)."""
     current = _current(session)
     if current is None:
         raise NoEvent()
-    event = current.event
+    return current.event
+
+
+def closed_by(event: Event, now: datetime) -> ApplicationsClosed | None:
+    """Why applications are closed at `now` (the deadline passed, or the phase moved on), or
+    None while they are open."""
     if event.phase != Phase.open or now >= event.deadline:
-        raise ApplicationsClosed(deadline=event.deadline)
+        return ApplicationsClosed(deadline=event.deadline)
+    return None
+
+
+def event_and_closed(session: Session, now: datetime) -> tuple[Event, ApplicationsClosed | None]:
+    """The event (the process's copy) and, once applications are closed, the refusal."""
+    event = current_event(session)
+    return event, closed_by(event, now)
+
+
+def grid_and_closed(
+    session: Session, now: datetime
+) -> tuple[list[Slot], ApplicationsClosed | None]:
+    """The slot grid (the process's copies) and, once applications are closed, the refusal."""
+    current = _current(session)
+    if current is None:
+        raise NoEvent()
+    return list(current.slots), closed_by(current.event, now)
+
+
+def ensure_open(session: Session, now: datetime) -> Event:
+    """Refuses once applications are closed. The event returned is the process's copy: read
+    it, don't change it."""
+    event, closed = event_and_closed(session, now)
+    if closed is not None:
+        raise closed
     return event
 
 

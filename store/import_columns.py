@@ -127,6 +127,19 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "booth": ("부스번호", "부스", "booth", "booth number", "booth no"),
     "daily_cap": ("1일 상담횟수", "상담횟수", "일일 상담횟수", "하루 상담횟수", "daily cap"),
     "language": ("언어", "사용언어", "language"),
+    # The hybrid fair (docs/organizers.md): on site or online, the language an interpreter
+    # is needed for, the zone an online participant reads times in.
+    "attendance": ("참가형태", "참가방식", "참가방법", "attendance", "participation"),
+    "interpreter_language": (
+        "통역 언어",
+        "통역언어",
+        "통역 필요 언어",
+        "통역",
+        "interpreter language",
+        "interpreting language",
+        "interpreter",
+    ),
+    "timezone": ("시간대", "표준시간대", "타임존", "현지 시간대", "time zone", "timezone", "tz"),
 }
 REQUIRED = ("id", "role", "company", "country", "industry")
 # A row number: the participant's number only when the file has no other (`id`) column.

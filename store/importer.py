@@ -22,14 +22,20 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from store import audit
-from store.errors import ImportFailed, InvalidValue, Problem
+from store.attendance import parse_attendance
+from store.errors import ImportFailed, InvalidValue, NoEvent, Problem
+from store.event import get_event
 from store.fields import PROFILE_FIELDS, canonical, check_names, clean
 from store.import_columns import HEADERS, Columns, find_columns, header_key
 from store.import_slips import Slip, grouped, is_unknown, korean_phone, shared, written_otherwise
-from store.models import ImportedValue, Participant, Role
+from store.interpreter_import import language_codes
+from store.interpreters import reassign
+from store.models import Attendance, ImportedValue, Participant, Role
 from store.participants import natural_sorted, new_invite_token
 from store.sheet_reader import read_sheet
 from store.text import clean_text
+from store.video import has_video
+from store.zones import parse_zone
 
 # Values of the role column, as `header_key` leaves them.
 ROLES = {
@@ -55,12 +61,17 @@ LANGUAGE_NAMES = {
 }
 CODE_MAX = 32
 BOOTH_MAX = 32
+# A record's fields whose cells could not be read (a slip): they keep the stored value.
+UNREAD = "unread"
 
 
 # The participant's fields a file's columns fill (`id` fills `code`, not compared).
 FIELD_OF = {"id": "code"}
-# What participants change in the bot themselves; the rest (role, booth, cap) only organizers.
-BOT_EDITABLE = frozenset(PROFILE_FIELDS) | {"language"}
+# What participants change in the bot themselves; the rest (role, booth, cap, on site or
+# online) only organizers.
+BOT_EDITABLE = frozenset(PROFILE_FIELDS) | {"language", "timezone", "interpreter_language"}
+# Fields whose change moves interpreters (store/interpreters.py reassigns).
+INTERPRETED = frozenset({"attendance", "interpreter_language"})
 
 
 @dataclass(frozen=True)
@@ -181,7 +192,42 @@ def _parse_row(
     if language and header_key(language) not in LANGUAGE_NAMES:
         bad("language", "not_a_language", language)
     record["language"] = LANGUAGE_NAMES.get(header_key(language))
+    record.update(_hybrid(values, role, number, notes))
     return record if len(problems) == found else None
+
+
+def _hybrid(values: dict[str, str], role: Role | None, number: int, notes: list[tuple]) -> dict:
+    """The hybrid fair's columns: on site or online, the interpreter language (a buyer's),
+    the time zone. A value they can't read is a slip, and the field keeps what it had (`UNREAD`
+    names it); an empty cell means on site, no interpreter, the country's zone."""
+    unread = set()
+    written = values.get("attendance", "")
+    attendance = parse_attendance(written)
+    if attendance is None:
+        notes.append(("attendance_unknown", "attendance", written, "", number))
+        unread.add("attendance")
+    written = values.get("interpreter_language", "")
+    codes = language_codes(written)
+    if written and (codes is None or len(codes) != 1):
+        reason = "language_unknown" if codes is None else "language_several"
+        notes.append((f"interpreter_{reason}", "interpreter_language", written, "", number))
+        unread.add("interpreter_language")
+    elif written and role == Role.seller:
+        notes.append(("interpreter_seller", "interpreter_language", written, "", number))
+        unread.add("interpreter_language")
+    written = values.get("timezone", "")
+    zone = parse_zone(written)
+    if written and zone is None:
+        notes.append(("timezone_unknown", "timezone", written, "", number))
+        unread.add("timezone")
+    elif zone is not None and zone[1]:  # read from a city's name: say which zone
+        notes.append(("timezone_city", "timezone", written, zone[0], number))
+    return {
+        "attendance": attendance or Attendance.onsite,
+        "interpreter_language": None if "interpreter_language" in unread else (codes or [None])[0],
+        "timezone": zone[0] if zone else None,
+        UNREAD: frozenset(unread),
+    }
 
 
 def as_text(value: object) -> str:
@@ -278,6 +324,8 @@ def import_participants(
         for field in compared:
             if field == "language" and record[field] is None:
                 continue  # an empty language cell keeps what the participant chose
+            if field in record[UNREAD]:
+                continue  # a slip: the stored value stays
             stored, given = as_text(getattr(participant, field)), as_text(record[field])
             if given == stored:
                 continue
@@ -291,6 +339,7 @@ def import_participants(
         unchanged += len(changes) == before
     if problems:
         raise ImportFailed(problems, encoding, read.columns.titles)
+    _check_video(session, new, changes, existing)
     result = ImportResult(
         new=tuple(str(record["code"]) for record in new),
         changes=tuple(changes),
@@ -306,6 +355,8 @@ def import_participants(
     )
     if not dry:
         _store(session, records, result, existing, remembered, compared, prefer_file)
+        if any(change.field in INTERPRETED for change in result.changes):
+            reassign(session)  # the schedule's meetings changed their needs
         audit.record(
             session,
             admin_id,
@@ -321,6 +372,26 @@ def import_participants(
     return result
 
 
+def _check_video(
+    session: Session, new: list[dict], changes: list[Change], existing: dict[str, Participant]
+) -> None:
+    """Refuses a file that makes anyone online in an event with no video links: their meetings
+    would have no place at all (setup-event refuses the same)."""
+    online = {str(r["code"]) for r in new if r["attendance"] == Attendance.online}
+    online |= {code for code, p in existing.items() if p.attendance == Attendance.online}
+    for change in changes:
+        if change.field == "attendance":
+            (online.add if change.new == Attendance.online else online.discard)(change.code)
+    if not online:
+        return
+    try:
+        event = get_event(session)
+    except NoEvent:
+        return  # setup-event checks it
+    if not has_video(event):
+        raise ImportFailed([Problem(0, "", "video_needed", ", ".join(natural_sorted(online)))])
+
+
 def _slips(read: _File, existing: dict[str, Participant]) -> list[Slip]:
     """The file's slips: what rows were read as, and what the participants would then share
     or lack (a field the file has no column for counts as stored)."""
@@ -331,14 +402,15 @@ def _slips(read: _File, existing: dict[str, Participant]) -> list[Slip]:
     for code in natural_sorted(set(in_file) | set(existing)):
         record, stored = in_file.get(code), existing.get(code)
         if record is not None and stored is not None:  # the file's columns, the rest stored
-            record = {k: record[k] if k in read.present else getattr(stored, k) for k in record}
+            kept = (set(record) - set(read.present) | record[UNREAD]) - {UNREAD}
+            record = {k: getattr(stored, k) if k in kept else v for k, v in record.items()}
         final = record if record is not None else stored.model_dump()
         if final["email"]:
             emails.setdefault(str(final["email"]).casefold(), []).append(code)
         if final["role"] == Role.buyer:
             if final["booth"]:
                 booths.setdefault(str(final["booth"]), []).append(code)
-            elif code in read.first_row_of:
+            elif code in read.first_row_of and final["attendance"] != Attendance.online:
                 found.append(Slip("no_booth", "booth", code, rows=(read.first_row_of[code],)))
     found += shared("shared_email", "email", emails) + shared("shared_booth", "booth", booths)
     return sorted(found, key=lambda slip: slip.rows[:1] or (len(read.records) + 10**6,))
@@ -357,7 +429,8 @@ def _store(
     kept = set() if prefer_file else {(c.code, c.field) for c in result.conflicts}
     by_code = {str(record["code"]): record for record in records}
     for code in result.new:
-        existing[code] = Participant(invite_token=new_invite_token(), **by_code[code])
+        fields = {k: v for k, v in by_code[code].items() if k != UNREAD}
+        existing[code] = Participant(invite_token=new_invite_token(), **fields)
         session.add(existing[code])
     for change in result.changes:
         setattr(existing[change.code], change.field, by_code[change.code][change.field])
@@ -369,6 +442,8 @@ def _store(
         for field in compared:
             value = as_text(record[field])
             if (code, field) in kept or (field == "language" and record[field] is None):
+                continue
+            if field in record[UNREAD]:
                 continue
             last = remembered.get((participant_id, field))
             if last is None:

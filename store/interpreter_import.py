@@ -16,8 +16,9 @@ from pathlib import Path
 from babel import Locale
 from sqlmodel import Session, select
 
-from store.attendance import ATTENDANCE, header_key
+from store.attendance import parse_attendance
 from store.errors import ImportFailed, Problem
+from store.import_columns import header_key
 from store.models import Attendance, Interpreter
 from store.participants import new_invite_token
 from store.sheet_reader import read_sheet
@@ -121,7 +122,7 @@ def _row(cells: dict[str, str], number: int, problems: list[Problem]) -> dict:
     codes = language_codes(cells.get("languages", ""))
     if cells.get("languages") and not codes:
         problems.append(Problem(number, "languages", "unknown_language", cells["languages"]))
-    attendance = ATTENDANCE.get(header_key(cells.get("attendance", "")))
+    attendance = parse_attendance(cells.get("attendance", ""))
     if attendance is None:
         problems.append(Problem(number, "attendance", "unknown_attendance", cells["attendance"]))
     return {

@@ -7,11 +7,14 @@ exactly one of them wins, the other is told the request changed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Generic, TypeVar
 
 import sqlalchemy as sa
-from sqlmodel import Session, col, func, select, update
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlmodel import Session, col, func, select
 
 from store.errors import (
     AlreadyFirst,
@@ -80,18 +83,105 @@ def send_request(
     return request
 
 
+# The statements below run on the session's connection and read only the columns a screen
+# shows: building ORM objects for every live request of the user (and every counterpart) was
+# the request lists' largest cost (py-spy on `python -m bench.load`).
+R = MeetingRequest.__table__.c
+P = Participant.__table__.c
+_SENT_COLUMNS = (R.id, R.from_id, R.to_id, R.status, R.note, R.sent_at, R.rank)
+_LIVE = R.status.in_(LIVE_STATUSES)
+_LIVE_OF = sa.union_all(
+    sa.select(*_SENT_COLUMNS).where(R.from_id == sa.bindparam("me"), _LIVE),
+    sa.select(*_SENT_COLUMNS).where(R.to_id == sa.bindparam("me"), _LIVE),
+)
+_LIVE_BETWEEN = sa.union_all(
+    sa.select(*_SENT_COLUMNS).where(
+        R.from_id == sa.bindparam("me"), R.to_id == sa.bindparam("other"), _LIVE
+    ),
+    sa.select(*_SENT_COLUMNS).where(
+        R.to_id == sa.bindparam("me"), R.from_id == sa.bindparam("other"), _LIVE
+    ),
+)
+_ONE = sa.select(*_SENT_COLUMNS).where(R.id == sa.bindparam("request"))
+_PARTIES = sa.select(
+    P.id, P.code, P.telegram_id, P.language, P.company, P.company_en, P.country, P.industry
+).where(P.id.in_(sa.bindparam("ids", expanding=True)))
+_RANKS = (
+    sa.select(R.id, R.rank).where(R.from_id == sa.bindparam("me"), _LIVE).order_by(R.rank, R.id)
+)
+_SET_RANK = (
+    sa.update(MeetingRequest.__table__)
+    .where(R.id == sa.bindparam("request"))
+    .values(rank=sa.bindparam("new_rank"))
+)
+
+
+@dataclass(frozen=True)
+class Sent:
+    """A request as the screens show it."""
+
+    id: int
+    from_id: int
+    to_id: int
+    status: RequestStatus
+    note: str
+    sent_at: datetime
+    rank: int
+
+
+@dataclass(frozen=True)
+class Party:
+    """One side of a request: what its line shows of the company, and where to tell them."""
+
+    id: int
+    code: str
+    telegram_id: int | None
+    language: str | None
+    company: str
+    company_en: str
+    country: str
+    industry: str
+
+
+def _sent(row: sa.Row) -> Sent:
+    return Sent(*row)
+
+
+def parties(session: Session, ids: Iterable[int]) -> dict[int, Party]:
+    """The participants `ids` as request lines show them, by id."""
+    rows = session.connection().execute(_PARTIES, {"ids": list(ids)})
+    return {row[0]: Party(*row) for row in rows}
+
+
+def _sync(session: Session, request_id: int, **values: object) -> None:
+    """Updates the session's ORM copy of the request, if it holds one (a test's, or
+    `send_request`'s), with what a statement here wrote beside the ORM."""
+    held = session.identity_map.get(session.identity_key(MeetingRequest, request_id))
+    if held is not None:
+        for name, value in values.items():
+            set_committed_value(held, name, value)
+
+
+def get_sent(session: Session, request_id: int) -> Sent:
+    found = session.connection().execute(_ONE, {"request": request_id}).first()
+    if found is None:
+        raise NotFound(what="request")
+    return _sent(found)
+
+
 def _renumber(session: Session, from_id: int) -> None:
     """Closes gaps so the sender's live requests are ranked 1..n in their current order."""
-    live = session.exec(
-        select(MeetingRequest)
-        .where(_live_from(from_id))
-        .order_by(col(MeetingRequest.rank), col(MeetingRequest.id))
-    ).all()
-    for rank, request in enumerate(live, start=1):
-        if request.rank != rank:
-            request.rank = rank
-            session.add(request)
-    session.flush()
+    connection = session.connection()
+    live = connection.execute(_RANKS, {"me": from_id}).all()
+    moved = [
+        {"request": request_id, "new_rank": rank}
+        for rank, (request_id, old) in enumerate(live, start=1)
+        if old != rank
+    ]
+    if moved:
+        connection.execute(_SET_RANK, moved)
+        for change in moved:
+            _sync(session, change["request"], rank=change["new_rank"])
 
 
 @dataclass(frozen=True)
@@ -102,55 +192,72 @@ class Move:
     allowed: tuple[RequestStatus, ...]
     to: RequestStatus
 
+    @property
+    def statement(self) -> sa.Update:
+        return (
+            sa.update(MeetingRequest.__table__)
+            .where(
+                R.id == sa.bindparam("request"),
+                R[self.actor] == sa.bindparam("me"),
+                R.status.in_(self.allowed),
+            )
+            .values(status=self.to, updated_at=sa.bindparam("now"))
+            .returning(*_SENT_COLUMNS)
+        )
+
 
 ACCEPT = Move("to_id", (RequestStatus.pending,), RequestStatus.accepted)
 REJECT = Move("to_id", (RequestStatus.pending,), RequestStatus.rejected)
 CANCEL = Move("from_id", LIVE_STATUSES, RequestStatus.cancelled)
+# Built once: the statement's shape never changes, only its values.
+_MOVES = {move: move.statement for move in (ACCEPT, REJECT, CANCEL)}
 
 
 def _transition(
     session: Session, request_id: int, actor_id: int, now: datetime, move: Move
-) -> MeetingRequest:
+) -> Sent:
+    """One conditional UPDATE: of two presses at once, one wins and the other is told how the
+    request stands now."""
     ensure_open(session, now)
-    request = session.get(MeetingRequest, request_id)
-    if request is None:
-        raise NotFound(what="request")
-    if getattr(request, move.actor) != actor_id:
-        raise NotYours()
-    result = session.execute(
-        update(MeetingRequest)
-        .where(col(MeetingRequest.id) == request_id, col(MeetingRequest.status).in_(move.allowed))
-        .values(status=move.to, updated_at=now)
-    )
-    session.refresh(request)
-    if result.rowcount != 1:
-        raise RequestChanged(status=request.status)
+    connection = session.connection()
+    values = {"request": request_id, "me": actor_id, "now": now}
+    changed = connection.execute(_MOVES[move], values).first()
+    if changed is None:
+        found = get_sent(session, request_id)
+        if getattr(found, move.actor) != actor_id:
+            raise NotYours()
+        raise RequestChanged(status=found.status)
+    request = _sent(changed)
+    _sync(session, request_id, status=request.status, updated_at=now)
     if move.to not in LIVE_STATUSES:
         _renumber(session, request.from_id)
     return request
 
 
-def accept_request(session: Session, request_id: int, me: int, now: datetime) -> MeetingRequest:
+def accept_request(session: Session, request_id: int, me: int, now: datetime) -> Sent:
     """Accepts a pending request `me` received; the pair becomes mutual."""
     return _transition(session, request_id, me, now, ACCEPT)
 
 
-def reject_request(session: Session, request_id: int, me: int, now: datetime) -> MeetingRequest:
+def reject_request(session: Session, request_id: int, me: int, now: datetime) -> Sent:
     return _transition(session, request_id, me, now, REJECT)
 
 
-def cancel_request(session: Session, request_id: int, me: int, now: datetime) -> MeetingRequest:
+def cancel_request(session: Session, request_id: int, me: int, now: datetime) -> Sent:
     """Withdraws one of `me`'s own requests, pending or already accepted."""
     return _transition(session, request_id, me, now, CANCEL)
 
 
-@dataclass(frozen=True)
-class Pair:
-    """Everything live between `me` and one counterpart."""
+C = TypeVar("C")
 
-    counterpart: Participant
-    mine: MeetingRequest | None
-    theirs: MeetingRequest | None
+
+@dataclass(frozen=True)
+class Pair(Generic[C]):
+    """Everything live between `me` and one counterpart (its id, or its `Party`)."""
+
+    counterpart: C
+    mine: Sent | None
+    theirs: Sent | None
 
     @property
     def mutual(self) -> bool:
@@ -161,49 +268,33 @@ class Pair:
 
 
 @dataclass(frozen=True)
-class RequestLists:
+class RequestLists(Generic[C]):
     """The manual's 신청 현황: 상호 신청 / 상대방 신청 / 나의 신청."""
 
-    mutual: list[Pair]
-    received: list[Pair]
-    mine: list[Pair]
+    mutual: list[Pair[C]]
+    received: list[Pair[C]]
+    mine: list[Pair[C]]
 
 
-def _live_between(session: Session, sender: int, target: int | None) -> list[MeetingRequest]:
-    query = select(MeetingRequest).where(_live_from(sender))
-    if target is not None:
-        query = query.where(col(MeetingRequest.to_id) == target)
-    return list(session.exec(query).all())
-
-
-def _pairs(session: Session, me: int, other: int | None = None) -> list[Pair]:
-    # Two index-friendly queries (by sender, by target) rather than one `from = me OR to = me`,
+def _pairs(session: Session, me: int, other: int | None = None) -> list[Pair[int]]:
+    # Two index-friendly halves (by sender, by target) rather than one `from = me OR to = me`,
     # which makes the database scan every request of the fair.
-    theirs = select(MeetingRequest).where(
-        col(MeetingRequest.to_id) == me, col(MeetingRequest.status).in_(LIVE_STATUSES)
-    )
-    if other is not None:
-        theirs = theirs.where(col(MeetingRequest.from_id) == other)
-    requests = _live_between(session, me, other) + list(session.exec(theirs).all())
-    by_counterpart: dict[int, dict[str, MeetingRequest]] = {}
-    for request in requests:
+    statement = _LIVE_OF if other is None else _LIVE_BETWEEN
+    rows = session.connection().execute(statement, {"me": me, "other": other})
+    by_counterpart: dict[int, dict[str, Sent]] = {}
+    for row in rows:
+        request = _sent(row)
         if request.from_id == me:
             by_counterpart.setdefault(request.to_id, {})["mine"] = request
         else:
             by_counterpart.setdefault(request.from_id, {})["theirs"] = request
-    counterparts = {
-        p.id: p
-        for p in session.exec(
-            select(Participant).where(col(Participant.id).in_(list(by_counterpart)))
-        ).all()
-    }
     return [
-        Pair(counterparts[pid], sides.get("mine"), sides.get("theirs"))
-        for pid, sides in by_counterpart.items()
+        Pair(pid, sides.get("mine"), sides.get("theirs")) for pid, sides in by_counterpart.items()
     ]
 
 
-def request_lists(session: Session, me: int) -> RequestLists:
+def sorted_lists(session: Session, me: int) -> RequestLists[int]:
+    """The three lists in the manual's order, each counterpart by id."""
     pairs = _pairs(session, me)
     mutual = [p for p in pairs if p.mutual]
     received = [p for p in pairs if not p.mutual and p.theirs is not None]
@@ -214,27 +305,36 @@ def request_lists(session: Session, me: int) -> RequestLists:
     return RequestLists(mutual, received, mine)
 
 
-def pair_with(session: Session, me: int, other: int) -> Pair | None:
+def named(session: Session, pairs: list[Pair[int]]) -> list[Pair[Party]]:
+    """`pairs` with their counterparts' `Party` (one query for all of them)."""
+    found = parties(session, (p.counterpart for p in pairs))
+    return [Pair(found[p.counterpart], p.mine, p.theirs) for p in pairs]
+
+
+def request_lists(session: Session, me: int) -> RequestLists[Party]:
+    lists = sorted_lists(session, me)
+    return RequestLists(
+        named(session, lists.mutual), named(session, lists.received), named(session, lists.mine)
+    )
+
+
+def pair_with(session: Session, me: int, other: int) -> Pair[Party] | None:
     """What stands between `me` and `other`, or None when neither asked."""
-    pairs = _pairs(session, me, other)
-    return next((p for p in pairs if p.counterpart.id == other), None)
+    pairs = named(session, _pairs(session, me, other))
+    return pairs[0] if pairs else None
 
 
-def move_request(
-    session: Session, request_id: int, me: int, step: int, now: datetime
-) -> MeetingRequest:
+def move_request(session: Session, request_id: int, me: int, step: int, now: datetime) -> Sent:
     """Swaps the priority of one of my pending requests with its neighbour in 나의 신청
     (`step` -1 is ▲, +1 is ▼)."""
     ensure_open(session, now)
-    request = session.get(MeetingRequest, request_id)
-    if request is None:
-        raise NotFound(what="request")
-    if request.from_id != me:
+    found = get_sent(session, request_id)
+    if found.from_id != me:
         raise NotYours()
-    mine = [p.mine for p in request_lists(session, me).mine if p.mine is not None]
+    mine = [p.mine for p in sorted_lists(session, me).mine if p.mine is not None]
     position = next((i for i, r in enumerate(mine) if r.id == request_id), None)
     if position is None:
-        raise RequestChanged(status=request.status)
+        raise RequestChanged(status=found.status)
     neighbour = position + step
     if step not in (-1, 1):
         raise ValueError(f"a priority moves by one place, not {step}")
@@ -242,8 +342,14 @@ def move_request(
         raise AlreadyFirst()
     if neighbour >= len(mine):
         raise AlreadyLast()
-    other = mine[neighbour]
-    request.rank, other.rank = other.rank, request.rank
-    session.add_all([request, other])
-    session.flush()
-    return request
+    request, other = mine[position], mine[neighbour]
+    session.connection().execute(
+        _SET_RANK,
+        [
+            {"request": request.id, "new_rank": other.rank},
+            {"request": other.id, "new_rank": request.rank},
+        ],
+    )
+    _sync(session, request.id, rank=other.rank)
+    _sync(session, other.id, rank=request.rank)
+    return replace(request, rank=other.rank)

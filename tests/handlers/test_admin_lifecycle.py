@@ -14,7 +14,7 @@ from sqlmodel import select
 import builders
 from builders import DEADLINE, NOW
 from fake_telegram import DEFAULT_TOKEN
-from handlers.admin_jobs import schedule_all
+from jobs.schedule import schedule_all
 from store.db import session_scope
 from store.models import Meeting, Notice, Participant, Role, Slot, Tier, Unavailability
 

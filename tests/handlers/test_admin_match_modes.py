@@ -7,7 +7,7 @@ from admin_helpers import organizer, users
 from sqlmodel import func, select
 
 from builders import ADMIN, DEADLINE
-from handlers.admin_jobs import schedule_all
+from jobs.schedule import schedule_all
 from store.db import session_scope
 from store.event import get_event
 from store.models import AuditLog, MatchMode, Meeting, Tier

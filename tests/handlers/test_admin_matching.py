@@ -8,7 +8,7 @@ from sqlmodel import func, select
 
 from builders import DEADLINE
 from fake_telegram import DEFAULT_TOKEN
-from handlers.admin_jobs import schedule_all
+from jobs.schedule import schedule_all
 from store.db import session_scope
 from store.models import AuditLog, Event, Meeting, Phase
 

@@ -9,7 +9,7 @@ from sqlmodel import func, select
 
 import builders
 from builders import ADMIN, DEADLINE
-from handlers.admin_jobs import schedule_all
+from jobs.schedule import schedule_all
 from store.db import session_scope
 from store.manual_matching import assign
 from store.models import AuditLog, Event, Meeting, Participant, Phase, Tier

@@ -9,7 +9,7 @@ from sqlmodel import select
 import builders
 from builders import NOW
 from fake_telegram import DEFAULT_TOKEN
-from handlers.admin_jobs import schedule_all
+from jobs.schedule import schedule_all
 from store.db import session_scope
 from store.models import Participant
 

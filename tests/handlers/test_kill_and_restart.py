@@ -20,7 +20,7 @@ from sqlmodel import select
 import builders
 from builders import ADMIN
 from fake_telegram import DEFAULT_TOKEN, FakeTelegram
-from handlers.notify import WORKERS
+from jobs.notify import WORKERS
 from store.db import session_scope
 from store.event import parse_config, setup_event
 from store.models import (

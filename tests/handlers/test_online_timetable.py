@@ -8,13 +8,13 @@ import pytest
 from icalendar import Calendar
 
 import builders
-from handlers.calendar_file import timetable_ics
-from handlers.timetable_image import timetable_png
-from handlers.timetable_render import counterpart_card, timetable_markup, timetable_messages
 from store.db import session_scope
 from store.event import parse_config, setup_event
 from store.models import Attendance
 from store.timetable import timetable
+from views.calendar_file import timetable_ics
+from views.timetable_image import timetable_png
+from views.timetable_render import counterpart_card, timetable_markup, timetable_messages
 
 TEMPLATE = "https://meet.jit.si/BoomUpKorea-{room}"
 LINK = re.compile(r"https://meet\.jit\.si/BoomUpKorea-[a-z2-7]{24}")

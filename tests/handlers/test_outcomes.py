@@ -11,7 +11,7 @@ from sqlmodel import select
 
 import builders
 from fake_telegram import DEFAULT_TOKEN
-from handlers.admin_jobs import schedule_all
+from jobs.schedule import schedule_all
 from store.db import session_scope
 from store.models import MeetingOutcome, OutcomeResult, Phase
 

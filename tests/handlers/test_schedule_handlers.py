@@ -9,18 +9,18 @@ from sqlmodel import select
 
 import builders
 from builders import DEADLINE
-from handlers.timetable_image import (
+from store.db import session_scope
+from store.event import parse_config, setup_event
+from store.exchange import store_schedule
+from store.models import Participant, Phase, Slot, Unavailability
+from store.timetable import timetable
+from views.timetable_image import (
     FREE_FILL,
     MEETING_FILL,
     PAD,
     UNAVAILABLE_FILL,
     layout,
 )
-from store.db import session_scope
-from store.event import parse_config, setup_event
-from store.exchange import store_schedule
-from store.models import Participant, Phase, Slot, Unavailability
-from store.timetable import timetable
 
 SEOUL = ZoneInfo("Asia/Seoul")
 KIM, LEE, PARK = 1001, 1002, 1003  # the buyer (English), a seller (Korean), a stranger

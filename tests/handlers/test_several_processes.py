@@ -16,7 +16,7 @@ from sqlmodel import select
 import builders
 from builders import DEADLINE
 from fake_telegram import DEFAULT_TOKEN, FakeTelegram, running_balanced
-from handlers.admin_jobs import schedule_all
+from jobs.schedule import schedule_all
 from store.db import session_scope
 from store.models import AnnouncementDelivery, DeliveryStatus, Event, Participant, Phase
 

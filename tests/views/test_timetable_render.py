@@ -1,7 +1,7 @@
 """The renderers on their own: what the picture's font can draw, and message splitting."""
 
-from handlers.timetable_image import drawable, fit, font, has_glyph
-from handlers.timetable_render import pages, units
+from views.timetable_image import drawable, fit, font, has_glyph
+from views.timetable_render import pages, units
 
 
 def test_hangul_and_latin_are_drawn_as_they_are():

@@ -12,10 +12,7 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup
 
-from handlers.calendar_file import calendar_file_name, timetable_ics
-from handlers.meeting_place import place
 from handlers.routes import Menu, ScheduleMeeting, ScheduleMore, ScheduleOpen
-from handlers.timetable_image import timetable_png
 from handlers.ui import button, clipped, escape, keyboard
 from locales import country_name, day_label, reader_span, shown, t, tn, zone_name
 from store.names import company_name
@@ -28,6 +25,9 @@ from store.timetable import (
     Unscheduled,
     Why,
 )
+from views.calendar_file import calendar_file_name, timetable_ics
+from views.meeting_place import place
+from views.timetable_image import timetable_png
 
 __all__ = [
     "calendar_file_name",

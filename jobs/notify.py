@@ -15,15 +15,14 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from babel import Locale
-from telegram import InlineKeyboardMarkup
+from telegram import Bot, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, ContextTypes
 
-from handlers.admin_common import tell_admins
-from handlers.admin_sending import paced, sender
 from handlers.services import Services
 from handlers.ui import escape
+from jobs.sending import paced, sender
 from locales import LANGUAGES, moment, pick, t, tn
 from store import notices
 from store.event import get_event
@@ -42,6 +41,15 @@ REACHED = (DeliveryStatus.sent, DeliveryStatus.pending)  # sent, or being retrie
 
 def _services(application: Application) -> Services:
     return application.bot_data["services"]
+
+
+async def tell_admins(bot: Bot, svc: Services, text: str) -> None:
+    """`text` (HTML) to every admin; one who cannot be reached is logged, not retried."""
+    for admin_id in svc.admin_ids:
+        try:
+            await bot.send_message(admin_id, text, parse_mode=ParseMode.HTML)
+        except TelegramError:
+            log.warning("could not reach admin %s", admin_id)
 
 
 def keyboard_json(markup: InlineKeyboardMarkup | None) -> str:

@@ -24,10 +24,10 @@ from zoneinfo import ZoneInfo
 
 from PIL import Image, ImageDraw, ImageFont
 
-from handlers.meeting_place import plain_place
 from locales import clock, country_name, day_label, t, time_span, zone_city, zone_name
 from store.names import company_name
 from store.timetable import SlotEntry, Timetable
+from views.meeting_place import plain_place
 
 FONT_PACKAGE = "cvttf_NotoSansCJK_Regular"
 FONT_FILE = "NotoSansCJKtc-Regular.otf"

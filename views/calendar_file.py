@@ -15,10 +15,10 @@ from functools import lru_cache
 
 from icalendar import Alarm, Calendar, Event, Timezone
 
-from handlers.meeting_place import plain_place
 from locales import country_name, shown, t
 from store.names import company_name
 from store.timetable import SlotEntry, Timetable
+from views.meeting_place import plain_place
 
 PRODUCT = "-//Matchbot//Timetable//EN"
 UID_DOMAIN = "matchbot"

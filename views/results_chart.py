@@ -3,10 +3,10 @@ and Noto Sans CJK): meetings held and no-shows per slot, and the outcomes by ind
 
 from __future__ import annotations
 
-from handlers.timetable_image import BACKGROUND, INK, LINE, MUTED, RGB, Canvas, fit, font
 from locales import industry_name, t
 from store.models import OutcomeResult
 from store.results import Results
+from views.timetable_image import BACKGROUND, INK, LINE, MUTED, RGB, Canvas, fit, font
 
 HELD: RGB = (46, 125, 50)
 NO_SHOW: RGB = (217, 48, 37)

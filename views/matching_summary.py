@@ -1,42 +1,15 @@
-"""What every organizer command shares: the admin check, messages to all admins, and the
-matching summary they receive."""
+"""The matching's summary as organizers read it: the meetings per tier, the unscheduled and
+why, greedy and optimal side by side (in the bot after a run, and on the command line)."""
 
 from __future__ import annotations
 
-import logging
 import math
 from collections.abc import Callable
 
-from telegram import Bot, Update
-from telegram.constants import ParseMode
-from telegram.error import TelegramError
-from telegram.ext import ContextTypes
-
-from handlers.services import Services, Who, who
-from handlers.ui import escape, refuse
+from handlers.ui import escape
 from locales import industry_name, t, tn
 from store.matching_run import Comparison, ModeFigures, Summary
 from store.models import MatchMode
-
-log = logging.getLogger(__name__)
-
-
-async def admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Who | None:
-    """The admin behind the update, or None after telling anyone else it is for organizers.
-    The command menu only hides admin commands; this is the guard."""
-    person = await who(update, context)
-    if not person.is_admin:
-        await refuse(update, t(person.language, "error.admins_only"))
-        return None
-    return person
-
-
-async def tell_admins(bot: Bot, svc: Services, text: str) -> None:
-    for admin_id in svc.admin_ids:
-        try:
-            await bot.send_message(admin_id, text, parse_mode=ParseMode.HTML)
-        except TelegramError:
-            log.warning("could not reach admin %s", admin_id)
 
 
 def summary_text(language: str, summary: Summary, title_key: str) -> str:

@@ -11,10 +11,7 @@ from datetime import datetime, timedelta
 
 from telegram.ext import Application, ContextTypes
 
-from handlers import notify
-from handlers.admin_announce import resume_job as resume_deliveries
-from handlers.admin_common import summary_text, tell_admins
-from handlers.admin_sending import replace_job
+from handlers.admin_withdraw import announce_withdrawals
 from handlers.interpreter_home import schedule_pushes
 from handlers.meeting_day import attendance_keyboard
 from handlers.outcomes import schedule_outcomes
@@ -22,6 +19,10 @@ from handlers.refill_offers import resume as resume_refills
 from handlers.services import Services, services
 from handlers.survey import schedule_survey
 from handlers.ui import escape
+from jobs import notify
+from jobs.announce import resume_job as resume_deliveries
+from jobs.notify import tell_admins
+from jobs.sending import replace_job
 from locales import moment, pick, t, time_left, tn
 from store.errors import NoEvent
 from store.event import get_event
@@ -36,6 +37,7 @@ from store.reminders import (
     meeting_reminders,
     upcoming_slots,
 )
+from views.matching_summary import summary_text
 
 log = logging.getLogger(__name__)
 
@@ -44,8 +46,9 @@ RESUME_JOB = "resume-sending"
 
 
 async def resume_job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Sends what nobody sends: announcements, broadcasts and notices."""
+    """Sends what nobody sends: announcements, broadcasts, withdrawals' notices and notices."""
     await resume_deliveries(context)
+    await announce_withdrawals(context.application)  # one made from the command line
     await notify.resume(context)
 
 

@@ -179,12 +179,8 @@ def replace_job(
     job_queue.run_once(callback, when=max(when, 0.0), data=data, name=name)
 
 
-def holder(application: Application) -> str:
-    """This process's name (on its users' holds, and the first half of its claims')."""
-    return application.bot_data.setdefault("holder", uuid.uuid4().hex)
-
-
 def sender(application: Application) -> str:
     """The name on one sending job's claims: the process's, then the job's own, so that a job
     that stops gives back only its own claims, never those another job is still sending."""
-    return f"{holder(application)[:12]}-{uuid.uuid4().hex[:12]}"
+    process = application.bot_data["services"].process
+    return f"{process[:12]}-{uuid.uuid4().hex[:12]}"

@@ -1,0 +1,282 @@
+"""Sending /announce's rounds and /broadcast's messages (handlers/admin_announce.py starts
+them), each with a few workers and one progress message for the admin.
+
+Deliveries are claimed in the database (store/announce.py, store/broadcast.py), so the jobs
+can run in several bot processes at once, and resume after a restart where they stopped: a
+repeating job (`resume_job`) looks for deliveries nobody is sending, e.g. those of a process
+that died, once their lease ran out."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable
+
+from telegram import Message
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.ext import Application, ContextTypes
+
+from handlers.services import services
+from jobs.sending import paid_or_free, sender
+from locales import pick, t
+from store import broadcast as broadcasts
+from store.announce import (
+    blocked,
+    claim,
+    claim_report,
+    claimable_round,
+    failed,
+    part_sent,
+    prepare,
+    progress,
+    release,
+    report_due,
+    round_paid,
+    set_blocked,
+    stop_paid,
+)
+from store.audit import audited
+from store.models import DeliveryStatus, Role
+from views.announcement import progress_text, render
+
+log = logging.getLogger(__name__)
+
+WORKERS = 8  # deliveries in flight per process: enough that one always waits for its turn
+BROADCAST_WORKERS = 4  # one message each: fewer suffice
+PAID_WORKERS = 24  # at the paid pace, drawing the pictures (or the database) sets the speed
+PROGRESS_EVERY = 2.0  # seconds between edits of the admin's progress message
+
+
+def _working(application: Application) -> set[tuple[str, int]]:
+    """The rounds and broadcasts this process is sending now."""
+    return application.bot_data.setdefault("working", set())
+
+
+def start_sending(application: Application, kind: str, number: int) -> None:
+    """Starts the job sending announcement round or broadcast `number`, unless this process
+    is already sending it."""
+    working = _working(application)
+    if (kind, number) in working:
+        return
+    working.add((kind, number))
+    callback = announce_job if kind == "announce" else broadcast_job
+    application.job_queue.run_once(callback, 0, data=number, name=f"{kind}-{number}")
+
+
+async def _deliver(context: ContextTypes.DEFAULT_TYPE, delivery_id: int, me: str) -> None:
+    svc = services(context)
+    job = await svc.run(prepare, delivery_id)
+    if job is None:
+        return
+    if job.parts_sent == 0:  # else sent by a version that sent several messages
+        message = await asyncio.to_thread(render, job, svc.default_language)
+
+        def send(paid: bool) -> Awaitable[Message]:
+            return context.bot.send_photo(
+                job.telegram_id,
+                message.photo,
+                caption=message.caption,
+                parse_mode=ParseMode.HTML,
+                reply_markup=message.markup,
+                allow_paid_broadcast=paid or None,
+            )
+
+        if not context.application.running:
+            return  # stopping: the claim is released, the delivery resumes later
+        try:
+            _, refused = await paid_or_free(context.application, job.telegram_id, send, job.paid)
+        except Forbidden:
+            await svc.run(blocked, delivery_id, svc.clock())
+            return
+        except TelegramError as error:
+            log.warning("announcement %s failed: %s", delivery_id, error)
+            await svc.run(failed, delivery_id, str(error))
+            return
+        if refused:
+            chat_id = await svc.run(stop_paid, job.round)
+            await paid_refused(context, chat_id, svc.default_language)
+    await svc.run(part_sent, delivery_id, 1, True, svc.clock(), me)
+
+
+async def paid_refused(
+    context: ContextTypes.DEFAULT_TYPE, chat_id: int | None, language: str
+) -> None:
+    """Tells the organizer, once, that Telegram refused the paid pace."""
+    if chat_id is None:
+        return
+    try:
+        await context.bot.send_message(chat_id, t(language, "pace.refused"))
+    except TelegramError as error:
+        log.warning("paid pace refused, and the organizer could not be told: %s", error)
+
+
+async def _worker(context: ContextTypes.DEFAULT_TYPE, round_number: int, me: str) -> None:
+    """Claims and sends deliveries until none is left to claim (the others are sent by other
+    workers, or wait for their lease to run out: `resume_job` comes back for those)."""
+    svc = services(context)
+    while context.application.running:
+        claimed = await svc.run(claim, round_number, me, svc.clock(), svc.lease)
+        if not claimed:
+            return
+        for delivery_id in claimed:
+            if not context.application.running:
+                return
+            await _deliver(context, delivery_id, me)
+
+
+async def _show_progress(
+    context: ContextTypes.DEFAULT_TYPE, round_number: int, final: bool
+) -> None:
+    svc = services(context)
+    state = await svc.run(progress, round_number)
+    if state.chat_id is None or state.message_id is None:
+        return
+    try:
+        await context.bot.edit_message_text(
+            progress_text(svc.default_language, state, final),
+            chat_id=state.chat_id,
+            message_id=state.message_id,
+            parse_mode=ParseMode.HTML,
+        )
+    except BadRequest as error:
+        if "not modified" not in str(error):
+            log.warning("progress message: %s", error)
+    except TelegramError as error:
+        log.warning("progress message: %s", error)
+
+
+async def announce_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Sends the round's deliveries with a few workers, editing the progress message every
+    few seconds; whichever process finishes the round last sends the final count."""
+    svc = services(context)
+    round_number: int = context.job.data
+    me = sender(context.application)
+    count = PAID_WORKERS if await svc.run(round_paid, round_number) else WORKERS
+    workers = asyncio.gather(*(_worker(context, round_number, me) for _ in range(count)))
+    try:
+        while not workers.done():
+            await asyncio.wait([workers], timeout=PROGRESS_EVERY)
+            if not workers.done():
+                await _show_progress(context, round_number, final=False)
+        await workers
+    finally:
+        _working(context.application).discard(("announce", round_number))
+        await svc.run(release, me)
+    if await svc.run(claim_report, round_number):
+        await _show_progress(context, round_number, final=True)
+
+
+async def resume_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Runs every few seconds in every process: starts sending what nobody sends (a round or
+    broadcast interrupted by a crash or a restart, once its leases ran out), and sends a final
+    count that a process which died could not."""
+    svc = services(context)
+    now = svc.clock()
+    waiting = await svc.run(claimable_round, now, svc.lease)
+    if waiting is not None:
+        start_sending(context.application, "announce", waiting)
+    due = await svc.run(report_due)
+    if due is not None and await svc.run(claim_report, due):
+        await _show_progress(context, due, final=True)
+    for broadcast_id in await svc.run(broadcasts.waiting, now, svc.lease):
+        start_sending(context.application, "broadcast", broadcast_id)
+    for broadcast_id in await svc.run(broadcasts.unreported):
+        if ("broadcast", broadcast_id) not in _working(context.application):
+            await _report_broadcast(context, broadcast_id)
+
+
+async def start_broadcast(
+    context: ContextTypes.DEFAULT_TYPE,
+    role: Role | None,
+    body: str,
+    status: Message,
+    language: str,
+    bodies: dict[str, str] | None = None,
+    *,
+    audit: tuple[int, dict[str, object]] | None = None,
+    paid: bool = False,
+) -> None:
+    """Queues `body` (HTML) for every reachable participant of `role` (all if None), or for
+    the bot's own notices `bodies`: the text in each participant's language, by language
+    code. The admin's `status` message gets the counts, in `language`, at the end. With
+    `audit` (the admin's id and what they asked), the audit line commits with the queue;
+    `paid`: at Telegram's paid broadcast pace."""
+    svc = services(context)
+    queue = (role, body, status.chat_id, status.message_id, language, bodies, paid)
+    if audit is None:
+        broadcast_id = await svc.run(broadcasts.start, *queue)
+    else:
+        admin_id, detail = audit
+        broadcast_id = await svc.run(
+            audited, admin_id, "broadcast", detail, broadcasts.start, *queue
+        )
+    start_sending(context.application, "broadcast", broadcast_id)
+
+
+async def _broadcast_worker(
+    context: ContextTypes.DEFAULT_TYPE, broadcast_id: int, me: str, batch: int
+) -> None:
+    svc = services(context)
+    while context.application.running:
+        claimed = await svc.run(
+            broadcasts.claim, broadcast_id, me, svc.clock(), svc.lease, limit=batch
+        )
+        if not claimed:
+            return
+        for delivery in claimed:
+            if not context.application.running:
+                return
+            text = delivery.text_for(pick(delivery.language, svc.default_language))
+
+            def send(paid: bool, chat_id: int = delivery.telegram_id, text: str = text):
+                return context.bot.send_message(
+                    chat_id, text, parse_mode=ParseMode.HTML, allow_paid_broadcast=paid or None
+                )
+
+            try:
+                _, refused = await paid_or_free(
+                    context.application, delivery.telegram_id, send, delivery.paid
+                )
+                status = DeliveryStatus.sent
+                if refused:
+                    told = await svc.run(broadcasts.stop_paid, broadcast_id)
+                    if told is not None:
+                        await paid_refused(context, *told)
+            except Forbidden:
+                status = DeliveryStatus.blocked
+                await svc.run(set_blocked, delivery.participant_id, svc.clock())
+            except TelegramError:
+                status = DeliveryStatus.failed
+            await svc.run(broadcasts.finish, delivery.id, status, svc.clock())
+
+
+async def _report_broadcast(context: ContextTypes.DEFAULT_TYPE, broadcast_id: int) -> None:
+    report = await services(context).run(broadcasts.claim_report, broadcast_id)
+    if report is None:
+        return
+    try:
+        await context.bot.edit_message_text(
+            t(report.language, "broadcast.done", **report.counts),
+            chat_id=report.chat_id,
+            message_id=report.message_id,
+        )
+    except TelegramError as error:
+        log.warning("broadcast report: %s", error)
+
+
+async def broadcast_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Sends a broadcast with a few workers; whichever process finishes it tells the admin."""
+    svc = services(context)
+    broadcast_id: int = context.job.data
+    me = sender(context.application)
+    paid = await svc.run(broadcasts.is_paid, broadcast_id)
+    count, batch = (PAID_WORKERS, 8) if paid else (BROADCAST_WORKERS, 2)
+    try:
+        await asyncio.gather(
+            *(_broadcast_worker(context, broadcast_id, me, batch) for _ in range(count))
+        )
+    finally:
+        _working(context.application).discard(("broadcast", broadcast_id))
+        await svc.run(broadcasts.release, me)
+    await _report_broadcast(context, broadcast_id)
