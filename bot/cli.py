@@ -22,7 +22,7 @@ from bot.invites import bot_username, write_invites
 from bot.settings import Settings, cli_language
 from bot.webhook import path_of
 from handlers.admin_withdraw import changes
-from handlers.ui import error_text
+from handlers.ui import counted_items, error_text
 from locales import catalog, moment, t, tn
 from store.db import make_engine, normalize_url, session_scope, upgrade
 from store.errors import EventConfigError, ImportFailed, NoEvent, Problem, StoreError
@@ -37,7 +37,7 @@ from store.models import MatchMode, utcnow
 from store.names import event_name
 from store.results_workbook import results_workbook
 from store.withdrawal import preview, restore, withdraw
-from views.matching_summary import comparison_lines
+from views.matching_summary import changes_lines, comparison_lines
 
 # What organizers type (README): the hints and the usage line name it, not `python -m bot`.
 PROG = "scripts/run"
@@ -320,17 +320,22 @@ def organizer_tool(args: argparse.Namespace, settings: Settings, engine: sa.Engi
             elif args.command == "match":
                 mode = MatchMode(args.mode) if args.mode else None
                 summary = run_matching(session, utcnow(), CLI_ADMIN, dry=args.dry, mode=mode)
+                figures = counted_items(
+                    language,
+                    "cli.match",
+                    {"meetings": summary.total, "unscheduled": sum(summary.unscheduled.values())},
+                )
                 print(
                     t(
                         language,
                         "cli.match_dry" if args.dry else "cli.match_stored",
                         mode=t(language, f"admin.mode.{summary.mode.value}"),
-                        meetings=summary.total,
-                        unscheduled=sum(summary.unscheduled.values()),
-                        added=summary.added,
-                        removed=summary.removed,
+                        figures=figures or t(language, "cli.match_nothing"),
                     )
                 )
+                # the same rules as the bot's summary: nothing on the first matching
+                for line in changes_lines(language, summary):
+                    print(line)
                 compared = comparison_lines(
                     language, summary.comparison, summary.mode, title_key="cli.compare_title"
                 )

@@ -444,9 +444,17 @@ async def deadline(stage: Stage) -> None:
     book.screen("Requests are closed")
     [menu] = await book.send(me, "/menu")
     [companies] = await book.press(me, menu, stage.t("menu.find"))
-    await book.press(me, companies, "Tokyo")
-    [summary] = await book.send(me, "/menu")
-    await book.press(me, summary, stage.t("menu.schedule"))
+    [card] = await book.press(me, companies, "Tokyo")
+    [companies] = await book.press(me, card, stage.t("find.back_to_list"))
+    await book.press(me, companies, "Saigon")
+    [menu] = await book.send(me, "/menu")
+    [summary] = await book.press(me, menu, stage.t("menu.requests"))
+    await book.press(me, summary, "📥")
+    [menu] = await book.send(me, "/menu")
+    await book.press(me, menu, stage.t("menu.availability"))
+    await book.send(me, "/help")
+    [menu] = await book.send(me, "/menu")
+    await book.press(me, menu, stage.t("menu.schedule"))
 
 
 async def organizer(stage: Stage) -> None:

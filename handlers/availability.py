@@ -17,7 +17,7 @@ from handlers.feature import Feature
 from handlers.guard import participant
 from handlers.routes import AvailabilityDay, AvailabilityPress, Menu, route
 from handlers.services import Who, services
-from handlers.ui import button, error_text, keyboard, refuse, show
+from handlers.ui import button, counted_items, error_text, keyboard, refuse, show
 from locales import clock, day_label, t
 from store.availability import DayGrid, grids, press_slot, switch_day
 from store.errors import ApplicationsClosed
@@ -31,14 +31,14 @@ def render_day(
     available = sum(grid.available(slot) for slot in grid.slots)
     lines = [
         t(language, "availability.day_title", day=day_label(grid.day, language)),
-        t(
+        counted_items(
             language,
             "availability.counts",
-            available=available,
-            unavailable=len(grid.slots) - available,
+            {"available": available, "unavailable": len(grid.slots) - available},
         ),
-        t(language, "availability.closed" if closed else "availability.hint"),
     ]
+    if closed is None:  # once closed, the intro (or a refused press's alert) says so
+        lines.append(t(language, "availability.hint"))
     slot_buttons = [
         button(
             language,

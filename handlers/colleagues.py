@@ -10,7 +10,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 from telegram.helpers import create_deep_linked_url
 
 from handlers.feature import Feature
-from handlers.guard import participant
+from handlers.guard import main_contact
 from handlers.routes import ColleagueInvite, ColleagueRevoke, Colleagues, Menu, route
 from handlers.services import Who, services
 from handlers.ui import button, clipped, escape, keyboard, refuse, show
@@ -73,30 +73,18 @@ async def _render(
     await show(update, "\n".join(lines), keyboard(*rows, [button(language, "common.back", Menu())]))
 
 
-async def _main_contact_only(update: Update, person: Who) -> bool:
-    """Whether the person may manage colleagues; a colleague is told who can."""
-    if person.main_contact:
-        return True
-    await refuse(update, t(person.language, "error.main_contact_only"))
-    return False
-
-
-@participant(data=Colleagues)
+@main_contact(data=Colleagues, answer=True)
 async def open_colleagues(
     update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, pressed: Colleagues
 ) -> None:
-    if await _main_contact_only(update, person):
-        await update.callback_query.answer()
-        await _render(update, context, person)
+    await _render(update, context, person)
 
 
-@participant(data=ColleagueInvite)
+@main_contact(data=ColleagueInvite)
 async def new_link(
     update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, pressed: ColleagueInvite
 ) -> None:
     """A new colleague's link, sent as its own message to forward; the list shows it too."""
-    if not await _main_contact_only(update, person):
-        return
     svc = services(context)
     made = await svc.run(invite, person.participant.id, person.telegram_id, svc.clock())
     await update.callback_query.answer()
@@ -126,13 +114,11 @@ def _revoked_notice(person: Who, colleague_id: int) -> Draft:
     return draft(NoticeKind.colleague, company.id, key, person.language, render, None, colleague_id)
 
 
-@participant(data=ColleagueRevoke)
+@main_contact(data=ColleagueRevoke)
 async def revoke_colleague(
     update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, pressed: ColleagueRevoke
 ) -> None:
     """✖️ on a colleague asks once; the confirmation revokes and tells them."""
-    if not await _main_contact_only(update, person):
-        return
     svc = services(context)
     language = person.language
     team = await svc.run(colleagues, person.participant.id)

@@ -73,8 +73,13 @@ def _details(language: str, found: Card) -> list[str]:
     return lines
 
 
+CLOSED_STANCES = (Stance.none, Stance.requested_you)  # whose text differs once requests close
+
+
 def _stance(language: str, found: Card, is_open: bool) -> list[str]:
-    lines = ["", t(language, f"card.stance.{found.stance.value}")]
+    # once closed, a stance asks for nothing the user can no longer do ("accept or decline it")
+    kind = "stance" if is_open or found.stance not in CLOSED_STANCES else "stance_closed"
+    lines = ["", t(language, f"card.{kind}.{found.stance.value}")]
     if found.mine is not None and found.mine.note:
         lines.append(t(language, "card.my_note", note=escape(found.mine.note)))
     if found.theirs is not None and found.theirs.note:

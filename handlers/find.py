@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime
 
+from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
@@ -42,7 +44,9 @@ from handlers.routes import (
 from handlers.services import Who, member, services
 from handlers.ui import button, error_text, escape, keyboard, named_button, refuse, show
 from locales import country_name, industry_name, shown, t
+from store.deadline import applications_closed
 from store.errors import StoreError
+from store.event import get_event
 from store.models import Role
 from store.names import company_name
 from store.search import Facets, Filters, Found, Page, clean_keyword, facets, search
@@ -127,8 +131,9 @@ def _nav(language: str, key: str, page: Page) -> list[InlineKeyboardButton]:
 
 
 def render_list(
-    language: str, role: Role, state: Search, page: Page
+    language: str, role: Role, state: Search, page: Page, is_open: bool = True
 ) -> tuple[str, InlineKeyboardMarkup]:
+    """The list; once requests are closed it says so instead of inviting a request."""
     key = state.key
     pages = max(1, -(-page.total // page.limit))
     lines = [
@@ -142,7 +147,10 @@ def render_list(
             pages=pages,
         ),
     ]
-    lines.append(t(language, "find.legend" if page.total else "find.nothing"))
+    if page.total:
+        lines.append(t(language, "find.legend" if is_open else "find.legend_closed"))
+    else:
+        lines.append(t(language, "find.nothing"))
     rows = [
         [named_button(_label(found, language), FindCard(key, found.company.id))]
         for found in page.rows
@@ -188,12 +196,22 @@ def render_choices(
 async def show_list(
     update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, state: Search
 ) -> None:
-    page = await services(context).run(
-        search, person.participant.id, state.filters, state.offset, PER_PAGE
+    svc = services(context)
+    page, is_open = await svc.run(
+        _listing, person.participant.id, state.filters, state.offset, svc.clock()
     )
     state.offset = page.offset
     _keep(context, state)
-    await show(update, *render_list(person.language, person.participant.role, state, page))
+    role = person.participant.role
+    await show(update, *render_list(person.language, role, state, page, is_open))
+
+
+def _listing(
+    session: Session, me: int, filters: Filters, offset: int, now: datetime
+) -> tuple[Page, bool]:
+    """A page of the search, and whether requests are still open."""
+    page = search(session, me, filters, offset, PER_PAGE)
+    return page, not applications_closed(get_event(session), now)
 
 
 @participant()

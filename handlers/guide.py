@@ -13,17 +13,24 @@ from handlers.routes import Menu, route
 from handlers.services import Who, services, who
 from handlers.ui import button, escape, keyboard, show
 from locales import moment, t
+from store.deadline import applications_closed
 from store.errors import NoEvent
 from store.event import get_event
 from store.models import Event, Participant
 from store.names import event_name
 
 
+def _event(session: Session) -> Event | None:
+    try:
+        return get_event(session)
+    except NoEvent:
+        return None
+
+
 def _overview(session: Session) -> tuple[Event, int, int] | None:
     """The event, its participants and how many of them opened the bot."""
-    try:
-        event = get_event(session)
-    except NoEvent:
+    event = _event(session)
+    if event is None:
         return None
     people = select(func.count()).select_from(Participant).where(Participant.active == True)  # noqa: E712
     total = session.exec(people).one()
@@ -62,7 +69,16 @@ async def admin_home_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     person = await who(update, context)
-    await show(update, t(person.language, "help.admin" if person.is_admin else "help.participant"))
+    if person.is_admin:
+        await show(update, t(person.language, "help.admin"))
+        return
+    svc = services(context)
+    event = await svc.run(_event)
+    text = t(person.language, "help.participant")
+    if event is not None and applications_closed(event, svc.clock()):
+        # the steps are for before the deadline: say first what is left to do
+        text = t(person.language, "help.closed") + "\n\n" + text
+    await show(update, text)
 
 
 def handlers() -> list[BaseHandler]:

@@ -1,4 +1,6 @@
-"""Account info (회원정보관리) and participation info (참가 정보): view and edit each field."""
+"""Account info (회원정보관리) and participation info (참가 정보): view and edit each field;
+in 참가 정보 an online participant also chooses the zone they read times in, and a buyer the
+language they need an interpreter for (store/profile_choices.py)."""
 
 from __future__ import annotations
 
@@ -7,14 +9,28 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from handlers import typed
 from handlers.feature import Feature
-from handlers.guard import participant, participant_step
-from handlers.routes import Menu, ProfileEdit, ProfileSection, route
+from handlers.guard import main_contact, participant, participant_step
+from handlers.routes import (
+    Menu,
+    ProfileEdit,
+    ProfileInterpreter,
+    ProfileSection,
+    ProfileZone,
+    route,
+)
 from handlers.services import Who, member, services
-from handlers.ui import button, error_text, escape, keyboard, refuse, show
-from locales import shown, t
-from store.errors import StoreError
+from handlers.ui import button, error_text, escape, keyboard, named_button, refuse, show
+from locales import language_name, shown, t, zone_city, zone_label
+from store.errors import NoEvent, StoreError
 from store.fields import ACCOUNT_FIELDS, COMPANY_FIELDS
 from store.participants import update_field
+from store.profile_choices import (
+    Choices,
+    NotOffered,
+    choices,
+    choose_interpreter_language,
+    choose_zone,
+)
 
 SECTIONS = {"acct": ACCOUNT_FIELDS, "comp": COMPANY_FIELDS}
 STEP = "profile_field"  # the typed step: {"step": STEP, "field": "company"}
@@ -24,7 +40,36 @@ def _section_of(field: str) -> str:
     return "acct" if field in ACCOUNT_FIELDS else "comp"
 
 
-async def _render(update: Update, person: Who, section: str) -> None:
+def _zone(language: str, zone: str, offered: Choices) -> str:
+    if zone == offered.event_zone:
+        return t(language, "profile.zone_event", city=zone_city(language, zone))
+    return zone_label(language, zone, offered.day)
+
+
+def _interpreting(language: str, code: str | None) -> str:
+    return language_name(language, code) if code else t(language, "profile.no_interpreter")
+
+
+def _choice_lines(language: str, offered: Choices) -> tuple[list[str], list]:
+    """The hybrid fair's lines of 참가 정보 and their ✏️ buttons: the zone for an online
+    participant, the interpreter language for a buyer."""
+    lines, edits = [], []
+    if offered.zones:
+        label = t(language, "field.timezone")
+        value = _zone(language, offered.zone, offered)
+        lines.append(t(language, "profile.line", label=label, value=escape(value)))
+        edits.append(button(language, "profile.edit", ProfileZone("ask", None), label=label))
+    if offered.languages:
+        label = t(language, "field.interpreter_language")
+        value = _interpreting(language, offered.language)
+        lines.append(t(language, "profile.line", label=label, value=escape(value)))
+        edits.append(button(language, "profile.edit", ProfileInterpreter("ask", None), label=label))
+    return lines, edits
+
+
+async def _render(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, section: str
+) -> None:
     language, participant = person.language, person.participant
     lines = [t(language, f"profile.{section}.title")]
     for field in SECTIONS[section]:
@@ -37,28 +82,94 @@ async def _render(update: Update, person: Who, section: str) -> None:
         for field in SECTIONS[section]
         if person.main_contact  # a colleague reads the company's details, never edits them
     ]
+    if section == "comp":
+        try:
+            offered = await services(context).run(choices, participant.id)
+        except NoEvent:
+            pass  # before the event is set up: nothing to choose yet
+        else:
+            more_lines, more_edits = _choice_lines(language, offered)
+            lines += more_lines
+            edits += more_edits if person.main_contact else []
     if not person.main_contact:
         lines += ["", t(language, "error.main_contact_only")]
     rows = [edits[i : i + 2] for i in range(0, len(edits), 2)]
     await show(update, "\n".join(lines), keyboard(*rows, [button(language, "common.back", Menu())]))
 
 
+def _marked(language: str, text: str, chosen: bool) -> str:
+    return t(language, "profile.chosen", choice=text) if chosen else text
+
+
+@main_contact(data=ProfileZone)
+async def zone_pressed(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, pressed: ProfileZone
+) -> None:
+    """🕒 The zone an online participant reads times in: the choices, or one chosen."""
+    svc, language = services(context), person.language
+    if pressed.step == "set" and pressed.zone is not None:
+        await svc.run(choose_zone, person.participant.id, pressed.zone)
+        await update.callback_query.answer(t(language, "profile.choice_saved"))
+        await _render(update, context, await member(update, context), "comp")
+        return
+    offered = await svc.run(choices, person.participant.id)
+    if not offered.zones:  # on site: times are the fair's
+        raise NotOffered()
+    await update.callback_query.answer()
+    rows = [
+        [
+            named_button(
+                _marked(language, _zone(language, zone, offered), zone == offered.zone),
+                ProfileZone("set", zone),
+            )
+        ]
+        for zone in offered.zones
+    ]
+    back = [button(language, "common.back", ProfileSection("comp"))]
+    await show(update, t(language, "profile.zone_choose"), keyboard(*rows, back))
+
+
+@main_contact(data=ProfileInterpreter)
+async def interpreter_pressed(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, pressed: ProfileInterpreter
+) -> None:
+    """🗣 The language a buyer needs an interpreter for: the choices, or one chosen."""
+    svc, language = services(context), person.language
+    if pressed.step == "set":
+        await svc.run(choose_interpreter_language, person.participant.id, pressed.language)
+        await update.callback_query.answer(t(language, "profile.choice_saved"))
+        await _render(update, context, await member(update, context), "comp")
+        return
+    offered = await svc.run(choices, person.participant.id)
+    if not offered.languages:  # a Korean company
+        raise NotOffered()
+    await update.callback_query.answer()
+    options = [*offered.languages, None]
+    buttons = [
+        named_button(
+            _marked(language, _interpreting(language, code), code == offered.language),
+            ProfileInterpreter("set", code),
+        )
+        for code in options
+    ]
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    back = [button(language, "common.back", ProfileSection("comp"))]
+    await show(update, t(language, "profile.interpreter_choose"), keyboard(*rows, back))
+
+
 @participant(data=ProfileSection, answer=True)
 async def open_section(
     update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, pressed: ProfileSection
 ) -> None:
-    await _render(update, person, pressed.section)
+    await _render(update, context, person, pressed.section)
 
 
-@participant(data=ProfileEdit)
+@main_contact(data=ProfileEdit)
 async def ask(
     update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, pressed: ProfileEdit
 ) -> None:
     """✏️ pressed: asks for the field's new value and arms the step that waits for it."""
     query = update.callback_query
-    if not person.main_contact:
-        await refuse(update, t(person.language, "error.main_contact_only"))
-        return
     field = pressed.field
     typed.arm(context, STEP, field=field)
     await query.answer()
@@ -94,14 +205,14 @@ async def save(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, 
         t(person.language, "profile.saved", label=t(person.language, f"field.{field}"))
     )
     person = await member(update, context)
-    await _render(update, person, _section_of(field))
+    await _render(update, context, person, _section_of(field))
 
 
 async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE, step: dict) -> None:
     person = await member(update, context)
     if person is not None:
         await update.effective_chat.send_message(t(person.language, "profile.cancelled"))
-        await _render(update, person, _section_of(step.get("field", "")))
+        await _render(update, context, person, _section_of(step.get("field", "")))
 
 
 typed.register(STEP, typed.Step(save, cancel, text_only="profile.text_only"))
@@ -111,6 +222,8 @@ def handlers() -> list[BaseHandler]:
     return [
         CallbackQueryHandler(ask, pattern=route("profile.edit")),
         CallbackQueryHandler(open_section, pattern=route("profile.section")),
+        CallbackQueryHandler(zone_pressed, pattern=route("profile.zone")),
+        CallbackQueryHandler(interpreter_pressed, pattern=route("profile.interpreter")),
     ]
 
 

@@ -16,7 +16,7 @@ from handlers.feature import ADMINS, Command, Feature
 from handlers.guard import organizer
 from handlers.outcomes import usd
 from handlers.services import Who, services
-from handlers.ui import escape, show
+from handlers.ui import counted_items, escape, show
 from locales import clock, day_label, industry_name, t, tn
 from store.audit import audited
 from store.event import get_event
@@ -45,22 +45,31 @@ def none_held_line(language: str, figures: Results) -> str | None:
 
 
 def tally_line(language: str, name: str, tally: Tally) -> str:
-    rate = tally.answer_rate
-    return t(
-        language,
-        "results.line",
-        name=name,
-        scheduled=tally.scheduled,
-        held=tally.held,
-        no_show=tally.no_show,
-        cancelled=tally.cancelled,
-        refilled=tally.refilled,
-        expected=usd(tally.expected_usd, language),
-        signed=usd(tally.signed_usd, language),
-        contracts=tally.contracts,
-        mous=tally.mous,
-        rate=f"{rate * 100:.0f}%" if rate is not None else "-",
+    """A group's figures with the zero ones left out ("주선 2건, 진행 2건; 답변율 50%"); a
+    group with none reads "상담 없음". The answer rate shows once someone was asked, 0% too:
+    a group where nobody answered is one to chase."""
+    meetings = {
+        "scheduled": tally.scheduled,
+        "held": tally.held,
+        "no_show": tally.no_show,
+        "cancelled": tally.cancelled,
+        "refilled": tally.refilled,
+    }
+    parts = [counted_items(language, "results.meetings", meetings)]
+    if tally.expected_usd:
+        parts.append(t(language, "results.expected", value=usd(tally.expected_usd, language)))
+    if tally.answer_rate is not None:
+        parts.append(t(language, "results.rate", rate=f"{tally.answer_rate * 100:.0f}"))
+    signed = counted_items(
+        language, "results.signed", {"contracts": tally.contracts, "mous": tally.mous}
     )
+    if signed and tally.signed_usd:
+        value = usd(tally.signed_usd, language)
+        parts.append(t(language, "results.signed_worth", items=signed, value=value))
+    elif signed:
+        parts.append(t(language, "results.signed", items=signed))
+    figures = "; ".join(part for part in parts if part) or t(language, "results.nothing")
+    return t(language, "results.line", name=name, figures=figures)
 
 
 @organizer()
@@ -75,7 +84,7 @@ async def results_command(update: Update, context: ContextTypes.DEFAULT_TYPE, pe
     lines = [
         t(language, "results.title"),
         tally_line(language, t(language, "results.overall"), figures.overall),
-        t(language, "results.outcomes", outcomes=outcomes or "-"),
+        *([t(language, "results.outcomes", outcomes=outcomes)] if outcomes else []),
         t(language, "results.by_industry"),
         *(
             tally_line(language, escape(industry_name(language, k)), v)
@@ -95,6 +104,10 @@ async def results_command(update: Update, context: ContextTypes.DEFAULT_TYPE, pe
     )
 
 
+def meetings(language: str, count: int) -> str:
+    return tn(language, "count.meetings", count) if count else t(language, "results.nothing")
+
+
 @organizer()
 async def today_command(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
     svc = services(context)
@@ -106,24 +119,25 @@ async def today_command(update: Update, context: ContextTypes.DEFAULT_TYPE, pers
     zone = (await svc.run(get_event)).timezone
     lines = [t(language, "today.title", day=day_label(day.day, language))]
     if day.now_slot:
-        lines.append(t(language, "today.now", slot=day.now_slot, count=day.now_meetings))
+        running = meetings(language, day.now_meetings)
+        lines.append(t(language, "today.now", slot=day.now_slot, meetings=running))
     else:
         lines.append(t(language, "today.between_slots"))
     if day.next_slot and day.next_start:
         start = clock(day.next_start.astimezone(ZoneInfo(zone)).time())
-        lines.append(
-            t(language, "today.next", slot=day.next_slot, time=start, count=day.next_meetings)
-        )
-    lines.append(
-        t(
-            language,
-            "today.so_far",
-            cancelled=day.cancellations,
-            refilled=day.refills,
-            no_show=day.no_shows,
-        )
+        upcoming = meetings(language, day.next_meetings)
+        lines.append(t(language, "today.next", slot=day.next_slot, time=start, meetings=upcoming))
+    so_far = counted_items(
+        language,
+        "today.so_far",
+        {"cancelled": day.cancellations, "refilled": day.refills, "no_show": day.no_shows},
     )
-    if day.now_slot:
+    lines.append(
+        t(language, "today.so_far", items=so_far) if so_far else t(language, "today.so_far_nothing")
+    )
+    if day.now_slot and day.booths and not day.idle_booths:
+        lines.append(t(language, "today.none_idle"))
+    elif day.now_slot and day.booths:
         shown = ", ".join(escape(b) for b in day.idle_booths[:IDLE_SHOWN])
         more = len(day.idle_booths) - IDLE_SHOWN
         lines.append(

@@ -234,6 +234,27 @@ class ProfileEdit(Press):
     field: Annotated[str, OneOf(*ACCOUNT_FIELDS, *COMPANY_FIELDS)]
 
 
+# An IANA zone's name (America/Argentina/Buenos_Aires is 30 letters).
+Zone = Annotated[str, Pattern(r"[A-Za-z0-9_+\-/]{1,40}", "Z" * 40)]
+LanguageCode = Annotated[str, Pattern("[a-z]{2,3}", "zzz")]
+
+
+@press("pz:{step}:{zone}")
+class ProfileZone(Press):
+    """The zone an online participant reads times in: `ask` opens the choices, `set` picks."""
+
+    step: Literal["ask", "set"]
+    zone: Zone | None
+
+
+@press("pi:{step}:{language}")
+class ProfileInterpreter(Press):
+    """The language a buyer needs an interpreter for; `set` with None: none."""
+
+    step: Literal["ask", "set"]
+    language: LanguageCode | None
+
+
 @press("avail")
 class AvailabilityOpen(Press):
     pass
@@ -526,6 +547,8 @@ ROUTES: dict[str, Route] = {
         "apply.role": ("apply", "handlers.apply", "apply:", (ApplyRole,)),
         "profile.section": ("acct|comp", "handlers.profile", "(acct|comp)", (ProfileSection,)),
         "profile.edit": ("pe", "handlers.profile", "pe:", (ProfileEdit,)),
+        "profile.zone": ("pz", "handlers.profile", "pz:", (ProfileZone,)),
+        "profile.interpreter": ("pi", "handlers.profile", "pi:", (ProfileInterpreter,)),
         "availability": ("avail", "handlers.availability", "avail$", (AvailabilityOpen,)),
         "availability.press": (
             "avail",

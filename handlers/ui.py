@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
@@ -39,10 +39,11 @@ def clipped(value: str, limit: int | None = BUTTON_NAME) -> str:
     return value if limit is None or len(value) <= limit else value[: limit - 1].rstrip() + "…"
 
 
-def counted_items(language: str, prefix: str, values: dict[str, int]) -> str:
+def counted_items(language: str, prefix: str, values: Mapping[str, int]) -> str:
     """Counted items joined into one list, the zero ones left out ("참석 확인 2건, 관리자
-    삭제 1건"): each `prefix.key` catalog text takes `count`. Empty when all are zero."""
-    return ", ".join(t(language, f"{prefix}.{key}", count=n) for key, n in values.items() if n)
+    삭제 1건"; "1 no-show, 2 cancelled"): each `prefix.key` is a counted catalog text (`tn`).
+    Empty when all are zero: a sentence never reports zero of something."""
+    return ", ".join(tn(language, f"{prefix}.{key}", n) for key, n in values.items() if n)
 
 
 def escape(value: object) -> str:

@@ -218,6 +218,19 @@ def zone_city(language: str, timezone: str) -> str:
     return get_timezone_location(get_timezone(timezone), locale=pick(language), return_city=True)
 
 
+def zone_label(language: str, timezone: str, day: date) -> str:
+    """A zone to choose among others: its city and its offset on `day` (`뉴욕 (UTC-4)`,
+    `Kolkata (UTC+5:30)`); a bare offset's zone as the offset (`UTC+9`)."""
+    if timezone in {"UTC", "GMT"} or timezone.startswith("Etc/"):
+        return zone_name(language, timezone)
+    offset = datetime.combine(day, time(12), get_timezone(timezone)).utcoffset() or timedelta()
+    minutes = int(offset.total_seconds() // 60)
+    hours, rest = divmod(abs(minutes), 60)
+    shown = "UTC" if not minutes else f"UTC{'+' if minutes > 0 else '-'}{hours}"
+    shown += f":{rest:02}" if rest else ""
+    return f"{zone_city(language, timezone)} ({shown})"
+
+
 def reader_span(
     language: str,
     start: datetime,

@@ -35,7 +35,7 @@ async def test_the_korean_demo_follows_a_korean_company_through_the_korean_scree
     text = await transcript("ko")
     assert "=== 국내기업 담당자가 초대 링크를 열고" in text
     assert "👤 김민지: [pressed] ✏️ 전화번호" in text and "✅ 전화번호를 저장했습니다." in text
-    assert "🕒 상담가능시간 설정" in text and "⛔ 불가: 1개" in text
+    assert "🕒 상담가능시간 설정" in text and "⛔ 불가 1개" in text
     assert "승인함: 새봄푸드" in text
     # the keyword 화장품 finds the cosmetics buyers by their industry's Korean name
     assert "검색어: 화장품\n업체 2곳" in text

@@ -26,12 +26,21 @@ def meetings(engine):
 
 def test_match_dry_stores_nothing_then_match_stores(database, capsys):
     assert main(["match", "--dry"]) == 0
-    assert "preview, mode greedy, nothing stored. Meetings: 5 (+5 new" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "Matching preview in the greedy mode, nothing stored: 5 meetings, 4 pairs" in out
     assert meetings(database) == 0
     assert main(["match"]) == 0
-    assert "Matching stored, mode greedy. Meetings: 5 (+5 new" in capsys.readouterr().out
+    out = capsys.readouterr().out.splitlines()
+    # the first matching has no timetable to compare with: no "+5 new, −0 dropped"
+    assert out[0] == (
+        "Matching stored in the greedy mode: 5 meetings, 4 pairs left unscheduled. "
+        "Meetings set by hand were kept."
+    )
+    assert out[1].startswith("Greedy vs optimal")
     assert main(["match"]) == 0
-    assert "(+0 new, −0 dropped" in capsys.readouterr().out
+    assert "The automatic meetings are the same as in the stored timetable." in (
+        capsys.readouterr().out
+    )
     assert meetings(database) == 5
     with session_scope(database) as session:
         assert [a.action for a in session.exec(select(AuditLog))] == ["match", "match"]
@@ -40,7 +49,7 @@ def test_match_dry_stores_nothing_then_match_stores(database, capsys):
 def test_match_mode_optimal_prints_both_modes_side_by_side(database, capsys):
     assert main(["match", "--dry", "--mode", "optimal"]) == 0
     out = capsys.readouterr().out
-    assert "preview, mode optimal, nothing stored. Meetings: 6 " in out
+    assert "preview in the optimal mode, nothing stored: 6 meetings, " in out
     assert "Greedy vs optimal (◀ = the mode of this run):" in out
     assert (
         "  • Korean company's request: greedy 4 · optimal 5 ◀ · at most 5 (optimal reaches 100%)"
@@ -49,7 +58,7 @@ def test_match_mode_optimal_prints_both_modes_side_by_side(database, capsys):
     assert meetings(database) == 0
     assert main(["match", "--mode", "optimal"]) == 0
     out = capsys.readouterr().out
-    assert "Matching stored, mode optimal. Meetings: 6 " in out
+    assert "Matching stored in the optimal mode: 6 meetings, " in out
     assert "  • all meetings: greedy 5 · optimal 6 ◀" in out
     assert meetings(database) == 6
     with pytest.raises(SystemExit) as refused:

@@ -48,7 +48,7 @@ async def test_one_message_per_day_everything_available_at_first(seller, fake):
     assert "상담가능시간" in intro.text and "가능" in intro.text
     assert "6월 20일" in first.text and "6월 21일" in second.text
     assert labels(first)[:5] == ["✅ 09:00", "✅ 09:30", "✅ 10:00", "✅ 11:00", "✅ 11:30"]
-    assert "✅ 가능: 5개 · ⛔ 불가: 0개" in first.text
+    assert "✅ 가능 5개\n" in first.text and "0개" not in first.text  # no "불가 0개"
     assert all(len(data.encode()) < 64 for row in first.keyboard for _, data in row)
 
 
@@ -59,7 +59,7 @@ async def test_a_press_switches_one_slot_and_edits_that_day_in_place(seller, fak
     [edited] = await kim.wait_reply()
     assert edited.message_id == first.message_id
     assert labels(edited)[:3] == ["✅ 09:00", "⛔ 09:30", "✅ 10:00"]
-    assert "⛔ 불가: 1" in edited.text
+    assert "✅ 가능 4개, ⛔ 불가 1개" in edited.text
     assert unavailable(engine, seller) == {slot_ids(engine, DAY_ONE)[1]}
     await kim.press(edited, "⛔ 09:30")
     [again] = await kim.wait_reply()
@@ -87,7 +87,7 @@ async def test_english_grid(seller, fake, engine):
     assert "Available times" in intro.text and "Jun 20" in first.text
     await ann.press(first, "⛔ None available")
     [edited] = await ann.wait_reply()
-    assert "unavailable: 5" in edited.text
+    assert "⛔ 5 unavailable" in edited.text and "0 available" not in edited.text
 
 
 async def test_after_the_deadline_the_grid_is_read_only(seller, fake, engine, clock):
@@ -98,10 +98,11 @@ async def test_after_the_deadline_the_grid_is_read_only(seller, fake, engine, cl
     [edited] = await kim.wait_reply()
     assert kim.callback_answers[-1].show_alert
     assert "마감" in kim.callback_answers[-1].text
-    assert "마감" in edited.text and "전체 불가" not in labels(edited)
+    # read-only: no "tap a time" hint, no whole-day buttons (the alert said why)
+    assert "누르면" not in edited.text and "전체 불가" not in labels(edited)
     assert unavailable(engine, seller) == set()
     intro, first, _ = await open_grid(kim)
-    assert "마감" in intro.text and "마감" in first.text
+    assert "마감" in intro.text and "누르면" not in first.text
     await kim.press(first, "✅ 11:30")
     await kim.wait_reply()
     assert "마감" in kim.callback_answers[-1].text

@@ -1,6 +1,8 @@
 """🔎 Find companies, end to end: pages, filters, keywords, the recommended order, stale and
 forged buttons."""
 
+from datetime import timedelta
+
 import pytest
 
 import builders
@@ -304,3 +306,10 @@ async def test_many_industries_come_in_pages_of_choices(kim, engine):
     assert second[:8] == [f"업종 {n:02}" for n in range(17, 25)]
     chosen = await press(kim, more, "업종 24")
     assert "Industry: 업종 24" in chosen.text and "1 found" in chosen.text
+
+
+async def test_after_the_deadline_the_list_no_longer_invites_requests(kim, clock):
+    clock.now = builders.DEADLINE + timedelta(minutes=1)
+    closed = await open_find(kim)
+    assert "Requests are closed. Open a company to see its details." in closed.text
+    assert "request a meeting" not in closed.text

@@ -59,3 +59,15 @@ async def test_help_gives_participants_the_faq_and_admins_the_steps(bot, fake, e
     assert "How the fair works" in guide.text
     [steps] = await organizer(fake).ask("/help")
     assert "Organizer's guide" in steps.text and "/announce" in steps.text
+
+
+async def test_after_the_deadline_help_first_says_what_is_left(bot, fake, engine, clock):
+    with session_scope(engine) as session:
+        builders.event(session)
+    ann = fake.user(1001, "Ann", language_code="en")
+    [before] = await ann.ask("/help")
+    assert before.text.startswith("How the fair works")
+    clock.now = builders.DEADLINE
+    [after] = await ann.ask("/help")
+    assert after.text.startswith("🔒 Requests are closed, so steps 1–3 below can no longer")
+    assert "My schedule (/schedule)" in after.text

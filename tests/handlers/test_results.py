@@ -2,6 +2,7 @@
 workbook checked cell by cell."""
 
 import io
+import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -13,12 +14,14 @@ from sqlmodel import select
 
 import builders
 from fake_telegram import DEFAULT_TOKEN
+from handlers.results import tally_line
 from store.db import session_scope
 from store.fairday import cancel
 from store.models import CancelReason, Meeting, OutcomeResult, Phase
 from store.outcomes import record_outcome, set_details
 from store.refill import answer_offer, offer_next
 from store.requests import send_request
+from store.results import Tally
 
 SEOUL = ZoneInfo("Asia/Seoul")
 D1_0900 = datetime(2024, 6, 20, 9, 0, tzinfo=SEOUL)
@@ -68,23 +71,25 @@ async def test_results_and_today(fair, fake, engine, clock):
     async with process(fake, engine, clock, DEFAULT_TOKEN):
         [now] = await admin.ask("/today")
         assert "Today, Thu, Jun 20" in now.text
-        assert "Now (D1-0930): meetings 1" in now.text
-        assert "Next (D1-1000, 10:00): meetings 0" in now.text
-        assert "So far today: 1 cancelled, 1 refilled, no-shows reported 1" in now.text
+        assert "Now (D1-0930): 1 meeting" in now.text
+        assert "Next (D1-1000, 10:00): no meetings" in now.text
+        assert "So far today: 1 cancelled, 1 refilled, 1 no-show reported" in now.text
         assert "Booths idle now: 2 of 3: T-B1, T-B2" in now.text
 
         replies = await admin.ask("/results")
         text, photo, document = replies
         assert (
-            "Overall: 3 scheduled, 1 held, 1 no-show, 1 cancelled, 1 refilled; expected "
-            "US$15,000; answered 75%; signed: contracts 0, MOUs 0, US$0"
+            "Overall: 3 scheduled, 1 held, 1 no-show, 1 cancelled, 1 refilled; expected value "
+            "US$15,000; 75% answered\n"
         ) in text.text
-        assert "Food: 2 scheduled, 1 held, 0 no-show, 0 cancelled, 1 refilled" in text.text
+        # zeros are left out: no "0 cancelled", no "signed" line while nothing is signed
+        food = "• Food: 2 scheduled, 1 held, 1 refilled; expected value US$15,000; 100% answered"
+        assert text.text.endswith(food)
         # whom to follow up: the companies with no meeting held, S4 (no meeting at all) too
         assert "5 companies with no meeting held: Company B2, Company B3, =HYPERLINK(1)" in (
             text.text
         )
-        assert "Consumer goods: 0 scheduled, 0 held" in text.text
+        assert "• Consumer goods: no meetings" in text.text
         chart = Image.open(io.BytesIO(photo.photo_bytes))
         assert chart.width >= 900 and chart.height > 400
         book = load_workbook(io.BytesIO(document.document_bytes))
@@ -128,3 +133,35 @@ async def test_results_and_today(fair, fake, engine, clock):
     assert countries["Vietnam"] == (0, 0, 0, 0, 0)
     slots = [row for row in book["Slots"].iter_rows(values_only=True)]
     assert slots[:3] == [("Slot", "Held", "No-show"), ("D1-0900", 1, 1), ("D1-0930", 0, 0)]
+
+
+@pytest.mark.parametrize(
+    ("language", "tally", "line"),
+    [
+        ("ko", Tally(), "• 생활용품: 상담 없음"),
+        ("en", Tally(), "• 생활용품: no meetings"),
+        ("ko", Tally(scheduled=2, asked=2), "• 생활용품: 주선 2건; 답변율 0%"),
+        (
+            "ko",
+            Tally(scheduled=1, held=1, asked=2, answered=1, contracts=1, signed_usd=50_000),
+            "• 생활용품: 주선 1건, 진행 1건; 답변율 50%; 체결: 계약 1건, 금액 50,000달러",
+        ),
+        ("en", Tally(cancelled=2, mous=1), "• 생활용품: 2 cancelled; signed: 1 MOU"),
+    ],
+)
+def test_a_figures_line_leaves_its_zeros_out(language, tally, line):
+    """Zero of something is not said; a 0% answer rate is (someone was asked)."""
+    assert tally_line(language, "생활용품", tally) == line
+
+
+async def test_today_with_nothing_cancelled_says_so(engine, fake, clock):
+    with session_scope(engine) as session:
+        builders.event(session)
+        builders.set_phase(session, Phase.announced)
+    clock.now = D1_0900 + timedelta(minutes=10)
+    admin = organizer(fake)
+    async with process(fake, engine, clock, DEFAULT_TOKEN):
+        [now] = await admin.ask("/today")
+    assert "Now (D1-0900): no meetings" in now.text
+    assert "No meeting has been cancelled or reported as a no-show today." in now.text
+    assert re.search(r"\b0\b", now.text) is None

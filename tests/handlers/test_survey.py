@@ -84,7 +84,7 @@ async def test_the_follow_up_survey(fair, fake, engine, clock):
     clock.now += timedelta(days=1)
     async with process(fake, engine, clock, DEFAULT_TOKEN):
         figures, _chart, _workbook = await admin.ask("/results")
-        assert "signed: contracts 1, MOUs 0, US$50,000" in figures.text
+        assert "signed: 1 contract, worth US$50,000" in figures.text
     for tid in (1001, 2001):
         assert sent(fake, tid, "follow-up") + sent(fake, tid, "사후 조사") == 1
     for tid in (1002, 2002):  # the no-show

@@ -6,10 +6,12 @@ as the other columns."""
 from __future__ import annotations
 
 import dataclasses
+from functools import partial
 
 import pytest
-from openpyxl import Workbook
 from sqlmodel import select
+from test_importer import people
+from test_reimport import write as write_sheet
 
 import builders
 from bot.cli import problem_text
@@ -24,20 +26,7 @@ from store.participants import new_invite_token
 
 HEADER = ["번호", "구분", "회사명", "국가", "업종", "부스번호", "참가형태", "통역 언어", "시간대"]
 TEMPLATE = "https://meet.jit.si/BoomUpKorea-{room}"
-
-
-def write(path, rows, header=HEADER):
-    book = Workbook()
-    book.active.append(header)
-    for row in rows:
-        book.active.append(row)
-    book.save(path)
-    return path
-
-
-def people(engine):
-    with session_scope(engine) as session:
-        return {p.code: p for p in session.exec(select(Participant)).all()}
+write = partial(write_sheet, header=HEADER)
 
 
 @pytest.fixture
@@ -133,7 +122,7 @@ def test_a_reimport_keeps_a_participants_own_choice_and_a_missing_column_leaves_
     }
     assert done.conflicts == (Conflict("B1", "timezone", "Asia/Osaka", "Asia/Tokyo"),)
     assert people(engine)["B1"].timezone == "Asia/Osaka"
-    short = write(tmp_path / "c.xlsx", [row[:6] for row in rows], HEADER[:6])
+    short = write(tmp_path / "c.xlsx", [row[:6] for row in rows], header=HEADER[:6])
     with session_scope(engine) as session:
         left = import_participants(session, short)
     assert {"attendance", "interpreter_language", "timezone"} <= set(left.untouched)
