@@ -9,11 +9,10 @@ press, and the catalog's refusal when the store says no.
 colleagues (store/colleagues.py), `main_contact` the participants' main contacts (a colleague is
 told that the main contact may), `organizer` the admins (anyone else is told the command is
 for organizers). With `data` (a kind of button from handlers/routes.py, or a tuple of kinds),
-the button's callback data is decoded
-once (forged or stale data: "this button is not valid (any more)") and the object is passed
-on. With `answer`, the button press is answered before the handler runs (the handlers that
-answer later, or with a text, leave it off). A `StoreError` the
-handler does not catch itself becomes the catalog's sentence for it.
+the button's callback data is decoded once (forged or stale data: "this button is not valid
+(any more)") and the object is passed on. With `answer`, the button press is answered before
+the handler runs (the handlers that answer later, or with a text, leave it off). A
+`StoreError` the handler does not catch itself becomes the catalog's sentence for it.
 
 `participant_step` opens a typed step's handler (handlers/typed.py): a stranger's text ends the
 step; the handler itself decides which refusals leave it armed for another try.

@@ -93,7 +93,7 @@ async def test_a_colleague_may_not_change_the_profile_nor_manage_colleagues(fake
     [profile] = await kim.wait_reply()
     assert "Only the company's main contact can change" in profile.text
     assert labels(profile) == ["⬅️ Back"]
-    for forged in ("pe:company", "team", "team:new", f"team:yes:{made.id}"):
+    for forged in ("pe:company", "pz:ask:-", "pi:set:-", "team", "team:new", f"team:yes:{made.id}"):
         await kim.press_data(profile, forged)
         await kim.wait_reply()
         answer = kim.callback_answers[-1]
