@@ -38,9 +38,12 @@ from handlers import (
     typed,
 )
 from handlers.commands import ADMIN_MENU, set_admin_menu, set_participant_menus
-from handlers.feature import Feature, admin_commands
+from handlers.feature import Feature, admin_commands, job_table
 from handlers.services import Services
+from jobs import deadline
+from jobs.schedule import JOBS as SENDERS
 from jobs.schedule import schedule_all
+from jobs.table import TABLE
 
 # Order matters: the catch-all last. Typed answers are claimed earlier, in handlers/typed.py.
 FEATURES: tuple[Feature, ...] = tuple(
@@ -109,6 +112,7 @@ def build(settings: Settings, services: Services) -> Application:
     application = builder.build()
     application.bot_data["services"] = services
     application.bot_data[ADMIN_MENU] = admin_commands(FEATURES)
+    application.bot_data[TABLE] = (*SENDERS, *deadline.JOBS, *job_table(FEATURES))
     processor.attach(application)
     application.add_handlers(fallback.early_handlers(), group=-1)
     application.add_handlers(typed.handlers(), group=typed.GROUP)

@@ -21,6 +21,7 @@ from handlers.routes import WithdrawConfirm, route
 from handlers.services import Services, Who, services
 from handlers.ui import button, escape, keyboard, refuse, show
 from jobs.notify import tell
+from jobs.table import TimedJob
 from locales import t
 from store.errors import AlreadyWithdrawn, NotWithdrawn
 from store.models import NoticeKind
@@ -128,6 +129,11 @@ async def announce_withdrawals(application: Application) -> None:
             await offer_place(application, freed.place_id)
 
 
+async def withdrawals_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Every few seconds: withdrawals made elsewhere (the command line, another process)."""
+    await announce_withdrawals(context.application)
+
+
 def handlers() -> list[BaseHandler]:
     return [CallbackQueryHandler(confirmed, pattern=route("withdraw"))]
 
@@ -138,4 +144,5 @@ FEATURE = Feature(
         Command("restore", restore_command, ADMINS),
     ),
     others=handlers,
+    jobs=(TimedJob("withdrawals", withdrawals_job),),  # every few seconds
 )

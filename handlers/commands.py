@@ -21,6 +21,23 @@ def commands(language: str, names: tuple[str, ...]) -> list[BotCommand]:
     return [BotCommand(name, t(language, f"command.{name}")) for name in names]
 
 
+def admin_menu(language: str, admin: tuple[str, ...]) -> list[BotCommand]:
+    """The participants' commands, then the admins' own, each marked as theirs."""
+    own = [
+        BotCommand(c.command, t(language, "command.for_admins", description=c.description))
+        for c in commands(language, admin)
+    ]
+    return commands(language, PARTICIPANT_COMMANDS) + own
+
+
+def command_list(language: str, names: tuple[str, ...]) -> str:
+    """One line per command with its menu description, for /help and the organizer's tools."""
+    return "\n".join(
+        t(language, "command.line", command=c.command, description=c.description)
+        for c in commands(language, names)
+    )
+
+
 async def set_participant_menus(bot: Bot, default_language: str) -> None:
     await bot.set_my_commands(
         commands(default_language, PARTICIPANT_COMMANDS), scope=BotCommandScopeDefault()
@@ -35,9 +52,6 @@ async def set_admin_menu(bot: Bot, admin_id: int, language: str, admin: tuple[st
     """The admin's own chat gets the admin commands too. Telegram refuses this for a chat that
     does not exist yet, so it is done at start-up and again when an admin opens the bot."""
     try:
-        await bot.set_my_commands(
-            commands(language, PARTICIPANT_COMMANDS + admin),
-            scope=BotCommandScopeChat(admin_id),
-        )
+        await bot.set_my_commands(admin_menu(language, admin), scope=BotCommandScopeChat(admin_id))
     except TelegramError as error:
         log.info("admin %s gets the admin menu on opening the bot (%s)", admin_id, error)

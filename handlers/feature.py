@@ -5,6 +5,7 @@ Each feature module ends with
     FEATURE = Feature(
         commands=(Command("deadline", deadline, ADMINS), ...),
         others=handlers,  # def handlers(): its buttons, e.g. CallbackQueryHandler(propose, ...)
+        jobs=(TimedJob("meeting-reminders", meeting_reminder_job, meetings_due),),
     )
 
 and bot/app.py lists the modules' FEATUREs in the order their handlers are tried. A command's
@@ -23,6 +24,8 @@ from enum import StrEnum
 
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, ContextTypes
+
+from jobs.table import TimedJob
 
 
 class Scope(StrEnum):
@@ -50,11 +53,18 @@ class Feature:
     commands: tuple[Command, ...] = ()
     # its other handlers (buttons, messages), made anew for each Application
     others: Callable[[], list[BaseHandler]] = field(default=_none)
+    # its timed jobs (jobs/table.py): name, when due, what it runs
+    jobs: tuple[TimedJob, ...] = ()
 
     def handlers(self) -> list[BaseHandler]:
         """Its command handlers, then the others, in the order they are tried."""
         commands = [CommandHandler(c.name, c.callback) for c in self.commands]
         return [*commands, *self.others()]
+
+
+def job_table(features: Iterable[Feature]) -> tuple[TimedJob, ...]:
+    """The features' timed jobs, in the order of the features."""
+    return tuple(job for feature in features for job in feature.jobs)
 
 
 def admin_commands(features: Iterable[Feature]) -> tuple[str, ...]:

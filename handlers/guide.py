@@ -8,6 +8,7 @@ from sqlmodel import Session, col, func, select
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
+from handlers.commands import ADMIN_MENU, command_list
 from handlers.feature import PARTICIPANTS, Command, Feature
 from handlers.routes import Menu, route
 from handlers.services import Who, services, who
@@ -53,6 +54,7 @@ async def admin_home(update: Update, context: ContextTypes.DEFAULT_TYPE, person:
         deadline=moment(event.deadline, person.language, event.timezone),
         participants=total,
         joined=joined,
+        commands=_commands(context, person.language),
     )
     rows = []
     if person.participant is not None:  # an organizer who also takes part
@@ -67,10 +69,16 @@ async def admin_home_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         await admin_home(update, context, person)
 
 
+def _commands(context: ContextTypes.DEFAULT_TYPE, language: str) -> str:
+    """The admins' commands as the features declare them (bot/app.py), in menu order."""
+    return command_list(language, context.application.bot_data[ADMIN_MENU])
+
+
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     person = await who(update, context)
     if person.is_admin:
-        await show(update, t(person.language, "help.admin"))
+        text = t(person.language, "help.admin", commands=_commands(context, person.language))
+        await show(update, text)
         return
     svc = services(context)
     event = await svc.run(_event)

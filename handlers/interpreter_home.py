@@ -9,13 +9,14 @@ import logging
 from telegram import Update
 from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
-from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes, JobQueue
+from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from handlers.feature import Feature
 from handlers.routes import InterpreterDecline, InterpreterHome, decode_any, route
 from handlers.services import services
 from handlers.ui import button, escape, keyboard, refuse, show
 from jobs.notify import tell_admins
+from jobs.table import TimedJob
 from locales import day_label, language_name, pick, t, time_span, tn
 from store.errors import NoEvent
 from store.event import get_event
@@ -204,16 +205,11 @@ async def push_changes(context: ContextTypes.DEFAULT_TYPE) -> None:
             await svc.run(claim_change, interpreter_id, current, seen)
 
 
-def schedule_pushes(job_queue: JobQueue, interval: float) -> None:
-    for job in job_queue.get_jobs_by_name(PUSH_JOB):
-        job.schedule_removal()
-    job_queue.run_repeating(push_changes, interval, first=0, name=PUSH_JOB)
-
-
 def handlers() -> list[BaseHandler]:
     return [CallbackQueryHandler(pressed, pattern=route("interpreter"))]
 
 
 FEATURE = Feature(
     others=handlers,
+    jobs=(TimedJob(PUSH_JOB, push_changes),),  # every few seconds
 )

@@ -8,6 +8,9 @@ it to others at once.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
@@ -15,14 +18,18 @@ from handlers.feature import Feature
 from handlers.guard import participant
 from handlers.refill_offers import offer_place
 from handlers.routes import Attendance, AttendanceCause, route
-from handlers.services import Who, services
+from handlers.services import Services, Who, services
 from handlers.ui import button, counted_items, escape, keyboard, show
+from jobs import notify
 from jobs.notify import tell
-from locales import moment, t
+from jobs.table import Due, TimedJob
+from locales import moment, pick, t, time_left
 from store.event import get_event
 from store.fairday import DayCounts, MeetingSides, cancel, confirm
 from store.models import CancelReason, NoticeKind
 from store.names import company_name
+from store.notices import Draft
+from store.reminders import meeting_reminders, upcoming_slots
 
 REASONS = (CancelReason.cant_attend, CancelReason.not_interested, CancelReason.other)
 
@@ -122,10 +129,48 @@ async def on_button(
     await update.callback_query.answer()
 
 
+async def meetings_due(svc: Services, now: datetime) -> Sequence[Due]:
+    """Each slot not started yet, its reminders minutes before it."""
+    return [Due(due, slot.code, slot.id) for slot, due in await svc.run(upcoming_slots, now)]
+
+
+async def meeting_reminder_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Minutes before a slot, both sides of each meeting in it hear whom they meet, where;
+    a reminder not sent by the slot's start is given up."""
+    svc = services(context)
+    slot_id: int = context.job.data
+    event = await svc.run(get_event)
+    drafts = []
+    for reminder in await svc.run(meeting_reminders, slot_id):
+        language = pick(reminder.recipient.language, svc.default_language)
+        booth = reminder.booth or t(language, "reminder.no_booth")
+        text = t(
+            language,
+            "reminder.meeting",
+            left=time_left(language, timedelta(minutes=event.reminder_minutes)),
+            start=moment(reminder.start, language, event.timezone),
+            company=escape(company_name(reminder.counterpart, language)),
+            booth=escape(booth),
+        )
+        markup = notify.keyboard_json(attendance_keyboard(language, reminder.meeting_id))
+        drafts.append(
+            Draft(
+                NoticeKind.meeting,
+                reminder.recipient.participant_id,
+                f"slot-{slot_id}",
+                text,
+                markup,
+                reminder.start,
+            )
+        )
+    await notify.queue(context.application, drafts)
+
+
 def handlers() -> list[BaseHandler]:
     return [CallbackQueryHandler(on_button, pattern=route("attendance"))]
 
 
 FEATURE = Feature(
     others=handlers,
+    jobs=(TimedJob("meeting-reminders", meeting_reminder_job, meetings_due),),
 )

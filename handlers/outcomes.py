@@ -5,9 +5,12 @@ change the answer until a week after the fair. Rules and storage: store/outcomes
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
+
 from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
-from telegram.ext import Application, BaseHandler, CallbackQueryHandler, ContextTypes
+from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from handlers import typed
 from handlers.feature import Feature
@@ -16,9 +19,9 @@ from handlers.routes import OutcomeAsk, OutcomePick, route
 from handlers.services import Services, Who, member, services
 from handlers.ui import button, error_text, escape, keyboard, refuse, show
 from jobs import notify
-from jobs.sending import replace_job
+from jobs.table import Due, TimedJob
 from locales import moment, pick, t
-from store.errors import NoEvent, StoreError
+from store.errors import StoreError
 from store.event import get_event
 from store.models import NoticeKind, OutcomeResult
 from store.names import company_name
@@ -26,6 +29,7 @@ from store.notices import Draft
 from store.outcomes import (
     Answer,
     OutcomeCounts,
+    SlotTimes,
     editable_until,
     my_answer,
     outcome_times,
@@ -80,26 +84,22 @@ def _summary(answer: Answer, language: str, timezone: str) -> str:
 # Jobs
 
 
-async def schedule_outcomes(application: Application) -> None:
-    """One prompt job at each slot's end and one reminder job after it, while answers are
-    open; past-due ones run at once (a restart resumes them; claims keep each message once)."""
-    svc: Services = application.bot_data["services"]
-    now = svc.clock()
-    try:
-        until = await svc.run(editable_until)
-        times = await svc.run(outcome_times)
-    except NoEvent:
-        return
-    if now >= until:
-        return
-    for slot in times:
-        for name, job, when in (
-            (f"outcome-prompts-{slot.code}", prompt_job, slot.end),
-            (f"outcome-nudges-{slot.code}", nudge_job, slot.nudge),
-        ):
-            replace_job(
-                application.job_queue, name, job, (when - now).total_seconds(), slot.slot_id
-            )
+async def _slot_times(svc: Services, now: datetime) -> list[SlotTimes]:
+    """The slots' times while answers are open; none after."""
+    if now >= await svc.run(editable_until):
+        return []
+    return await svc.run(outcome_times)
+
+
+async def prompts_due(svc: Services, now: datetime) -> Sequence[Due]:
+    """One prompt run at each slot's end (a restart resumes them; claims keep each message
+    once)."""
+    return [Due(slot.end, slot.code, slot.slot_id) for slot in await _slot_times(svc, now)]
+
+
+async def nudges_due(svc: Services, now: datetime) -> Sequence[Due]:
+    """One reminder run after each slot's prompt."""
+    return [Due(slot.nudge, slot.code, slot.slot_id) for slot in await _slot_times(svc, now)]
 
 
 async def _ask_all(context: ContextTypes.DEFAULT_TYPE, kind: NoticeKind, key: str) -> None:
@@ -250,4 +250,8 @@ def handlers() -> list[BaseHandler]:
 
 FEATURE = Feature(
     others=handlers,
+    jobs=(
+        TimedJob("outcome-prompts", prompt_job, prompts_due),
+        TimedJob("outcome-nudges", nudge_job, nudges_due),
+    ),
 )

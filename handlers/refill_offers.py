@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -23,6 +24,7 @@ from handlers.services import Services, Who, services
 from handlers.ui import button, escape, keyboard, show
 from jobs.notify import country_name, render, send_now
 from jobs.sending import replace_job
+from jobs.table import Due, TimedJob
 from locales import clock, moment, pick, t, tn
 from store.event import get_event
 from store.fairday import Side
@@ -54,8 +56,11 @@ class Outside:
         self.bot = application.bot
 
 
+EXPIRY_JOB = "refill-expire"
+
+
 def _job_name(offer_id: int) -> str:
-    return f"refill-expire-{offer_id}"
+    return f"{EXPIRY_JOB}-{offer_id}"
 
 
 def _seconds(when: datetime, now: datetime) -> float:
@@ -210,21 +215,23 @@ async def on_button(
     await offer_place(context.application, view.place_id)
 
 
-async def resume(application: Application) -> None:
-    """At start-up: expiry jobs for open offers (past-due ones run at once) and offers for
-    places freed while the bot was down."""
-    svc: Services = application.bot_data["services"]
-    now = svc.clock()
-    for offer_id, expires_at in await svc.run(open_offers):
-        replace_job(
-            application.job_queue,
-            _job_name(offer_id),
-            expiry_job,
-            _seconds(expires_at, now),
-            offer_id,
-        )
-    for place_id in await svc.run(unoffered_places, now):
-        await offer_place(application, place_id)
+async def offers_due(svc: Services, now: datetime) -> Sequence[Due]:
+    """Each open offer's expiry (re-created at start-up; past-due ones run at once)."""
+    return [
+        Due(expires, str(offer_id), offer_id) for offer_id, expires in await svc.run(open_offers)
+    ]
+
+
+async def freed_while_down(svc: Services, now: datetime) -> Sequence[Due]:
+    """At once, if places were freed while the bot was down."""
+    return [Due(now)] if await svc.run(unoffered_places, now) else []
+
+
+async def offer_unoffered(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """At start-up: offers for places freed while the bot was down."""
+    svc = services(context)
+    for place_id in await svc.run(unoffered_places, svc.clock()):
+        await offer_place(context.application, place_id)
 
 
 def handlers() -> list[BaseHandler]:
@@ -233,4 +240,8 @@ def handlers() -> list[BaseHandler]:
 
 FEATURE = Feature(
     others=handlers,
+    jobs=(
+        TimedJob(EXPIRY_JOB, expiry_job, offers_due),
+        TimedJob("refill-unoffered", offer_unoffered, freed_while_down),
+    ),
 )

@@ -6,9 +6,12 @@ resumes and nobody is asked twice. Rules: store/survey.py."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
+
 from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
-from telegram.ext import Application, BaseHandler, CallbackQueryHandler, ContextTypes
+from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from handlers import typed
 from handlers.feature import Feature
@@ -19,9 +22,9 @@ from handlers.services import Services, Who, member, services
 from handlers.ui import button, error_text, escape, keyboard, refuse, show
 from jobs import notify
 from jobs.notify import tell_admins
-from jobs.sending import replace_job
+from jobs.table import Due, TimedJob
 from locales import day_label, pick, t, tn
-from store.errors import NoEvent, StoreError
+from store.errors import StoreError
 from store.event import get_event
 from store.models import NoticeKind, Signed
 from store.names import company_name, event_name
@@ -39,15 +42,9 @@ def _keyboard(language: str, meeting_id: int) -> InlineKeyboardMarkup:
     )
 
 
-async def schedule_survey(application: Application) -> None:
-    svc: Services = application.bot_data["services"]
-    try:
-        when = await svc.run(survey_time)
-    except NoEvent:
-        return
-    if when is not None:
-        seconds = (when - svc.clock()).total_seconds()
-        replace_job(application.job_queue, JOB, survey_job, seconds)
+async def survey_due(svc: Services, now: datetime) -> Sequence[Due]:
+    when = await svc.run(survey_time)
+    return [] if when is None else [Due(when)]
 
 
 async def survey_job(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -144,4 +141,5 @@ def handlers() -> list[BaseHandler]:
 
 FEATURE = Feature(
     others=handlers,
+    jobs=(TimedJob(JOB, survey_job, survey_due),),
 )

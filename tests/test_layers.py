@@ -20,13 +20,6 @@ ORDER = ("bot", "handlers", "jobs", "views", "store", "matching")
 FLOOR = {"handlers.routes", "handlers.ui", "handlers.services"}
 # Steps of issue 22 not taken yet, each an import that still points up (to be emptied).
 PENDING = {
-    # the job table: the features' jobs are scheduled by name until they declare them
-    ("jobs.schedule", "handlers.admin_withdraw"),
-    ("jobs.schedule", "handlers.interpreter_home"),
-    ("jobs.schedule", "handlers.meeting_day"),
-    ("jobs.schedule", "handlers.outcomes"),
-    ("jobs.schedule", "handlers.refill_offers"),
-    ("jobs.schedule", "handlers.survey"),
     # store/ builds translated workbooks and reads names in both languages
     ("store.export", "locales"),
     ("store.fields", "locales"),

@@ -3,8 +3,12 @@ guide in their language."""
 
 from admin_helpers import organizer
 from sqlmodel import select
+from telegram import BotCommandScopeChat
 
 import builders
+from bot.app import FEATURES
+from handlers.feature import admin_commands
+from locales import t
 from store.db import session_scope
 from store.models import Participant
 
@@ -59,6 +63,26 @@ async def test_help_gives_participants_the_faq_and_admins_the_steps(bot, fake, e
     assert "How the fair works" in guide.text
     [steps] = await organizer(fake).ask("/help")
     assert "Organizer's guide" in steps.text and "/announce" in steps.text
+
+
+async def test_the_admins_commands_come_from_the_features_in_help_home_and_menu(bot, fake, engine):
+    """One list, the features' `ADMINS` commands: /help and the tools list each with its
+    menu description; the admin's command menu marks them as the admins'."""
+    with session_scope(engine) as session:
+        builders.fair(session, buyers=1, sellers=1)
+    names = admin_commands(FEATURES)
+    lines = [f"/{name} {t('en', f'command.{name}')}" for name in names]
+    admin = organizer(fake)
+    [home] = await admin.ask("/start")  # also sets the admin's own command menu
+    [steps] = await admin.ask("/help")
+    for text in (steps.text, home.text):
+        assert [line for line in text.split("\n") if line in lines] == lines
+    menu = await bot.bot.get_my_commands(scope=BotCommandScopeChat(builders.ADMIN))
+    own = {c.command: c.description for c in menu if c.command in names}
+    assert list(own) == list(names)
+    for name in names:
+        described = t("en", f"command.{name}")
+        assert own[name] == t("en", "command.for_admins", description=described)
 
 
 async def test_after_the_deadline_help_first_says_what_is_left(bot, fake, engine, clock):

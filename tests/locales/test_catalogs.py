@@ -176,3 +176,13 @@ def test_no_user_facing_text_in_code():
         if texts:
             found[str(path.relative_to(ROOT))] = texts
     assert found == {}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_command_descriptions_leave_the_admins_mark_to_the_menu(language):
+    """The admins' menu adds "(admins)" itself (`command.for_admins`); /help lists the plain
+    description."""
+    texts = catalog(language)
+    mark = texts["command.for_admins"].replace("{description}", "").strip()
+    marked = [key for key, text in texts.items() if key.startswith("command.") and mark in text]
+    assert marked == ["command.for_admins"]
