@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -31,7 +32,14 @@ from store.errors import (
 )
 from store.models import COLLEAGUE_SEATS, Colleague, Interpreter, Participant
 from store.notices import Draft, queue
-from store.participants import LANGUAGES, TOKEN, account, new_invite_token, starting_language
+from store.participants import (
+    LANGUAGES,
+    TOKEN,
+    new_invite_token,
+    read_account,
+    read_participant,
+    starting_language,
+)
 from store.text import clean_text
 
 NAME_LENGTH = 100
@@ -46,21 +54,24 @@ class Account:
     colleague: Colleague | None = None
 
 
+_COLLEAGUE = sa.select(Colleague.__table__).where(
+    Colleague.__table__.c.telegram_id == sa.bindparam("telegram_id"),
+    Colleague.__table__.c.revoked_at.is_(None),
+)
+
+
 def account_of(session: Session, telegram_id: int) -> Account:
     """The participant a Telegram account acts for (withdrawn or not), as its main contact or
-    as a colleague; `Account(None)` for anyone else."""
-    participant = account(session, telegram_id)
+    as a colleague; `Account(None)` for anyone else. Read for every update, so core statements
+    (`read_account`'s reason); copies to read, not to change."""
+    participant = read_account(session, telegram_id)
     if participant is not None:
         return Account(participant)
-    found = session.exec(
-        select(Colleague, Participant)
-        .join(Participant, col(Participant.id) == Colleague.participant_id)
-        .where(Colleague.telegram_id == telegram_id, col(Colleague.revoked_at).is_(None))
-    ).first()
-    if found is None:
+    row = session.connection().execute(_COLLEAGUE, {"telegram_id": telegram_id}).mappings().first()
+    if row is None:
         return Account(None)
-    colleague, participant = found
-    return Account(participant, colleague)
+    colleague = Colleague.model_construct(**row)
+    return Account(read_participant(session, colleague.participant_id), colleague)
 
 
 def colleagues(session: Session, participant_id: int) -> list[Colleague]:

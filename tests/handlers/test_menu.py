@@ -40,3 +40,17 @@ async def test_a_button_on_a_message_telegram_no_longer_shows_opens_a_new_menu(b
     replies = await kim.wait_reply()
     assert [m.message_id for m in replies] != [menu.message_id]
     assert "Account info" in replies[-1].text
+
+
+async def test_a_menu_edit_telegram_answers_429_is_waited_out_and_made(bot, fake, engine):
+    with session_scope(engine) as session:
+        builders.event(session)
+        builders.participant(session, "S1", telegram_id=1001, language="en")
+    kim = fake.user(1001, "Kim")
+    [menu] = await kim.ask("/menu")
+    fake.fail_next(1001, code=429, retry_after=1, method="editMessageText")
+    await kim.press(menu, "👤 Account info")
+    [edited] = await kim.wait_for(
+        lambda m: m.message_id == menu.message_id and "Account info" in m.text
+    )
+    assert edited.keyboard  # the menu's buttons came with the edit
