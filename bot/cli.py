@@ -293,14 +293,11 @@ def organizer_tool(args: argparse.Namespace, settings: Settings, engine: sa.Engi
                 done = import_interpreters(session, args.file)
                 if done.encoding is not None:
                     print(t(language, "cli.read_as", path=args.file, encoding=done.encoding))
-                print(
-                    t(
-                        language,
-                        "cli.interpreters_imported",
-                        created=tn(language, "count.interpreters", done.created),
-                        updated=tn(language, "count.interpreters", done.updated),
-                    )
+                imported = counted_items(
+                    language, "cli.interpreters", {"created": done.created, "updated": done.updated}
                 )
+                unchanged = t(language, "cli.interpreters_unchanged")
+                print(t(language, "cli.interpreters_imported", changes=imported or unchanged))
             elif args.command == "invites":
                 username = bot_username(args.bot_username)
                 if username is None:

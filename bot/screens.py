@@ -31,7 +31,8 @@ from locales import t
 from store.db import make_engine, session_scope, upgrade
 from store.event import get_event, parse_config, setup_event
 from store.importer import import_participants
-from store.models import Meeting, Participant, Slot
+from store.models import Interpreter, Meeting, Participant, Slot
+from store.participants import new_invite_token
 from store.reminders import slot_start
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,6 +46,12 @@ WAIT = 30.0
 PARTIAL = Path(tempfile.gettempdir()) / "screens.partial.md"
 NAMES = {"ko": "한국어", "en": "English"}
 USERS = {"S001": 1001, "S002": 1002, "S005": 1005, "B001": 2001, "B002": 2002, "B004": 2004}
+# The hybrid fair: Saigon Imports (B002) needs a Vietnamese interpreter and, once the organizer
+# says so (/attendance), meets online in the organizer's own rooms (fixed links, so the files
+# stay the same from run to run); two interpreters speak Vietnamese.
+ONLINE, NEEDS = "B002", "vi"
+ROOMS = ["https://meet.jit.si/BoomUpKorea-room1", "https://meet.jit.si/BoomUpKorea-room2"]
+INTERPRETERS = {"I001": (4001, "박지은"), "I002": (4002, "최민수")}
 
 
 def path(language: str) -> Path:
@@ -179,6 +186,7 @@ def says(fragment: str) -> Callable[[ChatMessage], bool]:
 def prepare(session: Session, language: str) -> dict[str, str]:
     """The example event on fixed dates, its participants all speaking `language`."""
     raw = tomllib.loads((EXAMPLES / "event.toml").read_text(encoding="utf-8"))
+    raw["video_rooms"] = ROOMS
     setup_event(session, parse_config(raw, today=TODAY, now=START))
     import_participants(session, EXAMPLES / "participants.xlsx")
     people = session.exec(select(Participant)).all()
@@ -187,7 +195,14 @@ def prepare(session: Session, language: str) -> dict[str, str]:
         # one meeting a day: a request of S001's is left on standby for the fair day's refill
         if person.code == "S001":
             person.daily_cap = 1
-    return {p.code: p.invite_token for p in people}
+        if person.code == ONLINE:
+            person.interpreter_language = NEEDS
+    interpreters = [
+        Interpreter(code=code, name=name, languages=NEEDS, invite_token=new_invite_token())
+        for code, (_, name) in INTERPRETERS.items()
+    ]
+    session.add_all(interpreters)
+    return {p.code: p.invite_token for p in [*people, *interpreters]}
 
 
 async def write_book(language: str) -> str:
@@ -238,6 +253,7 @@ class Stage:
         self.tokens = tokens
         self.engine = engine
         self.people = {code: book.user(uid, code) for code, uid in USERS.items()}
+        self.interpreters = {code: book.user(uid, code) for code, (uid, _) in INTERPRETERS.items()}
         self.admin = book.user(ADMIN_ID, "organizer")
         self.stranger = book.user(3001, "stranger")
 
@@ -435,6 +451,8 @@ async def deadline(stage: Stage) -> None:
     await schedule_all(stage.application)
     await book.wait(me, says("⏰"))
     await book.wait(stage.people["B001"], says("⏰"))
+    # B002 gets the same reminder as B001: read here, so that it does not stand in chapter 10
+    await stage.people[ONLINE].wait_for(says("⏰"), timeout=WAIT)
     for late in ("S005", "B004"):  # shown later, but sent before the deadline passes
         await book.arrives(stage.people[late], says("⏰"))
     book.screen("The deadline passes: the organizer's summary")
@@ -466,6 +484,11 @@ async def organizer(stage: Stage) -> None:
     book.screen("Commands without what they need")
     for command in ("/assign", "/unassign", "/deadline", "/broadcast", "/results"):
         await book.send(admin, command)
+    book.screen("/attendance: a buyer meets online")
+    await book.send(admin, "/attendance")
+    await book.send(admin, f"/attendance {ONLINE} online")
+    book.screen("/interpreters")
+    await book.send(admin, "/interpreters")
     book.screen("/export")
     await book.send(admin, "/export")
     book.screen("/announce")
@@ -499,9 +522,35 @@ async def timetable(stage: Stage) -> None:
     await book.send(nobody, "/schedule")
 
 
+async def hybrid(stage: Stage) -> None:
+    book, buyer, admin = stage.book, stage.people[ONLINE], stage.admin
+    book.chapter("10. Online buyers and interpreters")
+    book.screen("An online buyer's timetable, in their own time")
+    await book.wait(buyer, lambda message: True)
+    await book.send(buyer, "/schedule")
+    book.screen("An interpreter joins")
+    first, second = stage.interpreters["I001"], stage.interpreters["I002"]
+    [home] = await book.send(first, f"/start {stage.tokens['I001']}", "/start <invite>")
+    await book.send(second, f"/start {stage.tokens['I002']}", "/start <invite>")
+    book.screen("An interpreter cannot come: another one takes the meeting")
+    decline = next(b.text for row in home.buttons for b in row if "❌" in b.text)
+    [asked] = await book.press(first, home, decline)
+    await book.press(first, asked, stage.t("interp.decline_keep"))
+    [asked] = await book.press(first, first.last_message, decline)
+    await book.press(first, asked, stage.t("interp.decline_yes"))
+    await schedule_all(stage.application)  # the changed schedules are pushed at once
+    [theirs] = await book.wait(second, lambda message: True)
+    book.screen("Nobody else can: the organizers are told")
+    decline = next(b.text for row in theirs.buttons for b in row if "❌" in b.text)
+    [asked] = await book.press(second, theirs, decline)
+    await book.press(second, asked, stage.t("interp.decline_yes"))
+    await book.wait(admin, lambda message: True)
+    await book.send(admin, "/interpreters")
+
+
 async def fair_day(stage: Stage) -> None:
     book, me, buyer = stage.book, stage.people["S001"], stage.people["B001"]
-    book.chapter("10. The fair day")
+    book.chapter("11. The fair day")
     first = stage.first_meeting_start("S001")
     stage.clock.now = first - timedelta(minutes=10)
     book.screen("Ten minutes before: the reminder")
@@ -540,7 +589,7 @@ async def fair_day(stage: Stage) -> None:
 
 async def follow_up(stage: Stage) -> None:
     book, me = stage.book, stage.people["S001"]
-    book.chapter("11. Weeks later: the survey and the results")
+    book.chapter("12. Weeks later: the survey and the results")
     stage.clock.now = stage.last_slot_end() + timedelta(weeks=4)
     await schedule_all(stage.application)
     questions = await book.wait(me, says("Dubai"))
@@ -564,6 +613,7 @@ CHAPTERS = (
     deadline,
     organizer,
     timetable,
+    hybrid,
     fair_day,
     follow_up,
 )

@@ -16,6 +16,7 @@ from locales import day_label, language_name, t, tn
 from store.attendance import parse_attendance, set_attendance
 from store.audit import audited
 from store.interpreters import report
+from store.names import company_name
 
 MAX_GAPS = 20  # the rest are in the workbook
 
@@ -38,7 +39,7 @@ async def attendance_command(
             person.language,
             key,
             code=escape(done.code),
-            company=escape(done.company),
+            company=escape(company_name(done, person.language)),
             way=t(person.language, f"hybrid.way.{done.attendance.value}"),
             meetings=tn(person.language, "count.meetings", done.meetings),
         ),
@@ -52,15 +53,22 @@ async def interpreters_command(
     svc = services(context)
     seen = await svc.run(audited, person.telegram_id, "interpreters", {}, report)
     language = person.language
+    title = t(language, "hybrid.report_title", interpreters=seen.interpreters)
     if not seen.coverage:
-        await show(update, t(language, "hybrid.no_needs", interpreters=seen.interpreters))
+        none = t(language, "hybrid.no_needs")
+        # the count only when someone is registered: no "0 interpreters"
+        await show(update, f"{title}\n{none}" if seen.interpreters else none)
         return
-    lines = [t(language, "hybrid.report_title", interpreters=seen.interpreters)]
+    lines = [title]
     for row in seen.coverage:
+        if row.covered == row.needed:
+            key = "hybrid.coverage_full"
+        else:  # none covered is said as such, not as "0 of 3"
+            key = "hybrid.coverage_short" if row.covered else "hybrid.coverage_none"
         lines.append(
             t(
                 language,
-                "hybrid.coverage_full" if row.covered == row.needed else "hybrid.coverage_short",
+                key,
                 language_name=language_name(language, row.language),
                 day=day_label(date.fromisoformat(row.day), language),
                 covered=row.covered,

@@ -19,8 +19,8 @@ from handlers.ui import button, clipped, error_text, escape, keyboard, refuse, s
 from jobs.schedule import schedule_all
 from locales import industry_name, industry_slug, moment, t, tn, zone_name
 from store.audit import audited
-from store.deadline import applications_closed, set_deadline
-from store.event import MAX_TIME_LIMIT, get_event, local_moment
+from store.deadline import set_deadline
+from store.event import MAX_TIME_LIMIT, applications_closed, get_event, local_moment
 from store.fairday import unassign_and_keep_place
 from store.manual_matching import CapExceeded, assign, low_counts, proposals
 from store.matching_run import run_matching, set_match_mode

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
-from datetime import datetime
 
-from sqlmodel import Session
 from telegram import Update
 from telegram.ext import ContextTypes
 
@@ -19,38 +16,13 @@ from handlers.ui import counted_items, escape, show
 from locales import day_label, industry_name, t
 from store.audit import audited
 from store.export import workbook
-from store.fairday import DayCounts, day_counts
-from store.models import NoticeKind
-from store.notices import Tally, question_tallies
-from store.outcomes import OutcomeCounts, outcome_counts
-from store.refill import refill_counts
-from store.stats import Stats, stats
-
-
-@dataclass(frozen=True)
-class Figures:
-    numbers: Stats
-    fair_day: DayCounts
-    refills: dict[str, int]
-    outcomes: OutcomeCounts
-    questions: dict[NoticeKind, Tally]
-
-
-def _figures(session: Session, now: datetime) -> Figures:
-    """All /stats reads in one transaction: one moment's figures, recorded with them."""
-    return Figures(
-        stats(session),
-        day_counts(session),
-        refill_counts(session),
-        outcome_counts(session, now),
-        question_tallies(session),
-    )
+from store.reports import figures_now
 
 
 @organizer()
 async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
     svc = services(context)
-    figures = await svc.run(audited, person.telegram_id, "stats", {}, _figures, svc.clock())
+    figures = await svc.run(audited, person.telegram_id, "stats", {}, figures_now, svc.clock())
     numbers, lang = figures.numbers, person.language
 
     def counts(prefix: str, values: dict[str, int], unit: str = "stats.count") -> str:

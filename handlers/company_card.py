@@ -16,38 +16,25 @@ handlers/request_actions.py, which tells the other side.
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from sqlmodel import Session
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from handlers import typed
 from handlers.guard import participant, participant_step
-from handlers.request_actions import act, action_button, notify_new_request
+from handlers.request_actions import action_button, answered, tell_new_request
 from handlers.routes import CardAction, CardAskNote, CardSkipNote, FindBack, route
 from handlers.services import Who, member, services
 from handlers.ui import button, error_text, escape, keyboard, refuse, show
 from locales import country_name, industry_name, t
-from store.errors import ApplicationsClosed, InvalidValue, StoreError
-from store.event import ensure_open
+from store.company_card import OpenCard, act_on_card, open_card, send_from_card
+from store.errors import InvalidValue, StoreError
 from store.fields import ACCOUNT_FIELDS
 from store.names import company_name
-from store.requests import NOTE_MAX, send_request
-from store.search import Card, Stance, card, request_target
+from store.requests import NOTE_MAX
+from store.search import Card, Stance, request_target
 
 CARD_ACTIONS = ("acc", "rej", "can")
 NOTE = "request_note"  # the typed step: {"step": NOTE, "company": COMPANY_ID, "key": KEY}
-
-
-def _load(session: Session, me: int, other: int, now: datetime) -> tuple[Card, bool]:
-    """The card and whether applications are still open."""
-    found = card(session, me, other)
-    try:
-        ensure_open(session, now)
-    except ApplicationsClosed:
-        return found, False
-    return found, True
 
 
 def _details(language: str, found: Card) -> list[str]:
@@ -127,12 +114,16 @@ async def show_card(
     """Shows the card of `other`, or refuses (not taking part, yourself, your own side)."""
     svc = services(context)
     try:
-        loaded, is_open = await svc.run(_load, person.participant.id, other, svc.clock())
+        shown = await svc.run(open_card, person.participant.id, other, svc.clock())
     except StoreError as error:
         await refuse(update, error_text(person.language, error))
         return False
-    await show(update, *render(person.language, loaded, is_open, key, notice))
+    await _show(update, person.language, shown, key, notice)
     return True
+
+
+async def _show(update: Update, language: str, shown: OpenCard, key: str, notice: str = "") -> None:
+    await show(update, *render(language, shown.card, shown.open, key, notice))
 
 
 @participant(data=CardAskNote)
@@ -165,7 +156,7 @@ async def _send(
     other, key = step["company"], step["key"]
     svc = services(context)
     try:
-        request = await svc.run(send_request, person.participant.id, other, svc.clock(), note)
+        sent = await svc.run(send_from_card, person.participant.id, other, svc.clock(), note)
     except InvalidValue as error:  # the note is too long: it may be typed again
         again = t(person.language, "card.note_again")
         await refuse(update, error_text(person.language, error) + "\n" + again)
@@ -177,8 +168,9 @@ async def _send(
     typed.disarm(context)
     if update.callback_query is not None:
         await update.callback_query.answer()
-    await notify_new_request(context, request)
-    await show_card(update, context, person, other, key, t(person.language, "card.sent"))
+    await tell_new_request(context, sent.involved)
+    assert sent.card is not None  # the company was just asked: its card can be shown
+    await _show(update, person.language, sent.card, key, t(person.language, "card.sent"))
 
 
 @participant_step
@@ -230,12 +222,19 @@ async def card_action(
     if pressed.action not in CARD_ACTIONS:
         await refuse(update, t(person.language, "error.bad_button"))
         return
-    involved = await act(update, context, person, pressed.action, pressed.request)
-    if involved is None:
+    svc = services(context)
+    me, action = person.participant.id, pressed.action
+    try:
+        after = await svc.run(act_on_card, me, action, pressed.request, svc.clock())
+    except StoreError as error:
+        await answered(update, context, person, action, None, error)
         return
-    me = person.participant.id
-    other = involved.target if involved.requester.id == me else involved.requester
-    await show_card(update, context, person, other.id, pressed.key)
+    await answered(update, context, person, action, after.involved)
+    if after.card is None:
+        assert after.refused is not None
+        await refuse(update, error_text(person.language, after.refused))
+        return
+    await _show(update, person.language, after.card, pressed.key)
 
 
 def handlers() -> list[BaseHandler]:

@@ -18,9 +18,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import asdict, dataclass, field, replace
-from datetime import datetime
 
-from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
@@ -44,12 +42,10 @@ from handlers.routes import (
 from handlers.services import Who, member, services
 from handlers.ui import button, error_text, escape, keyboard, named_button, refuse, show
 from locales import country_name, industry_name, shown, t
-from store.deadline import applications_closed
 from store.errors import StoreError
-from store.event import get_event
 from store.models import Role
 from store.names import company_name
-from store.search import Facets, Filters, Found, Page, clean_keyword, facets, search
+from store.search import Facets, Filters, Found, Page, clean_keyword, facets, search_page
 
 STATE = "find"  # user_data key of the current Search, as plain JSON (see _keep)
 PRESSES = (FindBack, FindClearKeyword, FindPage, FindCard, FindChoices, FindPick)
@@ -198,20 +194,12 @@ async def show_list(
 ) -> None:
     svc = services(context)
     page, is_open = await svc.run(
-        _listing, person.participant.id, state.filters, state.offset, svc.clock()
+        search_page, person.participant.id, state.filters, state.offset, PER_PAGE, svc.clock()
     )
     state.offset = page.offset
     _keep(context, state)
     role = person.participant.role
     await show(update, *render_list(person.language, role, state, page, is_open))
-
-
-def _listing(
-    session: Session, me: int, filters: Filters, offset: int, now: datetime
-) -> tuple[Page, bool]:
-    """A page of the search, and whether requests are still open."""
-    page = search(session, me, filters, offset, PER_PAGE)
-    return page, not applications_closed(get_event(session), now)
 
 
 @participant()

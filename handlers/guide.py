@@ -4,7 +4,6 @@ participant's "apply" screen."""
 
 from __future__ import annotations
 
-from sqlmodel import Session, col, func, select
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
@@ -14,38 +13,18 @@ from handlers.routes import Menu, route
 from handlers.services import Who, services, who
 from handlers.ui import button, escape, keyboard, show
 from locales import moment, t
-from store.deadline import applications_closed
-from store.errors import NoEvent
-from store.event import get_event
-from store.models import Event, Participant
+from store.event import applications_closed, event_if_any
 from store.names import event_name
-
-
-def _event(session: Session) -> Event | None:
-    try:
-        return get_event(session)
-    except NoEvent:
-        return None
-
-
-def _overview(session: Session) -> tuple[Event, int, int] | None:
-    """The event, its participants and how many of them opened the bot."""
-    event = _event(session)
-    if event is None:
-        return None
-    people = select(func.count()).select_from(Participant).where(Participant.active == True)  # noqa: E712
-    total = session.exec(people).one()
-    joined = session.exec(people.where(col(Participant.telegram_id).is_not(None))).one()
-    return event, total, joined
+from store.reports import admin_overview
 
 
 async def admin_home(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
     """The organizer's tools: where the fair stands and the commands to move it on."""
-    overview = await services(context).run(_overview)
+    overview = await services(context).run(admin_overview)
     if overview is None:
         await show(update, t(person.language, "admin_home.no_event"))
         return
-    event, total, joined = overview
+    event, total, joined = overview.event, overview.participants, overview.joined
     text = t(
         person.language,
         "admin_home.title",
@@ -81,7 +60,7 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         await show(update, text)
         return
     svc = services(context)
-    event = await svc.run(_event)
+    event = await svc.run(event_if_any)
     text = t(person.language, "help.participant")
     if event is not None and applications_closed(event, svc.clock()):
         # the steps are for before the deadline: say first what is left to do

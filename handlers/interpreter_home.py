@@ -32,6 +32,7 @@ from store.interpreters import (
 )
 from store.models import Interpreter, Phase
 from store.names import company_name, event_name
+from views.meeting_place import place
 
 log = logging.getLogger(__name__)
 
@@ -42,20 +43,12 @@ def _language(person: Interpreter, update: Update) -> str:
     return pick(person.language or update.effective_user.language_code, "ko")
 
 
-def _place(job: Job, language: str) -> str:
-    if job.booth is None:
-        if job.link is None:
-            return t(language, "schedule.place.online_later")
-        return t(language, "schedule.place.online", link=escape(job.link))
-    return escape(t(language, "schedule.place.booth", booth=job.booth))
-
-
 def _line(job: Job, language: str) -> str:
     return t(
         language,
         "interp.line",
         time=time_span(language, job.start.time(), job.end.time()),
-        place=_place(job, language),
+        place=place(job, language),
         buyer=escape(company_name(job.buyer, language)),
         seller=escape(company_name(job.seller, language)),
         language_name=language_name(language, job.language),

@@ -19,7 +19,7 @@ from handlers.guard import participant
 from handlers.refill_offers import offer_place
 from handlers.routes import Attendance, AttendanceCause, route
 from handlers.services import Services, Who, services
-from handlers.ui import button, counted_items, escape, keyboard, show
+from handlers.ui import button, counted_items, escape, keyboard, link_button, show
 from jobs import notify
 from jobs.notify import tell
 from jobs.table import Due, TimedJob
@@ -34,13 +34,16 @@ from store.reminders import meeting_reminders, upcoming_slots
 REASONS = (CancelReason.cant_attend, CancelReason.not_interested, CancelReason.other)
 
 
-def attendance_keyboard(language: str, meeting_id: int) -> InlineKeyboardMarkup:
-    """The reminder's two buttons."""
+def attendance_keyboard(
+    language: str, meeting_id: int, link: str | None = None
+) -> InlineKeyboardMarkup:
+    """The reminder's two buttons, under the video meeting's Join button when it has one."""
     return keyboard(
+        [link_button(language, "fairday.join_button", link)] if link else [],
         [
             button(language, "fairday.confirm_button", Attendance("ok", meeting_id)),
             button(language, "fairday.cancel_button", Attendance("no", meeting_id)),
-        ]
+        ],
     )
 
 
@@ -69,7 +72,7 @@ def _reasons(language: str, meeting_id: int) -> InlineKeyboardMarkup:
 def _when(sides: MeetingSides, language: str, timezone: str) -> dict[str, str]:
     return {
         "company": escape(company_name(sides.other, language)),
-        "start": moment(sides.start, language, timezone),
+        "start": moment(sides.start, language, timezone, reader_zone=sides.me.recipient_zone),
         "booth": escape(sides.booth or t(language, "reminder.no_booth")),
     }
 
@@ -144,15 +147,22 @@ async def meeting_reminder_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     for reminder in await svc.run(meeting_reminders, slot_id):
         language = pick(reminder.recipient.language, svc.default_language)
         booth = reminder.booth or t(language, "reminder.no_booth")
+        key = "reminder.meeting"
+        if reminder.online:
+            key = "reminder.meeting_online" if reminder.link else "reminder.meeting_online_later"
         text = t(
             language,
-            "reminder.meeting",
+            key,
             left=time_left(language, timedelta(minutes=event.reminder_minutes)),
-            start=moment(reminder.start, language, event.timezone),
+            start=moment(
+                reminder.start, language, event.timezone, reader_zone=reminder.recipient.zone
+            ),
             company=escape(company_name(reminder.counterpart, language)),
             booth=escape(booth),
         )
-        markup = notify.keyboard_json(attendance_keyboard(language, reminder.meeting_id))
+        markup = notify.keyboard_json(
+            attendance_keyboard(language, reminder.meeting_id, reminder.link)
+        )
         drafts.append(
             Draft(
                 NoticeKind.meeting,

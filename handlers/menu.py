@@ -25,8 +25,8 @@ from handlers.services import Who, services, who
 from handlers.ui import button, error_text, escape, keyboard, refuse, show
 from locales import moment, t
 from store.colleagues import join_colleague
-from store.errors import NoEvent, StoreError
-from store.event import get_event
+from store.errors import StoreError
+from store.event import event_if_any
 from store.interpreters import by_telegram_id, join_interpreter
 from store.models import Event, Phase
 from store.names import company_name, event_name
@@ -45,10 +45,7 @@ ITEMS = (
 
 
 async def _event(context: ContextTypes.DEFAULT_TYPE) -> Event | None:
-    try:
-        return await services(context).run(get_event)
-    except NoEvent:
-        return None
+    return await services(context).run(event_if_any)
 
 
 async def main_menu(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:

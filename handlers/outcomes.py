@@ -116,7 +116,7 @@ async def _ask_all(context: ContextTypes.DEFAULT_TYPE, kind: NoticeKind, key: st
             language,
             key,
             company=escape(company_name(prompt.counterpart, language)),
-            start=moment(prompt.start, language, event.timezone),
+            start=moment(prompt.start, language, event.timezone, reader_zone=prompt.recipient.zone),
             booth=escape(prompt.booth or t(language, "reminder.no_booth")),
         )
         markup = notify.keyboard_json(results_keyboard(language, prompt.meeting_id))

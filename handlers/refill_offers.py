@@ -22,10 +22,10 @@ from handlers.guard import participant
 from handlers.routes import RefillAnswer, route
 from handlers.services import Services, Who, services
 from handlers.ui import button, escape, keyboard, show
-from jobs.notify import country_name, render, send_now
+from jobs.notify import render, send_now
 from jobs.sending import replace_job
 from jobs.table import Due, TimedJob
-from locales import clock, moment, pick, t, tn
+from locales import clock, country_name, moment, pick, t, tn
 from store.event import get_event
 from store.fairday import Side
 from store.models import NoticeKind
@@ -101,10 +101,12 @@ async def offer_place(application: Application, place_id: int) -> None:
                 ),
                 not_after=view.expires_at,
                 company=other,
-                country=escape(country_name(country, _language(svc, me))),
+                country=escape(country_name(_language(svc, me), country)),
                 start=view.start,
                 booth=escape(view.booth or t(_language(svc, me), "reminder.no_booth")),
-                until=clock(view.expires_at.astimezone(ZoneInfo(timezone)).time()),
+                until=clock(
+                    view.expires_at.astimezone(ZoneInfo(me.recipient_zone or timezone)).time()
+                ),
             )
             for me, other, country in view.sides()
         ]
@@ -117,6 +119,10 @@ async def offer_place(application: Application, place_id: int) -> None:
             side for side, ok in zip((view.buyer, view.seller), delivered, strict=True) if ok
         ]
         await _closed_for(application, view, "refill.withdrawn", reached)
+
+
+def _zone(side: Side, timezone: str) -> str:
+    return side.recipient_zone or timezone
 
 
 def _language(svc: Services, side: Side) -> str:
@@ -192,7 +198,7 @@ async def on_button(
     timezone = (await svc.run(get_event)).timezone
     values = {
         "company": escape(company_name(other, language)),
-        "start": moment(view.start, language, timezone),
+        "start": moment(view.start, language, timezone, reader_zone=me.recipient_zone),
     }
     await update.callback_query.answer()
     if done.outcome == Outcome.waiting:

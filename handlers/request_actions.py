@@ -10,16 +10,19 @@ To act from your own menu:
   number=...)` labels the button. Actions:
   `acc` accept, `rej` reject (both by the target), `can` cancel (by the requester, pending or
   accepted), `up` / `dn` move one of my pending requests up or down in my priorities.
-- In your handler: `request = await act(update, context, person, action, request_id)`. It runs
-  the store operation (which enforces every rule), answers the button press (a short toast
-  on success, an alert with the catalog sentence on refusal: closed, not yours, changed
-  meanwhile, ...), tells the requester when their request was accepted or rejected, and the
-  target when a request to them was withdrawn.
-  It returns the request as it is now with both sides (`Involved`), or None when refused;
-  then re-render your view.
-- After `store.requests.send_request(...)` succeeded, call
-  `await notify_new_request(context, request)`: the target receives the request in their
-  language, with the sender's company, country, industry, note and Accept / Reject buttons.
+- Your screen's store call runs the action with what the screen shows afterwards, in one
+  transaction (`store.my_requests.act_on_request` inside it, as `act_on_page` and
+  `store.company_card.act_on_card` do); then `await answered(update, context, person, action,
+  involved, refused)` answers the button press (a short toast on success, an alert with the
+  catalog sentence on refusal: closed, not yours, changed meanwhile, ...), tells the
+  requester when their request was accepted or rejected, and the target when a request to
+  them was withdrawn; then render. With nothing to show afterwards, `await act(update,
+  context, person, action, request_id)` does both and returns the request with both sides
+  (`Involved`), or None when refused.
+- After a request was sent (`store.company_card.send_from_card`), `await
+  tell_new_request(context, involved)`: the target receives the request in their language,
+  with the sender's company, country, industry, note and Accept / Reject buttons
+  (`notify_new_request(context, request)` looks the sides up first).
 
 A recipient who never opened the bot, blocked it or deleted the chat does not hold up the
 action: the failed delivery is logged and the action stands.
@@ -129,7 +132,11 @@ def _notice_markup(language: str, involved: Involved) -> InlineKeyboardMarkup:
 
 async def notify_new_request(context: ContextTypes.DEFAULT_TYPE, request: MeetingRequest) -> None:
     """Tells the target of a request just sent, in their language, with Accept / Reject."""
-    involved = await services(context).run(request_involved, request.id)
+    await tell_new_request(context, await services(context).run(request_involved, request.id))
+
+
+async def tell_new_request(context: ContextTypes.DEFAULT_TYPE, involved: Involved) -> None:
+    """`notify_new_request` for a request whose sides the store call returned already."""
     language = language_of(context, involved.target)
     await _deliver(
         context,

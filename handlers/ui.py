@@ -26,6 +26,11 @@ def named_button(label: str, data: Press) -> InlineKeyboardButton:
     return InlineKeyboardButton(label, callback_data=data.encode())
 
 
+def link_button(language: str, key: str, url: str) -> InlineKeyboardButton:
+    """A button that opens `url` (a video meeting's link), labelled from the catalog."""
+    return InlineKeyboardButton(t(language, key), url=url)
+
+
 def keyboard(*rows: Row) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([list(row) for row in rows if row])
 

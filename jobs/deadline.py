@@ -101,7 +101,9 @@ async def deadline_reminder_job(context: ContextTypes.DEFAULT_TYPE) -> None:
             language,
             "reminder.deadline_unanswered" if reminder.unanswered else "reminder.deadline",
             left=time_left(language, left),
-            deadline=moment(event.deadline, language, event.timezone),
+            deadline=moment(
+                event.deadline, language, event.timezone, reader_zone=reminder.recipient.zone
+            ),
             unanswered=tn(language, "count.unanswered", reminder.unanswered),
         )
         drafts.append(

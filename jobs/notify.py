@@ -14,7 +14,6 @@ import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from babel import Locale
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
@@ -84,12 +83,6 @@ def draft(
     )
 
 
-def country_name(code: str, language: str) -> str:
-    """An ISO country code in the reader's language (US: 미국 / United States); other values
-    as they are."""
-    return Locale(pick(language)).territories.get(code.strip().upper(), code)
-
-
 async def render(
     application: Application,
     side: Side,
@@ -100,16 +93,18 @@ async def render(
     **values: object,
 ) -> notices.Draft | None:
     """One side's notice (`notice` is its kind and key: each goes out once) in their language,
-    a `start` value shown as a local time, a `company` value (a `Side`) by its name in that
-    language; `not_after` is when it stops being of use. None if the side cannot be reached
-    (never joined, blocked)."""
+    a `start` value shown in their zone (an online side: the fair's time beside it), a
+    `company` value (a `Side`) by its name in that language; `not_after` is when it stops
+    being of use. None if the side cannot be reached (never joined, blocked)."""
     if side.recipient is None:
         return None
     svc = _services(application)
     event = await svc.run(get_event)
     language = pick(side.recipient.language, svc.default_language)
     shown = {
-        "start": lambda value: moment(value, language, event.timezone),
+        "start": lambda value: moment(
+            value, language, event.timezone, reader_zone=side.recipient.zone
+        ),
         "company": lambda value: escape(company_name(value, language)),
     }
     text = t(

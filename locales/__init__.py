@@ -250,25 +250,37 @@ def reader_span(
     local = time_span(language, local_start.time(), local_end.time())
     if day and local_start.date() != start.date():
         local = f"{day_label(local_start.date(), language)} {local}"
-    return t(
-        language,
-        "time.with_event",
-        local=local,
-        city=zone_city(language, event_zone),
-        time=clock(start.time()),
-    )
+    return _with_event(language, local, event_zone, start)
 
 
-def moment(value: datetime, language: str, timezone: str, year: bool | None = None) -> str:
+def _with_event(language: str, local: str, event_zone: str, at: datetime) -> str:
+    """The reader's time with the fair's beside it: `20:00–20:30 (Seoul 09:00)`."""
+    fair = at.astimezone(get_timezone(event_zone))
+    city = zone_city(language, event_zone)
+    return t(language, "time.with_event", local=local, city=city, time=clock(fair.time()))
+
+
+def moment(
+    value: datetime,
+    language: str,
+    timezone: str,
+    year: bool | None = None,
+    reader_zone: str = "",
+) -> str:
     """An instant in the event's time zone: `6월 20일 (목) 18:00` / `Thu, Jun 20 18:00`, with
     the year (`2024년 6월 20일 (목) 18:00`) only when it is not this year, or when `year` says
-    so; buttons pass `year=False`."""
-    zone = get_timezone(timezone)
+    so; buttons pass `year=False`. A reader in another zone (an online participant) reads it
+    in theirs with the fair's time beside it, as `reader_span` writes a slot:
+    `Wed, Jun 19 20:00 (Seoul 09:00)`."""
+    zone = get_timezone(reader_zone or timezone)
     local = value.astimezone(zone)
     if year is None:
         year = local.year != datetime.now(zone).year
     skeleton = "yMMMEd" if year else "MMMEd"
-    return f"{format_skeleton(skeleton, local, locale=pick(language))} {local:%H:%M}"
+    shown = f"{format_skeleton(skeleton, local, locale=pick(language))} {local:%H:%M}"
+    if local.replace(tzinfo=None) == value.astimezone(get_timezone(timezone)).replace(tzinfo=None):
+        return shown
+    return _with_event(language, shown, timezone, value)
 
 
 def industry_slug(text: str) -> str:

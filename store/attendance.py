@@ -55,7 +55,8 @@ class VideoNeeded(StoreError):
 @dataclass(frozen=True)
 class AttendanceSet:
     code: str
-    company: str
+    company: str  # both names: the answer names it in the organizer's language
+    company_en: str
     attendance: Attendance
     changed: bool
     meetings: int  # meetings that changed between booth and video with it
@@ -83,4 +84,6 @@ def set_attendance(
         session.flush()
         reassign(session)
         record(session, admin_id, "attendance", code=code, attendance=attendance.value)
-    return AttendanceSet(person.code, person.company, attendance, changed, meetings)
+    return AttendanceSet(
+        person.code, person.company, person.company_en, attendance, changed, meetings
+    )

@@ -9,7 +9,7 @@ from sqlmodel import Session, col, delete, func, select, update
 
 from store.audit import record
 from store.errors import ApplicationsClosed, StoreError
-from store.event import get_event
+from store.event import applications_closed, get_event
 from store.interpreters import reassign
 from store.models import Event, Meeting, Phase, Slot, Tier, UnscheduledPair
 
@@ -37,11 +37,6 @@ class ScheduleAnnounced(StoreError):
     """Participants already hold their timetables: reopening would change them under them."""
 
     key = "schedule_announced"
-
-
-def applications_closed(event: Event, now: datetime) -> bool:
-    """Closed by the deadline passing (even before its job has run) or by the phase moving on."""
-    return event.phase != Phase.open or now >= event.deadline
 
 
 def set_deadline(session: Session, admin_id: int, deadline: datetime, now: datetime) -> Event:

@@ -466,6 +466,12 @@ def _current(session: Session) -> _Copy | None:
     return known
 
 
+def event_if_any(session: Session) -> Event | None:
+    """The event (the process's copy), or None before one is set up."""
+    current = _current(session)
+    return None if current is None else current.event
+
+
 def current_event(session: Session) -> Event:
     """The event: the process's copy, read it, don't change it (`get_event` to change it)."""
     current = _current(session)
@@ -474,12 +480,14 @@ def current_event(session: Session) -> Event:
     return current.event
 
 
+def applications_closed(event: Event, now: datetime) -> bool:
+    """Closed by the deadline passing (even before its job has run) or by the phase moving on."""
+    return event.phase != Phase.open or now >= event.deadline
+
+
 def closed_by(event: Event, now: datetime) -> ApplicationsClosed | None:
-    """Why applications are closed at `now` (the deadline passed, or the phase moved on), or
-    None while they are open."""
-    if event.phase != Phase.open or now >= event.deadline:
-        return ApplicationsClosed(deadline=event.deadline)
-    return None
+    """The refusal once applications are closed at `now`, None while they are open."""
+    return ApplicationsClosed(deadline=event.deadline) if applications_closed(event, now) else None
 
 
 def event_and_closed(session: Session, now: datetime) -> tuple[Event, ApplicationsClosed | None]:

@@ -1,5 +1,6 @@
 """The organizer's workbook (/export, `python -m bot export`): the schedule by slot and
-booth, each participant's day, every request, and the pairs left unscheduled with reasons.
+booth (with an online meeting's video link and each meeting's interpreter and language), each
+participant's day, every request, and the pairs left unscheduled with reasons.
 Column titles come from the catalogs, in the organizer's language."""
 
 from __future__ import annotations
@@ -11,12 +12,21 @@ from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 from sqlmodel import Session, col, select
 
-from locales import country_name, industry_name, t
+from locales import country_name, industry_name, language_name, t
 from store.event import get_event, slots
-from store.models import Meeting, MeetingRequest, Participant, Slot, UnscheduledPair
+from store.models import (
+    Interpreter,
+    InterpreterAssignment,
+    Meeting,
+    MeetingRequest,
+    Participant,
+    Slot,
+    UnscheduledPair,
+)
 from store.names import company_name
 from store.participants import by_number
 from store.sheets import append_row, fit_columns
+from store.video import links
 
 
 def _sheet(book: Workbook, language: str, name: str, extra: list[str] | None = None) -> Worksheet:
@@ -42,9 +52,21 @@ def workbook(session: Session, language: str) -> bytes:
     book = Workbook()
     book.remove(book.active)
 
-    schedule = _sheet(book, language, "schedule")
+    schedule = _sheet(book, language, "schedule", t(language, "export.columns.hybrid").split("|"))
+    video = links(session, meetings)
+    interpreters = {i.id: i for i in session.exec(select(Interpreter)).all()}
+    interpreter_of = {
+        (a.buyer_id, a.seller_id): interpreters[a.interpreter_id]
+        for a in session.exec(select(InterpreterAssignment)).all()
+    }
     for m in meetings:
         slot, buyer, seller = slot_by_id[m.slot_id], people[m.buyer_id], people[m.seller_id]
+        needed = buyer.interpreter_language or seller.interpreter_language
+        interpreter = interpreter_of.get((m.buyer_id, m.seller_id))
+        if interpreter is not None:
+            interpreting = f"{interpreter.code} {interpreter.name}"
+        else:
+            interpreting = t(language, "export.no_interpreter") if needed else ""
         append_row(
             schedule,
             [
@@ -59,6 +81,9 @@ def workbook(session: Session, language: str) -> bytes:
                 company_name(seller, language),
                 t(language, f"admin.tier.{m.tier.value}"),
                 m.id,
+                video.get(m.id, ""),
+                interpreting,
+                language_name(language, needed) if needed else "",
             ],
         )
 

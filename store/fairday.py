@@ -53,6 +53,11 @@ class Side:
     company_en: str
     recipient: Recipient | None  # None: not reachable in the bot
 
+    @property
+    def recipient_zone(self) -> str:
+        """The zone this side reads times in, "" for the fair's."""
+        return self.recipient.zone if self.recipient is not None else ""
+
 
 @dataclass(frozen=True)
 class MeetingSides:
@@ -69,7 +74,7 @@ class MeetingSides:
 def side_of(person: Participant) -> Side:
     assert person.id is not None
     reachable = person.telegram_id is not None and person.blocked_bot_at is None and person.active
-    recipient = Recipient(person.id, person.telegram_id, person.language) if reachable else None
+    recipient = Recipient.of(person) if reachable else None
     return Side(person.id, person.code, person.company, person.company_en, recipient)
 
 

@@ -241,8 +241,9 @@ class Job:
     seller_id: int
     start: datetime  # aware, in the event's time zone
     end: datetime
-    booth: str | None  # None: online
-    link: str | None
+    online: bool
+    booth: str | None  # None: online, or no booth yet
+    link: str | None  # online: the video link, if the event gives one
     buyer: Participant
     seller: Participant
     language: str
@@ -295,6 +296,7 @@ def schedule(session: Session, interpreter_id: int) -> Schedule:
                 seller_id=m.seller_id,
                 start=datetime.combine(slot.day, slot.start, tzinfo=zone),
                 end=datetime.combine(slot.day, slot.end, tzinfo=zone),
+                online=online,
                 booth=None if online else m.booth,
                 link=video.get(m.id) if online else None,
                 buyer=buyer,

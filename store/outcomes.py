@@ -170,7 +170,7 @@ def prompts(session: Session, slot_id: int, unanswered_only: bool = False) -> li
                 continue
             found.append(
                 Prompt(
-                    Recipient(me, p.telegram_id, p.language),
+                    Recipient.of(p),
                     m.id,
                     CompanyNames.of(people[other]),
                     start,

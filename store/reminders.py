@@ -11,6 +11,7 @@ from sqlmodel import Session, col, func, select
 
 from store.event import get_event, slots
 from store.models import (
+    Attendance,
     Meeting,
     MeetingRequest,
     Participant,
@@ -21,6 +22,8 @@ from store.models import (
 )
 from store.names import CompanyNames
 from store.participants import by_number
+from store.video import links
+from store.zones import own_zone
 
 DEADLINE_OFFSETS = (timedelta(hours=24), timedelta(hours=1))
 
@@ -30,6 +33,12 @@ class Recipient:
     participant_id: int
     telegram_id: int
     language: str | None
+    zone: str = ""  # the zone they read times in, "" for the fair's (store/zones.py)
+
+    @classmethod
+    def of(cls, person: Participant) -> Recipient:
+        assert person.id is not None and person.telegram_id is not None
+        return cls(person.id, person.telegram_id, person.language, own_zone(person))
 
 
 def _reachable(session: Session, role: Role | None = None) -> list[Participant]:
@@ -45,7 +54,7 @@ def _reachable(session: Session, role: Role | None = None) -> list[Participant]:
 
 def reachable(session: Session, role: Role | None = None) -> list[Recipient]:
     """Participants who opened the bot and have not blocked it (of one side, if given)."""
-    return [Recipient(p.id, p.telegram_id, p.language) for p in _reachable(session, role)]
+    return [Recipient.of(p) for p in _reachable(session, role)]
 
 
 @dataclass(frozen=True)
@@ -63,10 +72,7 @@ def deadline_reminders(session: Session) -> list[DeadlineReminder]:
             .group_by(MeetingRequest.to_id)
         ).all()
     )
-    return [
-        DeadlineReminder(Recipient(p.id, p.telegram_id, p.language), waiting.get(p.id, 0))
-        for p in _reachable(session)
-    ]
+    return [DeadlineReminder(Recipient.of(p), waiting.get(p.id, 0)) for p in _reachable(session)]
 
 
 def slot_start(slot: Slot, timezone: str) -> datetime:
@@ -84,6 +90,8 @@ class MeetingReminder:
     counterpart: CompanyNames
     booth: str | None
     start: datetime
+    online: bool = False  # a video meeting: `link` to join it (None: the link follows)
+    link: str | None = None
 
 
 def meeting_reminders(session: Session, slot_id: int) -> list[MeetingReminder]:
@@ -93,20 +101,26 @@ def meeting_reminders(session: Session, slot_id: int) -> list[MeetingReminder]:
     if slot is None or event.phase != Phase.announced:
         return []
     people = {p.id: p for p in _reachable(session)}
+    ways = select(Participant.id, Participant.attendance)
+    online = {row[0] for row in session.exec(ways).all() if row[1] == Attendance.online}
     names = select(Participant.id, Participant.company, Participant.company_en)
     companies = {row[0]: CompanyNames(row[1], row[2]) for row in session.exec(names).all()}
+    meetings = session.exec(select(Meeting).where(Meeting.slot_id == slot_id)).all()
+    video = links(session, meetings) if online else {}
     found = []
-    for m in session.exec(select(Meeting).where(Meeting.slot_id == slot_id)).all():
+    for m in meetings:
+        by_video = bool({m.buyer_id, m.seller_id} & online)
         for me, other in ((m.buyer_id, m.seller_id), (m.seller_id, m.buyer_id)):
             if me in people:
-                p = people[me]
                 found.append(
                     MeetingReminder(
-                        Recipient(me, p.telegram_id, p.language),
+                        Recipient.of(people[me]),
                         m.id,
                         companies[other],
-                        m.booth,
+                        None if by_video else m.booth,
                         slot_start(slot, event.timezone),
+                        by_video,
+                        video.get(m.id),
                     )
                 )
     return found

@@ -29,9 +29,9 @@ from store.errors import (
     SameSide,
     SelfRequest,
 )
-from store.event import ensure_open
+from store.event import applications_closed, current_event, ensure_open
 from store.models import LIVE_STATUSES, MeetingRequest, Participant, RequestStatus
-from store.requests import pair_with
+from store.requests import Sent, pair_with
 from store.text import clean_text
 
 KEYWORD_MAX = 100
@@ -86,8 +86,8 @@ class Stance(StrEnum):
 class Card:
     company: Participant
     stance: Stance
-    mine: MeetingRequest | None
-    theirs: MeetingRequest | None
+    mine: Sent | None
+    theirs: Sent | None
 
 
 def clean_keyword(text: str) -> str:
@@ -182,6 +182,14 @@ def search(session: Session, me: int, filters: Filters, offset: int = 0, limit: 
     ).all()
     found = [Found(row[0], bool(row[1]), bool(row[2]), bool(row[3])) for row in rows]
     return Page(found, total, offset, limit)
+
+
+def search_page(
+    session: Session, me: int, filters: Filters, offset: int, limit: int, now: datetime
+) -> tuple[Page, bool]:
+    """A page of the search, and whether requests are still open."""
+    page = search(session, me, filters, offset, limit)
+    return page, not applications_closed(current_event(session), now)
 
 
 def facets(session: Session, me: int) -> Facets:

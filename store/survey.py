@@ -79,7 +79,7 @@ def questions(session: Session, now: datetime) -> list[Question]:
                 continue
             found.append(
                 Question(
-                    Recipient(me, p.telegram_id, p.language),
+                    Recipient.of(p),
                     m.id,
                     CompanyNames.of(people[other]),
                     slot_start(grid[m.slot_id], event.timezone),

@@ -213,7 +213,7 @@ def _side(person: Participant) -> Side:
     """The withdrawn participant as a side to tell (side_of leaves inactive people out)."""
     assert person.id is not None
     reachable = person.telegram_id is not None and person.blocked_bot_at is None
-    recipient = Recipient(person.id, person.telegram_id, person.language) if reachable else None
+    recipient = Recipient.of(person) if reachable else None
     return Side(person.id, person.code, person.company, person.company_en, recipient)
 
 

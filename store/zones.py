@@ -66,11 +66,16 @@ def country_zone(country: str) -> str | None:
     return zones[0] if zones else None
 
 
+def own_zone(participant: Participant) -> str:
+    """The zone an online participant reads times in; "" on site (the fair's own)."""
+    if participant.attendance != Attendance.online:
+        return ""
+    return participant.timezone or country_zone(participant.country) or ""
+
+
 def zone_of(participant: Participant, event_zone: str) -> str:
     """The zone `participant` reads times in."""
-    if participant.attendance != Attendance.online:
-        return event_zone
-    return participant.timezone or country_zone(participant.country) or event_zone
+    return own_zone(participant) or event_zone
 
 
 # A UTC offset as organizers write it: `UTC+9`, `GMT-5`, `+09:00`, `UTC+5:30`.

@@ -4,12 +4,25 @@ plain texts say only that it is online, and the calendar entry carries the link 
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from handlers.ui import escape
 from locales import t
-from store.timetable import MeetingInfo
 
 
-def plain_place(meeting: MeetingInfo, language: str) -> str:
+class Placed(Protocol):
+    """A meeting as its place is told: a timetable's (store/timetable.py `MeetingInfo`) or an
+    interpreter's (store/interpreters.py `Job`)."""
+
+    @property
+    def online(self) -> bool: ...
+    @property
+    def booth(self) -> str | None: ...
+    @property
+    def link(self) -> str | None: ...
+
+
+def plain_place(meeting: Placed, language: str) -> str:
     if meeting.online:
         return t(language, "schedule.place.online_short")
     return t(
@@ -17,7 +30,7 @@ def plain_place(meeting: MeetingInfo, language: str) -> str:
     )
 
 
-def place(meeting: MeetingInfo, language: str) -> str:
+def place(meeting: Placed, language: str) -> str:
     """HTML: the booth, or a link to join the video meeting (or word that it will follow)."""
     if not meeting.online:
         return escape(plain_place(meeting, language))

@@ -34,8 +34,12 @@ async def test_attendance_is_refused_without_video_links_then_set_and_audited(
             "video_link": "https://meet.jit.si/Fair-{room}",
         }
         setup_event(session, parse_config(file))
+    with session_scope(engine) as session:  # named in the organizer's language
+        b1 = session.exec(select(Participant).where(Participant.code == "B1")).one()
+        b1.company, b1.company_en = "에이씨엠이", "Acme"
     [done] = await admin.ask("/attendance B1 온라인")
-    assert "now takes part online" in done.text and attendance_of(engine, "B1") == Attendance.online
+    assert done.text.startswith("Acme (B1) now takes part online")
+    assert attendance_of(engine, "B1") == Attendance.online
     [same] = await admin.ask("/attendance B1 online")
     assert "already takes part online" in same.text
     with session_scope(engine) as session:
@@ -72,7 +76,7 @@ async def test_interpreters_shows_coverage_and_the_meeting_left_without_one(
         reassign(session)
     [shown] = await admin.ask("/interpreters")
     assert shown.text.startswith("🗣 Interpreters · 1 registered")
-    assert "✅ Japanese · Thu, Jun 20: all 2 meetings covered" in shown.text
+    assert "✅ Japanese · Thu, Jun 20: 2 meetings covered" in shown.text
     with session_scope(engine) as session:
         session.add(
             Interpreter(
@@ -85,5 +89,5 @@ async def test_interpreters_shows_coverage_and_the_meeting_left_without_one(
         session.flush()
         reassign(session)
     [short] = await admin.ask("/interpreters")
-    assert "⚠️ Vietnamese · Thu, Jun 20: 0 of 1 meeting covered" in short.text
+    assert "⚠️ Vietnamese · Thu, Jun 20: no interpreter for 1 meeting. One more" in short.text
     assert "no interpreter speaks this language" in short.text

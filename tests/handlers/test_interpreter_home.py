@@ -132,5 +132,5 @@ async def test_once_announced_a_changed_schedule_is_pushed_to_the_interpreter(
     [asked] = await kim.wait_reply()
     await kim.press(asked, "❌ 예, 참석할 수 없습니다")
     await kim.wait_reply()
-    [pushed] = await lee.wait_for(lambda m: "schedule changed" in m.text, timeout=20)
+    [pushed] = await lee.wait_for(lambda m: "schedule has changed" in m.text, timeout=20)
     assert "2 meetings assigned to you" in pushed.text and "09:30–10:00 · booth T-B1" in pushed.text

@@ -84,7 +84,7 @@ async def test_a_buyer_needs_an_interpreter_and_one_is_assigned_at_once(people, 
         assert session.exec(select(InterpreterAssignment)).all() == []
     # a Korean company on site has neither choice
     section = await participation(kim, "🏢 참가 정보")
-    assert "시간대" not in section.text and "통역 언어" not in section.text
+    assert "표준 시간대" not in section.text and "통역 언어" not in section.text
 
 
 @pytest.mark.parametrize("data", ["pz:set:Asia/Tokyo", "pi:set:ko", "pz:set:../etc", "pi:ask:-"])

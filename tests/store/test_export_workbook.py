@@ -7,8 +7,11 @@ from openpyxl import load_workbook
 
 import builders
 from store.db import session_scope
+from store.event import parse_config, setup_event
 from store.export import workbook
-from store.models import Role
+from store.interpreters import reassign
+from store.models import Attendance, Interpreter, Role
+from store.participants import new_invite_token
 from store.sheets import text_width
 
 
@@ -41,3 +44,34 @@ def test_the_participants_sheet_carries_both_names_and_the_contact(engine):
         widest = max(text_width(cell.value) for cell in column)
         width = sheet.column_dimensions[column[0].column_letter].width
         assert widest < width <= 60
+
+
+def test_the_schedule_sheet_carries_the_video_link_and_the_interpreter(engine):
+    with session_scope(engine) as session:
+        setup_event(
+            session,
+            parse_config(builders.EVENT_FILE | {"video_link": "https://meet.jit.si/X-{room}"}),
+        )
+        online = builders.participant(
+            session, "B1", attendance=Attendance.online, interpreter_language="ja"
+        )
+        onsite = builders.participant(session, "B2", interpreter_language="zh")
+        s1, s2 = builders.participant(session, "S1"), builders.participant(session, "S2")
+        builders.meeting(session, online, s1, "D1-0900")
+        builders.meeting(session, onsite, s2, "D1-0900")
+        session.add(
+            Interpreter(code="I1", name="Aoki", languages="ja", invite_token=new_invite_token())
+        )
+        session.flush()
+        reassign(session)
+    with session_scope(engine) as session:
+        book = load_workbook(io.BytesIO(workbook(session, "en")))
+    rows = list(book.worksheets[0].iter_rows(values_only=True))
+    records = [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+    by_buyer = {record["Buyer"]: record for record in records}
+    assert by_buyer["B1"]["Video link"].startswith("https://meet.jit.si/X-")
+    assert (by_buyer["B1"]["Interpreter"], by_buyer["B1"]["Interpreter language"]) == (
+        "I1 Aoki",
+        "Japanese",
+    )
+    assert (by_buyer["B2"]["Video link"], by_buyer["B2"]["Interpreter"]) == (None, "not assigned")

@@ -59,7 +59,9 @@ def test_the_columns_are_read_in_korean_and_english(engine, event, tmp_path):
         ("no_booth", (4,)),
         ("timezone_city", (5,)),
     ]
-    assert "5행: 시간대 “lima” 값을 America/Lima 시간대로 읽었습니다." in report_lines("ko", result)
+    assert "5행: 표준 시간대 “lima” 값을 America/Lima 표준 시간대로 읽었습니다." in report_lines(
+        "ko", result
+    )
 
 
 def test_values_it_cant_read_are_warnings_with_rows_and_change_nothing(engine, event, tmp_path):
