@@ -7,12 +7,14 @@ import asyncio
 import json
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
 import sqlalchemy as sa
 from pydantic import ValidationError
+from sqlmodel import Session
 from telegram import Bot
 from telegram.error import InvalidToken, TelegramError
 
@@ -104,11 +106,6 @@ def parser() -> argparse.ArgumentParser:
     def said(key: str) -> str:
         return t(language, f"cli.help.{key}")
 
-    def with_file(name: str) -> argparse.ArgumentParser:
-        command = commands.add_parser(name, help=said(name), description=said(name))
-        command.add_argument("file", type=Path, metavar=said("file"), help=said(f"{name}.file"))
-        return command
-
     root = Parser(prog=PROG, description=said("description"))
     commands = root.add_subparsers(dest="command", metavar=said("command"))
     run = commands.add_parser("run", help=said("run"), description=said("run"))
@@ -117,24 +114,12 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--listen", default="0.0.0.0", help=said("listen"))
     run.add_argument("--path", help=said("path"))
     commands.add_parser("migrate", help=said("migrate"), description=said("migrate"))
-    with_file("setup-event")
-    people = with_file("import")
-    people.add_argument("--dry-run", action="store_true", help=said("dry_run"))
-    people.add_argument("--prefer-file", action="store_true", help=said("prefer_file"))
-    with_file("interpreters")
-    invites = with_file("invites")
-    invites.add_argument("--bot-username", required=True, help=said("bot_username"))
-    with_file("export-instance")
-    match = commands.add_parser("match", help=said("match"), description=said("match"))
-    match.add_argument("--dry", action="store_true", help=said("dry"))
-    match.add_argument("--mode", choices=[mode.value for mode in MatchMode], help=said("mode"))
-    with_file("export")
-    with_file("export-results")
-    withdraw = commands.add_parser("withdraw", help=said("withdraw"), description=said("withdraw"))
-    withdraw.add_argument("code", metavar=said("code"), help=said("withdraw.code"))
-    withdraw.add_argument("--reason", default="", help=said("reason"))
-    restore = commands.add_parser("restore", help=said("restore"), description=said("restore"))
-    restore.add_argument("code", metavar=said("code"), help=said("withdraw.code"))
+    for tool in TOOLS:
+        command = commands.add_parser(tool.name, help=said(tool.name), description=said(tool.name))
+        if tool.file:
+            help_ = said(f"{tool.name}.file")
+            command.add_argument("file", type=Path, metavar=said("file"), help=help_)
+        tool.arguments(command, said)
     demo = commands.add_parser("demo", help=said("demo"), description=said("demo"))
     demo.add_argument("--language", choices=("ko", "en"), default="en", help=said("language"))
     commands.add_parser("screens", help=said("screens"), description=said("screens"))
@@ -143,11 +128,6 @@ def parser() -> argparse.ArgumentParser:
 
 # The audit log's admin id for what an organizer does from the command line.
 CLI_ADMIN = 0
-# The commands that write the file they are given.
-WRITERS = ("invites", "export-instance", "export", "export-results")
-# Those that write a workbook: Excel refuses to open one named .csv ("format and extension
-# don't match"), so another name is refused before anything is written.
-WORKBOOKS = ("export", "export-results")
 
 
 def load_settings() -> Settings:
@@ -253,104 +233,180 @@ async def reach_telegram(settings: Settings) -> str | None:
         return "cli.telegram_unreachable"
 
 
+Said = Callable[[str], str]  # a `cli.help.*` text in the command line's language
+
+
+def _no_arguments(command: argparse.ArgumentParser, said: Said) -> None:
+    pass
+
+
+@dataclass(frozen=True)
+class Tool:
+    """One organizer subcommand working on the database: its name (its help is the catalog's
+    `cli.help.NAME`), its arguments and what it does, in one transaction: `run(session, args,
+    language)` prints what it did and returns the exit code (None: 0)."""
+
+    name: str
+    run: Callable[[Session, argparse.Namespace, str], int | None]
+    arguments: Callable[[argparse.ArgumentParser, Said], None] = _no_arguments
+    file: bool = True  # the file it reads or writes (`cli.help.NAME.file`)
+    writes: bool = False  # a file it cannot write is a sentence
+    # Excel refuses to open a workbook named .csv ("format and extension don't match"), so
+    # another name is refused before anything is written.
+    workbook: bool = False
+
+
+def setup_event_tool(session: Session, args: argparse.Namespace, language: str) -> None:
+    config = load_config(args.file)
+    check_deadline(session, config, utcnow())
+    event = setup_event(session, config)
+    days = len({s.day for s in config.slots})
+    print(
+        t(
+            language,
+            "cli.event_ready_day_end" if config.deadline_day_only else "cli.event_ready",
+            name=event_name(event, language),
+            slots=tn(language, "count.slots", len(config.slots)),
+            days=tn(language, "count.days", days),
+            deadline=moment(event.deadline, language, event.timezone),
+        )
+    )
+
+
+def import_options(command: argparse.ArgumentParser, said: Said) -> None:
+    command.add_argument("--dry-run", action="store_true", help=said("dry_run"))
+    command.add_argument("--prefer-file", action="store_true", help=said("prefer_file"))
+
+
+def import_tool(session: Session, args: argparse.Namespace, language: str) -> None:
+    result = import_participants(
+        session, args.file, dry=args.dry_run, prefer_file=args.prefer_file, admin_id=CLI_ADMIN
+    )
+    if result.encoding is not None:
+        print(t(language, "cli.read_as", path=args.file, encoding=result.encoding))
+    print("\n".join(report_lines(language, result)))
+
+
+def interpreters_tool(session: Session, args: argparse.Namespace, language: str) -> None:
+    done = import_interpreters(session, args.file)
+    if done.encoding is not None:
+        print(t(language, "cli.read_as", path=args.file, encoding=done.encoding))
+    imported = counted_items(
+        language, "cli.interpreters", {"created": done.created, "updated": done.updated}
+    )
+    unchanged = t(language, "cli.interpreters_unchanged")
+    print(t(language, "cli.interpreters_imported", changes=imported or unchanged))
+
+
+def invites_options(command: argparse.ArgumentParser, said: Said) -> None:
+    command.add_argument("--bot-username", required=True, help=said("bot_username"))
+
+
+def invites_tool(session: Session, args: argparse.Namespace, language: str) -> int | None:
+    username = bot_username(args.bot_username)
+    if username is None:
+        print(t(language, "cli.bad_bot_username", value=args.bot_username), file=sys.stderr)
+        return 2
+    count = write_invites(session, args.file, username, language)
+    links = tn(language, "count.invite_links", count)
+    print(t(language, "cli.invites_written", links=links, path=args.file.resolve()))
+    print(t(language, "cli.invites_secret"))
+    return None
+
+
+def export_instance_tool(session: Session, args: argparse.Namespace, language: str) -> None:
+    data = export_instance(session)
+    args.file.write_text(json.dumps(data, ensure_ascii=False, indent=1), "utf-8")
+    print(t(language, "cli.instance_written", path=args.file))
+
+
+def match_options(command: argparse.ArgumentParser, said: Said) -> None:
+    command.add_argument("--dry", action="store_true", help=said("dry"))
+    command.add_argument("--mode", choices=[mode.value for mode in MatchMode], help=said("mode"))
+
+
+def match_tool(session: Session, args: argparse.Namespace, language: str) -> None:
+    mode = MatchMode(args.mode) if args.mode else None
+    summary = run_matching(session, utcnow(), CLI_ADMIN, dry=args.dry, mode=mode)
+    figures = counted_items(
+        language,
+        "cli.match",
+        {"meetings": summary.total, "unscheduled": sum(summary.unscheduled.values())},
+    )
+    print(
+        t(
+            language,
+            "cli.match_dry" if args.dry else "cli.match_stored",
+            mode=t(language, f"admin.mode.{summary.mode.value}"),
+            figures=figures or t(language, "cli.match_nothing"),
+        )
+    )
+    # the same rules as the bot's summary: nothing on the first matching
+    for line in changes_lines(language, summary):
+        print(line)
+    compared = comparison_lines(
+        language, summary.comparison, summary.mode, title_key="cli.compare_title"
+    )
+    print("\n".join(compared))
+
+
+def export_tool(session: Session, args: argparse.Namespace, language: str) -> None:
+    args.file.write_bytes(workbook(session, language))
+    print(t(language, "cli.export_written", path=args.file))
+
+
+def export_results_tool(session: Session, args: argparse.Namespace, language: str) -> None:
+    args.file.write_bytes(results_workbook(session, language, utcnow()))
+    print(t(language, "cli.results_written", path=args.file))
+
+
+def withdraw_options(command: argparse.ArgumentParser, said: Said) -> None:
+    command.add_argument("code", metavar=said("code"), help=said("withdraw.code"))
+    command.add_argument("--reason", default="", help=said("reason"))
+
+
+def withdraw_tool(session: Session, args: argparse.Namespace, language: str) -> None:
+    done = withdraw(session, CLI_ADMIN, args.code, args.reason, utcnow())
+    print(t(language, "withdraw.done", **changes(done, language, html=False)))
+    print(t(language, "cli.withdrawal_told"))
+
+
+def restore_options(command: argparse.ArgumentParser, said: Said) -> None:
+    command.add_argument("code", metavar=said("code"), help=said("withdraw.code"))
+
+
+def restore_tool(session: Session, args: argparse.Namespace, language: str) -> None:
+    restore(session, CLI_ADMIN, args.code)
+    done = preview(session, args.code, utcnow())
+    print(t(language, "restore.done", **changes(done, language, html=False)))
+
+
+# In the order `--help` lists them, after run and migrate.
+TOOLS = (
+    Tool("setup-event", setup_event_tool),
+    Tool("import", import_tool, import_options),
+    Tool("interpreters", interpreters_tool),
+    Tool("invites", invites_tool, invites_options, writes=True),
+    Tool("export-instance", export_instance_tool, writes=True),
+    Tool("match", match_tool, match_options, file=False),
+    Tool("export", export_tool, writes=True, workbook=True),
+    Tool("export-results", export_results_tool, writes=True, workbook=True),
+    Tool("withdraw", withdraw_tool, withdraw_options, file=False),
+    Tool("restore", restore_tool, restore_options, file=False),
+)
+BY_NAME = {tool.name: tool for tool in TOOLS}
+
+
 def organizer_tool(args: argparse.Namespace, settings: Settings, engine: sa.Engine) -> int:
+    """Runs the subcommand's tool in one transaction; a refusal is one sentence and exit 2."""
     language = settings.default_language
-    if args.command in WORKBOOKS and args.file.suffix.lower() != ".xlsx":
+    tool = BY_NAME[args.command]
+    if tool.workbook and args.file.suffix.lower() != ".xlsx":
         print(t(language, "cli.not_xlsx", path=args.file), file=sys.stderr)
         return 2
     try:
         with session_scope(engine) as session:
-            if args.command == "setup-event":
-                config = load_config(args.file)
-                check_deadline(session, config, utcnow())
-                event = setup_event(session, config)
-                days = len({s.day for s in config.slots})
-                deadline = moment(event.deadline, language, event.timezone)
-                print(
-                    t(
-                        language,
-                        "cli.event_ready_day_end"
-                        if config.deadline_day_only
-                        else "cli.event_ready",
-                        name=event_name(event, language),
-                        slots=tn(language, "count.slots", len(config.slots)),
-                        days=tn(language, "count.days", days),
-                        deadline=deadline,
-                    )
-                )
-            elif args.command == "import":
-                result = import_participants(
-                    session,
-                    args.file,
-                    dry=args.dry_run,
-                    prefer_file=args.prefer_file,
-                    admin_id=CLI_ADMIN,
-                )
-                if result.encoding is not None:
-                    print(t(language, "cli.read_as", path=args.file, encoding=result.encoding))
-                print("\n".join(report_lines(language, result)))
-            elif args.command == "interpreters":
-                done = import_interpreters(session, args.file)
-                if done.encoding is not None:
-                    print(t(language, "cli.read_as", path=args.file, encoding=done.encoding))
-                imported = counted_items(
-                    language, "cli.interpreters", {"created": done.created, "updated": done.updated}
-                )
-                unchanged = t(language, "cli.interpreters_unchanged")
-                print(t(language, "cli.interpreters_imported", changes=imported or unchanged))
-            elif args.command == "invites":
-                username = bot_username(args.bot_username)
-                if username is None:
-                    print(
-                        t(language, "cli.bad_bot_username", value=args.bot_username),
-                        file=sys.stderr,
-                    )
-                    return 2
-                count = write_invites(session, args.file, username, language)
-                links = tn(language, "count.invite_links", count)
-                print(t(language, "cli.invites_written", links=links, path=args.file.resolve()))
-                print(t(language, "cli.invites_secret"))
-            elif args.command == "export-instance":
-                data = export_instance(session)
-                args.file.write_text(json.dumps(data, ensure_ascii=False, indent=1), "utf-8")
-                print(t(language, "cli.instance_written", path=args.file))
-            elif args.command == "match":
-                mode = MatchMode(args.mode) if args.mode else None
-                summary = run_matching(session, utcnow(), CLI_ADMIN, dry=args.dry, mode=mode)
-                figures = counted_items(
-                    language,
-                    "cli.match",
-                    {"meetings": summary.total, "unscheduled": sum(summary.unscheduled.values())},
-                )
-                print(
-                    t(
-                        language,
-                        "cli.match_dry" if args.dry else "cli.match_stored",
-                        mode=t(language, f"admin.mode.{summary.mode.value}"),
-                        figures=figures or t(language, "cli.match_nothing"),
-                    )
-                )
-                # the same rules as the bot's summary: nothing on the first matching
-                for line in changes_lines(language, summary):
-                    print(line)
-                compared = comparison_lines(
-                    language, summary.comparison, summary.mode, title_key="cli.compare_title"
-                )
-                print("\n".join(compared))
-            elif args.command == "export":
-                args.file.write_bytes(workbook(session, language))
-                print(t(language, "cli.export_written", path=args.file))
-            elif args.command == "export-results":
-                args.file.write_bytes(results_workbook(session, language, utcnow()))
-                print(t(language, "cli.results_written", path=args.file))
-            elif args.command == "withdraw":
-                done = withdraw(session, CLI_ADMIN, args.code, args.reason, utcnow())
-                print(t(language, "withdraw.done", **changes(done, language, html=False)))
-                print(t(language, "cli.withdrawal_told"))
-            elif args.command == "restore":
-                restore(session, CLI_ADMIN, args.code)
-                done = preview(session, args.code, utcnow())
-                print(t(language, "restore.done", **changes(done, language, html=False)))
+            code = tool.run(session, args, language)
     except ImportFailed as error:
         if error.encoding is not None:
             print(t(language, "cli.read_as", path=args.file, encoding=error.encoding))
@@ -364,7 +420,7 @@ def organizer_tool(args: argparse.Namespace, settings: Settings, engine: sa.Engi
         print(event_refusal(language, error), file=sys.stderr)
         return 2
     except OSError:
-        if args.command not in WRITERS:
+        if not tool.writes:
             raise
         print(t(language, "cli.cannot_write", path=args.file), file=sys.stderr)
         return 2
@@ -374,7 +430,7 @@ def organizer_tool(args: argparse.Namespace, settings: Settings, engine: sa.Engi
     except StoreError as error:
         print(cli_error_text(language, error), file=sys.stderr)
         return 2
-    return 0
+    return code or 0
 
 
 def main(argv: list[str] | None = None) -> int:
