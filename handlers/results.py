@@ -22,8 +22,8 @@ from store.audit import audited
 from store.event import get_event
 from store.names import company_name
 from store.results import Results, Tally, results, today
-from store.results_workbook import results_workbook
 from views.results_chart import results_png
+from views.results_workbook import results_workbook
 
 IDLE_SHOWN = 30  # booth codes listed by /today; the count covers all
 NONE_HELD_SHOWN = 10  # companies named on /results' line of those with no meeting held
@@ -97,7 +97,7 @@ async def results_command(update: Update, context: ContextTypes.DEFAULT_TYPE, pe
     await show(update, "\n".join(lines))
     chart = await asyncio.to_thread(results_png, figures, language)
     await update.effective_chat.send_photo(chart, caption=t(language, "results.chart_caption"))
-    data = await svc.run(results_workbook, language, now)
+    data = await asyncio.to_thread(results_workbook, figures, language)
     await update.effective_chat.send_document(
         InputFile(io.BytesIO(data), filename=f"results-{now:%Y%m%d-%H%M}.xlsx"),
         caption=t(language, "results.workbook_caption"),
