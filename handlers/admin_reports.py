@@ -15,7 +15,6 @@ from handlers.outcomes import stats_line as outcome_stats_line
 from handlers.services import Who, services
 from handlers.ui import counted_items, escape, show
 from locales import day_label, industry_name, t
-from store.audit import audited
 from store.export import export_data
 from store.reports import figures_now
 from views.export_workbook import workbook
@@ -24,7 +23,7 @@ from views.export_workbook import workbook
 @organizer()
 async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
     svc = services(context)
-    figures = await svc.run(audited, person.telegram_id, "stats", {}, figures_now, svc.clock())
+    figures = await svc.run(figures_now, svc.clock(), person.telegram_id)
     numbers, lang = figures.numbers, person.language
 
     def counts(prefix: str, values: dict[str, int], unit: str = "stats.count") -> str:

@@ -18,7 +18,6 @@ from handlers.outcomes import usd
 from handlers.services import Who, services
 from handlers.ui import counted_items, escape, show
 from locales import clock, day_label, industry_name, t, tn
-from store.audit import audited
 from store.event import get_event
 from store.names import company_name
 from store.results import Results, Tally, results, today
@@ -76,7 +75,7 @@ def tally_line(language: str, name: str, tally: Tally) -> str:
 async def results_command(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
     svc = services(context)
     language, now = person.language, svc.clock()
-    figures = await svc.run(audited, person.telegram_id, "results", {}, results, now)
+    figures = await svc.run(results, now, person.telegram_id)
     outcomes = ", ".join(
         t(language, "stats.count", what=t(language, f"outcome.result.{key}"), count=n)
         for key, n in figures.overall.outcomes.items()
@@ -112,7 +111,7 @@ def meetings(language: str, count: int) -> str:
 async def today_command(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
     svc = services(context)
     language, now = person.language, svc.clock()
-    day = await svc.run(audited, person.telegram_id, "today", {}, today, now)
+    day = await svc.run(today, now, person.telegram_id)
     if day.day is None:
         await show(update, t(language, "today.no_fair_today"))
         return
