@@ -41,6 +41,7 @@ from store.refill import (
     withdraw_offer,
 )
 from store.timetable import timetable
+from views.meeting_place import plain_place
 from views.timetable_render import calendar_file_name, timetable_ics, timetable_messages
 
 log = logging.getLogger(__name__)
@@ -103,7 +104,7 @@ async def offer_place(application: Application, place_id: int) -> None:
                 company=other,
                 country=escape(country_name(_language(svc, me), country)),
                 start=view.start,
-                booth=escape(view.booth or t(_language(svc, me), "reminder.no_booth")),
+                place=escape(plain_place(view, _language(svc, me))),
                 until=clock(
                     view.expires_at.astimezone(ZoneInfo(me.recipient_zone or timezone)).time()
                 ),

@@ -45,6 +45,7 @@ from store.models import (
     UnscheduledPair,
 )
 from store.reminders import slot_end, slot_start
+from store.video import is_online
 
 OFFER_TIME = timedelta(minutes=10)
 # Less time than this before the slot starts is not worth an offer.
@@ -229,6 +230,7 @@ class OfferView:
     end: datetime
     expires_at: datetime
     booth: str | None
+    online: bool  # a video meeting: no booth
     buyer: Side
     seller: Side
     buyer_country: str
@@ -256,6 +258,7 @@ def _view(session: Session, offer: RefillOffer) -> OfferView:
         end=slot_end(slot, get_event(session).timezone),
         expires_at=offer.expires_at,
         booth=buyer.booth,
+        online=is_online(buyer, seller),
         buyer=side_of(buyer),
         seller=side_of(seller),
         buyer_country=buyer.country,
