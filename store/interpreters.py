@@ -24,7 +24,7 @@ from sqlmodel import Session, col, select
 from matching.interpreters import Assignment, Coverage, Gap, Need, assign, coverage, gap_reason
 from matching.interpreters import Interpreter as Person
 from store.audit import record
-from store.errors import InviteUsed, NotFound
+from store.errors import AccountTaken, InviteUsed, NotFound
 from store.event import get_event
 from store.models import (
     Attendance,
@@ -36,6 +36,7 @@ from store.models import (
     Slot,
     utcnow,
 )
+from store.participants import is_colleague
 from store.video import is_online, links
 
 
@@ -227,6 +228,8 @@ def join_interpreter(
     taken = session.exec(select(Participant.id).where(Participant.telegram_id == telegram_id))
     if person.telegram_id is not None or taken.first() is not None:
         raise InviteUsed()
+    if is_colleague(session, telegram_id):
+        raise AccountTaken()
     person.telegram_id = telegram_id
     person.language = person.language or (language if language in ("ko", "en") else None)
     session.add(person)
