@@ -69,10 +69,10 @@ def _reasons(language: str, meeting_id: int) -> InlineKeyboardMarkup:
     )
 
 
-def _when(sides: MeetingSides, language: str, timezone: str) -> dict[str, str]:
+def _when(sides: MeetingSides, language: str) -> dict[str, str]:
     return {
         "company": escape(company_name(sides.other, language)),
-        "start": moment(sides.start, language, timezone, reader_zone=sides.me.recipient_zone),
+        "start": moment(sides.start, language, sides.timezone, reader_zone=sides.me.recipient_zone),
         "booth": escape(sides.booth or t(language, "reminder.no_booth")),
     }
 
@@ -88,14 +88,11 @@ async def on_button(
     language = person.language
     participant_id = person.participant.id
     now = svc.clock()
-    event = await svc.run(get_event)
     meeting_id = pressed.meeting
     if isinstance(pressed, AttendanceCause):  # a reason chosen: the meeting is given up
         reason = CancelReason(pressed.cause)
         done = await svc.run(cancel, meeting_id, participant_id, reason, now)
-        await show(
-            update, t(language, "fairday.cancelled", **_when(done.sides, language, event.timezone))
-        )
+        await show(update, t(language, "fairday.cancelled", **_when(done.sides, language)))
         await update.callback_query.answer()
         await tell(
             context,
@@ -117,7 +114,7 @@ async def on_button(
         sides = await svc.run(confirm, meeting_id, participant_id, now)
         await show(
             update,
-            t(language, "fairday.confirmed", **_when(sides, language, event.timezone)),
+            t(language, "fairday.confirmed", **_when(sides, language)),
             keyboard([cancel_button(language, meeting_id)]),
         )
         await tell(
