@@ -23,6 +23,7 @@ from sqlmodel import Session, col, select
 
 from matching.interpreters import Assignment, Coverage, Gap, Need, assign, coverage, gap_reason
 from matching.interpreters import Interpreter as Person
+from store.audit import record
 from store.errors import AccountTaken, InviteUsed, NotFound
 from store.event import get_event
 from store.models import (
@@ -170,7 +171,10 @@ class Report:
     gaps: tuple[tuple[Meeting, Gap, str], ...]  # the meeting, why, its language
 
 
-def report(session: Session) -> Report:
+def report(session: Session, admin_id: int | None = None) -> Report:
+    """Who interprets which meeting, and the gaps; an admin's look is audited with it."""
+    if admin_id is not None:
+        record(session, admin_id, "interpreters")
     wanted = needs(session)
     stored = Assignment(
         by_meeting={
