@@ -28,8 +28,7 @@ from store.event import get_event
 from store.fairday import DayCounts, MeetingSides, cancel, confirm
 from store.models import CancelReason, NoticeKind
 from store.names import company_name
-from store.notices import Draft
-from store.reminders import meeting_reminders, upcoming_slots
+from store.reminders import MeetingReminder, meeting_reminders, upcoming_slots
 
 REASONS = (CancelReason.cant_attend, CancelReason.not_interested, CancelReason.other)
 
@@ -142,31 +141,34 @@ async def meeting_reminder_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     event = await svc.run(get_event)
     drafts = []
     for reminder in await svc.run(meeting_reminders, slot_id):
-        language = pick(reminder.recipient.language, svc.default_language)
-        booth = reminder.booth or t(language, "reminder.no_booth")
         key = "reminder.meeting"
         if reminder.online:
             key = "reminder.meeting_online" if reminder.link else "reminder.meeting_online_later"
-        text = t(
-            language,
-            key,
-            left=time_left(language, timedelta(minutes=event.reminder_minutes)),
-            start=moment(
-                reminder.start, language, event.timezone, reader_zone=reminder.recipient.zone
-            ),
-            company=escape(company_name(reminder.counterpart, language)),
-            booth=escape(booth),
-        )
-        markup = notify.keyboard_json(
-            attendance_keyboard(language, reminder.meeting_id, reminder.link)
-        )
+
+        def render(
+            language: str, reminder: MeetingReminder = reminder, key: str = key
+        ) -> notify.Rendered:
+            booth = reminder.booth or t(language, "reminder.no_booth")
+            text = t(
+                language,
+                key,
+                left=time_left(language, timedelta(minutes=event.reminder_minutes)),
+                start=moment(
+                    reminder.start, language, event.timezone, reader_zone=reminder.recipient.zone
+                ),
+                company=escape(company_name(reminder.counterpart, language)),
+                booth=escape(booth),
+            )
+            return text, attendance_keyboard(language, reminder.meeting_id, reminder.link)
+
+        language = pick(reminder.recipient.language, svc.default_language)
         drafts.append(
-            Draft(
+            notify.draft(
                 NoticeKind.meeting,
                 reminder.recipient.participant_id,
                 f"slot-{slot_id}",
-                text,
-                markup,
+                language,
+                render,
                 reminder.start,
             )
         )
