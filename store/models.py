@@ -286,6 +286,7 @@ class NoticeKind(StrEnum):
     refill = "refill"  # a standby refill offer and its outcome (handlers/refill_offers.py)
     fairday = "fairday"  # the counterpart confirmed or cancelled a meeting
     withdrawal = "withdrawal"  # a withdrawal told to everyone it concerns (store/withdrawal.py)
+    interpreter = "interpreter"  # an interpreter's reminder before a meeting they interpret
 
 
 class Notice(SQLModel, table=True):
@@ -299,6 +300,9 @@ class Notice(SQLModel, table=True):
     kind: NoticeKind = Field(sa_type=_enum(NoticeKind))
     participant_id: int = Field(foreign_key="participant.id", index=True)
     key: str = Field(max_length=64)
+    # A notice to an interpreter (kind `interpreter`): its recipient; `participant_id` is then
+    # the meeting's buyer, whose notices it queues behind. Not a foreign key (migration 0019).
+    interpreter_id: int | None = Field(default=None, index=True)
     status: DeliveryStatus = Field(
         default=DeliveryStatus.pending, sa_type=_enum(DeliveryStatus), index=True
     )

@@ -28,6 +28,7 @@ from store.claims import claim_rows, release_all, waiting
 from store.models import (
     DeliveryStatus,
     Event,
+    Interpreter,
     MeetingOutcome,
     Notice,
     NoticeKind,
@@ -49,6 +50,7 @@ class Draft:
     text: str
     markup: str = ""  # an inline keyboard as JSON
     not_after: datetime | None = None
+    interpreter_id: int | None = None  # for this interpreter (about `participant_id`'s meeting)
 
 
 def queue(session: Session, drafts: Sequence[Draft]) -> list[int]:
@@ -65,6 +67,7 @@ def queue(session: Session, drafts: Sequence[Draft]) -> list[int]:
             "text": d.text,
             "markup": d.markup,
             "not_after": d.not_after,
+            "interpreter_id": d.interpreter_id,
             "status": DeliveryStatus.pending,
             "claimed_by": "",
             "attempts": 0,
@@ -142,16 +145,25 @@ def prepare(session: Session, notice_id: int, now: datetime) -> Outgoing | Deliv
     row = session.get(Notice, notice_id)
     if row is None or row.status != DeliveryStatus.pending:
         return row.status if row is not None else DeliveryStatus.given_up
-    person = session.get(Participant, row.participant_id)
-    if person.blocked_bot_at is not None:
-        row.status = DeliveryStatus.blocked
-    elif person.telegram_id is None or not (person.active or row.kind == NoticeKind.withdrawal):
+    reader: Participant | Interpreter | None
+    if row.interpreter_id is not None:
+        reader = session.get(Interpreter, row.interpreter_id)
+        blocked = False  # not remembered for interpreters: each send finds out again
+        reachable = reader is not None and reader.active
+    else:
+        reader = session.get(Participant, row.participant_id)
+        blocked = reader is not None and reader.blocked_bot_at is not None
         # A withdrawn participant gets one notice still: that they were withdrawn.
+        reachable = reader is not None and (reader.active or row.kind == NoticeKind.withdrawal)
+    telegram_id = reader.telegram_id if reader is not None and reachable else None
+    if blocked:
+        row.status = DeliveryStatus.blocked
+    elif telegram_id is None:
         row.status, row.error = DeliveryStatus.given_up, GONE
     elif row.not_after is not None and now >= row.not_after:
         row.status, row.error = DeliveryStatus.given_up, TOO_LATE
     else:
-        return Outgoing(row.id, row.kind, person.telegram_id, row.text, row.markup, row.not_after)
+        return Outgoing(row.id, row.kind, telegram_id, row.text, row.markup, row.not_after)
     session.add(row)
     return row.status
 
@@ -173,8 +185,9 @@ def finish(
     if status == DeliveryStatus.sent:
         values["sent_at"] = now
     session.execute(update(Notice).where(_mine(notice_id, holder)).values(**values))
-    if status == DeliveryStatus.blocked:
-        person = session.get(Notice, notice_id).participant_id
+    row = session.get(Notice, notice_id)
+    if status == DeliveryStatus.blocked and row.interpreter_id is None:
+        person = row.participant_id
         session.execute(
             update(Participant).where(col(Participant.id) == person).values(blocked_bot_at=now)
         )
