@@ -109,19 +109,21 @@ async def _finish(update: Update, context: ContextTypes.DEFAULT_TYPE, answers: d
         await refuse(update, error_text(person.language, error))
         return
     await update.effective_chat.send_message(t(person.language, "apply.sent"))
+    admins = svc.default_language
+    empty = t(admins, "profile.empty")  # a field left out ("-") reads "—", not blank
     for admin in svc.admin_ids:
         summary = t(
-            svc.default_language,
+            admins,
             "apply.admin_summary",
-            role=t(svc.default_language, f"role.{application.role.value}"),
+            role=t(admins, f"role.{application.role.value}"),
             **{
-                field: escape(shown(svc.default_language, field, getattr(application, field)))
+                field: escape(shown(admins, field, getattr(application, field))) or empty
                 for field in QUESTIONS[Role.buyer]  # every field (a Korean company's country: KR)
             },
         )
         buttons = [
-            button(svc.default_language, "apply.approve", ApplicationDecision("y", application.id)),
-            button(svc.default_language, "apply.reject", ApplicationDecision("n", application.id)),
+            button(admins, "apply.approve", ApplicationDecision("y", application.id)),
+            button(admins, "apply.reject", ApplicationDecision("n", application.id)),
         ]
         try:
             await context.bot.send_message(

@@ -132,18 +132,11 @@ def render_list(
     """The list; once requests are closed it says so instead of inviting a request."""
     key = state.key
     pages = max(1, -(-page.total // page.limit))
-    lines = [
-        t(language, f"find.title.{role.other.value}"),
-        _filter_line(language, state.filters),
-        t(
-            language,
-            "find.count",
-            total=page.total,
-            page=page.offset // page.limit + 1,
-            pages=pages,
-        ),
-    ]
-    if page.total:
+    lines = [t(language, f"find.title.{role.other.value}"), _filter_line(language, state.filters)]
+    if page.total:  # none found is said below; the page only when there are several
+        number = page.offset // page.limit + 1
+        count = "find.count_paged" if pages > 1 else "find.count"
+        lines.append(t(language, count, total=page.total, page=number, pages=pages))
         lines.append(t(language, "find.legend" if is_open else "find.legend_closed"))
     else:
         lines.append(t(language, "find.nothing"))

@@ -33,7 +33,6 @@ from __future__ import annotations
 import logging
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
@@ -41,7 +40,7 @@ from handlers.feature import Feature
 from handlers.guard import participant
 from handlers.routes import Press, RequestNotice, Requests, route
 from handlers.services import Who, services
-from handlers.ui import button, error_text, escape, keyboard, refuse, show
+from handlers.ui import button, error_text, escape, keyboard, refuse, send_notice, show
 from locales import country_name, industry_name, moment, pick, t
 from store.errors import StoreError
 from store.models import MeetingRequest, RequestStatus
@@ -100,9 +99,7 @@ async def _deliver(
         log.info("participant %s has not opened the bot; not notified", to.code)
         return
     try:
-        await context.bot.send_message(
-            to.telegram_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
-        )
+        await send_notice(context.bot, to.telegram_id, text, markup)
     except TelegramError as error:  # blocked the bot, chat gone, flood: the action stands
         log.warning("could not notify participant %s: %s", to.code, error)
 

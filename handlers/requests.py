@@ -31,13 +31,17 @@ CATEGORY_ACTIONS = {"m": ("can",), "r": ("acc", "rej"), "o": ("can", "up", "dn")
 
 
 def render_summary(language: str, overview: Summary) -> tuple[str, InlineKeyboardMarkup]:
-    counts = {cat: overview.counts[name] for cat, name in CATEGORIES.items()}
+    # Only the kinds there are: no "0건" line, no button to an empty list.
+    counts = {cat: n for cat, name in CATEGORIES.items() if (n := overview.counts[name])}
     lines = [t(language, "requests.title")]
-    lines += [t(language, f"requests.count.{cat}", count=counts[cat]) for cat in CATEGORIES]
-    lines.append(t(language, "requests.closed" if overview.closed else "requests.explain"))
+    lines += [t(language, f"requests.count.{cat}", count=n) for cat, n in counts.items()]
+    if overview.closed:
+        lines.append(t(language, "requests.closed"))
+    else:
+        lines.append(t(language, "requests.explain" if counts else "requests.none"))
     rows = [
-        [button(language, f"requests.open.{cat}", RequestList(cat, 1), count=counts[cat])]
-        for cat in CATEGORIES
+        [button(language, f"requests.open.{cat}", RequestList(cat, 1), count=n)]
+        for cat, n in counts.items()
     ]
     rows.append([button(language, "common.back", Menu())])
     return "\n".join(lines), keyboard(*rows)
@@ -100,7 +104,12 @@ def _entry_buttons(
 def render_list(language: str, view: Page, cat: str) -> tuple[str, InlineKeyboardMarkup]:
     page, pages, total = view.number, view.pages, view.total
     numbered = list(enumerate(view.entries, start=view.first))
-    lines = [t(language, f"requests.list.{cat}", count=total, page=page, pages=pages)]
+    heading = t(language, f"requests.heading.{cat}")
+    if not total:
+        lines = [heading]
+    else:  # the page only when there are several
+        key = "requests.list_paged" if pages > 1 else "requests.list"
+        lines = [t(language, key, heading=heading, count=total, page=page, pages=pages)]
     lines += [_entry(language, view, pair, cat, number) for number, pair in numbered]
     if not total:
         lines.append(t(language, f"requests.empty.{cat}"))

@@ -19,9 +19,9 @@ from handlers.routes import Menu, ScheduleMeeting, ScheduleMore, ScheduleOpen, r
 from handlers.services import Who, services
 from handlers.ui import button, escape, keyboard, refuse, show
 from locales import moment, t, tn
-from store.event import get_event
+from store.event import applications_closed
 from store.models import Event, Phase
-from store.timetable import Timetable, timetable, unscheduled
+from store.timetable import Timetable, schedule_screen
 from views.timetable_render import (
     calendar_file_name,
     counterpart_card,
@@ -74,10 +74,11 @@ async def _open(
     """Shows what `pressed` asks for; returns a refusal instead, if any."""
     svc = services(context)
     language = person.language
-    participant_id = person.participant.id
-    event = await svc.run(get_event)
+    why = pressed == ScheduleMore("why")
+    screen = await svc.run(schedule_screen, person.participant.id, why)
+    event = screen.event
     if event.phase != Phase.announced:
-        now_open = event.phase == Phase.open and svc.clock() < event.deadline
+        now_open = not applications_closed(event, svc.clock())
         await show(
             update,
             _not_announced(event, person, now_open),
@@ -85,11 +86,11 @@ async def _open(
         )
         return None
     back = keyboard([button(language, "schedule.back_button", ScheduleOpen())])
-    if pressed == ScheduleMore("why"):
-        items = await svc.run(unscheduled, participant_id)
-        await _pages(update, unscheduled_messages(items, language), back)
+    if screen.unscheduled is not None:
+        await _pages(update, unscheduled_messages(screen.unscheduled, language), back)
         return None
-    table = await svc.run(timetable, participant_id)
+    table = screen.table
+    assert table is not None  # announced, and not `why`
     if pressed == ScheduleMore("img"):
         await _send_image(update, table, language)
     elif pressed == ScheduleMore("ics"):

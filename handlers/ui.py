@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping, Sequence
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
@@ -65,24 +65,39 @@ def unchanged(message: Message, text: str, markup: InlineKeyboardMarkup | None) 
     return html.unescape(message.text_html) == html.unescape(text)
 
 
-async def edit_menu(message: Message, text: str, markup: InlineKeyboardMarkup | None) -> None:
-    """`Message.edit_text` for the edits that make most of the bot's traffic (a menu after a
-    press), without PTB's per-call object work: the parameters go as plain JSON values and the
-    edited message Telegram sends back is not parsed into a `Message`, since nothing reads it
-    (together about a tenth of the bot's CPU in `python -m bench.load`'s profile). It goes the
-    same way as every call: the bot's rate limiter (429 waited out) and transport, the same
-    errors."""
-    data: dict[str, object] = {
-        "chat_id": message.chat_id,
-        "message_id": message.message_id,
-        "text": text,
-        "parse_mode": ParseMode.HTML,
-    }
+async def _post_html(
+    bot: Bot, endpoint: str, data: dict[str, object], markup: InlineKeyboardMarkup | None
+) -> None:
+    """An HTML text call whose answer nothing reads, without PTB's per-call object work: the
+    parameters go as plain JSON values and the message Telegram sends back is not parsed into
+    a `Message` (together about a tenth of the bot's CPU in `python -m bench.load`'s profile).
+    It goes the way every call goes: the bot's rate limiter (429 waited out) and transport,
+    the same errors."""
+    data["parse_mode"] = ParseMode.HTML
     if markup is not None:
         data["reply_markup"] = markup.to_dict()
     # `_do_post` is the step every PTB call ends in (ExtBot's adds the rate limiter); PTB has
     # no public call that skips parsing the answer (`do_api_request` warns for known methods).
-    await message.get_bot()._do_post("editMessageText", data)
+    await bot._do_post(endpoint, data)
+
+
+async def edit_menu(message: Message, text: str, markup: InlineKeyboardMarkup | None) -> None:
+    """`Message.edit_text` for the edits that make most of the bot's traffic (a menu after a
+    press); see `_post_html`."""
+    data: dict[str, object] = {
+        "chat_id": message.chat_id,
+        "message_id": message.message_id,
+        "text": text,
+    }
+    await _post_html(message.get_bot(), "editMessageText", data, markup)
+
+
+async def send_notice(
+    bot: Bot, chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None
+) -> None:
+    """`Bot.send_message` for a message to someone else that nothing reads back (the other
+    side of a request told what happened); see `_post_html`."""
+    await _post_html(bot, "sendMessage", {"chat_id": chat_id, "text": text}, markup)
 
 
 async def show(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:

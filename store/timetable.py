@@ -22,8 +22,17 @@ from matching import Reason
 from matching.model import effective_cap
 from store.availability import unavailable_slot_ids
 from store.errors import NotFound
-from store.event import get_event, slots
-from store.models import Meeting, MeetingRequest, Participant, Role, Tier, UnscheduledPair
+from store.event import current_event, get_event, slots
+from store.models import (
+    Event,
+    Meeting,
+    MeetingRequest,
+    Participant,
+    Phase,
+    Role,
+    Tier,
+    UnscheduledPair,
+)
 from store.names import in_language
 from store.video import is_online, links
 from store.zones import zone_of
@@ -377,3 +386,23 @@ def unscheduled(session: Session, participant_id: int) -> list[Unscheduled]:
             )
         )
     return result
+
+
+@dataclass(frozen=True)
+class ScheduleScreen:
+    """What My schedule shows, read in one transaction: before the announcement the event
+    alone (its deadline); after it the timetable, or the pairs that did not become meetings."""
+
+    event: Event
+    table: Timetable | None = None
+    unscheduled: list[Unscheduled] | None = None
+
+
+def schedule_screen(session: Session, participant_id: int, why: bool) -> ScheduleScreen:
+    """`why`: the pairs that were not placed instead of the timetable."""
+    event = current_event(session)
+    if event.phase != Phase.announced:
+        return ScheduleScreen(event)
+    if why:
+        return ScheduleScreen(event, unscheduled=unscheduled(session, participant_id))
+    return ScheduleScreen(event, table=timetable(session, participant_id))

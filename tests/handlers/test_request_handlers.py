@@ -91,6 +91,20 @@ async def test_the_summary_counts_the_three_categories(ids, send, fake):
     assert labels(mutual) == ["✖️ Bolt Imports 신청 취소", "⬅️ 뒤로"]
 
 
+async def test_with_no_requests_the_summary_reports_no_zeros(ids, send, fake):
+    kim = fake.user(1001, "Kim", language_code="ko")
+    shown = await summary(kim)
+    assert "아직 주고받은 상담 신청이 없습니다." in shown.text and "0건" not in shown.text
+    assert labels(shown) == ["⬅️ 뒤로"]  # no button to an empty list
+    send("B3", "S1")
+    shown = await summary(kim)
+    assert "📥 상대방 신청: 1건" in shown.text and "🤝 상호 신청:" not in shown.text
+    assert labels(shown) == ["📥 상대방 신청 (1)", "⬅️ 뒤로"]
+    await kim.press(shown, "📥 상대방 신청 (1)")
+    [received] = await kim.wait_reply()
+    assert received.text.startswith("📥 상대방 신청 (1건)\n")  # no "1/1 페이지"
+
+
 async def test_accepting_makes_it_mutual_and_tells_the_requester_in_their_language(
     ids, send, fake, engine
 ):

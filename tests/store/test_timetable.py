@@ -8,8 +8,8 @@ import builders
 from store.db import session_scope
 from store.errors import NotFound
 from store.exchange import store_schedule
-from store.models import Participant, Role, Slot, Tier, Unavailability
-from store.timetable import Requester, Why, digest, timetable, unscheduled
+from store.models import Participant, Phase, Role, Slot, Tier, Unavailability
+from store.timetable import Requester, Why, digest, schedule_screen, timetable, unscheduled
 
 SEOUL = ZoneInfo("Asia/Seoul")
 
@@ -218,3 +218,20 @@ def test_a_pair_placed_by_hand_after_the_run_is_no_longer_unscheduled(engine):
         builders.meeting(session, buyer, seller, "D2-0900", tier=Tier.fixed)
         assert unscheduled(session, buyer.id) == []
         assert unscheduled(session, seller.id) == []
+
+
+def test_my_schedule_shows_the_event_alone_until_announced_then_the_timetable_or_why(engine):
+    with session_scope(engine) as session:
+        builders.event(session)
+        buyer = builders.participant(session, "B1")
+        builders.meeting(session, buyer, builders.participant(session, "S1"), "D1-0930")
+        buyer_id = buyer.id
+    with session_scope(engine) as session:
+        before = schedule_screen(session, buyer_id, why=False)
+        builders.set_phase(session, Phase.announced)
+    with session_scope(engine) as session:
+        after = schedule_screen(session, buyer_id, why=False)
+        why = schedule_screen(session, buyer_id, why=True)
+    assert before.table is None and before.unscheduled is None
+    assert [m.code for m in after.table.meetings] == ["D1-0930"]
+    assert why.table is None and why.unscheduled == []
