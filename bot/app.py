@@ -19,6 +19,7 @@ from handlers import (
     admin_withdraw,
     apply,
     availability,
+    colleagues,
     fallback,
     find,
     guide,
@@ -49,6 +50,7 @@ FEATURES: tuple[Feature, ...] = tuple(
     module.FEATURE
     for module in (
         profile,
+        colleagues,
         apply,
         menu,
         language,

@@ -30,16 +30,18 @@ from store.db import make_engine, normalize_url, session_scope, upgrade
 from store.errors import EventConfigError, ImportFailed, NoEvent, Problem, StoreError
 from store.event import check_deadline, load_config, setup_event
 from store.exchange import export_instance
-from store.export import workbook
+from store.export import export_data
 from store.import_columns import HEADERS, accepted
 from store.importer import import_participants
 from store.interpreter_import import import_interpreters
 from store.matching_run import run_matching
 from store.models import MatchMode, utcnow
 from store.names import event_name
-from store.results_workbook import results_workbook
+from store.results import results
 from store.withdrawal import preview, restore, withdraw
+from views.export_workbook import workbook
 from views.matching_summary import changes_lines, comparison_lines
+from views.results_workbook import results_workbook
 
 # What organizers type (README): the hints and the usage line name it, not `python -m bot`.
 PROG = "scripts/run"
@@ -351,12 +353,12 @@ def match_tool(session: Session, args: argparse.Namespace, language: str) -> Non
 
 
 def export_tool(session: Session, args: argparse.Namespace, language: str) -> None:
-    args.file.write_bytes(workbook(session, language))
+    args.file.write_bytes(workbook(export_data(session), language))
     print(t(language, "cli.export_written", path=args.file))
 
 
 def export_results_tool(session: Session, args: argparse.Namespace, language: str) -> None:
-    args.file.write_bytes(results_workbook(session, language, utcnow()))
+    args.file.write_bytes(results_workbook(results(session, utcnow()), language))
     print(t(language, "cli.results_written", path=args.file))
 
 

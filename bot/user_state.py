@@ -93,7 +93,7 @@ async def user_state(application: Application, user_id: int) -> AsyncIterator[No
     raw = held.data
     application._user_data[user_id] = decode(raw, user_id)  # PTB has no public setter
     try:
-        with preloaded(user_id, held.participant):
+        with preloaded(user_id, held.account):
             yield
     finally:
         new = encode(application._user_data.pop(user_id, {}), user_id)

@@ -14,7 +14,6 @@ from handlers.services import Who, services
 from handlers.ui import escape, refuse, show
 from locales import day_label, language_name, t, tn
 from store.attendance import parse_attendance, set_attendance
-from store.audit import audited
 from store.interpreters import report
 from store.names import company_name
 
@@ -51,7 +50,7 @@ async def interpreters_command(
     update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who
 ) -> None:
     svc = services(context)
-    seen = await svc.run(audited, person.telegram_id, "interpreters", {}, report)
+    seen = await svc.run(report, person.telegram_id)
     language = person.language
     title = t(language, "hybrid.report_title", interpreters=seen.interpreters)
     if not seen.coverage:

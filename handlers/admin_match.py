@@ -18,9 +18,8 @@ from handlers.services import Who, services
 from handlers.ui import button, clipped, error_text, escape, keyboard, refuse, show
 from jobs.schedule import schedule_all
 from locales import industry_name, industry_slug, moment, t, tn, zone_name
-from store.audit import audited
 from store.deadline import set_deadline
-from store.event import MAX_TIME_LIMIT, applications_closed, get_event, local_moment
+from store.event import MAX_TIME_LIMIT, applications_closed, deadline_shown, get_event, local_moment
 from store.fairday import unassign_and_keep_place
 from store.manual_matching import CapExceeded, assign, low_counts, proposals
 from store.matching_run import run_matching, set_match_mode
@@ -41,7 +40,7 @@ async def deadline(update: Update, context: ContextTypes.DEFAULT_TYPE, person: W
     svc = services(context)
     typed = " ".join(context.args or [])
     if not typed:
-        event = await svc.run(audited, person.telegram_id, "deadline_shown", {}, get_event)
+        event = await svc.run(deadline_shown, person.telegram_id)
         when = moment(event.deadline, person.language, event.timezone)
         phase = t(person.language, f"admin.phase.{event.phase.value}")
         zone = zone_name(person.language, event.timezone)
@@ -151,10 +150,7 @@ async def lowcount(update: Update, context: ContextTypes.DEFAULT_TYPE, person: W
     industry, at_most = parsed
     industry = industry_slug(industry) if industry else industry
     svc = services(context)
-    detail = {"industry": industry, "at_most": at_most}
-    rows = await svc.run(
-        audited, person.telegram_id, "lowcount", detail, low_counts, industry, at_most
-    )
+    rows = await svc.run(low_counts, industry, at_most, admin_id=person.telegram_id)
     if not rows:
         none = t(
             person.language,
@@ -212,10 +208,7 @@ async def propose(
     """A participant from /lowcount: counterparts of the same industry with a free slot."""
     svc = services(context)
     participant_id = pressed.participant
-    detail = {"participant": participant_id}
-    offers = await svc.run(
-        audited, person.telegram_id, "proposals", detail, proposals, participant_id
-    )
+    offers = await svc.run(proposals, participant_id, admin_id=person.telegram_id)
     await update.callback_query.answer()
     if not offers:
         await show(update, t(person.language, "admin.proposals_none"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 
 from telegram import Update
@@ -14,15 +15,15 @@ from handlers.outcomes import stats_line as outcome_stats_line
 from handlers.services import Who, services
 from handlers.ui import counted_items, escape, show
 from locales import day_label, industry_name, t
-from store.audit import audited
-from store.export import workbook
+from store.export import export_data
 from store.reports import figures_now
+from views.export_workbook import workbook
 
 
 @organizer()
 async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
     svc = services(context)
-    figures = await svc.run(audited, person.telegram_id, "stats", {}, figures_now, svc.clock())
+    figures = await svc.run(figures_now, svc.clock(), person.telegram_id)
     numbers, lang = figures.numbers, person.language
 
     def counts(prefix: str, values: dict[str, int], unit: str = "stats.count") -> str:
@@ -85,7 +86,8 @@ async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE, pers
 @organizer()
 async def export_command(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
     svc = services(context)
-    data = await svc.run(audited, person.telegram_id, "export", {}, workbook, person.language)
+    found = await svc.run(export_data, person.telegram_id)
+    data = await asyncio.to_thread(workbook, found, person.language)
     stamp = svc.clock().strftime("%Y%m%d-%H%M")
     await update.effective_chat.send_document(
         io.BytesIO(data),

@@ -5,13 +5,14 @@ press, and the catalog's refusal when the store says no.
     async def toggle(update, context, person: Who, pressed: AvailabilityPress) -> None:
         ...  # one store call -> render
 
-`participant` lets in registered participants (a stranger is told to join first), `organizer`
-the admins (anyone else is told the command is for organizers). With `data` (a kind of
-button from handlers/routes.py, or a tuple of kinds), the button's callback data is decoded
-once (forged or stale data: "this button is not valid (any more)") and the object is passed
-on. With `answer`, the button press is answered before the handler runs (the handlers that
-answer later, or with a text, leave it off). A `StoreError` the
-handler does not catch itself becomes the catalog's sentence for it.
+`participant` lets in registered participants (a stranger is told to join first), and their
+colleagues (store/colleagues.py), `main_contact` the participants' main contacts (a colleague is
+told that the main contact may), `organizer` the admins (anyone else is told the command is
+for organizers). With `data` (a kind of button from handlers/routes.py, or a tuple of kinds),
+the button's callback data is decoded once (forged or stale data: "this button is not valid
+(any more)") and the object is passed on. With `answer`, the button press is answered before
+the handler runs (the handlers that answer later, or with a text, leave it off). A
+`StoreError` the handler does not catch itself becomes the catalog's sentence for it.
 
 `participant_step` opens a typed step's handler (handlers/typed.py): a stranger's text ends the
 step; the handler itself decides which refusals leave it armed for another try.
@@ -83,6 +84,22 @@ def participant(
 ) -> Callable[[Guarded], Callback]:
     """For registered participants: `handler(update, context, person[, pressed])`."""
     return _guard(member, data, answer)
+
+
+async def _main_contact(update: Update, context: Context) -> Who | None:
+    person = await member(update, context)
+    if person is not None and not person.main_contact:
+        await refuse(update, t(person.language, "error.main_contact_only"))
+        return None
+    return person
+
+
+def main_contact(
+    *, data: Kinds | None = None, answer: bool = False
+) -> Callable[[Guarded], Callback]:
+    """For a participant's main contact only (the company's profile, its colleagues): a
+    colleague is told who may; `handler(update, context, person[, pressed])`."""
+    return _guard(_main_contact, data, answer)
 
 
 def organizer(*, data: Kinds | None = None, answer: bool = False) -> Callable[[Guarded], Callback]:

@@ -11,6 +11,7 @@ from handlers.routes import LanguagePick, Menu, route
 from handlers.services import services, who
 from handlers.ui import button, keyboard, refuse, show
 from locales import LANGUAGES, t
+from store.colleagues import set_colleague_language
 from store.participants import set_language
 
 
@@ -36,7 +37,9 @@ async def switch(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     language = pressed.language
     context.user_data["language"] = language
     person = await who(update, context)
-    if person.participant is not None:
+    if person.colleague is not None:  # their own language, not the main contact's
+        await services(context).run(set_colleague_language, person.colleague.id, language)
+    elif person.participant is not None:
         await services(context).run(set_language, person.participant.id, language)
     await query.answer(t(language, "language.set"))
     await main_menu(update, context, await who(update, context))

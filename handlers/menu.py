@@ -13,6 +13,7 @@ from handlers.routes import (
     AdminHome,
     ApplyStart,
     AvailabilityOpen,
+    Colleagues,
     FindOpen,
     LanguageMenu,
     ProfileSection,
@@ -23,6 +24,7 @@ from handlers.routes import (
 from handlers.services import Who, services, who
 from handlers.ui import button, error_text, escape, keyboard, refuse, show
 from locales import moment, t
+from store.colleagues import join_colleague
 from store.errors import StoreError
 from store.event import event_if_any
 from store.interpreters import by_telegram_id, join_interpreter
@@ -37,6 +39,7 @@ ITEMS = (
     ("menu.find", FindOpen()),
     ("menu.requests", Requests()),
     ("menu.schedule", ScheduleOpen()),
+    ("menu.colleagues", Colleagues()),  # the main contact's only
     ("menu.language", LanguageMenu()),
 )
 
@@ -81,7 +84,10 @@ async def main_menu(update: Update, context: ContextTypes.DEFAULT_TYPE, person: 
         event=escape(event_name(event, person.language)),
         deadline=moment(event.deadline, person.language, event.timezone),
     )
-    buttons = [button(person.language, key, data) for key, data in ITEMS]
+    if person.colleague is not None:  # acts for the company: named, and who manages it
+        text += "\n\n" + t(person.language, "menu.as_colleague")
+    items = [(k, d) for k, d in ITEMS if person.main_contact or not isinstance(d, Colleagues)]
+    buttons = [button(person.language, key, data) for key, data in items]
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
     if person.is_admin:
         rows.append([button(person.language, "admin_home.button", AdminHome())])
@@ -95,24 +101,36 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         admin_menu = context.bot_data[ADMIN_MENU]
         await set_admin_menu(context.bot, person.telegram_id, person.language, admin_menu)
     if context.args:
+        svc = services(context)
+        user = update.effective_user
         try:
-            interpreter = await services(context).run(
+            interpreter = await svc.run(
                 join_interpreter, context.args[0], person.telegram_id, person.language
             )
             if interpreter is not None:
                 await interpreter_home(update, context, interpreter)
                 return
-            await services(context).run(
-                join, context.args[0], person.telegram_id, update.effective_user.language_code
+            colleague = await svc.run(
+                join_colleague,
+                context.args[0],
+                person.telegram_id,
+                user.full_name,
+                user.language_code,
+                svc.clock(),
             )
+            if colleague is None:
+                await svc.run(join, context.args[0], person.telegram_id, user.language_code)
         except StoreError as error:
             await refuse(update, error_text(person.language, error))
             return
         person = await who(update, context)
+        key = "start.joined"
+        if colleague is not None:
+            key = "start.colleague_again" if colleague.again else "start.colleague_joined"
         await update.effective_chat.send_message(
             t(
                 person.language,
-                "start.joined",
+                key,
                 company=escape(company_name(person.participant, person.language)),
             ),
             parse_mode="HTML",

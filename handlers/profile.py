@@ -9,7 +9,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from handlers import typed
 from handlers.feature import Feature
-from handlers.guard import participant, participant_step
+from handlers.guard import main_contact, participant, participant_step
 from handlers.routes import (
     Menu,
     ProfileEdit,
@@ -80,6 +80,7 @@ async def _render(
     edits = [
         button(language, "profile.edit", ProfileEdit(field), label=t(language, f"field.{field}"))
         for field in SECTIONS[section]
+        if person.main_contact  # a colleague reads the company's details, never edits them
     ]
     if section == "comp":
         try:
@@ -89,7 +90,9 @@ async def _render(
         else:
             more_lines, more_edits = _choice_lines(language, offered)
             lines += more_lines
-            edits += more_edits
+            edits += more_edits if person.main_contact else []
+    if not person.main_contact:
+        lines += ["", t(language, "error.main_contact_only")]
     rows = [edits[i : i + 2] for i in range(0, len(edits), 2)]
     await show(update, "\n".join(lines), keyboard(*rows, [button(language, "common.back", Menu())]))
 
@@ -98,7 +101,7 @@ def _marked(language: str, text: str, chosen: bool) -> str:
     return t(language, "profile.chosen", choice=text) if chosen else text
 
 
-@participant(data=ProfileZone)
+@main_contact(data=ProfileZone)
 async def zone_pressed(
     update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, pressed: ProfileZone
 ) -> None:
@@ -126,7 +129,7 @@ async def zone_pressed(
     await show(update, t(language, "profile.zone_choose"), keyboard(*rows, back))
 
 
-@participant(data=ProfileInterpreter)
+@main_contact(data=ProfileInterpreter)
 async def interpreter_pressed(
     update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, pressed: ProfileInterpreter
 ) -> None:
@@ -161,7 +164,7 @@ async def open_section(
     await _render(update, context, person, pressed.section)
 
 
-@participant(data=ProfileEdit)
+@main_contact(data=ProfileEdit)
 async def ask(
     update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, pressed: ProfileEdit
 ) -> None:

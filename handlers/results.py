@@ -18,12 +18,11 @@ from handlers.outcomes import usd
 from handlers.services import Who, services
 from handlers.ui import counted_items, escape, show
 from locales import clock, day_label, industry_name, t, tn
-from store.audit import audited
 from store.event import get_event
 from store.names import company_name
 from store.results import Results, Tally, results, today
-from store.results_workbook import results_workbook
 from views.results_chart import results_png
+from views.results_workbook import results_workbook
 
 IDLE_SHOWN = 30  # booth codes listed by /today; the count covers all
 NONE_HELD_SHOWN = 10  # companies named on /results' line of those with no meeting held
@@ -76,7 +75,7 @@ def tally_line(language: str, name: str, tally: Tally) -> str:
 async def results_command(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
     svc = services(context)
     language, now = person.language, svc.clock()
-    figures = await svc.run(audited, person.telegram_id, "results", {}, results, now)
+    figures = await svc.run(results, now, person.telegram_id)
     outcomes = ", ".join(
         t(language, "stats.count", what=t(language, f"outcome.result.{key}"), count=n)
         for key, n in figures.overall.outcomes.items()
@@ -97,7 +96,7 @@ async def results_command(update: Update, context: ContextTypes.DEFAULT_TYPE, pe
     await show(update, "\n".join(lines))
     chart = await asyncio.to_thread(results_png, figures, language)
     await update.effective_chat.send_photo(chart, caption=t(language, "results.chart_caption"))
-    data = await svc.run(results_workbook, language, now)
+    data = await asyncio.to_thread(results_workbook, figures, language)
     await update.effective_chat.send_document(
         InputFile(io.BytesIO(data), filename=f"results-{now:%Y%m%d-%H%M}.xlsx"),
         caption=t(language, "results.workbook_caption"),
@@ -112,7 +111,7 @@ def meetings(language: str, count: int) -> str:
 async def today_command(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
     svc = services(context)
     language, now = person.language, svc.clock()
-    day = await svc.run(audited, person.telegram_id, "today", {}, today, now)
+    day = await svc.run(today, now, person.telegram_id)
     if day.day is None:
         await show(update, t(language, "today.no_fair_today"))
         return

@@ -396,6 +396,27 @@ class ScheduleMeeting(Press):
     meeting: ID
 
 
+# colleagues (handlers/colleagues.py)
+
+
+@press("team")
+class Colleagues(Press):
+    pass
+
+
+@press("team:new")
+class ColleagueInvite(Press):
+    pass
+
+
+@press("team:{step}:{colleague}")
+class ColleagueRevoke(Press):
+    """✖️ on a colleague (`ask`), then the confirmation (`yes`)."""
+
+    step: Literal["ask", "yes"]
+    colleague: ID
+
+
 # the fair day
 
 
@@ -572,6 +593,14 @@ ROUTES: dict[str, Route] = {
             "handlers.schedule",
             "sched(:|$)",
             (ScheduleOpen, ScheduleMore, ScheduleMeeting),
+        ),
+        "colleagues": ("team", "handlers.colleagues", "team$", (Colleagues,)),
+        "colleagues.invite": ("team", "handlers.colleagues", "team:new$", (ColleagueInvite,)),
+        "colleagues.revoke": (
+            "team",
+            "handlers.colleagues",
+            "team:(?!new$)",
+            (ColleagueRevoke,),
         ),
         # the fair day
         "attendance": ("att", "handlers.meeting_day", "att:", (Attendance, AttendanceCause)),

@@ -22,20 +22,21 @@ from telegram.ext import ContextTypes
 
 from handlers.ui import refuse
 from locales import pick, t
+from store.colleagues import Account, account_of
 from store.db import session_scope
-from store.models import Participant
-from store.participants import read_account, starting_language
+from store.models import Colleague, Participant
+from store.participants import starting_language
 
 T = TypeVar("T")
 
 
 @dataclass
 class _Preloaded:
-    """The participant record read with the user's state at the start of the update
+    """Whom the user acts for, read with the user's state at the start of the update
     (bot/user_state.py), good until the update's first store call, which may change it."""
 
     telegram_id: int
-    participant: Participant | None
+    account: Account
     current: bool = True
 
 
@@ -43,9 +44,9 @@ _preloaded: ContextVar[_Preloaded | None] = ContextVar("preloaded", default=None
 
 
 @contextmanager
-def preloaded(telegram_id: int, participant: Participant | None) -> Iterator[None]:
-    """Lets the update's first `who` use `participant` instead of reading it again."""
-    token = _preloaded.set(_Preloaded(telegram_id, participant))
+def preloaded(telegram_id: int, account: Account) -> Iterator[None]:
+    """Lets the update's first `who` use `account` instead of reading it again."""
+    token = _preloaded.set(_Preloaded(telegram_id, account))
     try:
         yield
     finally:
@@ -94,13 +95,20 @@ def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
 
 @dataclass(frozen=True)
 class Who:
-    """The person behind an update: their participant record, if any, and their language."""
+    """The person behind an update: the participant they act for, if any (as its main contact,
+    or as a colleague: `colleague`), and their own language."""
 
     telegram_id: int
     language: str
     participant: Participant | None
     is_admin: bool
     withdrawn: bool = False  # a participant the organizers withdrew: told so, let in nowhere
+    colleague: Colleague | None = None
+
+    @property
+    def main_contact(self) -> bool:
+        """Whether they may change the company's profile and manage its colleagues."""
+        return self.participant is not None and self.colleague is None
 
 
 async def who(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Who:
@@ -109,16 +117,18 @@ async def who(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Who:
     svc = services(context)
     known = _preloaded.get()
     if known is not None and known.current and known.telegram_id == user.id:
-        found = known.participant
+        found = known.account
     else:
-        found = await svc.run(read_account, user.id)
-    withdrawn = found is not None and not found.active
-    participant = None if withdrawn else found
-    chosen = found.language if found else context.user_data.get("language")
-    role = found.role if found else None
+        found = await svc.run(account_of, user.id)
+    company = found.participant
+    withdrawn = company is not None and not company.active
+    participant = None if withdrawn else company
+    speaker = found.colleague or company  # a colleague reads their own language
+    chosen = speaker.language if speaker else context.user_data.get("language")
+    role = company.role if company else None
     fallback = starting_language(role, user.language_code, svc.default_language)
     language = pick(chosen, fallback) if chosen else fallback
-    return Who(user.id, language, participant, user.id in svc.admin_ids, withdrawn)
+    return Who(user.id, language, participant, user.id in svc.admin_ids, withdrawn, found.colleague)
 
 
 async def member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Who | None:

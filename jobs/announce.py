@@ -36,7 +36,6 @@ from store.announce import (
     set_blocked,
     stop_paid,
 )
-from store.audit import audited
 from store.models import DeliveryStatus, Role
 from views.announcement import progress_text, render
 
@@ -203,14 +202,8 @@ async def start_broadcast(
     `audit` (the admin's id and what they asked), the audit line commits with the queue;
     `paid`: at Telegram's paid broadcast pace."""
     svc = services(context)
-    queue = (role, body, status.chat_id, status.message_id, language, bodies, paid)
-    if audit is None:
-        broadcast_id = await svc.run(broadcasts.start, *queue)
-    else:
-        admin_id, detail = audit
-        broadcast_id = await svc.run(
-            audited, admin_id, "broadcast", detail, broadcasts.start, *queue
-        )
+    queue = (role, body, status.chat_id, status.message_id, language, bodies, paid, audit)
+    broadcast_id = await svc.run(broadcasts.start, *queue)
     start_sending(context.application, "broadcast", broadcast_id)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from telegram import Bot, InlineKeyboardMarkup
@@ -22,7 +22,7 @@ from telegram.ext import Application, ContextTypes
 from handlers.services import Services
 from handlers.ui import escape
 from jobs.sending import paced, sender
-from locales import moment, pick, t, tn
+from locales import LANGUAGES, moment, pick, t, tn
 from store import notices
 from store.event import get_event
 from store.fairday import Side
@@ -54,6 +54,33 @@ async def tell_admins(bot: Bot, svc: Services, text: str) -> None:
 def keyboard_json(markup: InlineKeyboardMarkup | None) -> str:
     """An inline keyboard as stored with its notice."""
     return json.dumps(markup.to_dict(), ensure_ascii=False) if markup is not None else ""
+
+
+Rendered = tuple[str, InlineKeyboardMarkup | None]  # a notice's text and keyboard
+
+
+def draft(
+    kind: NoticeKind,
+    participant_id: int,
+    key: str,
+    language: str,
+    render: Callable[[str], Rendered],
+    not_after: datetime | None = None,
+    colleague_id: int = 0,
+) -> notices.Draft:
+    """A notice for a participant rendered in `language` (its main contact's) and in the
+    other languages, for colleagues who read another one (store/notices.py `queue`);
+    `colleague_id`: for that colleague only."""
+
+    def stored(code: str) -> tuple[str, str]:
+        text, markup = render(code)
+        return text, keyboard_json(markup)
+
+    text, markup = stored(language)
+    translations = {code: stored(code) for code in LANGUAGES if code != language}
+    return notices.Draft(
+        kind, participant_id, key, text, markup, not_after, translations, colleague_id
+    )
 
 
 async def render(
@@ -93,8 +120,9 @@ async def render(
 
 async def send_now(application: Application, drafts: Sequence[notices.Draft | None]) -> list[bool]:
     """Queues the drafts together (so that a crash leaves none of them behind), then sends
-    each at once: False for one that cannot reach its side (None, blocked, given up), never
-    an exception; a passing error leaves it to the senders, who retry it."""
+    each at once to its main contact and colleagues: False for one that reaches none of them
+    (None, blocked, given up), never an exception; a passing error leaves it to the senders,
+    who retry it."""
     svc = _services(application)
     me = sender(application)
     ids = await svc.run(notices.queue, [d for d in drafts if d is not None])
@@ -103,11 +131,16 @@ async def send_now(application: Application, drafts: Sequence[notices.Draft | No
         if draft is None:
             reached.append(False)
             continue
-        mine = await svc.run(notices.find, draft.kind, draft.participant_id, draft.key, ids)
-        claimed = mine and await svc.run(notices.claim, me, svc.clock(), svc.lease, 1, [mine])
-        # Queued before, or taken by a sender meanwhile: sent, or being sent.
-        status = await _deliver(application, mine, me, retry=False) if claimed else None
-        reached.append(status is None or status in REACHED)
+        copies = await svc.run(notices.find, draft.kind, draft.participant_id, draft.key, ids)
+        if not copies:  # queued before: sent, or being sent
+            reached.append(True)
+            continue
+        statuses = []
+        for copy in copies:
+            claimed = await svc.run(notices.claim, me, svc.clock(), svc.lease, 1, [copy])
+            # Taken by a sender meanwhile: being sent.
+            statuses.append(await _deliver(application, copy, me, retry=False) if claimed else None)
+        reached.append(any(status is None or status in REACHED for status in statuses))
     return reached
 
 

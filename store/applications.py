@@ -7,10 +7,11 @@ from collections.abc import Mapping
 from sqlmodel import Session, col, select, update
 
 from store import audit
+from store.colleagues import account_of
 from store.errors import AlreadyApplied, InvalidValue, NotFound, RequestChanged
 from store.fields import canonical, clean
 from store.models import ApplicationStatus, JoinApplication, Participant, Role
-from store.participants import LANGUAGES, account, new_invite_token
+from store.participants import LANGUAGES, new_invite_token
 
 # The questions, in the order the bot asks them: a Korean company gives its Korean name and
 # may skip the English one; a buyer's English name is its main one, a Korean name optional.
@@ -38,7 +39,7 @@ def check_answer(role: Role, field: str, value: str) -> str:
 def submit(
     session: Session, telegram_id: int, language: str, role: Role, answers: Mapping[str, str]
 ) -> JoinApplication:
-    if account(session, telegram_id) is not None:
+    if account_of(session, telegram_id).participant is not None:
         raise AlreadyApplied()
     waiting = session.exec(
         select(JoinApplication).where(
@@ -79,7 +80,7 @@ def decide(session: Session, application_id: int, admin_id: int, approve: bool) 
     if changed.rowcount != 1:
         raise RequestChanged(status=application.status)
     if approve:
-        if account(session, application.telegram_id) is not None:
+        if account_of(session, application.telegram_id).participant is not None:
             raise AlreadyApplied()
         prefix = "B" if application.role == Role.buyer else "S"
         participant = Participant(

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, func, select, update
 
+from store.audit import record
 from store.claims import claim_rows, release_all
 from store.claims import waiting as unsent
 from store.models import Broadcast, BroadcastDelivery, DeliveryStatus, Participant, Role
@@ -27,10 +28,15 @@ def start(
     language: str,
     bodies: dict[str, str] | None = None,
     paid: bool = False,
+    audit: tuple[int, dict[str, object]] | None = None,
 ) -> int:
     """Queues `body` (HTML, sent as is), or `bodies` (the text per language code), for every
     reachable participant of `role` (everyone if None), at Telegram's paid broadcast pace if
-    `paid`; returns the broadcast's id."""
+    `paid`; returns the broadcast's id. With `audit` (the admin's id and what they asked), the
+    audit line commits with the queue."""
+    if audit is not None:
+        admin_id, detail = audit
+        record(session, admin_id, "broadcast", **detail)
     broadcast = Broadcast(
         paid=paid,
         body=body,

@@ -133,3 +133,33 @@ class AlreadyWithdrawn(StoreError):
 
 class NotWithdrawn(StoreError):
     key = "not_withdrawn"
+
+
+class MainContactOnly(StoreError):
+    """A colleague tried what only the participant's main contact may do (the company's
+    profile, the colleagues)."""
+
+    key = "main_contact_only"
+
+
+class ColleagueLimit(StoreError):
+    """A participant already has as many colleagues (joined or invited) as allowed."""
+
+    key = "colleague_limit"
+
+
+class ColleagueLinkUsed(StoreError):
+    """A colleague's link was opened before by another Telegram account."""
+
+    key = "colleague_link_used"
+
+
+class ColleagueRevoked(StoreError):
+    key = "colleague_revoked"
+
+
+class AccountTaken(StoreError):
+    """This Telegram account already takes part otherwise (a participant, an interpreter or
+    another company's colleague)."""
+
+    key = "account_taken"

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, func, select
 
 from matching.model import DEFAULT_DAILY_CAP
+from store.audit import record
 from store.errors import ApplicationsClosed, EventConfigError, NoEvent
 from store.models import (
     Attendance,
@@ -360,6 +361,13 @@ def load_config(path: Path) -> EventConfig:
             field=str(path), reason="toml_syntax", value="", line=line, column=column
         ) from None
     return parse_config(raw)
+
+
+def deadline_shown(session: Session, admin_id: int) -> Event:
+    """The event, for an admin's /deadline (audited)."""
+    event = get_event(session)
+    record(session, admin_id, "deadline_shown")
+    return event
 
 
 def get_event(session: Session) -> Event:

@@ -1,18 +1,13 @@
-"""The organizer's workbook (/export, `python -m bot export`): the schedule by slot and
-booth (with an online meeting's video link and each meeting's interpreter and language), each
-participant's day, every request, and the pairs left unscheduled with reasons.
-Column titles come from the catalogs, in the organizer's language."""
+"""What the organizer's workbook shows (/export, `scripts/run export`), read in one
+transaction: views/export_workbook.py writes it in the organizer's language."""
 
 from __future__ import annotations
 
-import io
-from zoneinfo import ZoneInfo
+from dataclasses import dataclass
 
-from openpyxl import Workbook
-from openpyxl.worksheet.worksheet import Worksheet
 from sqlmodel import Session, col, select
 
-from locales import country_name, industry_name, language_name, t
+from store.audit import record
 from store.event import get_event, slots
 from store.models import (
     Interpreter,
@@ -23,157 +18,44 @@ from store.models import (
     Slot,
     UnscheduledPair,
 )
-from store.names import company_name
 from store.participants import by_number
-from store.sheets import append_row, fit_columns
 from store.video import links
 
 
-def _sheet(book: Workbook, language: str, name: str, extra: list[str] | None = None) -> Worksheet:
-    sheet = book.create_sheet(t(language, f"export.sheet.{name}"))
-    append_row(sheet, t(language, f"export.columns.{name}").split("|") + (extra or []))
-    sheet.freeze_panes = "A2"
-    return sheet
+@dataclass(frozen=True)
+class ExportData:
+    timezone: str
+    slots: list[Slot]
+    people: dict[int, Participant]  # by id, in the participants' natural order
+    meetings: list[Meeting]  # by slot, then booth
+    video: dict[int, str]  # an online meeting's link, by meeting id
+    interpreter_of: dict[tuple[int, int], Interpreter]  # by (buyer id, seller id)
+    requests: list[MeetingRequest]
+    unscheduled: list[UnscheduledPair]
 
 
-def slot_title(slot: Slot) -> str:
-    """A slot's column as organizers read it: its date and start, `12/20 09:00`."""
-    return f"{slot.day.month}/{slot.day.day} {slot.start:%H:%M}"
-
-
-def workbook(session: Session, language: str) -> bytes:
+def export_data(session: Session, admin_id: int | None = None) -> ExportData:
+    """Everything the workbook shows; with `admin_id`, the export is audited with it."""
     event = get_event(session)
-    zone = ZoneInfo(event.timezone)
     grid = slots(session)
-    slot_by_id = {s.id: s for s in grid}
+    order = {s.id: s.ordinal for s in grid}
     people = {p.id: p for p in by_number(session.exec(select(Participant)).all())}
-    meetings = session.exec(select(Meeting)).all()
-    meetings = sorted(meetings, key=lambda m: (slot_by_id[m.slot_id].ordinal, m.booth or ""))
-    book = Workbook()
-    book.remove(book.active)
-
-    schedule = _sheet(book, language, "schedule", t(language, "export.columns.hybrid").split("|"))
-    video = links(session, meetings)
+    meetings = sorted(
+        session.exec(select(Meeting)).all(), key=lambda m: (order[m.slot_id], m.booth or "")
+    )
     interpreters = {i.id: i for i in session.exec(select(Interpreter)).all()}
-    interpreter_of = {
-        (a.buyer_id, a.seller_id): interpreters[a.interpreter_id]
-        for a in session.exec(select(InterpreterAssignment)).all()
-    }
-    for m in meetings:
-        slot, buyer, seller = slot_by_id[m.slot_id], people[m.buyer_id], people[m.seller_id]
-        needed = buyer.interpreter_language or seller.interpreter_language
-        interpreter = interpreter_of.get((m.buyer_id, m.seller_id))
-        if interpreter is not None:
-            interpreting = f"{interpreter.code} {interpreter.name}"
-        else:
-            interpreting = t(language, "export.no_interpreter") if needed else ""
-        append_row(
-            schedule,
-            [
-                slot.code,
-                slot.day,
-                f"{slot.start:%H:%M}",
-                f"{slot.end:%H:%M}",
-                m.booth or "",
-                buyer.code,
-                company_name(buyer, language),
-                seller.code,
-                company_name(seller, language),
-                t(language, f"admin.tier.{m.tier.value}"),
-                m.id,
-                video.get(m.id, ""),
-                interpreting,
-                language_name(language, needed) if needed else "",
-            ],
-        )
-
-    per_slot: dict[int, dict[int, str]] = {}
-    for m in meetings:
-        for me, other in ((m.buyer_id, m.seller_id), (m.seller_id, m.buyer_id)):
-            per_slot.setdefault(me, {})[m.slot_id] = (
-                f"{people[other].code} {company_name(people[other], language)}"
-            )
-    roster = _sheet(book, language, "participants", [slot_title(s) for s in grid])
-    for p in (p for p in people.values() if p.active):
-        mine = per_slot.get(p.id, {})
-        append_row(
-            roster,
-            [
-                p.code,
-                t(language, f"role.{p.role.value}"),
-                p.company,
-                p.company_en,
-                country_name(language, p.country),
-                industry_name(language, p.industry),
-                p.booth or "",
-                p.contact_name,
-                p.contact_title,
-                p.email,
-                p.phone,
-                t(
-                    language,
-                    "export.bot_opened" if p.telegram_id is not None else "export.bot_not_opened",
-                ),
-                len(mine),
-            ]
-            + [mine.get(s.id, "") for s in grid],
-        )
-
-    requests = _sheet(book, language, "requests")
-    for r in session.exec(select(MeetingRequest).order_by(col(MeetingRequest.id))).all():
-        sender, target = people[r.from_id], people[r.to_id]
-        append_row(
-            requests,
-            [
-                r.id,
-                sender.code,
-                company_name(sender, language),
-                target.code,
-                company_name(target, language),
-                t(language, f"status.{r.status.value}"),
-                r.rank,
-                r.sent_at.astimezone(zone).replace(tzinfo=None),
-                r.note,
-            ],
-        )
-
-    unscheduled = _sheet(book, language, "unscheduled")
-    for u in session.exec(select(UnscheduledPair).order_by(col(UnscheduledPair.id))).all():
-        buyer, seller = people[u.buyer_id], people[u.seller_id]
-        append_row(
-            unscheduled,
-            [
-                buyer.code,
-                company_name(buyer, language),
-                seller.code,
-                company_name(seller, language),
-                t(language, f"admin.tier.{u.tier.value}"),
-                t(language, f"admin.reason.{u.reason}"),
-            ],
-        )
-    # The withdrawn, on a sheet of their own (when there are any): out of the lists, not out
-    # of the record.
-    gone = [p for p in people.values() if not p.active]
-    sheet = _sheet(book, language, "withdrawn") if gone else None
-    for p in gone:
-        withdrawn_at = (
-            p.withdrawn_at.astimezone(zone).replace(tzinfo=None) if p.withdrawn_at else ""
-        )
-        append_row(
-            sheet,
-            [
-                p.code,
-                t(language, f"role.{p.role.value}"),
-                p.company,
-                p.company_en,
-                country_name(language, p.country),
-                industry_name(language, p.industry),
-                withdrawn_at,
-                p.withdrawn_reason,
-            ],
-        )
-    for sheet in book.worksheets:
-        fit_columns(sheet)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    if admin_id is not None:
+        record(session, admin_id, "export")
+    return ExportData(
+        timezone=event.timezone,
+        slots=grid,
+        people=people,
+        meetings=meetings,
+        video=links(session, meetings),
+        interpreter_of={
+            (a.buyer_id, a.seller_id): interpreters[a.interpreter_id]
+            for a in session.exec(select(InterpreterAssignment)).all()
+        },
+        requests=list(session.exec(select(MeetingRequest).order_by(col(MeetingRequest.id)))),
+        unscheduled=list(session.exec(select(UnscheduledPair).order_by(col(UnscheduledPair.id)))),
+    )

@@ -23,7 +23,8 @@ from sqlmodel import Session, col, select
 
 from matching.interpreters import Assignment, Coverage, Gap, Need, assign, coverage, gap_reason
 from matching.interpreters import Interpreter as Person
-from store.errors import InviteUsed, NotFound
+from store.audit import record
+from store.errors import AccountTaken, InviteUsed, NotFound
 from store.event import get_event
 from store.models import (
     Attendance,
@@ -36,6 +37,7 @@ from store.models import (
     Slot,
     utcnow,
 )
+from store.participants import is_colleague
 from store.video import is_online, links
 
 
@@ -170,7 +172,10 @@ class Report:
     gaps: tuple[tuple[Meeting, Gap, str], ...]  # the meeting, why, its language
 
 
-def report(session: Session) -> Report:
+def report(session: Session, admin_id: int | None = None) -> Report:
+    """Who interprets which meeting, and the gaps; an admin's look is audited with it."""
+    if admin_id is not None:
+        record(session, admin_id, "interpreters")
     wanted = needs(session)
     stored = Assignment(
         by_meeting={
@@ -224,6 +229,8 @@ def join_interpreter(
     taken = session.exec(select(Participant.id).where(Participant.telegram_id == telegram_id))
     if person.telegram_id is not None or taken.first() is not None:
         raise InviteUsed()
+    if is_colleague(session, telegram_id):
+        raise AccountTaken()
     person.telegram_id = telegram_id
     person.language = person.language or (language if language in ("ko", "en") else None)
     session.add(person)

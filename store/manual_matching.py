@@ -71,8 +71,17 @@ def meeting_counts(session: Session) -> Counter[int]:
     return counts
 
 
-def low_counts(session: Session, industry: str | None = None, at_most: int = 2) -> list[Count]:
-    """Active participants with at most `at_most` meetings, by industry then code."""
+def low_counts(
+    session: Session,
+    industry: str | None = None,
+    at_most: int = 2,
+    *,
+    admin_id: int | None = None,
+) -> list[Count]:
+    """Active participants with at most `at_most` meetings, by industry then code; an admin's
+    look (/lowcount) is audited with it."""
+    if admin_id is not None:
+        record(session, admin_id, "lowcount", industry=industry, at_most=at_most)
     counts = meeting_counts(session)
     wanted = industry.casefold() if industry else None
     return [
@@ -129,9 +138,14 @@ class Proposal:
     meetings: int
 
 
-def proposals(session: Session, participant_id: int, limit: int = 8) -> list[Proposal]:
+def proposals(
+    session: Session, participant_id: int, limit: int = 8, *, admin_id: int | None = None
+) -> list[Proposal]:
     """Counterparts of the same industry who share a free slot with the participant, those
-    with the fewest meetings first, each with the earliest such slot."""
+    with the fewest meetings first, each with the earliest such slot; an admin's look is
+    audited with it."""
+    if admin_id is not None:
+        record(session, admin_id, "proposals", participant=participant_id)
     me = session.get(Participant, participant_id)
     if me is None or not me.active:
         raise NotFound(what="participant")

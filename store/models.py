@@ -286,6 +286,7 @@ class NoticeKind(StrEnum):
     refill = "refill"  # a standby refill offer and its outcome (handlers/refill_offers.py)
     fairday = "fairday"  # the counterpart confirmed or cancelled a meeting
     withdrawal = "withdrawal"  # a withdrawal told to everyone it concerns (store/withdrawal.py)
+    colleague = "colleague"  # a colleague told that the main contact revoked their access
     interpreter = "interpreter"  # an interpreter's reminder before a meeting they interpret
 
 
@@ -294,14 +295,19 @@ class Notice(SQLModel, table=True):
     the unique key queues each one once, even with several bot processes; senders claim it
     with a lease, like announcement deliveries, and mark it sent."""
 
-    __table_args__ = (sa.UniqueConstraint("kind", "participant_id", "key"),)
+    __table_args__ = (
+        sa.UniqueConstraint("kind", "participant_id", "key", "colleague_id", name="uq_notice"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     kind: NoticeKind = Field(sa_type=_enum(NoticeKind))
     participant_id: int = Field(foreign_key="participant.id", index=True)
     key: str = Field(max_length=64)
+    # Whom this copy goes to: 0 the participant's main contact, else the colleague (its id;
+    # not a foreign key, so that the unique key can hold the 0). store/notices.py `queue`.
+    colleague_id: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     # A notice to an interpreter (kind `interpreter`): its recipient; `participant_id` is then
-    # the meeting's buyer, whose notices it queues behind. Not a foreign key (migration 0019).
+    # the meeting's buyer, whose notices it queues behind. Not a foreign key (migration 0020).
     interpreter_id: int | None = Field(default=None, index=True)
     status: DeliveryStatus = Field(
         default=DeliveryStatus.pending, sa_type=_enum(DeliveryStatus), index=True
@@ -561,3 +567,45 @@ class InterpreterDecline(SQLModel, table=True):
     buyer_id: int = Field(foreign_key="participant.id", primary_key=True)
     seller_id: int = Field(foreign_key="participant.id", primary_key=True)
     at: datetime = Field(sa_type=UTCDateTime)
+
+
+# Colleagues: up to three people a participant's main contact invites to act for the company
+# (store/colleagues.py).
+
+COLLEAGUE_SEATS = 3
+
+
+class Colleague(SQLModel, table=True):
+    """One invitation of a colleague, from the link made to its joining (and its revoking).
+    `seat` (1 to 3) is unique among a participant's rows not revoked, so the database itself
+    keeps a company to three colleagues even when two invitations race; a revoked row stays,
+    so its link is refused and the audit reads whom it was."""
+
+    __table_args__ = (
+        sa.CheckConstraint(f"seat BETWEEN 1 AND {COLLEAGUE_SEATS}", name="ck_colleague_seat"),
+        *(
+            sa.Index(
+                name,
+                *columns,
+                unique=True,
+                sqlite_where=sa.text("revoked_at IS NULL"),
+                postgresql_where=sa.text("revoked_at IS NULL"),
+            )
+            for name, columns in (
+                ("uq_colleague_seat", ("participant_id", "seat")),
+                ("uq_colleague_account", ("telegram_id",)),
+            )
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    participant_id: int = Field(foreign_key="participant.id", index=True)
+    seat: int
+    invite_token: str = Field(max_length=64, unique=True)
+    telegram_id: int | None = Field(default=None, sa_type=sa.BigInteger)
+    name: str = Field(default="", max_length=100)  # their Telegram name when they joined
+    language: str | None = Field(default=None, max_length=8)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    joined_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    blocked_bot_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -14,8 +14,8 @@ reason.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -26,6 +26,7 @@ from sqlmodel import Session, col, func, select, update
 
 from store.claims import claim_rows, release_all, waiting
 from store.models import (
+    Colleague,
     DeliveryStatus,
     Event,
     Interpreter,
@@ -42,7 +43,8 @@ GONE = "participant unreachable"  # left the fair or never opened the bot
 
 @dataclass(frozen=True)
 class Draft:
-    """A notice to queue: already rendered, for one participant."""
+    """A notice to queue: already rendered, for one participant: its main contact reads
+    `text`, each colleague the translation into their language, if there is one."""
 
     kind: NoticeKind
     participant_id: int
@@ -50,35 +52,73 @@ class Draft:
     text: str
     markup: str = ""  # an inline keyboard as JSON
     not_after: datetime | None = None
-    interpreter_id: int | None = None  # for this interpreter (about `participant_id`'s meeting)
+    # The same notice in other languages: language -> (text, markup).
+    translations: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    # 0: for the main contact and every colleague who joined; else for that colleague only.
+    colleague_id: int = 0
+    # For this interpreter alone (about `participant_id`'s meeting): no colleague's copy.
+    interpreter_id: int | None = None
+
+
+def _copies(session: Session, drafts: Sequence[Draft]) -> list[dict[str, Any]]:
+    """One row per person a draft goes to: the main contact, then each colleague who joined,
+    in their language (a colleague's own notice to that colleague only)."""
+    wanted = {d.participant_id for d in drafts if not d.colleague_id}
+    ids = {d.colleague_id for d in drafts if d.colleague_id}
+    languages: dict[int, str | None] = {}
+    team: dict[int, list[int]] = {}
+    found = select(Colleague).where(
+        sa.or_(
+            sa.and_(
+                col(Colleague.participant_id).in_(wanted),
+                col(Colleague.revoked_at).is_(None),
+                col(Colleague.telegram_id).is_not(None),
+            ),
+            col(Colleague.id).in_(ids),
+        )
+    )
+    for colleague in session.exec(found).all() if wanted or ids else ():
+        languages[colleague.id] = colleague.language
+        if colleague.participant_id in wanted and colleague.revoked_at is None:
+            team.setdefault(colleague.participant_id, []).append(colleague.id)
+    rows = []
+    for d in drafts:
+        recipients = [d.colleague_id] if d.colleague_id else [0, *team.get(d.participant_id, ())]
+        if d.interpreter_id is not None:
+            recipients = [0]
+        for recipient in recipients:
+            text, markup = d.text, d.markup
+            if recipient:
+                text, markup = d.translations.get(languages.get(recipient) or "", (text, markup))
+            rows.append(
+                {
+                    "kind": d.kind,
+                    "participant_id": d.participant_id,
+                    "key": d.key,
+                    "colleague_id": recipient,
+                    "text": text,
+                    "markup": markup,
+                    "not_after": d.not_after,
+                    "interpreter_id": d.interpreter_id,
+                    "status": DeliveryStatus.pending,
+                    "claimed_by": "",
+                    "attempts": 0,
+                    "error": "",
+                }
+            )
+    return rows
 
 
 def queue(session: Session, drafts: Sequence[Draft]) -> list[int]:
-    """Queues the drafts not queued before (by kind, participant and key); returns the ids of
-    the new rows."""
+    """Queues the drafts not queued before (by kind, participant, key and recipient), one row
+    for each person a draft goes to; returns the ids of the new rows."""
     if not drafts:
         return []
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    rows = [
-        {
-            "kind": d.kind,
-            "participant_id": d.participant_id,
-            "key": d.key,
-            "text": d.text,
-            "markup": d.markup,
-            "not_after": d.not_after,
-            "interpreter_id": d.interpreter_id,
-            "status": DeliveryStatus.pending,
-            "claimed_by": "",
-            "attempts": 0,
-            "error": "",
-        }
-        for d in drafts
-    ]
     inserted = session.execute(
         dialect.insert(Notice)
-        .values(rows)
-        .on_conflict_do_nothing(index_elements=["kind", "participant_id", "key"])
+        .values(_copies(session, drafts))
+        .on_conflict_do_nothing(index_elements=["kind", "participant_id", "key", "colleague_id"])
         .returning(Notice.id)  # psycopg reports no rowcount for this statement; rows do
     )
     return sorted(inserted.scalars().all())
@@ -86,16 +126,20 @@ def queue(session: Session, drafts: Sequence[Draft]) -> list[int]:
 
 def find(
     session: Session, kind: NoticeKind, participant_id: int, key: str, among: Sequence[int]
-) -> int | None:
-    """The id of a notice just queued (one of `among`), None if it was queued before."""
-    return session.exec(
-        select(Notice.id).where(
-            Notice.kind == kind,
-            Notice.participant_id == participant_id,
-            Notice.key == key,
-            col(Notice.id).in_(among),
-        )
-    ).first()
+) -> list[int]:
+    """The ids of a notice's copies just queued (of `among`); none if it was queued before."""
+    return list(
+        session.exec(
+            select(Notice.id)
+            .where(
+                Notice.kind == kind,
+                Notice.participant_id == participant_id,
+                Notice.key == key,
+                col(Notice.id).in_(among),
+            )
+            .order_by(col(Notice.id))
+        ).all()
+    )
 
 
 def claim(
@@ -107,11 +151,12 @@ def claim(
     ids: Sequence[int] | None = None,
 ) -> list[int]:
     """Takes up to `limit` pending notices (of `ids`, if given) that nobody sends; concurrent
-    callers get disjoint rows. A participant's notices go out in the order they were queued:
+    callers get disjoint rows. Each person's notices go out in the order they were queued:
     one is taken only once the earlier ones are done."""
     earlier = aliased(Notice)
     first = ~sa.exists().where(
         earlier.participant_id == Notice.participant_id,
+        earlier.colleague_id == Notice.colleague_id,
         earlier.status == DeliveryStatus.pending,
         earlier.id < Notice.id,
     )
@@ -145,25 +190,26 @@ def prepare(session: Session, notice_id: int, now: datetime) -> Outgoing | Deliv
     row = session.get(Notice, notice_id)
     if row is None or row.status != DeliveryStatus.pending:
         return row.status if row is not None else DeliveryStatus.given_up
-    reader: Participant | Interpreter | None
-    if row.interpreter_id is not None:
-        reader = session.get(Interpreter, row.interpreter_id)
-        blocked = False  # not remembered for interpreters: each send finds out again
-        reachable = reader is not None and reader.active
-    else:
-        reader = session.get(Participant, row.participant_id)
-        blocked = reader is not None and reader.blocked_bot_at is not None
-        # A withdrawn participant gets one notice still: that they were withdrawn.
-        reachable = reader is not None and (reader.active or row.kind == NoticeKind.withdrawal)
-    telegram_id = reader.telegram_id if reader is not None and reachable else None
+    company = session.get(Participant, row.participant_id)
+    person: Participant | Colleague | Interpreter = company
+    # A withdrawn participant gets one notice still: that they were withdrawn; a revoked
+    # colleague, that they were.
+    left = not (company.active or row.kind == NoticeKind.withdrawal)
+    if row.colleague_id:
+        person = session.get(Colleague, row.colleague_id)
+        left = left or (person.revoked_at is not None and row.kind != NoticeKind.colleague)
+    blocked = person.blocked_bot_at is not None
+    if row.interpreter_id is not None:  # an interpreter's: not remembered as blocked
+        person = session.get(Interpreter, row.interpreter_id)
+        left, blocked = person is None or not person.active, False
     if blocked:
         row.status = DeliveryStatus.blocked
-    elif telegram_id is None:
+    elif left or person.telegram_id is None:
         row.status, row.error = DeliveryStatus.given_up, GONE
     elif row.not_after is not None and now >= row.not_after:
         row.status, row.error = DeliveryStatus.given_up, TOO_LATE
     else:
-        return Outgoing(row.id, row.kind, telegram_id, row.text, row.markup, row.not_after)
+        return Outgoing(row.id, row.kind, person.telegram_id, row.text, row.markup, row.not_after)
     session.add(row)
     return row.status
 
@@ -187,10 +233,10 @@ def finish(
     session.execute(update(Notice).where(_mine(notice_id, holder)).values(**values))
     row = session.get(Notice, notice_id)
     if status == DeliveryStatus.blocked and row.interpreter_id is None:
-        person = row.participant_id
-        session.execute(
-            update(Participant).where(col(Participant.id) == person).values(blocked_bot_at=now)
+        table, person = (
+            (Colleague, row.colleague_id) if row.colleague_id else (Participant, row.participant_id)
         )
+        session.execute(update(table).where(col(table.id) == person).values(blocked_bot_at=now))
 
 
 def failed_once(session: Session, notice_id: int, holder: str, now: datetime, error: str) -> bool:
@@ -251,9 +297,12 @@ class Tally:
 
 
 def tally(session: Session, kind: NoticeKind, answered: int) -> Tally:
+    """Counted per company: the main contacts' copies (colleagues' copies are the same notice)."""
     counts = dict(
         session.exec(
-            select(Notice.status, func.count()).where(Notice.kind == kind).group_by(Notice.status)
+            select(Notice.status, func.count())
+            .where(Notice.kind == kind, Notice.colleague_id == 0)
+            .group_by(Notice.status)
         ).all()
     )
     return Tally(

@@ -7,11 +7,11 @@ import secrets
 from collections.abc import Iterable
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from store.errors import InvalidValue, InviteUsed, NotFound, Withdrawn
+from store.errors import AccountTaken, InvalidValue, InviteUsed, NotFound, Withdrawn
 from store.fields import NAME_FIELDS, canonical, check_names, clean
-from store.models import Participant, Role
+from store.models import Colleague, Participant, Role
 
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 DIGITS = re.compile(r"(\d+)")
@@ -73,6 +73,14 @@ def account(session: Session, telegram_id: int) -> Participant | None:
     return session.exec(select(Participant).where(Participant.telegram_id == telegram_id)).first()
 
 
+def is_colleague(session: Session, telegram_id: int) -> bool:
+    """Whether the account acts for a company as one of its colleagues (store/colleagues.py)."""
+    found = select(Colleague.id).where(
+        Colleague.telegram_id == telegram_id, col(Colleague.revoked_at).is_(None)
+    )
+    return session.exec(found).first() is not None
+
+
 _ACCOUNT = sa.select(Participant.__table__).where(
     Participant.__table__.c.telegram_id == sa.bindparam("telegram_id")
 )
@@ -83,6 +91,15 @@ def read_account(session: Session, telegram_id: int) -> Participant | None:
     statement, for the lookup every update makes; the ORM's query cost twice as much CPU."""
     row = session.connection().execute(_ACCOUNT, {"telegram_id": telegram_id}).mappings().first()
     return None if row is None else Participant.model_construct(**row)
+
+
+_BY_ID = sa.select(Participant.__table__).where(Participant.__table__.c.id == sa.bindparam("id"))
+
+
+def read_participant(session: Session, participant_id: int) -> Participant:
+    """A participant by id as `read_account` reads one (a colleague's company, per update)."""
+    row = session.connection().execute(_BY_ID, {"id": participant_id}).mappings().one()
+    return Participant.model_construct(**row)
 
 
 def join(
@@ -105,6 +122,8 @@ def join(
     current = account(session, telegram_id)
     if participant.telegram_id is not None or current is not None:
         raise InviteUsed()
+    if is_colleague(session, telegram_id):
+        raise AccountTaken()
     participant.telegram_id = telegram_id
     if participant.language is None:
         participant.language = starting_language(participant.role, telegram_language, "en")

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, func, select
 
+from store.audit import record
 from store.event import event_if_any
 from store.fairday import DayCounts, day_counts
 from store.models import Event, NoticeKind, Participant
@@ -26,8 +27,11 @@ class Figures:
     questions: dict[NoticeKind, Tally]
 
 
-def figures_now(session: Session, now: datetime) -> Figures:
-    """All /stats reads in one transaction: one moment's figures, recorded with them."""
+def figures_now(session: Session, now: datetime, admin_id: int | None = None) -> Figures:
+    """All /stats reads in one transaction: one moment's figures, recorded with them (and the
+    admin's look audited)."""
+    if admin_id is not None:
+        record(session, admin_id, "stats")
     return Figures(
         stats(session),
         day_counts(session),

@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
+from store.audit import record
 from store.event import get_event, slots
 from store.models import (
     Meeting,
@@ -89,7 +90,10 @@ class Results:
     per_slot: list[SlotFigures]
 
 
-def results(session: Session, now: datetime) -> Results:
+def results(session: Session, now: datetime, admin_id: int | None = None) -> Results:
+    """The fair's results at `now`; an admin's look (/results) is audited with them."""
+    if admin_id is not None:
+        record(session, admin_id, "results")
     event = get_event(session)
     grid = {s.id: s for s in slots(session)}
     ended = {i for i, s in grid.items() if slot_end(s, event.timezone) <= now}
@@ -183,8 +187,10 @@ class Today:
     booths: int
 
 
-def today(session: Session, now: datetime) -> Today:
-    """The fair day so far, for organizers walking the hall."""
+def today(session: Session, now: datetime, admin_id: int | None = None) -> Today:
+    """The fair day so far, for organizers walking the hall (an admin's look audited)."""
+    if admin_id is not None:
+        record(session, admin_id, "today")
     event = get_event(session)
     zone = ZoneInfo(event.timezone)
     day = now.astimezone(zone).date()

@@ -22,8 +22,8 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from store.models import Participant, UserState
-from store.participants import read_account
+from store.colleagues import Account, account_of
+from store.models import UserState
 from store.upsert import insert_if_missing
 
 STATE = UserState.__table__.c
@@ -47,11 +47,11 @@ SAVE = RELEASE.values(data=sa.bindparam("saved"))
 
 @dataclass(frozen=True)
 class Held:
-    """A user held for one update: their saved JSON and their participant record (None for
+    """A user held for one update: their saved JSON and whom they act for (no participant for
     someone who has not joined)."""
 
     data: str
-    participant: Participant | None
+    account: Account
 
 
 def take(
@@ -72,9 +72,10 @@ def take(
 def take_with_participant(
     session: Session, telegram_id: int, holder: str, now: datetime, hold: timedelta
 ) -> Held | None:
-    """`take`, and the user's participant record read in the same transaction."""
+    """`take`, and the user's participant record (and colleague row) read in the same
+    transaction."""
     data = take(session, telegram_id, holder, now, hold)
-    return None if data is None else Held(data, read_account(session, telegram_id))
+    return None if data is None else Held(data, account_of(session, telegram_id))
 
 
 def put_back(session: Session, telegram_id: int, holder: str, data: str | None) -> bool:

@@ -20,12 +20,11 @@ ORDER = ("bot", "handlers", "jobs", "views", "store", "matching")
 FLOOR = {"handlers.routes", "handlers.ui", "handlers.services"}
 # Steps of issue 22 not taken yet, each an import that still points up (to be emptied).
 PENDING = {
-    # store/ builds translated workbooks and reads names in both languages
-    ("store.export", "locales"),
+    # store/ reads what people type in either language (countries, industries, the column
+    # headers of a participant list) with the catalogs' names for them
     ("store.fields", "locales"),
     ("store.import_columns", "locales"),
     ("store.import_slips", "locales"),
-    ("store.results_workbook", "locales"),
     ("store.search", "locales"),
 }
 

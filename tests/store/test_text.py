@@ -17,7 +17,7 @@ from builders import NOW
 from store.applications import QUESTIONS, check_answer
 from store.db import session_scope
 from store.errors import ImportFailed, InvalidValue
-from store.export import workbook
+from store.export import export_data
 from store.fields import PROFILE_FIELDS, clean
 from store.importer import import_participants
 from store.models import MeetingRequest, Participant
@@ -26,6 +26,7 @@ from store.requests import send_request
 from store.search import clean_keyword
 from store.sheets import append_row, csv_row
 from store.text import TERMINAL_SEQUENCE, clean_text, is_removed
+from views.export_workbook import workbook
 
 FUZZ = settings(max_examples=200, deadline=None)
 # Through the database and a workbook each example takes a while.
@@ -117,7 +118,7 @@ def fair(engine):
 
 def exported_texts(engine) -> set[object]:
     with session_scope(engine) as session:
-        data = workbook(session, "en")
+        data = workbook(export_data(session), "en")
     book = load_workbook(io.BytesIO(data))
     cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row]
     assert [c.coordinate for c in cells if c.data_type == "f"] == []

@@ -1,19 +1,18 @@
-"""The results workbook (/results, `python -m bot export-results`): overall, per company, per
-industry, per country, per slot. Column titles come from the catalogs, in the organizer's
-language; cells go through store/sheets.py, so no company name becomes a formula."""
+"""The results workbook (/results, `python -m bot export-results`) from store/results.py's
+figures: overall, per company, per industry, per country, per slot. Column titles come from
+the catalogs, in the organizer's language; cells go through store/sheets.py, so no company
+name becomes a formula."""
 
 from __future__ import annotations
 
 import io
-from datetime import datetime
 
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
-from sqlmodel import Session
 
 from locales import country_name, industry_name, shown, t
 from store.models import OutcomeResult
-from store.results import Results, Tally, results
+from store.results import Results, Tally
 from store.sheets import append_row
 
 
@@ -51,8 +50,7 @@ def _sheet(book: Workbook, language: str, name: str, first: list[str]) -> Worksh
     return sheet
 
 
-def results_workbook(session: Session, language: str, now: datetime) -> bytes:
-    found: Results = results(session, now)
+def results_workbook(found: Results, language: str) -> bytes:
     book = Workbook()
     book.remove(book.active)
     overall = _sheet(book, language, "overall", [])

@@ -8,11 +8,12 @@ from openpyxl import load_workbook
 import builders
 from store.db import session_scope
 from store.event import parse_config, setup_event
-from store.export import workbook
+from store.export import export_data
 from store.interpreters import reassign
 from store.models import Attendance, Interpreter, Role
 from store.participants import new_invite_token
 from store.sheets import text_width
+from views.export_workbook import workbook
 
 
 def test_the_participants_sheet_carries_both_names_and_the_contact(engine):
@@ -30,7 +31,7 @@ def test_the_participants_sheet_carries_both_names_and_the_contact(engine):
             phone="010-1234-5678",
         )
     with session_scope(engine) as session:
-        book = load_workbook(io.BytesIO(workbook(session, "ko")))
+        book = load_workbook(io.BytesIO(workbook(export_data(session), "ko")))
     sheet = book["참가업체"]
     header, row = (list(r) for r in sheet.iter_rows(max_row=2, values_only=True))
     record = dict(zip(header, row, strict=True))
@@ -65,7 +66,7 @@ def test_the_schedule_sheet_carries_the_video_link_and_the_interpreter(engine):
         session.flush()
         reassign(session)
     with session_scope(engine) as session:
-        book = load_workbook(io.BytesIO(workbook(session, "en")))
+        book = load_workbook(io.BytesIO(workbook(export_data(session), "en")))
     rows = list(book.worksheets[0].iter_rows(values_only=True))
     records = [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
     by_buyer = {record["Buyer"]: record for record in records}

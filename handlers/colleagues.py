@@ -1,0 +1,158 @@
+"""👥 Colleagues on My page: the main contact invites up to three colleagues (a personal link
+each, to forward), sees who joined, and revokes one after a confirmation (the colleague is told
+once). Colleagues use the bot for the company (store/colleagues.py); this screen is the main
+contact's alone."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
+from telegram.helpers import create_deep_linked_url
+
+from handlers.feature import Feature
+from handlers.guard import main_contact
+from handlers.routes import ColleagueInvite, ColleagueRevoke, Colleagues, Menu, route
+from handlers.services import Who, services
+from handlers.ui import button, clipped, escape, keyboard, refuse, show
+from jobs.notify import Rendered, draft, start
+from locales import t, tn
+from store.colleagues import colleagues, invite, revoke
+from store.models import COLLEAGUE_SEATS, Colleague, NoticeKind
+from store.names import company_name
+from store.notices import Draft
+
+
+def _name(language: str, number: int, colleague: Colleague) -> str:
+    """Their Telegram name once joined; before, the invitation's number in the list."""
+    if colleague.telegram_id is None:
+        return t(language, "colleagues.invitation", number=number)
+    return colleague.name or t(language, "colleagues.no_name")
+
+
+def _line(update: Update, language: str, number: int, colleague: Colleague) -> str:
+    if colleague.telegram_id is None:
+        link = create_deep_linked_url(update.get_bot().username, colleague.invite_token)
+        return t(language, "colleagues.line_invited", number=number, link=link)
+    name = escape(_name(language, number, colleague))
+    return t(language, "colleagues.line_joined", number=number, name=name)
+
+
+async def _render(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, done: str = ""
+) -> None:
+    """The list in place of the pressed menu; `done` says first what was just done."""
+    language, company = person.language, person.participant
+    team = await services(context).run(colleagues, company.id)
+    lines = [done, ""] if done else []
+    lines += [
+        tn(
+            language,
+            "colleagues.title",
+            COLLEAGUE_SEATS,
+            company=escape(company_name(company, language)),
+        )
+    ]
+    if team:
+        lines.append("")
+        lines += [_line(update, language, n, c) for n, c in enumerate(team, 1)]
+    else:
+        lines.append(t(language, "colleagues.none"))
+    rows = [
+        [
+            button(
+                language,
+                "colleagues.revoke_button",
+                ColleagueRevoke("ask", c.id),
+                name=clipped(_name(language, n, c), 16),
+            )
+        ]
+        for n, c in enumerate(team, 1)
+    ]
+    if len(team) < COLLEAGUE_SEATS:
+        rows.insert(0, [button(language, "colleagues.invite_button", ColleagueInvite())])
+    await show(update, "\n".join(lines), keyboard(*rows, [button(language, "common.back", Menu())]))
+
+
+@main_contact(data=Colleagues, answer=True)
+async def open_colleagues(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, pressed: Colleagues
+) -> None:
+    await _render(update, context, person)
+
+
+@main_contact(data=ColleagueInvite)
+async def new_link(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, pressed: ColleagueInvite
+) -> None:
+    """A new colleague's link, sent as its own message to forward; the list shows it too."""
+    svc = services(context)
+    made = await svc.run(invite, person.participant.id, person.telegram_id, svc.clock())
+    await update.callback_query.answer()
+    link = create_deep_linked_url(context.bot.username, made.invite_token)
+    language = person.language
+    await update.effective_chat.send_message(
+        t(
+            language,
+            "colleagues.link",
+            company=escape(company_name(person.participant, language)),
+            link=link,
+        ),
+        parse_mode="HTML",
+    )
+    await _render(update, context, person)
+
+
+def _revoked_notice(person: Who, colleague_id: int) -> Draft:
+    """The revoked colleague's one notice, in their language."""
+    company = person.participant
+
+    def render(language: str) -> Rendered:
+        name = escape(company_name(company, language))
+        return t(language, "colleagues.you_revoked", company=name), None
+
+    key = f"revoked-{colleague_id}"
+    return draft(NoticeKind.colleague, company.id, key, person.language, render, None, colleague_id)
+
+
+@main_contact(data=ColleagueRevoke)
+async def revoke_colleague(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, pressed: ColleagueRevoke
+) -> None:
+    """✖️ on a colleague asks once; the confirmation revokes and tells them."""
+    svc = services(context)
+    language = person.language
+    team = await svc.run(colleagues, person.participant.id)
+    found = [(n, c) for n, c in enumerate(team, 1) if c.id == pressed.colleague]
+    if not found:
+        await refuse(update, t(language, "colleagues.gone"))
+        return
+    await update.callback_query.answer()
+    [(number, colleague)] = found
+    name = escape(_name(language, number, colleague))
+    if pressed.step == "ask":
+        await show(
+            update,
+            t(language, "colleagues.revoke_ask", name=name),
+            keyboard(
+                [button(language, "colleagues.revoke_yes", ColleagueRevoke("yes", colleague.id))],
+                [button(language, "common.back", Colleagues())],
+            ),
+        )
+        return
+    notice = _revoked_notice(person, colleague.id)
+    await svc.run(
+        revoke, person.participant.id, colleague.id, person.telegram_id, svc.clock(), notice
+    )
+    await _render(update, context, person, t(language, "colleagues.revoked", name=name))
+    start(context.application)  # the sender tells the colleague
+
+
+def handlers() -> list[BaseHandler]:
+    return [
+        CallbackQueryHandler(open_colleagues, pattern=route("colleagues")),
+        CallbackQueryHandler(new_link, pattern=route("colleagues.invite")),
+        CallbackQueryHandler(revoke_colleague, pattern=route("colleagues.revoke")),
+    ]
+
+
+FEATURE = Feature(others=handlers)

@@ -1,0 +1,182 @@
+"""Colleagues through the fake Telegram: the main contact invites from My page, the colleague
+joins by the link and uses the bot for the company in their own language, every refusal in
+one sentence, and a revoked colleague told once."""
+
+import re
+
+import pytest
+from sqlmodel import select
+
+import builders
+from store.colleagues import invite, join_colleague
+from store.db import session_scope
+from store.models import AuditLog, Colleague, Notice, NoticeKind, Phase
+from store.withdrawal import withdraw
+
+MAIN, KIM, LEE, PARK = 1001, 5001, 5002, 5003
+LINK = re.compile(r"https://t\.me/\w+\?start=([\w-]+)")
+
+
+@pytest.fixture
+def company(bot, engine) -> int:
+    """한빛화장품 (S1, Korean, its main contact MAIN) meets Acme (B1) at D1-0930, announced."""
+    with session_scope(engine) as session:
+        builders.event(session)
+        s1 = builders.participant(
+            session, "S1", company="한빛화장품", company_en="Hanbit", telegram_id=MAIN
+        )
+        b1 = builders.participant(session, "B1", company="Acme", telegram_id=2001, language="en")
+        builders.meeting(session, b1, s1, "D1-0930")
+        builders.set_phase(session, Phase.announced)
+        return s1.id
+
+
+def labels(message) -> list[str]:
+    return [label for row in message.keyboard for label, _ in row]
+
+
+async def invite_link(main):
+    """The new link's token, and the list as it shows now (edited in place)."""
+    [menu] = await main.ask("/menu")
+    await main.press(menu, "👥 동료")
+    [team] = await main.wait_reply()
+    await main.press(team, "➕ 동료 초대")
+    sent = await main.wait_reply()
+    [link] = [m for m in sent if "동료에게 이 링크를 전달해 주세요" in m.text]
+    return LINK.search(link.text).group(1), team
+
+
+async def test_a_colleague_joins_and_sees_the_companys_timetable_in_their_language(
+    fake, engine, company
+):
+    main = fake.user(MAIN, "Hong", language_code="ko")
+    token, team = await invite_link(main)
+    assert "1. 초대함, 아직 링크를 열지 않음:" in team.text and token in team.text
+    assert labels(team) == ["➕ 동료 초대", "✖️ 1번 초대 해제", "⬅️ 뒤로"]
+
+    kim = fake.user(KIM, "Kim Minsu", language_code="en")
+    welcome, menu = await kim.ask(f"/start {token}")
+    assert "Hanbit as a colleague" in welcome.text
+    assert "Hanbit" in menu.text and "You use the bot as a colleague" in menu.text
+    assert "👥 Colleagues" not in labels(menu)  # managing colleagues is the main contact's
+    await kim.press(menu, "📅 My schedule")
+    [table] = await kim.wait_reply()
+    assert "Acme" in table.text and "09:30" in table.text
+
+    [menu] = await main.ask("/menu")
+    await main.press(menu, "👥 동료")
+    [team] = await main.wait_reply()
+    assert "1. Kim Minsu · 연결됨" in team.text
+    assert labels(team) == ["➕ 동료 초대", "✖️ Kim Minsu 해제", "⬅️ 뒤로"]
+
+    # Their own language: the colleague's choice leaves the main contact's alone.
+    [choices] = await kim.ask("/language")
+    await kim.press(choices, "한국어")
+    [menu] = await kim.wait_reply()
+    assert "동료로 이용하고 있습니다" in menu.text
+    [theirs] = await main.ask("/menu")
+    assert "마이페이지" in theirs.text
+    with session_scope(engine) as session:
+        [row] = session.exec(select(Colleague)).all()
+        assert row.language == "ko"
+        audit = [row.action for row in session.exec(select(AuditLog)).all()]
+    assert audit == ["colleague_invited"]
+
+
+async def test_a_colleague_may_not_change_the_profile_nor_manage_colleagues(fake, engine, company):
+    with session_scope(engine) as session:
+        made = invite(session, company, MAIN, builders.NOW)
+        join_colleague(session, made.invite_token, KIM, "Kim", "en", builders.NOW)
+    kim = fake.user(KIM, "Kim", language_code="en")
+    [menu] = await kim.ask("/menu")
+    await kim.press(menu, "🏢 Participation info")
+    [profile] = await kim.wait_reply()
+    assert "Only the company's main contact can change" in profile.text
+    assert labels(profile) == ["⬅️ Back"]
+    for forged in ("pe:company", "pz:ask:-", "pi:set:-", "team", "team:new", f"team:yes:{made.id}"):
+        await kim.press_data(profile, forged)
+        await kim.wait_reply()
+        answer = kim.callback_answers[-1]
+        assert answer.show_alert and "Only the company's main contact" in answer.text, forged
+    with session_scope(engine) as session:
+        assert session.get(Colleague, made.id).revoked_at is None
+        assert len(session.exec(select(Colleague)).all()) == 1
+
+
+async def test_each_refused_link_says_why_in_one_sentence(fake, engine, company):
+    with session_scope(engine) as session:
+        used = invite(session, company, MAIN, builders.NOW)
+        join_colleague(session, used.invite_token, KIM, "Kim", "en", builders.NOW)
+        spare = invite(session, company, MAIN, builders.NOW).invite_token
+    kim = fake.user(KIM, "Kim", language_code="en")
+    replies = await kim.ask(f"/start {used.invite_token}")
+    assert "already linked to Hanbit as a colleague" in replies[0].text
+    lee = fake.user(LEE, "Lee", language_code="en")
+    [refused] = await lee.ask(f"/start {used.invite_token}")
+    assert refused.text.startswith("This colleague link was already opened from another")
+    buyer = fake.user(2001, "Buyer", language_code="en")
+    [refused] = await buyer.ask(f"/start {spare}")
+    assert refused.text.startswith("This Telegram account already takes part")
+    with session_scope(engine) as session:
+        withdraw(session, builders.ADMIN, "S1", "left", builders.NOW)
+    park = fake.user(PARK, "Park", language_code="ko")
+    [refused] = await park.ask(f"/start {spare}")
+    assert "참가를 취소" in refused.text
+    with session_scope(engine) as session:
+        rows = session.exec(select(Colleague).order_by(Colleague.id)).all()
+        assert [row.telegram_id for row in rows] == [KIM, None]
+    # The withdrawn company's colleague is refused like its main contact.
+    [refused] = await kim.ask("/menu")
+    assert "no longer use the bot" in refused.text or "withdrawn" in refused.text.lower()
+
+
+async def test_three_colleagues_at_most(fake, engine, company):
+    with session_scope(engine) as session:
+        for _ in range(3):
+            invite(session, company, MAIN, builders.NOW)
+    main = fake.user(MAIN, "Hong", language_code="ko")
+    [menu] = await main.ask("/menu")
+    await main.press(menu, "👥 동료")
+    [team] = await main.wait_reply()
+    assert "➕ 동료 초대" not in labels(team)
+    await main.press_data(team, "team:new")  # an old button
+    await main.wait_reply()
+    assert main.callback_answers[-1].text.startswith("동료는 3명까지 초대할 수 있습니다")
+    with session_scope(engine) as session:
+        assert len(session.exec(select(Colleague)).all()) == 3
+
+
+async def test_a_revoked_colleague_is_told_once_and_the_link_refused(fake, engine, company):
+    with session_scope(engine) as session:
+        made = invite(session, company, MAIN, builders.NOW)
+        join_colleague(session, made.invite_token, KIM, "Kim", "en", builders.NOW)
+    kim = fake.user(KIM, "Kim", language_code="en")
+    [menu] = await kim.ask("/menu")
+    assert "You use the bot as a colleague" in menu.text
+    main = fake.user(MAIN, "Hong", language_code="ko")
+    [menu] = await main.ask("/menu")
+    await main.press(menu, "👥 동료")
+    [team] = await main.wait_reply()
+    await main.press(team, "✖️ Kim 해제")
+    [asked] = await main.wait_reply()
+    assert "Kim 연결을 해제하시겠습니까?" in asked.text
+    await main.press(asked, "✖️ 예, 해제합니다")
+    [team] = await main.wait_reply()
+    assert team.text.startswith("✖️ Kim 연결을 해제했습니다")
+    assert "아직 초대한 동료가 없습니다" in team.text
+
+    [told] = await kim.wait_for(lambda m: "revoked your access" in m.text)
+    assert "Hanbit" in told.text
+    [stranger] = await kim.ask("/menu")
+    assert "Hanbit" not in stranger.text
+    [refused] = await kim.ask(f"/start {made.invite_token}")
+    assert refused.text.startswith("This colleague link was revoked")
+
+    await main.press_data(team, f"team:yes:{made.id}")  # the confirmation pressed again
+    await main.wait_reply()
+    assert main.callback_answers[-1].text == "이미 해제된 동료입니다."
+    with session_scope(engine) as session:
+        told_rows = session.exec(select(Notice).where(Notice.kind == NoticeKind.colleague)).all()
+        assert [(n.colleague_id, n.status) for n in told_rows] == [(made.id, "sent")]
+        audit = [row.action for row in session.exec(select(AuditLog)).all()]
+    assert audit == ["colleague_invited", "colleague_revoked"]
