@@ -30,8 +30,7 @@ from store.fairday import DayCounts, MeetingSides, cancel, confirm
 from store.interpreters import slot_jobs
 from store.models import CancelReason, NoticeKind
 from store.names import company_name
-from store.notices import Draft
-from store.reminders import meeting_reminders, upcoming_slots
+from store.reminders import MeetingReminder, meeting_reminders, upcoming_slots
 
 REASONS = (CancelReason.cant_attend, CancelReason.not_interested, CancelReason.other)
 
@@ -71,10 +70,10 @@ def _reasons(language: str, meeting_id: int) -> InlineKeyboardMarkup:
     )
 
 
-def _when(sides: MeetingSides, language: str, timezone: str) -> dict[str, str]:
+def _when(sides: MeetingSides, language: str) -> dict[str, str]:
     return {
         "company": escape(company_name(sides.other, language)),
-        "start": moment(sides.start, language, timezone, reader_zone=sides.me.recipient_zone),
+        "start": moment(sides.start, language, sides.timezone, reader_zone=sides.me.recipient_zone),
         "booth": escape(sides.booth or t(language, "reminder.no_booth")),
     }
 
@@ -90,14 +89,11 @@ async def on_button(
     language = person.language
     participant_id = person.participant.id
     now = svc.clock()
-    event = await svc.run(get_event)
     meeting_id = pressed.meeting
     if isinstance(pressed, AttendanceCause):  # a reason chosen: the meeting is given up
         reason = CancelReason(pressed.cause)
         done = await svc.run(cancel, meeting_id, participant_id, reason, now)
-        await show(
-            update, t(language, "fairday.cancelled", **_when(done.sides, language, event.timezone))
-        )
+        await show(update, t(language, "fairday.cancelled", **_when(done.sides, language)))
         await update.callback_query.answer()
         await tell(
             context,
@@ -119,7 +115,7 @@ async def on_button(
         sides = await svc.run(confirm, meeting_id, participant_id, now)
         await show(
             update,
-            t(language, "fairday.confirmed", **_when(sides, language, event.timezone)),
+            t(language, "fairday.confirmed", **_when(sides, language)),
             keyboard([cancel_button(language, meeting_id)]),
         )
         await tell(
@@ -147,31 +143,34 @@ async def meeting_reminder_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     event = await svc.run(get_event)
     drafts = []
     for reminder in await svc.run(meeting_reminders, slot_id):
-        language = pick(reminder.recipient.language, svc.default_language)
-        booth = reminder.booth or t(language, "reminder.no_booth")
         key = "reminder.meeting"
         if reminder.online:
             key = "reminder.meeting_online" if reminder.link else "reminder.meeting_online_later"
-        text = t(
-            language,
-            key,
-            left=time_left(language, timedelta(minutes=event.reminder_minutes)),
-            start=moment(
-                reminder.start, language, event.timezone, reader_zone=reminder.recipient.zone
-            ),
-            company=escape(company_name(reminder.counterpart, language)),
-            booth=escape(booth),
-        )
-        markup = notify.keyboard_json(
-            attendance_keyboard(language, reminder.meeting_id, reminder.link)
-        )
+
+        def render(
+            language: str, reminder: MeetingReminder = reminder, key: str = key
+        ) -> notify.Rendered:
+            booth = reminder.booth or t(language, "reminder.no_booth")
+            text = t(
+                language,
+                key,
+                left=time_left(language, timedelta(minutes=event.reminder_minutes)),
+                start=moment(
+                    reminder.start, language, event.timezone, reader_zone=reminder.recipient.zone
+                ),
+                company=escape(company_name(reminder.counterpart, language)),
+                booth=escape(booth),
+            )
+            return text, attendance_keyboard(language, reminder.meeting_id, reminder.link)
+
+        language = pick(reminder.recipient.language, svc.default_language)
         drafts.append(
-            Draft(
+            notify.draft(
                 NoticeKind.meeting,
                 reminder.recipient.participant_id,
                 f"slot-{slot_id}",
-                text,
-                markup,
+                language,
+                render,
                 reminder.start,
             )
         )

@@ -25,10 +25,10 @@ from store.errors import StoreError
 from store.event import get_event
 from store.models import NoticeKind, OutcomeResult
 from store.names import company_name
-from store.notices import Draft
 from store.outcomes import (
     Answer,
     OutcomeCounts,
+    Prompt,
     SlotTimes,
     editable_until,
     my_answer,
@@ -111,22 +111,27 @@ async def _ask_all(context: ContextTypes.DEFAULT_TYPE, kind: NoticeKind, key: st
     nudge = kind == NoticeKind.outcome_nudge
     drafts = []
     for prompt in await svc.run(prompts, slot_id, nudge):
+
+        def render(language: str, prompt: Prompt = prompt) -> notify.Rendered:
+            text = t(
+                language,
+                key,
+                company=escape(company_name(prompt.counterpart, language)),
+                start=moment(
+                    prompt.start, language, event.timezone, reader_zone=prompt.recipient.zone
+                ),
+                booth=escape(prompt.booth or t(language, "reminder.no_booth")),
+            )
+            return text, results_keyboard(language, prompt.meeting_id)
+
         language = pick(prompt.recipient.language, svc.default_language)
-        text = t(
-            language,
-            key,
-            company=escape(company_name(prompt.counterpart, language)),
-            start=moment(prompt.start, language, event.timezone, reader_zone=prompt.recipient.zone),
-            booth=escape(prompt.booth or t(language, "reminder.no_booth")),
-        )
-        markup = notify.keyboard_json(results_keyboard(language, prompt.meeting_id))
         drafts.append(
-            Draft(
+            notify.draft(
                 kind,
                 prompt.recipient.participant_id,
                 prompt_key(prompt.meeting_id),
-                text,
-                markup,
+                language,
+                render,
                 until,
             )
         )

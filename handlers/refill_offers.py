@@ -10,9 +10,10 @@ import asyncio
 import logging
 from collections.abc import Sequence
 from datetime import datetime
+from functools import partial
 from zoneinfo import ZoneInfo
 
-from telegram import InputFile, Update
+from telegram import InlineKeyboardMarkup, InputFile, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import Application, BaseHandler, CallbackQueryHandler, ContextTypes
@@ -90,21 +91,12 @@ async def offer_place(application: Application, place_id: int) -> None:
                 me,
                 (NoticeKind.refill, f"offer-{view.id}"),
                 "refill.offer",
-                keyboard(
-                    [
-                        button(
-                            _language(svc, me), "refill.accept_button", RefillAnswer("y", view.id)
-                        ),
-                        button(
-                            _language(svc, me), "refill.decline_button", RefillAnswer("n", view.id)
-                        ),
-                    ]
-                ),
+                partial(_offer_buttons, view.id),  # in each reader's language
                 not_after=view.expires_at,
                 company=other,
-                country=escape(country_name(_language(svc, me), country)),
+                country=partial(_country, country),
                 start=view.start,
-                place=escape(plain_place(view, _language(svc, me))),
+                place=partial(_place, view),
                 until=clock(
                     view.expires_at.astimezone(ZoneInfo(me.recipient_zone or timezone)).time()
                 ),
@@ -126,8 +118,21 @@ def _zone(side: Side, timezone: str) -> str:
     return side.recipient_zone or timezone
 
 
-def _language(svc: Services, side: Side) -> str:
-    return pick(side.recipient.language if side.recipient else None, svc.default_language)
+def _offer_buttons(offer_id: int, language: str) -> InlineKeyboardMarkup:
+    return keyboard(
+        [
+            button(language, "refill.accept_button", RefillAnswer("y", offer_id)),
+            button(language, "refill.decline_button", RefillAnswer("n", offer_id)),
+        ]
+    )
+
+
+def _country(code: str, language: str) -> str:
+    return escape(country_name(language, code))
+
+
+def _place(view: OfferView, language: str) -> str:
+    return escape(plain_place(view, language))
 
 
 def _outcome(view: OfferView) -> tuple[NoticeKind, str]:

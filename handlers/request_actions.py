@@ -31,6 +31,7 @@ action: the failed delivery is logged and the action stands.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
@@ -42,6 +43,7 @@ from handlers.routes import Press, RequestNotice, Requests, route
 from handlers.services import Who, services
 from handlers.ui import button, error_text, escape, keyboard, refuse, send_notice, show
 from locales import country_name, industry_name, moment, pick, t
+from store.colleagues import joined
 from store.errors import StoreError
 from store.models import MeetingRequest, RequestStatus
 from store.my_requests import Involved, act_on_request, request_involved
@@ -92,16 +94,20 @@ def action_button(
 async def _deliver(
     context: ContextTypes.DEFAULT_TYPE,
     to: Party,
-    text: str,
-    markup: InlineKeyboardMarkup | None = None,
+    render: Callable[[str], tuple[str, InlineKeyboardMarkup]],
 ) -> None:
-    if to.telegram_id is None:
+    """Tells the company: its main contact and each colleague who joined, each in their own
+    language (`render(language)`)."""
+    readers = [] if to.telegram_id is None else [(to.telegram_id, language_of(context, to))]
+    for colleague in await services(context).run(joined, [to.id]):
+        readers.append((colleague.telegram_id, pick(colleague.language, language_of(context, to))))
+    if not readers:
         log.info("participant %s has not opened the bot; not notified", to.code)
-        return
-    try:
-        await send_notice(context.bot, to.telegram_id, text, markup)
-    except TelegramError as error:  # blocked the bot, chat gone, flood: the action stands
-        log.warning("could not notify participant %s: %s", to.code, error)
+    for telegram_id, language in readers:
+        try:
+            await send_notice(context.bot, telegram_id, *render(language))
+        except TelegramError as error:  # blocked the bot, chat gone, flood: the action stands
+            log.warning("could not notify participant %s (%s): %s", to.code, telegram_id, error)
 
 
 def _notice(language: str, involved: Involved) -> str:
@@ -134,12 +140,10 @@ async def notify_new_request(context: ContextTypes.DEFAULT_TYPE, request: Meetin
 
 async def tell_new_request(context: ContextTypes.DEFAULT_TYPE, involved: Involved) -> None:
     """`notify_new_request` for a request whose sides the store call returned already."""
-    language = language_of(context, involved.target)
     await _deliver(
         context,
         involved.target,
-        _notice(language, involved),
-        _notice_markup(language, involved),
+        lambda language: (_notice(language, involved), _notice_markup(language, involved)),
     )
 
 
@@ -151,15 +155,13 @@ async def _tell(
     key: str,
 ) -> None:
     """One side hears what the other did to the request, in their own language."""
-    language = language_of(context, recipient)
-    lines = [t(language, key)]
-    lines += describe(language, counterpart, involved.request, involved.timezone)
-    await _deliver(
-        context,
-        recipient,
-        "\n".join(lines),
-        keyboard([button(language, "requests.open", Requests())]),
-    )
+
+    def render(language: str) -> tuple[str, InlineKeyboardMarkup]:
+        lines = [t(language, key)]
+        lines += describe(language, counterpart, involved.request, involved.timezone)
+        return "\n".join(lines), keyboard([button(language, "requests.open", Requests())])
+
+    await _deliver(context, recipient, render)
 
 
 async def answered(

@@ -28,9 +28,8 @@ from store.errors import StoreError
 from store.event import get_event
 from store.models import NoticeKind, Signed
 from store.names import company_name, event_name
-from store.notices import Draft
 from store.outcomes import prompt_key
-from store.survey import SurveyReply, answer_survey, questions, survey_time, survey_value
+from store.survey import Question, SurveyReply, answer_survey, questions, survey_time, survey_value
 
 VALUE_STEP = "survey_value"
 JOB = "follow-up-survey"
@@ -54,18 +53,23 @@ async def survey_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     event = await svc.run(get_event)
     drafts = []
     for question in await svc.run(questions, svc.clock()):
+
+        def render(language: str, question: Question = question) -> notify.Rendered:
+            text = t(
+                language,
+                "survey.question",
+                event=escape(event_name(event, language)),
+                company=escape(company_name(question.counterpart, language)),
+                day=day_label(question.start.date(), language),  # the event's local day
+            )
+            return text, _keyboard(language, question.meeting_id)
+
         language = pick(question.recipient.language, svc.default_language)
-        text = t(
-            language,
-            "survey.question",
-            event=escape(event_name(event, language)),
-            company=escape(company_name(question.counterpart, language)),
-            day=day_label(question.start.date(), language),  # the event's local day
-        )
-        markup = notify.keyboard_json(_keyboard(language, question.meeting_id))
         key = prompt_key(question.meeting_id)
         drafts.append(
-            Draft(NoticeKind.survey, question.recipient.participant_id, key, text, markup)
+            notify.draft(
+                NoticeKind.survey, question.recipient.participant_id, key, language, render
+            )
         )
     queued = await notify.queue(context.application, drafts)
     if queued:

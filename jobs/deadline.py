@@ -18,8 +18,7 @@ from locales import moment, pick, t, time_left, tn
 from store.event import get_event
 from store.matching_run import EventKeptChanging, close_at_deadline
 from store.models import NoticeKind, Phase
-from store.notices import Draft
-from store.reminders import DEADLINE_OFFSETS, deadline_key, deadline_reminders
+from store.reminders import DEADLINE_OFFSETS, DeadlineReminder, deadline_key, deadline_reminders
 from views.matching_summary import summary_text
 
 DEADLINE_JOB = "deadline"
@@ -96,23 +95,27 @@ async def deadline_reminder_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     left = event.deadline - now
     drafts = []
     for reminder in await svc.run(deadline_reminders):
+
+        def render(language: str, reminder: DeadlineReminder = reminder) -> notify.Rendered:
+            text = t(
+                language,
+                "reminder.deadline_unanswered" if reminder.unanswered else "reminder.deadline",
+                left=time_left(language, left),
+                deadline=moment(
+                    event.deadline, language, event.timezone, reader_zone=reminder.recipient.zone
+                ),
+                unanswered=tn(language, "count.unanswered", reminder.unanswered),
+            )
+            return text, None
+
         language = pick(reminder.recipient.language, svc.default_language)
-        text = t(
-            language,
-            "reminder.deadline_unanswered" if reminder.unanswered else "reminder.deadline",
-            left=time_left(language, left),
-            deadline=moment(
-                event.deadline, language, event.timezone, reader_zone=reminder.recipient.zone
-            ),
-            unanswered=tn(language, "count.unanswered", reminder.unanswered),
-        )
         drafts.append(
-            Draft(
+            notify.draft(
                 NoticeKind.deadline,
                 reminder.recipient.participant_id,
                 key,
-                text,
-                "",
+                language,
+                render,
                 event.deadline,
             )
         )

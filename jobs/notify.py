@@ -88,34 +88,40 @@ async def render(
     side: Side,
     notice: tuple[NoticeKind, str],
     key: str,
-    markup: InlineKeyboardMarkup | None = None,
+    markup: InlineKeyboardMarkup | Callable[[str], InlineKeyboardMarkup] | None = None,
     not_after: datetime | None = None,
     **values: object,
 ) -> notices.Draft | None:
-    """One side's notice (`notice` is its kind and key: each goes out once) in their language,
-    a `start` value shown in their zone (an online side: the fair's time beside it), a
-    `company` value (a `Side`) by its name in that language; `not_after` is when it stops
-    being of use. None if the side cannot be reached (never joined, blocked)."""
+    """One side's notice (`notice` is its kind and key: each goes out once) in their language
+    and, for colleagues, in the others (`draft`): a `start` value shown in their zone (an
+    online side: the fair's time beside it), a `company` value (a `Side`) by its name in that
+    language, a callable value or `markup` called with the language; `not_after` is when it
+    stops being of use. None if the side cannot be reached (never joined, blocked)."""
     if side.recipient is None:
         return None
     svc = _services(application)
     event = await svc.run(get_event)
-    language = pick(side.recipient.language, svc.default_language)
-    shown = {
-        "start": lambda value: moment(
-            value, language, event.timezone, reader_zone=side.recipient.zone
-        ),
-        "company": lambda value: escape(company_name(value, language)),
-    }
-    text = t(
-        language,
-        key,
-        **{name: shown.get(name, lambda v: v)(value) for name, value in values.items()},
-    )
+
+    def rendered(language: str) -> Rendered:
+        shown = {
+            "start": lambda value: moment(
+                value, language, event.timezone, reader_zone=side.recipient.zone
+            ),
+            "company": lambda value: escape(company_name(value, language)),
+        }
+        text = t(
+            language,
+            key,
+            **{
+                name: value(language) if callable(value) else shown.get(name, lambda v: v)(value)
+                for name, value in values.items()
+            },
+        )
+        return text, markup(language) if callable(markup) else markup
+
     kind, notice_key = notice
-    return notices.Draft(
-        kind, side.participant_id, notice_key, text, keyboard_json(markup), not_after
-    )
+    language = pick(side.recipient.language, svc.default_language)
+    return draft(kind, side.participant_id, notice_key, language, rendered, not_after)
 
 
 async def send_now(application: Application, drafts: Sequence[notices.Draft | None]) -> list[bool]:
@@ -149,7 +155,7 @@ async def tell(
     side: Side,
     notice: tuple[NoticeKind, str],
     key: str,
-    markup: InlineKeyboardMarkup | None = None,
+    markup: InlineKeyboardMarkup | Callable[[str], InlineKeyboardMarkup] | None = None,
     not_after: datetime | None = None,
     **values: object,
 ) -> bool:

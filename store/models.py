@@ -14,7 +14,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from matching.model import DEFAULT_DAILY_CAP
+from matching.model import DEFAULT_DAILY_CAP, RequestStatus, Role, Tier
 
 
 class UTCDateTime(sa.types.TypeDecorator):
@@ -45,32 +45,7 @@ class Phase(StrEnum):
     announced = "announced"
 
 
-class Role(StrEnum):
-    buyer = "buyer"
-    seller = "seller"
-
-    @property
-    def other(self) -> Role:
-        return Role.seller if self is Role.buyer else Role.buyer
-
-
-class RequestStatus(StrEnum):
-    pending = "pending"
-    accepted = "accepted"
-    rejected = "rejected"
-    cancelled = "cancelled"
-
-
 LIVE_STATUSES = (RequestStatus.pending, RequestStatus.accepted)
-
-
-class Tier(StrEnum):
-    """How a meeting came to be; `fixed` is a meeting an admin set by hand."""
-
-    fixed = "fixed"
-    mutual = "mutual"
-    buyer = "buyer"
-    seller = "seller"
 
 
 class MatchMode(StrEnum):

@@ -3,17 +3,23 @@ joins by the link and uses the bot for the company in their own language, every 
 one sentence, and a revoked colleague told once."""
 
 import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+from admin_helpers import chat_users, process
 from sqlmodel import select
 
 import builders
+from fake_telegram import DEFAULT_TOKEN
+from jobs.schedule import schedule_all
 from store.colleagues import invite, join_colleague
 from store.db import session_scope
 from store.models import AuditLog, Colleague, Notice, NoticeKind, Phase
 from store.withdrawal import withdraw
 
 MAIN, KIM, LEE, PARK = 1001, 5001, 5002, 5003
+FIRST = datetime(2024, 6, 20, 9, 0, tzinfo=ZoneInfo("Asia/Seoul"))
 LINK = re.compile(r"https://t\.me/\w+\?start=([\w-]+)")
 
 
@@ -180,3 +186,75 @@ async def test_a_revoked_colleague_is_told_once_and_the_link_refused(fake, engin
         assert [(n.colleague_id, n.status) for n in told_rows] == [(made.id, "sent")]
         audit = [row.action for row in session.exec(select(AuditLog)).all()]
     assert audit == ["colleague_invited", "colleague_revoked"]
+
+
+async def test_a_reminder_reaches_the_colleague_in_their_language_and_counts_one_answer(
+    fake, engine, clock
+):
+    """S1's Korean main contact and English colleague both get the meeting reminder, each in
+    their language; the colleague's ✅ is the company's: the main contact's later ✅ is told
+    the meeting is already confirmed, and the buyer hears it once."""
+    with session_scope(engine) as session:
+        builders.event(session)
+        people = builders.bilingual_people(session, {"B1": 2001, "S1": MAIN})
+        builders.meeting(session, people["B1"], people["S1"], "D1-0900")
+        builders.set_phase(session, Phase.announced)
+        made = invite(session, people["S1"].id, MAIN, builders.NOW)
+        join_colleague(session, made.invite_token, KIM, "Kim", "en", builders.NOW)
+    clock.now = FIRST - timedelta(minutes=10)
+    users = chat_users(fake, {"B1": 2001, "S1": MAIN})
+    kim = fake.user(KIM, "Kim", language_code="en")
+    kim.bot.open_chat(kim.profile)
+    async with process(fake, engine, clock, DEFAULT_TOKEN) as application:
+        await schedule_all(application)
+        [theirs] = await kim.wait_for(lambda m: "Buyer B1" in (m.text or ""), timeout=30)
+        [mine] = await users["S1"].wait_for(lambda m: "Buyer B1" in (m.text or ""), timeout=30)
+        assert labels(theirs)[:2] == ["✅ I'll be there", "❌ I can't make it"]
+        assert labels(mine)[:2] == ["✅ 참석 확인", "❌ 불참"]
+        await kim.press(theirs, "✅ I'll be there")
+        [done] = await kim.wait_reply()
+        assert "you will meet Buyer B1" in done.text
+        await users["B1"].wait_for(lambda m: "confirmed" in (m.text or ""), timeout=30)
+        await users["S1"].press(mine, "✅ 참석 확인")
+        await users["S1"].wait_reply()
+        assert users["S1"].callback_answers[-1].text == "이미 참석을 확인한 상담입니다."
+    told = [m for m in users["B1"].messages if "confirmed" in (m.text or "")]
+    assert len(told) == 1
+    with session_scope(engine) as session:
+        sent = session.exec(select(Notice).where(Notice.kind == NoticeKind.meeting)).all()
+        assert sorted(n.colleague_id for n in sent) == [0, 0, made.id]
+
+
+async def test_a_colleague_gets_the_companys_request_in_their_language_and_answers_it(
+    bot, fake, engine
+):
+    with session_scope(engine) as session:
+        builders.event(session)
+        s1 = builders.participant(
+            session, "S1", company="한빛화장품", company_en="Hanbit", telegram_id=MAIN
+        )
+        builders.participant(session, "B1", company="Acme", telegram_id=2001, language="en")
+        made = invite(session, s1.id, MAIN, builders.NOW)
+        join_colleague(session, made.invite_token, KIM, "Kim", "en", builders.NOW)
+    users = chat_users(fake, {"B1": 2001, "S1": MAIN})
+    kim = fake.user(KIM, "Kim", language_code="en")
+    kim.bot.open_chat(kim.profile)
+    [menu] = await users["B1"].ask("/menu")
+    await users["B1"].press(menu, "🔎 Find companies")
+    [found] = await users["B1"].wait_reply()
+    await users["B1"].press(found, next(x for x in labels(found) if "Hanbit" in x))
+    [card] = await users["B1"].wait_reply()
+    await users["B1"].press(card, "📨 Request a meeting")
+    [prompt] = await users["B1"].wait_reply()
+    await users["B1"].press(prompt, "⏭️ Skip the note")
+    await users["B1"].wait_reply()
+    [theirs] = await kim.wait_for(lambda m: "Acme" in (m.text or ""), timeout=30)
+    [mine] = await users["S1"].wait_for(lambda m: "Acme" in (m.text or ""), timeout=30)
+    assert "Accept" in " ".join(labels(theirs)) and "수락" in " ".join(labels(mine))
+    await kim.press(theirs, next(x for x in labels(theirs) if "Accept" in x))
+    await kim.wait_reply()
+    await users["B1"].wait_for(lambda m: "accepted" in (m.text or ""), timeout=30)
+    await users["S1"].press(mine, next(x for x in labels(mine) if "수락" in x))  # too late
+    await users["S1"].wait_reply()
+    assert users["S1"].callback_answers[-1].show_alert
+    assert sum("accepted" in (m.text or "") for m in users["B1"].messages) == 1
