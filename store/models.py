@@ -262,6 +262,7 @@ class NoticeKind(StrEnum):
     fairday = "fairday"  # the counterpart confirmed or cancelled a meeting
     withdrawal = "withdrawal"  # a withdrawal told to everyone it concerns (store/withdrawal.py)
     colleague = "colleague"  # a colleague told that the main contact revoked their access
+    interpreter = "interpreter"  # an interpreter's reminder before a meeting they interpret
 
 
 class Notice(SQLModel, table=True):
@@ -280,6 +281,9 @@ class Notice(SQLModel, table=True):
     # Whom this copy goes to: 0 the participant's main contact, else the colleague (its id;
     # not a foreign key, so that the unique key can hold the 0). store/notices.py `queue`.
     colleague_id: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    # A notice to an interpreter (kind `interpreter`): its recipient; `participant_id` is then
+    # the meeting's buyer, whose notices it queues behind. Not a foreign key (migration 0020).
+    interpreter_id: int | None = Field(default=None, index=True)
     status: DeliveryStatus = Field(
         default=DeliveryStatus.pending, sa_type=_enum(DeliveryStatus), index=True
     )
