@@ -93,5 +93,5 @@ async def test_after_the_deadline_help_first_says_what_is_left(bot, fake, engine
     assert before.text.startswith("How the fair works")
     clock.now = builders.DEADLINE
     [after] = await ann.ask("/help")
-    assert after.text.startswith("🔒 Requests are closed, so steps 1–3 below can no longer")
+    assert after.text.startswith("🔒 Requests are closed, so steps 1–3 below no longer apply")
     assert "My schedule (/schedule)" in after.text
