@@ -16,6 +16,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from handlers.feature import Feature
 from handlers.guard import participant
+from handlers.interpreter_home import job_line, reminder_keyboard
 from handlers.refill_offers import offer_place
 from handlers.routes import Attendance, AttendanceCause, route
 from handlers.services import Services, Who, services
@@ -26,8 +27,10 @@ from jobs.table import Due, TimedJob
 from locales import moment, pick, t, time_left
 from store.event import get_event
 from store.fairday import DayCounts, MeetingSides, cancel, confirm
+from store.interpreters import slot_jobs
 from store.models import CancelReason, NoticeKind
 from store.names import company_name
+from store.notices import Draft
 from store.reminders import MeetingReminder, meeting_reminders, upcoming_slots
 
 REASONS = (CancelReason.cant_attend, CancelReason.not_interested, CancelReason.other)
@@ -134,8 +137,8 @@ async def meetings_due(svc: Services, now: datetime) -> Sequence[Due]:
 
 
 async def meeting_reminder_job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Minutes before a slot, both sides of each meeting in it hear whom they meet, where;
-    a reminder not sent by the slot's start is given up."""
+    """Minutes before a slot, both sides of each meeting in it hear whom they meet, where, and
+    so does its interpreter; a reminder not sent by the slot's start is given up."""
     svc = services(context)
     slot_id: int = context.job.data
     event = await svc.run(get_event)
@@ -170,6 +173,20 @@ async def meeting_reminder_job(context: ContextTypes.DEFAULT_TYPE) -> None:
                 language,
                 render,
                 reminder.start,
+            )
+        )
+    for person, job in await svc.run(slot_jobs, slot_id):
+        language = pick(person.language, svc.default_language)
+        left = time_left(language, timedelta(minutes=event.reminder_minutes))
+        drafts.append(
+            Draft(
+                NoticeKind.interpreter,
+                job.buyer_id,
+                f"slot-{slot_id}-{person.id}",
+                t(language, "interp.reminder", left=left, line=job_line(job, language)),
+                notify.keyboard_json(reminder_keyboard(job, language)),
+                job.start,
+                interpreter_id=person.id,
             )
         )
     await notify.queue(context.application, drafts)
