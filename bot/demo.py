@@ -11,11 +11,14 @@ import asyncio
 import re
 import tempfile
 import tomllib
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 from telegram.ext import Application
 
@@ -39,6 +42,7 @@ from store.models import Participant
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 ADMIN_ID = 777
+T = TypeVar("T")
 
 
 class DemoClock:
@@ -298,34 +302,47 @@ SCENES: tuple[tuple[str, Scene], ...] = (
 )
 
 
-async def play(write: Callable[[str], object] = print, language: str = "en") -> None:
+@asynccontextmanager
+async def fair_on_fake(
+    language: str, prepare: Callable[[Session], T], clock: Callable[[], datetime]
+) -> AsyncIterator[tuple[FakeTelegram, Application, T, sa.Engine]]:
+    """A fresh fair's database in a temporary folder, filled by `prepare`, and the real bot
+    running on `clock` against our fake Telegram, ADMIN_ID its admin: the stage of the demo
+    and of the screens (bot/screens.py)."""
     with tempfile.TemporaryDirectory() as folder:
-        engine = make_engine(f"sqlite:///{folder}/demo.db")
-        upgrade(engine)
-        with session_scope(engine) as session:
-            tokens = prepare(session)
-        async with FakeTelegram() as fake:
-            settings = Settings(
-                _env_file=None,
-                telegram_bot_token=DEFAULT_TOKEN,
-                telegram_api_base_url=f"http://127.0.0.1:{fake.port}",
-                admin_ids=[ADMIN_ID],
-                default_language=language,
-            )
-            clock = DemoClock()
-            services = Services(engine, settings.admin_ids, language, clock)
-            async with running_bot(build(settings, services), fake) as application:
-                admin = fake.user(ADMIN_ID, "Organizer", language_code=language)
-                await admin.ask("/start")
-                stage = Stage(fake, application, clock, admin, tokens, language)
-                # the companies `me` deals with have opened their invite links beforehand
-                for person in (cast(stage).asked, cast(stage).asker):
-                    await join(stage, person)
-                fake.on_event(printer(write))
-                for title, scene in SCENES:
-                    write(f"\n=== {t(language, title)} ===")
-                    await scene(stage)
-        engine.dispose()
+        engine = make_engine(f"sqlite:///{folder}/fair.db")
+        try:
+            upgrade(engine)
+            with session_scope(engine) as session:
+                prepared = prepare(session)
+            async with FakeTelegram() as fake:
+                settings = Settings(
+                    _env_file=None,
+                    telegram_bot_token=DEFAULT_TOKEN,
+                    telegram_api_base_url=f"http://127.0.0.1:{fake.port}",
+                    admin_ids=[ADMIN_ID],
+                    default_language=language,
+                )
+                services = Services(engine, settings.admin_ids, language, clock)
+                async with running_bot(build(settings, services), fake) as application:
+                    yield fake, application, prepared, engine
+        finally:
+            engine.dispose()
+
+
+async def play(write: Callable[[str], object] = print, language: str = "en") -> None:
+    clock = DemoClock()
+    async with fair_on_fake(language, prepare, clock) as (fake, application, tokens, _):
+        admin = fake.user(ADMIN_ID, "Organizer", language_code=language)
+        await admin.ask("/start")
+        stage = Stage(fake, application, clock, admin, tokens, language)
+        # the companies `me` deals with have opened their invite links beforehand
+        for person in (cast(stage).asked, cast(stage).asker):
+            await join(stage, person)
+        fake.on_event(printer(write))
+        for title, scene in SCENES:
+            write(f"\n=== {t(language, title)} ===")
+            await scene(stage)
 
 
 def main(language: str) -> None:

@@ -22,13 +22,11 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, or_, select
 
-from bot.app import build
-from bot.settings import Settings
-from fake_telegram import DEFAULT_TOKEN, Button, ChatMessage, FakeTelegram, FakeUser, running_bot
-from handlers.services import Services
+from bot.demo import ADMIN_ID, fair_on_fake
+from fake_telegram import Button, ChatMessage, FakeTelegram, FakeUser
 from jobs.schedule import schedule_all
 from locales import t
-from store.db import make_engine, session_scope, upgrade
+from store.db import session_scope
 from store.event import get_event, parse_config, setup_event
 from store.importer import import_participants
 from store.models import Interpreter, Meeting, Participant, Slot
@@ -39,7 +37,6 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 DOCS = ROOT / "docs"
 COMMAND = "scripts/run screens"
-ADMIN_ID = 777
 TODAY = date(2026, 6, 1)  # the fixed day the files are written on: the deadline is a week later
 START = datetime(2026, 6, 1, 0, 0, tzinfo=UTC)  # 09:00 in Seoul
 WAIT = 30.0
@@ -216,32 +213,19 @@ def prepare(session: Session, language: str) -> dict[str, str]:
 
 
 async def write_book(language: str) -> str:
-    with tempfile.TemporaryDirectory() as folder:
-        engine = make_engine(f"sqlite:///{folder}/screens.db")
-        upgrade(engine)
-        with session_scope(engine) as session:
-            tokens = prepare(session, language)
+    clock = Clock(START)
+
+    def prepared(session: Session) -> dict[str, str]:
+        return prepare(session, language)
+
+    async with fair_on_fake(language, prepared, clock) as (fake, application, tokens, engine):
+        book = Book(fake, language)
+        stage = Stage(book, application, clock, tokens, engine)
         try:
-            async with FakeTelegram() as fake:
-                settings = Settings(
-                    _env_file=None,
-                    telegram_bot_token=DEFAULT_TOKEN,
-                    telegram_api_base_url=f"http://127.0.0.1:{fake.port}",
-                    admin_ids=[ADMIN_ID],
-                    default_language=language,
-                )
-                clock = Clock(START)
-                services = Services(engine, settings.admin_ids, language, clock)
-                async with running_bot(build(settings, services), fake) as application:
-                    book = Book(fake, language)
-                    stage = Stage(book, application, clock, tokens, engine)
-                    try:
-                        for chapter in CHAPTERS:
-                            await chapter(stage)
-                    finally:  # what was written so far shows where a failing chapter stopped
-                        PARTIAL.write_text("\n".join(book.lines), encoding="utf-8")
-        finally:
-            engine.dispose()
+            for chapter in CHAPTERS:
+                await chapter(stage)
+        finally:  # what was written so far shows where a failing chapter stopped
+            PARTIAL.write_text("\n".join(book.lines), encoding="utf-8")
     header = [
         f"# Every screen ({NAMES[language]})",
         "",

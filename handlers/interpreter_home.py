@@ -12,9 +12,15 @@ from telegram.error import Forbidden, TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from handlers.feature import Feature
-from handlers.routes import InterpreterDecline, InterpreterHome, decode_any, route
+from handlers.routes import (
+    InterpreterConfirm,
+    InterpreterDecline,
+    InterpreterHome,
+    decode_any,
+    route,
+)
 from handlers.services import services
-from handlers.ui import button, escape, keyboard, refuse, show
+from handlers.ui import button, escape, keyboard, link_button, refuse, show
 from jobs.notify import tell_admins
 from jobs.table import TimedJob
 from locales import day_label, language_name, pick, t, time_span, tn
@@ -43,7 +49,7 @@ def _language(person: Interpreter, update: Update) -> str:
     return pick(person.language or update.effective_user.language_code, "ko")
 
 
-def _line(job: Job, language: str) -> str:
+def job_line(job: Job, language: str) -> str:
     return t(
         language,
         "interp.line",
@@ -69,7 +75,7 @@ def schedule_text(plan: Schedule, event: str, language: str) -> str:
         if job.start.date() != day:
             day = job.start.date()
             lines.append(t(language, "interp.day", day=day_label(day, language)))
-        lines.append(_line(job, language))
+        lines.append(job_line(job, language))
     return "\n".join(lines)
 
 
@@ -88,6 +94,24 @@ def schedule_markup(plan: Schedule, language: str):
         for job in plan.jobs
     ]
     return keyboard(*rows, [button(language, "interp.refresh", InterpreterHome())])
+
+
+def _join(job: Job, language: str) -> list:
+    return [link_button(language, "fairday.join_button", job.link)] if job.link else []
+
+
+def _cant(job: Job, language: str):
+    pressed = InterpreterDecline("ask", job.buyer_id, job.seller_id)
+    return button(language, "fairday.cancel_button", pressed)
+
+
+def reminder_keyboard(job: Job, language: str):
+    """The reminder's buttons: 🎥 Join for an online meeting, then ✅ / ❌ as participants have."""
+    sure = InterpreterConfirm(job.buyer_id, job.seller_id)
+    return keyboard(
+        _join(job, language),
+        [button(language, "fairday.confirm_button", sure), _cant(job, language)],
+    )
 
 
 async def interpreter_home(
@@ -118,7 +142,7 @@ async def pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await refuse(update, t(pick(update.effective_user.language_code, "ko"), "error.bad_button"))
         return
     language = _language(person, update)
-    pressed = decode_any((InterpreterHome, InterpreterDecline), query.data)
+    pressed = decode_any((InterpreterHome, InterpreterDecline, InterpreterConfirm), query.data)
     if isinstance(pressed, InterpreterHome):
         await query.answer()
         await interpreter_home(update, context, person)
@@ -126,17 +150,25 @@ async def pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if pressed is None:
         await refuse(update, t(language, "error.bad_button"))
         return
-    action, buyer_id, seller_id = pressed.step, pressed.buyer, pressed.seller
+    buyer_id, seller_id = pressed.buyer, pressed.seller
     plan = await svc.run(schedule, person.id)
     job = next((j for j in plan.jobs if (j.buyer_id, j.seller_id) == (buyer_id, seller_id)), None)
     if job is None:
         await refuse(update, t(language, "interp.gone"))
         return
     await query.answer()
+    if isinstance(pressed, InterpreterConfirm):
+        await show(
+            update,
+            t(language, "interp.confirmed", line=job_line(job, language)),
+            keyboard(_join(job, language), [_cant(job, language)]),
+        )
+        return
+    action = pressed.step
     if action == "ask":
         await show(
             update,
-            t(language, "interp.decline_confirm", line=_line(job, language)),
+            t(language, "interp.decline_confirm", line=job_line(job, language)),
             keyboard(
                 [
                     button(
@@ -161,7 +193,7 @@ async def pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await tell_admins(
             context.bot,
             svc,
-            t(admin, "interp.admin_gap", name=escape(person.name), line=_line(job, admin)),
+            t(admin, "interp.admin_gap", name=escape(person.name), line=job_line(job, admin)),
         )
 
 

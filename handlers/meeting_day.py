@@ -16,6 +16,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from handlers.feature import Feature
 from handlers.guard import participant
+from handlers.interpreter_home import job_line, reminder_keyboard
 from handlers.refill_offers import offer_place
 from handlers.routes import Attendance, AttendanceCause, route
 from handlers.services import Services, Who, services
@@ -26,6 +27,7 @@ from jobs.table import Due, TimedJob
 from locales import moment, pick, t, time_left
 from store.event import get_event
 from store.fairday import DayCounts, MeetingSides, cancel, confirm
+from store.interpreters import slot_jobs
 from store.models import CancelReason, NoticeKind
 from store.names import company_name
 from store.reminders import MeetingReminder, meeting_reminders, upcoming_slots
@@ -68,10 +70,10 @@ def _reasons(language: str, meeting_id: int) -> InlineKeyboardMarkup:
     )
 
 
-def _when(sides: MeetingSides, language: str, timezone: str) -> dict[str, str]:
+def _when(sides: MeetingSides, language: str) -> dict[str, str]:
     return {
         "company": escape(company_name(sides.other, language)),
-        "start": moment(sides.start, language, timezone, reader_zone=sides.me.recipient_zone),
+        "start": moment(sides.start, language, sides.timezone, reader_zone=sides.me.recipient_zone),
         "booth": escape(sides.booth or t(language, "reminder.no_booth")),
     }
 
@@ -87,14 +89,11 @@ async def on_button(
     language = person.language
     participant_id = person.participant.id
     now = svc.clock()
-    event = await svc.run(get_event)
     meeting_id = pressed.meeting
     if isinstance(pressed, AttendanceCause):  # a reason chosen: the meeting is given up
         reason = CancelReason(pressed.cause)
         done = await svc.run(cancel, meeting_id, participant_id, reason, now)
-        await show(
-            update, t(language, "fairday.cancelled", **_when(done.sides, language, event.timezone))
-        )
+        await show(update, t(language, "fairday.cancelled", **_when(done.sides, language)))
         await update.callback_query.answer()
         await tell(
             context,
@@ -116,7 +115,7 @@ async def on_button(
         sides = await svc.run(confirm, meeting_id, participant_id, now)
         await show(
             update,
-            t(language, "fairday.confirmed", **_when(sides, language, event.timezone)),
+            t(language, "fairday.confirmed", **_when(sides, language)),
             keyboard([cancel_button(language, meeting_id)]),
         )
         await tell(
@@ -137,8 +136,8 @@ async def meetings_due(svc: Services, now: datetime) -> Sequence[Due]:
 
 
 async def meeting_reminder_job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Minutes before a slot, both sides of each meeting in it hear whom they meet, where;
-    a reminder not sent by the slot's start is given up."""
+    """Minutes before a slot, both sides of each meeting in it hear whom they meet, where, and
+    so does its interpreter; a reminder not sent by the slot's start is given up."""
     svc = services(context)
     slot_id: int = context.job.data
     event = await svc.run(get_event)
@@ -173,6 +172,20 @@ async def meeting_reminder_job(context: ContextTypes.DEFAULT_TYPE) -> None:
                 language,
                 render,
                 reminder.start,
+            )
+        )
+    for person, job in await svc.run(slot_jobs, slot_id):
+        language = pick(person.language, svc.default_language)
+        left = time_left(language, timedelta(minutes=event.reminder_minutes))
+        drafts.append(
+            Draft(
+                NoticeKind.interpreter,
+                job.buyer_id,
+                f"slot-{slot_id}-{person.id}",
+                t(language, "interp.reminder", left=left, line=job_line(job, language)),
+                notify.keyboard_json(reminder_keyboard(job, language)),
+                job.start,
+                interpreter_id=person.id,
             )
         )
     await notify.queue(context.application, drafts)

@@ -473,6 +473,14 @@ class InterpreterDecline(Press):
     seller: ID
 
 
+@press("itp:ok:{buyer}:{seller}")
+class InterpreterConfirm(Press):
+    """✅ on an interpreter's reminder: they will be there."""
+
+    buyer: ID
+    seller: ID
+
+
 # organizers
 
 
@@ -601,7 +609,7 @@ ROUTES: dict[str, Route] = {
             "itp",
             "handlers.interpreter_home",
             "itp(:|$)",
-            (InterpreterHome, InterpreterDecline),
+            (InterpreterHome, InterpreterDecline, InterpreterConfirm),
         ),
         "outcome": ("oc", "handlers.outcomes", "oc:", (OutcomePick, OutcomeAsk)),
         "survey": ("sv", "handlers.survey", "sv:", (SurveyAnswer,)),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from matching.model import CANDIDATE_TIERS, Instance, Role, Status, Tier
+from matching.model import CANDIDATE_TIERS, Instance, RequestStatus, Role, Tier
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
@@ -36,19 +36,19 @@ class Candidate:
 
 def candidates(instance: Instance) -> list[Candidate]:
     """The candidate pairs, sorted as rule 5 takes them; pairs with a fixed meeting are left out."""
-    buyers = {p.id for p in instance.participants if p.role is Role.BUYER}
+    buyers = {p.id for p in instance.participants if p.role is Role.buyer}
     fixed = {(f.buyer, f.seller) for f in instance.fixed}
     # pair -> [sides that asked, any accepted, rank, instant]; plain lists keep this loop cheap
     pairs: dict[tuple[str, str], list] = {}
     for request in instance.requests:
         status = request.status
-        if status is Status.REJECTED or status is Status.CANCELLED:
+        if status is RequestStatus.rejected or status is RequestStatus.cancelled:
             continue
         if request.requester in buyers:
             pair, side = (request.requester, request.target), _BUYER_ASKED
         else:
             pair, side = (request.target, request.requester), _SELLER_ASKED
-        accepted = status is Status.ACCEPTED
+        accepted = status is RequestStatus.accepted
         instant = (request.at - _EPOCH) // _MICROSECOND
         seen = pairs.get(pair)
         if seen is None:

@@ -58,8 +58,8 @@ class _Audit:
         previous: tuple[int, str] | None = None
         for i, m in enumerate(schedule.meetings):
             name = f"meetings[{i}]"
-            buyer = self.side(name, m.buyer, Role.BUYER)
-            seller = self.side(name, m.seller, Role.SELLER)
+            buyer = self.side(name, m.buyer, Role.buyer)
+            seller = self.side(name, m.seller, Role.seller)
             if m.slot not in self.slot_index:
                 self.problems.append(f"{name}: unknown slot {show(m.slot)}")
                 continue
@@ -73,7 +73,7 @@ class _Audit:
             pair = (m.buyer, m.seller)
             is_fixed = self.fixed.get(pair) == m.slot
             if is_fixed:
-                tier = Tier.FIXED
+                tier = Tier.fixed
             elif pair in self.fixed:
                 self.problems.append(
                     f"{name}: {show(m.buyer)} and {show(m.seller)} meet in "
@@ -122,7 +122,7 @@ class _Audit:
         return set(met)
 
     def fixed_kept(self, schedule: Schedule) -> None:
-        kept = {(m.buyer, m.seller, m.slot) for m in schedule.meetings if m.tier is Tier.FIXED}
+        kept = {(m.buyer, m.seller, m.slot) for m in schedule.meetings if m.tier is Tier.fixed}
         for i, f in enumerate(self.instance.fixed):
             if (f.buyer, f.seller, f.slot) not in kept:
                 self.problems.append(

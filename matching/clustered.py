@@ -30,9 +30,9 @@ from matching.model import (
     Instance,
     Participant,
     Request,
+    RequestStatus,
     Role,
     Slot,
-    Status,
 )
 
 STARS = 0.03
@@ -44,7 +44,7 @@ FROM_BUYERS = 0.5
 ASKED_BACK = 0.25
 PRESENCE = {"all": 0.5, "one day": 0.15, "mornings": 0.12, "afternoons": 0.12, "gap": 0.11}
 """Availability clusters and their shares; "gap": away for the middle third of one day."""
-STATUSES = {Status.PENDING: 0.72, Status.ACCEPTED: 0.2, Status.REJECTED: 0.05}
+STATUSES = {RequestStatus.pending: 0.72, RequestStatus.accepted: 0.2, RequestStatus.rejected: 0.05}
 OPENED = datetime(2024, 3, 1, 9, tzinfo=UTC)
 
 
@@ -74,11 +74,11 @@ def clustered(
         for k in range(slots_per_day)
     ]
     people = {
-        Role.BUYER: [
-            _person(rng, Role.BUYER, i, slots, days, slots_per_day) for i in range(buyers)
+        Role.buyer: [
+            _person(rng, Role.buyer, i, slots, days, slots_per_day) for i in range(buyers)
         ],
-        Role.SELLER: [
-            _person(rng, Role.SELLER, i, slots, days, slots_per_day) for i in range(sellers)
+        Role.seller: [
+            _person(rng, Role.seller, i, slots, days, slots_per_day) for i in range(sellers)
         ],
     }
     sides = {role: _Side(rng, members) for role, members in people.items()}
@@ -92,7 +92,7 @@ def clustered(
         made.append(Request(requester, target, at, rank, status))
     return Instance(
         slots=tuple(slots),
-        participants=(*people[Role.BUYER], *people[Role.SELLER]),
+        participants=(*people[Role.buyer], *people[Role.seller]),
         requests=tuple(made),
         fixed=tuple(_fixed(rng, sides, slots, fixed)),
         daily_cap=daily_cap,
@@ -114,8 +114,8 @@ def _person(
             or (presence == "gap" and d == day and per_day // 3 <= k < 2 * per_day // 3)
         ):
             away.add(slot.id)
-    prefix = "BUY" if role is Role.BUYER else "SEL"
-    booth = f"H{i:04d}" if role is Role.BUYER else None
+    prefix = "BUY" if role is Role.buyer else "SEL"
+    booth = f"H{i:04d}" if role is Role.buyer else None
     return Participant(f"{prefix}-{i:05d}", role, booth=booth, unavailable=frozenset(away))
 
 
@@ -151,8 +151,8 @@ def _pairs(rng: random.Random, sides: dict[Role, _Side], count: int) -> list[tup
             pairs.append((requester, target))
 
     while len(pairs) < count:
-        role = Role.BUYER if rng.random() < FROM_BUYERS else Role.SELLER
-        other = Role.SELLER if role is Role.BUYER else Role.BUYER
+        role = Role.buyer if rng.random() < FROM_BUYERS else Role.seller
+        other = Role.seller if role is Role.buyer else Role.buyer
         requester, target = sides[role].requester().id, sides[other].target().id
         ask(requester, target)
         if rng.random() < ASKED_BACK:
@@ -168,7 +168,7 @@ def _fixed(
     pairs: set[tuple[str, str]] = set()
     made: list[Fixed] = []
     for _ in range(count):
-        buyer, seller = rng.choice(sides[Role.BUYER].members), rng.choice(sides[Role.SELLER].stars)
+        buyer, seller = rng.choice(sides[Role.buyer].members), rng.choice(sides[Role.seller].stars)
         open_ = [s.id for s in slots if s.id not in buyer.unavailable | seller.unavailable]
         if not open_ or (buyer.id, seller.id) in pairs:
             continue

@@ -34,9 +34,9 @@ from matching.model import (
     Instance,
     Participant,
     Request,
+    RequestStatus,
     Role,
     Slot,
-    Status,
 )
 
 REQUESTS_PER_PARTICIPANT = 7
@@ -90,7 +90,12 @@ FROM_BUYER = 0.4
 HALF_DAY_OFF = 0.2
 OWN_CAP = 0.05
 RESENT_AFTER_CANCEL = 0.3
-STATUS_WEIGHTS = {Status.PENDING: 67, Status.ACCEPTED: 20, Status.REJECTED: 8, Status.CANCELLED: 5}
+STATUS_WEIGHTS = {
+    RequestStatus.pending: 67,
+    RequestStatus.accepted: 20,
+    RequestStatus.rejected: 8,
+    RequestStatus.cancelled: 5,
+}
 OPENS_DAYS_BEFORE = 30
 DEADLINE_DAYS_BEFORE = 6
 MEAN_DAYS_BEFORE_DEADLINE = 3.0
@@ -148,8 +153,8 @@ class _Event:
         self.window = window
         self.rank_levels: int | None = None
         self.popularity = POPULARITY_EXPONENT
-        self.buyers = [self.participant(Role.BUYER, i) for i in range(buyers)]
-        self.sellers = [self.participant(Role.SELLER, i) for i in range(sellers)]
+        self.buyers = [self.participant(Role.buyer, i) for i in range(buyers)]
+        self.sellers = [self.participant(Role.seller, i) for i in range(sellers)]
 
     def build(self, count: int, fixed: int, daily_cap: int) -> Instance:
         meetings = self.fixed(fixed)
@@ -164,7 +169,7 @@ class _Event:
     def participant(self, role: Role, i: int) -> Participant:
         rng = self.rng
         industry = rng.choice(INDUSTRIES)
-        if role is Role.BUYER:
+        if role is Role.buyer:
             pid, country = f"B{i + 1:05d}", rng.choice(BUYER_COUNTRIES)[0]
             company = f"{rng.choice(BUYER_NAMES)} {industry.title()} {rng.choice(BUYER_KINDS)}"
             booth = f"T-{i + 1:04d}"
@@ -198,14 +203,14 @@ class _Event:
         rng = self.rng
         pools = {
             role: _Pool(rng, members, self.popularity)
-            for role, members in ((Role.BUYER, self.buyers), (Role.SELLER, self.sellers))
+            for role, members in ((Role.buyer, self.buyers), (Role.seller, self.sellers))
         }
         asked: set[tuple[str, str]] = set()
         drawn: list[tuple[Participant, Participant]] = []
         while len(drawn) < count:
-            side = Role.BUYER if rng.random() < FROM_BUYER else Role.SELLER
+            side = Role.buyer if rng.random() < FROM_BUYER else Role.seller
             requester = pools[side].active()
-            targets = pools[Role.SELLER if side is Role.BUYER else Role.BUYER]
+            targets = pools[Role.seller if side is Role.buyer else Role.buyer]
             for attempt in range(TRIES_BEFORE_UNIFORM + 1):
                 if attempt == TRIES_BEFORE_UNIFORM:
                     # a requester who already asked most of its industry's stars
@@ -225,9 +230,9 @@ class _Event:
         for (requester, target), status in zip(drawn, statuses, strict=True):
             at = self.moment(requester)
             made.append(Request(requester.id, target.id, at, 0, status))
-            if status is Status.CANCELLED and rng.random() < RESENT_AFTER_CANCEL:
+            if status is RequestStatus.cancelled and rng.random() < RESENT_AFTER_CANCEL:
                 again = at + (DEADLINE - at) * rng.random()
-                made.append(Request(requester.id, target.id, again, 0, Status.PENDING))
+                made.append(Request(requester.id, target.id, again, 0, RequestStatus.pending))
         return self.ranked(made[:count])
 
     def moment(self, requester: Participant) -> datetime:

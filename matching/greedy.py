@@ -60,7 +60,7 @@ def solve(instance: Instance) -> Schedule:
         occupy(f.buyer, slot)
         occupy(f.seller, slot)
         placed.append(
-            (slot, f.buyer, Meeting(f.buyer, f.seller, f.slot, booth[f.buyer], Tier.FIXED))
+            (slot, f.buyer, Meeting(f.buyer, f.seller, f.slot, booth[f.buyer], Tier.fixed))
         )
 
     unscheduled: list[Unscheduled] = []

@@ -26,8 +26,8 @@ class Grid:
         """The first slot of each day: a run of meetings there starts a new run."""
         self._idle: dict[int, int] = {}
 
-        self.buyers = [p.id for p in instance.participants if p.role is Role.BUYER]
-        self.sellers = [p.id for p in instance.participants if p.role is Role.SELLER]
+        self.buyers = [p.id for p in instance.participants if p.role is Role.buyer]
+        self.sellers = [p.id for p in instance.participants if p.role is Role.seller]
         self.available: dict[str, int] = {}
         self.cap: dict[str, int] = {}
         self.booth: dict[str, str | None] = {}
@@ -40,7 +40,7 @@ class Grid:
             self.booth[p.id] = p.booth
 
         self.fixed = [
-            Meeting(f.buyer, f.seller, f.slot, self.booth[f.buyer], Tier.FIXED)
+            Meeting(f.buyer, f.seller, f.slot, self.booth[f.buyer], Tier.fixed)
             for f in instance.fixed
         ]
         self.fixed_busy: dict[str, int] = dict.fromkeys(self.available, 0)

@@ -25,15 +25,15 @@ from matching.model import (
     Instance,
     Participant,
     Request,
+    RequestStatus,
     Role,
     Slot,
-    Status,
 )
 
 FORMAT = "matchbot-instance/1"
 
 _ROLES = {role.value: role for role in Role}
-_STATUSES = {status.value: status for status in Status}
+_STATUSES = {status.value: status for status in RequestStatus}
 _INFO_FIELDS = ("company", "country", "industry", "booth")
 
 
@@ -232,7 +232,7 @@ class _Parser:
         for name, entry in entries:
             buyer, seller, slot = entry.get("buyer"), entry.get("seller"), entry.get("slot")
             sides_known = True
-            for side, role in ((buyer, Role.BUYER), (seller, Role.SELLER)):
+            for side, role in ((buyer, Role.buyer), (seller, Role.seller)):
                 actual = self.participant(name, side)
                 if actual is None:
                     sides_known = False

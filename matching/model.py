@@ -27,32 +27,40 @@ def effective_cap(own: int | None, event_cap: int) -> int:
 
 
 class Role(StrEnum):
-    BUYER = "buyer"
-    SELLER = "seller"
+    """A participant's side. The one definition: store/ keeps it in its tables (SQLAlchemy
+    stores the member names, lowercase like the values)."""
+
+    buyer = "buyer"
+    seller = "seller"
+
+    @property
+    def other(self) -> Role:
+        return Role.seller if self is Role.buyer else Role.buyer
 
 
-class Status(StrEnum):
-    PENDING = "pending"
-    ACCEPTED = "accepted"
-    REJECTED = "rejected"
-    CANCELLED = "cancelled"
+class RequestStatus(StrEnum):
+    pending = "pending"
+    accepted = "accepted"
+    rejected = "rejected"
+    cancelled = "cancelled"
 
     @property
     def live(self) -> bool:
         """Whether the request still counts for matching (rule 1)."""
-        return self in (Status.PENDING, Status.ACCEPTED)
+        return self in (RequestStatus.pending, RequestStatus.accepted)
 
 
 class Tier(StrEnum):
-    """Why a pair meets; candidates are taken in this order after the fixed meetings."""
+    """Why a pair meets; candidates are taken in this order after the fixed meetings. `fixed`
+    is a meeting an admin set by hand."""
 
-    FIXED = "fixed"
-    MUTUAL = "mutual"
-    BUYER = "buyer"
-    SELLER = "seller"
+    fixed = "fixed"
+    mutual = "mutual"
+    buyer = "buyer"
+    seller = "seller"
 
 
-CANDIDATE_TIERS = (Tier.MUTUAL, Tier.BUYER, Tier.SELLER)
+CANDIDATE_TIERS = (Tier.mutual, Tier.buyer, Tier.seller)
 
 
 class Reason(StrEnum):
@@ -107,7 +115,7 @@ class Request:
     at: datetime
     """Always timezone-aware."""
     rank: int
-    status: Status
+    status: RequestStatus
 
 
 @dataclass(slots=True)

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, func, select
 
 from store.audit import record
 from store.errors import StoreError
-from store.event import get_event
+from store.event import current_event, get_event
 from store.interpreters import reassign
 from store.manual_matching import Removed, by_code, unassign
 from store.models import (
@@ -69,6 +69,7 @@ class MeetingSides:
     booth: str | None
     me: Side
     other: Side
+    timezone: str  # the event's: the screens show the start in it (or the reader's own zone)
 
 
 def side_of(person: Participant) -> Side:
@@ -87,8 +88,17 @@ def _sides(
     assert slot is not None and buyer is not None and seller is not None and meeting.id
     me, other = (buyer, seller) if buyer.id == participant_id else (seller, buyer)
     end = start + (datetime.combine(slot.day, slot.end) - datetime.combine(slot.day, slot.start))
+    timezone = current_event(session).timezone
     return MeetingSides(
-        meeting.id, slot.id, slot.code, start, end, meeting.booth, side_of(me), side_of(other)
+        meeting.id,
+        slot.id,
+        slot.code,
+        start,
+        end,
+        meeting.booth,
+        side_of(me),
+        side_of(other),
+        timezone,
     )  # type: ignore[arg-type]
 
 

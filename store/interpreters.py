@@ -33,6 +33,7 @@ from store.models import (
     InterpreterDecline,
     Meeting,
     Participant,
+    Phase,
     Slot,
     utcnow,
 )
@@ -278,6 +279,11 @@ def schedule(session: Session, interpreter_id: int) -> Schedule:
         ).all()
         if (m.buyer_id, m.seller_id) in pairs
     ]
+    return Schedule(person, event.timezone, tuple(_jobs(session, meetings, zone)))
+
+
+def _jobs(session: Session, meetings: list[Meeting], zone: ZoneInfo) -> list[Job]:
+    """The meetings as interpreters read them, in time order."""
     video = links(session, meetings)
     slots = {s.id: s for s in session.exec(select(Slot)).all()}
     people = {
@@ -308,7 +314,28 @@ def schedule(session: Session, interpreter_id: int) -> Schedule:
                 language=buyer.interpreter_language or seller.interpreter_language or "",
             )
         )
-    return Schedule(person, event.timezone, tuple(jobs))
+    return jobs
+
+
+def slot_jobs(session: Session, slot_id: int) -> list[tuple[Interpreter, Job]]:
+    """The slot's meetings and their interpreters who use the bot, once timetables are
+    announced: whom to remind before it."""
+    event = get_event(session)
+    if event.phase != Phase.announced:
+        return []
+    meetings = list(session.exec(select(Meeting).where(Meeting.slot_id == slot_id)).all())
+    held = {
+        (a.buyer_id, a.seller_id): a.interpreter_id
+        for a in session.exec(select(InterpreterAssignment)).all()
+    }
+    meetings = [m for m in meetings if (m.buyer_id, m.seller_id) in held]
+    people = {i.id: i for i in session.exec(select(Interpreter)).all()}
+    found = []
+    for job in _jobs(session, meetings, ZoneInfo(event.timezone)):
+        person = people[held[(job.buyer_id, job.seller_id)]]
+        if person.telegram_id is not None and person.active:
+            found.append((person, job))
+    return found
 
 
 def digest(plan: Schedule) -> str:

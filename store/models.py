@@ -14,7 +14,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from matching.model import DEFAULT_DAILY_CAP
+from matching.model import DEFAULT_DAILY_CAP, RequestStatus, Role, Tier
 
 
 class UTCDateTime(sa.types.TypeDecorator):
@@ -45,32 +45,7 @@ class Phase(StrEnum):
     announced = "announced"
 
 
-class Role(StrEnum):
-    buyer = "buyer"
-    seller = "seller"
-
-    @property
-    def other(self) -> Role:
-        return Role.seller if self is Role.buyer else Role.buyer
-
-
-class RequestStatus(StrEnum):
-    pending = "pending"
-    accepted = "accepted"
-    rejected = "rejected"
-    cancelled = "cancelled"
-
-
 LIVE_STATUSES = (RequestStatus.pending, RequestStatus.accepted)
-
-
-class Tier(StrEnum):
-    """How a meeting came to be; `fixed` is a meeting an admin set by hand."""
-
-    fixed = "fixed"
-    mutual = "mutual"
-    buyer = "buyer"
-    seller = "seller"
 
 
 class MatchMode(StrEnum):
@@ -287,6 +262,7 @@ class NoticeKind(StrEnum):
     fairday = "fairday"  # the counterpart confirmed or cancelled a meeting
     withdrawal = "withdrawal"  # a withdrawal told to everyone it concerns (store/withdrawal.py)
     colleague = "colleague"  # a colleague told that the main contact revoked their access
+    interpreter = "interpreter"  # an interpreter's reminder before a meeting they interpret
 
 
 class Notice(SQLModel, table=True):
@@ -305,6 +281,9 @@ class Notice(SQLModel, table=True):
     # Whom this copy goes to: 0 the participant's main contact, else the colleague (its id;
     # not a foreign key, so that the unique key can hold the 0). store/notices.py `queue`.
     colleague_id: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    # A notice to an interpreter (kind `interpreter`): its recipient; `participant_id` is then
+    # the meeting's buyer, whose notices it queues behind. Not a foreign key (migration 0020).
+    interpreter_id: int | None = Field(default=None, index=True)
     status: DeliveryStatus = Field(
         default=DeliveryStatus.pending, sa_type=_enum(DeliveryStatus), index=True
     )

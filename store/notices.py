@@ -29,6 +29,7 @@ from store.models import (
     Colleague,
     DeliveryStatus,
     Event,
+    Interpreter,
     MeetingOutcome,
     Notice,
     NoticeKind,
@@ -55,6 +56,8 @@ class Draft:
     translations: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     # 0: for the main contact and every colleague who joined; else for that colleague only.
     colleague_id: int = 0
+    # For this interpreter alone (about `participant_id`'s meeting): no colleague's copy.
+    interpreter_id: int | None = None
 
 
 def _copies(session: Session, drafts: Sequence[Draft]) -> list[dict[str, Any]]:
@@ -81,6 +84,8 @@ def _copies(session: Session, drafts: Sequence[Draft]) -> list[dict[str, Any]]:
     rows = []
     for d in drafts:
         recipients = [d.colleague_id] if d.colleague_id else [0, *team.get(d.participant_id, ())]
+        if d.interpreter_id is not None:
+            recipients = [0]
         for recipient in recipients:
             text, markup = d.text, d.markup
             if recipient:
@@ -94,6 +99,7 @@ def _copies(session: Session, drafts: Sequence[Draft]) -> list[dict[str, Any]]:
                     "text": text,
                     "markup": markup,
                     "not_after": d.not_after,
+                    "interpreter_id": d.interpreter_id,
                     "status": DeliveryStatus.pending,
                     "claimed_by": "",
                     "attempts": 0,
@@ -185,16 +191,20 @@ def prepare(session: Session, notice_id: int, now: datetime) -> Outgoing | Deliv
     if row is None or row.status != DeliveryStatus.pending:
         return row.status if row is not None else DeliveryStatus.given_up
     company = session.get(Participant, row.participant_id)
-    person: Participant | Colleague = company
+    person: Participant | Colleague | Interpreter = company
     # A withdrawn participant gets one notice still: that they were withdrawn; a revoked
     # colleague, that they were.
     left = not (company.active or row.kind == NoticeKind.withdrawal)
     if row.colleague_id:
         person = session.get(Colleague, row.colleague_id)
         left = left or (person.revoked_at is not None and row.kind != NoticeKind.colleague)
-    if person.blocked_bot_at is not None:
+    blocked = person.blocked_bot_at is not None
+    if row.interpreter_id is not None:  # an interpreter's: not remembered as blocked
+        person = session.get(Interpreter, row.interpreter_id)
+        left, blocked = person is None or not person.active, False
+    if blocked:
         row.status = DeliveryStatus.blocked
-    elif person.telegram_id is None or left:
+    elif left or person.telegram_id is None:
         row.status, row.error = DeliveryStatus.given_up, GONE
     elif row.not_after is not None and now >= row.not_after:
         row.status, row.error = DeliveryStatus.given_up, TOO_LATE
@@ -221,8 +231,8 @@ def finish(
     if status == DeliveryStatus.sent:
         values["sent_at"] = now
     session.execute(update(Notice).where(_mine(notice_id, holder)).values(**values))
-    if status == DeliveryStatus.blocked:
-        row = session.get(Notice, notice_id)
+    row = session.get(Notice, notice_id)
+    if status == DeliveryStatus.blocked and row.interpreter_id is None:
         table, person = (
             (Colleague, row.colleague_id) if row.colleague_id else (Participant, row.participant_id)
         )

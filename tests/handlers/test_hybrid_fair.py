@@ -124,7 +124,16 @@ async def test_a_hybrid_fair(fair, fake, engine, clock):
         [report] = await admin.ask("/interpreters")
         assert "⚠️ Chinese · Thu, Jun 20: 1 of 2 meetings covered" in report.text
 
-        # Ten minutes before: the reminders, with the link on a Join button for both sides.
+        # The Spanish and the Chinese interpreters open their links.
+        spanish, chinese = (
+            fake.user(INTERPRETERS[code][2], code, language_code="ko") for code in ("I1", "I4")
+        )
+        for user, code in ((spanish, "I1"), (chinese, "I4")):
+            [home] = await user.ask(f"/start {fair[code]}")
+            assert "배정된 통역 1건입니다" in home.text
+
+        # Ten minutes before: the reminders, with the link on a Join button for both sides
+        # and their interpreter, who confirms with ✅ like the participants.
         clock.now = START - timedelta(minutes=10)
         from jobs.schedule import schedule_all
 
@@ -136,6 +145,14 @@ async def test_a_hybrid_fair(fair, fake, engine, clock):
         await people["S1"].wait_for(says("화상상담이 있습니다"), timeout=WAIT)
         assert people["S1"].messages[-1].keyboard[0] == [("🎥 화상상담 참여", link)]
         await people["B2"].wait_for(says("at booth"), timeout=WAIT)  # on site: the booth
+        await spanish.wait_for(says("통역이 있습니다"), timeout=WAIT)
+        assert spanish.messages[-1].keyboard[0] == [("🎥 화상상담 참여", link)]
+        await chinese.wait_for(says("10분 후 통역이 있습니다"), timeout=WAIT)
+        reminder = chinese.messages[-1]
+        assert [label for label, _ in reminder.keyboard[0]] == ["✅ 참석 확인", "❌ 불참"]
+        await chinese.press(reminder, "✅ 참석 확인")
+        [confirmed] = await chinese.wait_reply()
+        assert confirmed.text.startswith("✅ 참석을 확인했습니다")
 
         # A Japanese interpreter can't make it: the other one takes the meeting at once.
         first = assigned[("B2", "S2")]

@@ -8,7 +8,16 @@ from typing import Any
 
 import pytest
 
-from matching import Instance, Role, Status, check, generate, load_instance, parse_instance, solve
+from matching import (
+    Instance,
+    RequestStatus,
+    Role,
+    check,
+    generate,
+    load_instance,
+    parse_instance,
+    solve,
+)
 from matching.cli import main
 from matching.generate import DEADLINE, MAX_SLOTS_PER_DAY, REQUESTS_PER_PARTICIPANT
 from matching.instance_file import instance_to_dict
@@ -22,7 +31,7 @@ def fair() -> Instance:
 def test_the_event_is_a_valid_instance_with_what_was_asked(fair: Instance) -> None:
     assert parse_instance(json.loads(json.dumps(instance_to_dict(fair)))) == fair
     roles = Counter(p.role for p in fair.participants)
-    assert roles == {Role.BUYER: 120, Role.SELLER: 300}
+    assert roles == {Role.buyer: 120, Role.seller: 300}
     assert len(fair.slots) == 28
     assert len({s.day for s in fair.slots}) == 2
     assert len(fair.requests) == 3_000
@@ -45,8 +54,8 @@ def test_the_default_request_count_follows_the_participant_count() -> None:
 
 def test_participants_have_industries_countries_and_buyers_booths(fair: Instance) -> None:
     assert len({p.industry for p in fair.participants}) >= 5
-    buyers = [p for p in fair.participants if p.role is Role.BUYER]
-    sellers = [p for p in fair.participants if p.role is Role.SELLER]
+    buyers = [p for p in fair.participants if p.role is Role.buyer]
+    sellers = [p for p in fair.participants if p.role is Role.seller]
     assert len({p.country for p in buyers}) >= 5
     assert {p.country for p in sellers} == {"KR"}
     assert all(p.booth for p in buyers) and not any(p.booth for p in sellers)
@@ -73,8 +82,8 @@ def test_some_half_days_are_blocked(fair: Instance) -> None:
 
 def test_requests_have_every_status_and_bunch_before_the_deadline(fair: Instance) -> None:
     statuses = Counter(r.status for r in fair.requests)
-    assert set(statuses) == set(Status)
-    assert statuses[Status.PENDING] > len(fair.requests) / 2
+    assert set(statuses) == set(RequestStatus)
+    assert statuses[RequestStatus.pending] > len(fair.requests) / 2
     assert all(r.at <= DEADLINE for r in fair.requests)
     last_week = sum(DEADLINE - r.at <= timedelta(days=7) for r in fair.requests)
     assert last_week > len(fair.requests) * 0.8
@@ -82,7 +91,9 @@ def test_requests_have_every_status_and_bunch_before_the_deadline(fair: Instance
 
 
 def test_some_cancelled_requests_are_sent_again(fair: Instance) -> None:
-    cancelled = {(r.requester, r.target) for r in fair.requests if r.status is Status.CANCELLED}
+    cancelled = {
+        (r.requester, r.target) for r in fair.requests if r.status is RequestStatus.cancelled
+    }
     live = {(r.requester, r.target) for r in fair.requests if r.status.live}
     assert cancelled & live
 

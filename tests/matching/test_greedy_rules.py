@@ -24,14 +24,14 @@ def reasons(schedule: Schedule) -> dict[tuple[str, str], Reason]:
 @pytest.mark.parametrize(
     ("requests", "tier"),
     [
-        ([("B1", "S1", "accepted")], Tier.MUTUAL),
-        ([("S1", "B1", "accepted")], Tier.MUTUAL),
-        ([("B1", "S1", "pending"), ("S1", "B1", "pending")], Tier.MUTUAL),
-        ([("B1", "S1", "pending")], Tier.BUYER),
-        ([("S1", "B1", "pending")], Tier.SELLER),
-        ([("B1", "S1", "pending"), ("S1", "B1", "rejected")], Tier.BUYER),
-        ([("B1", "S1", "cancelled"), ("S1", "B1", "pending")], Tier.SELLER),
-        ([("B1", "S1", "cancelled"), ("B1", "S1", "pending")], Tier.BUYER),
+        ([("B1", "S1", "accepted")], Tier.mutual),
+        ([("S1", "B1", "accepted")], Tier.mutual),
+        ([("B1", "S1", "pending"), ("S1", "B1", "pending")], Tier.mutual),
+        ([("B1", "S1", "pending")], Tier.buyer),
+        ([("S1", "B1", "pending")], Tier.seller),
+        ([("B1", "S1", "pending"), ("S1", "B1", "rejected")], Tier.buyer),
+        ([("B1", "S1", "cancelled"), ("S1", "B1", "pending")], Tier.seller),
+        ([("B1", "S1", "cancelled"), ("B1", "S1", "pending")], Tier.buyer),
     ],
 )
 def test_a_pair_tier_comes_from_its_live_requests(
@@ -77,8 +77,8 @@ def test_tiers_go_mutual_then_buyer_then_seller_whatever_the_rank() -> None:
     schedule = event.solve()
     assert placed(schedule) == {("B1", "S3"): "D1-0900"}
     assert [(u.seller, u.tier) for u in schedule.unscheduled] == [
-        ("S2", Tier.BUYER),
-        ("S1", Tier.SELLER),
+        ("S2", Tier.buyer),
+        ("S1", Tier.seller),
     ]
 
 
@@ -216,10 +216,10 @@ def test_fixed_meetings_stay_even_unavailable_and_over_the_cap() -> None:
     event.request("S3", "B1")
     schedule = event.solve()
     assert schedule.meetings == (
-        Meeting("B1", "S1", "D1-0900", "T-1", Tier.FIXED),
-        Meeting("B1", "S2", "D1-1000", "T-1", Tier.FIXED),
+        Meeting("B1", "S1", "D1-0900", "T-1", Tier.fixed),
+        Meeting("B1", "S2", "D1-1000", "T-1", Tier.fixed),
     )
-    assert schedule.unscheduled == (Unscheduled("B1", "S3", Tier.SELLER, Reason.BUYER_FULL),)
+    assert schedule.unscheduled == (Unscheduled("B1", "S3", Tier.seller, Reason.BUYER_FULL),)
 
 
 def test_a_fixed_pair_is_not_a_candidate() -> None:

@@ -53,16 +53,16 @@ def good() -> Schedule:
 
 def test_the_greedy_schedule_of_the_scenario_passes(instance: Instance, good: Schedule) -> None:
     assert good.meetings == (
-        Meeting("B1", "S1", "D1-0900", "T-1", Tier.MUTUAL),
-        Meeting("B2", "S2", "D1-0900", "T-2", Tier.FIXED),
-        Meeting("B1", "S2", "D1-1000", "T-1", Tier.FIXED),
-        Meeting("B2", "S3", "D1-1000", "T-2", Tier.SELLER),
-        Meeting("B4", "S1", "D1-1000", None, Tier.SELLER),
-        Meeting("B1", "S3", "D2-0900", "T-1", Tier.BUYER),
+        Meeting("B1", "S1", "D1-0900", "T-1", Tier.mutual),
+        Meeting("B2", "S2", "D1-0900", "T-2", Tier.fixed),
+        Meeting("B1", "S2", "D1-1000", "T-1", Tier.fixed),
+        Meeting("B2", "S3", "D1-1000", "T-2", Tier.seller),
+        Meeting("B4", "S1", "D1-1000", None, Tier.seller),
+        Meeting("B1", "S3", "D2-0900", "T-1", Tier.buyer),
     )
     assert good.unscheduled == (
-        Unscheduled("B3", "S4", Tier.BUYER, Reason.NO_COMMON_AVAILABILITY),
-        Unscheduled("B4", "S3", Tier.SELLER, Reason.NO_COMMON_FREE_SLOT),
+        Unscheduled("B3", "S4", Tier.buyer, Reason.NO_COMMON_AVAILABILITY),
+        Unscheduled("B4", "S3", Tier.seller, Reason.NO_COMMON_FREE_SLOT),
     )
     assert check(instance, good) == []
 
@@ -94,19 +94,19 @@ Breakage = Callable[[Schedule, Instance], Schedule]
 
 BROKEN: dict[str, tuple[Breakage, str]] = {
     "a pair with no request": (
-        lambda s, i: added(s, i, Meeting("B1", "S4", "D2-1000", "T-1", Tier.SELLER)),
+        lambda s, i: added(s, i, Meeting("B1", "S4", "D2-1000", "T-1", Tier.seller)),
         '"B1" and "S4" are not a candidate pair (no live request between them)',
     ),
     "a pair meeting twice": (
-        lambda s, i: added(s, i, Meeting("B1", "S1", "D2-1000", "T-1", Tier.MUTUAL)),
+        lambda s, i: added(s, i, Meeting("B1", "S1", "D2-1000", "T-1", Tier.mutual)),
         "the pair already meets in meetings[0]",
     ),
     "a pair whose only request was rejected": (
-        lambda s, i: added(s, i, Meeting("B2", "S1", "D2-1000", "T-2", Tier.SELLER)),
+        lambda s, i: added(s, i, Meeting("B2", "S1", "D2-1000", "T-2", Tier.seller)),
         '"B2" and "S1" are not a candidate pair (no live request between them)',
     ),
     "a pair whose only request was cancelled": (
-        lambda s, i: added(s, i, Meeting("B3", "S1", "D2-1000", None, Tier.BUYER)),
+        lambda s, i: added(s, i, Meeting("B3", "S1", "D2-1000", None, Tier.buyer)),
         '"B3" and "S1" are not a candidate pair (no live request between them)',
     ),
     "an unknown participant": (
@@ -130,7 +130,7 @@ BROKEN: dict[str, tuple[Breakage, str]] = {
         '"B1" already has a meeting in "D1-1000"',
     ),
     "a daily cap broken": (
-        lambda s, i: added(s, i, Meeting("B4", "S3", "D1-0900", None, Tier.SELLER)),
+        lambda s, i: added(s, i, Meeting("B4", "S3", "D1-0900", None, Tier.seller)),
         '"B4" has 2 meetings on 2023-06-20, over its daily cap of 1',
     ),
     "a fixed meeting missing": (
@@ -144,11 +144,11 @@ BROKEN: dict[str, tuple[Breakage, str]] = {
         '"B2" and "S2" meet in "D1-0900" by a fixed meeting, not in "D2-1000"',
     ),
     "a fixed meeting labelled mutual": (
-        lambda s, i: with_meeting(s, meeting_of(s, "B1", "S2"), tier=Tier.MUTUAL),
+        lambda s, i: with_meeting(s, meeting_of(s, "B1", "S2"), tier=Tier.mutual),
         'tier is "mutual", the rules say "fixed"',
     ),
     "a wrong tier": (
-        lambda s, i: with_meeting(s, meeting_of(s, "B1", "S3"), tier=Tier.SELLER),
+        lambda s, i: with_meeting(s, meeting_of(s, "B1", "S3"), tier=Tier.seller),
         'tier is "seller", the rules say "buyer"',
     ),
     "a wrong booth": (
@@ -164,7 +164,7 @@ BROKEN: dict[str, tuple[Breakage, str]] = {
             s,
             unscheduled=(
                 *s.unscheduled,
-                Unscheduled("B2", "S1", Tier.SELLER, Reason.BOTH_FULL),
+                Unscheduled("B2", "S1", Tier.seller, Reason.BOTH_FULL),
             ),
         ),
         '"B2" and "S1" are not a candidate pair',
@@ -174,7 +174,7 @@ BROKEN: dict[str, tuple[Breakage, str]] = {
             s,
             unscheduled=(
                 *s.unscheduled,
-                Unscheduled("B1", "S3", Tier.BUYER, Reason.BUYER_FULL),
+                Unscheduled("B1", "S3", Tier.buyer, Reason.BUYER_FULL),
             ),
         ),
         "the pair is scheduled, yet listed as unscheduled",
@@ -185,7 +185,7 @@ BROKEN: dict[str, tuple[Breakage, str]] = {
     ),
     "an unscheduled pair with a wrong tier": (
         lambda s, i: dataclasses.replace(
-            s, unscheduled=(dataclasses.replace(s.unscheduled[0], tier=Tier.MUTUAL),)
+            s, unscheduled=(dataclasses.replace(s.unscheduled[0], tier=Tier.mutual),)
         ),
         'unscheduled[0]: tier is "mutual", the rules say "buyer"',
     ),
@@ -195,7 +195,7 @@ BROKEN: dict[str, tuple[Breakage, str]] = {
             meetings=tuple(m for m in s.meetings if (m.buyer, m.seller) != ("B1", "S3")),
             unscheduled=(
                 *s.unscheduled,
-                Unscheduled("B1", "S3", Tier.BUYER, Reason.NO_COMMON_AVAILABILITY),
+                Unscheduled("B1", "S3", Tier.buyer, Reason.NO_COMMON_AVAILABILITY),
             ),
         ),
         "reason is no_common_availability, yet both sides are available",
@@ -222,7 +222,7 @@ def test_a_schedule_of_another_mode_may_schedule_differently(
         good,
         mode="optimal",
         meetings=tuple(m for m in good.meetings if (m.buyer, m.seller) != ("B1", "S3")),
-        unscheduled=(*good.unscheduled, Unscheduled("B1", "S3", Tier.BUYER, Reason.BUYER_FULL)),
+        unscheduled=(*good.unscheduled, Unscheduled("B1", "S3", Tier.buyer, Reason.BUYER_FULL)),
     )
     assert check(instance, other) == []
 

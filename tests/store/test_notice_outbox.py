@@ -11,7 +11,7 @@ import builders
 from builders import NOW
 from store import notices
 from store.db import session_scope
-from store.models import DeliveryStatus, Notice, NoticeKind, Participant
+from store.models import DeliveryStatus, Interpreter, Notice, NoticeKind, Participant
 
 LEASE = timedelta(seconds=30)
 
@@ -128,3 +128,27 @@ def test_a_participants_notices_go_out_in_the_order_queued(engine):
         assert notices.claim(session, "b", NOW, LEASE, ids=[second]) == []
         notices.finish(session, first, "a", DeliveryStatus.sent, NOW)
         assert notices.claim(session, "b", NOW, LEASE) == [second]
+
+
+def test_an_interpreters_notice_goes_to_the_interpreter_and_blocks_nobody_else(engine):
+    [buyer] = people(engine, 1)
+    with session_scope(engine) as session:
+        aoki = Interpreter(code="I1", name="Aoki", languages="ja", invite_token="t" * 16)
+        gone = Interpreter(code="I2", name="Ito", languages="ja", invite_token="u" * 16)
+        aoki.telegram_id, gone.telegram_id, gone.active = 7001, 7002, False
+        session.add_all([aoki, gone])
+        session.flush()
+        ids = aoki.id, gone.id
+    batch = [
+        notices.Draft(NoticeKind.interpreter, buyer, f"slot-1-{i}", "🔔", interpreter_id=i)
+        for i in ids
+    ]
+    first, second = _queue(engine, batch)
+    with session_scope(engine) as session:
+        sent = notices.prepare(session, first, NOW)
+        assert isinstance(sent, notices.Outgoing) and sent.telegram_id == 7001
+        assert notices.prepare(session, second, NOW) == DeliveryStatus.given_up
+        [mine] = notices.claim(session, "s", NOW, LEASE, ids=[first])
+        notices.finish(session, mine, "s", DeliveryStatus.blocked, NOW)
+    with session_scope(engine) as session:
+        assert session.get(Participant, buyer).blocked_bot_at is None
