@@ -30,6 +30,7 @@ from store.fairday import DayCounts, MeetingSides, cancel, confirm
 from store.interpreters import slot_jobs
 from store.models import CancelReason, NoticeKind
 from store.names import company_name
+from store.notices import Draft
 from store.reminders import MeetingReminder, meeting_reminders, upcoming_slots
 
 REASONS = (CancelReason.cant_attend, CancelReason.not_interested, CancelReason.other)
