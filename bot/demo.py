@@ -269,9 +269,7 @@ async def deadline_passes(stage: Stage) -> None:
     await schedule_all(stage.application)
     await stage.admin.wait_for(1, timeout=30)
     await stage.admin.ask("/announce")
-    done = t(
-        stage.language, "announce.done", round=1, sent=0, unchanged=0, failed=0, blocked=0, total=0
-    )
+    done = t(stage.language, "announce.done", round=1, items="", total=0)
     title = re.sub("<[^>]+>", "", done).split(":")[0]  # "📣 Announcement 1 done"
     await stage.admin.wait_for(lambda m: m.text.startswith(title), timeout=60)
 

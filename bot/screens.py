@@ -445,7 +445,7 @@ async def deadline(stage: Stage) -> None:
     await schedule_all(stage.application)
     await book.wait(me, says("⏰"))
     await book.wait(stage.people["B001"], says("⏰"))
-    # B002 gets the same reminder as B001: read here, so that it does not stand in chapter 10
+    # B002 gets B001's reminder: read here, so that it does not open chapter 10
     await stage.people[ONLINE].wait_for(says("⏰"), timeout=WAIT)
     for late in ("S005", "B004"):  # shown later, but sent before the deadline passes
         await book.arrives(stage.people[late], says("⏰"))
@@ -487,9 +487,7 @@ async def organizer(stage: Stage) -> None:
     await book.send(admin, "/export")
     book.screen("/announce")
     await book.send(admin, "/announce")
-    done = stage.t(
-        "announce.done", round=1, sent=0, unchanged=0, failed=0, blocked=0, total=0
-    ).split(":")[0]
+    done = stage.t("announce.done", round=1, items="", total=0).split(":")[0]
     title = re.sub("<[^>]+>", "", done)
     await admin.wait_for(says(title), timeout=WAIT)
     book.show(admin, admin.messages[-1:])
@@ -590,7 +588,7 @@ async def follow_up(stage: Stage) -> None:
     question = next(message for message in questions if "Dubai" in message.content)
     # The organizer hears when the questions start going out and, once all are sent, the
     # round's count: waited for before anyone answers, so that the count is always the same.
-    done = stage.t("survey.done.other", count=0, sent=0, answered=0, blocked=0, given_up=0)
+    done = stage.t("survey.done.other", count=0, items="")
     await book.wait(stage.admin, says(re.split("[,:]", done)[0]))
     await book.press(me, question, stage.t("survey.contract"))
     await book.send(me, "50k")

@@ -26,7 +26,7 @@ from handlers.feature import ADMINS, Command, Feature
 from handlers.guard import organizer
 from handlers.routes import AnnouncePace, BroadcastPace, route
 from handlers.services import Who, services
-from handlers.ui import error_text, escape, refuse, show
+from handlers.ui import counted_items, error_text, escape, refuse, show
 from jobs.announce import start_broadcast, start_sending
 from locales import t, tn
 from store import broadcast as broadcasts
@@ -96,9 +96,16 @@ async def begin_round(
             svc.default_language,
             "announce.started",
             round=started.number,
-            queued=started.queued,
-            never_joined=started.never_joined,
-            blocked=started.blocked,
+            items=counted_items(
+                svc.default_language,
+                "announce.started",
+                {
+                    "queued": started.queued,
+                    "never_joined": started.never_joined,
+                    "blocked": started.blocked,
+                },
+            )
+            or t(svc.default_language, "announce.nobody"),
         ),
         parse_mode=ParseMode.HTML,
     )

@@ -65,8 +65,9 @@ def usd(amount: int, language: str) -> str:
     return t(language, "outcome.usd", amount=f"{amount:,}")
 
 
-def _summary(answer: Answer, language: str, timezone: str) -> str:
+def _summary(answer: Answer, language: str) -> str:
     assert answer.result is not None
+    timezone = answer.timezone
     return t(
         language,
         "outcome.summary",
@@ -160,12 +161,11 @@ async def on_button(
 ) -> None:
     svc = services(context)
     language, me, now = person.language, person.participant.id, svc.clock()
-    timezone = (await svc.run(get_event)).timezone
     if isinstance(pressed, OutcomePick):
         answer = await svc.run(record_outcome, pressed.meeting, me, pressed.result, now)
         await show(
             update,
-            _summary(answer, language, timezone),
+            _summary(answer, language),
             _details_keyboard(language, answer.meeting_id),
         )
     else:
@@ -176,7 +176,7 @@ async def on_button(
                 language,
                 "outcome.question",
                 company=escape(company_name(answer.counterpart, language)),
-                start=moment(answer.start, language, timezone),
+                start=moment(answer.start, language, answer.timezone),
             )
             await show(update, text, results_keyboard(language, meeting_id))
         else:
@@ -211,9 +211,8 @@ async def _typed(
         typed.disarm(context)
         return
     typed.disarm(context)
-    timezone = (await svc.run(get_event)).timezone
     await update.effective_chat.send_message(
-        _summary(answer, person.language, timezone),
+        _summary(answer, person.language),
         parse_mode=ParseMode.HTML,
         reply_markup=_details_keyboard(person.language, answer.meeting_id),
     )

@@ -20,7 +20,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.ext import Application, ContextTypes
 
 from handlers.services import Services
-from handlers.ui import escape
+from handlers.ui import counted_items, escape
 from jobs.sending import paced, sender
 from locales import LANGUAGES, moment, pick, t, tn
 from store import notices
@@ -293,13 +293,12 @@ async def report_survey(application: Application) -> None:
     if counts is None:
         return
     language = svc.default_language
-    text = tn(
-        language,
-        "survey.done",
-        counts.total,
-        sent=counts.sent,
-        answered=counts.answered,
-        blocked=counts.blocked,
-        given_up=counts.given_up,
-    )
+    shown = {
+        "sent": counts.sent,
+        "answered": counts.answered,
+        "blocked": counts.blocked,
+        "given_up": counts.given_up,
+    }
+    items = counted_items(language, "stats.questions", shown)  # no "답변 0건"
+    text = tn(language, "survey.done", counts.total, items=items)
     await tell_admins(application.bot, svc, text)

@@ -18,7 +18,7 @@ from sqlmodel import Session, col, func, select
 
 from store.audit import record
 from store.errors import StoreError
-from store.event import get_event, slots
+from store.event import current_event, get_event, slots
 from store.fairday import participants_meeting
 from store.models import (
     Meeting,
@@ -189,6 +189,7 @@ class Answer:
     value_usd: int | None
     note: str
     until: datetime
+    timezone: str  # the event's, for the screens' times
 
 
 def _meeting(
@@ -216,14 +217,16 @@ def _answer(session: Session, meeting: Meeting, slot: Slot, participant_id: int)
     other_id = meeting.seller_id if meeting.buyer_id == participant_id else meeting.buyer_id
     other = session.get(Participant, other_id)
     row = _own(session, meeting.id, participant_id)
+    timezone = current_event(session).timezone
     return Answer(
         meeting_id=meeting.id,
         counterpart=CompanyNames.of(other),
-        start=slot_start(slot, get_event(session).timezone),
+        start=slot_start(slot, timezone),
         result=row.result if row else None,
         value_usd=row.value_usd if row else None,
         note=row.note if row else "",
         until=editable_until(session),
+        timezone=timezone,
     )
 
 

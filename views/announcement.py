@@ -9,7 +9,7 @@ from functools import partial
 
 from telegram import InlineKeyboardMarkup
 
-from handlers.ui import escape
+from handlers.ui import counted_items, escape
 from locales import moment, pick, t, tn
 from store.announce import Change, Job, Progress
 from store.names import in_language
@@ -65,14 +65,12 @@ def change_text(change: Change, language: str, timezone: str) -> str:
 
 def progress_text(language: str, state: Progress, final: bool) -> str:
     counts = state.counts
+    shown = {key: counts[key] for key in ("sent", "unchanged", "failed", "blocked")}
+    items = counted_items(language, "announce.count", {**shown, "left": state.left})
     return t(
         language,
         "announce.done" if final else "announce.progress",
         round=state.round,
         total=state.total,
-        sent=counts["sent"],
-        unchanged=counts["unchanged"],
-        failed=counts["failed"],
-        blocked=counts["blocked"],
-        left=state.left,
+        items=items or t(language, "announce.nobody"),
     )

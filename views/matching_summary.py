@@ -18,10 +18,14 @@ def summary_text(language: str, summary: Summary, title_key: str) -> str:
         for tier, count in summary.meetings.items()
         if count
     )
+    unscheduled = sum(summary.unscheduled.values())
     lines = [
         t(language, title_key, mode=t(language, f"admin.mode.{summary.mode.value}")),
-        t(language, "admin.summary_meetings", total=summary.total, tiers=tiers),
-        t(language, "admin.summary_unscheduled", count=sum(summary.unscheduled.values())),
+        t(language, "admin.summary_meetings", total=summary.total, tiers=tiers)
+        if summary.total
+        else t(language, "stats.no_meetings"),
+        # every request scheduled: no "0건" line
+        *([t(language, "admin.summary_unscheduled", count=unscheduled)] if unscheduled else []),
     ]
     lines += [
         t(language, "admin.summary_reason", reason=t(language, f"admin.reason.{r}"), count=n)

@@ -2,7 +2,8 @@
 companies on site, interpreters of three languages (Chinese one short). The online buyer's
 timetable, picture, calendar file and reminder carry the video link and their own time with
 Seoul's beside it; a cancellation and a refill move the Spanish interpreter to the new online
-meeting; an interpreter's ❌ hands their meeting to a colleague of the same language."""
+meeting; an interpreter's ❌ hands their meeting to a colleague of the same language. A
+colleague of the online buyer gets the reminder too, with the link, in their own language."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from sqlmodel import select
 import builders
 from builders import NOW
 from fake_telegram import DEFAULT_TOKEN
+from store.colleagues import invite, join_colleague
 from store.db import session_scope
 from store.event import parse_config, setup_event
 from store.interpreters import reassign
@@ -26,6 +28,7 @@ from store.participants import new_invite_token
 from store.requests import send_request
 
 WAIT = 30.0
+COLLEAGUE = 1101  # B1's colleague, who reads Korean
 START = datetime(2024, 6, 20, 9, 0, tzinfo=ZoneInfo("Asia/Seoul"))  # D1-0900
 LINK = re.compile(r"https://meet\.jit\.si/BoomUpKorea-[a-z2-7]{24}")
 PEOPLE = {
@@ -64,6 +67,8 @@ def fair(engine, clock):
         for code in ("B1", "B5"):
             p[code].attendance, p[code].booth = Attendance.online, None
         send_request(session, p["B5"].id, p["S5"].id, NOW)
+        made = invite(session, p["B1"].id, PEOPLE["B1"], NOW)
+        join_colleague(session, made.invite_token, COLLEAGUE, "Lupe", "ko", NOW)
         for n in range(1, 5):
             builders.meeting(session, p[f"B{n}"], p[f"S{n}"], "D1-0900")
         tokens = {}
@@ -102,6 +107,8 @@ def interpreter_of(engine) -> dict[tuple[str, str], str]:
 @pytest.mark.slow
 async def test_a_hybrid_fair(fair, fake, engine, clock):
     people = chat_users(fake, PEOPLE)
+    colleague = fake.user(COLLEAGUE, "Lupe", language_code="ko")
+    colleague.bot.open_chat(colleague.profile)
     admin = organizer(fake)
     assigned = interpreter_of(engine)
     assert assigned[("B1", "S1")] == "I1" and assigned[("B2", "S2")] in ("I2", "I3")
@@ -142,6 +149,10 @@ async def test_a_hybrid_fair(fair, fake, engine, clock):
         reminder = b1.messages[-1]
         assert "(Wed, Jun 19, 2024 18:00 (Seoul 09:00))" in reminder.text
         assert reminder.keyboard[0] == [("🎥 Join", link)]
+        await colleague.wait_for(says("화상상담이 있습니다"), timeout=WAIT)
+        theirs = colleague.messages[-1]  # B1's time, in the colleague's language
+        assert "18:00 (서울 09:00)" in theirs.text
+        assert theirs.keyboard[0] == [("🎥 화상상담 참여", link)]
         await people["S1"].wait_for(says("화상상담이 있습니다"), timeout=WAIT)
         assert people["S1"].messages[-1].keyboard[0] == [("🎥 화상상담 참여", link)]
         await people["B2"].wait_for(says("at booth"), timeout=WAIT)  # on site: the booth

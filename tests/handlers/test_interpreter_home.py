@@ -60,7 +60,11 @@ async def test_an_interpreter_joins_and_sees_their_meetings(bot, fake, engine, i
     assert "배정된 통역 2건입니다" in home.text
     assert "09:00~09:30 · 부스 T-B1" in home.text and "Company B1 ↔ 한빛1 · 일본어" in home.text
     buttons = [b.text for row in home.buttons for b in row]
-    assert buttons == ["❌ 6월 20일 09:00 참석 불가", "❌ 6월 20일 09:30 참석 불가", "🔄 새로 고침"]
+    assert buttons == [
+        "❌ 6월 20일 09:00 참석 불가",
+        "❌ 6월 20일 09:30 참석 불가",
+        "📅 일정 새로 고침",
+    ]
     [again] = await kim.ask("/start")
     assert "배정된 통역 2건입니다" in again.text
     lee = fake.user(LEE, "Lee", language_code="ko")

@@ -74,10 +74,10 @@ async def test_a_freed_slot_is_refilled_from_standby(fair, fake, engine, clock):
         await people["B3"].wait_for(says("A meeting just became possible"), timeout=WAIT)
         offer_b3 = people["B3"].messages[-1]
         assert "meet 국내기업 S2 (South Korea)" in offer_b3.text
-        assert [label for label, _ in offer_b3.keyboard[0]] == ["✅ Accept", "Decline"]
+        assert [label for label, _ in offer_b3.keyboard[0]] == ["✅ Accept", "❌ Decline"]
 
         # S2 declines: B3 is told, and the next pair (S4 asked B1 first) gets the offer.
-        await people["S2"].press(offer_s2, "반려")
+        await people["S2"].press(offer_s2, "❌ 반려")
         [declined] = await people["S2"].wait_reply()
         assert "상담 제안을 반려했습니다" in declined.text
         await people["B3"].wait_for(says("declined the meeting"), timeout=WAIT)

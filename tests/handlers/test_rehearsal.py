@@ -102,7 +102,7 @@ async def test_a_rehearsal_plays_the_whole_fair_day(rehearsal, fake, engine, clo
         await people["B1"].wait_for(says("cancelled your meeting"), timeout=WAIT)
         await people["S3"].wait_for(says("새로 가능한 상담"), timeout=WAIT)
         assert "08:21까지 수락하면" in people["S3"].messages[-1].content  # never past the start
-        await people["S3"].press(people["S3"].messages[-1], "반려")
+        await people["S3"].press(people["S3"].messages[-1], "❌ 반려")
         await people["S3"].wait_reply()
         await people["S5"].wait_for(says("새로 가능한 상담"), timeout=WAIT)
         await people["S5"].press(people["S5"].messages[-1], "✅ 수락")
