@@ -49,6 +49,7 @@ USERS = {"S001": 1001, "S002": 1002, "S005": 1005, "B001": 2001, "B002": 2002, "
 ONLINE, NEEDS = "B002", "vi"
 ROOMS = ["https://meet.jit.si/BoomUpKorea-room1", "https://meet.jit.si/BoomUpKorea-room2"]
 INTERPRETERS = {"I001": (4001, "박지은"), "I002": (4002, "최민수")}
+COLLEAGUE = 1101  # S001's colleague
 
 
 def path(language: str) -> Path:
@@ -65,11 +66,20 @@ class Clock:
         return self.now
 
 
+INVITE = re.compile(r"(\?start=)[\w-]+")
+
+
 def steady(language: str) -> Callable[[str], str]:
-    """What differs from run to run made constant: the solver's measured seconds."""
+    """What differs from run to run made constant: the solver's measured seconds, the random
+    part of a colleague's invite link."""
     label = re.escape(t(language, "admin.compare_seconds").split("{")[0])
     line = re.compile(f"^{label}.*$", re.MULTILINE)
-    return lambda text: line.sub(lambda m: re.sub(r"\d+\.\d+", "0.00", m.group()), text)
+
+    def clean(text: str) -> str:
+        text = line.sub(lambda m: re.sub(r"\d+\.\d+", "0.00", m.group()), text)
+        return INVITE.sub(r"\1<invite>", text)
+
+    return clean
 
 
 def render(message: ChatMessage, edited: bool, clean: Callable[[str], str]) -> list[str]:
@@ -585,6 +595,31 @@ async def follow_up(stage: Stage) -> None:
     await book.send(stage.admin, "/results")
 
 
+async def colleagues(stage: Stage) -> None:
+    book, me = stage.book, stage.people["S001"]
+    book.chapter("13. Colleagues")
+    book.screen("The main contact invites a colleague")
+    [menu] = await book.send(me, "/menu")
+    [team] = await book.press(me, menu, stage.t("menu.colleagues"))
+    replies = await book.press(me, team, stage.t("colleagues.invite_button"))
+    token = INVITE.search(replies[-1].content)
+    assert token is not None
+    link = token.group()[len("?start=") :]
+    book.screen("The colleague opens the link: the company's My page, in their own language")
+    colleague = book.user(COLLEAGUE, "colleague")
+    [_, menu] = await book.send(colleague, f"/start {link}", "/start <invite>")
+    await book.press(colleague, menu, stage.t("menu.company"))
+    await book.send(colleague, "/schedule")
+    book.screen("The same link from another account")
+    await book.send(stage.stranger, f"/start {link}", "/start <invite>")
+    book.screen("The main contact revokes the colleague")
+    [menu] = await book.send(me, "/menu")
+    [team] = await book.press(me, menu, stage.t("menu.colleagues"))
+    [asked] = await book.press(me, team, "✖️")
+    await book.press(me, asked, stage.t("colleagues.revoke_yes"))
+    await book.wait(colleague, lambda message: True)
+
+
 CHAPTERS = (
     joining,
     profile,
@@ -598,6 +633,7 @@ CHAPTERS = (
     hybrid,
     fair_day,
     follow_up,
+    colleagues,
 )
 
 
