@@ -589,7 +589,7 @@ async def follow_up(stage: Stage) -> None:
     # The organizer hears when the questions start going out and, once all are sent, the
     # round's count: waited for before anyone answers, so that the count is always the same.
     done = stage.t("survey.done.other", count=0, items="")
-    await book.wait(stage.admin, says(re.split("[,:]", done)[0]))
+    await book.wait(stage.admin, says(re.split("[,:.]", done)[0]))
     await book.press(me, question, stage.t("survey.contract"))
     await book.send(me, "50k")
     await book.send(stage.admin, "/results")

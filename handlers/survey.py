@@ -78,7 +78,11 @@ async def survey_job(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 def _thanks(reply: SurveyReply, language: str) -> str:
-    value = usd(reply.value_usd, language) if reply.value_usd is not None else "-"
+    value = (
+        usd(reply.value_usd, language)
+        if reply.value_usd is not None
+        else t(language, "outcome.not_given")
+    )
     return t(
         language,
         "survey.thanks",

@@ -119,4 +119,4 @@ async def test_two_processes_send_one_survey_round_each_question_once(
     assert len(senders) == 2  # both processes sent some
     texts = [m.text or "" for m in admin.messages]
     assert sum("going out: 40 questions" in text for text in texts) == 1
-    assert sum("done, 40 questions in all: delivered 40" in text for text in texts) == 1
+    assert sum("done: 40 questions, 40 delivered" in text for text in texts) == 1

@@ -117,9 +117,9 @@ async def test_outcomes_after_a_meeting(app, fake, engine, clock):
     await schedule_all(app)
     admin = organizer(fake)
     [figures] = await admin.ask("/stats")
-    assert "Meeting outcomes: answered 2 of 4 asked" in figures.text
+    assert "Meeting outcomes: 2 of 4 answered" in figures.text
     # Whole lines: the zero counts (blocked, given up, still to send) are left out.
-    assert "Outcome questions: delivered 4, answered 2" in figures.text.splitlines()
+    assert "Outcome questions: 4 delivered, 2 answered" in figures.text.splitlines()
     assert "Survey questions" not in figures.text  # none yet
     assert "Contract likely 1" in figures.text and "expected deal value US$15,000" in figures.text
     for code, user in people.items():

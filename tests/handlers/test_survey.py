@@ -65,7 +65,7 @@ async def test_the_follow_up_survey(fair, fake, engine, clock):
         await admin.wait_for(
             lambda m: (
                 # the zero counts left out: no "answered 0, blocked 0, given up 0"
-                (m.text or "").endswith("done, 2 questions in all: delivered 2.")
+                (m.text or "").endswith("done: 2 questions, 2 delivered.")
             ),
             timeout=30,
         )
@@ -77,7 +77,7 @@ async def test_the_follow_up_survey(fair, fake, engine, clock):
         [slip] = await people["B1"].ask("a lot")
         assert slip.text.startswith("That is not an amount")
         [thanks] = await people["B1"].ask("50k")
-        assert "A contract; value: US$50,000" in thanks.text
+        assert "A contract, value: US$50,000" in thanks.text
         await people["S1"].press(people["S1"].messages[-1], "아직 없음")
         await people["S1"].wait_reply()
     # A restart later: the job runs again and asks nobody twice.
