@@ -26,23 +26,16 @@ async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE, pers
     figures = await svc.run(figures_now, svc.clock(), person.telegram_id)
     numbers, lang = figures.numbers, person.language
 
-    def counts(prefix: str, values: dict[str, int], unit: str = "stats.count") -> str:
-        return ", ".join(
-            t(lang, unit, what=t(lang, f"{prefix}.{key}"), count=n)
-            for key, n in values.items()
-            if n
-        )
-
     participants = t(
         lang,
         "stats.participants",
-        roles=counts("role", numbers.participants, "stats.companies") or "0",
+        roles=counted_items(lang, "stats.role", numbers.participants) or "0",
         joined=numbers.joined,
     )
     if numbers.blocked:
         participants += " " + t(lang, "stats.blocked", count=numbers.blocked)
-    statuses = counts("status", numbers.requests)
-    tiers = counts("admin.tier", numbers.meetings)
+    statuses = counted_items(lang, "stats.status", numbers.requests)
+    tiers = counted_items(lang, "stats.tier", numbers.meetings)
     lines = [
         t(lang, "stats.title"),
         participants,

@@ -77,7 +77,7 @@ async def test_a_withdrawal_locks_out_tells_everyone_and_refills(fair, fake, eng
 
     [figures] = await admin.ask("/stats")
     assert "Withdrawn: 1" in figures.content
-    assert "Korean company 2; 5 opened the bot" in figures.content  # S1 no longer counted
+    assert "2 Korean companies; 5 opened the bot" in figures.content  # S1 no longer counted
     with session_scope(engine) as session:
         book = load_workbook(io.BytesIO(workbook(export_data(session), "en")))
         request = session.exec(
