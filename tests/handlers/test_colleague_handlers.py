@@ -79,7 +79,7 @@ async def test_a_colleague_joins_and_sees_the_companys_timetable_in_their_langua
     [choices] = await kim.ask("/language")
     await kim.press(choices, "한국어")
     [menu] = await kim.wait_reply()
-    assert "동료로 이용하고 있습니다" in menu.text
+    assert "동료로 이용하고 계십니다" in menu.text
     [theirs] = await main.ask("/menu")
     assert "마이페이지" in theirs.text
     with session_scope(engine) as session:
