@@ -20,7 +20,7 @@ from handlers.services import Services, Who, member, services
 from handlers.ui import button, error_text, escape, keyboard, refuse, show
 from jobs import notify
 from jobs.table import Due, TimedJob
-from locales import moment, pick, t
+from locales import moment, pick, t, tn
 from store.errors import StoreError
 from store.event import get_event
 from store.models import NoticeKind, OutcomeResult
@@ -233,6 +233,8 @@ def stats_line(language: str, counts: OutcomeCounts) -> str | None:
     (None before anyone was asked)."""
     if not counts.asked:
         return None
+    if not any(counts.results.values()):
+        return tn(language, "outcome.stats_unanswered", counts.asked)
     results = ", ".join(
         t(language, "stats.count", what=t(language, f"outcome.result.{key}"), count=n)
         for key, n in counts.results.items()

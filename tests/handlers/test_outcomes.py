@@ -11,9 +11,11 @@ from sqlmodel import select
 
 import builders
 from fake_telegram import DEFAULT_TOKEN
+from handlers.outcomes import stats_line
 from jobs.schedule import schedule_all
 from store.db import session_scope
 from store.models import MeetingOutcome, OutcomeResult, Phase
+from store.outcomes import OutcomeCounts
 
 WAIT = 30.0
 SEOUL = ZoneInfo("Asia/Seoul")
@@ -133,3 +135,18 @@ async def test_outcomes_after_a_meeting(app, fake, engine, clock):
     await people["B2"].press(people["B2"].messages[-1], "Not a fit")
     await people["B2"].wait_reply()
     assert people["B2"].callback_answers[-1].text.startswith("Answers about the meetings closed")
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "Meeting outcomes: 2 sides asked, no answer yet"),
+        ("ko", "상담 결과: 요청 2건, 아직 답변이 없습니다"),
+    ],
+)
+def test_stats_before_any_answer_says_so_instead_of_an_empty_list(
+    language: str, expected: str
+) -> None:
+    nothing = OutcomeCounts(asked=2, results={"contract": 0, "interested": 0}, expected_usd=0)
+
+    assert stats_line(language, nothing) == expected
