@@ -236,7 +236,7 @@ async def test_notices_killed_mid_way_all_arrive_after_a_restart(
     assert all(got(u, f) <= 2 for u in people.values() for f in fragments)
     if scenario == "after the fair":
         [report] = [m.text for m in admin.messages if "survey is done" in (m.text or "")]
-        assert f"{2 * PAIRS} questions in all: delivered {2 * PAIRS}" in report
+        assert f"{2 * PAIRS} questions, {2 * PAIRS} delivered" in report
 
 
 def in_flight(engine, kind: NoticeKind, telegram_id: int) -> bool:
