@@ -13,7 +13,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from locales import country_name, industry_name, language_name, t
 from store.export import ExportData
-from store.models import Slot
+from store.models import Participant, Slot
 from store.names import company_name
 from store.sheets import append_row, fit_columns
 
@@ -23,6 +23,18 @@ def _sheet(book: Workbook, language: str, name: str, extra: list[str] | None = N
     append_row(sheet, t(language, f"export.columns.{name}").split("|") + (extra or []))
     sheet.freeze_panes = "A2"
     return sheet
+
+
+def _identity(language: str, p: Participant) -> list[object]:
+    """Who a participant is: the first columns of the participants' and withdrawn sheets."""
+    return [
+        p.code,
+        t(language, f"role.{p.role.value}"),
+        p.company,
+        p.company_en,
+        country_name(language, p.country),
+        industry_name(language, p.industry),
+    ]
 
 
 def slot_title(slot: Slot) -> str:
@@ -80,12 +92,7 @@ def workbook(data: ExportData, language: str) -> bytes:
         append_row(
             roster,
             [
-                p.code,
-                t(language, f"role.{p.role.value}"),
-                p.company,
-                p.company_en,
-                country_name(language, p.country),
-                industry_name(language, p.industry),
+                *_identity(language, p),
                 p.booth or "",
                 p.contact_name,
                 p.contact_title,
@@ -143,12 +150,7 @@ def workbook(data: ExportData, language: str) -> bytes:
         append_row(
             sheet,
             [
-                p.code,
-                t(language, f"role.{p.role.value}"),
-                p.company,
-                p.company_en,
-                country_name(language, p.country),
-                industry_name(language, p.industry),
+                *_identity(language, p),
                 withdrawn_at,
                 p.withdrawn_reason,
             ],
