@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from jobs.sending import LATE_TRIES, pacer, paced
+from jobs.sending import LATE_TRIES, paced, pacer
 
 pytestmark = pytest.mark.bot
 
