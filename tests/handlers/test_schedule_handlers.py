@@ -127,8 +127,9 @@ async def test_the_buyer_sees_every_day_with_meetings_booths_and_unavailable_slo
     # Meetings first; then the other times, neighbours in the same state on one line.
     assert text.index("Your meetings") < text.index("Your other times")
     assert text.index("Kim & Sons") < text.index("한빛화장품") < text.index("⬜ 09:00–09:30 free")
-    assert "⬜ 10:00–11:30 free" in text and "⬜ 09:00–10:30 free" in text
-    assert len(text.splitlines()) == 19  # header 4 + blank lines 2 + 13, not one per slot (20)
+    # a break (10:30–11:00, no slot) ends a free time: none reads over it
+    assert "⬜ 10:00–10:30 free\n⬜ 11:00–11:30 free" in text and "⬜ 09:00–10:30 free" in text
+    assert len(text.splitlines()) == 20  # header 4, blank lines 2, 14 lines: neighbours in one state share one
     assert labels(reply) == [
         "🤝 6/20 09:30 Kim & Sons <Cosmetics>",
         "🤝 6/21 11:00 한빛화장품 🌸",
@@ -402,8 +403,8 @@ async def test_no_meetings_and_nothing_unscheduled(bot, fake, engine):
     kim = fake.user(KIM, "Kim")
     [reply] = await open_schedule(kim)
     assert "You neither sent nor received a meeting request" in reply.text
-    assert "\n🟥 " not in reply.text and reply.text.count("\n⬜ ") == 2
-    assert "Thu, Jun 20\n⬜ 09:00–12:00 free" in reply.text
+    assert "\n🟥 " not in reply.text and reply.text.count("\n⬜ ") == 4  # split at the break
+    assert "Thu, Jun 20\n⬜ 09:00–10:30 free\n⬜ 11:00–12:00 free" in reply.text
     assert labels(reply) == ["🖼 Timetable image", "⬅️ Back"]  # nothing to explain
     await kim.press_data(reply, "sched:ics")
     await kim.wait_reply()
