@@ -1,8 +1,11 @@
 """Failure injection: one-off errors, blocked chats, a global flood limit, and Telegram's paid
 broadcasts (Bot API, "Paid Broadcasts"): a message sent with `allow_paid_broadcast` may go
-beyond the free ~30 a second up to 1,000 a second, each one beyond the free amount costing
-0.1 Star from the bot's balance, which must hold at least 10,000 Stars, else the message is
-refused (the wording of that refusal is not documented; the fake's is errors.PAID_REFUSED)."""
+beyond the free ~30 a second up to 1,000 a second, each one "over the free amount of 30
+messages per second" costing 0.1 Star from the bot's balance, which must hold at least 10,000
+Stars, else the message is refused (the wording of that refusal is not documented; the fake's
+is errors.PAID_REFUSED). The free amount is counted like the free limit, in a rolling second,
+but only over the messages that were free: a paid message is free while fewer than 30 free
+ones arrived within the second before it, so a steady 60 a second pays for half of them."""
 
 from __future__ import annotations
 
@@ -61,7 +64,8 @@ class Failures:
         self.paid_messages = 0  # sent beyond the free amount, and charged
         self.blocked: set[int] = set()
         self._planned: list[_Planned] = []
-        self._sent_at: deque[float] = deque()
+        self._sent_at: deque[float] = deque()  # every message, sorted by arrival
+        self._free_at: deque[float] = deque()  # those not charged for
 
     def fail_next(
         self,
@@ -112,16 +116,30 @@ class Failures:
     def _check_rate(self, now: float, paid: bool) -> None:
         # Calls are counted at arrival but checked once read, so they can come slightly out
         # of order: the times are kept sorted, and those a second before `now` count.
-        while self._sent_at and self._sent_at[0] <= now - 2.0:
-            self._sent_at.popleft()
-        within = [at for at in self._sent_at if at > now - 1.0]
+        within = _within(self._sent_at, now)
+        free_within = _within(self._free_at, now)
         free = self.rate_limit_per_second or FREE_PER_SECOND
         if paid and self.stars_tenths < PAID_MINIMUM_BALANCE * 10:
             raise bad_request(errors.PAID_REFUSED)
-        limited = paid or self.rate_limit_per_second is not None
-        if limited and len(within) >= (PAID_PER_SECOND if paid else free):
-            raise too_many_requests(max(1, math.ceil(1.0 - (now - within[0]))))
-        if paid and len(within) >= free:
+        if paid and len(within) >= PAID_PER_SECOND:
+            raise too_many_requests(_retry_after(within, now))
+        if not paid and self.rate_limit_per_second is not None and len(free_within) >= free:
+            raise too_many_requests(_retry_after(free_within, now))
+        if paid and len(free_within) >= free:
             self.stars_tenths -= PAID_PRICE_TENTHS
             self.paid_messages += 1
+        else:
+            bisect.insort(self._free_at, now)
         bisect.insort(self._sent_at, now)
+
+
+def _within(times: deque[float], now: float) -> list[float]:
+    """The times of `times` in the second before `now`; older than two seconds are dropped."""
+    while times and times[0] <= now - 2.0:
+        times.popleft()
+    return [at for at in times if at > now - 1.0]
+
+
+def _retry_after(within: list[float], now: float) -> int:
+    """Whole seconds until the first of `within` leaves the window."""
+    return max(1, math.ceil(1.0 - (now - within[0])))

@@ -49,7 +49,10 @@ def offer(
     """The question under `title` and its buttons, whose data `choice(free|paid|no)` makes."""
     free = free_seconds(messages)
     paid = messages / paid_per_second
-    stars = tn(language, "pace.stars", paid_cost(messages, paid))
+    # At most: what the messages cost if all processes together sent them as fast as the shared
+    # paid pace allows (more processes, or a faster machine, send faster and pay more).
+    most = paid_cost(messages, messages / PAID_MESSAGES_PER_SECOND)
+    stars = tn(language, "pace.stars", most)
     text = "\n\n".join(
         (
             title,

@@ -49,7 +49,11 @@ PAID_BATCH = 25
 # Telegram (and AIORateLimiter, which would hold the message back past its slot) allows one
 # message a second into one chat: a delivery's next part waits this long before its slot.
 PER_CHAT = 1.05
-LATE_TRIES = 4  # slots a message gives up for being late before it goes anyway
+# Slots a message gives up for being late before it goes anyway, unchecked. Each miss leaves its
+# slot unused, so a busy process slows itself down; going unchecked is for a machine so slow
+# that nothing would go out otherwise, and it is what can bunch messages up (every worker of a
+# stalled process going at once): with 4, three processes on the loaded machine met a 429.
+LATE_TRIES = 20
 
 
 class SlotMissed(TelegramError):

@@ -25,6 +25,14 @@ def test_paid_messages_go_up_to_1000_a_second_and_those_beyond_30_are_charged():
     assert failures.paid_messages == 970
 
 
+def test_a_steady_60_a_second_paid_pays_for_those_beyond_30_a_second():
+    failures = Failures(rate_limit_per_second=30, stars=20_000)
+    for n in range(600):  # 10 s
+        failures.check("sendphoto", n, arrived=100.0 + n / 60, paid=True)
+    # 30 a second go free, the other 30 are charged: not every message after the first 30.
+    assert 290 <= failures.paid_messages <= 310
+
+
 def test_free_messages_keep_the_free_limit():
     failures = Failures(rate_limit_per_second=30, stars=20_000)
     for n in range(30):

@@ -65,15 +65,16 @@ def done(message):
 
 def test_the_offer_says_how_long_each_pace_takes_and_what_the_paid_one_costs():
     text, buttons = offer("en", "<b>title</b>", 4200, 60.0, partial(AnnouncePace, after=3))
-    assert "about 3 minutes" in text  # 4,200 at 28 a second: 150 s
-    assert "about 2 minutes" in text and "at most 210 Stars" in text  # 4,200 − 30 × 70 s
+    assert "about 3 minutes" in text  # 4,200 at 29 a second: 145 s
+    assert "about 2 minutes" in text  # at the 60 a second one process draws
+    assert "at most 406 Stars" in text  # 4,200 − 30 × 4.7 s at the shared paid pace, 900/s
     assert [[b.callback_data for b in row] for row in buttons.inline_keyboard] == [
         ["ann:free:3"],
         ["ann:paid:3"],
         ["ann:no:3"],
     ]
     text, buttons = offer("ko", "<b>제목</b>", 4200, 60.0, partial(BroadcastPace, key="a1b2c3"))
-    assert "약 3분 걸립니다" in text and "최대 스타 210개가 차감됩니다" in text
+    assert "약 3분 걸립니다" in text and "최대 스타 406개가 차감됩니다" in text
     labels = [b.text for row in buttons.inline_keyboard for b in row]
     assert labels == ["무료 속도 · 약 3분", "유료 속도 · 약 2분", "✖️ 취소"]
 
