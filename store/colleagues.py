@@ -211,8 +211,8 @@ def join_colleague(
     no colleague's (it may be a participant's or an interpreter's). Refused, changing nothing:
     a revoked link, a withdrawn company, a link another account opened, an account that
     already takes part otherwise."""
-    if not TOKEN.match(token):
-        raise InvalidValue(field="invite", reason="malformed")
+    if not TOKEN.match(token):  # no link's, as a mistyped one: one answer for both
+        raise NotFound(what="invite")
     row = session.exec(select(Colleague).where(Colleague.invite_token == token)).first()
     if row is None:
         return None
