@@ -61,4 +61,4 @@ def test_the_same_list_in_another_format_changes_nothing(korean, engine, capsys)
         capsys.readouterr()
         assert main(["import", str(DATA / name), "--dry-run"]) == 0
         out = capsys.readouterr().out
-        assert "가져왔습니다: 그대로인 참가업체 11곳." in out
+        assert ": 그대로인 참가업체 11곳." in out

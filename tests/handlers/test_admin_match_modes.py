@@ -75,7 +75,7 @@ async def test_matchmode_sets_the_deadlines_mode_and_the_summary_comes_in_korean
 ):
     admin = organizer(fake)
     [shown] = await admin.ask("/matchmode")
-    assert "Matching mode: greedy" in shown.text and "at most 30 s" in shown.text
+    assert "Matching mode: greedy" in shown.text and "up to 30 s" in shown.text
     [changed] = await admin.ask("/matchmode Optimal 45")
     assert "set to optimal" in changed.text and "45 s" in changed.text
     with session_scope(engine) as session:

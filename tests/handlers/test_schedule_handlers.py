@@ -227,7 +227,7 @@ async def test_a_full_three_day_schedule_is_red_in_every_cell(bot, fake, engine)
         seller_id = seller.id
     lee = fake.user(LEE, "Lee")
     [reply] = await open_schedule(lee)
-    assert "확정된 상담 15건." in reply.text and "\n⬜ " not in reply.text
+    assert "확정된 상담은 15건입니다." in reply.text and "\n⬜ " not in reply.text
     assert reply.text.count("\n🟥 ") == 15 and "\n⬜ " not in reply.text
     assert len([label for label in labels(reply) if label.startswith("🤝")]) == 15
     await lee.press(reply, "🖼 시간표 이미지")
