@@ -35,6 +35,7 @@ from store.notices import Draft, queue
 from store.participants import (
     LANGUAGES,
     TOKEN,
+    natural_key,
     new_invite_token,
     read_account,
     read_participant,
@@ -100,6 +101,22 @@ def joined(session: Session, participant_ids: Sequence[int]) -> list[Colleague]:
             .order_by(col(Colleague.id))
         ).all()
     )
+
+
+def unopened(session: Session) -> list[tuple[Participant, Colleague]]:
+    """The invitations nobody opened yet, of companies still taking part, with their company:
+    the links an organizer may send again (`invites`)."""
+    rows = session.exec(
+        select(Participant, Colleague)
+        .join(Colleague, col(Colleague.participant_id) == col(Participant.id))
+        .where(
+            col(Participant.active),
+            col(Colleague.revoked_at).is_(None),
+            col(Colleague.telegram_id).is_(None),
+        )
+        .order_by(col(Colleague.id))
+    ).all()
+    return sorted(rows, key=lambda row: natural_key(row[0].code))  # stable: then by invitation
 
 
 def _active_participant(session: Session, participant_id: int) -> Participant:
