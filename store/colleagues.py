@@ -30,6 +30,7 @@ from store.errors import (
     NotFound,
     Withdrawn,
 )
+from store.event import get_event
 from store.models import COLLEAGUE_SEATS, Colleague, Interpreter, Participant
 from store.notices import Draft, queue
 from store.participants import (
@@ -84,6 +85,19 @@ def colleagues(session: Session, participant_id: int) -> list[Colleague]:
             .order_by(col(Colleague.id))
         ).all()
     )
+
+
+@dataclass(frozen=True)
+class Team:
+    """The colleagues screen: the colleagues not revoked, and the fair's time zone, in which
+    an invitation not opened yet is named by when it was made."""
+
+    members: list[Colleague]
+    timezone: str
+
+
+def colleague_team(session: Session, participant_id: int) -> Team:
+    return Team(colleagues(session, participant_id), get_event(session).timezone)
 
 
 def joined(session: Session, participant_ids: Sequence[int]) -> list[Colleague]:
