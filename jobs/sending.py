@@ -28,16 +28,17 @@ T = TypeVar("T")
 # AIORateLimiter lets a full second's worth go out at once and then one every 1/30 s, which
 # such a window answers with 429 and a one-second pause for everybody: our bulk sends are
 # spaced evenly instead, 1/MESSAGES_PER_SECOND apart, so that any 31 of them in a row span
-# 1 + GUARD seconds. The guard absorbs how unevenly messages written on time reach Telegram
-# (measured against the fake on the shared 2-core machine, docs/benchmarks.md); a message not
-# written by LATE after its slot (a busy event loop, a thread holding the interpreter) takes a
-# later slot instead (`SlotMissed`), so lateness on our side is bounded by LATE, not guarded.
+# 1 + GUARD seconds. Half the guard is for our own lateness: a message not written within it
+# after its slot (a busy event loop, a thread holding the interpreter) takes a later slot
+# instead (`SlotMissed`); the other half for how unevenly messages written on time reach
+# Telegram (measured against the fake on the shared 2-core machine, docs/benchmarks.md).
 FREE_PER_SECOND = 30  # what Telegram allows, and does not charge for
 GUARD = 0.035  # seconds
 MESSAGES_PER_SECOND = FREE_PER_SECOND / (1 + GUARD)  # 28.99
 MAX_WAITS = 10  # 429s in a row for one message before giving up on it
 # Telegram's paid broadcasts (`allow_paid_broadcast`, the organizer's choice): up to 1,000
 # messages a second, 0.1 Star for each beyond the free 30 a second. Paced a little under.
+PAID_LIMIT = 1000
 PAID_MESSAGES_PER_SECOND = 900.0
 STARS_PER_MESSAGE = 0.1
 
@@ -75,12 +76,16 @@ def check_on_time() -> None:
 
 
 class Slots:
-    """Evenly spaced sending times at one pace, reserved in the database in batches."""
+    """Evenly spaced sending times at one pace under a limit of `limit` a second, reserved in
+    the database in batches."""
 
-    def __init__(self, svc: Services, per_second: float, batch: int) -> None:
+    def __init__(self, svc: Services, per_second: float, batch: int, limit: int) -> None:
         self.services = svc
         self.interval = 1.0 / per_second
-        self.late = self.interval / 2  # a slot this far gone by is not used
+        # A slot this far gone by is not used: half the guard the pace leaves under the limit
+        # (free 17 ms; paid 56 ms, where half a slot, 0.6 ms, would make nearly every message
+        # late).
+        self.late = (limit / per_second - 1.0) / 2
         self.batch = batch
         self._slots: deque[float] = deque()
         self._lock = asyncio.Lock()
@@ -108,8 +113,8 @@ class Pacer:
     def __init__(
         self, svc: Services, per_second: float = MESSAGES_PER_SECOND, batch: int = BATCH
     ) -> None:
-        self.free = Slots(svc, per_second, batch)
-        self.paid = Slots(svc, PAID_MESSAGES_PER_SECOND, PAID_BATCH)
+        self.free = Slots(svc, per_second, batch, FREE_PER_SECOND)
+        self.paid = Slots(svc, PAID_MESSAGES_PER_SECOND, PAID_BATCH, PAID_LIMIT)
         self._last_in_chat: dict[int, float] = {}
 
     async def wait(self, chat_id: int, paid: bool = False) -> float:

@@ -39,8 +39,9 @@ async def test_a_message_late_for_its_slot_takes_a_later_one(bot, fake):
     kim = opened(fake)
     attempts, send = sends(bot, busy_for=1)
     await paced(bot, CHAT, send)
-    # Tried twice, written once: the late attempt never reached Telegram.
-    assert len(attempts) == 2
+    # Tried again (more than once on a loaded machine), written once: the late attempt never
+    # reached Telegram.
+    assert len(attempts) >= 2
     assert [c.method for c in fake.calls if c.chat_id == CHAT] == ["sendMessage"]
     assert [m.text for m in kim.messages] == ["paced"]
 
