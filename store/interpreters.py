@@ -67,13 +67,14 @@ class Changes:
 
 def needs(session: Session) -> list[Need]:
     """Every meeting that needs an interpreter, as the engine reads it."""
-    return [need for need, _ in _needed(session)]
+    return [need for need, _ in _needed(session)[0]]
 
 
-def _needed(session: Session) -> list[tuple[Need, Meeting]]:
+def _needed(session: Session) -> tuple[list[tuple[Need, Meeting]], dict[int, Participant]]:
+    """The meetings that need an interpreter, with the participants read for them."""
     asks = select(Participant.id).where(col(Participant.interpreter_language).is_not(None))
     if session.exec(asks.limit(1)).first() is None:
-        return []  # the common case, and the fair day's cancellations must stay quick
+        return [], {}  # the common case, and the fair day's cancellations must stay quick
     people = {p.id: p for p in session.exec(select(Participant)).all()}
     slots = {s.id: s for s in session.exec(select(Slot)).all()}
     result = []
@@ -92,7 +93,7 @@ def _needed(session: Session) -> list[tuple[Need, Meeting]]:
             booth=None if online else (meeting.booth or f"#{meeting.buyer_id}"),
         )
         result.append((need, meeting))
-    return result
+    return result, people
 
 
 def _people(session: Session) -> list[Person]:
@@ -110,7 +111,7 @@ def reassign(session: Session, now: datetime | None = None) -> Changes:
     """Assigns interpreters to every meeting that needs one and stores it, keeping what can be
     kept; returns what changed. Each interpreter's schedule fingerprint is brought up to date
     with it, so that the push job knows whom a change reached without reading anyone else."""
-    needed = _needed(session)
+    needed, people = _needed(session)
     wanted = [need for need, _ in needed]
     before = {
         pair_key(a.buyer_id, a.seller_id): str(a.interpreter_id)
@@ -136,7 +137,7 @@ def reassign(session: Session, now: datetime | None = None) -> Changes:
         session.execute(sa.insert(InterpreterAssignment), rows)
     session.flush()
     assigned = [m for need, m in needed if need.meeting in result.by_meeting]
-    _fingerprint(session, assigned, result.by_meeting)
+    _fingerprint(session, assigned, result.by_meeting, people)
     return Changes(
         gained={
             _pair(key): int(person)
@@ -154,14 +155,20 @@ def reassign(session: Session, now: datetime | None = None) -> Changes:
     )
 
 
-def _fingerprint(session: Session, meetings: list[Meeting], by_meeting: dict[str, str]) -> None:
-    """Stores each interpreter's schedule fingerprint (`fingerprint`) where it changed."""
+def _fingerprint(
+    session: Session,
+    meetings: list[Meeting],
+    by_meeting: dict[str, str],
+    people: dict[int, Participant],
+) -> None:
+    """Stores each interpreter's schedule fingerprint (`fingerprint`) where it changed;
+    `people`, the participants `reassign` read already."""
     jobs: dict[int, list[Job]] = {
         i: [] for i in session.exec(select(Interpreter.id).where(col(Interpreter.active))).all()
     }
     if meetings:
         zone = ZoneInfo(get_event(session).timezone)
-        for job in _jobs(session, meetings, zone):
+        for job in _jobs(session, meetings, zone, people):
             jobs[int(by_meeting[pair_key(job.buyer_id, job.seller_id)])].append(job)
     stored = dict(
         session.execute(sa.select(Interpreter.id, Interpreter.schedule_fingerprint)).all()
@@ -316,20 +323,20 @@ def schedule(session: Session, interpreter_id: int) -> Schedule:
     return Schedule(person, event.timezone, tuple(_jobs(session, meetings, zone)))
 
 
-def _jobs(session: Session, meetings: list[Meeting], zone: ZoneInfo) -> list[Job]:
-    """The meetings as interpreters read them, in time order."""
-    video = links(session, meetings)
+def _jobs(
+    session: Session,
+    meetings: list[Meeting],
+    zone: ZoneInfo,
+    people: dict[int, Participant] | None = None,
+) -> list[Job]:
+    """The meetings as interpreters read them, in time order; `people`, the meetings' sides
+    by id when the caller has read them already."""
+    if people is None:
+        sides = {m.buyer_id for m in meetings} | {m.seller_id for m in meetings}
+        found = select(Participant).where(col(Participant.id).in_(sides))
+        people = {p.id: p for p in session.exec(found).all()}
+    video = links(session, meetings, people)
     slots = {s.id: s for s in session.exec(select(Slot)).all()}
-    people = {
-        p.id: p
-        for p in session.exec(
-            select(Participant).where(
-                col(Participant.id).in_(
-                    {m.buyer_id for m in meetings} | {m.seller_id for m in meetings}
-                )
-            )
-        ).all()
-    }
     jobs = []
     for m in sorted(meetings, key=lambda m: slots[m.slot_id].ordinal):
         slot, buyer, seller = slots[m.slot_id], people[m.buyer_id], people[m.seller_id]
