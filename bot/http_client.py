@@ -51,7 +51,8 @@ class Origin:
 
 
 class Unanswered(ConnectionError):
-    """The connection closed before any byte of the answer arrived."""
+    """The connection closed before any byte of the answer arrived (the name says it all in
+    a log line: `NetworkError("Unanswered: ")`)."""
 
 
 class _Answer:
@@ -88,8 +89,10 @@ class Connection(asyncio.Protocol):
         if answer.head_done and answer.length is None and not answer.chunked:
             self._finish(answer)  # an answer that ends with the connection
             return
-        closed = Unanswered if not answer.received else ConnectionError
-        waiter.set_exception(closed("the server closed the connection before answering in full"))
+        if not answer.received:
+            waiter.set_exception(Unanswered())
+        else:
+            waiter.set_exception(ConnectionError("the server closed the connection mid-answer"))
 
     def data_received(self, data: bytes) -> None:
         answer = self._answer
@@ -100,7 +103,7 @@ class Connection(asyncio.Protocol):
         self._buffer += data
         try:
             self._parse(answer)
-        except ValueError as error:
+        except (ValueError, ConnectionError) as error:  # ValueError: a number that is none
             self.close()
             if self._waiter is not None and not self._waiter.done():
                 self._waiter.set_exception(ConnectionError(f"unreadable answer: {error}"))
@@ -111,7 +114,7 @@ class Connection(asyncio.Protocol):
             end = buffer.find(b"\r\n\r\n")
             if end < 0:
                 if len(buffer) > MAX_HEAD:
-                    raise ValueError("headers too long")
+                    raise ConnectionError("headers too long")
                 return
             self._read_head(answer, bytes(buffer[:end]).decode("latin-1"))
             del buffer[: end + 4]
@@ -131,7 +134,7 @@ class Connection(asyncio.Protocol):
         status_line, *lines = head.split("\r\n")
         version, _, rest = status_line.partition(" ")
         if not version.startswith("HTTP/1."):
-            raise ValueError(f"not HTTP/1.x: {status_line[:40]!r}")
+            raise ConnectionError(f"not HTTP/1.x: {status_line[:40]!r}")
         answer.status = int(rest[:3])
         answer.keep_alive = version == "HTTP/1.1"
         for line in lines:
