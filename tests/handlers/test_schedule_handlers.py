@@ -415,7 +415,7 @@ async def test_no_meetings_and_nothing_unscheduled(bot, fake, engine):
     assert kim.callback_answers[-1].show_alert
     await kim.press_data(reply, "sched:why")  # a button from before: still a true answer
     [why] = await kim.wait_reply()
-    assert "Every one of your requests became a meeting" in why.text
+    assert "no request of yours is left out" in why.text
     await kim.press(why, "⬅️ My schedule")
     [back] = await kim.wait_reply()
     await kim.press(back, "🖼 Timetable image")
