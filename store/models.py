@@ -549,6 +549,11 @@ class Interpreter(SQLModel, table=True):
     active: bool = True
     # The schedule last sent to them (store.interpreters.digest): a change is pushed once.
     schedule_digest: str = Field(default="", max_length=64)
+    # Their schedule as assigned now, written by every re-assignment ("": not known yet, or
+    # to be looked at again): the push job reads only those where it differs from the above.
+    schedule_fingerprint: str = Field(
+        default="", max_length=64, sa_column_kwargs={"server_default": ""}
+    )
 
 
 class InterpreterAssignment(SQLModel, table=True):
