@@ -474,6 +474,9 @@ class RefillOffer(SQLModel, table=True):
     state: OfferState = Field(default=OfferState.open, sa_type=_enum(OfferState))
     buyer_answer: bool | None = None
     seller_answer: bool | None = None
+    # Who of each side answered: 0 its main contact, else the colleague's id (store/readers.py).
+    buyer_answered_by: int | None = None
+    seller_answered_by: int | None = None
     offered_at: datetime = Field(sa_type=UTCDateTime)
     expires_at: datetime = Field(sa_type=UTCDateTime)
     decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
