@@ -474,6 +474,9 @@ class RefillOffer(SQLModel, table=True):
     state: OfferState = Field(default=OfferState.open, sa_type=_enum(OfferState))
     buyer_answer: bool | None = None
     seller_answer: bool | None = None
+    # Who of each side answered: 0 its main contact, else the colleague's id (store/readers.py).
+    buyer_answered_by: int | None = None
+    seller_answered_by: int | None = None
     offered_at: datetime = Field(sa_type=UTCDateTime)
     expires_at: datetime = Field(sa_type=UTCDateTime)
     decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
@@ -615,3 +618,10 @@ class Colleague(SQLModel, table=True):
     joined_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     blocked_bot_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+# Every model is defined: set up their ORM mappings now rather than at the first session
+# query, so that a model built from a core row (`model_construct`, store/participants.py
+# `read_account`) works in a process whose first database work is core statements (the
+# per-user state, store/user_state.py).
+sa.orm.configure_mappers()
