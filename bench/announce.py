@@ -11,15 +11,18 @@ webhook; the others join the round as production's do, through their repeating j
 looks for deliveries nobody sends (every 10 s).
 
 Printed: elapsed time from the choice of pace to the last timetable and to the final report,
-participants reached and reached more than once, 429 answers, and messages per second over
-the whole run (the target: the budget used evenly from the first second to the last).
-Target: 4,200 participants reached within 150 s, nobody twice.
+participants reached and reached more than once, 429 answers, the busiest rolling second
+(what the limit counts: at most 30 may arrive within any second), and messages per second
+over the whole run (the target: the budget used evenly from the first second to the last),
+all counted when each message arrived at the fake server; and the load average before and
+after (the machine is shared). Target: 4,200 participants reached within 150 s, nobody twice.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import logging
 import multiprocessing
 import os
@@ -37,7 +40,7 @@ from sqlmodel import SQLModel, select
 from bench.timetable import EVENT, PER_DAY
 from bot.app import build
 from bot.settings import Settings
-from fake_telegram import DEFAULT_TOKEN, FakeTelegram, TranscriptEvent, pushing_to_webhooks
+from fake_telegram import DEFAULT_TOKEN, FakeTelegram, pushing_to_webhooks
 from handlers.services import Services
 from store.db import make_engine, session_scope, upgrade
 from store.event import parse_config, setup_event, slots
@@ -146,13 +149,29 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def busiest_second(times: list[float]) -> int:
+    """The most messages that arrived within any one second (a rolling window)."""
+    ordered = sorted(times)
+    most = first = 0
+    for last, at in enumerate(ordered):
+        while ordered[first] <= at - 1.0:
+            first += 1
+        most = max(most, last - first + 1)
+    return most
+
+
 def per_second(times: list[float], start: float) -> list[int]:
     """Messages sent in each second since `start`."""
     counts = Counter(int(at - start) for at in times)
     return [counts.get(second, 0) for second in range(max(counts) + 1)] if counts else []
 
 
+def load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 async def run(participants: int, processes: int, paid: bool, url: str) -> None:
+    print(f"load average        {load()} (before)")
     started = time.perf_counter()
     chat_ids = build_fair(url, participants)
     print(f"fair built: {participants} participants in {time.perf_counter() - started:.1f} s")
@@ -163,14 +182,9 @@ async def run(participants: int, processes: int, paid: bool, url: str) -> None:
             user.bot.open_chat(user.profile)
         admin = fake.user(ADMIN, "Organizer")
         admin.bot.open_chat(admin.profile)
-        sent: list[tuple[float, int]] = []
-
-        def note(event: TranscriptEvent) -> None:
-            bulk = event.actor == "bot" and event.kind in ("message", "photo")
-            if bulk and event.chat_id in people:
-                sent.append((time.monotonic(), event.chat_id))
-
-        fake.on_event(note)
+        # The fake counts a message when its event loop gets to it: a full garbage collection
+        # over the fair set up here would hold every arrival back and count them together.
+        gc.freeze()
         spawn = multiprocessing.get_context("spawn")
         hook = free_port()
         bots, pipes = [], []
@@ -206,6 +220,12 @@ async def run(participants: int, processes: int, paid: bool, url: str) -> None:
                 await asyncio.to_thread(bot.join, 30)
         flood = sum(c.error_code == 429 for c in fake.calls)
         charged = fake.bot().failures.paid_messages
+        bulk = ("sendphoto", "sendmessage")
+        sent = [
+            (c.arrived, c.chat_id)
+            for c in fake.calls
+            if c.error is None and c.method.lower() in bulk and c.chat_id in people
+        ]
     times = [at for at, _ in sent]
     reached = Counter(chat for _, chat in sent)
     last = max(times) - start if times else 0.0
@@ -224,13 +244,15 @@ async def run(participants: int, processes: int, paid: bool, url: str) -> None:
         stars = f"{charged / 10:g} Stars"
         print(f"charged             {charged} messages beyond the free 30 a second: {stars}")
     low, high = min(inner, default=0), max(inner, default=0)
+    limit = f"{LIMIT}, paid up to 1,000" if paid else f"{LIMIT}"
+    print(f"busiest second      {busiest_second(times)} messages (rolling; the limit: {limit})")
     print(f"per second          min {low}, max {high} (between the first and the last second)")
     for first in range(0, len(seconds), 20):
         row = " ".join(f"{n:2d}" for n in seconds[first : first + 20])
         print(f"  {first:4d}s  {row}")
     met = len(reached) == participants and last <= TARGET and max(reached.values(), default=0) == 1
     print(f"target: everyone once within {TARGET:.0f} s: {'met' if met else 'NOT met'}")
-    print(f"load average        {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"load average        {load()} (after)")
 
 
 def main() -> None:

@@ -5,7 +5,8 @@ most of the bot's CPU: every call walks the connection pool and asks each socket
 peer. aiohttp, already our HTTP server library, does the same work for a fraction of the CPU.
 `BaseRequest` is PTB's documented extension point for this; the behaviour (timeouts raising
 `TimedOut`, transport failures raising `NetworkError`, multipart for files) follows PTB's own
-`HTTPXRequest`.
+`HTTPXRequest`. A paced bulk message is checked against its sending slot as the last step
+before it is written (jobs/sending.py).
 
 A call without files goes out as one JSON body (`json.dumps` of the parameters, which the Bot
 API reads like a form): aiohttp turning a dict into a url-encoded form built a multipart
@@ -21,6 +22,8 @@ from telegram._utils.defaultvalue import DefaultValue
 from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
+
+from jobs.sending import check_on_time
 
 JSON = {"Content-Type": "application/json"}
 
@@ -104,6 +107,7 @@ class AiohttpRequest(BaseRequest):
         timeout = self._timeout(read_timeout, write_timeout, connect_timeout, has_files)
         body = self._body(request_data)
         headers = JSON if isinstance(body, bytes) else None
+        check_on_time()  # a paced message goes now or takes a later slot (jobs/sending.py)
         try:
             async with self._session.request(
                 method, url, data=body, headers=headers, timeout=timeout

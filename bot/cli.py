@@ -19,7 +19,7 @@ from telegram import Bot
 from telegram.error import InvalidToken, TelegramError
 
 from bot.aiohttp_request import AiohttpRequest
-from bot.import_report import column_label, report_lines
+from bot.import_report import column_label, report_lines, slip_line
 from bot.invites import bot_username, write_invites
 from bot.settings import Settings, cli_language
 from bot.webhook import path_of
@@ -164,7 +164,7 @@ def problem_text(language: str, problem: Problem, headers: dict[str, str]) -> st
     # A malformed e-mail, phone or website says what one looks like.
     own = f"import.{reason}.{problem.column}"
     key = own if own in catalog(language) else f"import.{reason}"
-    why = t(language, key, value=problem.value, limit=problem.limit)
+    why = t(language, key, value=problem.value, limit=problem.limit, detail=problem.detail)
     if problem.row == 0:
         return why  # the whole file: a sentence naming it
     # As the organizer's file names it, else by the catalog's name of the column.
@@ -289,15 +289,21 @@ def import_tool(session: Session, args: argparse.Namespace, language: str) -> No
     print("\n".join(report_lines(language, result)))
 
 
+def interpreters_options(command: argparse.ArgumentParser, said: Said) -> None:
+    command.add_argument("--dry-run", action="store_true", help=said("dry_run"))
+
+
 def interpreters_tool(session: Session, args: argparse.Namespace, language: str) -> None:
-    done = import_interpreters(session, args.file)
+    done = import_interpreters(session, args.file, dry=args.dry_run, admin_id=CLI_ADMIN)
     if done.encoding is not None:
         print(t(language, "cli.read_as", path=args.file, encoding=done.encoding))
-    imported = counted_items(
-        language, "cli.interpreters", {"created": done.created, "updated": done.updated}
-    )
+    counts = {"created": done.created, "updated": done.updated, "unchanged": done.unchanged}
+    imported = counted_items(language, "cli.interpreters", counts)
     unchanged = t(language, "cli.interpreters_unchanged")
-    print(t(language, "cli.interpreters_imported", changes=imported or unchanged))
+    key = "cli.interpreters_dry" if done.dry else "cli.interpreters_imported"
+    print(t(language, key, changes=imported or unchanged))
+    for slip in done.slips:
+        print(slip_line(language, slip))
 
 
 def invites_options(command: argparse.ArgumentParser, said: Said) -> None:
@@ -387,7 +393,7 @@ def restore_tool(session: Session, args: argparse.Namespace, language: str) -> N
 TOOLS = (
     Tool("setup-event", setup_event_tool),
     Tool("import", import_tool, import_options),
-    Tool("interpreters", interpreters_tool),
+    Tool("interpreters", interpreters_tool, interpreters_options),
     Tool("invites", invites_tool, invites_options, writes=True),
     Tool("export-instance", export_instance_tool, writes=True),
     Tool("match", match_tool, match_options, file=False),

@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from telegram.helpers import create_deep_linked_url
 
 from locales import t
+from store.colleagues import unopened
 from store.models import Interpreter
 from store.names import company_name
 from store.participants import everyone
@@ -49,10 +50,24 @@ def write_invites(session: Session, path: Path, username: str, language: str) ->
                 link,
             ]
             writer.writerow(csv_row(row))
+        # Colleagues' links nobody opened yet, after their company's main contact (who would
+        # forward them): to send again when a colleague lost theirs.
+        waiting = unopened(session)
+        for p, colleague in waiting:
+            link = create_deep_linked_url(username, colleague.invite_token)
+            row = [
+                p.code,
+                t(language, "role.colleague"),
+                company_name(p, language),
+                p.contact_name,
+                p.email,
+                link,
+            ]
+            writer.writerow(csv_row(row))
         # Interpreters' links in the same file: one list of logins for the organizer to send.
         helpers = session.exec(select(Interpreter).order_by(Interpreter.code)).all()
         for i in helpers:
             link = create_deep_linked_url(username, i.invite_token)
             row = [i.code, t(language, "role.interpreter"), "", i.name, i.email, link]
             writer.writerow(csv_row(row))
-    return len(people) + len(helpers)
+    return len(people) + len(waiting) + len(helpers)

@@ -49,7 +49,8 @@ USERS = {"S001": 1001, "S002": 1002, "S005": 1005, "B001": 2001, "B002": 2002, "
 ONLINE, NEEDS = "B002", "vi"
 ROOMS = ["https://meet.jit.si/BoomUpKorea-room1", "https://meet.jit.si/BoomUpKorea-room2"]
 INTERPRETERS = {"I001": (4001, "박지은"), "I002": (4002, "최민수")}
-COLLEAGUE = 1101  # S001's colleague
+COLLEAGUE = 1101  # S001's colleague, named as a reader of the file's language would be
+COLLEAGUE_NAMES = {"ko": "이수진", "en": "Emma Clarke"}
 
 
 def path(language: str) -> Path:
@@ -507,7 +508,7 @@ async def timetable(stage: Stage) -> None:
     [card] = await book.press(me, last, "Acme")
     [table] = await book.press(me, card, stage.t("schedule.back_button"))
     book.screen("Why not scheduled")
-    await book.press(me, table, stage.t("schedule.why_button"))
+    await book.press(me, table, "❓")
     book.screen("A company with no requests")
     nobody = stage.people["S005"]
     await book.wait(nobody, lambda message: True)
@@ -606,7 +607,7 @@ async def colleagues(stage: Stage) -> None:
     assert token is not None
     link = token.group()[len("?start=") :]
     book.screen("The colleague opens the link: the company's My page, in their own language")
-    colleague = book.user(COLLEAGUE, "colleague")
+    colleague = book.user(COLLEAGUE, COLLEAGUE_NAMES[book.language])
     [_, menu] = await book.send(colleague, f"/start {link}", "/start <invite>")
     await book.press(colleague, menu, stage.t("menu.company"))
     await book.send(colleague, "/schedule")

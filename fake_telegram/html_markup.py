@@ -37,6 +37,7 @@ NAMED_REFERENCES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 SPACES = " \t\r\n\v\f\0"
 _NUMERIC = re.compile(r"&#(x[0-9a-fA-F]*|[0-9]*)")
 _NAMED = re.compile(r"&([A-Za-z]*)")
+_PLAIN = re.compile(r"[^<&>]+")  # a run of characters that are text whatever the mode
 
 
 def utf16_len(text: str) -> int:
@@ -88,12 +89,18 @@ class _Parser:
     def byte_offset(self, index: int) -> int:
         return len(self.text[:index].encode("utf-8"))
 
-    def emit(self, character: str) -> None:
-        self.out.append(character)
-        self.utf16 += 2 if ord(character) > 0xFFFF else 1
+    def emit(self, text: str) -> None:
+        self.out.append(text)
+        self.utf16 += utf16_len(text)
 
     def parse(self) -> tuple[str, list[dict[str, Any]]]:
         while self.pos < len(self.text):
+            # Plain text a run at a time: a caption is parsed while other requests wait.
+            plain = _PLAIN.match(self.text, self.pos)
+            if plain:
+                self.emit(plain.group())
+                self.pos = plain.end()
+                continue
             character = self.text[self.pos]
             if character == "&":
                 decoded = _decode_reference(self.text, self.pos)

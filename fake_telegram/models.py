@@ -184,6 +184,7 @@ class ApiCall:
     chat_id: int | None
     error: str | None
     error_code: int | None
+    arrived: float = 0.0  # time.monotonic() when it arrived, as the flood limit counts it
 
 
 EventKind = Literal[

@@ -13,7 +13,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiohttp import BodyPartReader, web
+from aiohttp import BodyPartReader, hdrs, web
+from aiohttp.multipart import content_disposition_filename, parse_content_disposition
 
 from fake_telegram.errors import bad_request
 
@@ -85,15 +86,20 @@ async def read_params(request: web.Request) -> Params:
     elif content_type == "multipart/form-data":
         reader = await request.multipart()
         async for part in reader:
-            if not isinstance(part, BodyPartReader) or part.name is None:
+            if not isinstance(part, BodyPartReader):
+                continue
+            # The header parsed once: aiohttp parses it again for each of `name`, `filename`,
+            # a few tenths of a millisecond each, while other requests wait to be counted.
+            _, disposition = parse_content_disposition(part.headers.get(hdrs.CONTENT_DISPOSITION))
+            name = content_disposition_filename(disposition, "name")
+            if name is None:
                 continue
             data = await part.read()
-            if part.filename is not None:
-                params.uploads[part.name] = Upload(
-                    data, part.filename, part.headers.get("Content-Type")
-                )
+            filename = content_disposition_filename(disposition, "filename")
+            if filename is not None:
+                params.uploads[name] = Upload(data, filename, part.headers.get("Content-Type"))
             else:
-                params.values[part.name] = decode_field(part.name, data.decode("utf-8"))
+                params.values[name] = decode_field(name, data.decode("utf-8"))
     else:
         form = await request.post()
         for key, value in form.items():

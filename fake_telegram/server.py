@@ -240,14 +240,14 @@ class FakeTelegram:
         except ApiError as error:
             if error.delay:
                 await asyncio.sleep(error.delay)
-            self._record(bot, name, params, chat_id, error)
+            self._record(bot, name, params, chat_id, error, arrived)
             if chat_id is not None:
                 text = f"{name}: {error.description}"
                 self._emit(
                     TranscriptEvent("bot", "error", chat_id, bot.bot_user["first_name"], text)
                 )
             return _error_response(error)
-        self._record(bot, name, params, chat_id, None)
+        self._record(bot, name, params, chat_id, None, arrived)
         return web.json_response({"ok": True, "result": result})
 
     def _record(
@@ -257,6 +257,7 @@ class FakeTelegram:
         params: Params,
         chat_id: int | None,
         error: ApiError | None,
+        arrived: float,
     ) -> None:
         call = ApiCall(
             bot.token,
@@ -265,6 +266,7 @@ class FakeTelegram:
             chat_id,
             error.description if error else None,
             error.code if error else None,
+            arrived,
         )
         bot.calls.append(call)
         self.calls.append(call)

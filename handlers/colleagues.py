@@ -15,26 +15,36 @@ from handlers.routes import ColleagueInvite, ColleagueRevoke, Colleagues, Menu, 
 from handlers.services import Who, services
 from handlers.ui import button, clipped, escape, keyboard, refuse, show
 from jobs.notify import Rendered, draft, start
-from locales import t, tn
-from store.colleagues import colleagues, invite, revoke
+from locales import day_time, t, tn
+from store.colleagues import colleague_team, invite, revoke
 from store.models import COLLEAGUE_SEATS, Colleague, NoticeKind
 from store.names import company_name
 from store.notices import Draft
 
 
-def _name(language: str, number: int, colleague: Colleague) -> str:
-    """Their Telegram name once joined; before, the invitation's number in the list."""
-    if colleague.telegram_id is None:
-        return t(language, "colleagues.invitation", number=number)
+def _name(language: str, colleague: Colleague) -> str:
+    """A joined colleague's Telegram name."""
     return colleague.name or t(language, "colleagues.no_name")
 
 
-def _line(update: Update, language: str, number: int, colleague: Colleague) -> str:
+def _made(language: str, colleague: Colleague, timezone: str) -> str:
+    """When an invitation was made: what names it until it is opened (no button may point at
+    a number in the list)."""
+    return day_time(colleague.created_at, language, timezone)
+
+
+def _line(update: Update, language: str, number: int, colleague: Colleague, timezone: str) -> str:
     if colleague.telegram_id is None:
         link = create_deep_linked_url(update.get_bot().username, colleague.invite_token)
-        return t(language, "colleagues.line_invited", number=number, link=link)
-    name = escape(_name(language, number, colleague))
+        when = _made(language, colleague, timezone)
+        return t(language, "colleagues.line_invited", number=number, when=when, link=link)
+    name = escape(_name(language, colleague))
     return t(language, "colleagues.line_joined", number=number, name=name)
+
+
+def _key(colleague: Colleague, key: str) -> str:
+    """The catalog text for a joined colleague (`key`) or an invitation (`key_invitation`)."""
+    return f"{key}_invitation" if colleague.telegram_id is None else key
 
 
 async def _render(
@@ -42,7 +52,8 @@ async def _render(
 ) -> None:
     """The list in place of the pressed menu; `done` says first what was just done."""
     language, company = person.language, person.participant
-    team = await services(context).run(colleagues, company.id)
+    found = await services(context).run(colleague_team, company.id)
+    team, zone = found.members, found.timezone
     lines = [done, ""] if done else []
     lines += [
         tn(
@@ -54,19 +65,20 @@ async def _render(
     ]
     if team:
         lines.append("")
-        lines += [_line(update, language, n, c) for n, c in enumerate(team, 1)]
+        lines += [_line(update, language, n, c, zone) for n, c in enumerate(team, 1)]
     else:
         lines.append(t(language, "colleagues.none"))
     rows = [
         [
             button(
                 language,
-                "colleagues.revoke_button",
+                _key(c, "colleagues.revoke_button"),
                 ColleagueRevoke("ask", c.id),
-                name=clipped(_name(language, n, c), 16),
+                name=clipped(_name(language, c), 16),
+                when=_made(language, c, zone),
             )
         ]
-        for n, c in enumerate(team, 1)
+        for c in team
     ]
     if len(team) < COLLEAGUE_SEATS:
         rows.insert(0, [button(language, "colleagues.invite_button", ColleagueInvite())])
@@ -121,18 +133,19 @@ async def revoke_colleague(
     """✖️ on a colleague asks once; the confirmation revokes and tells them."""
     svc = services(context)
     language = person.language
-    team = await svc.run(colleagues, person.participant.id)
-    found = [(n, c) for n, c in enumerate(team, 1) if c.id == pressed.colleague]
-    if not found:
+    found = await svc.run(colleague_team, person.participant.id)
+    chosen = [c for c in found.members if c.id == pressed.colleague]
+    if not chosen:
         await refuse(update, t(language, "colleagues.gone"))
         return
     await update.callback_query.answer()
-    [(number, colleague)] = found
-    name = escape(_name(language, number, colleague))
+    [colleague] = chosen
+    name = escape(_name(language, colleague))
+    when = _made(language, colleague, found.timezone)
     if pressed.step == "ask":
         await show(
             update,
-            t(language, "colleagues.revoke_ask", name=name),
+            t(language, _key(colleague, "colleagues.revoke_ask"), name=name, when=when),
             keyboard(
                 [button(language, "colleagues.revoke_yes", ColleagueRevoke("yes", colleague.id))],
                 [button(language, "common.back", Colleagues())],
@@ -143,7 +156,8 @@ async def revoke_colleague(
     await svc.run(
         revoke, person.participant.id, colleague.id, person.telegram_id, svc.clock(), notice
     )
-    await _render(update, context, person, t(language, "colleagues.revoked", name=name))
+    done = t(language, _key(colleague, "colleagues.revoked"), name=name, when=when)
+    await _render(update, context, person, done)
     start(context.application)  # the sender tells the colleague
 
 

@@ -17,7 +17,7 @@ from handlers.feature import Feature
 from handlers.guard import participant, participant_step
 from handlers.routes import OutcomeAsk, OutcomePick, route
 from handlers.services import Services, Who, member, services
-from handlers.ui import button, error_text, escape, keyboard, refuse, show
+from handlers.ui import button, counted_items, error_text, escape, keyboard, refuse, show
 from jobs import notify
 from jobs.table import Due, TimedJob
 from locales import moment, pick, t, tn
@@ -235,11 +235,7 @@ def stats_line(language: str, counts: OutcomeCounts) -> str | None:
         return None
     if not any(counts.results.values()):
         return tn(language, "outcome.stats_unanswered", counts.asked)
-    results = ", ".join(
-        t(language, "stats.count", what=t(language, f"outcome.result.{key}"), count=n)
-        for key, n in counts.results.items()
-        if n
-    )
+    results = counted_items(language, "outcome.count", counts.results)
     return t(
         language,
         "outcome.stats",

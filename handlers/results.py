@@ -76,10 +76,7 @@ async def results_command(update: Update, context: ContextTypes.DEFAULT_TYPE, pe
     svc = services(context)
     language, now = person.language, svc.clock()
     figures = await svc.run(results, now, person.telegram_id)
-    outcomes = ", ".join(
-        t(language, "stats.count", what=t(language, f"outcome.result.{key}"), count=n)
-        for key, n in figures.overall.outcomes.items()
-    )
+    outcomes = counted_items(language, "outcome.count", figures.overall.outcomes)
     lines = [
         t(language, "results.title"),
         tally_line(language, t(language, "results.overall"), figures.overall),

@@ -75,7 +75,7 @@ async def _open(
     svc = services(context)
     language = person.language
     why = pressed == ScheduleMore("why")
-    screen = await svc.run(schedule_screen, person.participant.id, why)
+    screen = await svc.run(schedule_screen, person.participant.id, why, svc.clock())
     event = screen.event
     if event.phase != Phase.announced:
         now_open = not applications_closed(event, svc.clock())
@@ -87,7 +87,8 @@ async def _open(
         return None
     back = keyboard([button(language, "schedule.back_button", ScheduleOpen())])
     if screen.unscheduled is not None:
-        await _pages(update, unscheduled_messages(screen.unscheduled, language), back)
+        reasons = unscheduled_messages(screen.unscheduled, language, screen.standby)
+        await _pages(update, reasons, back)
         return None
     table = screen.table
     assert table is not None  # announced, and not `why`

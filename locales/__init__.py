@@ -283,6 +283,14 @@ def moment(
     return _with_event(language, shown, timezone, value)
 
 
+def day_time(value: datetime, language: str, timezone: str) -> str:
+    """An instant for a button or a list, short and without the weekday, in the event's time
+    zone: `6월 1일 09:00` / `Jun 1, 09:00`."""
+    local = value.astimezone(get_timezone(timezone))
+    day = format_skeleton("MMMd", local, locale=pick(language))
+    return t(language, "time.day_time", day=day, time=f"{local:%H:%M}")
+
+
 def industry_slug(text: str) -> str:
     """The slug an industry typed by a person names (화장품, Cosmetics -> cosmetics); text that
     names no known industry is kept as typed."""

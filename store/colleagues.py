@@ -30,11 +30,13 @@ from store.errors import (
     NotFound,
     Withdrawn,
 )
+from store.event import get_event
 from store.models import COLLEAGUE_SEATS, Colleague, Interpreter, Participant
 from store.notices import Draft, queue
 from store.participants import (
     LANGUAGES,
     TOKEN,
+    natural_key,
     new_invite_token,
     read_account,
     read_participant,
@@ -85,6 +87,19 @@ def colleagues(session: Session, participant_id: int) -> list[Colleague]:
     )
 
 
+@dataclass(frozen=True)
+class Team:
+    """The colleagues screen: the colleagues not revoked, and the fair's time zone, in which
+    an invitation not opened yet is named by when it was made."""
+
+    members: list[Colleague]
+    timezone: str
+
+
+def colleague_team(session: Session, participant_id: int) -> Team:
+    return Team(colleagues(session, participant_id), get_event(session).timezone)
+
+
 def joined(session: Session, participant_ids: Sequence[int]) -> list[Colleague]:
     """The colleagues of these participants who opened their link and were not revoked."""
     if not participant_ids:
@@ -100,6 +115,22 @@ def joined(session: Session, participant_ids: Sequence[int]) -> list[Colleague]:
             .order_by(col(Colleague.id))
         ).all()
     )
+
+
+def unopened(session: Session) -> list[tuple[Participant, Colleague]]:
+    """The invitations nobody opened yet, of companies still taking part, with their company:
+    the links an organizer may send again (`invites`)."""
+    rows = session.exec(
+        select(Participant, Colleague)
+        .join(Colleague, col(Colleague.participant_id) == col(Participant.id))
+        .where(
+            col(Participant.active),
+            col(Colleague.revoked_at).is_(None),
+            col(Colleague.telegram_id).is_(None),
+        )
+        .order_by(col(Colleague.id))
+    ).all()
+    return sorted(rows, key=lambda row: natural_key(row[0].code))  # stable: then by invitation
 
 
 def _active_participant(session: Session, participant_id: int) -> Participant:

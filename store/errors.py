@@ -98,6 +98,7 @@ class Problem:
     reason: str
     value: str = ""
     limit: int = 0
+    detail: str = ""  # a file's problem: what was found (`file.garbled`: a cell and its meaning)
 
 
 class ImportFailed(StoreError):

@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 from store.audit import record
 from store.event import get_event, slots
 from store.models import (
+    Colleague,
     Interpreter,
     InterpreterAssignment,
     Meeting,
@@ -32,6 +33,9 @@ class ExportData:
     interpreter_of: dict[tuple[int, int], Interpreter]  # by (buyer id, seller id)
     requests: list[MeetingRequest]
     unscheduled: list[UnscheduledPair]
+    # Every colleague invitation, revoked ones too (the record of who acted for a company), by
+    # company in the participants' order, then in invitation order.
+    colleagues: list[Colleague]
 
 
 def export_data(session: Session, admin_id: int | None = None) -> ExportData:
@@ -58,4 +62,11 @@ def export_data(session: Session, admin_id: int | None = None) -> ExportData:
         },
         requests=list(session.exec(select(MeetingRequest).order_by(col(MeetingRequest.id)))),
         unscheduled=list(session.exec(select(UnscheduledPair).order_by(col(UnscheduledPair.id)))),
+        colleagues=_colleagues(session, list(people)),
     )
+
+
+def _colleagues(session: Session, order: list[int]) -> list[Colleague]:
+    place = {participant_id: n for n, participant_id in enumerate(order)}
+    rows = session.exec(select(Colleague).order_by(col(Colleague.id))).all()
+    return sorted(rows, key=lambda c: place[c.participant_id])

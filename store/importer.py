@@ -32,7 +32,7 @@ from store.interpreter_import import language_codes
 from store.interpreters import reassign
 from store.models import Attendance, ImportedValue, Participant, Role
 from store.participants import natural_sorted, new_invite_token
-from store.sheet_reader import read_sheet
+from store.sheet_reader import read_sheet, refuse_garbled
 from store.text import clean_text
 from store.video import has_video
 from store.zones import parse_zone
@@ -254,12 +254,19 @@ class _File:
     notes: list[tuple]  # per row, see `import_slips.grouped`
 
 
+def _names_columns(rows: list) -> bool:
+    columns, problems = find_columns(rows)
+    return columns is not None and not problems
+
+
 def _read(path: Path) -> _File:
     """The file's participants, checked; ImportFailed if anything is wrong."""
     sheet = read_sheet(path)
     if not any(_text(cell) for row in sheet.rows for cell in row):
         raise ImportFailed([Problem(0, "", "file.empty", str(path))], sheet.encoding)
     columns, problems = find_columns(sheet.rows)
+    if columns is None or problems:
+        refuse_garbled(path, sheet.rows, _names_columns)
     if columns is None:
         raise ImportFailed([Problem(0, "", "file.no_header", str(path))], sheet.encoding)
     if problems:

@@ -17,11 +17,14 @@ from babel import Locale
 from sqlmodel import Session, select
 
 from store.attendance import parse_attendance
+from store.audit import record
 from store.errors import ImportFailed, Problem
-from store.import_columns import header_key
+from store.import_columns import HEADER_SEARCH, header_key
+from store.import_slips import Slip, grouped, korean_phone
+from store.interpreters import reassign
 from store.models import Attendance, Interpreter
 from store.participants import new_invite_token
-from store.sheet_reader import read_sheet
+from store.sheet_reader import read_sheet, refuse_garbled
 from store.text import clean_text
 
 HEADERS: dict[str, tuple[str, ...]] = {
@@ -67,23 +70,54 @@ def language_codes(text: str) -> list[str] | None:
 class InterpretersImported:
     created: int
     updated: int
+    unchanged: int
     encoding: str | None
+    dry: bool = False  # a preview: nothing was written
+    slips: tuple[Slip, ...] = ()  # what was read another way than written (a phone's lost 0)
 
 
-def import_interpreters(session: Session, path: Path) -> InterpretersImported:
+def _header_row(rows: list[list[object]]) -> int:
+    """Where the headers are: the row among the first that names the most known columns
+    (lists come with a title row and an empty row above them, as participants' do)."""
+    aliases = _aliases()
+    scores = [
+        len({aliases.get(header_key(title)) for title in row} - {None})
+        for row in rows[:HEADER_SEARCH]
+    ]
+    return scores.index(max(scores))
+
+
+def _names_columns(rows: list) -> bool:
+    names = {_aliases().get(header_key(title)) for title in rows[_header_row(rows)]}
+    return all(field in names for field in REQUIRED)
+
+
+@cache
+def _aliases() -> dict[str, str]:
+    return {header_key(alias): field for field, names in HEADERS.items() for alias in names}
+
+
+def import_interpreters(
+    session: Session, path: Path, *, dry: bool = False, admin_id: int | None = None
+) -> InterpretersImported:
+    """Reads the whole sheet first and changes nothing if a row is wrong; `dry` tells what it
+    would do and writes nothing. A real import is audited, and interpreters are assigned again
+    at once: new ones take the meetings still without one."""
     sheet = read_sheet(path)
     if not sheet.rows:
         raise ImportFailed([Problem(0, "", "file.empty", str(path))], sheet.encoding)
-    aliases = {header_key(alias): field for field, names in HEADERS.items() for alias in names}
-    header = [aliases.get(header_key(title)) for title in sheet.rows[0]]
+    first = _header_row(sheet.rows)
+    header = [_aliases().get(header_key(title)) for title in sheet.rows[first]]
     problems = [
-        Problem(1, field, "missing_column", "") for field in REQUIRED if field not in header
+        Problem(first + 1, field, "missing_column", "") for field in REQUIRED if field not in header
     ]
     if problems:  # each row would lack it too: the column is the one thing to say
+        refuse_garbled(path, sheet.rows, _names_columns)
         raise ImportFailed(problems, sheet.encoding)
     rows: list[dict] = []
+    notes: list[tuple[str, str, str, str, int]] = []
     first_seen: dict[str, int] = {}
-    for number, values in enumerate(sheet.rows[1:], start=2):
+    for number, values in enumerate(sheet.rows[first + 1 :], start=first + 2):
         cells = {
             field: clean_text(str(value or ""))
             for field, value in zip(header, values, strict=False)
@@ -91,7 +125,7 @@ def import_interpreters(session: Session, path: Path) -> InterpretersImported:
         }
         if not any(cells.values()):
             continue  # an empty row
-        row = _row(cells, number, problems)
+        row = _row(cells, number, problems, notes)
         if row["code"] in first_seen:
             problems.append(
                 Problem(number, "code", "duplicate_id", row["code"], first_seen[row["code"]])
@@ -101,21 +135,31 @@ def import_interpreters(session: Session, path: Path) -> InterpretersImported:
     if problems:
         raise ImportFailed(problems, sheet.encoding)
     existing = {i.code: i for i in session.exec(select(Interpreter)).all()}
-    created = 0
+    created = updated = 0
     for values in rows:
         person = existing.get(values["code"])
         if person is None:
-            person = Interpreter(invite_token=new_invite_token(), **values)
             created += 1
-        else:
-            for field, value in values.items():
-                setattr(person, field, value)
-        session.add(person)
-    session.flush()
-    return InterpretersImported(created, len(rows) - created, sheet.encoding)
+            if not dry:
+                session.add(Interpreter(invite_token=new_invite_token(), **values))
+        elif any(getattr(person, field) != value for field, value in values.items()):
+            updated += 1
+            if not dry:
+                for field, value in values.items():
+                    setattr(person, field, value)
+                session.add(person)
+    done = InterpretersImported(
+        created, updated, len(rows) - created - updated, sheet.encoding, dry, tuple(grouped(notes))
+    )
+    if not dry:
+        session.flush()
+        if admin_id is not None:
+            record(session, admin_id, "interpreters_import", created=created, updated=updated)
+        reassign(session)
+    return done
 
 
-def _row(cells: dict[str, str], number: int, problems: list[Problem]) -> dict:
+def _row(cells: dict[str, str], number: int, problems: list[Problem], notes: list[tuple]) -> dict:
     for field in REQUIRED:
         if not cells.get(field):
             problems.append(Problem(number, field, "required", ""))
@@ -125,11 +169,16 @@ def _row(cells: dict[str, str], number: int, problems: list[Problem]) -> dict:
     attendance = parse_attendance(cells.get("attendance", ""))
     if attendance is None:
         problems.append(Problem(number, "attendance", "unknown_attendance", cells["attendance"]))
+    # Interpreters work in Korea: a mobile number Excel stored as a number lost its leading 0.
+    written = cells.get("phone", "")
+    phone = korean_phone(written, "KR")
+    if phone is not None and not written.startswith("0"):
+        notes.append(("phone_zero", "phone", written, phone, number))
     return {
         "code": cells.get("code", ""),
         "name": cells.get("name", ""),
         "languages": ",".join(codes or ()),
         "attendance": attendance or Attendance.onsite,
         "email": cells.get("email", ""),
-        "phone": cells.get("phone", ""),
+        "phone": phone or written,
     }

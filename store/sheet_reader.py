@@ -14,6 +14,7 @@ import codecs
 import csv
 import io
 import zipfile
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,3 +101,39 @@ def read_sheet(path: Path) -> Sheet:
         return Sheet(_text_rows(text), encoding)
     except csv.Error:
         raise _refuse(path, "file.not_text") from None
+
+
+def _read_back(value: object) -> object:
+    """Korean text that was read as Western letters, read back (“ºÕ¾÷ÄÚ¸®¾Æ” → “붐업코리아”);
+    anything else as it is."""
+    if not isinstance(value, str) or value.isascii():
+        return value
+    for codec in ("latin-1", "cp1252"):
+        try:
+            return value.encode(codec).decode("cp949")
+        except UnicodeError:
+            continue
+    return value
+
+
+def refuse_garbled(
+    path: Path, rows: Sequence[Sequence[object]], names_columns: Callable[[list], bool]
+) -> None:
+    """For a list whose headers were not found: refuses it in one sentence when its Korean was
+    read as Western letters, as LibreOffice converts a CP949 CSV to .xlsx when not told the
+    file's character set, i.e. when the rows read back (`_read_back`) do name the columns."""
+    first = [tuple(row) for row in rows[:20]]
+    back = [tuple(_read_back(cell) for cell in row) for row in first]
+    if back == first or not names_columns(back):
+        return
+    garbled, meant = min(  # the shortest for an example: a header rather than the title
+        (
+            (str(cell), str(fixed))
+            for row, fixed_row in zip(first, back, strict=True)
+            for cell, fixed in zip(row, fixed_row, strict=True)
+            if cell != fixed
+        ),
+        key=lambda pair: len(pair[0]),
+    )
+    detail = f"“{garbled}” → “{meant}”"
+    raise ImportFailed([Problem(0, "", "file.garbled", str(path), detail=detail)])

@@ -100,7 +100,10 @@ class Timetable:
     timezone: str
     reminder_minutes: int
     days: tuple[Day, ...]
-    requested: bool = True  # sent or received any request: there may be reasons to tell
+    requested: bool = True  # sent or received any request
+    # Requests the last matching left out that have no meeting by now: "why not scheduled"
+    # has something to tell only when there are some.
+    unplaced: int = 0
     # The zone this participant reads times in (store/zones.py): the fair's, or their own.
     reader_zone: str = ""
 
@@ -217,6 +220,7 @@ def timetable(session: Session, participant_id: int) -> Timetable:
         reminder_minutes=event.reminder_minutes,
         days=tuple(Day(day, tuple(entries)) for day, entries in days.items()),
         requested=_requested(session, me.id),
+        unplaced=len(_unplaced(session, me)),
         reader_zone=zone_of(me, event.timezone),
     )
 
@@ -344,17 +348,24 @@ def _requester(tier: Tier, role: Role) -> Requester:
     return Requester.me if tier.value == role.value else Requester.them
 
 
+def _unplaced(session: Session, me: Participant) -> list[UnscheduledPair]:
+    """The participant's pairs the last matching run could not place, in the engine's order,
+    without those that have a meeting by now (an admin may have placed one by hand)."""
+    assert me.id is not None
+    side = UnscheduledPair.buyer_id if me.role == Role.buyer else UnscheduledPair.seller_id
+    rows = session.exec(
+        select(UnscheduledPair).where(side == me.id).order_by(col(UnscheduledPair.id))
+    ).all()
+    met = {_other(m, me.id) for m in _meetings_of(session, me.id)}
+    return [row for row in rows if _other(row, me.id) not in met]
+
+
 def unscheduled(session: Session, participant_id: int) -> list[Unscheduled]:
     """The participant's candidate pairs the last matching run could not place, in the order
     the engine took them, leaving out any pair that has a meeting by now (an admin may have
     placed it by hand after the run)."""
     me = _participant(session, participant_id)
-    side = UnscheduledPair.buyer_id if me.role == Role.buyer else UnscheduledPair.seller_id
-    rows = session.exec(
-        select(UnscheduledPair).where(side == participant_id).order_by(col(UnscheduledPair.id))
-    ).all()
-    met = {_other(m, participant_id) for m in _meetings_of(session, participant_id)}
-    rows = [row for row in rows if _other(row, participant_id) not in met]
+    rows = _unplaced(session, me)
     wanted = {_other(row, participant_id) for row in rows}
     people = {
         p.id: p
@@ -396,13 +407,23 @@ class ScheduleScreen:
     event: Event
     table: Timetable | None = None
     unscheduled: list[Unscheduled] | None = None
+    standby: bool = False  # slots are still ahead: a freed one may yet be offered (refill)
 
 
-def schedule_screen(session: Session, participant_id: int, why: bool) -> ScheduleScreen:
-    """`why`: the pairs that were not placed instead of the timetable."""
+def schedule_screen(
+    session: Session, participant_id: int, why: bool, now: datetime | None = None
+) -> ScheduleScreen:
+    """`why`: the pairs that were not placed instead of the timetable, and whether a place
+    freed on the fair day may still be offered to them (a slot starts after `now`)."""
     event = current_event(session)
     if event.phase != Phase.announced:
         return ScheduleScreen(event)
     if why:
-        return ScheduleScreen(event, unscheduled=unscheduled(session, participant_id))
+        zone = ZoneInfo(event.timezone)
+        ahead = now is None or any(
+            datetime.combine(slot.day, slot.start, tzinfo=zone) > now for slot in slots(session)
+        )
+        return ScheduleScreen(
+            event, unscheduled=unscheduled(session, participant_id), standby=ahead
+        )
     return ScheduleScreen(event, table=timetable(session, participant_id))

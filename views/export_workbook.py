@@ -1,11 +1,13 @@
 """The organizer's workbook (/export, `python -m bot export`): the schedule by slot and
 booth (with an online meeting's video link and each meeting's interpreter and language), each
-participant's day, every request, and the pairs left unscheduled with reasons, from what
-store/export.py read. Column titles come from the catalogs, in the organizer's language."""
+participant's day, every request, the pairs left unscheduled with reasons, and each company's
+colleagues (joined, link not opened, revoked), from what store/export.py read. Column titles
+come from the catalogs, in the organizer's language."""
 
 from __future__ import annotations
 
 import io
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
@@ -13,7 +15,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from locales import country_name, industry_name, language_name, t
 from store.export import ExportData
-from store.models import Participant, Slot
+from store.models import Colleague, Participant, Slot
 from store.names import company_name
 from store.sheets import append_row, fit_columns
 
@@ -35,6 +37,47 @@ def _identity(language: str, p: Participant) -> list[object]:
         country_name(language, p.country),
         industry_name(language, p.industry),
     ]
+
+
+def colleague_state(colleague: Colleague) -> str:
+    """Where an invitation stands, as the colleagues sheet words it (`export.colleague.*`)."""
+    if colleague.revoked_at is not None:
+        return "revoked"
+    if colleague.telegram_id is None:
+        return "invited"
+    return "blocked" if colleague.blocked_bot_at is not None else "joined"
+
+
+def _colleagues(
+    book: Workbook,
+    language: str,
+    colleagues: list[Colleague],
+    people: dict[int, Participant],
+    zone: ZoneInfo,
+) -> None:
+    """Who acts for which company: the invitations still open, so the organizer can chase
+    them (their links are in `invites`' file), and the revoked ones, for the record."""
+    sheet = _sheet(book, language, "colleagues")
+
+    def local(moment: datetime | None) -> datetime | str:
+        return moment.astimezone(zone).replace(tzinfo=None) if moment else ""
+
+    for c in colleagues:
+        company = people[c.participant_id]
+        append_row(
+            sheet,
+            [
+                company.code,
+                company_name(company, language),
+                c.seat,
+                c.name,
+                t(language, f"export.colleague.{colleague_state(c)}"),
+                language_name(language, c.language) if c.telegram_id and c.language else "",
+                local(c.created_at),
+                local(c.joined_at),
+                local(c.revoked_at),
+            ],
+        )
 
 
 def slot_title(slot: Slot) -> str:
@@ -155,6 +198,8 @@ def workbook(data: ExportData, language: str) -> bytes:
                 p.withdrawn_reason,
             ],
         )
+    if data.colleagues:
+        _colleagues(book, language, data.colleagues, people, zone)
     for sheet in book.worksheets:
         fit_columns(sheet)
     out = io.BytesIO()

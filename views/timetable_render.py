@@ -13,11 +13,10 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardMarkup
 
 from handlers.routes import Menu, ScheduleMeeting, ScheduleMore, ScheduleOpen
-from handlers.ui import button, clipped, escape, keyboard
+from handlers.ui import button, clipped, escape, keyboard, named_button
 from locales import country_name, day_label, reader_span, shown, t, tn, zone_name
 from store.names import company_name
 from store.timetable import (
-    Blocked,
     Counterpart,
     Day,
     SlotEntry,
@@ -27,6 +26,7 @@ from store.timetable import (
 )
 from views.calendar_file import calendar_file_name, timetable_ics
 from views.meeting_place import place
+from views.stretches import stretches
 from views.timetable_image import timetable_png
 
 __all__ = [
@@ -105,24 +105,9 @@ def _meeting_line(entry: SlotEntry, language: str, table: Timetable) -> str:
 
 
 def _runs(day: Day) -> list[tuple[bool, SlotEntry, SlotEntry]]:
-    """The day's slots without a meeting, as runs of neighbours in the same state (available
-    or not): (available, first, last). A meeting ends a run; a break inside one does not, as
-    on a printed timetable ("09:00–16:30 unavailable")."""
-    runs: list[tuple[bool, SlotEntry, SlotEntry]] = []
-    previous: SlotEntry | None = None
-    for entry in day.slots:
-        if entry.meeting is None:
-            if (
-                runs
-                and previous is not None
-                and previous.meeting is None
-                and runs[-1][0] == entry.available
-            ):
-                runs[-1] = (entry.available, runs[-1][1], entry)
-            else:
-                runs.append((entry.available, entry, entry))
-        previous = entry
-    return runs
+    """The day's slots without a meeting, as stretches in the same state (available or not);
+    a meeting or a break (lunch) ends one."""
+    return stretches(day.slots, lambda entry: None if entry.meeting else entry.available)
 
 
 def _run_line(
@@ -150,7 +135,9 @@ def _summary(table: Timetable, language: str) -> str:
     count = len(table.meetings)
     if count:
         return tn(language, "timetable.summary", count)
-    none = "schedule.summary_none" if table.requested else "schedule.summary_no_requests"
+    if table.unplaced:
+        return t(language, "schedule.summary_none")  # the button below tells why
+    none = "schedule.summary_nothing" if table.requested else "schedule.summary_no_requests"
     return t(language, none)
 
 
@@ -273,8 +260,10 @@ def timetable_markup(
     return keyboard(
         *meetings,
         files,
-        # nothing to explain to whoever neither sent nor received a request
-        [button(language, "schedule.why_button", ScheduleMore("why"))] if table.requested else [],
+        # only when a request was left out: the label says how many
+        [named_button(tn(language, "schedule.why_button", table.unplaced), ScheduleMore("why"))]
+        if table.unplaced
+        else [],
         [button(language, "common.back", Menu())] if back else [],
     )
 
@@ -319,24 +308,21 @@ def counterpart_card(entry: SlotEntry, language: str, table: Timetable) -> str:
     return "\n".join(lines)
 
 
-def _reason(item: Unscheduled, language: str) -> tuple[str, str]:
-    """The reason sentence and the advice. For a full day, what the stored schedule shows for
-    each side (its times booked, or its daily cap reached), not only the engine's code."""
+def _reason(item: Unscheduled, language: str) -> str:
+    """What happened to the request. For a full day, what the stored schedule shows for each
+    side (its times booked, or its daily cap reached), not only the engine's code."""
     company = escape(company_name(item.counterpart, language))
     sides = [(who, state) for who, state in (("me", item.mine), ("them", item.theirs)) if state]
     expected = {Why.own_full: 1, Why.their_full: 1, Why.both_full: 2}.get(item.why)
     if expected is None or len(sides) != expected:  # changed since the run: the engine's word
-        reason = t(language, f"schedule.reason.{item.why}", company=company)
-        return reason, t(language, f"schedule.advice.{item.why}")
+        return t(language, f"schedule.reason.{item.why}", company=company)
     said = [
         t(language, f"why.side.{who}.{state.blocked}", company=company, cap=state.cap)
         for who, state in sides
     ]
     # A second sentence starts a sentence (no effect on Hangul).
     sentences = " ".join([said[0], *(s[:1].upper() + s[1:] for s in said[1:])])
-    mine_booked = item.mine is not None and item.mine.blocked == Blocked.booked
-    advice = "why.advice.me_booked" if mine_booked else f"schedule.advice.{item.why}"
-    return t(language, "why.line", reasons=sentences), t(language, advice)
+    return t(language, "why.line", reasons=sentences)
 
 
 def _reason_block(number: int, item: Unscheduled, language: str) -> str:
@@ -351,14 +337,18 @@ def _reason_block(number: int, item: Unscheduled, language: str) -> str:
                 country=escape(country_name(language, other.country)),
                 requester=t(language, f"schedule.requester.{item.requester}"),
             ),
-            *_reason(item, language),
+            _reason(item, language),
         )
     )
 
 
-def unscheduled_messages(items: list[Unscheduled], language: str) -> list[str]:
-    """Each request that did not become a meeting, why, and what helps next time (FAQ Q4, Q5)."""
+def unscheduled_messages(items: list[Unscheduled], language: str, standby: bool) -> list[str]:
+    """Each request that did not become a meeting and why. The deadline has passed, so no
+    advice for a next time: what can still happen is the fair day's standby refill, while
+    slots are ahead (`standby`) and for requests whose two sides share an available time."""
     if not items:
         return [t(language, "schedule.why.none")]
     blocks = [_reason_block(n, item, language) for n, item in enumerate(items, start=1)]
-    return pages([t(language, "schedule.why.title"), *blocks, t(language, "schedule.why.tips")])
+    if standby and any(item.why != Why.no_common_availability for item in items):
+        blocks.append(t(language, "schedule.why.standby"))
+    return pages([t(language, "schedule.why.title"), *blocks])

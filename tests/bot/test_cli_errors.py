@@ -170,7 +170,7 @@ def test_event_file_errors_are_korean_sentences_in_korean(database, tmp_path, ca
     assert said.startswith("“deadline” 설정의 “soon” 값은") and "isoformat" not in said
     path.write_text(fixed_days.replace(deadline, 'deadline = "2030-06-21 09:00"'), "utf-8")
     assert main(["setup-event", str(path)]) == 2
-    assert "첫 상담(2030-06-20 09:00)보다 늦습니다" in capsys.readouterr().err
+    assert "첫 상담 시각인 2030-06-20 09:00보다 앞서야 합니다" in capsys.readouterr().err
 
 
 def test_an_export_to_a_missing_folder_is_one_sentence(database, tmp_path, capsys):

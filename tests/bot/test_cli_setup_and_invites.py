@@ -11,6 +11,7 @@ from sqlmodel import select
 import builders
 from bot.cli import main
 from bot.invites import bot_username
+from store.colleagues import invite, join_colleague, revoke
 from store.db import session_scope
 from store.models import Event, Phase, utcnow
 
@@ -119,3 +120,25 @@ def test_match_speaks_of_the_command_line_not_of_bot_commands(settings, engine, 
     out = capsys.readouterr().out
     assert "Greedy vs optimal (◀ = the mode of this run):" in out
     assert "schedule above" not in out
+
+
+def test_invites_carry_the_colleague_links_nobody_opened_yet(
+    settings, engine, tmp_path, monkeypatch
+):
+    """The organizer can send a colleague's link again (to the main contact, who forwards it);
+    a link already opened or revoked is no login to send."""
+    monkeypatch.setenv("DEFAULT_LANGUAGE", "ko")
+    now = utcnow()
+    with session_scope(engine) as session:
+        builders.fair(session, buyers=1, sellers=1)
+        seller = builders.participant(session, "S9", company="한빛화장품", contact_name="김민지")
+        waiting = invite(session, seller.id, 1, now)
+        joined = invite(session, seller.id, 1, now)
+        join_colleague(session, joined.invite_token, 5001, "Park", "ko", now)
+        revoke(session, seller.id, invite(session, seller.id, 1, now).id, 1, now)
+    out = tmp_path / "invites.csv"
+    assert main(["invites", str(out), "--bot-username", "test_bot"]) == 0
+    rows = list(csv.reader(out.read_text(encoding="utf-8-sig").splitlines()))
+    colleagues = [row for row in rows if row[1] == "동료"]
+    link = f"https://t.me/test_bot?start={waiting.invite_token}"
+    assert colleagues == [["S9", "동료", "한빛화장품", "김민지", "", link]]

@@ -62,7 +62,7 @@ async def test_the_life_of_an_event(app, fake, engine, clock):
     await schedule_all(app)
     for user in people.values():
         await user.wait_for(says("30"), timeout=WAIT)
-    assert "close in 30 minutes (" in people["B1"].messages[-1].text
+    assert "close in 30 minutes, on" in people["B1"].messages[-1].text
     with session_scope(engine) as session:
         assert len(session.exec(select(Notice)).all()) == 12
 

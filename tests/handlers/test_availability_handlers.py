@@ -98,12 +98,14 @@ async def test_after_the_deadline_the_grid_is_read_only(seller, fake, engine, cl
     [edited] = await kim.wait_reply()
     assert kim.callback_answers[-1].show_alert
     assert "마감" in kim.callback_answers[-1].text
-    # read-only: no "tap a time" hint, no whole-day buttons (the alert said why)
-    assert "누르면" not in edited.text and "전체 불가" not in labels(edited)
+    # read-only: the day's times as text, split at the break, nothing to press but the way back
+    assert "누르면" not in edited.text and labels(edited) == ["⬅️ 뒤로"]
+    assert "✅ 09:00~10:30 가능\n✅ 11:00~12:00 가능" in edited.text
     assert unavailable(engine, seller) == set()
-    intro, first, _ = await open_grid(kim)
-    assert "마감" in intro.text and "누르면" not in first.text
-    await kim.press(first, "✅ 11:30")
+    [closed] = await open_grid(kim)  # one message: both days, no toggles
+    assert "마감" in closed.text and "6월 20일" in closed.text and "6월 21일" in closed.text
+    assert labels(closed) == ["⬅️ 뒤로"]
+    await kim.press_data(first, f"avail:t:20240620:{slot_ids(engine, DAY_ONE)[-1]}")
     await kim.wait_reply()
     assert "마감" in kim.callback_answers[-1].text
     assert unavailable(engine, seller) == set()
@@ -160,13 +162,13 @@ async def test_strangers_are_told_to_join_first(seller, fake, engine):
 
 
 async def test_a_press_on_the_read_only_grid_sends_no_edit_that_changes_nothing(
-    seller, fake, clock
+    seller, fake, clock, engine
 ):
     kim = fake.user(1001, "Kim", language_code="en")
     clock.now = DEADLINE + timedelta(minutes=1)
-    _, first, _ = await open_grid(kim)  # already read-only
+    [closed] = await open_grid(kim)  # already read-only
     edits_before = [c for c in fake.calls if c.method.startswith("edit")]
-    await kim.press(first, "✅ 09:00")
+    await kim.press_data(closed, f"avail:t:20240620:{slot_ids(engine, DAY_ONE)[0]}")
     await kim.wait_reply()
     assert "마감" in kim.callback_answers[-1].text
     edits = [c for c in fake.calls if c.method.startswith("edit")]

@@ -57,8 +57,10 @@ async def test_a_colleague_joins_and_sees_the_companys_timetable_in_their_langua
 ):
     main = fake.user(MAIN, "Hong", language_code="ko")
     token, team = await invite_link(main)
-    assert "1. 초대함, 아직 링크를 열지 않음:" in team.text and token in team.text
-    assert labels(team) == ["➕ 동료 초대", "✖️ 1번 초대 해제", "⬅️ 뒤로"]
+    # the invitation is named by when it was made, in the list and on its button
+    made = re.search(r"1\. (\d+월 \d+일 \d\d:\d\d) 초대 · 아직 링크를 열지 않음:", team.text)
+    assert made is not None and token in team.text
+    assert labels(team) == ["➕ 동료 초대", f"✖️ {made.group(1)} 초대 해제", "⬅️ 뒤로"]
 
     kim = fake.user(KIM, "Kim Minsu", language_code="en")
     welcome, menu = await kim.ask(f"/start {token}")
@@ -73,7 +75,7 @@ async def test_a_colleague_joins_and_sees_the_companys_timetable_in_their_langua
     await main.press(menu, "👥 동료")
     [team] = await main.wait_reply()
     assert "1. Kim Minsu · 연결됨" in team.text
-    assert labels(team) == ["➕ 동료 초대", "✖️ Kim Minsu 해제", "⬅️ 뒤로"]
+    assert labels(team) == ["➕ 동료 초대", "✖️ Kim Minsu 님 연결 해제", "⬅️ 뒤로"]
 
     # Their own language: the colleague's choice leaves the main contact's alone.
     [choices] = await kim.ask("/language")
@@ -163,12 +165,12 @@ async def test_a_revoked_colleague_is_told_once_and_the_link_refused(fake, engin
     [menu] = await main.ask("/menu")
     await main.press(menu, "👥 동료")
     [team] = await main.wait_reply()
-    await main.press(team, "✖️ Kim 해제")
+    await main.press(team, "✖️ Kim 님 연결 해제")
     [asked] = await main.wait_reply()
-    assert "Kim 연결을 해제하시겠습니까?" in asked.text
+    assert "Kim 님의 연결을 해제하시겠습니까?" in asked.text
     await main.press(asked, "✖️ 예, 해제합니다")
     [team] = await main.wait_reply()
-    assert team.text.startswith("✖️ Kim 연결을 해제했습니다")
+    assert team.text.startswith("✖️ Kim 님의 연결을 해제했습니다")
     assert "아직 초대한 동료가 없습니다" in team.text
 
     [told] = await kim.wait_for(lambda m: "revoked your access" in m.text)

@@ -17,9 +17,9 @@ from store.models import Participant
 @pytest.mark.parametrize(
     ("left", "english", "korean"),
     [
-        (timedelta(minutes=1), "close in 1 minute (", "상담 신청이 1분 후("),
-        (timedelta(minutes=59), "close in 59 minutes (", "상담 신청이 59분 후("),
-        (timedelta(hours=1), "close in 1 hour (", "상담 신청이 1시간 후("),
+        (timedelta(minutes=1), "close in 1 minute, on", "⏰ 1분 후, "),
+        (timedelta(minutes=59), "close in 59 minutes, on", "⏰ 59분 후, "),
+        (timedelta(hours=1), "close in 1 hour, on", "⏰ 1시간 후, "),
     ],
 )
 async def test_a_deadline_close_by_says_minutes_not_hours(

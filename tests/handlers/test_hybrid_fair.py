@@ -147,7 +147,7 @@ async def test_a_hybrid_fair(fair, fake, engine, clock):
         await schedule_all(app)
         await b1.wait_for(says("Your video meeting with"), timeout=WAIT)
         reminder = b1.messages[-1]
-        assert "(Wed, Jun 19, 2024 18:00 (Seoul 09:00))" in reminder.text
+        assert "starts in 10 minutes, on Wed, Jun 19, 2024 18:00 (Seoul 09:00)." in reminder.text
         assert reminder.keyboard[0] == [("🎥 Join", link)]
         await colleague.wait_for(says("화상상담이 있습니다"), timeout=WAIT)
         theirs = colleague.messages[-1]  # B1's time, in the colleague's language

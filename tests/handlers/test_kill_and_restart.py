@@ -145,7 +145,7 @@ PAIRS = 30
 # What each scenario's participants must get once, by a fragment of the English text.
 EXPECTED = {
     "deadline": ["Requests close"],
-    "meeting": ["minutes ("],
+    "meeting": ["minutes, on"],
     "after the fair": ["How did your meeting", "a follow-up"],
 }
 
@@ -273,12 +273,12 @@ async def test_a_cancellation_and_a_refill_offer_killed_in_flight_arrive_after_r
     log = tmp_path / "bot.log"
     processes = [await start_bot(fake, database_url, log)]
     try:
-        [reminder] = await people["S1"].wait_for(lambda m: "minutes (" in (m.text or ""), WAIT)
+        [reminder] = await people["S1"].wait_for(lambda m: "minutes, on" in (m.text or ""), WAIT)
         # Every meeting reminder out first: else B1's, still on its way, would meet the hang
         # meant for the cancellation, which then goes through and the offer is made (and
         # hangs) before the kill (seen on PostgreSQL and on a loaded machine).
         for code in ("B1", "S2", "B2"):
-            await people[code].wait_for(lambda m: "minutes (" in (m.text or ""), WAIT)
+            await people[code].wait_for(lambda m: "minutes, on" in (m.text or ""), WAIT)
         fake.fail_next(1001, code=504, delay=30)  # B1's chat hangs, then answers an error
         fake.fail_next(1003, code=504, delay=30)  # so does B3's
         await people["S1"].press(reminder, "❌ I can't make it")

@@ -73,7 +73,7 @@ async def test_find_cards_requests_and_the_menu_in_each_readers_language(fair, f
     [menu] = await kim.ask("/menu")
     await kim.press_data(menu, "reqs")
     [summary] = await kim.wait_reply()
-    await kim.press(summary, "📤 Sent by me (1)")
+    await kim.press(summary, "📤 Sent (1)")
     [listed] = await kim.wait_reply()
     assert "Hanbit Cosmetic" in listed.text and "한빛" not in listed.text
 

@@ -199,7 +199,7 @@ async def test_cancel_and_accept_at_once_end_consistently(ids, send, fake, engin
     kim = fake.user(1001, "Kim", language_code="ko")
     ann = fake.user(2001, "Ann", language_code="en")
     received = await open_list(kim, "📥 상대방 신청 (1)")
-    mine = await open_list(ann, "📤 Sent by me (1)")
+    mine = await open_list(ann, "📤 Sent (1)")
     await kim.press(received, "✅ Acme Trading 수락")
     await ann.press(mine, "✖️ Cancel 한빛화장품")
     await asyncio.gather(kim.wait_reply(), ann.wait_reply())
@@ -241,7 +241,7 @@ async def test_a_notice_in_korean_refuses_once_the_request_is_cancelled(
     [notice] = await kim.wait_for(lambda m: "새 상담 신청" in m.text)
     assert "Bolt Imports" in notice.text and "📝" not in notice.text
     ann = fake.user(2002, "Bo", language_code="en")
-    mine = await open_list(ann, "📤 Sent by me (1)")
+    mine = await open_list(ann, "📤 Sent (1)")
     await ann.press(mine, "✖️ Cancel 한빛화장품")
     await ann.wait_reply()
     await kim.press(notice, "✅ 수락")

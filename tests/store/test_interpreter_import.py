@@ -8,10 +8,11 @@ import pytest
 from openpyxl import Workbook
 from sqlmodel import select
 
+import builders
 from store.db import session_scope
 from store.errors import ImportFailed
 from store.interpreter_import import import_interpreters, language_codes
-from store.models import Attendance, Interpreter
+from store.models import Attendance, Interpreter, InterpreterAssignment
 
 ROWS = [
     ["번호", "성명", "통역 언어", "참가형태", "이메일", "휴대폰"],
@@ -59,7 +60,7 @@ def test_a_workbook_re_import_updates_in_place_and_keeps_each_invite(engine, tmp
     with session_scope(engine) as session:
         result = import_interpreters(session, path)
         again = {i.code: i.invite_token for i in session.exec(select(Interpreter)).all()}
-    assert (result.created, result.updated) == (0, 2) and again == tokens
+    assert (result.created, result.updated, result.unchanged) == (0, 1, 1) and again == tokens
     assert stored(engine)["I1"][1] == "vi"
 
 
@@ -99,3 +100,20 @@ def test_language_names_in_either_language_and_codes_give_codes():
     assert language_codes("Japanese/Chinese · ja") == ["ja", "zh"]
     assert language_codes("영어 스페인어") == ["en", "es"]
     assert language_codes("Elvish") is None
+
+
+def test_interpreters_imported_after_matching_take_the_meetings_without_one(engine, tmp_path):
+    with session_scope(engine) as session:
+        builders.event(session)
+        buyer = builders.participant(session, "B1", interpreter_language="ja")
+        builders.meeting(session, buyer, builders.participant(session, "S1"), "D1-0900")
+    path = tmp_path / "interpreters.csv"
+    path.write_text("번호,성명,통역 언어\nI1,김통역,일본어\n", "utf-8")
+    with session_scope(engine) as session:
+        import_interpreters(session, path, dry=True)
+        assert session.exec(select(InterpreterAssignment)).all() == []
+    with session_scope(engine) as session:
+        import_interpreters(session, path)
+    with session_scope(engine) as session:
+        [held] = session.exec(select(InterpreterAssignment)).all()
+        assert session.get(Interpreter, held.interpreter_id).code == "I1"

@@ -2,10 +2,12 @@
 time, columns as wide as their contents."""
 
 import io
+from datetime import UTC, datetime, timedelta
 
 from openpyxl import load_workbook
 
 import builders
+from store.colleagues import invite, join_colleague, revoke
 from store.db import session_scope
 from store.event import parse_config, setup_event
 from store.export import export_data
@@ -76,3 +78,45 @@ def test_the_schedule_sheet_carries_the_video_link_and_the_interpreter(engine):
         "Japanese",
     )
     assert (by_buyer["B2"]["Video link"], by_buyer["B2"]["Interpreter"]) == (None, "not assigned")
+
+
+def test_the_colleagues_sheet_says_who_joined_for_which_company_and_what_is_open(engine):
+    invited_at = datetime(2026, 6, 1, 1, 0, tzinfo=UTC)  # 10:00 in Seoul
+    with session_scope(engine) as session:
+        builders.event(session)
+        seller = builders.participant(session, "S1", Role.seller, company="한빛화장품")
+        joined = invite(session, seller.id, 1, invited_at)
+        join_colleague(session, joined.invite_token, 5001, "Park Jiho", "en", invited_at)
+        invite(session, seller.id, 1, invited_at)
+        gone = invite(session, seller.id, 1, invited_at)
+        revoke(session, seller.id, gone.id, 1, invited_at + timedelta(hours=1))
+        builders.participant(session, "S2", Role.seller)  # no colleagues: no rows
+    with session_scope(engine) as session:
+        book = load_workbook(io.BytesIO(workbook(export_data(session), "ko")))
+    rows = list(book["동료"].iter_rows(values_only=True))
+    assert rows[0] == (
+        "코드",
+        "회사명",
+        "초대 번호",
+        "이름(텔레그램)",
+        "상태",
+        "언어",
+        "초대 일시",
+        "연결 일시",
+        "해제 일시",
+    )
+    ten = datetime(2026, 6, 1, 10, 0)
+    assert rows[1:] == [
+        ("S1", "한빛화장품", 1, "Park Jiho", "연결됨", "영어", ten, ten, None),
+        ("S1", "한빛화장품", 2, None, "링크 미열람", None, ten, None, None),
+        ("S1", "한빛화장품", 3, None, "해제됨", None, ten, None, ten + timedelta(hours=1)),
+    ]
+
+
+def test_without_colleagues_the_workbook_has_no_colleagues_sheet(engine):
+    with session_scope(engine) as session:
+        builders.event(session)
+        builders.participant(session, "S1", Role.seller)
+    with session_scope(engine) as session:
+        book = load_workbook(io.BytesIO(workbook(export_data(session), "en")))
+    assert "Colleagues" not in book.sheetnames
