@@ -385,6 +385,15 @@ def report(title: str, samples: list[Sample], elapsed: float, cpu: float, note: 
         )
 
 
+def refused(fake: FakeTelegram) -> None:
+    """The Bot API calls the fake refused during the run, by method and description (none is
+    expected: each is a press whose answer or edit failed)."""
+    errors = Counter(f"{call.method}: {call.error}" for call in fake.calls if call.error)
+    print(f"Bot API calls refused: {sum(errors.values())}")
+    for error, count in errors.most_common():
+        print(f"    {count:6} x {error}")
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -443,6 +452,7 @@ async def drive(args: argparse.Namespace, url: str, people: list[Person], grid) 
                 )
                 verdict = "met" if met else "NOT met"
                 print(f"target {args.rate:g} updates/s with p95 under 100 ms: {verdict}")
+                refused(fake)
         finally:
             for done in pipes:
                 asyncio.get_running_loop().remove_reader(done.fileno())

@@ -34,7 +34,7 @@ from fake_telegram import (
 )
 from handlers.services import Services, utc_now
 from jobs.schedule import schedule_all
-from locales import t
+from locales import t, tn
 from store.db import make_engine, session_scope, upgrade
 from store.event import get_event, parse_config, setup_event
 from store.importer import import_participants
@@ -269,7 +269,7 @@ async def deadline_passes(stage: Stage) -> None:
     await schedule_all(stage.application)
     await stage.admin.wait_for(1, timeout=30)
     await stage.admin.ask("/announce")
-    done = t(stage.language, "announce.done", round=1, items="", total=0)
+    done = tn(stage.language, "announce.done", 0, round=1, items="")
     title = re.sub("<[^>]+>", "", done).split(":")[0]  # "📣 Announcement 1 done"
     await stage.admin.wait_for(lambda m: m.text.startswith(title), timeout=60)
 

@@ -25,7 +25,7 @@ from sqlmodel import Session, col, or_, select
 from bot.demo import ADMIN_ID, fair_on_fake
 from fake_telegram import Button, ChatMessage, FakeTelegram, FakeUser
 from jobs.schedule import schedule_all
-from locales import t
+from locales import t, tn
 from store.db import session_scope
 from store.event import get_event, parse_config, setup_event
 from store.importer import import_participants
@@ -139,10 +139,17 @@ class Book:
                 self.lines += [f"> ({kind}) {answer.text}", ""]
 
     async def send(
-        self, person: FakeUser, text: str, shown: str | None = None
+        self,
+        person: FakeUser,
+        text: str,
+        shown: str | None = None,
+        until: Callable[[ChatMessage], bool] | None = None,
     ) -> list[ChatMessage]:
-        """The user types `text` (written as `shown`, e.g. without a secret invite)."""
+        """The user types `text` (written as `shown`, e.g. without a secret invite); with
+        `until`, the replies go on until one meets it (a job's message that follows)."""
         replies = await person.ask(text, timeout=WAIT)
+        if until is not None and not any(until(message) for message in replies):
+            replies += await person.wait_for(until, timeout=WAIT)
         self._said(person, f"`{shown or text}`", len(person.callback_answers))
         return self.show(person, replies)
 
@@ -488,7 +495,7 @@ async def organizer(stage: Stage) -> None:
     await book.send(admin, "/export")
     book.screen("/announce")
     await book.send(admin, "/announce")
-    done = stage.t("announce.done", round=1, items="", total=0).split(":")[0]
+    done = tn(stage.book.language, "announce.done", 0, round=1, items="").split(":")[0]
     title = re.sub("<[^>]+>", "", done)
     await admin.wait_for(says(title), timeout=WAIT)
     book.show(admin, admin.messages[-1:])
@@ -606,9 +613,14 @@ async def colleagues(stage: Stage) -> None:
     token = INVITE.search(replies[-1].content)
     assert token is not None
     link = token.group()[len("?start=") :]
-    book.screen("The colleague opens the link: the company's My page, in their own language")
+    book.screen(
+        "The colleague opens the link: the company's My page, in their own language, then the"
+        " company's timetable (announced before they joined)"
+    )
     colleague = book.user(COLLEAGUE, COLLEAGUE_NAMES[book.language])
-    [_, menu] = await book.send(colleague, f"/start {link}", "/start <invite>")
+    [_, menu, _] = await book.send(
+        colleague, f"/start {link}", "/start <invite>", lambda m: m.photo_bytes is not None
+    )
     await book.press(colleague, menu, stage.t("menu.company"))
     await book.send(colleague, "/schedule")
     book.screen("The same link from another account")

@@ -73,6 +73,9 @@ class BotState:
         self.allowed_updates: frozenset[str] | None = None
         self.webhook: dict[str, Any] | None = None  # setWebhook's url, secret_token, ...
         self.webhook_answers: list[tuple[int, int]] = []  # (update id, HTTP status; 0: none)
+        # Set by `pushing_to_webhooks`: it stands in front of the webhook as the balancer and
+        # posts each update itself, so the fake's own delivery to `webhook` stays off.
+        self.balanced = False
         self.closing = False  # set on shutdown so that long polls return at once
         self.callback_queries: dict[str, int] = {}  # unanswered query id -> chat id
         self.callback_answers: dict[int, list[CallbackAnswer]] = {}

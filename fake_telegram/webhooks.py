@@ -22,7 +22,12 @@ POST_TIMEOUT = 10.0
 
 
 def _due(bot: BotState) -> bool:
-    return bot.webhook is not None and bool(bot.pending_updates) and not bot.closing
+    return (
+        bot.webhook is not None
+        and bool(bot.pending_updates)
+        and not bot.closing
+        and not bot.balanced
+    )
 
 
 async def deliver(

@@ -30,9 +30,10 @@ from handlers.ui import counted_items, error_text, escape, refuse, show
 from jobs.announce import start_broadcast, start_sending
 from locales import t, tn
 from store import broadcast as broadcasts
-from store.announce import account_blocked, plan_round, start_round
+from store.announce import plan_round, start_round
 from store.errors import StoreError
 from store.models import Role
+from store.readers import account_blocked
 
 GROUPS = {"all": None, "buyers": Role.buyer, "sellers": Role.seller}
 DRAFT = "broadcast_draft"  # in the organizer's state: the message waiting for its pace

@@ -23,6 +23,7 @@ from handlers.routes import (
 )
 from handlers.services import Who, services, who
 from handlers.ui import button, error_text, escape, keyboard, refuse, show
+from jobs.announce import start_sending
 from locales import moment, t
 from store.colleagues import join_colleague
 from store.errors import StoreError
@@ -100,6 +101,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if person.is_admin:
         admin_menu = context.bot_data[ADMIN_MENU]
         await set_admin_menu(context.bot, person.telegram_id, person.language, admin_menu)
+    colleague = None  # the colleague the link joined, if it was a colleague's
     if context.args:
         svc = services(context)
         user = update.effective_user
@@ -136,6 +138,9 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             parse_mode="HTML",
         )
     await main_menu(update, context, await who(update, context))
+    if colleague is not None and colleague.announced is not None:
+        # Joined after the announcement: the company's timetable follows the welcome.
+        start_sending(context.application, "announce", colleague.announced)
 
 
 async def menu_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -31,6 +31,7 @@ from store.event import get_event
 from store.fairday import Side
 from store.models import NoticeKind
 from store.names import company_name
+from store.readers import readers_of
 from store.refill import (
     OfferView,
     Outcome,
@@ -159,26 +160,26 @@ async def _closed_for(
     await send_now(application, drafts)
 
 
-async def _send_timetable(context, side: Side) -> None:
-    """The booked meeting's two sides get their whole updated timetable and calendar file."""
-    if side.recipient is None:
-        return
+async def _send_timetable(context, participant_id: int) -> None:
+    """A side of the booked meeting gets its whole updated timetable and calendar file: its
+    main contact and each colleague, each in their own language."""
     svc = services(context)
-    language = pick(side.recipient.language, svc.default_language)
-    table = await svc.run(timetable, side.participant_id)
-    chat = side.recipient.telegram_id
-    try:
-        for page in timetable_messages(table, language):
-            await context.bot.send_message(chat, page, parse_mode=ParseMode.HTML)
-        data = await asyncio.to_thread(timetable_ics, table, language)
-        await context.bot.send_document(
-            chat,
-            InputFile(data, filename=calendar_file_name(table, language)),
-            caption=tn(language, "schedule.calendar_caption", len(table.meetings)),
-            parse_mode=ParseMode.HTML,
-        )
-    except TelegramError:
-        log.warning("updated timetable to %s failed", side.participant_id)
+    readers = await svc.run(readers_of, participant_id)
+    table = await svc.run(timetable, participant_id) if readers else None
+    for reader in readers:
+        language = pick(reader.language, svc.default_language)
+        try:
+            for page in timetable_messages(table, language):
+                await context.bot.send_message(reader.telegram_id, page, parse_mode=ParseMode.HTML)
+            data = await asyncio.to_thread(timetable_ics, table, language)
+            await context.bot.send_document(
+                reader.telegram_id,
+                InputFile(data, filename=calendar_file_name(table, language)),
+                caption=tn(language, "schedule.calendar_caption", len(table.meetings)),
+                parse_mode=ParseMode.HTML,
+            )
+        except TelegramError:
+            log.warning("updated timetable to %s failed", reader)
 
 
 async def expiry_job(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -220,7 +221,7 @@ async def on_button(
         await show(update, t(language, "refill.booked", **values))
         await _closed_for(context.application, view, "refill.booked", [other])
         for side in (view.buyer, view.seller):
-            await _send_timetable(context, side)
+            await _send_timetable(context, side.participant_id)
         return
     for job in context.job_queue.get_jobs_by_name(_job_name(view.id)):
         job.schedule_removal()

@@ -19,7 +19,7 @@ from telegram.ext import Application, ContextTypes
 
 from handlers.services import services
 from jobs.sending import paid_or_free, sender
-from locales import pick, t
+from locales import pick, t, tn
 from store import broadcast as broadcasts
 from store.announce import (
     blocked,
@@ -33,10 +33,10 @@ from store.announce import (
     release,
     report_due,
     round_paid,
-    set_blocked,
     stop_paid,
 )
 from store.models import DeliveryStatus, Role
+from store.readers import mark_blocked
 from views.announcement import progress_text, render
 
 log = logging.getLogger(__name__)
@@ -196,8 +196,9 @@ async def start_broadcast(
     audit: tuple[int, dict[str, object]] | None = None,
     paid: bool = False,
 ) -> None:
-    """Queues `body` (HTML) for every reachable participant of `role` (all if None), or for
-    the bot's own notices `bodies`: the text in each participant's language, by language
+    """Queues `body` (HTML) for every reachable person (main contacts and colleagues) of the
+    participants of `role` (all if None), or for the bot's own notices `bodies`: the text in
+    each person's language, by language
     code. The admin's `status` message gets the counts, in `language`, at the end. With
     `audit` (the admin's id and what they asked), the audit line commits with the queue;
     `paid`: at Telegram's paid broadcast pace."""
@@ -220,16 +221,17 @@ async def _broadcast_worker(
         for delivery in claimed:
             if not context.application.running:
                 return
-            text = delivery.text_for(pick(delivery.language, svc.default_language))
+            reader = delivery.reader
+            text = delivery.text_for(pick(reader.language, svc.default_language))
 
-            def send(paid: bool, chat_id: int = delivery.telegram_id, text: str = text):
+            def send(paid: bool, chat_id: int = reader.telegram_id, text: str = text):
                 return context.bot.send_message(
                     chat_id, text, parse_mode=ParseMode.HTML, allow_paid_broadcast=paid or None
                 )
 
             try:
                 _, refused = await paid_or_free(
-                    context.application, delivery.telegram_id, send, delivery.paid
+                    context.application, reader.telegram_id, send, delivery.paid
                 )
                 status = DeliveryStatus.sent
                 if refused:
@@ -238,7 +240,7 @@ async def _broadcast_worker(
                         await paid_refused(context, *told)
             except Forbidden:
                 status = DeliveryStatus.blocked
-                await svc.run(set_blocked, delivery.participant_id, svc.clock())
+                await svc.run(mark_blocked, reader.participant_id, reader.colleague_id, svc.clock())
             except TelegramError:
                 status = DeliveryStatus.failed
             await svc.run(broadcasts.finish, delivery.id, status, svc.clock())
@@ -250,7 +252,7 @@ async def _report_broadcast(context: ContextTypes.DEFAULT_TYPE, broadcast_id: in
         return
     try:
         await context.bot.edit_message_text(
-            t(report.language, "broadcast.done", **report.counts),
+            tn(report.language, "broadcast.done", sum(report.counts.values()), **report.counts),
             chat_id=report.chat_id,
             message_id=report.message_id,
         )

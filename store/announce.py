@@ -1,12 +1,14 @@
-"""Announcing the timetables: one delivery row per reachable participant and round.
+"""Announcing the timetables: one delivery row per reachable person and round, each company's
+main contact and each colleague who joined (store/readers.py), each in their own language.
 
 A round is started once (`start_round`); then any number of workers, in any number of bot
 processes, `claim` disjoint pending deliveries with a lease, send them, and record each
 message sent (`parts_sent`, which also renews the lease), so an interrupted delivery resumes
 after its last message and nobody gets a timetable twice. A delivery held by a process that
 died is taken again once its lease runs out (`claimable_round` tells the bot to look). A
-participant whose timetable is the one last sent to them (same digest) is marked `unchanged`
-and gets nothing.
+person whose company's timetable is the one last sent to them (same digest) is marked
+`unchanged` and gets nothing. A colleague who joins after a round gets the current timetable
+as one more delivery of that round (`queue_for_colleague`); a revoked one gets nothing more.
 """
 
 from __future__ import annotations
@@ -23,13 +25,8 @@ from store.audit import record
 from store.claims import claim_rows, release_all, waiting
 from store.errors import StoreError
 from store.event import get_event
-from store.models import (
-    AnnouncementDelivery,
-    DeliveryStatus,
-    Event,
-    Participant,
-    Phase,
-)
+from store.models import AnnouncementDelivery, Colleague, DeliveryStatus, Event, Participant, Phase
+from store.readers import MAIN_CONTACT, audience, mark_blocked, still_colleague
 from store.timetable import Timetable, digest, timetable
 
 # A claim older than this is taken to be from a process that died mid-delivery.
@@ -54,7 +51,8 @@ class OfferStale(StoreError):
 
 @dataclass(frozen=True)
 class Plan:
-    """What /announce would do now: the next round after `round`, to `count` participants."""
+    """What /announce would do now: the next round after `round`, to `count` people (main
+    contacts and colleagues: one message each)."""
 
     round: int
     count: int
@@ -70,24 +68,15 @@ def plan_round(session: Session) -> Plan:
     ).one()
     if left:
         raise AnnounceBusy(left=left)
-    count = session.exec(select(func.count()).select_from(Participant).where(_reachable())).one()
-    return Plan(event.announce_round, count)
+    return Plan(event.announce_round, len(audience(session).readers))
 
 
 @dataclass(frozen=True)
 class Round:
     number: int
-    queued: int
-    never_joined: int
-    blocked: int
-
-
-def _reachable() -> sa.ColumnElement[bool]:
-    return sa.and_(
-        col(Participant.active) == True,  # noqa: E712
-        col(Participant.telegram_id).is_not(None),
-        col(Participant.blocked_bot_at).is_(None),
-    )
+    queued: int  # people (main contacts and colleagues)
+    never_joined: int  # companies nobody of which opened the bot
+    blocked: int  # people who blocked it
 
 
 def _pending(round_number: int) -> sa.ColumnElement[bool]:
@@ -105,7 +94,7 @@ def start_round(
     paid: bool = False,
     after: int | None = None,
 ) -> Round:
-    """Queues a delivery for every participant who can be reached; the admin's message
+    """Queues a delivery for every person who can be reached; the admin's message
     `message_id` in `chat_id` will show the progress; `paid`: at Telegram's paid broadcast
     pace. Refused before the matching, while the previous round is still being sent, and if
     `after` (the round a pace was offered after) is no longer the last one."""
@@ -123,11 +112,15 @@ def start_round(
     ).one()
     if left:
         raise AnnounceBusy(left=left)
-    people = session.exec(select(Participant).where(Participant.active == True)).all()  # noqa: E712
-    reachable = [p for p in people if p.telegram_id is not None and p.blocked_bot_at is None]
+    everyone = audience(session)
     session.add_all(
-        AnnouncementDelivery(participant_id=p.id, round=event.announce_round, digest="")
-        for p in reachable
+        AnnouncementDelivery(
+            participant_id=r.participant_id,
+            colleague_id=r.colleague_id,
+            round=event.announce_round,
+            digest="",
+        )
+        for r in everyone.readers
     )
     event.phase = Phase.announced
     event.announce_chat_id, event.announce_message_id = chat_id, message_id
@@ -139,15 +132,34 @@ def start_round(
         admin_id,
         "announce",
         round=event.announce_round,
-        queued=len(reachable),
+        queued=len(everyone.readers),
         paid=paid,
     )
     return Round(
         event.announce_round,
-        queued=len(reachable),
-        never_joined=sum(p.telegram_id is None for p in people),
-        blocked=sum(p.telegram_id is not None and p.blocked_bot_at is not None for p in people),
+        queued=len(everyone.readers),
+        never_joined=everyone.never_joined,
+        blocked=everyone.blocked,
     )
+
+
+def queue_for_colleague(session: Session, colleague: Colleague) -> int | None:
+    """A colleague just joined: once the timetables were announced, the company's current one
+    goes to them as one more delivery of the last round (sent like the others, once). The
+    round, for the caller to start its sending; None before any announcement."""
+    event = get_event(session)
+    if event.phase != Phase.announced or not event.announce_round:
+        return None
+    session.add(
+        AnnouncementDelivery(
+            participant_id=colleague.participant_id,
+            colleague_id=colleague.id,
+            round=event.announce_round,
+            digest="",
+        )
+    )
+    session.flush()
+    return event.announce_round
 
 
 def claim(
@@ -216,7 +228,8 @@ class Change:
 
 @dataclass(frozen=True)
 class Job:
-    """One claimed delivery, ready to render: None from `prepare` means nothing to send."""
+    """One claimed delivery, ready to render, for one person (`telegram_id`, `language`):
+    None from `prepare` means nothing to send."""
 
     delivery_id: int
     round: int
@@ -224,18 +237,22 @@ class Job:
     language: str | None
     table: Timetable
     parts_sent: int
-    change: Change | None  # None on the participant's first announcement
+    change: Change | None  # None on the person's first announcement
     paid: bool  # at Telegram's paid broadcast pace
 
 
 def prepare(session: Session, delivery_id: int) -> Job | None:
-    """Reads what a claimed delivery must send. A timetable equal to the one last sent (same
-    digest) is marked unchanged; a participant gone or blocked meanwhile is skipped."""
+    """Reads what a claimed delivery must send. A timetable equal to the one this person was
+    last sent (same digest) is marked unchanged; a participant gone, a colleague revoked or
+    anyone blocked meanwhile is skipped."""
     delivery = session.get(AnnouncementDelivery, delivery_id)
     if delivery is None or delivery.status != DeliveryStatus.pending:
         return None
-    person = session.get(Participant, delivery.participant_id)
-    if person is None or not person.active or person.telegram_id is None:
+    company = session.get(Participant, delivery.participant_id)
+    person: Participant | Colleague | None = company
+    if company is not None and delivery.colleague_id != MAIN_CONTACT:
+        person = still_colleague(session, company.id, delivery.colleague_id)
+    if company is None or not company.active or person is None or person.telegram_id is None:
         delivery.status = DeliveryStatus.failed
         session.add(delivery)
         return None
@@ -243,11 +260,12 @@ def prepare(session: Session, delivery_id: int) -> Job | None:
         delivery.status = DeliveryStatus.blocked
         session.add(delivery)
         return None
-    table = timetable(session, person.id)
+    table = timetable(session, company.id)
     previous = session.exec(
         select(AnnouncementDelivery)
         .where(
-            AnnouncementDelivery.participant_id == person.id,
+            AnnouncementDelivery.participant_id == company.id,
+            AnnouncementDelivery.colleague_id == delivery.colleague_id,
             AnnouncementDelivery.status == DeliveryStatus.sent,
             col(AnnouncementDelivery.round) < delivery.round,
         )
@@ -332,28 +350,13 @@ def failed(session: Session, delivery_id: int, error: str) -> None:
 
 
 def blocked(session: Session, delivery_id: int, now: datetime) -> None:
-    """The participant blocked the bot: marked, so later rounds and reminders skip them."""
+    """The person blocked the bot: marked, so later rounds and reminders skip them."""
     delivery = session.get(AnnouncementDelivery, delivery_id)
     if delivery is None:
         return
     delivery.status = DeliveryStatus.blocked
     session.add(delivery)
-    set_blocked(session, delivery.participant_id, now)
-
-
-def set_blocked(session: Session, participant_id: int, at: datetime | None) -> None:
-    session.execute(
-        update(Participant).where(col(Participant.id) == participant_id).values(blocked_bot_at=at)
-    )
-
-
-def account_blocked(session: Session, telegram_id: int, at: datetime | None) -> None:
-    """The Telegram account blocked the bot (`at`) or came back (None)."""
-    session.execute(
-        update(Participant)
-        .where(col(Participant.telegram_id) == telegram_id)
-        .values(blocked_bot_at=at)
-    )
+    mark_blocked(session, delivery.participant_id, delivery.colleague_id, now)
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
-"""/broadcast: one row per recipient, claimed and recorded like announcement deliveries
-(store/claims.py), so a broadcast survives a restart and several bot processes share it
-without sending anything twice."""
+"""/broadcast: one row per recipient (each company's main contact and each colleague who joined,
+store/readers.py), claimed and recorded like announcement deliveries (store/claims.py), so a
+broadcast survives a restart and several bot processes share it without sending anything
+twice. A colleague revoked before their copy went out gets nothing (counted as failed)."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from sqlmodel import Session, col, func, select, update
 from store.audit import record
 from store.claims import claim_rows, release_all
 from store.claims import waiting as unsent
-from store.models import Broadcast, BroadcastDelivery, DeliveryStatus, Participant, Role
-from store.reminders import reachable
+from store.models import Broadcast, BroadcastDelivery, Colleague, DeliveryStatus, Participant, Role
+from store.readers import MAIN_CONTACT, Reader
+from store.readers import audience as readers
 
 LEASE = timedelta(minutes=2)
 
@@ -31,9 +33,9 @@ def start(
     audit: tuple[int, dict[str, object]] | None = None,
 ) -> int:
     """Queues `body` (HTML, sent as is), or `bodies` (the text per language code), for every
-    reachable participant of `role` (everyone if None), at Telegram's paid broadcast pace if
-    `paid`; returns the broadcast's id. With `audit` (the admin's id and what they asked), the
-    audit line commits with the queue."""
+    reachable person of the participants of `role` (everyone if None), at Telegram's paid
+    broadcast pace if `paid`; returns the broadcast's id. With `audit` (the admin's id and
+    what they asked), the audit line commits with the queue."""
     if audit is not None:
         admin_id, detail = audit
         record(session, admin_id, "broadcast", **detail)
@@ -50,10 +52,11 @@ def start(
     session.add_all(
         BroadcastDelivery(
             broadcast_id=broadcast.id,
-            participant_id=recipient.participant_id,
-            telegram_id=recipient.telegram_id,
+            participant_id=reader.participant_id,
+            colleague_id=reader.colleague_id,
+            telegram_id=reader.telegram_id,
         )
-        for recipient in reachable(session, role)
+        for reader in readers(session, role).readers
     )
     return broadcast.id
 
@@ -61,9 +64,7 @@ def start(
 @dataclass(frozen=True)
 class Delivery:
     id: int
-    participant_id: int
-    telegram_id: int
-    language: str | None  # the participant's, if they chose one
+    reader: Reader  # language: the person's own, if they chose one
     body: str
     bodies: dict[str, str]
     paid: bool  # at Telegram's paid broadcast pace
@@ -80,34 +81,37 @@ def claim(
     lease: timedelta = LEASE,
     limit: int = 2,
 ) -> list[Delivery]:
+    """Takes up to `limit` unsent copies nobody holds, each with its reader's chat and
+    language; a copy of a colleague revoked since is marked failed, not handed out."""
     scope = col(BroadcastDelivery.broadcast_id) == broadcast_id
-    ids = claim_rows(session, BroadcastDelivery, scope, holder, now, lease, limit)
-    if not ids:
-        return []
     broadcast = session.get(Broadcast, broadcast_id)
     bodies = json.loads(broadcast.bodies)
-    rows = session.exec(
-        select(BroadcastDelivery, Participant.language)
-        .join(Participant, col(Participant.id) == col(BroadcastDelivery.participant_id))
-        .where(col(BroadcastDelivery.id).in_(ids))
-    ).all()
-    return [
-        Delivery(
-            row.id,
-            row.participant_id,
-            row.telegram_id,
-            language,
-            broadcast.body,
-            bodies,
-            broadcast.paid,
-        )
-        for row, language in rows
-    ]
+    while ids := claim_rows(session, BroadcastDelivery, scope, holder, now, lease, limit):
+        rows = session.exec(
+            select(BroadcastDelivery, Participant.language, Colleague)
+            .join(Participant, col(Participant.id) == col(BroadcastDelivery.participant_id))
+            .outerjoin(Colleague, col(Colleague.id) == col(BroadcastDelivery.colleague_id))
+            .where(col(BroadcastDelivery.id).in_(ids))
+        ).all()
+        claimed = []
+        for row, language, colleague in rows:
+            if row.colleague_id != MAIN_CONTACT:
+                if colleague is None or colleague.revoked_at is not None:
+                    row.status = DeliveryStatus.failed  # revoked since: nothing more for them
+                    session.add(row)
+                    continue
+                language = colleague.language
+            reader = Reader(row.participant_id, row.colleague_id, row.telegram_id, language)
+            claimed.append(Delivery(row.id, reader, broadcast.body, bodies, broadcast.paid))
+        if claimed:
+            return claimed
+    return []
 
 
 def audience(session: Session, role: Role | None) -> int:
-    """How many participants a broadcast to `role` (everyone if None) would reach."""
-    return len(reachable(session, role))
+    """How many people (main contacts and colleagues) a broadcast to `role` (everyone if
+    None) would reach: one message each."""
+    return len(readers(session, role).readers)
 
 
 def is_paid(session: Session, broadcast_id: int) -> bool:
@@ -189,6 +193,6 @@ def claim_report(session: Session, broadcast_id: int) -> Report | None:
         .where(col(BroadcastDelivery.broadcast_id) == broadcast_id)
         .group_by(BroadcastDelivery.status)
     ).all()
-    counts = {"sent": 0, "failed": 0, "blocked": 0} | {s.value: n for s, n in rows}
+    counts = {"sent": 0, "failed": 0, "blocked": 0} | {s.value: n for s, n in rows}  # people
     broadcast = session.get(Broadcast, broadcast_id)
     return Report(broadcast.chat_id, broadcast.message_id, broadcast.language, counts)

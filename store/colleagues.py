@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from store.announce import queue_for_colleague
 from store.audit import record
 from store.errors import (
     AccountTaken,
@@ -197,6 +198,9 @@ class Joined:
     colleague: Colleague
     participant: Participant
     again: bool  # the same account opened its link once more: nothing changed
+    # The announcement round that now has a delivery of the company's timetable for them
+    # (joined after the timetables were announced), for the caller to start sending.
+    announced: int | None = None
 
 
 def join_colleague(
@@ -210,7 +214,8 @@ def join_colleague(
     """Binds a Telegram account to the colleague a link was made for; None when the token is
     no colleague's (it may be a participant's or an interpreter's). Refused, changing nothing:
     a revoked link, a withdrawn company, a link another account opened, an account that
-    already takes part otherwise."""
+    already takes part otherwise. Once the timetables were announced, the company's current
+    one is queued for the new colleague with the joining (store/announce.py)."""
     if not TOKEN.match(token):
         raise InvalidValue(field="invite", reason="malformed")
     row = session.exec(select(Colleague).where(Colleague.invite_token == token)).first()
@@ -236,7 +241,7 @@ def join_colleague(
             session.add(row)
     except IntegrityError:
         raise AccountTaken() from None
-    return Joined(row, participant, again=False)
+    return Joined(row, participant, again=False, announced=queue_for_colleague(session, row))
 
 
 def _takes_part(session: Session, telegram_id: int) -> bool:

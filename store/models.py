@@ -234,11 +234,20 @@ class UnscheduledPair(SQLModel, table=True):
 
 
 class AnnouncementDelivery(SQLModel, table=True):
-    __table_args__ = (sa.UniqueConstraint("participant_id", "round"),)
+    """One person's copy of a round's timetable: the participant's main contact's or one of
+    its colleagues' (store/announce.py)."""
+
+    __table_args__ = (
+        sa.UniqueConstraint(
+            "participant_id", "round", "colleague_id", name="uq_announcementdelivery"
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     participant_id: int = Field(foreign_key="participant.id", index=True)
     round: int
+    # Whom this copy goes to: 0 the main contact, else the colleague (as in `notice`).
+    colleague_id: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     digest: str = Field(max_length=64)
     status: DeliveryStatus = Field(default=DeliveryStatus.pending, sa_type=_enum(DeliveryStatus))
     claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
@@ -366,13 +375,20 @@ class Broadcast(SQLModel, table=True):
 
 
 class BroadcastDelivery(SQLModel, table=True):
-    """One recipient of a broadcast, claimed and recorded like an announcement delivery."""
+    """One recipient of a broadcast (a participant's main contact or one of its colleagues),
+    claimed and recorded like an announcement delivery."""
 
-    __table_args__ = (sa.UniqueConstraint("broadcast_id", "participant_id"),)
+    __table_args__ = (
+        sa.UniqueConstraint(
+            "broadcast_id", "participant_id", "colleague_id", name="uq_broadcastdelivery"
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     broadcast_id: int = Field(foreign_key="broadcast.id", index=True)
     participant_id: int = Field(foreign_key="participant.id")
+    # Whom this copy goes to: 0 the main contact, else the colleague (as in `notice`).
+    colleague_id: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     telegram_id: int = Field(sa_type=sa.BigInteger)
     status: DeliveryStatus = Field(default=DeliveryStatus.pending, sa_type=_enum(DeliveryStatus))
     claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -67,10 +67,10 @@ def progress_text(language: str, state: Progress, final: bool) -> str:
     counts = state.counts
     shown = {key: counts[key] for key in ("sent", "unchanged", "failed", "blocked")}
     items = counted_items(language, "announce.count", {**shown, "left": state.left})
-    return t(
+    return tn(  # counted in people: each main contact and colleague has a copy of their own
         language,
         "announce.done" if final else "announce.progress",
+        state.total,
         round=state.round,
-        total=state.total,
         items=items or t(language, "announce.nobody"),
     )

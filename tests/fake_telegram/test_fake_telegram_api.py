@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest
+from aiohttp import web
 from telegram import (
     Bot,
     BotCommand,
@@ -21,7 +22,7 @@ from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, Conflict, InvalidToken, RetryAfter, TimedOut
 
 import fake_telegram.users
-from fake_telegram import FakeTelegram, FakeUser
+from fake_telegram import FakeTelegram, FakeUser, pushing_to_webhooks
 
 
 @pytest.fixture
@@ -107,6 +108,41 @@ async def test_webhook_blocks_polling_until_deleted(bot: Bot, fake: FakeTelegram
         await bot.get_updates(timeout=0)
     await bot.delete_webhook()
     assert await bot.get_updates(timeout=0) == ()
+
+
+async def test_balancer_in_front_of_the_webhook_posts_each_update_once(
+    bot: Bot, fake: FakeTelegram, park: FakeUser
+) -> None:
+    """`pushing_to_webhooks` stands for the load balancer at the webhook's URL: the fake's own
+    delivery to the URL the bots set must not post the same update a second time (a press
+    handled twice gets "query is too old" on its second answer)."""
+    seen: list[int] = []
+
+    async def receive(request: web.Request) -> web.Response:
+        seen.append((await request.json())["update_id"])
+        fake.changes.notify()
+        return web.Response()
+
+    app = web.Application()
+    app.router.add_post("/hook", receive)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    url = f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}/hook"
+    try:
+        async with pushing_to_webhooks(fake, [url]):
+            await bot.set_webhook(url)  # as each bot process does at start
+            for number in range(30):
+                await park.send(f"message {number}")
+            assert await fake.changes.wait_for(lambda: len(set(seen)) == 31, 10)
+            # Anything posted twice would have been posted by now: the fake's delivery is
+            # one update at a time and was due as soon as the first update was queued.
+            await bot.delete_webhook()
+        assert sorted(seen) == sorted(set(seen))
+        assert fake.bot().webhook_answers == []
+    finally:
+        await runner.cleanup()
 
 
 async def test_unknown_chat_and_messages(bot: Bot, park: FakeUser) -> None:

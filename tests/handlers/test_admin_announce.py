@@ -62,7 +62,7 @@ async def test_announce_pushes_each_timetable_once_and_then_only_changes(app, fa
     people = users(fake, 3, 3)
     admin = organizer(fake)
     final = await announce(admin)
-    assert "6 sent (of 6)" in final.text and "failed" not in final.text  # no "0 failed"
+    assert "6 sent (of 6 people)" in final.text and "failed" not in final.text  # no "0 failed"
     for user in people.values():
         [message] = user.messages  # the picture, the timetable its caption
         assert message.photo and "09:00" in message.caption
@@ -70,7 +70,7 @@ async def test_announce_pushes_each_timetable_once_and_then_only_changes(app, fa
         assert session.exec(select(Event)).one().phase == Phase.announced
 
     final = await announce(admin)
-    assert ": 6 unchanged (of 6)" in final.text and "sent" not in final.text
+    assert ": 6 unchanged (of 6 people)" in final.text and "sent" not in final.text
     assert all(len(photos(user)) == 1 for user in people.values())
 
     with session_scope(engine) as session:
@@ -105,7 +105,9 @@ async def test_429_is_waited_out_and_a_blocked_user_is_marked_and_skipped(app, f
     # "preparing", the counts (before the command's reply is over), then the progress until done.
     [status] = await admin.ask("/announce")
     versions = [revision.text for revision in status.history] + [status.text]
-    assert any("5 to check and send" in v and "1 blocked it." in v for v in versions), versions
+    assert any(
+        "5 people to check and send" in v and "1 person blocked it." in v for v in versions
+    ), versions
     assert await fake.changes.wait_for(lambda: done(status), WAIT)  # over before the bot stops
 
 

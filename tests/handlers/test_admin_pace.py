@@ -85,7 +85,7 @@ async def test_a_paid_announcement_goes_beyond_the_free_pace_and_is_charged(app,
     times = sends(fake, people)
     admin = organizer(fake)
     [question] = await admin.ask("/announce")
-    assert question.text.startswith("📣 Announcing the timetables to 200 participants")
+    assert question.text.startswith("📣 Announcing the timetables to 200 people")
     assert "about 7 seconds" in question.text  # at the free pace
     await admin.press(question, "Paid pace · about 3 seconds")
     [final] = await admin.wait_for(done, timeout=WAIT)
@@ -127,7 +127,7 @@ async def test_a_broadcast_waits_for_its_pace_and_a_stale_choice_sends_nothing(a
     people = users(fake, 10, 10)
     admin = organizer(fake)
     [question] = await admin.ask("/broadcast all Hall B opens at 10:00")
-    assert question.text.startswith("✉️ Sending your message to 20 participants")
+    assert question.text.startswith("✉️ Sending your message to 20 people")
     paid = question.button(paid_button(question)).callback_data
     await admin.press(question, "✖️ Cancel")
     [cancelled] = await admin.wait_reply()

@@ -1,0 +1,114 @@
+"""Who reads a company's messages in the bot: its main contact and each colleague who joined
+and was not revoked (store/colleagues.py), each a person of their own, with their own chat and
+language. Announcements, broadcasts and a refill booking's timetable go to each of them
+(store/announce.py, store/broadcast.py); the outbox's notices do the same (store/notices.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, col, select, update
+
+from store.models import Colleague, Participant, Role
+from store.participants import by_number
+
+MAIN_CONTACT = 0  # the `colleague_id` of the main contact's copy
+
+
+@dataclass(frozen=True)
+class Reader:
+    """One person a company's message goes to."""
+
+    participant_id: int
+    colleague_id: int  # MAIN_CONTACT, or the colleague's id
+    telegram_id: int
+    language: str | None
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Everyone a message to many companies reaches, and who it cannot."""
+
+    readers: list[Reader]
+    never_joined: int  # companies nobody of which opened the bot
+    blocked: int  # people who blocked the bot
+
+
+def audience(
+    session: Session, role: Role | None = None, participant_ids: Sequence[int] | None = None
+) -> Audience:
+    """The active participants' readers (of `role`, or of `participant_ids`, if given), each
+    company's main contact first, then its colleagues in the order they were invited; the
+    companies in the order of their numbers."""
+    companies = select(Participant).where(Participant.active == True)  # noqa: E712
+    team = (
+        select(Colleague)
+        .join(Participant, col(Participant.id) == col(Colleague.participant_id))
+        .where(
+            Participant.active == True,  # noqa: E712
+            col(Colleague.revoked_at).is_(None),
+            col(Colleague.telegram_id).is_not(None),
+        )
+        .order_by(col(Colleague.id))
+    )
+    if role is not None:
+        companies, team = (q.where(Participant.role == role) for q in (companies, team))
+    if participant_ids is not None:
+        wanted = col(Participant.id).in_(participant_ids)
+        companies, team = companies.where(wanted), team.where(wanted)
+    colleagues: dict[int, list[Colleague]] = {}
+    for colleague in session.exec(team).all():
+        colleagues.setdefault(colleague.participant_id, []).append(colleague)
+    readers, never_joined, blocked = [], 0, 0
+    for company in by_number(session.exec(companies).all()):
+        assert company.id is not None
+        people: list[tuple[int, Participant | Colleague]] = [
+            (MAIN_CONTACT, company),
+            *((c.id or 0, c) for c in colleagues.get(company.id, ())),
+        ]
+        joined = [(number, p) for number, p in people if p.telegram_id is not None]
+        never_joined += not joined
+        for number, person in joined:
+            if person.blocked_bot_at is not None:
+                blocked += 1
+                continue
+            assert person.telegram_id is not None
+            readers.append(Reader(company.id, number, person.telegram_id, person.language))
+    return Audience(readers, never_joined, blocked)
+
+
+def readers_of(session: Session, participant_id: int) -> list[Reader]:
+    """The company's readers who can be reached now (none if it left the fair)."""
+    return audience(session, participant_ids=[participant_id]).readers
+
+
+def mark_blocked(
+    session: Session, participant_id: int, colleague_id: int, at: datetime | None
+) -> None:
+    """The person blocked the bot (`at`) or came back (None): later messages skip them."""
+    table: type[Participant] | type[Colleague] = Colleague if colleague_id else Participant
+    person = colleague_id or participant_id
+    session.execute(update(table).where(col(table.id) == person).values(blocked_bot_at=at))
+
+
+def account_blocked(session: Session, telegram_id: int, at: datetime | None) -> None:
+    """The Telegram account (a main contact's or a colleague's) blocked the bot (`at`) or
+    came back (None)."""
+    for table in (Participant, Colleague):
+        session.execute(
+            update(table).where(col(table.telegram_id) == telegram_id).values(blocked_bot_at=at)
+        )
+
+
+def still_colleague(session: Session, participant_id: int, colleague_id: int) -> Colleague | None:
+    """The colleague's row if they may still read the company's messages (joined, not
+    revoked); None once revoked."""
+    colleague = session.get(Colleague, colleague_id)
+    if colleague is None or colleague.participant_id != participant_id:
+        return None
+    if colleague.revoked_at is not None or colleague.telegram_id is None:
+        return None
+    return colleague
