@@ -23,7 +23,7 @@ from bot.import_report import column_label, report_lines, slip_line
 from bot.invites import bot_username, write_invites
 from bot.settings import Settings, cli_language
 from bot.webhook import path_of
-from handlers.admin_withdraw import changes
+from handlers.admin_withdraw import changes, withdrawn
 from handlers.ui import counted_items, error_text
 from locales import catalog, moment, t, tn
 from store.db import make_engine, normalize_url, session_scope, upgrade
@@ -375,7 +375,7 @@ def withdraw_options(command: argparse.ArgumentParser, said: Said) -> None:
 
 def withdraw_tool(session: Session, args: argparse.Namespace, language: str) -> None:
     done = withdraw(session, CLI_ADMIN, args.code, args.reason, utcnow())
-    print(t(language, "withdraw.done", **changes(done, language, html=False)))
+    print(withdrawn(done, language, html=False))
     print(t(language, "cli.withdrawal_told"))
 
 

@@ -33,9 +33,9 @@ def report_lines(language: str, result: ImportResult) -> list[str]:
         ("count.import_conflicts", len(result.conflicts)),
         ("count.import_absent", len(result.absent)),
     ]
-    # new and changed always, the rest when there are any
-    parts = ", ".join(
-        tn(language, key, count) for index, (key, count) in enumerate(counts) if count or index < 2
+    # the counts that are not zero ("no new participants" only for a file that changes nothing)
+    parts = ", ".join(tn(language, key, count) for key, count in counts if count) or tn(
+        language, "count.import_new", 0
     )
     lines = [t(language, "cli.import_dry" if result.dry else "cli.imported", parts=parts)]
     if result.changes:

@@ -19,7 +19,7 @@ from handlers.guard import organizer
 from handlers.refill_offers import Outside, offer_place
 from handlers.routes import WithdrawConfirm, route
 from handlers.services import Services, Who, services
-from handlers.ui import button, escape, keyboard, refuse, show
+from handlers.ui import button, counted_items, escape, keyboard, refuse, show
 from jobs.notify import tell
 from jobs.table import TimedJob
 from locales import t
@@ -33,14 +33,21 @@ REASON = "withdraw_reason"  # user_data: {"id": participant id, "reason": text}
 
 def changes(found: Preview, language: str, html: bool = True) -> dict[str, object]:
     """The values of the withdrawal's sentences (the bot's, HTML-escaped, and the command
-    line's)."""
+    line's); `items` counts what it closes and cancels, the zero ones left out."""
     shown = escape if html else str
     return {
         "code": shown(found.code),
         "company": shown(company_name(found, language)),
-        "requests": found.requests,
-        "meetings": found.meetings,
+        "items": counted_items(
+            language, "withdraw.changes", {"requests": found.requests, "meetings": found.meetings}
+        ),
     }
+
+
+def withdrawn(found: Preview, language: str, html: bool = True) -> str:
+    """What a withdrawal did, in one or two sentences (the bot's and the command line's)."""
+    values = changes(found, language, html)
+    return t(language, "withdraw.done_with" if values["items"] else "withdraw.done", **values)
 
 
 @organizer()
@@ -55,11 +62,18 @@ async def withdraw_command(update: Update, context: ContextTypes.DEFAULT_TYPE, p
         raise AlreadyWithdrawn(code=found.code)
     reason = " ".join(args[1:])
     context.user_data[REASON] = {"id": found.participant_id, "reason": reason}
+    values = changes(found, person.language)
+    closes = (
+        t(person.language, "withdraw.confirm_closes", items=values["items"])
+        if values["items"]
+        else t(person.language, "withdraw.confirm_nothing")
+    )
     text = t(
         person.language,
         "withdraw.confirm",
         reason=escape(reason) or t(person.language, "withdraw.no_reason"),
-        **changes(found, person.language),
+        closes=closes,
+        **values,
     )
     confirm = button(person.language, "withdraw.button", WithdrawConfirm("w", found.participant_id))
     await show(update, text, keyboard([confirm]))
@@ -96,7 +110,7 @@ async def confirmed(
     found = await svc.run(withdraw, person.telegram_id, participant_id, reason, svc.clock())
     context.user_data.pop(REASON, None)
     await update.callback_query.answer()
-    await show(update, t(person.language, "withdraw.done", **changes(found, person.language)))
+    await show(update, withdrawn(found, person.language))
     await announce_withdrawals(context.application)
 
 

@@ -93,7 +93,7 @@ async def on_button(
     meeting_id = pressed.meeting
     if isinstance(pressed, AttendanceCause):  # a reason chosen: the meeting is given up
         reason = CancelReason(pressed.cause)
-        done = await svc.run(cancel, meeting_id, participant_id, reason, now)
+        done = await svc.run(cancel, meeting_id, participant_id, reason, now, person.by)
         await show(update, t(language, "fairday.cancelled", **_when(done.sides, language)))
         await update.callback_query.answer()
         await tell(
@@ -113,7 +113,7 @@ async def on_button(
     elif action == "keep":
         await show(update, t(language, "fairday.kept"), attendance_keyboard(language, meeting_id))
     else:
-        sides = await svc.run(confirm, meeting_id, participant_id, now)
+        sides = await svc.run(confirm, meeting_id, participant_id, now, person.by)
         await show(
             update,
             t(language, "fairday.confirmed", **_when(sides, language)),

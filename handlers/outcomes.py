@@ -162,7 +162,7 @@ async def on_button(
     svc = services(context)
     language, me, now = person.language, person.participant.id, svc.clock()
     if isinstance(pressed, OutcomePick):
-        answer = await svc.run(record_outcome, pressed.meeting, me, pressed.result, now)
+        answer = await svc.run(record_outcome, pressed.meeting, me, pressed.result, now, person.by)
         await show(
             update,
             _summary(answer, language),
@@ -170,7 +170,7 @@ async def on_button(
         )
     else:
         meeting_id = pressed.meeting
-        answer = await svc.run(my_answer, meeting_id, me, now)
+        answer = await svc.run(my_answer, meeting_id, me, now, person.by)
         if pressed.ask == "c" or answer.result is None:
             text = t(
                 language,
@@ -202,7 +202,7 @@ async def _typed(
     field = {"value_text": text} if step["step"] == VALUE_STEP else {"note": text}
     try:
         answer = await svc.run(
-            set_details, step["meeting"], person.participant.id, svc.clock(), **field
+            set_details, step["meeting"], person.participant.id, svc.clock(), by=person.by, **field
         )
     except StoreError as error:
         await refuse(update, error_text(person.language, error))

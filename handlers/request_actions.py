@@ -200,7 +200,7 @@ async def act(
     svc = services(context)
     try:
         involved = await svc.run(
-            act_on_request, person.participant.id, action, request_id, svc.clock()
+            act_on_request, person.participant.id, action, request_id, svc.clock(), person.by
         )
     except StoreError as error:
         await answered(update, context, person, action, None, error)

@@ -149,7 +149,15 @@ async def page(
     if isinstance(pressed, RequestListAction):
         action = pressed.action
         after = await svc.run(
-            act_on_page, me, action, pressed.request, CATEGORIES[cat], pressed.page, PER_PAGE, now
+            act_on_page,
+            me,
+            action,
+            pressed.request,
+            CATEGORIES[cat],
+            pressed.page,
+            PER_PAGE,
+            now,
+            person.by,
         )
         await answered(update, context, person, action, after.involved, after.refused)
         view = after.page

@@ -110,6 +110,12 @@ class Who:
         """Whether they may change the company's profile and manage its colleagues."""
         return self.participant is not None and self.colleague is None
 
+    @property
+    def by(self) -> int:
+        """Who of the company acts, as the store records answers: 0 its main contact, else
+        the colleague's id (store/readers.py)."""
+        return self.colleague.id if self.colleague is not None and self.colleague.id else 0
+
 
 async def who(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Who:
     user = update.effective_user

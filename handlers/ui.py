@@ -11,7 +11,7 @@ from telegram.error import BadRequest
 
 from handlers.routes import Press
 from locales import catalog, pick, t, tn
-from store.errors import InvalidValue, NotFound, StoreError
+from store.errors import AnsweredBy, InvalidValue, NotFound, StoreError
 
 Row = Sequence[InlineKeyboardButton]
 
@@ -127,6 +127,16 @@ def error_text(language: str, error: StoreError) -> str:
         return t(language, "error.invalid_value", field=field, reason=reason)
     if isinstance(error, NotFound):
         return t(language, f"error.not_found.{error.values['what']}")
+    if isinstance(error, AnsweredBy):  # who of the company answered first, and what
+        found = error.values
+        name = found["name"]
+        who = (
+            t(language, "answered.name", name=name)
+            if name
+            else t(language, f"answered.{found['role']}")
+        )
+        result = t(language, f"outcome.result.{found['result']}") if "result" in found else ""
+        return t(language, f"error.answered_by.{found['what']}", name=who, result=result)
     values = {k: v for k, v in error.values.items() if isinstance(v, str | int)}
     if "status" in error.values:
         values["status"] = t(language, f"status.{error.values['status']}")

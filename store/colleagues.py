@@ -216,8 +216,8 @@ def join_colleague(
     a revoked link, a withdrawn company, a link another account opened, an account that
     already takes part otherwise. Once the timetables were announced, the company's current
     one is queued for the new colleague with the joining (store/announce.py)."""
-    if not TOKEN.match(token):
-        raise InvalidValue(field="invite", reason="malformed")
+    if not TOKEN.match(token):  # no link's, as a mistyped one: one answer for both
+        raise NotFound(what="invite")
     row = session.exec(select(Colleague).where(Colleague.invite_token == token)).first()
     if row is None:
         return None

@@ -164,3 +164,11 @@ class AccountTaken(StoreError):
     another company's colleague)."""
 
     key = "account_taken"
+
+
+class AnsweredBy(StoreError):
+    """Another person of the company (its main contact or a colleague) answered first: the
+    company has one answer. Names who (`name`, their own, or "" with `role`: main_contact or
+    colleague) and what (`what`; an outcome's `result`)."""
+
+    key = "answered_by"

@@ -1,4 +1,6 @@
 """The fair day, before each meeting: a side confirms it ("I'll be there") or gives it up.
+The company has one answer, whoever of it pressed (its main contact or a colleague: `by`); a
+later press by another of them is told who answered and how.
 
 Giving a meeting up deletes its row, so the slot is free again for both sides and the unique
 keys of `meeting` guard any later booking in it, and keeps a `MeetingCancellation`: the freed
@@ -26,6 +28,7 @@ from store.models import (
     Participant,
     Slot,
 )
+from store.readers import MAIN_CONTACT, actor, answered_by
 from store.reminders import Recipient, slot_start
 
 
@@ -112,10 +115,24 @@ def participants_meeting(session: Session, meeting_id: int, participant_id: int)
 
 
 def _own_meeting(
-    session: Session, meeting_id: int, participant_id: int, now: datetime
+    session: Session, meeting_id: int, participant_id: int, now: datetime, by: int
 ) -> tuple[Meeting, datetime]:
-    """The participant's meeting, not started yet, and its start; refusals otherwise."""
-    meeting = participants_meeting(session, meeting_id, participant_id)
+    """The participant's meeting, not started yet, and its start; refusals otherwise (for a
+    meeting another person of the company gave up, who did)."""
+    try:
+        meeting = participants_meeting(session, meeting_id, participant_id)
+    except MeetingGone:
+        given_up = session.exec(
+            select(MeetingCancellation)
+            .where(
+                MeetingCancellation.meeting_id == meeting_id,
+                MeetingCancellation.by_participant_id == participant_id,
+            )
+            .order_by(col(MeetingCancellation.id).desc())
+        ).first()
+        if given_up is None or given_up.by_colleague_id == by:
+            raise
+        raise answered_by(session, participant_id, given_up.by_colleague_id, "cancelled") from None
     slot = session.get(Slot, meeting.slot_id)
     assert slot is not None
     start = slot_start(slot, get_event(session).timezone)
@@ -124,22 +141,31 @@ def _own_meeting(
     return meeting, start
 
 
-def confirm(session: Session, meeting_id: int, participant_id: int, now: datetime) -> MeetingSides:
-    """Records "I'll be there"; a second tap is refused (the counterpart is told once)."""
-    meeting, start = _own_meeting(session, meeting_id, participant_id, now)
-    if session.get(MeetingConfirmation, (meeting_id, participant_id)) is not None:
-        raise AlreadyConfirmed()
+def confirm(
+    session: Session, meeting_id: int, participant_id: int, now: datetime, by: int = MAIN_CONTACT
+) -> MeetingSides:
+    """Records "I'll be there" for the company, pressed by `by`; a second tap is refused, saying
+    who confirmed if it was someone else (the counterpart is told once)."""
+    meeting, start = _own_meeting(session, meeting_id, participant_id, now, by)
     try:
         with session.begin_nested():
             session.add(
-                MeetingConfirmation(meeting_id=meeting_id, participant_id=participant_id, at=now)
+                MeetingConfirmation(
+                    meeting_id=meeting_id, participant_id=participant_id, at=now, colleague_id=by
+                )
             )
-    except sa.exc.IntegrityError:  # the same tap handled twice at once
-        raise AlreadyConfirmed() from None
+    except sa.exc.IntegrityError:  # confirmed before, or the same tap handled twice at once
+        first = session.get(MeetingConfirmation, (meeting_id, participant_id))
+        if first is None or first.colleague_id == by:
+            raise AlreadyConfirmed() from None
+        raise answered_by(session, participant_id, first.colleague_id, "confirmed") from None
     sides = _sides(session, meeting, participant_id, start)
-    actor = session.get(Participant, participant_id)
     record(
-        session, actor.telegram_id or 0, "meeting_confirmed", meeting=meeting_id, by=sides.me.code
+        session,
+        actor(session, participant_id, by),
+        "meeting_confirmed",
+        meeting=meeting_id,
+        by=sides.me.code,
     )
     return sides
 
@@ -151,9 +177,10 @@ class Cancelled:
 
 
 def freed_place(
-    meeting: Meeting, by: int, reason: CancelReason, now: datetime
+    meeting: Meeting, by: int, reason: CancelReason, now: datetime, colleague: int = MAIN_CONTACT
 ) -> MeetingCancellation:
-    """The place a meeting given up by one of its sides leaves (the meeting row is deleted)."""
+    """The place a meeting given up by one of its sides (`by`; who of it: `colleague`) leaves
+    (the meeting row is deleted)."""
     assert meeting.id is not None
     return MeetingCancellation(
         meeting_id=meeting.id,
@@ -162,31 +189,37 @@ def freed_place(
         slot_id=meeting.slot_id,
         tier=meeting.tier,
         by_participant_id=by,
+        by_colleague_id=colleague,
         reason=reason,
         at=now,
     )
 
 
 def cancel(
-    session: Session, meeting_id: int, participant_id: int, reason: CancelReason, now: datetime
+    session: Session,
+    meeting_id: int,
+    participant_id: int,
+    reason: CancelReason,
+    now: datetime,
+    by: int = MAIN_CONTACT,
 ) -> Cancelled:
-    """Gives the meeting up before it starts: the slot is free again for both sides."""
+    """Gives the meeting up before it starts, pressed by `by` of the company: the slot is free
+    again for both sides."""
     if reason == CancelReason.removed:
         raise ValueError("participants give a reason of their own")
-    meeting, start = _own_meeting(session, meeting_id, participant_id, now)
+    meeting, start = _own_meeting(session, meeting_id, participant_id, now, by)
     sides = _sides(session, meeting, participant_id, start)
     # The conditional delete is the claim: of two taps at once (or both sides), one wins.
     deleted = session.execute(sa.delete(Meeting).where(col(Meeting.id) == meeting_id))
     if deleted.rowcount != 1:
         raise MeetingGone()
-    place = freed_place(meeting, participant_id, reason, now)
+    place = freed_place(meeting, participant_id, reason, now, by)
     session.add(place)
     session.flush()
     reassign(session, now)
-    actor = session.get(Participant, participant_id)
     record(
         session,
-        actor.telegram_id or 0,
+        actor(session, participant_id, by),
         "meeting_cancelled",
         meeting=meeting_id,
         by=sides.me.code,

@@ -203,6 +203,9 @@ class MeetingRequest(SQLModel, table=True):
     rank: int
     note: str = Field(default="", max_length=300)
     updated_at: datetime = Field(sa_type=UTCDateTime)
+    # Who of the receiving company accepted or rejected it: 0 its main contact, else the
+    # colleague's id; None while pending (and for answers given before migration 0022).
+    answered_by: int | None = None
 
 
 class Meeting(SQLModel, table=True):
@@ -413,6 +416,8 @@ class MeetingConfirmation(SQLModel, table=True):
     meeting_id: int = Field(foreign_key="meeting.id", primary_key=True, ondelete="CASCADE")
     participant_id: int = Field(foreign_key="participant.id", primary_key=True)
     at: datetime = Field(sa_type=UTCDateTime)
+    # Who of the company pressed it: 0 its main contact, else the colleague's id.
+    colleague_id: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class MeetingCancellation(SQLModel, table=True):
@@ -426,6 +431,8 @@ class MeetingCancellation(SQLModel, table=True):
     slot_id: int = Field(foreign_key="slot.id", index=True)
     tier: Tier = Field(sa_type=_enum(Tier))
     by_participant_id: int | None = Field(default=None, foreign_key="participant.id")
+    # Who of that participant gave it up: 0 its main contact, else the colleague's id.
+    by_colleague_id: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     reason: CancelReason = Field(sa_type=_enum(CancelReason))
     at: datetime = Field(sa_type=UTCDateTime)
 
@@ -499,6 +506,9 @@ class MeetingOutcome(SQLModel, table=True):
     note: str = Field(default="", max_length=300)
     answered_at: datetime = Field(sa_type=UTCDateTime)
     updated_at: datetime = Field(sa_type=UTCDateTime)
+    # Who of the company answered (the company's one answer; only they change it): 0 its main
+    # contact, else the colleague's id.
+    colleague_id: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class Signed(StrEnum):

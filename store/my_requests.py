@@ -18,6 +18,7 @@ from sqlmodel import Session
 
 from store.errors import StoreError
 from store.event import current_event, event_and_closed
+from store.readers import MAIN_CONTACT
 from store.requests import (
     Pair,
     Party,
@@ -35,12 +36,14 @@ from store.requests import (
 
 CATEGORIES = ("mutual", "received", "mine")
 # What each action does to a request; `up` / `dn` move one of my pending requests.
-ACTIONS: dict[str, Callable[[Session, int, int, datetime], Sent]] = {
+# Each takes the session, the request, the participant, the time and who of the company
+# pressed (store/readers.py; only answers record it).
+ACTIONS: dict[str, Callable[[Session, int, int, datetime, int], Sent]] = {
     "acc": accept_request,
     "rej": reject_request,
-    "can": cancel_request,
-    "up": lambda session, request, me, now: move_request(session, request, me, -1, now),
-    "dn": lambda session, request, me, now: move_request(session, request, me, 1, now),
+    "can": lambda session, request, me, now, by: cancel_request(session, request, me, now),
+    "up": lambda session, request, me, now, by: move_request(session, request, me, -1, now),
+    "dn": lambda session, request, me, now, by: move_request(session, request, me, 1, now),
 }
 
 
@@ -121,10 +124,11 @@ def request_involved(session: Session, request_id: int) -> Involved:
 
 
 def act_on_request(
-    session: Session, me: int, action: str, request_id: int, now: datetime
+    session: Session, me: int, action: str, request_id: int, now: datetime, by: int = MAIN_CONTACT
 ) -> Involved:
-    """Runs `action` (a key of ACTIONS) on the request for `me`; raises the refusal."""
-    return involved(session, ACTIONS[action](session, request_id, me, now))
+    """Runs `action` (a key of ACTIONS) on the request for `me`, pressed by `by` of the
+    company; raises the refusal."""
+    return involved(session, ACTIONS[action](session, request_id, me, now, by))
 
 
 def act_on_page(
@@ -136,11 +140,12 @@ def act_on_page(
     number: int,
     per_page: int,
     now: datetime,
+    by: int = MAIN_CONTACT,
 ) -> PageAfterAction:
     """`act_on_request`, then the page it was pressed on as it is now (also after a refusal, which
     changed nothing)."""
     try:
-        done, refused = act_on_request(session, me, action, request_id, now), None
+        done, refused = act_on_request(session, me, action, request_id, now, by), None
     except StoreError as error:
         done, refused = None, error
     return PageAfterAction(

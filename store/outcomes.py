@@ -1,7 +1,9 @@
 """After each meeting: both sides are asked how it went (one message each, once), may add an
 expected deal value in USD and a short note, and may change their answer until a week after
 the fair. Each side's answer is their own: organizers see all of them, participants only
-theirs, never the counterpart's.
+theirs, never the counterpart's. A side is a company: the first of its people to answer (its
+main contact or a colleague, `by`) gives its answer, and only they change it or add to it; a
+later press by another of them is told who answered what.
 
 The prompts and their one reminder are queued once in the notice outbox like the other
 reminders (store/notices.py), so each goes out, at most the one in flight at a crash twice,
@@ -14,6 +16,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
 from store.audit import record
@@ -31,6 +34,7 @@ from store.models import (
     Slot,
 )
 from store.names import CompanyNames
+from store.readers import MAIN_CONTACT, actor, answered_by
 from store.reminders import Recipient, slot_end, slot_start
 
 EDITABLE_AFTER_THE_FAIR = timedelta(days=7)
@@ -213,6 +217,16 @@ def _own(session: Session, meeting_id: int, participant_id: int) -> MeetingOutco
     ).first()
 
 
+def _mine(session: Session, meeting_id: int, participant_id: int, by: int) -> MeetingOutcome | None:
+    """The company's answer if `by` gave it (None before any); another person's refuses,
+    naming them and their answer."""
+    row = _own(session, meeting_id, participant_id)
+    if row is not None and row.colleague_id != by:
+        what = {"result": row.result.value}
+        raise answered_by(session, participant_id, row.colleague_id, "outcome", **what)
+    return row
+
+
 def _answer(session: Session, meeting: Meeting, slot: Slot, participant_id: int) -> Answer:
     other_id = meeting.seller_id if meeting.buyer_id == participant_id else meeting.buyer_id
     other = session.get(Participant, other_id)
@@ -230,21 +244,27 @@ def _answer(session: Session, meeting: Meeting, slot: Slot, participant_id: int)
     )
 
 
-def my_answer(session: Session, meeting_id: int, participant_id: int, now: datetime) -> Answer:
+def my_answer(
+    session: Session, meeting_id: int, participant_id: int, now: datetime, by: int = MAIN_CONTACT
+) -> Answer:
+    """The side's answer, for `by` to give, change or add to (refused if another person of the
+    company gave it)."""
     meeting, slot = _meeting(session, meeting_id, participant_id, now)
+    _mine(session, meeting_id, participant_id, by)
     return _answer(session, meeting, slot, participant_id)
 
 
-def _actor(session: Session, participant_id: int) -> int:
-    return session.get(Participant, participant_id).telegram_id or 0
-
-
 def record_outcome(
-    session: Session, meeting_id: int, participant_id: int, result: OutcomeResult, now: datetime
+    session: Session,
+    meeting_id: int,
+    participant_id: int,
+    result: OutcomeResult,
+    now: datetime,
+    by: int = MAIN_CONTACT,
 ) -> Answer:
-    """Sets or changes this side's answer (the value and note stay)."""
+    """Sets this side's answer, or changes it if `by` gave it (the value and note stay)."""
     meeting, slot = _meeting(session, meeting_id, participant_id, now)
-    row = _own(session, meeting_id, participant_id)
+    row = _mine(session, meeting_id, participant_id, by)
     if row is None:
         other = meeting.seller_id if meeting.buyer_id == participant_id else meeting.buyer_id
         row = MeetingOutcome(
@@ -255,12 +275,23 @@ def record_outcome(
             result=result,
             answered_at=now,
             updated_at=now,
+            colleague_id=by,
         )
+        try:
+            with session.begin_nested():  # two of the company answering at the same moment
+                session.add(row)
+        except sa.exc.IntegrityError:
+            row = _mine(session, meeting_id, participant_id, by)
+            assert row is not None
     row.result, row.updated_at = result, now
     session.add(row)
     session.flush()
     record(
-        session, _actor(session, participant_id), "outcome", meeting=meeting_id, result=result.value
+        session,
+        actor(session, participant_id, by),
+        "outcome",
+        meeting=meeting_id,
+        result=result.value,
     )
     return _answer(session, meeting, slot, participant_id)
 
@@ -285,10 +316,12 @@ def set_details(
     *,
     value_text: str | None = None,
     note: str | None = None,
+    by: int = MAIN_CONTACT,
 ) -> Answer:
-    """The optional expected deal value (typed) or note, after the answer itself."""
+    """The optional expected deal value (typed) or note, after the answer itself, by whoever
+    of the company gave it."""
     meeting, slot = _meeting(session, meeting_id, participant_id, now)
-    row = _own(session, meeting_id, participant_id)
+    row = _mine(session, meeting_id, participant_id, by)
     if row is None:
         raise NoOutcomeYet()
     if value_text is not None:
@@ -303,7 +336,7 @@ def set_details(
     session.flush()
     record(
         session,
-        _actor(session, participant_id),
+        actor(session, participant_id, by),
         "outcome_details",
         meeting=meeting_id,
         value=row.value_usd,

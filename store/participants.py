@@ -110,8 +110,8 @@ def join(
 
     The same account opening its own link again is welcome; a link already bound to another
     account, or an account already bound elsewhere, is refused."""
-    if not TOKEN.match(token):
-        raise InvalidValue(field="invite", reason="malformed")
+    if not TOKEN.match(token):  # no link's, as a mistyped one: one answer for both
+        raise NotFound(what="invite")
     participant = session.exec(select(Participant).where(Participant.invite_token == token)).first()
     if participant is None:
         raise NotFound(what="invite")

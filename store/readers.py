@@ -12,6 +12,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select, update
 
+from store.errors import AnsweredBy
 from store.models import Colleague, Participant, Role
 from store.participants import by_number
 
@@ -112,3 +113,24 @@ def still_colleague(session: Session, participant_id: int, colleague_id: int) ->
     if colleague.revoked_at is not None or colleague.telegram_id is None:
         return None
     return colleague
+
+
+def answered_by(
+    session: Session, participant_id: int, colleague_id: int, what: str, **values: str
+) -> AnsweredBy:
+    """The refusal of a press another person of the company answered first, naming them: a
+    colleague by their Telegram name, the main contact by the contact name on file."""
+    if colleague_id:
+        colleague = session.get(Colleague, colleague_id)
+        name, role = (colleague.name if colleague else ""), "colleague"
+    else:
+        name, role = session.get(Participant, participant_id).contact_name, "main_contact"
+    return AnsweredBy(what=what, name=name, role=role, **values)
+
+
+def actor(session: Session, participant_id: int, colleague_id: int) -> int:
+    """The Telegram account of the person who acted for the company (0 if none), for the
+    audit line."""
+    person = session.get(Colleague, colleague_id) if colleague_id else None
+    person = person or session.get(Participant, participant_id)
+    return (person.telegram_id if person is not None else None) or 0

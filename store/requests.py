@@ -30,6 +30,7 @@ from store.errors import (
 )
 from store.event import ensure_open
 from store.models import LIVE_STATUSES, MeetingRequest, Participant, RequestStatus
+from store.readers import MAIN_CONTACT, answered_by
 from store.text import clean_text
 
 NOTE_MAX = 300
@@ -186,14 +187,19 @@ def _renumber(session: Session, from_id: int) -> None:
 
 @dataclass(frozen=True)
 class Move:
-    """Who may move a request (`from_id` or `to_id`), from which states, to which."""
+    """Who may move a request (`from_id` or `to_id`), from which states, to which; an answer
+    (`answers`) records who of the company gave it."""
 
     actor: str
     allowed: tuple[RequestStatus, ...]
     to: RequestStatus
+    answers: bool = False
 
     @property
     def statement(self) -> sa.Update:
+        values = {"status": self.to, "updated_at": sa.bindparam("now")}
+        if self.answers:
+            values["answered_by"] = sa.bindparam("by")
         return (
             sa.update(MeetingRequest.__table__)
             .where(
@@ -201,31 +207,45 @@ class Move:
                 R[self.actor] == sa.bindparam("me"),
                 R.status.in_(self.allowed),
             )
-            .values(status=self.to, updated_at=sa.bindparam("now"))
+            .values(**values)
             .returning(*_SENT_COLUMNS)
         )
 
 
-ACCEPT = Move("to_id", (RequestStatus.pending,), RequestStatus.accepted)
-REJECT = Move("to_id", (RequestStatus.pending,), RequestStatus.rejected)
+ACCEPT = Move("to_id", (RequestStatus.pending,), RequestStatus.accepted, answers=True)
+REJECT = Move("to_id", (RequestStatus.pending,), RequestStatus.rejected, answers=True)
 CANCEL = Move("from_id", LIVE_STATUSES, RequestStatus.cancelled)
 # Built once: the statement's shape never changes, only its values.
 _MOVES = {move: move.statement for move in (ACCEPT, REJECT, CANCEL)}
 
 
 def _transition(
-    session: Session, request_id: int, actor_id: int, now: datetime, move: Move
+    session: Session,
+    request_id: int,
+    actor_id: int,
+    now: datetime,
+    move: Move,
+    by: int = MAIN_CONTACT,
 ) -> Sent:
     """One conditional UPDATE: of two presses at once, one wins and the other is told how the
-    request stands now."""
+    request stands now (answered by another person of the company: who, and how)."""
     ensure_open(session, now)
     connection = session.connection()
     values = {"request": request_id, "me": actor_id, "now": now}
+    if move.answers:
+        values["by"] = by
     changed = connection.execute(_MOVES[move], values).first()
     if changed is None:
         found = get_sent(session, request_id)
         if getattr(found, move.actor) != actor_id:
             raise NotYours()
+        status = RequestStatus(found.status)
+        if move.answers and status in (RequestStatus.accepted, RequestStatus.rejected):
+            answered = session.exec(
+                select(MeetingRequest.answered_by).where(MeetingRequest.id == request_id)
+            ).one()
+            if answered is not None and answered != by:
+                raise answered_by(session, actor_id, answered, status.value)
         raise RequestChanged(status=found.status)
     request = _sent(changed)
     _sync(session, request_id, status=request.status, updated_at=now)
@@ -234,13 +254,18 @@ def _transition(
     return request
 
 
-def accept_request(session: Session, request_id: int, me: int, now: datetime) -> Sent:
-    """Accepts a pending request `me` received; the pair becomes mutual."""
-    return _transition(session, request_id, me, now, ACCEPT)
+def accept_request(
+    session: Session, request_id: int, me: int, now: datetime, by: int = MAIN_CONTACT
+) -> Sent:
+    """Accepts a pending request `me` received (`by` of the company pressed); the pair becomes
+    mutual."""
+    return _transition(session, request_id, me, now, ACCEPT, by)
 
 
-def reject_request(session: Session, request_id: int, me: int, now: datetime) -> Sent:
-    return _transition(session, request_id, me, now, REJECT)
+def reject_request(
+    session: Session, request_id: int, me: int, now: datetime, by: int = MAIN_CONTACT
+) -> Sent:
+    return _transition(session, request_id, me, now, REJECT, by)
 
 
 def cancel_request(session: Session, request_id: int, me: int, now: datetime) -> Sent:

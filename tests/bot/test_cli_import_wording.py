@@ -129,7 +129,7 @@ def test_a_deadline_given_as_a_date_alone_is_the_end_of_that_day(korean, tmp_pat
     )
     assert main(["setup-event", str(path)]) == 0
     said = capsys.readouterr().out
-    assert " 23:59(날짜만 적혀 있어 그날 23:59로 정했습니다)." in said
+    assert " 23:59. 마감 시각 없이 날짜만 적혀 있어 그날 23:59로 정했습니다." in said
 
 
 def test_help_and_hints_are_in_korean_and_name_scripts_run(korean, capsys):

@@ -26,8 +26,8 @@ def test_interpreters_are_imported_and_get_links_beside_the_participants(
     assert main(["interpreters", str(sheet)]) == 0
     out = capsys.readouterr().out
     assert (
-        "CP949" in out and "통역원을 불러왔습니다: 새로 등록 1명. 초대 링크는" in out
-    )  # no "갱신 0명"
+        "CP949" in out and "통역원 명단을 가져왔습니다: 새 통역원 1명. 초대 링크는" in out
+    )  # no "바뀐 통역원 0명"
     links = tmp_path / "invites.csv"
     assert main(["invites", str(links), "--bot-username", "fair_bot"]) == 0
     with links.open(encoding="utf-8-sig") as handle:

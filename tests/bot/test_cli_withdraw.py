@@ -29,6 +29,7 @@ def test_withdraw_and_restore_from_the_command_line(korean, engine, capsys):
     assert main(["withdraw", "S1", "--reason", "참가 포기"]) == 0
     out = capsys.readouterr().out
     assert "S1 가나화장품 업체의 참가를 취소했습니다." in out and "실행 중인 봇이" in out
+    assert "0건" not in out  # nothing to close or cancel: not reported as zero
     assert active(engine) == {"S1": False, "S2": True}
     assert main(["withdraw", "S1"]) == 2
     assert capsys.readouterr().err.strip() == "S1 업체는 이미 참가가 취소되었습니다."

@@ -43,7 +43,7 @@ async def test_the_korean_demo_follows_a_korean_company_through_the_korean_scree
     assert "✅ 상담 신청이 수락되었습니다!" in text
     assert "📋 신청 현황" in text and "📥 상대방 신청 (1건)" in text
     assert "수락했습니다. 이제 상호 신청입니다." in text and "우선순위를 올렸습니다." in text
-    assert "📅 주선 결과 · " in text and "확정된 상담 4건." in text
+    assert "📅 주선 결과 · " in text and "확정된 상담은 4건입니다." in text
     assert "모든 시간은 한국 시간 기준입니다." in text
     assert "Acme Trading (미국) · 부스 T-01" in text
     assert re.search(r"\[photo \d+×\d+, \d+ KB\] 📅", text)

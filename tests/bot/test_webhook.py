@@ -140,7 +140,8 @@ def test_webhook_mode_refuses_to_start_without_a_secret(monkeypatch, capsys, dat
     with pytest.raises(SystemExit):
         main(["run", "--webhook", "https://bot.example.org/hook"])
     assert capsys.readouterr().err == (
-        "Setting WEBHOOK_SECRET is not valid: 1 to 256 characters, only A-Z, a-z, 0-9, _ and -\n"
+        "Setting WEBHOOK_SECRET is not valid: 1 to 256 characters, only A-Z, a-z, 0-9, _ and -."
+        " Fix it in the .env file or the environment.\n"
     )
 
 

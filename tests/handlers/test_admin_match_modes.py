@@ -75,7 +75,7 @@ async def test_matchmode_sets_the_deadlines_mode_and_the_summary_comes_in_korean
 ):
     admin = organizer(fake)
     [shown] = await admin.ask("/matchmode")
-    assert "Matching mode: greedy" in shown.text and "at most 30 s" in shown.text
+    assert "Matching mode: greedy" in shown.text and "up to 30 s" in shown.text
     [changed] = await admin.ask("/matchmode Optimal 45")
     assert "set to optimal" in changed.text and "45 s" in changed.text
     with session_scope(engine) as session:
@@ -101,7 +101,7 @@ async def test_a_korean_admin_reads_the_comparison_in_korean(bot, fake, engine, 
     admin.bot.open_chat(admin.profile)
     running, summary = await admin.ask("/match dry")
     assert "두 방식으로" in running.text
-    assert "순차(greedy) 방식(저장하지 않음)" in summary.text
+    assert "순차(greedy) 방식으로 주선해 보았습니다(저장하지 않음)" in summary.text
     assert "  • 상호: 순차 1 ◀ · 최적 1 · 상한 1 (최적이 상한의 100%)" in summary.text
     assert "  • 전체 상담: 순차 5 ◀ · 최적 6" in summary.text
 

@@ -63,7 +63,7 @@ async def test_admins_see_and_move_the_deadline_in_the_event_time_zone(
     admin = organizer(fake)
     [shown] = await admin.ask("/deadline")
     assert "Deadline:" in shown.text and "requests open" in shown.text
-    assert "/deadline YYYY-MM-DD HH:MM (Korean time (KST))" in shown.text  # the zone by name
+    assert "/deadline YYYY-MM-DD HH:MM, in Korean time (KST)." in shown.text  # the zone by name
     [moved] = await admin.ask("/deadline 2024-06-12 18:00")
     assert "Jun 12, 2024 18:00" in moved.text
     with session_scope(engine) as session:

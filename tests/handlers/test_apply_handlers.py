@@ -82,7 +82,7 @@ async def test_each_answer_is_validated_and_cancel_stops_the_form(event, fake, e
     [refusal] = await an.wait_reply()
     assert "text message" in refusal.text
     [question] = await an.ask("한빛")
-    assert "name in English" in question.text and "send - if none" in question.text
+    assert "name in English" in question.text and "Send - if it has none" in question.text
     [question] = await an.ask("-")
     assert "Industry" in question.text  # a Korean company is not asked its country
     [cancelled] = await an.ask("/cancel")

@@ -15,7 +15,15 @@ from fake_telegram import DEFAULT_TOKEN
 from jobs.schedule import schedule_all
 from store.colleagues import invite, join_colleague
 from store.db import session_scope
-from store.models import AuditLog, Colleague, Notice, NoticeKind, Phase
+from store.models import (
+    AuditLog,
+    Colleague,
+    MeetingOutcome,
+    Notice,
+    NoticeKind,
+    OutcomeResult,
+    Phase,
+)
 from store.withdrawal import withdraw
 
 MAIN, KIM, LEE, PARK = 1001, 5001, 5002, 5003
@@ -190,12 +198,9 @@ async def test_a_revoked_colleague_is_told_once_and_the_link_refused(fake, engin
     assert audit == ["colleague_invited", "colleague_revoked"]
 
 
-async def test_a_reminder_reaches_the_colleague_in_their_language_and_counts_one_answer(
-    fake, engine, clock
-):
-    """S1's Korean main contact and English colleague both get the meeting reminder, each in
-    their language; the colleague's ✅ is the company's: the main contact's later ✅ is told
-    the meeting is already confirmed, and the buyer hears it once."""
+def meeting_with_a_colleague(engine) -> Colleague:
+    """S1 (Korean main contact MAIN) meets B1 (English) in D1-0900, announced; Kim (KIM,
+    English) joined S1 as a colleague."""
     with session_scope(engine) as session:
         builders.event(session)
         people = builders.bilingual_people(session, {"B1": 2001, "S1": MAIN})
@@ -203,10 +208,24 @@ async def test_a_reminder_reaches_the_colleague_in_their_language_and_counts_one
         builders.set_phase(session, Phase.announced)
         made = invite(session, people["S1"].id, MAIN, builders.NOW)
         join_colleague(session, made.invite_token, KIM, "Kim", "en", builders.NOW)
-    clock.now = FIRST - timedelta(minutes=10)
-    users = chat_users(fake, {"B1": 2001, "S1": MAIN})
+        return made
+
+
+def colleague_user(fake):
     kim = fake.user(KIM, "Kim", language_code="en")
     kim.bot.open_chat(kim.profile)
+    return kim
+
+
+async def test_a_reminder_reaches_the_colleague_in_their_language_and_counts_one_answer(
+    fake, engine, clock
+):
+    """S1's Korean main contact and English colleague both get the meeting reminder, each in
+    their language; the colleague's ✅ is the company's: the main contact's later ✅ is told
+    who confirmed it, and the buyer hears it once."""
+    made = meeting_with_a_colleague(engine)
+    clock.now = FIRST - timedelta(minutes=10)
+    users, kim = chat_users(fake, {"B1": 2001, "S1": MAIN}), colleague_user(fake)
     async with process(fake, engine, clock, DEFAULT_TOKEN) as application:
         await schedule_all(application)
         [theirs] = await kim.wait_for(lambda m: "Buyer B1" in (m.text or ""), timeout=30)
@@ -219,7 +238,7 @@ async def test_a_reminder_reaches_the_colleague_in_their_language_and_counts_one
         await users["B1"].wait_for(lambda m: "confirmed" in (m.text or ""), timeout=30)
         await users["S1"].press(mine, "✅ 참석 확인")
         await users["S1"].wait_reply()
-        assert users["S1"].callback_answers[-1].text == "이미 참석을 확인한 상담입니다."
+        assert users["S1"].callback_answers[-1].text == "Kim 님이 이미 참석을 확인했습니다."
     told = [m for m in users["B1"].messages if "confirmed" in (m.text or "")]
     assert len(told) == 1
     with session_scope(engine) as session:
@@ -258,5 +277,35 @@ async def test_a_colleague_gets_the_companys_request_in_their_language_and_answe
     await users["B1"].wait_for(lambda m: "accepted" in (m.text or ""), timeout=30)
     await users["S1"].press(mine, next(x for x in labels(mine) if "수락" in x))  # too late
     await users["S1"].wait_reply()
-    assert users["S1"].callback_answers[-1].show_alert
+    refused = users["S1"].callback_answers[-1]
+    assert refused.show_alert and refused.text == "Kim 님이 이미 이 신청을 수락했습니다."
     assert sum("accepted" in (m.text or "") for m in users["B1"].messages) == 1
+
+
+async def test_the_first_outcome_answer_is_the_companys_and_its_writer_may_change_it(
+    fake, engine, clock
+):
+    """After the meeting both the main contact and the colleague are asked; the colleague
+    answers first: the main contact's answer is refused naming them and what they answered,
+    and the colleague changes their own answer."""
+    made = meeting_with_a_colleague(engine)
+    clock.now = FIRST + timedelta(minutes=30)  # D1-0900 has ended
+    users, kim = chat_users(fake, {"B1": 2001, "S1": MAIN}), colleague_user(fake)
+    async with process(fake, engine, clock, DEFAULT_TOKEN) as application:
+        await schedule_all(application)
+        [theirs] = await kim.wait_for(lambda m: "How did your meeting" in m.text, timeout=30)
+        [mine] = await users["S1"].wait_for(lambda m: "어떠셨습니까" in m.text, timeout=30)
+        await kim.press(theirs, "Interested (will follow up)")
+        [summary] = await kim.wait_reply()
+        await users["S1"].press(mine, "관심 분야 불일치")
+        await users["S1"].wait_reply()
+        refused = users["S1"].callback_answers[-1]
+        assert refused.show_alert and refused.text.startswith("Kim 님이 이미 상담 결과를 답했고")
+        await kim.press(summary, "✏️ Change the answer")
+        [question] = await kim.wait_reply()
+        await kim.press(question, "Quote or sample requested")
+        [changed] = await kim.wait_reply()
+        assert "Quote or sample requested" in changed.text
+    with session_scope(engine) as session:
+        [row] = session.exec(select(MeetingOutcome)).all()
+    assert (row.result, row.colleague_id) == (OutcomeResult.quote_requested, made.id)

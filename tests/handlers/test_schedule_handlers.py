@@ -145,7 +145,7 @@ async def test_the_buyer_sees_every_day_with_meetings_booths_and_unavailable_slo
 async def test_the_seller_sees_it_in_korean_from_the_command(fair, fake):
     lee = fake.user(LEE, "Lee")
     [reply] = await lee.ask("/schedule")
-    assert "확정된 상담 1건." in reply.text
+    assert "확정된 상담은 1건입니다." in reply.text
     assert "🟥 09:30~10:00 Acme Trading (미국) · 부스 T-B1" in reply.text
     assert "6월 20일" in reply.text and "⬜ 09:00~09:30 빈 시간" in reply.text
     assert labels(reply)[:2] == ["🤝 6월 20일 09:30 Acme Trading", "🖼 시간표 이미지"]
@@ -227,7 +227,7 @@ async def test_a_full_three_day_schedule_is_red_in_every_cell(bot, fake, engine)
         seller_id = seller.id
     lee = fake.user(LEE, "Lee")
     [reply] = await open_schedule(lee)
-    assert "확정된 상담 15건." in reply.text and "\n⬜ " not in reply.text
+    assert "확정된 상담은 15건입니다." in reply.text and "\n⬜ " not in reply.text
     assert reply.text.count("\n🟥 ") == 15 and "\n⬜ " not in reply.text
     assert len([label for label in labels(reply) if label.startswith("🤝")]) == 15
     await lee.press(reply, "🖼 시간표 이미지")
@@ -415,7 +415,7 @@ async def test_no_meetings_and_nothing_unscheduled(bot, fake, engine):
     assert kim.callback_answers[-1].show_alert
     await kim.press_data(reply, "sched:why")  # a button from before: still a true answer
     [why] = await kim.wait_reply()
-    assert "Every one of your requests became a meeting" in why.text
+    assert "no request of yours is left out" in why.text
     await kim.press(why, "⬅️ My schedule")
     [back] = await kim.wait_reply()
     await kim.press(back, "🖼 Timetable image")

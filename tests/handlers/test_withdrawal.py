@@ -50,14 +50,16 @@ async def test_a_withdrawal_locks_out_tells_everyone_and_refills(fair, fake, eng
     admin = organizer(fake)
     [confirm] = await admin.ask("/withdraw s1 cancelled their trip")
     assert "Withdraw <b>S1 국내기업 S1</b>" in confirm.text or "Withdraw S1" in confirm.content
-    assert "Open meeting requests to close: 1" in confirm.content
-    assert "Meetings not started yet to cancel and offer to standby pairs: 1" in confirm.content
+    assert (
+        "Along with it: 1 open meeting request closed, 1 meeting to come cancelled and offered"
+        " to standby pairs. The other sides are told." in confirm.content
+    )
     assert "cancelled their trip" in confirm.content
     with session_scope(engine) as session:  # nothing changed before the confirmation
         assert session.exec(select(Participant).where(Participant.code == "S1")).one().active
     await admin.press(confirm, "🚫 Withdraw")
     [done] = await admin.wait_reply()
-    assert "Meeting requests closed: 1; meetings cancelled: 1" in done.content
+    assert "along with: 1 open meeting request closed, 1 meeting to come cancelled" in done.content
 
     await people["S1"].wait_for(says("참가를 취소했습니다"), timeout=WAIT)
     await people["B2"].wait_for(says("your meeting request with them is closed"), timeout=WAIT)

@@ -132,7 +132,7 @@ def test_a_link_is_refused_and_nothing_changes(engine, company, prepare, refusal
 
 def test_tokens_of_others_and_forged_ones(engine, company):
     assert _join(engine, "no-such-colleague-token", KIM) is None  # maybe a participant's link
-    with pytest.raises(InvalidValue):
+    with pytest.raises(NotFound):  # a forged one: no link's, as an unknown one would be
         _join(engine, "bad token!", KIM)
 
 

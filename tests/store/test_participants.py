@@ -32,9 +32,9 @@ def test_an_invite_binds_the_account_once(engine, invited):
         join(session, other, 111, "ko")
 
 
-@pytest.mark.parametrize(("token", "error"), [("nope", InvalidValue), ("x" * 20, NotFound)])
-def test_malformed_and_unknown_invites_are_refused(engine, invited, token, error):
-    with session_scope(engine) as session, pytest.raises(error):
+@pytest.mark.parametrize("token", ["nope", "x" * 20])
+def test_malformed_and_unknown_invites_are_refused(engine, invited, token):
+    with session_scope(engine) as session, pytest.raises(NotFound):
         join(session, token, 111, "ko")
 
 
