@@ -1,7 +1,9 @@
 """/announce to a whole fair through the fake Telegram at Telegram's pace.
 
-`python -m bench.announce [--participants N] [--processes P] [--paid] [--database-url URL]`
-(default 4,200 participants: half buyers, half sellers, 8 meetings a day over 3 days each)
+`python -m bench.announce [--participants N] [--colleagues C] [--processes P] [--paid]
+[--database-url URL]` (default 4,200 participants: half buyers, half sellers, 8 meetings a day
+over 3 days each; with C, the first C companies have a colleague who joined, who gets a copy
+of their own: one message more each)
 builds the event (a temporary SQLite database unless a URL is given), starts P bot processes
 of their own against `FakeTelegram(rate_limit_per_second=30)` (a strict rolling one-second
 window, like Telegram's ~30 messages/s; with 20,000 Stars for paid broadcasts) in this
@@ -11,8 +13,9 @@ webhook; the others join the round as production's do, through their repeating j
 looks for deliveries nobody sends (every 10 s).
 
 Printed: elapsed time from the choice of pace to the last timetable and to the final report,
-participants reached and reached more than once, 429 answers, the busiest rolling second
-(what the limit counts: at most 30 may arrive within any second), and messages per second
+people (main contacts and colleagues: one chat each) reached and reached more than once, 429
+answers, the busiest rolling second (what the limit counts: at most 30 may arrive within any
+second), and messages per second
 over the whole run (the target: the budget used evenly from the first second to the last),
 all counted when each message arrived at the fake server; and the load average before and
 after (the machine is shared). Target: 4,200 participants reached within 150 s, nobody twice.
@@ -44,7 +47,7 @@ from fake_telegram import DEFAULT_TOKEN, FakeTelegram, pushing_to_webhooks
 from handlers.services import Services
 from store.db import make_engine, session_scope, upgrade
 from store.event import parse_config, setup_event, slots
-from store.models import Event, Meeting, Participant, Phase, Role, Tier
+from store.models import Colleague, Event, Meeting, Participant, Phase, Role, Tier, utcnow
 from store.participants import new_invite_token
 
 ADMIN = 9000
@@ -53,8 +56,9 @@ STARS = 20_000  # the bot's balance, enough for paid broadcasts
 TARGET = 150.0
 
 
-def build_fair(database_url: str, participants: int) -> list[int]:
-    """The event, N participants with Telegram accounts and a full schedule; their ids."""
+def build_fair(database_url: str, participants: int, colleagues: int = 0) -> list[int]:
+    """The event, N participants with Telegram accounts and a full schedule, the first
+    `colleagues` of them with a colleague who joined; everyone's Telegram ids."""
     engine = make_engine(database_url)
     upgrade(engine)
     with engine.begin() as connection:  # a given database is emptied first
@@ -100,7 +104,21 @@ def build_fair(database_url: str, participants: int) -> list[int]:
             for i, buyer in enumerate(buyers)
             for k, slot in enumerate(chosen)
         )
-        ids = [p.telegram_id for p in people]
+        joined = [
+            Colleague(
+                participant_id=company.id,
+                seat=1,
+                invite_token=new_invite_token(),
+                telegram_id=900_000 + number,
+                name=f"Colleague {number}",
+                language="en",
+                created_at=utcnow(),
+                joined_at=utcnow(),
+            )
+            for number, company in enumerate(people[:colleagues])
+        ]
+        session.add_all(joined)
+        ids = [p.telegram_id for p in people] + [c.telegram_id for c in joined]
     engine.dispose()
     return ids
 
@@ -170,11 +188,12 @@ def load() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
-async def run(participants: int, processes: int, paid: bool, url: str) -> None:
+async def run(participants: int, processes: int, paid: bool, url: str, colleagues: int) -> None:
     print(f"load average        {load()} (before)")
     started = time.perf_counter()
-    chat_ids = build_fair(url, participants)
-    print(f"fair built: {participants} participants in {time.perf_counter() - started:.1f} s")
+    chat_ids = build_fair(url, participants, colleagues)
+    built = time.perf_counter() - started
+    print(f"fair built: {participants} participants, {colleagues} colleagues in {built:.1f} s")
     people = set(chat_ids)
     async with FakeTelegram(rate_limit_per_second=LIMIT, stars=STARS) as fake:
         for chat_id in chat_ids:
@@ -210,7 +229,7 @@ async def run(participants: int, processes: int, paid: bool, url: str) -> None:
                     question, next(b.text for r in question.buttons for b in r if pace in b.text)
                 )
                 await admin.wait_for(
-                    lambda m: "done" in (m.text or ""), timeout=participants * 0.5 + 60
+                    lambda m: "done" in (m.text or ""), timeout=len(people) * 0.5 + 60
                 )
                 reported = time.monotonic() - start
         finally:
@@ -235,7 +254,7 @@ async def run(participants: int, processes: int, paid: bool, url: str) -> None:
     print(f"participants        {participants} in {processes} process(es), {pace} pace")
     print(f"messages sent       {len(sent)}")
     twice = sum(n > 1 for n in reached.values())
-    print(f"reached             {len(reached)}; more than once: {twice}")
+    print(f"people reached      {len(reached)} of {len(people)}; more than once: {twice}")
     print(f"last timetable      {last:.1f} s after /announce (target {TARGET:.0f} s)")
     print(f"final report        {reported:.1f} s after /announce")
     print(f"pace                {len(sent) / last if last else 0:.1f} messages/s overall")
@@ -250,7 +269,7 @@ async def run(participants: int, processes: int, paid: bool, url: str) -> None:
     for first in range(0, len(seconds), 20):
         row = " ".join(f"{n:2d}" for n in seconds[first : first + 20])
         print(f"  {first:4d}s  {row}")
-    met = len(reached) == participants and last <= TARGET and max(reached.values(), default=0) == 1
+    met = len(reached) == len(people) and last <= TARGET and max(reached.values(), default=0) == 1
     print(f"target: everyone once within {TARGET:.0f} s: {'met' if met else 'NOT met'}")
     print(f"load average        {load()} (after)")
 
@@ -258,6 +277,9 @@ async def run(participants: int, processes: int, paid: bool, url: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.announce", description=__doc__)
     parser.add_argument("--participants", type=int, default=4200)
+    parser.add_argument(
+        "--colleagues", type=int, default=0, help="companies with a colleague who joined"
+    )
     parser.add_argument("--processes", type=int, default=1, help="bot processes")
     parser.add_argument("--paid", action="store_true", help="Telegram's paid broadcast pace")
     parser.add_argument(
@@ -266,11 +288,11 @@ def main() -> None:
     args = parser.parse_args()
     url = args.database_url or os.environ.get("TEST_DATABASE_URL")
     if url:
-        asyncio.run(run(args.participants, args.processes, args.paid, url))
+        asyncio.run(run(args.participants, args.processes, args.paid, url, args.colleagues))
         return
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{Path(folder) / 'bench.db'}"
-        asyncio.run(run(args.participants, args.processes, args.paid, url))
+        asyncio.run(run(args.participants, args.processes, args.paid, url, args.colleagues))
 
 
 if __name__ == "__main__":

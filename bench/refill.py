@@ -61,7 +61,7 @@ def fill(engine: sa.Engine) -> None:
                 {
                     "id": people[p.id],
                     "code": p.id,
-                    "role": Role.buyer if p.role is EngineRole.BUYER else Role.seller,
+                    "role": Role.buyer if p.role is EngineRole.buyer else Role.seller,
                     "company": p.company or p.id,
                     "country": p.country or "KR",
                     "industry": p.industry or "",

@@ -30,10 +30,10 @@ from store.interpreters import (
     Job,
     Schedule,
     by_telegram_id,
+    changed_interpreters,
     claim_change,
     decline,
     digest,
-    joined_interpreters,
     schedule,
 )
 from store.models import Interpreter, Phase
@@ -131,7 +131,8 @@ async def interpreter_home(
         schedule_markup(plan, language),
     )
     # What they have just read is no change to push to them later.
-    await svc.run(claim_change, person.id, plan.interpreter.schedule_digest, digest(plan))
+    seen, known = plan.interpreter.schedule_digest, plan.interpreter.schedule_fingerprint
+    await svc.run(claim_change, person.id, seen, digest(plan), known)
 
 
 async def pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -200,7 +201,8 @@ async def pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def push_changes(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Once the timetables are announced, each interpreter gets their schedule, and again
     whenever it changes (a cancellation, a refill, /assign, another interpreter's ❌...),
-    whatever changed it: the schedule's digest against the one last sent."""
+    whatever changed it: the schedule's digest against the one last sent. Only the
+    interpreters a re-assignment marked (`changed_interpreters`) are read."""
     svc = services(context)
     try:
         event = await svc.run(get_event)
@@ -208,11 +210,15 @@ async def push_changes(context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if event.phase != Phase.announced:
         return
-    for interpreter_id in await svc.run(joined_interpreters):
+    for interpreter_id in await svc.run(changed_interpreters):
         plan = await svc.run(schedule, interpreter_id)
-        seen, current = plan.interpreter.schedule_digest, digest(plan)
-        if current == seen or not await svc.run(claim_change, interpreter_id, seen, current):
-            continue
+        seen, current, known = (
+            plan.interpreter.schedule_digest,
+            digest(plan),
+            plan.interpreter.schedule_fingerprint,
+        )
+        if not await svc.run(claim_change, interpreter_id, seen, current, known):
+            continue  # nothing new to them, or another process sends it
         language = pick(plan.interpreter.language, svc.default_language)
         text = schedule_text(plan, event_name(event, language), language)
         intro = t(language, "interp.changed" if seen else "interp.announced")

@@ -199,7 +199,9 @@ async def on_button(
     accept, offer_id = pressed.answer == "y", pressed.offer
     svc = services(context)
     language = person.language
-    done = await svc.run(answer_offer, offer_id, person.participant.id, accept, svc.clock())
+    done = await svc.run(
+        answer_offer, offer_id, person.participant.id, accept, svc.clock(), person.by
+    )
     view, me = done.offer, done.me
     other = view.seller if me.participant_id == view.buyer.participant_id else view.buyer
     timezone = (await svc.run(get_event)).timezone

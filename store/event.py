@@ -20,6 +20,7 @@ from store.errors import ApplicationsClosed, EventConfigError, NoEvent
 from store.models import (
     Attendance,
     Event,
+    Interpreter,
     MatchMode,
     Meeting,
     Participant,
@@ -398,6 +399,7 @@ def setup_event(session: Session, config: EventConfig) -> Event:
     event = session.exec(select(Event)).first() or Event(
         name=config.name, timezone=config.timezone, deadline=config.deadline
     )
+    read_by_interpreters = (event.timezone, event.video_link, event.video_rooms)
     event.name, event.timezone, event.deadline = config.name, config.timezone, config.deadline
     event.name_en = config.name_en
     event.daily_cap, event.reminder_minutes = config.daily_cap, config.reminder_minutes
@@ -408,6 +410,9 @@ def setup_event(session: Session, config: EventConfig) -> Event:
     if not has_video(event) and _anyone_online(session):
         raise EventConfigError(field="video_link", reason="video_needed", value="")
     session.add(event)
+    if read_by_interpreters != (event.timezone, event.video_link, event.video_rooms):
+        # Their schedules show times and links: each is looked at again by the push job.
+        session.execute(sa.update(Interpreter).values(schedule_fingerprint=""))
 
     current = session.exec(select(Slot).order_by(Slot.ordinal)).all()
     wanted = [(s.code, s.day, s.start, s.end) for s in config.slots]

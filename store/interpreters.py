@@ -67,9 +67,14 @@ class Changes:
 
 def needs(session: Session) -> list[Need]:
     """Every meeting that needs an interpreter, as the engine reads it."""
+    return [need for need, _ in _needed(session)[0]]
+
+
+def _needed(session: Session) -> tuple[list[tuple[Need, Meeting]], dict[int, Participant]]:
+    """The meetings that need an interpreter, with the participants read for them."""
     asks = select(Participant.id).where(col(Participant.interpreter_language).is_not(None))
     if session.exec(asks.limit(1)).first() is None:
-        return []  # the common case, and the fair day's cancellations must stay quick
+        return [], {}  # the common case, and the fair day's cancellations must stay quick
     people = {p.id: p for p in session.exec(select(Participant)).all()}
     slots = {s.id: s for s in session.exec(select(Slot)).all()}
     result = []
@@ -80,16 +85,15 @@ def needs(session: Session) -> list[Need]:
             continue
         online = Attendance.online in (buyer.attendance, seller.attendance)
         slot = slots[meeting.slot_id]
-        result.append(
-            Need(
-                meeting=pair_key(meeting.buyer_id, meeting.seller_id),
-                day=slot.day.isoformat(),
-                slot=slot.ordinal,
-                language=language,
-                booth=None if online else (meeting.booth or f"#{meeting.buyer_id}"),
-            )
+        need = Need(
+            meeting=pair_key(meeting.buyer_id, meeting.seller_id),
+            day=slot.day.isoformat(),
+            slot=slot.ordinal,
+            language=language,
+            booth=None if online else (meeting.booth or f"#{meeting.buyer_id}"),
         )
-    return result
+        result.append((need, meeting))
+    return result, people
 
 
 def _people(session: Session) -> list[Person]:
@@ -105,8 +109,10 @@ def _people(session: Session) -> list[Person]:
 
 def reassign(session: Session, now: datetime | None = None) -> Changes:
     """Assigns interpreters to every meeting that needs one and stores it, keeping what can be
-    kept; returns what changed."""
-    wanted = needs(session)
+    kept; returns what changed. Each interpreter's schedule fingerprint is brought up to date
+    with it, so that the push job knows whom a change reached without reading anyone else."""
+    needed, people = _needed(session)
+    wanted = [need for need, _ in needed]
     before = {
         pair_key(a.buyer_id, a.seller_id): str(a.interpreter_id)
         for a in session.exec(select(InterpreterAssignment)).all()
@@ -130,6 +136,8 @@ def reassign(session: Session, now: datetime | None = None) -> Changes:
     if rows:
         session.execute(sa.insert(InterpreterAssignment), rows)
     session.flush()
+    assigned = [m for need, m in needed if need.meeting in result.by_meeting]
+    _fingerprint(session, assigned, result.by_meeting, people)
     return Changes(
         gained={
             _pair(key): int(person)
@@ -145,6 +153,39 @@ def reassign(session: Session, now: datetime | None = None) -> Changes:
         gaps={_pair(key): gap for key, gap in result.gaps.items()},
         moves=result.moves,
     )
+
+
+def _fingerprint(
+    session: Session,
+    meetings: list[Meeting],
+    by_meeting: dict[str, str],
+    people: dict[int, Participant],
+) -> None:
+    """Stores each interpreter's schedule fingerprint (`fingerprint`) where it changed;
+    `people`, the participants `reassign` read already."""
+    jobs: dict[int, list[Job]] = {
+        i: [] for i in session.exec(select(Interpreter.id).where(col(Interpreter.active))).all()
+    }
+    if meetings:
+        zone = ZoneInfo(get_event(session).timezone)
+        for job in _jobs(session, meetings, zone, people):
+            jobs[int(by_meeting[pair_key(job.buyer_id, job.seller_id)])].append(job)
+    stored = dict(
+        session.execute(sa.select(Interpreter.id, Interpreter.schedule_fingerprint)).all()
+    )
+    changed = [
+        {"row": person, "now": now}
+        for person, now in ((i, fingerprint(held)) for i, held in jobs.items())
+        if stored.get(person) != now
+    ]
+    if changed:
+        table = Interpreter.__table__
+        session.connection().execute(
+            table.update()
+            .where(table.c.id == sa.bindparam("row"))
+            .values(schedule_fingerprint=sa.bindparam("now")),
+            changed,
+        )
 
 
 def decline(
@@ -282,20 +323,20 @@ def schedule(session: Session, interpreter_id: int) -> Schedule:
     return Schedule(person, event.timezone, tuple(_jobs(session, meetings, zone)))
 
 
-def _jobs(session: Session, meetings: list[Meeting], zone: ZoneInfo) -> list[Job]:
-    """The meetings as interpreters read them, in time order."""
-    video = links(session, meetings)
+def _jobs(
+    session: Session,
+    meetings: list[Meeting],
+    zone: ZoneInfo,
+    people: dict[int, Participant] | None = None,
+) -> list[Job]:
+    """The meetings as interpreters read them, in time order; `people`, the meetings' sides
+    by id when the caller has read them already."""
+    if people is None:
+        sides = {m.buyer_id for m in meetings} | {m.seller_id for m in meetings}
+        found = select(Participant).where(col(Participant.id).in_(sides))
+        people = {p.id: p for p in session.exec(found).all()}
+    video = links(session, meetings, people)
     slots = {s.id: s for s in session.exec(select(Slot)).all()}
-    people = {
-        p.id: p
-        for p in session.exec(
-            select(Participant).where(
-                col(Participant.id).in_(
-                    {m.buyer_id for m in meetings} | {m.seller_id for m in meetings}
-                )
-            )
-        ).all()
-    }
     jobs = []
     for m in sorted(meetings, key=lambda m: slots[m.slot_id].ordinal):
         slot, buyer, seller = slots[m.slot_id], people[m.buyer_id], people[m.seller_id]
@@ -338,28 +379,52 @@ def slot_jobs(session: Session, slot_id: int) -> list[tuple[Interpreter, Job]]:
     return found
 
 
-def digest(plan: Schedule) -> str:
-    """The schedule as the interpreter reads it (times, places, sides, languages)."""
+def fingerprint(jobs: Iterable[Job]) -> str:
+    """A schedule as the interpreter reads it (times, places, sides, languages), in time order."""
     seen = [
         [j.start.isoformat(), j.booth, j.link, j.buyer.code, j.seller.code, j.language]
-        for j in plan.jobs
+        for j in jobs
     ]
     return hashlib.sha256(json.dumps(seen).encode()).hexdigest()
 
 
-def joined_interpreters(session: Session) -> list[int]:
-    return list(
-        session.exec(
-            select(Interpreter.id).where(
-                col(Interpreter.telegram_id).is_not(None), col(Interpreter.active)
-            )
-        ).all()
+def digest(plan: Schedule) -> str:
+    return fingerprint(plan.jobs)
+
+
+def changed_interpreters(session: Session) -> list[int]:
+    """The joined interpreters whose schedule may differ from the one last sent them: the
+    fingerprint a re-assignment wrote is not what was sent, or is not known. An interval with
+    no change reads this one short list and nothing else."""
+    found = select(Interpreter.id).where(
+        col(Interpreter.telegram_id).is_not(None),
+        col(Interpreter.active),
+        sa.or_(
+            col(Interpreter.schedule_fingerprint) == "",
+            col(Interpreter.schedule_fingerprint) != col(Interpreter.schedule_digest),
+        ),
     )
+    return list(session.exec(found.order_by(col(Interpreter.id))).all())
 
 
-def claim_change(session: Session, interpreter_id: int, seen: str, current: str) -> bool:
+def claim_change(
+    session: Session, interpreter_id: int, seen: str, current: str, known: str | None = None
+) -> bool:
     """Records that the schedule with digest `current` goes out to the interpreter, if the
-    one last sent is still `seen`: of several bot processes noticing a change, one sends it."""
+    one last sent is still `seen`: of several bot processes noticing a change, one sends it.
+    `known` is the fingerprint read with the schedule: it becomes `current` (the interpreter
+    is not looked at again until a re-assignment changes it), unless one wrote another since."""
+    if known is not None:
+        session.execute(
+            sa.update(Interpreter)
+            .where(
+                col(Interpreter.id) == interpreter_id,
+                col(Interpreter.schedule_fingerprint) == known,
+            )
+            .values(schedule_fingerprint=current)
+        )
+    if current == seen:
+        return False
     claimed = session.execute(
         sa.update(Interpreter)
         .where(col(Interpreter.id) == interpreter_id, col(Interpreter.schedule_digest) == seen)

@@ -474,6 +474,9 @@ class RefillOffer(SQLModel, table=True):
     state: OfferState = Field(default=OfferState.open, sa_type=_enum(OfferState))
     buyer_answer: bool | None = None
     seller_answer: bool | None = None
+    # Who of each side answered: 0 its main contact, else the colleague's id (store/readers.py).
+    buyer_answered_by: int | None = None
+    seller_answered_by: int | None = None
     offered_at: datetime = Field(sa_type=UTCDateTime)
     expires_at: datetime = Field(sa_type=UTCDateTime)
     decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
@@ -549,6 +552,11 @@ class Interpreter(SQLModel, table=True):
     active: bool = True
     # The schedule last sent to them (store.interpreters.digest): a change is pushed once.
     schedule_digest: str = Field(default="", max_length=64)
+    # Their schedule as assigned now, written by every re-assignment ("": not known yet, or
+    # to be looked at again): the push job reads only those where it differs from the above.
+    schedule_fingerprint: str = Field(
+        default="", max_length=64, sa_column_kwargs={"server_default": ""}
+    )
 
 
 class InterpreterAssignment(SQLModel, table=True):

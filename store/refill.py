@@ -44,6 +44,7 @@ from store.models import (
     Unavailability,
     UnscheduledPair,
 )
+from store.readers import MAIN_CONTACT, answered_by
 from store.reminders import slot_end, slot_start
 from store.video import is_online
 
@@ -382,12 +383,20 @@ def _book(session: Session, offer: RefillOffer, now: datetime) -> Outcome:
 
 
 def answer_offer(
-    session: Session, offer_id: int, participant_id: int, accept: bool, now: datetime
+    session: Session,
+    offer_id: int,
+    participant_id: int,
+    accept: bool,
+    now: datetime,
+    by: int = MAIN_CONTACT,
 ) -> Answered:
+    """One side's answer, pressed by `by` of the company: its only one (another of its people
+    who answered first is named to a later press)."""
     offer = session.get(RefillOffer, offer_id)
     if offer is None or participant_id not in (offer.buyer_id, offer.seller_id):
         raise OfferClosed()
-    column = "buyer_answer" if participant_id == offer.buyer_id else "seller_answer"
+    side = "buyer" if participant_id == offer.buyer_id else "seller"
+    column = f"{side}_answer"
     # Recording this side's answer is conditional: an offer that is closed, past its time or
     # already answered by this side refuses, and a concurrent answer of the other side waits
     # for this row (PostgreSQL) or the database (SQLite), so exactly one answer sees both.
@@ -399,10 +408,15 @@ def answer_offer(
             col(RefillOffer.expires_at) > now,
             getattr(RefillOffer, column).is_(None),
         )
-        .values({column: accept})
+        .values({column: accept, f"{side}_answered_by": by})
         .returning(RefillOffer.buyer_answer, RefillOffer.seller_answer)
     ).first()
     if answered is None:
+        session.refresh(offer)
+        given, who = getattr(offer, column), getattr(offer, f"{side}_answered_by")
+        if given is not None and who is not None and who != by:
+            what = "offer_accepted" if given else "offer_declined"
+            raise answered_by(session, participant_id, who, what)
         raise OfferClosed()
     session.refresh(offer)
     if not accept:

@@ -50,14 +50,19 @@ def is_online(buyer: Participant, seller: Participant) -> bool:
     return Attendance.online in (buyer.attendance, seller.attendance)
 
 
-def links(session: Session, meetings: Iterable[Meeting]) -> dict[int, str]:
-    """Meeting id → its video link, for the online ones among `meetings` that have one."""
+def links(
+    session: Session,
+    meetings: Iterable[Meeting],
+    people: dict[int, Participant] | None = None,
+) -> dict[int, str]:
+    """Meeting id → its video link, for the online ones among `meetings` that have one;
+    `people`, the meetings' sides by id when the caller has read them already."""
     wanted = list(meetings)
     if not wanted:
         return {}
     event = session.exec(select(Event)).one()
     if event.video_link:
-        people = _people(session, wanted)
+        people = people or _people(session, wanted)
         return {
             m.id: event.video_link.replace(
                 ROOM,

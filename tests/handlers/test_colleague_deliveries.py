@@ -1,7 +1,7 @@
 """A colleague gets what the company gets, through the fake Telegram: the announced timetable
 (also when they join after the announcement), a broadcast and a refill booking's timetable,
-each in their own language; a revoked colleague gets nothing more, and the organizer's counts
-are in people."""
+each in their own language; a revoked colleague gets nothing more, the organizer's counts are
+in people, and a refill offer the colleague answered is the company's answer."""
 
 import re
 from datetime import datetime, timedelta
@@ -94,7 +94,8 @@ async def test_colleagues_get_the_timetable_broadcasts_and_a_refills_timetable(f
         assert not any(m.text == "Hall C opens" for m in lee.messages)
 
         # A refill: S1 gives up its meeting, S4's standby request is offered; Kim accepts for
-        # the company, B1 accepts: the main contact and Kim both get the new timetable.
+        # the company (the main contact's later press is told so), B1 accepts: the main
+        # contact and Kim both get the new timetable.
         [table] = await people["S1"].ask("/schedule")
         label = next(label for row in table.keyboard for label, _ in row if "B1" in label)
         await people["S1"].press(table, label)
@@ -103,6 +104,12 @@ async def test_colleagues_get_the_timetable_broadcasts_and_a_refills_timetable(f
         offer = await arrives(kim, says("A meeting just became possible"))
         await kim.press(offer, "✅ Accept")
         await kim.wait_reply()
+        theirs = await arrives(people["S4"], says("새로 가능한 상담"))
+        await people["S4"].press(theirs, "✅ 수락")  # the company has answered: told who did
+        await people["S4"].wait_reply()
+        assert (
+            people["S4"].callback_answers[-1].text == "Kim 님이 이미 이 상담 제안을 수락했습니다."
+        )
         offer = await arrives(people["B1"], says("A meeting just became possible"))
         await people["B1"].press(offer, "✅ Accept")
         for user in (people["S4"], kim):

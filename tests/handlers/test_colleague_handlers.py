@@ -282,6 +282,57 @@ async def test_a_colleague_gets_the_companys_request_in_their_language_and_answe
     assert sum("accepted" in (m.text or "") for m in users["B1"].messages) == 1
 
 
+async def test_half_way_invitations_get_nothing_and_can_be_revoked_or_finished_later(
+    fake, engine, clock
+):
+    """Two invitations left half-way before a reminder goes out. One link was never opened
+    (Telegram's START not pressed): the bot knows no account for it, so nothing is sent to
+    it, the main contact's list says it is not opened yet, with the link to send again, and
+    revoking it makes the link refuse whoever opens it later. The other was opened and then
+    left alone: opening is the whole joining (the colleague's language is Telegram's until
+    they pick one), so they are the company's colleague from then on and get the reminder."""
+    with session_scope(engine) as session:
+        builders.event(session)
+        people = builders.bilingual_people(session, {"B1": 2001, "S1": MAIN})
+        builders.meeting(session, people["B1"], people["S1"], "D1-0900")
+        builders.set_phase(session, Phase.announced)
+        never = invite(session, people["S1"].id, MAIN, builders.NOW)
+        opened = invite(session, people["S1"].id, MAIN, builders.NOW)
+    clock.now = FIRST - timedelta(minutes=30)  # before the reminder is due
+    users = chat_users(fake, {"B1": 2001, "S1": MAIN})
+    kim = fake.user(KIM, "Kim", language_code="en")
+    async with process(fake, engine, clock, DEFAULT_TOKEN) as application:
+        welcome, _ = await kim.ask(f"/start {opened.invite_token}")
+        assert "as a colleague" in welcome.text  # and nothing more from Kim
+        main = users["S1"]
+        [menu] = await main.ask("/menu")
+        await main.press(menu, "👥 동료")
+        [team] = await main.wait_reply()
+        assert "아직 링크를 열지 않음" in team.text and never.invite_token in team.text
+        assert "2. Kim · 연결됨" in team.text
+
+        clock.now = FIRST - timedelta(minutes=10)
+        await schedule_all(application)
+        await kim.wait_for(lambda m: "Buyer B1" in (m.text or ""), timeout=30)
+        await main.wait_for(lambda m: "Buyer B1" in (m.text or ""), timeout=30)
+
+        unopened = next(label for label in labels(team) if label.endswith("초대 해제"))
+        await main.press(team, unopened)
+        [asked] = await main.wait_reply()
+        await main.press(asked, "✖️ 예, 해제합니다")
+        [team] = await main.wait_reply()
+        assert "아직 링크를 열지 않음" not in team.text and "Kim · 연결됨" in team.text
+        park = fake.user(PARK, "Park", language_code="en")
+        [refused] = await park.ask(f"/start {never.invite_token}")
+        assert refused.text.startswith("This colleague link was revoked")
+    with session_scope(engine) as session:
+        sent = session.exec(select(Notice).where(Notice.kind == NoticeKind.meeting)).all()
+        assert sorted(n.colleague_id for n in sent) == [0, 0, opened.id]
+        # revoking a link nobody opened tells nobody
+        assert session.exec(select(Notice).where(Notice.kind == NoticeKind.colleague)).all() == []
+        assert session.get(Colleague, never.id).telegram_id is None
+
+
 async def test_the_first_outcome_answer_is_the_companys_and_its_writer_may_change_it(
     fake, engine, clock
 ):

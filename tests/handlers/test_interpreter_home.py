@@ -9,12 +9,15 @@ from sqlmodel import select
 import builders
 from store.db import session_scope
 from store.event import parse_config, setup_event
-from store.interpreters import reassign
+from store.interpreters import changed_interpreters, reassign
+from store.manual_matching import unassign
 from store.models import (
     Attendance,
     Interpreter,
     InterpreterAssignment,
     InterpreterDecline,
+    Meeting,
+    Participant,
     Phase,
 )
 from store.participants import new_invite_token
@@ -138,3 +141,28 @@ async def test_once_announced_a_changed_schedule_is_pushed_to_the_interpreter(
     await kim.wait_reply()
     [pushed] = await lee.wait_for(lambda m: "schedule has changed" in m.text, timeout=20)
     assert "2 meetings assigned to you" in pushed.text and "09:30–10:00 · booth T-B1" in pushed.text
+
+
+async def test_only_the_interpreter_whose_schedule_changed_is_sent_it(
+    interpreted, bot, fake, engine
+):
+    """The push job reads only the interpreters a re-assignment marked: removing Lee's one
+    meeting sends Lee the new schedule, and Kim, whose meetings stay, nothing."""
+    kim = fake.user(KIM, "Kim", language_code="ko")
+    lee = fake.user(LEE, "Lee", language_code="en")
+    await kim.ask(f"/start {interpreted['I1']}")
+    await lee.ask(f"/start {interpreted['I2']}")  # each has read their schedule: nothing new
+    with session_scope(engine) as session:
+        builders.set_phase(session, Phase.announced)
+        assert changed_interpreters(session) == []
+        people = {i.code: i.id for i in session.exec(select(Interpreter)).all()}
+        s3 = session.exec(select(Participant).where(Participant.code == "S3")).one()
+        online = session.exec(select(Meeting).where(Meeting.seller_id == s3.id)).one()
+        unassign(session, builders.ADMIN, online.id)
+        assert changed_interpreters(session) == [people["I2"]]
+    before = len(kim.messages)
+    [pushed] = await lee.wait_for(lambda m: "schedule has changed" in m.text, timeout=20)
+    assert "09:30" not in pushed.text and "10:00" not in pushed.text
+    with session_scope(engine) as session:
+        assert changed_interpreters(session) == []  # sent, and nobody is read again
+    assert len(kim.messages) == before

@@ -21,6 +21,7 @@ import builders
 from builders import ADMIN
 from fake_telegram import DEFAULT_TOKEN, FakeTelegram
 from jobs.notify import WORKERS
+from store.colleagues import invite, join_colleague, revoke
 from store.db import session_scope
 from store.event import parse_config, setup_event
 from store.models import (
@@ -310,3 +311,61 @@ async def test_a_cancellation_and_a_refill_offer_killed_in_flight_arrive_after_r
     # when it was killed (B1's, resent after the lease) comes twice: at most one.
     assert all(count >= 1 for count in received.values()), received
     assert sum(received.values()) - len(received) <= 1, received
+
+
+async def test_a_reminder_to_companies_and_their_colleagues_killed_mid_way_arrives_once_each(
+    fake, database_url, engine, tmp_path
+):
+    """The meeting reminder fans out to each buyer, each Korean company's main contact and its
+    two joined colleagues; a third invitation nobody opened and a revoked colleague get
+    nothing. Killed part-way and started again, every person gets theirs once: only a copy in
+    flight at the kill (sent, not yet recorded) may come twice."""
+    fair_now(engine, "meeting")
+    colleague_ids, revoked_ids = [], []
+    with session_scope(engine) as session:
+        now = datetime.now(UTC)
+        for n in range(1, PAIRS + 1):
+            seller = session.exec(select(Participant).where(Participant.code == f"S{n}")).one()
+            for telegram_id in (5000 + n, 3000 + n, 4000 + n):
+                made = invite(session, seller.id, 2000 + n, now)
+                join_colleague(session, made.invite_token, telegram_id, "C", "en", now)
+                if telegram_id == 5000 + n:
+                    revoke(session, seller.id, made.id, 2000 + n, now)  # its seat free again
+            invite(session, seller.id, 2000 + n, now)  # never opened
+            colleague_ids += [3000 + n, 4000 + n]
+            revoked_ids.append(5000 + n)
+    people = users(fake, PAIRS, PAIRS)
+    for telegram_id in colleague_ids + revoked_ids:
+        user = fake.user(telegram_id, f"C{telegram_id}", language_code="en")
+        user.bot.open_chat(user.profile)
+        people[telegram_id] = user
+    told = [user for key, user in people.items() if key not in revoked_ids]
+    log = tmp_path / "bot.log"
+
+    def all_got_theirs() -> bool:
+        return all(got(u, "minutes, on") for u in told)
+
+    first = await start_bot(fake, database_url, log)
+    second = None
+    try:
+        some = await fake.changes.wait_for(
+            lambda: sum(got(u, "minutes, on") for u in told) >= 20, WAIT
+        )
+        assert some, log.read_text()[-3000:]
+        first.kill()  # SIGKILL: its copies in flight stay claimed until the lease runs out
+        await first.wait()
+        assert not all_got_theirs(), "all were sent before the kill: make the fair bigger"
+        second = await start_bot(fake, database_url, log)
+        assert await fake.changes.wait_for(all_got_theirs, WAIT), log.read_text()[-3000:]
+        await asyncio.sleep(1.0)  # room for a message sent twice
+    finally:
+        await stop(first, second)
+    copies = [got(u, "minutes, on") for u in told]
+    print(f"{len(told)} people, repeats {sum(copies) - len(copies)}")
+    assert len(told) == 4 * PAIRS
+    assert all(1 <= count <= 2 for count in copies), copies
+    assert sum(copies) - len(copies) <= WORKERS
+    assert all(people[telegram_id].messages == [] for telegram_id in revoked_ids)
+    with session_scope(engine) as session:
+        copies_stored = session.exec(select(Notice).where(Notice.kind == NoticeKind.meeting))
+        assert len(copies_stored.all()) == 4 * PAIRS  # one per person, none for the others

@@ -1,7 +1,7 @@
 """A company answers once, whoever of it presses (its main contact or a colleague): a later
 press by another person is refused naming who answered and how, in the reader's language; the
 one who answered may still change their own outcome answer. Confirmations, cancellations,
-requests' answers and outcomes."""
+requests' and refill offers' answers, and outcomes."""
 
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -18,6 +18,7 @@ from store.errors import AnsweredBy, RequestChanged
 from store.fairday import AlreadyConfirmed, cancel, confirm
 from store.models import AuditLog, CancelReason, MeetingOutcome, OutcomeResult
 from store.outcomes import my_answer, record_outcome, set_details
+from store.refill import Outcome, answer_offer, offer_next
 from store.requests import accept_request, reject_request, send_request
 
 MAIN, KIM = 2001, 5001
@@ -40,7 +41,7 @@ def fair(engine) -> dict[str, int]:
         made = invite(session, s1.id, MAIN, NOW)
         join_colleague(session, made.invite_token, KIM, "Kim", "en", NOW)
         asked = [send_request(session, b.id, s1.id, NOW - timedelta(days=30)).id for b in (b2, b3)]
-        return {"S1": s1.id, "meeting": meeting.id, "Kim": made.id, "asked": asked}
+        return {"S1": s1.id, "B1": b1.id, "meeting": meeting.id, "Kim": made.id, "asked": asked}
 
 
 def refusal(engine, call, *args) -> AnsweredBy:
@@ -111,3 +112,15 @@ def test_the_first_outcome_answer_is_the_companys_and_only_its_writer_changes_it
         kim,
     )
     assert actors == {KIM}
+
+
+def test_a_refill_offers_answer_names_who_gave_it(fair, engine):
+    with session_scope(engine) as session:  # B1 gives the meeting up: S1 and B2 are offered it
+        place = cancel(session, fair["meeting"], fair["B1"], CancelReason.cant_attend, BEFORE)
+        offer = offer_next(session, place.place_id, BEFORE)
+        assert answer_offer(session, offer.id, fair["S1"], True, BEFORE, fair["Kim"]).outcome == (
+            Outcome.waiting
+        )
+    error = refusal(engine, answer_offer, offer.id, fair["S1"], False, BEFORE, MAIN_BY)
+    assert error_text("ko", error) == "Kim 님이 이미 이 상담 제안을 수락했습니다."
+    assert error_text("en", error) == "Already accepted by Kim."

@@ -10,7 +10,8 @@ import builders
 from builders import NOW
 from matching.interpreters import Gap
 from store.db import session_scope
-from store.interpreters import decline, needs, reassign, report
+from store.event import parse_config, setup_event
+from store.interpreters import decline, digest, needs, reassign, report, schedule
 from store.models import Attendance, Interpreter, InterpreterAssignment, Meeting
 from store.participants import new_invite_token
 
@@ -131,3 +132,45 @@ def test_a_fair_without_interpreter_needs_costs_nothing(engine):
         builders.fair(session)
         assert needs(session) == []
         assert reassign(session, NOW).covered == 0
+
+
+def test_a_re_assignment_marks_whose_schedule_it_changed_even_with_nobody_moved(engine, fair):
+    """The fingerprint each re-assignment writes is the schedule as the interpreter reads it
+    (`digest`), so the push job needs to read only those whose fingerprint moved: here B1's
+    second meeting moves to another time, its interpreter stays, and only they are marked."""
+
+    def fingerprints(session) -> dict[int, str]:
+        return {i.id: i.schedule_fingerprint for i in session.exec(select(Interpreter)).all()}
+
+    with session_scope(engine) as session:
+        reassign(session, NOW)
+        before = fingerprints(session)
+        assert before == {i: digest(schedule(session, i)) for i in before}
+        moved = session.exec(select(Meeting).where(Meeting.seller_id == fair["S2"])).one()
+        moved.slot_id += 5
+        session.add(moved)
+        session.flush()
+        reassign(session, NOW)
+        session.expire_all()
+        after = fingerprints(session)
+        assert after == {i: digest(schedule(session, i)) for i in after}
+    changed = {i for i in before if before[i] != after[i]}
+    assert changed == {stored_interpreter(engine, fair["B1"], fair["S2"])}
+
+
+def stored_interpreter(engine, buyer_id: int, seller_id: int) -> int:
+    with session_scope(engine) as session:
+        return session.get(InterpreterAssignment, (buyer_id, seller_id)).interpreter_id
+
+
+def test_a_new_video_setting_has_every_schedule_looked_at_again(engine, fair):
+    """The links are in the schedules: after `setup-event` changes them, every interpreter's
+    schedule is read once more by the push job (and sent if it differs from the one sent)."""
+    with session_scope(engine) as session:
+        reassign(session, NOW)
+        assert {i.schedule_fingerprint for i in session.exec(select(Interpreter))} != {""}
+        setup_event(
+            session, parse_config(builders.EVENT_FILE | {"video_link": "https://x.example/{room}"})
+        )
+        session.expire_all()
+        assert {i.schedule_fingerprint for i in session.exec(select(Interpreter))} == {""}
