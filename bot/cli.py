@@ -18,7 +18,7 @@ from sqlmodel import Session
 from telegram import Bot
 from telegram.error import InvalidToken, TelegramError
 
-from bot.aiohttp_request import AiohttpRequest
+from bot.api_request import ApiRequest
 from bot.import_report import column_label, report_lines, slip_line
 from bot.invites import bot_username, write_invites
 from bot.settings import Settings, cli_language
@@ -224,7 +224,7 @@ async def reach_telegram(settings: Settings) -> str | None:
         settings.telegram_bot_token,
         base_url=f"{base}/bot",
         base_file_url=f"{base}/file/bot",
-        request=AiohttpRequest(),
+        request=ApiRequest(),
     )
     try:
         async with bot:  # getMe; on failure PTB closes what it opened
