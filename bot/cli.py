@@ -38,7 +38,7 @@ from store.matching_run import run_matching
 from store.models import MatchMode, utcnow
 from store.names import event_name
 from store.results import results
-from store.withdrawal import preview, restore, withdraw
+from store.withdrawal import restore, withdraw
 from views.export_workbook import workbook
 from views.matching_summary import changes_lines, comparison_lines
 from views.results_workbook import results_workbook
@@ -384,8 +384,7 @@ def restore_options(command: argparse.ArgumentParser, said: Said) -> None:
 
 
 def restore_tool(session: Session, args: argparse.Namespace, language: str) -> None:
-    restore(session, CLI_ADMIN, args.code)
-    done = preview(session, args.code, utcnow())
+    done = restore(session, CLI_ADMIN, args.code, utcnow())
     print(t(language, "restore.done", **changes(done, language, html=False)))
 
 
