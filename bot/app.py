@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from telegram.ext import Application, ApplicationBuilder, Defaults
 
-from bot.aiohttp_request import AiohttpRequest
+from bot.api_request import ApiRequest
 from bot.processing import PerUserProcessor
 from bot.ratelimit import BroadcastRateLimiter
 from bot.settings import Settings
@@ -102,8 +102,8 @@ def build(settings: Settings, services: Services) -> Application:
         .defaults(Defaults(tzinfo=ZoneInfo(settings.timezone)))
         .concurrent_updates(processor)
         .rate_limiter(BroadcastRateLimiter(max_retries=3))
-        .request(AiohttpRequest())
-        .get_updates_request(AiohttpRequest(connection_limit=1))
+        .request(ApiRequest())
+        .get_updates_request(ApiRequest(connection_limit=1))
         .post_init(post_init)
     )
     if settings.telegram_api_base_url:

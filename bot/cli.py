@@ -18,7 +18,7 @@ from sqlmodel import Session
 from telegram import Bot
 from telegram.error import InvalidToken, TelegramError
 
-from bot.aiohttp_request import AiohttpRequest
+from bot.api_request import ApiRequest
 from bot.import_report import column_label, report_lines, slip_line
 from bot.invites import bot_username, write_invites
 from bot.settings import Settings, cli_language
@@ -38,7 +38,7 @@ from store.matching_run import run_matching
 from store.models import MatchMode, utcnow
 from store.names import event_name
 from store.results import results
-from store.withdrawal import preview, restore, withdraw
+from store.withdrawal import restore, withdraw
 from views.export_workbook import workbook
 from views.matching_summary import changes_lines, comparison_lines
 from views.results_workbook import results_workbook
@@ -224,7 +224,7 @@ async def reach_telegram(settings: Settings) -> str | None:
         settings.telegram_bot_token,
         base_url=f"{base}/bot",
         base_file_url=f"{base}/file/bot",
-        request=AiohttpRequest(),
+        request=ApiRequest(),
     )
     try:
         async with bot:  # getMe; on failure PTB closes what it opened
@@ -384,8 +384,7 @@ def restore_options(command: argparse.ArgumentParser, said: Said) -> None:
 
 
 def restore_tool(session: Session, args: argparse.Namespace, language: str) -> None:
-    restore(session, CLI_ADMIN, args.code)
-    done = preview(session, args.code, utcnow())
+    done = restore(session, CLI_ADMIN, args.code, utcnow())
     print(t(language, "restore.done", **changes(done, language, html=False)))
 
 

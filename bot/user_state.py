@@ -66,7 +66,7 @@ def encode(data: dict[Any, Any], user_id: int) -> str:
 async def _take(svc: Services, user_id: int, me: str) -> Held:
     wait = FIRST_WAIT
     while True:
-        held = await svc.run(take_with_participant, user_id, me, datetime.now(UTC), HOLD)
+        held = await svc.run_core(take_with_participant, user_id, me, datetime.now(UTC), HOLD)
         if held is not None:
             return held
         await asyncio.sleep(wait)  # another process is handling this user's previous update
@@ -98,7 +98,7 @@ async def user_state(application: Application, user_id: int) -> AsyncIterator[No
     finally:
         new = encode(application._user_data.pop(user_id, {}), user_id)
         try:
-            kept = await svc.run(put_back, user_id, me, None if new == raw else new)
+            kept = await svc.run_core(put_back, user_id, me, None if new == raw else new)
         except SQLAlchemyError:  # the database went away meanwhile; the hold runs out
             log.warning("user %s: state not saved, the database is out of reach", user_id)
         else:

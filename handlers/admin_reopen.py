@@ -18,7 +18,6 @@ from handlers.ui import button, keyboard, show
 from jobs.schedule import schedule_all
 from locales import LANGUAGES, moment, t, tn
 from store.deadline import reopen, reopen_check
-from store.event import get_event
 
 
 async def ask_reopen(
@@ -27,10 +26,9 @@ async def ask_reopen(
     """The organizer asked for a new deadline while applications are closed: what reopening
     means, and one button to do it."""
     svc = services(context)
-    dropped = await svc.run(reopen_check, wanted, svc.clock())  # refusals: the caller's @organizer
-    event = await svc.run(get_event)
-    when = moment(wanted, person.language, event.timezone)
-    text = tn(person.language, "reopen.confirm", dropped, deadline=when)
+    would = await svc.run(reopen_check, wanted, svc.clock())  # refusals: the caller's @organizer
+    when = moment(wanted, person.language, would.timezone)
+    text = tn(person.language, "reopen.confirm", would.dropped, deadline=when)
     confirm = button(person.language, "reopen.button", ReopenConfirm(int(wanted.timestamp())))
     await show(update, text, keyboard([confirm]))
 
@@ -41,15 +39,14 @@ async def confirmed(
 ) -> None:
     svc = services(context)
     wanted = datetime.fromtimestamp(pressed.until, UTC)
-    dropped = await svc.run(reopen, person.telegram_id, wanted, svc.clock())
+    done = await svc.run(reopen, person.telegram_id, wanted, svc.clock())
     await update.callback_query.answer()
     await schedule_all(context.application)
-    event = await svc.run(get_event)
-    when = moment(wanted, person.language, event.timezone)
-    await show(update, tn(person.language, "reopen.done", dropped, deadline=when))
+    when = moment(wanted, person.language, done.timezone)
+    await show(update, tn(person.language, "reopen.done", done.dropped, deadline=when))
     status = await update.effective_chat.send_message(t(person.language, "broadcast.started"))
     bodies = {
-        language: t(language, "reopen.notice", deadline=moment(wanted, language, event.timezone))
+        language: t(language, "reopen.notice", deadline=moment(wanted, language, done.timezone))
         for language in LANGUAGES
     }
     await start_broadcast(context, None, "", status, person.language, bodies)

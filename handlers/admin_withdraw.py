@@ -101,8 +101,7 @@ async def confirmed(
     svc = services(context)
     participant_id = pressed.participant
     if pressed.action == "r":
-        await svc.run(restore, person.telegram_id, participant_id)
-        found = await svc.run(preview, participant_id, svc.clock())
+        found = await svc.run(restore, person.telegram_id, participant_id, svc.clock())
         await update.callback_query.answer()
         await show(update, t(person.language, "restore.done", **changes(found, person.language)))
         return

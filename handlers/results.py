@@ -18,7 +18,6 @@ from handlers.outcomes import usd
 from handlers.services import Who, services
 from handlers.ui import counted_items, escape, show
 from locales import clock, day_label, industry_name, t, tn
-from store.event import get_event
 from store.names import company_name
 from store.results import Results, Tally, results, today
 from views.results_chart import results_png
@@ -112,7 +111,6 @@ async def today_command(update: Update, context: ContextTypes.DEFAULT_TYPE, pers
     if day.day is None:
         await show(update, t(language, "today.no_fair_today"))
         return
-    zone = (await svc.run(get_event)).timezone
     lines = [t(language, "today.title", day=day_label(day.day, language))]
     if day.now_slot:
         running = meetings(language, day.now_meetings)
@@ -120,7 +118,7 @@ async def today_command(update: Update, context: ContextTypes.DEFAULT_TYPE, pers
     else:
         lines.append(t(language, "today.between_slots"))
     if day.next_slot and day.next_start:
-        start = clock(day.next_start.astimezone(ZoneInfo(zone)).time())
+        start = clock(day.next_start.astimezone(ZoneInfo(day.timezone)).time())
         upcoming = meetings(language, day.next_meetings)
         lines.append(t(language, "today.next", slot=day.next_slot, time=start, meetings=upcoming))
     so_far = counted_items(

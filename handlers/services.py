@@ -88,6 +88,18 @@ class Services:
 
         return await asyncio.to_thread(work)
 
+    async def run_core(self, operation: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Runs `operation(connection, *args, **kwargs)` in its own transaction on a plain
+        connection, off the loop: for the core statements every update runs (the user's
+        state, store/user_state.py), which an ORM session's set-up and commit would make cost
+        half as much again. They change no participant, so the preloaded one stays good."""
+
+        def work() -> T:
+            with self.engine.begin() as connection:
+                return operation(connection, *args, **kwargs)
+
+        return await asyncio.to_thread(work)
+
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
     return context.application.bot_data["services"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 from collections.abc import Mapping, Sequence
 
@@ -65,20 +66,34 @@ def unchanged(message: Message, text: str, markup: InlineKeyboardMarkup | None) 
     return html.unescape(message.text_html) == html.unescape(text)
 
 
+async def post_unread(bot: Bot, endpoint: str, data: dict[str, object]) -> None:
+    """A Bot API call whose answer nothing reads, without PTB's per-call object work: the
+    parameters go as plain JSON values and the answer is checked but its result not parsed
+    (an edited menu comes back whole, keyboard and all). It goes the way every call goes:
+    the bot's rate limiter (a 429 waited out) and transport, the same errors. Together about
+    a tenth of the bot's CPU in `python -m bench.load`'s profile.
+
+    `rate_limiter.process_request` is PTB's documented hook that every `ExtBot` call goes
+    through; `request.post_unread` is our transport's (bot/api_request.py), which the bot
+    always has (bot/app.py)."""
+    send = functools.partial(bot.request.post_unread, f"{bot.base_url}/{endpoint}", data)
+    limiter = getattr(bot, "rate_limiter", None)
+    if limiter is None:
+        await send()
+        return
+    await limiter.process_request(
+        callback=send, args=(), kwargs={}, endpoint=endpoint, data=data, rate_limit_args=None
+    )
+
+
 async def _post_html(
     bot: Bot, endpoint: str, data: dict[str, object], markup: InlineKeyboardMarkup | None
 ) -> None:
-    """An HTML text call whose answer nothing reads, without PTB's per-call object work: the
-    parameters go as plain JSON values and the message Telegram sends back is not parsed into
-    a `Message` (together about a tenth of the bot's CPU in `python -m bench.load`'s profile).
-    It goes the way every call goes: the bot's rate limiter (429 waited out) and transport,
-    the same errors."""
+    """An HTML text call whose answer nothing reads (`post_unread`)."""
     data["parse_mode"] = ParseMode.HTML
     if markup is not None:
         data["reply_markup"] = markup.to_dict()
-    # `_do_post` is the step every PTB call ends in (ExtBot's adds the rate limiter); PTB has
-    # no public call that skips parsing the answer (`do_api_request` warns for known methods).
-    await bot._do_post(endpoint, data)
+    await post_unread(bot, endpoint, data)
 
 
 async def edit_menu(message: Message, text: str, markup: InlineKeyboardMarkup | None) -> None:

@@ -62,7 +62,7 @@ class SlotMissed(TelegramError):
 
 
 # The wall-clock time by which the paced message being sent in this task must be written, set
-# by `paced` and checked by the transport (bot/aiohttp_request.py) right before it writes:
+# by `paced` and checked by the transport (bot/api_request.py) right before it writes:
 # anything between the slot and the socket (PTB building the request, the rate limiter, the
 # event loop or the interpreter busy elsewhere) then counts as lateness.
 _send_by: ContextVar[float | None] = ContextVar("send_by", default=None)

@@ -67,14 +67,19 @@ def account_of(session: Session, telegram_id: int) -> Account:
     """The participant a Telegram account acts for (withdrawn or not), as its main contact or
     as a colleague; `Account(None)` for anyone else. Read for every update, so core statements
     (`read_account`'s reason); copies to read, not to change."""
-    participant = read_account(session, telegram_id)
+    return account_on(session.connection(), telegram_id)
+
+
+def account_on(connection: sa.Connection, telegram_id: int) -> Account:
+    """`account_of` on a plain connection (the per-user state's, store/user_state.py)."""
+    participant = read_account(connection, telegram_id)
     if participant is not None:
         return Account(participant)
-    row = session.connection().execute(_COLLEAGUE, {"telegram_id": telegram_id}).mappings().first()
+    row = connection.execute(_COLLEAGUE, {"telegram_id": telegram_id}).mappings().first()
     if row is None:
         return Account(None)
     colleague = Colleague.model_construct(**row)
-    return Account(read_participant(session, colleague.participant_id), colleague)
+    return Account(read_participant(connection, colleague.participant_id), colleague)
 
 
 def colleagues(session: Session, participant_id: int) -> list[Colleague]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -56,17 +57,26 @@ def set_deadline(session: Session, admin_id: int, deadline: datetime, now: datet
     return event
 
 
+@dataclass(frozen=True)
+class Reopening:
+    """What reopening drops (or would): the automatic meetings; and the event's time zone, in
+    which the screens show the new deadline."""
+
+    dropped: int
+    timezone: str
+
+
 def automatic_meetings(session: Session) -> int:
     """Meetings the matching made (not set by hand): what reopening drops."""
     query = select(func.count()).select_from(Meeting).where(col(Meeting.tier) != Tier.fixed)
     return session.exec(query).one()
 
 
-def reopen(session: Session, admin_id: int, deadline: datetime, now: datetime) -> int:
+def reopen(session: Session, admin_id: int, deadline: datetime, now: datetime) -> Reopening:
     """Extends applications after they closed (신청 기간 연장), while no timetable has been
     announced: the phase goes back to open with the new deadline, where the matching runs
     again. Its automatic meetings and unscheduled pairs go (they would be replaced then, and
-    requests may change meanwhile); meetings set by hand stay. Returns the meetings dropped."""
+    requests may change meanwhile); meetings set by hand stay."""
     event = get_event(session)
     if deadline <= now:
         raise DeadlinePast()
@@ -94,16 +104,16 @@ def reopen(session: Session, admin_id: int, deadline: datetime, now: datetime) -
         phase=phase.value,
         meetings_removed=removed,
     )
-    return removed
+    return Reopening(removed, event.timezone)
 
 
-def reopen_check(session: Session, deadline: datetime, now: datetime) -> int:
-    """What `reopen` would refuse, refused now (before the organizer confirms); otherwise the
-    automatic meetings it would drop."""
+def reopen_check(session: Session, deadline: datetime, now: datetime) -> Reopening:
+    """What `reopen` would refuse, refused now (before the organizer confirms); otherwise what
+    it would drop."""
     event = get_event(session)
     if event.phase == Phase.announced or event.announce_round:
         raise ScheduleAnnounced()
     if deadline <= now:
         raise DeadlinePast()
     _before_fair(session, event, deadline)
-    return automatic_meetings(session)
+    return Reopening(automatic_meetings(session), event.timezone)

@@ -618,3 +618,10 @@ class Colleague(SQLModel, table=True):
     joined_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     blocked_bot_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+# Every model is defined: set up their ORM mappings now rather than at the first session
+# query, so that a model built from a core row (`model_construct`, store/participants.py
+# `read_account`) works in a process whose first database work is core statements (the
+# per-user state, store/user_state.py).
+sa.orm.configure_mappers()

@@ -86,19 +86,19 @@ _ACCOUNT = sa.select(Participant.__table__).where(
 )
 
 
-def read_account(session: Session, telegram_id: int) -> Participant | None:
+def read_account(connection: sa.Connection, telegram_id: int) -> Participant | None:
     """`account` as a copy that belongs to no session (read it, don't change it): one core
     statement, for the lookup every update makes; the ORM's query cost twice as much CPU."""
-    row = session.connection().execute(_ACCOUNT, {"telegram_id": telegram_id}).mappings().first()
+    row = connection.execute(_ACCOUNT, {"telegram_id": telegram_id}).mappings().first()
     return None if row is None else Participant.model_construct(**row)
 
 
 _BY_ID = sa.select(Participant.__table__).where(Participant.__table__.c.id == sa.bindparam("id"))
 
 
-def read_participant(session: Session, participant_id: int) -> Participant:
+def read_participant(connection: sa.Connection, participant_id: int) -> Participant:
     """A participant by id as `read_account` reads one (a colleague's company, per update)."""
-    row = session.connection().execute(_BY_ID, {"id": participant_id}).mappings().one()
+    row = connection.execute(_BY_ID, {"id": participant_id}).mappings().one()
     return Participant.model_construct(**row)
 
 

@@ -1,5 +1,5 @@
 """/stats's figures: every count the organizer's numbers show, read in one transaction so
-that they are one moment's figures (and audited with them, handlers/admin_reports.py)."""
+that they are one moment's figures, and the admin's look audited in that same transaction."""
 
 from __future__ import annotations
 

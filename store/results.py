@@ -185,6 +185,7 @@ class Today:
     no_shows: int
     idle_booths: list[str]  # buyers' booths with no meeting in the slot now
     booths: int
+    timezone: str  # the event's, in which the screen shows the times
 
 
 def today(session: Session, now: datetime, admin_id: int | None = None) -> Today:
@@ -244,4 +245,5 @@ def today(session: Session, now: datetime, admin_id: int | None = None) -> Today
         no_shows=len(set(no_shows)),
         idle_booths=idle,
         booths=len(booths),
+        timezone=event.timezone,
     )

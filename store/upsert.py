@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel
 
 
-def insert_if_missing(session: Session, table: type[SQLModel], **values: Any) -> bool:
+def insert_if_missing(
+    session: Session | sa.Connection, table: type[SQLModel], **values: Any
+) -> bool:
     """Inserts the row unless its primary key is taken; True if this call inserted it."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    bind = session if isinstance(session, sa.Connection) else session.get_bind()
+    dialect = postgresql if bind.dialect.name == "postgresql" else sqlite
     primary = [column.name for column in table.__table__.primary_key]
     inserted = session.execute(
         dialect.insert(table)

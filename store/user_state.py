@@ -9,9 +9,11 @@ no connection kept open while handlers run, the same statements on SQLite and Po
 `take_with_participant` also reads the user's participant record in the first of them, which
 saves the update's handlers a transaction of their own (handlers/services.py `who`).
 
-The statements are built once, with bound parameters, and run on the session's connection:
-SQLAlchemy's ORM bulk UPDATE path cost more CPU per update than any handler's own query
-(py-spy on `python -m bench.load`).
+The statements are built once, with bound parameters, and run on a plain connection in a
+transaction of its own (`Services.run_core`), with no ORM session: SQLAlchemy's ORM bulk
+UPDATE path cost more CPU per update than any handler's own query, and a session's own
+set-up and commit 170 µs of CPU per update more than a connection's (py-spy and a loop of
+2,000 on `python -m bench.load`'s fair, SQLite).
 """
 
 from __future__ import annotations
@@ -20,9 +22,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlmodel import Session
 
-from store.colleagues import Account, account_of
+from store.colleagues import Account, account_on
 from store.models import UserState
 from store.upsert import insert_if_missing
 
@@ -55,40 +56,40 @@ class Held:
 
 
 def take(
-    session: Session, telegram_id: int, holder: str, now: datetime, hold: timedelta
+    connection: sa.Connection, telegram_id: int, holder: str, now: datetime, hold: timedelta
 ) -> str | None:
     """The user's saved JSON if this holder now holds the user ("{}" for a new user), or
     None while another holder has them."""
     values = {"user": telegram_id, "now": now, "taker": holder, "until": now + hold}
-    taken = session.connection().execute(TAKE, values).first()
+    taken = connection.execute(TAKE, values).first()
     if taken is not None:
         return taken[0]
     created = insert_if_missing(
-        session, UserState, telegram_id=telegram_id, data="{}", holder=holder, held_until=now + hold
+        connection,
+        UserState,
+        telegram_id=telegram_id,
+        data="{}",
+        holder=holder,
+        held_until=now + hold,
     )
     return "{}" if created else None
 
 
 def take_with_participant(
-    session: Session, telegram_id: int, holder: str, now: datetime, hold: timedelta
+    connection: sa.Connection, telegram_id: int, holder: str, now: datetime, hold: timedelta
 ) -> Held | None:
     """`take`, and the user's participant record (and colleague row) read in the same
     transaction."""
-    data = take(session, telegram_id, holder, now, hold)
-    return None if data is None else Held(data, account_of(session, telegram_id))
+    data = take(connection, telegram_id, holder, now, hold)
+    return None if data is None else Held(data, account_on(connection, telegram_id))
 
 
-def put_back(session: Session, telegram_id: int, holder: str, data: str | None) -> bool:
+def put_back(connection: sa.Connection, telegram_id: int, holder: str, data: str | None) -> bool:
     """Saves the user's JSON (None: unchanged) and lets the next update of theirs go; False if
     the hold had run out and another holder took the user meanwhile (nothing is written)."""
     values = {"user": telegram_id, "me": holder}
     if data is None:
-        released = session.connection().execute(RELEASE, values)
+        released = connection.execute(RELEASE, values)
     else:
-        released = session.connection().execute(SAVE, {**values, "saved": data})
+        released = connection.execute(SAVE, {**values, "saved": data})
     return released.first() is not None
-
-
-def load(session: Session, telegram_id: int) -> str | None:
-    row = session.get(UserState, telegram_id)
-    return None if row is None else row.data

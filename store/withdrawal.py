@@ -266,9 +266,9 @@ def claim_announcement(session: Session, participant_id: int, now: datetime) -> 
     )
 
 
-def restore(session: Session, admin_id: int, code: str | int) -> Participant:
+def restore(session: Session, admin_id: int, code: str | int, now: datetime) -> Preview:
     """Lets a withdrawn participant in again; their closed requests and freed meetings stay
-    as they are (others may have taken the places)."""
+    as they are (others may have taken the places). Returns them as they are now."""
     person = _find(session, code)
     if person.active:
         raise NotWithdrawn(code=person.code)
@@ -276,7 +276,8 @@ def restore(session: Session, admin_id: int, code: str | int) -> Participant:
     session.add(person)
     session.flush()
     record(session, admin_id, "restore", code=person.code)
-    return person
+    assert person.id is not None
+    return preview(session, person.id, now)
 
 
 def withdrawn(session: Session) -> list[Participant]:

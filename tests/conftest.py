@@ -13,8 +13,10 @@ bots; of the rest, a test that uses the fake Telegram server is `bot`, any other
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
+import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -37,13 +39,17 @@ from store.db import make_engine, session_scope, upgrade
 __all__ = ["ADMIN"]
 
 
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER")
+
+
 def worker_database(url: str | None) -> str | None:
     """This xdist worker's own PostgreSQL database next to `url` (`url` itself without xdist)."""
-    worker = os.environ.get("PYTEST_XDIST_WORKER")
-    if not url or not worker:
+    if not url or not XDIST_WORKER:
         return url
     base = make_url(url)
-    return base.set(database=f"{base.database}_{worker}").render_as_string(hide_password=False)
+    return base.set(database=f"{base.database}_{XDIST_WORKER}").render_as_string(
+        hide_password=False
+    )
 
 
 POSTGRES_URL = worker_database(os.environ.get("TEST_DATABASE_URL"))
@@ -56,17 +62,56 @@ settings.register_profile(
 settings.load_profile("shared-machine")
 
 
+# The order tests start in (scripts/test hands them to the workers one at a time, in this
+# order): the longest kinds first, so that no long test starts last and holds up the end.
+START_ORDER = ("processes", "slow", "bot", "usecase")
+# At most this many tests that start processes run at once, whatever the workers: all at once,
+# their bot processes outran their deadlines on the loaded machine.
+PROCESS_SLOTS = 2
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Marks each test's tier, and puts the long tests first, so that under xdist they start
-    at once instead of holding up the end of the run."""
+    """Marks each test's tier and sorts the longest kinds first (START_ORDER), one test that
+    starts processes between every two slow ones, so that few wait for a PROCESS_SLOTS."""
     for item in items:
         if item.get_closest_marker("processes") is None:
             item.add_marker("bot" if "fake" in item.fixturenames else "usecase")
 
-    def long(item: pytest.Item) -> bool:
-        return any(item.get_closest_marker(name) for name in ("processes", "slow"))
+    def rank(item: pytest.Item) -> int:
+        return min(START_ORDER.index(m.name) for m in item.iter_markers() if m.name in START_ORDER)
 
-    items.sort(key=lambda item: not long(item))
+    items.sort(key=rank)
+    processes = [item for item in items if rank(item) == 0]
+    slow = [item for item in items if rank(item) == 1]
+    long: list[pytest.Item] = []
+    while processes or slow:
+        long += processes[:1] + slow[:2]
+        processes, slow = processes[1:], slow[2:]
+    items[: len(long)] = long
+
+
+@pytest.fixture(autouse=True)
+def process_slot(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[None]:
+    """Under xdist, a test marked `processes` waits for one of PROCESS_SLOTS (a lock file in
+    the run's temporary folder, which all its workers share)."""
+    if request.node.get_closest_marker("processes") is None or not XDIST_WORKER:
+        yield
+        return
+    folder = tmp_path_factory.getbasetemp().parent
+    while True:
+        for n in range(PROCESS_SLOTS):
+            slot = (folder / f"process-slot-{n}").open("a")
+            try:
+                fcntl.flock(slot, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                slot.close()
+                continue
+            try:
+                yield
+            finally:
+                slot.close()  # and with it the lock
+            return
+        time.sleep(0.2)
 
 
 def create_worker_database(url: str) -> None:
@@ -100,14 +145,33 @@ def database_template(tmp_path_factory: pytest.TempPathFactory) -> str:
     return str(path)
 
 
+def empty_postgres() -> str:
+    """Empties every table, children first, and starts every id sequence at 1 again, as
+    `TRUNCATE ... RESTART IDENTITY` would: TRUNCATE makes new files for each table and index,
+    many times what deleting the few rows a test wrote costs."""
+    tables = reversed(SQLModel.metadata.sorted_tables)
+    return "; ".join(
+        [f'DELETE FROM "{table.name}"' for table in tables]
+        + ["SELECT setval(oid, 1, false) FROM pg_class WHERE relkind = 'S'"]
+    )
+
+
+@pytest.fixture(scope="session")
+def postgres(database_template: str) -> Iterator[sa.Engine | None]:
+    """The engine that empties the worker's PostgreSQL database before each test."""
+    if not POSTGRES_URL:
+        yield None
+        return
+    engine = make_engine(POSTGRES_URL)
+    yield engine
+    engine.dispose()
+
+
 @pytest.fixture
-def database_url(database_template: str, tmp_path: Path) -> str:
-    if POSTGRES_URL:
-        engine = make_engine(POSTGRES_URL)
-        tables = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
-        with engine.begin() as connection:
-            connection.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-        engine.dispose()
+def database_url(database_template: str, postgres: sa.Engine | None, tmp_path: Path) -> str:
+    if postgres is not None:
+        with postgres.begin() as connection:
+            connection.exec_driver_sql(empty_postgres())
         return POSTGRES_URL
     path = tmp_path / "matchbot.db"
     shutil.copyfile(database_template, path)

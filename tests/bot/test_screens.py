@@ -8,6 +8,7 @@ import pytest
 from bot.screens import COMMAND, path, write_book
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("language", ["ko", "en"])
 async def test_the_screen_files_are_current(language):
     written = await write_book(language)

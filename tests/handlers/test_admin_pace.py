@@ -79,6 +79,7 @@ def test_the_offer_says_how_long_each_pace_takes_and_what_the_paid_one_costs():
     assert labels == ["무료 속도 · 약 3분", "유료 속도 · 약 2분", "✖️ 취소"]
 
 
+@pytest.mark.slow
 async def test_a_paid_announcement_goes_beyond_the_free_pace_and_is_charged(app, fake, engine):
     matched_people(engine, 100, 100)
     people = users(fake, 100, 100)

@@ -198,15 +198,19 @@ async def test_a_revoked_colleague_is_told_once_and_the_link_refused(fake, engin
     assert audit == ["colleague_invited", "colleague_revoked"]
 
 
+def announced_meeting(session) -> int:
+    """S1 (Korean main contact MAIN) meets B1 (English) in D1-0900, announced; S1's id."""
+    builders.event(session)
+    people = builders.bilingual_people(session, {"B1": 2001, "S1": MAIN})
+    builders.meeting(session, people["B1"], people["S1"], "D1-0900")
+    builders.set_phase(session, Phase.announced)
+    return people["S1"].id
+
+
 def meeting_with_a_colleague(engine) -> Colleague:
-    """S1 (Korean main contact MAIN) meets B1 (English) in D1-0900, announced; Kim (KIM,
-    English) joined S1 as a colleague."""
+    """`announced_meeting`, and Kim (KIM, English) joined S1 as a colleague."""
     with session_scope(engine) as session:
-        builders.event(session)
-        people = builders.bilingual_people(session, {"B1": 2001, "S1": MAIN})
-        builders.meeting(session, people["B1"], people["S1"], "D1-0900")
-        builders.set_phase(session, Phase.announced)
-        made = invite(session, people["S1"].id, MAIN, builders.NOW)
+        made = invite(session, announced_meeting(session), MAIN, builders.NOW)
         join_colleague(session, made.invite_token, KIM, "Kim", "en", builders.NOW)
         return made
 
@@ -292,12 +296,9 @@ async def test_half_way_invitations_get_nothing_and_can_be_revoked_or_finished_l
     left alone: opening is the whole joining (the colleague's language is Telegram's until
     they pick one), so they are the company's colleague from then on and get the reminder."""
     with session_scope(engine) as session:
-        builders.event(session)
-        people = builders.bilingual_people(session, {"B1": 2001, "S1": MAIN})
-        builders.meeting(session, people["B1"], people["S1"], "D1-0900")
-        builders.set_phase(session, Phase.announced)
-        never = invite(session, people["S1"].id, MAIN, builders.NOW)
-        opened = invite(session, people["S1"].id, MAIN, builders.NOW)
+        company = announced_meeting(session)
+        never = invite(session, company, MAIN, builders.NOW)
+        opened = invite(session, company, MAIN, builders.NOW)
     clock.now = FIRST - timedelta(minutes=30)  # before the reminder is due
     users = chat_users(fake, {"B1": 2001, "S1": MAIN})
     kim = fake.user(KIM, "Kim", language_code="en")

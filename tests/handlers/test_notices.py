@@ -101,6 +101,7 @@ def survey_due(engine, clock):
     clock.now = FIRST + timedelta(days=2)
 
 
+@pytest.mark.slow
 async def test_two_processes_send_one_survey_round_each_question_once(
     survey_due, fake, engine, clock
 ):

@@ -92,6 +92,7 @@ def _pressed(kind: type[Press]) -> st.SearchStrategy[Press]:
     return st.builds(kind, **{name: _readable(field) for name, field in kind.CODECS.items()})
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.sampled_from(KINDS).flatmap(_pressed))
 def test_each_kind_round_trips_and_reaches_its_module(pressed: Press):

@@ -24,6 +24,9 @@ USER_FACING = [
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 SENTENCE = re.compile(r"[A-Za-z]+[ ,]+[A-Za-z]+[ ,]+[A-Za-z]+")
 LOG_METHODS = {"debug", "info", "warning", "error", "exception", "critical"}
+# A programming error, or a failure on the wire to Telegram (bot/http_client.py: logged and
+# reported to the admins with its trace, never shown to a participant).
+NOT_FOR_USERS = {"RuntimeError", "ConnectionError"}
 
 
 def placeholders(text: str) -> set[str]:
@@ -147,9 +150,8 @@ def user_text_literals(tree: ast.AST) -> list[str]:
         first = body[0] if isinstance(body, list) and body else None
         if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):  # docstring
             skipped.add(id(first.value))
-        raised = node.exc if isinstance(node, ast.Raise) else None
-        if isinstance(raised, ast.Call) and getattr(raised.func, "id", None) == "RuntimeError":
-            skipped.update(id(n) for n in ast.walk(node))  # a programming error, not for users
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) in NOT_FOR_USERS:
+            skipped.update(id(n) for n in ast.walk(node))  # such an exception, raised or not
         if isinstance(node, ast.Call):
             method = getattr(node.func, "attr", None)
             # re.compile: a pattern that reads a text (argparse's English refusals), not one shown

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -66,6 +67,7 @@ def most_coverable(needs: list[Need], people: list[Interpreter]) -> int:
     return total
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(fairs())
 def test_every_assignment_keeps_the_rules(fair: tuple[list[Need], list[Interpreter]]) -> None:
@@ -84,6 +86,7 @@ def test_every_assignment_keeps_the_rules(fair: tuple[list[Need], list[Interpret
     assert len(result.by_meeting) + len(result.gaps) == len(needs)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(fairs())
 def test_coverage_is_the_most_possible_and_never_below_greedy(
@@ -95,6 +98,7 @@ def test_coverage_is_the_most_possible_and_never_below_greedy(
     assert result.covered >= greedy(needs, people).covered
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(fairs(), st.randoms(use_true_random=False))
 def test_the_same_fair_in_any_order_gets_the_same_answer(
@@ -112,6 +116,7 @@ def test_the_same_fair_in_any_order_gets_the_same_answer(
     )
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(fairs())
 def test_assigning_again_moves_nobody(fair: tuple[list[Need], list[Interpreter]]) -> None:

@@ -74,19 +74,19 @@ def test_one_user_is_held_by_one_process_at_a_time(engine):
     results = race(*(lambda n=n: _take(engine, f"p{n}", hold) for n in range(4)))
     assert sorted(result is not None for result in results) == [False, False, False, True]
     winner = f"p{[r is not None for r in results].index(True)}"
-    with session_scope(engine) as session:
-        assert not put_back(session, 42, "someone else", '{"data": {"x": 1}}')
-        assert put_back(session, 42, winner, '{"data": {"x": 2}}')
+    with engine.begin() as connection:
+        assert not put_back(connection, 42, "someone else", '{"data": {"x": 1}}')
+        assert put_back(connection, 42, winner, '{"data": {"x": 2}}')
     assert _take(engine, "p9", hold) == '{"data": {"x": 2}}'
     # A holder that died: the user is free again once the hold ran out.
-    with session_scope(engine) as session:
-        assert take(session, 42, "p10", NOW + timedelta(seconds=10), hold) is None
-        assert take(session, 42, "p10", NOW + timedelta(seconds=31), hold) is not None
+    with engine.begin() as connection:
+        assert take(connection, 42, "p10", NOW + timedelta(seconds=10), hold) is None
+        assert take(connection, 42, "p10", NOW + timedelta(seconds=31), hold) is not None
 
 
 def _take(engine, name, hold):
-    with session_scope(engine) as session:
-        return take(session, 42, name, NOW, hold)
+    with engine.begin() as connection:
+        return take(connection, 42, name, NOW, hold)
 
 
 def test_processes_reserving_sending_slots_never_share_one(engine):

@@ -2,7 +2,10 @@
 revoking, whom an account acts for, and the audit of each change."""
 
 import json
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import pytest
 from sqlmodel import select
@@ -31,6 +34,7 @@ from store.models import AuditLog, Colleague, Interpreter
 from store.participants import join, new_invite_token
 from store.withdrawal import withdraw
 
+ROOT = Path(__file__).parents[2]
 NOW = builders.NOW
 MAIN, KIM, LEE = 1001, 5001, 5002
 
@@ -213,3 +217,36 @@ def test_a_withdrawn_company_invites_nobody(engine, company):
         withdraw(session, builders.ADMIN, "S1", "left", NOW)
     with pytest.raises(Withdrawn):
         _invite(engine, company)
+
+
+FIRST_WORK_IS_CORE = """
+import sys
+import sqlalchemy as sa
+from store.colleagues import account_on
+from store.db import make_engine, upgrade
+from store.models import Participant, Role
+
+engine = make_engine(sys.argv[1])
+upgrade(engine)
+with engine.begin() as connection:
+    connection.execute(sa.insert(Participant), [dict(
+        code="B1", role=Role.buyer, company="Acme", country="US", industry="food",
+        invite_token="t" * 20, telegram_id=77, active=True,
+    )])
+    print(account_on(connection, 77).participant.active)
+"""
+
+
+@pytest.mark.processes
+def test_an_account_read_with_core_statements_in_a_fresh_process(tmp_path):
+    """A bot process's first database work is the per-user state's core statements
+    (store/user_state.py): the participant built from its row must work before any session
+    query ever ran in that process."""
+    done = subprocess.run(
+        [sys.executable, "-c", FIRST_WORK_IS_CORE, f"sqlite:///{tmp_path}/fresh.db"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert (done.returncode, done.stdout.strip()) == (0, "True"), done.stderr[-2000:]

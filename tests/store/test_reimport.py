@@ -162,6 +162,7 @@ def _value(field: str, n: int) -> str:
     }[field]
 
 
+@pytest.mark.slow
 @settings(
     max_examples=30,
     deadline=None,
