@@ -45,7 +45,12 @@ async def schedule_all(application: Application) -> None:
         if job.due is None:
             for running in job_queue.get_jobs_by_name(job.name):
                 running.schedule_removal()
-            job_queue.run_repeating(job.run, resume_interval(svc), first=0, name=job.name)
+            interval = resume_interval(svc)
+            # APScheduler's interval trigger drops a first run already past when the scheduler
+            # starts (at start-up it starts after this), which left a restarted process a whole
+            # interval before resuming; a date trigger runs past-due, so the first run is one.
+            job_queue.run_once(job.run, 0, name=job.name)
+            job_queue.run_repeating(job.run, interval, first=interval, name=job.name)
             continue
         try:
             runs = await job.due(svc, now)

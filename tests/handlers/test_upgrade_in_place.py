@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -22,6 +23,7 @@ from sqlmodel import SQLModel, select
 import builders
 from builders import ADMIN, DEADLINE
 from fake_telegram import DEFAULT_TOKEN
+from jobs.schedule import resume_interval
 from store.announce import part_sent, prepare, start_round
 from store.db import alembic_config, make_engine, session_scope, upgrade
 from store.matching_run import close_at_deadline
@@ -143,13 +145,16 @@ async def test_a_live_database_of_each_revision_upgrades_and_the_bot_carries_on(
         assert len(pending) == 8  # nine requests, one accepted
         people = users(fake, 3, 3)
         clock.now = DEADLINE + timedelta(hours=1)
-        async with process(fake, old, clock, DEFAULT_TOKEN):
+        started = time.monotonic()
+        async with process(fake, old, clock, DEFAULT_TOKEN) as application:
             # The announcement resumes where it stopped: the four not yet sent get theirs (the
             # picture, the timetable its caption), the two sent before the upgrade nothing.
             for code, person in people.items():
                 if code not in SENT_BEFORE:
                     [timetable] = await person.wait_for(1, timeout=20)
                     assert timetable.photo and "Company" in timetable.caption
+            # ... at once after the start, not after the first interval of the resume job.
+            assert time.monotonic() - started < resume_interval(application.bot_data["services"])
             await asyncio.sleep(0.5)
             assert [people[code].messages for code in SENT_BEFORE] == [[], []]
             # Pending requests are still there to answer (B2 reads English, S3 Korean).
