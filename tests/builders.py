@@ -6,8 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session, select
 
+from store.colleagues import invite, join_colleague
 from store.event import parse_config, setup_event
-from store.models import Event, Meeting, Participant, Phase, Role, Slot, Tier
+from store.models import Colleague, Event, Meeting, Participant, Phase, Role, Slot, Tier
 from store.participants import new_invite_token
 from store.requests import accept_request, send_request
 
@@ -60,6 +61,21 @@ def participant(
     session.add(person)
     session.flush()
     return person
+
+
+def colleague(
+    session: Session,
+    participant_id: int,
+    main_telegram_id: int,
+    telegram_id: int,
+    name: str,
+    language: str,
+    now: datetime = NOW,
+) -> Colleague:
+    """A colleague who joined participant `participant_id` with the link its main contact made."""
+    made = invite(session, participant_id, main_telegram_id, now)
+    join_colleague(session, made.invite_token, telegram_id, name, language, now)
+    return made
 
 
 def fair(session: Session, buyers: int = 3, sellers: int = 3, **event_options: object) -> Event:

@@ -101,8 +101,7 @@ async def test_a_colleague_joins_and_sees_the_companys_timetable_in_their_langua
 
 async def test_a_colleague_may_not_change_the_profile_nor_manage_colleagues(fake, engine, company):
     with session_scope(engine) as session:
-        made = invite(session, company, MAIN, builders.NOW)
-        join_colleague(session, made.invite_token, KIM, "Kim", "en", builders.NOW)
+        made = builders.colleague(session, company, MAIN, KIM, "Kim", "en")
     kim = fake.user(KIM, "Kim", language_code="en")
     [menu] = await kim.ask("/menu")
     await kim.press(menu, "🏢 Participation info")
@@ -164,8 +163,7 @@ async def test_three_colleagues_at_most(fake, engine, company):
 
 async def test_a_revoked_colleague_is_told_once_and_the_link_refused(fake, engine, company):
     with session_scope(engine) as session:
-        made = invite(session, company, MAIN, builders.NOW)
-        join_colleague(session, made.invite_token, KIM, "Kim", "en", builders.NOW)
+        made = builders.colleague(session, company, MAIN, KIM, "Kim", "en")
     kim = fake.user(KIM, "Kim", language_code="en")
     [menu] = await kim.ask("/menu")
     assert "You use the bot as a colleague" in menu.text
@@ -210,8 +208,7 @@ def announced_meeting(session) -> int:
 def meeting_with_a_colleague(engine) -> Colleague:
     """`announced_meeting`, and Kim (KIM, English) joined S1 as a colleague."""
     with session_scope(engine) as session:
-        made = invite(session, announced_meeting(session), MAIN, builders.NOW)
-        join_colleague(session, made.invite_token, KIM, "Kim", "en", builders.NOW)
+        made = builders.colleague(session, announced_meeting(session), MAIN, KIM, "Kim", "en")
         return made
 
 
@@ -259,8 +256,7 @@ async def test_a_colleague_gets_the_companys_request_in_their_language_and_answe
             session, "S1", company="한빛화장품", company_en="Hanbit", telegram_id=MAIN
         )
         builders.participant(session, "B1", company="Acme", telegram_id=2001, language="en")
-        made = invite(session, s1.id, MAIN, builders.NOW)
-        join_colleague(session, made.invite_token, KIM, "Kim", "en", builders.NOW)
+        builders.colleague(session, s1.id, MAIN, KIM, "Kim", "en")
     users = chat_users(fake, {"B1": 2001, "S1": MAIN})
     kim = fake.user(KIM, "Kim", language_code="en")
     kim.bot.open_chat(kim.profile)

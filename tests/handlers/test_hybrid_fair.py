@@ -19,7 +19,6 @@ from sqlmodel import select
 import builders
 from builders import NOW
 from fake_telegram import DEFAULT_TOKEN
-from store.colleagues import invite, join_colleague
 from store.db import session_scope
 from store.event import parse_config, setup_event
 from store.interpreters import reassign
@@ -67,8 +66,7 @@ def fair(engine, clock):
         for code in ("B1", "B5"):
             p[code].attendance, p[code].booth = Attendance.online, None
         send_request(session, p["B5"].id, p["S5"].id, NOW)
-        made = invite(session, p["B1"].id, PEOPLE["B1"], NOW)
-        join_colleague(session, made.invite_token, COLLEAGUE, "Lupe", "ko", NOW)
+        builders.colleague(session, p["B1"].id, PEOPLE["B1"], COLLEAGUE, "Lupe", "ko")
         for n in range(1, 5):
             builders.meeting(session, p[f"B{n}"], p[f"S{n}"], "D1-0900")
         tokens = {}

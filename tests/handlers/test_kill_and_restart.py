@@ -21,7 +21,7 @@ import builders
 from builders import ADMIN
 from fake_telegram import DEFAULT_TOKEN, FakeTelegram
 from jobs.notify import WORKERS
-from store.colleagues import invite, join_colleague, revoke
+from store.colleagues import invite, revoke
 from store.db import session_scope
 from store.event import parse_config, setup_event
 from store.models import (
@@ -327,8 +327,7 @@ async def test_a_reminder_to_companies_and_their_colleagues_killed_mid_way_arriv
         for n in range(1, PAIRS + 1):
             seller = session.exec(select(Participant).where(Participant.code == f"S{n}")).one()
             for telegram_id in (5000 + n, 3000 + n, 4000 + n):
-                made = invite(session, seller.id, 2000 + n, now)
-                join_colleague(session, made.invite_token, telegram_id, "C", "en", now)
+                made = builders.colleague(session, seller.id, 2000 + n, telegram_id, "C", "en", now)
                 if telegram_id == 5000 + n:
                     revoke(session, seller.id, made.id, 2000 + n, now)  # its seat free again
             invite(session, seller.id, 2000 + n, now)  # never opened

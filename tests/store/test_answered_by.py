@@ -12,7 +12,6 @@ from sqlmodel import select
 import builders
 from builders import NOW
 from handlers.ui import error_text
-from store.colleagues import invite, join_colleague
 from store.db import session_scope
 from store.errors import AnsweredBy, RequestChanged
 from store.fairday import AlreadyConfirmed, cancel, confirm
@@ -38,8 +37,7 @@ def fair(engine) -> dict[str, int]:
             builders.participant(session, f"B{n}", telegram_id=1000 + n) for n in (1, 2, 3)
         )
         meeting = builders.meeting(session, b1, s1, "D1-0900")
-        made = invite(session, s1.id, MAIN, NOW)
-        join_colleague(session, made.invite_token, KIM, "Kim", "en", NOW)
+        made = builders.colleague(session, s1.id, MAIN, KIM, "Kim", "en")
         asked = [send_request(session, b.id, s1.id, NOW - timedelta(days=30)).id for b in (b2, b3)]
         return {"S1": s1.id, "B1": b1.id, "meeting": meeting.id, "Kim": made.id, "asked": asked}
 

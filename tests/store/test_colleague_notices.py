@@ -9,7 +9,7 @@ from sqlmodel import select
 import builders
 from builders import NOW
 from store import notices
-from store.colleagues import invite, join_colleague, revoke
+from store.colleagues import invite, revoke
 from store.db import session_scope
 from store.models import Colleague, DeliveryStatus, Notice, NoticeKind, Participant
 from store.withdrawal import withdraw
@@ -27,8 +27,7 @@ def team(engine) -> dict[str, int]:
         s2 = builders.participant(session, "S2", telegram_id=1002, language="en")
         ids = {"S1": s1.id, "S2": s2.id}
         for name, telegram_id, language in (("Kim", KIM, "en"), ("Lee", LEE, "ko")):
-            made = invite(session, s1.id, MAIN, NOW)
-            join_colleague(session, made.invite_token, telegram_id, name, language, NOW)
+            made = builders.colleague(session, s1.id, MAIN, telegram_id, name, language)
             ids[name] = made.id
         ids["pending"] = invite(session, s1.id, MAIN, NOW).id
         return ids

@@ -30,8 +30,7 @@ def team(engine) -> dict[str, int]:
         builders.set_phase(session, Phase.matched)
         ids = {"S1": s1.id, "S2": s2.id}
         for name, telegram_id, language in (("Kim", KIM, "en"), ("Lee", LEE, "ko")):
-            made = invite(session, s1.id, MAIN, NOW)
-            join_colleague(session, made.invite_token, telegram_id, name, language, NOW)
+            made = builders.colleague(session, s1.id, MAIN, telegram_id, name, language)
             ids[name] = made.id
         ids["Park"] = invite(session, s1.id, MAIN, NOW).id
         return ids
