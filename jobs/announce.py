@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable
+from concurrent.futures import Executor
 
 from telegram import Message
 from telegram.constants import ParseMode
@@ -18,6 +19,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, ContextTypes
 
 from handlers.services import services
+from jobs.drawing import drawing_pool
 from jobs.sending import paid_or_free, sender
 from locales import pick, t, tn
 from store import broadcast as broadcasts
@@ -44,6 +46,10 @@ log = logging.getLogger(__name__)
 WORKERS = 8  # deliveries in flight per process: enough that one always waits for its turn
 BROADCAST_WORKERS = 4  # one message each: fewer suffice
 PAID_WORKERS = 24  # at the paid pace, drawing the pictures (or the database) sets the speed
+# Processes drawing the timetables (jobs/drawing.py): one keeps up with the free pace; the paid
+# one can use both cores of a small machine.
+DRAWING = 1
+PAID_DRAWING = 2
 PROGRESS_EVERY = 2.0  # seconds between edits of the admin's progress message
 
 
@@ -63,13 +69,16 @@ def start_sending(application: Application, kind: str, number: int) -> None:
     application.job_queue.run_once(callback, 0, data=number, name=f"{kind}-{number}")
 
 
-async def _deliver(context: ContextTypes.DEFAULT_TYPE, delivery_id: int, me: str) -> None:
+async def _deliver(
+    context: ContextTypes.DEFAULT_TYPE, delivery_id: int, me: str, pool: Executor
+) -> None:
     svc = services(context)
     job = await svc.run(prepare, delivery_id)
     if job is None:
         return
     if job.parts_sent == 0:  # else sent by a version that sent several messages
-        message = await asyncio.to_thread(render, job, svc.default_language)
+        loop = asyncio.get_running_loop()
+        message = await loop.run_in_executor(pool, render, job, svc.default_language)
 
         def send(paid: bool) -> Awaitable[Message]:
             return context.bot.send_photo(
@@ -110,7 +119,9 @@ async def paid_refused(
         log.warning("paid pace refused, and the organizer could not be told: %s", error)
 
 
-async def _worker(context: ContextTypes.DEFAULT_TYPE, round_number: int, me: str) -> None:
+async def _worker(
+    context: ContextTypes.DEFAULT_TYPE, round_number: int, me: str, pool: Executor
+) -> None:
     """Claims and sends deliveries until none is left to claim (the others are sent by other
     workers, or wait for their lease to run out: `resume_job` comes back for those)."""
     svc = services(context)
@@ -121,7 +132,7 @@ async def _worker(context: ContextTypes.DEFAULT_TYPE, round_number: int, me: str
         for delivery_id in claimed:
             if not context.application.running:
                 return
-            await _deliver(context, delivery_id, me)
+            await _deliver(context, delivery_id, me, pool)
 
 
 async def _show_progress(
@@ -151,14 +162,18 @@ async def announce_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     svc = services(context)
     round_number: int = context.job.data
     me = sender(context.application)
-    count = PAID_WORKERS if await svc.run(round_paid, round_number) else WORKERS
-    workers = asyncio.gather(*(_worker(context, round_number, me) for _ in range(count)))
+    paid = await svc.run(round_paid, round_number)
+    count, drawing = (PAID_WORKERS, PAID_DRAWING) if paid else (WORKERS, DRAWING)
     try:
-        while not workers.done():
-            await asyncio.wait([workers], timeout=PROGRESS_EVERY)
-            if not workers.done():
-                await _show_progress(context, round_number, final=False)
-        await workers
+        async with drawing_pool(drawing) as pool:
+            workers = asyncio.gather(
+                *(_worker(context, round_number, me, pool) for _ in range(count))
+            )
+            while not workers.done():
+                await asyncio.wait([workers], timeout=PROGRESS_EVERY)
+                if not workers.done():
+                    await _show_progress(context, round_number, final=False)
+            await workers
     finally:
         _working(context.application).discard(("announce", round_number))
         await svc.run(release, me)
