@@ -14,9 +14,11 @@ import builders
 from store.colleagues import (
     account_of,
     colleagues,
+    invitation,
     invite,
     join_colleague,
     revoke,
+    revoking,
     set_colleague_language,
 )
 from store.db import session_scope
@@ -210,6 +212,34 @@ def test_revoking_unbinds_the_account_and_is_audited(engine, company):
     assert _join(engine, theirs.invite_token, KIM).participant.code == "S2"
     actions = [action for action, _ in _audit(engine)]
     assert actions == ["colleague_invited", "colleague_revoked", "colleague_invited"]
+
+
+def test_the_screens_invitation_comes_with_the_list_showing_it(engine, company):
+    with session_scope(engine) as session:
+        made = invitation(session, company, MAIN, NOW)
+    assert [c.id for c in made.team.members] == [made.colleague.id]
+    assert made.team.timezone == "Asia/Seoul"
+
+
+def test_the_screens_revoke_asks_then_revokes_a_colleague_still_on_the_list(engine, company):
+    made = _invite(engine, company)
+    _join(engine, made.invite_token, KIM)
+
+    def press(confirmed: bool, participant: int = company):
+        with session_scope(engine) as session:
+            return revoking(session, participant, made.id, MAIN, NOW, confirmed=confirmed)
+
+    asked = press(False)
+    assert asked.colleague.id == made.id and [c.id for c in asked.team.members] == [made.id]
+    with session_scope(engine) as session:
+        other = builders.participant(session, "S2", telegram_id=1002).id
+        assert account_of(session, KIM).participant.id == company  # asking changed nothing
+    assert press(True, other).colleague is None  # not S2's colleague
+    done = press(True)
+    assert done.colleague.id == made.id and done.team.members == []
+    assert press(True).colleague is None and press(False).colleague is None  # gone
+    actions = [action for action, _ in _audit(engine)]
+    assert actions == ["colleague_invited", "colleague_revoked"]
 
 
 def test_a_withdrawn_company_invites_nobody(engine, company):
