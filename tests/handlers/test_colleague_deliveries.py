@@ -3,12 +3,11 @@
 each in their own language; a revoked colleague gets nothing more, the organizer's counts are
 in people, and a refill offer the colleague answered is the company's answer."""
 
-import asyncio
 import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from admin_helpers import chat_users, give_up, organizer, process
+from admin_helpers import chat_users, give_up, organizer, process, until
 from sqlmodel import select
 
 import builders
@@ -46,14 +45,13 @@ def blocked_at(engine, code: str) -> datetime | None:
         )
 
 
-async def until(condition) -> bool:
-    """Polls a database condition (no fake call tells when it changes) until a deadline."""
-    deadline = asyncio.get_running_loop().time() + WAIT
-    while not condition():
-        if asyncio.get_running_loop().time() > deadline:
-            return False
-        await asyncio.sleep(0.05)
-    return True
+async def gives_up_meeting_with_b1(user) -> None:
+    """A Korean company gives up its meeting with B1 from its timetable (/schedule)."""
+    [table] = await user.ask("/schedule")
+    label = next(label for row in table.keyboard for label, _ in row if "B1" in label)
+    await user.press(table, label)
+    [card] = await user.wait_reply()
+    await give_up(user, card, "❌ 상담 취소", "참석 불가")
 
 
 def tokens(engine) -> tuple[str, str]:
@@ -115,11 +113,7 @@ async def test_colleagues_get_the_timetable_broadcasts_and_a_refills_timetable(f
         # A refill: S1 gives up its meeting, S4's standby request is offered; Kim accepts for
         # the company (the main contact's later press is told so), B1 accepts: the main
         # contact and Kim both get the new timetable.
-        [table] = await people["S1"].ask("/schedule")
-        label = next(label for row in table.keyboard for label, _ in row if "B1" in label)
-        await people["S1"].press(table, label)
-        [card] = await people["S1"].wait_reply()
-        await give_up(people["S1"], card, "❌ 상담 취소", "참석 불가")
+        await gives_up_meeting_with_b1(people["S1"])
         offer = await arrives(kim, says("A meeting just became possible"))
         await kim.press(offer, "✅ Accept")
         await kim.wait_reply()
@@ -177,11 +171,7 @@ async def test_a_company_whose_main_contact_blocked_the_bot_hears_through_its_co
         await arrives(lee, says("Buyer B2 업체와 상담이 있습니다"))
 
         # S1 gives up its 09:30 meeting with B1: S4's standby request is offered the place.
-        [table] = await people["S1"].ask("/schedule")
-        label = next(label for row in table.keyboard for label, _ in row if "B1" in label)
-        await people["S1"].press(table, label)
-        [card] = await people["S1"].wait_reply()
-        await give_up(people["S1"], card, "❌ 상담 취소", "참석 불가")
+        await gives_up_meeting_with_b1(people["S1"])
         offer = await arrives(kim, says("A meeting just became possible"))
         await arrives(lee, says("새로 가능한 상담"))
         await kim.press(offer, "✅ Accept")
