@@ -148,7 +148,6 @@ async def revoke_colleague(
         person.telegram_id,
         svc.clock(),
         notice,
-        confirmed=confirmed,
     )
     colleague = done.colleague
     if colleague is None:

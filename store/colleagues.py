@@ -221,22 +221,16 @@ class Revoking:
 
 
 def revoking(
-    session: Session,
-    participant_id: int,
-    colleague_id: int,
-    actor: int,
-    now: datetime,
-    notice: Draft | None = None,
-    *,
-    confirmed: bool,
+    session: Session, company: int, pressed: int, actor: int, now: datetime, notice: Draft | None
 ) -> Revoking:
-    """The colleague the main contact pressed; `confirmed`, revoked (`revoke`)."""
-    team = colleague_team(session, participant_id)
-    chosen = next((c for c in team.members if c.id == colleague_id), None)
-    if chosen is None or not confirmed:
+    """The colleague the main contact pressed ✖️ on, asked (`notice` None); or confirmed:
+    revoked (`revoke`), `notice` telling them."""
+    team = colleague_team(session, company)
+    chosen = next((c for c in team.members if c.id == pressed), None)
+    if chosen is None or notice is None:
         return Revoking(chosen, team)
-    revoke(session, participant_id, colleague_id, actor, now, notice)
-    return Revoking(chosen, colleague_team(session, participant_id))
+    revoke(session, company, pressed, actor, now, notice)
+    return Revoking(chosen, colleague_team(session, company))
 
 
 @dataclass(frozen=True)

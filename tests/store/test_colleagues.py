@@ -32,7 +32,8 @@ from store.errors import (
     NotFound,
     Withdrawn,
 )
-from store.models import AuditLog, Colleague, Interpreter
+from store.models import AuditLog, Colleague, Interpreter, Notice, NoticeKind
+from store.notices import Draft
 from store.participants import join, new_invite_token
 from store.withdrawal import withdraw
 
@@ -227,7 +228,11 @@ def test_the_screens_revoke_asks_then_revokes_a_colleague_still_on_the_list(engi
 
     def press(confirmed: bool, participant: int = company):
         with session_scope(engine) as session:
-            return revoking(session, participant, made.id, MAIN, NOW, confirmed=confirmed)
+            told = Draft(
+                NoticeKind.colleague, company, f"revoked-{made.id}", "해제", colleague_id=made.id
+            )
+            notice = told if confirmed else None
+            return revoking(session, participant, made.id, MAIN, NOW, notice)
 
     asked = press(False)
     assert asked.colleague.id == made.id and [c.id for c in asked.team.members] == [made.id]
@@ -240,6 +245,8 @@ def test_the_screens_revoke_asks_then_revokes_a_colleague_still_on_the_list(engi
     assert press(True).colleague is None and press(False).colleague is None  # gone
     actions = [action for action, _ in _audit(engine)]
     assert actions == ["colleague_invited", "colleague_revoked"]
+    with session_scope(engine) as session:  # told once, with the change
+        assert [n.colleague_id for n in session.exec(select(Notice)).all()] == [made.id]
 
 
 def test_a_withdrawn_company_invites_nobody(engine, company):
