@@ -18,8 +18,8 @@ from handlers.services import Who, services
 from handlers.ui import button, clipped, error_text, escape, keyboard, refuse, show
 from jobs.schedule import schedule_all
 from locales import industry_name, industry_slug, moment, t, tn, zone_name
-from store.deadline import set_deadline
-from store.event import MAX_TIME_LIMIT, applications_closed, deadline_shown, get_event, local_moment
+from store.deadline import move_deadline
+from store.event import MAX_TIME_LIMIT, deadline_shown, get_event, local_moment
 from store.fairday import unassign_and_keep_place
 from store.manual_matching import CapExceeded, assign, low_counts, proposals
 from store.matching_run import run_matching, set_match_mode
@@ -49,20 +49,20 @@ async def deadline(update: Update, context: ContextTypes.DEFAULT_TYPE, person: W
         )
         await show(update, shown_now)
         return
-    event = await svc.run(get_event)
     read = local_moment(typed)
     if read is None:
+        event = await svc.run(get_event)
         zone = zone_name(person.language, event.timezone)
         year = svc.clock().astimezone(ZoneInfo(event.timezone)).year
         await refuse(update, t(person.language, "admin.deadline_usage", timezone=zone, year=year))
         return
     local, day_only = read
-    wanted = local if local.tzinfo else local.replace(tzinfo=ZoneInfo(event.timezone))
-    if applications_closed(event, svc.clock()):
-        await ask_reopen(update, context, person, wanted)
+    moved = await svc.run(move_deadline, person.telegram_id, local, svc.clock())
+    if moved.reopening is not None:
+        await ask_reopen(update, person, moved.wanted, moved.reopening)
         return
-    event = await svc.run(set_deadline, person.telegram_id, wanted, svc.clock())
     await schedule_all(context.application)
+    event = moved.event
     when = moment(event.deadline, person.language, event.timezone)
     said = "admin.deadline_set_day_end" if day_only else "admin.deadline_set"
     await show(update, t(person.language, said, deadline=when))
@@ -213,11 +213,10 @@ async def propose(
     if not offers:
         await show(update, t(person.language, "admin.proposals_none"))
         return
-    event = await svc.run(get_event)
     buttons = []
     for offer in offers:
-        start = slot_start(offer.slot, event.timezone)
-        label = moment(start, person.language, event.timezone, year=False)
+        start = slot_start(offer.slot, offer.timezone)
+        label = moment(start, person.language, offer.timezone, year=False)
         buttons.append(
             [
                 button(
@@ -256,8 +255,7 @@ async def _book(
         return
     if update.callback_query is not None:
         await update.callback_query.answer()
-    event = await svc.run(get_event)
-    start = slot_start(booked.slot, event.timezone)
+    start = slot_start(booked.slot, booked.timezone)
     await show(
         update,
         t(
@@ -266,7 +264,7 @@ async def _book(
             id=booked.id,
             buyer=escape(f"{booked.buyer.code} {company_name(booked.buyer, person.language)}"),
             seller=escape(f"{booked.seller.code} {company_name(booked.seller, person.language)}"),
-            when=moment(start, person.language, event.timezone),
+            when=moment(start, person.language, booked.timezone),
             slot=booked.slot.code,
             booth=escape(booked.booth or "-"),
         ),

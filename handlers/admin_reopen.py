@@ -17,16 +17,12 @@ from handlers.services import Who, services
 from handlers.ui import button, keyboard, show
 from jobs.schedule import schedule_all
 from locales import LANGUAGES, moment, t, tn
-from store.deadline import reopen, reopen_check
+from store.deadline import Reopening, reopen
 
 
-async def ask_reopen(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, wanted: datetime
-) -> None:
+async def ask_reopen(update: Update, person: Who, wanted: datetime, would: Reopening) -> None:
     """The organizer asked for a new deadline while applications are closed: what reopening
-    means, and one button to do it."""
-    svc = services(context)
-    would = await svc.run(reopen_check, wanted, svc.clock())  # refusals: the caller's @organizer
+    means (`would`, store/deadline.py's `move_deadline`), and one button to do it."""
     when = moment(wanted, person.language, would.timezone)
     text = tn(person.language, "reopen.confirm", would.dropped, deadline=when)
     confirm = button(person.language, "reopen.button", ReopenConfirm(int(wanted.timestamp())))

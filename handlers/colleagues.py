@@ -16,7 +16,7 @@ from handlers.services import Who, services
 from handlers.ui import button, clipped, escape, keyboard, refuse, show
 from jobs.notify import Rendered, draft, start
 from locales import day_time, t, tn
-from store.colleagues import colleague_team, invite, revoke
+from store.colleagues import Team, colleague_team, invitation, revoking
 from store.models import COLLEAGUE_SEATS, Colleague, NoticeKind
 from store.names import company_name
 from store.notices import Draft
@@ -48,11 +48,17 @@ def _key(colleague: Colleague, key: str) -> str:
 
 
 async def _render(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, done: str = ""
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    person: Who,
+    done: str = "",
+    found: Team | None = None,
 ) -> None:
-    """The list in place of the pressed menu; `done` says first what was just done."""
+    """The list in place of the pressed menu; `done` says first what was just done; `found`,
+    the list when the caller just read it."""
     language, company = person.language, person.participant
-    found = await services(context).run(colleague_team, company.id)
+    if found is None:
+        found = await services(context).run(colleague_team, company.id)
     team, zone = found.members, found.timezone
     lines = [done, ""] if done else []
     lines += [
@@ -98,9 +104,9 @@ async def new_link(
 ) -> None:
     """A new colleague's link, sent as its own message to forward; the list shows it too."""
     svc = services(context)
-    made = await svc.run(invite, person.participant.id, person.telegram_id, svc.clock())
+    made = await svc.run(invitation, person.participant.id, person.telegram_id, svc.clock())
     await update.callback_query.answer()
-    link = create_deep_linked_url(context.bot.username, made.invite_token)
+    link = create_deep_linked_url(context.bot.username, made.colleague.invite_token)
     language = person.language
     await update.effective_chat.send_message(
         t(
@@ -111,7 +117,7 @@ async def new_link(
         ),
         parse_mode="HTML",
     )
-    await _render(update, context, person)
+    await _render(update, context, person, found=made.team)
 
 
 def _revoked_notice(person: Who, colleague_id: int) -> Draft:
@@ -133,16 +139,24 @@ async def revoke_colleague(
     """✖️ on a colleague asks once; the confirmation revokes and tells them."""
     svc = services(context)
     language = person.language
-    found = await svc.run(colleague_team, person.participant.id)
-    chosen = [c for c in found.members if c.id == pressed.colleague]
-    if not chosen:
+    confirmed = pressed.step == "yes"
+    notice = _revoked_notice(person, pressed.colleague) if confirmed else None
+    done = await svc.run(
+        revoking,
+        person.participant.id,
+        pressed.colleague,
+        person.telegram_id,
+        svc.clock(),
+        notice,
+    )
+    colleague = done.colleague
+    if colleague is None:
         await refuse(update, t(language, "colleagues.gone"))
         return
     await update.callback_query.answer()
-    [colleague] = chosen
     name = escape(_name(language, colleague))
-    when = _made(language, colleague, found.timezone)
-    if pressed.step == "ask":
+    when = _made(language, colleague, done.team.timezone)
+    if not confirmed:
         await show(
             update,
             t(language, _key(colleague, "colleagues.revoke_ask"), name=name, when=when),
@@ -152,12 +166,8 @@ async def revoke_colleague(
             ),
         )
         return
-    notice = _revoked_notice(person, colleague.id)
-    await svc.run(
-        revoke, person.participant.id, colleague.id, person.telegram_id, svc.clock(), notice
-    )
-    done = t(language, _key(colleague, "colleagues.revoked"), name=name, when=when)
-    await _render(update, context, person, done)
+    said = t(language, _key(colleague, "colleagues.revoked"), name=name, when=when)
+    await _render(update, context, person, said, done.team)
     start(context.application)  # the sender tells the colleague
 
 

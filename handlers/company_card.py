@@ -168,7 +168,7 @@ async def _send(
     typed.disarm(context)
     if update.callback_query is not None:
         await update.callback_query.answer()
-    await tell_new_request(context, sent.involved)
+    tell_new_request(context, sent.involved)
     assert sent.card is not None  # the company was just asked: its card can be shown
     await _show(update, person.language, sent.card, key, t(person.language, "card.sent"))
 

@@ -15,12 +15,13 @@ from handlers.ui import button, escape, keyboard, show
 from locales import moment, t
 from store.event import applications_closed, event_if_any
 from store.names import event_name
-from store.reports import admin_overview
+from store.reports import AdminOverview, admin_overview
 
 
-async def admin_home(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
+async def admin_home(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, overview: AdminOverview | None
+) -> None:
     """The organizer's tools: where the fair stands and the commands to move it on."""
-    overview = await services(context).run(admin_overview)
     if overview is None:
         await show(update, t(person.language, "admin_home.no_event"))
         return
@@ -45,7 +46,7 @@ async def admin_home_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     person = await who(update, context)
     await update.callback_query.answer()
     if person.is_admin:
-        await admin_home(update, context, person)
+        await admin_home(update, context, person, await services(context).run(admin_overview))
 
 
 def _commands(context: ContextTypes.DEFAULT_TYPE, language: str) -> str:

@@ -26,13 +26,13 @@ from jobs.table import TimedJob
 from locales import day_label, language_name, pick, t, time_span, tn
 from store.errors import NoEvent
 from store.event import get_event
+from store.interpreter_screen import Home, press
 from store.interpreters import (
     Job,
     Schedule,
     by_telegram_id,
     changed_interpreters,
     claim_change,
-    decline,
     digest,
     schedule,
 )
@@ -45,8 +45,10 @@ log = logging.getLogger(__name__)
 PUSH_JOB = "interpreter-changes"
 
 
-def _language(person: Interpreter, update: Update) -> str:
-    return pick(person.language or update.effective_user.language_code, "ko")
+def _language(person: Interpreter | None, update: Update) -> str:
+    """The interpreter's language, else their Telegram's (also for anyone else pressing)."""
+    chosen = person.language if person is not None else None
+    return pick(chosen or update.effective_user.language_code, "ko")
 
 
 def job_line(job: Job, language: str) -> str:
@@ -114,46 +116,40 @@ def reminder_keyboard(job: Job, language: str):
     )
 
 
-async def interpreter_home(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Interpreter
-) -> None:
-    svc = services(context)
+async def show_home(update: Update, person: Interpreter, seen: Home) -> None:
+    """Their schedule (store/interpreter_screen.py `home`), in their language."""
     language = _language(person, update)
-    try:
-        event = await svc.run(get_event)
-    except NoEvent:
+    if seen.event is None or seen.plan is None:
         await show(update, t(language, "start.no_event"))
         return
-    plan = await svc.run(schedule, person.id)
     await show(
         update,
-        schedule_text(plan, event_name(event, language), language),
-        schedule_markup(plan, language),
+        schedule_text(seen.plan, event_name(seen.event, language), language),
+        schedule_markup(seen.plan, language),
     )
-    # What they have just read is no change to push to them later.
-    seen, known = plan.interpreter.schedule_digest, plan.interpreter.schedule_fingerprint
-    await svc.run(claim_change, person.id, seen, digest(plan), known)
 
 
 async def pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     svc = services(context)
-    person = await svc.run(by_telegram_id, update.effective_user.id)
     query = update.callback_query
+    pressed = decode_any((InterpreterHome, InterpreterDecline, InterpreterConfirm), query.data)
+    if pressed is None:
+        person = await svc.run(by_telegram_id, update.effective_user.id)
+        await refuse(update, t(_language(person, update), "error.bad_button"))
+        return
+    pair = None if isinstance(pressed, InterpreterHome) else (pressed.buyer, pressed.seller)
+    declined = isinstance(pressed, InterpreterDecline) and pressed.step == "no"
+    found = await svc.run(press, update.effective_user.id, pair, declined, svc.clock())
+    person = found.interpreter
     if person is None:
-        await refuse(update, t(pick(update.effective_user.language_code, "ko"), "error.bad_button"))
+        await refuse(update, t(_language(person, update), "error.bad_button"))
         return
     language = _language(person, update)
-    pressed = decode_any((InterpreterHome, InterpreterDecline, InterpreterConfirm), query.data)
-    if isinstance(pressed, InterpreterHome):
+    if found.home is not None:
         await query.answer()
-        await interpreter_home(update, context, person)
+        await show_home(update, person, found.home)
         return
-    if pressed is None:
-        await refuse(update, t(language, "error.bad_button"))
-        return
-    buyer_id, seller_id = pressed.buyer, pressed.seller
-    plan = await svc.run(schedule, person.id)
-    job = next((j for j in plan.jobs if (j.buyer_id, j.seller_id) == (buyer_id, seller_id)), None)
+    job = found.job
     if job is None:
         await refuse(update, t(language, "interp.gone"))
         return
@@ -165,25 +161,17 @@ async def pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             keyboard(_join(job, language), [_cant(job, language)]),
         )
         return
-    action = pressed.step
-    if action == "ask":
+    if not declined:
         await show(
             update,
             t(language, "interp.decline_confirm", line=job_line(job, language)),
             keyboard(
-                [
-                    button(
-                        language,
-                        "interp.decline_yes",
-                        InterpreterDecline("no", buyer_id, seller_id),
-                    )
-                ],
+                [button(language, "interp.decline_yes", InterpreterDecline("no", *pair))],
                 [button(language, "interp.decline_keep", InterpreterHome())],
             ),
         )
         return
-    changes = await svc.run(decline, person.id, buyer_id, seller_id, svc.clock())
-    covered = (buyer_id, seller_id) in changes.gained
+    covered = found.changes is not None and pair in found.changes.gained
     await show(
         update,
         t(language, "interp.declined_moved" if covered else "interp.declined_gap"),

@@ -8,11 +8,10 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 from handlers.feature import PARTICIPANTS, Command, Feature
 from handlers.menu import main_menu
 from handlers.routes import LanguagePick, Menu, route
-from handlers.services import services, who
+from handlers.services import services, who, who_of
 from handlers.ui import button, keyboard, refuse, show
 from locales import LANGUAGES, t
-from store.colleagues import set_colleague_language
-from store.participants import set_language
+from store.landing import switch_language
 
 
 async def choose(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -37,12 +36,10 @@ async def switch(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     language = pressed.language
     context.user_data["language"] = language
     person = await who(update, context)
-    if person.colleague is not None:  # their own language, not the main contact's
-        await services(context).run(set_colleague_language, person.colleague.id, language)
-    elif person.participant is not None:
-        await services(context).run(set_language, person.participant.id, language)
+    svc = services(context)
+    switched = await svc.run(switch_language, person.telegram_id, language, person.is_admin)
     await query.answer(t(language, "language.set"))
-    await main_menu(update, context, await who(update, context))
+    await main_menu(update, context, who_of(update, context, switched.account), switched.landing)
 
 
 def handlers() -> list[BaseHandler]:

@@ -8,7 +8,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 from handlers.commands import ADMIN_MENU, set_admin_menu
 from handlers.feature import PARTICIPANTS, Command, Feature
 from handlers.guide import admin_home
-from handlers.interpreter_home import interpreter_home
+from handlers.interpreter_home import show_home
 from handlers.routes import (
     AdminHome,
     ApplyStart,
@@ -21,17 +21,14 @@ from handlers.routes import (
     ScheduleOpen,
     route,
 )
-from handlers.services import Who, services, who
+from handlers.services import Who, services, who, who_of
 from handlers.ui import button, error_text, escape, keyboard, refuse, show
 from jobs.announce import start_sending
 from locales import moment, t
-from store.colleagues import join_colleague
 from store.errors import StoreError
-from store.event import event_if_any
-from store.interpreters import by_telegram_id, join_interpreter
-from store.models import Event, Phase
+from store.landing import Landing, join_by_link, landing
+from store.models import Phase
 from store.names import company_name, event_name
-from store.participants import join
 
 ITEMS = (
     ("menu.account", ProfileSection("acct")),
@@ -45,16 +42,15 @@ ITEMS = (
 )
 
 
-async def _event(context: ContextTypes.DEFAULT_TYPE) -> Event | None:
-    return await services(context).run(event_if_any)
-
-
-async def main_menu(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
-    """My page; an organizer who is not a participant gets the organizer's home instead."""
+async def main_menu(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, seen: Landing
+) -> None:
+    """My page; an organizer who is not a participant gets the organizer's home instead, an
+    interpreter their schedule (`seen`: store/landing.py)."""
     if person.is_admin and person.participant is None:
-        await admin_home(update, context, person)
+        await admin_home(update, context, person, seen.overview)
         return
-    event = await _event(context)
+    event = seen.event
     if event is None:
         await show(update, t(person.language, "start.no_event"))
         return
@@ -62,9 +58,8 @@ async def main_menu(update: Update, context: ContextTypes.DEFAULT_TYPE, person: 
         await show(update, t(person.language, "error.withdrawn"))
         return
     if person.participant is None:
-        interpreter = await services(context).run(by_telegram_id, person.telegram_id)
-        if interpreter is not None:
-            await interpreter_home(update, context, interpreter)
+        if seen.interpreter is not None and seen.home is not None:
+            await show_home(update, seen.interpreter, seen.home)
             return
         await show(
             update,
@@ -95,49 +90,58 @@ async def main_menu(update: Update, context: ContextTypes.DEFAULT_TYPE, person: 
     await show(update, text, keyboard(*rows))
 
 
+async def open_menu(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
+    """The menu of the person as the update began (one store call: what it shows)."""
+    svc = services(context)
+    taking_part = person.participant is not None
+    seen = await svc.run(
+        landing, person.telegram_id, person.is_admin, taking_part, person.withdrawn
+    )
+    await main_menu(update, context, person, seen)
+
+
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`/start` alone opens the menu; `/start TOKEN` (from an invite link) joins first."""
     person = await who(update, context)
     if person.is_admin:
         admin_menu = context.bot_data[ADMIN_MENU]
         await set_admin_menu(context.bot, person.telegram_id, person.language, admin_menu)
-    colleague = None  # the colleague the link joined, if it was a colleague's
-    if context.args:
-        svc = services(context)
-        user = update.effective_user
-        try:
-            interpreter = await svc.run(
-                join_interpreter, context.args[0], person.telegram_id, person.language
-            )
-            if interpreter is not None:
-                await interpreter_home(update, context, interpreter)
-                return
-            colleague = await svc.run(
-                join_colleague,
-                context.args[0],
-                person.telegram_id,
-                user.full_name,
-                user.language_code,
-                svc.clock(),
-            )
-            if colleague is None:
-                await svc.run(join, context.args[0], person.telegram_id, user.language_code)
-        except StoreError as error:
-            await refuse(update, error_text(person.language, error))
-            return
-        person = await who(update, context)
-        key = "start.joined"
-        if colleague is not None:
-            key = "start.colleague_again" if colleague.again else "start.colleague_joined"
-        await update.effective_chat.send_message(
-            t(
-                person.language,
-                key,
-                company=escape(company_name(person.participant, person.language)),
-            ),
-            parse_mode="HTML",
+    if not context.args:
+        await open_menu(update, context, person)
+        return
+    svc = services(context)
+    user = update.effective_user
+    try:
+        arrived = await svc.run(
+            join_by_link,
+            context.args[0],
+            person.telegram_id,
+            user.full_name,
+            user.language_code,
+            person.language,
+            svc.clock(),
+            person.is_admin,
         )
-    await main_menu(update, context, await who(update, context))
+    except StoreError as error:
+        await refuse(update, error_text(person.language, error))
+        return
+    if arrived.interpreter is not None and arrived.landing.home is not None:
+        await show_home(update, arrived.interpreter, arrived.landing.home)
+        return
+    person = who_of(update, context, arrived.account)
+    colleague = arrived.colleague  # the colleague the link joined, if it was a colleague's
+    key = "start.joined"
+    if colleague is not None:
+        key = "start.colleague_again" if colleague.again else "start.colleague_joined"
+    await update.effective_chat.send_message(
+        t(
+            person.language,
+            key,
+            company=escape(company_name(person.participant, person.language)),
+        ),
+        parse_mode="HTML",
+    )
+    await main_menu(update, context, person, arrived.landing)
     if colleague is not None and colleague.announced is not None:
         # Joined after the announcement: the company's timetable follows the welcome.
         start_sending(context.application, "announce", colleague.announced)
@@ -145,11 +149,11 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def menu_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await update.callback_query.answer()
-    await main_menu(update, context, await who(update, context))
+    await open_menu(update, context, await who(update, context))
 
 
 async def menu_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await main_menu(update, context, await who(update, context))
+    await open_menu(update, context, await who(update, context))
 
 
 def handlers() -> list[BaseHandler]:

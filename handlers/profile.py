@@ -68,8 +68,14 @@ def _choice_lines(language: str, offered: Choices) -> tuple[list[str], list]:
 
 
 async def _render(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, section: str
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    person: Who,
+    section: str,
+    offered: Choices | None = None,
 ) -> None:
+    """The section's screen; 참가 정보 with the hybrid fair's choices, `offered` when the
+    caller just read them (a choice made), else read here."""
     language, participant = person.language, person.participant
     lines = [t(language, f"profile.{section}.title")]
     for field in SECTIONS[section]:
@@ -84,7 +90,8 @@ async def _render(
     ]
     if section == "comp":
         try:
-            offered = await services(context).run(choices, participant.id)
+            if offered is None:
+                offered = await services(context).run(choices, participant.id)
         except NoEvent:
             pass  # before the event is set up: nothing to choose yet
         else:
@@ -108,9 +115,9 @@ async def zone_pressed(
     """🕒 The zone an online participant reads times in: the choices, or one chosen."""
     svc, language = services(context), person.language
     if pressed.step == "set" and pressed.zone is not None:
-        await svc.run(choose_zone, person.participant.id, pressed.zone)
+        offered = await svc.run(choose_zone, person.participant.id, pressed.zone)
         await update.callback_query.answer(t(language, "profile.choice_saved"))
-        await _render(update, context, await member(update, context), "comp")
+        await _render(update, context, person, "comp", offered)
         return
     offered = await svc.run(choices, person.participant.id)
     if not offered.zones:  # on site: times are the fair's
@@ -136,9 +143,10 @@ async def interpreter_pressed(
     """🗣 The language a buyer needs an interpreter for: the choices, or one chosen."""
     svc, language = services(context), person.language
     if pressed.step == "set":
-        await svc.run(choose_interpreter_language, person.participant.id, pressed.language)
+        chosen = pressed.language
+        offered = await svc.run(choose_interpreter_language, person.participant.id, chosen)
         await update.callback_query.answer(t(language, "profile.choice_saved"))
-        await _render(update, context, await member(update, context), "comp")
+        await _render(update, context, person, "comp", offered)
         return
     offered = await svc.run(choices, person.participant.id)
     if not offered.languages:  # a Korean company

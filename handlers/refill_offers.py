@@ -27,12 +27,11 @@ from jobs.notify import render, send_now
 from jobs.sending import replace_job
 from jobs.table import Due, TimedJob
 from locales import clock, country_name, moment, pick, t, tn
-from store.event import get_event
 from store.fairday import Side
 from store.models import NoticeKind
 from store.names import company_name
-from store.readers import readers_of
 from store.refill import (
+    Copy,
     OfferView,
     Outcome,
     answer_offer,
@@ -42,7 +41,6 @@ from store.refill import (
     unoffered_places,
     withdraw_offer,
 )
-from store.timetable import timetable
 from views.meeting_place import plain_place
 from views.timetable_render import calendar_file_name, timetable_ics, timetable_messages
 
@@ -73,7 +71,6 @@ def _seconds(when: datetime, now: datetime) -> float:
 async def offer_place(application: Application, place_id: int) -> None:
     """Offers the freed place to the next pair that can take it, if any."""
     svc: Services = application.bot_data["services"]
-    timezone = (await svc.run(get_event)).timezone
     for _ in range(MAX_TRIES):
         now = svc.clock()
         view = await svc.run(offer_next, place_id, now)
@@ -99,7 +96,7 @@ async def offer_place(application: Application, place_id: int) -> None:
                 start=view.start,
                 place=partial(_place, view),
                 until=clock(
-                    view.expires_at.astimezone(ZoneInfo(me.recipient_zone or timezone)).time()
+                    view.expires_at.astimezone(ZoneInfo(me.recipient_zone or view.timezone)).time()
                 ),
             )
             for me, other, country in view.sides()
@@ -160,13 +157,11 @@ async def _closed_for(
     await send_now(application, drafts)
 
 
-async def _send_timetable(context, participant_id: int) -> None:
+async def _send_timetable(context, sent: Copy) -> None:
     """A side of the booked meeting gets its whole updated timetable and calendar file: its
     main contact and each colleague, each in their own language."""
-    svc = services(context)
-    readers = await svc.run(readers_of, participant_id)
-    table = await svc.run(timetable, participant_id) if readers else None
-    for reader in readers:
+    svc, table = services(context), sent.timetable
+    for reader in sent.readers:
         language = pick(reader.language, svc.default_language)
         try:
             for page in timetable_messages(table, language):
@@ -204,10 +199,9 @@ async def on_button(
     )
     view, me = done.offer, done.me
     other = view.seller if me.participant_id == view.buyer.participant_id else view.buyer
-    timezone = (await svc.run(get_event)).timezone
     values = {
         "company": escape(company_name(other, language)),
-        "start": moment(view.start, language, timezone, reader_zone=me.recipient_zone),
+        "start": moment(view.start, language, view.timezone, reader_zone=me.recipient_zone),
     }
     await update.callback_query.answer()
     if done.outcome == Outcome.waiting:
@@ -222,8 +216,8 @@ async def on_button(
     else:
         await show(update, t(language, "refill.booked", **values))
         await _closed_for(context.application, view, "refill.booked", [other])
-        for side in (view.buyer, view.seller):
-            await _send_timetable(context, side.participant_id)
+        for sent in done.timetables:
+            await _send_timetable(context, sent)
         return
     for job in context.job_queue.get_jobs_by_name(_job_name(view.id)):
         job.schedule_removal()

@@ -19,11 +19,12 @@ To act from your own menu:
   them was withdrawn; then render. With nothing to show afterwards, `await act(update,
   context, person, action, request_id)` does both and returns the request with both sides
   (`Involved`), or None when refused.
-- After a request was sent (`store.company_card.send_from_card`), `await
-  tell_new_request(context, involved)`: the target receives the request in their language,
+- After a request was sent (`store.company_card.send_from_card`),
+  `tell_new_request(context, involved)`: the target receives the request in their language,
   with the sender's company, country, industry, note and Accept / Reject buttons
   (`notify_new_request(context, request)` looks the sides up first).
 
+The telling runs beside the update (`_deliver`): the press is answered without waiting for it.
 A recipient who never opened the bot, blocked it or deleted the chat does not hold up the
 action: the failed delivery is logged and the action stands.
 """
@@ -91,13 +92,25 @@ def action_button(
     return button(language, f"{key}.{action}", data, **values)
 
 
-async def _deliver(
+def _deliver(
     context: ContextTypes.DEFAULT_TYPE,
     to: Party,
     render: Callable[[str], tuple[str, InlineKeyboardMarkup]],
 ) -> None:
     """Tells the company: its main contact and each colleague who joined, each in their own
-    language (`render(language)`)."""
+    language (`render(language)`), beside the update that caused it (a task of the
+    application's, which waits for it when the bot stops). These are new messages to other
+    chats, within Telegram's budget of about 30 a second for the whole bot (bot/ratelimit.py):
+    a press that answers a request is answered and its menu edited without waiting for that
+    budget, which the answers of many users at once would exhaust."""
+    context.application.create_task(_send_to_company(context, to, render))
+
+
+async def _send_to_company(
+    context: ContextTypes.DEFAULT_TYPE,
+    to: Party,
+    render: Callable[[str], tuple[str, InlineKeyboardMarkup]],
+) -> None:
     readers = [] if to.telegram_id is None else [(to.telegram_id, language_of(context, to))]
     for colleague in await services(context).run(joined, [to.id]):
         readers.append((colleague.telegram_id, pick(colleague.language, language_of(context, to))))
@@ -135,19 +148,19 @@ def _notice_markup(language: str, involved: Involved) -> InlineKeyboardMarkup:
 
 async def notify_new_request(context: ContextTypes.DEFAULT_TYPE, request: MeetingRequest) -> None:
     """Tells the target of a request just sent, in their language, with Accept / Reject."""
-    await tell_new_request(context, await services(context).run(request_involved, request.id))
+    tell_new_request(context, await services(context).run(request_involved, request.id))
 
 
-async def tell_new_request(context: ContextTypes.DEFAULT_TYPE, involved: Involved) -> None:
+def tell_new_request(context: ContextTypes.DEFAULT_TYPE, involved: Involved) -> None:
     """`notify_new_request` for a request whose sides the store call returned already."""
-    await _deliver(
+    _deliver(
         context,
         involved.target,
         lambda language: (_notice(language, involved), _notice_markup(language, involved)),
     )
 
 
-async def _tell(
+def _tell(
     context: ContextTypes.DEFAULT_TYPE,
     recipient: Party,
     counterpart: Party,
@@ -161,7 +174,7 @@ async def _tell(
         lines += describe(language, counterpart, involved.request, involved.timezone)
         return "\n".join(lines), keyboard([button(language, "requests.open", Requests())])
 
-    await _deliver(context, recipient, render)
+    _deliver(context, recipient, render)
 
 
 async def answered(
@@ -181,12 +194,10 @@ async def answered(
     await update.callback_query.answer(t(person.language, f"requests.done.{action}"))
     answer = ANSWERS.get(involved.request.status)
     if action in ("acc", "rej") and answer is not None:
-        await _tell(context, involved.requester, involved.target, involved, answer)
+        _tell(context, involved.requester, involved.target, involved, answer)
     elif action == "can":
         # The target may hold Accept / Reject buttons or count on a mutual meeting.
-        await _tell(
-            context, involved.target, involved.requester, involved, "requests.told.withdrawn"
-        )
+        _tell(context, involved.target, involved.requester, involved, "requests.told.withdrawn")
 
 
 async def act(

@@ -138,6 +138,13 @@ async def who(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Who:
         found = known.account
     else:
         found = await svc.run(account_of, user.id)
+    return who_of(update, context, found)
+
+
+def who_of(update: Update, context: ContextTypes.DEFAULT_TYPE, found: Account) -> Who:
+    """The person behind the update, acting for `found` (as a store call returned it)."""
+    user = update.effective_user
+    svc = services(context)
     company = found.participant
     withdrawn = company is not None and not company.active
     participant = None if withdrawn else company

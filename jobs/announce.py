@@ -18,7 +18,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, ContextTypes
 
 from handlers.services import services
-from jobs.sending import paid_or_free, sender
+from jobs.sending import all_stopped, paid_or_free, raise_first, record_sent, sender
 from locales import pick, t, tn
 from store import broadcast as broadcasts
 from store.announce import (
@@ -63,11 +63,13 @@ def start_sending(application: Application, kind: str, number: int) -> None:
     application.job_queue.run_once(callback, 0, data=number, name=f"{kind}-{number}")
 
 
-async def _deliver(context: ContextTypes.DEFAULT_TYPE, delivery_id: int, me: str) -> None:
+async def _deliver(context: ContextTypes.DEFAULT_TYPE, delivery_id: int, me: str) -> bool:
+    """Sends one claimed delivery; False if it was sent but could not be recorded (the caller
+    keeps the claim and stops)."""
     svc = services(context)
     job = await svc.run(prepare, delivery_id)
     if job is None:
-        return
+        return True
     if job.parts_sent == 0:  # else sent by a version that sent several messages
         message = await asyncio.to_thread(render, job, svc.default_language)
 
@@ -82,20 +84,23 @@ async def _deliver(context: ContextTypes.DEFAULT_TYPE, delivery_id: int, me: str
             )
 
         if not context.application.running:
-            return  # stopping: the claim is released, the delivery resumes later
+            return True  # stopping: the claim is released, the delivery resumes later
         try:
             _, refused = await paid_or_free(context.application, job.telegram_id, send, job.paid)
         except Forbidden:
             await svc.run(blocked, delivery_id, svc.clock())
-            return
+            return True
         except TelegramError as error:
             log.warning("announcement %s failed: %s", delivery_id, error)
             await svc.run(failed, delivery_id, str(error))
-            return
+            return True
+        if not await record_sent(svc, part_sent, delivery_id, 1, True, svc.clock(), me):
+            return False
         if refused:
             chat_id = await svc.run(stop_paid, job.round)
             await paid_refused(context, chat_id, svc.default_language)
-    await svc.run(part_sent, delivery_id, 1, True, svc.clock(), me)
+        return True
+    return await record_sent(svc, part_sent, delivery_id, 1, True, svc.clock(), me)
 
 
 async def paid_refused(
@@ -110,9 +115,12 @@ async def paid_refused(
         log.warning("paid pace refused, and the organizer could not be told: %s", error)
 
 
-async def _worker(context: ContextTypes.DEFAULT_TYPE, round_number: int, me: str) -> None:
+async def _worker(
+    context: ContextTypes.DEFAULT_TYPE, round_number: int, me: str, kept: set[int]
+) -> None:
     """Claims and sends deliveries until none is left to claim (the others are sent by other
-    workers, or wait for their lease to run out: `resume_job` comes back for those)."""
+    workers, or wait for their lease to run out: `resume_job` comes back for those). One sent
+    but not recorded goes into `kept`, and the worker stops."""
     svc = services(context)
     while context.application.running:
         claimed = await svc.run(claim, round_number, me, svc.clock(), svc.lease)
@@ -121,7 +129,9 @@ async def _worker(context: ContextTypes.DEFAULT_TYPE, round_number: int, me: str
         for delivery_id in claimed:
             if not context.application.running:
                 return
-            await _deliver(context, delivery_id, me)
+            if not await _deliver(context, delivery_id, me):
+                kept.add(delivery_id)
+                return
 
 
 async def _show_progress(
@@ -152,16 +162,21 @@ async def announce_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     round_number: int = context.job.data
     me = sender(context.application)
     count = PAID_WORKERS if await svc.run(round_paid, round_number) else WORKERS
-    workers = asyncio.gather(*(_worker(context, round_number, me) for _ in range(count)))
+    kept: set[int] = set()
+    # Every worker stops before the claims are given back (jobs/sending.py `all_stopped`).
+    workers = asyncio.gather(
+        *(_worker(context, round_number, me, kept) for _ in range(count)), return_exceptions=True
+    )
     try:
         while not workers.done():
             await asyncio.wait([workers], timeout=PROGRESS_EVERY)
             if not workers.done():
                 await _show_progress(context, round_number, final=False)
-        await workers
+        stopped = await workers
     finally:
         _working(context.application).discard(("announce", round_number))
-        await svc.run(release, me)
+        await svc.run(release, me, kept)
+    raise_first(stopped)
     if await svc.run(claim_report, round_number):
         await _show_progress(context, round_number, final=True)
 
@@ -209,8 +224,10 @@ async def start_broadcast(
 
 
 async def _broadcast_worker(
-    context: ContextTypes.DEFAULT_TYPE, broadcast_id: int, me: str, batch: int
+    context: ContextTypes.DEFAULT_TYPE, broadcast_id: int, me: str, batch: int, kept: set[int]
 ) -> None:
+    """Claims and sends copies until none is left; one sent but not recorded goes into `kept`,
+    and the worker stops."""
     svc = services(context)
     while context.application.running:
         claimed = await svc.run(
@@ -229,21 +246,24 @@ async def _broadcast_worker(
                     chat_id, text, parse_mode=ParseMode.HTML, allow_paid_broadcast=paid or None
                 )
 
+            refused = False
             try:
                 _, refused = await paid_or_free(
                     context.application, reader.telegram_id, send, delivery.paid
                 )
                 status = DeliveryStatus.sent
-                if refused:
-                    told = await svc.run(broadcasts.stop_paid, broadcast_id)
-                    if told is not None:
-                        await paid_refused(context, *told)
             except Forbidden:
                 status = DeliveryStatus.blocked
                 await svc.run(mark_blocked, reader.participant_id, reader.colleague_id, svc.clock())
             except TelegramError:
                 status = DeliveryStatus.failed
-            await svc.run(broadcasts.finish, delivery.id, status, svc.clock())
+            if not await record_sent(svc, broadcasts.finish, delivery.id, status, svc.clock()):
+                kept.add(delivery.id)
+                return
+            if refused:
+                told = await svc.run(broadcasts.stop_paid, broadcast_id)
+                if told is not None:
+                    await paid_refused(context, *told)
 
 
 async def _report_broadcast(context: ContextTypes.DEFAULT_TYPE, broadcast_id: int) -> None:
@@ -267,11 +287,12 @@ async def broadcast_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     me = sender(context.application)
     paid = await svc.run(broadcasts.is_paid, broadcast_id)
     count, batch = (PAID_WORKERS, 8) if paid else (BROADCAST_WORKERS, 2)
+    kept: set[int] = set()
     try:
-        await asyncio.gather(
-            *(_broadcast_worker(context, broadcast_id, me, batch) for _ in range(count))
+        await all_stopped(
+            _broadcast_worker(context, broadcast_id, me, batch, kept) for _ in range(count)
         )
     finally:
         _working(context.application).discard(("broadcast", broadcast_id))
-        await svc.run(broadcasts.release, me)
+        await svc.run(broadcasts.release, me, kept)
     await _report_broadcast(context, broadcast_id)

@@ -21,7 +21,7 @@ from telegram.ext import Application, ContextTypes
 
 from handlers.services import Services
 from handlers.ui import counted_items, escape
-from jobs.sending import paced, sender
+from jobs.sending import all_stopped, paced, record_sent, sender
 from locales import LANGUAGES, moment, pick, t, tn
 from store import notices
 from store.event import get_event
@@ -144,7 +144,8 @@ async def send_now(application: Application, drafts: Sequence[notices.Draft | No
         statuses = []
         for copy in copies:
             claimed = await svc.run(notices.claim, me, svc.clock(), svc.lease, 1, [copy])
-            # Taken by a sender meanwhile: being sent.
+            # Taken by a sender meanwhile: being sent. Sent but not recorded (None): the
+            # claim stays this sender's until its lease runs out.
             statuses.append(await _deliver(application, copy, me, retry=False) if claimed else None)
         reached.append(any(status is None or status in REACHED for status in statuses))
     return reached
@@ -188,25 +189,30 @@ async def _send_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     svc = _services(application)
     state = application.bot_data[JOB]
     me = sender(application)
+    kept: set[int] = set()
     try:
         while True:
             state["again"] = False
-            await asyncio.gather(*(_worker(application, me) for _ in range(WORKERS)))
+            await all_stopped(_worker(application, me, kept) for _ in range(WORKERS))
             if not state["again"] or not application.running:
                 break
     finally:
         state["running"] = False
-        await svc.run(notices.release, me)
+        await svc.run(notices.release, me, kept)
     await report_survey(application)
 
 
-async def _worker(application: Application, me: str) -> None:
+async def _worker(application: Application, me: str, kept: set[int]) -> None:
+    """Claims and sends notices until none is left; one sent but not recorded goes into
+    `kept`, and the worker stops."""
     svc = _services(application)
     while application.running:
         claimed = await svc.run(notices.claim, me, svc.clock(), svc.lease)
         if not claimed:
             return
-        await _deliver(application, claimed[0], me, retry=True)
+        if await _deliver(application, claimed[0], me, retry=True) is None:
+            kept.add(claimed[0])
+            return
 
 
 async def _attempt(
@@ -236,9 +242,10 @@ async def _attempt(
 
 async def _deliver(
     application: Application, notice_id: int, me: str, *, retry: bool
-) -> DeliveryStatus:
+) -> DeliveryStatus | None:
     """Sends one claimed notice: with `retry`, again and again after passing errors while it
-    is of use; without, a passing error hands it over to the senders."""
+    is of use; without, a passing error hands it over to the senders. None: sent, but it could
+    not be recorded (the caller keeps the claim)."""
     svc = _services(application)
     delay = RETRY_FIRST
     while True:
@@ -247,8 +254,8 @@ async def _deliver(
             return outgoing  # blocked, gone or too late: nothing sent
         status, error = await _attempt(application, outgoing)
         if status is not None:
-            await svc.run(notices.finish, notice_id, me, status, svc.clock(), error)
-            return status
+            finish = (notices.finish, notice_id, me, status, svc.clock(), error)
+            return status if await record_sent(svc, *finish) else None
         log.warning("notice %s (%s) failed, will retry: %s", notice_id, outgoing.kind, error)
         if not retry:
             await svc.run(notices.hand_over, notice_id, me, error)

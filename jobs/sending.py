@@ -5,16 +5,18 @@ one again replaces it."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import math
 import time
 import uuid
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from contextvars import ContextVar
 from datetime import timedelta
 from functools import partial
 from typing import Any, TypeVar
 
+from sqlalchemy.exc import OperationalError
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application, JobQueue
 
@@ -22,6 +24,8 @@ from handlers.services import Services
 from store.send_pace import reserve
 
 T = TypeVar("T")
+
+log = logging.getLogger(__name__)
 
 # Telegram (Bot API FAQ, "Broadcasting to users"): about 30 messages a second to different
 # chats, counted where they arrive; the fake server counts them in a strict rolling second.
@@ -187,6 +191,44 @@ async def paid_or_free(
         except (BadRequest, Forbidden):
             pass  # told apart below: a message Telegram refuses anyway fails at the free pace
     return await paced(application, chat_id, partial(send, False)), paid
+
+
+# Recording a message already sent: tries, and the first wait between them (doubled each time).
+RECORD_TRIES = 5
+RECORD_WAIT = 0.5
+
+
+async def record_sent(svc: Services, operation: Callable[..., object], *args: Any) -> bool:
+    """Runs `operation(session, *args)`, which records a message already sent, trying again
+    after a passing database error (SQLite's write lock held past the busy timeout, a
+    PostgreSQL lock timeout or deadlock): a claim given back unrecorded would be sent again at
+    once. False if it still failed: the caller keeps its claim (giving it back would send the
+    message again) and stops; the lease runs out long after the database came back."""
+    wait = RECORD_WAIT
+    for attempt in range(1, RECORD_TRIES + 1):
+        try:
+            await svc.run(operation, *args)
+            return True
+        except OperationalError as error:
+            log.warning("recording a sent message failed (%d/%d): %s", attempt, RECORD_TRIES, error)
+            if attempt < RECORD_TRIES:
+                await asyncio.sleep(wait)
+                wait *= 2
+    return False
+
+
+def raise_first(results: Iterable[object]) -> None:
+    """Raises the first error among the results of `asyncio.gather(..., return_exceptions=True)`."""
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
+
+
+async def all_stopped(workers: Iterable[Awaitable[object]]) -> None:
+    """Runs the workers until every one has stopped, then raises the first one's error: their
+    claims are given back after this, and giving back a claim another worker is still
+    sending would send its message twice."""
+    raise_first(await asyncio.gather(*workers, return_exceptions=True))
 
 
 def free_seconds(messages: int) -> float:

@@ -14,6 +14,7 @@ as one more delivery of that round (`queue_for_colleague`); a revoked one gets n
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -195,9 +196,9 @@ def claimable_round(session: Session, now: datetime, lease: timedelta = LEASE) -
     return event.announce_round if unsent is not None else None
 
 
-def release(session: Session, holder: str) -> None:
-    """Gives back the holder's unfinished claims (a clean stop), for others to take at once."""
-    release_all(session, AnnouncementDelivery, holder)
+def release(session: Session, holder: str, keep: Collection[int] = ()) -> None:
+    """Gives back the holder's unfinished claims (a clean stop) but `keep` (store/claims.py)."""
+    release_all(session, AnnouncementDelivery, holder, keep)
 
 
 def snapshot(table: Timetable) -> list[dict[str, Any]]:

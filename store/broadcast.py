@@ -6,6 +6,7 @@ twice. A colleague revoked before their copy went out gets nothing (counted as f
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -149,8 +150,9 @@ def finish(session: Session, delivery_id: int, status: DeliveryStatus, now: date
     )
 
 
-def release(session: Session, holder: str) -> None:
-    release_all(session, BroadcastDelivery, holder)
+def release(session: Session, holder: str, keep: Collection[int] = ()) -> None:
+    """Gives back the holder's unfinished claims (a clean stop) but `keep` (store/claims.py)."""
+    release_all(session, BroadcastDelivery, holder, keep)
 
 
 @dataclass(frozen=True)

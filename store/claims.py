@@ -9,6 +9,7 @@ UPDATE choosing its rows in a subquery is already disjoint.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -70,11 +71,16 @@ def renew(session: Session, table: Any, row_id: int, holder: str, now: datetime)
     return renewed.first() is not None
 
 
-def release_all(session: Session, table: Any, holder: str) -> None:
-    """Gives back the holder's unfinished claims (a clean stop), for others to take at once."""
+def release_all(session: Session, table: Any, holder: str, keep: Collection[int] = ()) -> None:
+    """Gives back the holder's unfinished claims (a clean stop), for others to take at once;
+    except `keep`: rows sent but not recorded, which others take only once the lease ran out."""
     session.execute(
         update(table)
-        .where(table.claimed_by == holder, table.status == DeliveryStatus.pending)
+        .where(
+            table.claimed_by == holder,
+            table.status == DeliveryStatus.pending,
+            table.id.not_in(keep),
+        )
         .values(claimed_at=None, claimed_by="")
         .execution_options(synchronize_session=False)
     )

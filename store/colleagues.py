@@ -199,6 +199,41 @@ def revoke(
 
 
 @dataclass(frozen=True)
+class Invited:
+    """A new colleague's link, and the colleagues screen with it."""
+
+    colleague: Colleague
+    team: Team
+
+
+def invitation(session: Session, participant_id: int, actor: int, now: datetime) -> Invited:
+    made = invite(session, participant_id, actor, now)
+    return Invited(made, colleague_team(session, participant_id))
+
+
+@dataclass(frozen=True)
+class Revoking:
+    """✖️ on the colleagues screen: the colleague pressed as the list shows them (None: no
+    longer on it), and the list as it is afterwards."""
+
+    colleague: Colleague | None
+    team: Team
+
+
+def revoking(
+    session: Session, company: int, pressed: int, actor: int, now: datetime, notice: Draft | None
+) -> Revoking:
+    """The colleague the main contact pressed ✖️ on, asked (`notice` None); or confirmed:
+    revoked (`revoke`), `notice` telling them."""
+    team = colleague_team(session, company)
+    chosen = next((c for c in team.members if c.id == pressed), None)
+    if chosen is None or notice is None:
+        return Revoking(chosen, team)
+    revoke(session, company, pressed, actor, now, notice)
+    return Revoking(chosen, colleague_team(session, company))
+
+
+@dataclass(frozen=True)
 class Joined:
     colleague: Colleague
     participant: Participant

@@ -117,3 +117,23 @@ def reopen_check(session: Session, deadline: datetime, now: datetime) -> Reopeni
         raise DeadlinePast()
     _before_fair(session, event, deadline)
     return Reopening(automatic_meetings(session), event.timezone)
+
+
+@dataclass(frozen=True)
+class Moved:
+    """/deadline with a time: the event with its deadline moved to `wanted`; or, once
+    applications are closed, nothing moved and what reopening them until then would drop
+    (`reopening`, for the organizer to confirm)."""
+
+    event: Event
+    wanted: datetime
+    reopening: Reopening | None
+
+
+def move_deadline(session: Session, admin_id: int, typed: datetime, now: datetime) -> Moved:
+    """The deadline as the organizer typed it (without a zone: the event's)."""
+    event = get_event(session)
+    wanted = typed if typed.tzinfo else typed.replace(tzinfo=ZoneInfo(event.timezone))
+    if applications_closed(event, now):
+        return Moved(event, wanted, reopen_check(session, wanted, now))
+    return Moved(set_deadline(session, admin_id, wanted, now), wanted, None)

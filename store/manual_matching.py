@@ -136,6 +136,7 @@ class Proposal:
     counterpart: Participant
     slot: Slot
     meetings: int
+    timezone: str  # the event's, in which the button shows the slot's start
 
 
 def proposals(
@@ -162,10 +163,11 @@ def proposals(
     for other in sorted(others, key=lambda p: (counts[p.id], natural_key(p.code))):
         free = _free_slots(session, me, other)
         if free:
-            found.append(Proposal(other, free[0], counts[other.id]))
+            found.append((other, free[0], counts[other.id]))
         if len(found) == limit:
             break
-    return found
+    zone = get_event(session).timezone if found else ""
+    return [Proposal(*proposal, zone) for proposal in found]
 
 
 def _day_count(session: Session, participant_id: int, slot: Slot) -> int:
@@ -207,6 +209,7 @@ class Booked:
     seller: Participant
     slot: Slot
     booth: str | None
+    timezone: str  # the event's, in which the answer shows the slot's start
 
 
 def assign(
@@ -244,8 +247,9 @@ def assign(
                 raise DoubleBooked(code=person.code, slot=slot.code)
             if slot.id in _off(session, person.id):
                 raise SlotUnavailable(code=person.code, slot=slot.code)
+    event = get_event(session)
     if not over_cap:
-        cap = get_event(session).daily_cap
+        cap = event.daily_cap
         for person in (buyer, seller):
             limit = effective_cap(person.daily_cap, cap)
             if _day_count(session, person.id, slot) >= limit:
@@ -282,7 +286,7 @@ def assign(
     )
     reassign(session)
     assert meeting.id is not None
-    return Booked(meeting.id, buyer, seller, slot, meeting.booth)
+    return Booked(meeting.id, buyer, seller, slot, meeting.booth, event.timezone)
 
 
 @dataclass(frozen=True)

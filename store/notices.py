@@ -14,7 +14,7 @@ reason.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -266,9 +266,9 @@ def hand_over(session: Session, notice_id: int, holder: str, error: str) -> None
     )
 
 
-def release(session: Session, holder: str) -> None:
-    """Gives back the holder's unfinished claims (a clean stop), for others to take at once."""
-    release_all(session, Notice, holder)
+def release(session: Session, holder: str, keep: Collection[int] = ()) -> None:
+    """Gives back the holder's unfinished claims (a clean stop) but `keep` (store/claims.py)."""
+    release_all(session, Notice, holder, keep)
 
 
 @dataclass(frozen=True)

@@ -44,8 +44,9 @@ from store.models import (
     Unavailability,
     UnscheduledPair,
 )
-from store.readers import MAIN_CONTACT, answered_by
+from store.readers import MAIN_CONTACT, Reader, answered_by, readers_of
 from store.reminders import slot_end, slot_start
+from store.timetable import Timetable, timetable
 from store.video import is_online
 
 OFFER_TIME = timedelta(minutes=10)
@@ -237,6 +238,7 @@ class OfferView:
     buyer_country: str
     seller_country: str
     meeting_id: int | None
+    timezone: str  # the event's, in which the messages show the start (or the reader's own)
 
     def sides(self) -> tuple[tuple[Side, Side, str], tuple[Side, Side, str]]:
         """(me, counterpart, counterpart's country) for the buyer, then the seller."""
@@ -251,12 +253,13 @@ def _view(session: Session, offer: RefillOffer) -> OfferView:
     buyer = session.get(Participant, offer.buyer_id)
     seller = session.get(Participant, offer.seller_id)
     assert slot is not None and buyer is not None and seller is not None and offer.id
+    zone = get_event(session).timezone
     return OfferView(
         id=offer.id,
         place_id=offer.place_id,
         slot_code=slot.code,
-        start=slot_start(slot, get_event(session).timezone),
-        end=slot_end(slot, get_event(session).timezone),
+        start=slot_start(slot, zone),
+        end=slot_end(slot, zone),
         expires_at=offer.expires_at,
         booth=buyer.booth,
         online=is_online(buyer, seller),
@@ -265,6 +268,7 @@ def _view(session: Session, offer: RefillOffer) -> OfferView:
         buyer_country=buyer.country,
         seller_country=seller.country,
         meeting_id=offer.meeting_id,
+        timezone=zone,
     )
 
 
@@ -330,10 +334,27 @@ class Outcome(StrEnum):
 
 
 @dataclass(frozen=True)
+class Copy:
+    """A side's timetable and the people of the company it goes to."""
+
+    readers: list[Reader]
+    timetable: Timetable
+
+
+@dataclass(frozen=True)
 class Answered:
     outcome: Outcome
     offer: OfferView
     me: Side
+    # Booked: both sides' timetables as they are now, for those who can be reached.
+    timetables: tuple[Copy, ...] = ()
+
+
+def _timetables(session: Session, view: OfferView) -> tuple[Copy, ...]:
+    found = ((readers_of(session, side.participant_id), side) for side in (view.buyer, view.seller))
+    return tuple(
+        Copy(readers, timetable(session, side.participant_id)) for readers, side in found if readers
+    )
 
 
 def _close(session: Session, offer_id: int, state: OfferState, now: datetime, **values) -> bool:
@@ -438,7 +459,8 @@ def answer_offer(
         outcome=outcome.value,
         meeting=offer.meeting_id,
     )
-    return Answered(outcome, view, me)
+    sent = _timetables(session, view) if outcome == Outcome.booked else ()
+    return Answered(outcome, view, me, sent)
 
 
 def expire_offer(session: Session, offer_id: int, now: datetime) -> OfferView | None:

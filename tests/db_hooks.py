@@ -39,3 +39,47 @@ def book_left_out_pair(engine: sa.Engine) -> None:
         pair = session.exec(select(UnscheduledPair)).first()
         codes = [session.get(Participant, i).code for i in (pair.buyer_id, pair.seller_id)]
         assign(session, ADMIN, *codes, over_cap=True)
+
+
+@contextmanager
+def locked_once(engine: sa.Engine, table: str, setting: str):
+    """The first UPDATE of `table` that sets `setting` finds the table write-locked by another
+    connection for longer than it waits: a real SQLite "database is locked" (its wait cut from
+    the busy timeout's 10 s to 0.2 s for that statement) or PostgreSQL lock timeout. The lock
+    is let go as the error comes back, so trying again succeeds. Yields the failed statements."""
+    failed: list[str] = []
+    postgres = engine.dialect.name == "postgresql"
+    held: dict[str, object] = {}
+
+    def before(connection, cursor, statement, parameters, context, executemany):
+        head = statement.split(" WHERE ")[0]
+        if failed or not head.startswith(f"UPDATE {table} SET") or setting not in head:
+            return
+        failed.append(statement)
+        blocker = held["blocker"] = engine.raw_connection()
+        if postgres:
+            blocker.cursor().execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
+            cursor.execute("SET LOCAL lock_timeout = '200ms'")
+        else:
+            blocker.cursor().execute("BEGIN IMMEDIATE")
+            cursor.execute("PRAGMA busy_timeout=200")
+            held["waiting"] = cursor.connection
+
+    def let_go(context):
+        blocker = held.pop("blocker", None)
+        if blocker is None:
+            return
+        blocker.rollback()
+        blocker.close()
+        waiting = held.pop("waiting", None)
+        if waiting is not None:
+            waiting.execute("PRAGMA busy_timeout=10000")
+
+    sa.event.listen(engine, "before_cursor_execute", before)
+    sa.event.listen(engine, "handle_error", let_go)
+    try:
+        yield failed
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", before)
+        sa.event.remove(engine, "handle_error", let_go)
+        let_go(None)

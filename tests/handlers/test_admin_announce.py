@@ -4,6 +4,7 @@ or broadcast resumed by a new process, re-announcing changes."""
 
 import pytest
 from admin_helpers import organizer, process, users
+from db_hooks import locked_once
 from sqlmodel import select
 
 import builders
@@ -183,6 +184,33 @@ async def test_a_broadcast_stopped_midway_resumes_in_a_new_process_without_repea
         await admin.wait_for(lambda m: "60 delivered" in (m.text or ""), timeout=WAIT)
     for user in people.values():
         assert [m.text for m in user.messages if m.text == "Hall B opens"] == ["Hall B opens"]
+
+
+async def test_a_broadcast_copy_whose_record_meets_a_locked_database_goes_out_once(
+    app, fake, engine
+):
+    matched_fair(engine, 2, 2)
+    people = users(fake, 2, 2)
+    admin = organizer(fake)
+    with locked_once(engine, "broadcastdelivery", "sent_at") as failed:
+        await admin.ask("/broadcast all Hall B opens")
+        # The count comes once every copy is recorded.
+        await admin.wait_for(lambda m: "4 delivered" in (m.text or ""), timeout=WAIT)
+    assert failed, "no copy's record met the lock"
+    for user in people.values():
+        assert [m.text for m in user.messages] == ["Hall B opens"]
+
+
+async def test_a_timetable_whose_record_meets_a_locked_database_goes_out_once(app, fake, engine):
+    matched_fair(engine, 2, 2)
+    people = users(fake, 2, 2)
+    admin = organizer(fake)
+    with locked_once(engine, "announcementdelivery", "sent_at") as failed:
+        final = await announce(admin)  # once every delivery is recorded
+    assert failed, "no delivery's record met the lock"
+    assert "4 sent" in final.text
+    for user in people.values():
+        assert len(photos(user)) == 1
 
 
 def long_timetables(engine) -> None:

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from admin_helpers import build_process, organizer, process, users
+from db_hooks import locked_once
 from sqlmodel import select
 
 import builders
@@ -90,6 +91,23 @@ async def test_a_reminder_whose_meeting_started_is_given_up_not_sent_late(fake, 
     [late] = [n for n in rows(engine, NoticeKind.meeting) if n.status != DeliveryStatus.sent]
     assert (late.status, late.error) == (DeliveryStatus.given_up, notices.TOO_LATE)
     assert reminders(people["B1"]) == 0
+
+
+async def test_a_reminder_whose_record_meets_a_locked_database_arrives_once(fake, engine, clock):
+    fair(engine, PAIRS)
+    people = users(fake, PAIRS, PAIRS)
+    clock.now = FIRST - timedelta(minutes=10)
+    with locked_once(engine, "notice", "sent_at") as failed:
+        async with process(fake, engine, clock, DEFAULT_TOKEN):
+            # Recorded after it went out: once every reminder is, nothing more is sent.
+            assert await until(
+                lambda: (
+                    {n.status for n in rows(engine, NoticeKind.meeting)} == {DeliveryStatus.sent}
+                    and len(rows(engine, NoticeKind.meeting)) == 2 * PAIRS
+                )
+            )
+    assert failed, "no reminder's record met the lock"
+    assert [reminders(u) for u in people.values()] == [1] * 2 * PAIRS
 
 
 @pytest.fixture

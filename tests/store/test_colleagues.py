@@ -14,9 +14,11 @@ import builders
 from store.colleagues import (
     account_of,
     colleagues,
+    invitation,
     invite,
     join_colleague,
     revoke,
+    revoking,
     set_colleague_language,
 )
 from store.db import session_scope
@@ -30,7 +32,8 @@ from store.errors import (
     NotFound,
     Withdrawn,
 )
-from store.models import AuditLog, Colleague, Interpreter
+from store.models import AuditLog, Colleague, Interpreter, Notice, NoticeKind
+from store.notices import Draft
 from store.participants import join, new_invite_token
 from store.withdrawal import withdraw
 
@@ -210,6 +213,40 @@ def test_revoking_unbinds_the_account_and_is_audited(engine, company):
     assert _join(engine, theirs.invite_token, KIM).participant.code == "S2"
     actions = [action for action, _ in _audit(engine)]
     assert actions == ["colleague_invited", "colleague_revoked", "colleague_invited"]
+
+
+def test_the_screens_invitation_comes_with_the_list_showing_it(engine, company):
+    with session_scope(engine) as session:
+        made = invitation(session, company, MAIN, NOW)
+    assert [c.id for c in made.team.members] == [made.colleague.id]
+    assert made.team.timezone == "Asia/Seoul"
+
+
+def test_the_screens_revoke_asks_then_revokes_a_colleague_still_on_the_list(engine, company):
+    made = _invite(engine, company)
+    _join(engine, made.invite_token, KIM)
+
+    def press(confirmed: bool, participant: int = company):
+        with session_scope(engine) as session:
+            told = Draft(
+                NoticeKind.colleague, company, f"revoked-{made.id}", "해제", colleague_id=made.id
+            )
+            notice = told if confirmed else None
+            return revoking(session, participant, made.id, MAIN, NOW, notice)
+
+    asked = press(False)
+    assert asked.colleague.id == made.id and [c.id for c in asked.team.members] == [made.id]
+    with session_scope(engine) as session:
+        other = builders.participant(session, "S2", telegram_id=1002).id
+        assert account_of(session, KIM).participant.id == company  # asking changed nothing
+    assert press(True, other).colleague is None  # not S2's colleague
+    done = press(True)
+    assert done.colleague.id == made.id and done.team.members == []
+    assert press(True).colleague is None and press(False).colleague is None  # gone
+    actions = [action for action, _ in _audit(engine)]
+    assert actions == ["colleague_invited", "colleague_revoked"]
+    with session_scope(engine) as session:  # told once, with the change
+        assert [n.colleague_id for n in session.exec(select(Notice)).all()] == [made.id]
 
 
 def test_a_withdrawn_company_invites_nobody(engine, company):

@@ -89,9 +89,8 @@ def test_offer_decline_next_pair_then_both_accept_books_it(engine, fair):
     assert (first.buyer.code, first.seller.code) == ("B3", "S2")
     assert first.expires_at == BEFORE + timedelta(minutes=10)
     with session_scope(engine) as session:
-        assert (
-            answer_offer(session, first.id, fair["S2"], False, BEFORE).outcome == Outcome.declined
-        )
+        declined = answer_offer(session, first.id, fair["S2"], False, BEFORE)
+        assert declined.outcome == Outcome.declined and declined.timetables == ()
         with pytest.raises(OfferClosed):
             answer_offer(session, first.id, fair["B3"], True, BEFORE)
         second = offer_next(session, place, BEFORE)
@@ -102,6 +101,11 @@ def test_offer_decline_next_pair_then_both_accept_books_it(engine, fair):
             answer_offer(session, second.id, fair["B1"], True, BEFORE)
         done = answer_offer(session, second.id, fair["S4"], True, BEFORE)
     assert done.outcome == Outcome.booked and done.offer.meeting_id is not None
+    assert done.offer.timezone == "Asia/Seoul"
+    # Both sides' timetables as booked, for whom to send each to (one store call).
+    sent = {c.readers[0].participant_id: c.timetable for c in done.timetables}
+    assert sorted(sent) == sorted([fair["B1"], fair["S4"]])
+    assert all(t.meeting(done.offer.meeting_id) is not None for t in sent.values())
     with session_scope(engine) as session:
         meeting = session.get(Meeting, done.offer.meeting_id)
         assert (meeting.buyer_id, meeting.seller_id, meeting.slot_id) == (
