@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable
+from concurrent.futures import Executor
 
 from telegram import Message
 from telegram.constants import ParseMode
@@ -18,6 +19,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, ContextTypes
 
 from handlers.services import services
+from jobs.drawing import drawing_pool
 from jobs.sending import all_stopped, paid_or_free, raise_first, record_sent, sender
 from locales import pick, t, tn
 from store import broadcast as broadcasts
@@ -44,6 +46,10 @@ log = logging.getLogger(__name__)
 WORKERS = 8  # deliveries in flight per process: enough that one always waits for its turn
 BROADCAST_WORKERS = 4  # one message each: fewer suffice
 PAID_WORKERS = 24  # at the paid pace, drawing the pictures (or the database) sets the speed
+# Processes drawing the timetables (jobs/drawing.py): one keeps up with the free pace; the paid
+# one can use both cores of a small machine.
+DRAWING = 1
+PAID_DRAWING = 2
 PROGRESS_EVERY = 2.0  # seconds between edits of the admin's progress message
 
 
@@ -63,7 +69,9 @@ def start_sending(application: Application, kind: str, number: int) -> None:
     application.job_queue.run_once(callback, 0, data=number, name=f"{kind}-{number}")
 
 
-async def _deliver(context: ContextTypes.DEFAULT_TYPE, delivery_id: int, me: str) -> bool:
+async def _deliver(
+    context: ContextTypes.DEFAULT_TYPE, delivery_id: int, me: str, pool: Executor
+) -> bool:
     """Sends one claimed delivery; False if it was sent but could not be recorded (the caller
     keeps the claim and stops)."""
     svc = services(context)
@@ -71,7 +79,8 @@ async def _deliver(context: ContextTypes.DEFAULT_TYPE, delivery_id: int, me: str
     if job is None:
         return True
     if job.parts_sent == 0:  # else sent by a version that sent several messages
-        message = await asyncio.to_thread(render, job, svc.default_language)
+        loop = asyncio.get_running_loop()
+        message = await loop.run_in_executor(pool, render, job, svc.default_language)
 
         def send(paid: bool) -> Awaitable[Message]:
             return context.bot.send_photo(
@@ -116,7 +125,11 @@ async def paid_refused(
 
 
 async def _worker(
-    context: ContextTypes.DEFAULT_TYPE, round_number: int, me: str, kept: set[int]
+    context: ContextTypes.DEFAULT_TYPE,
+    round_number: int,
+    me: str,
+    kept: set[int],
+    pool: Executor,
 ) -> None:
     """Claims and sends deliveries until none is left to claim (the others are sent by other
     workers, or wait for their lease to run out: `resume_job` comes back for those). One sent
@@ -129,7 +142,7 @@ async def _worker(
         for delivery_id in claimed:
             if not context.application.running:
                 return
-            if not await _deliver(context, delivery_id, me):
+            if not await _deliver(context, delivery_id, me, pool):
                 kept.add(delivery_id)
                 return
 
@@ -161,18 +174,22 @@ async def announce_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     svc = services(context)
     round_number: int = context.job.data
     me = sender(context.application)
-    count = PAID_WORKERS if await svc.run(round_paid, round_number) else WORKERS
+    paid = await svc.run(round_paid, round_number)
+    count, drawing = (PAID_WORKERS, PAID_DRAWING) if paid else (WORKERS, DRAWING)
     kept: set[int] = set()
-    # Every worker stops before the claims are given back (jobs/sending.py `all_stopped`).
-    workers = asyncio.gather(
-        *(_worker(context, round_number, me, kept) for _ in range(count)), return_exceptions=True
-    )
     try:
-        while not workers.done():
-            await asyncio.wait([workers], timeout=PROGRESS_EVERY)
-            if not workers.done():
-                await _show_progress(context, round_number, final=False)
-        stopped = await workers
+        async with drawing_pool(drawing) as pool:
+            # Every worker stops before the claims are given back (jobs/sending.py
+            # `all_stopped`), and before the drawing processes are.
+            workers = asyncio.gather(
+                *(_worker(context, round_number, me, kept, pool) for _ in range(count)),
+                return_exceptions=True,
+            )
+            while not workers.done():
+                await asyncio.wait([workers], timeout=PROGRESS_EVERY)
+                if not workers.done():
+                    await _show_progress(context, round_number, final=False)
+            stopped = await workers
     finally:
         _working(context.application).discard(("announce", round_number))
         await svc.run(release, me, kept)

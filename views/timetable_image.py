@@ -337,6 +337,15 @@ def render(table: Timetable, language: str) -> tuple[Canvas, ImageLayout]:
 _FREETYPE = threading.Lock()
 
 
+def after_fork() -> None:
+    """Run first in a process forked to draw (jobs/drawing.py): another thread may have held
+    the lock or been inside a face at the fork, so the child takes a lock and faces of its
+    own. The drawn-text caches are plain bytes and stay."""
+    global _FREETYPE
+    _FREETYPE = threading.Lock()
+    font.cache_clear()
+
+
 def timetable_png(table: Timetable, language: str) -> bytes:
     with _FREETYPE:
         canvas, _ = render(table, language)

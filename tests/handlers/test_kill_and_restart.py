@@ -70,6 +70,19 @@ async def start_bot(fake: FakeTelegram, database_url: str, log: Path) -> asyncio
         )
 
 
+def running() -> dict[int, int]:
+    """Each running process's parent, by process id (Linux's /proc; zombies left out)."""
+    found = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            state, parent = stat.read_text().rsplit(")", 1)[1].split()[:2]
+        except (OSError, ValueError):
+            continue  # gone meanwhile
+        if state != "Z":
+            found[int(stat.parent.name)] = int(parent)
+    return found
+
+
 def photos(user) -> int:
     return sum(1 for message in user.messages if message.photo)
 
@@ -102,8 +115,14 @@ async def test_a_killed_announcement_finishes_after_a_restart(fake, database_url
             lambda: sum(photos(u) for u in people.values()) >= 8, WAIT
         )
         assert some, log.read_text()
+        # jobs/drawing.py: its pictures are drawn in processes of its own.
+        drawing = {pid for pid, parent in running().items() if parent == first.pid}
         first.kill()  # SIGKILL: no clean stop, its claims stay held until the lease runs out
         await first.wait()
+        if sys.platform == "linux":
+            assert drawing, "no drawing process at the kill"
+            # Nobody can shut them down now: they notice the bot gone and exit on their own.
+            assert await until(lambda: not drawing & running().keys(), timeout=10)
         with session_scope(engine) as session:
             held = session.exec(
                 select(AnnouncementDelivery).where(
