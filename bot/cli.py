@@ -14,7 +14,6 @@ from typing import Any, NoReturn
 
 import sqlalchemy as sa
 from pydantic import ValidationError
-from sqlmodel import Session
 from telegram import Bot
 from telegram.error import InvalidToken, TelegramError
 
@@ -26,14 +25,15 @@ from bot.webhook import path_of
 from handlers.admin_withdraw import changes, withdrawn
 from handlers.ui import counted_items, error_text
 from locales import catalog, moment, t, tn
-from store.db import make_engine, normalize_url, session_scope, upgrade
+from store.db import Run, make_engine, normalize_url, transaction, upgrade
 from store.errors import EventConfigError, ImportFailed, NoEvent, Problem, StoreError
-from store.event import check_deadline, load_config, setup_event
+from store.event import load_config, setup_event_checked
 from store.exchange import export_instance
 from store.export import export_data
 from store.import_columns import HEADERS, accepted
 from store.importer import import_participants
 from store.interpreter_import import import_interpreters
+from store.invitations import invitations
 from store.matching_run import run_matching
 from store.models import MatchMode, utcnow
 from store.names import event_name
@@ -245,11 +245,12 @@ def _no_arguments(command: argparse.ArgumentParser, said: Said) -> None:
 @dataclass(frozen=True)
 class Tool:
     """One organizer subcommand working on the database: its name (its help is the catalog's
-    `cli.help.NAME`), its arguments and what it does, in one transaction: `run(session, args,
-    language)` prints what it did and returns the exit code (None: 0)."""
+    `cli.help.NAME`), its arguments and what it does, in one transaction: `work(run, args,
+    language)` runs its store operation (`run(operation, ...)`, store/db.py `transaction`),
+    prints what it did and returns the exit code (None: 0)."""
 
     name: str
-    run: Callable[[Session, argparse.Namespace, str], int | None]
+    work: Callable[[Run, argparse.Namespace, str], int | None]
     arguments: Callable[[argparse.ArgumentParser, Said], None] = _no_arguments
     file: bool = True  # the file it reads or writes (`cli.help.NAME.file`)
     writes: bool = False  # a file it cannot write is a sentence
@@ -258,10 +259,9 @@ class Tool:
     workbook: bool = False
 
 
-def setup_event_tool(session: Session, args: argparse.Namespace, language: str) -> None:
+def setup_event_tool(run: Run, args: argparse.Namespace, language: str) -> None:
     config = load_config(args.file)
-    check_deadline(session, config, utcnow())
-    event = setup_event(session, config)
+    event = run(setup_event_checked, config, utcnow())
     days = len({s.day for s in config.slots})
     print(
         t(
@@ -280,9 +280,13 @@ def import_options(command: argparse.ArgumentParser, said: Said) -> None:
     command.add_argument("--prefer-file", action="store_true", help=said("prefer_file"))
 
 
-def import_tool(session: Session, args: argparse.Namespace, language: str) -> None:
-    result = import_participants(
-        session, args.file, dry=args.dry_run, prefer_file=args.prefer_file, admin_id=CLI_ADMIN
+def import_tool(run: Run, args: argparse.Namespace, language: str) -> None:
+    result = run(
+        import_participants,
+        args.file,
+        dry=args.dry_run,
+        prefer_file=args.prefer_file,
+        admin_id=CLI_ADMIN,
     )
     if result.encoding is not None:
         print(t(language, "cli.read_as", path=args.file, encoding=result.encoding))
@@ -293,8 +297,8 @@ def interpreters_options(command: argparse.ArgumentParser, said: Said) -> None:
     command.add_argument("--dry-run", action="store_true", help=said("dry_run"))
 
 
-def interpreters_tool(session: Session, args: argparse.Namespace, language: str) -> None:
-    done = import_interpreters(session, args.file, dry=args.dry_run, admin_id=CLI_ADMIN)
+def interpreters_tool(run: Run, args: argparse.Namespace, language: str) -> None:
+    done = run(import_interpreters, args.file, dry=args.dry_run, admin_id=CLI_ADMIN)
     if done.encoding is not None:
         print(t(language, "cli.read_as", path=args.file, encoding=done.encoding))
     counts = {"created": done.created, "updated": done.updated, "unchanged": done.unchanged}
@@ -310,20 +314,20 @@ def invites_options(command: argparse.ArgumentParser, said: Said) -> None:
     command.add_argument("--bot-username", required=True, help=said("bot_username"))
 
 
-def invites_tool(session: Session, args: argparse.Namespace, language: str) -> int | None:
+def invites_tool(run: Run, args: argparse.Namespace, language: str) -> int | None:
     username = bot_username(args.bot_username)
     if username is None:
         print(t(language, "cli.bad_bot_username", value=args.bot_username), file=sys.stderr)
         return 2
-    count = write_invites(session, args.file, username, language)
+    count = write_invites(run(invitations), args.file, username, language)
     links = tn(language, "count.invite_links", count)
     print(t(language, "cli.invites_written", links=links, path=args.file.resolve()))
     print(t(language, "cli.invites_secret"))
     return None
 
 
-def export_instance_tool(session: Session, args: argparse.Namespace, language: str) -> None:
-    data = export_instance(session)
+def export_instance_tool(run: Run, args: argparse.Namespace, language: str) -> None:
+    data = run(export_instance)
     args.file.write_text(json.dumps(data, ensure_ascii=False, indent=1), "utf-8")
     print(t(language, "cli.instance_written", path=args.file))
 
@@ -333,9 +337,9 @@ def match_options(command: argparse.ArgumentParser, said: Said) -> None:
     command.add_argument("--mode", choices=[mode.value for mode in MatchMode], help=said("mode"))
 
 
-def match_tool(session: Session, args: argparse.Namespace, language: str) -> None:
+def match_tool(run: Run, args: argparse.Namespace, language: str) -> None:
     mode = MatchMode(args.mode) if args.mode else None
-    summary = run_matching(session, utcnow(), CLI_ADMIN, dry=args.dry, mode=mode)
+    summary = run(run_matching, utcnow(), CLI_ADMIN, dry=args.dry, mode=mode)
     figures = counted_items(
         language,
         "cli.match",
@@ -358,13 +362,13 @@ def match_tool(session: Session, args: argparse.Namespace, language: str) -> Non
     print("\n".join(compared))
 
 
-def export_tool(session: Session, args: argparse.Namespace, language: str) -> None:
-    args.file.write_bytes(workbook(export_data(session), language))
+def export_tool(run: Run, args: argparse.Namespace, language: str) -> None:
+    args.file.write_bytes(workbook(run(export_data), language))
     print(t(language, "cli.export_written", path=args.file))
 
 
-def export_results_tool(session: Session, args: argparse.Namespace, language: str) -> None:
-    args.file.write_bytes(results_workbook(results(session, utcnow()), language))
+def export_results_tool(run: Run, args: argparse.Namespace, language: str) -> None:
+    args.file.write_bytes(results_workbook(run(results, utcnow()), language))
     print(t(language, "cli.results_written", path=args.file))
 
 
@@ -373,8 +377,8 @@ def withdraw_options(command: argparse.ArgumentParser, said: Said) -> None:
     command.add_argument("--reason", default="", help=said("reason"))
 
 
-def withdraw_tool(session: Session, args: argparse.Namespace, language: str) -> None:
-    done = withdraw(session, CLI_ADMIN, args.code, args.reason, utcnow())
+def withdraw_tool(run: Run, args: argparse.Namespace, language: str) -> None:
+    done = run(withdraw, CLI_ADMIN, args.code, args.reason, utcnow())
     print(withdrawn(done, language, html=False))
     print(t(language, "cli.withdrawal_told"))
 
@@ -383,8 +387,8 @@ def restore_options(command: argparse.ArgumentParser, said: Said) -> None:
     command.add_argument("code", metavar=said("code"), help=said("withdraw.code"))
 
 
-def restore_tool(session: Session, args: argparse.Namespace, language: str) -> None:
-    done = restore(session, CLI_ADMIN, args.code, utcnow())
+def restore_tool(run: Run, args: argparse.Namespace, language: str) -> None:
+    done = run(restore, CLI_ADMIN, args.code, utcnow())
     print(t(language, "restore.done", **changes(done, language, html=False)))
 
 
@@ -412,8 +416,8 @@ def organizer_tool(args: argparse.Namespace, settings: Settings, engine: sa.Engi
         print(t(language, "cli.not_xlsx", path=args.file), file=sys.stderr)
         return 2
     try:
-        with session_scope(engine) as session:
-            code = tool.run(session, args, language)
+        with transaction(engine) as run:
+            code = tool.work(run, args, language)
     except ImportFailed as error:
         if error.encoding is not None:
             print(t(language, "cli.read_as", path=args.file, encoding=error.encoding))

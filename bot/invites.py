@@ -7,14 +7,11 @@ import csv
 import re
 from pathlib import Path
 
-from sqlmodel import Session, select
 from telegram.helpers import create_deep_linked_url
 
 from locales import t
-from store.colleagues import unopened
-from store.models import Interpreter
+from store.invitations import Invitations
 from store.names import company_name
-from store.participants import everyone
 from store.sheets import csv_row
 
 # Telegram usernames: 5-32 letters, digits and underscores, starting with a letter.
@@ -33,13 +30,12 @@ def bot_username(typed: str) -> str | None:
     return value if USERNAME.fullmatch(value) else None
 
 
-def write_invites(session: Session, path: Path, username: str, language: str) -> int:
+def write_invites(found: Invitations, path: Path, username: str, language: str) -> int:
     """The file speaks the organizer's language, headers and roles alike (바이어, not buyer)."""
-    people = everyone(session)
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         handle.write(t(language, "cli.invites_header") + "\r\n")
         writer = csv.writer(handle)
-        for p in people:
+        for p in found.participants:
             link = create_deep_linked_url(username, p.invite_token)
             row = [
                 p.code,
@@ -50,10 +46,8 @@ def write_invites(session: Session, path: Path, username: str, language: str) ->
                 link,
             ]
             writer.writerow(csv_row(row))
-        # Colleagues' links nobody opened yet, after their company's main contact (who would
-        # forward them): to send again when a colleague lost theirs.
-        waiting = unopened(session)
-        for p, colleague in waiting:
+        # Colleagues' links after their company's main contact (who would forward them).
+        for p, colleague in found.colleagues:
             link = create_deep_linked_url(username, colleague.invite_token)
             row = [
                 p.code,
@@ -65,9 +59,8 @@ def write_invites(session: Session, path: Path, username: str, language: str) ->
             ]
             writer.writerow(csv_row(row))
         # Interpreters' links in the same file: one list of logins for the organizer to send.
-        helpers = session.exec(select(Interpreter).order_by(Interpreter.code)).all()
-        for i in helpers:
+        for i in found.interpreters:
             link = create_deep_linked_url(username, i.invite_token)
             row = [i.code, t(language, "role.interpreter"), "", i.name, i.email, link]
             writer.writerow(csv_row(row))
-    return len(people) + len(waiting) + len(helpers)
+    return len(found.participants) + len(found.colleagues) + len(found.interpreters)

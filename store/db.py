@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import sqlalchemy as sa
 from alembic import command
@@ -13,6 +13,7 @@ from alembic.config import Config
 from sqlmodel import Session
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+T = TypeVar("T")
 
 
 def normalize_url(url: str) -> str:
@@ -64,3 +65,23 @@ def session_scope(engine: sa.Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+class Run(Protocol):
+    """`run(operation, *args)`: the store operation `operation(session, *args)`, in the unit of
+    work `transaction` opened."""
+
+    def __call__(self, operation: Callable[..., T], *args: Any, **kwargs: Any) -> T: ...
+
+
+@contextmanager
+def transaction(engine: sa.Engine) -> Iterator[Run]:
+    """One unit of work for callers outside store/ (the organizer's command line, the demo):
+    the store operations they `run` in it commit together when the block ends, or none of
+    them when it raises (a file that could not be written leaves no audit line)."""
+    with session_scope(engine) as session:
+
+        def run(operation: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+            return operation(session, *args, **kwargs)
+
+        yield run

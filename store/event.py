@@ -432,6 +432,12 @@ def setup_event(session: Session, config: EventConfig) -> Event:
     return event
 
 
+def setup_event_checked(session: Session, config: EventConfig, now: datetime) -> Event:
+    """The organizer's `setup-event`: the deadline checked (`check_deadline`), then set up."""
+    check_deadline(session, config, now)
+    return setup_event(session, config)
+
+
 def _anyone_online(session: Session) -> bool:
     online = select(Participant.id).where(Participant.attendance == Attendance.online)
     return session.exec(online.limit(1)).first() is not None

@@ -6,6 +6,7 @@ import csv
 import builders
 from bot.invites import write_invites
 from store.db import session_scope
+from store.invitations import invitations
 from store.models import Role
 
 
@@ -16,6 +17,6 @@ def test_a_buyer_with_only_an_english_name_is_named(engine, tmp_path):
         buyer.company = ""  # listed with its English name alone
         builders.participant(session, "S1", Role.seller, company="다온식품", company_en="Daon")
         path = tmp_path / "invites.csv"
-        write_invites(session, path, "boomup_bot", "ko")
+        write_invites(invitations(session), path, "boomup_bot", "ko")
     rows = list(csv.reader(path.open(encoding="utf-8-sig")))
     assert [row[2] for row in rows[1:]] == ["Lotus Trading", "다온식품"]
