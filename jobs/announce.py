@@ -19,6 +19,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, ContextTypes
 
 from handlers.services import services
+from handlers.ui import post_unread
 from jobs.drawing import drawing_pool
 from jobs.sending import all_stopped, paid_or_free, raise_first, record_sent, sender
 from locales import pick, t, tn
@@ -40,7 +41,7 @@ from store.announce import (
 )
 from store.models import DeliveryStatus, Role
 from store.readers import mark_blocked
-from views.announcement import Announcement, progress_text, render
+from views.announcement import progress_text, render
 
 log = logging.getLogger(__name__)
 
@@ -75,10 +76,25 @@ def start_sending(application: Application, kind: str, number: int) -> None:
     application.job_queue.run_once(callback, 0, data=number, name=f"{kind}-{number}")
 
 
+def draw(job: Job, default_language: str) -> tuple[dict[str, object], bytes]:
+    """Runs in the drawing pool: the sendPhoto parameters as plain JSON values, the buttons
+    included (PTB turning them into JSON, and parsing the message Telegram sends back, cost
+    the event loop several milliseconds a timetable, between its slot and the socket), and
+    the picture."""
+    message = render(job, default_language)
+    parameters = {
+        "chat_id": job.telegram_id,
+        "caption": message.caption,
+        "parse_mode": ParseMode.HTML.value,
+        "reply_markup": message.markup.to_dict(),
+    }
+    return parameters, message.photo
+
+
 async def _deliver(
     context: ContextTypes.DEFAULT_TYPE,
     job: Job,
-    drawing: Awaitable[Announcement] | None,
+    drawing: Awaitable[tuple[dict[str, object], bytes]] | None,
     me: str,
 ) -> bool:
     """Sends one prepared delivery, its message from `drawing` (None: sent by a version that
@@ -87,17 +103,12 @@ async def _deliver(
     svc = services(context)
     delivery_id = job.delivery_id
     if drawing is not None:
-        message = await drawing
+        parameters, photo = await drawing
 
-        def send(paid: bool) -> Awaitable[Message]:
-            return context.bot.send_photo(
-                job.telegram_id,
-                message.photo,
-                caption=message.caption,
-                parse_mode=ParseMode.HTML,
-                reply_markup=message.markup,
-                allow_paid_broadcast=paid or None,
-            )
+        def send(paid: bool) -> Awaitable[None]:
+            paying = {"allow_paid_broadcast": True} if paid else {}
+            picture = {"photo": ("timetable.png", photo, "image/png")}
+            return post_unread(context.bot, "sendPhoto", parameters | paying, picture)
 
         if not context.application.running:
             return True  # stopping: the claim is released, the delivery resumes later
@@ -150,7 +161,7 @@ async def _worker(
         jobs = await svc.run(prepare, claimed)
         # All drawn at once: the next pictures are drawn while the first waits for its slot.
         drawings = [
-            loop.run_in_executor(pool, render, job, svc.default_language)
+            loop.run_in_executor(pool, draw, job, svc.default_language)
             if job.parts_sent == 0
             else None
             for job in jobs
