@@ -23,8 +23,9 @@ broadcast limit) also applies to the edits of a menu, to show what the code itse
     scripts/with-postgres .venv/bin/python -m bench.load      # PostgreSQL (TEST_DATABASE_URL)
     scripts/with-postgres .venv/bin/python -m bench.load --processes 4 --webhook
 
-`--processes N --webhook` runs N bot processes on the one database, each with PTB's webhook
-server; the fake POSTs each update to the next process in turn (a round-robin load balancer).
+`--processes N --webhook` runs N bot processes on the one database, each with the bot's own
+webhook server (bot/webhook.py, as in production); the fake POSTs each update to the next
+process in turn (a round-robin load balancer).
 
 A given database is emptied first. Default: a temporary SQLite file.
 """
@@ -57,6 +58,7 @@ from telegram.ext import ContextTypes, TypeHandler
 
 from bot.app import build
 from bot.settings import Settings
+from bot.webhook import serving
 from fake_telegram import DEFAULT_TOKEN, FakeTelegram, FakeUser, pushing_to_webhooks
 from handlers.services import Services
 from store.db import make_engine, session_scope, upgrade
@@ -75,6 +77,7 @@ STATUSES = (
 )
 # After every update's handlers (group 0): notes when the bot finished with it.
 DONE_GROUP = 10**9
+SECRET = "load-benchmark"  # the webhook's secret token
 
 
 def event_config(now: datetime) -> dict[str, Any]:
@@ -227,14 +230,19 @@ async def _serve(
         await application.start()
         if webhook_port is None:
             await application.updater.start_polling(poll_interval=0, timeout=10)
+            done.send(("ready", time.monotonic()))
+            await stop.wait()
+            await application.updater.stop()
         else:
-            hook = f"http://127.0.0.1:{webhook_port}/hook"
-            await application.updater.start_webhook(
-                "127.0.0.1", webhook_port, url_path="hook", webhook_url=hook
+            # Production's webhook server (bot/webhook.py), behind the fake's balancer.
+            listening = serving(
+                application, listen="127.0.0.1", port=webhook_port, path="/hook", secret=SECRET
             )
-        done.send(("ready", time.monotonic()))
-        await stop.wait()
-        await application.updater.stop()
+            async with listening:
+                hook = f"http://127.0.0.1:{webhook_port}/hook"
+                await application.bot.set_webhook(hook, secret_token=SECRET)
+                done.send(("ready", time.monotonic()))
+                await stop.wait()
         await application.stop()
     engine.dispose()
 

@@ -10,6 +10,7 @@ from bot.api_request import ApiRequest
 from bot.processing import PerUserProcessor
 from bot.ratelimit import BroadcastRateLimiter
 from bot.settings import Settings
+from bot.updates import UpdatesRequest
 from handlers import (
     admin_announce,
     admin_hybrid,
@@ -103,7 +104,7 @@ def build(settings: Settings, services: Services) -> Application:
         .concurrent_updates(processor)
         .rate_limiter(BroadcastRateLimiter(max_retries=3))
         .request(ApiRequest())
-        .get_updates_request(ApiRequest(connection_limit=1))
+        .get_updates_request(UpdatesRequest(connection_limit=1))
         .post_init(post_init)
     )
     if settings.telegram_api_base_url:

@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import TypeVar
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
 from telegram.ext import Application
 
 from bot.app import build
@@ -35,10 +34,10 @@ from fake_telegram import (
 from handlers.services import Services, utc_now
 from jobs.schedule import schedule_all
 from locales import t, tn
-from store.db import make_engine, session_scope, upgrade
-from store.event import get_event, parse_config, setup_event
-from store.importer import import_participants
-from store.models import Participant
+from store.db import Run, make_engine, transaction, upgrade
+from store.event import get_event, parse_config
+from store.example_fair import example_fair
+from store.manual_matching import by_code
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 ADMIN_ID = 777
@@ -78,16 +77,14 @@ async def tap(user: FakeUser, message: ChatMessage, label: str) -> list[ChatMess
 Scene = Callable[[Stage], Awaitable[None]]
 
 
-def prepare(session: Session) -> dict[str, str]:
+def prepare(run: Run) -> dict[str, str]:
     """The example event moved to the coming weeks (deadline in 7 days, the fair in 14),
     and its participants."""
     raw = tomllib.loads((EXAMPLES / "event.toml").read_text(encoding="utf-8"))
     today = utc_now().date()
     raw["deadline"] = (utc_now() + timedelta(days=7)).isoformat(timespec="minutes")
     raw["days"] = [str(today + timedelta(days=14)), str(today + timedelta(days=15))]
-    setup_event(session, parse_config(raw))
-    import_participants(session, EXAMPLES / "participants.xlsx")
-    return {p.code: p.invite_token for p in session.exec(select(Participant)).all()}
+    return run(example_fair, parse_config(raw), EXAMPLES / "participants.xlsx")
 
 
 @dataclass(frozen=True)
@@ -232,7 +229,7 @@ async def asked_accepts(stage: Stage) -> None:
     asked = cast(stage).asked
     person = user(stage, asked)
     me = cast(stage).me
-    company = await stage.application.bot_data["services"].run(company_of, me.code)
+    company = (await stage.application.bot_data["services"].run(by_code, me.code)).company
     notice = next(m for m in reversed(person.messages) if company in m.text)
     await tap(person, notice, t(asked.language, "requests.notice.button.acc"))
     await user(stage, me).wait_for(1)
@@ -241,7 +238,8 @@ async def asked_accepts(stage: Stage) -> None:
 async def asker_requests_me(stage: Stage) -> None:
     asker = cast(stage).asker
     person, lang = user(stage, asker), asker.language
-    company = await stage.application.bot_data["services"].run(company_of, cast(stage).me.code)
+    services = stage.application.bot_data["services"]
+    company = (await services.run(by_code, cast(stage).me.code)).company
     [menu] = await person.ask("/menu")
     [companies] = await tap(person, menu, t(lang, "menu.find"))
     await tap(person, companies, t(lang, "find.keyword"))
@@ -283,10 +281,6 @@ async def me_reads_timetable(stage: Stage) -> None:
     await tap(person, last, t(lang, "schedule.calendar_button"))
 
 
-def company_of(session: Session, code: str) -> str:
-    return session.exec(select(Participant.company).where(Participant.code == code)).one()
-
-
 SCENES: tuple[tuple[str, Scene], ...] = (
     ("demo.scene.me_joins", me_joins),
     ("demo.scene.me_sets_availability", me_sets_availability),
@@ -302,7 +296,7 @@ SCENES: tuple[tuple[str, Scene], ...] = (
 
 @asynccontextmanager
 async def fair_on_fake(
-    language: str, prepare: Callable[[Session], T], clock: Callable[[], datetime]
+    language: str, prepare: Callable[[Run], T], clock: Callable[[], datetime]
 ) -> AsyncIterator[tuple[FakeTelegram, Application, T, sa.Engine]]:
     """A fresh fair's database in a temporary folder, filled by `prepare`, and the real bot
     running on `clock` against our fake Telegram, ADMIN_ID its admin: the stage of the demo
@@ -311,8 +305,8 @@ async def fair_on_fake(
         engine = make_engine(f"sqlite:///{folder}/fair.db")
         try:
             upgrade(engine)
-            with session_scope(engine) as session:
-                prepared = prepare(session)
+            with transaction(engine) as run:
+                prepared = prepare(run)
             async with FakeTelegram() as fake:
                 settings = Settings(
                     _env_file=None,

@@ -18,20 +18,17 @@ import tomllib
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
-
-from sqlmodel import Session, col, or_, select
 
 from bot.demo import ADMIN_ID, fair_on_fake
 from fake_telegram import Button, ChatMessage, FakeTelegram, FakeUser
 from jobs.schedule import schedule_all
 from locales import t, tn
-from store.db import session_scope
-from store.event import get_event, parse_config, setup_event
-from store.importer import import_participants
-from store.models import Interpreter, Meeting, Participant, Slot
-from store.participants import new_invite_token
-from store.reminders import slot_start
+from store import timetable as timetables
+from store.db import Run, transaction
+from store.event import get_event, parse_config, slots
+from store.example_fair import Script, example_fair
+from store.manual_matching import by_code
+from store.reminders import slot_end
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -198,33 +195,27 @@ def says(fragment: str) -> Callable[[ChatMessage], bool]:
     return lambda message: fragment in message.content
 
 
-def prepare(session: Session, language: str) -> dict[str, str]:
+def prepare(run: Run, language: str) -> dict[str, str]:
     """The example event on fixed dates, its participants all speaking `language`."""
     raw = tomllib.loads((EXAMPLES / "event.toml").read_text(encoding="utf-8"))
     raw["video_rooms"] = ROOMS
-    setup_event(session, parse_config(raw, today=TODAY, now=START))
-    import_participants(session, EXAMPLES / "participants.xlsx")
-    people = session.exec(select(Participant)).all()
-    for person in people:
-        person.language = language
+    script = Script(
+        language=language,
         # one meeting a day: a request of S001's is left on standby for the fair day's refill
-        if person.code == "S001":
-            person.daily_cap = 1
-        if person.code == ONLINE:
-            person.interpreter_language = NEEDS
-    interpreters = [
-        Interpreter(code=code, name=name, languages=NEEDS, invite_token=new_invite_token())
-        for code, (_, name) in INTERPRETERS.items()
-    ]
-    session.add_all(interpreters)
-    return {p.code: p.invite_token for p in [*people, *interpreters]}
+        daily_caps={"S001": 1},
+        interpreter_languages={ONLINE: NEEDS},
+        interpreters={code: name for code, (_, name) in INTERPRETERS.items()},
+        interpreters_speak=NEEDS,
+    )
+    config = parse_config(raw, today=TODAY, now=START)
+    return run(example_fair, config, EXAMPLES / "participants.xlsx", script)
 
 
 async def write_book(language: str) -> str:
     clock = Clock(START)
 
-    def prepared(session: Session) -> dict[str, str]:
-        return prepare(session, language)
+    def prepared(run: Run) -> dict[str, str]:
+        return prepare(run, language)
 
     async with fair_on_fake(language, prepared, clock) as (fake, application, tokens, engine):
         book = Book(fake, language)
@@ -262,35 +253,17 @@ class Stage:
     def t(self, key: str, **values: object) -> str:
         return t(self.book.language, key, **values)
 
-    def meeting_id(self, buyer: str, seller: str) -> int:
-        with session_scope(self.engine) as session:
-            codes = {p.id: p.code for p in session.exec(select(Participant))}
-            for meeting in session.exec(select(Meeting)):
-                if (codes[meeting.buyer_id], codes[meeting.seller_id]) == (buyer, seller):
-                    return meeting.id
-        raise LookupError(f"no meeting {buyer}-{seller}")
-
     def deadline(self) -> datetime:
-        with session_scope(self.engine) as session:
-            return get_event(session).deadline
+        with transaction(self.engine) as run:
+            return run(get_event).deadline
 
     def first_meeting_start(self, code: str) -> datetime:
-        with session_scope(self.engine) as session:
-            person = session.exec(select(Participant).where(Participant.code == code)).one()
-            meetings = session.exec(
-                select(Slot)
-                .join(Meeting, col(Meeting.slot_id) == col(Slot.id))
-                .where(or_(Meeting.buyer_id == person.id, Meeting.seller_id == person.id))
-                .order_by(Slot.ordinal)
-            ).all()
-            return slot_start(meetings[0], get_event(session).timezone)
+        with transaction(self.engine) as run:
+            return run(timetables.timetable, run(by_code, code).id).meetings[0].start
 
     def last_slot_end(self) -> datetime:
-        with session_scope(self.engine) as session:
-            last = session.exec(select(Slot).order_by(col(Slot.ordinal).desc())).first()
-            assert last is not None
-            zone = ZoneInfo(get_event(session).timezone)
-            return datetime.combine(last.day, last.end, tzinfo=zone)
+        with transaction(self.engine) as run:
+            return slot_end(run(slots)[-1], run(get_event).timezone)
 
 
 async def joining(stage: Stage) -> None:

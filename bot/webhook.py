@@ -19,8 +19,9 @@ from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from aiohttp import web
-from telegram import Update
 from telegram.ext import Application
+
+from bot.updates import parse
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +60,7 @@ def webhook_app(application: Application[Any, Any, Any, Any, Any, Any], path: st
             log.warning("webhook: refused a POST from %s without the secret", request.remote)
             return web.Response(status=403)
         try:
-            update = Update.de_json(await request.json(), application.bot)
+            update = parse(await request.json(), application.bot)
         except (ValueError, TypeError, KeyError):
             return web.Response(status=400)
         await application.update_queue.put(update)

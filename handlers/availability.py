@@ -9,7 +9,7 @@ toggles a slot of that day; `AvailabilityDay(switch, day)` switches the whole da
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
@@ -17,7 +17,7 @@ from handlers.feature import Feature
 from handlers.guard import participant
 from handlers.routes import AvailabilityDay, AvailabilityPress, Menu, route
 from handlers.services import Who, services
-from handlers.ui import button, counted_items, error_text, keyboard, refuse, show
+from handlers.ui import button, counted_items, error_text, keyboard, pressed_keyboard, refuse, show
 from locales import clock, day_label, t, time_span
 from store.availability import DayGrid, grids, press_slot, switch_day
 from store.errors import ApplicationsClosed
@@ -128,8 +128,7 @@ def _has_toggles(update: Update) -> bool:
     """Whether the pressed message is a day with its toggles (sent before the deadline), which
     a press after it turns into the day's times as text."""
     message = update.callback_query.message
-    markup = getattr(message, "reply_markup", None)
-    return markup is not None and sum(len(row) for row in markup.inline_keyboard) > 1
+    return isinstance(message, Message) and sum(map(len, pressed_keyboard(message))) > 1
 
 
 def handlers() -> list[BaseHandler]:

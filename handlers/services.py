@@ -23,7 +23,7 @@ from telegram.ext import ContextTypes
 from handlers.ui import refuse
 from locales import pick, t
 from store.colleagues import Account, account_of
-from store.db import session_scope
+from store.db import transaction
 from store.models import Colleague, Participant
 from store.participants import starting_language
 
@@ -83,8 +83,8 @@ class Services:
         _forget_preloaded()  # the operation may change the participant read before
 
         def work() -> T:
-            with session_scope(self.engine) as session:
-                return operation(session, *args, **kwargs)
+            with transaction(self.engine) as run:
+                return run(operation, *args, **kwargs)
 
         return await asyncio.to_thread(work)
 

@@ -28,7 +28,7 @@ from store.models import (
     Participant,
     Slot,
 )
-from store.readers import MAIN_CONTACT, actor, answered_by
+from store.readers import MAIN_CONTACT, actor, answered_by, reachable_ids
 from store.reminders import Recipient, slot_start
 
 
@@ -75,9 +75,10 @@ class MeetingSides:
     timezone: str  # the event's: the screens show the start in it (or the reader's own zone)
 
 
-def side_of(person: Participant) -> Side:
+def side_of(session: Session, person: Participant) -> Side:
+    """The participant as a side to tell: reachable while any of its people is."""
     assert person.id is not None
-    reachable = person.telegram_id is not None and person.blocked_bot_at is None and person.active
+    reachable = bool(reachable_ids(session, [person.id]))
     recipient = Recipient.of(person) if reachable else None
     return Side(person.id, person.code, person.company, person.company_en, recipient)
 
@@ -99,8 +100,8 @@ def _sides(
         start,
         end,
         meeting.booth,
-        side_of(me),
-        side_of(other),
+        side_of(session, me),
+        side_of(session, other),
         timezone,
     )  # type: ignore[arg-type]
 

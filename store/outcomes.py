@@ -34,7 +34,7 @@ from store.models import (
     Slot,
 )
 from store.names import CompanyNames
-from store.readers import MAIN_CONTACT, actor, answered_by
+from store.readers import MAIN_CONTACT, actor, answered_by, reachable_ids
 from store.reminders import Recipient, slot_end, slot_start
 
 EDITABLE_AFTER_THE_FAIR = timedelta(days=7)
@@ -130,6 +130,7 @@ def prompts(session: Session, slot_id: int, unanswered_only: bool = False) -> li
     people = {
         p.id: p for p in session.exec(select(Participant).where(col(Participant.id).in_(ids))).all()
     }
+    reachable = reachable_ids(session, list(ids))
     kind = NoticeKind.outcome_nudge if unanswered_only else NoticeKind.outcome
     # Left out at once: those this kind of message already went to (or is going to), so a job
     # run again after a restart costs one query, not one claim per person.
@@ -164,7 +165,7 @@ def prompts(session: Session, slot_id: int, unanswered_only: bool = False) -> li
     for m in meetings:
         for me, other in ((m.buyer_id, m.seller_id), (m.seller_id, m.buyer_id)):
             p = people[me]
-            if p.telegram_id is None or p.blocked_bot_at is not None or not p.active:
+            if me not in reachable:
                 continue
             if (me, prompt_key(m.id)) in claimed:
                 continue

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select, update
 
 from store.errors import AnsweredBy
@@ -79,6 +80,31 @@ def audience(
             assert person.telegram_id is not None
             readers.append(Reader(company.id, number, person.telegram_id, person.language))
     return Audience(readers, never_joined, blocked)
+
+
+def reachable_company() -> sa.ColumnElement[bool]:
+    """Whether a participant can be reached in the bot: it takes part, and its main contact or
+    a colleague who joined (not revoked) opened the bot and has not blocked it. A company is
+    reachable while any of its people is; each notice goes to each of them who is
+    (store/notices.py)."""
+    main_contact = sa.and_(
+        col(Participant.telegram_id).is_not(None), col(Participant.blocked_bot_at).is_(None)
+    )
+    colleague = sa.exists().where(
+        col(Colleague.participant_id) == col(Participant.id),
+        col(Colleague.revoked_at).is_(None),
+        col(Colleague.telegram_id).is_not(None),
+        col(Colleague.blocked_bot_at).is_(None),
+    )
+    return sa.and_(col(Participant.active), sa.or_(main_contact, colleague))
+
+
+def reachable_ids(session: Session, participant_ids: Sequence[int] | None = None) -> set[int]:
+    """The participants (of `participant_ids`, if given) that can be reached in the bot."""
+    query = select(Participant.id).where(reachable_company())
+    if participant_ids is not None:
+        query = query.where(col(Participant.id).in_(participant_ids))
+    return set(session.exec(query).all())
 
 
 def readers_of(session: Session, participant_id: int) -> list[Reader]:

@@ -44,7 +44,7 @@ from store.models import (
     Unavailability,
     UnscheduledPair,
 )
-from store.readers import MAIN_CONTACT, Reader, answered_by, readers_of
+from store.readers import MAIN_CONTACT, Reader, answered_by, reachable_company, readers_of
 from store.reminders import slot_end, slot_start
 from store.timetable import Timetable, timetable
 from store.video import is_online
@@ -121,13 +121,7 @@ def _unable(slot: Slot, default_cap: int) -> sa.CompoundSelect:
         .join(Participant, col(Participant.id) == load.c.pid)
         # effective_cap (matching/model.py), in SQL
         .where(load.c.meetings >= func.coalesce(Participant.daily_cap, default_cap)),
-        select(Participant.id).where(
-            sa.or_(
-                Participant.active == False,  # noqa: E712
-                col(Participant.telegram_id).is_(None),
-                col(Participant.blocked_bot_at).is_not(None),
-            )
-        ),
+        select(Participant.id).where(~reachable_company()),
     )
 
 
@@ -263,8 +257,8 @@ def _view(session: Session, offer: RefillOffer) -> OfferView:
         expires_at=offer.expires_at,
         booth=buyer.booth,
         online=is_online(buyer, seller),
-        buyer=side_of(buyer),
-        seller=side_of(seller),
+        buyer=side_of(session, buyer),
+        seller=side_of(session, seller),
         buyer_country=buyer.country,
         seller_country=seller.country,
         meeting_id=offer.meeting_id,

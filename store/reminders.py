@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, func, select
 
 from store.event import get_event, slots
 from store.models import (
@@ -17,11 +17,11 @@ from store.models import (
     Participant,
     Phase,
     RequestStatus,
-    Role,
     Slot,
 )
 from store.names import CompanyNames
 from store.participants import by_number
+from store.readers import reachable_company
 from store.video import links
 from store.zones import own_zone
 
@@ -30,31 +30,22 @@ DEADLINE_OFFSETS = (timedelta(hours=24), timedelta(hours=1))
 
 @dataclass(frozen=True)
 class Recipient:
+    """A company a notice goes to: to its main contact and each colleague who joined
+    (store/notices.py), rendered in its main contact's language (`language`) and the others."""
+
     participant_id: int
-    telegram_id: int
     language: str | None
     zone: str = ""  # the zone they read times in, "" for the fair's (store/zones.py)
 
     @classmethod
     def of(cls, person: Participant) -> Recipient:
-        assert person.id is not None and person.telegram_id is not None
-        return cls(person.id, person.telegram_id, person.language, own_zone(person))
+        assert person.id is not None
+        return cls(person.id, person.language, own_zone(person))
 
 
-def _reachable(session: Session, role: Role | None = None) -> list[Participant]:
-    query = select(Participant).where(
-        Participant.active == True,  # noqa: E712
-        col(Participant.telegram_id).is_not(None),
-        col(Participant.blocked_bot_at).is_(None),
-    )
-    if role is not None:
-        query = query.where(Participant.role == role)
-    return by_number(session.exec(query).all())
-
-
-def reachable(session: Session, role: Role | None = None) -> list[Recipient]:
-    """Participants who opened the bot and have not blocked it (of one side, if given)."""
-    return [Recipient.of(p) for p in _reachable(session, role)]
+def _reachable(session: Session) -> list[Participant]:
+    """The companies that can be reached: any of their people can (store/readers.py)."""
+    return by_number(session.exec(select(Participant).where(reachable_company())).all())
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from store.models import (
 )
 from store.names import CompanyNames
 from store.outcomes import NoOutcomeYet, parse_amount, prompt_key
+from store.readers import reachable_ids
 from store.reminders import Recipient, slot_end, slot_start
 
 
@@ -66,6 +67,7 @@ def questions(session: Session, now: datetime) -> list[Question]:
         ).all()
     )
     people = {p.id: p for p in session.exec(select(Participant)).all()}
+    reachable = reachable_ids(session)
     found = []
     meetings = session.exec(select(Meeting).order_by(col(Meeting.id))).all()
     for m in meetings:
@@ -75,7 +77,7 @@ def questions(session: Session, now: datetime) -> list[Question]:
             p = people[me]
             if (me, prompt_key(m.id)) in asked:
                 continue
-            if p.telegram_id is None or p.blocked_bot_at is not None or not p.active:
+            if me not in reachable:
                 continue
             found.append(
                 Question(

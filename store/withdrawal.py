@@ -256,10 +256,10 @@ def claim_announcement(session: Session, participant_id: int, now: datetime) -> 
         slot = session.get(Slot, place.slot_id)
         assert slot is not None and place.id is not None
         start = slot_start(slot, event.timezone)
-        meetings.append(Freed(side_of(session.get(Participant, other)), start, place.id))
+        meetings.append(Freed(side_of(session, session.get(Participant, other)), start, place.id))
     return Withdrawal(
         _side(person),
-        tuple(side_of(session.get(Participant, other)) for other in others),
+        tuple(side_of(session, session.get(Participant, other)) for other in others),
         tuple(meetings),
         event.phase == Phase.announced,
         _key(person),

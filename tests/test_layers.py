@@ -88,3 +88,22 @@ def test_the_pending_imports_are_still_there() -> None:
         if imported not in imports(ROOT.joinpath(*importer.split(".")).with_suffix(".py"))
     }
     assert not gone
+
+
+def _imports_sqlmodel(path: Path) -> bool:
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import) and any(a.name == "sqlmodel" for a in node.names):
+            return True
+        if isinstance(node, ast.ImportFrom) and node.module == "sqlmodel":
+            return True
+    return False
+
+
+ABOVE_STORE = [path for path in MODULES if module_name(path).split(".")[0] in ORDER[:4]]
+
+
+@pytest.mark.parametrize("path", ABOVE_STORE, ids=lambda path: module_name(path))
+def test_the_store_work_is_in_the_store(path: Path) -> None:
+    """Above store/ nothing takes a Session or writes a query: it runs store operations
+    (`Services.run`, store/db.py's `transaction`), one per user action."""
+    assert not _imports_sqlmodel(path), f"{module_name(path)} imports sqlmodel"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
+from collections.abc import Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
 
@@ -93,3 +96,13 @@ async def give_up(user, message, button: str, reason: str) -> None:
     [why] = await user.wait_reply()
     await user.press(why, reason)
     await user.wait_reply()
+
+
+async def until(condition: Callable[[], bool], timeout: float = 60.0) -> bool:
+    """Polls a database condition (no fake call tells when it changes) until a deadline."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        await asyncio.sleep(0.1)
+    return True

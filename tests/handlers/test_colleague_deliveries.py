@@ -7,15 +7,16 @@ import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from admin_helpers import chat_users, give_up, organizer, process
+from admin_helpers import chat_users, give_up, organizer, process, until
 from sqlmodel import select
 
 import builders
 from builders import NOW
 from fake_telegram import DEFAULT_TOKEN
+from jobs.schedule import schedule_all
 from store.colleagues import invite, join_colleague, revoke
 from store.db import session_scope
-from store.models import AnnouncementDelivery, Colleague, DeliveryStatus, Phase
+from store.models import AnnouncementDelivery, Colleague, DeliveryStatus, Participant, Phase
 from store.requests import send_request
 
 WAIT = 30.0
@@ -35,6 +36,22 @@ def is_photo(message) -> bool:
 async def arrives(user, condition):
     """The bot's newest message to `user` meeting `condition`, waited for."""
     return [m for m in await user.wait_for(condition, timeout=WAIT) if condition(m)][-1]
+
+
+def blocked_at(engine, code: str) -> datetime | None:
+    with session_scope(engine) as session:
+        return (
+            session.exec(select(Participant).where(Participant.code == code)).one().blocked_bot_at
+        )
+
+
+async def gives_up_meeting_with_b1(user) -> None:
+    """A Korean company gives up its meeting with B1 from its timetable (/schedule)."""
+    [table] = await user.ask("/schedule")
+    label = next(label for row in table.keyboard for label, _ in row if "B1" in label)
+    await user.press(table, label)
+    [card] = await user.wait_reply()
+    await give_up(user, card, "❌ 상담 취소", "참석 불가")
 
 
 def tokens(engine) -> tuple[str, str]:
@@ -96,11 +113,7 @@ async def test_colleagues_get_the_timetable_broadcasts_and_a_refills_timetable(f
         # A refill: S1 gives up its meeting, S4's standby request is offered; Kim accepts for
         # the company (the main contact's later press is told so), B1 accepts: the main
         # contact and Kim both get the new timetable.
-        [table] = await people["S1"].ask("/schedule")
-        label = next(label for row in table.keyboard for label, _ in row if "B1" in label)
-        await people["S1"].press(table, label)
-        [card] = await people["S1"].wait_reply()
-        await give_up(people["S1"], card, "❌ 상담 취소", "참석 불가")
+        await gives_up_meeting_with_b1(people["S1"])
         offer = await arrives(kim, says("A meeting just became possible"))
         await kim.press(offer, "✅ Accept")
         await kim.wait_reply()
@@ -119,3 +132,53 @@ async def test_colleagues_get_the_timetable_broadcasts_and_a_refills_timetable(f
         main_table = [m.content for m in people["S4"].messages if "Buyer B1" in (m.content or "")]
         assert main_table
         assert not any(m.document is not None for m in lee.messages)
+
+
+async def test_a_company_whose_main_contact_blocked_the_bot_hears_through_its_colleagues(
+    fake, engine, clock
+):
+    """S4's main contact blocks the bot; its colleagues Kim (English) and Lee (Korean) still
+    get the deadline reminder, the meeting reminder and a refill offer, each in their own
+    language, and the offer stands: Kim answers it for the company."""
+    with session_scope(engine) as session:
+        builders.event(session, deadline=NOW + timedelta(days=2))
+        p = builders.bilingual_people(session, PEOPLE | {"B2": 1002})
+        send_request(session, p["S4"].id, p["B1"].id, NOW)  # standby for B1's 09:30
+        builders.meeting(session, p["B2"], p["S4"], "D1-0900")
+        builders.meeting(session, p["B1"], p["S1"], "D1-0930")
+        builders.colleague(session, p["S4"].id, PEOPLE["S4"], KIM, "Kim", "en")
+        builders.colleague(session, p["S4"].id, PEOPLE["S4"], LEE, "Lee", "ko")
+    people = chat_users(fake, PEOPLE | {"B2": 1002})
+    kim, lee = fake.user(KIM, "Kim", language_code="en"), fake.user(LEE, "Lee", language_code="ko")
+    for user in (kim, lee):
+        user.bot.open_chat(user.profile)
+    async with process(fake, engine, clock, DEFAULT_TOKEN) as application:
+        await people["S4"].block_bot()
+        assert await until(lambda: blocked_at(engine, "S4") is not None)
+
+        # The deadline's 1-hour reminder.
+        clock.now = NOW + timedelta(days=2, hours=-1)
+        await schedule_all(application)
+        await arrives(kim, says("Requests close in 1 hour"))
+        await arrives(lee, says("1시간 후"))
+
+        # The fair day: S4's meeting at 09:00 with B2.
+        with session_scope(engine) as session:
+            builders.set_phase(session, Phase.announced)
+        clock.now = START - timedelta(minutes=10)
+        await schedule_all(application)
+        await arrives(kim, says("Your meeting with Buyer B2"))
+        await arrives(lee, says("Buyer B2 업체와 상담이 있습니다"))
+
+        # S1 gives up its 09:30 meeting with B1: S4's standby request is offered the place.
+        await gives_up_meeting_with_b1(people["S1"])
+        offer = await arrives(kim, says("A meeting just became possible"))
+        await arrives(lee, says("새로 가능한 상담"))
+        await kim.press(offer, "✅ Accept")
+        await kim.wait_reply()
+        offer = await arrives(people["B1"], says("A meeting just became possible"))
+        await people["B1"].press(offer, "✅ Accept")
+        for user in (kim, lee):
+            await user.wait_for(lambda m: m.document is not None, timeout=WAIT)
+    assert not any("withdrawn" in (m.content or "") for m in people["B1"].messages)
+    assert people["S4"].messages == []

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from admin_helpers import matched_people, organizer, users
+from admin_helpers import matched_people, organizer, until, users
 from sqlmodel import select
 
 import builders
@@ -271,16 +271,6 @@ def in_flight(engine, kind: NoticeKind, telegram_id: int) -> bool:
 
 def participant_id(session, telegram_id: int) -> int:
     return session.exec(select(Participant.id).where(Participant.telegram_id == telegram_id)).one()
-
-
-async def until(condition, timeout: float = WAIT) -> bool:
-    """Polls a database condition (no fake call tells when it changes) until a deadline."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        await asyncio.sleep(0.1)
-    return True
 
 
 async def test_a_cancellation_and_a_refill_offer_killed_in_flight_arrive_after_restarts(

@@ -5,12 +5,11 @@ question once."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from admin_helpers import build_process, organizer, process, users
+from admin_helpers import build_process, organizer, process, until, users
 from db_hooks import locked_once
 from sqlmodel import select
 
@@ -34,16 +33,6 @@ def fair(engine, pairs: int) -> None:
             seller = builders.participant(session, f"S{n}", telegram_id=2000 + n, language="en")
             builders.meeting(session, buyer, seller, "D1-0900")
         builders.set_phase(session, Phase.announced)
-
-
-async def until(condition, timeout: float = WAIT) -> bool:
-    """Polls a database condition (no fake call tells when it changes) until a deadline."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not condition():
-        if asyncio.get_running_loop().time() > deadline:
-            return False
-        await asyncio.sleep(0.1)
-    return True
 
 
 def reminders(user) -> int:
