@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 import socket
 import time
@@ -66,10 +67,12 @@ class FakeTelegram:
         self._runner: web.AppRunner | None = None
         self._port: int | None = None
         self._delivery: asyncio.Task[None] | None = None
+        self._stopping = asyncio.Event()
 
     # Lifecycle
 
     async def start(self) -> None:
+        self._stopping = asyncio.Event()
         for bot in self._bots.values():
             bot.closing = False
         app = web.Application()
@@ -88,6 +91,7 @@ class FakeTelegram:
     async def stop(self) -> None:
         for bot in self._bots.values():
             bot.closing = True
+        self._stopping.set()  # answers held back (`fail_next(delay=...)`) go now
         if self._runner is not None:
             runner, self._runner = self._runner, None
             self.changes.notify()  # the webhook delivery sees `_runner is None` and returns
@@ -239,7 +243,7 @@ class FakeTelegram:
             result = await method(bot, params)
         except ApiError as error:
             if error.delay:
-                await asyncio.sleep(error.delay)
+                await self._hold(error.delay)
             self._record(bot, name, params, chat_id, error, arrived)
             if chat_id is not None:
                 text = f"{name}: {error.description}"
@@ -249,6 +253,12 @@ class FakeTelegram:
             return _error_response(error)
         self._record(bot, name, params, chat_id, None, arrived)
         return web.json_response({"ok": True, "result": result})
+
+    async def _hold(self, seconds: float) -> None:
+        """Holds an answer back `seconds`, or until the server stops: stopping waits for
+        every answer in progress, and a hanging Telegram would otherwise hold it that long."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), seconds)
 
     def _record(
         self,

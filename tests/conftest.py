@@ -18,7 +18,7 @@ import os
 import shutil
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -215,7 +215,17 @@ async def fake() -> AsyncIterator[FakeTelegram]:
 
 
 @pytest.fixture
-def build_bot(fake: FakeTelegram, engine, clock: Clock) -> Callable[[], Application]:
+def lease() -> timedelta:
+    """The bot's delivery lease (DELIVERY_LEASE_SECONDS); its quarter, at most 10 s, is how
+    often the jobs that look for work run (jobs/schedule.py): a test that waits for one of
+    them gives a shorter one (`@pytest.mark.parametrize("lease", [...])`)."""
+    return timedelta(minutes=2)
+
+
+@pytest.fixture
+def build_bot(
+    fake: FakeTelegram, engine, clock: Clock, lease: timedelta
+) -> Callable[[], Application]:
     """Builds the bot as production does, against the fake server and the test database;
     each call gives a new Application (a restarted bot)."""
 
@@ -226,7 +236,7 @@ def build_bot(fake: FakeTelegram, engine, clock: Clock) -> Callable[[], Applicat
             telegram_api_base_url=f"http://127.0.0.1:{fake.port}",
             admin_ids=[ADMIN],
         )
-        services = Services(engine, settings.admin_ids, settings.default_language, clock)
+        services = Services(engine, settings.admin_ids, settings.default_language, clock, lease)
         return build(settings, services)
 
     return build_one

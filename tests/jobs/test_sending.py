@@ -8,11 +8,19 @@ import time
 
 import pytest
 
+from jobs import sending
 from jobs.sending import LATE_TRIES, paced, pacer
 
 pytestmark = pytest.mark.bot
 
 CHAT = 4242
+
+
+@pytest.fixture(autouse=True)
+def no_pause_per_chat(monkeypatch):
+    """Each try waits a second after the last one's slot to the same chat, as a message written
+    then would have to: here a second (twenty in the last test) of waiting nothing looks at."""
+    monkeypatch.setattr(sending, "PER_CHAT", 0.0)
 
 
 def opened(fake):
