@@ -21,9 +21,9 @@ from handlers.routes import (
 from handlers.services import Who, member, services
 from handlers.ui import button, error_text, escape, keyboard, named_button, refuse, show
 from locales import language_name, shown, t, zone_city, zone_label
-from store.errors import NoEvent, StoreError
+from store.errors import StoreError
 from store.fields import ACCOUNT_FIELDS, COMPANY_FIELDS
-from store.participants import update_field
+from store.profile import Profile, profile, save_field
 from store.profile_choices import (
     Choices,
     NotOffered,
@@ -67,16 +67,10 @@ def _choice_lines(language: str, offered: Choices) -> tuple[list[str], list]:
     return lines, edits
 
 
-async def _render(
-    update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
-    person: Who,
-    section: str,
-    offered: Choices | None = None,
-) -> None:
-    """The section's screen; 참가 정보 with the hybrid fair's choices, `offered` when the
-    caller just read them (a choice made), else read here."""
-    language, participant = person.language, person.participant
+async def _render(update: Update, person: Who, section: str, shown_now: Profile) -> None:
+    """The section's screen (`shown_now`: store/profile.py); 참가 정보 with the hybrid fair's
+    choices."""
+    language, participant = person.language, shown_now.participant
     lines = [t(language, f"profile.{section}.title")]
     for field in SECTIONS[section]:
         value = shown(language, field, getattr(participant, field)) or t(language, "profile.empty")
@@ -88,20 +82,24 @@ async def _render(
         for field in SECTIONS[section]
         if person.main_contact  # a colleague reads the company's details, never edits them
     ]
-    if section == "comp":
-        try:
-            if offered is None:
-                offered = await services(context).run(choices, participant.id)
-        except NoEvent:
-            pass  # before the event is set up: nothing to choose yet
-        else:
-            more_lines, more_edits = _choice_lines(language, offered)
-            lines += more_lines
-            edits += more_edits if person.main_contact else []
+    if shown_now.choices is not None:
+        more_lines, more_edits = _choice_lines(language, shown_now.choices)
+        lines += more_lines
+        edits += more_edits if person.main_contact else []
     if not person.main_contact:
         lines += ["", t(language, "error.main_contact_only")]
     rows = [edits[i : i + 2] for i in range(0, len(edits), 2)]
     await show(update, "\n".join(lines), keyboard(*rows, [button(language, "common.back", Menu())]))
+
+
+async def _open(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, section: str
+) -> None:
+    """The section as it is now: one store call."""
+    pid = person.participant.id
+    await _render(
+        update, person, section, await services(context).run(profile, pid, section == "comp")
+    )
 
 
 def _marked(language: str, text: str, chosen: bool) -> str:
@@ -117,7 +115,7 @@ async def zone_pressed(
     if pressed.step == "set" and pressed.zone is not None:
         offered = await svc.run(choose_zone, person.participant.id, pressed.zone)
         await update.callback_query.answer(t(language, "profile.choice_saved"))
-        await _render(update, context, person, "comp", offered)
+        await _render(update, person, "comp", Profile(person.participant, offered))
         return
     offered = await svc.run(choices, person.participant.id)
     if not offered.zones:  # on site: times are the fair's
@@ -146,7 +144,7 @@ async def interpreter_pressed(
         chosen = pressed.language
         offered = await svc.run(choose_interpreter_language, person.participant.id, chosen)
         await update.callback_query.answer(t(language, "profile.choice_saved"))
-        await _render(update, context, person, "comp", offered)
+        await _render(update, person, "comp", Profile(person.participant, offered))
         return
     offered = await svc.run(choices, person.participant.id)
     if not offered.languages:  # a Korean company
@@ -169,7 +167,7 @@ async def interpreter_pressed(
 async def open_section(
     update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, pressed: ProfileSection
 ) -> None:
-    await _render(update, context, person, pressed.section)
+    await _open(update, context, person, pressed.section)
 
 
 @main_contact(data=ProfileEdit)
@@ -200,8 +198,11 @@ async def save(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, 
     if field not in ACCOUNT_FIELDS + COMPANY_FIELDS:
         typed.disarm(context)
         return
+    section = _section_of(field)
     try:
-        await services(context).run(update_field, person.participant.id, field, update.message.text)
+        saved = await services(context).run(
+            save_field, person.participant.id, field, update.message.text, section == "comp"
+        )
     except StoreError as error:
         await refuse(
             update,
@@ -212,15 +213,14 @@ async def save(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, 
     await update.effective_chat.send_message(
         t(person.language, "profile.saved", label=t(person.language, f"field.{field}"))
     )
-    person = await member(update, context)
-    await _render(update, context, person, _section_of(field))
+    await _render(update, person, section, saved)
 
 
 async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE, step: dict) -> None:
     person = await member(update, context)
     if person is not None:
         await update.effective_chat.send_message(t(person.language, "profile.cancelled"))
-        await _render(update, context, person, _section_of(step.get("field", "")))
+        await _open(update, context, person, _section_of(step.get("field", "")))
 
 
 typed.register(STEP, typed.Step(save, cancel, text_only="profile.text_only"))

@@ -15,7 +15,7 @@ colleague gets nothing more.
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -29,7 +29,7 @@ from store.errors import StoreError
 from store.event import get_event
 from store.models import AnnouncementDelivery, Colleague, DeliveryStatus, Event, Participant, Phase
 from store.readers import MAIN_CONTACT, audience, mark_blocked, still_colleague
-from store.timetable import Timetable, digest, timetable
+from store.timetable import Timetable, digest, timetables
 
 # A claim older than this is taken to be from a process that died mid-delivery.
 LEASE = timedelta(minutes=2)
@@ -178,9 +178,7 @@ def claim(
     limit: int = 1,
 ) -> list[int]:
     """Takes up to `limit` pending deliveries of the round that nobody holds (or whose
-    holder's lease ran out); concurrent callers get disjoint rows (store/claims.py). One at a
-    time by default: a delivery's messages go a second apart (one chat), so a worker that
-    held two would make the second wait for the first while other workers sit idle."""
+    holder's lease ran out); concurrent callers get disjoint rows (store/claims.py)."""
     scope = col(AnnouncementDelivery.round) == round_number
     return claim_rows(session, AnnouncementDelivery, scope, holder, now, lease, limit)
 
@@ -248,64 +246,96 @@ class Job:
     paid: bool  # at Telegram's paid broadcast pace
 
 
-def prepare(session: Session, delivery_id: int) -> Job | None:
-    """Reads what a claimed delivery must send. A timetable equal to the one this person was
-    last sent (same digest) is marked unchanged; a participant gone, a colleague revoked or
-    anyone blocked meanwhile is skipped."""
-    delivery = session.get(AnnouncementDelivery, delivery_id)
-    if delivery is None or delivery.status != DeliveryStatus.pending:
-        return None
-    company = session.get(Participant, delivery.participant_id)
-    person: Participant | Colleague | None = company
-    if company is not None and delivery.colleague_id != MAIN_CONTACT:
-        person = still_colleague(session, company.id, delivery.colleague_id)
-    if company is None or not company.active or person is None or person.telegram_id is None:
-        delivery.status = DeliveryStatus.failed
-        session.add(delivery)
-        return None
-    if person.blocked_bot_at is not None:
-        delivery.status = DeliveryStatus.blocked
-        session.add(delivery)
-        return None
-    table = timetable(session, company.id)
-    previous = session.exec(
+def prepare(session: Session, delivery_ids: Sequence[int]) -> list[Job]:
+    """Reads what claimed deliveries must send, each kind of row once for all of them (a
+    worker prepares its claims in one go); the jobs of those to send, in order. A timetable
+    equal to the one this person was last sent (same digest) is marked unchanged; a
+    participant gone, a colleague revoked or anyone blocked meanwhile is skipped."""
+    deliveries = session.exec(
         select(AnnouncementDelivery)
         .where(
-            AnnouncementDelivery.participant_id == company.id,
-            AnnouncementDelivery.colleague_id == delivery.colleague_id,
+            col(AnnouncementDelivery.id).in_(delivery_ids),
+            AnnouncementDelivery.status == DeliveryStatus.pending,
+        )
+        .order_by(col(AnnouncementDelivery.id))
+    ).all()
+    companies = sorted({d.participant_id for d in deliveries})
+    people = {
+        p.id: p for p in session.exec(select(Participant).where(col(Participant.id).in_(companies)))
+    }
+    # Read for all of them here: `still_colleague` then finds each one without a query.
+    colleague_ids = {d.colleague_id for d in deliveries} - {MAIN_CONTACT}
+    colleagues = {
+        c.id: c
+        for c in session.exec(select(Colleague).where(col(Colleague.id).in_(sorted(colleague_ids))))
+    }
+    earlier = session.exec(
+        select(AnnouncementDelivery)
+        .where(
+            col(AnnouncementDelivery.participant_id).in_(companies),
             AnnouncementDelivery.status == DeliveryStatus.sent,
-            col(AnnouncementDelivery.round) < delivery.round,
+            col(AnnouncementDelivery.round) < max((d.round for d in deliveries), default=0),
         )
         .order_by(col(AnnouncementDelivery.round).desc())
-    ).first()
-    current = digest(table)
-    if delivery.parts_sent == 0:
-        delivery.digest, delivery.meetings = current, json.dumps(snapshot(table))
-        if previous is not None and previous.digest == current:
-            delivery.status = DeliveryStatus.unchanged
+    ).all()
+    tables = timetables(session, companies)
+    paid = {number: round_paid(session, number) for number in {d.round for d in deliveries}}
+    jobs = []
+    for delivery in deliveries:
+        company = people.get(delivery.participant_id)
+        person: Participant | Colleague | None = company
+        if company is not None and delivery.colleague_id != MAIN_CONTACT:
+            known = delivery.colleague_id in colleagues
+            person = still_colleague(session, company.id, delivery.colleague_id) if known else None
+        if company is None or not company.active or person is None or person.telegram_id is None:
+            delivery.status = DeliveryStatus.failed
             session.add(delivery)
-            return None
-        session.add(delivery)
-    change = None
-    if previous is not None:
-        before, after = json.loads(previous.meetings), json.loads(delivery.meetings)
-        # A meeting is the same if its slot, counterpart and booth are: names are left out, so
-        # a snapshot kept before names came in two languages still compares equal.
-        had, has = ({_same(m) for m in side} for side in (before, after))
-        change = Change(
-            added=[m for m in after if _same(m) not in had],
-            removed=[m for m in before if _same(m) not in has],
+            continue
+        if person.blocked_bot_at is not None:
+            delivery.status = DeliveryStatus.blocked
+            session.add(delivery)
+            continue
+        table = tables[company.id]
+        previous = next(
+            (
+                e
+                for e in earlier
+                if (e.participant_id, e.colleague_id) == (company.id, delivery.colleague_id)
+                and e.round < delivery.round
+            ),
+            None,
         )
-    return Job(
-        delivery_id,
-        delivery.round,
-        person.telegram_id,
-        person.language,
-        table,
-        delivery.parts_sent,
-        change,
-        round_paid(session, delivery.round),
-    )
+        current = digest(table)
+        if delivery.parts_sent == 0:
+            delivery.digest, delivery.meetings = current, json.dumps(snapshot(table))
+            if previous is not None and previous.digest == current:
+                delivery.status = DeliveryStatus.unchanged
+                session.add(delivery)
+                continue
+            session.add(delivery)
+        change = None
+        if previous is not None:
+            before, after = json.loads(previous.meetings), json.loads(delivery.meetings)
+            # A meeting is the same if its slot, counterpart and booth are: names are left
+            # out, so a snapshot kept before names came in two languages still compares equal.
+            had, has = ({_same(m) for m in side} for side in (before, after))
+            change = Change(
+                added=[m for m in after if _same(m) not in had],
+                removed=[m for m in before if _same(m) not in has],
+            )
+        jobs.append(
+            Job(
+                delivery.id,
+                delivery.round,
+                person.telegram_id,
+                person.language,
+                table,
+                delivery.parts_sent,
+                change,
+                paid[delivery.round],
+            )
+        )
+    return jobs
 
 
 def round_paid(session: Session, round_number: int) -> bool:

@@ -39,33 +39,18 @@ async def test_account_info_shows_and_edits_the_email(kim, engine):
     assert stored(engine).email == "kim@hanbit.kr"
 
 
-@pytest.mark.parametrize(
-    ("label", "answer", "why"),
-    [
-        ("✏️ E-mail", "not an email", "doesn't look right"),
-        ("✏️ Phone", "☎️ call me", "doesn't look right"),
-    ],
-)
-async def test_invalid_answers_are_explained_and_nothing_is_stored(kim, engine, label, answer, why):
+async def test_an_invalid_answer_is_explained_and_nothing_is_stored(kim, engine):
+    """Each refusal is checked at the use-case level (tests/store/test_participants.py)."""
     section = await open_section(kim, "👤 Account info")
-    await kim.press(section, label)
+    await kim.press(section, "✏️ Phone")
     await kim.wait_reply()
-    [refusal] = await kim.ask(answer)
-    assert why in refusal.text and "Nothing was saved" in refusal.text
+    [refusal] = await kim.ask("☎️ call me")
+    assert "doesn't look right" in refusal.text and "Nothing was saved" in refusal.text
     before = stored(engine)
     cancelled, view = await kim.ask("/cancel")
     assert "Nothing was changed" in cancelled.text and "Account info" in view.text
     assert stored(engine) == before
     assert (before.email, before.phone) == ("", "")
-
-
-async def test_an_overlong_description_is_refused(kim, engine):
-    section = await open_section(kim, "🏢 Participation info")
-    await kim.press(section, "✏️ Company description")
-    await kim.wait_reply()
-    [refusal] = await kim.ask("가" * 5000)
-    assert "longer than 2000 characters" in refusal.text
-    assert stored(engine).description == ""
 
 
 async def test_company_name_in_hangul_and_emoji_is_saved(kim, engine):

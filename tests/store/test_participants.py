@@ -7,6 +7,7 @@ from store.errors import InvalidValue, InviteUsed, NotFound
 from store.importer import import_participants
 from store.models import Participant
 from store.participants import by_telegram_id, join, set_language, update_field
+from store.profile import profile, save_field
 
 
 @pytest.fixture
@@ -44,6 +45,7 @@ def test_malformed_and_unknown_invites_are_refused(engine, invited, token):
         ("email", "not-an-email", "malformed"),
         ("company", "  ", "required"),
         ("products", "가" * 1001, "too_long"),
+        ("description", "가" * 5000, "too_long"),
         ("website", "no spaces allowed.com x", "malformed"),
         ("phone", "call me", "malformed"),
         ("telegram_id", "5", "unknown_field"),
@@ -55,6 +57,8 @@ def test_invalid_profile_values_change_nothing(engine, invited, field, value, re
     with session_scope(engine) as session, pytest.raises(InvalidValue) as error:
         update_field(session, person.id, field, value)
     assert error.value.values["reason"] == reason
+    if field == "description":  # the limit the refusal names
+        assert error.value.values["limit"] == 2000
     with session_scope(engine) as session:
         assert session.get(Participant, person.id).model_dump() == person.model_dump()
 
@@ -88,3 +92,19 @@ def test_a_language_chosen_in_the_bot_outlasts_the_files_language_column(engine,
     with session_scope(engine) as session:
         import_participants(session, path)
         assert session.exec(select(Participant)).one().language == "en"
+
+
+def test_a_saved_field_comes_back_with_its_section(engine, invited):
+    with session_scope(engine) as session:
+        person = join(session, invited[0], 5, None)
+        saved = save_field(session, person.id, "products", " 김 ", True)
+        account = save_field(session, person.id, "email", "kim@example.kr", False)
+    assert saved.participant.products == "김" and saved.choices is not None
+    assert saved.choices.languages  # a buyer chooses an interpreter's language
+    assert account.participant.email == "kim@example.kr" and account.choices is None
+
+
+def test_before_an_event_participation_info_has_no_choices(engine):
+    with session_scope(engine) as session:
+        person = builders.participant(session, "B1")
+        assert profile(session, person.id, True).choices is None
