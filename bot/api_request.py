@@ -34,16 +34,33 @@ JSON = "application/json"
 
 
 class PlainJson(RequestData):
-    """Parameters that are plain JSON values already (no PTB objects to convert), for
-    `post_unread`: PTB's own `RequestData` converts each parameter on every call."""
+    """Parameters that are plain JSON values already (no PTB objects to convert), and files
+    as (name, content, type), for `post_unread`: PTB's own `RequestData` converts each
+    parameter on every call."""
 
-    def __init__(self, parameters: Mapping[str, Any]) -> None:
+    def __init__(
+        self, parameters: Mapping[str, Any], files: Mapping[str, tuple[str, bytes, str]]
+    ) -> None:
         super().__init__()
         self._plain = dict(parameters)
+        self._files = dict(files)
+        self.contains_files = bool(files)
 
     @property
     def parameters(self) -> dict[str, Any]:  # type: ignore[override]
         return self._plain
+
+    @property
+    def json_parameters(self) -> dict[str, str]:  # type: ignore[override]
+        """Each parameter as a multipart form field: text as it is, the rest as JSON."""
+        return {
+            name: value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+            for name, value in self._plain.items()
+        }
+
+    @property
+    def multipart_data(self) -> dict[str, tuple[str, bytes, str]]:  # type: ignore[override]
+        return self._files
 
 
 def multipart(
@@ -152,8 +169,14 @@ class ApiRequest(BaseRequest):
         except OSError as error:  # ConnectionError and the socket's own failures
             raise NetworkError(f"{type(error).__name__}: {error}") from error
 
-    async def post_unread(self, url: str, parameters: Mapping[str, Any]) -> None:
-        """POSTs `parameters` (plain JSON values) and checks the answer as every call does
-        (PTB's errors: `BadRequest`, `RetryAfter`, ...), but does not parse a successful
-        answer's result, which its caller would not read."""
-        await self._request_wrapper(url, "POST", PlainJson(parameters))
+    async def post_unread(
+        self,
+        url: str,
+        parameters: Mapping[str, Any],
+        files: Mapping[str, tuple[str, bytes, str]] | None = None,
+    ) -> None:
+        """POSTs `parameters` (plain JSON values) and `files` ((name, content, type) by field)
+        and checks the answer as every call does (PTB's errors: `BadRequest`, `RetryAfter`,
+        ...), but does not parse a successful answer's result, which its caller would not
+        read."""
+        await self._request_wrapper(url, "POST", PlainJson(parameters, files or {}))

@@ -109,17 +109,23 @@ def unchanged(message: Message, text: str, markup: InlineKeyboardMarkup | None) 
     return html.unescape(message.text_html) == html.unescape(text)
 
 
-async def post_unread(bot: Bot, endpoint: str, data: dict[str, object]) -> None:
+async def post_unread(
+    bot: Bot,
+    endpoint: str,
+    data: dict[str, object],
+    files: dict[str, tuple[str, bytes, str]] | None = None,
+) -> None:
     """A Bot API call whose answer nothing reads, without PTB's per-call object work: the
     parameters go as plain JSON values and the answer is checked but its result not parsed
     (an edited menu comes back whole, keyboard and all). It goes the way every call goes:
     the bot's rate limiter (a 429 waited out) and transport, the same errors. Together about
-    a tenth of the bot's CPU in `python -m bench.load`'s profile.
+    a tenth of the bot's CPU in `python -m bench.load`'s profile. `files`: (name, content,
+    type) by field, sent as multipart.
 
     `rate_limiter.process_request` is PTB's documented hook that every `ExtBot` call goes
     through; `request.post_unread` is our transport's (bot/api_request.py), which the bot
     always has (bot/app.py)."""
-    send = functools.partial(bot.request.post_unread, f"{bot.base_url}/{endpoint}", data)
+    send = functools.partial(bot.request.post_unread, f"{bot.base_url}/{endpoint}", data, files)
     limiter = getattr(bot, "rate_limiter", None)
     if limiter is None:
         await send()

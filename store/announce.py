@@ -7,14 +7,15 @@ message sent (`parts_sent`, which also renews the lease), so an interrupted deli
 after its last message and nobody gets a timetable twice. A delivery held by a process that
 died is taken again once its lease runs out (`claimable_round` tells the bot to look). A
 person whose company's timetable is the one last sent to them (same digest) is marked
-`unchanged` and gets nothing. A colleague who joins after a round gets the current timetable
-as one more delivery of that round (`queue_for_colleague`); a revoked one gets nothing more.
+`unchanged` and gets nothing. A main contact or colleague who opens the bot after a round gets
+the current timetable as one more delivery of that round (`queue_for_newcomer`); a revoked
+colleague gets nothing more.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -28,7 +29,7 @@ from store.errors import StoreError
 from store.event import get_event
 from store.models import AnnouncementDelivery, Colleague, DeliveryStatus, Event, Participant, Phase
 from store.readers import MAIN_CONTACT, audience, mark_blocked, still_colleague
-from store.timetable import Timetable, digest, timetable
+from store.timetable import Timetable, digest, timetables
 
 # A claim older than this is taken to be from a process that died mid-delivery.
 LEASE = timedelta(minutes=2)
@@ -115,13 +116,7 @@ def start_round(
         raise AnnounceBusy(left=left)
     everyone = audience(session)
     session.add_all(
-        AnnouncementDelivery(
-            participant_id=r.participant_id,
-            colleague_id=r.colleague_id,
-            round=event.announce_round,
-            digest="",
-        )
-        for r in everyone.readers
+        _delivery(r.participant_id, r.colleague_id, event.announce_round) for r in everyone.readers
     )
     event.phase = Phase.announced
     event.announce_chat_id, event.announce_message_id = chat_id, message_id
@@ -144,21 +139,32 @@ def start_round(
     )
 
 
-def queue_for_colleague(session: Session, colleague: Colleague) -> int | None:
-    """A colleague just joined: once the timetables were announced, the company's current one
-    goes to them as one more delivery of the last round (sent like the others, once). The
-    round, for the caller to start its sending; None before any announcement."""
+def _delivery(participant_id: int, colleague_id: int, round_number: int) -> AnnouncementDelivery:
+    """One person's copy of a round, to send (its digest is set when it is prepared)."""
+    return AnnouncementDelivery(
+        participant_id=participant_id, colleague_id=colleague_id, round=round_number, digest=""
+    )
+
+
+def queue_for_newcomer(session: Session, participant_id: int, colleague_id: int) -> int | None:
+    """Someone of a company (its main contact, or the colleague `colleague_id`) just opened
+    the bot: once the timetables were announced, the company's current one goes to them as one
+    more delivery of the last round (sent like the others, once: queued in the joining's unit
+    of work, and only if that round has no copy for them yet). The round, for the caller to
+    start its sending; None before any announcement or when they have their copy."""
     event = get_event(session)
     if event.phase != Phase.announced or not event.announce_round:
         return None
-    session.add(
-        AnnouncementDelivery(
-            participant_id=colleague.participant_id,
-            colleague_id=colleague.id,
-            round=event.announce_round,
-            digest="",
+    has_copy = session.exec(
+        select(AnnouncementDelivery.id).where(
+            AnnouncementDelivery.participant_id == participant_id,
+            AnnouncementDelivery.colleague_id == colleague_id,
+            AnnouncementDelivery.round == event.announce_round,
         )
-    )
+    ).first()
+    if has_copy is not None:
+        return None
+    session.add(_delivery(participant_id, colleague_id, event.announce_round))
     session.flush()
     return event.announce_round
 
@@ -172,9 +178,7 @@ def claim(
     limit: int = 1,
 ) -> list[int]:
     """Takes up to `limit` pending deliveries of the round that nobody holds (or whose
-    holder's lease ran out); concurrent callers get disjoint rows (store/claims.py). One at a
-    time by default: a delivery's messages go a second apart (one chat), so a worker that
-    held two would make the second wait for the first while other workers sit idle."""
+    holder's lease ran out); concurrent callers get disjoint rows (store/claims.py)."""
     scope = col(AnnouncementDelivery.round) == round_number
     return claim_rows(session, AnnouncementDelivery, scope, holder, now, lease, limit)
 
@@ -242,64 +246,96 @@ class Job:
     paid: bool  # at Telegram's paid broadcast pace
 
 
-def prepare(session: Session, delivery_id: int) -> Job | None:
-    """Reads what a claimed delivery must send. A timetable equal to the one this person was
-    last sent (same digest) is marked unchanged; a participant gone, a colleague revoked or
-    anyone blocked meanwhile is skipped."""
-    delivery = session.get(AnnouncementDelivery, delivery_id)
-    if delivery is None or delivery.status != DeliveryStatus.pending:
-        return None
-    company = session.get(Participant, delivery.participant_id)
-    person: Participant | Colleague | None = company
-    if company is not None and delivery.colleague_id != MAIN_CONTACT:
-        person = still_colleague(session, company.id, delivery.colleague_id)
-    if company is None or not company.active or person is None or person.telegram_id is None:
-        delivery.status = DeliveryStatus.failed
-        session.add(delivery)
-        return None
-    if person.blocked_bot_at is not None:
-        delivery.status = DeliveryStatus.blocked
-        session.add(delivery)
-        return None
-    table = timetable(session, company.id)
-    previous = session.exec(
+def prepare(session: Session, delivery_ids: Sequence[int]) -> list[Job]:
+    """Reads what claimed deliveries must send, each kind of row once for all of them (a
+    worker prepares its claims in one go); the jobs of those to send, in order. A timetable
+    equal to the one this person was last sent (same digest) is marked unchanged; a
+    participant gone, a colleague revoked or anyone blocked meanwhile is skipped."""
+    deliveries = session.exec(
         select(AnnouncementDelivery)
         .where(
-            AnnouncementDelivery.participant_id == company.id,
-            AnnouncementDelivery.colleague_id == delivery.colleague_id,
+            col(AnnouncementDelivery.id).in_(delivery_ids),
+            AnnouncementDelivery.status == DeliveryStatus.pending,
+        )
+        .order_by(col(AnnouncementDelivery.id))
+    ).all()
+    companies = sorted({d.participant_id for d in deliveries})
+    people = {
+        p.id: p for p in session.exec(select(Participant).where(col(Participant.id).in_(companies)))
+    }
+    # Read for all of them here: `still_colleague` then finds each one without a query.
+    colleague_ids = {d.colleague_id for d in deliveries} - {MAIN_CONTACT}
+    colleagues = {
+        c.id: c
+        for c in session.exec(select(Colleague).where(col(Colleague.id).in_(sorted(colleague_ids))))
+    }
+    earlier = session.exec(
+        select(AnnouncementDelivery)
+        .where(
+            col(AnnouncementDelivery.participant_id).in_(companies),
             AnnouncementDelivery.status == DeliveryStatus.sent,
-            col(AnnouncementDelivery.round) < delivery.round,
+            col(AnnouncementDelivery.round) < max((d.round for d in deliveries), default=0),
         )
         .order_by(col(AnnouncementDelivery.round).desc())
-    ).first()
-    current = digest(table)
-    if delivery.parts_sent == 0:
-        delivery.digest, delivery.meetings = current, json.dumps(snapshot(table))
-        if previous is not None and previous.digest == current:
-            delivery.status = DeliveryStatus.unchanged
+    ).all()
+    tables = timetables(session, companies)
+    paid = {number: round_paid(session, number) for number in {d.round for d in deliveries}}
+    jobs = []
+    for delivery in deliveries:
+        company = people.get(delivery.participant_id)
+        person: Participant | Colleague | None = company
+        if company is not None and delivery.colleague_id != MAIN_CONTACT:
+            known = delivery.colleague_id in colleagues
+            person = still_colleague(session, company.id, delivery.colleague_id) if known else None
+        if company is None or not company.active or person is None or person.telegram_id is None:
+            delivery.status = DeliveryStatus.failed
             session.add(delivery)
-            return None
-        session.add(delivery)
-    change = None
-    if previous is not None:
-        before, after = json.loads(previous.meetings), json.loads(delivery.meetings)
-        # A meeting is the same if its slot, counterpart and booth are: names are left out, so
-        # a snapshot kept before names came in two languages still compares equal.
-        had, has = ({_same(m) for m in side} for side in (before, after))
-        change = Change(
-            added=[m for m in after if _same(m) not in had],
-            removed=[m for m in before if _same(m) not in has],
+            continue
+        if person.blocked_bot_at is not None:
+            delivery.status = DeliveryStatus.blocked
+            session.add(delivery)
+            continue
+        table = tables[company.id]
+        previous = next(
+            (
+                e
+                for e in earlier
+                if (e.participant_id, e.colleague_id) == (company.id, delivery.colleague_id)
+                and e.round < delivery.round
+            ),
+            None,
         )
-    return Job(
-        delivery_id,
-        delivery.round,
-        person.telegram_id,
-        person.language,
-        table,
-        delivery.parts_sent,
-        change,
-        round_paid(session, delivery.round),
-    )
+        current = digest(table)
+        if delivery.parts_sent == 0:
+            delivery.digest, delivery.meetings = current, json.dumps(snapshot(table))
+            if previous is not None and previous.digest == current:
+                delivery.status = DeliveryStatus.unchanged
+                session.add(delivery)
+                continue
+            session.add(delivery)
+        change = None
+        if previous is not None:
+            before, after = json.loads(previous.meetings), json.loads(delivery.meetings)
+            # A meeting is the same if its slot, counterpart and booth are: names are left
+            # out, so a snapshot kept before names came in two languages still compares equal.
+            had, has = ({_same(m) for m in side} for side in (before, after))
+            change = Change(
+                added=[m for m in after if _same(m) not in had],
+                removed=[m for m in before if _same(m) not in has],
+            )
+        jobs.append(
+            Job(
+                delivery.id,
+                delivery.round,
+                person.telegram_id,
+                person.language,
+                table,
+                delivery.parts_sent,
+                change,
+                paid[delivery.round],
+            )
+        )
+    return jobs
 
 
 def round_paid(session: Session, round_number: int) -> bool:

@@ -21,6 +21,9 @@ from store.models import Slot, Unavailability
 
 U = Unavailability.__table__.c
 _OFF = sa.select(U.slot_id).where(U.participant_id == sa.bindparam("me"))
+_OFF_OF = sa.select(U.participant_id, U.slot_id).where(
+    U.participant_id.in_(sa.bindparam("people", expanding=True))
+)
 _OFF_AMONG = _OFF.where(U.slot_id.in_(sa.bindparam("slots", expanding=True)))
 _SWITCH_OFF = sa.insert(Unavailability.__table__).values(
     participant_id=sa.bindparam("me"), slot_id=sa.bindparam("slot")
@@ -32,6 +35,16 @@ _SWITCH_ON = sa.delete(Unavailability.__table__).where(
 
 def unavailable_slot_ids(session: Session, participant_id: int) -> set[int]:
     return set(session.connection().execute(_OFF, {"me": participant_id}).scalars())
+
+
+def unavailable_slot_ids_of(session: Session, participant_ids: list[int]) -> dict[int, set[int]]:
+    """`unavailable_slot_ids` of several participants at once, by participant (none: absent)."""
+    off: dict[int, set[int]] = {}
+    for participant_id, slot_id in session.connection().execute(
+        _OFF_OF, {"people": participant_ids}
+    ):
+        off.setdefault(participant_id, set()).add(slot_id)
+    return off
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -20,7 +21,7 @@ from sqlmodel import Session, col, or_, select
 
 from matching import Reason
 from matching.model import effective_cap
-from store.availability import unavailable_slot_ids
+from store.availability import unavailable_slot_ids, unavailable_slot_ids_of
 from store.errors import NotFound
 from store.event import current_event, get_event, slots
 from store.models import (
@@ -166,76 +167,108 @@ def _meetings_of(session: Session, participant_id: int) -> list[Meeting]:
 
 
 def timetable(session: Session, participant_id: int) -> Timetable:
-    me = _participant(session, participant_id)
+    found = timetables(session, [participant_id])
+    if participant_id not in found:
+        raise NotFound(what="participant")
+    return found[participant_id]
+
+
+def timetables(session: Session, participant_ids: Collection[int]) -> dict[int, Timetable]:
+    """The timetables of those of `participant_ids` who exist, by id. Each kind of row is read
+    once for all of them: /announce prepares its deliveries in batches (store/announce.py)."""
+    ids = sorted(set(participant_ids))
+    people = {
+        p.id: p for p in session.exec(select(Participant).where(col(Participant.id).in_(ids)))
+    }
+    if not people:
+        return {}
     event = get_event(session)
     zone = ZoneInfo(event.timezone)
-    meetings = {m.slot_id: m for m in _meetings_of(session, participant_id)}
-    others = {_other(m, participant_id) for m in meetings.values()}
-    people = {
+    meetings = session.exec(
+        select(Meeting).where(or_(col(Meeting.buyer_id).in_(ids), col(Meeting.seller_id).in_(ids)))
+    ).all()
+    others = {side for m in meetings for side in (m.buyer_id, m.seller_id)} - people.keys()
+    people |= {
         p.id: p
-        for p in session.exec(select(Participant).where(col(Participant.id).in_(others))).all()
+        for p in session.exec(select(Participant).where(col(Participant.id).in_(sorted(others))))
     }
-    off = unavailable_slot_ids(session, participant_id)
-    video = links(session, meetings.values())
-
-    def info(m: Meeting) -> MeetingInfo:
-        assert m.id is not None
-        other = people[_other(m, participant_id)]
-        buyer, seller = (me, other) if me.role == Role.buyer else (other, me)
-        return MeetingInfo(
-            id=m.id,
-            counterpart=_counterpart(other),
-            booth=m.booth,
-            tier=m.tier,
-            created_at=m.created_at,
-            buyer_code=buyer.code,
-            seller_code=seller.code,
-            online=is_online(buyer, seller),
-            link=video.get(m.id),
+    of: dict[int, list[Meeting]] = {}
+    for m in meetings:
+        for side in (m.buyer_id, m.seller_id):
+            of.setdefault(side, []).append(m)
+    off = unavailable_slot_ids_of(session, ids)
+    video = links(session, meetings, people)
+    # Whether "why not scheduled" can say anything: a request sent or received (whatever
+    # became of it), or a pair the last matching left unscheduled.
+    asked = session.exec(
+        select(MeetingRequest.from_id, MeetingRequest.to_id).where(
+            or_(col(MeetingRequest.from_id).in_(ids), col(MeetingRequest.to_id).in_(ids))
         )
+    ).all()
+    pairs = session.exec(
+        select(UnscheduledPair).where(
+            or_(col(UnscheduledPair.buyer_id).in_(ids), col(UnscheduledPair.seller_id).in_(ids))
+        )
+    ).all()
+    requested = {who for row in asked for who in row}
+    requested |= {who for pair in pairs for who in (pair.buyer_id, pair.seller_id)}
+    grid = slots(session)
 
-    days: dict[date, list[SlotEntry]] = {}
-    for slot in slots(session):
-        meeting = meetings.get(slot.id)
-        days.setdefault(slot.day, []).append(
-            SlotEntry(
-                code=slot.code,
-                start=datetime.combine(slot.day, slot.start, tzinfo=zone),
-                end=datetime.combine(slot.day, slot.end, tzinfo=zone),
-                available=slot.id not in off,
-                meeting=info(meeting) if meeting is not None else None,
+    def one(me: Participant) -> Timetable:
+        assert me.id is not None
+        mine = {m.slot_id: m for m in of.get(me.id, [])}
+        met = {_other(m, me.id) for m in mine.values()}
+
+        def info(m: Meeting) -> MeetingInfo:
+            assert m.id is not None
+            other = people[_other(m, me.id)]
+            buyer, seller = (me, other) if me.role == Role.buyer else (other, me)
+            return MeetingInfo(
+                id=m.id,
+                counterpart=_counterpart(other),
+                booth=m.booth,
+                tier=m.tier,
+                created_at=m.created_at,
+                buyer_code=buyer.code,
+                seller_code=seller.code,
+                online=is_online(buyer, seller),
+                link=video.get(m.id),
             )
+
+        days: dict[date, list[SlotEntry]] = {}
+        for slot in grid:
+            meeting = mine.get(slot.id)
+            days.setdefault(slot.day, []).append(
+                SlotEntry(
+                    code=slot.code,
+                    start=datetime.combine(slot.day, slot.start, tzinfo=zone),
+                    end=datetime.combine(slot.day, slot.end, tzinfo=zone),
+                    available=slot.id not in off.get(me.id, ()),
+                    meeting=info(meeting) if meeting is not None else None,
+                )
+            )
+        return Timetable(
+            participant_id=me.id,
+            code=me.code,
+            company=me.company,
+            company_en=me.company_en,
+            role=me.role,
+            language=me.language,
+            event_name=event.name,
+            event_name_en=event.name_en,
+            timezone=event.timezone,
+            reminder_minutes=event.reminder_minutes,
+            days=tuple(Day(day, tuple(entries)) for day, entries in days.items()),
+            requested=me.id in requested,
+            unplaced=sum(
+                (p.buyer_id if me.role == Role.buyer else p.seller_id) == me.id
+                and _other(p, me.id) not in met
+                for p in pairs
+            ),
+            reader_zone=zone_of(me, event.timezone),
         )
-    assert me.id is not None
-    return Timetable(
-        participant_id=me.id,
-        code=me.code,
-        company=me.company,
-        company_en=me.company_en,
-        role=me.role,
-        language=me.language,
-        event_name=event.name,
-        event_name_en=event.name_en,
-        timezone=event.timezone,
-        reminder_minutes=event.reminder_minutes,
-        days=tuple(Day(day, tuple(entries)) for day, entries in days.items()),
-        requested=_requested(session, me.id),
-        unplaced=len(_unplaced(session, me)),
-        reader_zone=zone_of(me, event.timezone),
-    )
 
-
-def _requested(session: Session, participant_id: int) -> bool:
-    """Whether the participant sent or received any request (whatever became of it), or the
-    last matching left a pair of theirs unscheduled: whether "why not scheduled" can say
-    anything."""
-    asked = select(MeetingRequest.id).where(
-        or_(MeetingRequest.from_id == participant_id, MeetingRequest.to_id == participant_id)
-    )
-    left = select(UnscheduledPair.id).where(
-        or_(UnscheduledPair.buyer_id == participant_id, UnscheduledPair.seller_id == participant_id)
-    )
-    return any(session.exec(query.limit(1)).first() is not None for query in (asked, left))
+    return {i: one(people[i]) for i in ids if i in people}
 
 
 def digest(table: Timetable) -> str:

@@ -63,7 +63,7 @@ def live_fair(engine: sa.Engine) -> None:
             delivery = session.exec(
                 select(AnnouncementDelivery).where(AnnouncementDelivery.participant_id == person.id)
             ).one()
-            prepare(session, delivery.id)  # what a worker reads and records before sending
+            prepare(session, [delivery.id])  # what a worker reads and records before sending
             part_sent(session, delivery.id, 1, True, DEADLINE, "")  # "": nobody's claim
         # A participant's saved per-user state, as this schema keeps it (JSON); schemas before
         # 0012 kept pickles in `savedstate`, which the upgrade drops unread.

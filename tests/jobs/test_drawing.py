@@ -1,5 +1,5 @@
 """Announcements drawn in processes of their own (jobs/drawing.py): the same message as drawn
-in the bot's own process, and no process left behind."""
+in the bot's own process, ready to send, and no process left behind."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import asyncio
 import multiprocessing
 
 import builders
+from jobs.announce import draw
 from jobs.drawing import drawing_pool
 from store.announce import Job
 from store.db import session_scope
@@ -25,11 +26,16 @@ async def test_the_pool_draws_what_the_bot_would_draw_and_leaves_no_process(engi
     jobs = [Job(1, 1, 1001, language, table, 0, None, False) for language in ("ko", "en")]
     loop = asyncio.get_running_loop()
     async with drawing_pool(1) as pool:
-        drawn = [await loop.run_in_executor(pool, render, job, "ko") for job in jobs]
+        drawn = [await loop.run_in_executor(pool, draw, job, "ko") for job in jobs]
         assert multiprocessing.active_children()
     assert not multiprocessing.active_children()
-    for job, message in zip(jobs, drawn, strict=True):
+    for job, (parameters, photo) in zip(jobs, drawn, strict=True):
         here = render(job, "ko")
-        assert message.photo == here.photo  # byte for byte: the picture looks the same
-        assert (message.caption, message.markup) == (here.caption, here.markup)
-    assert drawn[0].photo != drawn[1].photo  # each in its reader's language
+        assert photo == here.photo  # byte for byte: the picture looks the same
+        assert parameters == {
+            "chat_id": 1001,
+            "caption": here.caption,
+            "parse_mode": "HTML",
+            "reply_markup": here.markup.to_dict(),
+        }
+    assert drawn[0][1] != drawn[1][1]  # each in its reader's language

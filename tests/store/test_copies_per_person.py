@@ -47,10 +47,9 @@ def send_round(engine, holder: str, now, stop_after: int | None = None) -> dict[
             claimed = announce.claim(session, round_number, holder, now, LEASE)
             if not claimed:
                 break
-            job = announce.prepare(session, claimed[0])
-            if job is not None:
+            for job in announce.prepare(session, claimed):
                 reached[job.telegram_id] = job.language
-                announce.part_sent(session, claimed[0], 1, True, now, holder)
+                announce.part_sent(session, job.delivery_id, 1, True, now, holder)
     return reached
 
 
@@ -101,8 +100,7 @@ def test_each_person_is_compared_with_what_they_were_sent(engine):
     assert (second.queued, second.blocked) == (4, 1)  # Kim is left out
     assert set(copies) == {0, ids["Lee"], ids["Park"]}
     with session_scope(engine) as session:
-        for copy in copies.values():
-            assert announce.prepare(session, copy) is None  # nothing new for anyone
+        assert announce.prepare(session, list(copies.values())) == []  # nothing new for anyone
         statuses = {session.get(AnnouncementDelivery, c).status for c in copies.values()}
     assert statuses == {DeliveryStatus.unchanged}
 

@@ -9,7 +9,16 @@ from store.db import session_scope
 from store.errors import NotFound
 from store.exchange import store_schedule
 from store.models import Participant, Phase, Role, Slot, Tier, Unavailability
-from store.timetable import Requester, Why, digest, schedule_screen, timetable, unscheduled
+from store.requests import send_request
+from store.timetable import (
+    Requester,
+    Why,
+    digest,
+    schedule_screen,
+    timetable,
+    timetables,
+    unscheduled,
+)
 
 SEOUL = ZoneInfo("Asia/Seoul")
 
@@ -206,6 +215,40 @@ def test_reasons_are_seen_from_the_participants_side(engine):
         ("B1", Requester.both, Why.their_full),
         ("B2", Requester.me, Why.no_common_availability),
     ]
+
+
+def test_timetables_read_together_are_each_ones_own(engine):
+    """/announce prepares its deliveries in batches: each timetable read with others' is the
+    one read alone (meetings, unavailable times, requests and unscheduled pairs kept apart)."""
+    codes = ("B1", "B2", "B3", "S1", "S2", "S3", "S4")
+    with session_scope(engine) as session:
+        builders.event(session)
+        people = {code: builders.participant(session, code) for code in codes}
+        meetings = [("B3", "S3", "D1-0900", "T-B3"), ("B1", "S3", "D1-0930", "T-B1")]
+        pairs = [("B1", "S1", "mutual", "buyer_full"), ("B2", "S2", "buyer", "no_common_free_slot")]
+        store_schedule(session, _schedule(meetings, pairs))
+        _off(session, people["B1"], "D2-1130")
+        send_request(session, people["S4"].id, people["B3"].id, builders.NOW)
+        ids = {code: person.id for code, person in people.items()}
+    with session_scope(engine) as session:
+        together = timetables(session, [*ids.values(), max(ids.values()) + 1])
+        alone = {i: timetable(session, i) for i in ids.values()}
+    assert together == alone  # the unknown id left out
+    seen = {
+        code: (alone[i].requested, alone[i].unplaced, len(alone[i].meetings))
+        for code, i in ids.items()
+    }
+    assert seen == {
+        "B1": (True, 1, 1),
+        "B2": (True, 1, 0),
+        "B3": (True, 0, 1),
+        "S1": (True, 1, 0),
+        "S2": (True, 1, 0),
+        "S3": (False, 0, 2),
+        "S4": (True, 0, 0),
+    }
+    assert [e.code for e in alone[ids["B1"]].entries if not e.available] == ["D2-1130"]
+    assert all(e.available for e in alone[ids["B2"]].entries)
 
 
 def test_a_pair_placed_by_hand_after_the_run_is_no_longer_unscheduled(engine):
