@@ -132,6 +132,10 @@ async def test_three_webhook_processes_behind_a_balancer(fake, engine, database_
     async with round_robin(backends) as (public, chosen):
         with bot_processes(fake.port, database_url, public, ports):
             assert all([await healthy(port) for port in ports])
+            # Each sets the webhook once its server answers: the last may not have yet.
+            assert await fake.changes.wait_for(
+                lambda: sum(c.method == "setWebhook" for c in fake.calls) == PROCESSES, WAIT
+            )
             assert fake.bot().webhook["url"] == public
             assert fake.bot().webhook["secret_token"] == SECRET
             kim = fake.user(1999, "Kim")

@@ -2,6 +2,7 @@
 not one per update; each user still hears that something went wrong."""
 
 import re
+import time
 
 from builders import ADMIN
 from handlers.error_reports import ErrorReports
@@ -21,12 +22,14 @@ async def test_fifty_updates_failing_on_a_database_outage_give_a_report_and_coun
     people = [
         fake.user(7000 + n, f"U{n}", language_code="ko" if n % 2 else "en") for n in range(50)
     ]
+    started = time.monotonic()
     for person in people:
         await person.send("/start")
     for person in people:
         [reply] = await person.wait_reply(timeout=30)
         expected = "오류가 발생했습니다" if person.id % 2 else "something went wrong"
         assert expected in reply.text
+    windows = (time.monotonic() - started) // 3.0 + 1  # that the failures spread over
     # One report, then counts per 3-second window: on a loaded machine the fifty failures
     # may spread over more than one window, so the counts are added up.
     counted = re.compile(r"위 보고 이후 (\d+)건 더 발생했습니다")
@@ -44,7 +47,9 @@ async def test_fifty_updates_failing_on_a_database_outage_give_a_report_and_coun
     assert first.text.startswith(t("ko", "error.admin_report", trace="").split("\n")[0])
     assert "OperationalError" in first.text
     assert repeated and all("데이터베이스 연결 실패" in m.text for m in repeated)
-    assert len(repeated) <= 4  # grouped: not one message per update
+    # Grouped: a report and a count per window (two windows fit a quiet machine), not one
+    # message per update.
+    assert len(repeated) <= 2 * max(windows, 2), (len(repeated), windows)
     found.engine = engine  # the database is back
 
 

@@ -44,6 +44,7 @@ def rows(engine, kind: NoticeKind) -> list[Notice]:
         return list(session.exec(select(Notice).where(Notice.kind == kind)).all())
 
 
+@pytest.mark.slow  # the bot's own timeout, 10 s, is waited out
 async def test_reminders_outlast_502s_and_timeouts_and_arrive_once(fake, engine, clock):
     fair(engine, PAIRS)
     people = users(fake, PAIRS, PAIRS)
