@@ -142,9 +142,9 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         parse_mode="HTML",
     )
     await main_menu(update, context, person, arrived.landing)
-    if colleague is not None and colleague.announced is not None:
+    if arrived.announced is not None:
         # Joined after the announcement: the company's timetable follows the welcome.
-        start_sending(context.application, "announce", colleague.announced)
+        start_sending(context.application, "announce", arrived.announced)
 
 
 async def menu_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -7,8 +7,9 @@ message sent (`parts_sent`, which also renews the lease), so an interrupted deli
 after its last message and nobody gets a timetable twice. A delivery held by a process that
 died is taken again once its lease runs out (`claimable_round` tells the bot to look). A
 person whose company's timetable is the one last sent to them (same digest) is marked
-`unchanged` and gets nothing. A colleague who joins after a round gets the current timetable
-as one more delivery of that round (`queue_for_colleague`); a revoked one gets nothing more.
+`unchanged` and gets nothing. A main contact or colleague who opens the bot after a round gets
+the current timetable as one more delivery of that round (`queue_for_newcomer`); a revoked
+colleague gets nothing more.
 """
 
 from __future__ import annotations
@@ -115,13 +116,7 @@ def start_round(
         raise AnnounceBusy(left=left)
     everyone = audience(session)
     session.add_all(
-        AnnouncementDelivery(
-            participant_id=r.participant_id,
-            colleague_id=r.colleague_id,
-            round=event.announce_round,
-            digest="",
-        )
-        for r in everyone.readers
+        _delivery(r.participant_id, r.colleague_id, event.announce_round) for r in everyone.readers
     )
     event.phase = Phase.announced
     event.announce_chat_id, event.announce_message_id = chat_id, message_id
@@ -144,21 +139,32 @@ def start_round(
     )
 
 
-def queue_for_colleague(session: Session, colleague: Colleague) -> int | None:
-    """A colleague just joined: once the timetables were announced, the company's current one
-    goes to them as one more delivery of the last round (sent like the others, once). The
-    round, for the caller to start its sending; None before any announcement."""
+def _delivery(participant_id: int, colleague_id: int, round_number: int) -> AnnouncementDelivery:
+    """One person's copy of a round, to send (its digest is set when it is prepared)."""
+    return AnnouncementDelivery(
+        participant_id=participant_id, colleague_id=colleague_id, round=round_number, digest=""
+    )
+
+
+def queue_for_newcomer(session: Session, participant_id: int, colleague_id: int) -> int | None:
+    """Someone of a company (its main contact, or the colleague `colleague_id`) just opened
+    the bot: once the timetables were announced, the company's current one goes to them as one
+    more delivery of the last round (sent like the others, once: queued in the joining's unit
+    of work, and only if that round has no copy for them yet). The round, for the caller to
+    start its sending; None before any announcement or when they have their copy."""
     event = get_event(session)
     if event.phase != Phase.announced or not event.announce_round:
         return None
-    session.add(
-        AnnouncementDelivery(
-            participant_id=colleague.participant_id,
-            colleague_id=colleague.id,
-            round=event.announce_round,
-            digest="",
+    has_copy = session.exec(
+        select(AnnouncementDelivery.id).where(
+            AnnouncementDelivery.participant_id == participant_id,
+            AnnouncementDelivery.colleague_id == colleague_id,
+            AnnouncementDelivery.round == event.announce_round,
         )
-    )
+    ).first()
+    if has_copy is not None:
+        return None
+    session.add(_delivery(participant_id, colleague_id, event.announce_round))
     session.flush()
     return event.announce_round
 

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from store.announce import queue_for_colleague
+from store.announce import queue_for_newcomer
 from store.audit import record
 from store.errors import (
     AccountTaken,
@@ -281,7 +281,8 @@ def join_colleague(
             session.add(row)
     except IntegrityError:
         raise AccountTaken() from None
-    return Joined(row, participant, again=False, announced=queue_for_colleague(session, row))
+    announced = queue_for_newcomer(session, row.participant_id, row.id)
+    return Joined(row, participant, again=False, announced=announced)
 
 
 def _takes_part(session: Session, telegram_id: int) -> bool:

@@ -1,8 +1,8 @@
 """What /start, /menu and the language menu open, read in one transaction each
 (handlers/menu.py): My page for a participant, the organizer's home for an admin who takes no
 part, an interpreter's schedule, or a stranger's "apply"; `/start TOKEN` joins by the invite
-link first (an interpreter's, a colleague's or a participant's), choosing a language sets it
-first."""
+link first (an interpreter's, a colleague's or a participant's; after /announce, queueing the
+company's timetable for them), choosing a language sets it first."""
 
 from __future__ import annotations
 
@@ -11,12 +11,14 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from store.announce import queue_for_newcomer
 from store.colleagues import Account, Joined, account_of, join_colleague, set_colleague_language
 from store.event import event_if_any
 from store.interpreter_screen import Home, home
 from store.interpreters import by_telegram_id, join_interpreter
 from store.models import Event, Interpreter
 from store.participants import join, set_language
+from store.readers import MAIN_CONTACT
 from store.reports import AdminOverview, admin_overview
 
 
@@ -65,6 +67,9 @@ class Arrived:
     landing: Landing
     interpreter: Interpreter | None = None
     colleague: Joined | None = None
+    # The announcement round that now has a delivery of the company's timetable for them (a
+    # main contact or colleague who opened the bot after it), for the caller to start sending.
+    announced: int | None = None
 
 
 def join_by_link(
@@ -84,9 +89,14 @@ def join_by_link(
         screen = Landing(None, interpreter=interpreter, home=home(session, interpreter.id))
         return Arrived(Account(None), screen, interpreter)
     colleague = join_colleague(session, token, telegram_id, name, telegram_language, now)
-    if colleague is None:
-        join(session, token, telegram_id, telegram_language)
-    return Arrived(*_landing_of(session, telegram_id, admin), colleague=colleague)
+    if colleague is not None:
+        announced = colleague.announced
+    else:
+        participant = join(session, token, telegram_id, telegram_language)
+        assert participant.id is not None
+        announced = queue_for_newcomer(session, participant.id, MAIN_CONTACT)
+    account, screen = _landing_of(session, telegram_id, admin)
+    return Arrived(account, screen, colleague=colleague, announced=announced)
 
 
 def switch_language(session: Session, telegram_id: int, language: str, admin: bool) -> Arrived:

@@ -134,6 +134,36 @@ async def test_colleagues_get_the_timetable_broadcasts_and_a_refills_timetable(f
         assert not any(m.document is not None for m in lee.messages)
 
 
+async def test_a_main_contact_who_opens_the_bot_after_the_announcement_gets_the_timetable(
+    fake, engine, clock
+):
+    with session_scope(engine) as session:
+        builders.event(session)
+        p = builders.bilingual_people(session, {"B1": 1001, "S1": None})  # S1: link not opened
+        builders.meeting(session, p["B1"], p["S1"], "D1-0900")
+        builders.set_phase(session, Phase.announced)
+        token = p["S1"].invite_token
+    chat_users(fake, {"B1": 1001})
+    admin = organizer(fake)
+    async with process(fake, engine, clock, DEFAULT_TOKEN):
+        await admin.ask("/announce")
+        done = await arrives(admin, says("done"))
+        assert "1 sent (of 1 person)" in done.text  # B1 only
+        seller = fake.user(2001, "S1", language_code="ko")
+        await seller.ask(f"/start {token}")
+        picture = await arrives(seller, is_photo)
+        assert "Buyer B1" in picture.caption and "09:00" in picture.caption
+        await seller.ask(f"/start {token}")  # the link again, then /start: nothing more queued
+        await seller.ask("/start")
+        with session_scope(engine) as session:
+            copies = session.exec(select(AnnouncementDelivery)).all()
+        assert sorted((c.participant_id, c.colleague_id, c.status) for c in copies) == [
+            (p["B1"].id, 0, DeliveryStatus.sent),
+            (p["S1"].id, 0, DeliveryStatus.sent),
+        ]
+    assert sum(m.photo_bytes is not None for m in seller.messages) == 1
+
+
 async def test_a_company_whose_main_contact_blocked_the_bot_hears_through_its_colleagues(
     fake, engine, clock
 ):
