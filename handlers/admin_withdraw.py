@@ -16,17 +16,28 @@ from telegram.ext import (
 
 from handlers.feature import ADMINS, Command, Feature
 from handlers.guard import organizer
-from handlers.refill_offers import Outside, offer_place
+from handlers.refill_offers import offer_place
 from handlers.routes import WithdrawConfirm, route
 from handlers.services import Services, Who, services
 from handlers.ui import button, counted_items, escape, keyboard, refuse, show
-from jobs.notify import tell
+from jobs import notify
 from jobs.table import TimedJob
 from locales import t
 from store.errors import AlreadyWithdrawn, NotWithdrawn
+from store.fairday import Side
 from store.models import NoticeKind
 from store.names import company_name
-from store.withdrawal import Preview, claim_announcement, preview, restore, untold, withdraw
+from store.notices import Draft
+from store.withdrawal import (
+    Preview,
+    Telling,
+    Withdrawal,
+    claim_announcement,
+    preview,
+    restore,
+    untold,
+    withdraw,
+)
 
 REASON = "withdraw_reason"  # user_data: {"id": participant id, "reason": text}
 
@@ -118,28 +129,44 @@ async def announce_withdrawals(application: Application) -> None:
     """Tells each withdrawal not told yet to everyone it concerns, then offers its freed
     meetings to standby pairs (handlers/refill_offers.py)."""
     svc: Services = application.bot_data["services"]
-    context = Outside(application)
     for participant_id in await svc.run(untold):
-        done = await svc.run(claim_announcement, participant_id, svc.clock())
+        told = _telling(svc.default_language)
+        done = await svc.run(claim_announcement, participant_id, svc.clock(), told)
         if done is None:
             continue  # another process tells it
-        # Each person told once per withdrawal, whatever the restarts (the notice outbox).
-        notice = (NoticeKind.withdrawal, f"{done.key}-you")
-        await tell(context, done.person, notice, "withdrawal.you", company=done.person)  # type: ignore[arg-type]
-        for other in done.requests:
-            notice = (NoticeKind.withdrawal, f"{done.key}-request")
-            await tell(context, other, notice, "withdrawal.request_closed", company=done.person)  # type: ignore[arg-type]
+        notify.start(application)
         for freed in done.meetings:
-            if done.announced:  # before the announcement nobody knew of the meeting
-                await tell(
-                    context,  # type: ignore[arg-type]
+            await offer_place(application, freed.place_id)
+
+
+def _telling(language: str) -> Telling:
+    """A withdrawal's notices, queued with its claim: each person told once per withdrawal,
+    whatever the restarts (the notice outbox)."""
+
+    def told(done: Withdrawal, timezone: str) -> list[Draft | None]:
+        def one(side: Side, key: str, text: str, **values: object) -> Draft | None:
+            notice = (NoticeKind.withdrawal, f"{done.key}-{key}")
+            return notify.drafted(side, timezone, language, notice, text, **values)
+
+        drafts = [one(done.person, "you", "withdrawal.you", company=done.person)]
+        drafts += [
+            one(other, "request", "withdrawal.request_closed", company=done.person)
+            for other in done.requests
+        ]
+        if done.announced:  # before the announcement nobody knew of the meeting
+            drafts += [
+                one(
                     freed.other,
-                    (NoticeKind.withdrawal, f"{done.key}-meeting-{freed.place_id}"),
+                    f"meeting-{freed.place_id}",
                     "withdrawal.meeting_freed",
                     company=done.person,
                     start=freed.start,
                 )
-            await offer_place(application, freed.place_id)
+                for freed in done.meetings
+            ]
+        return drafts
+
+    return told
 
 
 async def withdrawals_job(context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -12,6 +12,7 @@ else withdraws anyone: a row missing from a re-imported file does not.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -217,9 +218,17 @@ def _side(person: Participant) -> Side:
     return Side(person.id, person.code, person.company, person.company_en, recipient)
 
 
-def claim_announcement(session: Session, participant_id: int, now: datetime) -> Withdrawal | None:
+Telling = Callable[[Withdrawal, str], Sequence[Draft | None]]
+"""A withdrawal's notices to everyone it concerns, rendered from it and the fair's time zone
+(None: someone who cannot be reached)."""
+
+
+def claim_announcement(
+    session: Session, participant_id: int, now: datetime, notices: Telling | None = None
+) -> Withdrawal | None:
     """Whom one withdrawal concerns, claimed by the caller so it is told once (None if
-    another process claimed it, or the participant was restored meanwhile)."""
+    another process claimed it, or the participant was restored meanwhile); `notices` are
+    queued with the claim, so a failure after it cannot leave anyone untold."""
     person = session.get(Participant, participant_id)
     if person is None or person.active or person.withdrawn_at is None:
         return None
@@ -257,13 +266,16 @@ def claim_announcement(session: Session, participant_id: int, now: datetime) -> 
         assert slot is not None and place.id is not None
         start = slot_start(slot, event.timezone)
         meetings.append(Freed(side_of(session, session.get(Participant, other)), start, place.id))
-    return Withdrawal(
+    done = Withdrawal(
         _side(person),
         tuple(side_of(session, session.get(Participant, other)) for other in others),
         tuple(meetings),
         event.phase == Phase.announced,
         _key(person),
     )
+    if notices is not None:
+        queue(session, [d for d in notices(done, event.timezone) if d is not None])
+    return done
 
 
 def restore(session: Session, admin_id: int, code: str | int, now: datetime) -> Preview:
