@@ -44,7 +44,6 @@ from handlers.routes import Press, RequestNotice, Requests, route
 from handlers.services import Who, services
 from handlers.ui import button, error_text, escape, keyboard, refuse, send_notice, show
 from locales import country_name, industry_name, moment, pick, t
-from store.colleagues import joined
 from store.errors import StoreError
 from store.models import MeetingRequest, RequestStatus
 from store.my_requests import Involved, act_on_request, request_involved
@@ -95,25 +94,28 @@ def action_button(
 def _deliver(
     context: ContextTypes.DEFAULT_TYPE,
     to: Party,
+    involved: Involved,
     render: Callable[[str], tuple[str, InlineKeyboardMarkup]],
 ) -> None:
-    """Tells the company: its main contact and each colleague who joined, each in their own
-    language (`render(language)`), beside the update that caused it (a task of the
-    application's, which waits for it when the bot stops). These are new messages to other
-    chats, within Telegram's budget of about 30 a second for the whole bot (bot/ratelimit.py):
-    a press that answers a request is answered and its menu edited without waiting for that
-    budget, which the answers of many users at once would exhaust."""
-    context.application.create_task(_send_to_company(context, to, render))
+    """Tells the company: its main contact and each colleague who joined (read with the
+    request, `involved`), each in their own language (`render(language)`), beside the update
+    that caused it (a task of the application's, which waits for it when the bot stops).
+    These are new messages to other chats, within Telegram's budget of about 30 a second for
+    the whole bot (bot/ratelimit.py): a press that answers a request is answered and its menu
+    edited without waiting for that budget, which the answers of many users at once would
+    exhaust."""
+    readers = [] if to.telegram_id is None else [(to.telegram_id, language_of(context, to))]
+    for telegram_id, language in involved.chats_of(to):
+        readers.append((telegram_id, pick(language, language_of(context, to))))
+    context.application.create_task(_send_to_company(context, to, readers, render))
 
 
 async def _send_to_company(
     context: ContextTypes.DEFAULT_TYPE,
     to: Party,
+    readers: list[tuple[int, str]],
     render: Callable[[str], tuple[str, InlineKeyboardMarkup]],
 ) -> None:
-    readers = [] if to.telegram_id is None else [(to.telegram_id, language_of(context, to))]
-    for colleague in await services(context).run(joined, [to.id]):
-        readers.append((colleague.telegram_id, pick(colleague.language, language_of(context, to))))
     if not readers:
         log.info("participant %s has not opened the bot; not notified", to.code)
     for telegram_id, language in readers:
@@ -156,6 +158,7 @@ def tell_new_request(context: ContextTypes.DEFAULT_TYPE, involved: Involved) -> 
     _deliver(
         context,
         involved.target,
+        involved,
         lambda language: (_notice(language, involved), _notice_markup(language, involved)),
     )
 
@@ -174,7 +177,7 @@ def _tell(
         lines += describe(language, counterpart, involved.request, involved.timezone)
         return "\n".join(lines), keyboard([button(language, "requests.open", Requests())])
 
-    _deliver(context, recipient, render)
+    _deliver(context, recipient, involved, render)
 
 
 async def answered(

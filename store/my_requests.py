@@ -10,15 +10,15 @@ either way.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlmodel import Session
 
 from store.errors import StoreError
 from store.event import current_event, event_and_closed
-from store.readers import MAIN_CONTACT
+from store.readers import MAIN_CONTACT, joined_chats
 from store.requests import (
     Pair,
     Party,
@@ -77,6 +77,11 @@ class Involved:
     requester: Party
     target: Party
     timezone: str
+    # Each side's colleagues who joined, (Telegram id, language): told beside its main contact.
+    colleagues: Mapping[int, tuple[tuple[int, str | None], ...]] = field(default_factory=dict)
+
+    def chats_of(self, party: Party) -> tuple[tuple[int, str | None], ...]:
+        return self.colleagues.get(party.id, ())
 
 
 @dataclass(frozen=True)
@@ -114,9 +119,10 @@ def request_page(
 
 
 def involved(session: Session, request: Sent) -> Involved:
-    sides = parties(session, (request.from_id, request.to_id))
-    timezone = current_event(session).timezone
-    return Involved(request, sides[request.from_id], sides[request.to_id], timezone)
+    ids = (request.from_id, request.to_id)
+    sides, timezone = parties(session, ids), current_event(session).timezone
+    colleagues = joined_chats(session, ids)
+    return Involved(request, sides[request.from_id], sides[request.to_id], timezone, colleagues)
 
 
 def request_involved(session: Session, request_id: int) -> Involved:

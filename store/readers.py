@@ -112,6 +112,29 @@ def readers_of(session: Session, participant_id: int) -> list[Reader]:
     return audience(session, participant_ids=[participant_id]).readers
 
 
+_C = Colleague.__table__.c
+_JOINED = (
+    sa.select(_C.participant_id, _C.telegram_id, _C.language)
+    .where(
+        _C.participant_id.in_(sa.bindparam("ids", expanding=True)),
+        _C.revoked_at.is_(None),
+        _C.telegram_id.is_not(None),
+    )
+    .order_by(_C.id)
+)
+
+
+def joined_chats(session: Session, participant_ids: Sequence[int]) -> dict[int, tuple]:
+    """Each participant's colleagues who joined, as (Telegram id, language), in invitation
+    order: whom a request's notice reaches beside the main contact. A core statement: every
+    request action reads it."""
+    found: dict[int, tuple] = {}
+    rows = session.connection().execute(_JOINED, {"ids": list(participant_ids)})
+    for participant_id, telegram_id, language in rows:
+        found[participant_id] = (*found.get(participant_id, ()), (telegram_id, language))
+    return found
+
+
 def mark_blocked(
     session: Session, participant_id: int, colleague_id: int, at: datetime | None
 ) -> None:

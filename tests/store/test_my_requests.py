@@ -6,6 +6,7 @@ import pytest
 
 import builders
 from builders import DEADLINE, NOW
+from store.colleagues import invite, revoke
 from store.db import session_scope
 from store.errors import ApplicationsClosed, NotFound, NotYours, RequestChanged
 from store.models import RequestStatus
@@ -96,3 +97,18 @@ def test_an_answer_to_a_request_answered_meanwhile_says_how_it_stands(engine, pe
     assert changed.value.values["status"] == RequestStatus.accepted
     with session_scope(engine) as session, pytest.raises(NotFound):
         act_on_request(session, b1, "acc", 9999, NOW)
+
+
+def test_a_request_comes_with_each_sides_joined_colleagues_to_tell(engine, people):
+    s1 = people["S1"]
+    with session_scope(engine) as session:
+        builders.colleague(session, s1, 1001, 5001, "Kim", "en")
+        builders.colleague(session, s1, 1001, 5002, "Lee", "ko")
+        gone = builders.colleague(session, s1, 1001, 5003, "Park", "ko")
+        revoke(session, s1, gone.id, 1001, NOW)
+        invite(session, s1, 1001, NOW)  # not opened: nobody to tell
+        sent = send_request(session, s1, people["B1"], NOW)
+    with session_scope(engine) as session:
+        found = request_involved(session, sent.id)
+    assert found.chats_of(found.requester) == ((5001, "en"), (5002, "ko"))
+    assert found.chats_of(found.target) == ()
