@@ -14,8 +14,9 @@ request (which also notifies the requester). Two phases:
 The bot runs in a process of its own (as in production, where Telegram's servers are not on
 the bot's machine), built by bot/app.py, polling the fake server in this process. Latency is
 measured from queueing the update at the fake server to the end of the bot's handling of it
-(answer, edit and any notification done), and the bot process's CPU time per update is
-printed too, as it varies less with other load on the machine. `--no-flood-limit` builds the
+(answer and edit done; the other side's notice of an answer goes out beside it), and the bot
+process's CPU time per update is printed too, as it varies less with other load on the
+machine. `--no-flood-limit` builds the
 same application but without PTB's AIORateLimiter, whose 30 requests/s per bot (Telegram's
 broadcast limit) also applies to the edits of a menu, to show what the code itself sustains.
 

@@ -90,6 +90,12 @@ def keyboard_rows(markup: InlineKeyboardMarkup | None) -> list[list[dict[str, ob
     return rows
 
 
+def markup_json(markup: InlineKeyboardMarkup) -> dict[str, object]:
+    """`markup.to_dict()`, built by `keyboard_rows`."""
+    rows = keyboard_rows(markup)
+    return {"inline_keyboard": rows} if rows else {}
+
+
 def pressed_keyboard(message: Message) -> list[list[dict[str, object]]]:
     """The rows of buttons of the message a button was pressed on, as JSON (of a message that
     PTB parsed with its keyboard: that keyboard converted back)."""
@@ -141,8 +147,7 @@ async def _post_html(
     """An HTML text call whose answer nothing reads (`post_unread`)."""
     data["parse_mode"] = ParseMode.HTML
     if markup is not None:
-        rows = keyboard_rows(markup)
-        data["reply_markup"] = {"inline_keyboard": rows} if rows else {}  # as PTB's to_dict
+        data["reply_markup"] = markup_json(markup)
     await post_unread(bot, endpoint, data)
 
 

@@ -19,7 +19,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, ContextTypes
 
 from handlers.services import services
-from handlers.ui import post_unread
+from handlers.ui import markup_json, post_unread
 from jobs.drawing import drawing_pool
 from jobs.sending import all_stopped, paid_or_free, raise_first, record_sent, sender
 from locales import pick, t, tn
@@ -86,7 +86,7 @@ def draw(job: Job, default_language: str) -> tuple[dict[str, object], bytes]:
         "chat_id": job.telegram_id,
         "caption": message.caption,
         "parse_mode": ParseMode.HTML.value,
-        "reply_markup": message.markup.to_dict(),
+        "reply_markup": markup_json(message.markup),
     }
     return parameters, message.photo
 

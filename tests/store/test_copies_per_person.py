@@ -70,6 +70,17 @@ def test_a_round_has_a_copy_per_person_and_resumes_only_the_unsent_ones(engine):
     assert (progress.total, progress.counts["sent"], progress.counts["failed"]) == (4, 3, 1)
 
 
+def test_a_round_nobody_can_be_reached_by_queues_nothing_and_is_done_at_once(engine):
+    with session_scope(engine) as session:
+        builders.event(session)
+        builders.participant(session, "S1")  # never opened the bot
+        builders.set_phase(session, Phase.matched)
+        started = announce.start_round(session, builders.ADMIN, builders.ADMIN, 1)
+        assert (started.queued, started.never_joined) == (0, 1)
+        assert session.exec(select(AnnouncementDelivery)).all() == []
+        assert announce.claim_report(session, started.number)
+
+
 def test_each_person_is_compared_with_what_they_were_sent(engine):
     ids = team(engine)
     with session_scope(engine) as session:
