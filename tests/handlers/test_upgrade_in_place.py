@@ -35,6 +35,8 @@ from store.models import (
 )
 
 Rows = dict[str, list[dict]]
+# Generous for a loaded machine: each wait ends as soon as its message is there.
+WAIT = 60.0
 
 
 pytestmark = pytest.mark.slow
@@ -153,22 +155,22 @@ async def test_a_live_database_of_each_revision_upgrades_and_the_bot_carries_on(
             # picture, the timetable its caption), the two sent before the upgrade nothing.
             for code, person in people.items():
                 if code not in SENT_BEFORE:
-                    [timetable] = await person.wait_for(1, timeout=20)
+                    [timetable] = await person.wait_for(1, timeout=WAIT)
                     assert timetable.photo and "Company" in timetable.caption
             await asyncio.sleep(0.5)
             assert [people[code].messages for code in SENT_BEFORE] == [[], []]
             # Pending requests are still there to answer (B2 reads English, S3 Korean).
             assert "📥 Received: 3" in (await requests_of(people["B2"])).text
             assert "📤 나의 신청: 3" in (await requests_of(people["S3"])).text
-            [schedule] = await people["B1"].ask("/schedule", timeout=20)
+            [schedule] = await people["B1"].ask("/schedule", timeout=WAIT)
             assert "2 confirmed meetings" in schedule.text
             # A new round after the upgrade: its deliveries do not collide with the old ones,
             # and nobody's timetable changed, so nobody gets it again.
             admin = organizer(fake)
             # One status message, edited until the round is done (a progress line may already
             # count some unchanged ones before the rest are checked).
-            [status] = await admin.ask("/announce", timeout=20)
-            assert await fake.changes.wait_for(lambda: "done" in (status.text or ""), 20)
+            [status] = await admin.ask("/announce", timeout=WAIT)
+            assert await fake.changes.wait_for(lambda: "done" in (status.text or ""), WAIT)
         with session_scope(old) as session:
             rounds = {(d.round, d.status) for d in session.exec(select(AnnouncementDelivery)).all()}
         assert rounds == {(1, DeliveryStatus.sent), (2, DeliveryStatus.unchanged)}
@@ -176,7 +178,7 @@ async def test_a_live_database_of_each_revision_upgrades_and_the_bot_carries_on(
 
 async def requests_of(person):
     """The participant's "My requests" summary, from the menu."""
-    [menu] = await person.ask("/menu", timeout=20)
+    [menu] = await person.ask("/menu", timeout=WAIT)
     await person.press_data(menu, "reqs")
-    [summary] = await person.wait_reply(timeout=20)
+    [summary] = await person.wait_reply(timeout=WAIT)
     return summary

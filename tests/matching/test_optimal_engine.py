@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from matching_cases import events
-from ortools.sat.python import cp_model
 
 from matching import dump_instance, generate, parse_instance, parse_schedule, solve
 from matching.candidates import Candidate, candidates
@@ -27,6 +26,10 @@ SMALL = settings(max_examples=100, deadline=None, suppress_health_check=[HealthC
 def lexicographic_b_matching(grid: Grid, pairs: list[Candidate]) -> tuple[int, ...]:
     """CP-SAT on the relaxation's own model: pairs sharing an open slot, each participant at
     most its capacity; most mutual, then buyer, then seller meetings."""
+    # Imported here: OR-Tools takes half a second to load, in every test worker that collects
+    # this file (`scripts/test --fast` too, which runs none of the tests that use it).
+    from ortools.sat.python import cp_model
+
     model = cp_model.CpModel()
     chosen: dict[int, cp_model.IntVar] = {}
     per_side: dict[str, list[cp_model.IntVar]] = defaultdict(list)

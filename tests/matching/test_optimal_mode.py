@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from matching_cases import Event, events
-from ortools.sat.python import cp_model
 
 from matching import (
     Instance,
@@ -90,6 +89,10 @@ def idle_periods(instance: Instance, schedule: Schedule) -> int:
 def exact(instance: Instance) -> tuple[int, ...]:
     """The lexicographic optimum of the tier counts, by CP-SAT on the whole event: one 0/1
     variable per candidate pair and slot; most mutual, then (keeping those) buyer, then seller."""
+    # Imported here: OR-Tools takes half a second to load, in every test worker that collects
+    # this file (`scripts/test --fast` too, which runs none of the tests that use it).
+    from ortools.sat.python import cp_model
+
     grid = Grid(instance)
     model = cp_model.CpModel()
     per_slot, per_day = defaultdict(list), defaultdict(list)
