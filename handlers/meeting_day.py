@@ -22,11 +22,10 @@ from handlers.routes import Attendance, AttendanceCause, route
 from handlers.services import Services, Who, services
 from handlers.ui import button, counted_items, escape, keyboard, link_button, show
 from jobs import notify
-from jobs.notify import tell
 from jobs.table import Due, TimedJob
 from locales import moment, pick, t, time_left
 from store.event import get_event
-from store.fairday import DayCounts, MeetingSides, cancel, confirm
+from store.fairday import DayCounts, MeetingSides, Telling, cancel, confirm
 from store.interpreters import slot_jobs
 from store.models import CancelReason, NoticeKind
 from store.names import company_name
@@ -79,6 +78,25 @@ def _when(sides: MeetingSides, language: str) -> dict[str, str]:
     }
 
 
+def _telling(svc: Services, what: str, key: str) -> Telling:
+    """The counterpart's notice of a confirmation or cancellation (`what`), which the store
+    queues with it; once per meeting."""
+
+    def told(sides: MeetingSides) -> Draft | None:
+        return notify.drafted(
+            sides.other,
+            sides.timezone,
+            svc.default_language,
+            (NoticeKind.fairday, f"{what}-{sides.meeting_id}"),
+            key,
+            not_after=sides.end,
+            company=sides.me,
+            start=sides.start,
+        )
+
+    return told
+
+
 @participant(data=(Attendance, AttendanceCause))
 async def on_button(
     update: Update,
@@ -93,18 +111,11 @@ async def on_button(
     meeting_id = pressed.meeting
     if isinstance(pressed, AttendanceCause):  # a reason chosen: the meeting is given up
         reason = CancelReason(pressed.cause)
-        done = await svc.run(cancel, meeting_id, participant_id, reason, now, person.by)
+        told = _telling(svc, "cancel", "fairday.cancelled_by_other")
+        done = await svc.run(cancel, meeting_id, participant_id, reason, now, person.by, told)
         await show(update, t(language, "fairday.cancelled", **_when(done.sides, language)))
         await update.callback_query.answer()
-        await tell(
-            context,
-            done.sides.other,
-            (NoticeKind.fairday, f"cancel-{meeting_id}"),
-            "fairday.cancelled_by_other",
-            not_after=done.sides.end,
-            company=done.sides.me,
-            start=done.sides.start,
-        )
+        notify.start(context.application)
         await offer_place(context.application, done.place_id)
         return
     action = pressed.answer
@@ -113,21 +124,14 @@ async def on_button(
     elif action == "keep":
         await show(update, t(language, "fairday.kept"), attendance_keyboard(language, meeting_id))
     else:
-        sides = await svc.run(confirm, meeting_id, participant_id, now, person.by)
+        told = _telling(svc, "confirm", "fairday.confirmed_by_other")
+        sides = await svc.run(confirm, meeting_id, participant_id, now, person.by, told)
         await show(
             update,
             t(language, "fairday.confirmed", **_when(sides, language)),
             keyboard([cancel_button(language, meeting_id)]),
         )
-        await tell(
-            context,
-            sides.other,
-            (NoticeKind.fairday, f"confirm-{meeting_id}"),
-            "fairday.confirmed_by_other",
-            not_after=sides.end,
-            company=sides.me,
-            start=sides.start,
-        )
+        notify.start(context.application)
     await update.callback_query.answer()
 
 

@@ -101,12 +101,30 @@ async def render(
         return None
     svc = _services(application)
     event = await svc.run(get_event)
+    return drafted(
+        side, event.timezone, svc.default_language, notice, key, markup, not_after, **values
+    )
+
+
+def drafted(
+    side: Side,
+    timezone: str,
+    default_language: str,
+    notice: tuple[NoticeKind, str],
+    key: str,
+    markup: InlineKeyboardMarkup | Callable[[str], InlineKeyboardMarkup] | None = None,
+    not_after: datetime | None = None,
+    **values: object,
+) -> notices.Draft | None:
+    """`render` without reading the fair: for a store operation that queues its notice with
+    its change (the fair's `timezone` and the bot's `default_language` given)."""
+    recipient = side.recipient
+    if recipient is None:
+        return None
 
     def rendered(language: str) -> Rendered:
         shown = {
-            "start": lambda value: moment(
-                value, language, event.timezone, reader_zone=side.recipient.zone
-            ),
+            "start": lambda value: moment(value, language, timezone, reader_zone=recipient.zone),
             "company": lambda value: escape(company_name(value, language)),
         }
         text = t(
@@ -120,7 +138,7 @@ async def render(
         return text, markup(language) if callable(markup) else markup
 
     kind, notice_key = notice
-    language = pick(side.recipient.language, svc.default_language)
+    language = pick(recipient.language, default_language)
     return draft(kind, side.participant_id, notice_key, language, rendered, not_after)
 
 
@@ -181,7 +199,9 @@ def start(application: Application) -> None:
         state["again"] = True
         return
     state["running"] = True
-    application.job_queue.run_once(_send_job, 0, name=JOB)
+    # However late a loaded process gets to it: a run skipped as missed would leave "running"
+    # set, and no sender would start again.
+    application.job_queue.run_once(_send_job, 0, name=JOB, job_kwargs={"misfire_grace_time": None})
 
 
 async def _send_job(context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -9,6 +9,7 @@ place the standby refill (store/refill.py) offers to others. Both only until the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -28,8 +29,10 @@ from store.models import (
     Participant,
     Slot,
 )
+from store.notices import Draft, queue
 from store.readers import MAIN_CONTACT, actor, answered_by, reachable_ids
 from store.reminders import Recipient, slot_start
+from store.upsert import insert_if_missing
 
 
 class MeetingGone(StoreError):
@@ -106,6 +109,17 @@ def _sides(
     )  # type: ignore[arg-type]
 
 
+Telling = Callable[[MeetingSides], Draft | None]
+"""The counterpart's notice of a confirmation or cancellation, rendered from the meeting's
+sides (None: they cannot be reached); queued with the change, so neither goes without the other."""
+
+
+def _tell(session: Session, notice: Telling | None, sides: MeetingSides) -> None:
+    told = notice(sides) if notice is not None else None
+    if told is not None:
+        queue(session, [told])
+
+
 def participants_meeting(session: Session, meeting_id: int, participant_id: int) -> Meeting:
     """A meeting the participant is a side of; `MeetingGone` if it was removed meanwhile or
     never was theirs (a stale or forged button)."""
@@ -143,23 +157,29 @@ def _own_meeting(
 
 
 def confirm(
-    session: Session, meeting_id: int, participant_id: int, now: datetime, by: int = MAIN_CONTACT
+    session: Session,
+    meeting_id: int,
+    participant_id: int,
+    now: datetime,
+    by: int = MAIN_CONTACT,
+    notice: Telling | None = None,
 ) -> MeetingSides:
     """Records "I'll be there" for the company, pressed by `by`; a second tap is refused, saying
-    who confirmed if it was someone else (the counterpart is told once)."""
+    who confirmed if it was someone else (the counterpart is told once: `notice`)."""
     meeting, start = _own_meeting(session, meeting_id, participant_id, now, by)
-    try:
-        with session.begin_nested():
-            session.add(
-                MeetingConfirmation(
-                    meeting_id=meeting_id, participant_id=participant_id, at=now, colleague_id=by
-                )
-            )
-    except sa.exc.IntegrityError:  # confirmed before, or the same tap handled twice at once
+    # Not a savepoint: on SQLite one opened before any write commits on its own when released.
+    if not insert_if_missing(
+        session,
+        MeetingConfirmation,
+        meeting_id=meeting_id,
+        participant_id=participant_id,
+        at=now,
+        colleague_id=by,
+    ):  # confirmed before, or the same tap handled twice at once
         first = session.get(MeetingConfirmation, (meeting_id, participant_id))
         if first is None or first.colleague_id == by:
-            raise AlreadyConfirmed() from None
-        raise answered_by(session, participant_id, first.colleague_id, "confirmed") from None
+            raise AlreadyConfirmed()
+        raise answered_by(session, participant_id, first.colleague_id, "confirmed")
     sides = _sides(session, meeting, participant_id, start)
     record(
         session,
@@ -168,6 +188,7 @@ def confirm(
         meeting=meeting_id,
         by=sides.me.code,
     )
+    _tell(session, notice, sides)
     return sides
 
 
@@ -203,9 +224,10 @@ def cancel(
     reason: CancelReason,
     now: datetime,
     by: int = MAIN_CONTACT,
+    notice: Telling | None = None,
 ) -> Cancelled:
     """Gives the meeting up before it starts, pressed by `by` of the company: the slot is free
-    again for both sides."""
+    again for both sides, and the counterpart told (`notice`)."""
     if reason == CancelReason.removed:
         raise ValueError("participants give a reason of their own")
     meeting, start = _own_meeting(session, meeting_id, participant_id, now, by)
@@ -228,6 +250,7 @@ def cancel(
         slot=sides.slot_code,
         reason=reason.value,
     )
+    _tell(session, notice, sides)
     assert place.id is not None
     return Cancelled(sides, place.id)
 
