@@ -95,6 +95,17 @@ async def post_init(application: Application) -> None:
     await schedule_all(application)
 
 
+def late_jobs_run(application: Application) -> None:
+    """A job runs however late a loaded process gets to it. APScheduler's default skips a run
+    more than a second late ("was missed by"): a process busy at its deadline would never close
+    the applications, and a reminder due then would never go out."""
+    job_queue = application.job_queue
+    assert job_queue is not None  # the job-queue extra is a dependency
+    job_queue.scheduler.configure(
+        **job_queue.scheduler_configuration, job_defaults={"misfire_grace_time": None}
+    )
+
+
 def build(settings: Settings, services: Services) -> Application:
     processor = PerUserProcessor()
     builder = (
@@ -111,6 +122,7 @@ def build(settings: Settings, services: Services) -> Application:
         base = settings.telegram_api_base_url.rstrip("/")
         builder = builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")
     application = builder.build()
+    late_jobs_run(application)
     application.bot_data["services"] = services
     application.bot_data[ADMIN_MENU] = admin_commands(FEATURES)
     application.bot_data[TABLE] = (*SENDERS, *deadline.JOBS, *job_table(FEATURES))

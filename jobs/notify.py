@@ -199,9 +199,9 @@ def start(application: Application) -> None:
         state["again"] = True
         return
     state["running"] = True
-    # However late a loaded process gets to it: a run skipped as missed would leave "running"
-    # set, and no sender would start again.
-    application.job_queue.run_once(_send_job, 0, name=JOB, job_kwargs={"misfire_grace_time": None})
+    # However late a loaded process gets to it (bot/app.py late_jobs_run): a run skipped as
+    # missed would leave "running" set, and no sender would start again.
+    application.job_queue.run_once(_send_job, 0, name=JOB)
 
 
 async def _send_job(context: ContextTypes.DEFAULT_TYPE) -> None:

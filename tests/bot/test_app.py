@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+from datetime import UTC, datetime, timedelta
 
 from conftest import ADMIN
 
@@ -102,3 +103,16 @@ async def test_one_users_updates_run_in_order_while_others_run_alongside():
     )
     assert events.index("a1 end") < events.index("a2 start")
     assert events.index("b1 end") < events.index("a1 end")
+
+
+async def test_a_job_runs_however_late_the_process_gets_to_it(bot):
+    """APScheduler's default skips a run more than a second late; a busy process would then never
+    close the applications at its deadline."""
+    ran = asyncio.Event()
+
+    async def job(context) -> None:
+        ran.set()
+
+    late = datetime.now(UTC) - timedelta(seconds=30)
+    bot.job_queue.run_once(job, when=late, name="late")
+    await asyncio.wait_for(ran.wait(), timeout=10)
