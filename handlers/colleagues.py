@@ -27,24 +27,39 @@ def _name(language: str, colleague: Colleague) -> str:
     return colleague.name or t(language, "colleagues.no_name")
 
 
-def _made(language: str, colleague: Colleague, timezone: str) -> str:
-    """When an invitation was made: what names it until it is opened (no button may point at
-    a number in the list)."""
-    return day_time(colleague.created_at, language, timezone)
+def _made(
+    language: str, colleague: Colleague, team: list[Colleague], timezone: str
+) -> dict[str, str]:
+    """What names an invitation until it is opened (no button may point at a number in the
+    list): when it was made (`when`) and, if others of the `team` were made the same minute,
+    which of them it is (`nth`: first, second, third; else "")."""
+    when = day_time(colleague.created_at, language, timezone)
+    unopened = {c.id: c for c in [*team, colleague] if c.telegram_id is None}.values()
+    same = sorted(
+        (c for c in unopened if day_time(c.created_at, language, timezone) == when),
+        key=lambda c: (c.created_at, c.id or 0),
+    )
+    if len(same) < 2:
+        return {"when": when, "nth": ""}
+    place = [c.id for c in same].index(colleague.id) + 1  # at most COLLEAGUE_SEATS
+    return {"when": when, "nth": t(language, f"colleagues.nth.{place}")}
 
 
 def _line(update: Update, language: str, number: int, colleague: Colleague, timezone: str) -> str:
     if colleague.telegram_id is None:
         link = create_deep_linked_url(update.get_bot().username, colleague.invite_token)
-        when = _made(language, colleague, timezone)
+        when = day_time(colleague.created_at, language, timezone)
         return t(language, "colleagues.line_invited", number=number, when=when, link=link)
     name = escape(_name(language, colleague))
     return t(language, "colleagues.line_joined", number=number, name=name)
 
 
-def _key(colleague: Colleague, key: str) -> str:
-    """The catalog text for a joined colleague (`key`) or an invitation (`key_invitation`)."""
-    return f"{key}_invitation" if colleague.telegram_id is None else key
+def _key(colleague: Colleague, key: str, made: dict[str, str]) -> str:
+    """The catalog text for a joined colleague (`key`) or an invitation (`key_invitation`, or
+    `key_invitation_nth` when others were made the same minute)."""
+    if colleague.telegram_id is not None:
+        return key
+    return f"{key}_invitation_nth" if made["nth"] else f"{key}_invitation"
 
 
 async def _render(
@@ -74,18 +89,12 @@ async def _render(
         lines += [_line(update, language, n, c, zone) for n, c in enumerate(team, 1)]
     else:
         lines.append(t(language, "colleagues.none"))
-    rows = [
-        [
-            button(
-                language,
-                _key(c, "colleagues.revoke_button"),
-                ColleagueRevoke("ask", c.id),
-                name=clipped(_name(language, c), 16),
-                when=_made(language, c, zone),
-            )
-        ]
-        for c in team
-    ]
+    rows = []
+    for c in team:
+        made = _made(language, c, team, zone)
+        label = _key(c, "colleagues.revoke_button", made)
+        name = clipped(_name(language, c), 16)
+        rows.append([button(language, label, ColleagueRevoke("ask", c.id), name=name, **made)])
     if len(team) < COLLEAGUE_SEATS:
         rows.insert(0, [button(language, "colleagues.invite_button", ColleagueInvite())])
     await show(update, "\n".join(lines), keyboard(*rows, [button(language, "common.back", Menu())]))
@@ -155,18 +164,18 @@ async def revoke_colleague(
         return
     await update.callback_query.answer()
     name = escape(_name(language, colleague))
-    when = _made(language, colleague, done.team.timezone)
+    made = _made(language, colleague, done.team.members, done.team.timezone)
     if not confirmed:
         await show(
             update,
-            t(language, _key(colleague, "colleagues.revoke_ask"), name=name, when=when),
+            t(language, _key(colleague, "colleagues.revoke_ask", made), name=name, **made),
             keyboard(
                 [button(language, "colleagues.revoke_yes", ColleagueRevoke("yes", colleague.id))],
                 [button(language, "common.back", Colleagues())],
             ),
         )
         return
-    said = t(language, _key(colleague, "colleagues.revoked"), name=name, when=when)
+    said = t(language, _key(colleague, "colleagues.revoked", made), name=name, **made)
     await _render(update, context, person, said, done.team)
     start(context.application)  # the sender tells the colleague
 

@@ -116,13 +116,7 @@ def start_round(
         raise AnnounceBusy(left=left)
     everyone = audience(session)
     rows = [
-        {
-            "participant_id": r.participant_id,
-            "colleague_id": r.colleague_id,
-            "round": event.announce_round,
-            "digest": "",
-        }
-        for r in everyone.readers
+        _delivery(r.participant_id, r.colleague_id, event.announce_round) for r in everyone.readers
     ]
     if rows:  # rows, not objects: 4,200 ORM objects took 0.6 s more before the first went out
         session.execute(sa.insert(AnnouncementDelivery), rows)
@@ -147,11 +141,15 @@ def start_round(
     )
 
 
-def _delivery(participant_id: int, colleague_id: int, round_number: int) -> AnnouncementDelivery:
-    """One person's copy of a round, to send (its digest is set when it is prepared)."""
-    return AnnouncementDelivery(
-        participant_id=participant_id, colleague_id=colleague_id, round=round_number, digest=""
-    )
+def _delivery(participant_id: int, colleague_id: int, round_number: int) -> dict[str, Any]:
+    """One person's copy of a round, to send, as a row to insert (its digest is set when it is
+    prepared)."""
+    return {
+        "participant_id": participant_id,
+        "colleague_id": colleague_id,
+        "round": round_number,
+        "digest": "",
+    }
 
 
 def queue_for_newcomer(session: Session, participant_id: int, colleague_id: int) -> int | None:
@@ -172,8 +170,10 @@ def queue_for_newcomer(session: Session, participant_id: int, colleague_id: int)
     ).first()
     if has_copy is not None:
         return None
-    session.add(_delivery(participant_id, colleague_id, event.announce_round))
-    session.flush()
+    session.execute(
+        sa.insert(AnnouncementDelivery),
+        [_delivery(participant_id, colleague_id, event.announce_round)],
+    )
     return event.announce_round
 
 

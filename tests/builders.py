@@ -78,6 +78,26 @@ def colleague(
     return made
 
 
+TEAM_MAIN, TEAM_KIM, TEAM_LEE = 1001, 5001, 5002  # S1's main contact and colleagues (`team`)
+
+
+def team(session: Session, phase: Phase | None = None) -> dict[str, int]:
+    """S1 (main contact TEAM_MAIN, Korean) with its colleagues Kim (TEAM_KIM, English) and Lee
+    (TEAM_LEE, Korean) joined and a link nobody opened ("link"); S2 (1002, English) alone; S3
+    never opened the bot. The event in `phase`, if given. Ids by those names."""
+    event(session)
+    s1 = participant(session, "S1", telegram_id=TEAM_MAIN, language="ko")
+    s2 = participant(session, "S2", telegram_id=1002, language="en")
+    participant(session, "S3")
+    if phase is not None:
+        set_phase(session, phase)
+    ids = {"S1": s1.id, "S2": s2.id}
+    for name, telegram_id, language in (("Kim", TEAM_KIM, "en"), ("Lee", TEAM_LEE, "ko")):
+        ids[name] = colleague(session, s1.id, TEAM_MAIN, telegram_id, name, language).id
+    ids["link"] = invite(session, s1.id, TEAM_MAIN, NOW).id
+    return ids
+
+
 def fair(session: Session, buyers: int = 3, sellers: int = 3, **event_options: object) -> Event:
     """An event with buyers B1.. and sellers S1.. (cosmetics), each with a Telegram account
     (1000 + n for buyers, 2000 + n for sellers), and a request from every seller to every

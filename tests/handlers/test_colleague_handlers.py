@@ -22,6 +22,7 @@ from store.models import (
     Notice,
     NoticeKind,
     OutcomeResult,
+    Participant,
     Phase,
 )
 from store.withdrawal import withdraw
@@ -357,3 +358,39 @@ async def test_the_first_outcome_answer_is_the_companys_and_its_writer_may_chang
     with session_scope(engine) as session:
         [row] = session.exec(select(MeetingOutcome)).all()
     assert (row.result, row.colleague_id) == (OutcomeResult.quote_requested, made.id)
+
+
+async def test_invitations_made_the_same_minute_get_distinct_buttons(fake, engine, company):
+    with session_scope(engine) as session:
+        for _ in range(3):
+            invite(session, company, MAIN, builders.NOW)  # the same instant: a double tap
+    main = fake.user(MAIN, "Hong", language_code="ko")
+    [menu] = await main.ask("/menu")
+    await main.press(menu, "👥 동료")
+    [team] = await main.wait_reply()
+    when = "6월 1일 18:00"
+    assert labels(team)[:3] == [
+        f"✖️ {when} 첫 번째 초대 해제",
+        f"✖️ {when} 두 번째 초대 해제",
+        f"✖️ {when} 세 번째 초대 해제",
+    ]
+    await main.press(team, f"✖️ {when} 두 번째 초대 해제")
+    [asked] = await main.wait_reply()
+    assert asked.text.startswith(f"{when}에 만든 두 번째 초대를 해제하시겠습니까?")
+    await main.press(asked, "✖️ 예, 해제합니다")
+    [team] = await main.wait_reply()
+    assert team.text.startswith(f"✖️ {when}에 만든 두 번째 초대를 해제했습니다.")
+    assert labels(team)[:3] == [
+        "➕ 동료 초대",
+        f"✖️ {when} 첫 번째 초대 해제",
+        f"✖️ {when} 두 번째 초대 해제",
+    ]
+    with session_scope(engine) as session:
+        session.get(Participant, company).language = "en"
+    [menu] = await main.ask("/menu")
+    await main.press(menu, "👥 Colleagues")
+    [team] = await main.wait_reply()
+    assert labels(team)[1:3] == [
+        "✖️ Revoke the first invitation of Jun 1, 18:00",
+        "✖️ Revoke the second invitation of Jun 1, 18:00",
+    ]

@@ -8,29 +8,21 @@ from sqlmodel import select
 
 import builders
 from builders import NOW
+from builders import TEAM_KIM as KIM
+from builders import TEAM_LEE as LEE
+from builders import TEAM_MAIN as MAIN
 from store import notices
-from store.colleagues import invite, revoke
+from store.colleagues import revoke
 from store.db import session_scope
 from store.models import Colleague, DeliveryStatus, Notice, NoticeKind, Participant
 from store.withdrawal import withdraw
 
 LEASE = timedelta(seconds=30)
-MAIN, KIM, LEE = 1001, 5001, 5002
 
 
 def team(engine) -> dict[str, int]:
-    """S1 (main contact MAIN, Korean) with Kim (English, joined), Lee (Korean, joined) and a
-    link nobody opened; S2 with no colleagues."""
     with session_scope(engine) as session:
-        builders.event(session)
-        s1 = builders.participant(session, "S1", telegram_id=MAIN, language="ko")
-        s2 = builders.participant(session, "S2", telegram_id=1002, language="en")
-        ids = {"S1": s1.id, "S2": s2.id}
-        for name, telegram_id, language in (("Kim", KIM, "en"), ("Lee", LEE, "ko")):
-            made = builders.colleague(session, s1.id, MAIN, telegram_id, name, language)
-            ids[name] = made.id
-        ids["pending"] = invite(session, s1.id, MAIN, NOW).id
-        return ids
+        return builders.team(session)
 
 
 def draft(participant_id: int, key: str = "slot-1") -> notices.Draft:

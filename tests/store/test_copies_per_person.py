@@ -9,31 +9,21 @@ from sqlmodel import select
 
 import builders
 from builders import NOW
+from builders import TEAM_KIM as KIM
+from builders import TEAM_MAIN as MAIN
 from store import announce, broadcast
-from store.colleagues import invite, join_colleague, revoke
+from store.colleagues import join_colleague, revoke
 from store.db import session_scope
 from store.models import AnnouncementDelivery, Colleague, DeliveryStatus, Phase
 from store.readers import account_blocked
 
 LEASE = timedelta(seconds=30)
-MAIN, KIM, LEE, PARK = 1001, 5001, 5002, 5003
+PARK = 5003
 
 
 def team(engine) -> dict[str, int]:
-    """S1 (main contact MAIN, Korean) with Kim (English) and Lee (Korean) joined and a link
-    nobody opened; S2 (English) alone; S3 never opened the bot. Matched."""
     with session_scope(engine) as session:
-        builders.event(session)
-        s1 = builders.participant(session, "S1", telegram_id=MAIN, language="ko")
-        s2 = builders.participant(session, "S2", telegram_id=1002, language="en")
-        builders.participant(session, "S3")
-        builders.set_phase(session, Phase.matched)
-        ids = {"S1": s1.id, "S2": s2.id}
-        for name, telegram_id, language in (("Kim", KIM, "en"), ("Lee", LEE, "ko")):
-            made = builders.colleague(session, s1.id, MAIN, telegram_id, name, language)
-            ids[name] = made.id
-        ids["Park"] = invite(session, s1.id, MAIN, NOW).id
-        return ids
+        return builders.team(session, Phase.matched)
 
 
 def send_round(engine, holder: str, now, stop_after: int | None = None) -> dict[int, str]:
@@ -98,7 +88,7 @@ def test_each_person_is_compared_with_what_they_were_sent(engine):
     send_round(engine, "a", NOW)
     with session_scope(engine) as session:  # Kim blocks the bot; Park joins after the round
         account_blocked(session, KIM, NOW)
-        park = session.get(Colleague, ids["Park"])
+        park = session.get(Colleague, ids["link"])
         joined = join_colleague(session, park.invite_token, PARK, "Park", "en", NOW)
     assert joined.announced == 1
     assert send_round(engine, "a", NOW) == {PARK: "en"}  # the current timetable, once
@@ -109,7 +99,7 @@ def test_each_person_is_compared_with_what_they_were_sent(engine):
         rows = session.exec(select(AnnouncementDelivery).where(AnnouncementDelivery.round == 2))
         copies = {r.colleague_id: r.id for r in rows if r.participant_id == ids["S1"]}
     assert (second.queued, second.blocked) == (4, 1)  # Kim is left out
-    assert set(copies) == {0, ids["Lee"], ids["Park"]}
+    assert set(copies) == {0, ids["Lee"], ids["link"]}
     with session_scope(engine) as session:
         assert announce.prepare(session, list(copies.values())) == []  # nothing new for anyone
         statuses = {session.get(AnnouncementDelivery, c).status for c in copies.values()}
