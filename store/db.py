@@ -66,8 +66,14 @@ def _taking_turns(turn: threading.Lock) -> type[sqlite3.Connection]:
         def take_turn(self, statement: str) -> None:
             if self.holds or self.in_transaction:
                 return
-            if statement.lstrip()[:7].upper().startswith(_WRITES):
+            head = statement.lstrip()[:9].upper()
+            if head.startswith((*_WRITES, "SAVEPOINT")):
                 self.holds = turn.acquire(timeout=BUSY_SECONDS)
+            if head.startswith("SAVEPOINT"):
+                # sqlite3 begins no transaction before a SAVEPOINT, so SQLite would begin one of
+                # the savepoint's own, which its RELEASE commits: a `begin_nested()` as the first
+                # write would outlive a rollback of the rest (SQLAlchemy's pysqlite notes).
+                self.execute("BEGIN")
 
         def end_turn(self) -> None:
             if self.holds and not self.in_transaction:

@@ -4,6 +4,7 @@ import threading
 
 import pytest
 import sqlalchemy as sa
+from sqlmodel import Session
 
 from store.models import UserState
 
@@ -64,3 +65,13 @@ def test_a_failed_write_or_a_rollback_ends_the_turn(sqlite):
 
     done, errors = in_thread(next_writer)
     assert done.wait(5) and not errors, errors  # not the turn's 10 s
+
+
+def test_a_savepoint_as_the_first_write_is_undone_with_its_transaction(engine):
+    with Session(engine) as session:
+        with session.begin_nested():
+            write(session.connection(), 1001)
+        session.execute(sa.insert(UserState), {"telegram_id": 1002, "data": "{}"})
+        session.rollback()
+    with engine.connect() as connection:
+        assert connection.execute(sa.select(sa.func.count()).select_from(UserState)).scalar() == 0
