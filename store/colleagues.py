@@ -12,7 +12,6 @@ Inviting and revoking are audited in the same transaction as the change.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -104,23 +103,6 @@ class Team:
 
 def colleague_team(session: Session, participant_id: int) -> Team:
     return Team(colleagues(session, participant_id), get_event(session).timezone)
-
-
-def joined(session: Session, participant_ids: Sequence[int]) -> list[Colleague]:
-    """The colleagues of these participants who opened their link and were not revoked."""
-    if not participant_ids:
-        return []
-    return list(
-        session.exec(
-            select(Colleague)
-            .where(
-                col(Colleague.participant_id).in_(participant_ids),
-                col(Colleague.revoked_at).is_(None),
-                col(Colleague.telegram_id).is_not(None),
-            )
-            .order_by(col(Colleague.id))
-        ).all()
-    )
 
 
 def unopened(session: Session) -> list[tuple[Participant, Colleague]]:
