@@ -8,7 +8,7 @@ from datetime import date
 
 from sqlmodel import Session, col, func, select
 
-from store.models import Meeting, MeetingRequest, Participant, RequestStatus, Slot, Tier
+from store.models import Meeting, MeetingRequest, Participant, RequestStatus, Role, Slot, Tier
 
 
 @dataclass(frozen=True)
@@ -39,8 +39,11 @@ def stats(session: Session) -> Stats:
     rows = session.exec(
         select(Meeting.seller_id, Slot.day).join(Slot, col(Slot.id) == col(Meeting.slot_id))
     ).all()
+    roles = Counter(p.role.value for p in people)
     return Stats(
-        participants=dict(Counter(p.role.value for p in people)),
+        # In the roles' order, not the rows': PostgreSQL returns a row it updated (a withdrawal)
+        # last, and the line read "2 Korean companies, 3 buyers" on some runs.
+        participants={r.value: n for r in Role if (n := roles[r.value])},
         joined=sum(p.telegram_id is not None for p in people),
         blocked=sum(p.blocked_bot_at is not None for p in people),
         requests={s.value: statuses.get(s, 0) for s in RequestStatus},
