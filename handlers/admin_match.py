@@ -17,7 +17,7 @@ from handlers.routes import LowCountBook, LowCountPropose, route
 from handlers.services import Who, services
 from handlers.ui import button, clipped, error_text, escape, keyboard, refuse, show
 from jobs.schedule import schedule_all
-from locales import industry_name, industry_slug, moment, t, tn, zone_name
+from locales import industry_name, moment, t, tn, zone_name
 from store.deadline import move_deadline
 from store.event import MAX_TIME_LIMIT, deadline_shown, get_event, local_moment
 from store.fairday import unassign_and_keep_place
@@ -27,6 +27,7 @@ from store.models import MatchMode
 from store.names import company_name
 from store.reminders import slot_start
 from views.matching_summary import summary_text
+from views.vocabulary import vocabulary
 
 SLOT_CODE = re.compile(r"[A-Za-z0-9-]{1,16}")
 SECONDS = re.compile(r"[0-9]{1,3}")
@@ -148,7 +149,7 @@ async def lowcount(update: Update, context: ContextTypes.DEFAULT_TYPE, person: W
         await refuse(update, t(person.language, "admin.lowcount_usage"))
         return
     industry, at_most = parsed
-    industry = industry_slug(industry) if industry else industry
+    industry = vocabulary().industry_slug(industry) if industry else industry
     svc = services(context)
     rows = await svc.run(low_counts, industry, at_most, admin_id=person.telegram_id)
     if not rows:
