@@ -82,7 +82,12 @@ def _match_args(args: list[str]) -> tuple[MatchMode | None, bool] | None:
 @organizer()
 async def match(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
     """/match [greedy|optimal] [dry]: stores a fresh matching (fixed meetings stay) in the
-    event's mode or the one named; dry only shows it. Both modes' figures come with it."""
+    event's mode or the one named; dry only shows it. Both modes' figures come with it.
+
+    Two store calls, the documented exception to one per action (docs/design.md): the
+    optimal mode may run for the event's time limit, a minute and more, and a store call
+    says nothing until it ends, so the organizer is first told how long it may take (the
+    limit read on its own), then the run follows."""
     parsed = _match_args(context.args or [])
     if parsed is None:
         await refuse(update, t(person.language, "admin.match_usage"))
