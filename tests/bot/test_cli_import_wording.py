@@ -139,6 +139,23 @@ def test_a_re_import_names_changed_countries_and_industries_in_korean(
     assert "food" not in out and "JP" not in out
 
 
+def test_a_preview_does_not_say_it_stored_anything(korean, engine, tmp_path, capsys):
+    """--dry-run stores nothing, so its warnings say what the file is read as, not "stored"."""
+    book = Workbook()
+    book.active.append(["참가번호", "구분", "회사명", "국가", "업종", "휴대폰"])
+    book.active.append(["S1", "국내기업", "가나", "한국", "Beauty", 1012345678])
+    book.active.append(["B1", "바이어", "Acme", "아틀란티스", "식품", None])
+    path = tmp_path / "참가업체.xlsx"
+    book.save(path)
+    assert main(["import", str(path), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    lost_zero = "2행: 휴대폰 번호 “1012345678”에서 맨 앞의 0이 빠진 것으로 보여"
+    assert f"{lost_zero} 010-1234-5678로 읽었습니다." in out
+    assert "3행: 국가 “아틀란티스” 값은 어느 국가인지 알 수 없어 적힌 그대로 읽었습니다." in out
+    assert "2행: 업종 “Beauty” 값은 업종 목록에 없어 적힌 그대로 읽었습니다." in out
+    assert "저장했습니다" not in out
+
+
 def test_a_deadline_given_as_a_date_alone_is_the_end_of_that_day(korean, tmp_path, capsys):
     path = tmp_path / "행사.toml"
     path.write_text(
