@@ -20,7 +20,7 @@ from handlers.interpreter_home import job_line, reminder_keyboard
 from handlers.refill_offers import offer_place
 from handlers.routes import Attendance, AttendanceCause, route
 from handlers.services import Services, Who, services
-from handlers.ui import button, counted_items, escape, keyboard, link_button, show
+from handlers.ui import answer_press, button, counted_items, escape, keyboard, link_button, show
 from jobs import notify
 from jobs.table import Due, TimedJob
 from locales import moment, pick, t, time_left
@@ -114,7 +114,7 @@ async def on_button(
         told = _telling(svc, "cancel", "fairday.cancelled_by_other")
         done = await svc.run(cancel, meeting_id, participant_id, reason, now, person.by, told)
         await show(update, t(language, "fairday.cancelled", **_when(done.sides, language)))
-        await update.callback_query.answer()
+        await answer_press(update.callback_query)
         notify.start(context.application)
         await offer_place(context.application, done.place_id)
         return
@@ -132,7 +132,7 @@ async def on_button(
             keyboard([cancel_button(language, meeting_id)]),
         )
         notify.start(context.application)
-    await update.callback_query.answer()
+    await answer_press(update.callback_query)
 
 
 async def meetings_due(svc: Services, now: datetime) -> Sequence[Due]:
