@@ -12,7 +12,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 from handlers.admin_reopen import ask_reopen
 from handlers.feature import ADMINS, Command, Feature
 from handlers.guard import organizer
-from handlers.refill_offers import offer_place
+from handlers.refill_offers import send_offer, telling
 from handlers.routes import LowCountBook, LowCountPropose, route
 from handlers.services import Who, services
 from handlers.ui import answer_press, button, clipped, error_text, escape, keyboard, refuse, show
@@ -20,11 +20,11 @@ from jobs.schedule import schedule_all
 from locales import industry_name, moment, t, tn, zone_name
 from store.deadline import move_deadline
 from store.event import MAX_TIME_LIMIT, deadline_shown, get_event, local_moment
-from store.fairday import unassign_and_keep_place
 from store.manual_matching import CapExceeded, assign, low_counts, proposals
 from store.matching_run import run_matching, set_match_mode
 from store.models import MatchMode
 from store.names import company_name
+from store.refill import unassign_and_offer
 from store.reminders import slot_start
 from views.matching_summary import summary_text
 from views.vocabulary import vocabulary
@@ -304,8 +304,8 @@ async def unassign_command(update: Update, context: ContextTypes.DEFAULT_TYPE, p
         return
     svc = services(context)
     # On the fair day the freed slot is offered to standby pairs (handlers/refill_offers.py).
-    removed, place = await svc.run(
-        unassign_and_keep_place, person.telegram_id, int(args[0]), svc.clock()
+    removed, offered = await svc.run(
+        unassign_and_offer, person.telegram_id, int(args[0]), svc.clock(), telling(svc)
     )
     await show(
         update,
@@ -318,8 +318,7 @@ async def unassign_command(update: Update, context: ContextTypes.DEFAULT_TYPE, p
             slot=removed.slot,
         ),
     )
-    if place is not None:
-        await offer_place(context.application, place)
+    await send_offer(context.application, offered)
 
 
 def handlers() -> list[BaseHandler]:
