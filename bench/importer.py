@@ -17,6 +17,7 @@ from bench.fair import EVENT, fresh_database
 from store.db import session_scope
 from store.event import parse_config, setup_event
 from store.importer import import_participants
+from views.vocabulary import vocabulary
 
 INDUSTRIES = ("cosmetics", "food", "consumer-goods", "it", "medical", "fashion")
 
@@ -58,7 +59,7 @@ def main() -> None:
         for label in ("first import (all new)", "second import (all updates)"):
             started = time.perf_counter()
             with session_scope(engine) as session:
-                result = import_participants(session, path)
+                result = import_participants(session, path, vocabulary())
             elapsed = time.perf_counter() - started
             print(f"{label:30} {elapsed:6.2f} s  ({result.created} new, {result.updated} updated)")
         engine.dispose()

@@ -27,6 +27,7 @@ from store.event import parse_config, setup_event
 from store.models import MeetingRequest, Participant, Role
 from store.participants import new_invite_token
 from store.search import Filters, facets, search
+from views.vocabulary import vocabulary
 
 INDUSTRIES = ("cosmetics", "food", "consumer-goods", "it", "medical", "fashion", "화장품", "식품")
 COUNTRIES = ("US", "JP", "VN", "DE", "FR", "AE", "TH", "MX")
@@ -97,7 +98,7 @@ def print_plan(engine: sa.Engine, me: int) -> None:
 
     sa.event.listen(engine, "before_cursor_execute", capture)
     with session_scope(engine) as session:
-        search(session, me, Filters(), 0, LIMIT)
+        search(session, me, Filters(), vocabulary(), 0, LIMIT)
     sa.event.remove(engine, "before_cursor_execute", capture)
     statement, parameters = statements[-1]
     explain = "EXPLAIN QUERY PLAN " if engine.dialect.name == "sqlite" else "EXPLAIN ANALYZE "
@@ -138,7 +139,7 @@ def main() -> None:
 
             def page(me: int = me, filters: Filters = filters, offset: int = offset) -> None:
                 with session_scope(engine) as session:
-                    search(session, me, filters, offset, LIMIT)
+                    search(session, me, filters, vocabulary(), offset, LIMIT)
 
             median, worst = timed(page, args.repeat)
             verdict = "ok" if worst < TARGET_MS else "SLOW"

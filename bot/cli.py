@@ -42,6 +42,7 @@ from store.withdrawal import restore, withdraw
 from views.export_workbook import workbook
 from views.matching_summary import changes_lines, comparison_lines
 from views.results_workbook import results_workbook
+from views.vocabulary import vocabulary
 
 # What organizers type (README): the hints and the usage line name it, not `python -m bot`.
 PROG = "scripts/run"
@@ -284,6 +285,7 @@ def import_tool(run: Run, args: argparse.Namespace, language: str) -> None:
     result = run(
         import_participants,
         args.file,
+        vocabulary(),
         dry=args.dry_run,
         prefer_file=args.prefer_file,
         admin_id=CLI_ADMIN,

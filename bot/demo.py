@@ -38,6 +38,7 @@ from store.db import Run, make_engine, transaction, upgrade
 from store.event import get_event, parse_config
 from store.example_fair import example_fair
 from store.manual_matching import by_code
+from views.vocabulary import vocabulary
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 ADMIN_ID = 777
@@ -84,7 +85,7 @@ def prepare(run: Run) -> dict[str, str]:
     today = utc_now().date()
     raw["deadline"] = (utc_now() + timedelta(days=7)).isoformat(timespec="minutes")
     raw["days"] = [str(today + timedelta(days=14)), str(today + timedelta(days=15))]
-    return run(example_fair, parse_config(raw), EXAMPLES / "participants.xlsx")
+    return run(example_fair, parse_config(raw), EXAMPLES / "participants.xlsx", vocabulary())
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from locales import catalog, shown, t, tn
-from store.import_slips import ROWS_SHOWN, Slip, industry_list
+from locales import catalog, industries, industry_name, shown, t, tn
+from store.import_slips import ROWS_SHOWN, Slip
 from store.importer import ImportResult
 
 SHOWN_CHANGES = 10  # the first few changes, by participant; the counts say the rest
@@ -86,6 +86,11 @@ def report_lines(language: str, result: ImportResult) -> list[str]:
         fields = ", ".join(column_label(language, key) for key in result.untouched)
         lines.append(t(language, "cli.import_untouched", fields=fields))
     return lines
+
+
+def industry_list(language: str) -> str:
+    """Every industry the catalogs name, in the organizer's language."""
+    return ", ".join(industry_name(language, slug) for slug in industries())
 
 
 def slip_line(language: str, slip: Slip) -> str:

@@ -29,6 +29,7 @@ from store.event import get_event, parse_config, slots
 from store.example_fair import Script, example_fair
 from store.manual_matching import by_code
 from store.reminders import slot_end
+from views.vocabulary import vocabulary
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -210,7 +211,7 @@ def prepare(run: Run, language: str) -> dict[str, str]:
         interpreters_speak=NEEDS,
     )
     config = parse_config(raw, today=TODAY, now=START)
-    return run(example_fair, config, EXAMPLES / "participants.xlsx", script)
+    return run(example_fair, config, EXAMPLES / "participants.xlsx", vocabulary(), script)
 
 
 async def write_book(language: str) -> str:

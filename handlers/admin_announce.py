@@ -30,7 +30,7 @@ from handlers.ui import counted_items, error_text, escape, refuse, show
 from jobs.announce import start_broadcast, start_sending
 from locales import t, tn
 from store import broadcast as broadcasts
-from store.announce import plan_round, start_round
+from store.announce import Plan, Round, announce_round, start_round
 from store.errors import StoreError
 from store.models import Role
 from store.readers import account_blocked
@@ -42,25 +42,34 @@ DRAFT = "broadcast_draft"  # in the organizer's state: the message waiting for i
 @organizer()
 async def announce(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
     """/announce: the round starts at once, or, if the free pace would take long, after the
-    organizer chose the pace (handlers/admin_pace.py)."""
+    organizer chose the pace (handlers/admin_pace.py). One message answers: it says the round
+    is being prepared, then shows its progress, the choice of pace or the refusal. It is sent
+    first because the round records it (whichever process sends edits it)."""
     svc = services(context)
-    plan = await svc.run(plan_round)
-    if worth_offering(plan.count, svc.paid_offer_after):
-        title = tn(person.language, "pace.announce_title", plan.count)
+    # The job edits this message later, in the bot's default language: so it starts in it.
+    status = await update.effective_chat.send_message(t(svc.default_language, "announce.preparing"))
+    offer_pace = partial(worth_offering, offer_after=svc.paid_offer_after)
+    try:
+        planned = await svc.run(
+            announce_round, person.telegram_id, status.chat_id, status.message_id, offer_pace
+        )
+    except StoreError as error:
+        await status.edit_text(
+            escape(error_text(person.language, error)), parse_mode=ParseMode.HTML
+        )
+        return
+    if isinstance(planned, Plan):
+        title = tn(person.language, "pace.announce_title", planned.count)
         text, buttons = offer(
             person.language,
             title,
-            plan.count,
+            planned.count,
             ANNOUNCE_PAID_PER_SECOND,
-            partial(AnnouncePace, after=plan.round),
+            partial(AnnouncePace, after=planned.round),
         )
-        await update.effective_chat.send_message(
-            text, parse_mode=ParseMode.HTML, reply_markup=buttons
-        )
+        await status.edit_text(text, parse_mode=ParseMode.HTML, reply_markup=buttons)
         return
-    # The job edits this message later, in the bot's default language: so it starts in it.
-    status = await update.effective_chat.send_message(t(svc.default_language, "announce.preparing"))
-    await begin_round(context, person, status, paid=False, after=plan.round)
+    await round_started(context, status, planned)
 
 
 @organizer(data=AnnouncePace, answer=True)
@@ -84,7 +93,7 @@ async def begin_round(
     """Starts the round after round `after`; `status` shows its progress."""
     svc = services(context)
     try:
-        started = await svc.run(
+        started_round = await svc.run(
             start_round, person.telegram_id, status.chat_id, status.message_id, paid, after
         )
     except StoreError as error:
@@ -92,25 +101,31 @@ async def begin_round(
             escape(error_text(svc.default_language, error)), parse_mode=ParseMode.HTML
         )
         return
+    await round_started(context, status, started_round)
+
+
+async def round_started(context: ContextTypes.DEFAULT_TYPE, status: Message, begun: Round) -> None:
+    """The round's status message says what was queued, and the sending begins."""
+    svc = services(context)
     await status.edit_text(
         t(
             svc.default_language,
             "announce.started",
-            round=started.number,
+            round=begun.number,
             items=counted_items(
                 svc.default_language,
                 "announce.started",
                 {
-                    "queued": started.queued,
-                    "never_joined": started.never_joined,
-                    "blocked": started.blocked,
+                    "queued": begun.queued,
+                    "never_joined": begun.never_joined,
+                    "blocked": begun.blocked,
                 },
             )
             or t(svc.default_language, "announce.nobody"),
         ),
         parse_mode=ParseMode.HTML,
     )
-    start_sending(context.application, "announce", started.number)
+    start_sending(context.application, "announce", begun.number)
 
 
 @organizer()

@@ -12,21 +12,22 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 from handlers.admin_reopen import ask_reopen
 from handlers.feature import ADMINS, Command, Feature
 from handlers.guard import organizer
-from handlers.refill_offers import offer_place
+from handlers.refill_offers import send_offer, telling
 from handlers.routes import LowCountBook, LowCountPropose, route
 from handlers.services import Who, services
 from handlers.ui import button, clipped, error_text, escape, keyboard, refuse, show
 from jobs.schedule import schedule_all
-from locales import industry_name, industry_slug, moment, t, tn, zone_name
+from locales import industry_name, moment, t, tn, zone_name
 from store.deadline import move_deadline
 from store.event import MAX_TIME_LIMIT, deadline_shown, get_event, local_moment
-from store.fairday import unassign_and_keep_place
 from store.manual_matching import CapExceeded, assign, low_counts, proposals
 from store.matching_run import run_matching, set_match_mode
 from store.models import MatchMode
 from store.names import company_name
+from store.refill import unassign_and_offer
 from store.reminders import slot_start
 from views.matching_summary import summary_text
+from views.vocabulary import vocabulary
 
 SLOT_CODE = re.compile(r"[A-Za-z0-9-]{1,16}")
 SECONDS = re.compile(r"[0-9]{1,3}")
@@ -81,7 +82,12 @@ def _match_args(args: list[str]) -> tuple[MatchMode | None, bool] | None:
 @organizer()
 async def match(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
     """/match [greedy|optimal] [dry]: stores a fresh matching (fixed meetings stay) in the
-    event's mode or the one named; dry only shows it. Both modes' figures come with it."""
+    event's mode or the one named; dry only shows it. Both modes' figures come with it.
+
+    Two store calls, the documented exception to one per action (docs/design.md): the
+    optimal mode may run for the event's time limit, a minute and more, and a store call
+    says nothing until it ends, so the organizer is first told how long it may take (the
+    limit read on its own), then the run follows."""
     parsed = _match_args(context.args or [])
     if parsed is None:
         await refuse(update, t(person.language, "admin.match_usage"))
@@ -148,7 +154,7 @@ async def lowcount(update: Update, context: ContextTypes.DEFAULT_TYPE, person: W
         await refuse(update, t(person.language, "admin.lowcount_usage"))
         return
     industry, at_most = parsed
-    industry = industry_slug(industry) if industry else industry
+    industry = vocabulary().industry_slug(industry) if industry else industry
     svc = services(context)
     rows = await svc.run(low_counts, industry, at_most, admin_id=person.telegram_id)
     if not rows:
@@ -298,8 +304,8 @@ async def unassign_command(update: Update, context: ContextTypes.DEFAULT_TYPE, p
         return
     svc = services(context)
     # On the fair day the freed slot is offered to standby pairs (handlers/refill_offers.py).
-    removed, place = await svc.run(
-        unassign_and_keep_place, person.telegram_id, int(args[0]), svc.clock()
+    removed, offered = await svc.run(
+        unassign_and_offer, person.telegram_id, int(args[0]), svc.clock(), telling(svc)
     )
     await show(
         update,
@@ -312,8 +318,7 @@ async def unassign_command(update: Update, context: ContextTypes.DEFAULT_TYPE, p
             slot=removed.slot,
         ),
     )
-    if place is not None:
-        await offer_place(context.application, place)
+    await send_offer(context.application, offered)
 
 
 def handlers() -> list[BaseHandler]:

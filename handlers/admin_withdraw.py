@@ -16,7 +16,7 @@ from telegram.ext import (
 
 from handlers.feature import ADMINS, Command, Feature
 from handlers.guard import organizer
-from handlers.refill_offers import offer_place
+from handlers.refill_offers import send_offer, telling
 from handlers.routes import WithdrawConfirm, route
 from handlers.services import Services, Who, services
 from handlers.ui import button, counted_items, escape, keyboard, refuse, show
@@ -28,11 +28,11 @@ from store.fairday import Side
 from store.models import NoticeKind
 from store.names import company_name
 from store.notices import Draft
+from store.refill import announce_and_offer
 from store.withdrawal import (
     Preview,
     Telling,
     Withdrawal,
-    claim_announcement,
     preview,
     restore,
     untold,
@@ -131,12 +131,15 @@ async def announce_withdrawals(application: Application) -> None:
     svc: Services = application.bot_data["services"]
     for participant_id in await svc.run(untold):
         told = _telling(svc.default_language)
-        done = await svc.run(claim_announcement, participant_id, svc.clock(), told)
+        # The notices and the freed meetings' offers, queued with the claim.
+        done, offers = await svc.run(
+            announce_and_offer, participant_id, svc.clock(), told, telling(svc)
+        )
         if done is None:
             continue  # another process tells it
         notify.start(application)
-        for freed in done.meetings:
-            await offer_place(application, freed.place_id)
+        for offered in offers:
+            await send_offer(application, offered)
 
 
 def _telling(language: str) -> Telling:

@@ -18,6 +18,7 @@ from store.errors import StoreError
 from store.fields import NAME_FIELDS as NAMES
 from store.models import ApplicationStatus, Role
 from store.names import company_name
+from views.vocabulary import vocabulary
 
 STEP = "apply"  # the typed step: {"step": STEP, "answers": {"role": "buyer", ...}}
 
@@ -150,7 +151,9 @@ async def decision(
     """An admin's Approve / Reject on an application message."""
     svc = services(context)
     approve = pressed.answer == "y"
-    application = await svc.run(decide, pressed.application, person.telegram_id, approve)
+    application = await svc.run(
+        decide, pressed.application, person.telegram_id, approve, vocabulary()
+    )
     await update.callback_query.answer()
     approved = application.status == ApplicationStatus.approved
     outcome = "approved" if approved else "rejected"

@@ -11,7 +11,6 @@ the one place they could not be written).
 
 from __future__ import annotations
 
-import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,23 +40,23 @@ def kind(error: BaseException) -> str:
 
 @dataclass
 class ErrorReports:
-    """Kinds seen in the current window of each, and how many were held back since."""
+    """Kinds whose window is open, and how many failures of each were held back since.
+
+    A window lasts until its job closes it (`close`, run `window` seconds after the report),
+    not until the clock passes: a loaded process runs that job late, and a failure meanwhile
+    opening a new window would drop the count held back so far, never reported."""
 
     window: float = WINDOW
     _held: dict[str, int] = field(default_factory=dict)
-    _opened: dict[str, float] = field(default_factory=dict)
 
     def first(self, error_kind: str) -> bool:
         """True if this failure opens a window (report it); False if counted instead."""
-        opened = self._opened.get(error_kind)
-        if opened is not None and time.monotonic() - opened < self.window:
+        if error_kind in self._held:
             self._held[error_kind] += 1
             return False
-        self._opened[error_kind] = time.monotonic()
         self._held[error_kind] = 0
         return True
 
     def close(self, error_kind: str) -> int:
         """Ends the kind's window; how many failures of it were held back."""
-        self._opened.pop(error_kind, None)
         return self._held.pop(error_kind, 0)

@@ -46,6 +46,7 @@ from store.errors import StoreError
 from store.models import Role
 from store.names import company_name
 from store.search import Facets, Filters, Found, Page, clean_keyword, facets, search_page
+from views.vocabulary import vocabulary
 
 STATE = "find"  # user_data key of the current Search, as plain JSON (see _keep)
 PRESSES = (FindBack, FindClearKeyword, FindPage, FindCard, FindChoices, FindPick)
@@ -187,7 +188,13 @@ async def show_list(
 ) -> None:
     svc = services(context)
     page, is_open = await svc.run(
-        search_page, person.participant.id, state.filters, state.offset, PER_PAGE, svc.clock()
+        search_page,
+        person.participant.id,
+        state.filters,
+        vocabulary(),
+        state.offset,
+        PER_PAGE,
+        svc.clock(),
     )
     state.offset = page.offset
     _keep(context, state)

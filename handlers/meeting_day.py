@@ -17,7 +17,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 from handlers.feature import Feature
 from handlers.guard import participant
 from handlers.interpreter_home import job_line, reminder_keyboard
-from handlers.refill_offers import offer_place
+from handlers.refill_offers import send_offer, telling
 from handlers.routes import Attendance, AttendanceCause, route
 from handlers.services import Services, Who, services
 from handlers.ui import button, counted_items, escape, keyboard, link_button, show
@@ -25,11 +25,12 @@ from jobs import notify
 from jobs.table import Due, TimedJob
 from locales import moment, pick, t, time_left
 from store.event import get_event
-from store.fairday import DayCounts, MeetingSides, Telling, cancel, confirm
+from store.fairday import DayCounts, MeetingSides, Telling, confirm
 from store.interpreters import slot_jobs
 from store.models import CancelReason, NoticeKind
 from store.names import company_name
 from store.notices import Draft
+from store.refill import cancel_and_offer
 from store.reminders import MeetingReminder, meeting_reminders, upcoming_slots
 
 REASONS = (CancelReason.cant_attend, CancelReason.not_interested, CancelReason.other)
@@ -112,11 +113,14 @@ async def on_button(
     if isinstance(pressed, AttendanceCause):  # a reason chosen: the meeting is given up
         reason = CancelReason(pressed.cause)
         told = _telling(svc, "cancel", "fairday.cancelled_by_other")
-        done = await svc.run(cancel, meeting_id, participant_id, reason, now, person.by, told)
+        # The counterpart's notice and the freed place's offer, queued with the cancellation.
+        done, offered = await svc.run(
+            cancel_and_offer, meeting_id, participant_id, reason, now, person.by, told, telling(svc)
+        )
         await show(update, t(language, "fairday.cancelled", **_when(done.sides, language)))
         await update.callback_query.answer()
         notify.start(context.application)
-        await offer_place(context.application, done.place_id)
+        await send_offer(context.application, offered)
         return
     action = pressed.answer
     if action == "no":

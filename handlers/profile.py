@@ -31,6 +31,7 @@ from store.profile_choices import (
     choose_interpreter_language,
     choose_zone,
 )
+from views.vocabulary import vocabulary
 
 SECTIONS = {"acct": ACCOUNT_FIELDS, "comp": COMPANY_FIELDS}
 STEP = "profile_field"  # the typed step: {"step": STEP, "field": "company"}
@@ -201,7 +202,12 @@ async def save(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, 
     section = _section_of(field)
     try:
         saved = await services(context).run(
-            save_field, person.participant.id, field, update.message.text, section == "comp"
+            save_field,
+            person.participant.id,
+            field,
+            update.message.text,
+            section == "comp",
+            vocabulary(),
         )
     except StoreError as error:
         await refuse(

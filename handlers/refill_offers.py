@@ -23,20 +23,25 @@ from handlers.guard import participant
 from handlers.routes import RefillAnswer, route
 from handlers.services import Services, Who, services
 from handlers.ui import button, escape, keyboard, show
-from jobs.notify import render, send_now
+from jobs.notify import drafted, send_queued
 from jobs.sending import replace_job
 from jobs.table import Due, TimedJob
 from locales import clock, country_name, moment, pick, t, tn
 from store.fairday import Side
 from store.models import NoticeKind
 from store.names import company_name
+from store.notices import Draft
 from store.refill import (
     Copy,
+    Ended,
+    Offered,
     OfferView,
     Outcome,
+    Queued,
+    Telling,
     answer_offer,
-    expire_offer,
-    offer_next,
+    expire_and_offer,
+    offer_and_tell,
     open_offers,
     unoffered_places,
     withdraw_offer,
@@ -68,25 +73,17 @@ def _seconds(when: datetime, now: datetime) -> float:
     return (when - now).total_seconds()
 
 
-async def offer_place(application: Application, place_id: int) -> None:
-    """Offers the freed place to the next pair that can take it, if any."""
-    svc: Services = application.bot_data["services"]
-    for _ in range(MAX_TRIES):
-        now = svc.clock()
-        view = await svc.run(offer_next, place_id, now)
-        if view is None:
-            return
-        replace_job(
-            application.job_queue,
-            _job_name(view.id),
-            expiry_job,
-            _seconds(view.expires_at, now),
-            view.id,
-        )
-        drafts = [
-            await render(
-                application,
+def telling(svc: Services) -> Telling:
+    """The refill's notices, which the store queues with the change they tell of: an offer
+    to both sides of a pair (each person in their language), and how an offer ended."""
+    language = svc.default_language
+
+    def offer(view: OfferView) -> list[Draft | None]:
+        return [
+            drafted(
                 me,
+                view.timezone,
+                language,
                 (NoticeKind.refill, f"offer-{view.id}"),
                 "refill.offer",
                 partial(_offer_buttons, view.id),  # in each reader's language
@@ -101,15 +98,66 @@ async def offer_place(application: Application, place_id: int) -> None:
             )
             for me, other, country in view.sides()
         ]
-        delivered = await send_now(application, drafts)
+
+    def ended(view: OfferView, how: Ended, sides: Sequence[Side]) -> list[Draft | None]:
+        buyer = view.buyer.participant_id
+        return [
+            drafted(
+                side,
+                view.timezone,
+                language,
+                _outcome(view),
+                ENDED[how],
+                not_after=view.end,
+                company=view.seller if side.participant_id == buyer else view.buyer,
+                start=view.start,
+            )
+            for side in sides
+        ]
+
+    return Telling(offer, ended)
+
+
+ENDED = {
+    Ended.declined: "refill.declined_by_other",
+    Ended.void: "refill.void",
+    Ended.booked: "refill.booked",
+    Ended.expired: "refill.expired",
+    Ended.withdrawn: "refill.withdrawn",
+}
+
+
+async def send_offer(
+    application: Application, offered: Offered | None, told: Queued | None = None
+) -> None:
+    """Sends at once how the last offer ended (`told`) and the next offer, both queued by the
+    store call that closed the one and made the other; an offer a side cannot be sent goes to
+    the next pair."""
+    svc: Services = application.bot_data["services"]
+    if told is not None:
+        await send_queued(application, told.drafts, told.ids)
+    for _ in range(MAX_TRIES):
+        if offered is None:
+            return
+        view = offered.view
+        replace_job(
+            application.job_queue,
+            _job_name(view.id),
+            expiry_job,
+            _seconds(view.expires_at, svc.clock()),
+            view.id,
+        )
+        delivered = await send_queued(application, offered.notices.drafts, offered.notices.ids)
         if all(delivered):
             return
         # One side cannot be reached: the offer is void and the next pair gets the place.
-        await svc.run(withdraw_offer, view.id, svc.clock())
         reached = [
-            side for side, ok in zip((view.buyer, view.seller), delivered, strict=True) if ok
+            side.participant_id
+            for side, ok in zip((view.buyer, view.seller), delivered, strict=True)
+            if ok
         ]
-        await _closed_for(application, view, "refill.withdrawn", reached)
+        told, offered = await svc.run(withdraw_offer, view.id, svc.clock(), reached, telling(svc))
+        await send_queued(application, told.drafts, told.ids)
 
 
 def _zone(side: Side, timezone: str) -> str:
@@ -138,25 +186,6 @@ def _outcome(view: OfferView) -> tuple[NoticeKind, str]:
     return NoticeKind.refill, f"offer-{view.id}-end"
 
 
-async def _closed_for(
-    application: Application, view: OfferView, key: str, sides: list[Side]
-) -> None:
-    """Tells the sides how the offer ended (queued together, then sent)."""
-    drafts = [
-        await render(
-            application,
-            side,
-            _outcome(view),
-            key,
-            not_after=view.end,
-            company=view.seller if side is view.buyer else view.buyer,
-            start=view.start,
-        )
-        for side in sides
-    ]
-    await send_now(application, drafts)
-
-
 async def _send_timetable(context, sent: Copy) -> None:
     """A side of the booked meeting gets its whole updated timetable and calendar file: its
     main contact and each colleague, each in their own language."""
@@ -180,11 +209,8 @@ async def _send_timetable(context, sent: Copy) -> None:
 async def expiry_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     """The offer's time is up: both sides hear it, and the next pair is offered the place."""
     svc = services(context)
-    view = await svc.run(expire_offer, context.job.data, svc.clock())
-    if view is None:
-        return
-    await _closed_for(context.application, view, "refill.expired", [view.buyer, view.seller])
-    await offer_place(context.application, view.place_id)
+    told, offered = await svc.run(expire_and_offer, context.job.data, svc.clock(), telling(svc))
+    await send_offer(context.application, offered, told)
 
 
 @participant(data=RefillAnswer)
@@ -195,7 +221,13 @@ async def on_button(
     svc = services(context)
     language = person.language
     done = await svc.run(
-        answer_offer, offer_id, person.participant.id, accept, svc.clock(), person.by
+        answer_offer,
+        offer_id,
+        person.participant.id,
+        accept,
+        svc.clock(),
+        person.by,
+        telling(svc),
     )
     view, me = done.offer, done.me
     other = view.seller if me.participant_id == view.buyer.participant_id else view.buyer
@@ -209,19 +241,17 @@ async def on_button(
         return
     if done.outcome == Outcome.declined:
         await show(update, t(language, "refill.you_declined", **values))
-        await _closed_for(context.application, view, "refill.declined_by_other", [other])
     elif done.outcome == Outcome.void:
         await show(update, t(language, "refill.void", **values))
-        await _closed_for(context.application, view, "refill.void", [other])
     else:
         await show(update, t(language, "refill.booked", **values))
-        await _closed_for(context.application, view, "refill.booked", [other])
+        await send_queued(context.application, done.told.drafts, done.told.ids)
         for sent in done.timetables:
             await _send_timetable(context, sent)
         return
     for job in context.job_queue.get_jobs_by_name(_job_name(view.id)):
         job.schedule_removal()
-    await offer_place(context.application, view.place_id)
+    await send_offer(context.application, done.next, done.told)
 
 
 async def offers_due(svc: Services, now: datetime) -> Sequence[Due]:
@@ -240,7 +270,8 @@ async def offer_unoffered(context: ContextTypes.DEFAULT_TYPE) -> None:
     """At start-up: offers for places freed while the bot was down."""
     svc = services(context)
     for place_id in await svc.run(unoffered_places, svc.clock()):
-        await offer_place(context.application, place_id)
+        offered = await svc.run(offer_and_tell, place_id, svc.clock(), telling(svc))
+        await send_offer(context.application, offered)
 
 
 def handlers() -> list[BaseHandler]:

@@ -147,9 +147,17 @@ async def send_now(application: Application, drafts: Sequence[notices.Draft | No
     each at once to its main contact and colleagues: False for one that reaches none of them
     (None, blocked, given up), never an exception; a passing error leaves it to the senders,
     who retry it."""
+    ids = await _services(application).run(notices.queue, [d for d in drafts if d is not None])
+    return await send_queued(application, drafts, ids)
+
+
+async def send_queued(
+    application: Application, drafts: Sequence[notices.Draft | None], ids: Sequence[int]
+) -> list[bool]:
+    """`send_now` for drafts already queued (`ids`: the rows queued for them), by a store
+    call that queued them with its change."""
     svc = _services(application)
     me = sender(application)
-    ids = await svc.run(notices.queue, [d for d in drafts if d is not None])
     reached = []
     for draft in drafts:
         if draft is None:

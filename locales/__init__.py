@@ -93,22 +93,9 @@ def industry_name(language: str, slug: str) -> str:
 
 
 @cache
-def industry_names() -> dict[str, tuple[str, ...]]:
-    """Every known industry slug with its names in all languages, lower-cased for search."""
-    slugs = sorted({k[len(INDUSTRY) :] for k in catalog(DEFAULT) if k.startswith(INDUSTRY)})
-    return {
-        slug: tuple(
-            {slug.casefold(), *(catalog(lang)[INDUSTRY + slug].casefold() for lang in LANGUAGES)}
-        )
-        for slug in slugs
-    }
-
-
-def industries_named(word: str) -> list[str]:
-    """The slugs whose name in any language (or the slug itself) contains `word`: searching
-    "화장품" or "Cosmetic" finds `cosmetics`."""
-    wanted = word.casefold()
-    return [slug for slug, names in industry_names().items() if any(wanted in n for n in names)]
+def industries() -> tuple[str, ...]:
+    """The slug of every industry the catalogs name, in order."""
+    return tuple(sorted(k[len(INDUSTRY) :] for k in catalog(DEFAULT) if k.startswith(INDUSTRY)))
 
 
 def country_name(language: str, code: str) -> str:
@@ -117,54 +104,10 @@ def country_name(language: str, code: str) -> str:
     return Locale.parse(pick(language)).territories.get(code.upper(), code)
 
 
-def country_code(text: str) -> str:
-    """The ISO code of a country typed as a code or a name in any language ("us", "미국",
-    "United States" -> US); text naming no country is kept as typed."""
-    wanted = " ".join(text.split()).casefold()
-    if is_country_code(wanted.upper()):
-        return wanted.upper()
-    codes = _country_codes()
-    return codes.get(wanted) or codes.get(loose(wanted), text)
-
-
-def is_country_code(value: str) -> bool:
-    """Whether `value` is a country's ISO code that CLDR names (US, KR)."""
-    return len(value) == 2 and value.isalpha() and value in Locale.parse(DEFAULT).territories
-
-
-# what people commonly type that CLDR spells otherwise
-COUNTRY_ALIASES = {
-    "한국": "KR",
-    "남한": "KR",
-    "korea": "KR",
-    "republicofkorea": "KR",
-    "korearepublicof": "KR",
-    "usa": "US",
-    "america": "US",
-    "미합중국": "US",
-    "uk": "GB",
-    "uae": "AE",
-}
-LOOSE_DROPPED = " \t·・.,/&()-_'’"
-
-
-def loose(text: str) -> str:
-    """A name compared loosely: without spaces and punctuation, case-folded (자동차부품 and
-    "자동차 부품", 전기전자 and 전기·전자, "Viet Nam" and Vietnam are the same)."""
-    return "".join(ch for ch in text.casefold() if ch not in LOOSE_DROPPED)
-
-
 @cache
-def _country_codes() -> dict[str, str]:
-    """Country names (CLDR, every language) -> ISO code; regions (three digits) left out."""
-    names = {
-        written: code
-        for language in LANGUAGES
-        for code, name in Locale.parse(language).territories.items()
-        if code.isalpha()
-        for written in (name.casefold(), loose(name))
-    }
-    return names | COUNTRY_ALIASES
+def countries() -> tuple[str, ...]:
+    """The ISO code of every country CLDR names (US, KR); regions (three digits) left out."""
+    return tuple(code for code in Locale.parse(DEFAULT).territories if code.isalpha())
 
 
 def zone_name(language: str, timezone: str) -> str:
@@ -289,18 +232,6 @@ def day_time(value: datetime, language: str, timezone: str) -> str:
     local = value.astimezone(get_timezone(timezone))
     day = format_skeleton("MMMd", local, locale=pick(language))
     return t(language, "time.day_time", day=day, time=f"{local:%H:%M}")
-
-
-def industry_slug(text: str) -> str:
-    """The slug an industry typed by a person names (화장품, Cosmetics -> cosmetics); text that
-    names no known industry is kept as typed."""
-    wanted = " ".join(text.split()).casefold()
-    known = industry_names().items()
-    found = next((slug for slug, names in known if wanted in names), None)
-    if found is None:
-        wanted = loose(wanted)
-        found = next((slug for slug, names in known if wanted in map(loose, names)), None)
-    return found or text
 
 
 def shown(language: str, field: str, value: str) -> str:

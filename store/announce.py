@@ -15,7 +15,7 @@ colleague gets nothing more.
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -139,6 +139,23 @@ def start_round(
         never_joined=everyone.never_joined,
         blocked=everyone.blocked,
     )
+
+
+def announce_round(
+    session: Session,
+    admin_id: int,
+    chat_id: int,
+    message_id: int,
+    offer_pace: Callable[[int], bool],
+) -> Plan | Round:
+    """/announce in one transaction: the next round planned and, unless `offer_pace(count)`
+    says the organizer should first choose the pace for that many messages (the `Plan` is
+    returned for the offer), started at the free pace, the admin's message `message_id`
+    showing its progress. Refused as `start_round` refuses."""
+    plan = plan_round(session)
+    if offer_pace(plan.count):
+        return plan
+    return start_round(session, admin_id, chat_id, message_id, paid=False, after=plan.round)
 
 
 def _delivery(participant_id: int, colleague_id: int, round_number: int) -> dict[str, Any]:

@@ -9,9 +9,10 @@ from sqlmodel import Session, col, select, update
 from store import audit
 from store.colleagues import account_of
 from store.errors import AlreadyApplied, InvalidValue, NotFound, RequestChanged
-from store.fields import canonical, clean
+from store.fields import clean
 from store.models import ApplicationStatus, JoinApplication, Participant, Role
 from store.participants import LANGUAGES, new_invite_token
+from store.vocabulary import Vocabulary
 
 # The questions, in the order the bot asks them: a Korean company gives its Korean name and
 # may skip the English one; a buyer's English name is its main one, a Korean name optional.
@@ -62,8 +63,11 @@ def submit(
     return application
 
 
-def decide(session: Session, application_id: int, admin_id: int, approve: bool) -> JoinApplication:
-    """Approves (creating the participant, bound to the applicant) or rejects, once."""
+def decide(
+    session: Session, application_id: int, admin_id: int, approve: bool, vocabulary: Vocabulary
+) -> JoinApplication:
+    """Approves (creating the participant, bound to the applicant, its country and industry
+    as `vocabulary` reads them) or rejects, once."""
     application = session.get(JoinApplication, application_id)
     if application is None:
         raise NotFound(what="application")
@@ -88,8 +92,8 @@ def decide(session: Session, application_id: int, admin_id: int, approve: bool) 
             role=application.role,
             company=application.company,
             company_en=application.company_en,
-            country=canonical("country", application.country),
-            industry=canonical("industry", application.industry),
+            country=vocabulary.canonical("country", application.country),
+            industry=vocabulary.canonical("industry", application.industry),
             products=application.products,
             contact_name=application.contact_name,
             email=application.email,

@@ -13,6 +13,7 @@ from store.event import EventConfig, setup_event
 from store.importer import import_participants
 from store.models import Interpreter
 from store.participants import everyone, new_invite_token
+from store.vocabulary import Vocabulary
 
 
 @dataclass(frozen=True)
@@ -27,11 +28,15 @@ class Script:
 
 
 def example_fair(
-    session: Session, config: EventConfig, participants: Path, script: Script = Script()
+    session: Session,
+    config: EventConfig,
+    participants: Path,
+    vocabulary: Vocabulary,
+    script: Script = Script(),
 ) -> dict[str, str]:
     """The fair set up; each participant's and interpreter's code with its invite token."""
     setup_event(session, config)
-    import_participants(session, participants)
+    import_participants(session, participants, vocabulary)
     people = everyone(session)
     for person in people:
         person.language = script.language or person.language

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
 
-from locales import country_code, industry_slug
 from store.errors import InvalidValue
 from store.text import clean_text
 
@@ -89,14 +88,3 @@ def clean(field: str, value: str) -> str:
     if rule.check is not None and not rule.check(value):
         raise InvalidValue(field=field, reason="malformed")
     return value
-
-
-# Countries are stored as ISO codes and industries as slugs, whichever name people type
-# ("대한민국", "Chile"; "화장품", "Cosmetics"), so filters group them and screens name them in
-# each reader's language. Text naming none is kept as typed.
-STORED_AS = {"country": country_code, "industry": industry_slug}
-
-
-def canonical(field: str, value: str) -> str:
-    """A cleaned value as stored: a country's ISO code, an industry's slug, else unchanged."""
-    return STORED_AS.get(field, str)(value)

@@ -17,13 +17,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from locales import LANGUAGES, catalog
 from store.errors import Problem
 from store.text import clean_text
+from store.vocabulary import Vocabulary
 
 # Accepted column headers per field, as organizers write them. Besides these, the bot's own
 # label of each field in either language (e.g. 전화번호, "Job title") and the importer's name
-# of each column in its messages (import.column.*) are accepted; docs/organizers.md lists all.
+# of each column in its messages (import.column.*) are accepted (`Vocabulary.labels`, read
+# from the catalogs by views/vocabulary.py); docs/organizers.md lists all.
 HEADERS: dict[str, tuple[str, ...]] = {
     "id": (
         "참가번호",
@@ -157,21 +158,19 @@ def header_key(title: object) -> str:
 
 
 @cache
-def header_aliases() -> dict[str, str]:
-    """Every accepted header (as `header_key` leaves it) and the column it names."""
+def header_aliases(vocabulary: Vocabulary) -> dict[str, str]:
+    """Every accepted header (as `header_key` leaves it) and the column it names: ours, then
+    the bot's labels."""
     alias = {header_key(name): key for key, names in HEADERS.items() for name in names}
     for key in HEADERS:
-        for language in LANGUAGES:
-            for label in (f"field.{key}", f"import.column.{key}"):
-                if label in catalog(language):
-                    alias.setdefault(header_key(catalog(language)[label]), key)
+        for label in vocabulary.labels.get(key, ()):
+            alias.setdefault(header_key(label), key)
     return alias
 
 
-def _loose(title: object) -> str | None:
+def _loose(alias: dict[str, str], title: object) -> str | None:
     """The column a header names once its bracketed note is dropped (`구분(바이어/국내기업)`)
     or its parts are read (`업종/분야`): only when they all name the same one."""
-    alias = header_aliases()
     text = clean_text(str(title or ""))
     if ENGLISH_NOTE.search(text):
         return None
@@ -188,20 +187,21 @@ class Columns:
     ignored: tuple[str, ...]  # the headers read past
 
 
-def _score(row: Sequence[object]) -> int:
-    alias = header_aliases()
-    return len({alias.get(header_key(cell)) or _loose(cell) for cell in row} - {None})
+def _score(alias: dict[str, str], row: Sequence[object]) -> int:
+    return len({alias.get(header_key(cell)) or _loose(alias, cell) for cell in row} - {None})
 
 
-def find_columns(rows: Sequence[Sequence[object]]) -> tuple[Columns | None, list[Problem]]:
+def find_columns(
+    rows: Sequence[Sequence[object]], vocabulary: Vocabulary
+) -> tuple[Columns | None, list[Problem]]:
     """The header row and its columns, and what is wrong with them; None when none of the
     first rows names a column at all."""
-    scores = [_score(row) for row in rows[:HEADER_SEARCH]]
+    alias = header_aliases(vocabulary)
+    scores = [_score(alias, row) for row in rows[:HEADER_SEARCH]]
     if not scores or max(scores) == 0:
         return None, []
     number = scores.index(max(scores))
     header = rows[number]
-    alias = header_aliases()
     index: dict[str, int] = {}
     problems: list[Problem] = []
     loose: list[tuple[int, str]] = []
@@ -213,7 +213,7 @@ def find_columns(rows: Sequence[Sequence[object]]) -> tuple[Columns | None, list
             continue
         key = alias.get(name)
         if key is None:
-            guess = _loose(title)
+            guess = _loose(alias, title)
             if guess is not None:
                 loose.append((position, guess))
             elif name in {header_key(n) for n in ROW_NUMBER} and row_number is None:

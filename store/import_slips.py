@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import phonenumbers
 
-from locales import LANGUAGES, catalog, country_name, industry_names, is_country_code
+from store.vocabulary import Vocabulary, plain
 
 ROWS_SHOWN = 5
 
@@ -42,35 +42,26 @@ def korean_phone(text: str, country: str) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
 
 
-def _plain(text: str) -> str:
-    return " ".join(text.split()).casefold()
-
-
-def written_otherwise(field: str, written: str, stored: str) -> bool:
+def written_otherwise(vocabulary: Vocabulary, field: str, written: str, stored: str) -> bool:
     """Whether a country or industry was recognised from a spelling other than its code or
     its own name (`Korea`, `자동차부품`), so the organizer hears what it was read as."""
     if field == "country":
-        if not is_country_code(stored):
+        if not vocabulary.is_country(stored):
             return False
-        names = {stored.casefold()} | {
-            country_name(language, stored).casefold() for language in LANGUAGES
-        }
-        return _plain(written) not in names
+        names = {stored, *vocabulary.countries[stored]}
+        return plain(written) not in {name.casefold() for name in names}
     if field == "industry":
-        return stored in industry_names() and _plain(written) not in industry_names()[stored]
+        if not vocabulary.is_industry(stored):
+            return False
+        names = {stored, *vocabulary.industries[stored]}
+        return plain(written) not in {name.casefold() for name in names}
     return False
 
 
-def is_unknown(field: str, stored: str) -> bool:
+def is_unknown(vocabulary: Vocabulary, field: str, stored: str) -> bool:
     if field == "country":
-        return not is_country_code(stored)
-    return stored not in industry_names()
-
-
-def industry_list(language: str) -> str:
-    """Every industry the catalogs name, in the organizer's language."""
-    texts = catalog(language)
-    return ", ".join(texts[f"industry.{slug}"] for slug in industry_names())
+        return not vocabulary.is_country(stored)
+    return not vocabulary.is_industry(stored)
 
 
 def grouped(slips: Iterable[tuple[str, str, str, str, int]]) -> list[Slip]:

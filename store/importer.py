@@ -16,6 +16,7 @@ A dry run works all of this out and writes nothing, so it predicts the import ex
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -25,7 +26,7 @@ from store import audit
 from store.attendance import parse_attendance
 from store.errors import ImportFailed, InvalidValue, NoEvent, Problem
 from store.event import get_event
-from store.fields import PROFILE_FIELDS, canonical, check_names, clean
+from store.fields import PROFILE_FIELDS, check_names, clean
 from store.import_columns import HEADERS, Columns, find_columns, header_key
 from store.import_slips import Slip, grouped, is_unknown, korean_phone, shared, written_otherwise
 from store.interpreter_import import language_codes
@@ -35,6 +36,7 @@ from store.participants import natural_sorted, new_invite_token
 from store.sheet_reader import read_sheet, refuse_garbled
 from store.text import clean_text
 from store.video import has_video
+from store.vocabulary import Vocabulary
 from store.zones import parse_zone
 
 # Values of the role column, as `header_key` leaves them.
@@ -131,7 +133,11 @@ def _text(value: object) -> str:
 
 
 def _parse_row(
-    values: dict[str, str], number: int, problems: list[Problem], notes: list[tuple]
+    values: dict[str, str],
+    number: int,
+    problems: list[Problem],
+    notes: list[tuple],
+    vocabulary: Vocabulary,
 ) -> dict | None:
     """Checks one row; returns the participant's fields, or None after noting each problem.
     What it read another way than written goes to `notes` (see `import_slips.grouped`)."""
@@ -154,14 +160,14 @@ def _parse_row(
     if role == Role.seller and not values.get("country"):
         values["country"] = "KR"  # a 국내기업 is Korean unless the row says otherwise
     written = values.get("phone", "")
-    phone = korean_phone(written, canonical("country", values.get("country", "")))
+    phone = korean_phone(written, vocabulary.country_code(values.get("country", "")))
     if phone is not None:
         values["phone"] = phone
         if not written.startswith("0"):
             notes.append(("phone_zero", "phone", written, phone, number))
     for field in PROFILE_FIELDS:
         try:
-            record[field] = canonical(field, clean(field, values.get(field, "")))
+            record[field] = vocabulary.canonical(field, clean(field, values.get(field, "")))
         except InvalidValue as error:
             bad(
                 field, str(error.values["reason"]), values[field], int(error.values.get("limit", 0))
@@ -169,9 +175,9 @@ def _parse_row(
             continue
         if field in ("country", "industry"):
             stored = str(record[field])
-            if is_unknown(field, stored):
+            if is_unknown(vocabulary, field, stored):
                 notes.append(("unknown", field, stored, "", number))
-            elif written_otherwise(field, values[field], stored):
+            elif written_otherwise(vocabulary, field, values[field], stored):
                 notes.append(("matched", field, values[field], stored, number))
         if field == "company_en" and {"company", "company_en"} <= record.keys():
             try:
@@ -254,19 +260,19 @@ class _File:
     notes: list[tuple]  # per row, see `import_slips.grouped`
 
 
-def _names_columns(rows: list) -> bool:
-    columns, problems = find_columns(rows)
+def _names_columns(vocabulary: Vocabulary, rows: list) -> bool:
+    columns, problems = find_columns(rows, vocabulary)
     return columns is not None and not problems
 
 
-def _read(path: Path) -> _File:
+def _read(path: Path, vocabulary: Vocabulary) -> _File:
     """The file's participants, checked; ImportFailed if anything is wrong."""
     sheet = read_sheet(path)
     if not any(_text(cell) for row in sheet.rows for cell in row):
         raise ImportFailed([Problem(0, "", "file.empty", str(path))], sheet.encoding)
-    columns, problems = find_columns(sheet.rows)
+    columns, problems = find_columns(sheet.rows, vocabulary)
     if columns is None or problems:
-        refuse_garbled(path, sheet.rows, _names_columns)
+        refuse_garbled(path, sheet.rows, partial(_names_columns, vocabulary))
     if columns is None:
         raise ImportFailed([Problem(0, "", "file.no_header", str(path))], sheet.encoding)
     if problems:
@@ -278,7 +284,7 @@ def _read(path: Path) -> _File:
         values = {key: _text(row[i]) if i < len(row) else "" for key, i in columns.index.items()}
         if not any(values.values()):
             continue
-        record = _parse_row(values, number, problems, notes)
+        record = _parse_row(values, number, problems, notes, vocabulary)
         if record is None:
             continue
         if record["code"] in first_row_of:
@@ -297,6 +303,7 @@ def _read(path: Path) -> _File:
 def import_participants(
     session: Session,
     path: Path,
+    vocabulary: Vocabulary,
     *,
     dry: bool = False,
     prefer_file: bool = False,
@@ -305,7 +312,7 @@ def import_participants(
     """Adds the file's new participants and updates the others, only in the fields the file
     has a column for; a value a participant changed in the bot is kept (a `Conflict`) unless
     `prefer_file`. `dry` works it all out and writes nothing. Nobody is ever deleted."""
-    read = _read(path)
+    read = _read(path, vocabulary)
     records, first_row_of, encoding = read.records, read.first_row_of, read.encoding
     compared = [field for field in read.present if field != "code"]
     existing = {p.code: p for p in session.exec(select(Participant)).all()}

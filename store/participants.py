@@ -10,8 +10,9 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from store.errors import AccountTaken, InvalidValue, InviteUsed, NotFound, Withdrawn
-from store.fields import NAME_FIELDS, canonical, check_names, clean
+from store.fields import NAME_FIELDS, check_names, clean
 from store.models import Colleague, Participant, Role
+from store.vocabulary import Vocabulary
 
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 DIGITS = re.compile(r"(\d+)")
@@ -132,11 +133,15 @@ def join(
     return participant
 
 
-def update_field(session: Session, participant_id: int, field: str, value: str) -> Participant:
+def update_field(
+    session: Session, participant_id: int, field: str, value: str, vocabulary: Vocabulary
+) -> Participant:
+    """The typed value cleaned and stored (a country or an industry as `vocabulary` reads
+    it), or InvalidValue saying why not."""
     participant = session.get(Participant, participant_id)
     if participant is None:
         raise NotFound(what="participant")
-    stored = canonical(field, clean(field, value))
+    stored = vocabulary.canonical(field, clean(field, value))
     if field in NAME_FIELDS:
         names = {name: getattr(participant, name) for name in NAME_FIELDS} | {field: stored}
         check_names(**names)

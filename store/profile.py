@@ -12,6 +12,7 @@ from store.errors import NoEvent, NotFound
 from store.models import Participant
 from store.participants import update_field
 from store.profile_choices import Choices, choices
+from store.vocabulary import Vocabulary
 
 
 @dataclass(frozen=True)
@@ -33,8 +34,13 @@ def profile(session: Session, participant_id: int, with_choices: bool) -> Profil
 
 
 def save_field(
-    session: Session, participant_id: int, field: str, value: str, with_choices: bool
+    session: Session,
+    participant_id: int,
+    field: str,
+    value: str,
+    with_choices: bool,
+    vocabulary: Vocabulary,
 ) -> Profile:
     """The typed value saved (refused as `update_field` refuses), and the section after it."""
-    update_field(session, participant_id, field, value)
+    update_field(session, participant_id, field, value, vocabulary)
     return profile(session, participant_id, with_choices)

@@ -8,15 +8,20 @@ meeting in this slot. Order: the pair whose less busy side has fewer meetings fi
 organizers' standby rule: the participant with fewer meetings first), then the manual's order
 (tier: mutual, buyer's request, seller's request; rank; time of request).
 
-Offers are rows (state, expiry), so they outlive restarts. Each state change is a conditional
-UPDATE and the booking an INSERT guarded by the meeting table's unique keys, so with several
-bot processes a place is offered once at a time and booked at most once.
+Offers are rows (state, expiry), so they outlive restarts. An offer is made, and its notices
+queued (the notice outbox, store/notices.py), in the transaction that frees the place or
+closes the offer before it (`Telling`): a process killed after that commit leaves the offer
+for whichever process's sender claims it, never a free place nobody was asked about. Each
+state change is a conditional UPDATE and the booking an INSERT guarded by the meeting table's
+unique keys, so with several bot processes a place is offered once at a time and booked at
+most once.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -27,10 +32,13 @@ from matching.model import effective_cap
 from store.audit import record
 from store.errors import StoreError
 from store.event import get_event
-from store.fairday import Side, side_of
+from store.fairday import Cancelled, Side, cancel, side_of, unassign_and_keep_place
+from store.fairday import Telling as CancelTelling
 from store.interpreters import reassign
+from store.manual_matching import Removed
 from store.models import (
     LIVE_STATUSES,
+    CancelReason,
     Meeting,
     MeetingCancellation,
     MeetingRequest,
@@ -44,10 +52,13 @@ from store.models import (
     Unavailability,
     UnscheduledPair,
 )
+from store.notices import Draft, queue
 from store.readers import MAIN_CONTACT, Reader, answered_by, reachable_company, readers_of
 from store.reminders import slot_end, slot_start
 from store.timetable import Timetable, timetable
 from store.video import is_online
+from store.withdrawal import Telling as WithdrawalTelling
+from store.withdrawal import Withdrawal, claim_announcement
 
 OFFER_TIME = timedelta(minutes=10)
 # Less time than this before the slot starts is not worth an offer.
@@ -266,6 +277,94 @@ def _view(session: Session, offer: RefillOffer) -> OfferView:
     )
 
 
+class Ended(StrEnum):
+    """How an offer ended, as a side is told it."""
+
+    declined = "declined"  # the other side declined
+    void = "void"  # both accepted, but the slot or a daily cap was taken meanwhile
+    booked = "booked"  # the other side accepted last: the meeting is booked
+    expired = "expired"
+    withdrawn = "withdrawn"  # the other side could not be reached
+
+
+@dataclass(frozen=True)
+class Telling:
+    """The refill's notices, rendered by the caller (the store has no words) and queued with
+    the change they tell of, so that neither goes without the other."""
+
+    offer: Callable[[OfferView], Sequence[Draft | None]]  # to both sides (None: unreachable)
+    ended: Callable[[OfferView, Ended, Sequence[Side]], Sequence[Draft | None]]
+
+
+@dataclass(frozen=True)
+class Queued:
+    """Notices queued with a change, and the ids of their copies: the caller sends them at
+    once (jobs/notify.py `send_queued`); a sender of any process does if the caller dies."""
+
+    drafts: list[Draft | None] = field(default_factory=list)
+    ids: list[int] = field(default_factory=list)
+
+
+def _queue(session: Session, drafts: Sequence[Draft | None]) -> Queued:
+    return Queued(list(drafts), queue(session, [d for d in drafts if d is not None]))
+
+
+@dataclass(frozen=True)
+class Offered:
+    """An offer made, and its notices to both sides, queued with it."""
+
+    view: OfferView
+    notices: Queued
+
+
+def offer_and_tell(
+    session: Session, place_id: int, now: datetime, telling: Telling
+) -> Offered | None:
+    """`offer_next`, its notices queued in the same transaction."""
+    view = offer_next(session, place_id, now)
+    return None if view is None else Offered(view, _queue(session, telling.offer(view)))
+
+
+def cancel_and_offer(
+    session: Session,
+    meeting_id: int,
+    participant_id: int,
+    reason: CancelReason,
+    now: datetime,
+    by: int,
+    told: CancelTelling,
+    telling: Telling,
+) -> tuple[Cancelled, Offered | None]:
+    """A side gives its meeting up (store/fairday.py `cancel`, the counterpart told) and the
+    freed place is offered, all in one transaction."""
+    done = cancel(session, meeting_id, participant_id, reason, now, by, told)
+    return done, offer_and_tell(session, done.place_id, now, telling)
+
+
+def unassign_and_offer(
+    session: Session, admin_id: int, meeting_id: int, now: datetime, telling: Telling
+) -> tuple[Removed, Offered | None]:
+    """/unassign, and on the fair day its place offered, in one transaction."""
+    removed, place = unassign_and_keep_place(session, admin_id, meeting_id, now)
+    return removed, (offer_and_tell(session, place, now, telling) if place is not None else None)
+
+
+def announce_and_offer(
+    session: Session,
+    participant_id: int,
+    now: datetime,
+    told: WithdrawalTelling,
+    telling: Telling,
+) -> tuple[Withdrawal | None, list[Offered]]:
+    """A withdrawal's notices claimed and queued (store/withdrawal.py `claim_announcement`)
+    and the meetings it gave up offered, in one transaction."""
+    done = claim_announcement(session, participant_id, now, told)
+    if done is None:
+        return None, []
+    made = (offer_and_tell(session, freed.place_id, now, telling) for freed in done.meetings)
+    return done, [offered for offered in made if offered is not None]
+
+
 def offer_next(session: Session, place_id: int, now: datetime) -> OfferView | None:
     """Offers the freed place to the first candidate pair; None when it is filled, already
     offered (by this or another process), too close to its start, or nobody can take it."""
@@ -342,6 +441,8 @@ class Answered:
     me: Side
     # Booked: both sides' timetables as they are now, for those who can be reached.
     timetables: tuple[Copy, ...] = ()
+    told: Queued = Queued()  # the other side's notice of how the offer ended
+    next: Offered | None = None  # declined or void: the place offered to the next pair
 
 
 def _timetables(session: Session, view: OfferView) -> tuple[Copy, ...]:
@@ -404,9 +505,11 @@ def answer_offer(
     accept: bool,
     now: datetime,
     by: int = MAIN_CONTACT,
+    telling: Telling | None = None,
 ) -> Answered:
     """One side's answer, pressed by `by` of the company: its only one (another of its people
-    who answered first is named to a later press)."""
+    who answered first is named to a later press). With `telling`, the other side is told how
+    the offer ended and a freed place is offered to the next pair, with the answer."""
     offer = session.get(RefillOffer, offer_id)
     if offer is None or participant_id not in (offer.buyer_id, offer.seller_id):
         raise OfferClosed()
@@ -454,7 +557,14 @@ def answer_offer(
         meeting=offer.meeting_id,
     )
     sent = _timetables(session, view) if outcome == Outcome.booked else ()
-    return Answered(outcome, view, me, sent)
+    if telling is None or outcome == Outcome.waiting:
+        return Answered(outcome, view, me, sent)
+    other = view.seller if me is view.buyer else view.buyer
+    told = _queue(session, telling.ended(view, Ended(outcome.value), [other]))
+    made = None
+    if outcome != Outcome.booked:
+        made = offer_and_tell(session, view.place_id, now, telling)
+    return Answered(outcome, view, me, sent, told, made)
 
 
 def expire_offer(session: Session, offer_id: int, now: datetime) -> OfferView | None:
@@ -470,12 +580,32 @@ def expire_offer(session: Session, offer_id: int, now: datetime) -> OfferView | 
     return view
 
 
-def withdraw_offer(session: Session, offer_id: int, now: datetime) -> bool:
-    """An offer one side could not be sent (blocked the bot): closed as void."""
-    closed = _close(session, offer_id, OfferState.void, now)
-    if closed:
-        record(session, SYSTEM, "refill_undeliverable", offer=offer_id)
-    return closed
+def expire_and_offer(
+    session: Session, offer_id: int, now: datetime, telling: Telling
+) -> tuple[Queued, Offered | None]:
+    """`expire_offer`, both sides told, and the place offered to the next pair."""
+    view = expire_offer(session, offer_id, now)
+    if view is None:
+        return Queued(), None
+    told = _queue(session, telling.ended(view, Ended.expired, [view.buyer, view.seller]))
+    return told, offer_and_tell(session, view.place_id, now, telling)
+
+
+def withdraw_offer(
+    session: Session, offer_id: int, now: datetime, reached: Sequence[int], telling: Telling
+) -> tuple[Queued, Offered | None]:
+    """An offer one side could not be sent (blocked the bot): closed as void, the sides it
+    `reached` (participant ids) told, and the place offered to the next pair."""
+    if not _close(session, offer_id, OfferState.void, now):
+        return Queued(), None
+    record(session, SYSTEM, "refill_undeliverable", offer=offer_id)
+    offer = session.get(RefillOffer, offer_id)
+    session.refresh(offer)
+    view = _view(session, offer)
+    told = [side for side in (view.buyer, view.seller) if side.participant_id in reached]
+    return _queue(session, telling.ended(view, Ended.withdrawn, told)), offer_and_tell(
+        session, view.place_id, now, telling
+    )
 
 
 def open_offers(session: Session) -> list[tuple[int, datetime]]:

@@ -20,7 +20,6 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
-from locales import industries_named
 from store.errors import (
     DuplicateRequest,
     InvalidValue,
@@ -33,6 +32,7 @@ from store.event import applications_closed, current_event, ensure_open
 from store.models import LIVE_STATUSES, MeetingRequest, Participant, RequestStatus
 from store.requests import Sent, pair_with
 from store.text import clean_text
+from store.vocabulary import Vocabulary
 
 KEYWORD_MAX = 100
 PAGE_MAX = 50
@@ -120,18 +120,18 @@ def _contains(column: sa.ColumnElement[str], word: str) -> sa.ColumnElement[bool
     return func.lower(column).like(func.lower(f"%{escaped}%"), escape=LIKE_ESCAPE)
 
 
-def _matches(keyword: str) -> list[sa.ColumnElement[bool]]:
+def _matches(keyword: str, vocabulary: Vocabulary) -> list[sa.ColumnElement[bool]]:
     """Every word of the keyword must appear in the company's name (Korean or English), its
     products or its industry: the industry as stored, or its name in any language ("화장품"
-    finds the `cosmetics` slug; the names come from the catalogs, so the database compares
-    slugs)."""
+    finds the `cosmetics` slug; the names come from the catalogs through the vocabulary, so
+    the database compares slugs)."""
     return [
         sa.or_(
             _contains(col(Participant.company), word),
             _contains(col(Participant.company_en), word),
             _contains(col(Participant.products), word),
             _contains(col(Participant.industry), word),
-            col(Participant.industry).in_(industries_named(word)),
+            col(Participant.industry).in_(vocabulary.industries_named(word)),
         )
         for word in keyword.split()
     ]
@@ -149,7 +149,14 @@ def _live_targets(from_id: int) -> sa.Select:
     )
 
 
-def search(session: Session, me: int, filters: Filters, offset: int = 0, limit: int = 10) -> Page:
+def search(
+    session: Session,
+    me: int,
+    filters: Filters,
+    vocabulary: Vocabulary,
+    offset: int = 0,
+    limit: int = 10,
+) -> Page:
     """One page of the companies `me` may meet; an offset past the end shows the last page."""
     searcher = _searcher(session, me)
     limit = max(1, min(limit, PAGE_MAX))
@@ -158,7 +165,7 @@ def search(session: Session, me: int, filters: Filters, offset: int = 0, limit: 
         conditions.append(col(Participant.industry) == filters.industry)
     if filters.country is not None:
         conditions.append(col(Participant.country) == filters.country)
-    conditions += _matches(filters.keyword)
+    conditions += _matches(filters.keyword, vocabulary)
 
     total = session.exec(select(func.count()).select_from(Participant).where(*conditions)).one()
     last_page = (total - 1) // limit * limit if total else 0
@@ -185,10 +192,16 @@ def search(session: Session, me: int, filters: Filters, offset: int = 0, limit: 
 
 
 def search_page(
-    session: Session, me: int, filters: Filters, offset: int, limit: int, now: datetime
+    session: Session,
+    me: int,
+    filters: Filters,
+    vocabulary: Vocabulary,
+    offset: int,
+    limit: int,
+    now: datetime,
 ) -> tuple[Page, bool]:
     """A page of the search, and whether requests are still open."""
-    page = search(session, me, filters, offset, limit)
+    page = search(session, me, filters, vocabulary, offset, limit)
     return page, not applications_closed(current_event(session), now)
 
 

@@ -83,3 +83,35 @@ def locked_once(engine: sa.Engine, table: str, setting: str):
         sa.event.remove(engine, "before_cursor_execute", before)
         sa.event.remove(engine, "handle_error", let_go)
         let_go(None)
+
+
+@contextmanager
+def dies_after(engine: sa.Engine, write: str):
+    """As if the process using `engine` were killed (`kill -9`) right after it committed the
+    transaction that ran a statement starting with `write` (say "INSERT INTO
+    meetingcancellation"): every later statement of the engine fails, so nothing the process
+    would have done after that commit reaches the database. Yields a list that holds the
+    statement once that commit happened."""
+    died: list[str] = []
+
+    def before(connection, cursor, statement, parameters, context, executemany):
+        if died:
+            raise RuntimeError("the process was killed")
+        if statement.lstrip().startswith(write):
+            connection.info["dies_after"] = statement
+
+    def commit(connection):
+        if "dies_after" in connection.info:
+            died.append(connection.info.pop("dies_after"))
+
+    def rollback(connection):
+        connection.info.pop("dies_after", None)
+
+    listeners = (("before_cursor_execute", before), ("commit", commit), ("rollback", rollback))
+    for name, listener in listeners:
+        sa.event.listen(engine, name, listener)
+    try:
+        yield died
+    finally:
+        for name, listener in listeners:
+            sa.event.remove(engine, name, listener)

@@ -18,15 +18,6 @@ ROOT = Path(__file__).resolve().parent.parent
 ORDER = ("bot", "handlers", "jobs", "views", "store", "matching")
 # handlers/ modules below jobs/ and views/: they import only store/, locales/ and each other
 FLOOR = {"handlers.routes", "handlers.ui", "handlers.services"}
-# Steps of issue 22 not taken yet, each an import that still points up (to be emptied).
-PENDING = {
-    # store/ reads what people type in either language (countries, industries, the column
-    # headers of a participant list) with the catalogs' names for them
-    ("store.fields", "locales"),
-    ("store.import_columns", "locales"),
-    ("store.import_slips", "locales"),
-    ("store.search", "locales"),
-}
 
 
 def module_name(path: Path) -> str:
@@ -72,22 +63,8 @@ MODULES = sorted(path for package in (*ORDER, "locales") for path in (ROOT / pac
 @pytest.mark.parametrize("path", MODULES, ids=lambda path: module_name(path))
 def test_imports_point_down(path: Path) -> None:
     importer = module_name(path)
-    wrong = {
-        imported
-        for imported in imports(path)
-        if not allowed(importer, imported) and (importer, imported) not in PENDING
-    }
+    wrong = {imported for imported in imports(path) if not allowed(importer, imported)}
     assert not wrong, f"{importer} imports {sorted(wrong)} against the layers"
-
-
-def test_the_pending_imports_are_still_there() -> None:
-    """An entry of PENDING that no module needs any more is taken out of it."""
-    gone = {
-        (importer, imported)
-        for importer, imported in PENDING
-        if imported not in imports(ROOT.joinpath(*importer.split(".")).with_suffix(".py"))
-    }
-    assert not gone
 
 
 def _imports_sqlmodel(path: Path) -> bool:

@@ -6,14 +6,27 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from admin_helpers import chat_users, give_up, organizer, process
+from admin_helpers import chat_users, give_up, organizer, process, until
+from db_hooks import dies_after
 from sqlmodel import select
 
 import builders
 from builders import NOW
 from fake_telegram import DEFAULT_TOKEN
-from store.db import session_scope
-from store.models import AuditLog, Meeting, OfferState, Participant, Phase, RefillOffer, Slot
+from store.db import make_engine, session_scope
+from store.models import (
+    AuditLog,
+    DeliveryStatus,
+    Meeting,
+    MeetingCancellation,
+    Notice,
+    NoticeKind,
+    OfferState,
+    Participant,
+    Phase,
+    RefillOffer,
+    Slot,
+)
 from store.requests import send_request
 
 WAIT = 30.0
@@ -133,3 +146,82 @@ async def test_a_freed_slot_is_refilled_from_standby(fair, fake, engine, clock):
         actions = [a.action for a in session.exec(select(AuditLog))]
     for action in ("refill_offered", "refill_declined", "refill_accepted", "refill_expired"):
         assert action in actions
+
+
+def queued_offers(engine) -> list[tuple[str, str, OfferState, list[str]]]:
+    """Each offer with who its notices are queued for (main contacts' copies)."""
+    with session_scope(engine) as session:
+        codes = {p.id: p.code for p in session.exec(select(Participant))}
+        return [
+            (
+                codes[o.buyer_id],
+                codes[o.seller_id],
+                o.state,
+                sorted(
+                    codes[n.participant_id]
+                    for n in session.exec(
+                        select(Notice).where(
+                            Notice.kind == NoticeKind.refill,
+                            Notice.key == f"offer-{o.id}",
+                            Notice.colleague_id == 0,
+                        )
+                    )
+                ),
+            )
+            for o in session.exec(select(RefillOffer).order_by(RefillOffer.id))
+        ]
+
+
+@pytest.mark.parametrize("killed", ["cancellation", "decline"])
+async def test_a_process_killed_right_after_freeing_a_place_has_queued_its_offer(
+    fair, fake, engine, database_url, clock, killed
+):
+    """The bot dies right after committing a cancellation (or a decline): the offer of the
+    freed place to the next pair was queued in the same transaction, and a living process's
+    sender delivers it, once to each side."""
+    people = chat_users(fake, PEOPLE)
+    doomed = make_engine(database_url)  # the killed process's own connections
+    try:
+        async with process(fake, doomed, clock, DEFAULT_TOKEN):
+            if killed == "cancellation":
+                with dies_after(doomed, "INSERT INTO meetingcancellation") as died:
+                    await cancel_from_schedule(people["S1"], "Buyer B1", "참석 불가")
+                    assert await until(lambda: bool(died) and freed(engine))
+                    assert queued_offers(engine) == [("B3", "S2", OfferState.open, ["B3", "S2"])]
+                first, second = people["B3"], people["S2"]
+            else:
+                await cancel_from_schedule(people["S1"], "Buyer B1", "참석 불가")
+                await people["S2"].wait_for(says("새로 가능한 상담"), timeout=WAIT)
+                # Every notice so far recorded as sent: one in flight at the kill would hold
+                # its person's later ones until its lease ran out.
+                assert await until(lambda: not pending(engine))
+                with dies_after(doomed, "UPDATE refilloffer SET state") as died:
+                    await people["S2"].press(people["S2"].messages[-1], "❌ 반려")
+                    assert await until(lambda: bool(died) and declined(engine))
+                    assert queued_offers(engine)[1:] == [
+                        ("B1", "S4", OfferState.open, ["B1", "S4"])
+                    ]
+                first, second = people["B1"], people["S4"]
+            # Alive again (as another process would be): the queued offer goes out.
+            await first.wait_for(says("A meeting just became possible"), timeout=WAIT)
+            await second.wait_for(says("새로 가능한 상담"), timeout=WAIT)
+            assert await until(lambda: not pending(engine))
+        assert len([m for m in first.messages if "became possible" in m.content]) == 1
+        assert len([m for m in second.messages if "새로 가능한 상담" in m.content]) == 1
+    finally:
+        doomed.dispose()
+
+
+def freed(engine) -> bool:
+    with session_scope(engine) as session:
+        return session.exec(select(MeetingCancellation.id)).first() is not None
+
+
+def declined(engine) -> bool:
+    return any(state == OfferState.declined for *_, state in offers(engine))
+
+
+def pending(engine) -> bool:
+    with session_scope(engine) as session:
+        waiting = select(Notice.id).where(Notice.status == DeliveryStatus.pending)
+        return session.exec(waiting).first() is not None

@@ -2,15 +2,7 @@
 
 import pytest
 
-from locales import (
-    country_code,
-    country_name,
-    industries_named,
-    industry_slug,
-    t,
-    tn,
-    zone_name,
-)
+from locales import country_name, t, tn, zone_name
 
 
 @pytest.mark.parametrize(
@@ -50,23 +42,6 @@ def test_countries_are_named_by_cldr(language, code, name):
 
 
 @pytest.mark.parametrize(
-    ("typed", "code"),
-    [
-        ("미국", "US"),
-        ("United States", "US"),
-        ("us", "US"),
-        ("대한민국", "KR"),
-        ("한국", "KR"),
-        ("  south   korea ", "KR"),
-        ("Chile", "CL"),
-        ("Atlantis", "Atlantis"),
-    ],
-)
-def test_typed_countries_become_their_codes(typed, code):
-    assert country_code(typed) == code
-
-
-@pytest.mark.parametrize(
     ("language", "zone", "name"),
     [
         ("ko", "Asia/Seoul", "한국 시간"),
@@ -77,25 +52,3 @@ def test_typed_countries_become_their_codes(typed, code):
 )
 def test_time_zones_are_named_as_people_say_them(language, zone, name):
     assert zone_name(language, zone) == name
-
-
-@pytest.mark.parametrize(
-    ("typed", "slug"),
-    [
-        ("화장품", "cosmetics"),
-        ("Cosmetics", "cosmetics"),
-        ("food", "food"),
-        ("식품", "food"),
-        ("의료기기", "medical-devices"),
-        ("aerospace", "aerospace"),
-    ],
-)
-def test_typed_industries_become_their_slugs(typed, slug):
-    assert industry_slug(typed) == slug
-
-
-def test_a_search_word_finds_industries_by_any_of_their_names():
-    assert industries_named("화장") == ["cosmetics"]
-    assert industries_named("SOFTWARE") == ["it"]
-    assert industries_named("의료") == ["medical", "medical-devices"]
-    assert industries_named("우주") == []

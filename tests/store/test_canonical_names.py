@@ -9,6 +9,7 @@ from store.db import session_scope
 from store.importer import import_participants
 from store.models import Participant, Role
 from store.participants import update_field
+from views.vocabulary import vocabulary
 
 
 def test_an_import_with_korean_names_stores_codes_and_slugs(engine, tmp_path):
@@ -22,7 +23,7 @@ def test_an_import_with_korean_names_stores_codes_and_slugs(engine, tmp_path):
     )
     with session_scope(engine) as session:
         builders.event(session)
-        import_participants(session, path)
+        import_participants(session, path, vocabulary())
     with session_scope(engine) as session:
         stored = {p.code: (p.country, p.industry) for p in session.exec(select(Participant))}
     assert stored == {"B1": ("US", "cosmetics"), "S1": ("KR", "food"), "S2": ("KR", "aerospace")}
@@ -36,12 +37,12 @@ def test_an_approved_application_and_a_profile_edit_store_codes_and_slugs(engine
         application = submit(session, 3001, "ko", Role.seller, answers)
         # as typed; a Korean company is not asked its country
         assert (application.country, application.industry) == ("KR", "식품")
-        decide(session, application.id, 777, approve=True)
+        decide(session, application.id, 777, approve=True, vocabulary=vocabulary())
     with session_scope(engine) as session:
         joined = session.exec(select(Participant).where(Participant.telegram_id == 3001)).one()
         assert (joined.country, joined.industry) == ("KR", "food")
-        update_field(session, joined.id, "industry", "Cosmetics")
-        update_field(session, joined.id, "country", "Vietnam")
+        update_field(session, joined.id, "industry", "Cosmetics", vocabulary())
+        update_field(session, joined.id, "country", "Vietnam", vocabulary())
     with session_scope(engine) as session:
         joined = session.exec(select(Participant).where(Participant.telegram_id == 3001)).one()
         assert (joined.country, joined.industry) == ("VN", "cosmetics")

@@ -8,6 +8,7 @@ from store.errors import InvalidValue
 from store.models import Event, Participant, Role
 from store.names import company_name, event_name
 from store.participants import update_field
+from views.vocabulary import vocabulary
 
 
 @pytest.mark.parametrize(
@@ -33,11 +34,11 @@ def test_each_reader_sees_their_language_and_else_the_other(korean, english, ko,
 def test_a_profile_edit_may_empty_one_name_but_not_both(engine):
     with session_scope(engine) as session:
         company = builders.participant(session, "S1", company="가나화장품")
-        update_field(session, company.id, "company_en", "Gana Cosmetics")
+        update_field(session, company.id, "company_en", "Gana Cosmetics", vocabulary())
         assert company.company_en == "Gana Cosmetics"
-        update_field(session, company.id, "company", "   ")
+        update_field(session, company.id, "company", "   ", vocabulary())
         assert company.company == ""
         with pytest.raises(InvalidValue) as refused:
-            update_field(session, company.id, "company_en", "")
+            update_field(session, company.id, "company_en", "", vocabulary())
         assert refused.value.values["reason"] == "required"
         assert company.company_en == "Gana Cosmetics"

@@ -23,6 +23,7 @@ from store.importer import Change, Conflict, import_participants
 from store.interpreters import reassign
 from store.models import Attendance, Interpreter, InterpreterAssignment, Participant, Slot
 from store.participants import new_invite_token
+from views.vocabulary import vocabulary
 
 HEADER = ["번호", "구분", "회사명", "국가", "업종", "부스번호", "참가형태", "통역 언어", "시간대"]
 TEMPLATE = "https://meet.jit.si/BoomUpKorea-{room}"
@@ -44,7 +45,7 @@ def test_the_columns_are_read_in_korean_and_english(engine, event, tmp_path):
         ["S1", "국내기업", "한빛", "KR", "food", "", "", "", ""],
     ]
     with session_scope(engine) as session:
-        result = import_participants(session, write(tmp_path / "p.xlsx", rows))
+        result = import_participants(session, write(tmp_path / "p.xlsx", rows), vocabulary())
     stored = people(engine)
     seen = {code: (p.attendance, p.interpreter_language, p.timezone) for code, p in stored.items()}
     assert seen == {
@@ -70,14 +71,14 @@ def test_values_it_cant_read_are_warnings_with_rows_and_change_nothing(engine, e
         ["S1", "seller", "한빛", "KR", "food", "", "", "", ""],
     ]
     with session_scope(engine) as session:
-        import_participants(session, write(tmp_path / "a.xlsx", first))
+        import_participants(session, write(tmp_path / "a.xlsx", first), vocabulary())
     second = [
         ["B1", "buyer", "A", "JP", "food", "T-1", "반반", "일본어, 중국어", "UTC+5:30"],
         ["S1", "seller", "한빛", "KR", "food", "", "", "English", "Mars/Base"],
         ["B2", "buyer", "B", "CN", "food", "T-2", "", "Gibberish", ""],
     ]
     with session_scope(engine) as session:
-        result = import_participants(session, write(tmp_path / "b.xlsx", second))
+        result = import_participants(session, write(tmp_path / "b.xlsx", second), vocabulary())
     stored = people(engine)
     assert (stored["B1"].attendance, stored["B1"].interpreter_language) == (
         Attendance.online,
@@ -106,17 +107,17 @@ def test_a_reimport_keeps_a_participants_own_choice_and_a_missing_column_leaves_
 ):
     rows = [["B1", "buyer", "A", "JP", "food", "T-1", "online", "ja", "Asia/Tokyo"]]
     with session_scope(engine) as session:
-        import_participants(session, write(tmp_path / "a.xlsx", rows))
+        import_participants(session, write(tmp_path / "a.xlsx", rows), vocabulary())
     with session_scope(engine) as session:  # the buyer picks another zone in the bot
         person = session.exec(select(Participant)).one()
         person.telegram_id, person.timezone = 77, "Asia/Osaka"
     rows = [["B1", "buyer", "A", "JP", "food", "T-1", "onsite", "zh", "Asia/Tokyo"]]
     path = write(tmp_path / "b.xlsx", rows)
     with session_scope(engine) as session:
-        predicted = import_participants(session, path, dry=True)
+        predicted = import_participants(session, path, vocabulary(), dry=True)
     assert people(engine)["B1"].attendance == Attendance.online  # the dry run wrote nothing
     with session_scope(engine) as session:
-        done = import_participants(session, path)
+        done = import_participants(session, path, vocabulary())
     assert dataclasses.replace(predicted, dry=False) == done
     assert set(done.changes) == {
         Change("B1", "attendance", "online", "onsite"),
@@ -126,7 +127,7 @@ def test_a_reimport_keeps_a_participants_own_choice_and_a_missing_column_leaves_
     assert people(engine)["B1"].timezone == "Asia/Osaka"
     short = write(tmp_path / "c.xlsx", [row[:6] for row in rows], header=HEADER[:6])
     with session_scope(engine) as session:
-        left = import_participants(session, short)
+        left = import_participants(session, short, vocabulary())
     assert {"attendance", "interpreter_language", "timezone"} <= set(left.untouched)
     stored = people(engine)["B1"]
     assert (stored.attendance, stored.interpreter_language) == (Attendance.onsite, "zh")
@@ -142,7 +143,7 @@ def test_online_participants_in_an_event_without_video_are_refused_in_one_senten
         ["B2", "buyer", "B", "JP", "food", "T-2", "", "", ""],
     ]
     with pytest.raises(ImportFailed) as refused, session_scope(engine) as session:
-        import_participants(session, write(tmp_path / "a.xlsx", rows))
+        import_participants(session, write(tmp_path / "a.xlsx", rows), vocabulary())
     assert people(engine) == {}
     [problem] = refused.value.problems
     text = problem_text("ko", problem, {})
@@ -155,7 +156,7 @@ def test_a_changed_interpreter_language_moves_the_interpreters(engine, event, tm
         ["S1", "seller", "한빛", "KR", "food", "", "", "", ""],
     ]
     with session_scope(engine) as session:
-        import_participants(session, write(tmp_path / "a.xlsx", rows))
+        import_participants(session, write(tmp_path / "a.xlsx", rows), vocabulary())
     with session_scope(engine) as session:
         found = {p.code: p for p in session.exec(select(Participant))}
         slot = session.exec(select(Slot)).first()
@@ -167,6 +168,6 @@ def test_a_changed_interpreter_language_moves_the_interpreters(engine, event, tm
         reassign(session)
     rows[0][7] = "Japanese"
     with session_scope(engine) as session:
-        import_participants(session, write(tmp_path / "b.xlsx", rows))
+        import_participants(session, write(tmp_path / "b.xlsx", rows), vocabulary())
     with session_scope(engine) as session:
         assert len(session.exec(select(InterpreterAssignment)).all()) == 1

@@ -2,8 +2,8 @@
 
 import pytest
 
-from locales import country_code, industry_slug
 from store.import_slips import is_unknown, korean_phone, written_otherwise
+from views.vocabulary import vocabulary
 
 
 @pytest.mark.parametrize(
@@ -34,13 +34,14 @@ def test_korean_phone(written, country, stored):
     ],
 )
 def test_written_another_way(field, written, stored, otherwise):
-    assert {"industry": industry_slug, "country": country_code}[field](written) == stored
-    assert written_otherwise(field, written, stored) == otherwise
-    assert not is_unknown(field, stored)
+    assert vocabulary().canonical(field, written) == stored
+    assert written_otherwise(vocabulary(), field, written, stored) == otherwise
+    assert not is_unknown(vocabulary(), field, stored)
 
 
 def test_truly_unknown_values_stay_as_written():
-    assert industry_slug("뷰티디바이스") == "뷰티디바이스" and is_unknown(
-        "industry", "뷰티디바이스"
-    )
-    assert country_code("Atlantis") == "Atlantis" and is_unknown("country", "Atlantis")
+    words = vocabulary()
+    assert words.industry_slug("뷰티디바이스") == "뷰티디바이스"
+    assert is_unknown(words, "industry", "뷰티디바이스")
+    assert words.country_code("Atlantis") == "Atlantis"
+    assert is_unknown(words, "country", "Atlantis")

@@ -11,6 +11,7 @@ from store.errors import ImportFailed, Problem
 from store.import_columns import header_key
 from store.importer import import_participants
 from store.models import Participant, Role
+from views.vocabulary import vocabulary
 
 HEADER = ["id", "role", "company", "country", "industry", "products", "email", "booth"]
 
@@ -45,7 +46,7 @@ def test_a_workbook_creates_participants_with_invites(engine, event, tmp_path):
         ],
     )
     with session_scope(engine) as session:
-        result = import_participants(session, path)
+        result = import_participants(session, path, vocabulary())
     assert (result.created, result.updated) == (2, 0)
     stored = people(engine)
     assert stored["S001"].role == Role.seller and stored["S001"].company == "한빛화장품"
@@ -56,11 +57,11 @@ def test_a_workbook_creates_participants_with_invites(engine, event, tmp_path):
 def test_reimport_updates_instead_of_duplicating(engine, event, tmp_path):
     row = ["B001", "buyer", "Acme", "US", "cosmetics", "", "", "T-01"]
     with session_scope(engine) as session:
-        import_participants(session, workbook(tmp_path / "a.xlsx", [row]))
+        import_participants(session, workbook(tmp_path / "a.xlsx", [row]), vocabulary())
     token = people(engine)["B001"].invite_token
     row[2] = "Acme Global"
     with session_scope(engine) as session:
-        result = import_participants(session, workbook(tmp_path / "b.xlsx", [row]))
+        result = import_participants(session, workbook(tmp_path / "b.xlsx", [row]), vocabulary())
     assert (result.created, result.updated) == (0, 1)
     stored = people(engine)
     assert len(stored) == 1
@@ -74,7 +75,7 @@ def test_korean_headers_and_csv_with_a_byte_order_mark(engine, event, tmp_path):
         writer.writerow(["번호", "구분", "회사명", "국가", "업종", "1일상담횟수"])
         writer.writerow(["B9", "바이어", "Saigon Imports", "VN", "food", "4"])
     with session_scope(engine) as session:
-        import_participants(session, path)
+        import_participants(session, path, vocabulary())
     assert people(engine)["B9"].daily_cap == 4
 
 
@@ -90,7 +91,7 @@ def test_bad_rows_are_all_reported_and_nothing_is_stored(engine, event, tmp_path
         ],
     )
     with session_scope(engine) as session, pytest.raises(ImportFailed) as failed:
-        import_participants(session, path)
+        import_participants(session, path, vocabulary())
     assert failed.value.problems == [
         Problem(3, "role", "not_a_role", "trader"),
         Problem(4, "company", "required", ""),
@@ -104,7 +105,7 @@ def test_bad_rows_are_all_reported_and_nothing_is_stored(engine, event, tmp_path
 def test_missing_columns_are_refused_and_unknown_ones_left_unread(engine, event, tmp_path):
     path = workbook(tmp_path / "cols.xlsx", [], header=["id", "company", "colour"])
     with session_scope(engine) as session, pytest.raises(ImportFailed) as failed:
-        import_participants(session, path)
+        import_participants(session, path, vocabulary())
     reasons = {(p.column, p.reason) for p in failed.value.problems}
     assert {("role", "missing_column"), ("country", "missing_column")} <= reasons
     assert not any(p.reason == "unknown_header" for p in failed.value.problems)
@@ -115,14 +116,14 @@ def test_an_organizers_extra_columns_are_read_past_and_named(engine, event, tmp_
     row = [1, "S001", "국내기업", "한빛화장품", "KR", "화장품", "010-1234-5678", "VIP"]
     path = workbook(tmp_path / "extra.xlsx", [row], header=header)
     with session_scope(engine) as session:
-        result = import_participants(session, path)
+        result = import_participants(session, path, vocabulary())
     assert (result.created, result.ignored) == (1, ("순번", "비고"))
     assert people(engine)["S001"].phone == "010-1234-5678"
 
 
 def refusal(engine, path):
     with session_scope(engine) as session, pytest.raises(ImportFailed) as failed:
-        import_participants(session, path)
+        import_participants(session, path, vocabulary())
     return failed.value.problems
 
 
@@ -154,7 +155,7 @@ def test_csv_files_as_excel_saves_them(engine, event, tmp_path, encoding, bom, n
     path = tmp_path / "people.csv"
     path.write_bytes(bom + f"{KOREAN_HEADER}\r\n{KOREAN_ROW}\r\n".encode(encoding))
     with session_scope(engine) as session:
-        result = import_participants(session, path)
+        result = import_participants(session, path, vocabulary())
     assert (result.created, result.encoding) == (1, name)
     kim = people(engine)["S001"]
     assert (kim.company, kim.phone, kim.contact_title) == ("한빛화장품", "02-123-4567", "과장")
@@ -166,7 +167,7 @@ def test_excel_unicode_text_is_tab_separated_utf16(engine, event, tmp_path):
     text = KOREAN_HEADER.replace(",", "\t") + "\r\n" + KOREAN_ROW.replace(",", "\t") + "\r\n"
     path.write_bytes(text.encode("utf-16"))
     with session_scope(engine) as session:
-        assert import_participants(session, path).encoding == "UTF-16"
+        assert import_participants(session, path, vocabulary()).encoding == "UTF-16"
     assert people(engine)["S001"].company == "한빛화장품"
 
 
@@ -175,7 +176,7 @@ def test_every_field_label_of_the_bot_is_a_header(engine, event, tmp_path):
     from locales import catalog
     from store.import_columns import HEADERS, header_aliases
 
-    aliases = header_aliases()
+    aliases = header_aliases(vocabulary())
     for language in ("ko", "en"):
         for key in HEADERS:
             label = catalog(language).get(f"field.{key}")
@@ -219,7 +220,7 @@ def test_cells_are_cleaned_like_typed_values(engine, event, tmp_path):
         [["B\u200b001", "buyer", " Acme\u200b Corp ", "US", "food", "", "", "T-1"]],
     )
     with session_scope(engine) as session:
-        import_participants(session, path)
+        import_participants(session, path, vocabulary())
     assert people(engine)["B001"].company == "Acme Corp"
     blank = workbook(tmp_path / "blank.xlsx", [["B002", "buyer", "\u3164\u200b", "US", "food"]])
     assert refusal(engine, blank) == [Problem(2, "company", "required", "")]
@@ -233,7 +234,7 @@ def test_a_fair_sized_workbook_imports_whole(engine, event, tmp_path):
     ] + [[f"S{i:05}", "seller", f"셀러 {i}", "KR", "food", "김치", "", ""] for i in range(3000)]
     path = workbook(tmp_path / "big.xlsx", rows)
     with session_scope(engine) as session:
-        result = import_participants(session, path)
+        result = import_participants(session, path, vocabulary())
     assert result.created == 4000
     stored = people(engine)
     assert len({p.invite_token for p in stored.values()}) == 4000
@@ -251,7 +252,7 @@ def test_an_imported_formula_is_text_in_the_export(engine, event, tmp_path):
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         csv.writer(handle).writerows([HEADER, ["B001", "buyer", formula, "US", "food"]])
     with session_scope(engine) as session:
-        import_participants(session, path)
+        import_participants(session, path, vocabulary())
     with session_scope(engine) as session:
         book = load_workbook(io.BytesIO(export_workbook(export_data(session), "ko")))
     cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row]

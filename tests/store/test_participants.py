@@ -8,6 +8,7 @@ from store.importer import import_participants
 from store.models import Participant
 from store.participants import by_telegram_id, join, set_language, update_field
 from store.profile import profile, save_field
+from views.vocabulary import vocabulary
 
 
 @pytest.fixture
@@ -55,7 +56,7 @@ def test_invalid_profile_values_change_nothing(engine, invited, field, value, re
     with session_scope(engine) as session:
         person = join(session, invited[0], 5, None)
     with session_scope(engine) as session, pytest.raises(InvalidValue) as error:
-        update_field(session, person.id, field, value)
+        update_field(session, person.id, field, value, vocabulary())
     assert error.value.values["reason"] == reason
     if field == "description":  # the limit the refusal names
         assert error.value.values["limit"] == 2000
@@ -66,8 +67,8 @@ def test_invalid_profile_values_change_nothing(engine, invited, field, value, re
 def test_valid_profile_values_are_stored_trimmed(engine, invited):
     with session_scope(engine) as session:
         person = join(session, invited[0], 5, None)
-        update_field(session, person.id, "email", " kim@example.kr ")
-        update_field(session, person.id, "company", "한빛 코스메틱 🌸")
+        update_field(session, person.id, "email", " kim@example.kr ", vocabulary())
+        update_field(session, person.id, "company", "한빛 코스메틱 🌸", vocabulary())
         set_language(session, person.id, "en")
     with session_scope(engine) as session:
         stored = session.get(Participant, person.id)
@@ -85,20 +86,20 @@ def test_a_language_chosen_in_the_bot_outlasts_the_files_language_column(engine,
     path.write_text("id,role,company,country,industry,language\nS1,seller,가나,KR,food,ko\n")
     with session_scope(engine) as session:
         builders.event(session)
-        import_participants(session, path)
+        import_participants(session, path, vocabulary())
         person = session.exec(select(Participant)).one()
         assert person.language == "ko"
         set_language(session, person.id, "en")
     with session_scope(engine) as session:
-        import_participants(session, path)
+        import_participants(session, path, vocabulary())
         assert session.exec(select(Participant)).one().language == "en"
 
 
 def test_a_saved_field_comes_back_with_its_section(engine, invited):
     with session_scope(engine) as session:
         person = join(session, invited[0], 5, None)
-        saved = save_field(session, person.id, "products", " 김 ", True)
-        account = save_field(session, person.id, "email", "kim@example.kr", False)
+        saved = save_field(session, person.id, "products", " 김 ", True, vocabulary())
+        account = save_field(session, person.id, "email", "kim@example.kr", False, vocabulary())
     assert saved.participant.products == "김" and saved.choices is not None
     assert saved.choices.languages  # a buyer chooses an interpreter's language
     assert account.participant.email == "kim@example.kr" and account.choices is None

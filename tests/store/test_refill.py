@@ -16,16 +16,23 @@ from store.manual_matching import assign
 from store.models import (
     CancelReason,
     Meeting,
+    Notice,
+    NoticeKind,
     OfferState,
     Phase,
     RefillOffer,
     Slot,
     Unavailability,
 )
+from store.notices import Draft
 from store.refill import (
+    Ended,
     OfferClosed,
+    OfferView,
     Outcome,
+    Telling,
     answer_offer,
+    cancel_and_offer,
     candidates,
     expire_offer,
     offer_next,
@@ -186,3 +193,55 @@ def test_two_processes_booking_the_same_freed_slot_book_it_once(engine, other_pr
         assert isinstance(second, Exception) and state == OfferState.booked
     else:
         assert first == Outcome.void and isinstance(second, int) and state == OfferState.void
+
+
+def _telling(fails: bool = False) -> Telling:
+    def offer(view: OfferView) -> list[Draft]:
+        if fails:
+            raise RuntimeError("killed between the cancellation and its offer")
+        return [
+            Draft(NoticeKind.refill, side.participant_id, f"offer-{view.id}", "offer")
+            for side in (view.buyer, view.seller)
+        ]
+
+    def ended(view: OfferView, how: Ended, sides) -> list[Draft]:
+        return [Draft(NoticeKind.refill, s.participant_id, f"{view.id}-{how}", how) for s in sides]
+
+    return Telling(offer, ended)
+
+
+def _queued(engine, fair) -> list[tuple[str, str]]:
+    names = {v: k for k, v in fair.items() if k[0] in "BS"}
+    with session_scope(engine) as session:
+        rows = session.exec(
+            select(Notice).where(Notice.kind == NoticeKind.refill).order_by(Notice.id)
+        )
+        return [(names[n.participant_id], n.text) for n in rows]
+
+
+def test_a_freed_place_is_offered_with_the_change_that_frees_it_or_not_at_all(engine, fair):
+    """The cancellation, its offer and the offer's notices commit together; so do a decline,
+    the other side's notice and the next offer."""
+    with pytest.raises(RuntimeError), session_scope(engine) as session:
+        cancel_and_offer(
+            session,
+            fair["meeting"],
+            fair["S1"],
+            CancelReason.cant_attend,
+            BEFORE,
+            0,
+            None,
+            _telling(fails=True),
+        )
+    with session_scope(engine) as session:
+        assert session.get(Meeting, fair["meeting"]) is not None
+        assert session.exec(select(RefillOffer)).all() == []
+    assert _queued(engine, fair) == []
+    with session_scope(engine) as session:
+        args = (fair["meeting"], fair["S1"], CancelReason.cant_attend, BEFORE, 0, None)
+        _, offered = cancel_and_offer(session, *args, _telling())
+    assert _queued(engine, fair) == [("B3", "offer"), ("S2", "offer")]
+    with session_scope(engine) as session:
+        done = answer_offer(session, offered.view.id, fair["S2"], False, BEFORE, 0, _telling())
+    assert done.next.view.buyer.code == "B1" and done.next.view.seller.code == "S4"
+    assert _queued(engine, fair)[2:] == [("B3", "declined"), ("B1", "offer"), ("S4", "offer")]

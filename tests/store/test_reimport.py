@@ -18,6 +18,7 @@ from store.db import session_scope
 from store.importer import Change, Conflict, import_participants
 from store.models import AuditLog, ImportedValue, Participant
 from store.participants import update_field
+from views.vocabulary import vocabulary
 
 HEADER = ["id", "role", "company", "country", "industry", "contact_name", "email", "phone", "booth"]
 ROWS = [
@@ -62,12 +63,14 @@ def stored(engine, code):
 
 def test_a_column_the_file_lacks_leaves_stored_values_alone(engine, event, tmp_path):
     with session_scope(engine) as session:
-        import_participants(session, write(tmp_path / "a.xlsx", ROWS))
+        import_participants(session, write(tmp_path / "a.xlsx", ROWS), vocabulary())
     # the e-mail header mistyped (이메알) and the phone column gone
     header = [*HEADER[:6], "이메알", "booth"]
     rows = [[*row[:6], "typo@x.com", row[8]] for row in ROWS]
     with session_scope(engine) as session:
-        result = import_participants(session, write(tmp_path / "b.xlsx", rows, header))
+        result = import_participants(
+            session, write(tmp_path / "b.xlsx", rows, header), vocabulary()
+        )
     assert (result.created, result.updated, result.unchanged) == (0, 0, 4)
     assert {"email", "phone"} <= set(result.untouched)
     assert result.ignored == ("이메알",)
@@ -79,28 +82,30 @@ def test_a_column_the_file_lacks_leaves_stored_values_alone(engine, event, tmp_p
 
 def test_a_participants_own_edit_is_kept_and_reported(engine, event, tmp_path):
     with session_scope(engine) as session:
-        import_participants(session, write(tmp_path / "a.xlsx", ROWS))
+        import_participants(session, write(tmp_path / "a.xlsx", ROWS), vocabulary())
         s1 = session.exec(select(Participant).where(Participant.code == "S1")).one()
         s1.telegram_id = 2001
-        update_field(session, s1.id, "phone", "010-9999-0000")
+        update_field(session, s1.id, "phone", "010-9999-0000", vocabulary())
     older = [row.copy() for row in ROWS]
     older[0][2] = "Acme Global"  # the organizer's own change: taken
     path = write(tmp_path / "b.xlsx", older)
     with session_scope(engine) as session:
-        result = import_participants(session, path)
+        result = import_participants(session, path, vocabulary())
     assert result.conflicts == (Conflict("S1", "phone", "010-9999-0000", "010-1234-5678"),)
     assert result.changes == (Change("B1", "company", "Acme", "Acme Global"),)
     assert stored(engine, "S1").phone == "010-9999-0000"
     assert stored(engine, "B1").company == "Acme Global"
     # the same conflict again next time, until the organizer decides
     with session_scope(engine) as session:
-        assert import_participants(session, path, dry=True).conflicts == result.conflicts
+        assert (
+            import_participants(session, path, vocabulary(), dry=True).conflicts == result.conflicts
+        )
     with session_scope(engine) as session:
-        preferred = import_participants(session, path, prefer_file=True)
+        preferred = import_participants(session, path, vocabulary(), prefer_file=True)
     assert preferred.prefer_file and preferred.conflicts == result.conflicts
     assert stored(engine, "S1").phone == "010-1234-5678"
     with session_scope(engine) as session:
-        assert import_participants(session, path).conflicts == ()
+        assert import_participants(session, path, vocabulary()).conflicts == ()
 
 
 def test_a_joined_participant_imported_before_imports_remembered_counts_as_their_own(
@@ -109,25 +114,25 @@ def test_a_joined_participant_imported_before_imports_remembered_counts_as_their
     with session_scope(engine) as session:
         builders.participant(session, "S1", telegram_id=2001, phone="010-5555-6666")
     with session_scope(engine) as session:
-        result = import_participants(session, write(tmp_path / "a.xlsx", ROWS))
+        result = import_participants(session, write(tmp_path / "a.xlsx", ROWS), vocabulary())
     assert Conflict("S1", "phone", "010-5555-6666", "010-1234-5678") in result.conflicts
     assert stored(engine, "S1").phone == "010-5555-6666"
 
 
 def test_participants_no_longer_in_the_file_are_listed_never_deleted(engine, event, tmp_path):
     with session_scope(engine) as session:
-        import_participants(session, write(tmp_path / "a.xlsx", ROWS))
+        import_participants(session, write(tmp_path / "a.xlsx", ROWS), vocabulary())
     with session_scope(engine) as session:
-        result = import_participants(session, write(tmp_path / "b.xlsx", ROWS[1:3]))
+        result = import_participants(session, write(tmp_path / "b.xlsx", ROWS[1:3]), vocabulary())
     assert result.absent == ("B1", "S2")
     assert stored(engine, "B1").company == "Acme"
 
 
 def test_every_import_writes_an_audit_line_with_its_counts(engine, event, tmp_path):
     with session_scope(engine) as session:
-        import_participants(session, write(tmp_path / "a.xlsx", ROWS), admin_id=0)
+        import_participants(session, write(tmp_path / "a.xlsx", ROWS), vocabulary(), admin_id=0)
     with session_scope(engine) as session:
-        import_participants(session, write(tmp_path / "a.xlsx", ROWS), dry=True)
+        import_participants(session, write(tmp_path / "a.xlsx", ROWS), vocabulary(), dry=True)
     with session_scope(engine) as session:
         lines = session.exec(select(AuditLog).where(AuditLog.action == "import")).all()
     assert len(lines) == 1
@@ -182,14 +187,14 @@ def test_reimport_properties(
         for table in (ImportedValue, AuditLog, Participant):
             session.exec(delete(table))
     with session_scope(engine) as session:
-        import_participants(session, write(tmp_path / "first.xlsx", ROWS))
+        import_participants(session, write(tmp_path / "first.xlsx", ROWS), vocabulary())
     bot_edits: dict[tuple[str, str], str] = {}
     with session_scope(engine) as session:
         for code, field, n in edits:
             person = session.exec(select(Participant).where(Participant.code == code)).one()
             person.telegram_id = 5000 + ROWS.index(next(r for r in ROWS if r[0] == code))
             value = _value(field, n)
-            update_field(session, person.id, field, value)
+            update_field(session, person.id, field, value, vocabulary())
             bot_edits[(code, field)] = value
     rows = [row.copy() for row in ROWS]
     for index, field, n in changed_cells:
@@ -202,11 +207,13 @@ def test_reimport_properties(
     with session_scope(engine) as session:
         before = state(session)
     with session_scope(engine) as session:
-        predicted = import_participants(session, path, dry=True, prefer_file=prefer_file)
+        predicted = import_participants(
+            session, path, vocabulary(), dry=True, prefer_file=prefer_file
+        )
     with session_scope(engine) as session:
         assert state(session) == before  # the dry run wrote nothing
     with session_scope(engine) as session:
-        done = import_participants(session, path, prefer_file=prefer_file)
+        done = import_participants(session, path, vocabulary(), prefer_file=prefer_file)
     assert dataclasses.replace(predicted, dry=False) == done
     with session_scope(engine) as session:
         after = state(session)

@@ -26,6 +26,7 @@ from store.search import (
     request_target,
     search,
 )
+from views.vocabulary import vocabulary
 
 
 @pytest.fixture
@@ -53,7 +54,7 @@ def fair(engine):
 
 def names(engine, me, filters=None):
     with session_scope(engine) as session:
-        page = search(session, me, filters or Filters())
+        page = search(session, me, filters or Filters(), vocabulary())
     return [row.company.company for row in page.rows]
 
 
@@ -73,14 +74,14 @@ def test_recommended_order_same_industry_then_who_asked_you_then_by_name(engine,
         "Cosmo 100%_Pure",
     ]
     with session_scope(engine) as session:
-        first = search(session, fair["B1"], Filters()).rows[:2]
+        first = search(session, fair["B1"], Filters(), vocabulary()).rows[:2]
     assert [(r.same_industry, r.requested_me) for r in first] == [(True, False), (False, True)]
 
 
 def test_rows_say_whom_you_asked_already(engine, fair):
     with session_scope(engine) as session:
         send_request(session, fair["B1"], fair["S2"], NOW)
-        rows = search(session, fair["B1"], Filters()).rows
+        rows = search(session, fair["B1"], Filters(), vocabulary()).rows
     assert {r.company.company: r.requested_by_me for r in rows}["Busan Foods"] is True
     assert sum(r.requested_by_me for r in rows) == 1
 
@@ -113,11 +114,11 @@ def test_filters_and_keywords(engine, fair, filters, expected):
 
 def test_pages_count_everything_and_an_offset_past_the_end_shows_the_last_page(engine, fair):
     with session_scope(engine) as session:
-        first = search(session, fair["B1"], Filters(), 0, 3)
-        last = search(session, fair["B1"], Filters(), 3, 3)
-        beyond = search(session, fair["B1"], Filters(), 999, 3)
-        negative = search(session, fair["B1"], Filters(), -5, 3)
-        empty = search(session, fair["B1"], Filters(keyword="nothing"), 40, 3)
+        first = search(session, fair["B1"], Filters(), vocabulary(), 0, 3)
+        last = search(session, fair["B1"], Filters(), vocabulary(), 3, 3)
+        beyond = search(session, fair["B1"], Filters(), vocabulary(), 999, 3)
+        negative = search(session, fair["B1"], Filters(), vocabulary(), -5, 3)
+        empty = search(session, fair["B1"], Filters(keyword="nothing"), vocabulary(), 40, 3)
     assert (first.total, len(first.rows), len(last.rows)) == (4, 3, 1)
     assert (beyond.offset, [r.company.id for r in beyond.rows]) == (3, [last.rows[0].company.id])
     assert negative.offset == 0
@@ -135,7 +136,7 @@ def test_facets_list_the_other_sides_industries_and_countries(engine, fair):
 
 def test_inactive_or_unknown_searchers_are_refused(engine, fair):
     with session_scope(engine) as session, pytest.raises(NotFound):
-        search(session, fair["S5"], Filters())
+        search(session, fair["S5"], Filters(), vocabulary())
     with session_scope(engine) as session, pytest.raises(NotFound):
         facets(session, 99999)
 

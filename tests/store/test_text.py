@@ -27,6 +27,7 @@ from store.search import clean_keyword
 from store.sheets import append_row, csv_row
 from store.text import TERMINAL_SEQUENCE, clean_text, is_removed
 from views.export_workbook import workbook
+from views.vocabulary import vocabulary
 
 FUZZ = settings(max_examples=200, deadline=None)
 # Through the database and a workbook each example takes a while.
@@ -135,7 +136,7 @@ def test_typed_text_reaches_the_workbook_as_stored(engine, fair, company, note):
             session.delete(request)
     try:
         with session_scope(engine) as session:
-            update_field(session, buyer, "company", company)
+            update_field(session, buyer, "company", company, vocabulary())
     except InvalidValue:
         pass
     try:
@@ -173,7 +174,7 @@ def test_imported_text_reaches_the_workbook_cleaned(engine, fair, tmp_path, comp
         company = book.active["C2"].value  # as the workbook holds it
     try:
         with session_scope(engine) as session:
-            import_participants(session, path)
+            import_participants(session, path, vocabulary())
     except ImportFailed as error:
         assert [(p.column, p.reason) for p in error.problems] in (
             [("company", "required")],
