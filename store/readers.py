@@ -87,6 +87,13 @@ def reachable_company() -> sa.ColumnElement[bool]:
     a colleague who joined (not revoked) opened the bot and has not blocked it. A company is
     reachable while any of its people is; each notice goes to each of them who is
     (store/notices.py)."""
+    return sa.and_(col(Participant.active), someone_reachable())
+
+
+def someone_reachable() -> sa.ColumnElement[bool]:
+    """Whether the participant's main contact or a colleague who joined (not revoked) opened
+    the bot and has not blocked it, whether or not it still takes part (a withdrawn company
+    is told of its withdrawal)."""
     main_contact = sa.and_(
         col(Participant.telegram_id).is_not(None), col(Participant.blocked_bot_at).is_(None)
     )
@@ -96,7 +103,7 @@ def reachable_company() -> sa.ColumnElement[bool]:
         col(Colleague.telegram_id).is_not(None),
         col(Colleague.blocked_bot_at).is_(None),
     )
-    return sa.and_(col(Participant.active), sa.or_(main_contact, colleague))
+    return sa.or_(main_contact, colleague)
 
 
 def reachable_ids(session: Session, participant_ids: Sequence[int] | None = None) -> set[int]:

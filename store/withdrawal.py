@@ -40,6 +40,7 @@ from store.models import (
     Slot,
 )
 from store.notices import Draft, queue
+from store.readers import someone_reachable
 from store.reminders import Recipient, slot_start
 from store.text import clean_text
 
@@ -210,10 +211,12 @@ def untold(session: Session) -> list[int]:
     return [p.id for p in people if (p.id, _key(p)) not in told]
 
 
-def _side(person: Participant) -> Side:
-    """The withdrawn participant as a side to tell (side_of leaves inactive people out)."""
+def _side(session: Session, person: Participant) -> Side:
+    """The withdrawn participant as a side to tell (side_of leaves inactive people out): its
+    main contact and colleagues, while any of them can be reached."""
     assert person.id is not None
-    reachable = person.telegram_id is not None and person.blocked_bot_at is None
+    found = select(Participant.id).where(Participant.id == person.id, someone_reachable())
+    reachable = session.exec(found).first() is not None
     recipient = Recipient.of(person) if reachable else None
     return Side(person.id, person.code, person.company, person.company_en, recipient)
 
@@ -267,7 +270,7 @@ def claim_announcement(
         start = slot_start(slot, event.timezone)
         meetings.append(Freed(side_of(session, session.get(Participant, other)), start, place.id))
     done = Withdrawal(
-        _side(person),
+        _side(session, person),
         tuple(side_of(session, session.get(Participant, other)) for other in others),
         tuple(meetings),
         event.phase == Phase.announced,

@@ -126,3 +126,26 @@ async def test_only_organizers_withdraw(fair, fake, engine):
     assert "Only the organizers" in people["B1"].callback_answers[-1].text
     with session_scope(engine) as session:
         assert all(p.active for p in session.exec(select(Participant)).all())
+
+
+async def test_colleagues_hear_of_a_withdrawal_when_their_main_contact_blocked_the_bot(
+    fair, fake, engine
+):
+    """S1 and its counterpart B1 each have a colleague who joined and a main contact who
+    blocked the bot: both colleagues are told (the company is reachable through them)."""
+    with session_scope(engine) as session:
+        for code, colleague in (("S1", 5001), ("B1", 5101)):
+            company = session.exec(select(Participant).where(Participant.code == code)).one()
+            builders.colleague(session, company.id, PEOPLE[code], colleague, f"Kim {code}", "en")
+            company.blocked_bot_at = NOW
+            session.add(company)
+    kim_s1 = fake.user(5001, "Kim S1", language_code="en")
+    kim_b1 = fake.user(5101, "Kim B1", language_code="en")
+    for kim in (kim_s1, kim_b1):
+        kim.bot.open_chat(kim.profile)
+    admin = organizer(fake)
+    [confirm] = await admin.ask("/withdraw S1")
+    await admin.press(confirm, "🚫 Withdraw")
+    await admin.wait_reply()
+    await kim_s1.wait_for(says("The organizers have withdrawn 국내기업 S1"), timeout=WAIT)
+    await kim_b1.wait_for(says("has withdrawn from the fair, so your meeting"), timeout=WAIT)
