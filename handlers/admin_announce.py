@@ -26,7 +26,7 @@ from handlers.feature import ADMINS, Command, Feature
 from handlers.guard import organizer
 from handlers.routes import AnnouncePace, BroadcastPace, route
 from handlers.services import Who, services
-from handlers.ui import counted_items, error_text, escape, refuse, show
+from handlers.ui import answer_press, counted_items, error_text, escape, refuse, show
 from jobs.announce import start_broadcast, start_sending
 from locales import t, tn
 from store import broadcast as broadcasts
@@ -175,7 +175,7 @@ async def broadcast_pace(
         await refuse(update, t(person.language, "error.pace_stale"))
         return
     del context.user_data[DRAFT]
-    await update.callback_query.answer()
+    await answer_press(update.callback_query)
     if pressed.choice == "no" or not isinstance(message, Message):
         await show(update, t(person.language, "pace.cancelled"))
         return

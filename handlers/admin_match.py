@@ -15,7 +15,7 @@ from handlers.guard import organizer
 from handlers.refill_offers import send_offer, telling
 from handlers.routes import LowCountBook, LowCountPropose, route
 from handlers.services import Who, services
-from handlers.ui import button, clipped, error_text, escape, keyboard, refuse, show
+from handlers.ui import answer_press, button, clipped, error_text, escape, keyboard, refuse, show
 from jobs.schedule import schedule_all
 from locales import industry_name, moment, t, tn, zone_name
 from store.deadline import move_deadline
@@ -215,7 +215,7 @@ async def propose(
     svc = services(context)
     participant_id = pressed.participant
     offers = await svc.run(proposals, participant_id, admin_id=person.telegram_id)
-    await update.callback_query.answer()
+    await answer_press(update.callback_query)
     if not offers:
         await show(update, t(person.language, "admin.proposals_none"))
         return
@@ -256,11 +256,11 @@ async def _book(
         confirm = button(person.language, "admin.book_anyway", data)
         text = error_text(person.language, error)
         if update.callback_query is not None:
-            await update.callback_query.answer()
+            await answer_press(update.callback_query)
         await show(update, escape(text), keyboard([confirm]))
         return
     if update.callback_query is not None:
-        await update.callback_query.answer()
+        await answer_press(update.callback_query)
     start = slot_start(booked.slot, booked.timezone)
     await show(
         update,

@@ -14,7 +14,7 @@ from handlers.feature import Feature
 from handlers.guard import organizer
 from handlers.routes import ReopenConfirm, route
 from handlers.services import Who, services
-from handlers.ui import button, keyboard, show
+from handlers.ui import answer_press, button, keyboard, show
 from jobs.schedule import schedule_all
 from locales import LANGUAGES, moment, t, tn
 from store.deadline import Reopening, reopen
@@ -36,7 +36,7 @@ async def confirmed(
     svc = services(context)
     wanted = datetime.fromtimestamp(pressed.until, UTC)
     done = await svc.run(reopen, person.telegram_id, wanted, svc.clock())
-    await update.callback_query.answer()
+    await answer_press(update.callback_query)
     await schedule_all(context.application)
     when = moment(wanted, person.language, done.timezone)
     await show(update, tn(person.language, "reopen.done", done.dropped, deadline=when))

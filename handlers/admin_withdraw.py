@@ -19,7 +19,7 @@ from handlers.guard import organizer
 from handlers.refill_offers import send_offer, telling
 from handlers.routes import WithdrawConfirm, route
 from handlers.services import Services, Who, services
-from handlers.ui import button, counted_items, escape, keyboard, refuse, show
+from handlers.ui import answer_press, button, counted_items, escape, keyboard, refuse, show
 from jobs import notify
 from jobs.table import TimedJob
 from locales import t
@@ -113,14 +113,14 @@ async def confirmed(
     participant_id = pressed.participant
     if pressed.action == "r":
         found = await svc.run(restore, person.telegram_id, participant_id, svc.clock())
-        await update.callback_query.answer()
+        await answer_press(update.callback_query)
         await show(update, t(person.language, "restore.done", **changes(found, person.language)))
         return
     saved = context.user_data.get(REASON) or {}
     reason = str(saved.get("reason", "")) if saved.get("id") == participant_id else ""
     found = await svc.run(withdraw, person.telegram_id, participant_id, reason, svc.clock())
     context.user_data.pop(REASON, None)
-    await update.callback_query.answer()
+    await answer_press(update.callback_query)
     await show(update, withdrawn(found, person.language))
     await announce_withdrawals(context.application)
 

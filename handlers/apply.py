@@ -11,7 +11,7 @@ from handlers.feature import HIDDEN, Command, Feature
 from handlers.guard import organizer
 from handlers.routes import ApplicationDecision, ApplyRole, Menu, route
 from handlers.services import Who, services, who
-from handlers.ui import button, error_text, escape, keyboard, refuse, show
+from handlers.ui import answer_press, button, error_text, escape, keyboard, refuse, show
 from locales import shown, t
 from store.applications import QUESTIONS, check_answer, decide, submit
 from store.errors import StoreError
@@ -26,7 +26,7 @@ STEP = "apply"  # the typed step: {"step": STEP, "answers": {"role": "buyer", ..
 async def begin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     person = await who(update, context)
     if update.callback_query is not None:
-        await update.callback_query.answer()
+        await answer_press(update.callback_query)
     if person.withdrawn:
         await refuse(update, t(person.language, "error.withdrawn"))
         return
@@ -68,7 +68,7 @@ async def role(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if pressed is None or step is None or "role" in step["answers"]:
         await refuse(update, t(person.language, "error.bad_button"))
         return
-    await update.callback_query.answer()
+    await answer_press(update.callback_query)
     answers = {**step["answers"], "role": pressed.role}
     typed.arm(context, STEP, answers=answers)
     await show(
@@ -154,7 +154,7 @@ async def decision(
     application = await svc.run(
         decide, pressed.application, person.telegram_id, approve, vocabulary()
     )
-    await update.callback_query.answer()
+    await answer_press(update.callback_query)
     approved = application.status == ApplicationStatus.approved
     outcome = "approved" if approved else "rejected"
     await show(

@@ -17,7 +17,16 @@ from handlers.feature import Feature
 from handlers.guard import participant
 from handlers.routes import AvailabilityDay, AvailabilityPress, Menu, route
 from handlers.services import Who, services
-from handlers.ui import button, counted_items, error_text, keyboard, pressed_keyboard, refuse, show
+from handlers.ui import (
+    answer_press,
+    button,
+    counted_items,
+    error_text,
+    keyboard,
+    pressed_keyboard,
+    refuse,
+    show,
+)
 from locales import clock, day_label, t, time_span
 from store.availability import DayGrid, grids, press_slot, switch_day
 from store.errors import ApplicationsClosed
@@ -116,7 +125,7 @@ async def press(
             shown = await svc.run(switch_day, pid, day, switch == "on", now)
     [grid] = shown.days
     if shown.closed is None:
-        await update.callback_query.answer()
+        await answer_press(update.callback_query)
     else:
         await refuse(update, error_text(person.language, shown.closed))
         if not _has_toggles(update):  # the closed screen already: the alert says it all

@@ -13,7 +13,7 @@ from handlers.feature import Feature
 from handlers.guard import main_contact
 from handlers.routes import ColleagueInvite, ColleagueRevoke, Colleagues, Menu, route
 from handlers.services import Who, services
-from handlers.ui import button, clipped, escape, keyboard, refuse, show
+from handlers.ui import answer_press, button, clipped, escape, keyboard, refuse, show
 from jobs.notify import Rendered, draft, start
 from locales import day_time, t, tn
 from store.colleagues import Team, colleague_team, invitation, revoking
@@ -114,7 +114,7 @@ async def new_link(
     """A new colleague's link, sent as its own message to forward; the list shows it too."""
     svc = services(context)
     made = await svc.run(invitation, person.participant.id, person.telegram_id, svc.clock())
-    await update.callback_query.answer()
+    await answer_press(update.callback_query)
     link = create_deep_linked_url(context.bot.username, made.colleague.invite_token)
     language = person.language
     await update.effective_chat.send_message(
@@ -162,7 +162,7 @@ async def revoke_colleague(
     if colleague is None:
         await refuse(update, t(language, "colleagues.gone"))
         return
-    await update.callback_query.answer()
+    await answer_press(update.callback_query)
     name = escape(_name(language, colleague))
     made = _made(language, colleague, done.team.members, done.team.timezone)
     if not confirmed:

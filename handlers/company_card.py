@@ -24,7 +24,7 @@ from handlers.guard import participant, participant_step
 from handlers.request_actions import action_button, answered, tell_new_request
 from handlers.routes import CardAction, CardAskNote, CardSkipNote, FindBack, route
 from handlers.services import Who, member, services
-from handlers.ui import button, error_text, escape, keyboard, refuse, show
+from handlers.ui import answer_press, button, error_text, escape, keyboard, refuse, show
 from locales import country_name, industry_name, t
 from store.company_card import OpenCard, act_on_card, open_card, send_from_card
 from store.errors import InvalidValue, StoreError
@@ -134,7 +134,7 @@ async def ask_note(
     svc = services(context)
     key, other = pressed.key, pressed.company
     target = await svc.run(request_target, person.participant.id, other, svc.clock())
-    await update.callback_query.answer()
+    await answer_press(update.callback_query)
     typed.arm(context, NOTE, company=other, key=key)
     await update.effective_chat.send_message(
         t(
@@ -167,7 +167,7 @@ async def _send(
         return
     typed.disarm(context)
     if update.callback_query is not None:
-        await update.callback_query.answer()
+        await answer_press(update.callback_query)
     tell_new_request(context, sent.involved)
     assert sent.card is not None  # the company was just asked: its card can be shown
     await _show(update, person.language, sent.card, key, t(person.language, "card.sent"))

@@ -40,7 +40,16 @@ from handlers.routes import (
     route,
 )
 from handlers.services import Who, member, services
-from handlers.ui import button, error_text, escape, keyboard, named_button, refuse, show
+from handlers.ui import (
+    answer_press,
+    button,
+    error_text,
+    escape,
+    keyboard,
+    named_button,
+    refuse,
+    show,
+)
 from locales import country_name, industry_name, shown, t
 from store.errors import StoreError
 from store.models import Role
@@ -206,7 +215,7 @@ async def show_list(
 async def open_find(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who) -> None:
     """`find` from the main menu: a fresh search, first page."""
     if update.callback_query is not None:
-        await update.callback_query.answer()
+        await answer_press(update.callback_query)
     await show_list(update, context, person, _start(context))
 
 
@@ -255,7 +264,7 @@ async def _choose(
     else:
         state.countries = values
     _keep(context, state)
-    await update.callback_query.answer()
+    await answer_press(update.callback_query)
     await show(update, *render_choices(person.language, state, kind, number))
 
 
@@ -269,7 +278,7 @@ async def press(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who)
     match pressed:
         case FindCard(company=company):
             if await company_card.show_card(update, context, person, company, state.key):
-                await query.answer()
+                await answer_press(query)
             return
         case FindChoices(kind=kind, page=number):
             await _choose(update, context, person, state, kind, number)
@@ -286,7 +295,7 @@ async def press(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who)
             state.offset = offset
         case FindClearKeyword():
             state.filters, state.offset = replace(state.filters, keyword=""), 0
-    await query.answer()
+    await answer_press(query)
     await show_list(update, context, person, state)
 
 
@@ -295,7 +304,7 @@ async def ask_keyword(update: Update, context: ContextTypes.DEFAULT_TYPE, person
     if await _pressed(update, context, person, (FindKeyword,)) is None:
         return
     typed.arm(context, KEYWORD)
-    await update.callback_query.answer()
+    await answer_press(update.callback_query)
     await update.effective_chat.send_message(t(person.language, "find.ask_keyword"))
 
 

@@ -30,7 +30,7 @@ from telegram.ext import ContextTypes
 from handlers import typed
 from handlers.routes import Press, decode_any
 from handlers.services import Who, member, who
-from handlers.ui import error_text, refuse
+from handlers.ui import answer_press, error_text, refuse
 from locales import t
 from store.errors import StoreError
 
@@ -68,7 +68,7 @@ def _guard(resolve: Resolve, data: Kinds | None, answer: bool) -> Callable[[Guar
                     return
                 extra.append(pressed)
             if answer and update.callback_query is not None:
-                await update.callback_query.answer()
+                await answer_press(update.callback_query)
             try:
                 await handler(update, context, person, *extra)
             except StoreError as error:

@@ -11,7 +11,7 @@ from handlers.commands import ADMIN_MENU, command_list
 from handlers.feature import PARTICIPANTS, Command, Feature
 from handlers.routes import Menu, route
 from handlers.services import Who, services, who
-from handlers.ui import button, escape, keyboard, show
+from handlers.ui import answer_press, button, escape, keyboard, show
 from locales import moment, t
 from store.event import applications_closed, event_if_any
 from store.names import event_name
@@ -44,7 +44,7 @@ async def admin_home(
 
 async def admin_home_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     person = await who(update, context)
-    await update.callback_query.answer()
+    await answer_press(update.callback_query)
     if person.is_admin:
         await admin_home(update, context, person, await services(context).run(admin_overview))
 

@@ -20,7 +20,7 @@ from handlers.routes import (
     route,
 )
 from handlers.services import services
-from handlers.ui import button, escape, keyboard, link_button, refuse, show
+from handlers.ui import answer_press, button, escape, keyboard, link_button, refuse, show
 from jobs.notify import tell_admins
 from jobs.table import TimedJob
 from locales import day_label, language_name, pick, t, time_span, tn
@@ -146,14 +146,14 @@ async def pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     language = _language(person, update)
     if found.home is not None:
-        await query.answer()
+        await answer_press(query)
         await show_home(update, person, found.home)
         return
     job = found.job
     if job is None:
         await refuse(update, t(language, "interp.gone"))
         return
-    await query.answer()
+    await answer_press(query)
     if isinstance(pressed, InterpreterConfirm):
         await show(
             update,

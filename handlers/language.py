@@ -9,7 +9,7 @@ from handlers.feature import PARTICIPANTS, Command, Feature
 from handlers.menu import main_menu
 from handlers.routes import LanguagePick, Menu, route
 from handlers.services import services, who, who_of
-from handlers.ui import button, keyboard, refuse, show
+from handlers.ui import answer_press, button, keyboard, refuse, show
 from locales import LANGUAGES, t
 from store.landing import switch_language
 
@@ -17,7 +17,7 @@ from store.landing import switch_language
 async def choose(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     person = await who(update, context)
     if update.callback_query is not None:
-        await update.callback_query.answer()
+        await answer_press(update.callback_query)
     buttons = [button(code, f"language.{code}", LanguagePick(code)) for code in LANGUAGES]
     await show(
         update,
@@ -38,7 +38,7 @@ async def switch(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     person = await who(update, context)
     svc = services(context)
     switched = await svc.run(switch_language, person.telegram_id, language, person.is_admin)
-    await query.answer(t(language, "language.set"))
+    await answer_press(query, t(language, "language.set"))
     await main_menu(update, context, who_of(update, context, switched.account), switched.landing)
 
 

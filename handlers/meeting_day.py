@@ -20,7 +20,7 @@ from handlers.interpreter_home import job_line, reminder_keyboard
 from handlers.refill_offers import send_offer, telling
 from handlers.routes import Attendance, AttendanceCause, route
 from handlers.services import Services, Who, services
-from handlers.ui import button, counted_items, escape, keyboard, link_button, show
+from handlers.ui import answer_press, button, counted_items, escape, keyboard, link_button, show
 from jobs import notify
 from jobs.table import Due, TimedJob
 from locales import moment, pick, t, time_left
@@ -118,7 +118,7 @@ async def on_button(
             cancel_and_offer, meeting_id, participant_id, reason, now, person.by, told, telling(svc)
         )
         await show(update, t(language, "fairday.cancelled", **_when(done.sides, language)))
-        await update.callback_query.answer()
+        await answer_press(update.callback_query)
         notify.start(context.application)
         await send_offer(context.application, offered)
         return
@@ -136,7 +136,7 @@ async def on_button(
             keyboard([cancel_button(language, meeting_id)]),
         )
         notify.start(context.application)
-    await update.callback_query.answer()
+    await answer_press(update.callback_query)
 
 
 async def meetings_due(svc: Services, now: datetime) -> Sequence[Due]:

@@ -22,7 +22,7 @@ from handlers.routes import (
     route,
 )
 from handlers.services import Who, services, who, who_of
-from handlers.ui import button, error_text, escape, keyboard, refuse, show
+from handlers.ui import answer_press, button, error_text, escape, keyboard, refuse, show
 from jobs.announce import start_sending
 from locales import moment, t
 from store.errors import StoreError
@@ -148,7 +148,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def menu_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await update.callback_query.answer()
+    await answer_press(update.callback_query)
     await open_menu(update, context, await who(update, context))
 
 

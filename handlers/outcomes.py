@@ -17,7 +17,16 @@ from handlers.feature import Feature
 from handlers.guard import participant, participant_step
 from handlers.routes import OutcomeAsk, OutcomePick, route
 from handlers.services import Services, Who, member, services
-from handlers.ui import button, counted_items, error_text, escape, keyboard, refuse, show
+from handlers.ui import (
+    answer_press,
+    button,
+    counted_items,
+    error_text,
+    escape,
+    keyboard,
+    refuse,
+    show,
+)
 from jobs import notify
 from jobs.table import Due, TimedJob
 from locales import moment, pick, t, tn
@@ -190,7 +199,7 @@ async def on_button(
                 ),
                 parse_mode=ParseMode.HTML,
             )
-    await update.callback_query.answer()
+    await answer_press(update.callback_query)
 
 
 @participant_step

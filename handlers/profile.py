@@ -19,7 +19,16 @@ from handlers.routes import (
     route,
 )
 from handlers.services import Who, member, services
-from handlers.ui import button, error_text, escape, keyboard, named_button, refuse, show
+from handlers.ui import (
+    answer_press,
+    button,
+    error_text,
+    escape,
+    keyboard,
+    named_button,
+    refuse,
+    show,
+)
 from locales import language_name, shown, t, zone_city, zone_label
 from store.errors import StoreError
 from store.fields import ACCOUNT_FIELDS, COMPANY_FIELDS
@@ -115,13 +124,13 @@ async def zone_pressed(
     svc, language = services(context), person.language
     if pressed.step == "set" and pressed.zone is not None:
         offered = await svc.run(choose_zone, person.participant.id, pressed.zone)
-        await update.callback_query.answer(t(language, "profile.choice_saved"))
+        await answer_press(update.callback_query, t(language, "profile.choice_saved"))
         await _render(update, person, "comp", Profile(person.participant, offered))
         return
     offered = await svc.run(choices, person.participant.id)
     if not offered.zones:  # on site: times are the fair's
         raise NotOffered()
-    await update.callback_query.answer()
+    await answer_press(update.callback_query)
     rows = [
         [
             named_button(
@@ -144,13 +153,13 @@ async def interpreter_pressed(
     if pressed.step == "set":
         chosen = pressed.language
         offered = await svc.run(choose_interpreter_language, person.participant.id, chosen)
-        await update.callback_query.answer(t(language, "profile.choice_saved"))
+        await answer_press(update.callback_query, t(language, "profile.choice_saved"))
         await _render(update, person, "comp", Profile(person.participant, offered))
         return
     offered = await svc.run(choices, person.participant.id)
     if not offered.languages:  # a Korean company
         raise NotOffered()
-    await update.callback_query.answer()
+    await answer_press(update.callback_query)
     options = [*offered.languages, None]
     buttons = [
         named_button(
@@ -179,7 +188,7 @@ async def ask(
     query = update.callback_query
     field = pressed.field
     typed.arm(context, STEP, field=field)
-    await query.answer()
+    await answer_press(query)
     current = shown(person.language, field, getattr(person.participant, field))
     current = current or t(person.language, "profile.empty")
     await update.effective_chat.send_message(

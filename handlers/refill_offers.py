@@ -22,7 +22,7 @@ from handlers.feature import Feature
 from handlers.guard import participant
 from handlers.routes import RefillAnswer, route
 from handlers.services import Services, Who, services
-from handlers.ui import button, escape, keyboard, show
+from handlers.ui import answer_press, button, escape, keyboard, show
 from jobs.notify import drafted, send_queued
 from jobs.sending import replace_job
 from jobs.table import Due, TimedJob
@@ -235,7 +235,7 @@ async def on_button(
         "company": escape(company_name(other, language)),
         "start": moment(view.start, language, view.timezone, reader_zone=me.recipient_zone),
     }
-    await update.callback_query.answer()
+    await answer_press(update.callback_query)
     if done.outcome == Outcome.waiting:
         await show(update, t(language, "refill.waiting", **values))
         return

@@ -42,7 +42,16 @@ from handlers.feature import Feature
 from handlers.guard import participant
 from handlers.routes import Press, RequestNotice, Requests, route
 from handlers.services import Who, services
-from handlers.ui import button, error_text, escape, keyboard, refuse, send_notice, show
+from handlers.ui import (
+    answer_press,
+    button,
+    error_text,
+    escape,
+    keyboard,
+    refuse,
+    send_notice,
+    show,
+)
 from locales import country_name, industry_name, moment, pick, t
 from store.errors import StoreError
 from store.models import MeetingRequest, RequestStatus
@@ -194,7 +203,7 @@ async def answered(
         assert refused is not None
         await refuse(update, error_text(person.language, refused))
         return
-    await update.callback_query.answer(t(person.language, f"requests.done.{action}"))
+    await answer_press(update.callback_query, t(person.language, f"requests.done.{action}"))
     answer = ANSWERS.get(involved.request.status)
     if action in ("acc", "rej") and answer is not None:
         _tell(context, involved.requester, involved.target, involved, answer)

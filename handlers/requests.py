@@ -17,7 +17,7 @@ from handlers.guard import participant
 from handlers.request_actions import action_button, answered, describe
 from handlers.routes import Menu, RequestList, RequestListAction, Requests, route
 from handlers.services import Who, services
-from handlers.ui import button, clipped, keyboard, show
+from handlers.ui import answer_press, button, clipped, keyboard, show
 from locales import ordinal, t
 from store.models import RequestStatus
 from store.my_requests import Page, Summary, act_on_page, request_page, summary
@@ -162,7 +162,7 @@ async def page(
         await answered(update, context, person, action, after.involved, after.refused)
         view = after.page
     else:
-        await update.callback_query.answer()
+        await answer_press(update.callback_query)
         view = await svc.run(request_page, me, CATEGORIES[cat], pressed.page, PER_PAGE, now)
     await show(update, *render_list(person.language, view, cat))
 

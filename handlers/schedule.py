@@ -17,7 +17,7 @@ from handlers.guard import participant
 from handlers.meeting_day import cancel_button
 from handlers.routes import Menu, ScheduleMeeting, ScheduleMore, ScheduleOpen, route
 from handlers.services import Who, services
-from handlers.ui import button, escape, keyboard, refuse, show
+from handlers.ui import answer_press, button, escape, keyboard, refuse, show
 from locales import moment, t, tn
 from store.event import applications_closed
 from store.models import Event, Phase
@@ -118,7 +118,7 @@ async def _answer(
     if refusal is not None:
         await refuse(update, refusal)
     elif update.callback_query is not None:
-        await update.callback_query.answer()
+        await answer_press(update.callback_query)
 
 
 @participant(data=(ScheduleOpen, ScheduleMore, ScheduleMeeting))

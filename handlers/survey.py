@@ -19,7 +19,7 @@ from handlers.guard import participant, participant_step
 from handlers.outcomes import usd
 from handlers.routes import SurveyAnswer, route
 from handlers.services import Services, Who, member, services
-from handlers.ui import button, error_text, escape, keyboard, refuse, show
+from handlers.ui import answer_press, button, error_text, escape, keyboard, refuse, show
 from jobs import notify
 from jobs.notify import tell_admins
 from jobs.table import Due, TimedJob
@@ -100,7 +100,7 @@ async def on_button(
     meeting_id, signed = pressed.meeting, pressed.signed
     reply = await svc.run(answer_survey, meeting_id, person.participant.id, signed, svc.clock())
     await show(update, _thanks(reply, person.language), _keyboard(person.language, meeting_id))
-    await update.callback_query.answer()
+    await answer_press(update.callback_query)
     if signed != Signed.nothing:
         typed.arm(context, VALUE_STEP, meeting=meeting_id)
         await update.effective_chat.send_message(

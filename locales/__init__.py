@@ -13,7 +13,7 @@ catalogs (`industry.<slug>`).
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from babel.core import Locale
@@ -42,6 +42,12 @@ def catalog(language: str) -> dict[str, str]:
     return merged
 
 
+@cache
+def _locale(language: str) -> Locale:
+    """Babel's data for a language, parsed once (`Locale.parse` builds a new one per call)."""
+    return Locale.parse(language)
+
+
 def pick(language: str | None, fallback: str = DEFAULT) -> str:
     """The supported language closest to a Telegram `language_code` such as `en-US`."""
     code = (language or "").split("-")[0].lower()
@@ -67,7 +73,7 @@ def tn(language: str, key: str, count: int, **values: object) -> str:
     `key.one` / `key.other` in English ("1 meeting", "3 meetings"), `key.other` in Korean.
     `count` is also a placeholder."""
     language = pick(language)
-    form = Locale.parse(language).plural_form(count)
+    form = _locale(language).plural_form(count)
     texts = catalog(language)
     chosen = f"{key}.{form}" if f"{key}.{form}" in texts else f"{key}.other"
     return t(language, chosen, count=count, **values)
@@ -77,7 +83,7 @@ def ordinal(language: str, number: int) -> str:
     """A rank as the language writes it (CLDR ordinal rules via Babel): 1순위; 1st, 2nd, 3rd,
     4th. Catalog keys `ordinal.one|two|few|other`, `ordinal.other` in Korean."""
     language = pick(language)
-    form = Locale.parse(language).ordinal_form(number)
+    form = _locale(language).ordinal_form(number)
     texts = catalog(language)
     chosen = f"ordinal.{form}" if f"ordinal.{form}" in texts else "ordinal.other"
     return t(language, chosen, number=number)
@@ -101,13 +107,13 @@ def industries() -> tuple[str, ...]:
 def country_name(language: str, code: str) -> str:
     """A country from its ISO code, by CLDR (US -> 미국 / United States); anything else as
     written."""
-    return Locale.parse(pick(language)).territories.get(code.upper(), code)
+    return _locale(pick(language)).territories.get(code.upper(), code)
 
 
 @cache
 def countries() -> tuple[str, ...]:
     """The ISO code of every country CLDR names (US, KR); regions (three digits) left out."""
-    return tuple(code for code in Locale.parse(DEFAULT).territories if code.isalpha())
+    return tuple(code for code in _locale(DEFAULT).territories if code.isalpha())
 
 
 def zone_name(language: str, timezone: str) -> str:
@@ -138,7 +144,15 @@ def time_left(language: str, left: timedelta) -> str:
 
 def day_label(day: date, language: str) -> str:
     """`6월 20일 (목)` / `Thu, Jun 20`."""
-    return format_skeleton("MMMEd", datetime.combine(day, time()), locale=pick(language))
+    return _day_text("MMMEd", day, pick(language))
+
+
+@lru_cache(maxsize=4096)
+def _day_text(skeleton: str, day: date, language: str) -> str:
+    """A day written by a CLDR skeleton of date fields only. Babel takes about 15 µs a call
+    and the same few days recur on every screen (a list's send dates, the fair's days), so
+    each is formatted once."""
+    return format_skeleton(skeleton, datetime.combine(day, time()), locale=language)
 
 
 def clock(value: time) -> str:
@@ -153,7 +167,7 @@ def time_span(language: str, start: time, end: time) -> str:
 
 def language_name(language: str, code: str) -> str:
     """A language by its code, in the reader's language (ja -> 일본어 / Japanese)."""
-    return Locale.parse(pick(language)).languages.get(code, code)
+    return _locale(pick(language)).languages.get(code, code)
 
 
 def zone_city(language: str, timezone: str) -> str:
@@ -220,7 +234,7 @@ def moment(
     if year is None:
         year = local.year != datetime.now(zone).year
     skeleton = "yMMMEd" if year else "MMMEd"
-    shown = f"{format_skeleton(skeleton, local, locale=pick(language))} {local:%H:%M}"
+    shown = f"{_day_text(skeleton, local.date(), pick(language))} {local:%H:%M}"
     if local.replace(tzinfo=None) == value.astimezone(get_timezone(timezone)).replace(tzinfo=None):
         return shown
     return _with_event(language, shown, timezone, value)
@@ -230,7 +244,7 @@ def day_time(value: datetime, language: str, timezone: str) -> str:
     """An instant for a button or a list, short and without the weekday, in the event's time
     zone: `6월 1일 09:00` / `Jun 1, 09:00`."""
     local = value.astimezone(get_timezone(timezone))
-    day = format_skeleton("MMMd", local, locale=pick(language))
+    day = _day_text("MMMd", local.date(), pick(language))
     return t(language, "time.day_time", day=day, time=f"{local:%H:%M}")
 
 
