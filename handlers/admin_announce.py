@@ -46,12 +46,18 @@ async def announce(update: Update, context: ContextTypes.DEFAULT_TYPE, person: W
     is being prepared, then shows its progress, the choice of pace or the refusal. It is sent
     first because the round records it (whichever process sends edits it)."""
     svc = services(context)
-    # The job edits this message later, in the bot's default language: so it starts in it.
-    status = await update.effective_chat.send_message(t(svc.default_language, "announce.preparing"))
+    # Every edit of this message is in the organizer's language: the round records it, and
+    # the job, which edits the message later, reads it there.
+    status = await update.effective_chat.send_message(t(person.language, "announce.preparing"))
     offer_pace = partial(worth_offering, offer_after=svc.paid_offer_after)
     try:
         planned = await svc.run(
-            announce_round, person.telegram_id, status.chat_id, status.message_id, offer_pace
+            announce_round,
+            person.telegram_id,
+            status.chat_id,
+            status.message_id,
+            offer_pace,
+            person.language,
         )
     except StoreError as error:
         await status.edit_text(
@@ -69,7 +75,7 @@ async def announce(update: Update, context: ContextTypes.DEFAULT_TYPE, person: W
         )
         await status.edit_text(text, parse_mode=ParseMode.HTML, reply_markup=buttons)
         return
-    await round_started(context, status, planned)
+    await round_started(context, status, planned, person.language)
 
 
 @organizer(data=AnnouncePace, answer=True)
@@ -82,38 +88,46 @@ async def announce_pace(
     if choice == "no" or not isinstance(message, Message):
         await show(update, t(person.language, "pace.cancelled"))
         return
-    svc = services(context)
-    await show(update, t(svc.default_language, "announce.preparing"))
+    await show(update, t(person.language, "announce.preparing"))
     await begin_round(context, person, message, paid=choice == "paid", after=after)
 
 
 async def begin_round(
     context: ContextTypes.DEFAULT_TYPE, person: Who, status: Message, paid: bool, after: int
 ) -> None:
-    """Starts the round after round `after`; `status` shows its progress."""
+    """Starts the round after round `after`; `status` shows its progress, in the
+    organizer's language."""
     svc = services(context)
     try:
         started_round = await svc.run(
-            start_round, person.telegram_id, status.chat_id, status.message_id, paid, after
+            start_round,
+            person.telegram_id,
+            status.chat_id,
+            status.message_id,
+            paid,
+            after,
+            person.language,
         )
     except StoreError as error:
         await status.edit_text(
-            escape(error_text(svc.default_language, error)), parse_mode=ParseMode.HTML
+            escape(error_text(person.language, error)), parse_mode=ParseMode.HTML
         )
         return
-    await round_started(context, status, started_round)
+    await round_started(context, status, started_round, person.language)
 
 
-async def round_started(context: ContextTypes.DEFAULT_TYPE, status: Message, begun: Round) -> None:
-    """The round's status message says what was queued, and the sending begins."""
-    svc = services(context)
+async def round_started(
+    context: ContextTypes.DEFAULT_TYPE, status: Message, begun: Round, language: str
+) -> None:
+    """The round's status message says, in the organizer's `language`, what was queued, and
+    the sending begins."""
     await status.edit_text(
         t(
-            svc.default_language,
+            language,
             "announce.started",
             round=begun.number,
             items=counted_items(
-                svc.default_language,
+                language,
                 "announce.started",
                 {
                     "queued": begun.queued,
@@ -121,7 +135,7 @@ async def round_started(context: ContextTypes.DEFAULT_TYPE, status: Message, beg
                     "blocked": begun.blocked,
                 },
             )
-            or t(svc.default_language, "announce.nobody"),
+            or t(language, "announce.nobody"),
         ),
         parse_mode=ParseMode.HTML,
     )

@@ -124,18 +124,21 @@ async def _deliver(
         if not await record_sent(svc, part_sent, delivery_id, 1, True, svc.clock(), me):
             return False
         if refused:
-            chat_id = await svc.run(stop_paid, job.round)
-            await paid_refused(context, chat_id, svc.default_language)
+            told = await svc.run(stop_paid, job.round)
+            if told is not None:
+                await paid_refused(context, *told)
         return True
     return await record_sent(svc, part_sent, delivery_id, 1, True, svc.clock(), me)
 
 
 async def paid_refused(
-    context: ContextTypes.DEFAULT_TYPE, chat_id: int | None, language: str
+    context: ContextTypes.DEFAULT_TYPE, chat_id: int | None, language: str | None
 ) -> None:
-    """Tells the organizer, once, that Telegram refused the paid pace."""
+    """Tells the organizer, once, in their `language` (None: the bot's default), that
+    Telegram refused the paid pace."""
     if chat_id is None:
         return
+    language = pick(language, services(context).default_language)
     try:
         await context.bot.send_message(chat_id, t(language, "pace.refused"))
     except TelegramError as error:
@@ -188,7 +191,7 @@ async def _show_progress(
         return
     try:
         await context.bot.edit_message_text(
-            progress_text(svc.default_language, state, final),
+            progress_text(pick(state.language, svc.default_language), state, final),
             chat_id=state.chat_id,
             message_id=state.message_id,
             parse_mode=ParseMode.HTML,

@@ -95,11 +95,13 @@ def start_round(
     message_id: int,
     paid: bool = False,
     after: int | None = None,
+    language: str | None = None,
 ) -> Round:
     """Queues a delivery for every person who can be reached; the admin's message
-    `message_id` in `chat_id` will show the progress; `paid`: at Telegram's paid broadcast
-    pace. Refused before the matching, while the previous round is still being sent, and if
-    `after` (the round a pace was offered after) is no longer the last one."""
+    `message_id` in `chat_id` will show the progress, in the admin's `language` (None: the
+    bot's default); `paid`: at Telegram's paid broadcast pace. Refused before the matching,
+    while the previous round is still being sent, and if `after` (the round a pace was
+    offered after) is no longer the last one."""
     # The UPDATE comes first: it takes the write lock, so two admins get two rounds in turn.
     session.execute(update(Event).values(announce_round=col(Event.announce_round) + 1))
     event = get_event(session)
@@ -122,6 +124,7 @@ def start_round(
         session.execute(sa.insert(AnnouncementDelivery), rows)
     event.phase = Phase.announced
     event.announce_chat_id, event.announce_message_id = chat_id, message_id
+    event.announce_language = language
     event.announce_paid = paid
     session.add(event)
     session.flush()
@@ -147,15 +150,18 @@ def announce_round(
     chat_id: int,
     message_id: int,
     offer_pace: Callable[[int], bool],
+    language: str | None = None,
 ) -> Plan | Round:
     """/announce in one transaction: the next round planned and, unless `offer_pace(count)`
     says the organizer should first choose the pace for that many messages (the `Plan` is
     returned for the offer), started at the free pace, the admin's message `message_id`
-    showing its progress. Refused as `start_round` refuses."""
+    showing its progress in the admin's `language`. Refused as `start_round` refuses."""
     plan = plan_round(session)
     if offer_pace(plan.count):
         return plan
-    return start_round(session, admin_id, chat_id, message_id, paid=False, after=plan.round)
+    return start_round(
+        session, admin_id, chat_id, message_id, paid=False, after=plan.round, language=language
+    )
 
 
 def _delivery(participant_id: int, colleague_id: int, round_number: int) -> dict[str, Any]:
@@ -371,16 +377,17 @@ def round_paid(session: Session, round_number: int) -> bool:
     return bool(paid)
 
 
-def stop_paid(session: Session, round_number: int) -> int | None:
-    """Telegram refused the paid pace: the round goes on at the free one. The organizer's chat,
-    for the one caller that switched it (it tells them), else None."""
+def stop_paid(session: Session, round_number: int) -> tuple[int | None, str | None] | None:
+    """Telegram refused the paid pace: the round goes on at the free one. The organizer's chat
+    and language (None: the bot's default), for the one caller that switched it (it tells
+    them), else None."""
     switched = session.execute(
         update(Event)
         .where(col(Event.announce_round) == round_number, col(Event.announce_paid) == True)  # noqa: E712
         .values(announce_paid=False)
-        .returning(Event.announce_chat_id)
+        .returning(Event.announce_chat_id, Event.announce_language)
     ).first()
-    return None if switched is None else switched[0]
+    return None if switched is None else (switched[0], switched[1])
 
 
 def part_sent(
@@ -428,6 +435,7 @@ class Progress:
     counts: dict[str, int]
     chat_id: int | None
     message_id: int | None
+    language: str | None  # the organizer's who started the round; None: the bot's default
 
     @property
     def left(self) -> int:
@@ -448,6 +456,7 @@ def progress(session: Session, round_number: int) -> Progress:
         counts,
         event.announce_chat_id,
         event.announce_message_id,
+        event.announce_language,
     )
 
 

@@ -101,6 +101,9 @@ class Event(SQLModel, table=True):
     announce_round: int = 0
     announce_chat_id: int | None = Field(default=None, sa_type=sa.BigInteger)
     announce_message_id: int | None = None
+    # The language of the organizer who started the round: every edit of the progress message
+    # is in it (None, rounds from before it was kept: the bot's default language).
+    announce_language: str | None = Field(default=None, max_length=8)
     # The last round whose final report went out (claimed so that only one process sends it).
     announce_reported: int = 0
     # The current round goes at Telegram's paid broadcast pace (the organizer's choice), until

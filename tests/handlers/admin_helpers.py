@@ -42,6 +42,7 @@ def build_process(
     token: str,
     lease: timedelta = timedelta(minutes=2),
     paid_offer_after: float = 60.0,
+    default_language: str = "en",
 ):
     """A bot process's Application on the shared database (English for the organizer); the
     paid pace is offered when the free one would take longer than `paid_offer_after` s."""
@@ -50,7 +51,7 @@ def build_process(
         telegram_bot_token=token,
         telegram_api_base_url=f"http://127.0.0.1:{fake.port}",
         admin_ids=[ADMIN],
-        default_language="en",
+        default_language=default_language,
     )
     services = Services(
         engine, settings.admin_ids, settings.default_language, clock, lease, paid_offer_after

@@ -3,6 +3,7 @@ models the paid pace, its price in Stars and its refusal): the offer with durati
 an announcement and a broadcast at the paid pace, the fall back to the free pace when Telegram
 refuses, cancelling, and stale buttons."""
 
+import re
 import time
 from functools import partial
 
@@ -10,6 +11,7 @@ import pytest
 from admin_helpers import build_process, matched_people, organizer, users
 from sqlmodel import select
 
+import builders
 from builders import DEADLINE
 from fake_telegram import DEFAULT_TOKEN, FakeTelegram, running_bot
 from handlers.admin_pace import offer
@@ -18,6 +20,7 @@ from store.db import session_scope
 from store.models import AnnouncementDelivery, DeliveryStatus, Event
 
 WAIT = 60.0
+HANGUL = re.compile("[가-힣]")
 
 
 @pytest.fixture
@@ -63,6 +66,23 @@ def done(message):
     return "Announcement" in (message.text or "") and "done" in message.text
 
 
+def texts(message) -> list[str]:
+    """Every text the message showed, its edits in order."""
+    return [revision.text or "" for revision in message.history] + [message.text or ""]
+
+
+def in_english(message) -> bool:
+    return not any(HANGUL.search(text) for text in texts(message))
+
+
+def korean_bot(fake, engine, clock, offer_after: float = 0):
+    """A bot whose default language is Korean (its organizer's English, as in `organizer`),
+    at `clock`'s time."""
+    return build_process(
+        fake, engine, clock, DEFAULT_TOKEN, paid_offer_after=offer_after, default_language="ko"
+    )
+
+
 def test_the_offer_says_how_long_each_pace_takes_and_what_the_paid_one_costs():
     text, buttons = offer("en", "<b>title</b>", 4200, 60.0, partial(AnnouncePace, after=3))
     assert "about 3 minutes" in text  # 4,200 at 29 a second: 145 s
@@ -106,7 +126,8 @@ async def test_when_telegram_refuses_the_paid_pace_the_round_goes_on_free(fake, 
     matched_people(engine, 20, 20)
     fake.bot().failures.stars_tenths = 0  # no balance: Telegram refuses paid broadcasts
     clock.now = DEADLINE
-    application = build_process(fake, engine, clock, DEFAULT_TOKEN, paid_offer_after=0)
+    # Korean by default: the English organizer is still told in English.
+    application = korean_bot(fake, engine, clock)
     people = users(fake, 20, 20)
     admin = organizer(fake)
     async with running_bot(application, fake):
@@ -117,10 +138,64 @@ async def test_when_telegram_refuses_the_paid_pace_the_round_goes_on_free(fake, 
     assert all(len(user.messages) == 1 for user in people.values())
     refused = [m for m in admin.messages if "refused the paid pace" in (m.text or "")]
     assert len(refused) == 1
+    assert all(in_english(m) for m in admin.messages)
     with session_scope(engine) as session:
         assert session.exec(select(Event)).one().announce_paid is False
         statuses = {d.status for d in session.exec(select(AnnouncementDelivery)).all()}
     assert statuses == {DeliveryStatus.sent}
+
+
+@pytest.mark.parametrize("offered", [True, False], ids=["pace offered", "no offer"])
+async def test_an_english_organizer_of_a_korean_bot_sees_the_whole_round_in_english(
+    fake, engine, clock, offered
+):
+    """The one status message (preparing, the offer, the progress until done) never turns
+    into the bot's default language: the round keeps the organizer's."""
+    matched_people(engine, 3, 3)
+    users(fake, 3, 3)
+    admin = organizer(fake)
+    clock.now = DEADLINE
+    async with running_bot(korean_bot(fake, engine, clock, 0 if offered else 3600), fake):
+        [status] = await admin.ask("/announce")
+        if offered:
+            assert status.text.startswith("📣 Announcing the timetables to 6 people")
+            free = next(label for row in status.keyboard for label, _ in row if "Free" in label)
+            await admin.press(status, free)
+        assert await fake.changes.wait_for(lambda: done(status), WAIT)
+    assert "6 sent" in status.text
+    assert texts(status)[0] == "Preparing the announcement…", texts(status)
+    assert in_english(status), texts(status)
+
+
+async def test_an_english_organizer_of_a_korean_bot_is_refused_in_english(fake, engine, clock):
+    """Refused after the pace choice (another round started meanwhile): the status message
+    in English throughout."""
+    matched_people(engine, 3, 3)
+    users(fake, 3, 3)
+    admin = organizer(fake)
+    clock.now = DEADLINE
+    async with running_bot(korean_bot(fake, engine, clock), fake):
+        [first] = await admin.ask("/announce")
+        [second] = await admin.ask("/announce")
+        await admin.press(first, paid_button(first))
+        assert await fake.changes.wait_for(lambda: done(first), WAIT)
+        await admin.press(second, paid_button(second))
+        assert await fake.changes.wait_for(lambda: "out of date" in second.text, WAIT)
+    assert in_english(first), texts(first)
+    assert in_english(second), texts(second)
+
+
+async def test_an_english_organizer_of_a_korean_bot_is_refused_before_the_matching_in_english(
+    fake, engine, clock
+):
+    """Before the deadline (the clock's start), so nothing is matched."""
+    with session_scope(engine) as session:
+        builders.fair(session, buyers=1, sellers=1)
+    admin = organizer(fake)
+    async with running_bot(korean_bot(fake, engine, clock), fake):
+        [refusal] = await admin.ask("/announce")
+    assert texts(refusal)[0] == "Preparing the announcement…", texts(refusal)
+    assert "Run the matching first" in refusal.text and in_english(refusal), texts(refusal)
 
 
 async def test_a_broadcast_waits_for_its_pace_and_a_stale_choice_sends_nothing(app, fake, engine):
