@@ -70,25 +70,32 @@ async def test_a_failing_operation_fails_its_own_caller_only(engine):
     assert holders(engine) == {1: "me", 3: "me"}  # user 2's take went with its error
 
 
+class Slow:
+    """A take that waits, in the database, until the test lets it go on."""
+
+    def __init__(self) -> None:
+        self.in_database, self.go_on = threading.Event(), threading.Event()
+
+    def take(self, connection: sa.Connection, user: int) -> object:
+        self.in_database.set()
+        assert self.go_on.wait(10)
+        return take_with_participant(connection, user, "me", NOW, HOLD)
+
+
 async def test_operations_asked_while_a_batch_runs_make_the_next_one(engine):
     upgrade(engine)
     svc = Services(engine, frozenset())
-    in_database, go_on = threading.Event(), threading.Event()
-
-    def slow(connection: sa.Connection, user: int) -> object:
-        in_database.set()
-        assert go_on.wait(10)
-        return take_with_participant(connection, user, "me", NOW, HOLD)
+    slow = Slow()
 
     committed = commits(engine)
-    first = asyncio.ensure_future(svc.run_core(slow, 1))
-    assert await asyncio.to_thread(in_database.wait, 10)
+    first = asyncio.ensure_future(svc.run_core(slow.take, 1))
+    assert await asyncio.to_thread(slow.in_database.wait, 10)
     later = [
         asyncio.ensure_future(svc.run_core(take_with_participant, user, "me", NOW, HOLD))
         for user in (2, 3)
     ]
     await asyncio.sleep(0)  # both are asked while the first batch is in the database
-    go_on.set()
+    slow.go_on.set()
     await asyncio.wait_for(asyncio.gather(first, *later), timeout=10)
     assert len(committed) == 2  # the first batch, then the two asked meanwhile together
     assert holders(engine) == {1: "me", 2: "me", 3: "me"}
@@ -97,15 +104,10 @@ async def test_operations_asked_while_a_batch_runs_make_the_next_one(engine):
 async def test_postgresql_runs_a_batch_beside_one_in_the_database_sqlite_after_it(engine):
     upgrade(engine)
     svc = Services(engine, frozenset())
-    in_database, go_on = threading.Event(), threading.Event()
+    slow = Slow()
 
-    def slow(connection: sa.Connection, user: int) -> object:
-        in_database.set()
-        assert go_on.wait(10)
-        return take_with_participant(connection, user, "me", NOW, HOLD)
-
-    first = asyncio.ensure_future(svc.run_core(slow, 1))
-    assert await asyncio.to_thread(in_database.wait, 10)
+    first = asyncio.ensure_future(svc.run_core(slow.take, 1))
+    assert await asyncio.to_thread(slow.in_database.wait, 10)
     later = asyncio.ensure_future(svc.run_core(take_with_participant, 2, "me", NOW, HOLD))
     try:
         if engine.dialect.name == "sqlite":  # one writer at a time whatever the threads
@@ -114,6 +116,6 @@ async def test_postgresql_runs_a_batch_beside_one_in_the_database_sqlite_after_i
         else:
             await asyncio.wait_for(later, timeout=10)
     finally:
-        go_on.set()
+        slow.go_on.set()
     await asyncio.wait_for(asyncio.gather(first, later), timeout=10)
     assert holders(engine) == {1: "me", 2: "me"}
