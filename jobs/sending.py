@@ -120,6 +120,8 @@ class Pacer:
         self.free = Slots(svc, per_second, batch, FREE_PER_SECOND)
         self.paid = Slots(svc, PAID_MESSAGES_PER_SECOND, PAID_BATCH, PAID_LIMIT)
         self._last_in_chat: dict[int, float] = {}
+        # The chat's slot before the one handed out last, while that one may still be missed.
+        self._before: dict[int, float | None] = {}
 
     async def wait(self, chat_id: int, paid: bool = False) -> float:
         """Returns at this message's slot, at least PER_CHAT after the last one to `chat_id`:
@@ -130,11 +132,27 @@ class Pacer:
         slots = self.paid if paid else self.free
         at = await slots.next()
         await asyncio.sleep(max(at - time.time(), 0.0))
+        self._before[chat_id] = self._last_in_chat.get(chat_id)
         self._last_in_chat[chat_id] = at
         if len(self._last_in_chat) > 10_000:  # keep only chats of the last seconds
             horizon = time.time() - PER_CHAT
             self._last_in_chat = {c: t for c, t in self._last_in_chat.items() if t > horizon}
         return at + slots.late
+
+    def written(self, chat_id: int) -> None:
+        """The message of the chat's last slot was written (or it went to Telegram)."""
+        self._before.pop(chat_id, None)
+
+    def missed(self, chat_id: int) -> None:
+        """The message of the chat's last slot was not written (`SlotMissed`): the chat's
+        pause counts from the message before it, so the next try waits no second for nothing."""
+        if chat_id not in self._before:
+            return
+        before = self._before.pop(chat_id)
+        if before is None:
+            self._last_in_chat.pop(chat_id, None)
+        else:
+            self._last_in_chat[chat_id] = before
 
 
 def pacer(application: Application) -> Pacer:
@@ -159,12 +177,14 @@ async def paced(
     after a 429 (past AIORateLimiter's own retries) waits as told and tries again. Other
     errors go to the caller."""
     late = waits = 0
+    pacing = pacer(application)
     while True:
-        deadline = await pacer(application).wait(chat_id, paid)
+        deadline = await pacing.wait(chat_id, paid)
         token = _send_by.set(deadline if late < LATE_TRIES else None)
         try:
             return await send()
         except SlotMissed:
+            pacing.missed(chat_id)
             late += 1
         except RetryAfter as error:
             waits += 1
@@ -173,6 +193,7 @@ async def paced(
             await asyncio.sleep(_seconds(error.retry_after))
         finally:
             _send_by.reset(token)
+            pacing.written(chat_id)
 
 
 async def paid_or_free(

@@ -296,21 +296,28 @@ class Tally:
         }
 
 
+# How a notice to a company went, over the copies to its people: the best any copy did.
+_REACH = (DeliveryStatus.sent, DeliveryStatus.pending, DeliveryStatus.blocked)
+
+
 def tally(session: Session, kind: NoticeKind, answered: int) -> Tally:
-    """Counted per company: the main contacts' copies (colleagues' copies are the same notice)."""
-    counts = dict(
-        session.exec(
-            select(Notice.status, func.count())
-            .where(Notice.kind == kind, Notice.colleague_id == 0)
-            .group_by(Notice.status)
-        ).all()
+    """Counted per company, over its people's copies of each notice: sent if any copy was
+    (whoever of the company read it may answer for it), else being sent while any copy is,
+    else blocked if one was, else given up."""
+    reach = sa.case(
+        *((Notice.status == status, len(_REACH) - n) for n, status in enumerate(_REACH)),
+        else_=0,
     )
+    best = (
+        select(func.max(reach).label("reach"))
+        .where(Notice.kind == kind)
+        .group_by(Notice.participant_id, Notice.key, Notice.interpreter_id)
+        .subquery()
+    )
+    counts = dict(session.exec(select(best.c.reach, func.count()).group_by(best.c.reach)).all())
+    sent, pending, blocked = (counts.get(len(_REACH) - n, 0) for n in range(len(_REACH)))
     return Tally(
-        sent=counts.get(DeliveryStatus.sent, 0),
-        blocked=counts.get(DeliveryStatus.blocked, 0),
-        given_up=counts.get(DeliveryStatus.given_up, 0) + counts.get(DeliveryStatus.failed, 0),
-        left=counts.get(DeliveryStatus.pending, 0),
-        answered=answered,
+        sent=sent, blocked=blocked, given_up=counts.get(0, 0), left=pending, answered=answered
     )
 
 

@@ -8,19 +8,11 @@ import time
 
 import pytest
 
-from jobs import sending
-from jobs.sending import LATE_TRIES, paced, pacer
+from jobs.sending import LATE_TRIES, PER_CHAT, paced, pacer
 
 pytestmark = pytest.mark.bot
 
 CHAT = 4242
-
-
-@pytest.fixture(autouse=True)
-def no_pause_per_chat(monkeypatch):
-    """Each try waits a second after the last one's slot to the same chat, as a message written
-    then would have to: here a second (twenty in the last test) of waiting nothing looks at."""
-    monkeypatch.setattr(sending, "PER_CHAT", 0.0)
 
 
 def opened(fake):
@@ -59,4 +51,14 @@ async def test_a_message_always_late_goes_after_a_few_slots(bot, fake):
     attempts, send = sends(bot, busy_for=100)
     await paced(bot, CHAT, send)
     assert len(attempts) == LATE_TRIES + 1
+    assert [m.text for m in kim.messages] == ["paced"]
+
+
+async def test_a_late_try_holds_the_chat_no_pause(bot, fake):
+    """A try that missed its slot wrote nothing to the chat: the next one waits no second."""
+    kim = opened(fake)
+    attempts, send = sends(bot, busy_for=1)
+    await paced(bot, CHAT, send)
+    assert len(attempts) >= 2
+    assert attempts[-1] - attempts[-2] < PER_CHAT * 0.8  # a few slots later, not a second
     assert [m.text for m in kim.messages] == ["paced"]
