@@ -14,8 +14,10 @@ import builders
 from builders import NOW
 from fake_telegram import DEFAULT_TOKEN
 from store.db import make_engine, session_scope
+from store.fairday import cancel
 from store.models import (
     AuditLog,
+    CancelReason,
     DeliveryStatus,
     Meeting,
     MeetingCancellation,
@@ -27,6 +29,7 @@ from store.models import (
     RefillOffer,
     Slot,
 )
+from store.refill import offer_next
 from store.requests import send_request
 
 WAIT = 30.0
@@ -225,3 +228,20 @@ def pending(engine) -> bool:
     with session_scope(engine) as session:
         waiting = select(Notice.id).where(Notice.status == DeliveryStatus.pending)
         return session.exec(waiting).first() is not None
+
+
+async def test_an_offer_whose_process_died_expires_in_another(fair, fake, engine, clock):
+    """An offer made by a process that died before a restart (its expiry job gone with it):
+    a living process sees it past its time, tells both sides and offers the place on."""
+    people = chat_users(fake, PEOPLE)
+    async with process(fake, engine, clock, DEFAULT_TOKEN):
+        with session_scope(engine) as session:  # the other process's cancellation and offer
+            s1 = session.exec(select(Participant).where(Participant.code == "S1")).one()
+            meeting = session.exec(select(Meeting).where(Meeting.seller_id == s1.id)).one()
+            done = cancel(session, meeting.id, s1.id, CancelReason.cant_attend, clock.now)
+            offer_next(session, done.place_id, clock.now)
+        clock.now = BEFORE + timedelta(minutes=11)
+        await people["B3"].wait_for(says("expired before both of you accepted"), timeout=WAIT)
+        await people["B1"].wait_for(says("A meeting just became possible"), timeout=WAIT)
+        await people["S4"].wait_for(says("새로 가능한 상담"), timeout=WAIT)
+    assert [state for *_, state in offers(engine)] == [OfferState.expired, OfferState.open]
