@@ -45,18 +45,18 @@ def report_lines(language: str, result: ImportResult) -> list[str]:
             for field, count in per_field.most_common()
         )
         lines.append(t(language, "cli.import_fields", fields=fields))
-        shown = [
+        first = [
             t(
                 language,
                 "cli.import_change",
                 code=change.code,
                 field=column_label(language, change.field),
-                old=change.old,
-                new=change.new,
+                old=shown(language, change.field, change.old),
+                new=shown(language, change.field, change.new),
             )
             for change in result.changes[:SHOWN_CHANGES]
         ]
-        lines += _more(language, shown, len(result.changes))
+        lines += _more(language, first, len(result.changes))
     if result.conflicts:
         taken = "cli.import_conflicts_taken" if result.prefer_file else "cli.import_conflicts_kept"
         lines.append(t(language, taken))
@@ -66,8 +66,8 @@ def report_lines(language: str, result: ImportResult) -> list[str]:
                 "cli.import_conflict",
                 code=c.code,
                 field=column_label(language, c.field),
-                bot=c.bot,
-                file=c.file,
+                bot=shown(language, c.field, c.bot),
+                file=shown(language, c.field, c.file),
             )
             for c in result.conflicts
         ]
@@ -89,8 +89,10 @@ def report_lines(language: str, result: ImportResult) -> list[str]:
 
 
 def industry_list(language: str) -> str:
-    """Every industry the catalogs name, in the organizer's language."""
-    return ", ".join(industry_name(language, slug) for slug in industries())
+    """Every industry the catalogs name, in the organizer's language and its order (가나다),
+    as the Find filter lists them."""
+    names = (industry_name(language, slug) for slug in industries())
+    return ", ".join(sorted(names, key=str.casefold))
 
 
 def slip_line(language: str, slip: Slip) -> str:

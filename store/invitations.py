@@ -22,5 +22,8 @@ class Invitations:
 
 
 def invitations(session: Session) -> Invitations:
+    """The links to send: a withdrawn participant's would be refused, so it is left out (as
+    `unopened` leaves out its colleagues')."""
     helpers = session.exec(select(Interpreter).order_by(Interpreter.code)).all()
-    return Invitations(everyone(session), unopened(session), list(helpers))
+    taking_part = [participant for participant in everyone(session) if participant.active]
+    return Invitations(taking_part, unopened(session), list(helpers))

@@ -103,29 +103,58 @@ def read_sheet(path: Path) -> Sheet:
         raise _refuse(path, "file.not_text") from None
 
 
-def _read_back(value: object) -> object:
-    """Korean text that was read as Western letters, read back (“ºÕ¾÷ÄÚ¸®¾Æ” → “붐업코리아”);
-    anything else as it is."""
+# LibreOffice reads a byte that Windows-1252 leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D) as
+# the private character U+F100 + the byte.
+PRIVATE_BYTE = range(0xF180, 0xF1A0)
+# What Korean text read as Western letters was saved as, and the refusal that says so.
+GARBLED = {"cp949": "file.garbled", "utf-8": "file.garbled_utf8"}
+
+
+def _western_bytes(text: str) -> bytes | None:
+    """The bytes that read as `text` in Windows-1252 (or Latin-1), as LibreOffice reads them;
+    None if `text` is not made of such letters."""
+    raw = bytearray()
+    for char in text:
+        if ord(char) in PRIVATE_BYTE:
+            raw.append(ord(char) - 0xF100)
+            continue
+        try:
+            raw += char.encode("cp1252")
+        except UnicodeEncodeError:
+            if ord(char) > 0xFF:
+                return None
+            raw.append(ord(char))  # Latin-1's control characters
+    return bytes(raw)
+
+
+def _read_back(value: object, codec: str) -> object:
+    """Korean text saved as `codec` and read as Western letters, read back (CP949's
+    “ºÕ¾÷ÄÚ¸®¾Æ”, UTF-8's “ë¶\uf190ì—…” → “붐업”); anything else as it is."""
     if not isinstance(value, str) or value.isascii():
         return value
-    for codec in ("latin-1", "cp1252"):
-        try:
-            return value.encode(codec).decode("cp949")
-        except UnicodeError:
-            continue
-    return value
+    raw = _western_bytes(value)
+    try:
+        return value if raw is None else raw.decode(codec)
+    except UnicodeDecodeError:
+        return value
 
 
 def refuse_garbled(
     path: Path, rows: Sequence[Sequence[object]], names_columns: Callable[[list], bool]
 ) -> None:
     """For a list whose headers were not found: refuses it in one sentence when its Korean was
-    read as Western letters, as LibreOffice converts a CP949 CSV to .xlsx when not told the
-    file's character set, i.e. when the rows read back (`_read_back`) do name the columns."""
+    read as Western letters, as LibreOffice converts a CP949 or UTF-8 CSV to .xlsx when not
+    told the file's character set, i.e. when the rows read back (`_read_back`) do name the
+    columns."""
     first = [tuple(row) for row in rows[:20]]
-    back = [tuple(_read_back(cell) for cell in row) for row in first]
-    if back == first or not names_columns(back):
+    readings = {
+        reason: [tuple(_read_back(cell, codec) for cell in row) for row in first]
+        for codec, reason in GARBLED.items()
+    }
+    found = [(r, back) for r, back in readings.items() if back != first and names_columns(back)]
+    if not found:
         return
+    reason, back = found[0]
     garbled, meant = min(  # the shortest for an example: a header rather than the title
         (
             (str(cell), str(fixed))
@@ -136,4 +165,4 @@ def refuse_garbled(
         key=lambda pair: len(pair[0]),
     )
     detail = f"“{garbled}” → “{meant}”"
-    raise ImportFailed([Problem(0, "", "file.garbled", str(path), detail=detail)])
+    raise ImportFailed([Problem(0, "", reason, str(path), detail=detail)])

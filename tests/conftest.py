@@ -190,6 +190,12 @@ def compiling_once(engine: sa.Engine) -> sa.Engine:
     the CPU the use-case and bot tests spent). The engines stay distinct (their own pool,
     connections and events; store/event.py keeps its copies per engine), only the dialect,
     alike for every database of the kind, and the cache are shared."""
+    if engine.dialect.name not in _COMPILING:
+        # Connected once, so that the dialect the later engines share is initialized (its
+        # server version, read on an engine's first connection, which a test that only runs
+        # the command line never makes: a later engine's inspector then failed).
+        with engine.connect():
+            pass
     first = _COMPILING.setdefault(engine.dialect.name, engine)
     engine.dialect, engine._compiled_cache = first.dialect, first._compiled_cache
     return engine

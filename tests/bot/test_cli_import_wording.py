@@ -115,9 +115,45 @@ def test_unknown_countries_industries_and_a_shared_booth_are_noticed(
     out = capsys.readouterr().out
     assert "2행: 국가 “아틀란티스” 값은 어느 국가인지 알 수 없어" in out
     assert "3행: 업종 “Beauty” 값은 업종 목록에 없어" in out
-    assert "목록의 이름(자동차 부품, 음료, " in out  # the list to choose from
+    # the list to choose from, in the reader's order (가나다), as the Find filter's buttons
+    assert "목록의 이름(IT·소프트웨어, 기계, 생활용품, 식품, 음료, " in out
     assert "부스 A-2: 바이어 여러 곳(B1, B2)에 같은 부스가 배정되었습니다." in out
     assert out.count("어느 국가인지") == 1 and out.count("업종 목록에 없어") == 1
+
+
+def test_a_re_import_names_changed_countries_and_industries_in_korean(
+    korean, engine, tmp_path, capsys
+):
+    """The preview of a re-import shows a changed industry or country as the organizer wrote
+    it (식품 → 음료), not as the bot stores it (food → beverages)."""
+    path = tmp_path / "참가업체.xlsx"
+    for country, industry in (("일본", "식품"), ("베트남", "음료")):
+        book = Workbook()
+        book.active.append(["참가번호", "구분", "회사명", "국가", "업종"])
+        book.active.append(["B1", "바이어", "Acme", country, industry])
+        book.save(path)
+        assert main(["import", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "  B1 업종: “식품” → “음료”" in out
+    assert "  B1 국가: “일본” → “베트남”" in out
+    assert "food" not in out and "JP" not in out
+
+
+def test_a_preview_does_not_say_it_stored_anything(korean, engine, tmp_path, capsys):
+    """--dry-run stores nothing, so its warnings say what the file is read as, not "stored"."""
+    book = Workbook()
+    book.active.append(["참가번호", "구분", "회사명", "국가", "업종", "휴대폰"])
+    book.active.append(["S1", "국내기업", "가나", "한국", "Beauty", 1012345678])
+    book.active.append(["B1", "바이어", "Acme", "아틀란티스", "식품", None])
+    path = tmp_path / "참가업체.xlsx"
+    book.save(path)
+    assert main(["import", str(path), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    lost_zero = "2행: 휴대폰 번호 “1012345678”에서 맨 앞의 0이 빠진 것으로 보여"
+    assert f"{lost_zero} 010-1234-5678로 읽었습니다." in out
+    assert "3행: 국가 “아틀란티스” 값은 어느 국가인지 알 수 없어 적힌 그대로 읽었습니다." in out
+    assert "2행: 업종 “Beauty” 값은 업종 목록에 없어 적힌 그대로 읽었습니다." in out
+    assert "저장했습니다" not in out
 
 
 def test_a_deadline_given_as_a_date_alone_is_the_end_of_that_day(korean, tmp_path, capsys):

@@ -53,3 +53,17 @@ def test_a_row_missing_from_a_reimport_withdraws_nobody(korean, engine, tmp_path
     path.write_text("참가번호,구분,회사명,국가,업종\nS2,국내기업,다라식품,한국,식품\n", "utf-8")
     assert main(["import", str(path)]) == 0
     assert active(engine) == {"S1": True, "S2": True}
+
+
+def test_the_invites_file_leaves_a_withdrawn_participant_out(korean, tmp_path, capsys):
+    """A withdrawn participant's link is refused: `invites` does not write it for the organizer
+    to send, as it leaves out the colleagues' links of such a company; restored, it is back."""
+    assert main(["withdraw", "S1"]) == 0
+    invites = tmp_path / "invites.csv"
+    assert main(["invites", str(invites), "--bot-username", "BoomBot"]) == 0
+    codes = [line.split(",")[0] for line in invites.read_text("utf-8-sig").splitlines()[1:]]
+    assert codes == ["S2"]
+    assert main(["restore", "S1"]) == 0
+    assert main(["invites", str(invites), "--bot-username", "BoomBot"]) == 0
+    codes = [line.split(",")[0] for line in invites.read_text("utf-8-sig").splitlines()[1:]]
+    assert codes == ["S1", "S2"]

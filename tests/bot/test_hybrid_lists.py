@@ -120,3 +120,16 @@ def test_a_list_converted_without_its_korean_character_set_is_refused_saying_so(
     assert "hybrid-list-garbled.xlsx 파일의 한글이 깨져 있습니다(예: “¼ø¹ø” → “순번”)" in err
     assert "문자 집합을 한국어(CP949)로 골라 다시 변환해 주세요" in err
     assert stored(engine, Participant) == {}
+
+
+def test_a_utf8_list_converted_as_western_text_is_refused_saying_so(korean, engine, capsys):
+    """The same conversion of a CSV saved as UTF-8 ("CSV UTF-8", hybrid-list-utf8-garbled.xlsx
+    is `soffice --headless --convert-to xlsx` of hybrid-list.csv re-saved as UTF-8): LibreOffice
+    reads its bytes as Windows-1252, the ones that code leaves undefined as private characters.
+    One sentence names UTF-8 and its filter instead of "no headers"."""
+    assert main(["import", str(DATA / "hybrid-list-utf8-garbled.xlsx"), "--dry-run"]) == 2
+    err = capsys.readouterr().err
+    assert "hybrid-list-utf8-garbled.xlsx 파일의 한글이 깨져 있습니다(예: “ìˆœë²ˆ” → “순번”)" in err
+    assert "UTF-8로 저장된 CSV를" in err
+    assert "문자 집합을 유니코드(UTF-8)로 골라 다시 변환해 주세요" in err
+    assert stored(engine, Participant) == {}
