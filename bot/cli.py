@@ -21,7 +21,6 @@ from bot.api_request import ApiRequest
 from bot.import_report import column_label, report_lines, slip_line
 from bot.invites import bot_username, write_invites
 from bot.settings import Settings, cli_language
-from bot.webhook import path_of
 from handlers.admin_withdraw import changes, withdrawn
 from handlers.ui import counted_items, error_text
 from locales import catalog, moment, t, tn
@@ -225,7 +224,9 @@ async def reach_telegram(settings: Settings) -> str | None:
         settings.telegram_bot_token,
         base_url=f"{base}/bot",
         base_file_url=f"{base}/file/bot",
+        # both: PTB's default (httpx) builds a TLS context, loading the certificate bundle
         request=ApiRequest(),
+        get_updates_request=ApiRequest(),
     )
     try:
         async with bot:  # getMe; on failure PTB closes what it opened
@@ -486,6 +487,8 @@ def main(argv: list[str] | None = None) -> int:
     if not url:
         run(settings)
         return 0
+    from bot.webhook import path_of  # aiohttp's server, a tenth of a second to import: webhook only
+
     path = "/" + (args.path or path_of(url)).lstrip("/")
     run(settings, Webhook(url, settings.webhook_secret, args.listen, args.port, path))
     return 0

@@ -16,7 +16,6 @@ from telegram.ext import Application
 
 from bot.app import build
 from bot.settings import Settings
-from bot.webhook import serving
 from handlers.services import Services
 from store.db import make_engine, upgrade
 
@@ -70,6 +69,8 @@ async def webhook_running(
 ) -> AsyncIterator[str]:
     """The lifecycle `run_polling` has, with our webhook server instead of the updater; yields
     the URL given to Telegram (without `webhook.url`, the one it listens on: for tests)."""
+    from bot.webhook import serving  # aiohttp's server: only a webhook process imports it
+
     async with application:
         if application.post_init:
             await application.post_init(application)

@@ -6,6 +6,7 @@ a sentence naming the variable."""
 from __future__ import annotations
 
 import os
+import re
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -13,10 +14,11 @@ import sqlalchemy as sa
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from bot.webhook import SECRET_SHAPE
 from store.db import normalize_url
 
 DATABASES = ("sqlite", "postgresql")
+# What Telegram accepts as a webhook's `secret_token`: 1-256 characters A-Z, a-z, 0-9, _ and -.
+SECRET_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 class Settings(BaseSettings):

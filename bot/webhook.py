@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
-import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -27,8 +26,6 @@ log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 HEALTH_PATH = "/healthz"
-# What Telegram accepts as `secret_token`: 1-256 characters A-Z, a-z, 0-9, _ and -.
-SECRET_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,256}")
 # A load balancer's probe must get an answer even when the database hangs.
 HEALTH_TIMEOUT = 5.0
 

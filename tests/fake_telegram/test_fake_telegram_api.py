@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 import aiohttp
 import pytest
 from aiohttp import web
+from stock_ptb import stock_bot
 from telegram import (
     Bot,
     BotCommand,
@@ -33,7 +34,7 @@ async def fake() -> AsyncIterator[FakeTelegram]:
 
 @pytest.fixture
 async def bot(fake: FakeTelegram) -> AsyncIterator[Bot]:
-    async with Bot(fake.token, base_url=fake.base_url, base_file_url=fake.base_file_url) as b:
+    async with stock_bot(fake.token, base_url=fake.base_url, base_file_url=fake.base_file_url) as b:
         yield b
 
 
@@ -254,7 +255,7 @@ async def test_global_rate_limit() -> None:
     async with FakeTelegram(rate_limit_per_second=5) as limited:
         user = limited.user(3001, "Choi")
         await user.send("/start")
-        async with Bot(limited.token, base_url=limited.base_url) as bot:
+        async with stock_bot(limited.token, base_url=limited.base_url) as bot:
             for number in range(5):
                 await bot.send_message(user.id, f"{number}")
             with pytest.raises(RetryAfter):
@@ -276,10 +277,10 @@ async def test_fail_next_by_method_and_other_codes(
 
 
 async def test_invalid_token_format_is_rejected(fake: FakeTelegram) -> None:
-    async with Bot("123:ABC", base_url=fake.base_url) as good:
+    async with stock_bot("123:ABC", base_url=fake.base_url) as good:
         assert (await good.get_me()).id == 123
     with pytest.raises(InvalidToken):
-        async with Bot("not-a-token", base_url=fake.base_url) as bad:
+        async with stock_bot("not-a-token", base_url=fake.base_url) as bad:
             await bad.get_me()
 
 

@@ -7,13 +7,13 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from stock_ptb import stock_builder
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
-    ApplicationBuilder,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
@@ -100,10 +100,7 @@ async def received_photo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 def build(fake: FakeTelegram, errors: list[TelegramError], **options: Any) -> App:
     builder = (
-        ApplicationBuilder()
-        .token(fake.token)
-        .base_url(fake.base_url)
-        .base_file_url(fake.base_file_url)
+        stock_builder().token(fake.token).base_url(fake.base_url).base_file_url(fake.base_file_url)
     )
     if "rate_limiter" in options:
         builder = builder.rate_limiter(options["rate_limiter"])

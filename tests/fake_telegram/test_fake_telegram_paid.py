@@ -5,7 +5,7 @@ balance of 10,000 Stars."""
 from __future__ import annotations
 
 import pytest
-from telegram import Bot
+from stock_ptb import stock_bot
 from telegram.error import BadRequest
 
 from fake_telegram import ApiError, FakeTelegram
@@ -46,7 +46,7 @@ async def test_a_paid_message_without_the_balance_is_refused_and_a_free_one_goes
     async with FakeTelegram(stars=9_999) as fake:
         user = fake.user(1, "Kim")
         user.bot.open_chat(user.profile)
-        bot = Bot(fake.token, base_url=fake.base_url, base_file_url=fake.base_file_url)
+        bot = stock_bot(fake.token, base_url=fake.base_url, base_file_url=fake.base_file_url)
         async with bot:
             with pytest.raises(BadRequest):
                 await bot.send_message(1, "paid", allow_paid_broadcast=True)
