@@ -18,13 +18,13 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    # Plain ADD COLUMN: no table rebuild on SQLite; NULL is the bot's default language.
+    # Plain ADD COLUMN (no table rebuild on SQLite): the event row's triggers (0015) stay.
+    # NULL, for the rounds before: the bot's default language.
     op.add_column(
-        "event",
-        sa.Column("announce_language", sqlmodel.sql.sqltypes.AutoString(length=8), nullable=True),
+        "event", sa.Column("announce_language", sqlmodel.sql.sqltypes.AutoString(length=8))
     )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("event", schema=None) as batch_op:
-        batch_op.drop_column("announce_language")
+    # Plain DROP COLUMN (SQLite 3.35+): rebuilding the event table would trip its triggers.
+    op.execute("ALTER TABLE event DROP COLUMN announce_language")
