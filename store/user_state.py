@@ -4,16 +4,17 @@ across bot processes.
 Each update of a user runs between `take` and `put_back`: `take` is one conditional UPDATE
 that holds the user's row for this process until `put_back` (or until the hold runs out,
 should the process die), returning the saved JSON; a second process handling the same user
-meanwhile finds the row held and waits (bot/processing.py). Two short transactions per update,
+meanwhile finds the row held and waits (bot/processing.py). Two short transactions per update
+(each shared with other users' takes and put-backs asked at the same time, `Services.run_core`),
 no connection kept open while handlers run, the same statements on SQLite and PostgreSQL;
 `take_with_participant` also reads the user's participant record in the first of them, which
 saves the update's handlers a transaction of their own (handlers/services.py `who`).
 
-The statements are built once, with bound parameters, and run on a plain connection in a
-transaction of its own (`Services.run_core`), with no ORM session: SQLAlchemy's ORM bulk
-UPDATE path cost more CPU per update than any handler's own query, and a session's own
-set-up and commit 170 µs of CPU per update more than a connection's (py-spy and a loop of
-2,000 on `python -m bench.load`'s fair, SQLite).
+The statements are built once, with bound parameters, and run on a plain connection
+(`Services.run_core`), with no ORM session: SQLAlchemy's ORM bulk UPDATE path cost more CPU
+per update than any handler's own query, and a session's own set-up and commit 170 µs of CPU
+per update more than a connection's (py-spy and a loop of 2,000 on `python -m bench.load`'s
+fair, SQLite).
 """
 
 from __future__ import annotations

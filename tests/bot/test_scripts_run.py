@@ -37,3 +37,27 @@ def test_relative_paths_env_and_database_are_the_callers(tmp_path):
     assert written.returncode == 0, written.stderr
     assert json.loads((tmp_path / "out.json").read_text("utf-8"))["format"] == "matchbot-instance/1"
     assert not (ROOT / "out.json").exists()
+
+
+def test_output_piped_into_a_reader_that_quits_early_ends_without_a_traceback(tmp_path):
+    """`scripts/run import list.csv --dry-run | head -1`: the reader is gone before the report
+    is written (closed here before the bot even starts); the tool ends without a traceback."""
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEFAULT_LANGUAGE"}}
+    (tmp_path / "fair.toml").write_text((ROOT / "examples" / "event.toml").read_text("utf-8"))
+    assert run(tmp_path, "setup-event", "fair.toml").returncode == 0
+    reader, writer = os.pipe()
+    os.close(reader)
+    try:
+        piped = subprocess.run(
+            [str(ROOT / "scripts" / "run"), "import", str(ROOT / "examples" / "participants.csv")],
+            cwd=tmp_path,
+            env=env,
+            stdout=writer,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        os.close(writer)
+    assert "Traceback" not in piped.stderr and "BrokenPipeError" not in piped.stderr
+    assert piped.returncode == 1
