@@ -254,6 +254,18 @@ async def on_button(
     await send_offer(context.application, done.next, done.told)
 
 
+async def expire_overdue(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Every few seconds in every process: offers past their time whose expiry job went with
+    the process that made them (killed, and not started again); of two processes expiring one,
+    one does (store/refill.py `expire_offer`)."""
+    svc = services(context)
+    now = svc.clock()
+    for offer_id, expires in await svc.run(open_offers):
+        if expires <= now:
+            told, offered = await svc.run(expire_and_offer, offer_id, now, telling(svc))
+            await send_offer(context.application, offered, told)
+
+
 async def offers_due(svc: Services, now: datetime) -> Sequence[Due]:
     """Each open offer's expiry (re-created at start-up; past-due ones run at once)."""
     return [
@@ -283,5 +295,6 @@ FEATURE = Feature(
     jobs=(
         TimedJob(EXPIRY_JOB, expiry_job, offers_due),
         TimedJob("refill-unoffered", offer_unoffered, freed_while_down),
+        TimedJob("refill-overdue", expire_overdue),  # every few seconds
     ),
 )

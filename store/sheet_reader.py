@@ -18,9 +18,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
-
 from store.errors import ImportFailed, Problem
 
 ZIP_MAGIC = b"PK\x03\x04"  # an .xlsx file is a zip archive
@@ -62,6 +59,8 @@ def _text_rows(text: str) -> list[tuple[object, ...]]:
 
 
 def _workbook_rows(path: Path) -> list[tuple[object, ...]]:
+    from openpyxl import load_workbook  # here: a bot process that reads no workbook skips it
+
     workbook = load_workbook(path, read_only=True, data_only=True)
     try:
         return list(workbook.worksheets[0].iter_rows(values_only=True))
@@ -83,6 +82,8 @@ def read_sheet(path: Path) -> Sheet:
     if not data.strip():
         raise _refuse(path, "file.empty")
     if data.startswith(ZIP_MAGIC):
+        from openpyxl.utils.exceptions import InvalidFileException
+
         try:
             return Sheet(_workbook_rows(path), None)
         except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError):

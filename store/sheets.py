@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.worksheet.worksheet import Worksheet
+if TYPE_CHECKING:  # openpyxl is imported where a workbook is made: a bot process that
+    # makes none (most of them) does not pay its tenth of a second of CPU
+    from openpyxl.worksheet.worksheet import Worksheet
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -30,6 +32,8 @@ def append_row(sheet: Worksheet, values: Iterable[object]) -> None:
     """Appends one row; text is never a formula, and characters Excel's XML cannot hold
     (from rows stored before they were cleaned, see store/text.py) are left out rather than
     failing the whole workbook."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
     row = [ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in values]
     sheet.append(row)
     number = sheet.max_row

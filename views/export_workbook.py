@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import io
 from datetime import datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
-
-from openpyxl import Workbook
-from openpyxl.worksheet.worksheet import Worksheet
 
 from locales import country_name, industry_name, language_name, t
 from store.export import ExportData
 from store.models import Colleague, Participant, Slot
 from store.names import company_name
 from store.sheets import append_row, fit_columns
+
+if TYPE_CHECKING:  # imported by workbook(): a process that makes none skips openpyxl
+    from openpyxl import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
 
 
 def _sheet(book: Workbook, language: str, name: str, extra: list[str] | None = None) -> Worksheet:
@@ -86,6 +88,8 @@ def slot_title(slot: Slot) -> str:
 
 
 def workbook(data: ExportData, language: str) -> bytes:
+    from openpyxl import Workbook
+
     zone = ZoneInfo(data.timezone)
     grid = data.slots
     slot_by_id = {s.id: s for s in grid}

@@ -6,14 +6,16 @@ name becomes a formula."""
 from __future__ import annotations
 
 import io
-
-from openpyxl import Workbook
-from openpyxl.worksheet.worksheet import Worksheet
+from typing import TYPE_CHECKING
 
 from locales import country_name, industry_name, shown, t
 from store.models import OutcomeResult
 from store.results import Results, Tally
 from store.sheets import append_row
+
+if TYPE_CHECKING:  # imported by results_workbook(): a process that makes none skips openpyxl
+    from openpyxl import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
 
 
 def metric_titles(language: str) -> list[str]:
@@ -51,6 +53,8 @@ def _sheet(book: Workbook, language: str, name: str, first: list[str]) -> Worksh
 
 
 def results_workbook(found: Results, language: str) -> bytes:
+    from openpyxl import Workbook
+
     book = Workbook()
     book.remove(book.active)
     overall = _sheet(book, language, "overall", [])

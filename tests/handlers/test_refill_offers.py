@@ -14,8 +14,10 @@ import builders
 from builders import NOW
 from fake_telegram import DEFAULT_TOKEN
 from store.db import make_engine, session_scope
+from store.fairday import cancel
 from store.models import (
     AuditLog,
+    CancelReason,
     DeliveryStatus,
     Meeting,
     MeetingCancellation,
@@ -27,6 +29,7 @@ from store.models import (
     RefillOffer,
     Slot,
 )
+from store.refill import offer_next
 from store.requests import send_request
 
 WAIT = 30.0
@@ -205,7 +208,8 @@ async def test_a_process_killed_right_after_freeing_a_place_has_queued_its_offer
             # Alive again (as another process would be): the queued offer goes out.
             await first.wait_for(says("A meeting just became possible"), timeout=WAIT)
             await second.wait_for(says("새로 가능한 상담"), timeout=WAIT)
-            assert await until(lambda: not pending(engine))
+            # Every refill notice recorded as sent: each copy, one sent twice too, has arrived.
+            assert await until(lambda: not pending(engine, NoticeKind.refill))
         assert len([m for m in first.messages if "became possible" in m.content]) == 1
         assert len([m for m in second.messages if "새로 가능한 상담" in m.content]) == 1
     finally:
@@ -221,7 +225,27 @@ def declined(engine) -> bool:
     return any(state == OfferState.declined for *_, state in offers(engine))
 
 
-def pending(engine) -> bool:
+def pending(engine, kind: NoticeKind | None = None) -> bool:
+    """Whether a notice (of `kind`, if given) waits to be sent or recorded as sent."""
     with session_scope(engine) as session:
         waiting = select(Notice.id).where(Notice.status == DeliveryStatus.pending)
+        if kind is not None:
+            waiting = waiting.where(Notice.kind == kind)
         return session.exec(waiting).first() is not None
+
+
+async def test_an_offer_whose_process_died_expires_in_another(fair, fake, engine, clock):
+    """An offer made by a process that died before a restart (its expiry job gone with it):
+    a living process sees it past its time, tells both sides and offers the place on."""
+    people = chat_users(fake, PEOPLE)
+    async with process(fake, engine, clock, DEFAULT_TOKEN):
+        with session_scope(engine) as session:  # the other process's cancellation and offer
+            s1 = session.exec(select(Participant).where(Participant.code == "S1")).one()
+            meeting = session.exec(select(Meeting).where(Meeting.seller_id == s1.id)).one()
+            done = cancel(session, meeting.id, s1.id, CancelReason.cant_attend, clock.now)
+            offer_next(session, done.place_id, clock.now)
+        clock.now = BEFORE + timedelta(minutes=11)
+        await people["B3"].wait_for(says("expired before both of you accepted"), timeout=WAIT)
+        await people["B1"].wait_for(says("A meeting just became possible"), timeout=WAIT)
+        await people["S4"].wait_for(says("새로 가능한 상담"), timeout=WAIT)
+    assert [state for *_, state in offers(engine)] == [OfferState.expired, OfferState.open]
