@@ -32,7 +32,6 @@ import multiprocessing
 import os
 import resource
 import signal
-import socket
 import tempfile
 import time
 import warnings
@@ -46,6 +45,7 @@ from bench.timetable import EVENT, PER_DAY
 from bot.app import build
 from bot.settings import Settings
 from fake_telegram import DEFAULT_TOKEN, FakeTelegram, pushing_to_webhooks
+from fake_telegram.ports import listening_port
 from handlers.services import Services
 from store.db import make_engine, session_scope, upgrade
 from store.event import parse_config, setup_event, slots
@@ -163,12 +163,6 @@ async def _serve(url: str, port: int, ready: Connection, webhook_port: int | Non
     engine.dispose()
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def busiest_second(times: list[float]) -> int:
     """The most messages that arrived within any one second (a rolling window)."""
     ordered = sorted(times)
@@ -207,7 +201,7 @@ async def run(participants: int, processes: int, paid: bool, url: str, colleague
         # over the fair set up here would hold every arrival back and count them together.
         gc.freeze()
         spawn = multiprocessing.get_context("spawn")
-        hook = free_port()
+        hook = listening_port()
         bots, pipes = [], []
         for number in range(processes):
             ready, bot_end = spawn.Pipe(duplex=False)

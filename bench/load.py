@@ -40,7 +40,6 @@ import multiprocessing
 import os
 import random
 import signal
-import socket
 import statistics
 import tempfile
 import time
@@ -61,6 +60,7 @@ from bot.app import build
 from bot.settings import Settings
 from bot.webhook import serving
 from fake_telegram import DEFAULT_TOKEN, FakeTelegram, FakeUser, pushing_to_webhooks
+from fake_telegram.ports import listening_port
 from handlers.services import Services
 from store.db import make_engine, session_scope, upgrade
 from store.event import parse_config, setup_event, slots
@@ -403,12 +403,6 @@ def refused(fake: FakeTelegram) -> None:
         print(f"    {count:6} x {error}")
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 async def start_bots(
     args: argparse.Namespace, url: str, port: int
 ) -> tuple[list[multiprocessing.process.BaseProcess], list[Connection], list[int]]:
@@ -417,7 +411,7 @@ async def start_bots(
     bots, pipes, hooks = [], [], []
     for _ in range(args.processes):
         done, bot_end = spawn.Pipe(duplex=False)
-        hook = free_port() if args.webhook else None
+        hook = listening_port() if args.webhook else None
         bot = spawn.Process(target=serve_bot, args=(url, port, bot_end, args.flood_limit, hook))
         bot.start()
         bots.append(bot)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -25,6 +24,7 @@ from bot.settings import Settings
 from bot.webhook import serving
 from builders import ADMIN
 from fake_telegram import DEFAULT_TOKEN, FakeTelegram, attached
+from fake_telegram.ports import listening_port
 from handlers.services import Services
 from store.db import make_engine, session_scope
 from store.models import AuditLog
@@ -145,18 +145,12 @@ def test_webhook_mode_refuses_to_start_without_a_secret(monkeypatch, capsys, dat
     )
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.mark.processes
 async def test_python_m_bot_run_webhook_listens_on_the_url_path(fake, engine, database_url):
     """The command an operator (and the multi-process tests) run, as a real process."""
     with session_scope(engine) as session:
         builders.fair(session)
-    port = free_port()
+    port = listening_port()
     url = f"http://127.0.0.1:{port}/public/path"
     env = {
         **os.environ,

@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import itertools
 import os
-import socket
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Iterator
@@ -23,6 +22,7 @@ from sqlmodel import select
 import builders
 from builders import ADMIN
 from fake_telegram import DEFAULT_TOKEN
+from fake_telegram.ports import listening_port
 from store.db import session_scope
 from store.models import Event, Participant, Phase
 
@@ -34,12 +34,6 @@ WAIT = 60.0
 
 
 pytestmark = pytest.mark.processes
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @asynccontextmanager
@@ -63,7 +57,7 @@ async def round_robin(backends: list[str]) -> AsyncIterator[tuple[str, list[str]
     app.router.add_post(PATH, forward)
     runner = web.AppRunner(app)
     await runner.setup()
-    port = free_port()
+    port = listening_port()
     await web.TCPSite(runner, "127.0.0.1", port).start()
     try:
         yield f"http://127.0.0.1:{port}{PATH}", chosen
@@ -127,7 +121,7 @@ async def test_three_webhook_processes_behind_a_balancer(fake, engine, database_
         builders.participant(session, "S9", telegram_id=1999, language="en")
     admin = fake.user(ADMIN, "Organizer", language_code="en")
     admin.bot.open_chat(admin.profile)  # has opened the bot: the summary can reach it
-    ports = [free_port() for _ in range(PROCESSES)]
+    ports = [listening_port() for _ in range(PROCESSES)]
     backends = [f"http://127.0.0.1:{port}{PATH}" for port in ports]
     async with round_robin(backends) as (public, chosen):
         with bot_processes(fake.port, database_url, public, ports):
