@@ -218,7 +218,8 @@ async def run(participants: int, processes: int, paid: bool, url: str, colleague
                 ready.recv()
             async with pushing_to_webhooks(fake, [f"http://127.0.0.1:{hook}/hook"]):
                 await admin.send("/announce")
-                [question] = await admin.wait_for(1, timeout=60)
+                # "Preparing…" first, then the same message turns into the choice of pace.
+                question = (await admin.wait_for(lambda m: bool(m.buttons), timeout=60))[-1]
                 pace = "Paid pace" if paid else "Free pace"
                 start = time.monotonic()
                 await admin.press(
