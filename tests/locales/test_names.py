@@ -73,5 +73,6 @@ def test_groups_are_listed_by_the_names_the_reader_reads():
         "",
     ]
     countries = {"US": 1, "JP": 1, "DE": 1}
-    assert [k for k, _ in by_name("ko", "country", countries)] == ["DE", "US", "JP"]  # 독일 미국 일본
+    # 독일, 미국, 일본
+    assert [k for k, _ in by_name("ko", "country", countries)] == ["DE", "US", "JP"]
     assert [k for k, _ in by_name("en", "country", countries)] == ["DE", "JP", "US"]
