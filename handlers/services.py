@@ -26,6 +26,7 @@ from store.colleagues import Account, account_of
 from store.db import transaction
 from store.models import Colleague, Participant
 from store.participants import starting_language
+from store.user_state import TOGETHER
 
 T = TypeVar("T")
 
@@ -150,11 +151,30 @@ class Services:
         """Each queued operation's (failed, result or error)."""
         try:
             with self.engine.begin() as connection:
-                return [(False, op(connection, user, *args)) for op, user, args, _ in batch]
+                if len(batch) == 1:
+                    op, user, args, _ = batch[0]
+                    return [(False, op(connection, user, *args))]
+                return [(False, result) for result in _together(connection, batch)]
         except Exception as error:
             if len(batch) == 1:
                 return [(True, error)]
         return [self._run_batch([queued])[0] for queued in batch]
+
+
+def _together(connection: sa.Connection, batch: list[_Queued]) -> list[Any]:
+    """The batch's results in its order: first the operations of `TOGETHER`, each kind as one
+    call of its form for many, in that order, then any other one by one (in the users'
+    order)."""
+    results: dict[int, Any] = {}
+    for op, many in TOGETHER.items():
+        mine = [place for place, (queued, *_) in enumerate(batch) if queued is op]
+        if mine:
+            done = many(connection, [(batch[place][1], batch[place][2]) for place in mine])
+            results.update(zip(mine, done, strict=True))
+    for place, (op, user, args, _) in enumerate(batch):
+        if place not in results:
+            results[place] = op(connection, user, *args)
+    return [results[place] for place in range(len(batch))]
 
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
