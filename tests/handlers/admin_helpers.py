@@ -8,6 +8,8 @@ from collections.abc import Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
 
+import pytest
+
 import builders
 from bot.app import build
 from bot.settings import Settings
@@ -27,6 +29,23 @@ def users(fake: FakeTelegram, buyers: int, sellers: int, token: str | None = Non
             user.bot.open_chat(user.profile)
             people[f"{prefix}{n}"] = user
     return people
+
+
+# A Korean bot's English admin, and an English bot's Korean one: what the bot sends admins on
+# its own (a job's report) is in each admin's language, not the bot's.
+ADMIN_LANGUAGES = pytest.mark.parametrize(
+    ("bot_language", "admin_language"),
+    [("ko", "en"), ("en", "ko")],
+    ids=["ko bot, en admin", "en bot, ko admin"],
+)
+
+
+async def admin_reading(fake: FakeTelegram, language: str):
+    """The organizer, whose Telegram speaks `language`, after their first /start: the bot
+    knows an admin's language from their updates."""
+    user = fake.user(ADMIN, "Organizer", language_code=language)
+    await user.ask("/start")
+    return user
 
 
 def organizer(fake: FakeTelegram, token: str | None = None):

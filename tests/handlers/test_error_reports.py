@@ -4,10 +4,14 @@ not one per update; each user still hears that something went wrong."""
 import re
 import time
 
+from admin_helpers import ADMIN_LANGUAGES, admin_reading, build_process
+
+import builders
 from builders import ADMIN
+from fake_telegram import DEFAULT_TOKEN, running_bot
 from handlers.error_reports import ErrorReports
 from locales import t
-from store.db import make_engine
+from store.db import make_engine, session_scope
 
 
 async def test_fifty_updates_failing_on_a_database_outage_give_a_report_and_counts(
@@ -90,3 +94,24 @@ def test_a_window_its_job_closes_late_still_counts_until_closed():
     assert [reports.first("database") for _ in range(3)] == [True, False, False]
     assert reports.close("database") == 2
     assert reports.first("database") is True
+
+
+@ADMIN_LANGUAGES
+async def test_a_failure_and_its_count_reach_the_admin_in_their_language(
+    fake, engine, clock, bot_language, admin_language
+):
+    with session_scope(engine) as session:
+        builders.event(session)
+        builders.participant(session, "S1", telegram_id=1001, language="en")
+    app = build_process(fake, engine, clock, DEFAULT_TOKEN, default_language=bot_language)
+    async with running_bot(app, fake):
+        admin = await admin_reading(fake, admin_language)
+        app.bot_data["error_reports"] = ErrorReports(window=1.0)
+        kim = fake.user(1001, "Kim")
+        for _ in range(2):  # the same failure twice: a report, then a count
+            fake.fail_next(1001, code=400, description="Bad Request: broke", method="sendMessage")
+            await kim.ask("/menu")
+        header = t(admin_language, "error.admin_report", trace="").split("\n")[0]
+        await admin.wait_for(lambda m: (m.text or "").startswith(header))
+        again = {"ko": "위 보고 이후 1건 더", "en": "1 more time since the report above"}
+        await admin.wait_for(lambda m: again[admin_language] in (m.text or ""), timeout=30)
