@@ -100,7 +100,7 @@ async def test_at_the_deadline_applications_close_and_admins_get_the_summary(
     admin = organizer(fake)
     clock.now = DEADLINE + timedelta(minutes=1)
     await schedule_all(bot)
-    # Jobs speak the bot's default language (Korean here): they answer no one in particular.
+    # The admin never wrote to the bot: the bot's default language (Korean here).
     [summary] = await admin.wait_for(lambda m: "상담 신청이 마감되었습니다" in m.text)
     assert "상담: 5건" in summary.text and "상호 1" in summary.text
     assert "바이어 일정 포화: 2건" in summary.text and "국내기업 일정 포화: 2건" in summary.text

@@ -49,7 +49,8 @@ async def test_fifty_updates_failing_on_a_database_outage_give_a_report_and_coun
 
     # At least the fifty: the bot's own jobs meet the outage too.
     await admin.wait_for(lambda _: accounted() >= 50, timeout=30)
-    # Admins read jobs' and reports' messages in DEFAULT_LANGUAGE, Korean here.
+    # The database, which keeps each admin's language, is out of reach: DEFAULT_LANGUAGE,
+    # Korean here.
     assert admin.messages[0].text.startswith(header)
     assert all("OperationalError" in text for text in reports())
     counts = [m.text for m in admin.messages if not m.text.startswith(header)]
