@@ -14,7 +14,7 @@ import builders
 from bot.app import build
 from bot.settings import Settings
 from builders import ADMIN, DEADLINE
-from fake_telegram import FakeTelegram, running_bot
+from fake_telegram import DEFAULT_TOKEN, FakeTelegram, running_bot
 from handlers.services import Services
 from store.db import session_scope
 from store.matching_run import close_at_deadline
@@ -46,6 +46,14 @@ async def admin_reading(fake: FakeTelegram, language: str):
     user = fake.user(ADMIN, "Organizer", language_code=language)
     await user.ask("/start")
     return user
+
+
+@asynccontextmanager
+async def bot_and_admin(fake: FakeTelegram, engine, clock, bot_language: str, admin_language: str):
+    """A bot speaking `bot_language` by default, running, and its organizer (`admin_reading`)."""
+    application = build_process(fake, engine, clock, DEFAULT_TOKEN, default_language=bot_language)
+    async with running_bot(application, fake):
+        yield application, await admin_reading(fake, admin_language)
 
 
 def organizer(fake: FakeTelegram, token: str | None = None):

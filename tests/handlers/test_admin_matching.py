@@ -3,11 +3,11 @@
 import asyncio
 from datetime import timedelta
 
-from admin_helpers import ADMIN_LANGUAGES, admin_reading, build_process, organizer, process, users
+from admin_helpers import ADMIN_LANGUAGES, bot_and_admin, organizer, process, users
 from sqlmodel import func, select
 
 from builders import DEADLINE
-from fake_telegram import DEFAULT_TOKEN, running_bot
+from fake_telegram import DEFAULT_TOKEN
 from jobs.schedule import schedule_all
 from store.db import session_scope
 from store.models import AuditLog, Event, Meeting, Phase
@@ -140,9 +140,7 @@ async def test_two_processes_pass_the_deadline_once(fake, engine, clock, small_f
 async def test_the_deadline_summary_reaches_the_admin_in_their_language(
     fake, engine, clock, small_fair, bot_language, admin_language
 ):
-    app = build_process(fake, engine, clock, DEFAULT_TOKEN, default_language=bot_language)
-    async with running_bot(app, fake):
-        admin = await admin_reading(fake, admin_language)
+    async with bot_and_admin(fake, engine, clock, bot_language, admin_language) as (app, admin):
         clock.now = DEADLINE + timedelta(minutes=1)
         await schedule_all(app)
         closed = {"ko": "상담 신청이 마감되었습니다", "en": "Requests are closed"}[admin_language]

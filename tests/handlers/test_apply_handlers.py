@@ -1,11 +1,10 @@
 import pytest
-from admin_helpers import ADMIN_LANGUAGES, admin_reading, build_process
+from admin_helpers import ADMIN_LANGUAGES, bot_and_admin
 from conftest import ADMIN
 from flows import begin_application
 from sqlmodel import select
 
 import builders
-from fake_telegram import DEFAULT_TOKEN, running_bot
 from store.db import session_scope
 from store.models import JoinApplication, Participant, Role
 
@@ -123,9 +122,7 @@ async def test_an_application_reaches_the_admin_in_their_language(
 ):
     with session_scope(engine) as session:
         builders.event(session)
-    app = build_process(fake, engine, clock, DEFAULT_TOKEN, default_language=bot_language)
-    async with running_bot(app, fake):
-        admin = await admin_reading(fake, admin_language)
+    async with bot_and_admin(fake, engine, clock, bot_language, admin_language) as (_app, admin):
         await apply(fake.user(3001, "An", language_code="en"))
         labels = {"ko": ("새 참가 신청", "✅ 승인"), "en": ("New application", "✅ Approve")}
         title, approve = labels[admin_language]

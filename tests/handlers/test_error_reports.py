@@ -4,11 +4,10 @@ not one per update; each user still hears that something went wrong."""
 import re
 import time
 
-from admin_helpers import ADMIN_LANGUAGES, admin_reading, build_process
+from admin_helpers import ADMIN_LANGUAGES, bot_and_admin
 
 import builders
 from builders import ADMIN
-from fake_telegram import DEFAULT_TOKEN, running_bot
 from handlers.error_reports import ErrorReports
 from locales import t
 from store.db import make_engine, session_scope
@@ -104,9 +103,7 @@ async def test_a_failure_and_its_count_reach_the_admin_in_their_language(
     with session_scope(engine) as session:
         builders.event(session)
         builders.participant(session, "S1", telegram_id=1001, language="en")
-    app = build_process(fake, engine, clock, DEFAULT_TOKEN, default_language=bot_language)
-    async with running_bot(app, fake):
-        admin = await admin_reading(fake, admin_language)
+    async with bot_and_admin(fake, engine, clock, bot_language, admin_language) as (app, admin):
         app.bot_data["error_reports"] = ErrorReports(window=1.0)
         kim = fake.user(1001, "Kim")
         for _ in range(2):  # the same failure twice: a report, then a count

@@ -5,11 +5,10 @@ telling the organizers that nobody can take it."""
 from datetime import timedelta
 
 import pytest
-from admin_helpers import ADMIN_LANGUAGES, admin_reading, build_process, organizer
+from admin_helpers import ADMIN_LANGUAGES, bot_and_admin, organizer
 from sqlmodel import select
 
 import builders
-from fake_telegram import DEFAULT_TOKEN, running_bot
 from store.db import session_scope
 from store.event import parse_config, setup_event
 from store.interpreters import changed_interpreters, reassign
@@ -124,9 +123,7 @@ async def test_when_nobody_can_take_it_the_organizers_are_told(bot, fake, engine
 async def test_the_organizers_hear_of_it_in_their_language(
     fake, engine, clock, interpreted, bot_language, admin_language
 ):
-    app = build_process(fake, engine, clock, DEFAULT_TOKEN, default_language=bot_language)
-    async with running_bot(app, fake):
-        admin = await admin_reading(fake, admin_language)
+    async with bot_and_admin(fake, engine, clock, bot_language, admin_language) as (_app, admin):
         await nobody_takes_0930(fake, interpreted)
         [told] = await admin.wait_for(lambda m: "/interpreters" in m.text)
     expected = {

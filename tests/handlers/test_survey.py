@@ -8,8 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from admin_helpers import (
     ADMIN_LANGUAGES,
-    admin_reading,
-    build_process,
+    bot_and_admin,
     chat_users,
     organizer,
     process,
@@ -17,7 +16,7 @@ from admin_helpers import (
 from sqlmodel import select
 
 import builders
-from fake_telegram import DEFAULT_TOKEN, running_bot
+from fake_telegram import DEFAULT_TOKEN
 from jobs.schedule import schedule_all
 from store.db import session_scope
 from store.models import Event, OutcomeResult, Phase, Signed, SurveyAnswer
@@ -109,9 +108,7 @@ async def test_the_surveys_counts_reach_the_admin_in_their_language(
     fair, fake, engine, clock, bot_language, admin_language
 ):
     chat_users(fake, PEOPLE)
-    app = build_process(fake, engine, clock, DEFAULT_TOKEN, default_language=bot_language)
-    async with running_bot(app, fake):
-        admin = await admin_reading(fake, admin_language)
+    async with bot_and_admin(fake, engine, clock, bot_language, admin_language) as (app, admin):
         clock.now += timedelta(hours=1)
         await schedule_all(app)
         going, done = {
