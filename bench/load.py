@@ -57,6 +57,7 @@ from telegram import Update
 from telegram.ext import ContextTypes, TypeHandler
 
 from bot.app import build
+from bot.runner import POLL_INTERVAL
 from bot.settings import Settings
 from bot.webhook import serving
 from fake_telegram import DEFAULT_TOKEN, FakeTelegram, FakeUser, pushing_to_webhooks
@@ -196,18 +197,28 @@ def populate(engine: sa.Engine, rng: random.Random) -> tuple[list[Person], list[
 
 
 def serve_bot(
-    url: str, port: int, done: Connection, flood_limit: bool, webhook_port: int | None
+    url: str,
+    port: int,
+    done: Connection,
+    flood_limit: bool,
+    webhook_port: int | None,
+    poll_interval: float,
 ) -> None:
     """The bot as production runs it, polling the fake server (or receiving its webhook POSTs
     on `webhook_port`); tells the benchmark, over `done`, the id of each button press it
     finished handling and when (time.monotonic)."""
     warnings.simplefilter("ignore")
     logging.basicConfig(level=logging.ERROR)
-    asyncio.run(_serve(url, port, done, flood_limit, webhook_port))
+    asyncio.run(_serve(url, port, done, flood_limit, webhook_port, poll_interval))
 
 
 async def _serve(
-    url: str, port: int, done: Connection, flood_limit: bool, webhook_port: int | None
+    url: str,
+    port: int,
+    done: Connection,
+    flood_limit: bool,
+    webhook_port: int | None,
+    poll_interval: float,
 ) -> None:
     settings = Settings(
         _env_file=None,
@@ -230,7 +241,7 @@ async def _serve(
     async with application:
         await application.start()
         if webhook_port is None:
-            await application.updater.start_polling(poll_interval=0, timeout=10)
+            await application.updater.start_polling(poll_interval=poll_interval, timeout=10)
             done.send(("ready", time.monotonic()))
             await stop.wait()
             await application.updater.stop()
@@ -394,6 +405,16 @@ def report(title: str, samples: list[Sample], elapsed: float, cpu: float, note: 
         )
 
 
+def polls(fake: FakeTelegram) -> int:
+    """The getUpdates calls the fake answered so far."""
+    return sum(call.method.lower() == "getupdates" for call in fake.calls)
+
+
+def per_poll(updates: int, answered: int) -> str:
+    """What the polls of a phase brought, for the report's note (nothing in webhook mode)."""
+    return f", {answered} getUpdates, {updates / answered:.1f} updates each" if answered else ""
+
+
 def refused(fake: FakeTelegram) -> None:
     """The Bot API calls the fake refused during the run, by method and description (none is
     expected: each is a press whose answer or edit failed)."""
@@ -412,7 +433,10 @@ async def start_bots(
     for _ in range(args.processes):
         done, bot_end = spawn.Pipe(duplex=False)
         hook = listening_port() if args.webhook else None
-        bot = spawn.Process(target=serve_bot, args=(url, port, bot_end, args.flood_limit, hook))
+        bot = spawn.Process(
+            target=serve_bot,
+            args=(url, port, bot_end, args.flood_limit, hook, args.poll_interval),
+        )
         bot.start()
         bots.append(bot)
         pipes.append(done)
@@ -442,12 +466,15 @@ async def drive(args: argparse.Namespace, url: str, people: list[Person], grid) 
                 def cpu() -> float:
                     return sum(cpu_seconds(bot.pid) for bot in bots)
 
-                before = cpu()
+                before, polled = cpu(), polls(fake)
                 samples, elapsed = await saturate(run, args.concurrency, args.seconds)
-                after = cpu()
-                report(f"saturation ({args.concurrency} at once)", samples, elapsed, after - before)
+                after, polled_after = cpu(), polls(fake)
+                note = per_poll(len(samples), polled_after - polled)
+                title = f"saturation ({args.concurrency} at once)"
+                report(title, samples, elapsed, after - before, note)
                 samples, elapsed, skipped = await steady(run, args.rate, args.seconds)
-                note = f", {skipped} arrivals found no idle user" if skipped else ""
+                note = per_poll(len(samples), polls(fake) - polled_after)
+                note += f", {skipped} arrivals found no idle user" if skipped else ""
                 report(f"steady ({args.rate:g}/s offered)", samples, elapsed, cpu() - after, note)
                 latencies = [sample.latency for sample in samples]
                 met = (
@@ -474,6 +501,13 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=600, help="participants pressing buttons")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument(
+        "--poll-interval",
+        type=float,
+        default=POLL_INTERVAL,
+        help="seconds between a getUpdates answer and the next call; default: the bot's own "
+        f"(bot/runner.py, {POLL_INTERVAL:g})",
+    )
+    parser.add_argument(
         "--processes", type=int, default=1, help="bot processes sharing the database"
     )
     parser.add_argument(
@@ -498,12 +532,14 @@ def main() -> None:
         started = time.perf_counter()
         people, grid = populate(engine, random.Random(args.seed))
         engine.dispose()
+        pause = f"{args.poll_interval * 1000:g} ms"
+        mode = "webhook" if args.webhook else f"polling with a {pause} pause after each answer"
         print(
             f"database: {engine.dialect.name}; {BUYERS:,} buyers, {SELLERS:,} sellers, "
             f"{REQUESTS:,} requests, {len(grid)} slots; set up in "
             f"{time.perf_counter() - started:.1f} s; {args.users} users pressing, "
             f"flood limit {'on' if args.flood_limit else 'off'}; "
-            f"{args.processes} bot process(es), {'webhook' if args.webhook else 'polling'}; "
+            f"{args.processes} bot process(es), {mode}; "
             f"{os.cpu_count()} CPU core(s) on this machine"
         )
         asyncio.run(drive(args, url, people, grid))
