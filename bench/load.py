@@ -196,30 +196,23 @@ def populate(engine: sa.Engine, rng: random.Random) -> tuple[list[Person], list[
 # The bot, in a process of its own
 
 
-def serve_bot(
-    url: str,
-    port: int,
-    done: Connection,
-    flood_limit: bool,
-    webhook_port: int | None,
-    poll_interval: float,
-) -> None:
-    """The bot as production runs it, polling the fake server (or receiving its webhook POSTs
-    on `webhook_port`); tells the benchmark, over `done`, the id of each button press it
-    finished handling and when (time.monotonic)."""
+@dataclass(frozen=True)
+class BotOptions:
+    flood_limit: bool
+    webhook_port: int | None  # receive the fake's webhook POSTs there instead of polling
+    poll_interval: float
+
+
+def serve_bot(url: str, port: int, done: Connection, options: BotOptions) -> None:
+    """The bot as production runs it, polling the fake server (or receiving its webhook
+    POSTs); tells the benchmark, over `done`, the id of each button press it finished
+    handling and when (time.monotonic)."""
     warnings.simplefilter("ignore")
     logging.basicConfig(level=logging.ERROR)
-    asyncio.run(_serve(url, port, done, flood_limit, webhook_port, poll_interval))
+    asyncio.run(_serve(url, port, done, options))
 
 
-async def _serve(
-    url: str,
-    port: int,
-    done: Connection,
-    flood_limit: bool,
-    webhook_port: int | None,
-    poll_interval: float,
-) -> None:
+async def _serve(url: str, port: int, done: Connection, options: BotOptions) -> None:
     settings = Settings(
         _env_file=None,
         telegram_bot_token=DEFAULT_TOKEN,
@@ -227,7 +220,7 @@ async def _serve(
     )
     engine = make_engine(url)
     application = build(settings, Services(engine, frozenset(), "ko"))
-    if not flood_limit:
+    if not options.flood_limit:
         # The same bot without PTB's 30 requests/s overall limit (see the module docstring).
         application.bot._rate_limiter = None
 
@@ -240,8 +233,9 @@ async def _serve(
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
     async with application:
         await application.start()
+        webhook_port = options.webhook_port
         if webhook_port is None:
-            await application.updater.start_polling(poll_interval=poll_interval, timeout=10)
+            await application.updater.start_polling(poll_interval=options.poll_interval, timeout=10)
             done.send(("ready", time.monotonic()))
             await stop.wait()
             await application.updater.stop()
@@ -433,10 +427,8 @@ async def start_bots(
     for _ in range(args.processes):
         done, bot_end = spawn.Pipe(duplex=False)
         hook = listening_port() if args.webhook else None
-        bot = spawn.Process(
-            target=serve_bot,
-            args=(url, port, bot_end, args.flood_limit, hook, args.poll_interval),
-        )
+        options = BotOptions(args.flood_limit, hook, args.poll_interval)
+        bot = spawn.Process(target=serve_bot, args=(url, port, bot_end, options))
         bot.start()
         bots.append(bot)
         pipes.append(done)
