@@ -10,7 +10,7 @@ from bot.api_request import ApiRequest
 from bot.processing import PerUserProcessor
 from bot.ratelimit import BroadcastRateLimiter
 from bot.settings import Settings
-from bot.updates import UpdatesRequest
+from bot.updates import UpdatesBot, UpdatesRequest
 from handlers import (
     admin_announce,
     admin_hybrid,
@@ -105,22 +105,32 @@ def late_jobs_run(application: Application) -> None:
     )
 
 
-def build(settings: Settings, services: Services) -> Application:
-    processor = PerUserProcessor()
-    builder = (
-        ApplicationBuilder()
-        .token(settings.telegram_bot_token)
-        .defaults(Defaults(tzinfo=ZoneInfo(settings.timezone)))
-        .concurrent_updates(processor)
-        .rate_limiter(BroadcastRateLimiter(max_retries=3))
-        .request(ApiRequest())
-        .get_updates_request(UpdatesRequest(connection_limit=1))
-        .post_init(post_init)
-    )
+def make_bot(settings: Settings) -> UpdatesBot:
+    """The bot as `ApplicationBuilder` would make it from the same settings, of the class that
+    parses presses lighter (bot/updates.py)."""
+    urls = {}
     if settings.telegram_api_base_url:
         base = settings.telegram_api_base_url.rstrip("/")
-        builder = builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")
-    application = builder.build()
+        urls = {"base_url": f"{base}/bot", "base_file_url": f"{base}/file/bot"}
+    return UpdatesBot(
+        settings.telegram_bot_token,
+        defaults=Defaults(tzinfo=ZoneInfo(settings.timezone)),
+        request=ApiRequest(),
+        get_updates_request=UpdatesRequest(connection_limit=1),
+        rate_limiter=BroadcastRateLimiter(max_retries=3),
+        **urls,
+    )
+
+
+def build(settings: Settings, services: Services) -> Application:
+    processor = PerUserProcessor()
+    application = (
+        ApplicationBuilder()
+        .bot(make_bot(settings))
+        .concurrent_updates(processor)
+        .post_init(post_init)
+        .build()
+    )
     late_jobs_run(application)
     application.bot_data["services"] = services
     application.bot_data[ADMIN_MENU] = admin_commands(FEATURES)
