@@ -5,7 +5,8 @@ Each update of a user runs between `take` and `put_back`: `take` is one conditio
 that holds the user's row for this process until `put_back` (or until the hold runs out,
 should the process die), returning the saved JSON; a second process handling the same user
 meanwhile finds the row held and waits (bot/processing.py). Two short transactions per update
-(each shared with other users' takes and put-backs asked at the same time, `Services.run_core`),
+(each shared with other users' takes and put-backs asked at the same time, `Services.run_core`:
+all their takes one statement, all their put-backs another, `TOGETHER`),
 no connection kept open while handlers run, the same statements on SQLite and PostgreSQL;
 `take_with_participant` also reads the user's participant record in the first of them, which
 saves the update's handlers a transaction of their own (handlers/services.py `who`).
@@ -19,12 +20,14 @@ fair, SQLite).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import json
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from sqlmodel import Session, col, select
 
 from store.colleagues import Account, account_on, accounts_on
 from store.models import UserState
@@ -169,3 +172,21 @@ TOGETHER: dict[Callable[..., Any], Callable[[sa.Connection, Sequence[Call]], lis
     take_with_participant: take_many,
     put_back: put_back_many,
 }
+
+
+def saved_values(session: Session, telegram_ids: Iterable[int], key: str) -> dict[int, object]:
+    """`key` of each user's saved state, for the users whose state has it."""
+    rows = session.exec(
+        select(UserState.telegram_id, UserState.data).where(
+            col(UserState.telegram_id).in_(list(telegram_ids))
+        )
+    ).all()
+    found: dict[int, object] = {}
+    for telegram_id, data in rows:
+        try:
+            value = json.loads(data).get(key)
+        except (ValueError, AttributeError):  # unreadable: as bot/user_state.py reads it
+            continue
+        if value is not None:
+            found[telegram_id] = value
+    return found
