@@ -5,7 +5,9 @@ The organizer's side: the commands and the choice of pace. The sending is jobs/a
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from functools import partial
+from typing import TypeVar
 
 from telegram import ChatMember, Message, Update
 from telegram.constants import MessageLimit, ParseMode
@@ -35,6 +37,7 @@ from store.errors import StoreError
 from store.models import Role
 from store.readers import account_blocked
 
+R = TypeVar("R")
 GROUPS = {"all": None, "buyers": Role.buyer, "sellers": Role.seller}
 DRAFT = "broadcast_draft"  # in the organizer's state: the message waiting for its pace
 
@@ -50,19 +53,8 @@ async def announce(update: Update, context: ContextTypes.DEFAULT_TYPE, person: W
     # the job, which edits the message later, reads it there.
     status = await update.effective_chat.send_message(t(person.language, "announce.preparing"))
     offer_pace = partial(worth_offering, offer_after=svc.paid_offer_after)
-    try:
-        planned = await svc.run(
-            announce_round,
-            person.telegram_id,
-            status.chat_id,
-            status.message_id,
-            offer_pace,
-            person.language,
-        )
-    except StoreError as error:
-        await status.edit_text(
-            escape(error_text(person.language, error)), parse_mode=ParseMode.HTML
-        )
+    planned = await _on_status(context, person, status, announce_round, offer_pace)
+    if planned is None:
         return
     if isinstance(planned, Plan):
         title = tn(person.language, "pace.announce_title", planned.count)
@@ -97,23 +89,35 @@ async def begin_round(
 ) -> None:
     """Starts the round after round `after`; `status` shows its progress, in the
     organizer's language."""
-    svc = services(context)
+    started_round = await _on_status(context, person, status, start_round, paid, after)
+    if started_round is not None:
+        await round_started(context, status, started_round, person.language)
+
+
+async def _on_status(
+    context: ContextTypes.DEFAULT_TYPE,
+    person: Who,
+    status: Message,
+    operation: Callable[..., R],
+    *args: object,
+) -> R | None:
+    """Runs the store's `operation` for a round whose progress `status` will show (the
+    organizer, the message, `args`, the organizer's language); on a refusal, `status` turns
+    into the refusal's sentence and the answer is None."""
     try:
-        started_round = await svc.run(
-            start_round,
+        return await services(context).run(
+            operation,
             person.telegram_id,
             status.chat_id,
             status.message_id,
-            paid,
-            after,
+            *args,
             person.language,
         )
     except StoreError as error:
         await status.edit_text(
             escape(error_text(person.language, error)), parse_mode=ParseMode.HTML
         )
-        return
-    await round_started(context, status, started_round, person.language)
+        return None
 
 
 async def round_started(

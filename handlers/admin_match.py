@@ -17,7 +17,7 @@ from handlers.routes import LowCountBook, LowCountPropose, route
 from handlers.services import Who, services
 from handlers.ui import answer_press, button, clipped, error_text, escape, keyboard, refuse, show
 from jobs.schedule import schedule_all
-from locales import industry_name, moment, t, tn, zone_name
+from locales import industry_name, moment, name_key, t, tn, zone_name
 from store.deadline import move_deadline
 from store.event import MAX_TIME_LIMIT, deadline_shown, get_event, local_moment
 from store.manual_matching import CapExceeded, assign, low_counts, proposals
@@ -173,6 +173,9 @@ async def lowcount(update: Update, context: ContextTypes.DEFAULT_TYPE, person: W
     )
     lines = [title]
     current = None
+    # by the industry's name as the organizer reads it (the store's order within one)
+    language = person.language
+    rows.sort(key=lambda row: name_key(language, industry_name(language, row.participant.industry)))
     for row in rows:
         p = row.participant
         if p.industry != current:

@@ -14,7 +14,7 @@ from handlers.meeting_day import fairday_line
 from handlers.outcomes import stats_line as outcome_stats_line
 from handlers.services import Who, services
 from handlers.ui import counted_items, escape, show
-from locales import day_label, industry_name, t
+from locales import by_name, day_label, industry_name, t
 from store.export import export_data
 from store.reports import figures_now
 from views.export_workbook import workbook
@@ -53,7 +53,7 @@ async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE, pers
             what=escape(industry_name(lang, industry) if industry else "-"),
             count=n,
         )
-        for industry, n in numbers.by_industry.items()
+        for industry, n in by_name(lang, "industry", numbers.by_industry)
     ]
     lines.append(t(lang, "stats.by_day"))
     lines += [

@@ -50,7 +50,7 @@ from handlers.ui import (
     refuse,
     show,
 )
-from locales import country_name, industry_name, shown, t
+from locales import country_name, industry_name, name_key, shown, t
 from store.errors import StoreError
 from store.models import Role
 from store.names import company_name
@@ -255,7 +255,8 @@ async def _choose(
     listed: Facets = await services(context).run(facets, person.participant.id)
     values = listed.industries if kind == "ind" else listed.countries
     # in the order of the names the person reads, which the buttons' indices then follow
-    values.sort(key=lambda value: shown(person.language, FACETS[kind], value).casefold())
+    language, field = person.language, FACETS[kind]
+    values.sort(key=lambda value: name_key(language, shown(language, field, value)))
     if number > 0 and number * CHOICES_PER_PAGE >= len(values):
         await refuse(update, t(person.language, "error.bad_button"))
         return

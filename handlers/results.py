@@ -17,9 +17,9 @@ from handlers.guard import organizer
 from handlers.outcomes import usd
 from handlers.services import Who, services
 from handlers.ui import counted_items, escape, show
-from locales import clock, day_label, industry_name, t, tn
+from locales import by_name, clock, day_label, industry_name, t, tn
 from store.names import company_name
-from store.results import Results, Tally, results, today
+from store.results import Results, Tally, none_held, results, today
 from views.results_chart import results_png
 from views.results_workbook import results_workbook
 
@@ -83,12 +83,12 @@ async def results_command(update: Update, context: ContextTypes.DEFAULT_TYPE, pe
         t(language, "results.by_industry"),
         *(
             tally_line(language, escape(industry_name(language, k)), v)
-            for k, v in figures.industries.items()
+            for k, v in by_name(language, "industry", figures.industries, none_held)
         ),
     ]
-    none_held = none_held_line(language, figures)
-    if none_held:
-        lines.insert(2, none_held)
+    followed_up = none_held_line(language, figures)
+    if followed_up:
+        lines.insert(2, followed_up)
     await show(update, "\n".join(lines))
     chart = await asyncio.to_thread(results_png, figures, language)
     await update.effective_chat.send_photo(chart, caption=t(language, "results.chart_caption"))

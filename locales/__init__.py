@@ -12,9 +12,11 @@ catalogs (`industry.<slug>`).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, time, timedelta
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 from babel.core import Locale
 from babel.dates import format_skeleton, get_timezone, get_timezone_location, get_timezone_name
@@ -23,6 +25,7 @@ from babel.messages.pofile import read_po
 
 from locales.particles import FORMATTER, PAIRS
 
+V = TypeVar("V")
 LANGUAGES = ("ko", "en")
 DEFAULT = "ko"
 HERE = Path(__file__).parent
@@ -256,3 +259,30 @@ def shown(language: str, field: str, value: str) -> str:
     if field == "industry":
         return industry_name(language, value)
     return value
+
+
+def name_key(language: str, name: str) -> tuple[bool, str]:
+    """Where a name goes in a list in `language`: Korean in 가나다 order (Hangul syllables'
+    code points are in that order), names in Hangul before those in other letters (IT·소프트웨어
+    after 화장품), as Korean lists put them; English alphabetical; case aside."""
+    folded = name.casefold()
+    return pick(language) == "ko" and not "가" <= folded[:1] <= "힣", folded
+
+
+def by_name(
+    language: str,
+    field: str,
+    groups: Mapping[str, V],
+    first: Callable[[V], bool] = lambda _: False,
+) -> list[tuple[str, V]]:
+    """`groups` (industries or countries, each with its figure) in the order of the names
+    `language` shows for them (`shown`, `name_key`), those `first` picks before the others;
+    a group with no value ("") last."""
+    return sorted(
+        groups.items(),
+        key=lambda group: (
+            not first(group[1]),
+            not group[0],
+            name_key(language, shown(language, field, group[0])),
+        ),
+    )

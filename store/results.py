@@ -12,8 +12,9 @@ for the group of the side that wrote them; the answer rate is answers over sides
 sides of every meeting whose slot has ended).
 
 Everyone is listed: every active company, and every industry and country of the fair, has its
-row with zeros included, and those with no meeting held come first (by code or name), since
-they are whom the organizers follow up.
+row with zeros included, and those with no meeting held come first (companies by code,
+industries and countries by the names the reader reads: `none_held`), since they are whom the
+organizers follow up.
 """
 
 from __future__ import annotations
@@ -85,7 +86,7 @@ class SlotFigures:
 class Results:
     overall: Tally
     companies: list[tuple[Company, Tally]]
-    industries: dict[str, Tally]
+    industries: dict[str, Tally]  # the views list them by name, none held first (none_held)
     countries: dict[str, Tally]
     per_slot: list[SlotFigures]
 
@@ -162,14 +163,15 @@ def results(session: Session, now: datetime, admin_id: int | None = None) -> Res
     return Results(
         overall=overall,
         companies=sorted(companies, key=lambda row: (row[1].held > 0, row[0].code)),
-        industries=_none_held_first(industries),
-        countries=_none_held_first(countries),
+        industries=industries,
+        countries=countries,
         per_slot=[SlotFigures(s.code, slot_held[i], slot_no_show[i]) for i, s in grid.items()],
     )
 
 
-def _none_held_first(groups: dict[str, Tally]) -> dict[str, Tally]:
-    return dict(sorted(groups.items(), key=lambda item: (item[1].held > 0, item[0])))
+def none_held(tally: Tally) -> bool:
+    """Whether a group had no meeting held: the views list those first (by their names)."""
+    return tally.held == 0
 
 
 @dataclass(frozen=True)

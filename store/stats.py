@@ -18,7 +18,7 @@ class Stats:
     blocked: int
     requests: dict[str, int]  # per status
     meetings: dict[str, int]  # per tier
-    by_industry: dict[str, int]  # meetings, by the seller's industry
+    by_industry: dict[str, int]  # meetings, by the seller's industry (listed by its name)
     by_day: dict[date, int]
     withdrawn: int = 0  # not counted above (store/withdrawal.py)
 
@@ -48,7 +48,7 @@ def stats(session: Session) -> Stats:
         blocked=sum(p.blocked_bot_at is not None for p in people),
         requests={s.value: statuses.get(s, 0) for s in RequestStatus},
         meetings={tier.value: tiers.get(tier, 0) for tier in Tier},
-        by_industry=dict(sorted(Counter(industry.get(s, "") for s, _ in rows).items())),
+        by_industry=dict(Counter(industry.get(s, "") for s, _ in rows)),
         by_day=dict(sorted(Counter(day for _, day in rows).items())),
         withdrawn=session.exec(
             select(func.count()).select_from(Participant).where(Participant.active == False)  # noqa: E712

@@ -7,7 +7,7 @@ import math
 from collections.abc import Callable
 
 from handlers.ui import escape
-from locales import industry_name, t, tn
+from locales import by_name, industry_name, t, tn
 from store.matching_run import Comparison, ModeFigures, Summary
 from store.models import MatchMode
 
@@ -41,7 +41,7 @@ def summary_text(language: str, summary: Summary, title_key: str) -> str:
             one=o,
             two=w,
         )
-        for industry, (z, o, w) in summary.low.items()
+        for industry, (z, o, w) in by_name(language, "industry", summary.low)
     ] or [t(language, "admin.summary_low_none")]
     lines += changes_lines(language, summary)
     lines.append("")

@@ -3,9 +3,9 @@ and Noto Sans CJK): meetings held and no-shows per slot, and the outcomes by ind
 
 from __future__ import annotations
 
-from locales import industry_name, t
+from locales import by_name, industry_name, t
 from store.models import OutcomeResult
-from store.results import Results
+from store.results import Results, none_held
 from views.timetable_image import BACKGROUND, INK, LINE, MUTED, RGB, Canvas, fit, font
 
 HELD: RGB = (46, 125, 50)
@@ -36,7 +36,7 @@ def _legend(canvas: Canvas, x: int, y: int, items: list[tuple[str, RGB]], right:
 
 def results_png(found: Results, language: str) -> bytes:
     slots = found.per_slot
-    industries = list(found.industries.items())
+    industries = by_name(language, "industry", found.industries, none_held)
     width = max(WIDTH_MIN, 2 * MARGIN + 50 + len(slots) * (BAR + GAP))
     height = MARGIN + 40 + PLOT + 60 + 70 + max(1, len(industries)) * ROW + 80 + MARGIN
     canvas = Canvas(width, height, BACKGROUND)

@@ -8,9 +8,9 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING
 
-from locales import country_name, industry_name, shown, t
+from locales import by_name, country_name, industry_name, shown, t
 from store.models import OutcomeResult
-from store.results import Results, Tally
+from store.results import Results, Tally, none_held
 from store.sheets import append_row
 
 if TYPE_CHECKING:  # imported by results_workbook(): a process that makes none skips openpyxl
@@ -80,7 +80,7 @@ def results_workbook(found: Results, language: str) -> bytes:
         ("countries", found.countries, "country"),
     ):
         sheet = _sheet(book, language, name, [t(language, f"results.columns.{name}")])
-        for key, tally in groups.items():
+        for key, tally in by_name(language, field, groups, none_held):
             append_row(sheet, [shown(language, field, key), *metrics(tally)])
     per_slot = book.create_sheet(t(language, "results.sheet.slots"))
     append_row(per_slot, t(language, "results.columns.slots").split("|"))

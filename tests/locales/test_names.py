@@ -2,7 +2,7 @@
 
 import pytest
 
-from locales import country_name, t, tn, zone_name
+from locales import by_name, country_name, t, tn, zone_name
 
 
 @pytest.mark.parametrize(
@@ -52,3 +52,27 @@ def test_countries_are_named_by_cldr(language, code, name):
 )
 def test_time_zones_are_named_as_people_say_them(language, zone, name):
     assert zone_name(language, zone) == name
+
+
+def test_groups_are_listed_by_the_names_the_reader_reads():
+    """Korean 가나다 with names in other letters after them, English alphabetical; countries
+    by name too (US: 미국 / United States); a group with no value last; `first` ahead."""
+    groups = {"it": 0, "": 9, "machinery": 2, "cosmetics": 0, "food": 1}
+    assert [k for k, _ in by_name("ko", "industry", groups)] == [
+        "machinery",  # 기계
+        "food",  # 식품
+        "cosmetics",  # 화장품
+        "it",  # IT·소프트웨어
+        "",
+    ]
+    assert [k for k, _ in by_name("en", "industry", groups, first=lambda n: n == 0)] == [
+        "cosmetics",
+        "it",
+        "food",
+        "machinery",
+        "",
+    ]
+    countries = {"US": 1, "JP": 1, "DE": 1}
+    # 독일, 미국, 일본
+    assert [k for k, _ in by_name("ko", "country", countries)] == ["DE", "US", "JP"]
+    assert [k for k, _ in by_name("en", "country", countries)] == ["DE", "JP", "US"]
