@@ -57,6 +57,7 @@ from telegram import Update
 from telegram.ext import ContextTypes, TypeHandler
 
 from bot.app import build
+from bot.runner import POLL_INTERVAL
 from bot.settings import Settings
 from bot.webhook import serving
 from fake_telegram import DEFAULT_TOKEN, FakeTelegram, FakeUser, pushing_to_webhooks
@@ -195,20 +196,23 @@ def populate(engine: sa.Engine, rng: random.Random) -> tuple[list[Person], list[
 # The bot, in a process of its own
 
 
-def serve_bot(
-    url: str, port: int, done: Connection, flood_limit: bool, webhook_port: int | None
-) -> None:
-    """The bot as production runs it, polling the fake server (or receiving its webhook POSTs
-    on `webhook_port`); tells the benchmark, over `done`, the id of each button press it
-    finished handling and when (time.monotonic)."""
+@dataclass(frozen=True)
+class BotOptions:
+    flood_limit: bool
+    webhook_port: int | None  # receive the fake's webhook POSTs there instead of polling
+    poll_interval: float
+
+
+def serve_bot(url: str, port: int, done: Connection, options: BotOptions) -> None:
+    """The bot as production runs it, polling the fake server (or receiving its webhook
+    POSTs); tells the benchmark, over `done`, the id of each button press it finished
+    handling and when (time.monotonic)."""
     warnings.simplefilter("ignore")
     logging.basicConfig(level=logging.ERROR)
-    asyncio.run(_serve(url, port, done, flood_limit, webhook_port))
+    asyncio.run(_serve(url, port, done, options))
 
 
-async def _serve(
-    url: str, port: int, done: Connection, flood_limit: bool, webhook_port: int | None
-) -> None:
+async def _serve(url: str, port: int, done: Connection, options: BotOptions) -> None:
     settings = Settings(
         _env_file=None,
         telegram_bot_token=DEFAULT_TOKEN,
@@ -216,7 +220,7 @@ async def _serve(
     )
     engine = make_engine(url)
     application = build(settings, Services(engine, frozenset(), "ko"))
-    if not flood_limit:
+    if not options.flood_limit:
         # The same bot without PTB's 30 requests/s overall limit (see the module docstring).
         application.bot._rate_limiter = None
 
@@ -229,8 +233,9 @@ async def _serve(
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
     async with application:
         await application.start()
+        webhook_port = options.webhook_port
         if webhook_port is None:
-            await application.updater.start_polling(poll_interval=0, timeout=10)
+            await application.updater.start_polling(poll_interval=options.poll_interval, timeout=10)
             done.send(("ready", time.monotonic()))
             await stop.wait()
             await application.updater.stop()
@@ -394,6 +399,16 @@ def report(title: str, samples: list[Sample], elapsed: float, cpu: float, note: 
         )
 
 
+def polls(fake: FakeTelegram) -> int:
+    """The getUpdates calls the fake answered so far."""
+    return sum(call.method.lower() == "getupdates" for call in fake.calls)
+
+
+def per_poll(updates: int, answered: int) -> str:
+    """What the polls of a phase brought, for the report's note (nothing in webhook mode)."""
+    return f", {answered} getUpdates, {updates / answered:.1f} updates each" if answered else ""
+
+
 def refused(fake: FakeTelegram) -> None:
     """The Bot API calls the fake refused during the run, by method and description (none is
     expected: each is a press whose answer or edit failed)."""
@@ -412,7 +427,8 @@ async def start_bots(
     for _ in range(args.processes):
         done, bot_end = spawn.Pipe(duplex=False)
         hook = listening_port() if args.webhook else None
-        bot = spawn.Process(target=serve_bot, args=(url, port, bot_end, args.flood_limit, hook))
+        options = BotOptions(args.flood_limit, hook, args.poll_interval)
+        bot = spawn.Process(target=serve_bot, args=(url, port, bot_end, options))
         bot.start()
         bots.append(bot)
         pipes.append(done)
@@ -442,12 +458,15 @@ async def drive(args: argparse.Namespace, url: str, people: list[Person], grid) 
                 def cpu() -> float:
                     return sum(cpu_seconds(bot.pid) for bot in bots)
 
-                before = cpu()
+                before, polled = cpu(), polls(fake)
                 samples, elapsed = await saturate(run, args.concurrency, args.seconds)
-                after = cpu()
-                report(f"saturation ({args.concurrency} at once)", samples, elapsed, after - before)
+                after, polled_after = cpu(), polls(fake)
+                note = per_poll(len(samples), polled_after - polled)
+                title = f"saturation ({args.concurrency} at once)"
+                report(title, samples, elapsed, after - before, note)
                 samples, elapsed, skipped = await steady(run, args.rate, args.seconds)
-                note = f", {skipped} arrivals found no idle user" if skipped else ""
+                note = per_poll(len(samples), polls(fake) - polled_after)
+                note += f", {skipped} arrivals found no idle user" if skipped else ""
                 report(f"steady ({args.rate:g}/s offered)", samples, elapsed, cpu() - after, note)
                 latencies = [sample.latency for sample in samples]
                 met = (
@@ -474,6 +493,13 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=600, help="participants pressing buttons")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument(
+        "--poll-interval",
+        type=float,
+        default=POLL_INTERVAL,
+        help="seconds between a getUpdates answer and the next call; default: the bot's own "
+        f"(bot/runner.py, {POLL_INTERVAL:g})",
+    )
+    parser.add_argument(
         "--processes", type=int, default=1, help="bot processes sharing the database"
     )
     parser.add_argument(
@@ -498,12 +524,14 @@ def main() -> None:
         started = time.perf_counter()
         people, grid = populate(engine, random.Random(args.seed))
         engine.dispose()
+        pause = f"{args.poll_interval * 1000:g} ms"
+        mode = "webhook" if args.webhook else f"polling with a {pause} pause after each answer"
         print(
             f"database: {engine.dialect.name}; {BUYERS:,} buyers, {SELLERS:,} sellers, "
             f"{REQUESTS:,} requests, {len(grid)} slots; set up in "
             f"{time.perf_counter() - started:.1f} s; {args.users} users pressing, "
             f"flood limit {'on' if args.flood_limit else 'off'}; "
-            f"{args.processes} bot process(es), {'webhook' if args.webhook else 'polling'}; "
+            f"{args.processes} bot process(es), {mode}; "
             f"{os.cpu_count()} CPU core(s) on this machine"
         )
         asyncio.run(drive(args, url, people, grid))

@@ -10,7 +10,7 @@ from bot.api_request import ApiRequest
 from bot.processing import PerUserProcessor
 from bot.ratelimit import BroadcastRateLimiter
 from bot.settings import Settings
-from bot.updates import UpdatesRequest
+from bot.updates import UpdatesBot, UpdatesRequest
 from handlers import (
     admin_announce,
     admin_hybrid,
@@ -42,6 +42,7 @@ from handlers.commands import ADMIN_MENU, set_admin_menu, set_participant_menus
 from handlers.feature import Feature, admin_commands, job_table
 from handlers.services import Services
 from jobs import deadline
+from jobs.notify import admin_languages
 from jobs.schedule import JOBS as SENDERS
 from jobs.schedule import schedule_all
 from jobs.table import TABLE
@@ -82,10 +83,8 @@ async def set_command_menus(application: Application) -> None:
     """Participants' commands for everyone, per language; admins also see theirs."""
     svc: Services = application.bot_data["services"]
     await set_participant_menus(application.bot, svc.default_language)
-    for admin in svc.admin_ids:
-        await set_admin_menu(
-            application.bot, admin, svc.default_language, application.bot_data[ADMIN_MENU]
-        )
+    for admin, reads in (await admin_languages(svc)).items():
+        await set_admin_menu(application.bot, admin, reads, application.bot_data[ADMIN_MENU])
 
 
 async def post_init(application: Application) -> None:
@@ -106,22 +105,32 @@ def late_jobs_run(application: Application) -> None:
     )
 
 
-def build(settings: Settings, services: Services) -> Application:
-    processor = PerUserProcessor()
-    builder = (
-        ApplicationBuilder()
-        .token(settings.telegram_bot_token)
-        .defaults(Defaults(tzinfo=ZoneInfo(settings.timezone)))
-        .concurrent_updates(processor)
-        .rate_limiter(BroadcastRateLimiter(max_retries=3))
-        .request(ApiRequest())
-        .get_updates_request(UpdatesRequest(connection_limit=1))
-        .post_init(post_init)
-    )
+def make_bot(settings: Settings) -> UpdatesBot:
+    """The bot as `ApplicationBuilder` would make it from the same settings, of the class that
+    parses presses lighter (bot/updates.py)."""
+    urls = {}
     if settings.telegram_api_base_url:
         base = settings.telegram_api_base_url.rstrip("/")
-        builder = builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")
-    application = builder.build()
+        urls = {"base_url": f"{base}/bot", "base_file_url": f"{base}/file/bot"}
+    return UpdatesBot(
+        settings.telegram_bot_token,
+        defaults=Defaults(tzinfo=ZoneInfo(settings.timezone)),
+        request=ApiRequest(),
+        get_updates_request=UpdatesRequest(connection_limit=1),
+        rate_limiter=BroadcastRateLimiter(max_retries=3),
+        **urls,
+    )
+
+
+def build(settings: Settings, services: Services) -> Application:
+    processor = PerUserProcessor()
+    application = (
+        ApplicationBuilder()
+        .bot(make_bot(settings))
+        .concurrent_updates(processor)
+        .post_init(post_init)
+        .build()
+    )
     late_jobs_run(application)
     application.bot_data["services"] = services
     application.bot_data[ADMIN_MENU] = admin_commands(FEATURES)

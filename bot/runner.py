@@ -21,6 +21,12 @@ from store.db import make_engine, upgrade
 
 log = logging.getLogger(__name__)
 
+# The pause after each getUpdates answer before asking again, in seconds; `bench.load` polls
+# with the same (`--poll-interval` to compare others). A pause lets the updates arriving
+# meanwhile come in one answer, one request and one wake-up instead of one each, at the price
+# of that much latency; docs/benchmarks.md ("a fourth round") has what it was measured to give.
+POLL_INTERVAL = 0.0
+
 
 @dataclass(frozen=True)
 class Webhook:
@@ -51,7 +57,7 @@ def run(settings: Settings, webhook: Webhook | None = None) -> None:
     if webhook:
         asyncio.run(run_webhook(application, webhook))
     else:
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
+        application.run_polling(poll_interval=POLL_INTERVAL, allowed_updates=Update.ALL_TYPES)
 
 
 async def _stopped() -> None:
