@@ -87,9 +87,14 @@ def build_process(
 
 
 @asynccontextmanager
-async def process(fake: FakeTelegram, engine, clock, token: str):
-    """Another bot process on the same database: its own Application and bot token."""
-    async with running_bot(build_process(fake, engine, clock, token), fake) as application:
+async def process(
+    fake: FakeTelegram, engine, clock, token: str, lease: timedelta = timedelta(minutes=2)
+):
+    """Another bot process on the same database: its own Application and bot token. A test
+    that waits for the jobs that look for work gives a short `lease` (their interval is its
+    quarter, jobs/schedule.py)."""
+    application = build_process(fake, engine, clock, token, lease)
+    async with running_bot(application, fake) as application:
         yield application
 
 
