@@ -6,7 +6,8 @@ most of the bot's CPU (every call walks the connection pool and asks each socket
 peer); aiohttp's client, which replaced it, then cost about 240 µs of CPU a call, our client
 about 80 µs. The behaviour follows PTB's own `HTTPXRequest`: timeouts raise `TimedOut`,
 transport failures `NetworkError`, files go as multipart. A paced bulk message is checked
-against its sending slot as the last step before it is written (jobs/sending.py).
+against its sending slot as the last step before it is written, once its connection is open
+(jobs/sending.py).
 
 A call without files goes out as one JSON body (`json.dumps` of the parameters, which the Bot
 API reads like a form): building a url-encoded form cost more CPU than the JSON.
@@ -161,9 +162,12 @@ class ApiRequest(BaseRequest):
         has_files = request_data is not None and request_data.contains_files
         timeout, connect = self._timeouts(read_timeout, write_timeout, connect_timeout, has_files)
         body, content_type = self._body(request_data)
-        check_on_time()  # a paced message goes now or takes a later slot (jobs/sending.py)
+        # A paced message goes now or takes a later slot (jobs/sending.py), checked once its
+        # connection is open: opening one (a TLS handshake with Telegram) takes a while.
         try:
-            return await self._client.request(method, url, body, content_type, timeout, connect)
+            return await self._client.request(
+                method, url, body, content_type, timeout, connect, ready=check_on_time
+            )
         except TimeoutError as error:
             raise TimedOut from error
         except OSError as error:  # ConnectionError and the socket's own failures

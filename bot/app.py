@@ -42,6 +42,7 @@ from handlers.commands import ADMIN_MENU, set_admin_menu, set_participant_menus
 from handlers.feature import Feature, admin_commands, job_table
 from handlers.services import Services
 from jobs import deadline
+from jobs.notify import admin_languages
 from jobs.schedule import JOBS as SENDERS
 from jobs.schedule import schedule_all
 from jobs.table import TABLE
@@ -82,10 +83,8 @@ async def set_command_menus(application: Application) -> None:
     """Participants' commands for everyone, per language; admins also see theirs."""
     svc: Services = application.bot_data["services"]
     await set_participant_menus(application.bot, svc.default_language)
-    for admin in svc.admin_ids:
-        await set_admin_menu(
-            application.bot, admin, svc.default_language, application.bot_data[ADMIN_MENU]
-        )
+    for admin, reads in (await admin_languages(svc)).items():
+        await set_admin_menu(application.bot, admin, reads, application.bot_data[ADMIN_MENU])
 
 
 async def post_init(application: Application) -> None:

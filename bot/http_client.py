@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import ssl
+from collections.abc import Callable
 from dataclasses import dataclass
 
 # Longest status line and headers we read: the Bot API's are a few hundred bytes.
@@ -229,7 +230,11 @@ class Pool:
         return None
 
     async def request(
-        self, request: bytes, timeout: float | None, connect_timeout: float | None
+        self,
+        request: bytes,
+        timeout: float | None,
+        connect_timeout: float | None,
+        ready: Callable[[], None] | None = None,
     ) -> tuple[int, bytes]:
         async with self._room:
             connection = self._reusable()
@@ -237,6 +242,12 @@ class Pool:
             while True:
                 if connection is None:
                     connection = await self._connect(connect_timeout)
+                if ready is not None:
+                    try:
+                        ready()
+                    except BaseException:
+                        self._idle.append(connection)  # nothing written on it: still usable
+                        raise
                 try:
                     async with asyncio.timeout(timeout):
                         status, body, keep = await connection.exchange(request)
@@ -292,8 +303,11 @@ class Client:
         content_type: str | None = None,
         timeout: float | None = None,
         connect_timeout: float | None = None,
+        ready: Callable[[], None] | None = None,
     ) -> tuple[int, bytes]:
-        """`method` on `url` with `body`: the answer's status and body."""
+        """`method` on `url` with `body`: the answer's status and body. `ready` is called
+        right before each write of the request, once a connection is open (opening one can
+        take a while): it may refuse the write by raising, and nothing is sent then."""
         pool, prefix = self._pool(url)
         path = url[len(prefix) :] or "/"
         head = [
@@ -305,7 +319,7 @@ class Client:
         if content_type is not None:
             head.append(f"Content-Type: {content_type}")
         request = ("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + body
-        return await pool.request(request, timeout, connect_timeout)
+        return await pool.request(request, timeout, connect_timeout, ready)
 
     def close(self) -> None:
         for pool, _ in self._pools.values():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
@@ -12,6 +12,7 @@ from handlers.guard import organizer
 from handlers.routes import ApplicationDecision, ApplyRole, Menu, route
 from handlers.services import Who, services, who
 from handlers.ui import answer_press, button, error_text, escape, keyboard, refuse, show
+from jobs.notify import tell_admins
 from locales import shown, t
 from store.applications import QUESTIONS, check_answer, decide, submit
 from store.errors import StoreError
@@ -110,28 +111,28 @@ async def _finish(update: Update, context: ContextTypes.DEFAULT_TYPE, answers: d
         await refuse(update, error_text(person.language, error))
         return
     await update.effective_chat.send_message(t(person.language, "apply.sent"))
-    admins = svc.default_language
-    empty = t(admins, "profile.empty")  # a field left out ("-") reads "—", not blank
-    for admin in svc.admin_ids:
-        summary = t(
-            admins,
+
+    def summary(admin: str) -> str:
+        empty = t(admin, "profile.empty")  # a field left out ("-") reads "—", not blank
+        return t(
+            admin,
             "apply.admin_summary",
-            role=t(admins, f"role.{application.role.value}"),
+            role=t(admin, f"role.{application.role.value}"),
             **{
-                field: escape(shown(admins, field, getattr(application, field))) or empty
+                field: escape(shown(admin, field, getattr(application, field))) or empty
                 for field in QUESTIONS[Role.buyer]  # every field (a Korean company's country: KR)
             },
         )
-        buttons = [
-            button(admins, "apply.approve", ApplicationDecision("y", application.id)),
-            button(admins, "apply.reject", ApplicationDecision("n", application.id)),
-        ]
-        try:
-            await context.bot.send_message(
-                admin, summary, parse_mode="HTML", reply_markup=keyboard(buttons)
-            )
-        except TelegramError:
-            continue  # an admin who never opened the bot can't be reached; others still are
+
+    def decision(admin: str) -> InlineKeyboardMarkup:
+        return keyboard(
+            [
+                button(admin, "apply.approve", ApplicationDecision("y", application.id)),
+                button(admin, "apply.reject", ApplicationDecision("n", application.id)),
+            ]
+        )
+
+    await tell_admins(context.bot, svc, summary, decision)
 
 
 async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE, step: dict) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 import logging
 import traceback
+from functools import partial
 
 from telegram import Update
 from telegram.error import TelegramError
@@ -73,8 +74,8 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not reports.first(error_kind):
         return
     trace = "".join(traceback.format_exception(error))[-TRACE_LIMIT:]
-    text = t(svc.default_language, "error.admin_report", trace=html.escape(trace))
-    await tell_admins(context.bot, svc, text)
+    report = partial(t, key="error.admin_report", trace=html.escape(trace))
+    await tell_admins(context.bot, svc, report)
     if context.job_queue is not None:
         context.job_queue.run_once(_held_back, reports.window, data=error_kind)
 
@@ -100,10 +101,12 @@ async def _held_back(context: ContextTypes.DEFAULT_TYPE) -> None:
     count = reports.close(error_kind)
     if not count:
         return
-    language = svc.default_language
-    what = t(language, "error.kind_database") if error_kind == DATABASE else error_kind
-    text = tn(language, "error.admin_report_repeated", count, kind=escape(what))
-    await tell_admins(context.bot, svc, text)
+
+    def render(language: str) -> str:
+        what = t(language, "error.kind_database") if error_kind == DATABASE else error_kind
+        return tn(language, "error.admin_report_repeated", count, kind=escape(what))
+
+    await tell_admins(context.bot, svc, render)
 
 
 def early_handlers() -> list[BaseHandler]:

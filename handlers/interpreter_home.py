@@ -178,12 +178,11 @@ async def pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         keyboard([button(language, "interp.refresh", InterpreterHome())]),
     )
     if not covered:
-        admin = svc.default_language
-        await tell_admins(
-            context.bot,
-            svc,
-            t(admin, "interp.admin_gap", name=escape(person.name), line=job_line(job, admin)),
-        )
+
+        def gap(admin: str) -> str:
+            return t(admin, "interp.admin_gap", name=escape(person.name), line=job_line(job, admin))
+
+        await tell_admins(context.bot, svc, gap)
 
 
 async def push_changes(context: ContextTypes.DEFAULT_TYPE) -> None:

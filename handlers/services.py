@@ -157,6 +157,11 @@ class Services:
         return [self._run_batch([queued])[0] for queued in batch]
 
 
+# In an admin's saved state: the language they read the bot in at their last update, which
+# what the bot sends admins on its own (a job's report) is written in (jobs/notify.py).
+ADMIN_LANGUAGE = "admin_language"
+
+
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
     return context.application.bot_data["services"]
 
@@ -209,7 +214,10 @@ def who_of(update: Update, context: ContextTypes.DEFAULT_TYPE, found: Account) -
     role = company.role if company else None
     fallback = starting_language(role, user.language_code, svc.default_language)
     language = pick(chosen, fallback) if chosen else fallback
-    return Who(user.id, language, participant, user.id in svc.admin_ids, withdrawn, found.colleague)
+    is_admin = user.id in svc.admin_ids
+    if is_admin:  # saved only when it changed (bot/user_state.py)
+        context.user_data[ADMIN_LANGUAGE] = language
+    return Who(user.id, language, participant, is_admin, withdrawn, found.colleague)
 
 
 async def member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Who | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from functools import partial
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
@@ -73,8 +74,7 @@ async def survey_job(context: ContextTypes.DEFAULT_TYPE) -> None:
         )
     queued = await notify.queue(context.application, drafts)
     if queued:
-        text = tn(svc.default_language, "survey.sending", queued)
-        await tell_admins(context.bot, svc, text)
+        await tell_admins(context.bot, svc, partial(tn, key="survey.sending", count=queued))
 
 
 def _thanks(reply: SurveyReply, language: str) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from functools import partial
 
 from telegram.ext import ContextTypes
 
@@ -22,6 +23,7 @@ from store.reminders import DEADLINE_OFFSETS, DeadlineReminder, deadline_key, de
 from views.matching_summary import summary_text
 
 DEADLINE_JOB = "deadline"
+DONE = "admin.deadline_passed"  # the summary's title
 DEADLINE_RETRY = 60.0  # seconds before the deadline's matching is tried again
 
 
@@ -66,18 +68,18 @@ async def deadline_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     except EventKeptChanging as error:
         # Admins kept changing meetings during every solve: try again a little later.
         replace_job(context.job_queue, DEADLINE_JOB, deadline_job, DEADLINE_RETRY)
-        text = t(
-            svc.default_language,
-            "admin.deadline_retry",
-            attempts=error.values["attempts"],
-            seconds=int(DEADLINE_RETRY),
-        )
-        await tell_admins(context.bot, svc, text)
+        attempts = error.values["attempts"]
+
+        def retry(language: str) -> str:
+            return t(
+                language, "admin.deadline_retry", attempts=attempts, seconds=int(DEADLINE_RETRY)
+            )
+
+        await tell_admins(context.bot, svc, retry)
         return
     if summary is None:
         return
-    language = svc.default_language
-    await tell_admins(context.bot, svc, summary_text(language, summary, "admin.deadline_passed"))
+    await tell_admins(context.bot, svc, partial(summary_text, summary=summary, title_key=DONE))
 
 
 async def deadline_reminder_job(context: ContextTypes.DEFAULT_TYPE) -> None:

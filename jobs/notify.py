@@ -14,12 +14,13 @@ import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
+from sqlalchemy.exc import SQLAlchemyError
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, ContextTypes
 
-from handlers.services import Services
+from handlers.services import ADMIN_LANGUAGE, Services
 from handlers.ui import counted_items, escape
 from jobs.sending import all_stopped, paced, record_sent, sender
 from locales import LANGUAGES, moment, pick, t, tn
@@ -28,6 +29,7 @@ from store.event import get_event
 from store.fairday import Side
 from store.models import DeliveryStatus, NoticeKind
 from store.names import company_name
+from store.user_state import saved_values
 
 log = logging.getLogger(__name__)
 
@@ -42,11 +44,37 @@ def _services(application: Application) -> Services:
     return application.bot_data["services"]
 
 
-async def tell_admins(bot: Bot, svc: Services, text: str) -> None:
-    """`text` (HTML) to every admin; one who cannot be reached is logged, not retried."""
-    for admin_id in svc.admin_ids:
+async def admin_languages(svc: Services) -> dict[int, str]:
+    """Each admin's language: the one they last read the bot in (`ADMIN_LANGUAGE`), else the
+    bot's default (an admin who never wrote to the bot, or the database out of reach: the
+    report of that very failure still goes out)."""
+    try:
+        saved = await svc.run(saved_values, svc.admin_ids, ADMIN_LANGUAGE)
+    except SQLAlchemyError:
+        saved = {}
+    return {
+        admin_id: pick(str(saved.get(admin_id, "")), svc.default_language)
+        for admin_id in svc.admin_ids
+    }
+
+
+async def tell_admins(
+    bot: Bot,
+    svc: Services,
+    render: Callable[[str], str],
+    buttons: Callable[[str], InlineKeyboardMarkup] | None = None,
+) -> None:
+    """`render(language)` (HTML), with `buttons(language)` if given, to every admin in their
+    own language (`admin_languages`); one who cannot be reached is logged, not retried."""
+    texts: dict[str, str] = {}
+    for admin_id, language in (await admin_languages(svc)).items():
+        if language not in texts:
+            texts[language] = render(language)
+        markup = buttons(language) if buttons is not None else None
         try:
-            await bot.send_message(admin_id, text, parse_mode=ParseMode.HTML)
+            await bot.send_message(
+                admin_id, texts[language], parse_mode=ParseMode.HTML, reply_markup=markup
+            )
         except TelegramError:
             log.warning("could not reach admin %s", admin_id)
 
@@ -327,13 +355,15 @@ async def report_survey(application: Application) -> None:
     counts = await svc.run(notices.claim_survey_report)
     if counts is None:
         return
-    language = svc.default_language
     shown = {
         "sent": counts.sent,
         "answered": counts.answered,
         "blocked": counts.blocked,
         "given_up": counts.given_up,
     }
-    items = counted_items(language, "stats.questions", shown)  # no "답변 0건"
-    text = tn(language, "survey.done", counts.total, items=items)
-    await tell_admins(application.bot, svc, text)
+
+    def render(language: str) -> str:
+        items = counted_items(language, "stats.questions", shown)  # no "답변 0건"
+        return tn(language, "survey.done", counts.total, items=items)
+
+    await tell_admins(application.bot, svc, render)

@@ -9,15 +9,24 @@ schedule then (its default is `optimal.DEFAULT_TIME_LIMIT`). Greedy needs none.
 """
 
 from collections.abc import Callable
+from typing import Any
 
-from matching import greedy, optimal
+from matching import greedy
 from matching.model import Instance, Schedule
 
-MODES: dict[str, Callable[..., Schedule]] = {
-    greedy.MODE: greedy.solve,
-    optimal.MODE: optimal.solve,
-}
-TIME_LIMITED = frozenset({optimal.MODE})
+OPTIMAL = "optimal"
+
+
+def _optimal(instance: Instance, **options: Any) -> Schedule:
+    """Mode optimal, imported when it first runs: it loads numpy and HiGHS (a quarter of a
+    second), which a bot process that never matches, and the greedy mode, do without."""
+    from matching import optimal
+
+    return optimal.solve(instance, **options)
+
+
+MODES: dict[str, Callable[..., Schedule]] = {greedy.MODE: greedy.solve, OPTIMAL: _optimal}
+TIME_LIMITED = frozenset({OPTIMAL})
 
 
 def solve(instance: Instance, mode: str = greedy.MODE, time_limit: float | None = None) -> Schedule:

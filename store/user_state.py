@@ -19,10 +19,13 @@ fair, SQLite).
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from sqlmodel import Session, col, select
 
 from store.colleagues import Account, account_on
 from store.models import UserState
@@ -94,3 +97,21 @@ def put_back(connection: sa.Connection, telegram_id: int, holder: str, data: str
     else:
         released = connection.execute(SAVE, {**values, "saved": data})
     return released.first() is not None
+
+
+def saved_values(session: Session, telegram_ids: Iterable[int], key: str) -> dict[int, object]:
+    """`key` of each user's saved state, for the users whose state has it."""
+    rows = session.exec(
+        select(UserState.telegram_id, UserState.data).where(
+            col(UserState.telegram_id).in_(list(telegram_ids))
+        )
+    ).all()
+    found: dict[int, object] = {}
+    for telegram_id, data in rows:
+        try:
+            value = json.loads(data).get(key)
+        except (ValueError, AttributeError):  # unreadable: as bot/user_state.py reads it
+            continue
+        if value is not None:
+            found[telegram_id] = value
+    return found

@@ -12,13 +12,16 @@ import hashlib
 import re
 from datetime import date, timedelta
 from functools import lru_cache
-
-from icalendar import Alarm, Calendar, Event, Timezone
+from typing import TYPE_CHECKING
 
 from locales import country_name, shown, t
 from store.names import company_name
 from store.timetable import SlotEntry, Timetable
 from views.meeting_place import plain_place
+
+# icalendar is imported where a file is made: a bot process that sends none does without it.
+if TYPE_CHECKING:
+    from icalendar import Event, Timezone
 
 PRODUCT = "-//Matchbot//Timetable//EN"
 UID_DOMAIN = "matchbot"
@@ -28,6 +31,8 @@ UID_DOMAIN = "matchbot"
 def zone(tzid: str, first_year: int, last_year: int) -> Timezone:
     """The VTIMEZONE for the event's years. Working it out scans the zone's offsets (tens of
     milliseconds), so an announcement does it once, not once per participant."""
+    from icalendar import Timezone
+
     return Timezone.from_tzid(
         tzid, first_date=date(first_year, 1, 1), last_date=date(last_year + 1, 1, 1)
     )
@@ -64,6 +69,8 @@ def _description(entry: SlotEntry, language: str) -> str:
 def _event(table: Timetable, entry: SlotEntry, language: str) -> Event:
     assert entry.meeting is not None
     other = entry.meeting.counterpart
+    from icalendar import Alarm, Event
+
     where = plain_place(entry.meeting, language)
     event = Event()
     event.add("uid", meeting_uid(table, entry))
@@ -107,6 +114,8 @@ def calendar_file_name(table: Timetable, language: str) -> str:
 
 
 def timetable_ics(table: Timetable, language: str) -> bytes:
+    from icalendar import Calendar
+
     calendar = Calendar()
     calendar.add("prodid", PRODUCT)
     calendar.add("version", "2.0")

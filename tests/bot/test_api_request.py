@@ -156,6 +156,61 @@ async def test_a_request_the_server_closed_unread_goes_again_on_a_new_connection
     assert carried == [2, 2, 1]
 
 
+class Refused(Exception):
+    """What a `ready` hook raises to refuse a write (the pacer's SlotMissed)."""
+
+
+async def test_a_write_refused_when_ready_sends_nothing_and_keeps_the_connection(
+    client: Client,
+) -> None:
+    async def serve(reader, writer) -> None:
+        await read_request(reader)
+        writer.write(answer(b"ok"))
+
+    def refuse() -> None:
+        raise Refused
+
+    async with server(serve) as (url, carried):
+        with pytest.raises(Refused):
+            await client.request("POST", f"{url}/a", ready=refuse)
+        assert await client.request("POST", f"{url}/a", ready=lambda: None) == (200, b"ok")
+    # The connection opened for the refused request carried the next one, and only that.
+    assert carried == [1]
+
+
+async def test_a_request_going_again_on_a_new_connection_is_checked_again(
+    client: Client,
+) -> None:
+    """A paced message may not be written late: each write, also the one after opening a new
+    connection for a request the server dropped unread, asks `ready` first."""
+    served: dict[int, int] = {}
+
+    async def serve(reader, writer) -> None:
+        await read_request(reader)
+        served[id(writer)] = served.get(id(writer), 0) + 1
+        if served[id(writer)] == 2:
+            writer.close()  # the second request on a connection gets no answer
+            return
+        writer.write(answer(b"ok"))
+
+    checks: list[int] = []
+
+    def ready() -> None:
+        checks.append(len(checks))
+        if len(checks) == 3:  # the second request's second write: too late by now
+            raise Refused
+
+    async with server(serve) as (url, carried):
+        assert await client.request("POST", f"{url}/a", ready=ready) == (200, b"ok")
+        with pytest.raises(Refused):
+            await client.request("POST", f"{url}/a", ready=ready)
+        assert await client.request("POST", f"{url}/a") == (200, b"ok")
+    assert len(checks) == 3
+    # the first connection: answered, then dropped unread; the second, opened for the retry,
+    # was not written to until the next request
+    assert carried == [2, 1]
+
+
 async def test_a_server_that_does_not_answer_times_out() -> None:
     async def serve(reader, writer) -> None:
         await read_request(reader)

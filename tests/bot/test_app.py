@@ -8,6 +8,7 @@ from conftest import ADMIN
 
 import builders
 from bot.processing import PerUserProcessor
+from fake_telegram import running_bot
 from handlers.commands import PARTICIPANT_COMMANDS
 from store.db import session_scope
 
@@ -52,6 +53,17 @@ async def test_an_admin_who_opens_the_bot_later_gets_the_admin_menu(bot, fake):
     assert scope_commands(fake, admin_scope) == admin_menu
     await fake.user(1001, "Kim").ask("/start")
     assert not any(key[0].startswith('{"chat_id": 1001') for key in fake.bot().commands)
+
+
+async def test_at_start_up_the_admin_menu_is_in_the_language_the_admin_reads(fake, build_bot):
+    """A Korean bot (the default) restarted: its English admin's menu stays English."""
+    admin_scope = json.dumps({"chat_id": ADMIN, "type": "chat"})
+    async with running_bot(build_bot(), fake):
+        await fake.user(ADMIN, "Organizer", language_code="en").ask("/start")
+    del fake.bot().commands[(admin_scope, "")]  # what /start set: only start-up's is looked at
+    async with running_bot(build_bot(), fake):
+        menu = fake.bot().commands[(admin_scope, "")]
+    assert menu[1]["description"] == "My page"
 
 
 async def test_a_failing_handler_tells_the_user_and_reports_to_admins(bot, fake, engine):

@@ -8,11 +8,13 @@ from collections.abc import Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
 
+import pytest
+
 import builders
 from bot.app import build
 from bot.settings import Settings
 from builders import ADMIN, DEADLINE
-from fake_telegram import FakeTelegram, running_bot
+from fake_telegram import DEFAULT_TOKEN, FakeTelegram, running_bot
 from handlers.services import Services
 from store.db import session_scope
 from store.matching_run import close_at_deadline
@@ -27,6 +29,31 @@ def users(fake: FakeTelegram, buyers: int, sellers: int, token: str | None = Non
             user.bot.open_chat(user.profile)
             people[f"{prefix}{n}"] = user
     return people
+
+
+# A Korean bot's English admin, and an English bot's Korean one: what the bot sends admins on
+# its own (a job's report) is in each admin's language, not the bot's.
+ADMIN_LANGUAGES = pytest.mark.parametrize(
+    ("bot_language", "admin_language"),
+    [("ko", "en"), ("en", "ko")],
+    ids=["ko bot, en admin", "en bot, ko admin"],
+)
+
+
+async def admin_reading(fake: FakeTelegram, language: str):
+    """The organizer, whose Telegram speaks `language`, after their first /start: the bot
+    knows an admin's language from their updates."""
+    user = fake.user(ADMIN, "Organizer", language_code=language)
+    await user.ask("/start")
+    return user
+
+
+@asynccontextmanager
+async def bot_and_admin(fake: FakeTelegram, engine, clock, bot_language: str, admin_language: str):
+    """A bot speaking `bot_language` by default, running, and its organizer (`admin_reading`)."""
+    application = build_process(fake, engine, clock, DEFAULT_TOKEN, default_language=bot_language)
+    async with running_bot(application, fake):
+        yield application, await admin_reading(fake, admin_language)
 
 
 def organizer(fake: FakeTelegram, token: str | None = None):
@@ -60,9 +87,14 @@ def build_process(
 
 
 @asynccontextmanager
-async def process(fake: FakeTelegram, engine, clock, token: str):
-    """Another bot process on the same database: its own Application and bot token."""
-    async with running_bot(build_process(fake, engine, clock, token), fake) as application:
+async def process(
+    fake: FakeTelegram, engine, clock, token: str, lease: timedelta = timedelta(minutes=2)
+):
+    """Another bot process on the same database: its own Application and bot token. A test
+    that waits for the jobs that look for work gives a short `lease` (their interval is its
+    quarter, jobs/schedule.py)."""
+    application = build_process(fake, engine, clock, token, lease)
+    async with running_bot(application, fake) as application:
         yield application
 
 

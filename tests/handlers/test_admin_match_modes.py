@@ -70,7 +70,7 @@ async def test_match_optimal_then_greedy_stores_each_and_marks_it(
     assert "in the optimal mode (nothing stored)" in stored and seller_meetings(engine) == 4
 
 
-async def test_matchmode_sets_the_deadlines_mode_and_the_summary_comes_in_korean(
+async def test_matchmode_sets_the_deadlines_mode_and_the_summary_comes_in_the_admins_language(
     bot, fake, engine, clock, small_fair
 ):
     admin = organizer(fake)
@@ -83,14 +83,14 @@ async def test_matchmode_sets_the_deadlines_mode_and_the_summary_comes_in_korean
         assert (event.match_mode, event.match_time_limit) == (MatchMode.optimal, 45)
     clock.now = DEADLINE
     await schedule_all(bot)
-    # The job speaks the bot's default language, Korean.
-    [summary] = await admin.wait_for(lambda m: "상담 신청이 마감되었습니다" in m.text)
+    # The job speaks the admin's language (English), not the bot's default (Korean).
+    [summary] = await admin.wait_for(lambda m: "Requests are closed" in m.text)
     text = summary.text
-    assert "최적(optimal) 방식 자동 주선 결과" in text and "상담: 6건" in text
-    assert "순차 대 최적 비교 (◀ = 위 시간표):" in text
-    assert "  • 국내기업 신청: 순차 4 · 최적 5 ◀ · 상한 5 (최적이 상한의 100%)" in text
-    assert "  • 전체 상담: 순차 5 · 최적 6 ◀" in text and "(제한 45)" in text
-    assert "/match 명령어에는 최적(optimal) 방식이 적용됩니다" in text
+    assert "The matching ran in the optimal mode" in text and "Meetings: 6" in text
+    assert "Greedy vs optimal (◀ = the schedule above):" in text
+    assert "  • Korean company's request: greedy 4 · optimal 5 ◀ · at most 5" in text
+    assert "  • all meetings: greedy 5 · optimal 6 ◀" in text and "(limit 45)" in text
+    assert "a /match without a mode use the optimal mode" in text
     assert seller_meetings(engine) == 5
     [greedy_again] = await admin.ask("/matchmode greedy")
     assert "set to greedy" in greedy_again.text and "45 s" in greedy_again.text

@@ -3,7 +3,7 @@
 import asyncio
 from datetime import timedelta
 
-from admin_helpers import organizer, process, users
+from admin_helpers import ADMIN_LANGUAGES, bot_and_admin, organizer, process, users
 from sqlmodel import func, select
 
 from builders import DEADLINE
@@ -100,7 +100,7 @@ async def test_at_the_deadline_applications_close_and_admins_get_the_summary(
     admin = organizer(fake)
     clock.now = DEADLINE + timedelta(minutes=1)
     await schedule_all(bot)
-    # Jobs speak the bot's default language (Korean here): they answer no one in particular.
+    # The admin never wrote to the bot: the bot's default language (Korean here).
     [summary] = await admin.wait_for(lambda m: "상담 신청이 마감되었습니다" in m.text)
     assert "상담: 5건" in summary.text and "상호 1" in summary.text
     assert "바이어 일정 포화: 2건" in summary.text and "국내기업 일정 포화: 2건" in summary.text
@@ -134,3 +134,16 @@ async def test_two_processes_pass_the_deadline_once(fake, engine, clock, small_f
     with session_scope(engine) as session:
         assert session.exec(select(Event)).one().matching_runs == 1
     assert count(engine, Meeting) == 5
+
+
+@ADMIN_LANGUAGES
+async def test_the_deadline_summary_reaches_the_admin_in_their_language(
+    fake, engine, clock, small_fair, bot_language, admin_language
+):
+    async with bot_and_admin(fake, engine, clock, bot_language, admin_language) as (app, admin):
+        clock.now = DEADLINE + timedelta(minutes=1)
+        await schedule_all(app)
+        closed = {"ko": "상담 신청이 마감되었습니다", "en": "Requests are closed"}[admin_language]
+        [summary] = await admin.wait_for(lambda m: closed in (m.text or ""))
+    industry = {"ko": "화장품", "en": "Cosmetics"}[admin_language]
+    assert f"{industry}: 0 / 2 / 4" in summary.text

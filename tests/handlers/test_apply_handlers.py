@@ -1,4 +1,5 @@
 import pytest
+from admin_helpers import ADMIN_LANGUAGES, bot_and_admin
 from conftest import ADMIN
 from flows import begin_application
 from sqlmodel import select
@@ -113,3 +114,17 @@ async def test_only_admins_decide(event, fake, engine):
     assert "Only the organizers" in eve.callback_answers[-1].text
     with session_scope(engine) as session:
         assert session.exec(select(Participant)).all() == []
+
+
+@ADMIN_LANGUAGES
+async def test_an_application_reaches_the_admin_in_their_language(
+    fake, engine, clock, bot_language, admin_language
+):
+    with session_scope(engine) as session:
+        builders.event(session)
+    async with bot_and_admin(fake, engine, clock, bot_language, admin_language) as (_app, admin):
+        await apply(fake.user(3001, "An", language_code="en"))
+        labels = {"ko": ("새 참가 신청", "✅ 승인"), "en": ("New application", "✅ Approve")}
+        title, approve = labels[admin_language]
+        [request] = await admin.wait_for(lambda m: title in (m.text or ""))
+    assert approve in dict(request.keyboard[0])

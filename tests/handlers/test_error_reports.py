@@ -4,10 +4,13 @@ not one per update; each user still hears that something went wrong."""
 import re
 import time
 
+from admin_helpers import ADMIN_LANGUAGES, bot_and_admin
+
+import builders
 from builders import ADMIN
 from handlers.error_reports import ErrorReports
 from locales import t
-from store.db import make_engine
+from store.db import make_engine, session_scope
 
 
 async def test_fifty_updates_failing_on_a_database_outage_give_a_report_and_counts(
@@ -45,7 +48,8 @@ async def test_fifty_updates_failing_on_a_database_outage_give_a_report_and_coun
 
     # At least the fifty: the bot's own jobs meet the outage too.
     await admin.wait_for(lambda _: accounted() >= 50, timeout=30)
-    # Admins read jobs' and reports' messages in DEFAULT_LANGUAGE, Korean here.
+    # The database, which keeps each admin's language, is out of reach: DEFAULT_LANGUAGE,
+    # Korean here.
     assert admin.messages[0].text.startswith(header)
     assert all("OperationalError" in text for text in reports())
     counts = [m.text for m in admin.messages if not m.text.startswith(header)]
@@ -90,3 +94,22 @@ def test_a_window_its_job_closes_late_still_counts_until_closed():
     assert [reports.first("database") for _ in range(3)] == [True, False, False]
     assert reports.close("database") == 2
     assert reports.first("database") is True
+
+
+@ADMIN_LANGUAGES
+async def test_a_failure_and_its_count_reach_the_admin_in_their_language(
+    fake, engine, clock, bot_language, admin_language
+):
+    with session_scope(engine) as session:
+        builders.event(session)
+        builders.participant(session, "S1", telegram_id=1001, language="en")
+    async with bot_and_admin(fake, engine, clock, bot_language, admin_language) as (app, admin):
+        app.bot_data["error_reports"] = ErrorReports(window=1.0)
+        kim = fake.user(1001, "Kim")
+        for _ in range(2):  # the same failure twice: a report, then a count
+            fake.fail_next(1001, code=400, description="Bad Request: broke", method="sendMessage")
+            await kim.ask("/menu")
+        header = t(admin_language, "error.admin_report", trace="").split("\n")[0]
+        await admin.wait_for(lambda m: (m.text or "").startswith(header))
+        again = {"ko": "위 보고 이후 1건 더", "en": "1 more time since the report above"}
+        await admin.wait_for(lambda m: again[admin_language] in (m.text or ""), timeout=30)

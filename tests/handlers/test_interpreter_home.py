@@ -5,7 +5,7 @@ telling the organizers that nobody can take it."""
 from datetime import timedelta
 
 import pytest
-from admin_helpers import organizer
+from admin_helpers import ADMIN_LANGUAGES, bot_and_admin, organizer
 from sqlmodel import select
 
 import builders
@@ -99,9 +99,9 @@ async def test_a_declined_meeting_moves_to_another_interpreter(bot, fake, engine
     assert "Acme ↔ 한빛2 · Japanese" in theirs.text  # each reader, the names in their language
 
 
-async def test_when_nobody_can_take_it_the_organizers_are_told(bot, fake, engine, interpreted):
-    admin = organizer(fake)
-    for user_id, code in ((KIM, "I1"), (LEE, "I2")):  # Kim gives 09:30 up, then Lee
+async def nobody_takes_0930(fake, interpreted) -> None:
+    """Kim gives 09:30 up, then Lee: nobody is left to take it."""
+    for user_id, code in ((KIM, "I1"), (LEE, "I2")):
         person = fake.user(user_id, code, language_code="ko")
         [home] = await person.ask(f"/start {interpreted[code]}")
         await person.press(home, "❌ 6월 20일 09:30 참석 불가")
@@ -109,9 +109,28 @@ async def test_when_nobody_can_take_it_the_organizers_are_told(bot, fake, engine
         await person.press(asked, "❌ 예, 참석할 수 없습니다")
         [done] = await person.wait_reply()
     assert "주최 측에 알렸습니다" in done.text
+
+
+async def test_when_nobody_can_take_it_the_organizers_are_told(bot, fake, engine, interpreted):
+    admin = organizer(fake)  # who never wrote to the bot: told in its default language
+    await nobody_takes_0930(fake, interpreted)
     [told] = await admin.wait_for(lambda m: "/interpreters" in m.text)
     assert "이통역 통역원이 다음 통역에 참석할 수 없다고 알렸고" in told.text
     assert "09:30~10:00 · 부스 T-B1" in told.text
+
+
+@ADMIN_LANGUAGES
+async def test_the_organizers_hear_of_it_in_their_language(
+    fake, engine, clock, interpreted, bot_language, admin_language
+):
+    async with bot_and_admin(fake, engine, clock, bot_language, admin_language) as (_app, admin):
+        await nobody_takes_0930(fake, interpreted)
+        [told] = await admin.wait_for(lambda m: "/interpreters" in m.text)
+    expected = {
+        "ko": "이통역 통역원이 다음 통역에 참석할 수 없다고",
+        "en": "이통역 can't make this",
+    }
+    assert expected[admin_language] in told.text
 
 
 async def test_forged_and_stale_presses_change_nothing(bot, fake, engine, interpreted):

@@ -6,11 +6,18 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from admin_helpers import chat_users, organizer, process
+from admin_helpers import (
+    ADMIN_LANGUAGES,
+    bot_and_admin,
+    chat_users,
+    organizer,
+    process,
+)
 from sqlmodel import select
 
 import builders
 from fake_telegram import DEFAULT_TOKEN
+from jobs.schedule import schedule_all
 from store.db import session_scope
 from store.models import Event, OutcomeResult, Phase, Signed, SurveyAnswer
 from store.outcomes import record_outcome
@@ -94,3 +101,19 @@ async def test_the_follow_up_survey(fair, fake, engine, clock):
     with session_scope(engine) as session:
         answers = {(a.signed, a.value_usd) for a in session.exec(select(SurveyAnswer))}
     assert answers == {(Signed.contract, 50000), (Signed.nothing, None)}
+
+
+@ADMIN_LANGUAGES
+async def test_the_surveys_counts_reach_the_admin_in_their_language(
+    fair, fake, engine, clock, bot_language, admin_language
+):
+    chat_users(fake, PEOPLE)
+    async with bot_and_admin(fake, engine, clock, bot_language, admin_language) as (app, admin):
+        clock.now += timedelta(hours=1)
+        await schedule_all(app)
+        going, done = {
+            "ko": ("사후 조사 발송을 시작합니다", "사후 조사를 마쳤습니다"),
+            "en": ("follow-up survey is going out", "follow-up survey is done"),
+        }[admin_language]
+        await admin.wait_for(lambda m: going in (m.text or ""), timeout=30)
+        await admin.wait_for(lambda m: done in (m.text or ""), timeout=30)
