@@ -288,6 +288,9 @@ def main() -> None:
         "--database-url", help="default: TEST_DATABASE_URL, else a temporary SQLite file"
     )
     args = parser.parse_args()
+    meetings = len(EVENT["days"]) * PER_DAY  # each buyer meets as many different sellers
+    if args.participants < 2 * meetings:
+        parser.error(f"--participants: at least {2 * meetings} (each buyer meets {meetings})")
     url = args.database_url or os.environ.get("TEST_DATABASE_URL")
     if url:
         asyncio.run(run(args.participants, args.processes, args.paid, url, args.colleagues))

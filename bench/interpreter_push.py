@@ -1,8 +1,9 @@
 """The interpreters' push job at size M: what one interval reads.
 
-`python -m bench.interpreter_push [--database-url URL] [--repeat N]` stores the refill
-benchmark's event M with its greedy schedule (bench/refill.py), gives buyers an interpreter
-language until about 7,500 meetings need one (a fifth of those buyers online), imports 250
+`python -m bench.interpreter_push [--database-url URL] [--repeat N] [--interpreters N]
+[--buyers B --sellers S --requests R]` stores the refill benchmark's event M (or the size
+given) with its greedy schedule (bench/refill.py), gives buyers an interpreter language until
+about 7,500 meetings need one (a fifth of those buyers online), imports 250 (or N)
 joined interpreters speaking one or two of the 8 languages and assigns them (`reassign`,
 timed). Then it times one interval of the push job's store work, each call in its own
 session as the bot runs it:
@@ -30,7 +31,7 @@ from collections.abc import Callable
 import sqlalchemy as sa
 from sqlmodel import col, select
 
-from bench.fair import fresh_database
+from bench.fair import add_size_options, fresh_database, size_of
 from bench.interpreters import LANGUAGES, WEIGHTS
 from bench.refill import fill
 from store.db import session_scope
@@ -43,7 +44,7 @@ INTERPRETED = 7_500
 INTERPRETERS = 250
 
 
-def hybrid(engine: sa.Engine, seed: int = 1) -> int:
+def hybrid(engine: sa.Engine, interpreters: int, seed: int = 1) -> int:
     """Interpreter languages and interpreters on top of the stored fair; the meetings that
     need one."""
     rng = random.Random(seed)
@@ -61,7 +62,7 @@ def hybrid(engine: sa.Engine, seed: int = 1) -> int:
             if rng.random() < 0.2:
                 buyer.attendance = Attendance.online
             needed += per_buyer[buyer.id]
-        for n in range(INTERPRETERS):
+        for n in range(interpreters):
             speaks = set(rng.choices(LANGUAGES, WEIGHTS, k=rng.choice((1, 1, 2))))
             session.add(
                 Interpreter(
@@ -121,11 +122,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.interpreter_push")
     parser.add_argument("--database-url", help="default: a temporary SQLite file")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--interpreters", type=int, default=INTERPRETERS)
+    add_size_options(parser)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         engine = fresh_database(args.database_url or f"sqlite:///{folder}/bench.db")
-        fill(engine)
-        needed = hybrid(engine)
+        fill(engine, size_of(args))
+        needed = hybrid(engine, args.interpreters)
         with session_scope(engine) as session:
             began = time.perf_counter()
             covered = reassign(session).covered
@@ -143,7 +146,7 @@ def main() -> None:
                 seen, known = person.schedule_digest, person.schedule_fingerprint
                 claim_change(session, interpreter_id, seen, current, known)
         print(
-            f"{needed} meetings need an interpreter, {covered} covered by {INTERPRETERS}"
+            f"{needed} meetings need an interpreter, {covered} covered by {args.interpreters}"
             f" interpreters; reassign (with the fingerprints) {assigning:.2f} s; once more"
             f" with nothing changed, {len(again.gained)} meetings changed interpreter"
         )

@@ -21,6 +21,7 @@ same application but without PTB's AIORateLimiter, whose 30 requests/s per bot (
 broadcast limit) also applies to the edits of a menu, to show what the code itself sustains.
 
     .venv/bin/python -m bench.load [--database-url URL] [--seconds 10] [--rate 200]
+        [--buyers B --sellers S --requests R]     # a smaller fair: a smoke run, no target
     scripts/with-postgres .venv/bin/python -m bench.load      # PostgreSQL (TEST_DATABASE_URL)
     scripts/with-postgres .venv/bin/python -m bench.load --processes 4 --webhook
 
@@ -56,6 +57,7 @@ from sqlmodel import SQLModel, select
 from telegram import Update
 from telegram.ext import ContextTypes, TypeHandler
 
+from bench.fair import Size, add_size_options, size_of
 from bot.app import build
 from bot.runner import POLL_INTERVAL
 from bot.settings import Settings
@@ -68,7 +70,6 @@ from store.event import parse_config, setup_event, slots
 from store.models import MeetingRequest, Participant, RequestStatus, Role, Unavailability
 from store.participants import new_invite_token
 
-BUYERS, SELLERS, REQUESTS = 1_200, 3_000, 30_000
 FIRST_TELEGRAM_ID = 100_000
 INDUSTRIES = ("cosmetics", "food", "consumer-goods", "it", "medical", "fashion")
 STATUSES = (
@@ -118,16 +119,16 @@ def empty(engine: sa.Engine) -> None:
                 connection.execute(table.delete())
 
 
-def populate(engine: sa.Engine, rng: random.Random) -> tuple[list[Person], list[tuple]]:
-    """The fair, its participants, their requests and some switched-off slots, in bulk.
-    Returns everyone, and the slot grid as (day, slot id) pairs."""
+def populate(engine: sa.Engine, rng: random.Random, size: Size) -> tuple[list[Person], list[tuple]]:
+    """The fair of `size`, its participants, their requests and some switched-off slots, in
+    bulk. Returns everyone, and the slot grid as (day, slot id) pairs."""
     now = datetime.now(UTC)
     with session_scope(engine) as session:
         setup_event(session, parse_config(event_config(now)))
         grid = [(slot.day, slot.id) for slot in slots(session)]
     rows = []
-    for number in range(BUYERS + SELLERS):
-        buyer = number < BUYERS
+    for number in range(size.buyers + size.sellers):
+        buyer = number < size.buyers
         rows.append(
             {
                 "code": f"B{number:05}" if buyer else f"S{number:05}",
@@ -155,7 +156,7 @@ def populate(engine: sa.Engine, rng: random.Random) -> tuple[list[Person], list[
     requests, ranks = [], Counter()
     by_id = {p.id: p for p in people}
     sent = now - timedelta(days=5)
-    while len(requests) < REQUESTS:
+    while len(requests) < size.requests:
         buyer, seller = rng.choice(buyers), rng.choice(sellers)
         sender, target = (buyer, seller) if rng.random() < 0.5 else (seller, buyer)
         if (sender.id, target.id) in pairs:
@@ -492,6 +493,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=16, help="saturation phase")
     parser.add_argument("--users", type=int, default=600, help="participants pressing buttons")
     parser.add_argument("--seed", type=int, default=7)
+    add_size_options(parser)
     parser.add_argument(
         "--poll-interval",
         type=float,
@@ -522,13 +524,12 @@ def main() -> None:
         engine = make_engine(url)
         empty(engine)
         started = time.perf_counter()
-        people, grid = populate(engine, random.Random(args.seed))
+        people, grid = populate(engine, random.Random(args.seed), size_of(args))
         engine.dispose()
         pause = f"{args.poll_interval * 1000:g} ms"
         mode = "webhook" if args.webhook else f"polling with a {pause} pause after each answer"
         print(
-            f"database: {engine.dialect.name}; {BUYERS:,} buyers, {SELLERS:,} sellers, "
-            f"{REQUESTS:,} requests, {len(grid)} slots; set up in "
+            f"database: {engine.dialect.name}; {size_of(args)}, {len(grid)} slots; set up in "
             f"{time.perf_counter() - started:.1f} s; {args.users} users pressing, "
             f"flood limit {'on' if args.flood_limit else 'off'}; "
             f"{args.processes} bot process(es), {mode}; "

@@ -4,6 +4,7 @@ requests, 3 days × 14 slots), matched as the admin's /match does it, through
 the event's time limit), check, and store the optimal schedule (or, with `--dry`, only count).
 
     .venv/bin/python -m bench.match [--database-url URL] [--repeat 3] [--dry]
+        [--buyers B --sellers S --requests R]      # a smaller fair: a smoke run, no target
     scripts/with-postgres .venv/bin/python -m bench.match      # PostgreSQL (TEST_DATABASE_URL)
 
 Each run prints its whole time (and this process's CPU time, which varies less with other load
@@ -22,6 +23,7 @@ import tempfile
 import time
 from datetime import timedelta
 
+from bench.fair import add_size_options, size_of
 from bench.load import empty, populate
 from store.db import make_engine, session_scope
 from store.event import get_event
@@ -38,12 +40,13 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--dry", action="store_true", help="count only, store nothing")
     parser.add_argument("--seed", type=int, default=7)
+    add_size_options(parser)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         url = args.database_url or os.environ.get("TEST_DATABASE_URL")
         engine = make_engine(url or f"sqlite:///{folder}/match.db")
         empty(engine)
-        populate(engine, random.Random(args.seed))
+        populate(engine, random.Random(args.seed), size_of(args))
         with session_scope(engine) as session:
             after_deadline = get_event(session).deadline + timedelta(minutes=1)
         print(f"database: {engine.dialect.name}; /match {'dry' if args.dry else 'stored'}")

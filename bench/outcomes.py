@@ -1,6 +1,7 @@
 """Outcome prompts after each meeting, paced within Telegram's 30 messages/s.
 
-`python -m bench.outcomes [--slots N]` stores the event M of bench/refill.py (about 12,900
+`python -m bench.outcomes [--slots N] [--buyers B --sellers S --requests R]` stores the event M
+(or the size given) of bench/refill.py (about 12,900
 meetings over 2 days × 14 slots, 4,200 participants with Telegram accounts), starts the real
 bot against `FakeTelegram(rate_limit_per_second=30)` (a strict rolling one-second window, like
 Telegram), sets the bot's clock to the end of slot 1, 2, ... in turn and, each time, measures
@@ -24,7 +25,7 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from bench.fair import fresh_database
+from bench.fair import Size, add_size_options, fresh_database, size_of
 from bench.refill import fill
 from bot.app import build
 from bot.settings import Settings
@@ -56,11 +57,11 @@ def prompts_sent(fake: FakeTelegram) -> int:
     )
 
 
-async def run(slot_count: int) -> None:
+async def run(slot_count: int, size: Size) -> None:
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{Path(folder) / 'bench.db'}"
         engine = fresh_database(url)
-        fill(engine)
+        fill(engine, size)
         with session_scope(engine) as session:
             chats = list(session.exec(select(Participant.telegram_id)).all())
             per_slot = Counter(session.exec(select(Meeting.slot_id)).all())
@@ -83,7 +84,7 @@ async def run(slot_count: int) -> None:
             services = Services(engine, settings.admin_ids, "en", clock)
             async with running_bot(build(settings, services), fake) as application:
                 print(
-                    f"event M: {total_meetings:,} meetings in {len(per_slot)} slots, "
+                    f"{size}: {total_meetings:,} meetings in {len(per_slot)} slots, "
                     f"{len(chats):,} chats"
                 )
                 print(f"{'slot':8} {'prompts':>8} {'last prompt after the slot ends':>32}")
@@ -113,7 +114,9 @@ async def run(slot_count: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.outcomes", description=__doc__)
     parser.add_argument("--slots", type=int, default=4)
-    asyncio.run(run(parser.parse_args().slots))
+    add_size_options(parser)
+    args = parser.parse_args()
+    asyncio.run(run(args.slots, size_of(args)))
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """Standby refill: finding the candidate pairs for a freed slot at size M.
 
-`python -m bench.refill [--database-url URL] [--repeat N]` generates the matching benchmark's
-event M (1,200 buyers, 3,000 sellers, 2 days of 14 slots, 30,000 requests; seed 1), stores it
+`python -m bench.refill [--database-url URL] [--repeat N] [--buyers B --sellers S --requests R]`
+generates the matching benchmark's event M (1,200 buyers, 3,000 sellers, 2 days of 14 slots,
+30,000 requests; seed 1; smaller with the size options), stores it
 with its greedy schedule (about 12,900 meetings) in a fresh database, then, for every slot,
 cancels one of its meetings and times `store.refill.candidates` for that slot in its own
 session, as the bot runs it. Prints the median, 90th percentile and worst milliseconds over
@@ -20,7 +21,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from sqlmodel import select
 
-from bench.fair import EVENT, fresh_database
+from bench.fair import EVENT, Size, add_size_options, fresh_database, size_of
 from matching import generate, solve
 from matching.model import Role as EngineRole
 from store.db import session_scope
@@ -44,9 +45,12 @@ TARGET_MS = 50.0
 BEFORE_THE_FAIR = datetime(2030, 1, 9, tzinfo=UTC)
 
 
-def fill(engine: sa.Engine) -> None:
-    """The generated event M and its greedy schedule, written with bulk inserts."""
-    instance = generate(1_200, 3_000, days=2, slots_per_day=14, seed=1, requests=30_000)
+def fill(engine: sa.Engine, size: Size) -> None:
+    """The generated event of `size` (M by default) and its greedy schedule, written with bulk
+    inserts."""
+    instance = generate(
+        size.buyers, size.sellers, days=2, slots_per_day=14, seed=1, requests=size.requests
+    )
     schedule = solve(instance, "greedy")
     with session_scope(engine) as session:
         event = setup_event(session, parse_config(EVENT))
@@ -117,10 +121,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.refill")
     parser.add_argument("--database-url", help="default: a temporary SQLite file")
     parser.add_argument("--repeat", type=int, default=5)
+    add_size_options(parser)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         engine = fresh_database(args.database_url or f"sqlite:///{folder}/bench.db")
-        fill(engine)
+        fill(engine, size_of(args))
         if engine.dialect.name == "postgresql":
             with engine.begin() as connection:
                 connection.exec_driver_sql("ANALYZE")
@@ -144,7 +149,7 @@ def main() -> None:
         p90 = statistics.quantiles(timings, n=10)[-1]
         verdict = "ok" if p90 < TARGET_MS else "over target"
         print(
-            f"database: {engine.dialect.name}; M: 1,200 buyers x 3,000 sellers, 30,000 requests, "
+            f"database: {engine.dialect.name}; {size_of(args)}, "
             f"{len(meetings):,} meetings, {len(first_per_slot)} slots x {args.repeat} runs"
         )
         print(f"candidates per freed slot: median {statistics.median(found):.0f}, max {max(found)}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from locales import catalog, industries, industry_name, shown, t, tn
+from locales import catalog, industry_list, shown, t, tn
 from store.import_slips import ROWS_SHOWN, Slip
 from store.importer import ImportResult
 
@@ -23,6 +23,15 @@ def _more(language: str, lines: list[str], total: int) -> list[str]:
     if total > len(lines):
         lines.append(tn(language, "count.import_more", total - len(lines)))
     return lines
+
+
+def _codes(language: str, codes: tuple[str, ...]) -> str:
+    """Participants' codes, the first SHOWN_ABSENT of them and how many more."""
+    shown_codes = ", ".join(codes[:SHOWN_ABSENT])
+    if len(codes) > SHOWN_ABSENT:
+        more = tn(language, "count.import_more_codes", len(codes) - SHOWN_ABSENT)
+        shown_codes += " " + more
+    return shown_codes
 
 
 def report_lines(language: str, result: ImportResult) -> list[str]:
@@ -71,13 +80,11 @@ def report_lines(language: str, result: ImportResult) -> list[str]:
             )
             for c in result.conflicts
         ]
+    if result.withdrawn:
+        codes, example = _codes(language, result.withdrawn), result.withdrawn[0]
+        lines.append(t(language, "cli.import_withdrawn", codes=codes, example=example))
     if result.absent:
-        codes = ", ".join(result.absent[:SHOWN_ABSENT])
-        if len(result.absent) > SHOWN_ABSENT:
-            codes += " " + tn(
-                language, "count.import_more_codes", len(result.absent) - SHOWN_ABSENT
-            )
-        lines.append(t(language, "cli.import_absent", codes=codes))
+        lines.append(t(language, "cli.import_absent", codes=_codes(language, result.absent)))
     if result.ignored:
         ignored = ", ".join(f"“{title}”" for title in result.ignored)
         lines.append(t(language, "cli.import_ignored", columns=ignored))
@@ -86,13 +93,6 @@ def report_lines(language: str, result: ImportResult) -> list[str]:
         fields = ", ".join(column_label(language, key) for key in result.untouched)
         lines.append(t(language, "cli.import_untouched", fields=fields))
     return lines
-
-
-def industry_list(language: str) -> str:
-    """Every industry the catalogs name, in the organizer's language and its order (가나다),
-    as the Find filter lists them."""
-    names = (industry_name(language, slug) for slug in industries())
-    return ", ".join(sorted(names, key=str.casefold))
 
 
 def slip_line(language: str, slip: Slip) -> str:

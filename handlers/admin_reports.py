@@ -35,7 +35,7 @@ async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE, pers
     if numbers.blocked:
         participants += " " + t(lang, "stats.blocked", count=numbers.blocked)
     statuses = counted_items(lang, "stats.status", numbers.requests)
-    tiers = counted_items(lang, "stats.tier", numbers.meetings)
+    tiers = counted_items(lang, "admin.tier_count", numbers.meetings, labels="admin.tier")
     lines = [
         t(lang, "stats.title"),
         participants,

@@ -244,7 +244,7 @@ def stats_line(language: str, counts: OutcomeCounts) -> str | None:
         return None
     if not any(counts.results.values()):
         return tn(language, "outcome.stats_unanswered", counts.asked)
-    results = counted_items(language, "outcome.count", counts.results)
+    results = counted_items(language, "outcome.count", counts.results, labels="outcome.result")
     return t(
         language,
         "outcome.stats",

@@ -75,7 +75,9 @@ async def results_command(update: Update, context: ContextTypes.DEFAULT_TYPE, pe
     svc = services(context)
     language, now = person.language, svc.clock()
     figures = await svc.run(results, now, person.telegram_id)
-    outcomes = counted_items(language, "outcome.count", figures.overall.outcomes)
+    outcomes = counted_items(
+        language, "outcome.count", figures.overall.outcomes, labels="outcome.result"
+    )
     lines = [
         t(language, "results.title"),
         tally_line(language, t(language, "results.overall"), figures.overall),

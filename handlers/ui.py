@@ -11,7 +11,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from handlers.routes import Press
-from locales import catalog, pick, t, tn
+from locales import catalog, industry_list, pick, shown, t, tn
 from store.errors import AnsweredBy, InvalidValue, NotFound, StoreError
 
 Row = Sequence[InlineKeyboardButton]
@@ -56,11 +56,21 @@ def clipped(value: str, limit: int | None = BUTTON_NAME) -> str:
     return value if limit is None or len(value) <= limit else value[: limit - 1].rstrip() + "…"
 
 
-def counted_items(language: str, prefix: str, values: Mapping[str, int]) -> str:
+def counted_items(
+    language: str, prefix: str, values: Mapping[str, int], labels: str | None = None
+) -> str:
     """Counted items joined into one list, the zero ones left out ("참석 확인 2건, 관리자
-    삭제 1건"; "1 no-show, 2 cancelled"): each `prefix.key` is a counted catalog text (`tn`).
+    삭제 1건"; "1 no-show, 2 cancelled"): each `prefix.key` is a counted catalog text (`tn`);
+    with `labels`, `prefix` is one counted text for all, its `{label}` each item's name as
+    buttons and lists show it (`labels.key`), so a thing counted is spelled as it is named.
     Empty when all are zero: a sentence never reports zero of something."""
-    return ", ".join(tn(language, f"{prefix}.{key}", n) for key, n in values.items() if n)
+    if labels is None:
+        return ", ".join(tn(language, f"{prefix}.{key}", n) for key, n in values.items() if n)
+    return ", ".join(
+        tn(language, prefix, n, label=t(language, f"{labels}.{key}"))
+        for key, n in values.items()
+        if n
+    )
 
 
 def escape(value: object) -> str:
@@ -218,7 +228,15 @@ def error_text(language: str, error: StoreError) -> str:
     """The catalog sentence for a store refusal, its values rendered for people."""
     if isinstance(error, InvalidValue):
         field = t(language, f"field.{error.values['field']}")
-        reason = t(language, f"invalid.{error.values['reason']}", limit=error.values.get("limit"))
+        values = error.values
+        like = values.get("like")
+        reason = t(
+            language,
+            f"invalid.{values['reason']}" + ("_like" if like else ""),
+            limit=values.get("limit"),
+            like=shown(language, values["field"], like) if like else "",
+            names=industry_list(language),
+        )
         return t(language, "error.invalid_value", field=field, reason=reason)
     if isinstance(error, NotFound):
         return t(language, f"error.not_found.{error.values['what']}")

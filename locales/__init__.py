@@ -107,6 +107,13 @@ def industries() -> tuple[str, ...]:
     return tuple(sorted(k[len(INDUSTRY) :] for k in catalog(DEFAULT) if k.startswith(INDUSTRY)))
 
 
+def industry_list(language: str) -> str:
+    """Every industry the catalogs name, in `language` and its order (`name_key`: 가나다),
+    as the Find filter lists them."""
+    names = (industry_name(language, slug) for slug in industries())
+    return ", ".join(sorted(names, key=lambda name: name_key(language, name)))
+
+
 def country_name(language: str, code: str) -> str:
     """A country from its ISO code, by CLDR (US -> 미국 / United States); anything else as
     written."""

@@ -105,6 +105,7 @@ class ImportResult:
     changes: tuple[Change, ...] = ()
     conflicts: tuple[Conflict, ...] = ()
     absent: tuple[str, ...] = ()  # stored participants the file no longer has (kept)
+    withdrawn: tuple[str, ...] = ()  # withdrawn participants the file changes (still withdrawn)
     untouched: tuple[str, ...] = ()  # known fields the file has no column for (left alone)
     unchanged: int = 0  # participants in the file with nothing to change
     dry: bool = False
@@ -324,6 +325,7 @@ def import_participants(
     new: list[dict] = []
     changes: list[Change] = []
     conflicts: list[Conflict] = []
+    withdrawn: list[str] = []
     unchanged = 0
     for record in records:
         code = str(record["code"])
@@ -351,6 +353,8 @@ def import_participants(
                     continue
             changes.append(Change(code, field, stored, given))
         unchanged += len(changes) == before
+        if len(changes) > before and not participant.active:
+            withdrawn.append(code)
     if problems:
         raise ImportFailed(problems, encoding, read.columns.titles)
     _check_video(session, new, changes, existing)
@@ -359,6 +363,7 @@ def import_participants(
         changes=tuple(changes),
         conflicts=tuple(conflicts),
         absent=tuple(natural_sorted(set(existing) - set(first_row_of))),
+        withdrawn=tuple(withdrawn),
         untouched=tuple(key for key in HEADERS if FIELD_OF.get(key, key) not in read.present),
         unchanged=unchanged,
         dry=dry,
@@ -381,6 +386,7 @@ def import_participants(
             unchanged=unchanged,
             conflicts=len(conflicts),
             absent=len(result.absent),
+            withdrawn=list(result.withdrawn),  # changed while withdrawn
             prefer_file=prefer_file,
         )
     return result

@@ -142,6 +142,12 @@ def update_field(
     if participant is None:
         raise NotFound(what="participant")
     stored = vocabulary.canonical(field, clean(field, value))
+    if field in ("country", "industry") and not vocabulary.knows(field, stored):
+        # the importer keeps such a value as written and says so; a person typing it is told
+        # at once, with the nearest name if there is one, and nothing is saved
+        raise InvalidValue(
+            field=field, reason=f"unknown_{field}", like=vocabulary.nearest(field, value)
+        )
     if field in NAME_FIELDS:
         names = {name: getattr(participant, name) for name in NAME_FIELDS} | {field: stored}
         check_names(**names)

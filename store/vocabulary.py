@@ -11,6 +11,7 @@ neither source spells: `COUNTRY_ALIASES` here, the headers of store/import_colum
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -29,6 +30,7 @@ COUNTRY_ALIASES = {
     "uae": "AE",
 }
 LOOSE_DROPPED = " \t·・.,/&()-_'’"
+NEAR = 0.65  # `Vocabulary.nearest`: how alike a typo and a name must be (difflib's ratio)
 
 
 def plain(text: str) -> str:
@@ -94,6 +96,22 @@ class Vocabulary:
             wanted = loose(wanted)
             found = next((slug for slug, names in known if wanted in map(loose, names)), None)
         return found or text
+
+    def knows(self, field: str, value: str) -> bool:
+        """Whether a stored country or industry is one the names know (not kept as typed)."""
+        return self.is_country(value) if field == "country" else self.is_industry(value)
+
+    def nearest(self, field: str, text: str) -> str | None:
+        """The country (ISO code) or industry (slug) whose name in some language is closest to
+        `text`, a likely typo (Vietnan, 베트냠, Cosmetic): difflib's ratio over the loose
+        names, at least NEAR; None when nothing is that close."""
+        names = (
+            self._country_codes
+            if field == "country"
+            else {loose(n): slug for slug, names in self._industry_names.items() for n in names}
+        )
+        found = difflib.get_close_matches(loose(text), list(names), n=1, cutoff=NEAR)
+        return names[found[0]] if found else None
 
     def industries_named(self, word: str) -> list[str]:
         """The slugs whose name in any language (or the slug itself) contains `word`:

@@ -6,18 +6,14 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from handlers.ui import escape
+from handlers.ui import counted_items, escape
 from locales import by_name, industry_name, t, tn
 from store.matching_run import Comparison, ModeFigures, Summary
 from store.models import MatchMode
 
 
 def summary_text(language: str, summary: Summary, title_key: str) -> str:
-    tiers = ", ".join(
-        t(language, "admin.tier_count", tier=t(language, f"admin.tier.{tier}"), count=count)
-        for tier, count in summary.meetings.items()
-        if count
-    )
+    tiers = counted_items(language, "admin.tier_count", summary.meetings, labels="admin.tier")
     unscheduled = sum(summary.unscheduled.values())
     lines = [
         t(language, title_key, mode=t(language, f"admin.mode.{summary.mode.value}")),

@@ -102,7 +102,7 @@ async def test_a_korean_admin_reads_the_comparison_in_korean(bot, fake, engine, 
     running, summary = await admin.ask("/match dry")
     assert "두 방식으로" in running.text
     assert "순차(greedy) 방식으로 주선해 보았습니다(저장하지 않음)" in summary.text
-    assert "  • 상호: 순차 1 ◀ · 최적 1 · 상한 1 (최적이 상한의 100%)" in summary.text
+    assert "  • 상호 신청: 순차 1 ◀ · 최적 1 · 상한 1 (최적이 상한의 100%)" in summary.text
     assert "  • 전체 상담: 순차 5 ◀ · 최적 6" in summary.text
 
 

@@ -102,7 +102,8 @@ async def test_at_the_deadline_applications_close_and_admins_get_the_summary(
     await schedule_all(bot)
     # The admin never wrote to the bot: the bot's default language (Korean here).
     [summary] = await admin.wait_for(lambda m: "상담 신청이 마감되었습니다" in m.text)
-    assert "상담: 5건" in summary.text and "상호 1" in summary.text
+    # each kind of meeting worded as /stats and the comparison below word it
+    assert "상담: 5건 (상호 신청 1건, 국내기업 신청 4건)" in summary.text
     assert "바이어 일정 포화: 2건" in summary.text and "국내기업 일정 포화: 2건" in summary.text
     assert "화장품: 0 / 2 / 4" in summary.text
     assert phase(engine) == Phase.matched and count(engine, Meeting) == 5

@@ -84,3 +84,21 @@ async def test_forged_edit_buttons_change_nothing(kim, engine):
     assert all(answer.show_alert for answer in kim.callback_answers[-4:])
     assert "not valid" in kim.callback_answers[-1].text
     assert stored(engine).telegram_id == 1001
+
+
+async def test_an_unknown_country_or_industry_is_refused_with_the_nearest_name(kim, engine):
+    """Nothing changes, and the one sentence says what would be understood."""
+    before = stored(engine)
+    section = await open_section(kim, "🏢 Participation info")
+    await kim.press(section, "✏️ Country")
+    await kim.wait_reply()
+    [refusal] = await kim.ask("Vietnan")
+    assert "Country: not a country we know (the closest: Vietnam)." in refusal.text
+    assert "Nothing was saved" in refusal.text
+    await kim.ask("/cancel")
+    section = await open_section(kim, "🏢 Participation info")
+    await kim.press(section, "✏️ Industry")
+    await kim.wait_reply()
+    [refusal] = await kim.ask("gardening")
+    assert "Industry: not in the list of industries (Auto parts, Beverages," in refusal.text
+    assert stored(engine) == before

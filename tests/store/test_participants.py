@@ -50,6 +50,8 @@ def test_malformed_and_unknown_invites_are_refused(engine, invited, token):
         ("website", "no spaces allowed.com x", "malformed"),
         ("phone", "call me", "malformed"),
         ("telegram_id", "5", "unknown_field"),
+        ("country", "Atlantis", "unknown_country"),  # kept as written by an import, not here
+        ("industry", "정원 가꾸기", "unknown_industry"),
     ],
 )
 def test_invalid_profile_values_change_nothing(engine, invited, field, value, reason):
@@ -109,3 +111,21 @@ def test_before_an_event_participation_info_has_no_choices(engine):
     with session_scope(engine) as session:
         person = builders.participant(session, "B1")
         assert profile(session, person.id, True).choices is None
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "nearest"),
+    [
+        ("country", "Vietnan", "VN"),
+        ("country", "베트냠", "VN"),
+        ("industry", "Cosmetic", "cosmetics"),
+    ],
+)
+def test_a_typo_of_a_country_or_industry_is_refused_with_the_nearest_name(
+    engine, invited, field, value, nearest
+):
+    with session_scope(engine) as session:
+        person = join(session, invited[0], 5, None)
+    with session_scope(engine) as session, pytest.raises(InvalidValue) as error:
+        update_field(session, person.id, field, value, vocabulary())
+    assert error.value.values["like"] == nearest

@@ -14,10 +14,12 @@ from openpyxl import Workbook
 from sqlmodel import Session, delete, select
 
 import builders
+from bot.import_report import report_lines
 from store.db import session_scope
 from store.importer import Change, Conflict, import_participants
 from store.models import AuditLog, ImportedValue, Participant
 from store.participants import update_field
+from store.withdrawal import withdraw
 from views.vocabulary import vocabulary
 
 HEADER = ["id", "role", "company", "country", "industry", "contact_name", "email", "phone", "booth"]
@@ -126,6 +128,29 @@ def test_participants_no_longer_in_the_file_are_listed_never_deleted(engine, eve
         result = import_participants(session, write(tmp_path / "b.xlsx", ROWS[1:3]), vocabulary())
     assert result.absent == ("B1", "S2")
     assert stored(engine, "B1").company == "Acme"
+
+
+def test_a_withdrawn_participant_the_file_changes_is_named_with_what_to_do(engine, event, tmp_path):
+    """The preview and the import both say so, and how to let them in again; they stay
+    withdrawn."""
+    with session_scope(engine) as session:
+        import_participants(session, write(tmp_path / "a.xlsx", ROWS), vocabulary())
+        withdraw(session, 0, "B2", "cancelled", builders.NOW)
+    with session_scope(engine) as session:  # unchanged in the file: nothing to say
+        assert import_participants(session, tmp_path / "a.xlsx", vocabulary()).withdrawn == ()
+    changed = [row.copy() for row in ROWS]
+    changed[1][2] = "Beta Group"
+    path = write(tmp_path / "b.xlsx", changed)
+    for dry in (True, False):
+        with session_scope(engine) as session:
+            result = import_participants(session, path, vocabulary(), dry=dry)
+        assert result.withdrawn == ("B2",)
+        said = [line for line in report_lines("ko", result) if "참가를 취소한 업체" in line]
+        assert len(said) == 1 and "B2" in said[0] and "/restore" in said[0], said
+    assert (stored(engine, "B2").company, stored(engine, "B2").active) == ("Beta Group", False)
+    with session_scope(engine) as session:
+        audited = session.exec(select(AuditLog).where(AuditLog.action == "import")).all()
+    assert json.loads(audited[-1].detail)["withdrawn"] == ["B2"]
 
 
 def test_every_import_writes_an_audit_line_with_its_counts(engine, event, tmp_path):
