@@ -43,6 +43,7 @@ from sqlmodel import SQLModel, select
 
 from bench.timetable import EVENT, PER_DAY
 from bot.app import build
+from bot.runner import collect_less
 from bot.settings import Settings
 from fake_telegram import DEFAULT_TOKEN, FakeTelegram, pushing_to_webhooks
 from fake_telegram.ports import listening_port
@@ -145,6 +146,7 @@ async def _serve(url: str, port: int, ready: Connection, webhook_port: int | Non
     # The pace is always offered, so that the benchmark chooses it whatever the fair's size.
     services = Services(engine, settings.admin_ids, "en", paid_offer_after=0)
     application = build(settings, services)
+    collect_less()  # as bot/runner.py does
     stop = asyncio.Event()
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
     async with application:

@@ -59,7 +59,7 @@ from telegram.ext import ContextTypes, TypeHandler
 
 from bench.fair import Size, add_size_options, size_of
 from bot.app import build
-from bot.runner import POLL_INTERVAL
+from bot.runner import POLL_INTERVAL, collect_less
 from bot.settings import Settings
 from bot.webhook import serving
 from fake_telegram import DEFAULT_TOKEN, FakeTelegram, FakeUser, pushing_to_webhooks
@@ -221,6 +221,7 @@ async def _serve(url: str, port: int, done: Connection, options: BotOptions) -> 
     )
     engine = make_engine(url)
     application = build(settings, Services(engine, frozenset(), "ko"))
+    collect_less()  # as bot/runner.py does
     if not options.flood_limit:
         # The same bot without PTB's 30 requests/s overall limit (see the module docstring).
         application.bot._rate_limiter = None

@@ -24,12 +24,14 @@ import datetime as dtm
 import functools
 from collections.abc import Sequence
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 
-from telegram import Bot, Chat, Message, MessageEntity, Update, User
-from telegram._utils.argumentparsing import de_json_optional, de_list_optional
+from telegram import Bot, Chat, Message, MessageEntity, TelegramObject, Update, User
+from telegram._utils import enum
+from telegram._utils.argumentparsing import de_json_optional
 from telegram._utils.datetime import extract_tzinfo_from_defaults, from_timestamp
 from telegram._utils.types import JSONDict
+from telegram.constants import MessageEntityType
 from telegram.ext import ExtBot
 
 from bot.api_request import ApiRequest
@@ -40,9 +42,13 @@ PRESSED_MESSAGE = "matchbot_pressed_message"
 _PLAIN_KEYS = frozenset(
     {"message_id", "date", "chat", "from", "text", "entities", "edit_date", PRESSED_KEYBOARD}
 )
+# An entity with only these (a bold name, a link) is built beside PTB too.
+_PLAIN_ENTITY_KEYS = frozenset({"type", "offset", "length", "url", "language", "custom_emoji_id"})
 # Sets an attribute of a PTB object past its frozen-object check (PTB's parse does the same
 # through `_unfrozen`).
 _set = object.__setattr__
+_T = TypeVar("_T", bound=TelegramObject)
+_NO_API_KWARGS: MappingProxyType[str, Any] = MappingProxyType({})
 
 
 def set_aside(data: Any) -> Any:
@@ -98,19 +104,43 @@ def _attributes(cls: type) -> tuple[str, ...]:
 
 
 @functools.cache
-def _blank_message() -> tuple[tuple[str, object], ...]:
-    """Each attribute of a `Message` as PTB's constructor sets it when the message has nothing
-    (None, empty tuples: values that never change, so every copy can share them)."""
+def _blank(cls: type[TelegramObject]) -> tuple[tuple[str, object], ...]:
+    """Each attribute of a `cls` as PTB's constructor sets it when the object has nothing but
+    its required fields (None, empty tuples: values that never change, so every copy can share
+    them)."""
     epoch = dtm.datetime(2000, 1, 1, tzinfo=dtm.UTC)
-    blank = Message(message_id=0, date=epoch, chat=Chat(0, Chat.PRIVATE))
-    return tuple((name, getattr(blank, name)) for name in _attributes(Message))
+    examples = {
+        Message: lambda: Message(message_id=0, date=epoch, chat=Chat(0, Chat.PRIVATE)),
+        MessageEntity: lambda: MessageEntity(MessageEntity.BOLD, 0, 0),
+    }
+    blank = examples[cls]()
+    return tuple((name, getattr(blank, name)) for name in _attributes(cls))
+
+
+def _built(cls: type[_T], given: dict[str, object]) -> _T:
+    """A `cls` with the attributes in `given`, the others blank."""
+    made = cls.__new__(cls)
+    for name, value in _blank(cls):
+        _set(made, name, given.get(name, value))
+    return made
+
+
+def _entity(data: Any, bot: Bot) -> MessageEntity:
+    """`MessageEntity.de_json(data, bot)`, beside PTB for a plain one."""
+    if not (_PLAIN_ENTITY_KEYS.issuperset(data) and isinstance(data.get("type"), str)):
+        return MessageEntity.de_json(data, bot)
+    kind = enum.get_member(MessageEntityType, data["type"], data["type"])
+    offset, length = data.get("offset"), data.get("length")
+    given = {name: data.get(name) for name in _PLAIN_ENTITY_KEYS}
+    given |= {"type": kind, "_id_attrs": (kind, offset, length), "_bot": bot}
+    return _built(MessageEntity, given | {"api_kwargs": _NO_API_KWARGS})
 
 
 def _plain_message(data: JSONDict, bot: Bot) -> Message:
     """`Message.de_json(data, bot)` for a message `set_aside` found plain."""
     tzinfo = extract_tzinfo_from_defaults(bot)
     chat = Chat.de_json(data["chat"], bot)
-    entities: Sequence[MessageEntity] = de_list_optional(data.get("entities"), MessageEntity, bot)
+    entities: Sequence[MessageEntity] = [_entity(e, bot) for e in data.get("entities") or ()]
     given = {
         "message_id": data["message_id"],
         "chat": chat,
@@ -123,10 +153,7 @@ def _plain_message(data: JSONDict, bot: Bot) -> Message:
         "_id_attrs": (data["message_id"], chat),
         "_bot": bot,
     }
-    message = Message.__new__(Message)
-    for name, value in _blank_message():
-        _set(message, name, given.get(name, value))
-    return message
+    return _built(Message, given)
 
 
 class UpdatesRequest(ApiRequest):

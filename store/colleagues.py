@@ -39,6 +39,7 @@ from store.participants import (
     natural_key,
     new_invite_token,
     read_account,
+    read_accounts,
     read_participant,
     starting_language,
 )
@@ -79,6 +80,16 @@ def account_on(connection: sa.Connection, telegram_id: int) -> Account:
         return Account(None)
     colleague = Colleague.model_construct(**row)
     return Account(read_participant(connection, colleague.participant_id), colleague)
+
+
+def accounts_on(connection: sa.Connection, telegram_ids: list[int]) -> dict[int, Account]:
+    """`account_on` for several accounts: the participants in one statement, then each of the
+    others (a colleague, or nobody yet) as `account_on` finds them."""
+    found = read_accounts(connection, telegram_ids)
+    return {
+        user: Account(found[user]) if user in found else account_on(connection, user)
+        for user in telegram_ids
+    }
 
 
 def colleagues(session: Session, participant_id: int) -> list[Colleague]:

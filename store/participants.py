@@ -94,6 +94,17 @@ def read_account(connection: sa.Connection, telegram_id: int) -> Participant | N
     return None if row is None else Participant.model_construct(**row)
 
 
+_ACCOUNTS = sa.select(Participant.__table__).where(
+    Participant.__table__.c.telegram_id.in_(sa.bindparam("telegram_ids", expanding=True))
+)
+
+
+def read_accounts(connection: sa.Connection, telegram_ids: list[int]) -> dict[int, Participant]:
+    """`read_account` for several accounts in one statement: those who have one, by id."""
+    rows = connection.execute(_ACCOUNTS, {"telegram_ids": telegram_ids}).mappings()
+    return {row["telegram_id"]: Participant.model_construct(**row) for row in rows}
+
+
 _BY_ID = sa.select(Participant.__table__).where(Participant.__table__.c.id == sa.bindparam("id"))
 
 

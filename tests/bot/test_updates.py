@@ -5,7 +5,7 @@ import copy
 import json
 
 import pytest
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, TelegramObject, Update
 
 from bot.app import make_bot
 from bot.settings import Settings
@@ -68,6 +68,13 @@ def variants() -> list[dict]:
             {"type": "bold", "offset": 3, "length": 4},
             {"type": "text_link", "offset": 0, "length": 2, "url": "https://t.me/x"},
             {"type": "something_new", "offset": 1, "length": 1},
+            {
+                "type": "text_mention",
+                "offset": 0,
+                "length": 1,
+                "user": {"id": 3, "is_bot": False, "first_name": "Lee"},
+            },
+            {"type": "pre", "offset": 2, "length": 1, "language": "python", "extra": 1},
         ],
     }
     bare = press()
@@ -84,11 +91,16 @@ def variants() -> list[dict]:
     return [*plain, photo, inaccessible, odd]
 
 
-def attributes(message: Message) -> dict:
-    """Every attribute of a parsed message (the bot compared by identity)."""
-    names = {name for klass in type(message).__mro__ for name in getattr(klass, "__slots__", ())}
-    values = {name: getattr(message, name) for name in names if name != "_bot"}
-    return values | {"_bot": id(message._bot)}
+def attributes(thing: object) -> object:
+    """Every attribute of a parsed object, and of the objects in it (PTB's own `==` compares
+    only ids); the bot compared by identity."""
+    if isinstance(thing, tuple):
+        return tuple(attributes(item) for item in thing)
+    if not isinstance(thing, TelegramObject):
+        return thing
+    names = {name for klass in type(thing).__mro__ for name in getattr(klass, "__slots__", ())}
+    values = {name: attributes(getattr(thing, name)) for name in names if name != "_bot"}
+    return values | {"_bot": id(thing._bot), "class": type(thing)}
 
 
 def parsed_by_ptb(data: dict, bot: Bot) -> Update:

@@ -1,5 +1,6 @@
 """`Services.run_core`: the core operations asked at the same time run together, in one
-transaction, each caller getting its own result or its own error."""
+transaction (the users' takes in one statement, their put-backs in another), each caller
+getting its own result or its own error."""
 
 import asyncio
 import threading
@@ -8,9 +9,10 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 
 from handlers.services import Services
-from store.db import upgrade
+from store.db import session_scope, upgrade
 from store.models import UserState
 from store.user_state import put_back, take_with_participant
+from tests import builders
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
 HOLD = timedelta(seconds=60)
@@ -119,3 +121,36 @@ async def test_postgresql_runs_a_batch_beside_one_in_the_database_sqlite_after_i
         slow.go_on.set()
     await asyncio.wait_for(asyncio.gather(first, later), timeout=10)
     assert holders(engine) == {1: "me", 2: "me"}
+
+
+async def test_takes_and_put_backs_asked_at_once_are_one_statement_each(engine):
+    with session_scope(engine) as session:
+        builders.fair(session, buyers=2, sellers=1)  # B1, B2: Telegram 1001, 1002
+    svc = Services(engine, frozenset())
+
+    def take(user: int, holder: str = "me") -> asyncio.Future:
+        return svc.run_core(take_with_participant, user, holder, NOW, HOLD)
+
+    await asyncio.gather(take(1001), take(1002), take(7, "another process"))
+    updates: list[str] = []
+    sa.event.listen(
+        engine,
+        "before_cursor_execute",
+        lambda *args: updates.append(args[2]) if args[2].startswith("UPDATE") else None,
+    )
+    committed = commits(engine)
+    let_go, seller, newcomer, held, *back = await asyncio.gather(
+        svc.run_core(put_back, 1001, "me", None),
+        take(2001),
+        take(8),
+        take(7),
+        svc.run_core(put_back, 1002, "me", '{"step": 1}'),
+        svc.run_core(put_back, 7, "me", None),
+    )
+    assert len(committed) == 1
+    assert let_go is True and back == [True, False]  # 7 is another process's
+    assert seller.account.participant.code == "S1" and seller.data == "{}"
+    assert newcomer.account.participant is None and newcomer.data == "{}"
+    assert held is None
+    assert len(updates) == 3  # the takes, the unchanged put-backs, the one saved
+    assert holders(engine) == {1001: "", 1002: "", 2001: "me", 7: "another process", 8: "me"}
