@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -127,48 +126,14 @@ def _taking_turns(turn: threading.Lock) -> type[sqlite3.Connection]:
     return TakingTurns
 
 
-# A pooled PostgreSQL connection unused for longer than this is tested before it is used again.
-IDLE_PING_SECONDS = 10.0
-
-
-def _ping_when_idle(engine: sa.Engine, idle: float) -> None:
-    """Tests a pooled connection before use only when it sat unused for over `idle` seconds.
-
-    A connection can die while it waits in the pool (the server restarted, a firewall dropped
-    an idle socket); SQLAlchemy's `pool_pre_ping` tests every connection at every checkout for
-    that, a `SELECT 1` round trip of its own. The bot checks out a connection at least twice an
-    update, so that was one round trip in five and 70 µs of the bot's CPU each time, for
-    connections back from their last use a few milliseconds earlier. One that sat idle is
-    tested as before; one that fails is dropped and the pool hands out another
-    (SQLAlchemy's "pessimistic disconnect handling" recipe)."""
-
-    @sa.event.listens_for(engine, "checkin")
-    def _idle_from(_dbapi_connection: Any, record: Any) -> None:
-        record.info["idle_since"] = time.monotonic()
-
-    @sa.event.listens_for(engine, "checkout")
-    def _test_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
-        since = record.info.get("idle_since")  # None: just connected
-        if since is None or time.monotonic() - since <= idle:
-            return
-        try:
-            engine.dialect.do_ping(dbapi_connection)
-        except engine.dialect.loaded_dbapi.Error as error:
-            raise sa.exc.DisconnectionError() from error  # the pool connects anew
-
-
-def make_engine(url: str, idle_ping: float = IDLE_PING_SECONDS) -> sa.Engine:
-    """The engine for `url`; PostgreSQL's pooled connections are tested before use once
-    they sat unused for `idle_ping` seconds."""
+def make_engine(url: str) -> sa.Engine:
     url = normalize_url(url)
     if url.startswith("sqlite"):
         connect_args = {"check_same_thread": False, "factory": _taking_turns(threading.Lock())}
         engine = sa.create_engine(url, connect_args=connect_args)
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    engine = sa.create_engine(url, pool_size=10, max_overflow=10)
-    _ping_when_idle(engine, idle_ping)
-    return engine
+    return sa.create_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
 
 
 def alembic_config(engine: sa.Engine) -> Config:

@@ -1,5 +1,4 @@
-"""The engine's connections: SQLite's writers of one process take turns, PostgreSQL's idle ones
-are tested before use (store/db.py)."""
+"""The engine's SQLite connections: the writers of one process take turns (store/db.py)."""
 
 import threading
 
@@ -7,7 +6,6 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from store.db import make_engine
 from store.models import UserState
 
 
@@ -77,42 +75,3 @@ def test_a_savepoint_as_the_first_write_is_undone_with_its_transaction(engine):
         session.rollback()
     with engine.connect() as connection:
         assert connection.execute(sa.select(sa.func.count()).select_from(UserState)).scalar() == 0
-
-
-@pytest.fixture
-def postgres_url(database_url):
-    if not database_url.startswith("postgresql"):
-        pytest.skip("PostgreSQL's pooled connections")
-    return database_url
-
-
-def kill_pooled_connection(engine: sa.Engine, admin: sa.Engine) -> None:
-    """Ends, on the server, the one connection `engine` holds in its pool."""
-    with engine.connect() as connection:
-        pid = connection.scalar(sa.text("SELECT pg_backend_pid()"))
-    with admin.connect() as connection:
-        connection.scalar(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
-
-
-def test_a_connection_that_died_while_idle_is_replaced_before_use(postgres_url, engine):
-    idle = make_engine(postgres_url, idle_ping=0.0)
-    try:
-        kill_pooled_connection(idle, engine)
-        with idle.connect() as connection:
-            assert connection.scalar(sa.text("SELECT 1")) == 1
-    finally:
-        idle.dispose()
-
-
-def test_a_connection_used_a_moment_ago_is_not_tested_again(postgres_url, engine):
-    """No round trip of its own for a connection back from use a moment ago: should it have
-    died meanwhile, its next use fails once, and the pool connects anew for the one after."""
-    busy = make_engine(postgres_url, idle_ping=60.0)
-    try:
-        kill_pooled_connection(busy, engine)
-        with pytest.raises(sa.exc.OperationalError), busy.connect() as connection:
-            connection.scalar(sa.text("SELECT 1"))
-        with busy.connect() as connection:
-            assert connection.scalar(sa.text("SELECT 1")) == 1
-    finally:
-        busy.dispose()
