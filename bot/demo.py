@@ -113,7 +113,7 @@ class Cast:
     edit_value: str
     keyword: str
     note: str
-    application: tuple[str, ...]
+    application: tuple[str, ...]  # the answers to the form, in the order it asks
 
 
 CASTS = {
@@ -130,7 +130,6 @@ CASTS = {
         application=(
             "새봄푸드",
             "Saebom Food",
-            "대한민국",
             "식품",
             "김부각, 누룽지",
             "이서준",
@@ -147,7 +146,15 @@ CASTS = {
         edit_value="sheet masks, sun care, 비건 화장품",
         keyword="cosmetics",
         note="We sell to 300 drugstores in the US — keen to meet!",
-        application=("Andes Beauty", "-", "Chile", "cosmetics", "hair care", "Carlos Rojas"),
+        application=(
+            "Andes Beauty",
+            "-",
+            "Chile",
+            "cosmetics",
+            "hair care",
+            "Carlos Rojas",
+            "carlos@andesbeauty.cl",
+        ),
     ),
 }
 
@@ -192,8 +199,6 @@ async def stranger_applies(stage: Stage) -> None:
     await tap(person, form, t(lang, f"role.{side}"))
     for answer in cast(stage).application:
         await person.ask(answer)
-    if len(cast(stage).application) < 7:
-        await person.ask("carlos@andesbeauty.cl")
     company = cast(stage).application[0]
     [application] = await stage.admin.wait_for(lambda m: company in m.text)
     await stage.admin.press(application, t(stage.language, "apply.approve"))

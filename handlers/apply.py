@@ -88,7 +88,7 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, step: dict)
     role = Role(answers["role"])
     field = next(f for f in QUESTIONS[role] if f not in answers)
     try:
-        answers[field] = check_answer(role, field, update.message.text)
+        answers[field] = check_answer(role, field, update.message.text, vocabulary())
     except StoreError as error:
         await refuse(update, error_text(person.language, error))
         return
@@ -105,7 +105,12 @@ async def _finish(update: Update, context: ContextTypes.DEFAULT_TYPE, answers: d
     svc = services(context)
     try:
         application = await svc.run(
-            submit, person.telegram_id, person.language, Role(answers["role"]), answers
+            submit,
+            person.telegram_id,
+            person.language,
+            Role(answers["role"]),
+            answers,
+            vocabulary(),
         )
     except StoreError as error:
         await refuse(update, error_text(person.language, error))

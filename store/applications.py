@@ -11,7 +11,7 @@ from store.colleagues import account_of
 from store.errors import AlreadyApplied, InvalidValue, NotFound, RequestChanged
 from store.fields import clean
 from store.models import ApplicationStatus, JoinApplication, Participant, Role
-from store.participants import LANGUAGES, new_invite_token
+from store.participants import LANGUAGES, new_invite_token, recognised
 from store.vocabulary import Vocabulary
 
 # The questions, in the order the bot asks them: a Korean company gives its Korean name and
@@ -25,20 +25,27 @@ QUESTIONS = {
 OPTIONAL = {Role.seller: {"company_en", "products"}, Role.buyer: {"company", "products"}}
 
 
-def check_answer(role: Role, field: str, value: str) -> str:
-    """One answer, cleaned; the application form requires more than a profile does, and a
-    lone dash (the form's "none") skips an optional answer."""
+def check_answer(role: Role, field: str, value: str, vocabulary: Vocabulary) -> str:
+    """One answer, cleaned (kept as typed: the approval stores codes); the application form
+    requires more than a profile does, a lone dash (the form's "none") skips an optional
+    answer, and a country or industry must be one `vocabulary` knows, as in a profile edit."""
     cleaned = clean(field, value)
     optional = field in OPTIONAL[role]
     if optional and cleaned == "-":
         return ""
     if not optional and not cleaned:
         raise InvalidValue(field=field, reason="required")
+    recognised(vocabulary, field, cleaned)
     return cleaned
 
 
 def submit(
-    session: Session, telegram_id: int, language: str, role: Role, answers: Mapping[str, str]
+    session: Session,
+    telegram_id: int,
+    language: str,
+    role: Role,
+    answers: Mapping[str, str],
+    vocabulary: Vocabulary,
 ) -> JoinApplication:
     if account_of(session, telegram_id).participant is not None:
         raise AlreadyApplied()
@@ -50,7 +57,10 @@ def submit(
     ).first()
     if waiting is not None:
         raise AlreadyApplied()
-    fields = {field: check_answer(role, field, answers.get(field, "")) for field in QUESTIONS[role]}
+    fields = {
+        field: check_answer(role, field, answers.get(field, ""), vocabulary)
+        for field in QUESTIONS[role]
+    }
     fields.setdefault("country", "KR")
     application = JoinApplication(
         telegram_id=telegram_id,

@@ -144,6 +144,18 @@ def join(
     return participant
 
 
+def recognised(vocabulary: Vocabulary, field: str, text: str) -> str:
+    """A typed value as stored: a country's ISO code or an industry's slug as `vocabulary`
+    reads it, anything else unchanged. A country or industry it does not know is refused
+    (InvalidValue, with the nearest name if there is one): the importer keeps such a value as
+    written and says so, but a person typing it is told at once and nothing is saved."""
+    stored = vocabulary.canonical(field, text)
+    if field in ("country", "industry") and not vocabulary.knows(field, stored):
+        like = vocabulary.nearest(field, text)
+        raise InvalidValue(field=field, reason=f"unknown_{field}", like=like)
+    return stored
+
+
 def update_field(
     session: Session, participant_id: int, field: str, value: str, vocabulary: Vocabulary
 ) -> Participant:
@@ -152,13 +164,7 @@ def update_field(
     participant = session.get(Participant, participant_id)
     if participant is None:
         raise NotFound(what="participant")
-    stored = vocabulary.canonical(field, clean(field, value))
-    if field in ("country", "industry") and not vocabulary.knows(field, stored):
-        # the importer keeps such a value as written and says so; a person typing it is told
-        # at once, with the nearest name if there is one, and nothing is saved
-        raise InvalidValue(
-            field=field, reason=f"unknown_{field}", like=vocabulary.nearest(field, value)
-        )
+    stored = recognised(vocabulary, field, clean(field, value))
     if field in NAME_FIELDS:
         names = {name: getattr(participant, name) for name in NAME_FIELDS} | {field: stored}
         check_names(**names)

@@ -134,22 +134,28 @@ async def test_a_connection_the_server_closed_while_idle_is_replaced(client: Cli
     assert carried == [1, 1, 1]
 
 
-async def test_a_request_the_server_closed_unread_goes_again_on_a_new_connection(
-    client: Client,
-) -> None:
-    """The race behind keeping connections: the server drops an idle connection just as a
-    request goes out on it, so nothing comes back; the request was not handled."""
+def dropping_the_second_request() -> Serve:
+    """A server's answer to each request but the second on a connection: that one it closes
+    the connection on, unanswered."""
     served: dict[int, int] = {}
 
     async def serve(reader, writer) -> None:
         await read_request(reader)
         served[id(writer)] = served.get(id(writer), 0) + 1
         if served[id(writer)] == 2:
-            writer.close()  # the second request on a connection gets no answer
+            writer.close()
             return
         writer.write(answer(b"ok"))
 
-    async with server(serve) as (url, carried):
+    return serve
+
+
+async def test_a_request_the_server_closed_unread_goes_again_on_a_new_connection(
+    client: Client,
+) -> None:
+    """The race behind keeping connections: the server drops an idle connection just as a
+    request goes out on it, so nothing comes back; the request was not handled."""
+    async with server(dropping_the_second_request()) as (url, carried):
         for _ in range(3):
             assert await client.request("POST", f"{url}/a") == (200, b"ok")
     # the first connection: answered, then dropped; the second the same; the third answered
@@ -183,16 +189,6 @@ async def test_a_request_going_again_on_a_new_connection_is_checked_again(
 ) -> None:
     """A paced message may not be written late: each write, also the one after opening a new
     connection for a request the server dropped unread, asks `ready` first."""
-    served: dict[int, int] = {}
-
-    async def serve(reader, writer) -> None:
-        await read_request(reader)
-        served[id(writer)] = served.get(id(writer), 0) + 1
-        if served[id(writer)] == 2:
-            writer.close()  # the second request on a connection gets no answer
-            return
-        writer.write(answer(b"ok"))
-
     checks: list[int] = []
 
     def ready() -> None:
@@ -200,7 +196,7 @@ async def test_a_request_going_again_on_a_new_connection_is_checked_again(
         if len(checks) == 3:  # the second request's second write: too late by now
             raise Refused
 
-    async with server(serve) as (url, carried):
+    async with server(dropping_the_second_request()) as (url, carried):
         assert await client.request("POST", f"{url}/a", ready=ready) == (200, b"ok")
         with pytest.raises(Refused):
             await client.request("POST", f"{url}/a", ready=ready)

@@ -86,6 +86,12 @@ async def test_each_answer_is_validated_and_cancel_stops_the_form(event, fake, e
     assert "name in English" in question.text and "Send - if it has none" in question.text
     [question] = await an.ask("-")
     assert "Industry" in question.text  # a Korean company is not asked its country
+    [refusal] = await an.ask("Korea")  # no industry: said so, and asked again
+    assert refusal.text.startswith("Industry: not in the list of industries (Auto parts, ")
+    [refusal] = await an.ask("Cosmetic")
+    assert "(the closest: Cosmetics;" in refusal.text
+    [question] = await an.ask("Cosmetics")
+    assert "products" in question.text.lower()
     [cancelled] = await an.ask("/cancel")
     assert "cancelled" in cancelled.text
     [stray] = await an.ask("Korea")

@@ -34,7 +34,7 @@ def test_an_approved_application_and_a_profile_edit_store_codes_and_slugs(engine
     answers |= {"contact_name": "이서준", "email": "sj@saebom.kr", "products": "-"}
     with session_scope(engine) as session:
         builders.event(session)
-        application = submit(session, 3001, "ko", Role.seller, answers)
+        application = submit(session, 3001, "ko", Role.seller, answers, vocabulary())
         # as typed; a Korean company is not asked its country
         assert (application.country, application.industry) == ("KR", "식품")
         decide(session, application.id, 777, approve=True, vocabulary=vocabulary())
