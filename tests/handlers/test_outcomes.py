@@ -124,7 +124,7 @@ async def test_outcomes_after_a_meeting(app, fake, engine, clock):
     assert "Outcome questions: 4 delivered, 2 answered" in figures.text.splitlines()
     assert "Survey questions" not in figures.text  # none yet
     # an outcome counted is spelled as its button ("Contract likely"), one wording for one thing
-    assert "Contract likely: 1" in figures.text
+    assert "1 × Contract likely" in figures.text
     assert "expected deal value US$15,000" in figures.text
     for code, user in people.items():
         asked = "did your meeting with" if code.startswith("B") else "상담은 어떠셨습니까"
