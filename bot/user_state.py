@@ -28,7 +28,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from telegram.ext import Application
 
 from handlers.services import Services, preloaded
-from store.user_state import Held, put_back, take_with_participant
+from store.user_state import Held, put_back, saved_data, take_with_participant
 
 log = logging.getLogger(__name__)
 
@@ -41,11 +41,8 @@ FIRST_WAIT, LONGEST_WAIT = 0.005, 0.1
 
 def decode(raw: str, user_id: int) -> dict[str, Any]:
     """The user data saved in `raw`; nothing if it can't be read."""
-    try:
-        data = json.loads(raw)
-    except ValueError:
-        data = None
-    if isinstance(data, dict):
+    data = saved_data(raw)
+    if data is not None:
         return data
     log.warning("saved state of user %s cannot be read; the user starts from the menu", user_id)
     return {}

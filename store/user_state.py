@@ -183,10 +183,16 @@ def saved_values(session: Session, telegram_ids: Iterable[int], key: str) -> dic
     ).all()
     found: dict[int, object] = {}
     for telegram_id, data in rows:
-        try:
-            value = json.loads(data).get(key)
-        except (ValueError, AttributeError):  # unreadable: as bot/user_state.py reads it
-            continue
+        value = (saved_data(data) or {}).get(key)
         if value is not None:
             found[telegram_id] = value
     return found
+
+
+def saved_data(raw: str) -> dict[str, Any] | None:
+    """The user data saved in `raw`; None if it can't be read as a JSON object."""
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
