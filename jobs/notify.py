@@ -11,8 +11,9 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
+from functools import partial
 
 from sqlalchemy.exc import SQLAlchemyError
 from telegram import Bot, InlineKeyboardMarkup
@@ -31,6 +32,7 @@ from store.models import DeliveryStatus, NoticeKind
 from store.names import company_name
 from store.unsent import Unsent
 from store.user_state import saved_values
+from views.timetable_render import calendar_document, timetable_messages
 
 log = logging.getLogger(__name__)
 
@@ -276,16 +278,9 @@ async def _attempt(
     application: Application, notice: notices.Outgoing
 ) -> tuple[DeliveryStatus | None, str]:
     """One send: its final status, or None (and the error) after a passing failure."""
-    bot = application.bot
-    markup = InlineKeyboardMarkup.de_json(json.loads(notice.markup), bot) if notice.markup else None
     try:
-        await paced(
-            application,
-            notice.telegram_id,
-            lambda: bot.send_message(
-                notice.telegram_id, notice.text, parse_mode=ParseMode.HTML, reply_markup=markup
-            ),
-        )
+        for send in await _messages(application, notice):
+            await paced(application, notice.telegram_id, send)
     except Forbidden:
         return DeliveryStatus.blocked, ""
     except BadRequest as error:  # a NetworkError, but sending it again would fail again
@@ -295,6 +290,29 @@ async def _attempt(
     except TelegramError as error:
         return DeliveryStatus.given_up, str(error)
     return DeliveryStatus.sent, ""
+
+
+async def _messages(
+    application: Application, notice: notices.Outgoing
+) -> list[Callable[[], Awaitable[object]]]:
+    """What a notice sends: its stored text and keyboard, or a `timetable` notice's pages and
+    calendar file, drawn now in the reader's language. A passing failure part way through a
+    timetable sends it again whole."""
+    bot, chat = application.bot, notice.telegram_id
+    table = notice.timetable
+    if table is None:
+        markup = (
+            InlineKeyboardMarkup.de_json(json.loads(notice.markup), bot) if notice.markup else None
+        )
+        html = {"parse_mode": ParseMode.HTML, "reply_markup": markup}
+        return [partial(bot.send_message, chat, notice.text, **html)]
+    language = pick(notice.language, _services(application).default_language)
+    document = await asyncio.to_thread(calendar_document, table, language)
+    pages = timetable_messages(table, language)
+    return [
+        *(partial(bot.send_message, chat, page, parse_mode=ParseMode.HTML) for page in pages),
+        partial(bot.send_document, chat, **document),
+    ]
 
 
 async def _deliver(
