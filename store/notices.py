@@ -127,6 +127,20 @@ def queue(session: Session, drafts: Sequence[Draft]) -> list[int]:
     return sorted(inserted.scalars().all())
 
 
+@dataclass(frozen=True)
+class Queued:
+    """Notices queued with a change, and the ids of their copies: the caller sends them at
+    once (jobs/notify.py `send_queued`); a sender of any process does if the caller dies."""
+
+    drafts: list[Draft | None] = field(default_factory=list)
+    ids: list[int] = field(default_factory=list)
+
+
+def queued(session: Session, drafts: Sequence[Draft | None]) -> Queued:
+    """`queue`s the drafts (None: one that cannot be sent), for the caller to send at once."""
+    return Queued(list(drafts), queue(session, [d for d in drafts if d is not None]))
+
+
 def find(
     session: Session, kind: NoticeKind, participant_id: int, key: str, among: Sequence[int]
 ) -> list[int]:
@@ -342,6 +356,17 @@ def question_tallies(session: Session) -> dict[NoticeKind, Tally]:
             (NoticeKind.survey, SurveyAnswer),
         )
     }
+
+
+def survey_report_may_be_due(session: Session) -> bool:
+    """Whether `claim_survey_report` has anything to look at: some survey question was queued
+    and its final count has not gone out. Every process asks every few seconds (jobs/notify.py
+    `resume`); this costs two small reads where the count costs four."""
+    reported = session.exec(select(Event.survey_reported)).first()
+    if reported is None or reported:
+        return False
+    asked = select(Notice.id).where(Notice.kind == NoticeKind.survey).limit(1)
+    return session.exec(asked).first() is not None
 
 
 def claim_survey_report(session: Session) -> Tally | None:
