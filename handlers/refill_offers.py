@@ -7,7 +7,6 @@ store/refill.py; each offer's expiry is a job, re-created from the database at s
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from datetime import datetime
 from functools import partial
@@ -28,13 +27,12 @@ from locales import clock, country_name, moment, t
 from store.fairday import Side
 from store.models import NoticeKind
 from store.names import company_name
-from store.notices import Draft
+from store.notices import Draft, Queued
 from store.refill import (
     Ended,
     Offered,
     OfferView,
     Outcome,
-    Queued,
     Telling,
     answer_offer,
     expire_and_offer,
@@ -45,19 +43,7 @@ from store.refill import (
 )
 from views.meeting_place import plain_place
 
-log = logging.getLogger(__name__)
-
 MAX_TRIES = 50  # pairs tried in a row for one place when offers cannot be delivered
-
-
-class Outside:
-    """What `tell` needs from a context, for work started outside an update (a job, a hook)."""
-
-    def __init__(self, application: Application) -> None:
-        self.application = application
-        self.bot = application.bot
-
-
 EXPIRY_JOB = "refill-expire"
 
 

@@ -1,10 +1,11 @@
 """The messages the bot sends participants on its own, through the notice outbox
-(store/notices.py): jobs queue them and this process's sender sends them; a handler queues
-one and sends it at once (`tell`). Each is claimed, sent, then marked sent, so a crash
-resends at most the message in flight; a passing Telegram error (429 after its waits, 5xx,
-timeout, network) is retried with a backoff until the notice is of no use (then given up);
-Forbidden marks the participant as having blocked the bot. `resume` runs every few seconds in
-every process and takes over notices nobody sends."""
+(store/notices.py): jobs queue them and this process's sender sends them; a store call queues
+a handler's with its change, and the handler sends them at once (`send_queued`). Each is
+claimed, sent, then marked sent, so a crash resends at most the message in flight; a passing
+Telegram error (429 after its waits, 5xx, timeout, network) is retried with a backoff until
+the notice is of no use (then given up); Forbidden marks the participant as having blocked
+the bot. `resume` runs every few seconds in every process and takes over notices nobody
+sends."""
 
 from __future__ import annotations
 
@@ -26,7 +27,6 @@ from handlers.ui import counted_items, escape
 from jobs.sending import all_stopped, paced, record_sent, sender
 from locales import LANGUAGES, moment, pick, t, tn
 from store import notices
-from store.event import get_event
 from store.fairday import Side
 from store.models import DeliveryStatus, NoticeKind
 from store.names import company_name
@@ -113,29 +113,6 @@ def draft(
     )
 
 
-async def render(
-    application: Application,
-    side: Side,
-    notice: tuple[NoticeKind, str],
-    key: str,
-    markup: InlineKeyboardMarkup | Callable[[str], InlineKeyboardMarkup] | None = None,
-    not_after: datetime | None = None,
-    **values: object,
-) -> notices.Draft | None:
-    """One side's notice (`notice` is its kind and key: each goes out once) in their language
-    and, for colleagues, in the others (`draft`): a `start` value shown in their zone (an
-    online side: the fair's time beside it), a `company` value (a `Side`) by its name in that
-    language, a callable value or `markup` called with the language; `not_after` is when it
-    stops being of use. None if the side cannot be reached (never joined, blocked)."""
-    if side.recipient is None:
-        return None
-    svc = _services(application)
-    event = await svc.run(get_event)
-    return drafted(
-        side, event.timezone, svc.default_language, notice, key, markup, not_after, **values
-    )
-
-
 def drafted(
     side: Side,
     timezone: str,
@@ -146,8 +123,12 @@ def drafted(
     not_after: datetime | None = None,
     **values: object,
 ) -> notices.Draft | None:
-    """`render` without reading the fair: for a store operation that queues its notice with
-    its change (the fair's `timezone` and the bot's `default_language` given)."""
+    """One side's notice (`notice` is its kind and key: each goes out once) in their language
+    and, for colleagues, in the others (`draft`), for a store operation that queues it with
+    its change: a `start` value shown in their zone (an online side: the fair's `timezone`
+    beside it), a `company` value (a `Side`) by its name in that language, a callable value or
+    `markup` called with the language; `not_after` is when it stops being of use. None if the
+    side cannot be reached (never joined, blocked)."""
     recipient = side.recipient
     if recipient is None:
         return None
@@ -172,20 +153,13 @@ def drafted(
     return draft(kind, side.participant_id, notice_key, language, rendered, not_after)
 
 
-async def send_now(application: Application, drafts: Sequence[notices.Draft | None]) -> list[bool]:
-    """Queues the drafts together (so that a crash leaves none of them behind), then sends
-    each at once to its main contact and colleagues: False for one that reaches none of them
-    (None, blocked, given up), never an exception; a passing error leaves it to the senders,
-    who retry it."""
-    ids = await _services(application).run(notices.queue, [d for d in drafts if d is not None])
-    return await send_queued(application, drafts, ids)
-
-
 async def send_queued(
     application: Application, drafts: Sequence[notices.Draft | None], ids: Sequence[int]
 ) -> list[bool]:
-    """`send_now` for drafts already queued (`ids`: the rows queued for them), by a store
-    call that queued them with its change."""
+    """Sends at once, to each one's main contact and colleagues, drafts that a store call
+    queued with its change (`ids`: the rows queued for them; a crash leaves none behind):
+    False for one that reaches none of them (None, blocked, given up), never an exception; a
+    passing error leaves it to the senders, who retry it."""
     svc = _services(application)
     me = sender(application)
     reached = []
@@ -204,21 +178,6 @@ async def send_queued(
             # claim stays this sender's until its lease runs out.
             statuses.append(await _deliver(application, copy, me, retry=False) if claimed else None)
         reached.append(any(status is None or status in REACHED for status in statuses))
-    return reached
-
-
-async def tell(
-    context: ContextTypes.DEFAULT_TYPE,
-    side: Side,
-    notice: tuple[NoticeKind, str],
-    key: str,
-    markup: InlineKeyboardMarkup | Callable[[str], InlineKeyboardMarkup] | None = None,
-    not_after: datetime | None = None,
-    **values: object,
-) -> bool:
-    """One notice to one side, sent at once (`render`, `send_now`)."""
-    draft = await render(context.application, side, notice, key, markup, not_after, **values)
-    [reached] = await send_now(context.application, [draft])
     return reached
 
 

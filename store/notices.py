@@ -127,6 +127,20 @@ def queue(session: Session, drafts: Sequence[Draft]) -> list[int]:
     return sorted(inserted.scalars().all())
 
 
+@dataclass(frozen=True)
+class Queued:
+    """Notices queued with a change, and the ids of their copies: the caller sends them at
+    once (jobs/notify.py `send_queued`); a sender of any process does if the caller dies."""
+
+    drafts: list[Draft | None] = field(default_factory=list)
+    ids: list[int] = field(default_factory=list)
+
+
+def queued(session: Session, drafts: Sequence[Draft | None]) -> Queued:
+    """`queue`s the drafts (None: one that cannot be sent), for the caller to send at once."""
+    return Queued(list(drafts), queue(session, [d for d in drafts if d is not None]))
+
+
 def find(
     session: Session, kind: NoticeKind, participant_id: int, key: str, among: Sequence[int]
 ) -> list[int]:

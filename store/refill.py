@@ -53,7 +53,7 @@ from store.models import (
     Unavailability,
     UnscheduledPair,
 )
-from store.notices import Draft, queue
+from store.notices import Draft, Queued, queued
 from store.readers import MAIN_CONTACT, answered_by, reachable_company
 from store.reminders import slot_end, slot_start
 from store.video import is_online
@@ -297,19 +297,6 @@ class Telling:
 
 
 @dataclass(frozen=True)
-class Queued:
-    """Notices queued with a change, and the ids of their copies: the caller sends them at
-    once (jobs/notify.py `send_queued`); a sender of any process does if the caller dies."""
-
-    drafts: list[Draft | None] = field(default_factory=list)
-    ids: list[int] = field(default_factory=list)
-
-
-def _queue(session: Session, drafts: Sequence[Draft | None]) -> Queued:
-    return Queued(list(drafts), queue(session, [d for d in drafts if d is not None]))
-
-
-@dataclass(frozen=True)
 class Offered:
     """An offer made, and its notices to both sides, queued with it."""
 
@@ -322,7 +309,7 @@ def offer_and_tell(
 ) -> Offered | None:
     """`offer_next`, its notices queued in the same transaction."""
     view = offer_next(session, place_id, now)
-    return None if view is None else Offered(view, _queue(session, telling.offer(view)))
+    return None if view is None else Offered(view, queued(session, telling.offer(view)))
 
 
 def cancel_and_offer(
@@ -433,7 +420,7 @@ class Answered:
     me: Side
     # The other side's notice of how the offer ended and, booked, both sides' updated
     # timetables (`timetables`), queued with the answer.
-    told: Queued = Queued()
+    told: Queued = field(default_factory=Queued)
     next: Offered | None = None  # declined or void: the place offered to the next pair
 
 
@@ -558,7 +545,7 @@ def answer_offer(
     other = view.seller if me is view.buyer else view.buyer
     ended = telling.ended(view, Ended(outcome.value), [other]) if telling is not None else []
     booked = timetables(view) if outcome == Outcome.booked else []
-    told = _queue(session, [*ended, *booked])
+    told = queued(session, [*ended, *booked])
     made = None
     if outcome != Outcome.booked and telling is not None:
         made = offer_and_tell(session, view.place_id, now, telling)
@@ -585,7 +572,7 @@ def expire_and_offer(
     view = expire_offer(session, offer_id, now)
     if view is None:
         return Queued(), None
-    told = _queue(session, telling.ended(view, Ended.expired, [view.buyer, view.seller]))
+    told = queued(session, telling.ended(view, Ended.expired, [view.buyer, view.seller]))
     return told, offer_and_tell(session, view.place_id, now, telling)
 
 
@@ -601,7 +588,7 @@ def withdraw_offer(
     session.refresh(offer)
     view = _view(session, offer)
     told = [side for side in (view.buyer, view.seller) if side.participant_id in reached]
-    return _queue(session, telling.ended(view, Ended.withdrawn, told)), offer_and_tell(
+    return queued(session, telling.ended(view, Ended.withdrawn, told)), offer_and_tell(
         session, view.place_id, now, telling
     )
 
