@@ -30,6 +30,7 @@ from store import notices
 from store.fairday import Side
 from store.models import DeliveryStatus, NoticeKind
 from store.names import company_name
+from store.unsent import Unsent
 from store.user_state import saved_values
 from views.timetable_render import calendar_document, timetable_messages
 
@@ -312,16 +313,15 @@ async def _pause(application: Application, seconds: float) -> bool:
     return application.running
 
 
-async def resume(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Every few seconds in every process: sends notices nobody sends (a job stopped by a
-    restart, a process that died, a handler's failed send), and the survey's final count
-    that a process which died could not."""
+async def resume(context: ContextTypes.DEFAULT_TYPE, found: Unsent) -> None:
+    """Every few seconds in every process (jobs/schedule.py, with what it `found`): sends
+    notices nobody sends (a job stopped by a restart, a process that died, a handler's failed
+    send), and the survey's final count that a process which died could not."""
     application = context.application
-    svc = _services(application)
-    if await svc.run(notices.claimable, svc.clock(), svc.lease):
+    if found.notices:
         start(application)
     state = application.bot_data.get(JOB, {})
-    if not state.get("running"):
+    if found.survey_report and not state.get("running"):
         await report_survey(application)
 
 

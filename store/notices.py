@@ -358,6 +358,17 @@ def question_tallies(session: Session) -> dict[NoticeKind, Tally]:
     }
 
 
+def survey_report_may_be_due(session: Session) -> bool:
+    """Whether `claim_survey_report` has anything to look at: some survey question was queued
+    and its final count has not gone out. Every process asks every few seconds (jobs/notify.py
+    `resume`); this costs two small reads where the count costs four."""
+    reported = session.exec(select(Event.survey_reported)).first()
+    if reported is None or reported:
+        return False
+    asked = select(Notice.id).where(Notice.kind == NoticeKind.survey).limit(1)
+    return session.exec(asked).first() is not None
+
+
 def claim_survey_report(session: Session) -> Tally | None:
     """The survey's final count, for exactly one caller, once every question is done."""
     counts = question_tallies(session)[NoticeKind.survey]
