@@ -1,4 +1,5 @@
-"""Starting the bot for real: schema first, then polling (or a webhook)."""
+"""Starting the bot for real: polling (or a webhook), on a schema `python -m bot` has brought
+up to date (bot/cli.py, `open_database`)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from telegram.ext import Application
 from bot.app import build
 from bot.settings import Settings
 from handlers.services import Services
-from store.db import make_engine, upgrade
+from store.db import make_engine
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +63,6 @@ def run(settings: Settings, webhook: Webhook | None = None) -> None:
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)
     engine = make_engine(settings.database_url)
-    upgrade(engine)
     services = Services(
         engine,
         settings.admin_ids,

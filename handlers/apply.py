@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
@@ -12,13 +13,14 @@ from handlers.guard import organizer
 from handlers.routes import ApplicationDecision, ApplyRole, Menu, route
 from handlers.services import Who, services, who
 from handlers.ui import answer_press, button, error_text, escape, keyboard, refuse, show
-from jobs.notify import tell_admins
+from jobs.notify import Rendered, draft, send_queued, tell_admins
 from locales import shown, t
 from store.applications import QUESTIONS, check_answer, decide, submit
 from store.errors import StoreError
 from store.fields import NAME_FIELDS as NAMES
-from store.models import ApplicationStatus, Role
+from store.models import ApplicationStatus, JoinApplication, NoticeKind, Role
 from store.names import company_name
+from store.notices import Draft
 from views.vocabulary import vocabulary
 
 STEP = "apply"  # the typed step: {"step": STEP, "answers": {"role": "buyer", ...}}
@@ -150,15 +152,44 @@ typed.register(
 )
 
 
+def _approved(decided: JoinApplication) -> Draft:
+    """The applicant's welcome, queued with the approval (store/applications.py `decide`)."""
+
+    def render(language: str) -> Rendered:
+        company = escape(company_name(decided, language))
+        welcome = keyboard([button(language, "menu.open", Menu())])
+        return t(language, "apply.approved", company=company), welcome
+
+    assert decided.participant_id is not None
+    key = f"application-{decided.id}"
+    return draft(NoticeKind.application, decided.participant_id, key, decided.language, render)
+
+
+async def _tell_rejected(context: ContextTypes.DEFAULT_TYPE, rejected: JoinApplication) -> bool:
+    """A rejected applicant is no participant, so no notice of the outbox: told directly
+    (a bot killed right then leaves them untold). False if they cannot be reached."""
+    language = rejected.language
+    company = escape(company_name(rejected, language))
+    try:
+        await context.bot.send_message(
+            rejected.telegram_id,
+            t(language, "apply.rejected", company=company),
+            parse_mode=ParseMode.HTML,
+        )
+    except TelegramError:
+        return False
+    return True
+
+
 @organizer(data=ApplicationDecision)
 async def decision(
     update: Update, context: ContextTypes.DEFAULT_TYPE, person: Who, pressed: ApplicationDecision
 ) -> None:
-    """An admin's Approve / Reject on an application message."""
+    """An admin's Approve / Reject on an application message; the applicant is told."""
     svc = services(context)
     approve = pressed.answer == "y"
-    application = await svc.run(
-        decide, pressed.application, person.telegram_id, approve, vocabulary()
+    application, told = await svc.run(
+        decide, pressed.application, person.telegram_id, approve, vocabulary(), _approved
     )
     await answer_press(update.callback_query)
     approved = application.status == ApplicationStatus.approved
@@ -171,20 +202,11 @@ async def decision(
             company=escape(company_name(application, person.language)),
         ),
     )
-    applicant_language = application.language
-    markup = keyboard([button(applicant_language, "menu.open", Menu())]) if approved else None
-    try:
-        await context.bot.send_message(
-            application.telegram_id,
-            t(
-                applicant_language,
-                f"apply.{outcome}",
-                company=escape(company_name(application, applicant_language)),
-            ),
-            parse_mode="HTML",
-            reply_markup=markup,
-        )
-    except TelegramError:
+    if approved:
+        [reached] = await send_queued(context.application, told.drafts, told.ids)
+    else:
+        reached = await _tell_rejected(context, application)
+    if not reached:
         await refuse(update, t(person.language, "apply.applicant_unreachable"))
 
 

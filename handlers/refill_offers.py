@@ -1,21 +1,18 @@
 """Standby refill in the chat: a freed place is offered at once to both sides of the first
 candidate pair (Accept / Decline, until a time limit); both accepting books the meeting and
-sends both their updated timetable and calendar file; a decline, a timeout or a booking that
+sends both their updated timetable and calendar file (queued with the booking, so a process
+killed right after it leaves them to the senders); a decline, a timeout or a booking that
 could not be made moves on to the next pair. The rules and the atomic booking live in
 store/refill.py; each offer's expiry is a job, re-created from the database at start-up."""
 
 from __future__ import annotations
 
-import asyncio
-import logging
 from collections.abc import Sequence
 from datetime import datetime
 from functools import partial
 from zoneinfo import ZoneInfo
 
-from telegram import InlineKeyboardMarkup, InputFile, Update
-from telegram.constants import ParseMode
-from telegram.error import TelegramError
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import Application, BaseHandler, CallbackQueryHandler, ContextTypes
 
 from handlers.feature import Feature
@@ -26,18 +23,16 @@ from handlers.ui import answer_press, button, escape, keyboard, show
 from jobs.notify import drafted, send_queued
 from jobs.sending import replace_job
 from jobs.table import Due, TimedJob
-from locales import clock, country_name, moment, pick, t, tn
+from locales import clock, country_name, moment, t
 from store.fairday import Side
 from store.models import NoticeKind
 from store.names import company_name
-from store.notices import Draft
+from store.notices import Draft, Queued
 from store.refill import (
-    Copy,
     Ended,
     Offered,
     OfferView,
     Outcome,
-    Queued,
     Telling,
     answer_offer,
     expire_and_offer,
@@ -47,21 +42,8 @@ from store.refill import (
     withdraw_offer,
 )
 from views.meeting_place import plain_place
-from views.timetable_render import calendar_file_name, timetable_ics, timetable_messages
-
-log = logging.getLogger(__name__)
 
 MAX_TRIES = 50  # pairs tried in a row for one place when offers cannot be delivered
-
-
-class Outside:
-    """What `tell` needs from a context, for work started outside an update (a job, a hook)."""
-
-    def __init__(self, application: Application) -> None:
-        self.application = application
-        self.bot = application.bot
-
-
 EXPIRY_JOB = "refill-expire"
 
 
@@ -186,26 +168,6 @@ def _outcome(view: OfferView) -> tuple[NoticeKind, str]:
     return NoticeKind.refill, f"offer-{view.id}-end"
 
 
-async def _send_timetable(context, sent: Copy) -> None:
-    """A side of the booked meeting gets its whole updated timetable and calendar file: its
-    main contact and each colleague, each in their own language."""
-    svc, table = services(context), sent.timetable
-    for reader in sent.readers:
-        language = pick(reader.language, svc.default_language)
-        try:
-            for page in timetable_messages(table, language):
-                await context.bot.send_message(reader.telegram_id, page, parse_mode=ParseMode.HTML)
-            data = await asyncio.to_thread(timetable_ics, table, language)
-            await context.bot.send_document(
-                reader.telegram_id,
-                InputFile(data, filename=calendar_file_name(table, language)),
-                caption=tn(language, "schedule.calendar_caption", len(table.meetings)),
-                parse_mode=ParseMode.HTML,
-            )
-        except TelegramError:
-            log.warning("updated timetable to %s failed", reader)
-
-
 async def expiry_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     """The offer's time is up: both sides hear it, and the next pair is offered the place."""
     svc = services(context)
@@ -245,9 +207,8 @@ async def on_button(
         await show(update, t(language, "refill.void", **values))
     else:
         await show(update, t(language, "refill.booked", **values))
+        # The other side's notice, then both sides' updated timetables.
         await send_queued(context.application, done.told.drafts, done.told.ids)
-        for sent in done.timetables:
-            await _send_timetable(context, sent)
         return
     for job in context.job_queue.get_jobs_by_name(_job_name(view.id)):
         job.schedule_removal()

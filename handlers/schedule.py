@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 
-from telegram import InlineKeyboardMarkup, InputFile, Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
@@ -18,14 +18,13 @@ from handlers.meeting_day import cancel_button
 from handlers.routes import Menu, ScheduleMeeting, ScheduleMore, ScheduleOpen, route
 from handlers.services import Who, services
 from handlers.ui import answer_press, button, escape, keyboard, refuse, show
-from locales import moment, t, tn
+from locales import moment, t
 from store.event import applications_closed
 from store.models import Event, Phase
 from store.timetable import Timetable, schedule_screen
 from views.timetable_render import (
-    calendar_file_name,
+    calendar_document,
     counterpart_card,
-    timetable_ics,
     timetable_markup,
     timetable_messages,
     timetable_png,
@@ -60,12 +59,8 @@ async def _send_image(update: Update, table: Timetable, language: str) -> None:
 
 
 async def _send_calendar(update: Update, table: Timetable, language: str) -> None:
-    data = await asyncio.to_thread(timetable_ics, table, language)
-    await update.effective_chat.send_document(
-        InputFile(data, filename=calendar_file_name(table, language)),
-        caption=tn(language, "schedule.calendar_caption", len(table.meetings)),
-        parse_mode=ParseMode.HTML,
-    )
+    document = await asyncio.to_thread(calendar_document, table, language)
+    await update.effective_chat.send_document(**document)
 
 
 async def _open(

@@ -29,18 +29,17 @@ from store.announce import (
     blocked,
     claim,
     claim_report,
-    claimable_round,
     failed,
     part_sent,
     prepare,
     progress,
     release,
-    report_due,
     round_paid,
     stop_paid,
 )
 from store.models import DeliveryStatus, Role
 from store.readers import mark_blocked
+from store.unsent import Unsent
 from views.announcement import progress_text, render
 
 log = logging.getLogger(__name__)
@@ -233,21 +232,20 @@ async def announce_job(context: ContextTypes.DEFAULT_TYPE) -> None:
         await _show_progress(context, round_number, final=True)
 
 
-async def resume_job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Runs every few seconds in every process: starts sending what nobody sends (a round or
-    broadcast interrupted by a crash or a restart, once its leases ran out), and sends a final
-    count that a process which died could not."""
+async def resume_job(context: ContextTypes.DEFAULT_TYPE, found: Unsent) -> None:
+    """Runs every few seconds in every process (jobs/schedule.py, with what it `found`):
+    starts sending what nobody sends (a round or broadcast interrupted by a crash or a
+    restart, once its leases ran out), and sends a final count that a process which died
+    could not."""
     svc = services(context)
-    now = svc.clock()
-    waiting = await svc.run(claimable_round, now, svc.lease)
-    if waiting is not None:
-        start_sending(context.application, "announce", waiting)
-    due = await svc.run(report_due)
+    if found.round is not None:
+        start_sending(context.application, "announce", found.round)
+    due = found.round_report
     if due is not None and await svc.run(claim_report, due):
         await _show_progress(context, due, final=True)
-    for broadcast_id in await svc.run(broadcasts.waiting, now, svc.lease):
+    for broadcast_id in found.broadcasts:
         start_sending(context.application, "broadcast", broadcast_id)
-    for broadcast_id in await svc.run(broadcasts.unreported):
+    for broadcast_id in found.unreported:
         if ("broadcast", broadcast_id) not in _working(context.application):
             await _report_broadcast(context, broadcast_id)
 

@@ -1,18 +1,20 @@
 """The messages the bot sends participants on its own, through the notice outbox
-(store/notices.py): jobs queue them and this process's sender sends them; a handler queues
-one and sends it at once (`tell`). Each is claimed, sent, then marked sent, so a crash
-resends at most the message in flight; a passing Telegram error (429 after its waits, 5xx,
-timeout, network) is retried with a backoff until the notice is of no use (then given up);
-Forbidden marks the participant as having blocked the bot. `resume` runs every few seconds in
-every process and takes over notices nobody sends."""
+(store/notices.py): jobs queue them and this process's sender sends them; a store call queues
+a handler's with its change, and the handler sends them at once (`send_queued`). Each is
+claimed, sent, then marked sent, so a crash resends at most the message in flight; a passing
+Telegram error (429 after its waits, 5xx, timeout, network) is retried with a backoff until
+the notice is of no use (then given up); Forbidden marks the participant as having blocked
+the bot. `resume` runs every few seconds in every process and takes over notices nobody
+sends."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
+from functools import partial
 
 from sqlalchemy.exc import SQLAlchemyError
 from telegram import Bot, InlineKeyboardMarkup
@@ -25,11 +27,12 @@ from handlers.ui import counted_items, escape
 from jobs.sending import all_stopped, paced, record_sent, sender
 from locales import LANGUAGES, moment, pick, t, tn
 from store import notices
-from store.event import get_event
 from store.fairday import Side
 from store.models import DeliveryStatus, NoticeKind
 from store.names import company_name
+from store.unsent import Unsent
 from store.user_state import saved_values
+from views.timetable_render import calendar_document, timetable_messages
 
 log = logging.getLogger(__name__)
 
@@ -111,29 +114,6 @@ def draft(
     )
 
 
-async def render(
-    application: Application,
-    side: Side,
-    notice: tuple[NoticeKind, str],
-    key: str,
-    markup: InlineKeyboardMarkup | Callable[[str], InlineKeyboardMarkup] | None = None,
-    not_after: datetime | None = None,
-    **values: object,
-) -> notices.Draft | None:
-    """One side's notice (`notice` is its kind and key: each goes out once) in their language
-    and, for colleagues, in the others (`draft`): a `start` value shown in their zone (an
-    online side: the fair's time beside it), a `company` value (a `Side`) by its name in that
-    language, a callable value or `markup` called with the language; `not_after` is when it
-    stops being of use. None if the side cannot be reached (never joined, blocked)."""
-    if side.recipient is None:
-        return None
-    svc = _services(application)
-    event = await svc.run(get_event)
-    return drafted(
-        side, event.timezone, svc.default_language, notice, key, markup, not_after, **values
-    )
-
-
 def drafted(
     side: Side,
     timezone: str,
@@ -144,8 +124,12 @@ def drafted(
     not_after: datetime | None = None,
     **values: object,
 ) -> notices.Draft | None:
-    """`render` without reading the fair: for a store operation that queues its notice with
-    its change (the fair's `timezone` and the bot's `default_language` given)."""
+    """One side's notice (`notice` is its kind and key: each goes out once) in their language
+    and, for colleagues, in the others (`draft`), for a store operation that queues it with
+    its change: a `start` value shown in their zone (an online side: the fair's `timezone`
+    beside it), a `company` value (a `Side`) by its name in that language, a callable value or
+    `markup` called with the language; `not_after` is when it stops being of use. None if the
+    side cannot be reached (never joined, blocked)."""
     recipient = side.recipient
     if recipient is None:
         return None
@@ -170,20 +154,13 @@ def drafted(
     return draft(kind, side.participant_id, notice_key, language, rendered, not_after)
 
 
-async def send_now(application: Application, drafts: Sequence[notices.Draft | None]) -> list[bool]:
-    """Queues the drafts together (so that a crash leaves none of them behind), then sends
-    each at once to its main contact and colleagues: False for one that reaches none of them
-    (None, blocked, given up), never an exception; a passing error leaves it to the senders,
-    who retry it."""
-    ids = await _services(application).run(notices.queue, [d for d in drafts if d is not None])
-    return await send_queued(application, drafts, ids)
-
-
 async def send_queued(
     application: Application, drafts: Sequence[notices.Draft | None], ids: Sequence[int]
 ) -> list[bool]:
-    """`send_now` for drafts already queued (`ids`: the rows queued for them), by a store
-    call that queued them with its change."""
+    """Sends at once, to each one's main contact and colleagues, drafts that a store call
+    queued with its change (`ids`: the rows queued for them; a crash leaves none behind):
+    False for one that reaches none of them (None, blocked, given up), never an exception; a
+    passing error leaves it to the senders, who retry it."""
     svc = _services(application)
     me = sender(application)
     reached = []
@@ -202,21 +179,6 @@ async def send_queued(
             # claim stays this sender's until its lease runs out.
             statuses.append(await _deliver(application, copy, me, retry=False) if claimed else None)
         reached.append(any(status is None or status in REACHED for status in statuses))
-    return reached
-
-
-async def tell(
-    context: ContextTypes.DEFAULT_TYPE,
-    side: Side,
-    notice: tuple[NoticeKind, str],
-    key: str,
-    markup: InlineKeyboardMarkup | Callable[[str], InlineKeyboardMarkup] | None = None,
-    not_after: datetime | None = None,
-    **values: object,
-) -> bool:
-    """One notice to one side, sent at once (`render`, `send_now`)."""
-    draft = await render(context.application, side, notice, key, markup, not_after, **values)
-    [reached] = await send_now(context.application, [draft])
     return reached
 
 
@@ -275,16 +237,9 @@ async def _attempt(
     application: Application, notice: notices.Outgoing
 ) -> tuple[DeliveryStatus | None, str]:
     """One send: its final status, or None (and the error) after a passing failure."""
-    bot = application.bot
-    markup = InlineKeyboardMarkup.de_json(json.loads(notice.markup), bot) if notice.markup else None
     try:
-        await paced(
-            application,
-            notice.telegram_id,
-            lambda: bot.send_message(
-                notice.telegram_id, notice.text, parse_mode=ParseMode.HTML, reply_markup=markup
-            ),
-        )
+        for send in await _messages(application, notice):
+            await paced(application, notice.telegram_id, send)
     except Forbidden:
         return DeliveryStatus.blocked, ""
     except BadRequest as error:  # a NetworkError, but sending it again would fail again
@@ -294,6 +249,29 @@ async def _attempt(
     except TelegramError as error:
         return DeliveryStatus.given_up, str(error)
     return DeliveryStatus.sent, ""
+
+
+async def _messages(
+    application: Application, notice: notices.Outgoing
+) -> list[Callable[[], Awaitable[object]]]:
+    """What a notice sends: its stored text and keyboard, or a `timetable` notice's pages and
+    calendar file, drawn now in the reader's language. A passing failure part way through a
+    timetable sends it again whole."""
+    bot, chat = application.bot, notice.telegram_id
+    table = notice.timetable
+    if table is None:
+        markup = (
+            InlineKeyboardMarkup.de_json(json.loads(notice.markup), bot) if notice.markup else None
+        )
+        html = {"parse_mode": ParseMode.HTML, "reply_markup": markup}
+        return [partial(bot.send_message, chat, notice.text, **html)]
+    language = pick(notice.language, _services(application).default_language)
+    document = await asyncio.to_thread(calendar_document, table, language)
+    pages = timetable_messages(table, language)
+    return [
+        *(partial(bot.send_message, chat, page, parse_mode=ParseMode.HTML) for page in pages),
+        partial(bot.send_document, chat, **document),
+    ]
 
 
 async def _deliver(
@@ -335,16 +313,15 @@ async def _pause(application: Application, seconds: float) -> bool:
     return application.running
 
 
-async def resume(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Every few seconds in every process: sends notices nobody sends (a job stopped by a
-    restart, a process that died, a handler's failed send), and the survey's final count
-    that a process which died could not."""
+async def resume(context: ContextTypes.DEFAULT_TYPE, found: Unsent) -> None:
+    """Every few seconds in every process (jobs/schedule.py, with what it `found`): sends
+    notices nobody sends (a job stopped by a restart, a process that died, a handler's failed
+    send), and the survey's final count that a process which died could not."""
     application = context.application
-    svc = _services(application)
-    if await svc.run(notices.claimable, svc.clock(), svc.lease):
+    if found.notices:
         start(application)
     state = application.bot_data.get(JOB, {})
-    if not state.get("running"):
+    if found.survey_report and not state.get("running"):
         await report_survey(application)
 
 

@@ -8,20 +8,24 @@ from __future__ import annotations
 
 from telegram.ext import Application, ContextTypes
 
-from handlers.services import Services
+from handlers.services import Services, services
 from jobs import notify
 from jobs.announce import resume_job as resume_deliveries
 from jobs.sending import replace_job
 from jobs.table import TimedJob, table
 from store.errors import NoEvent
+from store.unsent import unsent
 
 RESUME_JOB = "resume-sending"
 
 
 async def resume_job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Sends what nobody sends: announcements, broadcasts and notices."""
-    await resume_deliveries(context)
-    await notify.resume(context)
+    """Sends what nobody sends: announcements, broadcasts and notices (what there is to do
+    read in one store call, store/unsent.py)."""
+    svc = services(context)
+    found = await svc.run(unsent, svc.clock(), svc.lease)
+    await resume_deliveries(context, found)
+    await notify.resume(context, found)
 
 
 # The senders' own: first in the table (bot/app.py)

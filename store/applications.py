@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from sqlmodel import Session, col, select, update
 
@@ -11,6 +11,7 @@ from store.colleagues import account_of
 from store.errors import AlreadyApplied, InvalidValue, NotFound, RequestChanged
 from store.fields import clean
 from store.models import ApplicationStatus, JoinApplication, Participant, Role
+from store.notices import Draft, Queued, queued
 from store.participants import LANGUAGES, new_invite_token, recognised
 from store.vocabulary import Vocabulary
 
@@ -73,11 +74,22 @@ def submit(
     return application
 
 
+Approved = Callable[[JoinApplication], Draft]
+"""The applicant's notice of the approval, rendered by the caller from the approved
+application (its participant made): queued with the approval, so neither goes without the
+other. A rejected applicant is no participant: the caller tells them directly."""
+
+
 def decide(
-    session: Session, application_id: int, admin_id: int, approve: bool, vocabulary: Vocabulary
-) -> JoinApplication:
+    session: Session,
+    application_id: int,
+    admin_id: int,
+    approve: bool,
+    vocabulary: Vocabulary,
+    told: Approved | None = None,
+) -> tuple[JoinApplication, Queued]:
     """Approves (creating the participant, bound to the applicant, its country and industry
-    as `vocabulary` reads them) or rejects, once."""
+    as `vocabulary` reads them, and queuing the notice `told` renders) or rejects, once."""
     application = session.get(JoinApplication, application_id)
     if application is None:
         raise NotFound(what="application")
@@ -117,4 +129,4 @@ def decide(
         session.add(application)
     audit.record(session, admin_id, "application." + outcome.value, application=application.id)
     session.flush()
-    return application
+    return application, queued(session, [told(application)] if approve and told else [])

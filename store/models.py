@@ -278,6 +278,10 @@ class NoticeKind(StrEnum):
     withdrawal = "withdrawal"  # a withdrawal told to everyone it concerns (store/withdrawal.py)
     colleague = "colleague"  # a colleague told that the main contact revoked their access
     interpreter = "interpreter"  # an interpreter's reminder before a meeting they interpret
+    application = "application"  # an applicant told their application was approved
+    # A participant's whole timetable and calendar file after a change (a refill booked):
+    # no stored text, drawn when sent (store/notices.py `prepare`, jobs/notify.py).
+    timetable = "timetable"
 
 
 class Notice(SQLModel, table=True):

@@ -4,6 +4,8 @@ cancellation) go through an outbox, like announcement deliveries.
 
 A job or a handler `queue`s each notice as a row, rendered in the participant's language with
 the time after which it is of no use (`not_after`: the meeting's start, the offer's expiry);
+a `timetable` notice has no text: the participant's timetable is read when it is sent, in
+the reader's language, so it shows the timetable as it is then;
 the unique key (kind, participant, key) queues it once, whichever process or restart tries.
 Senders in any process `claim` rows with a lease (store/claims.py), send them and `finish`
 them, so a crash resends at most the message in flight, and a process that died leaves its
@@ -36,6 +38,7 @@ from store.models import (
     Participant,
     SurveyAnswer,
 )
+from store.timetable import Timetable, timetable
 
 TOO_LATE = "too late"  # the reason of a notice given up because it is no use any more
 GONE = "participant unreachable"  # left the fair or never opened the bot
@@ -124,6 +127,20 @@ def queue(session: Session, drafts: Sequence[Draft]) -> list[int]:
     return sorted(inserted.scalars().all())
 
 
+@dataclass(frozen=True)
+class Queued:
+    """Notices queued with a change, and the ids of their copies: the caller sends them at
+    once (jobs/notify.py `send_queued`); a sender of any process does if the caller dies."""
+
+    drafts: list[Draft | None] = field(default_factory=list)
+    ids: list[int] = field(default_factory=list)
+
+
+def queued(session: Session, drafts: Sequence[Draft | None]) -> Queued:
+    """`queue`s the drafts (None: one that cannot be sent), for the caller to send at once."""
+    return Queued(list(drafts), queue(session, [d for d in drafts if d is not None]))
+
+
 def find(
     session: Session, kind: NoticeKind, participant_id: int, key: str, among: Sequence[int]
 ) -> list[int]:
@@ -179,6 +196,10 @@ class Outgoing:
     text: str
     markup: str
     not_after: datetime | None
+    # A `timetable` notice: the participant's timetable now, for the reader's language (None:
+    # the bot's default).
+    timetable: Timetable | None = None
+    language: str | None = None
 
     def useless(self, now: datetime) -> bool:
         return self.not_after is not None and now >= self.not_after
@@ -208,6 +229,11 @@ def prepare(session: Session, notice_id: int, now: datetime) -> Outgoing | Deliv
         row.status, row.error = DeliveryStatus.given_up, GONE
     elif row.not_after is not None and now >= row.not_after:
         row.status, row.error = DeliveryStatus.given_up, TOO_LATE
+    elif row.kind == NoticeKind.timetable:
+        table = timetable(session, row.participant_id)
+        return Outgoing(
+            row.id, row.kind, person.telegram_id, "", "", row.not_after, table, person.language
+        )
     else:
         return Outgoing(row.id, row.kind, person.telegram_id, row.text, row.markup, row.not_after)
     session.add(row)
@@ -330,6 +356,17 @@ def question_tallies(session: Session) -> dict[NoticeKind, Tally]:
             (NoticeKind.survey, SurveyAnswer),
         )
     }
+
+
+def survey_report_may_be_due(session: Session) -> bool:
+    """Whether `claim_survey_report` has anything to look at: some survey question was queued
+    and its final count has not gone out. Every process asks every few seconds (jobs/notify.py
+    `resume`); this costs two small reads where the count costs four."""
+    reported = session.exec(select(Event.survey_reported)).first()
+    if reported is None or reported:
+        return False
+    asked = select(Notice.id).where(Notice.kind == NoticeKind.survey).limit(1)
+    return session.exec(asked).first() is not None
 
 
 def claim_survey_report(session: Session) -> Tally | None:

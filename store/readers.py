@@ -39,12 +39,10 @@ class Audience:
     blocked: int  # people who blocked the bot
 
 
-def audience(
-    session: Session, role: Role | None = None, participant_ids: Sequence[int] | None = None
-) -> Audience:
-    """The active participants' readers (of `role`, or of `participant_ids`, if given), each
-    company's main contact first, then its colleagues in the order they were invited; the
-    companies in the order of their numbers."""
+def audience(session: Session, role: Role | None = None) -> Audience:
+    """The active participants' readers (of `role`, if given), each company's main contact
+    first, then its colleagues in the order they were invited; the companies in the order of
+    their numbers."""
     companies = select(Participant).where(Participant.active == True)  # noqa: E712
     team = (
         select(Colleague)
@@ -58,9 +56,6 @@ def audience(
     )
     if role is not None:
         companies, team = (q.where(Participant.role == role) for q in (companies, team))
-    if participant_ids is not None:
-        wanted = col(Participant.id).in_(participant_ids)
-        companies, team = companies.where(wanted), team.where(wanted)
     colleagues: dict[int, list[Colleague]] = {}
     for colleague in session.exec(team).all():
         colleagues.setdefault(colleague.participant_id, []).append(colleague)
@@ -112,11 +107,6 @@ def reachable_ids(session: Session, participant_ids: Sequence[int] | None = None
     if participant_ids is not None:
         query = query.where(col(Participant.id).in_(participant_ids))
     return set(session.exec(query).all())
-
-
-def readers_of(session: Session, participant_id: int) -> list[Reader]:
-    """The company's readers who can be reached now (none if it left the fair)."""
-    return audience(session, participant_ids=[participant_id]).readers
 
 
 _C = Colleague.__table__.c

@@ -42,6 +42,7 @@ from store.models import (
     Meeting,
     MeetingCancellation,
     MeetingRequest,
+    NoticeKind,
     OfferState,
     Participant,
     RefillOffer,
@@ -52,10 +53,9 @@ from store.models import (
     Unavailability,
     UnscheduledPair,
 )
-from store.notices import Draft, queue
-from store.readers import MAIN_CONTACT, Reader, answered_by, reachable_company, readers_of
+from store.notices import Draft, Queued, queued
+from store.readers import MAIN_CONTACT, answered_by, reachable_company
 from store.reminders import slot_end, slot_start
-from store.timetable import Timetable, timetable
 from store.video import is_online
 from store.withdrawal import Telling as WithdrawalTelling
 from store.withdrawal import Withdrawal, claim_announcement
@@ -297,19 +297,6 @@ class Telling:
 
 
 @dataclass(frozen=True)
-class Queued:
-    """Notices queued with a change, and the ids of their copies: the caller sends them at
-    once (jobs/notify.py `send_queued`); a sender of any process does if the caller dies."""
-
-    drafts: list[Draft | None] = field(default_factory=list)
-    ids: list[int] = field(default_factory=list)
-
-
-def _queue(session: Session, drafts: Sequence[Draft | None]) -> Queued:
-    return Queued(list(drafts), queue(session, [d for d in drafts if d is not None]))
-
-
-@dataclass(frozen=True)
 class Offered:
     """An offer made, and its notices to both sides, queued with it."""
 
@@ -322,7 +309,7 @@ def offer_and_tell(
 ) -> Offered | None:
     """`offer_next`, its notices queued in the same transaction."""
     view = offer_next(session, place_id, now)
-    return None if view is None else Offered(view, _queue(session, telling.offer(view)))
+    return None if view is None else Offered(view, queued(session, telling.offer(view)))
 
 
 def cancel_and_offer(
@@ -427,29 +414,25 @@ class Outcome(StrEnum):
 
 
 @dataclass(frozen=True)
-class Copy:
-    """A side's timetable and the people of the company it goes to."""
-
-    readers: list[Reader]
-    timetable: Timetable
-
-
-@dataclass(frozen=True)
 class Answered:
     outcome: Outcome
     offer: OfferView
     me: Side
-    # Booked: both sides' timetables as they are now, for those who can be reached.
-    timetables: tuple[Copy, ...] = ()
-    told: Queued = Queued()  # the other side's notice of how the offer ended
+    # The other side's notice of how the offer ended and, booked, both sides' updated
+    # timetables (`timetables`), queued with the answer.
+    told: Queued = field(default_factory=Queued)
     next: Offered | None = None  # declined or void: the place offered to the next pair
 
 
-def _timetables(session: Session, view: OfferView) -> tuple[Copy, ...]:
-    found = ((readers_of(session, side.participant_id), side) for side in (view.buyer, view.seller))
-    return tuple(
-        Copy(readers, timetable(session, side.participant_id)) for readers, side in found if readers
-    )
+def timetables(view: OfferView) -> list[Draft]:
+    """A booking's notices of both sides' whole timetables and calendar files, to each one's
+    main contact and colleagues: drawn when sent (NoticeKind.timetable), so that a process
+    killed right after the booking leaves them to the senders, not to My schedule. Of no use
+    once the booked meeting is over."""
+    return [
+        Draft(NoticeKind.timetable, side.participant_id, f"offer-{view.id}", "", not_after=view.end)
+        for side in (view.buyer, view.seller)
+    ]
 
 
 def _close(session: Session, offer_id: int, state: OfferState, now: datetime, **values) -> bool:
@@ -508,8 +491,9 @@ def answer_offer(
     telling: Telling | None = None,
 ) -> Answered:
     """One side's answer, pressed by `by` of the company: its only one (another of its people
-    who answered first is named to a later press). With `telling`, the other side is told how
-    the offer ended and a freed place is offered to the next pair, with the answer."""
+    who answered first is named to a later press). A booking queues both sides' updated
+    timetables with it; with `telling`, the other side is told how the offer ended and a freed
+    place is offered to the next pair, with the answer."""
     offer = session.get(RefillOffer, offer_id)
     if offer is None or participant_id not in (offer.buyer_id, offer.seller_id):
         raise OfferClosed()
@@ -556,15 +540,16 @@ def answer_offer(
         outcome=outcome.value,
         meeting=offer.meeting_id,
     )
-    sent = _timetables(session, view) if outcome == Outcome.booked else ()
-    if telling is None or outcome == Outcome.waiting:
-        return Answered(outcome, view, me, sent)
+    if outcome == Outcome.waiting:
+        return Answered(outcome, view, me)
     other = view.seller if me is view.buyer else view.buyer
-    told = _queue(session, telling.ended(view, Ended(outcome.value), [other]))
+    ended = telling.ended(view, Ended(outcome.value), [other]) if telling is not None else []
+    booked = timetables(view) if outcome == Outcome.booked else []
+    told = queued(session, [*ended, *booked])
     made = None
-    if outcome != Outcome.booked:
+    if outcome != Outcome.booked and telling is not None:
         made = offer_and_tell(session, view.place_id, now, telling)
-    return Answered(outcome, view, me, sent, told, made)
+    return Answered(outcome, view, me, told, made)
 
 
 def expire_offer(session: Session, offer_id: int, now: datetime) -> OfferView | None:
@@ -587,7 +572,7 @@ def expire_and_offer(
     view = expire_offer(session, offer_id, now)
     if view is None:
         return Queued(), None
-    told = _queue(session, telling.ended(view, Ended.expired, [view.buyer, view.seller]))
+    told = queued(session, telling.ended(view, Ended.expired, [view.buyer, view.seller]))
     return told, offer_and_tell(session, view.place_id, now, telling)
 
 
@@ -603,7 +588,7 @@ def withdraw_offer(
     session.refresh(offer)
     view = _view(session, offer)
     told = [side for side in (view.buyer, view.seller) if side.participant_id in reached]
-    return _queue(session, telling.ended(view, Ended.withdrawn, told)), offer_and_tell(
+    return queued(session, telling.ended(view, Ended.withdrawn, told)), offer_and_tell(
         session, view.place_id, now, telling
     )
 

@@ -46,21 +46,28 @@ def locked_once(engine: sa.Engine, table: str, setting: str):
     """The first UPDATE of `table` that sets `setting` finds the table write-locked by another
     connection for longer than it waits: a real SQLite "database is locked" (its wait cut from
     the busy timeout's 10 s to 0.2 s for that statement) or PostgreSQL lock timeout. The lock
-    is let go as the error comes back, so trying again succeeds. Yields the failed statements."""
+    is let go as the error comes back, so trying again succeeds. Yields the statements that
+    failed so (none if the lock was let go before that UPDATE met it)."""
+    tried: list[str] = []
     failed: list[str] = []
     postgres = engine.dialect.name == "postgresql"
     held: dict[str, object] = {}
 
     def before(connection, cursor, statement, parameters, context, executemany):
         head = statement.split(" WHERE ")[0]
-        if failed or not head.startswith(f"UPDATE {table} SET") or setting not in head:
+        if tried or not head.startswith(f"UPDATE {table} SET") or setting not in head:
             return
-        failed.append(statement)
-        blocker = held["blocker"] = engine.raw_connection()
+        tried.append(statement)
         if postgres:
+            held["blocker"] = blocker = engine.raw_connection()
             blocker.cursor().execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
             cursor.execute("SET LOCAL lock_timeout = '200ms'")
         else:
+            # This connection takes its turn among the process's writers (store/db.py) before
+            # the lock is taken: a writer that took the turn first would wait on the lock for
+            # the whole busy timeout, and this UPDATE, whose error lets the lock go, behind it.
+            cursor.connection.take_turn(statement)
+            held["blocker"] = blocker = engine.raw_connection()
             blocker.cursor().execute("BEGIN IMMEDIATE")
             cursor.execute("PRAGMA busy_timeout=200")
             held["waiting"] = cursor.connection
@@ -69,6 +76,8 @@ def locked_once(engine: sa.Engine, table: str, setting: str):
         blocker = held.pop("blocker", None)
         if blocker is None:
             return
+        if context is not None and context.statement in tried:
+            failed.append(context.statement)
         blocker.rollback()
         blocker.close()
         waiting = held.pop("waiting", None)

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from telegram import InlineKeyboardMarkup
+from telegram import InlineKeyboardMarkup, InputFile
+from telegram.constants import ParseMode
 
 from handlers.routes import Menu, ScheduleMeeting, ScheduleMore, ScheduleOpen
 from handlers.ui import button, clipped, escape, keyboard, named_button
@@ -30,6 +32,7 @@ from views.stretches import stretches
 from views.timetable_image import timetable_png
 
 __all__ = [
+    "calendar_document",
     "calendar_file_name",
     "counterpart_card",
     "pages",
@@ -40,6 +43,19 @@ __all__ = [
     "timetable_png",
     "unscheduled_messages",
 ]
+
+
+def calendar_document(table: Timetable, language: str) -> dict[str, Any]:
+    """The calendar file as sendDocument's arguments: the file, named in the reader's language,
+    and its caption. It builds the file: run it in a thread."""
+    return {
+        "document": InputFile(
+            timetable_ics(table, language), filename=calendar_file_name(table, language)
+        ),
+        "caption": tn(language, "schedule.calendar_caption", len(table.meetings)),
+        "parse_mode": ParseMode.HTML,
+    }
+
 
 BUTTON_COMPANY = 24  # characters of a company name on a meeting's button
 MESSAGE_LIMIT = 4096

@@ -1,12 +1,16 @@
+from datetime import timedelta
+
 import pytest
-from admin_helpers import ADMIN_LANGUAGES, bot_and_admin
+from admin_helpers import ADMIN_LANGUAGES, bot_and_admin, organizer, process, until
 from conftest import ADMIN
+from db_hooks import dies_after
 from flows import begin_application
 from sqlmodel import select
 
 import builders
-from store.db import session_scope
-from store.models import JoinApplication, Participant, Role
+from fake_telegram import DEFAULT_TOKEN
+from store.db import make_engine, session_scope
+from store.models import DeliveryStatus, JoinApplication, Notice, Participant, Role
 
 # A buyer: its English name, no Korean one ("-"), country, industry, products, contact.
 ANSWERS = ["Saigon Imports 🇻🇳", "-", "Vietnam", "food", "instant noodles, 김치", "Nguyen An"]
@@ -52,6 +56,38 @@ async def test_an_application_reaches_the_admin_and_approval_lets_the_company_in
     await admin.press_data(request, reject)  # a second decision changes nothing
     await admin.wait_reply()
     assert admin.callback_answers[-1].show_alert
+
+
+async def test_a_bot_killed_right_after_an_approval_still_welcomes_the_applicant(
+    fake, engine, database_url, clock
+):
+    """The bot dies right after committing an approval: the applicant's welcome was queued
+    with it, and a living process's sender delivers it, once."""
+    with session_scope(engine) as session:
+        builders.event(session)
+    an = fake.user(3001, "An", language_code="en")
+    admin = organizer(fake)
+    doomed = make_engine(database_url)  # the killed process's own connections
+    try:
+        # Work left by a process that died is looked for every quarter of the lease.
+        async with process(fake, doomed, clock, DEFAULT_TOKEN, timedelta(seconds=2)):
+            await apply(an)
+            [request] = await admin.wait_for(lambda m: "New application" in m.text)
+            with dies_after(doomed, "UPDATE joinapplication SET status") as died:
+                await admin.press(request, "✅ Approve")
+                assert await until(lambda: bool(died))
+                assert not any("approved" in m.text for m in an.messages)
+            # Alive again (as another process would be): the queued welcome goes out.
+            await an.wait_for(lambda m: "approved" in m.text)
+            assert await until(lambda: sent_notices(engine) == [DeliveryStatus.sent])
+        assert len([m for m in an.messages if "approved" in m.text]) == 1
+    finally:
+        doomed.dispose()
+
+
+def sent_notices(engine) -> list[DeliveryStatus]:
+    with session_scope(engine) as session:
+        return list(session.exec(select(Notice.status)))
 
 
 async def test_rejection_is_told_to_the_applicant(event, fake, engine):

@@ -220,6 +220,41 @@ async def test_a_process_killed_right_after_freeing_a_place_has_queued_its_offer
         doomed.dispose()
 
 
+async def test_a_process_killed_right_after_a_booking_leaves_the_timetables_to_the_senders(
+    fair, fake, engine, database_url, clock
+):
+    """The bot dies right after committing a refill booking: both sides' updated timetables
+    were queued with it (not left to My schedule), and a living process's sender delivers
+    each once, pages and calendar file, in each side's language."""
+    people = chat_users(fake, PEOPLE)
+    b3, s2 = people["B3"], people["S2"]
+    doomed = make_engine(database_url)  # the killed process's own connections
+    try:
+        async with process(fake, doomed, clock, DEFAULT_TOKEN, LOOKS_OFTEN):
+            await cancel_from_schedule(people["S1"], "Buyer B1", "참석 불가")
+            await b3.wait_for(says("A meeting just became possible"), timeout=WAIT)
+            await b3.press(b3.messages[-1], "✅ Accept")
+            await b3.wait_reply()
+            await s2.wait_for(says("새로 가능한 상담"), timeout=WAIT)
+            assert await until(lambda: not pending(engine))
+            with dies_after(doomed, "UPDATE refilloffer SET state") as died:
+                await s2.press(s2.messages[-1], "✅ 수락")
+                assert await until(lambda: bool(died))
+                assert [state for *_, state in offers(engine)] == [OfferState.booked]
+                assert not any(m.document for m in b3.messages + s2.messages)
+            # Alive again (as another process would be): the queued timetables go out.
+            for user in (b3, s2):
+                await user.wait_for(lambda m: m.document is not None, timeout=WAIT)
+            assert await until(lambda: not pending(engine))
+        assert any("Booked: your meeting with 국내기업 S2" in m.content for m in b3.messages)
+        for user, heading in ((b3, "My schedule"), (s2, "주선 결과")):
+            assert len([m for m in user.messages if m.document is not None]) == 1
+            [table] = [m.content for m in user.messages if heading in (m.content or "")]
+            assert "09:00" in table and ("S2" if user is b3 else "B3") in table
+    finally:
+        doomed.dispose()
+
+
 def freed(engine) -> bool:
     with session_scope(engine) as session:
         return session.exec(select(MeetingCancellation.id)).first() is not None

@@ -100,16 +100,21 @@ def test_a_notice_of_no_use_or_to_a_blocked_participant_is_not_sent(engine):
 
 def test_the_survey_report_goes_once_when_every_question_is_done(engine):
     ids = people(engine, 2)
+    with session_scope(engine) as session:
+        assert not notices.survey_report_may_be_due(session)  # no question asked yet
     first, second = _queue(engine, drafts(ids))
     with session_scope(engine) as session:
         notices.claim(session, "me", NOW, LEASE, limit=2)
         notices.finish(session, first, "me", DeliveryStatus.sent, NOW)
+        assert notices.survey_report_may_be_due(session)
         assert notices.claim_survey_report(session) is None  # one is still going out
         notices.finish(session, second, "me", DeliveryStatus.blocked, NOW)
         assert session.get(Participant, ids[1]).blocked_bot_at == NOW
     reports = race(*(lambda: _report(engine) for _ in range(3)))
     [report] = [r for r in reports if r is not None]
     assert (report.sent, report.blocked, report.total) == (1, 1, 2)
+    with session_scope(engine) as session:
+        assert not notices.survey_report_may_be_due(session)  # it went out
 
 
 def _report(engine):

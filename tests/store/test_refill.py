@@ -24,7 +24,7 @@ from store.models import (
     Slot,
     Unavailability,
 )
-from store.notices import Draft
+from store.notices import Draft, prepare
 from store.refill import (
     Ended,
     OfferClosed,
@@ -97,7 +97,7 @@ def test_offer_decline_next_pair_then_both_accept_books_it(engine, fair):
     assert first.expires_at == BEFORE + timedelta(minutes=10)
     with session_scope(engine) as session:
         declined = answer_offer(session, first.id, fair["S2"], False, BEFORE)
-        assert declined.outcome == Outcome.declined and declined.timetables == ()
+        assert declined.outcome == Outcome.declined and declined.told.ids == []
         with pytest.raises(OfferClosed):
             answer_offer(session, first.id, fair["B3"], True, BEFORE)
         second = offer_next(session, place, BEFORE)
@@ -109,11 +109,14 @@ def test_offer_decline_next_pair_then_both_accept_books_it(engine, fair):
         done = answer_offer(session, second.id, fair["S4"], True, BEFORE)
     assert done.outcome == Outcome.booked and done.offer.meeting_id is not None
     assert done.offer.timezone == "Asia/Seoul"
-    # Both sides' timetables as booked, for whom to send each to (one store call).
-    sent = {c.readers[0].participant_id: c.timetable for c in done.timetables}
-    assert sorted(sent) == sorted([fair["B1"], fair["S4"]])
-    assert all(t.meeting(done.offer.meeting_id) is not None for t in sent.values())
     with session_scope(engine) as session:
+        # Both sides' updated timetables queued with the booking, drawn when they are sent.
+        found = select(Notice).where(Notice.kind == NoticeKind.timetable)
+        queued = {n.participant_id: n.id for n in session.exec(found)}
+        assert sorted(queued) == sorted([fair["B1"], fair["S4"]])
+        assert sorted(done.told.ids) == sorted(queued.values())
+        tables = [prepare(session, notice, BEFORE).timetable for notice in queued.values()]
+        assert all(t.meeting(done.offer.meeting_id) is not None for t in tables)
         meeting = session.get(Meeting, done.offer.meeting_id)
         assert (meeting.buyer_id, meeting.seller_id, meeting.slot_id) == (
             fair["B1"],
