@@ -108,6 +108,12 @@ class ApiRequest(BaseRequest):
         self._media_write_timeout = media_write_timeout
         self._client: Client | None = None
 
+    @classmethod
+    def lasting(cls, seconds: float) -> ApiRequest:
+        """A transport whose calls give up after `seconds` in all (TELEGRAM_TIMEOUT_SECONDS):
+        the whole exchange's limit is its read and write timeouts together."""
+        return cls(read_timeout=seconds / 2, write_timeout=seconds / 2)
+
     @property
     def read_timeout(self) -> float | None:
         return self._read_timeout

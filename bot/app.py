@@ -115,7 +115,7 @@ def make_bot(settings: Settings) -> UpdatesBot:
     return UpdatesBot(
         settings.telegram_bot_token,
         defaults=Defaults(tzinfo=ZoneInfo(settings.timezone)),
-        request=ApiRequest(),
+        request=ApiRequest.lasting(settings.telegram_timeout_seconds),
         get_updates_request=UpdatesRequest(connection_limit=1),
         rate_limiter=BroadcastRateLimiter(max_retries=3),
         **urls,

@@ -225,7 +225,7 @@ async def reach_telegram(settings: Settings) -> str | None:
         base_url=f"{base}/bot",
         base_file_url=f"{base}/file/bot",
         # both: PTB's default (httpx) builds a TLS context, loading the certificate bundle
-        request=ApiRequest(),
+        request=ApiRequest.lasting(settings.telegram_timeout_seconds),
         get_updates_request=ApiRequest(),
     )
     try:

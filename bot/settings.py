@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     # /announce and /broadcast offer Telegram's paid broadcasts (faster, for a fee in Stars)
     # when the free pace would take longer than this.
     paid_broadcast_offer_seconds: int = Field(default=60, ge=0)
+    # How long one call to Telegram may take (sending it and reading the answer; a file has
+    # 15 s more to go up) before it counts as failed: a notice is then sent again.
+    telegram_timeout_seconds: float = Field(default=10.0, gt=0)
     # Telegram sends it with every webhook POST; a POST without it is refused (bot/webhook.py).
     webhook_secret: str = ""
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
@@ -14,7 +15,9 @@ import pytest
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 
 from bot.api_request import ApiRequest, multipart
+from bot.app import make_bot
 from bot.http_client import Client, Origin
+from bot.settings import Settings
 
 Serve = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
 
@@ -218,6 +221,24 @@ async def test_a_server_that_does_not_answer_times_out() -> None:
         async with server(serve) as (url, _):
             with pytest.raises(TimedOut):
                 await request.do_request(f"{url}/getMe", "POST")
+    finally:
+        await request.shutdown()
+
+
+async def test_the_bot_gives_up_a_call_after_telegram_timeout_seconds() -> None:
+    async def serve(reader, writer) -> None:
+        await read_request(reader)
+        await asyncio.sleep(10)
+
+    settings = Settings(_env_file=None, telegram_bot_token="1:x", telegram_timeout_seconds=0.4)
+    request = make_bot(settings).request
+    await request.initialize()
+    try:
+        async with server(serve) as (url, _):
+            started = time.monotonic()
+            with pytest.raises(TimedOut):
+                await request.do_request(f"{url}/getMe", "POST")
+            assert time.monotonic() - started < 5  # not the default 10 s
     finally:
         await request.shutdown()
 

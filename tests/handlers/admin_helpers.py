@@ -70,15 +70,18 @@ def build_process(
     lease: timedelta = timedelta(minutes=2),
     paid_offer_after: float = 60.0,
     default_language: str = "en",
+    telegram_timeout: float = 10.0,
 ):
     """A bot process's Application on the shared database (English for the organizer); the
-    paid pace is offered when the free one would take longer than `paid_offer_after` s."""
+    paid pace is offered when the free one would take longer than `paid_offer_after` s; a
+    call to Telegram fails after `telegram_timeout` s (TELEGRAM_TIMEOUT_SECONDS)."""
     settings = Settings(
         _env_file=None,
         telegram_bot_token=token,
         telegram_api_base_url=f"http://127.0.0.1:{fake.port}",
         admin_ids=[ADMIN],
         default_language=default_language,
+        telegram_timeout_seconds=telegram_timeout,
     )
     services = Services(
         engine, settings.admin_ids, settings.default_language, clock, lease, paid_offer_after
@@ -88,12 +91,20 @@ def build_process(
 
 @asynccontextmanager
 async def process(
-    fake: FakeTelegram, engine, clock, token: str, lease: timedelta = timedelta(minutes=2)
+    fake: FakeTelegram,
+    engine,
+    clock,
+    token: str,
+    lease: timedelta = timedelta(minutes=2),
+    telegram_timeout: float = 10.0,
 ):
     """Another bot process on the same database: its own Application and bot token. A test
     that waits for the jobs that look for work gives a short `lease` (their interval is its
-    quarter, jobs/schedule.py)."""
-    application = build_process(fake, engine, clock, token, lease)
+    quarter, jobs/schedule.py); one that waits out a call to Telegram, a short
+    `telegram_timeout`."""
+    application = build_process(
+        fake, engine, clock, token, lease, telegram_timeout=telegram_timeout
+    )
     async with running_bot(application, fake) as application:
         yield application
 
