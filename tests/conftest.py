@@ -13,8 +13,16 @@ bots; of the rest, a test that uses the fake Telegram server is `bot`, any other
 
 from __future__ import annotations
 
-import fcntl
 import gc
+
+# Importing the project and the test modules makes some 600,000 objects that live as long as the
+# run, and hardly any garbage: the cyclic collector would only walk them again and again, a
+# third of a worker's CPU before its first test (docs/benchmarks.md, "the suite's processes").
+# It is off until the collection is done (`resume_collector`), so the imports below come after.
+# ruff: noqa: E402
+gc.disable()
+
+import fcntl
 import os
 import shutil
 import time
@@ -89,6 +97,22 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         long += processes[:1] + slow[:2]
         processes, slow = processes[1:], slow[2:]
     items[: len(long)] = long
+
+
+def resume_collector() -> None:
+    """What was imported and collected lives as long as the run: frozen out of the cyclic
+    collector's sight, which runs again as usual for what the tests make."""
+    gc.freeze()
+    gc.enable()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not XDIST_WORKER and config.getoption("numprocesses", None):
+        resume_collector()  # xdist's controller: its workers collect, it never does
+
+
+def pytest_collection_finish() -> None:
+    resume_collector()
 
 
 @pytest.hookimpl(trylast=True)
