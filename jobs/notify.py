@@ -329,7 +329,8 @@ async def report_survey(application: Application) -> None:
     """Once every survey question is sent, blocked or given up, one process tells the
     organizers the whole round's count, whatever restarts came in between."""
     svc = _services(application)
-    counts = await svc.run(notices.claim_survey_report)
+    now = svc.clock()
+    counts = await svc.run(notices.claim_survey_report, now, svc.lease)
     if counts is None:
         return
     shown = {
@@ -344,3 +345,4 @@ async def report_survey(application: Application) -> None:
         return tn(language, "survey.done", counts.total, items=items)
 
     await tell_admins(application.bot, svc, render)
+    await svc.run(notices.survey_report_sent, now)

@@ -111,8 +111,10 @@ class Event(SQLModel, table=True):
     announce_paid: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     # Weeks after the fair's last slot when the follow-up survey goes out (store/survey.py).
     follow_up_weeks: int = 4
-    # The survey's final count went out (claimed so that only one process sends it).
+    # The survey's final count went out; while a process sends it, when it took it (a
+    # lease: one process sends it, and one killed before recording it leaves it to others).
     survey_reported: bool = False
+    survey_report_claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     # Online meetings' video links (store/video.py): a template with {room}, or the
     # organizer's own fixed rooms (one link a line); the key that makes room names unguessable.
     video_link: str = Field(default="", max_length=300)

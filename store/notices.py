@@ -369,12 +369,33 @@ def survey_report_may_be_due(session: Session) -> bool:
     return session.exec(asked).first() is not None
 
 
-def claim_survey_report(session: Session) -> Tally | None:
-    """The survey's final count, for exactly one caller, once every question is done."""
+def claim_survey_report(session: Session, now: datetime, lease: timedelta) -> Tally | None:
+    """The survey's final count, for one caller at a time, once every question is done. The
+    claim is a lease: a process killed before it recorded the count sent
+    (`survey_report_sent`) leaves it to the others once the lease ran out; one killed after
+    sending it but before the record has the organizers told twice."""
     counts = question_tallies(session)[NoticeKind.survey]
     if counts.left or not counts.total:
         return None
     claimed = session.execute(
-        update(Event).where(col(Event.survey_reported) == False).values(survey_reported=True)  # noqa: E712
+        update(Event)
+        .where(
+            col(Event.survey_reported) == False,  # noqa: E712
+            sa.or_(
+                col(Event.survey_report_claimed_at).is_(None),
+                col(Event.survey_report_claimed_at) < now - lease,
+            ),
+        )
+        .values(survey_report_claimed_at=now)
     )
     return counts if claimed.rowcount == 1 else None
+
+
+def survey_report_sent(session: Session, claimed_at: datetime) -> None:
+    """Records the count `claim_survey_report` gave at `claimed_at` as sent; nothing if its
+    lease ran out meanwhile and another process took it (that one sends it too)."""
+    session.execute(
+        update(Event)
+        .where(col(Event.survey_report_claimed_at) == claimed_at)
+        .values(survey_reported=True, survey_report_claimed_at=None)
+    )

@@ -124,3 +124,20 @@ def dies_after(engine: sa.Engine, write: str):
     finally:
         for name, listener in listeners:
             sa.event.remove(engine, name, listener)
+
+
+@contextmanager
+def refused(engine: sa.Engine, fragment: str):
+    """The statements with `fragment` in them that failed on `engine` (say, refused by
+    `dies_after`): a test waits for one to know that the dead process got that far."""
+    failed: list[str] = []
+
+    def note(context) -> None:
+        if context.statement and fragment in context.statement:
+            failed.append(context.statement)
+
+    sa.event.listen(engine, "handle_error", note)
+    try:
+        yield failed
+    finally:
+        sa.event.remove(engine, "handle_error", note)

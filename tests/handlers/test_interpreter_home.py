@@ -5,9 +5,8 @@ telling the organizers that nobody can take it."""
 from datetime import timedelta
 
 import pytest
-import sqlalchemy as sa
 from admin_helpers import ADMIN_LANGUAGES, bot_and_admin, organizer, process, until
-from db_hooks import dies_after
+from db_hooks import dies_after, refused
 from sqlmodel import select
 
 import builders
@@ -224,18 +223,11 @@ async def test_a_bot_killed_between_claiming_a_change_and_sending_it_still_sends
             with session_scope(engine) as session:
                 builders.set_phase(session, Phase.announced)
             fake.fail_next(LEE, code=500, method="sendmessage")  # the send never arrives
-            with dies_after(doomed, "UPDATE interpreter SET schedule_"):
-                refused: list[str] = []
-
-                def tried(context) -> None:  # a statement the dead process tried
-                    if context.statement.lstrip().startswith("UPDATE interpreter"):
-                        refused.append(context.statement)
-
-                sa.event.listen(doomed, "handle_error", tried)
+            dying = dies_after(doomed, "UPDATE interpreter SET schedule_")
+            with dying, refused(doomed, "UPDATE interpreter") as written:
                 unassign_the_online_meeting(engine)
                 # Claimed; the send failed, and so did what the process wrote after it.
-                assert await until(lambda: bool(refused), timeout=20)
-                sa.event.remove(doomed, "handle_error", tried)
+                assert await until(lambda: bool(written), timeout=20)
             assert not any("schedule has changed" in m.text for m in lee.messages)
             clock.now += 2 * lease  # the dead process's claim ran out
             await lee.wait_for(lambda m: "schedule has changed" in m.text, timeout=20)

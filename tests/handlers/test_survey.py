@@ -12,13 +12,16 @@ from admin_helpers import (
     chat_users,
     organizer,
     process,
+    until,
 )
+from db_hooks import dies_after, refused
 from sqlmodel import select
 
 import builders
+from builders import ADMIN
 from fake_telegram import DEFAULT_TOKEN
 from jobs.schedule import schedule_all
-from store.db import session_scope
+from store.db import make_engine, session_scope
 from store.models import Event, OutcomeResult, Phase, Signed, SurveyAnswer
 from store.outcomes import record_outcome
 
@@ -117,3 +120,27 @@ async def test_the_surveys_counts_reach_the_admin_in_their_language(
         }[admin_language]
         await admin.wait_for(lambda m: going in (m.text or ""), timeout=30)
         await admin.wait_for(lambda m: done in (m.text or ""), timeout=30)
+
+
+async def test_a_bot_killed_after_claiming_the_surveys_count_still_sends_it(
+    fair, fake, engine, database_url, clock
+):
+    """The process that took the survey's final count to send dies before sending it: once
+    its lease ran out, a living process tells the organizers, once."""
+    chat_users(fake, PEOPLE)
+    admin = organizer(fake)
+    clock.now += timedelta(hours=1)
+    lease = timedelta(seconds=2)
+    doomed = make_engine(database_url)  # the killed process's own connections
+    try:
+        async with process(fake, doomed, clock, DEFAULT_TOKEN, lease):
+            dying = dies_after(doomed, "UPDATE event SET survey_report")
+            # The admins' languages, read to tell them: refused once the process is dead.
+            with dying as died, refused(doomed, "FROM userstate") as read:
+                assert await until(lambda: bool(died) and bool(read), timeout=30)
+            assert sent(fake, ADMIN, "follow-up survey is done") == 0
+            clock.now += 2 * lease  # the dead process's claim ran out
+            await admin.wait_for(lambda m: "follow-up survey is done" in (m.text or ""), 30)
+        assert sent(fake, ADMIN, "follow-up survey is done") == 1
+    finally:
+        doomed.dispose()

@@ -107,19 +107,25 @@ def test_the_survey_report_goes_once_when_every_question_is_done(engine):
         notices.claim(session, "me", NOW, LEASE, limit=2)
         notices.finish(session, first, "me", DeliveryStatus.sent, NOW)
         assert notices.survey_report_may_be_due(session)
-        assert notices.claim_survey_report(session) is None  # one is still going out
+        assert notices.claim_survey_report(session, NOW, LEASE) is None  # one is still going out
         notices.finish(session, second, "me", DeliveryStatus.blocked, NOW)
         assert session.get(Participant, ids[1]).blocked_bot_at == NOW
-    reports = race(*(lambda: _report(engine) for _ in range(3)))
+    reports = race(*(lambda: _report(engine, NOW) for _ in range(3)))
     [report] = [r for r in reports if r is not None]
     assert (report.sent, report.blocked, report.total) == (1, 1, 2)
+    assert _report(engine, NOW) is None  # its sender holds it
+    later = NOW + LEASE + timedelta(seconds=1)
+    assert _report(engine, later) == report  # that sender died before recording it sent
     with session_scope(engine) as session:
+        notices.survey_report_sent(session, NOW)  # the dead sender's claim is gone
+        assert notices.survey_report_may_be_due(session)
+        notices.survey_report_sent(session, later)
         assert not notices.survey_report_may_be_due(session)  # it went out
 
 
-def _report(engine):
+def _report(engine, now):
     with session_scope(engine) as session:
-        return notices.claim_survey_report(session)
+        return notices.claim_survey_report(session, now, LEASE)
 
 
 def test_a_participants_notices_go_out_in_the_order_queued(engine):
