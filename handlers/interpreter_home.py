@@ -32,8 +32,9 @@ from store.interpreters import (
     Schedule,
     by_telegram_id,
     changed_interpreters,
-    claim_change,
+    claim_push,
     digest,
+    pushed,
     schedule,
 )
 from store.models import Interpreter, Phase
@@ -204,11 +205,14 @@ async def push_changes(context: ContextTypes.DEFAULT_TYPE) -> None:
             digest(plan),
             plan.interpreter.schedule_fingerprint,
         )
-        if not await svc.run(claim_change, interpreter_id, seen, current, known):
+        now = svc.clock()
+        claimed = await svc.run(claim_push, interpreter_id, seen, current, known, now, svc.lease)
+        if not claimed:
             continue  # nothing new to them, or another process sends it
         language = pick(plan.interpreter.language, svc.default_language)
         text = schedule_text(plan, event_name(event, language), language)
         intro = t(language, "interp.changed" if seen else "interp.announced")
+        sent = True
         try:
             await context.bot.send_message(
                 plan.interpreter.telegram_id,
@@ -220,7 +224,8 @@ async def push_changes(context: ContextTypes.DEFAULT_TYPE) -> None:
             log.info("interpreter %s blocked the bot", interpreter_id)
         except TelegramError as error:  # passing: the next look sends it again
             log.warning("interpreter %s not reached: %s", interpreter_id, error)
-            await svc.run(claim_change, interpreter_id, current, seen)
+            sent = False
+        await svc.run(pushed, interpreter_id, current, now, sent)
 
 
 def handlers() -> list[BaseHandler]:

@@ -8,8 +8,7 @@ it to others at once.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
@@ -22,7 +21,7 @@ from handlers.routes import Attendance, AttendanceCause, route
 from handlers.services import Services, Who, services
 from handlers.ui import answer_press, button, counted_items, escape, keyboard, link_button, show
 from jobs import notify
-from jobs.table import Due, TimedJob
+from jobs.table import TimedJob
 from locales import moment, pick, t, time_left
 from store.event import get_event
 from store.fairday import DayCounts, MeetingSides, Telling, confirm
@@ -31,7 +30,7 @@ from store.models import CancelReason, NoticeKind
 from store.names import company_name
 from store.notices import Draft
 from store.refill import cancel_and_offer
-from store.reminders import MeetingReminder, meeting_reminders, upcoming_slots
+from store.reminders import MeetingReminder, meeting_reminders, meetings_due
 
 REASONS = (CancelReason.cant_attend, CancelReason.not_interested, CancelReason.other)
 
@@ -137,11 +136,6 @@ async def on_button(
         )
         notify.start(context.application)
     await answer_press(update.callback_query)
-
-
-async def meetings_due(svc: Services, now: datetime) -> Sequence[Due]:
-    """Each slot not started yet, its reminders minutes before it."""
-    return [Due(due, slot.code, slot.id) for slot, due in await svc.run(upcoming_slots, now)]
 
 
 async def meeting_reminder_job(context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -5,9 +5,6 @@ change the answer until a week after the fair. Rules and storage: store/outcomes
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
-
 from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
@@ -16,7 +13,7 @@ from handlers import typed
 from handlers.feature import Feature
 from handlers.guard import participant, participant_step
 from handlers.routes import OutcomeAsk, OutcomePick, route
-from handlers.services import Services, Who, member, services
+from handlers.services import Who, member, services
 from handlers.ui import (
     answer_press,
     button,
@@ -28,7 +25,7 @@ from handlers.ui import (
     show,
 )
 from jobs import notify
-from jobs.table import Due, TimedJob
+from jobs.table import TimedJob
 from locales import moment, pick, t, tn
 from store.errors import StoreError
 from store.event import get_event
@@ -38,12 +35,12 @@ from store.outcomes import (
     Answer,
     OutcomeCounts,
     Prompt,
-    SlotTimes,
     editable_until,
     my_answer,
-    outcome_times,
+    nudges_due,
     prompt_key,
     prompts,
+    prompts_due,
     record_outcome,
     set_details,
 )
@@ -92,24 +89,6 @@ def _summary(answer: Answer, language: str) -> str:
 
 
 # Jobs
-
-
-async def _slot_times(svc: Services, now: datetime) -> list[SlotTimes]:
-    """The slots' times while answers are open; none after."""
-    if now >= await svc.run(editable_until):
-        return []
-    return await svc.run(outcome_times)
-
-
-async def prompts_due(svc: Services, now: datetime) -> Sequence[Due]:
-    """One prompt run at each slot's end (a restart resumes them; claims keep each message
-    once)."""
-    return [Due(slot.end, slot.code, slot.slot_id) for slot in await _slot_times(svc, now)]
-
-
-async def nudges_due(svc: Services, now: datetime) -> Sequence[Due]:
-    """One reminder run after each slot's prompt."""
-    return [Due(slot.nudge, slot.code, slot.slot_id) for slot in await _slot_times(svc, now)]
 
 
 async def _ask_all(context: ContextTypes.DEFAULT_TYPE, kind: NoticeKind, key: str) -> None:

@@ -22,7 +22,7 @@ from handlers.services import Services, Who, services
 from handlers.ui import answer_press, button, escape, keyboard, show
 from jobs.notify import drafted, send_queued
 from jobs.sending import replace_job
-from jobs.table import Due, TimedJob
+from jobs.table import TimedJob
 from locales import clock, country_name, moment, t
 from store.fairday import Side
 from store.models import NoticeKind
@@ -36,7 +36,9 @@ from store.refill import (
     Telling,
     answer_offer,
     expire_and_offer,
+    freed_while_down,
     offer_and_tell,
+    offers_due,
     open_offers,
     unoffered_places,
     withdraw_offer,
@@ -225,18 +227,6 @@ async def expire_overdue(context: ContextTypes.DEFAULT_TYPE) -> None:
         if expires <= now:
             told, offered = await svc.run(expire_and_offer, offer_id, now, telling(svc))
             await send_offer(context.application, offered, told)
-
-
-async def offers_due(svc: Services, now: datetime) -> Sequence[Due]:
-    """Each open offer's expiry (re-created at start-up; past-due ones run at once)."""
-    return [
-        Due(expires, str(offer_id), offer_id) for offer_id, expires in await svc.run(open_offers)
-    ]
-
-
-async def freed_while_down(svc: Services, now: datetime) -> Sequence[Due]:
-    """At once, if places were freed while the bot was down."""
-    return [Due(now)] if await svc.run(unoffered_places, now) else []
 
 
 async def offer_unoffered(context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -6,8 +6,6 @@ resumes and nobody is asked twice. Rules: store/survey.py."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
 from functools import partial
 
 from telegram import InlineKeyboardMarkup, Update
@@ -19,18 +17,25 @@ from handlers.feature import Feature
 from handlers.guard import participant, participant_step
 from handlers.outcomes import usd
 from handlers.routes import SurveyAnswer, route
-from handlers.services import Services, Who, member, services
+from handlers.services import Who, member, services
 from handlers.ui import answer_press, button, error_text, escape, keyboard, refuse, show
 from jobs import notify
 from jobs.notify import tell_admins
-from jobs.table import Due, TimedJob
+from jobs.table import TimedJob
 from locales import day_label, pick, t, tn
 from store.errors import StoreError
 from store.event import get_event
 from store.models import NoticeKind, Signed
 from store.names import company_name, event_name
 from store.outcomes import prompt_key
-from store.survey import Question, SurveyReply, answer_survey, questions, survey_time, survey_value
+from store.survey import (
+    Question,
+    SurveyReply,
+    answer_survey,
+    questions,
+    survey_due,
+    survey_value,
+)
 
 VALUE_STEP = "survey_value"
 JOB = "follow-up-survey"
@@ -40,11 +45,6 @@ def _keyboard(language: str, meeting_id: int) -> InlineKeyboardMarkup:
     return keyboard(
         *([button(language, f"survey.{s.value}", SurveyAnswer(meeting_id, s))] for s in Signed)
     )
-
-
-async def survey_due(svc: Services, now: datetime) -> Sequence[Due]:
-    when = await svc.run(survey_time)
-    return [] if when is None else [Due(when)]
 
 
 async def survey_job(context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -4,22 +4,27 @@ deadline by `schedule_all` (jobs/schedule.py), also when the deadline moves."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime, timedelta
 from functools import partial
 
 from telegram.ext import ContextTypes
 
-from handlers.services import Services, services
+from handlers.services import services
 from jobs import notify
 from jobs.notify import tell_admins
 from jobs.sending import replace_job
-from jobs.table import Due, TimedJob
+from jobs.table import TimedJob
 from locales import moment, pick, t, time_left, tn
 from store.event import get_event
 from store.matching_run import EventKeptChanging, close_at_deadline
 from store.models import NoticeKind, Phase
-from store.reminders import DEADLINE_OFFSETS, DeadlineReminder, deadline_key, deadline_reminders
+from store.reminders import (
+    DeadlineReminder,
+    deadline_due,
+    deadline_key,
+    deadline_reminders,
+    deadline_reminders_due,
+)
 from views.matching_summary import summary_text
 
 DEADLINE_JOB = "deadline"
@@ -29,26 +34,6 @@ DEADLINE_RETRY = 60.0  # seconds before the deadline's matching is tried again
 
 def _seconds_until(when: datetime, now: datetime) -> float:
     return (when - now).total_seconds()
-
-
-async def deadline_due(svc: Services, now: datetime) -> Sequence[Due]:
-    event = await svc.run(get_event)
-    return [Due(event.deadline)] if event.phase == Phase.open else []
-
-
-async def reminders_due(svc: Services, now: datetime) -> Sequence[Due]:
-    """One run per reminder still ahead; of those already due, only the latest is sent (a
-    bot that was down at 24 h before and starts 30 min before sends the 1-hour one)."""
-    event = await svc.run(get_event)
-    if event.phase != Phase.open or now >= event.deadline:
-        return []
-    due = [offset for offset in DEADLINE_OFFSETS if event.deadline - offset <= now]
-    latest_due = min(due, default=None)
-    return [
-        Due(event.deadline - offset, str(int(offset.total_seconds() // 60)), offset)
-        for offset in DEADLINE_OFFSETS
-        if offset not in due or offset == latest_due
-    ]
 
 
 async def deadline_job(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -126,5 +111,5 @@ async def deadline_reminder_job(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 JOBS = (
     TimedJob(DEADLINE_JOB, deadline_job, deadline_due),
-    TimedJob("deadline-reminder", deadline_reminder_job, reminders_due),
+    TimedJob("deadline-reminder", deadline_reminder_job, deadline_reminders_due),
 )

@@ -13,7 +13,7 @@ from jobs import notify
 from jobs.announce import resume_job as resume_deliveries
 from jobs.sending import replace_job
 from jobs.table import TimedJob, table
-from store.errors import NoEvent
+from store.due import each_due
 from store.unsent import unsent
 
 RESUME_JOB = "resume-sending"
@@ -45,7 +45,10 @@ async def schedule_all(application: Application) -> None:
     job_queue = application.job_queue
     assert job_queue is not None  # the job-queue extra is a dependency
     now = svc.clock()
-    for job in table(application):
+    jobs = table(application)
+    # every job's runs read in one transaction (store/due.py)
+    runs = iter(await svc.run(each_due, [job.due for job in jobs if job.due is not None], now))
+    for job in jobs:
         if job.due is None:
             for running in job_queue.get_jobs_by_name(job.name):
                 running.schedule_removal()
@@ -56,10 +59,6 @@ async def schedule_all(application: Application) -> None:
             job_queue.run_once(job.run, 0, name=job.name)
             job_queue.run_repeating(job.run, interval, first=interval, name=job.name)
             continue
-        try:
-            runs = await job.due(svc, now)
-        except NoEvent:
-            continue
-        for due in runs:
+        for due in next(runs):
             seconds = (due.at - now).total_seconds()
             replace_job(job_queue, job.run_name(due), job.run, seconds, due.data)

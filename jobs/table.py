@@ -6,35 +6,24 @@ process stops)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime
 
 from telegram.ext import Application, ContextTypes
 
-from handlers.services import Services
+from store.due import Due, DueReader
 
 # bot_data key of the table (bot/app.py)
 TABLE = "job_table"
 
 
 @dataclass(frozen=True)
-class Due:
-    """One run of a job: when, the end of its name (a slot's code, an offer's id) and what the
-    run is handed as `context.job.data`."""
-
-    at: datetime
-    key: str = ""
-    data: object = None
-
-
-@dataclass(frozen=True)
 class TimedJob:
     name: str
     run: Callable[[ContextTypes.DEFAULT_TYPE], Awaitable[None]]
-    # its runs, read from the database at `now` (past-due ones run at once; no event, no runs);
-    # None: it runs every few seconds and looks for work itself
-    due: Callable[[Services, datetime], Awaitable[Sequence[Due]]] | None = None
+    # its runs, read from the database at `now` (store/due.py: past-due ones run at once; no
+    # event, no runs); None: it runs every few seconds and looks for work itself
+    due: DueReader | None = None
 
     def run_name(self, due: Due) -> str:
         """The name of one run: doing it again replaces the run of that name."""

@@ -15,7 +15,7 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -407,22 +407,25 @@ def changed_interpreters(session: Session) -> list[int]:
     return list(session.exec(found.order_by(col(Interpreter.id))).all())
 
 
+def _note_fingerprint(session: Session, interpreter_id: int, current: str, known: str) -> None:
+    """`known`, the fingerprint read with the schedule, becomes `current` (the interpreter is
+    not looked at again until a re-assignment changes it), unless one wrote another since."""
+    session.execute(
+        sa.update(Interpreter)
+        .where(
+            col(Interpreter.id) == interpreter_id, col(Interpreter.schedule_fingerprint) == known
+        )
+        .values(schedule_fingerprint=current)
+    )
+
+
 def claim_change(
     session: Session, interpreter_id: int, seen: str, current: str, known: str | None = None
 ) -> bool:
-    """Records that the schedule with digest `current` goes out to the interpreter, if the
-    one last sent is still `seen`: of several bot processes noticing a change, one sends it.
-    `known` is the fingerprint read with the schedule: it becomes `current` (the interpreter
-    is not looked at again until a re-assignment changes it), unless one wrote another since."""
+    """Records that the interpreter has the schedule with digest `current` (they read it), if
+    the one last sent is still `seen`. `known`: see `_note_fingerprint`."""
     if known is not None:
-        session.execute(
-            sa.update(Interpreter)
-            .where(
-                col(Interpreter.id) == interpreter_id,
-                col(Interpreter.schedule_fingerprint) == known,
-            )
-            .values(schedule_fingerprint=current)
-        )
+        _note_fingerprint(session, interpreter_id, current, known)
     if current == seen:
         return False
     claimed = session.execute(
@@ -431,3 +434,53 @@ def claim_change(
         .values(schedule_digest=current)
     )
     return claimed.rowcount == 1
+
+
+def claim_push(
+    session: Session,
+    interpreter_id: int,
+    seen: str,
+    current: str,
+    known: str,
+    now: datetime,
+    lease: timedelta,
+) -> bool:
+    """Takes the interpreter's changed schedule (`current`) to send, if the one last sent is
+    still `seen` and no process is sending one: of several bot processes noticing a change,
+    one sends it. The claim is a lease: a process killed before it recorded the send
+    (`pushed`) leaves the change to the others once the lease ran out, so it is sent late
+    rather than never; one killed after the send but before the record sends it twice."""
+    _note_fingerprint(session, interpreter_id, current, known)
+    if current == seen:
+        return False
+    claimed = session.execute(
+        sa.update(Interpreter)
+        .where(
+            col(Interpreter.id) == interpreter_id,
+            col(Interpreter.schedule_digest) == seen,
+            sa.or_(
+                col(Interpreter.schedule_claimed_at).is_(None),
+                col(Interpreter.schedule_claimed_at) < now - lease,
+            ),
+        )
+        .values(schedule_claimed_at=now)
+    )
+    return claimed.rowcount == 1
+
+
+def pushed(
+    session: Session, interpreter_id: int, current: str, claimed_at: datetime, sent: bool
+) -> None:
+    """Ends the claim `claim_push` took at `claimed_at`: `sent` (or not to be sent: the
+    interpreter blocked the bot), `current` is the schedule they have; else (a passing error)
+    the change is given back for the next look. Nothing if the lease ran out meanwhile and
+    another process took the change (it sends it too)."""
+    done = {"schedule_digest": current} if sent else {}
+    session.execute(
+        sa.update(Interpreter)
+        .where(
+            col(Interpreter.id) == interpreter_id,
+            col(Interpreter.schedule_claimed_at) == claimed_at,
+        )
+        .values(schedule_claimed_at=None, **done)
+    )

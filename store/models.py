@@ -564,6 +564,9 @@ class Interpreter(SQLModel, table=True):
     schedule_fingerprint: str = Field(
         default="", max_length=64, sa_column_kwargs={"server_default": ""}
     )
+    # When a process took a change to send (store.interpreters.claim_push), until it records
+    # it sent: a lease, so that a process killed in between leaves it to another.
+    schedule_claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class InterpreterAssignment(SQLModel, table=True):

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
 from store.audit import record
+from store.due import Due
 from store.errors import StoreError
 from store.event import current_event, get_event, slots
 from store.fairday import participants_meeting
@@ -370,3 +371,19 @@ def outcome_counts(session: Session, now: datetime) -> OutcomeCounts:
     )
     expected = session.exec(select(func.coalesce(func.sum(MeetingOutcome.value_usd), 0))).one()
     return OutcomeCounts(asked, {r.value: results.get(r, 0) for r in OutcomeResult}, int(expected))
+
+
+def _slot_times(session: Session, now: datetime) -> list[SlotTimes]:
+    """The slots' times while answers are open; none after."""
+    return [] if now >= editable_until(session) else outcome_times(session)
+
+
+def prompts_due(session: Session, now: datetime) -> list[Due]:
+    """One prompt run at each slot's end (a restart resumes them; claims keep each message
+    once)."""
+    return [Due(slot.end, slot.code, slot.slot_id) for slot in _slot_times(session, now)]
+
+
+def nudges_due(session: Session, now: datetime) -> list[Due]:
+    """One reminder run after each slot's prompt."""
+    return [Due(slot.nudge, slot.code, slot.slot_id) for slot in _slot_times(session, now)]

@@ -30,6 +30,7 @@ from sqlmodel import Session, col, func, select, update
 
 from matching.model import effective_cap
 from store.audit import record
+from store.due import Due
 from store.errors import StoreError
 from store.event import get_event
 from store.fairday import Cancelled, Side, cancel, side_of, unassign_and_keep_place
@@ -626,3 +627,13 @@ def refill_counts(session: Session) -> dict[str, int]:
         session.exec(select(RefillOffer.state, func.count()).group_by(RefillOffer.state)).all()
     )
     return {state.value: states.get(state, 0) for state in OfferState}
+
+
+def offers_due(session: Session, now: datetime) -> list[Due]:
+    """Each open offer's expiry (re-created at start-up; past-due ones run at once)."""
+    return [Due(expires, str(offer_id), offer_id) for offer_id, expires in open_offers(session)]
+
+
+def freed_while_down(session: Session, now: datetime) -> list[Due]:
+    """At once, if places were freed while the bot was down."""
+    return [Due(now)] if unoffered_places(session, now) else []

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, func, select
 
+from store.due import Due
 from store.event import get_event, slots
 from store.models import (
     Attendance,
@@ -131,3 +132,29 @@ def upcoming_slots(session: Session, now: datetime) -> list[tuple[Slot, datetime
 def deadline_key(deadline: datetime, offset: timedelta) -> str:
     """Names one reminder of one deadline: moving the deadline makes new reminders due."""
     return f"{deadline.isoformat()}-{int(offset.total_seconds() // 60)}m"
+
+
+def meetings_due(session: Session, now: datetime) -> list[Due]:
+    """Each slot not started yet, its reminders minutes before it (a `TimedJob`'s runs)."""
+    return [Due(due, slot.code, slot.id) for slot, due in upcoming_slots(session, now)]
+
+
+def deadline_due(session: Session, now: datetime) -> list[Due]:
+    """The deadline's own run, while applications are open."""
+    event = get_event(session)
+    return [Due(event.deadline)] if event.phase == Phase.open else []
+
+
+def deadline_reminders_due(session: Session, now: datetime) -> list[Due]:
+    """One run per reminder still ahead; of those already due, only the latest is sent (a
+    bot that was down at 24 h before and starts 30 min before sends the 1-hour one)."""
+    event = get_event(session)
+    if event.phase != Phase.open or now >= event.deadline:
+        return []
+    due = [offset for offset in DEADLINE_OFFSETS if event.deadline - offset <= now]
+    latest_due = min(due, default=None)
+    return [
+        Due(event.deadline - offset, str(int(offset.total_seconds() // 60)), offset)
+        for offset in DEADLINE_OFFSETS
+        if offset not in due or offset == latest_due
+    ]

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, col, select
 
 from store.audit import record
+from store.due import Due
 from store.event import get_event, slots
 from store.fairday import participants_meeting
 from store.models import (
@@ -151,3 +152,9 @@ def survey_value(
     actor = session.get(Participant, participant_id).telegram_id or 0
     record(session, actor, "survey_value", meeting=meeting_id, value=row.value_usd)
     return SurveyReply(meeting_id, _names(session, other), row.signed, row.value_usd)
+
+
+def survey_due(session: Session, now: datetime) -> list[Due]:
+    """The survey's one run, once there are slots."""
+    when = survey_time(session)
+    return [] if when is None else [Due(when)]

@@ -5,11 +5,14 @@ telling the organizers that nobody can take it."""
 from datetime import timedelta
 
 import pytest
-from admin_helpers import ADMIN_LANGUAGES, bot_and_admin, organizer
+import sqlalchemy as sa
+from admin_helpers import ADMIN_LANGUAGES, bot_and_admin, organizer, process, until
+from db_hooks import dies_after
 from sqlmodel import select
 
 import builders
-from store.db import session_scope
+from fake_telegram import DEFAULT_TOKEN
+from store.db import make_engine, session_scope
 from store.event import parse_config, setup_event
 from store.interpreters import changed_interpreters, reassign
 from store.manual_matching import unassign
@@ -188,6 +191,55 @@ async def test_only_the_interpreter_whose_schedule_changed_is_sent_it(
     before = len(kim.messages)
     [pushed] = await lee.wait_for(lambda m: "schedule has changed" in m.text, timeout=20)
     assert "09:30" not in pushed.text and "10:00" not in pushed.text
-    with session_scope(engine) as session:
-        assert changed_interpreters(session) == []  # sent, and nobody is read again
+    # Sent, recorded right after it, and nobody is read again.
+    assert await until(lambda: not changed(engine))
     assert len(kim.messages) == before
+
+
+def changed(engine) -> list[int]:
+    with session_scope(engine) as session:
+        return changed_interpreters(session)
+
+
+def unassign_the_online_meeting(engine) -> None:
+    """S3's meeting (Lee's one) is taken out: Lee's schedule changes."""
+    with session_scope(engine) as session:
+        s3 = session.exec(select(Participant).where(Participant.code == "S3")).one()
+        online = session.exec(select(Meeting).where(Meeting.seller_id == s3.id)).one()
+        unassign(session, builders.ADMIN, online.id)
+
+
+async def test_a_bot_killed_between_claiming_a_change_and_sending_it_still_sends_it(
+    interpreted, fake, engine, database_url, clock
+):
+    """The process that took Lee's changed schedule to send dies before the message went out
+    (its send failed, and nothing after the claim reached the database): once the claim's
+    lease ran out, a living process sends it, once."""
+    lee = fake.user(LEE, "Lee", language_code="en")
+    lease = timedelta(seconds=2)
+    doomed = make_engine(database_url)  # the killed process's own connections
+    try:
+        async with process(fake, doomed, clock, DEFAULT_TOKEN, lease):
+            await lee.ask(f"/start {interpreted['I2']}")  # read: nothing new to send them
+            with session_scope(engine) as session:
+                builders.set_phase(session, Phase.announced)
+            fake.fail_next(LEE, code=500, method="sendmessage")  # the send never arrives
+            with dies_after(doomed, "UPDATE interpreter SET schedule_"):
+                refused: list[str] = []
+
+                def tried(context) -> None:  # a statement the dead process tried
+                    if context.statement.lstrip().startswith("UPDATE interpreter"):
+                        refused.append(context.statement)
+
+                sa.event.listen(doomed, "handle_error", tried)
+                unassign_the_online_meeting(engine)
+                # Claimed; the send failed, and so did what the process wrote after it.
+                assert await until(lambda: bool(refused), timeout=20)
+                sa.event.remove(doomed, "handle_error", tried)
+            assert not any("schedule has changed" in m.text for m in lee.messages)
+            clock.now += 2 * lease  # the dead process's claim ran out
+            await lee.wait_for(lambda m: "schedule has changed" in m.text, timeout=20)
+            assert await until(lambda: not changed(engine))
+        assert len([m for m in lee.messages if "schedule has changed" in m.text]) == 1
+    finally:
+        doomed.dispose()

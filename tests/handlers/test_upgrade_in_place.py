@@ -16,7 +16,8 @@ import sqlalchemy as sa
 from admin_helpers import organizer, process, users
 from alembic import command
 from alembic.script import ScriptDirectory
-from conftest import POSTGRES_URL
+from conftest import POSTGRES_URL, beside, create_database, on_server
+from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel, select
 
 import builders
@@ -106,27 +107,21 @@ def load(engine: sa.Engine, rows: Rows) -> None:
 
 @contextmanager
 def database_at(revision: str, tmp_path: Path) -> Iterator[sa.Engine]:
-    """An empty database at `revision`: a new SQLite file, or the test PostgreSQL database
-    rebuilt (and left at the newest schema afterwards, as the other tests expect)."""
-    if not POSTGRES_URL:
-        engine = make_engine(f"sqlite:///{tmp_path / f'at-{revision}.db'}")
-        command.upgrade(alembic_config(engine), revision)
-        yield engine
-        engine.dispose()
-        return
-    engine = make_engine(POSTGRES_URL)
-
-    def rebuild(to: str) -> None:
-        with engine.begin() as connection:
-            connection.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        command.upgrade(alembic_config(engine), to)
-
-    rebuild(revision)
+    """An empty database at `revision`: a new SQLite file, or a new PostgreSQL database beside
+    the test one (which stays at the newest schema, as the other tests expect: rebuilding it
+    afterwards ran all the migrations a second time)."""
+    url = f"sqlite:///{tmp_path / f'at-{revision}.db'}"
+    if POSTGRES_URL:
+        url = beside(POSTGRES_URL, "at")
+        create_database(url)
+    engine = make_engine(url)
+    command.upgrade(alembic_config(engine), revision)
     try:
         yield engine
     finally:
-        rebuild("head")
         engine.dispose()
+        if POSTGRES_URL:
+            on_server(f'DROP DATABASE "{make_url(url).database}" WITH (FORCE)')
 
 
 @pytest.mark.parametrize("revision", revisions())
