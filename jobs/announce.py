@@ -28,12 +28,13 @@ from store.announce import (
     Job,
     blocked,
     claim,
-    claim_report,
     failed,
     part_sent,
     prepare,
     progress,
     release,
+    report_due,
+    report_sent,
     round_paid,
     stop_paid,
 )
@@ -183,11 +184,12 @@ async def _worker(
 
 async def _show_progress(
     context: ContextTypes.DEFAULT_TYPE, round_number: int, final: bool
-) -> None:
+) -> bool:
+    """Edits the round's progress message; False after a passing error (worth trying again)."""
     svc = services(context)
     state = await svc.run(progress, round_number)
     if state.chat_id is None or state.message_id is None:
-        return
+        return True
     try:
         await context.bot.edit_message_text(
             progress_text(pick(state.language, svc.default_language), state, final),
@@ -195,11 +197,13 @@ async def _show_progress(
             message_id=state.message_id,
             parse_mode=ParseMode.HTML,
         )
-    except BadRequest as error:
+    except BadRequest as error:  # "not modified": another process edited it just now
         if "not modified" not in str(error):
             log.warning("progress message: %s", error)
     except TelegramError as error:
         log.warning("progress message: %s", error)
+        return False
+    return True
 
 
 async def announce_job(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -228,8 +232,15 @@ async def announce_job(context: ContextTypes.DEFAULT_TYPE) -> None:
         _working(context.application).discard(("announce", round_number))
         await svc.run(release, me, kept)
     raise_first(stopped)
-    if await svc.run(claim_report, round_number):
-        await _show_progress(context, round_number, final=True)
+    if await svc.run(report_due) == round_number:
+        await _report_round(context, round_number)
+
+
+async def _report_round(context: ContextTypes.DEFAULT_TYPE, round_number: int) -> None:
+    """The round's final count, then its record (`report_sent`): at least once, whatever
+    process dies when; after a passing error, again at the next look (`resume_job`)."""
+    if await _show_progress(context, round_number, final=True):
+        await services(context).run(report_sent, round_number)
 
 
 async def resume_job(context: ContextTypes.DEFAULT_TYPE, found: Unsent) -> None:
@@ -237,12 +248,10 @@ async def resume_job(context: ContextTypes.DEFAULT_TYPE, found: Unsent) -> None:
     starts sending what nobody sends (a round or broadcast interrupted by a crash or a
     restart, once its leases ran out), and sends a final count that a process which died
     could not."""
-    svc = services(context)
     if found.round is not None:
         start_sending(context.application, "announce", found.round)
-    due = found.round_report
-    if due is not None and await svc.run(claim_report, due):
-        await _show_progress(context, due, final=True)
+    if found.round_report is not None:
+        await _report_round(context, found.round_report)
     for broadcast_id in found.broadcasts:
         start_sending(context.application, "broadcast", broadcast_id)
     for broadcast_id in found.unreported:
@@ -317,7 +326,10 @@ async def _broadcast_worker(
 
 
 async def _report_broadcast(context: ContextTypes.DEFAULT_TYPE, broadcast_id: int) -> None:
-    report = await services(context).run(broadcasts.claim_report, broadcast_id)
+    """The final count, then its record (`report_sent`): at least once, whatever process
+    dies when; after a passing error, again at the next look (`resume_job`)."""
+    svc = services(context)
+    report = await svc.run(broadcasts.final_report, broadcast_id)
     if report is None:
         return
     try:
@@ -326,8 +338,13 @@ async def _report_broadcast(context: ContextTypes.DEFAULT_TYPE, broadcast_id: in
             chat_id=report.chat_id,
             message_id=report.message_id,
         )
+    except BadRequest as error:
+        if "not modified" not in str(error):  # another process edited it just now
+            log.warning("broadcast report: %s", error)
     except TelegramError as error:
         log.warning("broadcast report: %s", error)
+        return
+    await svc.run(broadcasts.report_sent, broadcast_id)
 
 
 async def broadcast_job(context: ContextTypes.DEFAULT_TYPE) -> None:

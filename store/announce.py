@@ -460,21 +460,17 @@ def progress(session: Session, round_number: int) -> Progress:
     )
 
 
-def claim_report(session: Session, round_number: int) -> bool:
-    """True for exactly one caller once the round has nothing left to send: it reports."""
-    left = session.exec(
-        select(func.count()).select_from(AnnouncementDelivery).where(_pending(round_number))
-    ).one()
-    if left:
-        return False
-    claimed = session.execute(
+def report_sent(session: Session, round_number: int) -> None:
+    """Records that the round's final count went out (its progress message edited): only
+    after the edit, so a process killed in between leaves it to the next look of any process
+    (`report_due`). Two processes may both edit it: the same text again changes nothing."""
+    session.execute(
         update(Event)
         .where(
             col(Event.announce_reported) < round_number, col(Event.announce_round) == round_number
         )
         .values(announce_reported=round_number)
     )
-    return claimed.rowcount == 1
 
 
 def report_due(session: Session) -> int | None:

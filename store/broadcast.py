@@ -170,8 +170,8 @@ def unreported(session: Session) -> list[int]:
     )
 
 
-def claim_report(session: Session, broadcast_id: int) -> Report | None:
-    """The counts, for exactly one caller, once nothing of the broadcast is left to send."""
+def final_report(session: Session, broadcast_id: int) -> Report | None:
+    """The counts, once nothing of the broadcast is left to send, until `report_sent`."""
     left = session.exec(
         select(func.count())
         .select_from(BroadcastDelivery)
@@ -182,13 +182,8 @@ def claim_report(session: Session, broadcast_id: int) -> Report | None:
     ).one()
     if left:
         return None
-    claimed = session.execute(
-        update(Broadcast)
-        .where(col(Broadcast.id) == broadcast_id, col(Broadcast.reported) == False)  # noqa: E712
-        .values(reported=True)
-        .returning(Broadcast.id)
-    )
-    if claimed.first() is None:
+    broadcast = session.get(Broadcast, broadcast_id)
+    if broadcast is None or broadcast.reported:
         return None
     rows = session.exec(
         select(BroadcastDelivery.status, func.count())
@@ -196,5 +191,13 @@ def claim_report(session: Session, broadcast_id: int) -> Report | None:
         .group_by(BroadcastDelivery.status)
     ).all()
     counts = {"sent": 0, "failed": 0, "blocked": 0} | {s.value: n for s, n in rows}  # people
-    broadcast = session.get(Broadcast, broadcast_id)
     return Report(broadcast.chat_id, broadcast.message_id, broadcast.language, counts)
+
+
+def report_sent(session: Session, broadcast_id: int) -> None:
+    """Records that the final count went out (the admin's message edited): only after the
+    edit, so a process killed in between leaves it to the next look of any process
+    (`unreported`). Two processes may both edit it: the same text again changes nothing."""
+    session.execute(
+        update(Broadcast).where(col(Broadcast.id) == broadcast_id).values(reported=True)
+    )

@@ -9,6 +9,7 @@ from bot.screens import COMMAND, path, write_book
 
 
 @pytest.mark.slow
+@pytest.mark.usefixtures("fake_pace")  # the book's bot runs against the fake server
 @pytest.mark.parametrize("language", ["ko", "en"])
 async def test_the_screen_files_are_current(language):
     written = await write_book(language)

@@ -2,15 +2,17 @@
 with the timetable as its caption, 429s waited out, blocked users marked, an interrupted round
 or broadcast resumed by a new process, re-announcing changes."""
 
+from datetime import timedelta
+
 import pytest
-from admin_helpers import organizer, process, users
-from db_hooks import locked_once
+from admin_helpers import organizer, process, until, users
+from db_hooks import dies_after, locked_once
 from sqlmodel import select
 
 import builders
-from builders import DEADLINE
+from builders import ADMIN, DEADLINE
 from fake_telegram import DEFAULT_TOKEN
-from store.db import session_scope
+from store.db import make_engine, session_scope
 from store.matching_run import close_at_deadline
 from store.models import (
     AnnouncementDelivery,
@@ -271,3 +273,55 @@ async def test_a_long_timetable_shows_its_first_meetings_and_a_button_for_all(ap
     assert " more changes.\n\n📅 Boom Up Korea 2024\nBuyer 1 Global" in changed.caption
     assert "1 confirmed meeting. Tap it below" in changed.caption
     assert "📋 Full timetable" not in [label for row in changed.keyboard for label, _ in row]
+
+
+async def test_a_bot_killed_right_after_a_round_was_reported_has_shown_its_final_count(
+    fake, engine, database_url, clock
+):
+    """The process that finishes a round dies right after recording its final count: the
+    progress message already shows it (the record follows the edit; before, it came first,
+    and the count was never shown)."""
+    clock.now = DEADLINE
+    matched_fair(engine, 2, 2)
+    users(fake, 2, 2)
+    admin = organizer(fake)
+    doomed = make_engine(database_url)  # the killed process's own connections
+    try:
+        async with process(fake, doomed, clock, DEFAULT_TOKEN, timedelta(seconds=2)):
+            with dies_after(doomed, "UPDATE event SET announce_reported") as died:
+                [status] = await admin.ask("/announce")
+                assert await until(lambda: bool(died))
+            # Alive again (as another process would be): nothing is left for it to show.
+            assert await fake.changes.wait_for(lambda: done(status), WAIT)
+        assert "4 sent (of 4 people)" in status.text
+        assert len([m for m in admin.messages if done(m)]) == 1  # the status message, edited
+    finally:
+        doomed.dispose()
+
+
+async def test_a_broadcast_count_that_did_not_reach_the_admin_is_shown_later(
+    fake, engine, database_url, clock
+):
+    """The process that finishes a broadcast records its count and dies before the edit
+    reached Telegram (here: the edit failed, and nothing after the record reached the
+    database): the count is recorded only once the edit went out, so a living process's
+    next look shows it."""
+    matched_fair(engine, 2, 2)
+    users(fake, 2, 2)
+    admin = organizer(fake)
+    doomed = make_engine(database_url)  # the killed process's own connections
+    fake.fail_next(ADMIN, code=500, method="editmessagetext")  # the count never arrives
+    try:
+        async with process(fake, doomed, clock, DEFAULT_TOKEN, timedelta(seconds=2)):
+            with dies_after(doomed, "UPDATE broadcast SET reported"):
+                [status] = await admin.ask("/broadcast all Hall B opens")
+
+                def edit_failed() -> bool:
+                    return any(c.method == "editMessageText" and c.error for c in fake.calls)
+
+                assert await until(edit_failed)
+            assert await fake.changes.wait_for(lambda: "4 delivered" in status.text, WAIT)
+        # The status message, edited (the dead process's errors are reported beside it).
+        assert len([m for m in admin.messages if "delivered" in (m.text or "")]) == 1
+    finally:
+        doomed.dispose()

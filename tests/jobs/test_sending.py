@@ -10,7 +10,7 @@ import pytest
 
 from jobs.sending import LATE_TRIES, PER_CHAT, paced, pacer
 
-pytestmark = pytest.mark.bot
+pytestmark = [pytest.mark.bot, pytest.mark.per_chat]
 
 CHAT = 4242
 

@@ -66,7 +66,7 @@ def test_a_round_has_a_copy_per_person_and_resumes_only_the_unsent_ones(engine):
     assert send_round(engine, "other", later) == {}  # taken again: revoked, nothing sent
     with session_scope(engine) as session:
         progress = announce.progress(session, started.number)
-        assert announce.claim_report(session, started.number)
+        assert announce.report_due(session) == started.number
     assert (progress.total, progress.counts["sent"], progress.counts["failed"]) == (4, 3, 1)
 
 
@@ -78,7 +78,7 @@ def test_a_round_nobody_can_be_reached_by_queues_nothing_and_is_done_at_once(eng
         started = announce.start_round(session, builders.ADMIN, builders.ADMIN, 1)
         assert (started.queued, started.never_joined) == (0, 1)
         assert session.exec(select(AnnouncementDelivery)).all() == []
-        assert announce.claim_report(session, started.number)
+        assert announce.report_due(session) == started.number
 
 
 def test_each_person_is_compared_with_what_they_were_sent(engine):
@@ -123,6 +123,6 @@ def test_a_broadcast_reaches_each_person_once_in_their_language(engine):
                 language = delivery.reader.language
                 reached.append((delivery.reader.telegram_id, delivery.text_for(language)))
                 broadcast.finish(session, delivery.id, DeliveryStatus.sent, later)
-        report = broadcast.claim_report(session, sent)
+        report = broadcast.final_report(session, sent)
     assert sorted(reached) == [(MAIN, "안내"), (1002, "Notice"), (KIM, "Notice")]
     assert report.counts == {"sent": 3, "failed": 1, "blocked": 0}  # Lee: revoked
