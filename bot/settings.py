@@ -5,6 +5,7 @@ a sentence naming the variable."""
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from typing import Annotated
@@ -38,7 +39,7 @@ class Settings(BaseSettings):
     paid_broadcast_offer_seconds: int = Field(default=60, ge=0)
     # How long one call to Telegram may take (sending it and reading the answer; a file has
     # 15 s more to go up) before it counts as failed: a notice is then sent again.
-    telegram_timeout_seconds: float = Field(default=10.0, gt=0)
+    telegram_timeout_seconds: float = 10.0
     # Telegram sends it with every webhook POST; a POST without it is refused (bot/webhook.py).
     webhook_secret: str = ""
 
@@ -52,6 +53,17 @@ class Settings(BaseSettings):
                 raise ValueError("setting.admin_ids")
             return frozenset(int(part) for part in parts)
         return value
+
+    @field_validator("telegram_timeout_seconds", mode="before")
+    @classmethod
+    def _positive_seconds(cls, value: object) -> float:
+        try:
+            seconds = float(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            raise ValueError("setting.positive_seconds") from None
+        if not (0 < seconds < math.inf):
+            raise ValueError("setting.positive_seconds")
+        return seconds
 
     @field_validator("database_url")
     @classmethod

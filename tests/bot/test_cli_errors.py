@@ -89,6 +89,15 @@ def test_an_unparsable_database_url_names_the_variable(organizers_folder, monkey
     assert "DATABASE_URL" in said and "sqlite:///" in said
 
 
+@pytest.mark.parametrize("value", ["ten", "0", "-1", "nan"])
+def test_a_telegram_timeout_that_is_no_number_above_zero_names_the_variable(
+    value, organizers_folder, monkeypatch, capsys
+):
+    monkeypatch.setenv("TELEGRAM_TIMEOUT_SECONDS", value)
+    said = said_by(capsys, "migrate")
+    assert "TELEGRAM_TIMEOUT_SECONDS" in said and "seconds above 0 (e.g. 10)" in said
+
+
 def test_a_dot_env_that_is_not_utf8(organizers_folder, capsys):
     (organizers_folder / ".env").write_bytes("TELEGRAM_BOT_TOKEN=토큰\n".encode("cp949"))
     said = said_by(capsys, "migrate")

@@ -10,7 +10,7 @@ import itertools
 import os
 import subprocess
 import sys
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 
@@ -21,7 +21,7 @@ from sqlmodel import select
 
 import builders
 from builders import ADMIN
-from fake_telegram import DEFAULT_TOKEN
+from fake_telegram import DEFAULT_TOKEN, ChatMessage, FakeUser
 from fake_telegram.ports import listening_port
 from store.db import session_scope
 from store.models import Event, Participant, Phase
@@ -115,6 +115,15 @@ async def healthy(port: int) -> bool:
     return False
 
 
+def has_button(label: str) -> Callable[[ChatMessage], bool]:
+    return lambda message: any(b.text == label for row in message.buttons for b in row)
+
+
+async def answer(user: FakeUser, shows: Callable[[ChatMessage], bool]) -> ChatMessage:
+    """The bot's next message to `user` that `shows` what is awaited, within WAIT."""
+    return next(m for m in await user.wait_for(shows, timeout=WAIT) if shows(m))
+
+
 async def test_three_webhook_processes_behind_a_balancer(fake, engine, database_url):
     with session_scope(engine) as session:
         builders.fair(session, buyers=2, sellers=2)  # its deadline has passed
@@ -133,14 +142,16 @@ async def test_three_webhook_processes_behind_a_balancer(fake, engine, database_
             assert fake.bot().webhook["url"] == public
             assert fake.bot().webhook["secret_token"] == SECRET
             kim = fake.user(1999, "Kim")
-            [menu] = await kim.ask("/menu", timeout=WAIT)
+            # Each answer awaited by what it shows: in other processes, the bot's calls for one
+            # step can pause longer than wait_reply's quiet period on a loaded machine.
+            await kim.send("/menu")
+            menu = await answer(kim, has_button("👤 Account info"))
             await kim.press(menu, "👤 Account info")
-            [section] = await kim.wait_reply(timeout=WAIT)
+            section = await answer(kim, has_button("✏️ E-mail"))
             await kim.press(section, "✏️ E-mail")
-            [prompt] = await kim.wait_reply(timeout=WAIT)
-            assert "E-mail" in prompt.text
-            saved, _ = await kim.ask("kim@hanbit.kr", timeout=WAIT)
-            assert "E-mail saved" in saved.text
+            await answer(kim, lambda m: "E-mail: send the new value" in (m.text or ""))
+            await kim.send("kim@hanbit.kr")
+            await answer(kim, lambda m: "E-mail saved" in (m.text or ""))
             await admin.wait_for(lambda m: "Requests are closed" in (m.text or ""), timeout=WAIT)
             await asyncio.sleep(1.0)  # room for a second, wrong, summary from another process
     # Each step reached the next process in turn, and the typed step followed the user.
