@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Iterator
 from concurrent.futures import Executor
+from contextlib import contextmanager
 
 from telegram import Message
 from telegram.constants import ParseMode
@@ -61,8 +62,25 @@ PROGRESS_EVERY = 2.0  # seconds between edits of the admin's progress message
 
 
 def _working(application: Application) -> set[tuple[str, int]]:
-    """The rounds and broadcasts this process is sending now."""
+    """The rounds and broadcasts this process is sending now, and the final counts it is
+    showing."""
     return application.bot_data.setdefault("working", set())
+
+
+@contextmanager
+def _alone(application: Application, work: tuple[str, int]) -> Iterator[bool]:
+    """False if this process is doing `work` already. A final count is recorded after its
+    edit: the job that finished the round and the look every few seconds, which finds it not
+    yet recorded meanwhile, would both edit it, and Telegram refuses the second edit."""
+    working = _working(application)
+    if work in working:
+        yield False
+        return
+    working.add(work)
+    try:
+        yield True
+    finally:
+        working.discard(work)
 
 
 def start_sending(application: Application, kind: str, number: int) -> None:
@@ -232,15 +250,18 @@ async def announce_job(context: ContextTypes.DEFAULT_TYPE) -> None:
         _working(context.application).discard(("announce", round_number))
         await svc.run(release, me, kept)
     raise_first(stopped)
-    if await svc.run(report_due) == round_number:
-        await _report_round(context, round_number)
+    await _report_round(context, round_number)
 
 
 async def _report_round(context: ContextTypes.DEFAULT_TYPE, round_number: int) -> None:
     """The round's final count, then its record (`report_sent`): at least once, whatever
-    process dies when; after a passing error, again at the next look (`resume_job`)."""
-    if await _show_progress(context, round_number, final=True):
-        await services(context).run(report_sent, round_number)
+    process dies when; after a passing error, again at the next look (`resume_job`). Once
+    in a process: one at a time, each after reading that it is still due."""
+    svc = services(context)
+    with _alone(context.application, ("announce report", round_number)) as alone:
+        due = alone and await svc.run(report_due) == round_number
+        if due and await _show_progress(context, round_number, final=True):
+            await svc.run(report_sent, round_number)
 
 
 async def resume_job(context: ContextTypes.DEFAULT_TYPE, found: Unsent) -> None:
@@ -327,7 +348,14 @@ async def _broadcast_worker(
 
 async def _report_broadcast(context: ContextTypes.DEFAULT_TYPE, broadcast_id: int) -> None:
     """The final count, then its record (`report_sent`): at least once, whatever process
-    dies when; after a passing error, again at the next look (`resume_job`)."""
+    dies when; after a passing error, again at the next look (`resume_job`). Once in a
+    process, as a round's (`_report_round`)."""
+    with _alone(context.application, ("broadcast report", broadcast_id)) as alone:
+        if alone:
+            await _show_broadcast_count(context, broadcast_id)
+
+
+async def _show_broadcast_count(context: ContextTypes.DEFAULT_TYPE, broadcast_id: int) -> None:
     svc = services(context)
     report = await svc.run(broadcasts.final_report, broadcast_id)
     if report is None:

@@ -1,6 +1,7 @@
 """Instrumenting the test database: something happening at a precise moment of a store
 operation, without touching the operation's code."""
 
+import time
 from contextlib import contextmanager
 
 import sqlalchemy as sa
@@ -147,3 +148,26 @@ def refused(engine: sa.Engine, fragment: str):
         yield failed
     finally:
         sa.event.remove(engine, "handle_error", note)
+
+
+@contextmanager
+def slowed(engine: sa.Engine, write: str, seconds: float):
+    """Each statement of `engine` starting with `write` runs `seconds` late: the moment
+    before it stretched out. Yields a list that holds each such statement once it ran."""
+    ran: list[str] = []
+
+    def before(connection, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().startswith(write):
+            time.sleep(seconds)  # a store thread's, not the event loop's
+
+    def after(connection, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().startswith(write):
+            ran.append(statement)
+
+    sa.event.listen(engine, "before_cursor_execute", before)
+    sa.event.listen(engine, "after_cursor_execute", after)
+    try:
+        yield ran
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", before)
+        sa.event.remove(engine, "after_cursor_execute", after)

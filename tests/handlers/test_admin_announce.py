@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 from admin_helpers import organizer, process, until, users
-from db_hooks import dies_after, locked_once
+from db_hooks import dies_after, locked_once, slowed
 from sqlmodel import select
 
 import builders
@@ -325,3 +325,29 @@ async def test_a_broadcast_count_that_did_not_reach_the_admin_is_shown_later(
         assert len([m for m in admin.messages if "delivered" in (m.text or "")]) == 1
     finally:
         doomed.dispose()
+
+
+@pytest.mark.parametrize(
+    ("command", "record", "counted"),
+    [
+        ("/announce", "UPDATE event SET announce_reported", "4 sent (of 4 people)"),
+        ("/broadcast all Hall B opens", "UPDATE broadcast SET reported", "4 delivered"),
+    ],
+)
+async def test_a_final_count_is_shown_once_while_the_look_for_work_finds_it_unrecorded(
+    fake, engine, clock, command, record, counted
+):
+    """A final count is recorded after its edit: meanwhile (here 1.5 s) the look for work,
+    every 0.5 s, finds it unrecorded, and the process still edits it only once (a second edit
+    of the same text is refused by Telegram)."""
+    clock.now = DEADLINE
+    matched_fair(engine, 2, 2)
+    users(fake, 2, 2)
+    admin = organizer(fake)
+    with slowed(engine, record, 1.5) as recorded:
+        async with process(fake, engine, clock, DEFAULT_TOKEN, timedelta(seconds=2)):
+            [status] = await admin.ask(command)
+            assert await fake.changes.wait_for(lambda: counted in status.text, WAIT)
+            assert await until(lambda: bool(recorded))
+    assert not [call for call in fake.calls if call.error], "an edit was refused"
+    assert len(admin.messages) == 1  # the one status message, edited
