@@ -14,6 +14,7 @@ from typing import Any, NoReturn
 
 import sqlalchemy as sa
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 from telegram import Bot
 from telegram.error import InvalidToken, TelegramError
 
@@ -139,13 +140,31 @@ def load_settings() -> Settings:
         language = cli_language()
         for problem in error.errors():
             name = str(problem["loc"][0]).upper()
-            cause = str(problem.get("ctx", {}).get("error", ""))
-            why = t(language, cause) if cause.startswith("setting.") else problem["msg"]
+            why = setting_problem(language, problem)
             print(t(language, "cli.bad_setting", name=name, why=why), file=sys.stderr)
         raise SystemExit(2) from None
     except UnicodeDecodeError:  # pydantic-settings reads .env as UTF-8
         print(t(cli_language(), "cli.env_not_utf8"), file=sys.stderr)
         raise SystemExit(2) from None
+
+
+# pydantic's own checks of a setting (its error types), in the catalogs' words: its messages
+# are English, on the Korean command line too.
+PYDANTIC_REASONS = {
+    "int_parsing": "setting.whole_number",
+    "int_from_float": "setting.whole_number",
+    "greater_than_equal": "setting.at_least",
+}
+
+
+def setting_problem(language: str, problem: ErrorDetails) -> str:
+    """Why a setting was refused: our validators' catalog key, else pydantic's check."""
+    context = problem.get("ctx", {})
+    cause = str(context.get("error", ""))
+    if cause.startswith("setting."):
+        return t(language, cause)
+    reason = PYDANTIC_REASONS.get(problem["type"], "setting.not_valid")
+    return t(language, reason, limit=context.get("ge"))
 
 
 def problem_text(language: str, problem: Problem, headers: dict[str, str]) -> str:

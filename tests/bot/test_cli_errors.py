@@ -98,6 +98,29 @@ def test_a_telegram_timeout_that_is_no_number_above_zero_names_the_variable(
     assert "TELEGRAM_TIMEOUT_SECONDS" in said and "seconds above 0 (e.g. 10)" in said
 
 
+@pytest.mark.parametrize(
+    ("name", "value", "en", "ko"),
+    [
+        ("DELIVERY_LEASE_SECONDS", "-5", "must be 1 or more", "1 이상이어야 합니다"),
+        ("DELIVERY_LEASE_SECONDS", "abc", "must be a whole number", "정수여야 합니다"),
+        ("DELIVERY_LEASE_SECONDS", "1.5", "must be a whole number", "정수여야 합니다"),
+        ("PAID_BROADCAST_OFFER_SECONDS", "-1", "must be 0 or more", "0 이상이어야 합니다"),
+    ],
+)
+def test_a_number_setting_out_of_its_range_is_told_in_the_command_lines_language(
+    name, value, en, ko, organizers_folder, monkeypatch, capsys
+):
+    """pydantic's own checks (a whole number, a lower bound) in our words: its messages are
+    English, on the Korean command line too."""
+    monkeypatch.setenv(name, value)
+    said = said_by(capsys, "migrate")
+    assert name in said and en in said
+    monkeypatch.setenv("DEFAULT_LANGUAGE", "ko")
+    said = said_by(capsys, "migrate")
+    assert said.startswith(f"설정 {name} 값이 올바르지 않습니다: {ko}")
+    assert "Input should" not in said
+
+
 def test_a_dot_env_that_is_not_utf8(organizers_folder, capsys):
     (organizers_folder / ".env").write_bytes("TELEGRAM_BOT_TOKEN=토큰\n".encode("cp949"))
     said = said_by(capsys, "migrate")
