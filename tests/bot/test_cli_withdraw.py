@@ -37,7 +37,9 @@ def test_withdraw_and_restore_from_the_command_line(korean, engine, capsys):
     assert "S1 가나화장품 업체의 참가를 복원했습니다." in capsys.readouterr().out
     assert active(engine) == {"S1": True, "S2": True}
     with session_scope(engine) as session:
-        audit = [(a.action, a.detail) for a in session.exec(select(AuditLog)).all()]
+        audit = [
+            (a.action, a.detail) for a in session.exec(select(AuditLog).order_by(AuditLog.id)).all()
+        ]
     assert [action for action, _ in audit] == ["withdraw", "restore"]
     assert "참가 포기" in audit[0][1]
 

@@ -102,7 +102,9 @@ def test_the_interpreter_list_previews_then_imports_under_its_title_row(
     assert main(["interpreters", str(DATA / name)]) == 0
     assert "통역원 명단을 가져왔습니다: 그대로인 통역원 3명." in capsys.readouterr().out
     with session_scope(engine) as session:
-        audit = session.exec(select(AuditLog).where(AuditLog.action == "interpreters_import"))
+        audit = session.exec(
+            select(AuditLog).where(AuditLog.action == "interpreters_import").order_by(AuditLog.id)
+        )
         assert [a.detail for a in audit] == [
             '{"created": 3, "updated": 0}',
             '{"created": 0, "updated": 0}',

@@ -43,7 +43,7 @@ async def test_attendance_is_refused_without_video_links_then_set_and_audited(
     [same] = await admin.ask("/attendance B1 online")
     assert "already takes part online" in same.text
     with session_scope(engine) as session:
-        actions = [a.action for a in session.exec(select(AuditLog)).all()]
+        actions = [a.action for a in session.exec(select(AuditLog).order_by(AuditLog.id)).all()]
     assert actions.count("attendance") == 1
 
 

@@ -96,7 +96,7 @@ async def test_a_colleague_joins_and_sees_the_companys_timetable_in_their_langua
     with session_scope(engine) as session:
         [row] = session.exec(select(Colleague)).all()
         assert row.language == "ko"
-        audit = [row.action for row in session.exec(select(AuditLog)).all()]
+        audit = [row.action for row in session.exec(select(AuditLog).order_by(AuditLog.id)).all()]
     assert audit == ["colleague_invited"]
 
 
@@ -193,7 +193,7 @@ async def test_a_revoked_colleague_is_told_once_and_the_link_refused(fake, engin
     with session_scope(engine) as session:
         told_rows = session.exec(select(Notice).where(Notice.kind == NoticeKind.colleague)).all()
         assert [(n.colleague_id, n.status) for n in told_rows] == [(made.id, "sent")]
-        audit = [row.action for row in session.exec(select(AuditLog)).all()]
+        audit = [row.action for row in session.exec(select(AuditLog).order_by(AuditLog.id)).all()]
     assert audit == ["colleague_invited", "colleague_revoked"]
 
 

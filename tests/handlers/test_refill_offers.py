@@ -150,7 +150,7 @@ async def test_a_freed_slot_is_refilled_from_standby(fair, fake, engine, clock):
         [figures] = await admin.ask("/stats")
         assert "Standby refills: 1 offered now, 1 booked, 1 declined, 1 expired" in (figures.text)
     with session_scope(engine) as session:
-        actions = [a.action for a in session.exec(select(AuditLog))]
+        actions = [a.action for a in session.exec(select(AuditLog).order_by(AuditLog.id))]
     for action in ("refill_offered", "refill_declined", "refill_accepted", "refill_expired"):
         assert action in actions
 

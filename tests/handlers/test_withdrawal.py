@@ -85,7 +85,7 @@ async def test_a_withdrawal_locks_out_tells_everyone_and_refills(fair, fake, eng
         request = session.exec(
             select(MeetingRequest).where(MeetingRequest.status == RequestStatus.cancelled)
         ).one()
-        actions = [a.action for a in session.exec(select(AuditLog)).all()]
+        actions = [a.action for a in session.exec(select(AuditLog).order_by(AuditLog.id)).all()]
     listed = [row[0] for row in book["Participants"].iter_rows(min_row=2, values_only=True)]
     assert "S1" not in listed and "S2" in listed
     [gone] = list(book["Withdrawn"].iter_rows(min_row=2, values_only=True))

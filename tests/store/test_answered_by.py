@@ -58,7 +58,9 @@ def test_a_confirmation_by_a_colleague_is_named_to_the_main_contact(fair, engine
     assert error_text("en", error) == "Already confirmed by Kim."
     with session_scope(engine) as session:
         [line] = [
-            a for a in session.exec(select(AuditLog)).all() if a.action == "meeting_confirmed"
+            a
+            for a in session.exec(select(AuditLog).order_by(AuditLog.id)).all()
+            if a.action == "meeting_confirmed"
         ]
     assert line.admin_id == KIM  # the person who pressed, not the main contact
 
@@ -101,7 +103,7 @@ def test_the_first_outcome_answer_is_the_companys_and_only_its_writer_changes_it
         set_details(session, meeting, s1, AFTER, value_text="$15k", by=kim)
     with session_scope(engine) as session:
         [row] = session.exec(select(MeetingOutcome)).all()
-        lines = session.exec(select(AuditLog)).all()
+        lines = session.exec(select(AuditLog).order_by(AuditLog.id)).all()
         actors = {a.admin_id for a in lines if a.action.startswith("outcome")}
     assert (row.result, row.value_usd, row.note, row.colleague_id) == (
         OutcomeResult.quote_requested,

@@ -23,7 +23,7 @@ NOW = datetime(2026, 6, 9, 10, tzinfo=UTC)
 
 def _lines(engine) -> list[tuple[int, str, str]]:
     with Session(engine) as session:
-        rows = session.exec(select(AuditLog)).all()
+        rows = session.exec(select(AuditLog).order_by(AuditLog.id)).all()
         return [(row.admin_id, row.action, row.detail) for row in rows]
 
 

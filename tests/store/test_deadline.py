@@ -32,7 +32,7 @@ def _move(engine, typed: datetime, now: datetime):
 def _state(engine) -> tuple[datetime, Phase, list[str]]:
     with session_scope(engine) as session:
         event = session.exec(select(Event)).one()
-        audit = [row.action for row in session.exec(select(AuditLog)).all()]
+        audit = [row.action for row in session.exec(select(AuditLog).order_by(AuditLog.id)).all()]
         return event.deadline, event.phase, audit
 
 

@@ -48,7 +48,12 @@ def state(session: Session) -> dict[str, dict]:
     remembered = sorted(
         (v.participant_id, v.field, v.value) for v in session.exec(select(ImportedValue))
     )
-    audits = [a.detail for a in session.exec(select(AuditLog).where(AuditLog.action == "import"))]
+    audits = [
+        a.detail
+        for a in session.exec(
+            select(AuditLog).where(AuditLog.action == "import").order_by(AuditLog.id)
+        )
+    ]
     return {"people": people, "remembered": remembered, "audits": audits}
 
 
@@ -149,7 +154,9 @@ def test_a_withdrawn_participant_the_file_changes_is_named_with_what_to_do(engin
         assert len(said) == 1 and "B2" in said[0] and "/restore" in said[0], said
     assert (stored(engine, "B2").company, stored(engine, "B2").active) == ("Beta Group", False)
     with session_scope(engine) as session:
-        audited = session.exec(select(AuditLog).where(AuditLog.action == "import")).all()
+        audited = session.exec(
+            select(AuditLog).where(AuditLog.action == "import").order_by(AuditLog.id)
+        ).all()
     assert json.loads(audited[-1].detail)["withdrawn"] == ["B2"]
 
 
@@ -159,7 +166,9 @@ def test_every_import_writes_an_audit_line_with_its_counts(engine, event, tmp_pa
     with session_scope(engine) as session:
         import_participants(session, write(tmp_path / "a.xlsx", ROWS), vocabulary(), dry=True)
     with session_scope(engine) as session:
-        lines = session.exec(select(AuditLog).where(AuditLog.action == "import")).all()
+        lines = session.exec(
+            select(AuditLog).where(AuditLog.action == "import").order_by(AuditLog.id)
+        ).all()
     assert len(lines) == 1
     detail = json.loads(lines[0].detail)
     assert (detail["file"], detail["new"], detail["updated"], detail["conflicts"]) == (
