@@ -123,14 +123,8 @@ def dies_after(engine: sa.Engine, write: str):
     def rollback(connection):
         connection.info.pop("dies_after", None)
 
-    listeners = (("before_cursor_execute", before), ("commit", commit), ("rollback", rollback))
-    for name, listener in listeners:
-        sa.event.listen(engine, name, listener)
-    try:
+    with listening(engine, before_cursor_execute=before, commit=commit, rollback=rollback):
         yield died
-    finally:
-        for name, listener in listeners:
-            sa.event.remove(engine, name, listener)
 
 
 @contextmanager
@@ -164,10 +158,17 @@ def slowed(engine: sa.Engine, write: str, seconds: float):
         if statement.lstrip().startswith(write):
             ran.append(statement)
 
-    sa.event.listen(engine, "before_cursor_execute", before)
-    sa.event.listen(engine, "after_cursor_execute", after)
-    try:
+    with listening(engine, before_cursor_execute=before, after_cursor_execute=after):
         yield ran
+
+
+@contextmanager
+def listening(engine: sa.Engine, **listeners):
+    """`engine`'s events (by name) go to `listeners` while inside."""
+    for name, listener in listeners.items():
+        sa.event.listen(engine, name, listener)
+    try:
+        yield
     finally:
-        sa.event.remove(engine, "before_cursor_execute", before)
-        sa.event.remove(engine, "after_cursor_execute", after)
+        for name, listener in listeners.items():
+            sa.event.remove(engine, name, listener)
