@@ -5,6 +5,7 @@ the bot answers it as not valid (any more)."""
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import UTC, date, datetime
 
@@ -88,6 +89,8 @@ def _readable(field: Codec) -> st.SearchStrategy:
     return texts.map(read).filter(lambda value: value is not None) | st.just(field.largest)
 
 
+@functools.cache  # one strategy per kind: built afresh in each flatmap draw, hypothesis
+# validated it and compiled its regexes again for every example (half the test's CPU)
 def _pressed(kind: type[Press]) -> st.SearchStrategy[Press]:
     return st.builds(kind, **{name: _readable(field) for name, field in kind.CODECS.items()})
 

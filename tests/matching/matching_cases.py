@@ -6,6 +6,7 @@ A plain module, not a conftest, so that tests can import it by a name no other t
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 from typing import Any
@@ -114,52 +115,82 @@ TIMES = (
 STATUSES = ("pending", "pending", "accepted", "rejected", "cancelled")
 
 
+# The strategies `events` draws from, each built once per argument: built afresh in every
+# example, hypothesis validated and labelled them again each time, which cost most of the CPU
+# of the tests that use `events` (the engine and the tests' oracles are a few per cent).
+CAPS = st.integers(0, 3)
+STATUS = st.sampled_from(STATUSES)
+TIME = st.sampled_from(TIMES)
+ONE_TO_THREE = st.integers(1, 3)
+FLAG = st.booleans()
+
+
+@functools.cache
+def _some(ids: tuple[str, ...]) -> st.SearchStrategy[list[str]]:
+    return st.lists(st.sampled_from(ids), min_size=1, unique=True)
+
+
+@functools.cache
+def _unavailable(slot_ids: tuple[str, ...]) -> st.SearchStrategy[list[str]]:
+    return st.lists(st.sampled_from(slot_ids), unique=True, max_size=len(slot_ids) // 2)
+
+
+@functools.cache
+def _asked(
+    buyers: tuple[str, ...], sellers: tuple[str, ...]
+) -> st.SearchStrategy[list[tuple[str, str, bool]]]:
+    pairs = st.tuples(st.sampled_from(buyers), st.sampled_from(sellers), FLAG)
+    return st.lists(pairs, max_size=24)
+
+
+@functools.cache
+def _fixed(
+    buyers: tuple[str, ...], sellers: tuple[str, ...], slot_ids: tuple[str, ...]
+) -> st.SearchStrategy[list[tuple[str, str, str]]]:
+    triples = st.tuples(
+        st.sampled_from(buyers), st.sampled_from(sellers), st.sampled_from(slot_ids)
+    )
+    return st.lists(triples, max_size=3)
+
+
 @st.composite
 def events(draw: st.DrawFn) -> dict[str, Any]:
-    days = draw(st.integers(1, 3))
+    days = draw(ONE_TO_THREE)
     per_day = draw(st.integers(1, 4))
     slots = [
         {"id": f"D{d}-{k}", "day": f"2023-06-2{d}", "start": f"1{k}:00", "end": f"1{k}:45"}
         for d in range(1, days + 1)
         for k in range(per_day)
     ]
-    slot_ids = [slot["id"] for slot in slots]
-    caps = st.integers(0, 3)
-    buyers = draw(st.lists(st.sampled_from(BUYERS), min_size=1, unique=True))
-    sellers = draw(st.lists(st.sampled_from(SELLERS), min_size=1, unique=True))
+    slot_ids = tuple(slot["id"] for slot in slots)
+    buyers = tuple(draw(_some(BUYERS)))
+    sellers = tuple(draw(_some(SELLERS)))
     participants = []
     for role, ids in (("buyer", buyers), ("seller", sellers)):
         for pid in ids:
             entry: dict[str, Any] = {"id": pid, "role": role}
-            off = st.lists(st.sampled_from(slot_ids), unique=True, max_size=len(slot_ids) // 2)
-            entry["unavailable"] = draw(off)
-            if draw(st.booleans()):
-                entry["daily_cap"] = draw(caps)
-            if role == "buyer" and draw(st.booleans()):
+            entry["unavailable"] = draw(_unavailable(slot_ids))
+            if draw(FLAG):
+                entry["daily_cap"] = draw(CAPS)
+            if role == "buyer" and draw(FLAG):
                 entry["booth"] = f"T-{pid}"
             participants.append(entry)
 
     requests = []
     live: set[tuple[str, str]] = set()
-    pairs = st.tuples(st.sampled_from(buyers), st.sampled_from(sellers), st.booleans())
-    for buyer, seller, from_buyer in draw(st.lists(pairs, max_size=24)):
+    for buyer, seller, from_buyer in draw(_asked(buyers, sellers)):
         requester, target = (buyer, seller) if from_buyer else (seller, buyer)
-        status = draw(st.sampled_from(STATUSES))
+        status = draw(STATUS)
         if status in ("pending", "accepted"):
             if (requester, target) in live:
                 status = "cancelled"  # only one live request per requester and target
             live.add((requester, target))
-        at, rank = draw(st.sampled_from(TIMES)), draw(st.integers(1, 3))
+        at, rank = draw(TIME), draw(ONE_TO_THREE)
         requests.append({"from": requester, "to": target, "at": at, "rank": rank, "status": status})
 
     fixed = []
     booked: set[tuple[str, str]] = set()
-    for buyer, seller, slot in draw(
-        st.lists(
-            st.tuples(st.sampled_from(buyers), st.sampled_from(sellers), st.sampled_from(slot_ids)),
-            max_size=3,
-        )
-    ):
+    for buyer, seller, slot in draw(_fixed(buyers, sellers, slot_ids)):
         if any(f["buyer"] == buyer and f["seller"] == seller for f in fixed):
             continue
         if {(buyer, slot), (seller, slot)} & booked:
@@ -169,7 +200,7 @@ def events(draw: st.DrawFn) -> dict[str, Any]:
 
     return {
         "format": "matchbot-instance/1",
-        "daily_cap": draw(st.integers(1, 3)),
+        "daily_cap": draw(ONE_TO_THREE),
         "slots": slots,
         "participants": participants,
         "requests": requests,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import random
 from collections import defaultdict
 
@@ -14,14 +15,31 @@ from matching.interpreters import Gap, Interpreter, Need, assign, coverage, gree
 LANGUAGES = ("en", "ja", "zh", "ru")
 
 
+# The strategies `fairs` draws from, each built once per argument: built afresh in every
+# example, hypothesis validated and labelled them again each time (most of these tests' CPU).
+LANGUAGE = st.sampled_from(LANGUAGES)
+SPOKEN = st.sets(LANGUAGE, min_size=1, max_size=2)
+ONE_TO_FOUR = st.integers(1, 4)
+
+
+@functools.cache
+def _used(booths: tuple[str, ...]) -> st.SearchStrategy[list[str]]:
+    return st.lists(st.sampled_from(booths), unique=True, max_size=len(booths))
+
+
+@functools.cache
+def _unavailable(slots: int) -> st.SearchStrategy[set[int]]:
+    return st.sets(st.integers(0, slots - 1), max_size=1)
+
+
 @st.composite
 def fairs(draw: st.DrawFn) -> tuple[list[Need], list[Interpreter]]:
-    slots = draw(st.integers(1, 4))
-    booths = [f"A{i}" for i in range(draw(st.integers(1, 4)))]
+    slots = draw(ONE_TO_FOUR)
+    booths = tuple(f"A{i}" for i in range(draw(ONE_TO_FOUR)))
     needs = []
     for slot in range(slots):
         # one meeting per booth and slot at most, as in the fair; online meetings need no booth
-        used = draw(st.lists(st.sampled_from(booths), unique=True, max_size=len(booths)))
+        used = draw(_used(booths))
         online = draw(st.integers(0, 2))
         for place in [*used, *([None] * online)]:
             needs.append(
@@ -29,16 +47,16 @@ def fairs(draw: st.DrawFn) -> tuple[list[Need], list[Interpreter]]:
                     meeting=f"m{len(needs):02}",
                     day="d1" if slot < 2 else "d2",
                     slot=slot,
-                    language=draw(st.sampled_from(LANGUAGES)),
+                    language=draw(LANGUAGE),
                     booth=place,
                 )
             )
     people = [
         Interpreter(
             id=f"i{n}",
-            languages=frozenset(draw(st.sets(st.sampled_from(LANGUAGES), min_size=1, max_size=2))),
+            languages=frozenset(draw(SPOKEN)),
             online=draw(st.booleans()),
-            unavailable=frozenset(draw(st.sets(st.integers(0, slots - 1), max_size=1))),
+            unavailable=frozenset(draw(_unavailable(slots))),
         )
         for n in range(draw(st.integers(0, 4)))
     ]
