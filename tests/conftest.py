@@ -28,6 +28,7 @@ import os
 import shutil
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -145,7 +146,7 @@ def process_slot(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[N
     if request.node.get_closest_marker("processes") is None or not XDIST_WORKER:
         yield
         return
-    folder = tmp_path_factory.getbasetemp().parent
+    folder = run_folder(tmp_path_factory)
     while True:
         for n in range(PROCESS_SLOTS):
             slot = (folder / f"process-slot-{n}").open("a")
@@ -182,6 +183,21 @@ def create_database(url: str, template: str | None = None) -> None:
     on_server(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"{copy}')
 
 
+def run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The run's temporary folder, which all its xdist workers share (without xdist, this
+    process's own: the one above it holds every run's)."""
+    own = tmp_path_factory.getbasetemp()
+    return own.parent if XDIST_WORKER else own
+
+
+@contextmanager
+def alone(lock: Path) -> Iterator[None]:
+    """Inside, no other worker of the run is inside with the same `lock` file."""
+    with lock.open("a") as file:
+        fcntl.flock(file, fcntl.LOCK_EX)  # released as the file closes
+        yield
+
+
 def migrated_worker_database(shared: Path) -> None:
     """Makes this xdist worker's database a copy of one migrated once for the run: the first
     worker migrates it, the others wait for it and copy it (`CREATE DATABASE ... TEMPLATE`:
@@ -189,8 +205,7 @@ def migrated_worker_database(shared: Path) -> None:
     workers at once, 0.4 s of it CPU, ours and the server's; the rest waiting). `shared`: the
     run's temporary folder, which all its workers share."""
     template = beside(os.environ["TEST_DATABASE_URL"], "template")
-    with (shared / "postgres-template.lock").open("a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # released as the file closes
+    with alone(shared / "postgres-template.lock"):
         migrated = shared / "postgres-template"
         if not migrated.exists():
             create_database(template)
@@ -205,7 +220,7 @@ def migrated_worker_database(shared: Path) -> None:
 def database_template(tmp_path_factory: pytest.TempPathFactory) -> str:
     """The migrated database every test starts from: a SQLite file, or the PostgreSQL URL."""
     if POSTGRES_URL and os.environ["TEST_DATABASE_URL"] != POSTGRES_URL:
-        migrated_worker_database(tmp_path_factory.getbasetemp().parent)
+        migrated_worker_database(run_folder(tmp_path_factory))
         return POSTGRES_URL
     if POSTGRES_URL:
         engine = make_engine(POSTGRES_URL)
@@ -243,15 +258,21 @@ def postgres(database_template: str) -> Iterator[sa.Engine | None]:
     engine.dispose()
 
 
-@pytest.fixture
-def database_url(database_template: str, postgres: sa.Engine | None, tmp_path: Path) -> str:
+def clean_database(database_template: str, postgres: sa.Engine | None, folder: Path) -> str:
+    """The URL of a migrated database with nothing in it: the worker's PostgreSQL database,
+    emptied, or a copy of the SQLite template in `folder`."""
     if postgres is not None:
         with postgres.begin() as connection:
             connection.exec_driver_sql(empty_postgres())
         return POSTGRES_URL
-    path = tmp_path / "matchbot.db"
+    path = folder / "matchbot.db"
     shutil.copyfile(database_template, path)
     return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def database_url(database_template: str, postgres: sa.Engine | None, tmp_path: Path) -> str:
+    return clean_database(database_template, postgres, tmp_path)
 
 
 # The first test engine of each database kind in this worker: its dialect and compiled-SQL cache.
