@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from functools import cache
 
 from telegram import Bot, BotCommand, BotCommandScopeChat, BotCommandScopeDefault
 from telegram.error import TelegramError
@@ -17,17 +18,21 @@ PARTICIPANT_COMMANDS = ("start", "menu", "schedule", "language", "help", "cancel
 ADMIN_MENU = "admin_commands"
 
 
-def commands(language: str, names: tuple[str, ...]) -> list[BotCommand]:
-    return [BotCommand(name, t(language, f"command.{name}")) for name in names]
+# The menus are built once per process (the texts never change while it runs, and PTB's
+# objects are frozen): every start sets four of them, and each admin who opens the bot one.
+@cache
+def commands(language: str, names: tuple[str, ...]) -> tuple[BotCommand, ...]:
+    return tuple(BotCommand(name, t(language, f"command.{name}")) for name in names)
 
 
-def admin_menu(language: str, admin: tuple[str, ...]) -> list[BotCommand]:
+@cache
+def admin_menu(language: str, admin: tuple[str, ...]) -> tuple[BotCommand, ...]:
     """The participants' commands, then the admins' own, each marked as theirs."""
-    own = [
+    own = (
         BotCommand(c.command, t(language, "command.for_admins", description=c.description))
         for c in commands(language, admin)
-    ]
-    return commands(language, PARTICIPANT_COMMANDS) + own
+    )
+    return (*commands(language, PARTICIPANT_COMMANDS), *own)
 
 
 def command_list(language: str, names: tuple[str, ...]) -> str:
