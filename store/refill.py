@@ -617,6 +617,8 @@ def unoffered_places(session: Session, now: datetime) -> list[int]:
         .where(col(MeetingCancellation.id).not_in(held))
         .order_by(col(MeetingCancellation.id))
     ).all()
+    if not rows:  # as nearly always at a start: the event and its time zone need not be read
+        return []
     zone = get_event(session).timezone
     return [place for place, slot in rows if slot_start(slot, zone) - now >= SHORTEST_OFFER]
 
