@@ -78,13 +78,15 @@ def run(settings: Settings, webhook: Webhook | None = None) -> None:
         application.run_polling(poll_interval=POLL_INTERVAL, allowed_updates=Update.ALL_TYPES)
 
 
-async def _stopped() -> None:
-    """Returns on SIGINT or SIGTERM (what a service manager sends to stop the process)."""
+def _stop_signals() -> asyncio.Event:
+    """An event set on SIGINT or SIGTERM (what a service manager sends to stop the process),
+    listened for before the bot starts: a signal while it still starts stops it once started,
+    cleanly. Listened for only once it served, such a signal killed the process (exit -15)."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for number in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(number, stop.set)
-    await stop.wait()
+    return stop
 
 
 @asynccontextmanager
@@ -128,5 +130,6 @@ async def webhook_running(
 async def run_webhook(
     application: Application[Any, Any, Any, Any, Any, Any], webhook: Webhook
 ) -> None:
+    stop = _stop_signals()
     async with webhook_running(application, webhook):
-        await _stopped()
+        await stop.wait()

@@ -145,13 +145,10 @@ def test_webhook_mode_refuses_to_start_without_a_secret(monkeypatch, capsys, dat
     )
 
 
-@pytest.mark.processes
-async def test_python_m_bot_run_webhook_listens_on_the_url_path(fake, engine, database_url):
-    """The command an operator (and the multi-process tests) run, as a real process."""
-    with session_scope(engine) as session:
-        builders.fair(session)
-    port = listening_port()
-    url = f"http://127.0.0.1:{port}/public/path"
+def webhook_process(
+    fake: FakeTelegram, database_url: str, url: str, port: int, *options: str
+) -> subprocess.Popen:
+    """`python -m bot run --webhook url`, listening on 127.0.0.1:`port`, as an operator runs it."""
     env = {
         **os.environ,
         "TELEGRAM_BOT_TOKEN": DEFAULT_TOKEN,
@@ -162,9 +159,17 @@ async def test_python_m_bot_run_webhook_listens_on_the_url_path(fake, engine, da
         "WEBHOOK_SECRET": SECRET,
     }
     command = [sys.executable, "-m", "bot", "run", "--webhook", url, "--port", str(port)]
-    process = subprocess.Popen(
-        [*command, "--listen", "127.0.0.1", "--path", "/local/path"], cwd=ROOT, env=env
-    )
+    return subprocess.Popen([*command, "--listen", "127.0.0.1", *options], cwd=ROOT, env=env)
+
+
+@pytest.mark.processes
+async def test_python_m_bot_run_webhook_listens_on_the_url_path(fake, engine, database_url):
+    """The command an operator (and the multi-process tests) run, as a real process."""
+    with session_scope(engine) as session:
+        builders.fair(session)
+    port = listening_port()
+    url = f"http://127.0.0.1:{port}/public/path"
+    process = webhook_process(fake, database_url, url, port, "--path", "/local/path")
     try:
         assert await fake.bot().changes.wait_for(lambda: fake.bot().webhook is not None, 30)
         assert fake.bot().webhook["url"] == url  # what Telegram is told: the public URL
@@ -180,3 +185,23 @@ async def test_python_m_bot_run_webhook_listens_on_the_url_path(fake, engine, da
         process.terminate()
         # Waited for in a thread: the fake Telegram it may still be talking to runs on this loop.
         assert await asyncio.to_thread(process.wait, 30) == 0
+
+
+@pytest.mark.processes
+async def test_a_stop_signal_while_the_webhook_process_starts_stops_it_cleanly(
+    fake, engine, database_url
+):
+    """A service manager may stop the bot while it still starts (a restart soon after a
+    deploy): the process finishes its start and stops as it does when it serves, exit 0."""
+    with session_scope(engine) as session:
+        builders.fair(session)
+    port = listening_port()
+    process = webhook_process(fake, database_url, f"http://127.0.0.1:{port}/hook", port)
+    try:
+        # Its command menus are set: the bot is built and half-way through its start.
+        commands = fake.bot().commands
+        assert await fake.bot().changes.wait_for(lambda: commands, 30)
+        process.terminate()
+        assert await asyncio.to_thread(process.wait, 30) == 0
+    finally:
+        process.kill()
