@@ -48,6 +48,12 @@ def is_removed(char: str) -> bool:
 
 def clean_text(value: str, *, multiline: bool = False) -> str:
     """The text as it is stored: see the module's docstring."""
+    text = unicodedata.normalize("NFC", value)
+    # Printable (str.isprintable: no Unicode C* or Z* but the space) rules out all the above
+    # but the Hangul fillers: most texts, kept as they are without the loop below (an import
+    # of thousands of rows spent most of its reading in it).
+    if text.isprintable() and HANGUL_FILLERS.isdisjoint(text):
+        return text.strip()
     # Line breaks first, so that CRLF counts as one break whatever the field.
     value = TERMINAL_SEQUENCE.sub("", value.replace("\r\n", "\n"))
     out: list[str] = []
