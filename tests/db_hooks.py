@@ -64,14 +64,18 @@ def locked_once(engine: sa.Engine, table: str, setting: str):
             blocker.cursor().execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
             cursor.execute("SET LOCAL lock_timeout = '200ms'")
         else:
+            # Its own statement first: a statement outside a transaction ends the turn it took.
+            cursor.execute("PRAGMA busy_timeout=200")
+            held["waiting"] = cursor.connection
             # This connection takes its turn among the process's writers (store/db.py) before
-            # the lock is taken: a writer that took the turn first would wait on the lock for
-            # the whole busy timeout, and this UPDATE, whose error lets the lock go, behind it.
+            # the lock is taken and keeps it until this UPDATE: a writer that took the turn
+            # meanwhile would wait on the lock for the whole busy timeout, and this UPDATE,
+            # whose error lets the lock go, behind it; that writer's error then let the lock
+            # go, and no reminder's record met it (a clean-clone CI run, with the PRAGMA after
+            # the turn was taken).
             cursor.connection.take_turn(statement)
             held["blocker"] = blocker = engine.raw_connection()
             blocker.cursor().execute("BEGIN IMMEDIATE")
-            cursor.execute("PRAGMA busy_timeout=200")
-            held["waiting"] = cursor.connection
 
     def let_go(context):
         blocker = held.pop("blocker", None)
