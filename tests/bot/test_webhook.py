@@ -11,6 +11,7 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import pytest
@@ -146,20 +147,23 @@ def test_webhook_mode_refuses_to_start_without_a_secret(monkeypatch, capsys, dat
 
 
 def webhook_process(
-    fake: FakeTelegram, database_url: str, url: str, port: int, *options: str
+    fake_port: int, database_url: str, url: str, port: int, *options: str, **popen: Any
 ) -> subprocess.Popen:
-    """`python -m bot run --webhook url`, listening on 127.0.0.1:`port`, as an operator runs it."""
+    """`python -m bot run --webhook url`, listening on 127.0.0.1:`port`, as an operator runs it
+    (`popen`: more of `subprocess.Popen`'s arguments)."""
     env = {
         **os.environ,
         "TELEGRAM_BOT_TOKEN": DEFAULT_TOKEN,
-        "TELEGRAM_API_BASE_URL": f"http://127.0.0.1:{fake.port}",
+        "TELEGRAM_API_BASE_URL": f"http://127.0.0.1:{fake_port}",
         "DATABASE_URL": database_url,
         "ADMIN_IDS": str(ADMIN),
         "DEFAULT_LANGUAGE": "en",
         "WEBHOOK_SECRET": SECRET,
     }
     command = [sys.executable, "-m", "bot", "run", "--webhook", url, "--port", str(port)]
-    return subprocess.Popen([*command, "--listen", "127.0.0.1", *options], cwd=ROOT, env=env)
+    return subprocess.Popen(
+        [*command, "--listen", "127.0.0.1", *options], cwd=ROOT, env=env, **popen
+    )
 
 
 @pytest.mark.processes
@@ -169,7 +173,7 @@ async def test_python_m_bot_run_webhook_listens_on_the_url_path(fake, engine, da
         builders.fair(session)
     port = listening_port()
     url = f"http://127.0.0.1:{port}/public/path"
-    process = webhook_process(fake, database_url, url, port, "--path", "/local/path")
+    process = webhook_process(fake.port, database_url, url, port, "--path", "/local/path")
     try:
         assert await fake.bot().changes.wait_for(lambda: fake.bot().webhook is not None, 30)
         assert fake.bot().webhook["url"] == url  # what Telegram is told: the public URL
@@ -196,7 +200,7 @@ async def test_a_stop_signal_while_the_webhook_process_starts_stops_it_cleanly(
     with session_scope(engine) as session:
         builders.fair(session)
     port = listening_port()
-    process = webhook_process(fake, database_url, f"http://127.0.0.1:{port}/hook", port)
+    process = webhook_process(fake.port, database_url, f"http://127.0.0.1:{port}/hook", port)
     try:
         # Its command menus are set: the bot is built and half-way through its start.
         commands = fake.bot().commands

@@ -7,29 +7,25 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import os
 import subprocess
-import sys
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from pathlib import Path
 
 import aiohttp
 import pytest
 from aiohttp import web
 from sqlmodel import select
+from test_webhook import SECRET, webhook_process
 
 import builders
 from builders import ADMIN
-from fake_telegram import DEFAULT_TOKEN, ChatMessage, FakeUser
+from fake_telegram import ChatMessage, FakeUser
 from fake_telegram.ports import listening_port
 from store.db import session_scope
 from store.models import Event, Participant, Phase
 
-SECRET = "multi-Process_Secret"
 PATH = "/telegram"
 PROCESSES = 3
-ROOT = Path(__file__).parents[2]
 WAIT = 60.0
 
 
@@ -67,21 +63,14 @@ async def round_robin(backends: list[str]) -> AsyncIterator[tuple[str, list[str]
 
 @contextmanager
 def bot_processes(fake_port: int, database_url: str, public: str, ports: list[int]) -> Iterator:
-    env = {
-        **os.environ,
-        "TELEGRAM_BOT_TOKEN": DEFAULT_TOKEN,
-        "TELEGRAM_API_BASE_URL": f"http://127.0.0.1:{fake_port}",
-        "DATABASE_URL": database_url,
-        "ADMIN_IDS": str(ADMIN),
-        "DEFAULT_LANGUAGE": "en",
-        "WEBHOOK_SECRET": SECRET,
-    }
-    command = [sys.executable, "-m", "bot", "run", "--webhook", public, "--path", PATH]
     processes = [
-        subprocess.Popen(
-            [*command, "--port", str(port), "--listen", "127.0.0.1"],
-            cwd=ROOT,
-            env=env,
+        webhook_process(
+            fake_port,
+            database_url,
+            public,
+            port,
+            "--path",
+            PATH,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
