@@ -239,8 +239,9 @@ def database_template(tmp_path_factory: pytest.TempPathFactory) -> str:
     path = shared / "sqlite-template.db"
     with alone(shared / "sqlite-template.lock"):
         if not path.exists():
-            migrated(f"sqlite:///{path}.part")
-            (shared / "sqlite-template.db.part").rename(path)
+            part = shared / "sqlite-template.db.part"  # whole or not there, for a later worker
+            migrated(f"sqlite:///{part}")
+            part.rename(path)
     return str(path)
 
 
