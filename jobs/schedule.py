@@ -11,7 +11,7 @@ from telegram.ext import Application, ContextTypes
 from handlers.services import Services, services
 from jobs import notify
 from jobs.announce import resume_job as resume_deliveries
-from jobs.sending import replace_job
+from jobs.sending import replace_job, scheduled_by_name
 from jobs.table import TimedJob, table
 from store.due import each_due
 from store.unsent import unsent
@@ -48,9 +48,10 @@ async def schedule_all(application: Application) -> None:
     jobs = table(application)
     # every job's runs read in one transaction (store/due.py)
     runs = iter(await svc.run(each_due, [job.due for job in jobs if job.due is not None], now))
+    scheduled = scheduled_by_name(job_queue)  # one walk of the queue, not one per run
     for job in jobs:
         if job.due is None:
-            for running in job_queue.get_jobs_by_name(job.name):
+            for running in scheduled.pop(job.name, []):
                 running.schedule_removal()
             interval = resume_interval(svc)
             # APScheduler's interval trigger drops a first run already past when the scheduler
@@ -61,4 +62,4 @@ async def schedule_all(application: Application) -> None:
             continue
         for due in next(runs):
             seconds = (due.at - now).total_seconds()
-            replace_job(job_queue, job.run_name(due), job.run, seconds, due.data)
+            replace_job(job_queue, job.run_name(due), job.run, seconds, due.data, scheduled)

@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy.exc import OperationalError
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
-from telegram.ext import Application, JobQueue
+from telegram.ext import Application, Job, JobQueue
 
 from handlers.services import Services
 from store.send_pace import reserve
@@ -263,17 +263,32 @@ def paid_cost(messages: int, seconds: float) -> int:
     return math.ceil(STARS_PER_MESSAGE * max(0.0, messages - FREE_PER_SECOND * seconds))
 
 
+def scheduled_by_name(job_queue: JobQueue) -> dict[str | None, list[Job]]:
+    """Every scheduled job by its name, from one walk of the queue: `get_jobs_by_name` walks
+    every job for each name, which made scheduling a fair's runs one by one quadratic."""
+    named: dict[str | None, list[Job]] = {}
+    for job in job_queue.jobs():
+        named.setdefault(job.name, []).append(job)
+    return named
+
+
 def replace_job(
     job_queue: JobQueue,
     name: str,
     callback: Callable[..., Awaitable[Any]],
     when: float,
     data: object = None,
+    scheduled: dict[str | None, list[Job]] | None = None,
 ) -> None:
-    """Schedules `callback` once, `when` seconds from now, instead of any job of that name."""
-    for job in job_queue.get_jobs_by_name(name):
+    """Schedules `callback` once, `when` seconds from now, instead of any job of that name.
+    Given `scheduled` (`scheduled_by_name`'s, for many jobs in a row), those jobs are found
+    there, and it is kept up to date."""
+    running = job_queue.get_jobs_by_name(name) if scheduled is None else scheduled.get(name, [])
+    for job in running:
         job.schedule_removal()
-    job_queue.run_once(callback, when=max(when, 0.0), data=data, name=name)
+    job = job_queue.run_once(callback, when=max(when, 0.0), data=data, name=name)
+    if scheduled is not None:
+        scheduled[name] = [job]
 
 
 def sender(application: Application) -> str:
