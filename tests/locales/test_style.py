@@ -75,6 +75,7 @@ def test_statements_use_hapnida_style():
         (r"업데이트 처리", "요청 처리", None),
         (r"개 업체", "업체 …곳", None),
         (r"'", "‘…’ quotes", None),
+        (r"상담 횟수", "1일 상담횟수 (the manual's word, as written)", None),
     ],
 )
 def test_one_korean_term_per_concept(variant, term, skip):
