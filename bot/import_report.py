@@ -103,6 +103,7 @@ def slip_line(language: str, slip: Slip) -> str:
         f"cli.slip.{slip.reason}{kind}",
         value=slip.value,
         detail=slip.detail,
+        column=column_label(language, slip.column),
         name=shown(language, slip.column, slip.detail),
         names=industry_list(language),
     )

@@ -16,6 +16,7 @@ A dry run works all of this out and writes nothing, so it predicts the import ex
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime, time
 from functools import partial
 from pathlib import Path
 
@@ -125,12 +126,25 @@ class ImportResult:
 
 def _text(value: object) -> str:
     """A cell as text, cleaned (store/text.py); line breaks stay for the fields that allow
-    them, the field's own rule removes them elsewhere."""
+    them, the field's own rule removes them elsewhere. A date reads as its day alone when it
+    has no time of day (2026-12-20, not 2026-12-20 00:00:00)."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
+    if isinstance(value, datetime) and value.time() == time():
+        value = value.date()
     return clean_text(str(value), multiline=True)
+
+
+def _row_values(row: tuple, columns: Columns, number: int, notes: list[tuple]) -> dict[str, str]:
+    """The row's cells by field. No column of the list holds a date, so a date cell is one
+    Excel made of what was typed (12/20 in a CSV it opened): read as written, and named."""
+    values = {key: _text(row[i]) if i < len(row) else "" for key, i in columns.index.items()}
+    for key, i in columns.index.items():
+        if i < len(row) and isinstance(row[i], (date, time)):
+            notes.append(("excel_date", key, values[key], "", number))
+    return values
 
 
 def _parse_row(
@@ -282,7 +296,7 @@ def _read(path: Path, vocabulary: Vocabulary) -> _File:
     first_row_of: dict[str, int] = {}
     notes: list[tuple] = []
     for number, row in enumerate(sheet.rows[columns.row :], start=columns.row + 1):
-        values = {key: _text(row[i]) if i < len(row) else "" for key, i in columns.index.items()}
+        values = _row_values(row, columns, number, notes)
         if not any(values.values()):
             continue
         record = _parse_row(values, number, problems, notes, vocabulary)

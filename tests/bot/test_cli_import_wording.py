@@ -1,10 +1,15 @@
 """What the command line tells a Korean organizer: a workbook's headers (every column by a
 Korean name, and what to do about one the bot does not know) and a mistyped command line."""
 
+from datetime import date, datetime
+
 import pytest
 from openpyxl import Workbook
+from sqlmodel import select
 
 from bot.cli import main
+from store.db import session_scope
+from store.models import Participant
 
 
 @pytest.fixture
@@ -179,3 +184,24 @@ def test_help_and_hints_are_in_korean_and_name_scripts_run(korean, capsys):
         main(["invites", "invites.csv"])
     err = capsys.readouterr().err
     assert "도움말: scripts/run invites --help" in err and "python -m bot" not in err
+
+
+def test_a_cell_excel_made_a_date_is_read_as_its_day_and_named(korean, engine, tmp_path, capsys):
+    """Excel opening a CSV turns 12/20 into a date: no column of the list holds one, so the
+    organizer hears which cell, and the day is stored without a time of day."""
+    book = Workbook()
+    book.active.append(["참가번호", "구분", "회사명", "국가", "업종", "품목", "비고"])
+    row = ["S401", "국내기업", "가나식품", "한국", "식품", datetime(2026, 12, 20), date(2026, 1, 2)]
+    book.active.append(row)
+    path = tmp_path / "명단.xlsx"
+    book.save(path)
+    assert main(["import", str(path)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert (
+        "2행: 품목 칸이 날짜(“2026-12-20”)로 되어 있어 그대로 읽었습니다. 엑셀이 입력한 값을 "
+        "날짜로 바꾼 것이면 셀 서식을 ‘텍스트’로 바꾸어 고친 뒤 다시 가져오세요."
+    ) in out
+    assert not any("비고 칸" in line for line in out)  # a column left unread is not named
+    with session_scope(engine) as session:
+        stored = session.exec(select(Participant).where(Participant.code == "S401")).one()
+    assert stored.products == "2026-12-20"
