@@ -113,9 +113,13 @@ def parser() -> argparse.ArgumentParser:
     commands = root.add_subparsers(dest="command", metavar=said("command"))
     run = commands.add_parser("run", help=said("run"), description=said("run"))
     run.add_argument("--webhook", metavar="URL", help=said("webhook"))
-    run.add_argument("--port", type=int, default=8443, help=said("port"))
-    run.add_argument("--listen", default="0.0.0.0", help=said("listen"))
-    run.add_argument("--path", help=said("path"))
+    run.add_argument(
+        "--port", type=int, default=8443, metavar=said("value.port"), help=said("port")
+    )
+    run.add_argument(
+        "--listen", default="0.0.0.0", metavar=said("value.listen"), help=said("listen")
+    )
+    run.add_argument("--path", metavar=said("value.path"), help=said("path"))
     commands.add_parser("migrate", help=said("migrate"), description=said("migrate"))
     for tool in TOOLS:
         command = commands.add_parser(tool.name, help=said(tool.name), description=said(tool.name))
@@ -333,7 +337,12 @@ def interpreters_tool(run: Run, args: argparse.Namespace, language: str) -> None
 
 
 def invites_options(command: argparse.ArgumentParser, said: Said) -> None:
-    command.add_argument("--bot-username", required=True, help=said("bot_username"))
+    command.add_argument(
+        "--bot-username",
+        required=True,
+        metavar=said("value.bot_username"),
+        help=said("bot_username"),
+    )
 
 
 def invites_tool(run: Run, args: argparse.Namespace, language: str) -> int | None:
@@ -396,7 +405,7 @@ def export_results_tool(run: Run, args: argparse.Namespace, language: str) -> No
 
 def withdraw_options(command: argparse.ArgumentParser, said: Said) -> None:
     command.add_argument("code", metavar=said("code"), help=said("withdraw.code"))
-    command.add_argument("--reason", default="", help=said("reason"))
+    command.add_argument("--reason", default="", metavar=said("value.reason"), help=said("reason"))
 
 
 def withdraw_tool(run: Run, args: argparse.Namespace, language: str) -> None:

@@ -1,13 +1,14 @@
 """What the command line tells a Korean organizer: a workbook's headers (every column by a
 Korean name, and what to do about one the bot does not know) and a mistyped command line."""
 
+import re
 from datetime import date, datetime
 
 import pytest
 from openpyxl import Workbook
 from sqlmodel import select
 
-from bot.cli import main
+from bot.cli import TOOLS, main
 from store.db import session_scope
 from store.models import Participant
 
@@ -205,3 +206,13 @@ def test_a_cell_excel_made_a_date_is_read_as_its_day_and_named(korean, engine, t
     with session_scope(engine) as session:
         stored = session.exec(select(Participant).where(Participant.code == "S401")).one()
     assert stored.products == "2026-12-20"
+
+
+def test_the_korean_help_names_each_value_in_korean(korean, capsys):
+    """`--bot-username 봇사용자명`, as the guide writes it, not argparse's BOT_USERNAME; file
+    kinds and a URL keep their names."""
+    for command in ("run", *(tool.name for tool in TOOLS)):
+        with pytest.raises(SystemExit):
+            main([command, "--help"])
+        usage = capsys.readouterr().out
+        assert set(re.findall(r"\b[A-Z][A-Z_]+\b", usage)) <= {"CSV", "JSON", "TOML", "URL"}, usage
