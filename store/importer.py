@@ -462,17 +462,15 @@ def _store(
     """Writes what `result` says, and remembers what this import wrote into each field."""
     kept = set() if prefer_file else {(c.code, c.field) for c in result.conflicts}
     by_code = {str(record["code"]): record for record in records}
-    for code in result.new:
-        fields = {k: v for k, v in by_code[code].items() if k != UNREAD}
-        existing[code] = Participant(invite_token=new_invite_token(), **fields)
-        session.add(existing[code])
     for change in result.changes:
         setattr(existing[change.code], change.field, by_code[change.code][change.field])
         session.add(existing[change.code])
     session.flush()
+    id_of = {code: participant.id for code, participant in existing.items()}
+    id_of.update(_insert_new(session, [by_code[code] for code in result.new]))
     inserts, updates = [], []
     for code, record in by_code.items():
-        participant_id = existing[code].id
+        participant_id = id_of[code]
         for field in compared:
             value = as_text(record[field])
             if (code, field) in kept or (field == "language" and record[field] is None):
@@ -489,3 +487,18 @@ def _store(
     if updates:
         session.execute(sa.update(ImportedValue), updates)  # by primary key, in bulk
     session.flush()
+
+
+def _insert_new(session: Session, records: list[dict]) -> dict[str, int]:
+    """Adds the new participants in one bulk insert (building 4,000 ORM objects one by one
+    took about a second of the fair-sized import); each one's id by code."""
+    if not records:
+        return {}
+    rows = [
+        {**{k: v for k, v in record.items() if k != UNREAD}, "invite_token": new_invite_token()}
+        for record in records
+    ]
+    inserted = session.execute(
+        sa.insert(Participant).returning(Participant.code, Participant.id), rows
+    )
+    return {code: participant_id for code, participant_id in inserted}
