@@ -214,13 +214,16 @@ def prepare(run: Run, language: str) -> dict[str, str]:
     return run(example_fair, config, EXAMPLES / "participants.xlsx", vocabulary(), script)
 
 
-async def write_book(language: str) -> str:
+async def write_book(language: str, migrated: Path | None = None) -> str:
+    """The book of `language`, played on a new database (a copy of `migrated` if given, see
+    bot/demo.py `fair_on_fake`)."""
     clock = Clock(START)
 
     def prepared(run: Run) -> dict[str, str]:
         return prepare(run, language)
 
-    async with fair_on_fake(language, prepared, clock) as (fake, application, tokens, engine):
+    stage_of = fair_on_fake(language, prepared, clock, migrated)
+    async with stage_of as (fake, application, tokens, engine):
         book = Book(fake, language)
         stage = Stage(book, application, clock, tokens, engine)
         try:
