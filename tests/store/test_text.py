@@ -120,7 +120,7 @@ def fair(engine):
 def exported_texts(engine) -> set[object]:
     with session_scope(engine) as session:
         data = workbook(export_data(session), "en")
-    book = load_workbook(io.BytesIO(data))
+    book = load_workbook(io.BytesIO(data), read_only=True)
     cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row]
     assert [c.coordinate for c in cells if c.data_type == "f"] == []
     return {c.value for c in cells}
