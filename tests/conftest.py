@@ -31,24 +31,19 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
-import sqlalchemy as sa
 from hypothesis import HealthCheck, settings
-from sqlalchemy.engine import make_url
-from sqlmodel import SQLModel
-from telegram.ext import Application
 
-import builders
-from bot.app import build
-from bot.settings import Settings
-from builders import ADMIN, NOW
-from fake_telegram import DEFAULT_TOKEN, FakeTelegram, running_bot
-from handlers.services import Services
-from jobs import sending
-from store.db import make_engine, session_scope, upgrade
+# The project, SQLAlchemy and PTB are imported where a fixture or helper first needs them, not
+# here: under xdist the controller loads this file too, runs no test, and importing them cost
+# it 2 s of CPU a run; each worker imports them anyway as it collects the tests.
+if TYPE_CHECKING:
+    import sqlalchemy as sa
+    from telegram.ext import Application
 
-__all__ = ["ADMIN"]
+    from fake_telegram import FakeTelegram
 
 
 XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER")
@@ -56,6 +51,8 @@ XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER")
 
 def beside(url: str, suffix: str) -> str:
     """The URL of the PostgreSQL database named as `url`'s, with `_suffix`."""
+    from sqlalchemy.engine import make_url
+
     base = make_url(url)
     return base.set(database=f"{base.database}_{suffix}").render_as_string(hide_password=False)
 
@@ -166,6 +163,8 @@ def process_slot(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[N
 def on_server(*statements: str) -> None:
     """Runs each of `statements` on its own, outside a transaction (as CREATE and DROP DATABASE
     must), on the PostgreSQL database TEST_DATABASE_URL names."""
+    from store.db import make_engine
+
     server = make_engine(os.environ["TEST_DATABASE_URL"]).execution_options(
         isolation_level="AUTOCOMMIT"
     )
@@ -178,6 +177,8 @@ def on_server(*statements: str) -> None:
 def create_database(url: str, template: str | None = None) -> None:
     """(Re)creates the PostgreSQL database `url` names: empty, or a copy of the database the
     URL `template` names."""
+    from sqlalchemy.engine import make_url
+
     name = make_url(url).database
     copy = f' TEMPLATE "{make_url(template).database}"' if template else ""
     on_server(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"{copy}')
@@ -199,6 +200,8 @@ def alone(lock: Path) -> Iterator[None]:
 
 
 def migrated(url: str) -> None:
+    from store.db import make_engine, upgrade
+
     engine = make_engine(url)
     upgrade(engine)
     engine.dispose()  # nobody may be connected to a database being copied
@@ -223,6 +226,10 @@ def migrated_worker_database(shared: Path) -> None:
 @pytest.fixture(scope="session")
 def database_template(tmp_path_factory: pytest.TempPathFactory) -> str:
     """The migrated database every test starts from: a SQLite file, or the PostgreSQL URL."""
+    import sqlalchemy as sa
+
+    from store.db import make_engine
+
     if POSTGRES_URL and os.environ["TEST_DATABASE_URL"] != POSTGRES_URL:
         migrated_worker_database(run_folder(tmp_path_factory))
         return POSTGRES_URL
@@ -249,6 +256,8 @@ def empty_postgres() -> str:
     """Empties every table, children first, and starts every id sequence at 1 again, as
     `TRUNCATE ... RESTART IDENTITY` would: TRUNCATE makes new files for each table and index,
     many times what deleting the few rows a test wrote costs."""
+    from sqlmodel import SQLModel
+
     tables = reversed(SQLModel.metadata.sorted_tables)
     return "; ".join(
         [f'DELETE FROM "{table.name}"' for table in tables]
@@ -259,6 +268,8 @@ def empty_postgres() -> str:
 @pytest.fixture(scope="session")
 def postgres(database_template: str) -> Iterator[sa.Engine | None]:
     """The engine that empties the worker's PostgreSQL database before each test."""
+    from store.db import make_engine
+
     if not POSTGRES_URL:
         yield None
         return
@@ -328,6 +339,8 @@ def connecting_once(engine: sa.Engine) -> sa.Engine:
 
 @pytest.fixture
 def engine(database_url: str) -> Iterator[sa.Engine]:
+    from store.db import make_engine
+
     engine = compiling_once(make_engine(database_url))
     if engine.dialect.name != "postgresql":
         yield engine
@@ -355,12 +368,17 @@ class Clock:
 def small_fair(engine) -> None:
     """Three buyers, three sellers, one meeting a day each: greedy places 5 meetings
     (1 mutual, 4 seller), optimal 6 (1 mutual, 5 seller)."""
+    import builders
+    from store.db import session_scope
+
     with session_scope(engine) as session:
         builders.fair(session, buyers=3, sellers=3, daily_cap=1)
 
 
 @pytest.fixture
 def clock() -> Clock:
+    from builders import NOW
+
     return Clock(NOW)
 
 
@@ -375,12 +393,16 @@ def fake_pace(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -
     this process pauses FAKE_PER_CHAT between paced messages to one chat: a timetable's text,
     picture and calendar file arrive 0.1 s apart, not 2.1 s. A test of that pause keeps
     Telegram's (`per_chat` marker); bots started as processes keep it too."""
+    from jobs import sending
+
     if request.node.get_closest_marker("per_chat") is None:
         monkeypatch.setattr(sending, "PER_CHAT", FAKE_PER_CHAT)
 
 
 @pytest.fixture
 async def fake(fake_pace: None) -> AsyncIterator[FakeTelegram]:
+    from fake_telegram import FakeTelegram
+
     async with FakeTelegram() as server:
         yield server
 
@@ -399,6 +421,11 @@ def build_bot(
 ) -> Callable[[], Application]:
     """Builds the bot as production does, against the fake server and the test database;
     each call gives a new Application (a restarted bot)."""
+    from bot.app import build
+    from bot.settings import Settings
+    from builders import ADMIN
+    from fake_telegram import DEFAULT_TOKEN
+    from handlers.services import Services
 
     def build_one() -> Application:
         settings = Settings(
@@ -415,5 +442,7 @@ def build_bot(
 
 @pytest.fixture
 async def bot(fake: FakeTelegram, build_bot) -> AsyncIterator[Application]:
+    from fake_telegram import running_bot
+
     async with running_bot(build_bot(), fake) as application:
         yield application

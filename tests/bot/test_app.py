@@ -4,10 +4,9 @@ import asyncio
 import json
 from datetime import UTC, datetime, timedelta
 
-from conftest import ADMIN
-
 import builders
 from bot.processing import PerUserProcessor
+from builders import ADMIN
 from fake_telegram import running_bot
 from handlers.commands import PARTICIPANT_COMMANDS
 from store.db import session_scope

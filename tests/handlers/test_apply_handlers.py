@@ -2,12 +2,12 @@ from datetime import timedelta
 
 import pytest
 from admin_helpers import ADMIN_LANGUAGES, bot_and_admin, organizer, process, until
-from conftest import ADMIN
 from db_hooks import dies_after
 from flows import begin_application
 from sqlmodel import select
 
 import builders
+from builders import ADMIN
 from fake_telegram import DEFAULT_TOKEN
 from store.db import make_engine, session_scope
 from store.models import DeliveryStatus, JoinApplication, Notice, Participant, Role
