@@ -7,8 +7,6 @@ import csv
 import re
 from pathlib import Path
 
-from telegram.helpers import create_deep_linked_url
-
 from locales import t
 from store.invitations import Invitations
 from store.names import company_name
@@ -32,6 +30,9 @@ def bot_username(typed: str) -> str | None:
 
 def write_invites(found: Invitations, path: Path, username: str, language: str) -> int:
     """The file speaks the organizer's language, headers and roles alike (바이어, not buyer)."""
+    # Here, not at the top: every other command of bot/cli.py goes without Telegram's package.
+    from telegram.helpers import create_deep_linked_url
+
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         handle.write(t(language, "cli.invites_header") + "\r\n")
         writer = csv.writer(handle)

@@ -19,18 +19,17 @@ from handlers.guard import organizer
 from handlers.refill_offers import send_offer, telling
 from handlers.routes import WithdrawConfirm, route
 from handlers.services import Services, Who, services
-from handlers.ui import answer_press, button, counted_items, escape, keyboard, refuse, show
+from handlers.ui import answer_press, button, escape, keyboard, refuse, show
+from handlers.wording import changes, withdrawn
 from jobs import notify
 from jobs.table import TimedJob
 from locales import t
 from store.errors import AlreadyWithdrawn, NotWithdrawn
 from store.fairday import Side
 from store.models import NoticeKind
-from store.names import company_name
 from store.notices import Draft
 from store.refill import announce_and_offer
 from store.withdrawal import (
-    Preview,
     Telling,
     Withdrawal,
     preview,
@@ -40,25 +39,6 @@ from store.withdrawal import (
 )
 
 REASON = "withdraw_reason"  # user_data: {"id": participant id, "reason": text}
-
-
-def changes(found: Preview, language: str, html: bool = True) -> dict[str, object]:
-    """The values of the withdrawal's sentences (the bot's, HTML-escaped, and the command
-    line's); `items` counts what it closes and cancels, the zero ones left out."""
-    shown = escape if html else str
-    return {
-        "code": shown(found.code),
-        "company": shown(company_name(found, language)),
-        "items": counted_items(
-            language, "withdraw.changes", {"requests": found.requests, "meetings": found.meetings}
-        ),
-    }
-
-
-def withdrawn(found: Preview, language: str, html: bool = True) -> str:
-    """What a withdrawal did, in one or two sentences (the bot's and the command line's)."""
-    values = changes(found, language, html)
-    return t(language, "withdraw.done_with" if values["items"] else "withdraw.done", **values)
 
 
 @organizer()

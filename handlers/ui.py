@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import functools
 import html
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from handlers.routes import Press
-from locales import catalog, industry_list, pick, shown, t, tn
-from store.errors import AnsweredBy, InvalidValue, NotFound, StoreError
+
+# Telegram-free (the command line says them too), taken from here by every menu as before.
+from handlers.wording import counted_items as counted_items
+from handlers.wording import error_text as error_text
+from handlers.wording import escape
+from locales import t
 
 Row = Sequence[InlineKeyboardButton]
 
@@ -54,28 +58,6 @@ BUTTON_NAME = 14
 def clipped(value: str, limit: int | None = BUTTON_NAME) -> str:
     """`value` cut to `limit` characters with "…" (the full text stays in the message)."""
     return value if limit is None or len(value) <= limit else value[: limit - 1].rstrip() + "…"
-
-
-def counted_items(
-    language: str, prefix: str, values: Mapping[str, int], labels: str | None = None
-) -> str:
-    """Counted items joined into one list, the zero ones left out ("참석 확인 2건, 관리자
-    삭제 1건"; "1 no-show, 2 cancelled"): each `prefix.key` is a counted catalog text (`tn`);
-    with `labels`, `prefix` is one counted text for all, its `{label}` each item's name as
-    buttons and lists show it (`labels.key`), so a thing counted is spelled as it is named.
-    Empty when all are zero: a sentence never reports zero of something."""
-    if labels is None:
-        return ", ".join(tn(language, f"{prefix}.{key}", n) for key, n in values.items() if n)
-    return ", ".join(
-        tn(language, prefix, n, label=t(language, f"{labels}.{key}"))
-        for key, n in values.items()
-        if n
-    )
-
-
-def escape(value: object) -> str:
-    """Participants' own words go into HTML messages escaped."""
-    return html.escape(str(value), quote=False)
 
 
 # Where a pressed message keeps its keyboard as Telegram sent it (bot/updates.py).
@@ -222,40 +204,6 @@ async def show(update: Update, text: str, markup: InlineKeyboardMarkup | None = 
         return
     assert update.effective_chat is not None
     await update.effective_chat.send_message(text, parse_mode=ParseMode.HTML, reply_markup=markup)
-
-
-def error_text(language: str, error: StoreError) -> str:
-    """The catalog sentence for a store refusal, its values rendered for people."""
-    if isinstance(error, InvalidValue):
-        field = t(language, f"field.{error.values['field']}")
-        values = error.values
-        like = values.get("like")
-        reason = t(
-            language,
-            f"invalid.{values['reason']}" + ("_like" if like else ""),
-            limit=values.get("limit"),
-            like=shown(language, values["field"], like) if like else "",
-            names=industry_list(language),
-        )
-        return t(language, "error.invalid_value", field=field, reason=reason)
-    if isinstance(error, NotFound):
-        return t(language, f"error.not_found.{error.values['what']}")
-    if isinstance(error, AnsweredBy):  # who of the company answered first, and what
-        found = error.values
-        name = found["name"]
-        who = (
-            t(language, "answered.name", name=name)
-            if name
-            else t(language, f"answered.{found['role']}")
-        )
-        result = t(language, f"outcome.result.{found['result']}") if "result" in found else ""
-        return t(language, f"error.answered_by.{found['what']}", name=who, result=result)
-    values = {k: v for k, v in error.values.items() if isinstance(v, str | int)}
-    if "status" in error.values:
-        values["status"] = t(language, f"status.{error.values['status']}")
-    if f"error.{error.key}.other" in catalog(pick(language)):  # a counted sentence
-        return tn(language, f"error.{error.key}", values.pop("count"), **values)
-    return t(language, f"error.{error.key}", **values)
 
 
 async def refuse(update: Update, text: str) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from handlers.ui import counted_items, escape
+from handlers.wording import counted_items, escape
 from locales import by_name, industry_name, t, tn
 from store.matching_run import Comparison, ModeFigures, Summary
 from store.models import MatchMode
