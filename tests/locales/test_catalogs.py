@@ -2,6 +2,7 @@
 
 import ast
 import re
+import shutil
 import string
 from pathlib import Path
 
@@ -188,3 +189,27 @@ def test_command_descriptions_leave_the_admins_mark_to_the_menu(language):
     mark = texts["command.for_admins"].replace("{description}", "").strip()
     marked = [key for key, text in texts.items() if key.startswith("command.") and mark in text]
     assert marked == ["command.for_admins"]
+
+
+def test_the_catalogs_copy_is_read_only_while_the_files_are_unchanged(tmp_path, monkeypatch):
+    """`catalog` keeps what Babel read in a copy (locales.CACHE) and loads it from there in the
+    next process; a .po file changed since is read again."""
+    import locales
+
+    shutil.copytree(HERE / "en", tmp_path / "en")
+    monkeypatch.setattr(locales, "HERE", tmp_path)
+    monkeypatch.setattr(locales, "CACHE", tmp_path / "copies")
+    read = locales.catalog.__wrapped__  # as a new process, which has none cached in memory
+    first = read("en")
+    assert first == catalog("en")
+    assert (tmp_path / "copies" / "catalog-en.marshal").exists()
+
+    def unread(path: Path, language: str) -> dict[str, str]:
+        raise AssertionError(f"{path.name} read again")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(locales, "read_catalog", unread)
+        assert read("en") == first
+    with (tmp_path / "en" / "core.po").open("a", encoding="utf-8") as po:
+        po.write('\nmsgid "test.added"\nmsgstr "Added"\n')
+    assert read("en") == first | {"test.added": "Added"}
