@@ -1,6 +1,6 @@
 """Every button's callback data, written once: one small class per kind of button.
 
-A button kind is a frozen class (a dataclass in all it does, `Press`) with its shape, e.g.
+A button kind is a frozen dataclass with its shape, e.g.
 
     @press("avail:t:{day}:{slot}")
     class AvailabilityPress(Press):
@@ -25,11 +25,10 @@ handlers/fallback.py. Telegram allows 64 bytes, checked at every kind's largest 
 
 from __future__ import annotations
 
-import inspect
 import re
 import string
 from collections.abc import Callable
-from dataclasses import FrozenInstanceError, dataclass
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 from types import UnionType
@@ -140,45 +139,11 @@ def codec(annotation: Any) -> Codec:
 
 
 class Press:
-    """The data of one kind of button (see the module's docstring): made from its fields by
-    position or name, compared, hashed and shown by them, frozen; as a frozen dataclass is,
-    but written once here: `dataclass` compiles six methods for each of the kinds, 70 ms of
-    CPU at every start of the bot."""
+    """The data of one kind of button (see the module's docstring)."""
 
     SHAPE: ClassVar[str]
-    CODECS: ClassVar[dict[str, Codec]]  # by field, in the order the class declares them
+    CODECS: ClassVar[dict[str, Codec]]
     REGEX: ClassVar[re.Pattern[str]]
-
-    def __init__(self, *values: Any, **named: Any) -> None:
-        fields = self.CODECS.keys()
-        given = dict(zip(fields, values, strict=False)) | named
-        # each field once, by position or by name, and nothing else
-        once = len(values) <= len(fields) and len(given) == len(values) + len(named)
-        if not once or given.keys() != fields:
-            raise TypeError(f"{type(self).__name__} takes {', '.join(fields) or 'nothing'}")
-        for name in fields:
-            object.__setattr__(self, name, given[name])
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        raise FrozenInstanceError(name)
-
-    def __delattr__(self, name: str) -> None:
-        raise FrozenInstanceError(name)
-
-    def _values(self) -> tuple[Any, ...]:
-        return tuple(getattr(self, name) for name in self.CODECS)
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return self._values() == other._values()  # type: ignore[attr-defined]
-
-    def __hash__(self) -> int:
-        return hash(self._values())
-
-    def __repr__(self) -> str:
-        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.CODECS)
-        return f"{type(self).__qualname__}({shown})"
 
     def encode(self) -> str:
         return self.SHAPE.format(
@@ -208,19 +173,18 @@ P = TypeVar("P", bound=Press)
 
 
 def press(shape: str) -> Callable[[type[P]], type[P]]:
-    """Makes the class a kind of button whose data has `shape` ("{field}" for each field)."""
+    """Makes the class a frozen dataclass whose data has `shape` ("{field}" for each field)."""
 
     def make(cls: type[P]) -> type[P]:
+        cls = dataclass(frozen=True)(cls)
         hints = get_type_hints(cls, include_extras=True)
-        fields = tuple(inspect.get_annotations(cls))  # its own, in order
-        codecs = {name: codec(hints[name]) for name in fields}
+        codecs = {name: codec(hints[name]) for name in cls.__dataclass_fields__}
         regex = ""
         for literal, name, _, _ in string.Formatter().parse(shape):
             regex += re.escape(literal)
             if name is not None:
                 regex += f"(?P<{name}>{codecs[name].regex})"
         cls.SHAPE, cls.CODECS, cls.REGEX = shape, codecs, re.compile(regex)
-        cls.__match_args__ = fields  # `case Kind(a, b)` as with a dataclass
         KINDS.append(cls)
         return cls
 
