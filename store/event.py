@@ -53,6 +53,14 @@ EVENT_KEYS: dict[str, dict | None] = {
     "video_link": None,
     "video_rooms": None,
 }
+# The settings that are whole numbers (written without quotes: daily_cap = 8).
+WHOLE_NUMBERS = (
+    "slot_minutes",
+    "daily_cap",
+    "reminder_minutes",
+    "match_time_limit",
+    "follow_up_weeks",
+)
 TOML_PLACE = re.compile(r"at line (\d+), column (\d+)")
 
 
@@ -237,10 +245,20 @@ def _days(value: object, today: date) -> list[date]:
     return days
 
 
+def _unquoted_numbers(raw: dict) -> None:
+    """`daily_cap = "8"`: TOML reads a number in quotes as text. Saying so, rather than that
+    8 is not a whole number, tells the organizer what to change."""
+    for field in WHOLE_NUMBERS:
+        value = raw.get(field)
+        if isinstance(value, str) and value.strip().isdigit():
+            raise EventConfigError(field=field, reason="quoted_number", value=value.strip())
+
+
 def parse_config(raw: dict, today: date | None = None, now: datetime | None = None) -> EventConfig:
     """The event file's values, checked; `today` (in the event's time zone, by default the
     current date) is what `today+N` counts from, `now` what `now+N` (minutes) counts from."""
     check_keys(raw, EVENT_KEYS)
+    _unquoted_numbers(raw)
 
     def need(key: str) -> object:
         if key not in raw:
