@@ -46,7 +46,8 @@ def test_the_event_file_sets_the_mode_and_time_limit_and_refuses_bad_ones(engine
         ({"match_mode": "Optimal"}, "unknown_mode"),
         ({"match_time_limit": 0}, "bad_time_limit"),
         ({"match_time_limit": 601}, "bad_time_limit"),
-        ({"match_time_limit": "30"}, "bad_time_limit"),
+        ({"match_time_limit": "thirty"}, "bad_time_limit"),
+        ({"match_time_limit": "30"}, "quoted_number"),  # TOML's text: say so
         ({"match_time_limit": True}, "bad_time_limit"),
     ):
         with pytest.raises(EventConfigError) as error:
