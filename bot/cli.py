@@ -29,6 +29,7 @@ from store.exchange import export_instance
 from store.export import export_data
 from store.import_columns import HEADERS, accepted
 from store.importer import import_participants
+from store.interpreter_import import HEADERS as INTERPRETER_HEADERS
 from store.interpreter_import import import_interpreters
 from store.invitations import invitations
 from store.matching_run import run_matching
@@ -181,21 +182,25 @@ def setting_problem(language: str, problem: ErrorDetails) -> str:
 
 
 def problem_text(language: str, problem: Problem, headers: dict[str, str]) -> str:
-    if problem.reason == "missing_column" and problem.column in HEADERS:
-        # a participant list's: the headers that would do, and the file's closest
+    if problem.reason == "missing_column":
+        # a participant list's or an interpreter list's: the headers that would do, and the
+        # file's closest when there is one
+        names = (
+            accepted(problem.column)
+            if problem.column in HEADERS
+            else INTERPRETER_HEADERS[problem.column]
+        )
         return t(
             language,
             "import.missing_column_near" if problem.value else "import.missing_column",
             row=problem.row,
             column=column_label(language, problem.column),
-            names=", ".join(accepted(problem.column)),
+            names=", ".join(names),
             near=problem.value,
         )
-    # Another list's missing column (the interpreters'), in a plain sentence.
-    reason = "missing_column_plain" if problem.reason == "missing_column" else problem.reason
     # A malformed e-mail, phone or website says what one looks like.
-    own = f"import.{reason}.{problem.column}"
-    key = own if own in catalog(language) else f"import.{reason}"
+    own = f"import.{problem.reason}.{problem.column}"
+    key = own if own in catalog(language) else f"import.{problem.reason}"
     why = t(language, key, value=problem.value, limit=problem.limit, detail=problem.detail)
     if problem.row == 0:
         return why  # the whole file: a sentence naming it

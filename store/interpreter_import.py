@@ -27,13 +27,14 @@ from store.participants import new_invite_token
 from store.sheet_reader import read_sheet, refuse_garbled
 from store.text import clean_text
 
+# Korean first, as the guide and a refusal's list of headers name them.
 HEADERS: dict[str, tuple[str, ...]] = {
-    "code": ("code", "id", "코드", "번호", "통역원번호", "통역원코드"),
-    "name": ("name", "이름", "성명", "통역원", "통역원명", "통역원이름"),
-    "languages": ("languages", "language", "언어", "통역언어", "가능언어", "통역가능언어"),
-    "attendance": ("attendance", "participation", "참가형태", "참가방식", "근무형태"),
-    "email": ("email", "e-mail", "이메일", "메일"),
-    "phone": ("phone", "mobile", "연락처", "휴대폰", "휴대폰번호", "핸드폰", "전화번호"),
+    "code": ("번호", "코드", "통역원번호", "통역원코드", "code", "id"),
+    "name": ("성명", "이름", "통역원", "통역원명", "통역원이름", "name"),
+    "languages": ("통역 언어", "언어", "가능언어", "통역가능언어", "languages", "language"),
+    "attendance": ("참가형태", "참가방식", "근무형태", "attendance", "participation"),
+    "email": ("이메일", "메일", "email", "e-mail"),
+    "phone": ("휴대폰", "휴대폰번호", "핸드폰", "연락처", "전화번호", "phone", "mobile"),
 }
 REQUIRED = ("code", "name", "languages")
 SEPARATORS = re.compile(r"[,/;·、\s]+")

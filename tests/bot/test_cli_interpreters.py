@@ -42,3 +42,22 @@ def test_a_bad_interpreter_sheet_is_refused_naming_row_and_column(database, tmp_
     assert main(["interpreters", str(sheet)]) == 2
     err = capsys.readouterr().err
     assert "2행, 통역 언어: “화성어” 값에서 알아볼 수 없는 언어가 있습니다" in err
+
+
+def test_a_participant_list_given_as_interpreters_names_each_missing_column(
+    database, tmp_path, capsys
+):
+    """The participants' file by mistake: each missing column in one sentence with the headers
+    that would do, as a participant list's missing column is named."""
+    sheet = tmp_path / "명단.csv"
+    sheet.write_text("참가번호,구분,회사명,국가,업종\nB1,바이어,Acme,미국,화장품\n", "utf-8")
+    assert main(["interpreters", str(sheet)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[:3] == [
+        "1행: 꼭 필요한 ‘번호’ 열이 없습니다. 열 제목을 번호, 코드, 통역원번호, 통역원코드, "
+        "code, id 중 하나로 써 주세요.",
+        "1행: 꼭 필요한 ‘성명’ 열이 없습니다. 열 제목을 성명, 이름, 통역원, 통역원명, 통역원이름, "
+        "name 중 하나로 써 주세요.",
+        "1행: 꼭 필요한 ‘통역 언어’ 열이 없습니다. 열 제목을 통역 언어, 언어, 가능언어, "
+        "통역가능언어, languages, language 중 하나로 써 주세요.",
+    ]
