@@ -254,6 +254,11 @@ def _unquoted_numbers(raw: dict) -> None:
             raise EventConfigError(field=field, reason="quoted_number", value=value.strip())
 
 
+def _whole(value: object) -> bool:
+    """A whole number as TOML writes one: `true` is an int to Python, not a count to anyone."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def parse_config(raw: dict, today: date | None = None, now: datetime | None = None) -> EventConfig:
     """The event file's values, checked; `today` (in the event's time zone, by default the
     current date) is what `today+N` counts from, `now` what `now+N` (minutes) counts from."""
@@ -285,7 +290,7 @@ def parse_config(raw: dict, today: date | None = None, now: datetime | None = No
     minutes = need("slot_minutes")
     # 1-minute slots only for a rehearsal (`now+N` times); a real fair's slots are 5 minutes up.
     shortest = 1 if RELATIVE_NOW.fullmatch(str(raw.get("start", "")).strip()) else 5
-    if not isinstance(minutes, int) or not shortest <= minutes <= 240:
+    if not _whole(minutes) or not shortest <= minutes <= 240:
         raise EventConfigError(field="slot_minutes", reason="bad_slot_minutes", value=str(minutes))
     breaks = []
     for pair in raw.get("breaks", []):
@@ -296,10 +301,10 @@ def parse_config(raw: dict, today: date | None = None, now: datetime | None = No
     reminder = raw.get("reminder_minutes", 10)
     follow_up = raw.get("follow_up_weeks", 4)
     for field, value in (("daily_cap", daily_cap), ("reminder_minutes", reminder)):
-        if not isinstance(value, int) or value < 1:
+        if not _whole(value) or value < 1:
             raise EventConfigError(field=field, reason="not_positive", value=str(value))
     # 0: the survey right after the fair (a rehearsal).
-    if not isinstance(follow_up, int) or isinstance(follow_up, bool) or follow_up < 0:
+    if not _whole(follow_up) or follow_up < 0:
         raise EventConfigError(field="follow_up_weeks", reason="not_positive", value=str(follow_up))
     slots = generate_slots(days, start, end, minutes, breaks)
     if not slots:
@@ -354,7 +359,7 @@ def _match_settings(raw: dict) -> tuple[MatchMode, int]:
     if mode not in MatchMode.__members__:
         raise EventConfigError(field="match_mode", reason="unknown_mode", value=mode)
     limit = raw.get("match_time_limit", 30)
-    if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= MAX_TIME_LIMIT:
+    if not _whole(limit) or not 1 <= limit <= MAX_TIME_LIMIT:
         raise EventConfigError(field="match_time_limit", reason="bad_time_limit", value=str(limit))
     return MatchMode(mode), limit
 
