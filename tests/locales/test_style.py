@@ -76,6 +76,7 @@ def test_statements_use_hapnida_style():
         (r"개 업체", "업체 …곳", None),
         (r"'", "‘…’ quotes", None),
         (r"상담 횟수", "1일 상담횟수 (the manual's word, as written)", None),
+        (r"영문 회사명", "회사명(영문) (the profile's and every other sheet's word)", None),
     ],
 )
 def test_one_korean_term_per_concept(variant, term, skip):

@@ -37,7 +37,7 @@ def test_the_participants_sheet_carries_both_names_and_the_contact(engine):
     sheet = book["참가업체"]
     header, row = (list(r) for r in sheet.iter_rows(max_row=2, values_only=True))
     record = dict(zip(header, row, strict=True))
-    names = (record["회사명"], record["영문 회사명"])
+    names = (record["회사명"], record["회사명(영문)"])
     assert names == ("(주)한빛코스메틱", "Hanbit Cosmetic Co., Ltd.")
     assert (record["담당자"], record["직위"]) == ("김민지", "과장")
     assert (record["이메일"], record["휴대폰"]) == ("minji@hanbit.co.kr", "010-1234-5678")
