@@ -28,7 +28,8 @@ from handlers.feature import ADMINS, Command, Feature
 from handlers.guard import organizer
 from handlers.routes import AnnouncePace, BroadcastPace, route
 from handlers.services import Who, services
-from handlers.ui import answer_press, counted_items, error_text, escape, refuse, show
+from handlers.ui import answer_press, refuse, show
+from handlers.wording import counted_items, error_text, escape
 from jobs.announce import start_broadcast, start_sending
 from locales import t, tn
 from store import broadcast as broadcasts

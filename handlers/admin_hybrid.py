@@ -11,7 +11,8 @@ from telegram.ext import ContextTypes
 from handlers.feature import ADMINS, Command, Feature
 from handlers.guard import organizer
 from handlers.services import Who, services
-from handlers.ui import escape, refuse, show
+from handlers.ui import refuse, show
+from handlers.wording import escape
 from locales import day_label, language_name, t, tn
 from store.attendance import parse_attendance, set_attendance
 from store.interpreters import report

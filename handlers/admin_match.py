@@ -15,7 +15,8 @@ from handlers.guard import organizer
 from handlers.refill_offers import send_offer, telling
 from handlers.routes import LowCountBook, LowCountPropose, route
 from handlers.services import Who, services
-from handlers.ui import answer_press, button, clipped, error_text, escape, keyboard, refuse, show
+from handlers.ui import answer_press, button, clipped, keyboard, refuse, show
+from handlers.wording import error_text, escape
 from jobs.schedule import schedule_all
 from locales import industry_name, moment, name_key, t, tn, zone_name
 from store.deadline import move_deadline

@@ -13,7 +13,8 @@ from handlers.guard import organizer
 from handlers.meeting_day import fairday_line
 from handlers.outcomes import stats_line as outcome_stats_line
 from handlers.services import Who, services
-from handlers.ui import counted_items, escape, show
+from handlers.ui import show
+from handlers.wording import counted_items, escape
 from locales import by_name, day_label, industry_name, t
 from store.export import export_data
 from store.reports import figures_now

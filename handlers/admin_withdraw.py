@@ -19,8 +19,8 @@ from handlers.guard import organizer
 from handlers.refill_offers import send_offer, telling
 from handlers.routes import WithdrawConfirm, route
 from handlers.services import Services, Who, services
-from handlers.ui import answer_press, button, escape, keyboard, refuse, show
-from handlers.wording import changes, withdrawn
+from handlers.ui import answer_press, button, keyboard, refuse, show
+from handlers.wording import changes, escape, withdrawn
 from jobs import notify
 from jobs.table import TimedJob
 from locales import t

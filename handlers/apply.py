@@ -12,7 +12,8 @@ from handlers.feature import HIDDEN, Command, Feature
 from handlers.guard import organizer
 from handlers.routes import ApplicationDecision, ApplyRole, Menu, route
 from handlers.services import Who, services, who
-from handlers.ui import answer_press, button, error_text, escape, keyboard, refuse, show
+from handlers.ui import answer_press, button, keyboard, refuse, show
+from handlers.wording import error_text, escape
 from jobs.notify import Rendered, draft, send_queued, tell_admins
 from locales import shown, t
 from store.applications import QUESTIONS, check_answer, decide, submit

@@ -17,16 +17,8 @@ from handlers.feature import Feature
 from handlers.guard import participant
 from handlers.routes import AvailabilityDay, AvailabilityPress, Menu, route
 from handlers.services import Who, services
-from handlers.ui import (
-    answer_press,
-    button,
-    counted_items,
-    error_text,
-    keyboard,
-    pressed_keyboard,
-    refuse,
-    show,
-)
+from handlers.ui import answer_press, button, keyboard, pressed_keyboard, refuse, show
+from handlers.wording import counted_items, error_text
 from locales import clock, day_label, t, time_span
 from store.availability import DayGrid, grids, press_slot, switch_day
 from store.errors import ApplicationsClosed

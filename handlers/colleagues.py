@@ -13,7 +13,8 @@ from handlers.feature import Feature
 from handlers.guard import main_contact
 from handlers.routes import ColleagueInvite, ColleagueRevoke, Colleagues, Menu, route
 from handlers.services import Who, services
-from handlers.ui import answer_press, button, clipped, escape, keyboard, refuse, show
+from handlers.ui import answer_press, button, clipped, keyboard, refuse, show
+from handlers.wording import escape
 from jobs.notify import Rendered, draft, start
 from locales import day_time, t, tn
 from store.colleagues import Team, colleague_team, invitation, revoking

@@ -24,7 +24,8 @@ from handlers.guard import participant, participant_step
 from handlers.request_actions import action_button, answered, tell_new_request
 from handlers.routes import CardAction, CardAskNote, CardSkipNote, FindBack, route
 from handlers.services import Who, member, services
-from handlers.ui import answer_press, button, error_text, escape, keyboard, refuse, show
+from handlers.ui import answer_press, button, keyboard, refuse, show
+from handlers.wording import error_text, escape
 from locales import country_name, industry_name, t
 from store.company_card import OpenCard, act_on_card, open_card, send_from_card
 from store.errors import InvalidValue, StoreError

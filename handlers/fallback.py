@@ -23,7 +23,8 @@ from telegram.ext import (
 from handlers.error_reports import DATABASE, ErrorReports, kind
 from handlers.feature import Feature
 from handlers.services import services, who
-from handlers.ui import escape, refuse
+from handlers.ui import refuse
+from handlers.wording import escape
 from jobs.notify import tell_admins
 from locales import pick, t, tn
 

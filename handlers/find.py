@@ -40,16 +40,8 @@ from handlers.routes import (
     route,
 )
 from handlers.services import Who, member, services
-from handlers.ui import (
-    answer_press,
-    button,
-    error_text,
-    escape,
-    keyboard,
-    named_button,
-    refuse,
-    show,
-)
+from handlers.ui import answer_press, button, keyboard, named_button, refuse, show
+from handlers.wording import error_text, escape
 from locales import country_name, industry_name, name_key, shown, t
 from store.errors import StoreError
 from store.models import Role

@@ -30,7 +30,8 @@ from telegram.ext import ContextTypes
 from handlers import typed
 from handlers.routes import Press, decode_any
 from handlers.services import Who, member, who
-from handlers.ui import answer_press, error_text, refuse
+from handlers.ui import answer_press, refuse
+from handlers.wording import error_text
 from locales import t
 from store.errors import StoreError
 

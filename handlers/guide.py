@@ -11,7 +11,8 @@ from handlers.commands import ADMIN_MENU, command_list
 from handlers.feature import PARTICIPANTS, Command, Feature
 from handlers.routes import Menu, route
 from handlers.services import Who, services, who
-from handlers.ui import answer_press, button, escape, keyboard, show
+from handlers.ui import answer_press, button, keyboard, show
+from handlers.wording import escape
 from locales import moment, t
 from store.event import applications_closed, event_if_any
 from store.names import event_name

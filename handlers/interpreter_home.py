@@ -20,7 +20,8 @@ from handlers.routes import (
     route,
 )
 from handlers.services import services
-from handlers.ui import answer_press, button, escape, keyboard, link_button, refuse, show
+from handlers.ui import answer_press, button, keyboard, link_button, refuse, show
+from handlers.wording import escape
 from jobs.notify import tell_admins
 from jobs.table import TimedJob
 from locales import day_label, language_name, pick, t, time_span, tn

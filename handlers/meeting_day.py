@@ -19,7 +19,8 @@ from handlers.interpreter_home import job_line, reminder_keyboard
 from handlers.refill_offers import send_offer, telling
 from handlers.routes import Attendance, AttendanceCause, route
 from handlers.services import Services, Who, services
-from handlers.ui import answer_press, button, counted_items, escape, keyboard, link_button, show
+from handlers.ui import answer_press, button, keyboard, link_button, show
+from handlers.wording import counted_items, escape
 from jobs import notify
 from jobs.table import TimedJob
 from locales import moment, pick, t, time_left

@@ -22,7 +22,8 @@ from handlers.routes import (
     route,
 )
 from handlers.services import Who, services, who, who_of
-from handlers.ui import answer_press, button, error_text, escape, keyboard, refuse, show
+from handlers.ui import answer_press, button, keyboard, refuse, show
+from handlers.wording import error_text, escape
 from jobs.announce import start_sending
 from locales import moment, t
 from store.errors import StoreError

@@ -14,16 +14,8 @@ from handlers.feature import Feature
 from handlers.guard import participant, participant_step
 from handlers.routes import OutcomeAsk, OutcomePick, route
 from handlers.services import Who, member, services
-from handlers.ui import (
-    answer_press,
-    button,
-    counted_items,
-    error_text,
-    escape,
-    keyboard,
-    refuse,
-    show,
-)
+from handlers.ui import answer_press, button, keyboard, refuse, show
+from handlers.wording import counted_items, error_text, escape
 from jobs import notify
 from jobs.table import TimedJob
 from locales import moment, pick, t, tn

@@ -19,16 +19,8 @@ from handlers.routes import (
     route,
 )
 from handlers.services import Who, member, services
-from handlers.ui import (
-    answer_press,
-    button,
-    error_text,
-    escape,
-    keyboard,
-    named_button,
-    refuse,
-    show,
-)
+from handlers.ui import answer_press, button, keyboard, named_button, refuse, show
+from handlers.wording import error_text, escape
 from locales import language_name, shown, t, zone_city, zone_label
 from store.errors import StoreError
 from store.fields import ACCOUNT_FIELDS, COMPANY_FIELDS

@@ -19,7 +19,8 @@ from handlers.feature import Feature
 from handlers.guard import participant
 from handlers.routes import RefillAnswer, route
 from handlers.services import Services, Who, services
-from handlers.ui import answer_press, button, escape, keyboard, show
+from handlers.ui import answer_press, button, keyboard, show
+from handlers.wording import escape
 from jobs.notify import drafted, send_queued
 from jobs.sending import replace_job
 from jobs.table import TimedJob

@@ -42,16 +42,8 @@ from handlers.feature import Feature
 from handlers.guard import participant
 from handlers.routes import Press, RequestNotice, Requests, route
 from handlers.services import Who, services
-from handlers.ui import (
-    answer_press,
-    button,
-    error_text,
-    escape,
-    keyboard,
-    refuse,
-    send_notice,
-    show,
-)
+from handlers.ui import answer_press, button, keyboard, refuse, send_notice, show
+from handlers.wording import error_text, escape
 from locales import country_name, industry_name, moment, pick, t
 from store.errors import StoreError
 from store.models import MeetingRequest, RequestStatus

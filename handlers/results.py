@@ -16,7 +16,8 @@ from handlers.feature import ADMINS, Command, Feature
 from handlers.guard import organizer
 from handlers.outcomes import usd
 from handlers.services import Who, services
-from handlers.ui import counted_items, escape, show
+from handlers.ui import show
+from handlers.wording import counted_items, escape
 from locales import by_name, clock, day_label, industry_name, t, tn
 from store.names import company_name
 from store.results import Results, Tally, none_held, results, today

@@ -17,7 +17,8 @@ from handlers.guard import participant
 from handlers.meeting_day import cancel_button
 from handlers.routes import Menu, ScheduleMeeting, ScheduleMore, ScheduleOpen, route
 from handlers.services import Who, services
-from handlers.ui import answer_press, button, escape, keyboard, refuse, show
+from handlers.ui import answer_press, button, keyboard, refuse, show
+from handlers.wording import escape
 from locales import moment, t
 from store.event import applications_closed
 from store.models import Event, Phase

@@ -18,7 +18,8 @@ from handlers.guard import participant, participant_step
 from handlers.outcomes import usd
 from handlers.routes import SurveyAnswer, route
 from handlers.services import Who, member, services
-from handlers.ui import answer_press, button, error_text, escape, keyboard, refuse, show
+from handlers.ui import answer_press, button, keyboard, refuse, show
+from handlers.wording import error_text, escape
 from jobs import notify
 from jobs.notify import tell_admins
 from jobs.table import TimedJob

@@ -11,10 +11,6 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from handlers.routes import Press
-
-# Telegram-free (the command line says them too), taken from here by every menu as before.
-from handlers.wording import counted_items as counted_items
-from handlers.wording import error_text as error_text
 from handlers.wording import escape
 from locales import t
 

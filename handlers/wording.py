@@ -1,6 +1,6 @@
 """The bot's sentences made from store values, without Telegram: the command line (bot/cli.py)
 says them too, and an organizer's command that imported Telegram for them (through
-handlers/ui.py) spent 0.4 s of CPU on it. Menus take them from handlers/ui.py as before."""
+handlers/ui.py) spent 0.4 s of CPU on it. Menus and views take them from here."""
 
 from __future__ import annotations
 

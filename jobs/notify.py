@@ -23,7 +23,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.ext import Application, ContextTypes
 
 from handlers.services import ADMIN_LANGUAGE, Services
-from handlers.ui import counted_items, escape
+from handlers.wording import counted_items, escape
 from jobs.sending import all_stopped, paced, record_sent, sender
 from locales import LANGUAGES, moment, pick, t, tn
 from store import notices

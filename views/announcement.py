@@ -9,7 +9,7 @@ from functools import partial
 
 from telegram import InlineKeyboardMarkup
 
-from handlers.ui import counted_items, escape
+from handlers.wording import counted_items, escape
 from locales import moment, pick, t, tn
 from store.announce import Change, Job, Progress
 from store.names import in_language

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from handlers.ui import escape
+from handlers.wording import escape
 from locales import t
 
 

@@ -15,7 +15,8 @@ from telegram import InlineKeyboardMarkup, InputFile
 from telegram.constants import ParseMode
 
 from handlers.routes import Menu, ScheduleMeeting, ScheduleMore, ScheduleOpen
-from handlers.ui import button, clipped, escape, keyboard, named_button
+from handlers.ui import button, clipped, keyboard, named_button
+from handlers.wording import escape
 from locales import country_name, day_label, reader_span, shown, t, tn, zone_name
 from store.names import company_name
 from store.timetable import (

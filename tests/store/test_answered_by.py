@@ -11,7 +11,7 @@ from sqlmodel import select
 
 import builders
 from builders import NOW
-from handlers.ui import error_text
+from handlers.wording import error_text
 from store.db import session_scope
 from store.errors import AnsweredBy, RequestChanged
 from store.fairday import AlreadyConfirmed, cancel, confirm
